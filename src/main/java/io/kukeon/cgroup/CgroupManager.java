@@ -1,0 +1,30 @@
+package io.kukeon.cgroup;
+
+import io.kukeon.model.CgroupPath;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.Resources;
+
+/**
+ * The port to the host's cgroup tree. Every method blocks and is idempotent. Implementations
+ * refuse any path outside their configured root.
+ */
+public interface CgroupManager {
+
+    /** Which driver runs (v2, v1 on a hybrid host, v1), where it is mounted, what it offers. */
+    CgroupDriverInfo info();
+
+    /**
+     * Creates the group and any missing ancestor below the root, delegates the controllers it
+     * needs, and writes the limits (re-writing them when they changed). Limits the driver cannot
+     * express here are returned in {@link GroupStatus#notApplied()}, never silently dropped.
+     */
+    GroupStatus ensure(CgroupPath group, Resources resources);
+
+    boolean exists(CgroupPath group);
+
+    /** Live usage of the group; null fields where the host does not offer them. */
+    GroupStatus.Usage usage(CgroupPath group);
+
+    /** Kills what still runs in the group's subtree and removes it bottom-up. Missing is fine. */
+    void delete(CgroupPath group);
+}

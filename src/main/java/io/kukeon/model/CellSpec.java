@@ -1,0 +1,113 @@
+package io.kukeon.model;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A cell: a pod of containers sharing the root container's net, ipc and uts namespaces.
+ *
+ * @param containers      its containers; when none is the root, {@link #normalized()} adds a pause root
+ * @param rootContainerId the container that owns the namespaces
+ * @param autoDelete      delete the cell once every workload exited 0
+ * @param resources       limits of the cell's cgroup, shared by all its containers
+ */
+public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources) {
+
+    public static final int MAX_CONTAINERS = 64;
+    /** The name of the synthesized root container. */
+    public static final String SYNTHESIZED_ROOT = "root";
+    public static final String PAUSE_IMAGE = "docker.io/library/busybox:latest";
+    /** A pause process that, unlike a bare PID 1, exits on SIGTERM. */
+    public static final List<String> PAUSE_ARGS =
+            List.of("-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done");
+
+    public CellSpec {
+        containers = containers == null ? List.of() : List.copyOf(containers);
+        resources = Resources.orNone(resources);
+        rootContainerId = rootContainerId == null || rootContainerId.isEmpty() ? null : rootContainerId;
+    }
+
+    public static ContainerSpec pauseRoot() {
+        return new ContainerSpec(SYNTHESIZED_ROOT, true, PAUSE_IMAGE, "/bin/sh", PAUSE_ARGS, List.of(),
+                null, null, RestartPolicy.NEVER, null, null, null);
+    }
+
+    /** Validates containers and the root rules; returns nothing, throws naming the field. */
+    public void validate() {
+        if (containers.isEmpty()) {
+            throw new InvalidArgumentException("spec.containers", "a cell needs at least one container");
+        }
+        if (containers.size() > MAX_CONTAINERS) {
+            throw new InvalidArgumentException("spec.containers", "at most " + MAX_CONTAINERS + " containers per cell");
+        }
+        Set<String> ids = new HashSet<>();
+        List<String> roots = new ArrayList<>();
+        for (int i = 0; i < containers.size(); i++) {
+            ContainerSpec c = containers.get(i);
+            if (c == null) {
+                throw new InvalidArgumentException("spec.containers[" + i + "]", "must not be empty");
+            }
+            c.validate("spec.containers[" + i + "]");
+            if (!ids.add(c.id())) {
+                throw new InvalidArgumentException("spec.containers[" + i + "].id", "\"" + c.id() + "\" is used twice");
+            }
+            if (c.root()) {
+                roots.add(c.id());
+            }
+        }
+        if (roots.size() > 1) {
+            throw new InvalidArgumentException("spec.containers",
+                    "more than one root container: " + String.join(", ", roots));
+        }
+        if (rootContainerId != null) {
+            Names.require("spec.rootContainerId", rootContainerId);
+            if (!ids.contains(rootContainerId)) {
+                throw new InvalidArgumentException("spec.rootContainerId",
+                        "\"" + rootContainerId + "\" names no container of this cell");
+            }
+            if (!roots.isEmpty() && !roots.get(0).equals(rootContainerId)) {
+                throw new InvalidArgumentException("spec.rootContainerId",
+                        "\"" + rootContainerId + "\" disagrees with root: true on \"" + roots.get(0) + "\"");
+            }
+        } else if (roots.isEmpty() && ids.contains(SYNTHESIZED_ROOT)) {
+            throw new InvalidArgumentException("spec.containers",
+                    "\"root\" is the name of the synthesized root; mark it root: true or rename it");
+        }
+        resources.validate("spec.resources");
+    }
+
+    /**
+     * The spec as it runs: the root resolved (from {@code root: true}, {@code rootContainerId}, or
+     * a synthesized pause container appended), exactly one container flagged root.
+     */
+    public CellSpec normalized() {
+        String rootId = rootContainerId;
+        if (rootId == null) {
+            rootId = containers.stream().filter(ContainerSpec::root).map(ContainerSpec::id).findFirst().orElse(null);
+        }
+        List<ContainerSpec> out = new ArrayList<>();
+        for (ContainerSpec c : containers) {
+            out.add(c.withRoot(c.id().equals(rootId)));
+        }
+        if (rootId == null) {
+            rootId = SYNTHESIZED_ROOT;
+            out.add(pauseRoot());
+        }
+        return new CellSpec(out, rootId, autoDelete, resources);
+    }
+
+    public ContainerSpec container(String id) {
+        return containers.stream().filter(c -> c.id().equals(id)).findFirst().orElse(null);
+    }
+
+    public ContainerSpec rootContainer() {
+        return container(rootContainerId);
+    }
+
+    /** The containers other than the root, in spec order. */
+    public List<ContainerSpec> workloads() {
+        return containers.stream().filter(c -> !c.id().equals(rootContainerId)).toList();
+    }
+}

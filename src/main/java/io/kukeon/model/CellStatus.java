@@ -1,0 +1,17 @@
+package io.kukeon.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Status of a cell.
+ *
+ * @param readyObserved the cell has been Ready at least once since its last start (a one-way latch)
+ */
+public record CellStatus(CellState state, String reason, String message, GroupStatus cgroup,
+                         List<ContainerStatus> containers, boolean readyObserved,
+                         Instant createdAt, Instant updatedAt, Instant readyAt, long observedGeneration) {
+    public CellStatus {
+        containers = containers == null ? List.of() : List.copyOf(containers);
+    }
+}

@@ -1,0 +1,110 @@
+package io.kukeon.model;
+
+import java.util.List;
+
+/**
+ * One container of a cell.
+ *
+ * @param id                    the container's name (unique in its cell)
+ * @param root                  this container owns the cell's namespaces
+ * @param image                 image reference, normalized when pulled ({@code busybox} = {@code docker.io/library/busybox:latest})
+ * @param command               replaces the image's entrypoint when set
+ * @param args                  replace the image's cmd when set
+ * @param env                   {@code KEY=VALUE} entries, over the image's
+ * @param restartBackoffSeconds initial delay between restarts (default 1 s, doubling)
+ * @param restartMaxRetries     with {@code on-failure}: restarts before the cell turns Error
+ */
+public record ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
+                            String workingDir, String user, RestartPolicy restartPolicy,
+                            Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources) {
+
+    public static final int MAX_ARGS = 1024;
+    public static final int MAX_ARG_LENGTH = 65_536;
+
+    public ContainerSpec {
+        args = args == null ? List.of() : List.copyOf(args);
+        env = env == null ? List.of() : List.copyOf(env);
+        restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
+        resources = Resources.orNone(resources);
+        command = command == null || command.isEmpty() ? null : command;
+        workingDir = workingDir == null || workingDir.isEmpty() ? null : workingDir;
+        user = user == null || user.isEmpty() ? null : user;
+    }
+
+    public static ContainerSpec of(String id, String image, String command, List<String> args) {
+        return new ContainerSpec(id, false, image, command, args, List.of(), null, null, RestartPolicy.NEVER, null, null, null);
+    }
+
+    public ContainerSpec withRoot(boolean isRoot) {
+        return new ContainerSpec(id, isRoot, image, command, args, env, workingDir, user, restartPolicy,
+                restartBackoffSeconds, restartMaxRetries, resources);
+    }
+
+    /** Validates every field; {@code field} is the prefix, e.g. {@code spec.containers[1]}. */
+    public void validate(String field) {
+        Names.require(field + ".id", id);
+        if (image == null || image.isBlank()) {
+            throw new InvalidArgumentException(field + ".image", "is required");
+        }
+        if (image.length() > 512 || !image.matches("[\\x21-\\x7e]+")) {
+            throw new InvalidArgumentException(field + ".image",
+                    "\"" + Names.printable(image) + "\" must be an image reference without spaces, at most 512 characters");
+        }
+        if (args.size() > MAX_ARGS) {
+            throw new InvalidArgumentException(field + ".args", "at most " + MAX_ARGS + " arguments");
+        }
+        for (int i = 0; i < args.size(); i++) {
+            checkText(field + ".args[" + i + "]", args.get(i));
+        }
+        if (command != null) {
+            checkText(field + ".command", command);
+        }
+        if (env.size() > MAX_ARGS) {
+            throw new InvalidArgumentException(field + ".env", "at most " + MAX_ARGS + " entries");
+        }
+        for (int i = 0; i < env.size(); i++) {
+            String e = env.get(i);
+            checkText(field + ".env[" + i + "]", e);
+            int eq = e.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidArgumentException(field + ".env[" + i + "]", "must be KEY=VALUE (got \"" + Names.printable(e) + "\")");
+            }
+        }
+        if (workingDir != null && (!workingDir.startsWith("/") || workingDir.length() > 4096)) {
+            throw new InvalidArgumentException(field + ".workingDir", "must be an absolute path");
+        }
+        if (user != null && !user.matches("[A-Za-z0-9_][-A-Za-z0-9_.]{0,31}(:[A-Za-z0-9_][-A-Za-z0-9_.]{0,31})?")) {
+            throw new InvalidArgumentException(field + ".user", "must be USER, UID, USER:GROUP or UID:GID");
+        }
+        if (restartBackoffSeconds != null) {
+            if (restartBackoffSeconds < 0 || restartBackoffSeconds > 86_400) {
+                throw new InvalidArgumentException(field + ".restartBackoffSeconds", "must be between 0 and 86400");
+            }
+            if (restartPolicy == RestartPolicy.NEVER) {
+                throw new InvalidArgumentException(field + ".restartBackoffSeconds",
+                        "requires restartPolicy always or on-failure");
+            }
+        }
+        if (restartMaxRetries != null) {
+            if (restartMaxRetries < 1 || restartMaxRetries > 1_000_000) {
+                throw new InvalidArgumentException(field + ".restartMaxRetries", "must be between 1 and 1000000");
+            }
+            if (restartPolicy != RestartPolicy.ON_FAILURE) {
+                throw new InvalidArgumentException(field + ".restartMaxRetries", "requires restartPolicy on-failure");
+            }
+        }
+        resources.validate(field + ".resources");
+    }
+
+    private static void checkText(String field, String value) {
+        if (value == null) {
+            throw new InvalidArgumentException(field, "must not be null");
+        }
+        if (value.length() > MAX_ARG_LENGTH) {
+            throw new InvalidArgumentException(field, "is longer than " + MAX_ARG_LENGTH + " characters");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new InvalidArgumentException(field, "must not contain NUL");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.kukeon.model;
+
+import java.time.Instant;
+
+/**
+ * What one container does, as last observed.
+ *
+ * @param exitSignal    the signal that ended it (derived from exit codes 129-192)
+ * @param oomKilled     the last exit was an OOM kill
+ * @param nextRestartAt when a restart is owed, when it will happen
+ * @param logPath       stdout and stderr of the container
+ */
+public record ContainerStatus(String name, String containerdId, ContainerState state, Integer pid, int restartCount,
+                              Instant startTime, Instant finishTime, Integer exitCode, Integer exitSignal,
+                              boolean oomKilled, String reason, String message, Instant nextRestartAt,
+                              String logPath, String cgroupPath, String image) {
+
+    public static ContainerStatus notCreated(String name, String containerdId) {
+        return new ContainerStatus(name, containerdId, ContainerState.NotCreated, null, 0, null, null, null, null,
+                false, null, null, null, null, null, null);
+    }
+
+    /** The signal number for a shell-style exit code (128 + n), or null. */
+    public static Integer signalOf(Integer exitCode) {
+        return exitCode != null && exitCode > 128 && exitCode <= 192 ? exitCode - 128 : null;
+    }
+}

@@ -1,0 +1,33 @@
+package io.kukeon.model;
+
+import java.util.List;
+
+/**
+ * What a level's cgroup looks like on this host.
+ *
+ * @param path        the group, e.g. {@code /kukeon/default}
+ * @param ready       the group exists
+ * @param controllers controllers delegated to the group's children
+ * @param notApplied  limits this host's driver could not express, each with the reason
+ * @param usage       live usage, when it was read
+ */
+public record GroupStatus(String path, boolean ready, List<String> controllers, List<NotApplied> notApplied, Usage usage) {
+    public GroupStatus {
+        controllers = controllers == null ? List.of() : List.copyOf(controllers);
+        notApplied = notApplied == null ? List.of() : List.copyOf(notApplied);
+    }
+
+    public static GroupStatus missing(String path) {
+        return new GroupStatus(path, false, List.of(), List.of(), null);
+    }
+
+    public GroupStatus withUsage(Usage u) {
+        return new GroupStatus(path, ready, controllers, notApplied, u);
+    }
+
+    /** A limit that was asked for but could not be applied here, e.g. {@code memory.min} on cgroup v1. */
+    public record NotApplied(String field, String reason) {}
+
+    /** Live figures of a group; null where the host does not offer them. */
+    public record Usage(Long memoryBytes, Long cpuMicros, Long pids, Long oomKills) {}
+}

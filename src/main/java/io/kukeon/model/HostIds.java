@@ -1,0 +1,82 @@
+package io.kukeon.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deterministic external identifiers, computed from names and the daemon's configuration, so that
+ * a restarted daemon finds its objects again without any table beside the journal.
+ *
+ * @param cgroupRoot      the first segment of every cgroup we own (default {@code kukeon})
+ * @param namespaceSuffix appended to a realm's name to form its containerd namespace
+ */
+public record HostIds(String cgroupRoot, String namespaceSuffix) {
+    public static final String DEFAULT_CGROUP_ROOT = "kukeon";
+    public static final String DEFAULT_NAMESPACE_SUFFIX = "kukeon.io";
+
+    public HostIds {
+        if (cgroupRoot == null || cgroupRoot.isEmpty() || !cgroupRoot.matches("[a-z0-9]([-a-z0-9_.]*[a-z0-9])?")
+                || cgroupRoot.contains("..")) {
+            throw new InvalidArgumentException("cgroupRoot",
+                    "\"" + Names.printable(String.valueOf(cgroupRoot)) + "\" must be one cgroup name"
+                            + " (not \"/\"; a-z, 0-9, '-', '_', '.')");
+        }
+        if (namespaceSuffix == null || !namespaceSuffix.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
+                || namespaceSuffix.contains("..")) {
+            throw new InvalidArgumentException("namespaceSuffix",
+                    "\"" + Names.printable(String.valueOf(namespaceSuffix)) + "\" must be a dotted DNS name");
+        }
+    }
+
+    public static HostIds defaults() {
+        return new HostIds(DEFAULT_CGROUP_ROOT, DEFAULT_NAMESPACE_SUFFIX);
+    }
+
+    /** {@code <realm>.<suffix>}: the realm's containerd namespace unless its spec overrides it. */
+    public String namespace(String realm) {
+        return Names.require("realm", realm) + "." + namespaceSuffix;
+    }
+
+    /** {@code <space>_<stack>_<cell>_<container>}: unique inside the realm's namespace. */
+    public String containerdId(ObjectPath container) {
+        if (container.kind() != Kind.CONTAINER) {
+            throw new IllegalArgumentException("not a container path: " + container);
+        }
+        return String.join("_", container.segments().subList(1, 5));
+    }
+
+    /** The container path of a containerd ID in a realm, or null when the ID is not one of ours. */
+    public ObjectPath containerPath(String realm, String containerdId) {
+        String[] parts = containerdId.split("_", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        for (String p : parts) {
+            if (!Names.isValid(p)) {
+                return null;
+            }
+        }
+        return ObjectPath.of(realm, parts[0], parts[1], parts[2], parts[3]);
+    }
+
+    /**
+     * The cgroup of an object: {@code /<root>/<realm>/<space>/<stack>/<cell>}, and for a container
+     * {@code /<root>/.../<cell>/<containerd-id>}.
+     */
+    public CgroupPath cgroup(ObjectPath path) {
+        List<String> segments = new ArrayList<>();
+        segments.add(cgroupRoot);
+        if (path.kind() == Kind.CONTAINER) {
+            segments.addAll(path.segments().subList(0, 4));
+            segments.add(containerdId(path));
+        } else {
+            segments.addAll(path.segments());
+        }
+        return new CgroupPath(segments);
+    }
+
+    /** The group that holds everything we create. */
+    public CgroupPath cgroupRootPath() {
+        return new CgroupPath(List.of(cgroupRoot));
+    }
+}

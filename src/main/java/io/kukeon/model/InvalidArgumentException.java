@@ -1,0 +1,20 @@
+package io.kukeon.model;
+
+/** A request field breaks a rule. The message names the field and the rule. */
+public final class InvalidArgumentException extends KukeonException {
+    private final String field;
+
+    public InvalidArgumentException(String field, String rule) {
+        super(field + ": " + rule);
+        this.field = field;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    @Override
+    public String kind() {
+        return "InvalidArgument";
+    }
+}

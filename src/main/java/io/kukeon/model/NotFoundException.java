@@ -1,0 +1,27 @@
+package io.kukeon.model;
+
+/** The object, or one of its parents, does not exist. */
+public final class NotFoundException extends KukeonException {
+    private final Kind objectKind;
+
+    public NotFoundException(Kind kind, ObjectPath path) {
+        super(describe(kind, path));
+        this.objectKind = kind;
+    }
+
+    public NotFoundException(String message, Kind kind) {
+        super(message);
+        this.objectKind = kind;
+    }
+
+    private static String describe(Kind kind, ObjectPath path) {
+        ObjectPath parent = path.parent();
+        String where = parent == null ? "" : " in " + parent.kind().label() + " \"" + parent.name() + "\"";
+        return kind.label() + " \"" + path.name() + "\" not found" + where;
+    }
+
+    @Override
+    public String kind() {
+        return objectKind.displayName() + "NotFound";
+    }
+}

@@ -1,0 +1,37 @@
+package io.kukeon.model;
+
+import java.util.List;
+
+/**
+ * @param namespace           the containerd namespace; null means {@code <realm>.<suffix>}
+ * @param registryCredentials logins for pulling images into this realm
+ * @param resources           limits of the realm's cgroup
+ */
+public record RealmSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources) {
+    public static final RealmSpec DEFAULT = new RealmSpec(null, List.of(), Resources.NONE);
+
+    public RealmSpec {
+        registryCredentials = registryCredentials == null ? List.of() : List.copyOf(registryCredentials);
+        resources = Resources.orNone(resources);
+        namespace = namespace == null || namespace.isEmpty() ? null : namespace;
+    }
+
+    public void validate() {
+        if (namespace != null && (namespace.length() > 76 || !namespace.matches("[a-z0-9]([-a-z0-9._]*[a-z0-9])?"))) {
+            throw new InvalidArgumentException("spec.namespace",
+                    "\"" + Names.printable(namespace) + "\" must be a containerd namespace: a-z, 0-9, '-', '.', '_', at most 76 characters");
+        }
+        for (int i = 0; i < registryCredentials.size(); i++) {
+            if (registryCredentials.get(i) == null) {
+                throw new InvalidArgumentException("spec.registryCredentials[" + i + "]", "must not be empty");
+            }
+            registryCredentials.get(i).validate("spec.registryCredentials[" + i + "]");
+        }
+        resources.validate("spec.resources");
+    }
+
+    /** The namespace this realm uses on the given host. */
+    public String namespaceOn(HostIds ids, String realm) {
+        return namespace != null ? namespace : ids.namespace(realm);
+    }
+}

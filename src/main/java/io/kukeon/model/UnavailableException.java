@@ -1,0 +1,21 @@
+package io.kukeon.model;
+
+/** A component we depend on (containerd, the journal) cannot be reached right now; retry later. */
+public final class UnavailableException extends KukeonException {
+    private final String kind;
+
+    public UnavailableException(String kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public UnavailableException(String kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+}

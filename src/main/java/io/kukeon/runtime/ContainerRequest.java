@@ -1,0 +1,33 @@
+package io.kukeon.runtime;
+
+import io.kukeon.model.CgroupPath;
+import io.kukeon.model.Resources;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the runtime needs to build a container's OCI spec.
+ *
+ * @param image          a normalized reference already present in the namespace
+ * @param command        replaces the image's entrypoint when not null
+ * @param args           replace the image's cmd when not empty (or when command is set)
+ * @param env            {@code KEY=VALUE}, over the image's env
+ * @param hostname       set when the container owns its uts namespace
+ * @param cgroupsPath    absolute {@code linux.cgroupsPath}
+ * @param joinNamespaces namespaces to join instead of creating: type ({@code network}, {@code ipc},
+ *                       {@code uts}) to path ({@code /proc/<pid>/ns/net})
+ * @param shimGroup      containers with the same group share one shim (the cell)
+ */
+public record ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
+                               String command, List<String> args, List<String> env, String workingDir, String user,
+                               String hostname, CgroupPath cgroupsPath, Resources resources,
+                               Map<String, String> joinNamespaces, String shimGroup) {
+    public ContainerRequest {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        args = args == null ? List.of() : List.copyOf(args);
+        env = env == null ? List.of() : List.copyOf(env);
+        joinNamespaces = joinNamespaces == null ? Map.of() : Map.copyOf(joinNamespaces);
+        resources = Resources.orNone(resources);
+    }
+}

@@ -1,0 +1,88 @@
+package io.kukeon.runtime;
+
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.RegistryCredential;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The port to the container runtime (containerd). Every method blocks and is idempotent where
+ * it can be: "already exists" and "already gone" are success, so a step interrupted by a crash
+ * can simply be repeated. Callers run it off their actor's thread.
+ *
+ * <p>Failures: {@link io.kukeon.model.UnavailableException} (kind {@code RuntimeUnavailable})
+ * when containerd cannot be reached; {@link RuntimeFailure} for everything containerd refused.
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+    /** Whether containerd answers right now, and its version. Never throws. */
+    RuntimeHealth health();
+
+    /** Creates the namespace; an existing one is fine. */
+    void ensureNamespace(String namespace);
+
+    /** Drains the namespace (tasks, containers, snapshots, leases, images), then deletes it. Missing is fine. */
+    void deleteNamespace(String namespace);
+
+    List<String> listNamespaces();
+
+    /**
+     * Makes the image present and unpacked in the namespace, pulling it when missing with the
+     * first matching credential (by registry host, else one without serverAddress, else none).
+     */
+    ImageInfo ensureImage(String namespace, String reference, List<RegistryCredential> credentials, PullProgress progress);
+
+    /** Imports an OCI image archive (a tar of an OCI layout) into the namespace and unpacks it. */
+    List<ImageInfo> loadImage(String namespace, Path archive);
+
+    List<ImageInfo> listImages(String namespace);
+
+    /**
+     * Makes the container record exist with this spec: creates it (snapshot under a lease), or
+     * updates the spec of an existing one (its writable layer is kept).
+     */
+    void ensureContainer(ContainerRequest request);
+
+    /**
+     * Starts the container's task with stdout and stderr appended to {@code logFile}. A running
+     * task is returned as it is; a stopped one is deleted first.
+     */
+    TaskInfo startTask(String namespace, String containerdId, Path logFile);
+
+    /** The container's task as containerd sees it (NO_CONTAINER / NO_TASK when absent). */
+    TaskInfo task(String namespace, String containerdId);
+
+    /** Sends a signal; a missing task is fine. */
+    void kill(String namespace, String containerdId, int signal, boolean all);
+
+    /**
+     * Signal, wait up to the timeout, then SIGKILL to all processes when forced; then deletes the
+     * task (the container record and its snapshot stay). A missing task is fine.
+     */
+    TaskInfo stop(String namespace, String containerdId, StopOptions options);
+
+    /** Deletes task, snapshot and container record. Missing is fine. */
+    void deleteContainer(String namespace, String containerdId);
+
+    /** Every container of the namespace that carries our labels, with its task. */
+    List<ObservedContainer> listContainers(String namespace);
+
+    /** Live usage of the container's task. */
+    GroupStatus.Usage metrics(String namespace, String containerdId);
+
+    /**
+     * Delivers task exits and OOMs of every namespace, and connection changes. After a
+     * reconnection the listener must relist: events in the gap are lost.
+     */
+    Subscription subscribe(RuntimeListener listener);
+
+    @Override
+    void close();
+
+    /** A cancellable subscription. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,26 @@
+package io.kukeon.runtime;
+
+import io.kukeon.model.KukeonException;
+
+/**
+ * containerd, or a registry, refused a request. {@link #kind()} is stable: {@code ImageNotFound},
+ * {@code Unauthorized}, {@code RegistryUnreachable}, {@code RuntimeError}, ...
+ */
+public final class RuntimeFailure extends KukeonException {
+    private final String kind;
+
+    public RuntimeFailure(String kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public RuntimeFailure(String kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,73 @@
+package io.kukeon.testing;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Gate for tests of real components (containerd, cgroups, a registry). On a developer machine
+ * without the component such a test is skipped; with {@code -Dkukeon.requireReal=true} (set by
+ * {@code .ci/run}) it fails instead, so CI can never pass by skipping.
+ */
+public final class RealComponents {
+    private RealComponents() {}
+
+    public static boolean required() {
+        return Boolean.getBoolean("kukeon.requireReal");
+    }
+
+    /** Skips or fails (see class comment) unless {@code present}. */
+    public static void need(String component, boolean present, String why) {
+        if (present) {
+            return;
+        }
+        if (required()) {
+            Assertions.fail(component + " is required (kukeon.requireReal=true) but missing: " + why);
+        }
+        Assumptions.assumeTrue(false, component + " missing, test skipped: " + why);
+    }
+
+    public static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** The socket of the private containerd started for tests ({@code -Dkukeon.containerd.socket}). */
+    public static Path containerdSocket() {
+        String s = System.getProperty("kukeon.containerd.socket", System.getenv("KUKEON_TEST_CONTAINERD_SOCKET"));
+        need("containerd", s != null && !s.isEmpty() && Files.exists(Path.of(s)),
+                "set -Dkukeon.containerd.socket to a running containerd's socket (see .ci/run)");
+        need("root", isRoot(), "containerd tests run as root");
+        return Path.of(s);
+    }
+
+    /** The busybox OCI archive built by scripts/make-busybox-oci.sh ({@code -Dkukeon.busybox.archive}). */
+    public static Path busyboxArchive() {
+        String s = System.getProperty("kukeon.busybox.archive", System.getenv("KUKEON_TEST_BUSYBOX_ARCHIVE"));
+        need("busybox OCI archive", s != null && Files.isRegularFile(Path.of(s)),
+                "set -Dkukeon.busybox.archive to the output of scripts/make-busybox-oci.sh");
+        return Path.of(s);
+    }
+
+    /** host:port of the htpasswd-protected registry ({@code -Dkukeon.registry}, user/password below). */
+    public static String registry() {
+        String s = System.getProperty("kukeon.registry", System.getenv("KUKEON_TEST_REGISTRY"));
+        need("registry", s != null && !s.isEmpty(), "set -Dkukeon.registry=127.0.0.1:PORT (see .ci/run)");
+        return s;
+    }
+
+    public static String registryUser() {
+        return System.getProperty("kukeon.registry.user", "kukeon");
+    }
+
+    public static String registryPassword() {
+        return System.getProperty("kukeon.registry.password", "kukeon-test");
+    }
+
+    /** Real cgroups need root and a writable /sys/fs/cgroup. */
+    public static void needCgroups() {
+        need("root", isRoot(), "cgroup tests write /sys/fs/cgroup");
+        need("cgroupfs", Files.isDirectory(Path.of("/sys/fs/cgroup")), "/sys/fs/cgroup is not mounted");
+    }
+}
