@@ -1,0 +1,94 @@
+package io.kukeon.api.mapping;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.RealmSpec;
+import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.SpaceSpec;
+import io.kukeon.model.StackSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.kukeon.api.mapping.ResourcesMapping.blankToNull;
+import static io.kukeon.api.mapping.ResourcesMapping.nz;
+
+/** Specs of every kind ⇄ protobuf. Passwords leave the daemon only as {@link #REDACTED}. */
+public final class SpecMapping {
+    /** What a password reads as outside the daemon; applying it back keeps the stored password. */
+    public static final String REDACTED = "<redacted>";
+
+    private SpecMapping() {}
+
+    public static io.kukeon.api.v1.RealmSpec toProto(RealmSpec s) {
+        var b = io.kukeon.api.v1.RealmSpec.newBuilder().setNamespace(nz(s.namespace()))
+                .setResources(ResourcesMapping.toProto(s.resources()));
+        for (RegistryCredential c : s.registryCredentials()) {
+            b.addRegistryCredentials(io.kukeon.api.v1.RegistryCredential.newBuilder().setUsername(nz(c.username()))
+                    .setPassword(REDACTED).setServerAddress(nz(c.serverAddress())));
+        }
+        return b.build();
+    }
+
+    public static RealmSpec fromProto(io.kukeon.api.v1.RealmSpec p) {
+        List<RegistryCredential> creds = new ArrayList<>();
+        for (var c : p.getRegistryCredentialsList()) {
+            creds.add(new RegistryCredential(c.getUsername(), c.getPassword(), c.getServerAddress()));
+        }
+        return new RealmSpec(blankToNull(p.getNamespace()), creds, ResourcesMapping.fromProto(p.getResources()));
+    }
+
+    public static io.kukeon.api.v1.SpaceSpec toProto(SpaceSpec s) {
+        return io.kukeon.api.v1.SpaceSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources())).build();
+    }
+
+    public static SpaceSpec fromProto(io.kukeon.api.v1.SpaceSpec p) {
+        return new SpaceSpec(ResourcesMapping.fromProto(p.getResources()));
+    }
+
+    public static io.kukeon.api.v1.StackSpec toProto(StackSpec s) {
+        return io.kukeon.api.v1.StackSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources())).build();
+    }
+
+    public static StackSpec fromProto(io.kukeon.api.v1.StackSpec p) {
+        return new StackSpec(ResourcesMapping.fromProto(p.getResources()));
+    }
+
+    public static io.kukeon.api.v1.CellSpec toProto(CellSpec s) {
+        var b = io.kukeon.api.v1.CellSpec.newBuilder().setRootContainerId(nz(s.rootContainerId()))
+                .setAutoDelete(s.autoDelete()).setResources(ResourcesMapping.toProto(s.resources()));
+        s.containers().forEach(c -> b.addContainers(toProto(c)));
+        return b.build();
+    }
+
+    public static CellSpec fromProto(io.kukeon.api.v1.CellSpec p) {
+        List<ContainerSpec> containers = new ArrayList<>();
+        for (var c : p.getContainersList()) {
+            containers.add(fromProto(c));
+        }
+        return new CellSpec(containers, blankToNull(p.getRootContainerId()), p.getAutoDelete(),
+                ResourcesMapping.fromProto(p.getResources()));
+    }
+
+    public static io.kukeon.api.v1.ContainerSpec toProto(ContainerSpec c) {
+        var b = io.kukeon.api.v1.ContainerSpec.newBuilder().setId(nz(c.id())).setRoot(c.root()).setImage(nz(c.image()))
+                .setCommand(nz(c.command())).addAllArgs(c.args()).addAllEnv(c.env())
+                .setWorkingDir(nz(c.workingDir())).setUser(nz(c.user()))
+                .setRestartPolicy(c.restartPolicy() == RestartPolicy.NEVER ? "" : c.restartPolicy().wire())
+                .setResources(ResourcesMapping.toProto(c.resources()));
+        if (c.restartBackoffSeconds() != null) b.setRestartBackoffSeconds(c.restartBackoffSeconds());
+        if (c.restartMaxRetries() != null) b.setRestartMaxRetries(c.restartMaxRetries());
+        return b.build();
+    }
+
+    /** @throws io.kukeon.model.InvalidArgumentException for an unknown restart policy */
+    public static ContainerSpec fromProto(io.kukeon.api.v1.ContainerSpec p) {
+        return new ContainerSpec(blankToNull(p.getId()), p.getRoot(), blankToNull(p.getImage()),
+                blankToNull(p.getCommand()), p.getArgsList(), p.getEnvList(), blankToNull(p.getWorkingDir()),
+                blankToNull(p.getUser()), RestartPolicy.parse("spec.restartPolicy", p.getRestartPolicy()),
+                p.hasRestartBackoffSeconds() ? p.getRestartBackoffSeconds() : null,
+                p.hasRestartMaxRetries() ? p.getRestartMaxRetries() : null,
+                ResourcesMapping.fromProto(p.getResources()));
+    }
+}

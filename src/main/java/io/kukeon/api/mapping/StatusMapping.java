@@ -1,0 +1,117 @@
+package io.kukeon.api.mapping;
+
+import io.kukeon.model.CellState;
+import io.kukeon.model.CellStatus;
+import io.kukeon.model.ContainerState;
+import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.LevelState;
+import io.kukeon.model.LevelStatus;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.kukeon.api.mapping.ResourcesMapping.blankToNull;
+import static io.kukeon.api.mapping.ResourcesMapping.nz;
+
+/** Statuses ⇄ protobuf. Times travel as RFC 3339 strings, empty when unset. */
+public final class StatusMapping {
+    private StatusMapping() {}
+
+    public static io.kukeon.api.v1.Status toProto(LevelStatus s) {
+        var b = io.kukeon.api.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
+                .setMessage(nz(s.message())).setCreatedAt(time(s.createdAt())).setUpdatedAt(time(s.updatedAt()))
+                .setReadyAt(time(s.readyAt())).setObservedGeneration(s.observedGeneration());
+        if (s.cgroup() != null) b.setCgroup(toProto(s.cgroup()));
+        if (s.namespaceReady() != null) b.setNamespaceReady(s.namespaceReady());
+        return b.build();
+    }
+
+    public static LevelStatus levelFromProto(io.kukeon.api.v1.Status p) {
+        return new LevelStatus(LevelState.valueOf(p.getState()), blankToNull(p.getReason()), blankToNull(p.getMessage()),
+                p.hasCgroup() ? fromProto(p.getCgroup()) : null, p.hasNamespaceReady() ? p.getNamespaceReady() : null,
+                instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration());
+    }
+
+    public static io.kukeon.api.v1.Status toProto(CellStatus s) {
+        var b = io.kukeon.api.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
+                .setMessage(nz(s.message())).setReadyObserved(s.readyObserved()).setCreatedAt(time(s.createdAt()))
+                .setUpdatedAt(time(s.updatedAt())).setReadyAt(time(s.readyAt()))
+                .setObservedGeneration(s.observedGeneration());
+        if (s.cgroup() != null) b.setCgroup(toProto(s.cgroup()));
+        s.containers().forEach(c -> b.addContainers(toContainerProto(c)));
+        return b.build();
+    }
+
+    public static CellStatus cellFromProto(io.kukeon.api.v1.Status p) {
+        List<ContainerStatus> containers = new ArrayList<>();
+        p.getContainersList().forEach(c -> containers.add(fromProto(c)));
+        return new CellStatus(CellState.valueOf(p.getState()), blankToNull(p.getReason()), blankToNull(p.getMessage()),
+                p.hasCgroup() ? fromProto(p.getCgroup()) : null, containers, p.getReadyObserved(),
+                instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration());
+    }
+
+    /** A container object's status sits in {@code Status.container}. */
+    public static io.kukeon.api.v1.Status toProto(ContainerStatus s) {
+        return io.kukeon.api.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
+                .setMessage(nz(s.message())).setContainer(toContainerProto(s)).build();
+    }
+
+    public static io.kukeon.api.v1.ContainerStatus toContainerProto(ContainerStatus s) {
+        var b = io.kukeon.api.v1.ContainerStatus.newBuilder().setName(nz(s.name())).setContainerdId(nz(s.containerdId()))
+                .setState(s.state().name()).setPid(s.pid() == null ? 0 : s.pid()).setRestartCount(s.restartCount())
+                .setStartTime(time(s.startTime())).setFinishTime(time(s.finishTime())).setOomKilled(s.oomKilled())
+                .setReason(nz(s.reason())).setMessage(nz(s.message())).setNextRestartAt(time(s.nextRestartAt()))
+                .setLogPath(nz(s.logPath())).setCgroupPath(nz(s.cgroupPath())).setImage(nz(s.image()));
+        if (s.exitCode() != null) b.setExitCode(s.exitCode());
+        if (s.exitSignal() != null) b.setExitSignal(s.exitSignal());
+        return b.build();
+    }
+
+    public static ContainerStatus fromProto(io.kukeon.api.v1.ContainerStatus p) {
+        return new ContainerStatus(p.getName(), blankToNull(p.getContainerdId()), ContainerState.valueOf(p.getState()),
+                p.getPid() == 0 ? null : p.getPid(), p.getRestartCount(), instant(p.getStartTime()),
+                instant(p.getFinishTime()), p.hasExitCode() ? p.getExitCode() : null,
+                p.hasExitSignal() ? p.getExitSignal() : null, p.getOomKilled(), blankToNull(p.getReason()),
+                blankToNull(p.getMessage()), instant(p.getNextRestartAt()), blankToNull(p.getLogPath()),
+                blankToNull(p.getCgroupPath()), blankToNull(p.getImage()));
+    }
+
+    public static io.kukeon.api.v1.GroupStatus toProto(GroupStatus g) {
+        var b = io.kukeon.api.v1.GroupStatus.newBuilder().setPath(nz(g.path())).setReady(g.ready())
+                .addAllControllers(g.controllers());
+        g.notApplied().forEach(n -> b.addNotApplied(
+                io.kukeon.api.v1.GroupStatus.NotApplied.newBuilder().setField(nz(n.field())).setReason(nz(n.reason()))));
+        if (g.usage() != null) {
+            var u = io.kukeon.api.v1.GroupStatus.Usage.newBuilder();
+            if (g.usage().memoryBytes() != null) u.setMemoryBytes(g.usage().memoryBytes());
+            if (g.usage().cpuMicros() != null) u.setCpuMicros(g.usage().cpuMicros());
+            if (g.usage().pids() != null) u.setPids(g.usage().pids());
+            if (g.usage().oomKills() != null) u.setOomKills(g.usage().oomKills());
+            b.setUsage(u);
+        }
+        return b.build();
+    }
+
+    public static GroupStatus fromProto(io.kukeon.api.v1.GroupStatus p) {
+        List<GroupStatus.NotApplied> notApplied = new ArrayList<>();
+        p.getNotAppliedList().forEach(n -> notApplied.add(new GroupStatus.NotApplied(n.getField(), n.getReason())));
+        GroupStatus.Usage usage = null;
+        if (p.hasUsage()) {
+            var u = p.getUsage();
+            usage = new GroupStatus.Usage(u.hasMemoryBytes() ? u.getMemoryBytes() : null,
+                    u.hasCpuMicros() ? u.getCpuMicros() : null, u.hasPids() ? u.getPids() : null,
+                    u.hasOomKills() ? u.getOomKills() : null);
+        }
+        return new GroupStatus(p.getPath(), p.getReady(), p.getControllersList(), notApplied, usage);
+    }
+
+    public static String time(Instant t) {
+        return t == null ? "" : t.toString();
+    }
+
+    public static Instant instant(String s) {
+        return s == null || s.isEmpty() ? null : Instant.parse(s);
+    }
+}
