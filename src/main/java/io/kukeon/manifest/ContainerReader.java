@@ -1,0 +1,47 @@
+package io.kukeon.manifest;
+
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.RestartPolicy;
+
+import java.util.Map;
+
+/** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
+final class ContainerReader {
+    /** Fields of the reference's ContainerSpec that we accept but do not act on yet. */
+    static final String[] UNSUPPORTED = {"ports", "volumes", "networks", "networksAliases", "privileged", "hostNetwork",
+            "hostPID", "hostCgroup", "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "tmpfs",
+            "secrets", "repos", "git", "cniConfigPath", "attachable", "tty", "containerdId", "kukeonGroupGID"};
+
+    private ContainerReader() {}
+
+    /**
+     * @param c         the container's fields
+     * @param id        the container's name when the document fixes it (kind Container), else null
+     * @param parentIds {@code realmId, spaceId, stackId, cellId} of the enclosing cell; a container that
+     *                  repeats one (as the reference's output does) must agree with it
+     */
+    static ContainerSpec read(FieldReader c, String id, Map<String, String> parentIds) {
+        String ownId = c.string("id");
+        if (id != null && ownId != null && !ownId.equals(id)) {
+            throw c.context().problem(c.field("id"), c.markOf("id"),
+                    "\"" + io.kukeon.model.Names.printable(ownId) + "\" differs from metadata.name \"" + id + "\"");
+        }
+        for (Map.Entry<String, String> parent : parentIds.entrySet()) {
+            String given = c.string(parent.getKey());
+            if (given != null && !given.isEmpty() && !given.equals(parent.getValue())) {
+                throw c.context().problem(c.field(parent.getKey()), c.markOf(parent.getKey()),
+                        "\"" + io.kukeon.model.Names.printable(given) + "\" disagrees with the cell's \""
+                                + parent.getValue() + "\"");
+            }
+        }
+        Boolean root = c.bool("root");
+        String restart = c.string("restartPolicy");
+        ContainerSpec spec = new ContainerSpec(id != null ? id : ownId, root != null && root, c.string("image"),
+                c.string("command"), c.strings("args"), c.strings("env"), c.string("workingDir"), c.string("user"),
+                RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
+                c.smallInteger("restartMaxRetries"), ResourcesReader.read(c));
+        c.unsupported(UNSUPPORTED);
+        c.rejectUnknown();
+        return spec;
+    }
+}

@@ -1,0 +1,74 @@
+package io.kukeon.manifest;
+
+import io.kukeon.model.TreeObject;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Objects as manifest documents ({@code apiVersion: v1beta1}, kind, metadata, spec, status), the
+ * form {@code kuke get -o yaml|json} prints and {@link ManifestReader} reads back (status and
+ * generation ignored). Passwords are written as the object holds them: objects that come from the
+ * API already carry {@code <redacted>}, which the daemon reads as "keep the stored one".
+ */
+public final class ManifestWriter {
+    private ManifestWriter() {}
+
+    public static Map<String, Object> document(TreeObject o) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", DocumentReader.API_VERSION);
+        doc.put("kind", o.kind().displayName());
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", o.path().name());
+        SpecDocument.put(metadata, "labels", new LinkedHashMap<>(o.metadata().labels()));
+        if (o.metadata().generation() != 0) {
+            metadata.put("generation", o.metadata().generation());
+        }
+        doc.put("metadata", metadata);
+        doc.put("spec", SpecDocument.of(o));
+        Map<String, Object> status = StatusDocument.of(o);
+        if (status != null) {
+            doc.put("status", status);
+        }
+        return doc;
+    }
+
+    /** Every object as one YAML document, each starting with {@code ---}. */
+    public static String yaml(List<TreeObject> objects) {
+        List<Object> docs = new ArrayList<>();
+        objects.forEach(o -> docs.add(document(o)));
+        return yamlDumper().dumpAll(docs.iterator());
+    }
+
+    /** One object as a JSON object. */
+    public static String json(TreeObject object) {
+        return JsonText.of(document(object));
+    }
+
+    /**
+     * A list as {@code {"items": [...]}}, whatever its length, so scripts see one shape; the reader
+     * takes such a document as its items, so it applies back.
+     */
+    public static String json(List<TreeObject> objects) {
+        List<Object> items = new ArrayList<>();
+        objects.forEach(o -> items.add(document(o)));
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("items", items);
+        return JsonText.of(list);
+    }
+
+    private static Yaml yamlDumper() {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setExplicitStart(true);
+        options.setIndent(2);
+        options.setIndicatorIndent(0);
+        options.setWidth(4096);
+        options.setSplitLines(false);
+        return new Yaml(options);
+    }
+}

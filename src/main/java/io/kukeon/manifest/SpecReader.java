@@ -1,0 +1,126 @@
+package io.kukeon.manifest;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.Names;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.RealmSpec;
+import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.SpaceSpec;
+import io.kukeon.model.StackSpec;
+import io.kukeon.model.TreeObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code spec} of each kind, with the reference parser's required fields: Space {@code realmId};
+ * Stack {@code realmId, spaceId}; Cell {@code realmId, spaceId, stackId} and containers; Container
+ * {@code realmId, spaceId, stackId, cellId}. Each spec is then checked by the model's own validate.
+ */
+final class SpecReader {
+    private SpecReader() {}
+
+    static TreeObject realm(FieldReader spec, Metadata metadata) {
+        List<RegistryCredential> credentials = new ArrayList<>();
+        String namespace = null;
+        io.kukeon.model.Resources resources = io.kukeon.model.Resources.NONE;
+        if (spec != null) {
+            namespace = spec.string("namespace");
+            List<FieldReader> creds = spec.mappings("registryCredentials");
+            if (creds != null) {
+                for (FieldReader c : creds) {
+                    credentials.add(new RegistryCredential(c.string("username"), c.string("password"),
+                            c.string("serverAddress")));
+                    c.rejectUnknown();
+                }
+            }
+            resources = ResourcesReader.read(spec);
+            spec.rejectUnknown();
+        }
+        RealmSpec realm = new RealmSpec(namespace, credentials, resources);
+        realm.validate();
+        return new TreeObject.Realm(ObjectPath.of(metadata.name()), metadata, realm, null);
+    }
+
+    static TreeObject space(FieldReader spec, FieldReader doc, Metadata metadata) {
+        String realm = required(spec, doc, "realmId");
+        SpaceSpec space = new SpaceSpec(ResourcesReader.read(spec));
+        spec.unsupported("cniConfigPath", "network", "defaults");
+        spec.rejectUnknown();
+        space.validate();
+        return new TreeObject.Space(ObjectPath.of(realm, metadata.name()), metadata, space, null);
+    }
+
+    static TreeObject stack(FieldReader spec, FieldReader doc, Metadata metadata) {
+        String realm = required(spec, doc, "realmId");
+        String space = required(spec, doc, "spaceId");
+        sameAsName(spec, "id", metadata.name());
+        StackSpec stack = new StackSpec(ResourcesReader.read(spec));
+        spec.rejectUnknown();
+        stack.validate();
+        return new TreeObject.Stack(ObjectPath.of(realm, space, metadata.name()), metadata, stack, null);
+    }
+
+    static TreeObject cell(FieldReader spec, FieldReader doc, Metadata metadata) {
+        String realm = required(spec, doc, "realmId");
+        String space = required(spec, doc, "spaceId");
+        String stack = required(spec, doc, "stackId");
+        List<FieldReader> entries = spec.mappings("containers");
+        if (entries == null || entries.isEmpty()) {
+            throw spec.context().problem(spec.field("containers"),
+                    entries == null ? doc.markOf("spec") : spec.markOf("containers"),
+                    "is required; a cell needs at least one container");
+        }
+        Map<String, String> parents = new LinkedHashMap<>();
+        parents.put("realmId", realm);
+        parents.put("spaceId", space);
+        parents.put("stackId", stack);
+        parents.put("cellId", metadata.name());
+        List<ContainerSpec> containers = new ArrayList<>();
+        for (FieldReader entry : entries) {
+            containers.add(ContainerReader.read(entry, null, parents));
+        }
+        sameAsName(spec, "id", metadata.name());
+        Boolean autoDelete = spec.bool("autoDelete");
+        CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
+                ResourcesReader.read(spec));
+        spec.unsupported("tty", "nestedCgroupRuntime", "provenance");
+        spec.rejectUnknown();
+        cell.validate();
+        return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);
+    }
+
+    static TreeObject container(FieldReader spec, FieldReader doc, Metadata metadata) {
+        String realm = required(spec, doc, "realmId");
+        String space = required(spec, doc, "spaceId");
+        String stack = required(spec, doc, "stackId");
+        String cell = required(spec, doc, "cellId");
+        ContainerSpec container = ContainerReader.read(spec, metadata.name(), Map.of());
+        container.validate("spec");
+        return new TreeObject.Container(ObjectPath.of(realm, space, stack, cell, metadata.name()), metadata,
+                container, null);
+    }
+
+    /** A parent's name: present and a valid name, else an error at {@code spec} (or the document). */
+    private static String required(FieldReader spec, FieldReader doc, String key) {
+        String field = "spec." + key;
+        String value = spec == null ? null : spec.string(key);
+        if (value == null || value.isEmpty()) {
+            throw doc.context().problem(field, doc.markOf("spec"), "is required");
+        }
+        return Names.require(field, value);
+    }
+
+    /** The reference's {@code spec.id} defaults to the name; ours is always the name. */
+    private static void sameAsName(FieldReader spec, String key, String name) {
+        String id = spec.string(key);
+        if (id != null && !id.isEmpty() && !id.equals(name)) {
+            spec.context().warn(spec.field(key) + " \"" + Names.printable(id) + "\" differs from metadata.name \""
+                    + name + "\" and was ignored; the name is the identity");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.kukeon.manifest;
+
+import io.kukeon.model.CellStatus;
+import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.LevelStatus;
+import io.kukeon.model.TreeObject;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.kukeon.manifest.SpecDocument.put;
+
+/** The {@code status} of an object as {@code get -o yaml|json} shows it; reading a manifest ignores it. */
+final class StatusDocument {
+    private StatusDocument() {}
+
+    /** Null when the object carries no status. */
+    static Map<String, Object> of(TreeObject o) {
+        if (o instanceof TreeObject.Realm r && r.status() != null) {
+            return level(r.status());
+        } else if (o instanceof TreeObject.Space s && s.status() != null) {
+            return level(s.status());
+        } else if (o instanceof TreeObject.Stack s && s.status() != null) {
+            return level(s.status());
+        } else if (o instanceof TreeObject.Cell c && c.status() != null) {
+            return cell(c.status());
+        } else if (o instanceof TreeObject.Container c && c.status() != null) {
+            return container(c.status());
+        }
+        return null;
+    }
+
+    private static Map<String, Object> level(LevelStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "state", s.state() == null ? null : s.state().name());
+        put(m, "reason", s.reason());
+        put(m, "message", s.message());
+        group(m, s.cgroup());
+        if (s.namespaceReady() != null) {
+            m.put("containerdNamespaceReady", s.namespaceReady());
+        }
+        times(m, s.createdAt(), s.updatedAt(), s.readyAt());
+        if (s.observedGeneration() != 0) {
+            m.put("observedGeneration", s.observedGeneration());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> cell(CellStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "state", s.state() == null ? null : s.state().name());
+        put(m, "reason", s.reason());
+        put(m, "message", s.message());
+        group(m, s.cgroup());
+        List<Object> containers = new ArrayList<>();
+        s.containers().forEach(c -> containers.add(container(c)));
+        put(m, "containers", containers);
+        m.put("readyObserved", s.readyObserved());
+        times(m, s.createdAt(), s.updatedAt(), s.readyAt());
+        if (s.observedGeneration() != 0) {
+            m.put("observedGeneration", s.observedGeneration());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> container(ContainerStatus c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "name", c.name());
+        put(m, "containerdId", c.containerdId());
+        put(m, "state", c.state() == null ? null : c.state().name());
+        put(m, "pid", c.pid());
+        m.put("restartCount", c.restartCount());
+        put(m, "startTime", time(c.startTime()));
+        put(m, "finishTime", time(c.finishTime()));
+        put(m, "exitCode", c.exitCode());
+        put(m, "exitSignal", c.exitSignal());
+        if (c.oomKilled()) {
+            m.put("oomKilled", true);
+        }
+        put(m, "reason", c.reason());
+        put(m, "message", c.message());
+        put(m, "nextRestartAt", time(c.nextRestartAt()));
+        put(m, "logPath", c.logPath());
+        put(m, "cgroupPath", c.cgroupPath());
+        put(m, "image", c.image());
+        return m;
+    }
+
+    private static void group(Map<String, Object> m, GroupStatus g) {
+        if (g == null) {
+            return;
+        }
+        put(m, "cgroupPath", g.path());
+        m.put("cgroupReady", g.ready());
+        put(m, "subtreeControllers", g.controllers());
+        List<Object> notApplied = new ArrayList<>();
+        for (GroupStatus.NotApplied n : g.notApplied()) {
+            Map<String, Object> nm = new LinkedHashMap<>();
+            put(nm, "field", n.field());
+            put(nm, "reason", n.reason());
+            notApplied.add(nm);
+        }
+        put(m, "notApplied", notApplied);
+        if (g.usage() != null) {
+            Map<String, Object> u = new LinkedHashMap<>();
+            put(u, "memoryBytes", g.usage().memoryBytes());
+            put(u, "cpuMicros", g.usage().cpuMicros());
+            put(u, "pids", g.usage().pids());
+            put(u, "oomKills", g.usage().oomKills());
+            put(m, "usage", u);
+        }
+    }
+
+    private static void times(Map<String, Object> m, Instant created, Instant updated, Instant ready) {
+        put(m, "createdAt", time(created));
+        put(m, "updatedAt", time(updated));
+        put(m, "readyAt", time(ready));
+    }
+
+    private static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

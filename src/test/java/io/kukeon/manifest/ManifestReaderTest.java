@@ -1,0 +1,244 @@
+package io.kukeon.manifest;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.Kind;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.TreeObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ManifestReaderTest {
+
+    private static List<ManifestDocument> read(String yaml) {
+        return ManifestReader.read(yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final String CELL = """
+            apiVersion: v1beta1
+            kind: Cell
+            metadata:
+              name: web
+              labels: {app: web}
+            spec:
+              realmId: r
+              spaceId: s
+              stackId: st
+              containers:
+                - id: app
+                  image: busybox
+                  command: /bin/sh
+                  args: ["-c", "echo hi"]
+                  env: [A=1]
+                  restartPolicy: on-failure
+                  restartMaxRetries: 2
+            """;
+
+    @Test
+    void aCellBecomesACellObjectAtItsPathWithTheSpecAsWritten() {
+        ManifestDocument d = read(CELL).get(0);
+        TreeObject.Cell cell = (TreeObject.Cell) d.object();
+        assertEquals(ObjectPath.of("r", "s", "st", "web"), cell.path());
+        assertEquals(Map.of("app", "web"), cell.metadata().labels());
+        assertEquals(List.of(new ContainerSpec("app", false, "busybox", "/bin/sh", List.of("-c", "echo hi"),
+                List.of("A=1"), null, null, RestartPolicy.ON_FAILURE, null, 2, null)), cell.spec().containers());
+        assertNull(cell.spec().rootContainerId(), "no root is synthesized by the reader");
+        assertNull(cell.status());
+        assertEquals(1, d.line());
+        assertEquals("Cell", d.kind());
+        assertEquals("web", d.name());
+        assertTrue(d.warnings().isEmpty());
+    }
+
+    @Test
+    void eachDocumentKnowsItsIndexAndStartingLine() {
+        List<ManifestDocument> docs = read("# header\n---\nkind: Realm\nmetadata: {name: a}\n---\n\n"
+                + "kind: Realm\nmetadata: {name: b}\n");
+        assertEquals(List.of(0, 1), docs.stream().map(ManifestDocument::index).toList());
+        assertEquals(List.of(3, 7), docs.stream().map(ManifestDocument::line).toList());
+    }
+
+    @Test
+    void applyOrderSortsByKindAndKeepsFileOrderWithinAKind() {
+        List<ManifestDocument> docs = read("""
+                kind: Cell
+                metadata: {name: c1}
+                spec: {realmId: r, spaceId: s, stackId: st, containers: [{id: a, image: busybox}]}
+                ---
+                kind: Realm
+                metadata: {name: r}
+                ---
+                kind: Pod
+                metadata: {name: broken}
+                ---
+                kind: Cell
+                metadata: {name: c2}
+                spec: {realmId: r, spaceId: s, stackId: st, containers: [{id: a, image: busybox}]}
+                ---
+                kind: Stack
+                metadata: {name: st}
+                spec: {realmId: r, spaceId: s}
+                ---
+                kind: Space
+                metadata: {name: s}
+                spec: {realmId: r}
+                """);
+        assertEquals(List.of("r", "s", "st", "c1", "c2", "broken"),
+                ManifestReader.inApplyOrder(docs).stream().map(ManifestDocument::name).toList());
+        assertEquals(List.of("c1", "c2", "st", "s", "r", "broken"),
+                ManifestReader.inDeleteOrder(docs).stream().map(ManifestDocument::name).toList());
+    }
+
+    @Test
+    void aManifestOverOneMebibyteIsRefusedWhole() {
+        byte[] big = new byte[2 << 20];
+        java.util.Arrays.fill(big, (byte) '#');
+        ResourceExhaustedException e = assertThrows(ResourceExhaustedException.class, () -> ManifestReader.read(big));
+        assertEquals("manifest is 2097152 bytes; at most 1048576", e.getMessage());
+    }
+
+    @Test
+    void tenThousandDocumentsReadAndTheBrokenOnesDoNotStopTheOthers() {
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            String name = i % 100 == 0 ? "Bad_" + i : "r" + i;
+            yaml.append("---\nkind: Realm\nmetadata: {name: ").append(name).append("}\n");
+        }
+        assertTrue(yaml.length() < ManifestReader.MAX_BYTES);
+        List<ManifestDocument> docs = read(yaml.toString());
+        assertEquals(10_000, docs.size());
+        assertEquals(100, docs.stream().filter(ManifestDocument::failed).count());
+        ManifestDocument last = docs.get(9_999);
+        assertEquals("r9999", last.object().path().name());
+        assertEquals(9_999 * 3 + 2, last.line());
+        assertEquals("line 29703: metadata.name: \"Bad_9900\" " + io.kukeon.model.Names.RULE,
+                docs.get(9_900).error().toString());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreRefusedWithTheirLine() {
+        byte[] yaml = "kind: Realm\nmetadata:\n  name: \u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+        ManifestException e = assertThrows(ManifestException.class, () -> ManifestReader.read(yaml));
+        assertEquals(3, e.line());
+        assertEquals("manifest", e.field());
+        assertTrue(e.getMessage().contains("not UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void aSyntaxErrorInEveryDocumentRefusesTheWholeManifest() {
+        ManifestException e = assertThrows(ManifestException.class, () -> read("a: [\n---\nb: {\n"));
+        assertEquals(2, e.line());
+        assertEquals("manifest: line 2, column 1: not valid YAML: expected the node content, but found '<stream end>'",
+                e.getMessage());
+    }
+
+    @Test
+    void aControlCharacterIsASyntaxErrorWithItsPosition() {
+        List<ManifestDocument> docs = read("kind: Realm\nmetadata: {name: ok}\n---\nkind: Realm\nmetadata: {name: \u0007}\n");
+        assertEquals("line 5, column 18: not valid YAML: character U+0007 is not allowed", docs.get(1).error().toString());
+        assertFalse(docs.get(0).failed());
+    }
+
+    @Test
+    void aMarkerWithContentOnItsLineStartsADocument() {
+        List<ManifestDocument> docs = read("--- # the realm\nkind: Realm\nmetadata: {name: a}\n--- {kind: Realm, metadata: {name: b}}\n");
+        assertEquals(List.of("a", "b"), docs.stream().map(d -> d.object().path().name()).toList());
+    }
+
+    @Test
+    void aBlockScalarMayHoldDashesThatAreNotAMarker() {
+        List<ManifestDocument> docs = read("""
+                kind: Cell
+                metadata: {name: c}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  containers:
+                    - id: a
+                      image: busybox
+                      args:
+                        - |
+                          ---
+                          not a document
+                """);
+        assertEquals(1, docs.size());
+        TreeObject.Cell cell = (TreeObject.Cell) docs.get(0).object();
+        assertEquals("---\nnot a document\n", cell.spec().containers().get(0).args().get(0));
+    }
+
+    @Test
+    void containerDocumentTakesItsNameFromMetadataAndItsParentsFromTheSpec() {
+        ManifestDocument d = read("""
+                kind: Container
+                metadata: {name: extra}
+                spec: {realmId: r, spaceId: s, stackId: st, cellId: c, id: extra, image: busybox, root: false}
+                """).get(0);
+        assertEquals(Kind.CONTAINER, d.object().kind());
+        assertEquals(ObjectPath.of("r", "s", "st", "c", "extra"), d.object().path());
+        assertEquals("extra", ((TreeObject.Container) d.object()).spec().id());
+    }
+
+    @Test
+    void aContainerRepeatingAParentIdMustAgreeWithTheCell() {
+        ManifestDocument d = read("""
+                kind: Cell
+                metadata: {name: c}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  containers:
+                    - id: a
+                      image: busybox
+                      spaceId: elsewhere
+                """).get(0);
+        assertEquals("line 10: spec.containers[0].spaceId: \"elsewhere\" disagrees with the cell's \"s\"",
+                d.error().toString());
+    }
+
+    @Test
+    void aStackIdOtherThanTheNameIsIgnoredWithAWarning() {
+        ManifestDocument d = read("kind: Stack\nmetadata: {name: a}\nspec: {id: b, realmId: r, spaceId: s}\n").get(0);
+        assertEquals(List.of("spec.id \"b\" differs from metadata.name \"a\" and was ignored; the name is the identity"),
+                d.warnings());
+        assertEquals(ObjectPath.of("r", "s", "a"), d.object().path());
+    }
+
+    @Test
+    void modelValidationErrorsPointAtTheOffendingField() {
+        ManifestDocument d = read("""
+                kind: Cell
+                metadata: {name: c}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  rootContainerId: ghost
+                  containers: [{id: a, image: busybox}]
+                """).get(0);
+        assertEquals("line 7: spec.rootContainerId: \"ghost\" names no container of this cell", d.error().toString());
+        assertEquals(3, d.error().column());
+        assertEquals("spec.rootContainerId", d.error().field());
+    }
+
+    @Test
+    void aBrokenDocumentStillReportsTheKindAndNameItHad() {
+        ManifestDocument d = read("kind: Cell\nmetadata: {name: web}\nspec: {realmId: r}\n").get(0);
+        assertEquals("Cell", d.kind());
+        assertEquals("web", d.name());
+        assertNull(d.object());
+        assertEquals("line 3: spec.spaceId: is required", d.error().toString());
+    }
+}
