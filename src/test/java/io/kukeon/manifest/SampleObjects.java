@@ -1,0 +1,96 @@
+package io.kukeon.manifest;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.CellState;
+import io.kukeon.model.CellStatus;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.ContainerState;
+import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.LevelState;
+import io.kukeon.model.LevelStatus;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.RealmSpec;
+import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.Resources;
+import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.SpaceSpec;
+import io.kukeon.model.StackSpec;
+import io.kukeon.model.TreeObject;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** One object of every kind with every field set, statuses included. */
+final class SampleObjects {
+    static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+
+    private SampleObjects() {}
+
+    static Resources fullResources() {
+        return new Resources(134217728L, 512L, 64L,
+                new Resources.Cpu(100L, 50000L, 100000L, "0-1", "0"),
+                new Resources.Memory(0L, 1048576L, 100663296L, 134217728L, 0L),
+                new Resources.Io(50L, List.of(new Resources.IoLimit("8:0", 1048576L, 2097152L, 100L, 200L),
+                        new Resources.IoLimit("8:16", null, null, null, 5L))),
+                new Resources.Pids(128L));
+    }
+
+    static LevelStatus levelStatus(boolean realm) {
+        return new LevelStatus(LevelState.Ready, "Provisioned", "all good",
+                new GroupStatus("/kukeon/r", true, List.of("cpu", "memory"),
+                        List.of(new GroupStatus.NotApplied("memory.min", "cgroup v1")),
+                        new GroupStatus.Usage(1024L, 5L, 3L, 0L)),
+                realm ? true : null, T0, T0.plusSeconds(5), T0.plusSeconds(2), 4);
+    }
+
+    static ContainerStatus containerStatus(String name) {
+        return new ContainerStatus(name, "s_st_c_" + name, ContainerState.Error, 4321, 3, T0, T0.plusSeconds(60), 137, 9,
+                true, "OOMKilled", "killed", T0.plusSeconds(90), "/var/log/x", "/kukeon/r/s/st/c/x", "busybox");
+    }
+
+    static TreeObject.Realm realm() {
+        return new TreeObject.Realm(ObjectPath.of("r"), new Metadata("r", Map.of("env", "prod", "team", "a"), 7),
+                new RealmSpec("custom.kukeon.io", List.of(new RegistryCredential("robot", "pw: \"quoted\"", "registry.example.com:5000"),
+                        new RegistryCredential("any", "x", "")), fullResources()),
+                levelStatus(true));
+    }
+
+    static TreeObject.Space space() {
+        return new TreeObject.Space(ObjectPath.of("r", "s"), new Metadata("s", Map.of("tier", "db"), 2),
+                new SpaceSpec(fullResources()), levelStatus(false));
+    }
+
+    static TreeObject.Stack stack() {
+        return new TreeObject.Stack(ObjectPath.of("r", "s", "st"), new Metadata("st", Map.of(), 1),
+                new StackSpec(fullResources()), levelStatus(false));
+    }
+
+    static ContainerSpec fullContainer(String id, boolean root) {
+        return new ContainerSpec(id, root, "docker.io/library/busybox:latest", "/bin/sh",
+                List.of("-c", "echo 'yes': no # not a comment", "on", "1.0", ""), List.of("A=1", "B=two words", "EMPTY="),
+                "/work", "1000:1000", RestartPolicy.ON_FAILURE, 3, 5, fullResources());
+    }
+
+    static TreeObject.Cell cell() {
+        return new TreeObject.Cell(ObjectPath.of("r", "s", "st", "c"), new Metadata("c", Map.of("app", "web"), 3),
+                new CellSpec(List.of(fullContainer("main", true),
+                        new ContainerSpec("side", false, "busybox", null, List.of(), List.of(), null, null,
+                                RestartPolicy.ALWAYS, 1, null, null)),
+                        "main", true, fullResources()),
+                new CellStatus(CellState.Degraded, "WorkloadDown", "side is restarting",
+                        new GroupStatus("/kukeon/r/s/st/c", true, List.of("pids"), List.of(), null),
+                        List.of(containerStatus("main"), containerStatus("side")), true, T0, T0, null, 3));
+    }
+
+    static TreeObject.Container container() {
+        return new TreeObject.Container(ObjectPath.of("r", "s", "st", "c", "extra"), new Metadata("extra", Map.of("x", "y"), 1),
+                fullContainer("extra", false), containerStatus("extra"));
+    }
+
+    static List<TreeObject> all() {
+        return List.of(realm(), space(), stack(), cell(), container());
+    }
+}
