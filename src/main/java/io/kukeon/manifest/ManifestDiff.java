@@ -23,8 +23,10 @@ public final class ManifestDiff {
 
     public static List<String> changes(TreeObject current, TreeObject desired) {
         List<String> out = new ArrayList<>();
-        diff("metadata.labels", comparable(current).get("labels"), comparable(desired).get("labels"), out);
-        diff("spec", comparable(current).get("spec"), comparable(desired).get("spec"), out);
+        Map<String, Object> a = comparable(current);
+        Map<String, Object> b = comparable(desired);
+        diff("metadata.labels", a.get("labels"), b.get("labels"), out);
+        diff("spec", a.get("spec"), b.get("spec"), out);
         return out;
     }
 
