@@ -40,6 +40,67 @@ public final class FakeRuntime implements ContainerRuntime {
     private final AtomicInteger pids = new AtomicInteger(1000);
     private final AtomicInteger starts = new AtomicInteger();
     private volatile boolean available = true;
+    private final Path stateFile;
+
+    public FakeRuntime() {
+        this.stateFile = null;
+    }
+
+    /**
+     * A fake whose namespaces and tasks survive the test JVM: as containerd outlives a daemon that
+     * is killed, a daemon started again on the same file finds the same tasks.
+     */
+    public FakeRuntime(Path stateFile) {
+        this.stateFile = stateFile;
+        load();
+    }
+
+    private synchronized void save() {
+        if (stateFile == null) {
+            return;
+        }
+        StringBuilder out = new StringBuilder();
+        namespaces.forEach(n -> out.append("ns\t").append(n).append('\n'));
+        containers.forEach((k, c) -> out.append("task\t").append(c.request().namespace()).append('\t')
+                .append(c.request().containerdId()).append('\t').append(c.task().status()).append('\t')
+                .append(c.task().pid()).append('\t').append(c.task().exitCode() == null ? "" : c.task().exitCode())
+                .append('\t').append(String.join(",", c.request().args())).append('\n'));
+        out.append("pid\t").append(pids.get()).append('\n');
+        try {
+            java.nio.file.Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(tmp, out);
+            java.nio.file.Files.move(tmp, stateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void load() {
+        if (!java.nio.file.Files.exists(stateFile)) {
+            return;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(stateFile)) {
+                String[] f = line.split("\t", -1);
+                switch (f[0]) {
+                    case "ns" -> namespaces.add(f[1]);
+                    case "pid" -> pids.set(Integer.parseInt(f[1]));
+                    case "task" -> {
+                        ContainerRequest r = new ContainerRequest(f[1], f[2], Map.of(), "busybox", null,
+                                f[6].isEmpty() ? List.of() : List.of(f[6].split(",")), List.of(), null, null, null,
+                                null, null, Map.of(), null);
+                        TaskInfo.Status st = TaskInfo.Status.valueOf(f[3]);
+                        Integer code = f[5].isEmpty() ? null : Integer.valueOf(f[5]);
+                        containers.put(key(f[1], f[2]), new FakeContainer(r,
+                                new TaskInfo(st, Integer.parseInt(f[4]), code, code == null ? null : Instant.now())));
+                    }
+                    default -> { }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static String key(String namespace, String id) {
         return namespace + "/" + id;
@@ -66,6 +127,7 @@ public final class FakeRuntime implements ContainerRuntime {
         }
         int pid = c.task().pid();
         containers.put(key(namespace, id), new FakeContainer(c.request(), TaskInfo.stopped(pid, code, Instant.now())));
+        save();
         listeners.forEach(l -> l.taskExited(namespace, id, pid, code, Instant.now()));
     }
 
@@ -74,6 +136,7 @@ public final class FakeRuntime implements ContainerRuntime {
         FakeContainer c = containers.get(key(namespace, id));
         if (c != null && c.task().status() == TaskInfo.Status.RUNNING) {
             containers.put(key(namespace, id), new FakeContainer(c.request(), TaskInfo.stopped(c.task().pid(), code, Instant.now())));
+            save();
         }
     }
 
@@ -109,6 +172,7 @@ public final class FakeRuntime implements ContainerRuntime {
     public void ensureNamespace(String namespace) {
         up();
         namespaces.add(namespace);
+        save();
     }
 
     @Override
@@ -117,6 +181,7 @@ public final class FakeRuntime implements ContainerRuntime {
         containers.keySet().removeIf(k -> k.startsWith(namespace + "/"));
         images.remove(namespace);
         namespaces.remove(namespace);
+        save();
     }
 
     @Override
@@ -156,6 +221,7 @@ public final class FakeRuntime implements ContainerRuntime {
         up();
         containers.compute(key(request.namespace(), request.containerdId()),
                 (k, old) -> new FakeContainer(request, old == null ? TaskInfo.NO_TASK : old.task()));
+        save();
     }
 
     @Override
@@ -174,6 +240,7 @@ public final class FakeRuntime implements ContainerRuntime {
                 .map(a -> Integer.parseInt(a.substring(5))).findFirst().orElse(null);
         TaskInfo task = TaskInfo.running(pid);
         containers.put(key(namespace, containerdId), new FakeContainer(c.request(), task));
+        save();
         if (exitAtOnce != null) {
             exit(namespace, containerdId, exitAtOnce);
         }
@@ -206,6 +273,7 @@ public final class FakeRuntime implements ContainerRuntime {
             before = containers.get(key(namespace, containerdId)).task();
         }
         containers.put(key(namespace, containerdId), new FakeContainer(c.request(), TaskInfo.NO_TASK));
+        save();
         return before;
     }
 
@@ -213,6 +281,7 @@ public final class FakeRuntime implements ContainerRuntime {
     public void deleteContainer(String namespace, String containerdId) {
         up();
         containers.remove(key(namespace, containerdId));
+        save();
     }
 
     @Override
