@@ -110,7 +110,26 @@ public final class CgroupV1Driver implements CgroupManager {
                 FlatKeyed.number(v.read("memory", "memory.usage_in_bytes")),
                 cpuNanos == null ? null : cpuNanos / 1000,
                 FlatKeyed.number(v.read("pids", "pids.current")),
-                FlatKeyed.get(v.read("memory", "memory.oom_control"), "oom_kill"));
+                oomKills(group));
+    }
+
+    /**
+     * v1 counts an OOM kill only in the group whose limit was hit (v2's memory.events counts the
+     * subtree): sum the subtree so a cell shows its containers' kills on either driver.
+     */
+    private Long oomKills(CgroupPath group) {
+        ConfinedHierarchy memory = byController.get("memory");
+        if (memory == null || !memory.exists(group)) {
+            return null;
+        }
+        Long total = null;
+        for (CgroupPath g : memory.subtree(group)) {
+            Long kills = FlatKeyed.get(memory.read(g, "memory.oom_control"), "oom_kill");
+            if (kills != null) {
+                total = (total == null ? 0 : total) + kills;
+            }
+        }
+        return total;
     }
 
     @Override
