@@ -58,7 +58,7 @@ public final class CgroupV1Driver implements CgroupManager {
         Resources r = Resources.orNone(resources);
         r.validate("resources");
         for (ConfinedHierarchy h : used) {
-            h.createDirs(group, created -> { });
+            h.createDirs(group);
         }
         fillCpusets(group);
         GroupView view = new View(group);

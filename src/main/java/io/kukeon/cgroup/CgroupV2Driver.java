@@ -32,7 +32,7 @@ public final class CgroupV2Driver implements CgroupManager {
     public GroupStatus ensure(CgroupPath group, Resources resources) {
         Resources r = Resources.orNone(resources);
         r.validate("resources");
-        hierarchy.createDirs(group, created -> { });
+        hierarchy.createDirs(group);
         Set<String> wanted = new TreeSet<>(SubtreeDelegation.ALWAYS);
         Resources.Cpu cpu = r.effective().cpu();
         if (cpu != null && (cpu.cpus() != null || cpu.mems() != null)) {

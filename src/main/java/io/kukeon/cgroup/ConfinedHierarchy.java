@@ -92,8 +92,8 @@ final class ConfinedHierarchy {
         return Files.isDirectory(dir(group), NOFOLLOW);
     }
 
-    /** Creates the group and its missing ancestors up to our root; {@code created} sees each new one, top first. */
-    void createDirs(CgroupPath group, java.util.function.Consumer<CgroupPath> created) {
+    /** Creates the group and its missing ancestors up to our root, top first. */
+    void createDirs(CgroupPath group) {
         dir(group);
         List<CgroupPath> levels = new ArrayList<>();
         for (CgroupPath g = group; g != null && g.isUnder(root); g = g.parent()) {
@@ -103,7 +103,6 @@ final class ConfinedHierarchy {
             Path d = dir(level);
             try {
                 Files.createDirectory(d);
-                created.accept(level);
             } catch (FileAlreadyExistsException e) {
                 dir(level); // re-checked: it must be a real directory under the root, not something planted
             } catch (IOException e) {
