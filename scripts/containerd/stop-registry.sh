@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Stop the registry start-registry.sh started under BASE (by its PID) and remove BASE.
+#
+#   usage: stop-registry.sh BASE
+set -euo pipefail
+BASE=$(realpath -m "${1:?usage: stop-registry.sh BASE}")
+if [ -s "$BASE/registry.pid" ]; then
+  pid=$(cat "$BASE/registry.pid")
+  if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = docker-registry ]; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+  fi
+fi
+rm -rf "$BASE"
