@@ -10,9 +10,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -86,7 +89,7 @@ final class ImagePuller {
             progress.bytes(done.addAndGet(blob.size()), total);
             return;
         }
-        try (InputStream in = new RegistryStream(registry.blob(blob.digest()), registry)) {
+        try (InputStream in = new RegistryStream(registry.blob(blob.digest()), registry, config.pullTimeout())) {
             content.write(namespace, lease, blob.digest(), blob.size(), in, Map.of(),
                     n -> progress.bytes(before + n, total));
         } catch (IOException e) {
@@ -95,13 +98,28 @@ final class ImagePuller {
         done.set(before + blob.size());
     }
 
-    /** A download whose read failures are registry failures, not content-store ones. */
+    /**
+     * A download whose read failures are registry failures, not content-store ones, and which is
+     * cut off after the pull timeout: the HTTP client's own timeout ends at the response headers,
+     * so a registry that stalls mid-body would otherwise hold the pulling thread for ever.
+     */
     private static final class RegistryStream extends FilterInputStream {
         private final RegistryClient registry;
+        private final Duration timeout;
+        private volatile boolean expired;
 
-        RegistryStream(InputStream in, RegistryClient registry) {
+        RegistryStream(InputStream in, RegistryClient registry, Duration timeout) {
             super(in);
             this.registry = registry;
+            this.timeout = timeout;
+            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                expired = true;
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // closing is how the stalled read is ended; nothing else to do
+                }
+            });
         }
 
         @Override
@@ -109,7 +127,7 @@ final class ImagePuller {
             try {
                 return super.read(b, off, len);
             } catch (IOException e) {
-                throw registry.unreachable(e);
+                throw failure(e);
             }
         }
 
@@ -118,8 +136,13 @@ final class ImagePuller {
             try {
                 return super.read();
             } catch (IOException e) {
-                throw registry.unreachable(e);
+                throw failure(e);
             }
+        }
+
+        private RuntimeFailure failure(IOException e) {
+            return registry.unreachable(expired ? new HttpTimeoutException("download not finished within "
+                    + timeout.toSeconds() + " s") : e);
         }
     }
 }

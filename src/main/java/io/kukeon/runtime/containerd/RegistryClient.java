@@ -198,7 +198,7 @@ final class RegistryClient {
             why += " (a plain-HTTP registry must be listed as insecure)";
         } else if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
             why = "cannot connect: " + why;
-        } else if (e instanceof HttpTimeoutException) {
+        } else if (e instanceof HttpTimeoutException && e.getMessage() == null) {
             why = "no answer within " + timeout.toSeconds() + " s";
         }
         return new RuntimeFailure("RegistryUnreachable", "registry " + ref.domain() + " is unreachable: " + why);
