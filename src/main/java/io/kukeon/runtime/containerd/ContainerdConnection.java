@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * One gRPC channel to containerd's unix socket. Building it never connects, so the daemon starts
  * while containerd is down; gRPC connects on the first call and again after a loss.
  */
-public final class ContainerdConnection implements AutoCloseable {
+final class ContainerdConnection implements AutoCloseable {
     static final Metadata.Key<String> NAMESPACE = Metadata.Key.of("containerd-namespace", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> LEASE = Metadata.Key.of("containerd-lease", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -36,7 +36,7 @@ public final class ContainerdConnection implements AutoCloseable {
     private final EpollEventLoopGroup eventLoop;
     private final ManagedChannel channel;
 
-    public ContainerdConnection(Path socket, ContainerdConfig config) {
+    ContainerdConnection(Path socket, ContainerdConfig config) {
         this.socket = socket;
         this.config = config;
         this.eventLoop = new EpollEventLoopGroup(1);
@@ -50,11 +50,11 @@ public final class ContainerdConnection implements AutoCloseable {
                 .build();
     }
 
-    public Path socket() {
+    Path socket() {
         return socket;
     }
 
-    public ContainerdConfig config() {
+    ContainerdConfig config() {
         return config;
     }
 
@@ -92,7 +92,7 @@ public final class ContainerdConnection implements AutoCloseable {
     }
 
     /** Never throws: the version when containerd answers, else why not. */
-    public RuntimeHealth health() {
+    RuntimeHealth health() {
         try {
             VersionResponse v = stub(VersionGrpc::newBlockingStub, null, null, config.healthTimeout())
                     .version(Empty.getDefaultInstance());

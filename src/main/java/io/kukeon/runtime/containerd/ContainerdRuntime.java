@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -128,7 +129,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
             return; // that snapshotter is not loaded here
         }
         for (int round = 0; round < 64 && !left.isEmpty(); round++) {
-            Set<String> parents = new java.util.HashSet<>();
+            Set<String> parents = new HashSet<>();
             left.forEach(s -> parents.add(s.getParent()));
             for (Info s : left) {
                 if (!parents.contains(s.getName())) {

@@ -72,8 +72,17 @@ final class ImageUnpacker {
             }
         } finally {
             if (!committed) {
-                snapshots.remove(namespace, snapshotter, key);
+                removeQuietly(namespace, snapshotter, key);
             }
+        }
+    }
+
+    /** Cleanup after a failure must not hide that failure. */
+    private void removeQuietly(String namespace, String snapshotter, String key) {
+        try {
+            snapshots.remove(namespace, snapshotter, key);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ImageUnpacker.class).warn("could not remove snapshot {}: {}", key, e.getMessage());
         }
     }
 }

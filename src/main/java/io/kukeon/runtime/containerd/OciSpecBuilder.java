@@ -20,7 +20,7 @@ import java.util.Set;
  * read-only /proc paths, the standard mounts, and new pid, ipc, uts, mount, network and cgroup
  * namespaces unless the request joins existing ones.
  */
-public final class OciSpecBuilder {
+final class OciSpecBuilder {
     static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
             "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
