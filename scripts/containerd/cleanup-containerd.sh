@@ -14,6 +14,8 @@ set -euo pipefail
 BASE=${1:?usage: cleanup-containerd.sh BASE [CGROUP_ROOT ...]}; shift
 BASE=$(realpath -m "$BASE")
 ROOTS=("$@")
+# BASE is removed at the end: refuse anything shallower than /dir/name
+case "$BASE" in /*/*) ;; *) echo "refusing BASE '$BASE': give a directory of its own, e.g. /tmp/kukeon-ctrd" >&2; exit 2;; esac
 SOCK=$BASE/containerd.sock
 C=(ctr --address "$SOCK")
 

@@ -4,6 +4,8 @@
 #   usage: stop-registry.sh BASE
 set -euo pipefail
 BASE=$(realpath -m "${1:?usage: stop-registry.sh BASE}")
+# BASE is removed at the end: refuse anything shallower than /dir/name
+case "$BASE" in /*/*) ;; *) echo "refusing BASE '$BASE': give a directory of its own, e.g. /tmp/kukeon-ctrd" >&2; exit 2;; esac
 if [ -s "$BASE/registry.pid" ]; then
   pid=$(cat "$BASE/registry.pid")
   if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = docker-registry ]; then
