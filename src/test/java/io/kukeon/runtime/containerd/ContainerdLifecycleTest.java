@@ -93,9 +93,15 @@ class ContainerdLifecycleTest {
         bed.run(r);
         assertNotNull(bed.tasks.awaitExit(bed.namespace, r.containerdId(), Duration.ofSeconds(10)));
 
-        String log = waitForContent(bed.log(r.containerdId()), "oops");
+        String log = waitForContent(bed.log(r.containerdId()), text -> text.contains("oops"));
         assertTrue(log.contains("hello-from-kukeon\n"), log);
         assertTrue(log.contains("oops\n"), log);
+
+        // starting again replaces the stopped task, and the log is appended to
+        bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
+        assertNotNull(bed.tasks.awaitExit(bed.namespace, r.containerdId(), Duration.ofSeconds(10)));
+        String twice = waitForContent(bed.log(r.containerdId()), text -> count(text, "oops\n") == 2);
+        assertEquals(2, count(twice, "hello-from-kukeon\n"), twice);
     }
 
     @Test
@@ -222,12 +228,17 @@ class ContainerdLifecycleTest {
         return null;
     }
 
-    static String waitForContent(Path file, String marker) throws Exception {
+    static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
+    /** The file's text once it passes the check, or after 5 s whatever it is. */
+    static String waitForContent(Path file, java.util.function.Predicate<String> done) throws Exception {
         long deadline = System.nanoTime() + 5_000_000_000L;
         String text = "";
         while (System.nanoTime() < deadline) {
             text = Files.exists(file) ? Files.readString(file) : "";
-            if (text.contains(marker)) {
+            if (done.test(text)) {
                 return text;
             }
             Thread.sleep(20);
