@@ -1,0 +1,122 @@
+package io.kukeon.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * {@code kuke}, the command line of kukeond. Exit codes: 0 success, 1 failure, 2 usage error.
+ * Every failure is one line on stderr; no stack trace reaches the user.
+ */
+@Command(name = "kuke", mixinStandardHelpOptions = true, versionProvider = Kuke.Version.class,
+        description = "Drive kukeond: realms > spaces > stacks > cells > containers.",
+        subcommands = {InitCommand.class, ApplyCommand.class, GetCommand.class, CreateCommand.class, DeleteCommand.class,
+                StartCommand.class, StopCommand.class, KillCommand.class, RestartCommand.class, LogsCommand.class,
+                EventsCommand.class, ImageCommand.class, StatusCommand.class, VersionCommand.class,
+                CompletionCommand.class})
+public final class Kuke implements Callable<Integer> {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    @Option(names = "--host", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT",
+            description = "kukeond's address (env KUKEON_HOST; default " + Settings.DEFAULT_HOST + ").")
+    String host;
+
+    @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "The API token (env KUKEON_TOKEN_FILE; default $KUKEON_DATA_DIR/token or "
+                    + Settings.DEFAULT_DATA_DIR + "/token).")
+    String tokenFile;
+
+    private final Function<String, String> env;
+    private final InputStream stdin;
+
+    private Kuke(Function<String, String> env, InputStream stdin) {
+        this.env = env;
+        this.stdin = stdin;
+    }
+
+    public static void main(String[] args) {
+        QuietLogging.install();
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(args, out, err, System::getenv, System.in);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line; what {@link #main} does, with the world passed in. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, InputStream stdin) {
+        Kuke kuke = new Kuke(env, stdin);
+        CommandLine cl = new CommandLine(kuke);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler(Kuke::usageError);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            Settings s = kuke.settings();
+            line.getErr().println(ErrorLine.of(e, s.host(), s.tokenProblem()));
+            return FAILED;
+        });
+        try {
+            return cl.execute(args);
+        } catch (RuntimeException | Error e) {
+            // picocli's own failures (e.g. printing help to a closed pipe): still one line
+            err.println("unexpected error: " + ErrorLine.oneLine(String.valueOf(e)));
+            return FAILED;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    /** {@code kuke} alone: the usage on stderr, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
+    }
+
+    Settings settings() {
+        return Settings.resolve(host, tokenFile, env);
+    }
+
+    DaemonConnection connect() {
+        Settings s = settings();
+        return new DaemonConnection(s.host(), s.token());
+    }
+
+    InputStream stdin() {
+        return stdin;
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && cl.getSubcommands().size() > 0
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + u.getUnmatched().get(0) + "' for '" + cl.getCommandSpec().qualifiedName() + "'";
+        }
+        cl.getErr().println(ErrorLine.oneLine(message) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        return USAGE;
+    }
+
+    /** {@code kuke --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kuke " + ClientVersion.get()};
+        }
+    }
+}
