@@ -93,6 +93,6 @@ final class ErrorLine {
     }
 
     static String oneLine(String s) {
-        return s.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return s.strip().replaceAll("[;\\s]*\\R\\s*", "; ");
     }
 }
