@@ -56,8 +56,8 @@ final class Table {
             String c = cells.get(i);
             out.append(c);
             if (i < cells.size() - 1) {
-                int pad = (i < widths.length ? widths[i] : c.length()) - c.length() + 3;
-                out.append(" ".repeat(Math.max(pad, 1)));
+                int width = i < widths.length ? widths[i] : c.length();
+                out.append(" ".repeat(Math.max(width - c.length(), 0) + 3));
             }
         }
         return out.toString();
