@@ -45,12 +45,19 @@ public final class Kuke implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        QuietLogging.install();
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
-        int code = run(args, out, err, System::getenv, System.in);
-        out.flush();
-        err.flush();
+        int code;
+        try {
+            QuietLogging.install();
+            PrintWriter out = new PrintWriter(System.out, true);
+            PrintWriter err = new PrintWriter(System.err, true);
+            code = run(args, out, err, System::getenv, System.in);
+            out.flush();
+            err.flush();
+        } catch (Throwable t) {
+            // a broken installation (missing jar) must still fail in one line
+            System.err.println("kuke: " + ErrorLine.oneLine(String.valueOf(t)));
+            code = FAILED;
+        }
         System.exit(code);
     }
 
