@@ -22,6 +22,10 @@ final class DaemonConnection implements AutoCloseable {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+    static {
+        QuietLogging.install();
+    }
+
     private final String host;
     private final NioEventLoopGroup loop;
     private final ManagedChannel channel;

@@ -9,6 +9,7 @@ import picocli.CommandLine.ScopeType;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -17,12 +18,18 @@ import java.util.function.Function;
  * Every failure is one line on stderr; no stack trace reaches the user.
  */
 @Command(name = "kuke", mixinStandardHelpOptions = true, versionProvider = Kuke.Version.class,
-        description = "Drive kukeond: realms > spaces > stacks > cells > containers.",
-        subcommands = {InitCommand.class, ApplyCommand.class, GetCommand.class, CreateCommand.class, DeleteCommand.class,
-                StartCommand.class, StopCommand.class, KillCommand.class, RestartCommand.class, LogsCommand.class,
-                EventsCommand.class, ImageCommand.class, StatusCommand.class, VersionCommand.class,
-                CompletionCommand.class})
+        description = "Drive kukeond: realms > spaces > stacks > cells > containers.")
 public final class Kuke implements Callable<Integer> {
+    /**
+     * The commands, in the order help lists them. Only the one invoked is given to picocli (whose
+     * reflection over every command would cost a third of the start-up); help, completion and
+     * unknown words get them all.
+     */
+    private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, ApplyCommand.class, GetCommand.class,
+            CreateCommand.class, DeleteCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
+            RestartCommand.class, LogsCommand.class, EventsCommand.class, ImageCommand.class, StatusCommand.class,
+            VersionCommand.class, CompletionCommand.class);
+
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
@@ -47,7 +54,7 @@ public final class Kuke implements Callable<Integer> {
     public static void main(String[] args) {
         int code;
         try {
-            QuietLogging.install();
+            QuietLogging.wanted = true;
             PrintWriter out = new PrintWriter(System.out, true);
             PrintWriter err = new PrintWriter(System.err, true);
             code = run(args, out, err, System::getenv, System.in);
@@ -65,6 +72,12 @@ public final class Kuke implements Callable<Integer> {
     public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, InputStream stdin) {
         Kuke kuke = new Kuke(env, stdin);
         CommandLine cl = new CommandLine(kuke);
+        Class<?> invoked = invokedCommand(args);
+        for (Class<?> c : COMMANDS) {
+            if (invoked == null || invoked == c) {
+                cl.addSubcommand(instantiate(c));
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Kuke::usageError);
@@ -106,6 +119,38 @@ public final class Kuke implements Callable<Integer> {
 
     InputStream stdin() {
         return stdin;
+    }
+
+    /** The command the first word names (options of kuke itself skipped); null when unknown or it needs them all. */
+    static Class<?> invokedCommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--host") || a.equals("--token-file")) {
+                i++;
+                continue;
+            }
+            if (a.startsWith("-")) {
+                continue;
+            }
+            for (Class<?> c : COMMANDS) {
+                Command command = c.getAnnotation(Command.class);
+                if (command.name().equals(a) || List.of(command.aliases()).contains(a)) {
+                    return c == CompletionCommand.class ? null : c;
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private static Object instantiate(Class<?> c) {
+        try {
+            var constructor = c.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + c.getSimpleName(), e);
+        }
     }
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {
