@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.kukeon.api.v1.ApplyRequest;
 import io.kukeon.api.v1.ApplyResponse;
 import io.kukeon.manifest.ManifestReader;
+import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.ResourceExhaustedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +40,9 @@ final class ApplyCommand extends DaemonCommand {
             bytes = stdin.readNBytes(ManifestReader.MAX_BYTES + 1);
         } else {
             Path p = Path.of(file);
+            if (Files.isDirectory(p)) {
+                throw new InvalidArgumentException("--filename", file + " is a directory; give one manifest file");
+            }
             long size = Files.size(p);
             if (size > ManifestReader.MAX_BYTES) {
                 throw new ResourceExhaustedException(file + " is " + size + " bytes; a manifest is at most "

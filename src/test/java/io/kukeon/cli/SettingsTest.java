@@ -26,6 +26,10 @@ class SettingsTest {
                 "KUKEON_TOKEN_FILE", "/etc/kuke.token")::get);
         assertEquals(Path.of("/etc/kuke.token"), withFile.tokenFile());
 
+        assertEquals("kukeon.lan:7420", Settings.resolve("kukeon.lan", null, env::get).host());
+        assertEquals("[::1]:7420", Settings.resolve("[::1]", null, env::get).host());
+        assertEquals("[::1]:9", Settings.resolve("[::1]:9", null, env::get).host());
+
         Settings flags = Settings.resolve("localhost:1", "/tmp/t", env::get);
         assertEquals("localhost:1", flags.host());
         assertEquals(Path.of("/tmp/t"), flags.tokenFile());
