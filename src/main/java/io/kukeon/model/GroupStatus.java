@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param path        the group, e.g. {@code /kukeon/default}
  * @param ready       the group exists
- * @param controllers controllers delegated to the group's children
+ * @param controllers controllers enabled for the group, i.e. delegated to it (v2: its parent's
+ *                    {@code cgroup.subtree_control}; v1: the hierarchies it was created in)
  * @param notApplied  limits this host's driver could not express, each with the reason
  * @param usage       live usage, when it was read
  */

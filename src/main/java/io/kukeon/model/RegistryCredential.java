@@ -5,6 +5,9 @@ package io.kukeon.model;
  * credential of its own". The password never appears in {@link #toString()}.
  */
 public record RegistryCredential(String username, String password, String serverAddress) {
+    /** What a password reads as outside the daemon; applying it back keeps the stored password. */
+    public static final String REDACTED = "<redacted>";
+
     public RegistryCredential {
         serverAddress = serverAddress == null ? "" : serverAddress.trim();
     }

@@ -18,15 +18,20 @@ public final class ObjectMapping {
                 .setMetadata(io.kukeon.api.v1.Metadata.newBuilder().setName(o.path().name())
                         .putAllLabels(o.metadata().labels()).setGeneration(o.metadata().generation()));
         if (o instanceof TreeObject.Realm r) {
-            b.setRealm(SpecMapping.toProto(r.spec())).setStatus(StatusMapping.toProto(r.status()));
+            b.setRealm(SpecMapping.toProto(r.spec()));
+            if (r.status() != null) b.setStatus(StatusMapping.toProto(r.status()));
         } else if (o instanceof TreeObject.Space s) {
-            b.setSpace(SpecMapping.toProto(s.spec())).setStatus(StatusMapping.toProto(s.status()));
+            b.setSpace(SpecMapping.toProto(s.spec()));
+            if (s.status() != null) b.setStatus(StatusMapping.toProto(s.status()));
         } else if (o instanceof TreeObject.Stack s) {
-            b.setStack(SpecMapping.toProto(s.spec())).setStatus(StatusMapping.toProto(s.status()));
+            b.setStack(SpecMapping.toProto(s.spec()));
+            if (s.status() != null) b.setStatus(StatusMapping.toProto(s.status()));
         } else if (o instanceof TreeObject.Cell c) {
-            b.setCell(SpecMapping.toProto(c.spec())).setStatus(StatusMapping.toProto(c.status()));
+            b.setCell(SpecMapping.toProto(c.spec()));
+            if (c.status() != null) b.setStatus(StatusMapping.toProto(c.status()));
         } else if (o instanceof TreeObject.Container c) {
-            b.setContainer(SpecMapping.toProto(c.spec())).setStatus(StatusMapping.toProto(c.status()));
+            b.setContainer(SpecMapping.toProto(c.spec()));
+            if (c.status() != null) b.setStatus(StatusMapping.toProto(c.status()));
         }
         return b.build();
     }

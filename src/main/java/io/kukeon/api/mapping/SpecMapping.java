@@ -16,8 +16,7 @@ import static io.kukeon.api.mapping.ResourcesMapping.nz;
 
 /** Specs of every kind ⇄ protobuf. Passwords leave the daemon only as {@link #REDACTED}. */
 public final class SpecMapping {
-    /** What a password reads as outside the daemon; applying it back keeps the stored password. */
-    public static final String REDACTED = "<redacted>";
+    public static final String REDACTED = RegistryCredential.REDACTED;
 
     private SpecMapping() {}
 

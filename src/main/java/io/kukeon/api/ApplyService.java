@@ -1,0 +1,121 @@
+package io.kukeon.api;
+
+import io.kukeon.api.mapping.ObjectMapping;
+import io.kukeon.api.v1.ApplyRequest;
+import io.kukeon.api.v1.ApplyResponse;
+import io.kukeon.api.v1.ApplyResult;
+import io.kukeon.manifest.ManifestDiff;
+import io.kukeon.manifest.ManifestDocument;
+import io.kukeon.manifest.ManifestReader;
+import io.kukeon.model.CellState;
+import io.kukeon.model.KukeonException;
+import io.kukeon.model.NotFoundException;
+import io.kukeon.model.TreeObject;
+import io.kukeon.supervisor.Operation;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.SupervisorTree;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Apply: documents in kind order (parents first), each upserted with missing parents created
+ * and cells started; one result per document, and a failed document does not stop the others.
+ * With dry_run, each document is only compared with what exists.
+ */
+final class ApplyService {
+    private final SupervisorTree tree;
+
+    ApplyService(SupervisorTree tree) {
+        this.tree = tree;
+    }
+
+    CompletionStage<ApplyResponse> apply(ApplyRequest request) {
+        List<ManifestDocument> documents = ManifestReader.inApplyOrder(ManifestReader.read(request.getManifest().toByteArray()));
+        ApplyResponse.Builder response = ApplyResponse.newBuilder();
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (ManifestDocument document : documents) {
+            chain = chain.thenCompose(v -> applyOne(document, request.getDryRun())
+                    .thenAccept(result -> {
+                        synchronized (response) {
+                            response.addResults(result);
+                        }
+                    }));
+        }
+        return chain.thenApply(v -> response.build());
+    }
+
+    private CompletionStage<ApplyResult> applyOne(ManifestDocument document, boolean dryRun) {
+        ApplyResult.Builder result = ApplyResult.newBuilder().setKind(nz(document.kind())).setName(nz(document.name()))
+                .setLine(document.line()).addAllWarnings(document.warnings());
+        if (document.failed()) {
+            return CompletableFuture.completedFuture(result.setOutcome("failed").setError(document.error().toString())
+                    .setLine(document.error().line()).setErrorKind("InvalidArgument").build());
+        }
+        TreeObject desired = document.object();
+        result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
+        try {
+            Validation.validate(desired);
+        } catch (KukeonException e) {
+            return CompletableFuture.completedFuture(failed(result, e));
+        }
+        return current(desired).thenCompose(current -> {
+            List<String> changes = current == null ? List.of() : ManifestDiff.changes(current, comparable(desired));
+            result.addAllChanges(changes);
+            if (dryRun) {
+                String outcome = current == null ? "created" : changes.isEmpty() ? "unchanged" : "updated";
+                return CompletableFuture.completedFuture(result.setOutcome(outcome).build());
+            }
+            return tree.ask(desired.path(), Operation.Upsert.apply(desired))
+                    .thenCompose(reply -> desired.kind() == io.kukeon.model.Kind.CONTAINER
+                            ? tree.ask(desired.path(), new Operation.Get()) : CompletableFuture.completedFuture(reply))
+                    .thenApply(reply -> done(result, reply, changes.isEmpty()));
+        }).exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
+    }
+
+    private ApplyResult done(ApplyResult.Builder result, Reply reply, boolean noChanges) {
+        TreeObject object = reply.object();
+        result.setObject(ObjectMapping.toProto(object));
+        if (object instanceof TreeObject.Cell cell && cell.status().state() == CellState.Failed) {
+            return result.setOutcome("failed").setErrorKind(nz(cell.status().reason()))
+                    .setError(nz(cell.status().message())).build();
+        }
+        String outcome = switch (reply.outcome()) {
+            case CREATED -> "created";
+            case UNCHANGED -> "unchanged";
+            default -> noChanges ? "unchanged" : "updated";
+        };
+        return result.setOutcome(outcome).build();
+    }
+
+    /** The object as it exists, or null. */
+    private CompletionStage<TreeObject> current(TreeObject desired) {
+        return tree.ask(desired.path(), new Operation.Get())
+                .thenApply(Reply::object)
+                .exceptionally(error -> {
+                    if (ErrorMapping.unwrap(error) instanceof NotFoundException) {
+                        return null;
+                    }
+                    throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
+                });
+    }
+
+    /** What the daemon stores for the desired object: a cell's spec with its root resolved. */
+    private static TreeObject comparable(TreeObject desired) {
+        if (desired instanceof TreeObject.Cell c) {
+            return new TreeObject.Cell(c.path(), c.metadata(), c.spec().normalized(), c.status());
+        }
+        return desired;
+    }
+
+    private static ApplyResult failed(ApplyResult.Builder result, Throwable error) {
+        String kind = error instanceof KukeonException k ? k.kind() : "Internal";
+        String message = error instanceof KukeonException ? error.getMessage() : ErrorMapping.status(error).getDescription();
+        return result.setOutcome("failed").setError(nz(message)).setErrorKind(kind).build();
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,114 @@
+package io.kukeon.api;
+
+import io.kukeon.api.v1.Image;
+import io.kukeon.api.v1.ImageChunk;
+import io.kukeon.api.v1.ListImagesResponse;
+import io.kukeon.api.v1.LoadImageResponse;
+import io.kukeon.model.HostIds;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Kind;
+import io.kukeon.model.Names;
+import io.kukeon.model.NotFoundException;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.TreeObject;
+import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.runtime.ImageInfo;
+import io.kukeon.supervisor.ObjectIndex;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.Source;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Image load (an uploaded OCI archive) and list, in a realm's containerd namespace. */
+public final class ImageService {
+    private final ContainerRuntime runtime;
+    private final ObjectIndex index;
+    private final HostIds ids;
+    private final Path uploads;
+    private final ActorSystem<?> system;
+    private final Executor blocking;
+
+    public ImageService(ContainerRuntime runtime, ObjectIndex index, HostIds ids, Path uploads, ActorSystem<?> system,
+                        Executor blocking) {
+        this.runtime = runtime;
+        this.index = index;
+        this.ids = ids;
+        this.uploads = uploads;
+        this.system = system;
+        this.blocking = blocking;
+    }
+
+    CompletionStage<LoadImageResponse> load(Source<ImageChunk, NotUsed> chunks) {
+        Path file;
+        OutputStream out;
+        try {
+            Files.createDirectories(uploads);
+            file = Files.createTempFile(uploads, "image-", ".tar");
+            out = Files.newOutputStream(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AtomicReference<String> realm = new AtomicReference<>();
+        return chunks.runForeach(chunk -> {
+                    if (realm.get() == null) {
+                        realm.set(chunk.getRealm().isEmpty() ? "default" : chunk.getRealm());
+                    }
+                    chunk.getData().writeTo(out);
+                }, system)
+                .thenApplyAsync(done -> {
+                    close(out);
+                    String namespace = namespaceOf(realm.get() == null ? "default" : realm.get());
+                    return runtime.loadImage(namespace, file);
+                }, blocking)
+                .handle((images, error) -> {
+                    close(out);
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException ignored) {
+                        // an upload left behind is removed at the next start
+                    }
+                    if (error != null) {
+                        throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
+                    }
+                    return LoadImageResponse.newBuilder().addAllImages(toProto(images)).build();
+                });
+    }
+
+    CompletionStage<ListImagesResponse> list(String realm) {
+        String namespace = namespaceOf(realm.isEmpty() ? "default" : realm);
+        return CompletableFuture.supplyAsync(() -> ListImagesResponse.newBuilder()
+                .addAllImages(toProto(runtime.listImages(namespace))).build(), blocking);
+    }
+
+    private String namespaceOf(String realm) {
+        Names.require("realm", realm);
+        TreeObject o = index.get(ObjectPath.of(realm)).orElseThrow(() -> new NotFoundException(Kind.REALM, ObjectPath.of(realm)));
+        if (!(o instanceof TreeObject.Realm r)) {
+            throw new InvalidArgumentException("realm", realm + " is not a realm");
+        }
+        return r.spec().namespaceOn(ids, realm);
+    }
+
+    private static List<Image> toProto(List<ImageInfo> images) {
+        return images.stream().map(i -> Image.newBuilder().setName(i.name()).setDigest(i.digest()).setSize(i.size()).build())
+                .toList();
+    }
+
+    private static void close(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // closing twice or after a failed write: nothing left to do
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.kukeon.api;
+
+import io.kukeon.api.mapping.ObjectMapping;
+import io.kukeon.api.v1.Event;
+import io.kukeon.model.Kind;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.supervisor.JournalEvent;
+import io.kukeon.supervisor.JournalTags;
+import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.PersistenceIds;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+
+/**
+ * History and Watch, read from the journal: every event is tagged, so one live query by tag
+ * gives all of them in global order, resumable from any offset.
+ */
+public final class JournalQueries {
+    private final ActorSystem<?> system;
+    private final JdbcReadJournal journal;
+    private final ObjectIndex index;
+    private final String jdbcUrl;
+
+    public JournalQueries(ActorSystem<?> system, ObjectIndex index, String jdbcUrl) {
+        this.system = system;
+        this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+        this.index = index;
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    /** The events of one object, oldest first. */
+    public CompletionStage<List<Event>> history(ObjectPath path) {
+        return journal.currentEventsByPersistenceId(PersistenceIds.of(path).id(), 0L, Long.MAX_VALUE)
+                .map(e -> toProto(e, false))
+                .runWith(Sink.seq(), system);
+    }
+
+    /**
+     * Events after {@code afterOffset} (or after the last one now, when {@code fromNow}), then live;
+     * only those of the given kinds (empty = all) at or under {@code prefix} (null = all).
+     */
+    public Source<Event, NotUsed> watch(long afterOffset, boolean fromNow, Set<Kind> kinds, ObjectPath prefix) {
+        long start = fromNow ? lastOffset() : afterOffset;
+        Predicate<EventEnvelope> wanted = e -> {
+            ObjectPath path = pathOf(e.persistenceId());
+            return path != null && (kinds.isEmpty() || kinds.contains(path.kind()))
+                    && (prefix == null || prefix.contains(path));
+        };
+        return journal.eventsByTag(JournalTags.EVENTS, Offset.sequence(start))
+                .filter(wanted::test)
+                .map(e -> toProto(e, true));
+    }
+
+    /** The highest offset in the journal (0 when empty). */
+    public long lastOffset() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT COALESCE(MAX(\"ordering\"), 0) FROM \"event_journal\"")) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException e) {
+            throw new io.kukeon.model.UnavailableException("JournalUnavailable", "cannot read the journal: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the journal answers a query right now. */
+    public boolean isUp() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
+             Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            s.execute("SELECT 1 FROM \"event_journal\" WHERE 1 = 0");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private Event toProto(EventEnvelope e, boolean withObject) {
+        ObjectPath path = pathOf(e.persistenceId());
+        String kind = e.persistenceId().substring(0, e.persistenceId().indexOf('|'));
+        String name = e.event().getClass().getSimpleName();
+        Event.Builder b = Event.newBuilder()
+                .setOffset(e.offset() instanceof Sequence s ? s.value() : 0)
+                .setKind(kind)
+                .setPath(path == null ? "" : path.toString())
+                .setType(name.startsWith(kind) ? name : kind + name)
+                .setSummary(e.event() instanceof JournalEvent j ? j.summary() : name)
+                .setTimestamp(Instant.ofEpochMilli(e.timestamp()).toString())
+                .setSequenceNr(e.sequenceNr());
+        if (withObject && path != null) {
+            index.get(path).ifPresent(o -> b.setObject(ObjectMapping.toProto(o)));
+        }
+        return b.build();
+    }
+
+    /** The object of a persistence id, null for the host. */
+    static ObjectPath pathOf(String persistenceId) {
+        int bar = persistenceId.indexOf('|');
+        if (bar < 0 || persistenceId.startsWith("Host|")) {
+            return null;
+        }
+        try {
+            return ObjectPath.parse(persistenceId.substring(bar + 1));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.kukeon.api;
+
+import io.kukeon.api.mapping.ObjectMapping;
+import io.kukeon.api.v1.ApplyRequest;
+import io.kukeon.api.v1.ApplyResponse;
+import io.kukeon.api.v1.CreateRequest;
+import io.kukeon.api.v1.DeleteRequest;
+import io.kukeon.api.v1.DeleteResponse;
+import io.kukeon.api.v1.Event;
+import io.kukeon.api.v1.GetRequest;
+import io.kukeon.api.v1.HistoryRequest;
+import io.kukeon.api.v1.HistoryResponse;
+import io.kukeon.api.v1.ImageChunk;
+import io.kukeon.api.v1.Kukeon;
+import io.kukeon.api.v1.LifecycleRequest;
+import io.kukeon.api.v1.ListImagesRequest;
+import io.kukeon.api.v1.ListImagesResponse;
+import io.kukeon.api.v1.ListRequest;
+import io.kukeon.api.v1.ListResponse;
+import io.kukeon.api.v1.LoadImageResponse;
+import io.kukeon.api.v1.LogChunk;
+import io.kukeon.api.v1.LogsRequest;
+import io.kukeon.api.v1.ObjectResponse;
+import io.kukeon.api.v1.StatusRequest;
+import io.kukeon.api.v1.StatusResponse;
+import io.kukeon.api.v1.VersionRequest;
+import io.kukeon.api.v1.VersionResponse;
+import io.kukeon.api.v1.WatchRequest;
+import io.kukeon.manifest.LabelSelector;
+import io.kukeon.manifest.ManifestReader;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Kind;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.model.TreeObject;
+import io.kukeon.supervisor.Operation;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.SupervisorTree;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The kukeon v1 service: a thin mapper from requests to tree operations and back. Requests are
+ * validated here, before anything is routed; failures become gRPC statuses in {@link ErrorMapping}.
+ */
+public final class KukeonService implements Kukeon {
+    private final SupervisorTree tree;
+    private final io.kukeon.supervisor.ObjectIndex index;
+    private final JournalQueries journal;
+    private final ApplyService applier;
+    private final ImageService images;
+    private final DaemonStatus status;
+
+    public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, JournalQueries journal,
+                         ImageService images, DaemonStatus status) {
+        this.tree = tree;
+        this.index = index;
+        this.journal = journal;
+        this.applier = new ApplyService(tree);
+        this.images = images;
+        this.status = status;
+    }
+
+    @Override
+    public CompletionStage<ApplyResponse> apply(ApplyRequest in) {
+        return guarded(() -> {
+            if (in.getManifest().size() > ManifestReader.MAX_BYTES) {
+                throw new ResourceExhaustedException("manifest is " + in.getManifest().size() + " bytes; at most "
+                        + ManifestReader.MAX_BYTES);
+            }
+            return applier.apply(in);
+        });
+    }
+
+    @Override
+    public CompletionStage<ObjectResponse> create(CreateRequest in) {
+        return guarded(() -> {
+            if (!in.hasObject()) {
+                throw new InvalidArgumentException("object", "is required");
+            }
+            TreeObject desired = ObjectMapping.fromProto(in.getObject());
+            Validation.validate(desired);
+            return tree.ask(desired.path(), Operation.Upsert.create(desired))
+                    .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
+        });
+    }
+
+    @Override
+    public CompletionStage<ObjectResponse> get(GetRequest in) {
+        return guarded(() -> tree.ask(Validation.path(in.getKind(), in.getPath()), new Operation.Get())
+                .thenApply(reply -> respond(reply, false)));
+    }
+
+    @Override
+    public CompletionStage<ListResponse> list(ListRequest in) {
+        return guarded(() -> {
+            Kind kind = Kind.parse("kind", in.getKind());
+            ObjectPath parent = in.getParent().isEmpty() ? null : ObjectPath.parse(in.getParent());
+            if (parent != null && parent.kind().depth() >= kind.depth()) {
+                throw new InvalidArgumentException("parent", "a " + kind.label() + " cannot be under the "
+                        + parent.kind().label() + " \"" + parent + "\"");
+            }
+            LabelSelector selector = LabelSelector.parse(in.getSelector());
+            List<TreeObject> found = index.list(kind, parent, selector::matches);
+            ListResponse.Builder out = ListResponse.newBuilder();
+            found.stream().sorted(Comparator.comparing(o -> o.path().toString()))
+                    .forEach(o -> out.addObjects(ObjectMapping.toProto(o)));
+            return CompletableFuture.completedFuture(out.build());
+        });
+    }
+
+    @Override
+    public CompletionStage<DeleteResponse> delete(DeleteRequest in) {
+        return guarded(() -> tree.ask(Validation.path(in.getKind(), in.getPath()),
+                        new Operation.Delete(in.getCascade(), in.getForce()))
+                .thenApply(reply -> DeleteResponse.newBuilder().addAllDeleted(reply.deleted()).build()));
+    }
+
+    @Override
+    public CompletionStage<ObjectResponse> start(LifecycleRequest in) {
+        return lifecycle(in, new Operation.Start());
+    }
+
+    @Override
+    public CompletionStage<ObjectResponse> stop(LifecycleRequest in) {
+        return lifecycle(in, new Operation.Stop(timeout(in)));
+    }
+
+    @Override
+    public CompletionStage<ObjectResponse> kill(LifecycleRequest in) {
+        return lifecycle(in, new Operation.Kill());
+    }
+
+    @Override
+    public CompletionStage<ObjectResponse> restart(LifecycleRequest in) {
+        return lifecycle(in, new Operation.Restart(timeout(in)));
+    }
+
+    private CompletionStage<ObjectResponse> lifecycle(LifecycleRequest in, Operation op) {
+        return guarded(() -> tree.ask(Validation.lifecyclePath(in.getKind(), in.getPath()), op)
+                .thenApply(reply -> respond(reply, false)));
+    }
+
+    private static Duration timeout(LifecycleRequest in) {
+        if (in.getTimeoutSeconds() < 0 || in.getTimeoutSeconds() > 3600) {
+            throw new InvalidArgumentException("timeout_seconds", "must be between 0 and 3600");
+        }
+        return in.getTimeoutSeconds() == 0 ? null : Duration.ofSeconds(in.getTimeoutSeconds());
+    }
+
+    @Override
+    public Source<Event, NotUsed> watch(WatchRequest in) {
+        try {
+            Set<Kind> kinds = EnumSet.noneOf(Kind.class);
+            for (String k : in.getKindsList()) {
+                kinds.add(Kind.parse("kinds", k));
+            }
+            if (in.getAfterOffset() < 0) {
+                throw new InvalidArgumentException("after_offset", "must not be negative");
+            }
+            ObjectPath prefix = in.getPathPrefix().isEmpty() ? null : ObjectPath.parse(in.getPathPrefix());
+            return journal.watch(in.getAfterOffset(), in.getFromNow(), kinds, prefix);
+        } catch (RuntimeException e) {
+            return Source.failed(ErrorMapping.exception(e));
+        }
+    }
+
+    @Override
+    public CompletionStage<HistoryResponse> history(HistoryRequest in) {
+        return guarded(() -> journal.history(Validation.path(in.getKind(), in.getPath()))
+                .thenApply(events -> HistoryResponse.newBuilder().addAllEvents(events).build()));
+    }
+
+    @Override
+    public Source<LogChunk, NotUsed> logs(LogsRequest in) {
+        try {
+            ObjectPath cell = Validation.path("Cell", in.getPath());
+            if (in.getTailLines() < 0) {
+                throw new InvalidArgumentException("tail_lines", "must not be negative");
+            }
+            return Source.completionStage(tree.ask(cell, new Operation.Get()))
+                    .flatMapConcat(reply -> LogStream.of(LogFiles.of((TreeObject.Cell) reply.object(), in.getContainer()),
+                            in.getFollow(), in.getTailLines()))
+                    .mapError(new org.apache.pekko.japi.pf.PFBuilder<Throwable, Throwable>()
+                            .match(Throwable.class, ErrorMapping::exception).build());
+        } catch (RuntimeException e) {
+            return Source.failed(ErrorMapping.exception(e));
+        }
+    }
+
+    @Override
+    public CompletionStage<LoadImageResponse> loadImage(Source<ImageChunk, NotUsed> in) {
+        return guarded(() -> images.load(in));
+    }
+
+    @Override
+    public CompletionStage<ListImagesResponse> listImages(ListImagesRequest in) {
+        return guarded(() -> images.list(in.getRealm()));
+    }
+
+    @Override
+    public CompletionStage<VersionResponse> version(VersionRequest in) {
+        return guarded(() -> CompletableFuture.completedFuture(status.version()));
+    }
+
+    @Override
+    public CompletionStage<StatusResponse> status(StatusRequest in) {
+        return guarded(status::checks);
+    }
+
+    private static ObjectResponse respond(Reply reply, boolean created) {
+        return ObjectResponse.newBuilder().setObject(ObjectMapping.toProto(reply.object())).setCreated(created).build();
+    }
+
+    /** Runs the call, turning any failure (thrown or in the stage) into its gRPC status. */
+    private static <T> CompletionStage<T> guarded(Supplier<CompletionStage<T>> call) {
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(ErrorMapping.exception(e));
+        }
+        return stage.handle((value, error) -> {
+            if (error != null) {
+                throw ErrorMapping.exception(error);
+            }
+            return value;
+        });
+    }
+}

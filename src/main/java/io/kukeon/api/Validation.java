@@ -1,0 +1,51 @@
+package io.kukeon.api;
+
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Kind;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.TreeObject;
+
+/** Checks a whole object before anything is routed, so that bad input changes nothing anywhere. */
+final class Validation {
+    private Validation() {}
+
+    static void validate(TreeObject o) {
+        if (o instanceof TreeObject.Realm r) {
+            r.spec().validate();
+        } else if (o instanceof TreeObject.Space s) {
+            s.spec().validate();
+        } else if (o instanceof TreeObject.Stack s) {
+            s.spec().validate();
+        } else if (o instanceof TreeObject.Cell c) {
+            c.spec().validate();
+        } else if (o instanceof TreeObject.Container c) {
+            c.spec().validate("spec");
+            if (!c.path().name().equals(c.spec().id())) {
+                throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""
+                        + c.path().name() + "\"");
+            }
+        }
+    }
+
+    /** Parses kind and path of a request and checks they agree. */
+    static ObjectPath path(String kind, String path) {
+        Kind k = Kind.parse("kind", kind);
+        ObjectPath p = ObjectPath.parse(path);
+        if (p.kind() != k) {
+            throw new InvalidArgumentException("path", "\"" + path + "\" is not the path of a " + k.label()
+                    + " (" + String.join("/", java.util.Arrays.copyOf(new String[] {"realm", "space", "stack", "cell",
+                    "container"}, k.depth() + 1)) + ")");
+        }
+        return p;
+    }
+
+    /** The path of a cell or a container, for start/stop/kill/restart. */
+    static ObjectPath lifecyclePath(String kind, String path) {
+        ObjectPath p = path(kind, path);
+        if (p.kind() != Kind.CELL && p.kind() != Kind.CONTAINER) {
+            throw new InvalidArgumentException("kind", "only cells and containers can be started, stopped, killed or"
+                    + " restarted, not a " + p.kind().label());
+        }
+        return p;
+    }
+}

@@ -1,0 +1,204 @@
+package io.kukeon.cgroup;
+
+import io.kukeon.model.CgroupPath;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.Resources;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The driver for v1 controller hierarchies (a legacy host) plus the controller-less cgroup2 one of a
+ * hybrid host. A group exists in every hierarchy we use, as runc places a container in all of them;
+ * delete removes it from every mounted one, because runc leaves the levels above its leaf behind.
+ */
+public final class CgroupV1Driver implements CgroupManager {
+    /** The hierarchies our groups are created in, when mounted. */
+    static final List<String> CREATED_IN = List.of("cpu", "cpuacct", "cpuset", "memory", "blkio", "pids",
+            "devices", "freezer", "name=systemd");
+
+    private final CgroupLayout layout;
+    private final CgroupSettings settings;
+    private final Map<String, ConfinedHierarchy> byController = new LinkedHashMap<>();
+    private final List<ConfinedHierarchy> used = new ArrayList<>();
+    private final List<ConfinedHierarchy> mounted = new ArrayList<>();
+
+    CgroupV1Driver(CgroupLayout layout, CgroupSettings settings) {
+        this.layout = layout;
+        this.settings = settings;
+        for (CgroupLayout.V1Hierarchy h : layout.v1()) {
+            ConfinedHierarchy confined = new ConfinedHierarchy(h.mountpoint(), settings.rootPath());
+            mounted.add(confined);
+            h.controllers().forEach(c -> byController.put(c, confined));
+            if (h.controllers().stream().anyMatch(CREATED_IN::contains)) {
+                used.add(confined);
+            }
+        }
+        if (layout.unified() != null) {
+            ConfinedHierarchy unified = new ConfinedHierarchy(layout.unified(), settings.rootPath());
+            mounted.add(unified);
+            used.add(unified);
+        }
+    }
+
+    @Override
+    public CgroupDriverInfo info() {
+        Path first = layout.v1().get(0).mountpoint();
+        return new CgroupDriverInfo(layout.mode().driverName, String.valueOf(first.getParent()), controllers(),
+                settings.rootPath().toString());
+    }
+
+    @Override
+    public GroupStatus ensure(CgroupPath group, Resources resources) {
+        Resources r = Resources.orNone(resources);
+        r.validate("resources");
+        for (ConfinedHierarchy h : used) {
+            h.createDirs(group);
+        }
+        fillCpusets(group);
+        GroupView view = new View(group);
+        LimitPlan plan = V1Limits.plan(r, view);
+        LimitWriter.apply(view, plan);
+        return new GroupStatus(group.toString(), true, controllers(), plan.notApplied(), null);
+    }
+
+    /**
+     * A new v1 cpuset group starts with empty cpus and mems, and nothing can join it then (ENOSPC):
+     * every level from our root down gets its parent's where it has none.
+     */
+    private void fillCpusets(CgroupPath group) {
+        ConfinedHierarchy cpuset = byController.get("cpuset");
+        if (cpuset == null) {
+            return;
+        }
+        List<CgroupPath> levels = new ArrayList<>();
+        for (CgroupPath g = group; g != null; g = g.parent()) {
+            levels.add(0, g);
+        }
+        for (CgroupPath level : levels) {
+            GroupView view = new View(level);
+            for (String file : List.of("cpuset.mems", "cpuset.cpus")) {
+                String current = cpuset.read(level, file);
+                if (current == null || current.isBlank()) {
+                    String inherited = V1Limits.inherited(view, file);
+                    try {
+                        cpuset.write(level, file, inherited);
+                    } catch (IOException e) {
+                        throw new CgroupFailureException("cannot copy " + file + " = " + inherited + " into "
+                                + cpuset.file(level, file) + ": " + ConfinedHierarchy.reason(e), e);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean exists(CgroupPath group) {
+        return used.stream().allMatch(h -> h.exists(group));
+    }
+
+    @Override
+    public GroupStatus.Usage usage(CgroupPath group) {
+        View v = new View(group);
+        Long cpuNanos = FlatKeyed.number(v.read("cpuacct", "cpuacct.usage"));
+        return new GroupStatus.Usage(
+                FlatKeyed.number(v.read("memory", "memory.usage_in_bytes")),
+                cpuNanos == null ? null : cpuNanos / 1000,
+                FlatKeyed.number(v.read("pids", "pids.current")),
+                oomKills(group));
+    }
+
+    /**
+     * v1 counts an OOM kill only in the group whose limit was hit (v2's memory.events counts the
+     * subtree): sum the subtree so a cell shows its containers' kills on either driver.
+     */
+    private Long oomKills(CgroupPath group) {
+        ConfinedHierarchy memory = byController.get("memory");
+        if (memory == null || !memory.exists(group)) {
+            return null;
+        }
+        Long total = null;
+        for (CgroupPath g : memory.subtree(group)) {
+            Long kills = FlatKeyed.get(memory.read(g, "memory.oom_control"), "oom_kill");
+            if (kills != null) {
+                total = (total == null ? 0 : total) + kills;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void delete(CgroupPath group) {
+        SubtreeRemoval.remove(mounted, byController.get("freezer"), group);
+    }
+
+    private List<String> controllers() {
+        TreeSet<String> out = new TreeSet<>();
+        byController.forEach((c, h) -> {
+            if (CgroupLayout.V1_CONTROLLERS.contains(c) && used.contains(h)) {
+                out.add(c);
+            }
+        });
+        return List.copyOf(out);
+    }
+
+    /** The group's files across hierarchies, by controller. */
+    private final class View implements GroupView {
+        private final CgroupPath group;
+
+        View(CgroupPath group) {
+            this.group = group;
+        }
+
+        @Override
+        public String whyUnavailable(String controller) {
+            return byController.containsKey(controller) ? null
+                    : "this host does not mount the cgroup v1 " + controller + " hierarchy";
+        }
+
+        @Override
+        public boolean has(String controller, String file) {
+            ConfinedHierarchy h = byController.get(controller);
+            return h != null && h.exists(group) && h.has(group, file);
+        }
+
+        @Override
+        public String read(String controller, String file) {
+            ConfinedHierarchy h = byController.get(controller);
+            return h == null || !h.exists(group) ? null : h.read(group, file);
+        }
+
+        @Override
+        public String readParent(String controller, String file) {
+            ConfinedHierarchy h = byController.get(controller);
+            if (h == null) {
+                return null;
+            }
+            CgroupPath parent = group.parent();
+            return parent == null ? h.readMountFile(file) : h.read(parent, file);
+        }
+
+        @Override
+        public void write(String controller, String file, String value) throws IOException {
+            hierarchy(controller).write(group, file, value);
+        }
+
+        @Override
+        public Path path(String controller, String file) {
+            return hierarchy(controller).file(group, file);
+        }
+
+        private ConfinedHierarchy hierarchy(String controller) {
+            ConfinedHierarchy h = byController.get(controller);
+            if (h == null) {
+                throw new IllegalStateException("no " + controller + " hierarchy; the plan should not have used it");
+            }
+            return h;
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.kukeon.cgroup;
+
+import io.kukeon.model.CgroupPath;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One mounted hierarchy seen through our root: every directory and file it touches is checked to lie
+ * under {@code <mount>/<root>} (by name, and after resolving symlinks), so no group name and no link
+ * planted in the tree can make us create, write or remove anything else. The single exception is
+ * reading the mount root's own files and adding controllers to its {@code cgroup.subtree_control},
+ * without which nothing below could be limited on cgroup v2.
+ *
+ * <p>A plain directory may stand in for a cgroup filesystem (a test's fake tree). The kernel creates
+ * and removes a group's interface files itself; in a stand-in we create a file on first write and
+ * remove the files before the directory.
+ */
+final class ConfinedHierarchy {
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+    private final Path mount;
+    private final CgroupPath root;
+    private final Path top;
+    private final boolean kernel;
+
+    ConfinedHierarchy(Path mountpoint, CgroupPath root) {
+        try {
+            this.mount = mountpoint.toRealPath();
+            String type = Files.getFileStore(this.mount).type();
+            this.kernel = type.equals("cgroup") || type.equals("cgroup2");
+        } catch (IOException e) {
+            throw new CgroupFailureException("cannot open the cgroup mountpoint " + mountpoint + ": " + e, e);
+        }
+        this.root = root;
+        this.top = mount.resolve(root.relative());
+    }
+
+    Path mount() {
+        return mount;
+    }
+
+    boolean isKernel() {
+        return kernel;
+    }
+
+    /** The group's directory, after checking that it is, and resolves to, a place under our root. */
+    Path dir(CgroupPath group) {
+        if (!group.isUnder(root)) {
+            throw new CgroupEscapeException(group + " is outside our cgroup root " + root);
+        }
+        Path p = mount.resolve(group.relative()).normalize();
+        if (!p.startsWith(top)) {
+            throw new CgroupEscapeException(group + " resolves to " + p + ", outside " + top);
+        }
+        Path q = mount;
+        for (String segment : group.segments()) {
+            q = q.resolve(segment);
+            if (Files.isSymbolicLink(q)) {
+                throw new CgroupEscapeException(q + " is a symlink; refusing to follow it out of " + top);
+            }
+            if (!Files.exists(q, NOFOLLOW)) {
+                break;
+            }
+            if (!Files.isDirectory(q, NOFOLLOW)) {
+                throw new CgroupEscapeException(q + " is not a directory");
+            }
+            try {
+                if (!q.toRealPath().startsWith(top)) {
+                    throw new CgroupEscapeException(q + " resolves to " + q.toRealPath() + ", outside " + top);
+                }
+            } catch (IOException e) {
+                throw new CgroupFailureException("cannot resolve " + q + ": " + e, e);
+            }
+        }
+        return p;
+    }
+
+    boolean exists(CgroupPath group) {
+        return Files.isDirectory(dir(group), NOFOLLOW);
+    }
+
+    /** Creates the group and its missing ancestors up to our root, top first. */
+    void createDirs(CgroupPath group) {
+        dir(group);
+        List<CgroupPath> levels = new ArrayList<>();
+        for (CgroupPath g = group; g != null && g.isUnder(root); g = g.parent()) {
+            levels.add(0, g);
+        }
+        for (CgroupPath level : levels) {
+            Path d = dir(level);
+            try {
+                Files.createDirectory(d);
+            } catch (FileAlreadyExistsException e) {
+                dir(level); // re-checked: it must be a real directory under the root, not something planted
+            } catch (IOException e) {
+                throw new CgroupFailureException("cannot create " + d + ": " + reason(e), e);
+            }
+        }
+    }
+
+    Path file(CgroupPath group, String name) {
+        if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+            throw new IllegalArgumentException("not a cgroup file name: " + name);
+        }
+        Path f = dir(group).resolve(name);
+        if (Files.isSymbolicLink(f)) {
+            throw new CgroupEscapeException(f + " is a symlink; refusing to follow it");
+        }
+        return f;
+    }
+
+    boolean has(CgroupPath group, String name) {
+        return Files.isRegularFile(file(group, name), NOFOLLOW);
+    }
+
+    /** The file's content without the trailing newline, or null when the file does not exist. */
+    String read(CgroupPath group, String name) {
+        return readPath(file(group, name));
+    }
+
+    /** Writes one value in one write(2), as the kernel wants it; the newline makes a stand-in look like the kernel's reads. */
+    void write(CgroupPath group, String name, String value) throws IOException {
+        writePath(file(group, name), value);
+    }
+
+    /** A file of the mount root itself (e.g. {@code cgroup.controllers}); read-only. */
+    String readMountFile(String name) {
+        return readPath(mount.resolve(name));
+    }
+
+    /** Adds controllers to the mount root's {@code cgroup.subtree_control}; never removes any. */
+    void enableAtMountRoot(String plusList) throws IOException {
+        if (!plusList.matches("(\\+[a-z_]+ ?)+")) {
+            throw new IllegalArgumentException("only additions are written at the mount root: " + plusList);
+        }
+        writePath(mount.resolve("cgroup.subtree_control"), plusList);
+    }
+
+    /** The group and every group below it, deepest first. Symlinks are listed as nothing and never followed. */
+    List<CgroupPath> subtree(CgroupPath group) {
+        Path d = dir(group);
+        if (!Files.isDirectory(d, NOFOLLOW)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(d)) {
+            return walk.filter(p -> Files.isDirectory(p, NOFOLLOW))
+                    .sorted(Comparator.comparingInt(Path::getNameCount).reversed())
+                    .map(p -> CgroupPath.parse(mount.relativize(p).toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new CgroupFailureException("cannot list " + d + ": " + reason(e), e);
+        }
+    }
+
+    /** rmdir of one group (its children must be gone); in a stand-in the plain files go first. */
+    void removeDir(CgroupPath group) throws IOException {
+        Path d = dir(group);
+        if (!kernel) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(d)) {
+                for (Path e : entries) {
+                    if (!Files.isDirectory(e, NOFOLLOW)) {
+                        Files.delete(e);
+                    }
+                }
+            }
+        }
+        Files.delete(d);
+    }
+
+    private String readPath(Path f) {
+        try {
+            String s = Files.readString(f, StandardCharsets.UTF_8);
+            return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new CgroupFailureException("cannot read " + f + ": " + reason(e), e);
+        }
+    }
+
+    private void writePath(Path f, String value) throws IOException {
+        List<OpenOption> options = new ArrayList<>(List.of(StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, NOFOLLOW));
+        if (!kernel) {
+            options.add(StandardOpenOption.CREATE);
+        }
+        Files.write(f, (value + "\n").getBytes(StandardCharsets.UTF_8), options.toArray(OpenOption[]::new));
+    }
+
+    @Override
+    public String toString() {
+        return top.toString();
+    }
+
+    /** The errno text of a failed file operation ("Device or resource busy"), which is what an operator needs. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,176 @@
+package io.kukeon.daemon;
+
+import io.kukeon.api.ApiServer;
+import io.kukeon.api.DaemonStatus;
+import io.kukeon.api.HealthService;
+import io.kukeon.api.ImageService;
+import io.kukeon.api.JournalQueries;
+import io.kukeon.api.KukeonService;
+import io.kukeon.api.TokenAuth;
+import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.model.UnavailableException;
+import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.supervisor.HostSupervisor;
+import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.RuntimeEventRouter;
+import io.kukeon.supervisor.SupervisorTree;
+import io.kukeon.supervisor.TreeCommand;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A running kukeond: journal, actor tree, runtime subscription and API server, wired together.
+ * {@link #close()} (or SIGTERM, through Pekko's coordinated shutdown) unbinds the API, closes the
+ * journal and leaves every container running.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final ActorSystem<TreeCommand> system;
+    private final ServerBinding binding;
+    private final ObjectIndex index;
+
+    private Daemon(ActorSystem<TreeCommand> system, ServerBinding binding, ObjectIndex index) {
+        this.system = system;
+        this.binding = binding;
+        this.index = index;
+    }
+
+    public static Daemon start(DaemonConfig config, PortsFactory factory) throws IOException {
+        prepareDataDir(config);
+        applySchema(config.jdbcUrl());
+        TokenAuth auth = TokenAuth.fromFile(config.tokenFile());
+
+        ContainerRuntime runtime = factory.runtime(config);
+        CgroupManager cgroups = factory.cgroups(config);
+        ObjectIndex index = new ObjectIndex(config.ids());
+        Ports ports = new Ports(runtime, cgroups, config.ids(), index, config.treeSettings());
+        ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
+                "kukeond", config.pekko());
+        ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
+
+        Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+        JournalQueries journal = new JournalQueries(system, index, config.jdbcUrl());
+        DaemonStatus status = new DaemonStatus(version(), journal, runtime, cgroups, blocking);
+        KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
+                index, journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
+                system, blocking), status);
+        ServerBinding binding;
+        try {
+            binding = ApiServer.bind(system, config.listenHost(), config.listenPort(), service,
+                    new HealthService(status, blocking), auth).toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw new UnavailableException("ListenFailed", "cannot listen on " + config.listenHost() + ":"
+                    + config.listenPort() + ": " + rootMessage(e), e);
+        }
+
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-api",
+                () -> binding.unbind().thenApply(x -> Done.getInstance()));
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-runtime", () -> {
+            events.close();
+            runtime.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        LOG.info("kukeond {} listening on {}, data in {}, containerd at {}", version(), binding.localAddress(),
+                config.dataDir(), config.containerdSocket());
+        return new Daemon(system, binding, index);
+    }
+
+    public int port() {
+        return binding.localAddress().getPort();
+    }
+
+    public ActorSystem<TreeCommand> system() {
+        return system;
+    }
+
+    public ObjectIndex index() {
+        return index;
+    }
+
+    /** Blocks until the daemon has stopped. */
+    public void awaitTermination() {
+        system.getWhenTerminated().toCompletableFuture().join();
+    }
+
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("kukeond did not stop within 30 s: {}", e.toString());
+        }
+    }
+
+    public static String version() {
+        try (InputStream in = Daemon.class.getResourceAsStream("/io/kukeon/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    private static void prepareDataDir(DaemonConfig config) throws IOException {
+        Path dir = config.dataDir();
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Files.createDirectories(dir.resolve("journal"));
+        Files.createDirectories(config.logDir());
+        Path uploads = dir.resolve("uploads");
+        if (Files.isDirectory(uploads)) {
+            try (var stale = Files.list(uploads)) {
+                for (Path p : (Iterable<Path>) stale::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** The journal's tables, from journal-schema/h2.sql (idempotent); fails fast if another kukeond holds the file. */
+    static void applySchema(String jdbcUrl) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("RUNSCRIPT FROM 'classpath:/journal-schema/h2.sql'");
+        } catch (SQLException e) {
+            String why = e.getMessage() != null && e.getMessage().contains("already in use")
+                    ? "the journal is in use by another kukeond" : e.getMessage();
+            throw new UnavailableException("JournalUnavailable", "cannot open the journal (" + jdbcUrl + "): " + why, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
+        return e.getMessage();
+    }
+
+}

@@ -1,0 +1,166 @@
+package io.kukeon.daemon;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.kukeon.model.HostIds;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.supervisor.TreeSettings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * kukeond's settings, from (highest first) flags, {@code KUKEOND_*} environment variables, the
+ * file given with {@code --config}, and {@code application.conf}'s {@code kukeon} block.
+ */
+public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path containerdSocket, HostIds ids,
+                           Path cgroupMountpoint, int snapshotEvery, Duration stopTimeout, Duration startupGrace,
+                           Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
+                           List<String> insecureRegistries, Config pekko) {
+
+    /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
+    public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
+            "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
+            "relist-interval", "ask-timeout");
+
+    public static String envName(String key) {
+        return "KUKEOND_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+    }
+
+    /**
+     * @param flags      key (as in {@link #KEYS}) to value, from the command line
+     * @param configFile the --config file, or null
+     * @param env        the environment
+     */
+    public static DaemonConfig load(Map<String, String> flags, Path configFile, Map<String, String> env) {
+        Map<String, Object> overrides = new HashMap<>();
+        for (String key : KEYS) {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null && !fromEnv.isEmpty()) {
+                overrides.put("kukeon." + key, fromEnv);
+            }
+        }
+        flags.forEach((key, value) -> overrides.put("kukeon." + key, value));
+        Config file = ConfigFactory.empty();
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new InvalidArgumentException("--config", "no such file: " + configFile);
+            }
+            try {
+                file = ConfigFactory.parseFile(configFile.toFile());
+            } catch (ConfigException e) {
+                throw new InvalidArgumentException("--config", e.getMessage());
+            }
+        }
+        Config merged = ConfigFactory.parseMap(overrides).withFallback(file)
+                .withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference()).resolve();
+        return fromConfig(merged);
+    }
+
+    static DaemonConfig fromConfig(Config c) {
+        Config k = c.getConfig("kukeon");
+        Path dataDir = absolute("data-dir", string(k, "data-dir"));
+        String listen = string(k, "listen");
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new InvalidArgumentException("listen", "\"" + listen + "\" must be HOST:PORT, e.g. 127.0.0.1:7420");
+        }
+        String host = listen.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new InvalidArgumentException("listen", "port of \"" + listen + "\" must be 0-65535");
+        }
+        HostIds ids = new HostIds(string(k, "cgroup-root"), string(k, "namespace-suffix"));
+        String mount = string(k, "cgroup-mountpoint");
+        int snapshotEvery = integer(k, "snapshot-every", 1, 1_000_000);
+        TreeSettings.RestartBackoff restart = new TreeSettings.RestartBackoff(duration(k, "restart.initial-backoff"),
+                duration(k, "restart.max-backoff"), duration(k, "restart.reset-after"));
+        Path journal = dataDir.resolve("journal").resolve("kukeon");
+        Config pekko = ConfigFactory.parseMap(Map.of("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal)))
+                .withFallback(c).resolve();
+        return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
+                mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
+                duration(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
+                k.getStringList("insecure-registries"), pekko);
+    }
+
+    /** The journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */
+    public static String jdbcUrl(Path journalFileBase) {
+        return "jdbc:h2:file:" + journalFileBase + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl(dataDir.resolve("journal").resolve("kukeon"));
+    }
+
+    public Path logDir() {
+        return dataDir.resolve("logs");
+    }
+
+    public Path tokenFile() {
+        return dataDir.resolve("token");
+    }
+
+    public TreeSettings treeSettings() {
+        return new TreeSettings(snapshotEvery, stopTimeout, startupGrace, logDir(), restart);
+    }
+
+    private static String string(Config k, String key) {
+        try {
+            return k.getString(key).trim();
+        } catch (ConfigException e) {
+            throw new InvalidArgumentException(key, "must be a string: " + e.getMessage());
+        }
+    }
+
+    private static Path absolute(String key, String value) {
+        if (value.isEmpty() || !value.startsWith("/") || value.indexOf('\0') >= 0) {
+            throw new InvalidArgumentException(key, "\"" + value + "\" must be an absolute path");
+        }
+        return Path.of(value).normalize();
+    }
+
+    private static int integer(Config k, String key, int min, int max) {
+        int v;
+        try {
+            v = k.getInt(key);
+        } catch (ConfigException e) {
+            throw new InvalidArgumentException(key, "must be a whole number");
+        }
+        if (v < min || v > max) {
+            throw new InvalidArgumentException(key, "must be between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    private static Duration duration(Config k, String key) {
+        Duration d = durationOrZero(k, key);
+        if (d.isZero()) {
+            throw new InvalidArgumentException(key, "must be a positive duration, e.g. 10s");
+        }
+        return d;
+    }
+
+    private static Duration durationOrZero(Config k, String key) {
+        try {
+            Duration d = k.getDuration(key);
+            if (d.isNegative()) {
+                throw new InvalidArgumentException(key, "must not be negative");
+            }
+            return d;
+        } catch (ConfigException e) {
+            throw new InvalidArgumentException(key, "must be a duration, e.g. 10s or 500ms");
+        }
+    }
+}

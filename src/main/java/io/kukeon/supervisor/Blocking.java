@@ -1,0 +1,34 @@
+package io.kukeon.supervisor;
+
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * Runs a side effect (a port call) on the blocking dispatcher, never on the actor's thread, and
+ * brings its result back to the actor as a message.
+ */
+final class Blocking {
+    private Blocking() {}
+
+    static Executor executor(ActorContext<?> context) {
+        return context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    }
+
+    static <T> void pipe(ActorContext<TreeCommand> context, Supplier<T> work,
+                         BiFunction<T, Throwable, TreeCommand> toMessage) {
+        context.pipeToSelf(CompletableFuture.supplyAsync(work, executor(context)),
+                (result, error) -> toMessage.apply(result, unwrap(error)));
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

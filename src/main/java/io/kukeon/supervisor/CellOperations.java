@@ -1,0 +1,195 @@
+package io.kukeon.supervisor;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.ContainerState;
+import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.FailedPreconditionException;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.runtime.RuntimeFailure;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The multi-step work of a cell — start, stop, update, delete — as chains of asks to its
+ * container actors. A {@link CellActor} persists the intent, runs one of these, and persists the
+ * outcome when the chain completes. They touch no actor state: only refs and immutable specs.
+ */
+final class CellOperations {
+    private final Ports ports;
+    private final ObjectPath cell;
+    private final Scheduler scheduler;
+    private final Executor blocking;
+    private final Function<String, ActorRef<TreeCommand>> containers;
+
+    /** How long one container may take to start (an image pull included). */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(15);
+
+    CellOperations(Ports ports, ObjectPath cell, Scheduler scheduler, Executor blocking,
+                   Function<String, ActorRef<TreeCommand>> containers) {
+        this.ports = ports;
+        this.cell = cell;
+        this.scheduler = scheduler;
+        this.blocking = blocking;
+        this.containers = containers;
+    }
+
+    /** The cell's cgroup with its limits; every container's cgroup lies below it. */
+    CompletionStage<GroupStatus> ensureCgroup(CellSpec spec) {
+        return CompletableFuture.supplyAsync(() -> ports.cgroups().ensure(ports.ids().cgroup(cell), spec.resources()),
+                blocking);
+    }
+
+    CompletionStage<Done> removeCgroup() {
+        return CompletableFuture.supplyAsync(() -> {
+            ports.cgroups().delete(ports.ids().cgroup(cell));
+            return Done.getInstance();
+        }, blocking);
+    }
+
+    /** Gives every container actor its spec; completes with the names whose spec changed. */
+    CompletionStage<List<String>> define(CellSpec spec) {
+        List<CompletableFuture<String>> changes = new ArrayList<>();
+        for (ContainerSpec c : spec.containers()) {
+            changes.add(AskPattern.<TreeCommand, Boolean>askWithStatus(containers.apply(c.id()),
+                            replyTo -> new ContainerActor.Define(c, replyTo), Duration.ofSeconds(30), scheduler)
+                    .thenApply(changed -> changed ? c.id() : null).toCompletableFuture());
+        }
+        return all(changes).thenApply(list -> list.stream().filter(java.util.Objects::nonNull).toList());
+    }
+
+    /**
+     * Root first; then every workload joins the root's net, ipc and uts namespaces; then, after
+     * the startup grace, every workload must still run. Completes with the root's pid.
+     */
+    CompletionStage<Integer> start(CellSpec spec) {
+        ContainerSpec root = spec.rootContainer();
+        return startOne(root.id(), Map.of())
+                .thenCompose(rootStatus -> {
+                    if (rootStatus.state() != ContainerState.Ready || rootStatus.pid() == null) {
+                        throw notRunning(rootStatus);
+                    }
+                    return startWorkloads(spec.workloads(), joinsOf(rootStatus.pid()))
+                            .thenApply(done -> rootStatus.pid());
+                });
+    }
+
+    /** Starts the given workloads into an already running root's namespaces, then checks they stay up. */
+    CompletionStage<Done> startWorkloads(List<ContainerSpec> workloads, Map<String, String> joins) {
+        List<CompletableFuture<ContainerStatus>> started = new ArrayList<>();
+        for (ContainerSpec w : workloads) {
+            started.add(startOne(w.id(), joins).toCompletableFuture());
+        }
+        return all(started).thenCompose(statuses -> {
+            for (ContainerStatus s : statuses) {
+                if (!s.state().isActive()) {
+                    throw notRunning(s);
+                }
+            }
+            return livenessCheck(workloads);
+        });
+    }
+
+    private CompletionStage<Done> livenessCheck(List<ContainerSpec> workloads) {
+        if (workloads.isEmpty()) {
+            return CompletableFuture.completedFuture(Done.getInstance());
+        }
+        long grace = ports.settings().startupGrace().toMillis();
+        Executor later = CompletableFuture.delayedExecutor(grace, TimeUnit.MILLISECONDS, blocking);
+        return CompletableFuture.runAsync(() -> { }, later).thenCompose(x -> {
+            List<CompletableFuture<ContainerStatus>> checks = new ArrayList<>();
+            for (ContainerSpec w : workloads) {
+                checks.add(AskPattern.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(w.id()),
+                        ContainerActor.Check::new, Duration.ofSeconds(30), scheduler).toCompletableFuture());
+            }
+            return all(checks).thenApply(statuses -> {
+                for (ContainerStatus s : statuses) {
+                    if (!s.state().isActive()) {
+                        throw new RuntimeFailure("ContainerExitedEarly", "container \"" + s.name()
+                                + "\" exited within " + grace + " ms of its start" + exit(s)
+                                + "; see kuke logs " + cell.name() + " --container " + s.name());
+                    }
+                }
+                return Done.getInstance();
+            });
+        });
+    }
+
+    CompletionStage<ContainerStatus> startOne(String name, Map<String, String> joins) {
+        return AskPattern.askWithStatus(containers.apply(name), replyTo -> new ContainerActor.Start(joins, replyTo),
+                START_TIMEOUT, scheduler);
+    }
+
+    /** Workloads first (in parallel), then the root. */
+    CompletionStage<Done> stop(CellSpec spec, Duration timeout, boolean kill) {
+        List<CompletableFuture<ContainerStatus>> stops = new ArrayList<>();
+        for (ContainerSpec w : spec.workloads()) {
+            stops.add(stopOne(w.id(), timeout, kill).toCompletableFuture());
+        }
+        return all(stops).thenCompose(done -> stopOne(spec.rootContainerId(), timeout, kill))
+                .thenApply(status -> Done.getInstance());
+    }
+
+    CompletionStage<ContainerStatus> stopOne(String name, Duration timeout, boolean kill) {
+        Duration askTimeout = (timeout == null ? ports.settings().stopTimeout() : timeout).plusSeconds(60);
+        return AskPattern.askWithStatus(containers.apply(name), replyTo -> new ContainerActor.Stop(timeout, kill, replyTo),
+                askTimeout, scheduler);
+    }
+
+    /** Workloads first, then the root, then the cell's cgroup. */
+    CompletionStage<Done> delete(CellSpec spec, Collection<String> alsoRemove) {
+        List<String> workloads = new ArrayList<>(spec.workloads().stream().map(ContainerSpec::id).toList());
+        workloads.addAll(alsoRemove);
+        return deleteAll(workloads)
+                .thenCompose(done -> deleteAll(List.of(spec.rootContainerId())))
+                .thenCompose(done -> removeCgroup());
+    }
+
+    CompletionStage<Done> deleteAll(Collection<String> names) {
+        List<CompletableFuture<Done>> deletes = new ArrayList<>();
+        for (String name : names) {
+            deletes.add(AskPattern.<TreeCommand, Done>askWithStatus(containers.apply(name), ContainerActor.Delete::new,
+                    ports.settings().stopTimeout().plusSeconds(60), scheduler).toCompletableFuture());
+        }
+        return all(deletes).thenApply(list -> Done.getInstance());
+    }
+
+    static Map<String, String> joinsOf(int rootPid) {
+        return Map.of("network", "/proc/" + rootPid + "/ns/net", "ipc", "/proc/" + rootPid + "/ns/ipc",
+                "uts", "/proc/" + rootPid + "/ns/uts");
+    }
+
+    private RuntimeException notRunning(ContainerStatus s) {
+        String why = s.message() != null ? s.message() : "state " + s.state() + exit(s);
+        return new FailedPreconditionException(s.reason() != null ? s.reason() : "StartContainerFailed",
+                "container \"" + s.name() + "\" did not start: " + why);
+    }
+
+    private static String exit(ContainerStatus s) {
+        return s.exitCode() == null ? "" : " (exit code " + s.exitCode() + ")";
+    }
+
+    static <T> CompletionStage<List<T>> all(List<CompletableFuture<T>> futures) {
+        return CompletableFuture.allOf(futures.toArray(new CompletableFuture[0]))
+                .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+    }
+
+    static Set<String> names(CellSpec spec) {
+        return spec.containers().stream().map(ContainerSpec::id).collect(java.util.stream.Collectors.toSet());
+    }
+}

@@ -1,0 +1,12 @@
+package io.kukeon.supervisor;
+
+import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.model.HostIds;
+import io.kukeon.runtime.ContainerRuntime;
+
+/**
+ * What every actor of the tree is built with: the two ports to the host, the naming rules of
+ * this host, the in-memory view it keeps current, and the tunables.
+ */
+public record Ports(ContainerRuntime runtime, CgroupManager cgroups, HostIds ids, ObjectIndex index,
+                    TreeSettings settings) {}

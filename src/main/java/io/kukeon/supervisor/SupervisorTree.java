@@ -1,0 +1,49 @@
+package io.kukeon.supervisor;
+
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.UnavailableException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+
+/** The tree as the API sees it: one asynchronous call per request, answered by the owning actor. */
+public final class SupervisorTree {
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ActorRef<TreeCommand> host;
+    private final Scheduler scheduler;
+    private final Duration writeTimeout;
+
+    public SupervisorTree(ActorRef<TreeCommand> host, Scheduler scheduler, Duration writeTimeout) {
+        this.host = host;
+        this.scheduler = scheduler;
+        this.writeTimeout = writeTimeout;
+    }
+
+    /**
+     * Fails with the actor's {@link io.kukeon.model.KukeonException}, or with an
+     * {@link UnavailableException} when the tree does not answer in time (journal or runtime stuck).
+     */
+    public CompletionStage<Reply> ask(ObjectPath target, Operation op) {
+        Duration timeout = op.mutates() ? writeTimeout : READ_TIMEOUT;
+        return AskPattern.<TreeCommand, Reply>askWithStatus(host, replyTo -> new Request(target, op, replyTo), timeout,
+                        scheduler)
+                .exceptionally(error -> {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof TimeoutException) {
+                        throw new UnavailableException("Timeout", "kukeond did not answer within " + timeout.toSeconds()
+                                + " s; the journal or containerd may be stuck, try again");
+                    }
+                    throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+                });
+    }
+
+    public ActorRef<TreeCommand> host() {
+        return host;
+    }
+}

@@ -1,0 +1,37 @@
+package io.kukeon.supervisor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Tunables of the tree.
+ *
+ * @param snapshotEvery  snapshot an actor's state every N events
+ * @param stopTimeout    wait after SIGTERM before SIGKILL, when a stop names none
+ * @param startupGrace   a workload that is not running this long after its start failed to start
+ * @param logDir         container logs live under it, one file per container
+ * @param restartBackoff the restart policy's delays
+ */
+public record TreeSettings(int snapshotEvery, Duration stopTimeout, Duration startupGrace, Path logDir,
+                           RestartBackoff restartBackoff) {
+
+    /**
+     * @param initial    delay before the second restart (the first one is immediate)
+     * @param max        the delay doubles up to this cap
+     * @param resetAfter a container that ran this long without exiting starts over at the first delay
+     */
+    public record RestartBackoff(Duration initial, Duration max, Duration resetAfter) {
+        /** The delay before restart number {@code attempt} (1-based): 0, then initial, doubling to max. */
+        public Duration delayBefore(int attempt, Duration initialOverride) {
+            if (attempt <= 1) {
+                return Duration.ZERO;
+            }
+            Duration first = initialOverride != null ? initialOverride : initial;
+            long millis = first.toMillis();
+            for (int i = 2; i < attempt && millis < max.toMillis(); i++) {
+                millis *= 2;
+            }
+            return Duration.ofMillis(Math.min(millis, max.toMillis()));
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.kukeon.api;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kukeon.api.v1.CreateRequest;
+import io.kukeon.api.v1.DeleteRequest;
+import io.kukeon.api.v1.GetRequest;
+import io.kukeon.api.v1.KukeonGrpc;
+import io.kukeon.api.v1.LifecycleRequest;
+import io.kukeon.api.v1.ListRequest;
+import io.kukeon.api.v1.ObjectDoc;
+import io.kukeon.api.v1.StatusRequest;
+import io.kukeon.testing.TestDaemon;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad names and bad values at every level: INVALID_ARGUMENT naming the field, and nothing written anywhere. */
+class BadInputTest {
+    static final List<String> BAD_NAMES = List.of(".", "..", "a/b", "a_b", "UPPER", "x".repeat(64), "", "nul\0name",
+            "ünïcode", "-lead", "trail-", "a b", "a.b");
+
+    @TempDir
+    Path dataDir;
+    TestDaemon daemon;
+    KukeonGrpc.KukeonBlockingStub api;
+
+    @BeforeEach
+    void start() throws Exception {
+        daemon = TestDaemon.start(dataDir);
+        api = daemon.client();
+        api.create(CreateRequest.newBuilder().setObject(Docs.realm("r")).build());
+        api.create(CreateRequest.newBuilder().setObject(Docs.space("r/s")).build());
+        api.create(CreateRequest.newBuilder().setObject(Docs.stack("r/s/t")).build());
+    }
+
+    @AfterEach
+    void stop() {
+        daemon.close();
+    }
+
+    /** The journal's last offset, as the status RPC reports it. */
+    private String journalMark() {
+        return api.status(StatusRequest.getDefaultInstance()).getChecksList().stream()
+                .filter(c -> c.getName().equals("journal")).findFirst().orElseThrow().getDetail();
+    }
+
+    private void refused(String what, Status.Code code, Supplier<?> call) {
+        String before = journalMark();
+        int groups = daemon.cgroups.groups().size();
+        int containers = daemon.runtime.containers().size();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::get, what);
+        assertEquals(code, e.getStatus().getCode(), what + ": " + e.getStatus());
+        assertFalse(e.getStatus().getDescription() == null || e.getStatus().getDescription().isEmpty(), what);
+        assertFalse(e.getStatus().getDescription().contains("Exception"), "no stack trace: " + e.getStatus().getDescription());
+        assertEquals(before, journalMark(), what + ": nothing was journaled");
+        assertEquals(groups, daemon.cgroups.groups().size(), what + ": no cgroup");
+        assertEquals(containers, daemon.runtime.containers().size(), what + ": no container");
+    }
+
+    @Test
+    void badNamesAreRefusedAtEveryLevel() {
+        for (String bad : BAD_NAMES) {
+            refused("realm " + bad, Status.Code.INVALID_ARGUMENT,
+                    () -> api.create(CreateRequest.newBuilder().setObject(withPath(Docs.realm("ok"), "Realm", bad)).build()));
+            refused("space " + bad, Status.Code.INVALID_ARGUMENT,
+                    () -> api.create(CreateRequest.newBuilder().setObject(withPath(Docs.space("r/ok"), "Space", "r/" + bad)).build()));
+            refused("stack " + bad, Status.Code.INVALID_ARGUMENT,
+                    () -> api.create(CreateRequest.newBuilder().setObject(withPath(Docs.stack("r/s/ok"), "Stack", "r/s/" + bad)).build()));
+            refused("cell " + bad, Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder()
+                    .setObject(withPath(Docs.cell("r/s/t/ok", Map.of(), Docs.container("app")), "Cell", "r/s/t/" + bad)).build()));
+            refused("container " + bad, Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder()
+                    .setObject(Docs.cell("r/s/t/ok", Map.of(), Docs.container(bad))).build()));
+            refused("get " + bad, Status.Code.INVALID_ARGUMENT,
+                    () -> api.get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/" + bad).build()));
+            refused("delete " + bad, Status.Code.INVALID_ARGUMENT,
+                    () -> api.delete(DeleteRequest.newBuilder().setKind("Space").setPath("r/" + bad).build()));
+        }
+    }
+
+    @Test
+    void theErrorNamesTheFieldAndTheRule() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.create(CreateRequest.newBuilder()
+                .setObject(withPath(Docs.space("r/ok"), "Space", "r/a_b")).build()));
+        assertEquals("space: \"a_b\" must be a DNS-1123 label: 1-63 characters of a-z, 0-9 and '-', starting and ending"
+                + " with a letter or digit", e.getStatus().getDescription());
+    }
+
+    @Test
+    void badValuesAreRefused() {
+        io.kukeon.model.Resources negative = new io.kukeon.model.Resources(-1L, null, null, null, null, null, null);
+        io.kukeon.model.Resources huge = new io.kukeon.model.Resources(null, null, Long.MAX_VALUE, null, null, null, null);
+        for (io.kukeon.model.Resources r : List.of(negative, huge)) {
+            ObjectDoc cell = io.kukeon.api.mapping.ObjectMapping.toProto(new io.kukeon.model.TreeObject.Cell(
+                    io.kukeon.model.ObjectPath.parse("r/s/t/c"), new io.kukeon.model.Metadata("c", Map.of(), 0),
+                    new io.kukeon.model.CellSpec(List.of(Docs.container("app")), null, false, r), null));
+            refused("resources " + r, Status.Code.INVALID_ARGUMENT,
+                    () -> api.create(CreateRequest.newBuilder().setObject(cell).build()));
+        }
+        refused("two roots", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder().setObject(
+                Docs.cell("r/s/t/c", Map.of(), Docs.container("a").withRoot(true), Docs.container("b").withRoot(true))).build()));
+        refused("no containers", Status.Code.INVALID_ARGUMENT,
+                () -> api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of())).build()));
+        refused("unknown kind", Status.Code.INVALID_ARGUMENT,
+                () -> api.list(ListRequest.newBuilder().setKind("Pod").build()));
+        refused("kind and path disagree", Status.Code.INVALID_ARGUMENT,
+                () -> api.get(GetRequest.newBuilder().setKind("Cell").setPath("r/s").build()));
+        refused("start a realm", Status.Code.INVALID_ARGUMENT,
+                () -> api.start(LifecycleRequest.newBuilder().setKind("Realm").setPath("r").build()));
+        refused("negative timeout", Status.Code.INVALID_ARGUMENT,
+                () -> api.stop(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").setTimeoutSeconds(-1).build()));
+        refused("a bad label", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder()
+                .setObject(Docs.cell("r/s/t/c", Map.of("bad key!", "v"), Docs.container("app"))).build()));
+    }
+
+    @Test
+    void unknownParentsAndObjectsAreNotFound() {
+        refused("unknown realm", Status.Code.NOT_FOUND,
+                () -> api.create(CreateRequest.newBuilder().setObject(Docs.space("nope/s")).build()));
+        refused("unknown stack", Status.Code.NOT_FOUND, () -> api.create(CreateRequest.newBuilder()
+                .setObject(Docs.cell("r/s/nope/c", Map.of(), Docs.container("app"))).build()));
+        refused("get unknown", Status.Code.NOT_FOUND,
+                () -> api.get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/nope").build()));
+        refused("delete unknown", Status.Code.NOT_FOUND,
+                () -> api.delete(DeleteRequest.newBuilder().setKind("Cell").setPath("r/s/t/nope").build()));
+        refused("start unknown", Status.Code.NOT_FOUND,
+                () -> api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/nope").build()));
+        assertTrue(api.list(ListRequest.newBuilder().setKind("Cell").build()).getObjectsList().isEmpty());
+    }
+
+    private static ObjectDoc withPath(ObjectDoc doc, String kind, String path) {
+        return doc.toBuilder().setKind(kind).setPath(path)
+                .setMetadata(doc.getMetadata().toBuilder().setName(path.substring(path.lastIndexOf('/') + 1))).build();
+    }
+}

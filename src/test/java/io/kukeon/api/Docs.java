@@ -1,0 +1,51 @@
+package io.kukeon.api;
+
+import io.kukeon.api.mapping.ObjectMapping;
+import io.kukeon.api.v1.ObjectDoc;
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.RealmSpec;
+import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.SpaceSpec;
+import io.kukeon.model.StackSpec;
+import io.kukeon.model.TreeObject;
+
+import java.util.List;
+import java.util.Map;
+
+/** Builders of API objects for tests. */
+public final class Docs {
+    private Docs() {}
+
+    public static ObjectDoc realm(String name) {
+        return ObjectMapping.toProto(new TreeObject.Realm(ObjectPath.of(name), new Metadata(name, Map.of(), 0),
+                RealmSpec.DEFAULT, null));
+    }
+
+    public static ObjectDoc space(String path) {
+        ObjectPath p = ObjectPath.parse(path);
+        return ObjectMapping.toProto(new TreeObject.Space(p, new Metadata(p.name(), Map.of(), 0), SpaceSpec.DEFAULT, null));
+    }
+
+    public static ObjectDoc stack(String path) {
+        ObjectPath p = ObjectPath.parse(path);
+        return ObjectMapping.toProto(new TreeObject.Stack(p, new Metadata(p.name(), Map.of(), 0), StackSpec.DEFAULT, null));
+    }
+
+    /** A cell whose containers run busybox with the given args each ({@code exit=N} makes the fake exit at once). */
+    public static ObjectDoc cell(String path, Map<String, String> labels, ContainerSpec... containers) {
+        ObjectPath p = ObjectPath.parse(path);
+        return ObjectMapping.toProto(new TreeObject.Cell(p, new Metadata(p.name(), labels, 0),
+                new CellSpec(List.of(containers), null, false, null), null));
+    }
+
+    public static ContainerSpec container(String id, String... args) {
+        return ContainerSpec.of(id, "busybox", null, List.of(args));
+    }
+
+    public static ContainerSpec container(String id, RestartPolicy policy, String... args) {
+        return new ContainerSpec(id, false, "busybox", null, List.of(args), List.of(), null, null, policy, null, null, null);
+    }
+}

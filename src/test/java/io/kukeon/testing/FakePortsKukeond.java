@@ -1,0 +1,42 @@
+package io.kukeon.testing;
+
+import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.daemon.Daemon;
+import io.kukeon.daemon.DaemonConfig;
+import io.kukeon.daemon.PortsFactory;
+import io.kukeon.runtime.ContainerRuntime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * kukeond in a JVM of its own, with fake ports whose tasks survive it (a file beside the
+ * journal): what the crash tests kill -9 and start again. Writes its port to {@code <data-dir>/port}.
+ *
+ * <p>args: data-dir
+ */
+public final class FakePortsKukeond {
+    public static void main(String[] args) throws Exception {
+        Path dataDir = Path.of(args[0]);
+        Files.createDirectories(dataDir);
+        DaemonConfig config = DaemonConfig.load(Map.of("data-dir", dataDir.toString(), "listen", "127.0.0.1:0",
+                "relist-interval", "0s", "startup-grace", "50ms"), null, Map.of());
+        FakeRuntime runtime = new FakeRuntime(dataDir.resolve("fake-runtime.tsv"));
+        FakeCgroups cgroups = new FakeCgroups();
+        Daemon daemon = Daemon.start(config, new PortsFactory() {
+            public ContainerRuntime runtime(DaemonConfig c) {
+                return runtime;
+            }
+
+            public CgroupManager cgroups(DaemonConfig c) {
+                return cgroups;
+            }
+        });
+        Path port = dataDir.resolve("port");
+        Files.writeString(dataDir.resolve("port.tmp"), Integer.toString(daemon.port()));
+        Files.move(dataDir.resolve("port.tmp"), port, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        daemon.awaitTermination();
+    }
+}

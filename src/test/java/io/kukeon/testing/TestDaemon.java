@@ -1,0 +1,121 @@
+package io.kukeon.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.kukeon.api.v1.KukeonGrpc;
+import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.daemon.Daemon;
+import io.kukeon.daemon.DaemonConfig;
+import io.kukeon.daemon.PortsFactory;
+import io.kukeon.runtime.ContainerRuntime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A kukeond in the test's JVM on a temporary data dir and a free port, with fake ports, and a
+ * grpc-java client that carries its token. Restartable on the same data dir.
+ */
+public final class TestDaemon implements AutoCloseable {
+    public final Path dataDir;
+    public final FakeRuntime runtime;
+    public final FakeCgroups cgroups;
+    private final Map<String, String> extraFlags;
+    private Daemon daemon;
+    private ManagedChannel channel;
+
+    public TestDaemon(Path dataDir, Map<String, String> extraFlags) throws IOException {
+        this(dataDir, new FakeRuntime(), new FakeCgroups(), extraFlags);
+    }
+
+    public TestDaemon(Path dataDir, FakeRuntime runtime, FakeCgroups cgroups, Map<String, String> extraFlags)
+            throws IOException {
+        this.dataDir = dataDir;
+        this.runtime = runtime;
+        this.cgroups = cgroups;
+        this.extraFlags = extraFlags;
+        start();
+    }
+
+    public static TestDaemon start(Path dataDir) throws IOException {
+        return new TestDaemon(dataDir, Map.of());
+    }
+
+    public void start() throws IOException {
+        Map<String, String> flags = new HashMap<>(Map.of("data-dir", dataDir.toString(), "listen", "127.0.0.1:0",
+                "relist-interval", "0s", "startup-grace", "50ms"));
+        flags.putAll(extraFlags);
+        DaemonConfig config = DaemonConfig.load(flags, null, Map.of());
+        daemon = Daemon.start(config, new PortsFactory() {
+            public ContainerRuntime runtime(DaemonConfig c) {
+                return runtime;
+            }
+
+            public CgroupManager cgroups(DaemonConfig c) {
+                return cgroups;
+            }
+        });
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build();
+    }
+
+    public void restart() throws IOException {
+        stop();
+        start();
+    }
+
+    public void stop() {
+        if (channel != null) {
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    public int port() {
+        return daemon.port();
+    }
+
+    public Daemon daemon() {
+        return daemon;
+    }
+
+    public String token() throws IOException {
+        return Files.readString(dataDir.resolve("token")).trim();
+    }
+
+    /** A blocking stub with the right token. */
+    public KukeonGrpc.KukeonBlockingStub client() throws IOException {
+        return withToken("Bearer " + token());
+    }
+
+    /** A blocking stub with this authorization header (null: none). */
+    public KukeonGrpc.KukeonBlockingStub withToken(String authorization) {
+        Metadata headers = new Metadata();
+        if (authorization != null) {
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
+        }
+        return KukeonGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
