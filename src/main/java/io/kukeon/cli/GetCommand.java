@@ -16,10 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /** Lists objects of a kind in a scope, or shows one; {@code -w} keeps printing changes. */
 @Command(name = "get", aliases = "g", mixinStandardHelpOptions = true,
@@ -95,13 +95,20 @@ final class GetCommand extends DaemonCommand {
                 + (where == null ? "" : " in " + where) + ".";
     }
 
-    /** Prints each change as a row (or a document) until the stream ends or the user interrupts. */
+    /**
+     * Prints each change as a row (or a document) until the stream ends or the user interrupts.
+     * An object whose row (age aside) or document did not change is not printed again: one
+     * operation journals several events.
+     */
     private void follow(Iterator<Event> changes, String prefix, List<ObjectDoc> initial, Instant start) {
         boolean wide = output == OutputFormat.wide;
-        int[] widths = ObjectOutput.table(initial, kind, wide, start).widths(true);
-        boolean headerShown = !initial.isEmpty();
-        Set<String> shown = new HashSet<>();
-        initial.forEach(d -> shown.add(d.getPath()));
+        List<String> headers = ObjectRows.headers(kind, wide);
+        int age = headers.indexOf("AGE");
+        int[] widths = initial.isEmpty() ? null : ObjectOutput.table(initial, kind, wide, start).widths(true);
+        Map<String, String> last = new HashMap<>();
+        for (ObjectDoc d : initial) {
+            last.put(d.getPath(), shown(d, wide, age, start));
+        }
         while (changes.hasNext()) {
             Event e = changes.next();
             boolean inScope = name != null ? e.getPath().equals(prefix)
@@ -115,12 +122,21 @@ final class GetCommand extends DaemonCommand {
                     continue;
                 }
                 doc = e.getObject();
-                shown.add(doc.getPath());
-            } else if (shown.remove(e.getPath())) {
+            } else if (last.containsKey(e.getPath())) {
                 doc = ObjectDoc.newBuilder().setKind(e.getKind()).setPath(e.getPath())
                         .setStatus(Status.newBuilder().setState("Deleted")).build();
             } else {
                 continue;
+            }
+            Instant now = Instant.now();
+            String seen = shown(doc, wide, age, now);
+            if (seen.equals(last.get(doc.getPath()))) {
+                continue;
+            }
+            if (e.hasObject()) {
+                last.put(doc.getPath(), seen);
+            } else {
+                last.remove(doc.getPath());
             }
             switch (output) {
                 case yaml -> {
@@ -134,14 +150,28 @@ final class GetCommand extends DaemonCommand {
                     }
                 }
                 default -> {
-                    if (!headerShown) {
-                        out().println(Table.line(ObjectRows.headers(kind, wide), widths));
-                        headerShown = true;
+                    List<String> row = ObjectRows.row(doc, kind, wide, now);
+                    if (widths == null) {
+                        widths = new Table(headers).add(row).widths(true);
+                        out().println(Table.line(headers, widths));
                     }
-                    out().println(Table.line(ObjectRows.row(doc, kind, wide, Instant.now()), widths));
+                    // states change in place; room for the longest keeps the later columns still
+                    int state = headers.indexOf("STATE");
+                    widths[state] = Math.max(widths[state], "Degraded".length());
+                    out().println(Table.line(row, widths));
                 }
             }
             out().flush();
         }
+    }
+
+    /** What the user saw of an object: its row without the age, or its whole document. */
+    private String shown(ObjectDoc d, boolean wide, int ageColumn, Instant now) {
+        if (output == OutputFormat.yaml || output == OutputFormat.json) {
+            return d.toString();
+        }
+        List<String> row = new java.util.ArrayList<>(ObjectRows.row(d, kind, wide, now));
+        row.remove(ageColumn);
+        return String.join("\t", row);
     }
 }
