@@ -153,11 +153,11 @@ final class GetCommand extends DaemonCommand {
                     List<String> row = ObjectRows.row(doc, kind, wide, now);
                     if (widths == null) {
                         widths = new Table(headers).add(row).widths(true);
+                        // states change in place; room for the longest keeps the later columns still
+                        int state = headers.indexOf("STATE");
+                        widths[state] = Math.max(widths[state], "Degraded".length());
                         out().println(Table.line(headers, widths));
                     }
-                    // states change in place; room for the longest keeps the later columns still
-                    int state = headers.indexOf("STATE");
-                    widths[state] = Math.max(widths[state], "Degraded".length());
                     out().println(Table.line(row, widths));
                 }
             }
