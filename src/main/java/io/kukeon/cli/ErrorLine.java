@@ -87,6 +87,12 @@ final class ErrorLine {
             if (c instanceof SocketTimeoutException) {
                 return "connection timed out";
             }
+            if (c instanceof java.nio.channels.ClosedChannelException) {
+                return "connection closed";
+            }
+            if (c instanceof IOException && c.getMessage() != null) {
+                return oneLine(c.getMessage()).toLowerCase(Locale.ROOT);
+            }
         }
         String d = status.getDescription();
         return d == null || d.isBlank() ? "unavailable" : oneLine(d);

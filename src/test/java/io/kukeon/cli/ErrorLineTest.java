@@ -57,6 +57,9 @@ class ErrorLineTest {
         assertEquals("cannot reach kukeond at 127.0.0.1:7420: connection refused", line(e));
         assertEquals("cannot reach kukeond at 127.0.0.1:7420: unknown host", line(Status.UNAVAILABLE
                 .withCause(new RuntimeException(new UnknownHostException("nohost"))).asRuntimeException()));
+        assertEquals("cannot reach kukeond at 127.0.0.1:7420: connection reset by peer", line(Status.UNAVAILABLE
+                .withDescription("io exception").withCause(new java.io.IOException("Connection reset by peer"))
+                .asRuntimeException()));
         assertEquals("cannot reach kukeond at 127.0.0.1:7420: Network closed for unknown reason",
                 line(Status.UNAVAILABLE.withDescription("Network closed for unknown reason").asRuntimeException()));
     }
