@@ -83,6 +83,11 @@ class KukeAgainstDaemonTest {
         assertEquals(1, r.exit());
         assertEquals("Realm \"fine\": created\nCell \"broken\": failed\n  Error: line 3: spec.containers[0].image: is required\n",
                 r.out());
+        Path notYaml = work.resolve("not-yaml.yaml");
+        Files.writeString(notYaml, "kind: Realm\nmetadata: name: oops\n");
+        KukeRun unreadable = kuke("apply", "-f", notYaml.toString());
+        assertEquals(1, unreadable.exit());
+        assertEquals("manifest: line 2, column 15: not valid YAML: mapping values are not allowed here\n", unreadable.err());
     }
 
     @Test
