@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The whole test suite, against real components: installs the prerequisites, starts a private
+# containerd and an htpasswd-protected registry on 127.0.0.1, builds a busybox OCI image from
+# busybox-static, runs `mvn verify` with tests of real components required (they fail, never
+# skip, when a component is missing), and removes everything it started, also on failure.
+#
+#   usage: sudo scripts/test.sh [extra maven args, e.g. -Dtest=TreeLifecycleTest]
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+. scripts/lib/prerequisites.sh
+require_root
+
+WORK=${KUKEON_TEST_WORK:-/tmp/kukeon-test-run}
+CTRD=$WORK/containerd
+REG=$WORK/registry
+REG_PORT=${KUKEON_TEST_REGISTRY_PORT:-5055}
+REG_USER=kukeon
+REG_PASS=kukeon-test
+ARCHIVE=$WORK/busybox-oci.tar
+
+cleanup() {
+  scripts/containerd/stop-registry.sh "$REG" >/dev/null 2>&1 || true
+  scripts/containerd/cleanup-containerd.sh "$CTRD" 'kukeon-test-*' || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+cleanup   # what an earlier, interrupted run left behind
+
+install_prerequisites
+mkdir -p "$WORK"
+echo "==> containerd"
+SOCK=$(scripts/containerd/start-containerd.sh "$CTRD")
+echo "==> busybox image"
+scripts/containerd/make-busybox-oci.sh "$ARCHIVE" >/dev/null
+echo "==> registry on 127.0.0.1:$REG_PORT"
+scripts/containerd/start-registry.sh "$REG" "$REG_PORT" "$REG_USER" "$REG_PASS" "$ARCHIVE" >/dev/null
+
+echo "==> mvn verify"
+mvn -B verify \
+  -Dkukeon.requireReal=true \
+  -Dkukeon.containerd.socket="$SOCK" \
+  -Dkukeon.busybox.archive="$ARCHIVE" \
+  -Dkukeon.registry="127.0.0.1:$REG_PORT" \
+  -Dkukeon.registry.user="$REG_USER" \
+  -Dkukeon.registry.password="$REG_PASS" \
+  "$@"

@@ -1,0 +1,76 @@
+package io.kukeon.daemon;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kukeond}: runs in the foreground, logs to stdout, stops on SIGTERM (containers keep
+ * running). Every flag is also a key of the config file and a {@code KUKEOND_*} variable.
+ */
+@Command(name = "kukeond", mixinStandardHelpOptions = true, versionProvider = Kukeond.Version.class,
+        description = "The kukeon container supervisor daemon.")
+public final class Kukeond implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with a kukeon { } block")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "journal, token and logs (default /var/lib/kukeon)")
+    String dataDir;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "gRPC API address (default 127.0.0.1:7420)")
+    String listen;
+
+    @Option(names = "--containerd-socket", paramLabel = "PATH", description = "default /run/containerd/containerd.sock")
+    String containerdSocket;
+
+    @Option(names = "--cgroup-root", paramLabel = "NAME", description = "first segment of our cgroups (default kukeon)")
+    String cgroupRoot;
+
+    @Option(names = "--namespace-suffix", paramLabel = "SUFFIX", description = "realm namespaces are <realm>.<SUFFIX> (default kukeon.io)")
+    String namespaceSuffix;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> flags = new LinkedHashMap<>();
+        put(flags, "data-dir", dataDir);
+        put(flags, "listen", listen);
+        put(flags, "containerd-socket", containerdSocket);
+        put(flags, "cgroup-root", cgroupRoot);
+        put(flags, "namespace-suffix", namespaceSuffix);
+        DaemonConfig settings = DaemonConfig.load(flags, config, System.getenv());
+        Daemon daemon = Daemon.start(settings, new HostPorts());
+        daemon.awaitTermination();
+        return 0;
+    }
+
+    private static void put(Map<String, String> flags, String key, String value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Kukeond());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            // One line, never a stack trace: bad settings are usage errors, the rest failures.
+            System.err.println("kukeond: " + e.getMessage());
+            return e instanceof io.kukeon.model.InvalidArgumentException ? 2 : 1;
+        });
+        int code = cli.execute(args);
+        System.exit(code);
+    }
+
+    /** Prints the version from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        public String[] getVersion() {
+            return new String[] {"kukeond " + Daemon.version()};
+        }
+    }
+
+}

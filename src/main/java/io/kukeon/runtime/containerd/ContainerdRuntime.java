@@ -1,0 +1,390 @@
+package io.kukeon.runtime.containerd;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.RegistryCredential;
+import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.runtime.ImageInfo;
+import io.kukeon.runtime.ObservedContainer;
+import io.kukeon.runtime.PullProgress;
+import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.runtime.RuntimeHealth;
+import io.kukeon.runtime.RuntimeListener;
+import io.kukeon.runtime.StopOptions;
+import io.kukeon.runtime.TaskInfo;
+import io.kukeon.runtime.containerd.api.containers.Container;
+import io.kukeon.runtime.containerd.api.images.Image;
+import io.kukeon.runtime.containerd.api.snapshots.Info;
+import io.kukeon.runtime.containerd.api.types.task.Process;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The {@link ContainerRuntime} port over containerd's gRPC API. Constructing it never touches
+ * containerd, so the daemon starts while containerd is down; {@link #health()} says why it is
+ * unusable, and every call made meanwhile fails fast with {@code RuntimeUnavailable}.
+ */
+public final class ContainerdRuntime implements ContainerRuntime {
+    /** Label the supervisor puts on every container it owns; listContainers returns those. */
+    public static final String CELL_LABEL = "kukeon.io/cell";
+    private static final Duration CREATE_LEASE = Duration.ofMinutes(10);
+
+    private final ContainerdConnection conn;
+    private final ContainerdConfig config;
+    private final Namespaces namespaces;
+    private final Content content;
+    private final Leases leases;
+    private final Snapshots snapshots;
+    private final Images images;
+    private final Containers containers;
+    private final Tasks tasks;
+    private final ImageUnpacker unpacker;
+    private final OciArchiveLoader loader;
+    private final ImagePuller puller;
+    private final List<EventStream> streams = new CopyOnWriteArrayList<>();
+
+    public ContainerdRuntime(Path socket, ContainerdConfig config) {
+        this.config = config;
+        this.conn = new ContainerdConnection(socket, config);
+        this.namespaces = new Namespaces(conn);
+        this.content = new Content(conn);
+        this.leases = new Leases(conn);
+        this.snapshots = new Snapshots(conn);
+        this.images = new Images(conn);
+        this.containers = new Containers(conn);
+        this.tasks = new Tasks(conn);
+        this.unpacker = new ImageUnpacker(conn, content, snapshots);
+        this.loader = new OciArchiveLoader(content, images, leases, unpacker, config.snapshotter());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.puller = new ImagePuller(http, config, content, images, leases, unpacker);
+    }
+
+    public static ContainerdRuntime connect(Path socket) {
+        return new ContainerdRuntime(socket, ContainerdConfig.defaults());
+    }
+
+    @Override
+    public RuntimeHealth health() {
+        return conn.health();
+    }
+
+    @Override
+    public void ensureNamespace(String namespace) {
+        namespaces.create(namespace);
+    }
+
+    @Override
+    public List<String> listNamespaces() {
+        return namespaces.list();
+    }
+
+    /** Removes everything in the namespace the way the reference's CleanupNamespaceResources does, then the namespace. */
+    @Override
+    public void deleteNamespace(String namespace) {
+        if (!namespaces.exists(namespace)) {
+            return;
+        }
+        for (Container c : containers.list(namespace)) {
+            deleteContainer(namespace, c.getId());
+        }
+        for (String lease : leases.list(namespace)) {
+            leases.delete(namespace, lease, false);
+        }
+        List<Image> all = images.list(namespace);
+        for (int i = 0; i < all.size(); i++) {
+            images.delete(namespace, all.get(i).getName(), i == all.size() - 1);
+        }
+        for (String snapshotter : new LinkedHashSet<>(List.of(config.snapshotter(), "overlayfs", "native"))) {
+            removeSnapshots(namespace, snapshotter);
+        }
+        content.list(namespace).forEach(blob -> content.delete(namespace, blob.getDigest()));
+        deleteEmptyNamespace(namespace);
+    }
+
+    /** Children before parents: a snapshot with children cannot be removed, so leaves go first, round by round. */
+    private void removeSnapshots(String namespace, String snapshotter) {
+        List<Info> left;
+        try {
+            left = snapshots.list(namespace, snapshotter);
+        } catch (RuntimeFailure e) {
+            return; // that snapshotter is not loaded here
+        }
+        for (int round = 0; round < 64 && !left.isEmpty(); round++) {
+            Set<String> parents = new HashSet<>();
+            left.forEach(s -> parents.add(s.getParent()));
+            for (Info s : left) {
+                if (!parents.contains(s.getName())) {
+                    snapshots.remove(namespace, snapshotter, s.getName());
+                }
+            }
+            left = snapshots.list(namespace, snapshotter);
+        }
+    }
+
+    private void deleteEmptyNamespace(String namespace) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                namespaces.delete(namespace);
+                return;
+            } catch (RuntimeFailure e) {
+                // containerd may still be collecting what we just removed
+                boolean notEmpty = e.getCause() instanceof StatusRuntimeException s
+                        && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION;
+                if (!notEmpty || attempt >= 20) {
+                    throw e;
+                }
+                sleep(Duration.ofMillis(100));
+            }
+        }
+    }
+
+    @Override
+    public ImageInfo ensureImage(String namespace, String reference, List<RegistryCredential> credentials,
+                                 PullProgress progress) {
+        ImageReference ref = ImageReference.parse(reference);
+        Image existing = images.get(namespace, ref.toString());
+        ResolvedImage image;
+        if (existing != null) {
+            image = ResolvedImage.read(content, namespace, ref.toString(), existing.getTarget());
+            ensureUnpacked(namespace, image);
+            return new ImageInfo(ref.toString(), existing.getTarget().getDigest(), image.size());
+        }
+        namespaces.create(namespace);
+        image = puller.pull(namespace, ref, credentials, progress == null ? PullProgress.NONE : progress);
+        Image created = images.get(namespace, ref.toString());
+        return new ImageInfo(ref.toString(), created == null ? image.manifestDigest() : created.getTarget().getDigest(),
+                image.size());
+    }
+
+    @Override
+    public List<ImageInfo> loadImage(String namespace, Path archive) {
+        namespaces.create(namespace);
+        return loader.load(namespace, archive);
+    }
+
+    @Override
+    public List<ImageInfo> listImages(String namespace) {
+        List<ImageInfo> out = new ArrayList<>();
+        for (Image i : images.list(namespace)) {
+            long size;
+            try {
+                size = ResolvedImage.read(content, namespace, i.getName(), i.getTarget()).size();
+            } catch (RuntimeFailure e) {
+                size = i.getTarget().getSize(); // content partly missing: the root is all we can count
+            }
+            out.add(new ImageInfo(i.getName(), i.getTarget().getDigest(), size));
+        }
+        return out;
+    }
+
+    private void ensureUnpacked(String namespace, ResolvedImage image) {
+        if (!unpacker.isUnpacked(namespace, config.snapshotter(), image)) {
+            try (Leases.Held lease = leases.acquire(namespace, "unpack", CREATE_LEASE)) {
+                unpacker.unpack(namespace, lease.id(), config.snapshotter(), image);
+            }
+        }
+    }
+
+    @Override
+    public void ensureContainer(ContainerRequest request) {
+        String ns = request.namespace();
+        String id = request.containerdId();
+        Image imageRecord = images.get(ns, request.image());
+        if (imageRecord == null) {
+            throw new RuntimeFailure("ImageNotFound", "image " + request.image() + " is not in namespace " + ns
+                    + "; pull or load it first");
+        }
+        ResolvedImage image = ResolvedImage.read(content, ns, request.image(), imageRecord.getTarget());
+        ensureUnpacked(ns, image);
+        String spec = OciSpecBuilder.build(request, image.config(), new LayerFiles(content, ns, image.manifest().layers()));
+        Map<String, String> labels = new LinkedHashMap<>(request.labels());
+        if (request.shimGroup() != null && !request.shimGroup().isEmpty()) {
+            labels.put(Containers.SHIM_GROUP_LABEL, request.shimGroup());
+        }
+        Container wanted = Container.newBuilder().setId(id).putAllLabels(labels).setImage(request.image())
+                .setRuntime(Container.Runtime.newBuilder().setName(Containers.RUNC_V2))
+                .setSpec(Any.newBuilder().setTypeUrl(Containers.SPEC_TYPE_URL)
+                        .setValue(ByteString.copyFrom(spec, StandardCharsets.UTF_8)))
+                .setSnapshotter(config.snapshotter()).setSnapshotKey(id).build();
+
+        Container existing = containers.get(ns, id);
+        if (existing != null && !existing.getImage().equals(request.image())) {
+            // a new image needs a new root filesystem: only possible while nothing runs on the old one
+            Process p = tasks.get(ns, id);
+            if (p != null && p.getStatus() != io.kukeon.runtime.containerd.api.types.task.Status.STOPPED) {
+                throw new RuntimeFailure("ContainerRunning", "container " + id + " runs image " + existing.getImage()
+                        + "; stop it before changing its image to " + request.image());
+            }
+            deleteContainer(ns, id);
+            existing = null;
+        }
+        if (existing == null) {
+            create(ns, wanted, image.topChainId());
+        } else if (!existing.getSpec().equals(wanted.getSpec()) || !existing.getLabelsMap().equals(wanted.getLabelsMap())) {
+            containers.update(ns, wanted, "spec", "labels");
+        }
+    }
+
+    /** Snapshot (key = container ID) and record, both under one lease so the GC cannot take the snapshot between them. */
+    private void create(String ns, Container wanted, String parent) {
+        String id = wanted.getId();
+        try (Leases.Held lease = leases.acquire(ns, "create", CREATE_LEASE)) {
+            Info snapshot = snapshots.stat(ns, config.snapshotter(), id);
+            if (snapshot != null && !snapshot.getParent().equals(parent)) {
+                snapshots.remove(ns, config.snapshotter(), id); // left by an earlier attempt with another image
+                snapshot = null;
+            }
+            if (snapshot == null) {
+                snapshots.prepare(ns, lease.id(), config.snapshotter(), id, parent);
+            }
+            if (!containers.create(ns, lease.id(), wanted)) {
+                containers.update(ns, wanted, "spec", "labels"); // a concurrent or crashed create made it first
+            }
+        }
+    }
+
+    @Override
+    public TaskInfo startTask(String namespace, String containerdId, Path logFile) {
+        Container c = containers.get(namespace, containerdId);
+        if (c == null) {
+            throw new RuntimeFailure("ContainerNotFound", "container " + containerdId + " does not exist in namespace " + namespace);
+        }
+        Process p = tasks.get(namespace, containerdId);
+        if (p != null) {
+            switch (p.getStatus()) {
+                case RUNNING, PAUSED, PAUSING -> {
+                    return Tasks.info(p);
+                }
+                case CREATED -> {
+                    return TaskInfo.running(tasks.start(namespace, containerdId));
+                }
+                default -> tasks.delete(namespace, containerdId);
+            }
+        }
+        try {
+            Files.createDirectories(logFile.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new RuntimeFailure("RuntimeError", "cannot create the log directory of " + containerdId + ": " + e.getMessage(), e);
+        }
+        tasks.create(namespace, containerdId, snapshots.mounts(namespace, c.getSnapshotter(), c.getSnapshotKey()),
+                logFile.toAbsolutePath().toUri().toString());
+        try {
+            return TaskInfo.running(tasks.start(namespace, containerdId));
+        } catch (RuntimeException e) {
+            try {
+                tasks.delete(namespace, containerdId);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public TaskInfo task(String namespace, String containerdId) {
+        Process p = tasks.get(namespace, containerdId);
+        if (p != null) {
+            return Tasks.info(p);
+        }
+        return containers.get(namespace, containerdId) == null ? TaskInfo.NO_CONTAINER : TaskInfo.NO_TASK;
+    }
+
+    @Override
+    public void kill(String namespace, String containerdId, int signal, boolean all) {
+        tasks.kill(namespace, containerdId, signal, all);
+    }
+
+    @Override
+    public TaskInfo stop(String namespace, String containerdId, StopOptions options) {
+        return tasks.stop(namespace, containerdId, options);
+    }
+
+    /** Task (killed if running), then snapshot, then record; anything already gone is fine. */
+    @Override
+    public void deleteContainer(String namespace, String containerdId) {
+        Process p = tasks.get(namespace, containerdId);
+        if (p != null) {
+            tasks.stop(namespace, containerdId, new StopOptions(StopOptions.SIGKILL, config.killGrace(), true));
+        }
+        Container c = containers.get(namespace, containerdId);
+        String snapshotter = c == null ? config.snapshotter() : c.getSnapshotter();
+        String key = c == null ? containerdId : c.getSnapshotKey();
+        if (!key.isEmpty()) {
+            snapshots.remove(namespace, snapshotter, key);
+        }
+        if (c != null) {
+            containers.delete(namespace, containerdId);
+        }
+    }
+
+    @Override
+    public List<ObservedContainer> listContainers(String namespace) {
+        List<Container> ours = containers.list(namespace, "labels.\"" + CELL_LABEL + "\"");
+        if (ours.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Process> byId = new HashMap<>();
+        tasks.list(namespace).forEach(p -> byId.put(p.getId(), p));
+        List<ObservedContainer> out = new ArrayList<>();
+        for (Container c : ours) {
+            Process p = byId.get(c.getId());
+            out.add(new ObservedContainer(c.getId(), c.getLabelsMap(), p == null ? TaskInfo.NO_TASK : Tasks.info(p)));
+        }
+        return out;
+    }
+
+    @Override
+    public GroupStatus.Usage metrics(String namespace, String containerdId) {
+        GroupStatus.Usage usage = tasks.metrics(namespace, containerdId);
+        if (usage == null) {
+            throw new RuntimeFailure("TaskNotFound", "container " + containerdId + " has no running task in namespace " + namespace);
+        }
+        return usage;
+    }
+
+    @Override
+    public Subscription subscribe(RuntimeListener listener) {
+        EventStream stream = new EventStream(conn, listener);
+        streams.add(stream);
+        stream.start();
+        return () -> {
+            streams.remove(stream);
+            stream.close();
+        };
+    }
+
+    @Override
+    public void close() {
+        streams.forEach(EventStream::close);
+        streams.clear();
+        conn.close();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("RuntimeError", "interrupted");
+        }
+    }
+}

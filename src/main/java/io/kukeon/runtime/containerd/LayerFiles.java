@@ -1,0 +1,59 @@
+package io.kukeon.runtime.containerd;
+
+import io.kukeon.runtime.RuntimeFailure;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Small text files (/etc/passwd, /etc/group) of an image, read from its layer blobs in the
+ * content store, top layer first, so that user names resolve without mounting anything.
+ * Only read when a spec names a user; whiteouts are not followed.
+ */
+final class LayerFiles implements OciSpecBuilder.ImageFiles {
+    private static final int MAX_FILE = 1 << 20;
+
+    private final Content content;
+    private final String namespace;
+    private final List<OciDescriptor> layers;
+    private final Map<String, String> cache = new HashMap<>();
+
+    LayerFiles(Content content, String namespace, List<OciDescriptor> layers) {
+        this.content = content;
+        this.namespace = namespace;
+        this.layers = layers;
+    }
+
+    @Override
+    public String read(String path) {
+        return cache.computeIfAbsent(path, this::find);
+    }
+
+    private String find(String path) {
+        String wanted = path.startsWith("/") ? path.substring(1) : path;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            OciDescriptor layer = layers.get(i);
+            try (InputStream raw = content.open(namespace, layer.digest());
+                 InputStream in = layer.mediaType().contains("gzip") ? new GZIPInputStream(raw, 1 << 16)
+                         : new BufferedInputStream(raw, 1 << 16)) {
+                TarReader tar = new TarReader(in);
+                for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
+                    String name = e.name().startsWith("./") ? e.name().substring(2) : e.name();
+                    if (name.equals(wanted) && e.isFile() && e.size() <= MAX_FILE) {
+                        return new String(e.body().readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                }
+            } catch (IOException e) {
+                throw new RuntimeFailure("InvalidImage", "cannot read layer " + layer.digest() + " for " + path
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+}

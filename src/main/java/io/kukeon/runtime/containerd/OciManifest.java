@@ -1,0 +1,40 @@
+package io.kukeon.runtime.containerd;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kukeon.runtime.RuntimeFailure;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An image manifest (OCI or Docker schema 2): the config blob and the layers, bottom first. */
+record OciManifest(OciDescriptor config, List<OciDescriptor> layers) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    OciManifest {
+        layers = List.copyOf(layers);
+    }
+
+    static OciManifest parse(byte[] json, String where) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new RuntimeFailure("InvalidImage", where + " is not valid JSON: " + e.getMessage());
+        }
+        if (!root.path("config").isObject()) {
+            throw new RuntimeFailure("InvalidImage", where + " is not an image manifest (no config)");
+        }
+        List<OciDescriptor> layers = new ArrayList<>();
+        for (JsonNode l : root.path("layers")) {
+            layers.add(OciDescriptor.fromJson(l, where));
+        }
+        return new OciManifest(OciDescriptor.fromJson(root.path("config"), where), layers);
+    }
+
+    /** Bytes of the config and every layer (the manifest itself not included). */
+    long contentSize() {
+        return config.size() + layers.stream().mapToLong(OciDescriptor::size).sum();
+    }
+}

@@ -1,0 +1,61 @@
+package io.kukeon.daemon;
+
+import io.kukeon.model.InvalidArgumentException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DaemonConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsComeFromApplicationConf() {
+        DaemonConfig c = DaemonConfig.load(Map.of(), null, Map.of());
+        assertEquals(Path.of("/var/lib/kukeon"), c.dataDir());
+        assertEquals("127.0.0.1", c.listenHost());
+        assertEquals(7420, c.listenPort());
+        assertEquals(Path.of("/run/containerd/containerd.sock"), c.containerdSocket());
+        assertEquals("kukeon", c.ids().cgroupRoot());
+        assertEquals("default.kukeon.io", c.ids().namespace("default"));
+        assertEquals(Duration.ofSeconds(10), c.stopTimeout());
+        assertTrue(c.jdbcUrl().startsWith("jdbc:h2:file:/var/lib/kukeon/journal/kukeon;WRITE_DELAY=0"));
+        assertEquals(c.jdbcUrl(), c.pekko().getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
+    }
+
+    @Test
+    void aFlagBeatsTheEnvironmentWhichBeatsTheFile() throws Exception {
+        Path file = dir.resolve("kukeond.conf");
+        Files.writeString(file, "kukeon { listen = \"127.0.0.1:1111\", cgroup-root = from-file, namespace-suffix = file.io }");
+        Map<String, String> env = Map.of("KUKEOND_LISTEN", "127.0.0.1:2222", "KUKEOND_CGROUP_ROOT", "from-env");
+        DaemonConfig c = DaemonConfig.load(Map.of("listen", "0.0.0.0:3333"), file, env);
+        assertEquals("0.0.0.0", c.listenHost());
+        assertEquals(3333, c.listenPort());
+        assertEquals("from-env", c.ids().cgroupRoot());
+        assertEquals("r.file.io", c.ids().namespace("r"));
+    }
+
+    @Test
+    void badSettingsNameTheKey() {
+        assertEquals("listen", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("listen", "nohost"), null, Map.of())).field());
+        assertEquals("listen", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("listen", "127.0.0.1:99999"), null, Map.of())).field());
+        assertEquals("data-dir", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("data-dir", "relative/dir"), null, Map.of())).field());
+        assertEquals("cgroupRoot", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("cgroup-root", "/"), null, Map.of())).field());
+        assertEquals("stop-timeout", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("stop-timeout", "soon"), null, Map.of())).field());
+        assertEquals("--config", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of(), dir.resolve("missing.conf"), Map.of())).field());
+    }
+}
