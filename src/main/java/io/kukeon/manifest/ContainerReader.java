@@ -1,6 +1,7 @@
 package io.kukeon.manifest;
 
 import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.Names;
 import io.kukeon.model.RestartPolicy;
 
 import java.util.Map;
@@ -24,13 +25,13 @@ final class ContainerReader {
         String ownId = c.string("id");
         if (id != null && ownId != null && !ownId.equals(id)) {
             throw c.context().problem(c.field("id"), c.markOf("id"),
-                    "\"" + io.kukeon.model.Names.printable(ownId) + "\" differs from metadata.name \"" + id + "\"");
+                    "\"" + Names.printable(ownId) + "\" differs from metadata.name \"" + id + "\"");
         }
         for (Map.Entry<String, String> parent : parentIds.entrySet()) {
             String given = c.string(parent.getKey());
             if (given != null && !given.isEmpty() && !given.equals(parent.getValue())) {
                 throw c.context().problem(c.field(parent.getKey()), c.markOf(parent.getKey()),
-                        "\"" + io.kukeon.model.Names.printable(given) + "\" disagrees with the cell's \""
+                        "\"" + Names.printable(given) + "\" disagrees with the cell's \""
                                 + parent.getValue() + "\"");
             }
         }

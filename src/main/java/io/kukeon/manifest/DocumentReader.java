@@ -69,9 +69,11 @@ final class DocumentReader {
             throw doc.context().problem("kind", doc.markOf("kind"),
                     "kind " + kind + " is not supported by kukeon for the JVM yet");
         }
-        if (!List.of("Realm", "Space", "Stack", "Cell", "Container").contains(kind)) {
-            throw doc.context().problem("kind", doc.markOf("kind"),
-                    "unknown kind \"" + Names.printable(kind) + "\"; " + KINDS);
+        List<String> kinds = List.of("Realm", "Space", "Stack", "Cell", "Container");
+        if (!kinds.contains(kind)) {
+            String spelled = kinds.stream().filter(k -> k.equalsIgnoreCase(kind)).findFirst().orElse(null);
+            throw doc.context().problem("kind", doc.markOf("kind"), "unknown kind \"" + Names.printable(kind) + "\"; "
+                    + (spelled != null ? "kinds are capitalized: " + spelled : KINDS));
         }
         return kind;
     }

@@ -1,5 +1,6 @@
 package io.kukeon.manifest;
 
+import io.kukeon.model.Names;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -233,43 +234,11 @@ final class FieldReader {
     void rejectUnknown() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             if (!asked.contains(e.getKey())) {
-                String hint = closest(e.getKey());
+                String hint = Spelling.closest(e.getKey(), asked);
                 throw context.problem(field(e.getKey()), e.getValue().getKeyNode().getStartMark(),
                         "unknown field" + (hint == null ? "" : "; did you mean " + hint + "?"));
             }
         }
-    }
-
-    private String closest(String key) {
-        String best = null;
-        int bestDistance = 3;
-        for (String known : asked) {
-            int d = distance(key.toLowerCase(), known.toLowerCase());
-            if (d < bestDistance) {
-                best = known;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     static boolean isNull(Node n) {
@@ -299,6 +268,6 @@ final class FieldReader {
             return "null";
         }
         String v = ((ScalarNode) n).getValue();
-        return "\"" + io.kukeon.model.Names.printable(v) + "\"";
+        return "\"" + Names.printable(v) + "\"";
     }
 }

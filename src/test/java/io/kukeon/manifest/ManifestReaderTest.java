@@ -151,6 +151,26 @@ class ManifestReaderTest {
     }
 
     @Test
+    void windowsLineEndingsKeepTheLineNumbers() {
+        List<ManifestDocument> docs = read("kind: Realm\r\nmetadata: {name: a}\r\n---\r\nkind: Realm\r\nmetadata:\r\n  name: B\r\n");
+        assertEquals("a", docs.get(0).object().path().name());
+        assertEquals(4, docs.get(1).line());
+        assertEquals(6, docs.get(1).error().line());
+    }
+
+    @Test
+    void aKindInTheWrongCaseGetsAHint() {
+        assertEquals("line 1: kind: unknown kind \"cell\"; kinds are capitalized: Cell",
+                read("kind: cell\nmetadata: {name: a}\n").get(0).error().toString());
+    }
+
+    @Test
+    void plainTextIsADocumentThatIsNotAMapping() {
+        assertEquals("line 1: document: expected a mapping of fields (got \"hello world\")",
+                read("hello world\n").get(0).error().toString());
+    }
+
+    @Test
     void aMarkerWithContentOnItsLineStartsADocument() {
         List<ManifestDocument> docs = read("--- # the realm\nkind: Realm\nmetadata: {name: a}\n--- {kind: Realm, metadata: {name: b}}\n");
         assertEquals(List.of("a", "b"), docs.stream().map(d -> d.object().path().name()).toList());

@@ -1,0 +1,58 @@
+package io.kukeon.cli;
+
+import com.google.protobuf.ByteString;
+import io.kukeon.api.v1.ApplyRequest;
+import io.kukeon.api.v1.ApplyResponse;
+import io.kukeon.manifest.ManifestReader;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.ResourceExhaustedException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Sends a manifest to kukeond as it is; kukeond reads, orders and applies it. */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = "Create or update the objects of a manifest (multi-document YAML, apiVersion v1beta1).")
+final class ApplyCommand extends DaemonCommand {
+    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE", description = "The manifest, or - for stdin.")
+    String file;
+
+    @Option(names = "--dry-run", description = "Report what would change; change nothing.")
+    boolean dryRun;
+
+    @Override
+    int run(DaemonConnection daemon) throws IOException {
+        byte[] manifest = read(file, kuke().stdin());
+        ApplyResponse response = daemon.calls().apply(ApplyRequest.newBuilder()
+                .setManifest(ByteString.copyFrom(manifest)).setDryRun(dryRun).build());
+        out().print(ApplyReport.render(response, dryRun));
+        return ApplyReport.failures(response) > 0 ? 1 : 0;
+    }
+
+    /** The manifest's bytes, refused before sending when over the limit kukeond enforces. */
+    static byte[] read(String file, InputStream stdin) throws IOException {
+        byte[] bytes;
+        if (file.equals("-")) {
+            bytes = stdin.readNBytes(ManifestReader.MAX_BYTES + 1);
+        } else {
+            Path p = Path.of(file);
+            if (Files.isDirectory(p)) {
+                throw new InvalidArgumentException("--filename", file + " is a directory; give one manifest file");
+            }
+            long size = Files.size(p);
+            if (size > ManifestReader.MAX_BYTES) {
+                throw new ResourceExhaustedException(file + " is " + size + " bytes; a manifest is at most "
+                        + ManifestReader.MAX_BYTES);
+            }
+            bytes = Files.readAllBytes(p);
+        }
+        if (bytes.length > ManifestReader.MAX_BYTES) {
+            throw new ResourceExhaustedException("the manifest on stdin is over " + ManifestReader.MAX_BYTES + " bytes");
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,41 @@
+package io.kukeon.cli;
+
+import io.kukeon.api.v1.ApplyResponse;
+import io.kukeon.api.v1.ApplyResult;
+
+/**
+ * The outcome of an apply, per document as the reference prints it:
+ * {@code Cell "web": updated}, then {@code   - change} lines, warnings and {@code   Error: ...}.
+ */
+final class ApplyReport {
+    private ApplyReport() {}
+
+    static String render(ApplyResponse response, boolean dryRun) {
+        StringBuilder out = new StringBuilder();
+        for (ApplyResult r : response.getResultsList()) {
+            out.append(label(r.getKind(), r.getName(), r.getLine())).append(": ").append(r.getOutcome());
+            if (dryRun && !r.getOutcome().equals("failed")) {
+                out.append(" (dry run)");
+            }
+            out.append('\n');
+            r.getChangesList().forEach(c -> out.append("  - ").append(c).append('\n'));
+            r.getWarningsList().forEach(w -> out.append("  Warning: ").append(w).append('\n'));
+            if (!r.getError().isEmpty()) {
+                String error = r.getLine() > 0 && !r.getError().startsWith("line ")
+                        ? "line " + r.getLine() + ": " + r.getError() : r.getError();
+                out.append("  Error: ").append(ErrorLine.oneLine(error)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    static long failures(ApplyResponse response) {
+        return response.getResultsList().stream().filter(r -> r.getOutcome().equals("failed")).count();
+    }
+
+    /** {@code Cell "web"}; a document without kind or name is named by its line. */
+    static String label(String kind, String name, int line) {
+        String k = kind.isEmpty() ? "Document" : kind;
+        return name.isEmpty() ? k + " at line " + line : k + " \"" + name + "\"";
+    }
+}

@@ -1,0 +1,135 @@
+package io.kukeon.cli;
+
+import io.kukeon.api.v1.CreateRequest;
+import io.kukeon.api.v1.ObjectResponse;
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.Kind;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.RealmSpec;
+import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.SpaceSpec;
+import io.kukeon.model.StackSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code create realm|space|stack|cell NAME}: one object; an existing one is reported and left as it is. */
+@Command(name = "create", aliases = "c", mixinStandardHelpOptions = true,
+        description = "Create a realm, space, stack or cell.",
+        subcommands = {CreateCommand.Realm.class, CreateCommand.Space.class, CreateCommand.Stack.class,
+                CreateCommand.Cell.class})
+final class CreateCommand {
+
+    /** Shared by the four kinds: the name, labels, the scope, and how the outcome is reported. */
+    abstract static class One extends DaemonCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label; repeat for more.")
+        Map<String, String> labels = new TreeMap<>();
+
+        @Mixin
+        Scope scope;
+
+        abstract Kind kind();
+
+        /** The spec, checked here so that bad input fails before the daemon is asked. */
+        abstract Object spec();
+
+        @Override
+        int run(DaemonConnection daemon) {
+            ObjectPath path = scope.path(kind(), name, null);
+            Metadata.validateLabels(labels);
+            Object spec = spec();
+            ObjectResponse r = daemon.calls().create(CreateRequest.newBuilder()
+                    .setObject(ObjectDocs.of(path, labels, spec)).build());
+            String where = scope.describeParent(kind(), null);
+            out().println(kind().label() + " \"" + name + "\": " + (r.getCreated() ? "created" : "already existed")
+                    + (where == null ? "" : " in " + where));
+            return 0;
+        }
+    }
+
+    @Command(name = "realm", aliases = "r", mixinStandardHelpOptions = true, description = "Create a realm.")
+    static final class Realm extends One {
+        @Option(names = "--namespace", paramLabel = "NS", description = "containerd namespace (default: <name>.kukeon.io).")
+        String namespace;
+
+        Kind kind() {
+            return Kind.REALM;
+        }
+
+        Object spec() {
+            RealmSpec s = new RealmSpec(namespace, List.of(), null);
+            s.validate();
+            return s;
+        }
+    }
+
+    @Command(name = "space", aliases = "sp", mixinStandardHelpOptions = true, description = "Create a space in --realm.")
+    static final class Space extends One {
+        Kind kind() {
+            return Kind.SPACE;
+        }
+
+        Object spec() {
+            return SpaceSpec.DEFAULT;
+        }
+    }
+
+    @Command(name = "stack", aliases = "st", mixinStandardHelpOptions = true,
+            description = "Create a stack in --realm/--space.")
+    static final class Stack extends One {
+        Kind kind() {
+            return Kind.STACK;
+        }
+
+        Object spec() {
+            return StackSpec.DEFAULT;
+        }
+    }
+
+    @Command(name = "cell", aliases = "ce", mixinStandardHelpOptions = true,
+            description = {"Create a cell of one container in --realm/--space/--stack.",
+                    "Arguments that start with '-' go after --, e.g. kuke create cell web --image busybox --command sh -- -c 'echo hi'."})
+    static final class Cell extends One {
+        @Option(names = "--image", required = true, paramLabel = "IMAGE", description = "e.g. docker.io/library/busybox:latest.")
+        String image;
+
+        @Option(names = "--command", paramLabel = "CMD", description = "Replaces the image's entrypoint.")
+        String command;
+
+        @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments of the command.")
+        List<String> args = new ArrayList<>();
+
+        @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Environment; repeat for more.")
+        List<String> env = new ArrayList<>();
+
+        @Option(names = "--restart", paramLabel = "POLICY", defaultValue = "never",
+                description = "never, on-failure or always (default: ${DEFAULT-VALUE}).")
+        String restart;
+
+        @Option(names = "--container", paramLabel = "NAME", description = "The container's name (default: the cell's).")
+        String container;
+
+        Kind kind() {
+            return Kind.CELL;
+        }
+
+        Object spec() {
+            ContainerSpec c = new ContainerSpec(container != null ? container : name, false, image, command, args, env,
+                    null, null, RestartPolicy.parse("--restart", restart), null, null, null);
+            CellSpec s = new CellSpec(List.of(c), null, false, null);
+            s.validate();
+            return s;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.kukeon.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.kukeon.api.v1.KukeonGrpc;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One plain gRPC channel to kukeond, carrying {@code authorization: Bearer <token>} on every call.
+ * NIO on one daemon thread: the CLI makes a call or two, and loading the epoll native library
+ * would cost more start-up time than it saves.
+ */
+final class DaemonConnection implements AutoCloseable {
+    /** Unary calls give up after this; streams (logs -f, get -w) run until the user stops them. */
+    static final long UNARY_DEADLINE_SECONDS = 600;
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    static {
+        QuietLogging.install();
+    }
+
+    private final String host;
+    private final NioEventLoopGroup loop;
+    private final ManagedChannel channel;
+
+    DaemonConnection(String host, String token) {
+        this.host = host;
+        this.loop = new NioEventLoopGroup(1, new DefaultThreadFactory("kuke-io", true));
+        Metadata headers = new Metadata();
+        if (token != null) {
+            headers.put(AUTHORIZATION, "Bearer " + token);
+        }
+        this.channel = NettyChannelBuilder.forTarget(host).usePlaintext()
+                .channelType(NioSocketChannel.class).eventLoopGroup(loop)
+                .directExecutor()
+                .maxInboundMessageSize(64 << 20)
+                .userAgent("kuke/" + ClientVersion.get())
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .build();
+    }
+
+    String host() {
+        return host;
+    }
+
+    /** For unary calls: with a deadline. */
+    KukeonGrpc.KukeonBlockingStub calls() {
+        return KukeonGrpc.newBlockingStub(channel).withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** For server streams read in this thread: no deadline. */
+    KukeonGrpc.KukeonBlockingStub streams() {
+        return KukeonGrpc.newBlockingStub(channel);
+    }
+
+    /** For client streams and streams read with a timeout. */
+    KukeonGrpc.KukeonStub async() {
+        return KukeonGrpc.newStub(channel);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+}

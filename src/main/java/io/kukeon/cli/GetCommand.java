@@ -1,0 +1,177 @@
+package io.kukeon.cli;
+
+import io.kukeon.api.v1.Event;
+import io.kukeon.api.v1.GetRequest;
+import io.kukeon.api.v1.ListRequest;
+import io.kukeon.api.v1.ObjectDoc;
+import io.kukeon.api.v1.Status;
+import io.kukeon.api.v1.WatchRequest;
+import io.kukeon.manifest.LabelSelector;
+import io.kukeon.manifest.ManifestWriter;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Kind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** Lists objects of a kind in a scope, or shows one; {@code -w} keeps printing changes. */
+@Command(name = "get", aliases = "g", mixinStandardHelpOptions = true,
+        description = "List the objects of a kind in a scope, or show one by name.")
+final class GetCommand extends DaemonCommand {
+    @Parameters(index = "0", paramLabel = "KIND", converter = KindName.class, completionCandidates = KindName.Candidates.class,
+            description = "realm(s), space(s), stack(s), cell(s) or container(s); short: r, sp, st, ce, co.")
+    Kind kind;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One object; all when left out.")
+    String name;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+            description = "table, wide, yaml or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Only objects whose labels match, e.g. env=prod,tier!=db.")
+    String selector;
+
+    @Option(names = {"-w", "--watch"}, description = "After printing, keep printing changes until interrupted.")
+    boolean watch;
+
+    @Mixin
+    Scope scope;
+
+    @Option(names = "--cell", paramLabel = "CELL", description = "For containers: the cell (all cells of the stack when left out).")
+    String cell;
+
+    private LabelSelector labels;
+
+    @Override
+    void validate() {
+        if (name != null && selector != null) {
+            throw usage("give a NAME or a selector (-l), not both");
+        }
+        if (kind == Kind.CONTAINER && name != null && cell == null) {
+            throw usage("--cell is required to get a container by name");
+        }
+        try {
+            labels = LabelSelector.parse(selector);
+        } catch (InvalidArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    @Override
+    int run(DaemonConnection daemon) {
+        String prefix = name != null ? scope.path(kind, name, cell).toString() : scope.parent(kind, cell);
+        // the watch starts before the list, so nothing that happens in between is missed
+        Iterator<Event> changes = watch ? daemon.streams().watch(WatchRequest.newBuilder()
+                .addKinds(kind.displayName()).setPathPrefix(prefix).setFromNow(true).build()) : null;
+        List<ObjectDoc> docs = name != null
+                ? List.of(daemon.calls().get(GetRequest.newBuilder().setKind(kind.displayName()).setPath(prefix).build())
+                        .getObject())
+                : daemon.calls().list(ListRequest.newBuilder().setKind(kind.displayName()).setParent(prefix)
+                        .setSelector(labels.toString()).build()).getObjectsList().stream()
+                        .filter(d -> labels.matches(d.getMetadata().getLabelsMap())).toList();
+        Instant now = Instant.now();
+        out().print(ObjectOutput.render(docs, kind, output, name != null, emptyLine(), now));
+        if (docs.isEmpty() && output == OutputFormat.yaml) {
+            err().println(emptyLine());
+        }
+        out().flush();
+        if (changes != null) {
+            follow(changes, prefix, docs, now);
+        }
+        return 0;
+    }
+
+    private String emptyLine() {
+        String where = scope.describeParent(kind, cell);
+        return "No " + kind.label() + "s" + (labels.isEmpty() ? "" : " matching \"" + labels + "\"") + " found"
+                + (where == null ? "" : " in " + where) + ".";
+    }
+
+    /**
+     * Prints each change as a row (or a document) until the stream ends or the user interrupts.
+     * An object whose row (age aside) or document did not change is not printed again: one
+     * operation journals several events.
+     */
+    private void follow(Iterator<Event> changes, String prefix, List<ObjectDoc> initial, Instant start) {
+        boolean wide = output == OutputFormat.wide;
+        List<String> headers = ObjectRows.headers(kind, wide);
+        int age = headers.indexOf("AGE");
+        int[] widths = initial.isEmpty() ? null : ObjectOutput.table(initial, kind, wide, start).widths(true);
+        Map<String, String> last = new HashMap<>();
+        for (ObjectDoc d : initial) {
+            last.put(d.getPath(), shown(d, wide, age, start));
+        }
+        while (changes.hasNext()) {
+            Event e = changes.next();
+            boolean inScope = name != null ? e.getPath().equals(prefix)
+                    : prefix.isEmpty() || e.getPath().startsWith(prefix + "/");
+            if (!inScope || !e.getKind().equals(kind.displayName())) {
+                continue;
+            }
+            ObjectDoc doc;
+            if (e.hasObject()) {
+                if (!labels.matches(e.getObject().getMetadata().getLabelsMap())) {
+                    continue;
+                }
+                doc = e.getObject();
+            } else if (last.containsKey(e.getPath())) {
+                doc = ObjectDoc.newBuilder().setKind(e.getKind()).setPath(e.getPath())
+                        .setStatus(Status.newBuilder().setState("Deleted")).build();
+            } else {
+                continue;
+            }
+            Instant now = Instant.now();
+            String seen = shown(doc, wide, age, now);
+            if (seen.equals(last.get(doc.getPath()))) {
+                continue;
+            }
+            if (e.hasObject()) {
+                last.put(doc.getPath(), seen);
+            } else {
+                last.remove(doc.getPath());
+            }
+            switch (output) {
+                case yaml -> {
+                    if (e.hasObject()) {
+                        out().print(ManifestWriter.yaml(List.of(ObjectOutput.object(doc))));
+                    }
+                }
+                case json -> {
+                    if (e.hasObject()) {
+                        out().print(ManifestWriter.json(ObjectOutput.object(doc)));
+                    }
+                }
+                default -> {
+                    List<String> row = ObjectRows.row(doc, kind, wide, now);
+                    if (widths == null) {
+                        widths = new Table(headers).add(row).widths(true);
+                        // states change in place; room for the longest keeps the later columns still
+                        int state = headers.indexOf("STATE");
+                        widths[state] = Math.max(widths[state], "Degraded".length());
+                        out().println(Table.line(headers, widths));
+                    }
+                    out().println(Table.line(row, widths));
+                }
+            }
+            out().flush();
+        }
+    }
+
+    /** What the user saw of an object: its row without the age, or its whole document. */
+    private String shown(ObjectDoc d, boolean wide, int ageColumn, Instant now) {
+        if (output == OutputFormat.yaml || output == OutputFormat.json) {
+            return d.toString();
+        }
+        List<String> row = new java.util.ArrayList<>(ObjectRows.row(d, kind, wide, now));
+        row.remove(ageColumn);
+        return String.join("\t", row);
+    }
+}

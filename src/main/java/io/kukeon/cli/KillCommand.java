@@ -1,0 +1,17 @@
+package io.kukeon.cli;
+
+import io.kukeon.api.v1.LifecycleRequest;
+import picocli.CommandLine.Command;
+
+@Command(name = "kill", mixinStandardHelpOptions = true, description = "Kill a cell (or one container) with SIGKILL at once.")
+final class KillCommand extends LifecycleCommand {
+    @Override
+    void call(DaemonConnection daemon, LifecycleRequest request) {
+        daemon.calls().kill(request);
+    }
+
+    @Override
+    String done() {
+        return "Killed";
+    }
+}

@@ -1,0 +1,174 @@
+package io.kukeon.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * {@code kuke}, the command line of kukeond. Exit codes: 0 success, 1 failure, 2 usage error.
+ * Every failure is one line on stderr; no stack trace reaches the user.
+ */
+@Command(name = "kuke", mixinStandardHelpOptions = true, versionProvider = Kuke.Version.class,
+        description = "Drive kukeond: realms > spaces > stacks > cells > containers.")
+public final class Kuke implements Callable<Integer> {
+    /**
+     * The commands, in the order help lists them. Only the one invoked is given to picocli (whose
+     * reflection over every command would cost a third of the start-up); help, completion and
+     * unknown words get them all.
+     */
+    private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, ApplyCommand.class, GetCommand.class,
+            CreateCommand.class, DeleteCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
+            RestartCommand.class, LogsCommand.class, EventsCommand.class, ImageCommand.class, StatusCommand.class,
+            VersionCommand.class, CompletionCommand.class);
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    @Option(names = "--host", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT",
+            description = "kukeond's address (env KUKEON_HOST; default " + Settings.DEFAULT_HOST + ").")
+    String host;
+
+    @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "The API token (env KUKEON_TOKEN_FILE; default $KUKEON_DATA_DIR/token or "
+                    + Settings.DEFAULT_DATA_DIR + "/token).")
+    String tokenFile;
+
+    private final Function<String, String> env;
+    private final InputStream stdin;
+
+    private Kuke(Function<String, String> env, InputStream stdin) {
+        this.env = env;
+        this.stdin = stdin;
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            QuietLogging.wanted = true;
+            PrintWriter out = new PrintWriter(System.out, true);
+            PrintWriter err = new PrintWriter(System.err, true);
+            code = run(args, out, err, System::getenv, System.in);
+            out.flush();
+            err.flush();
+        } catch (Throwable t) {
+            // a broken installation (missing jar) must still fail in one line
+            System.err.println("kuke: " + ErrorLine.oneLine(String.valueOf(t)));
+            code = FAILED;
+        }
+        System.exit(code);
+    }
+
+    /** Runs one command line; what {@link #main} does, with the world passed in. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, InputStream stdin) {
+        Kuke kuke = new Kuke(env, stdin);
+        CommandLine cl = new CommandLine(kuke);
+        Class<?> invoked = invokedCommand(args);
+        for (Class<?> c : COMMANDS) {
+            if (invoked == null || invoked == c) {
+                cl.addSubcommand(instantiate(c));
+            }
+        }
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler(Kuke::usageError);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            Settings s = kuke.settings();
+            line.getErr().println(ErrorLine.of(e, s.host(), s.tokenProblem()));
+            return FAILED;
+        });
+        try {
+            return cl.execute(args);
+        } catch (RuntimeException | Error e) {
+            // picocli's own failures (e.g. printing help to a closed pipe): still one line
+            err.println("unexpected error: " + ErrorLine.oneLine(String.valueOf(e)));
+            return FAILED;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    /** {@code kuke} alone: the usage on stderr, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
+    }
+
+    Settings settings() {
+        return Settings.resolve(host, tokenFile, env);
+    }
+
+    DaemonConnection connect() {
+        Settings s = settings();
+        return new DaemonConnection(s.host(), s.token());
+    }
+
+    InputStream stdin() {
+        return stdin;
+    }
+
+    /** The command the first word names (options of kuke itself skipped); null when unknown or it needs them all. */
+    static Class<?> invokedCommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--host") || a.equals("--token-file")) {
+                i++;
+                continue;
+            }
+            if (a.startsWith("-")) {
+                continue;
+            }
+            for (Class<?> c : COMMANDS) {
+                Command command = c.getAnnotation(Command.class);
+                if (command.name().equals(a) || List.of(command.aliases()).contains(a)) {
+                    return c == CompletionCommand.class ? null : c;
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private static Object instantiate(Class<?> c) {
+        try {
+            var constructor = c.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return constructor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + c.getSimpleName(), e);
+        }
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && cl.getSubcommands().size() > 0
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + u.getUnmatched().get(0) + "' for '" + cl.getCommandSpec().qualifiedName() + "'";
+        }
+        cl.getErr().println(ErrorLine.oneLine(message) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        return USAGE;
+    }
+
+    /** {@code kuke --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kuke " + ClientVersion.get()};
+        }
+    }
+}

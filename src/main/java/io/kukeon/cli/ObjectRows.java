@@ -1,0 +1,86 @@
+package io.kukeon.cli;
+
+import io.kukeon.api.v1.ContainerStatus;
+import io.kukeon.api.v1.ObjectDoc;
+import io.kukeon.model.HostIds;
+import io.kukeon.model.Kind;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The table columns of each kind, as the reference prints them: realm {@code NAME STATE AGE}
+ * (+{@code NAMESPACE}), space {@code NAME REALM STATE AGE}, stack {@code NAME REALM SPACE STATE AGE},
+ * cell {@code NAME REALM SPACE STACK STATE AGE} (+{@code CONTAINERS CGROUP}), container
+ * {@code NAME REALM SPACE STACK CELL STATE RESTARTS AGE} (+{@code IMAGE EXIT PID}).
+ */
+final class ObjectRows {
+    private static final List<String> PARENTS = List.of("REALM", "SPACE", "STACK", "CELL");
+
+    private ObjectRows() {}
+
+    static List<String> headers(Kind kind, boolean wide) {
+        List<String> h = new ArrayList<>();
+        h.add("NAME");
+        h.addAll(PARENTS.subList(0, kind.depth()));
+        h.add("STATE");
+        if (kind == Kind.CONTAINER) {
+            h.add("RESTARTS");
+        }
+        h.add("AGE");
+        if (wide) {
+            switch (kind) {
+                case REALM -> h.add("NAMESPACE");
+                case CELL -> h.addAll(List.of("CONTAINERS", "CGROUP"));
+                case CONTAINER -> h.addAll(List.of("IMAGE", "EXIT", "PID"));
+                default -> { }
+            }
+        }
+        return h;
+    }
+
+    static List<String> row(ObjectDoc d, Kind kind, boolean wide, Instant now) {
+        String[] path = d.getPath().split("/", -1);
+        List<String> r = new ArrayList<>();
+        r.add(path[path.length - 1]);
+        for (int i = 0; i < kind.depth(); i++) {
+            r.add(i < path.length - 1 ? path[i] : "-");
+        }
+        r.add(dash(d.getStatus().getState()));
+        ContainerStatus cs = d.getStatus().getContainer();
+        if (kind == Kind.CONTAINER) {
+            r.add(String.valueOf(cs.getRestartCount()));
+        }
+        String created = d.getStatus().getCreatedAt();
+        r.add(Age.since(created.isEmpty() && kind == Kind.CONTAINER ? cs.getStartTime() : created, now));
+        if (wide) {
+            switch (kind) {
+                case REALM -> r.add(d.getRealm().getNamespace().isEmpty()
+                        ? r.get(0) + "." + HostIds.DEFAULT_NAMESPACE_SUFFIX : d.getRealm().getNamespace());
+                case CELL -> {
+                    r.add(containers(d));
+                    r.add(dash(d.getStatus().getCgroup().getPath()));
+                }
+                case CONTAINER -> {
+                    r.add(dash(cs.getImage().isEmpty() ? d.getContainer().getImage() : cs.getImage()));
+                    r.add(cs.hasExitCode() ? String.valueOf(cs.getExitCode()) : "-");
+                    r.add(cs.getPid() > 0 ? String.valueOf(cs.getPid()) : "-");
+                }
+                default -> { }
+            }
+        }
+        return r;
+    }
+
+    /** {@code ready/total}: containers running over containers the cell has. */
+    private static String containers(ObjectDoc d) {
+        long ready = d.getStatus().getContainersList().stream().filter(c -> c.getState().equals("Ready")).count();
+        int total = Math.max(d.getCell().getContainersCount(), d.getStatus().getContainersCount());
+        return ready + "/" + total;
+    }
+
+    private static String dash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
+    }
+}

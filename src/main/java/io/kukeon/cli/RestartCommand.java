@@ -1,0 +1,17 @@
+package io.kukeon.cli;
+
+import io.kukeon.api.v1.LifecycleRequest;
+import picocli.CommandLine.Command;
+
+@Command(name = "restart", mixinStandardHelpOptions = true, description = "Stop, then start a cell (or one container).")
+final class RestartCommand extends LifecycleCommand.WithTimeout {
+    @Override
+    void call(DaemonConnection daemon, LifecycleRequest request) {
+        daemon.calls().restart(request);
+    }
+
+    @Override
+    String done() {
+        return "Restarted";
+    }
+}

@@ -1,0 +1,64 @@
+package io.kukeon.cli;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * Where kukeond is and how to prove who we are: flag, then environment, then default.
+ * {@code --host} / {@code KUKEON_HOST} / {@code 127.0.0.1:7420} (port 7420 when none is given);
+ * {@code --token-file} / {@code KUKEON_TOKEN_FILE} / {@code $KUKEON_DATA_DIR/token} / {@code /var/lib/kukeon/token}.
+ */
+record Settings(String host, Path tokenFile) {
+    static final int DEFAULT_PORT = 7420;
+    static final String DEFAULT_HOST = "127.0.0.1:" + DEFAULT_PORT;
+    static final String DEFAULT_DATA_DIR = "/var/lib/kukeon";
+
+    static Settings resolve(String hostFlag, String tokenFileFlag, Function<String, String> env) {
+        String host = withPort(firstSet(hostFlag, env.apply("KUKEON_HOST"), DEFAULT_HOST));
+        String dataDir = firstSet(env.apply("KUKEON_DATA_DIR"), DEFAULT_DATA_DIR);
+        String tokenFile = firstSet(tokenFileFlag, env.apply("KUKEON_TOKEN_FILE"), dataDir + "/token");
+        return new Settings(host, Path.of(tokenFile));
+    }
+
+    /** The token, or null when it cannot be read; {@link #tokenProblem()} then says why. */
+    String token() {
+        try {
+            String t = Files.readString(tokenFile).trim();
+            return t.isEmpty() ? null : t;
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** Why the token could not be read, for the "permission denied" line; null when it was read. */
+    String tokenProblem() {
+        try {
+            return Files.readString(tokenFile).trim().isEmpty() ? tokenFile + " is empty" : null;
+        } catch (NoSuchFileException e) {
+            return tokenFile + " does not exist";
+        } catch (AccessDeniedException e) {
+            return tokenFile + " is not readable by this user";
+        } catch (IOException | SecurityException e) {
+            return "cannot read " + tokenFile;
+        }
+    }
+
+    /** {@code localhost} means {@code localhost:7420}, not gRPC's default port. */
+    static String withPort(String host) {
+        boolean hasPort = host.startsWith("[") ? host.contains("]:") : host.contains(":");
+        return hasPort ? host : host + ":" + DEFAULT_PORT;
+    }
+
+    private static String firstSet(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
+    }
+}

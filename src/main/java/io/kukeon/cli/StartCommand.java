@@ -1,0 +1,17 @@
+package io.kukeon.cli;
+
+import io.kukeon.api.v1.LifecycleRequest;
+import picocli.CommandLine.Command;
+
+@Command(name = "start", mixinStandardHelpOptions = true, description = "Start a cell (or one container).")
+final class StartCommand extends LifecycleCommand {
+    @Override
+    void call(DaemonConnection daemon, LifecycleRequest request) {
+        daemon.calls().start(request);
+    }
+
+    @Override
+    String done() {
+        return "Started";
+    }
+}

@@ -1,0 +1,26 @@
+package io.kukeon.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+
+/** Runs {@code kuke} in this JVM with a given environment, capturing exit code, stdout and stderr. */
+record KukeRun(int exit, String out, String err) {
+
+    static KukeRun of(Map<String, String> env, String... args) {
+        return of(env, InputStream.nullInputStream(), args);
+    }
+
+    static KukeRun of(Map<String, String> env, InputStream stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Kuke.run(args, new PrintWriter(out), new PrintWriter(err), env::get, stdin);
+        return new KukeRun(code, out.toString(), err.toString());
+    }
+
+    /** Nothing listens on port 1 of the loopback: no command here can reach a daemon by accident. */
+    static KukeRun offline(String... args) {
+        return of(Map.of("KUKEON_HOST", "127.0.0.1:1", "KUKEON_TOKEN_FILE", "/nonexistent/token"), args);
+    }
+}

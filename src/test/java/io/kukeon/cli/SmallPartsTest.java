@@ -1,0 +1,84 @@
+package io.kukeon.cli;
+
+import io.kukeon.model.Kind;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SmallPartsTest {
+
+    @Test
+    void agesReadLikeKubectls() {
+        assertEquals("0s", Age.of(Duration.ofSeconds(-5)));
+        assertEquals("119s", Age.of(Duration.ofSeconds(119)));
+        assertEquals("2m", Age.of(Duration.ofSeconds(120)));
+        assertEquals("179m", Age.of(Duration.ofMinutes(179)));
+        assertEquals("3h", Age.of(Duration.ofHours(3)));
+        assertEquals("2d", Age.of(Duration.ofHours(48)));
+        assertEquals("2y", Age.of(Duration.ofDays(800)));
+        assertEquals("-", Age.since("", Instant.EPOCH));
+        assertEquals("-", Age.since("yesterday", Instant.EPOCH));
+    }
+
+    @Test
+    void durationsTakeUnitsOrBareSeconds() {
+        assertEquals(Duration.ofSeconds(30), Durations.parse("30"));
+        assertEquals(Duration.ofSeconds(30), Durations.parse("30s"));
+        assertEquals(Duration.ofMinutes(5), Durations.parse("5m"));
+        assertEquals(Duration.ofHours(2), Durations.parse("2h"));
+        assertEquals(Duration.ofDays(1), Durations.parse("1d"));
+        assertEquals(Duration.ofMillis(250), Durations.parse("250ms"));
+        assertThrows(picocli.CommandLine.TypeConversionException.class, () -> Durations.parse("-1s"));
+        assertThrows(picocli.CommandLine.TypeConversionException.class, () -> Durations.parse("1w"));
+    }
+
+    @Test
+    void logLinesSplitAcrossChunksArePrintedWholeAndPrefixed() {
+        StringWriter s = new StringWriter();
+        LogPrinter p = new LogPrinter(new PrintWriter(s), true);
+        byte[] e = "é".getBytes(StandardCharsets.UTF_8);
+        p.accept("web", new byte[] {'h', 'i', ' ', e[0]});
+        p.accept("fetch", "hello from kukeon\nsecond".getBytes(StandardCharsets.UTF_8));
+        p.accept("web", new byte[] {e[1], '\n'});
+        p.finish();
+        assertEquals("[fetch] hello from kukeon\n[web] hi é\n[fetch] second\n", s.toString());
+    }
+
+    @Test
+    void scopeBuildsPathsParentsAndMessages() {
+        Scope s = new Scope();
+        s.realm = "r";
+        s.space = "s";
+        s.stack = "st";
+        assertEquals("r/s/st/web", s.path(Kind.CELL, "web", null).toString());
+        assertEquals("r/s/st/web/app", s.path(Kind.CONTAINER, "app", "web").toString());
+        assertEquals("r/s/st", s.parent(Kind.CELL, null));
+        assertEquals("r/s/st", s.parent(Kind.CONTAINER, null));
+        assertEquals("", s.parent(Kind.REALM, null));
+        assertEquals("stack \"st\"", s.describeParent(Kind.CELL, null));
+        assertEquals("cell \"web\"", s.describeParent(Kind.CONTAINER, "web"));
+        assertEquals(null, s.describeParent(Kind.REALM, null));
+    }
+
+    @Test
+    void deletedLinesNameTheParent() {
+        assertEquals("Deleted cell \"web\" from stack \"default\"", DeleteCommand.deleted("default/default/default/web"));
+        assertEquals("Deleted realm \"r\"", DeleteCommand.deleted("r"));
+    }
+
+    @Test
+    void tableRowsKeepTheirColumnsWhenPrintedLater() {
+        Table t = new Table(List.of("NAME", "STATE")).add(List.of("a", "Ready"));
+        int[] w = t.widths(true);
+        assertEquals("NAME   STATE\na      Ready\n", t.render());
+        assertEquals("longer-name   Deleted", Table.line(List.of("longer-name", "Deleted"), w));
+    }
+}

@@ -1,0 +1,98 @@
+package io.kukeon.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Usage errors exit 2 with one line naming the problem and where help is; help itself exits 0. */
+class UsageErrorTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "frob                         | unknown command 'frob' for 'kuke' (see 'kuke --help')",
+            "get                          | Missing required parameter: 'KIND' (see 'kuke get --help')",
+            "get pods                     | Invalid value for positional parameter at index 0 (KIND): unknown kind 'pods'; one of realm, space, stack, cell, container (or their plurals) (see 'kuke get --help')",
+            "get cells -o xml             | Invalid value for option '--output': expected one of [table, wide, yaml, json] (case-sensitive) but was 'xml' (see 'kuke get --help')",
+            "get cell web -l app=web      | give a NAME or a selector (-l), not both (see 'kuke get --help')",
+            "get cells -l a=b=c           | selector: \"a=b=c\" is not a requirement; use key=value, key==value, key!=value, key or !key, joined by commas (see 'kuke get --help')",
+            "get container web            | --cell is required to get a container by name (see 'kuke get --help')",
+            "apply                        | Missing required option: '--filename=FILE' (see 'kuke apply --help')",
+            "create                       | Missing required subcommand (see 'kuke create --help')",
+            "create cell web              | Missing required option: '--image=IMAGE' (see 'kuke create cell --help')",
+            "delete                       | give KIND NAME, or -f FILE (see 'kuke delete --help')",
+            "delete cell web -f x.yaml    | give KIND NAME or -f FILE, not both (see 'kuke delete --help')",
+            "stop                         | Missing required parameter: 'CELL' (see 'kuke stop --help')",
+            "stop web --timeout soon      | Invalid value for option '--timeout': 'soon' is not a duration; use e.g. 30s, 5m, 2h, 1d (see 'kuke stop --help')",
+            "logs web --tail -1           | --tail must be 0 or more (see 'kuke logs --help')",
+            "events cellweb               | 'cellweb' is not KIND/NAME, e.g. cell/web (see 'kuke events --help')",
+            "image                        | Missing required subcommand (see 'kuke image --help')",
+            "completion fish              | Invalid value for positional parameter at index 0 (SHELL): expected one of [bash, zsh] (case-sensitive) but was 'fish' (see 'kuke completion --help')",
+            "get cells --bogus            | Unknown option: '--bogus' (see 'kuke get --help')",
+    })
+    void usageErrorExitsTwoWithOneLine(String args, String line) {
+        KukeRun r = KukeRun.offline(args.trim().split("\\s+"));
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(line + "\n", r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void kukeAloneShowsTheUsageAsAUsageError() {
+        KukeRun r = KukeRun.offline();
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("Usage: kuke"), r.err());
+    }
+
+    @Test
+    void helpListsEveryCommandAndExitsZero() {
+        KukeRun r = KukeRun.offline("--help");
+        assertEquals(0, r.exit());
+        for (String c : new String[] {"init", "apply", "get", "create", "delete", "start", "stop", "kill", "restart",
+                "logs", "events", "image", "status", "version", "completion"}) {
+            assertTrue(r.out().contains("\n  " + c), () -> c + " missing from\n" + r.out());
+        }
+        assertEquals(0, KukeRun.offline("get", "--help").exit());
+        assertEquals(0, KukeRun.offline("create", "cell", "-h").exit());
+    }
+
+    @Test
+    void completionScriptsComeFromTheCommandTree() {
+        KukeRun bash = KukeRun.offline("completion", "bash");
+        assertEquals(0, bash.exit());
+        assertTrue(bash.out().contains("complete -F _complete_kuke"), bash.out().substring(0, 200));
+        assertTrue(bash.out().contains("(\"realms\" \"spaces\" \"stacks\" \"cells\" \"containers\")"));
+        KukeRun zsh = KukeRun.offline("completion", "zsh");
+        assertTrue(zsh.out().startsWith("#compdef kuke\nautoload -U +X bashcompinit && bashcompinit\n"));
+    }
+
+    @Test
+    void badInputThatParsesIsAFailureNotAUsageError() throws Exception {
+        KukeRun badName = KukeRun.offline("create", "cell", "Bad_Name", "--image", "busybox");
+        assertEquals(1, badName.exit());
+        assertEquals("cell: \"Bad_Name\" " + io.kukeon.model.Names.RULE + "\n", badName.err());
+
+        KukeRun missing = KukeRun.offline("apply", "-f", "/nonexistent/manifest.yaml");
+        assertEquals(1, missing.exit());
+        assertEquals("/nonexistent/manifest.yaml: no such file\n", missing.err());
+
+        Path big = Files.createTempFile("big", ".yaml");
+        try {
+            Files.write(big, new byte[(1 << 20) + 1]);
+            KukeRun tooBig = KukeRun.offline("apply", "-f", big.toString());
+            assertEquals(1, tooBig.exit());
+            assertEquals(big + " is 1048577 bytes; a manifest is at most 1048576\n", tooBig.err());
+        } finally {
+            Files.delete(big);
+        }
+
+        KukeRun badDelete = KukeRun.offline("delete", "-f", "-");
+        assertEquals(1, badDelete.exit(), "an empty manifest on stdin is refused");
+        assertEquals("manifest: line 1, column 1: no document found\n", badDelete.err());
+    }
+}
