@@ -91,7 +91,7 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
                 .withFallback(c).resolve();
         return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
-                duration(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
+                durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
                 k.getStringList("insecure-registries"), pekko);
     }
 

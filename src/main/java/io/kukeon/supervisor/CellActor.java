@@ -483,7 +483,9 @@ public final class CellActor extends EventSourcedBehavior<TreeCommand, CellActor
         spawnContainers(state);
         publish(state);
         CellSpec spec = state.spec();
-        context.pipeToSelf(operations.ensureCgroup(spec).thenCompose(cgroup -> operations.start(spec)),
+        // No cgroup step here: it was written at create or update, recreated at recovery, and runc
+        // creates a missing parent itself; a start stays as short as containerd allows.
+        context.pipeToSelf(operations.start(spec),
                 (pid, error) -> new StartDone(pid, Blocking.unwrap(error)));
     }
 

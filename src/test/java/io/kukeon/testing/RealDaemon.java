@@ -39,21 +39,29 @@ public final class RealDaemon implements AutoCloseable {
     public final Path socket;
     /** A second client of containerd, to check what containerd itself holds. */
     public final ContainerdRuntime containerd;
+    private final Map<String, String> extraFlags;
     private Daemon daemon;
     private ManagedChannel channel;
 
     public RealDaemon(Path dataDir) throws IOException {
+        this(dataDir, Map.of());
+    }
+
+    public RealDaemon(Path dataDir, Map<String, String> extraFlags) throws IOException {
         this.socket = RealComponents.containerdSocket();
         RealComponents.needCgroups();
         this.dataDir = dataDir;
+        this.extraFlags = extraFlags;
         this.containerd = ContainerdRuntime.connect(socket);
         start();
     }
 
     public void start() throws IOException {
-        DaemonConfig config = DaemonConfig.load(Map.of("data-dir", dataDir.toString(), "listen", "127.0.0.1:0",
-                "containerd-socket", socket.toString(), "cgroup-root", cgroupRoot, "namespace-suffix", suffix,
-                "relist-interval", "0s", "stop-timeout", "10s"), null, Map.of());
+        Map<String, String> flags = new java.util.HashMap<>(Map.of("data-dir", dataDir.toString(),
+                "listen", "127.0.0.1:0", "containerd-socket", socket.toString(), "cgroup-root", cgroupRoot,
+                "namespace-suffix", suffix, "relist-interval", "0s", "stop-timeout", "10s"));
+        flags.putAll(extraFlags);
+        DaemonConfig config = DaemonConfig.load(flags, null, Map.of());
         daemon = Daemon.start(config, new HostPorts());
         channel = NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build();
     }
@@ -127,7 +135,7 @@ public final class RealDaemon implements AutoCloseable {
             stop();
         } finally {
             for (String ns : containerd.listNamespaces()) {
-                if (ns.endsWith(suffix)) {
+                if (ns.endsWith(suffix) || ns.endsWith(id)) {
                     containerd.deleteNamespace(ns);
                 }
             }

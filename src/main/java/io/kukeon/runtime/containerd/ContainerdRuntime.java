@@ -51,6 +51,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
     private final ContainerdConfig config;
     private final Namespaces namespaces;
     private final Content content;
+    private final ResolvedImageCache resolved;
     private final Leases leases;
     private final Snapshots snapshots;
     private final Images images;
@@ -66,6 +67,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
         this.conn = new ContainerdConnection(socket, config);
         this.namespaces = new Namespaces(conn);
         this.content = new Content(conn);
+        this.resolved = new ResolvedImageCache(content);
         this.leases = new Leases(conn);
         this.snapshots = new Snapshots(conn);
         this.images = new Images(conn);
@@ -164,7 +166,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
         Image existing = images.get(namespace, ref.toString());
         ResolvedImage image;
         if (existing != null) {
-            image = ResolvedImage.read(content, namespace, ref.toString(), existing.getTarget());
+            image = resolved.resolve(namespace, ref.toString(), existing.getTarget());
             ensureUnpacked(namespace, image);
             return new ImageInfo(ref.toString(), existing.getTarget().getDigest(), image.size());
         }
@@ -187,7 +189,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
         for (Image i : images.list(namespace)) {
             long size;
             try {
-                size = ResolvedImage.read(content, namespace, i.getName(), i.getTarget()).size();
+                size = resolved.resolve(namespace, i.getName(), i.getTarget()).size();
             } catch (RuntimeFailure e) {
                 size = i.getTarget().getSize(); // content partly missing: the root is all we can count
             }
@@ -213,7 +215,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
             throw new RuntimeFailure("ImageNotFound", "image " + request.image() + " is not in namespace " + ns
                     + "; pull or load it first");
         }
-        ResolvedImage image = ResolvedImage.read(content, ns, request.image(), imageRecord.getTarget());
+        ResolvedImage image = resolved.resolve(ns, request.image(), imageRecord.getTarget());
         ensureUnpacked(ns, image);
         String spec = OciSpecBuilder.build(request, image.config(), new LayerFiles(content, ns, image.manifest().layers()));
         Map<String, String> labels = new LinkedHashMap<>(request.labels());

@@ -1,0 +1,116 @@
+package io.kukeon.bench;
+
+import io.kukeon.api.Docs;
+import io.kukeon.api.v1.CreateRequest;
+import io.kukeon.api.v1.LifecycleRequest;
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.CgroupPath;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.containerd.ContainerdRuntime;
+import io.kukeon.testing.RealDaemon;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cell start through kukeond against the same work done with raw containerd gRPC calls, in one
+ * run, alternating, plus `ctr run -d` for scale. A cell start is its pause root plus one workload
+ * that joins the root's namespaces, so the raw baseline creates and starts those two containers.
+ *
+ * <p>Run by scripts/bench-start.sh: {@code -Dkukeon.containerd.socket}, {@code -Dkukeon.busybox.archive},
+ * args: N [startup-grace, e.g. 0ms].
+ */
+public final class StartBenchmark {
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        String grace = args.length > 1 ? args[1] : "0ms";
+        System.setProperty("kukeon.requireReal", "true");
+        Path dir = Files.createTempDirectory("kukeon-bench");
+        List<Long> raw = new ArrayList<>();
+        List<Long> kukeond = new ArrayList<>();
+        List<Long> ctr = new ArrayList<>();
+        try (RealDaemon host = new RealDaemon(dir, Map.of("startup-grace", grace))) {
+            var api = host.client();
+            api.create(CreateRequest.newBuilder().setObject(Docs.realm("bench")).build());
+            api.create(CreateRequest.newBuilder().setObject(Docs.space("bench/s")).build());
+            api.create(CreateRequest.newBuilder().setObject(Docs.stack("bench/s/t")).build());
+            host.loadBusybox("bench");
+            String rawNs = "kukeon-bench-raw-" + host.id;
+            ContainerdRuntime runtime = host.containerd;
+            runtime.loadImage(rawNs, io.kukeon.testing.RealComponents.busyboxArchive());
+            ContainerSpec root = CellSpec.pauseRoot();
+            for (int i = 0; i < n + 1; i++) {   // round 0 warms up both paths and is not counted
+                String cell = "c" + i;
+                long t0 = System.nanoTime();
+                var rootTask = runRaw(runtime, rawNs, host.cgroupRoot, cell, "root", root.command(), root.args(),
+                        Map.of(), dir);
+                runRaw(runtime, rawNs, host.cgroupRoot, cell, "app", "sleep", List.of("3600"),
+                        Map.of("network", "/proc/" + rootTask + "/ns/net", "ipc", "/proc/" + rootTask + "/ns/ipc",
+                                "uts", "/proc/" + rootTask + "/ns/uts"), dir);
+                long t1 = System.nanoTime();
+                api = host.client();
+                api.create(CreateRequest.newBuilder().setObject(Docs.cell("bench/s/t/" + cell, Map.of(),
+                        ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("3600")))).build());
+                long t2 = System.nanoTime();
+                String state = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("bench/s/t/" + cell).build())
+                        .getObject().getStatus().getState();
+                long t3 = System.nanoTime();
+                if (!state.equals("Ready")) {
+                    throw new IllegalStateException("cell " + cell + " is " + state);
+                }
+                long t4 = System.nanoTime();
+                Process p = new ProcessBuilder("ctr", "--address", host.socket.toString(), "-n", rawNs, "run", "-d",
+                        "--cgroup", "/" + host.cgroupRoot + "/ctr/" + cell, "docker.io/library/busybox:latest",
+                        "ctr-" + cell, "sleep", "3600").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes());
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("ctr run failed: " + out);
+                }
+                long t5 = System.nanoTime();
+                if (i > 0) {
+                    raw.add(t1 - t0);
+                    kukeond.add(t3 - t2);
+                    ctr.add(t5 - t4);
+                }
+            }
+            runtime.deleteNamespace(rawNs);
+            api.delete(io.kukeon.api.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
+        }
+        double r = median(raw);
+        double k = median(kukeond);
+        System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s%n", n, grace);
+        System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
+        row("raw containerd gRPC (2 containers)", raw);
+        row("kukeond Start RPC -> Ready", kukeond);
+        row("ctr run -d (1 container)", ctr);
+        System.out.printf("ratio kukeond / raw gRPC: %.2f%n", k / r);
+    }
+
+    /** Create + start of one container with the same client the daemon uses, no actor, no journal. */
+    private static int runRaw(ContainerdRuntime runtime, String ns, String cgroupRoot, String cell, String name,
+                              String command, List<String> args, Map<String, String> joins, Path dir) {
+        String id = "s_t_" + cell + "_" + name;
+        runtime.ensureContainer(new ContainerRequest(ns, id, Map.of("kukeon.io/cell", cell), "docker.io/library/busybox:latest",
+                command, args, List.of(), null, null, joins.isEmpty() ? cell : null,
+                new CgroupPath(List.of(cgroupRoot, "raw", cell, id)), null, joins, "s_t_" + cell));
+        return runtime.startTask(ns, id, dir.resolve(id + ".log")).pid();
+    }
+
+    private static void row(String name, List<Long> nanos) {
+        List<Long> s = new ArrayList<>(nanos);
+        Collections.sort(s);
+        System.out.printf("%-34s %8.1f ms %8.1f ms %8.1f ms%n", name, median(nanos), s.get((int) (s.size() * 0.9)) / 1e6,
+                s.get(0) / 1e6);
+    }
+
+    private static double median(List<Long> nanos) {
+        List<Long> s = new ArrayList<>(nanos);
+        Collections.sort(s);
+        return s.get(s.size() / 2) / 1e6;
+    }
+}
