@@ -17,15 +17,12 @@ import io.kukeon.model.RestartPolicy;
 import io.kukeon.model.TreeObject;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Duration;
@@ -45,7 +42,7 @@ import java.util.concurrent.CompletionStage;
  * derives its displayed state from its own intent (started, stopped, failed) and from what its
  * containers report.
  */
-public final class CellActor extends EventSourcedBehavior<TreeCommand, CellActor.Event, CellActor.State> {
+public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> {
 
     // ---- protocol: results of the cell's operations ----
 
@@ -225,15 +222,13 @@ public final class CellActor extends EventSourcedBehavior<TreeCommand, CellActor
     // ---- factory ----
 
     public static Behavior<TreeCommand> create(ObjectPath path, ActorRef<TreeCommand> parent, Ports ports) {
-        return Behaviors.<TreeCommand>supervise(Behaviors.setup(context -> new CellActor(context, path, parent, ports)))
-                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        return supervised(Behaviors.setup(context -> new CellActor(context, path, parent, ports)));
     }
 
 
     private final ActorContext<TreeCommand> context;
     private final ObjectPath path;
     private final ActorRef<TreeCommand> parent;
-    private final Ports ports;
     private final CellOperations operations;
     private final Map<String, ActorRef<TreeCommand>> containerRefs = new java.util.concurrent.ConcurrentHashMap<>();
     private long incarnations;
@@ -249,11 +244,10 @@ public final class CellActor extends EventSourcedBehavior<TreeCommand, CellActor
     private Request deleteRequest;
 
     private CellActor(ActorContext<TreeCommand> context, ObjectPath path, ActorRef<TreeCommand> parent, Ports ports) {
-        super(PersistenceIds.of(path), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        super(PersistenceIds.of(path), ports);
         this.context = context;
         this.path = path;
         this.parent = parent;
-        this.ports = ports;
         this.operations = new CellOperations(ports, path, context.getSystem().scheduler(), Blocking.executor(context),
                 this::containerRef);
     }
@@ -289,16 +283,6 @@ public final class CellActor extends EventSourcedBehavior<TreeCommand, CellActor
     @Override
     public State emptyState() {
         return State.empty();
-    }
-
-    @Override
-    public Set<String> tagsFor(Event event) {
-        return JournalTags.ALL;
-    }
-
-    @Override
-    public RetentionCriteria retentionCriteria() {
-        return RetentionCriteria.snapshotEvery(ports.settings().snapshotEvery(), 2);
     }
 
     // ---- commands ----

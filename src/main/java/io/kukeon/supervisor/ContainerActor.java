@@ -13,7 +13,6 @@ import io.kukeon.runtime.TaskInfo;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -22,8 +21,6 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Duration;
@@ -39,7 +36,7 @@ import java.util.Set;
  * was. The cell tells it what to run ({@link Define}) and when ({@link Start}, {@link Stop},
  * {@link Delete}); containerd's event stream tells it when its task exits.
  */
-public final class ContainerActor extends EventSourcedBehavior<TreeCommand, ContainerActor.Event, ContainerActor.State> {
+public final class ContainerActor extends TreeNode<ContainerActor.Event, ContainerActor.State> {
 
     /** Restarts allowed under on-failure when the spec names no limit (the reference's default). */
     static final int DEFAULT_MAX_RETRIES = 5;
@@ -255,9 +252,8 @@ public final class ContainerActor extends EventSourcedBehavior<TreeCommand, Cont
     // ---- factory ----
 
     public static Behavior<TreeCommand> create(ObjectPath path, ActorRef<TreeCommand> cell, Ports ports) {
-        return Behaviors.<TreeCommand>supervise(Behaviors.setup(context -> Behaviors.<TreeCommand>withTimers(timers ->
-                        new ContainerActor(context, timers, path, cell, ports))))
-                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        return supervised(Behaviors.setup(context -> Behaviors.<TreeCommand>withTimers(timers ->
+                        new ContainerActor(context, timers, path, cell, ports))));
     }
 
 
@@ -265,7 +261,6 @@ public final class ContainerActor extends EventSourcedBehavior<TreeCommand, Cont
     private final TimerScheduler<TreeCommand> timers;
     private final ObjectPath path;
     private final ActorRef<TreeCommand> cell;
-    private final Ports ports;
     private final ContainerRuntimeCalls calls;
 
     // Transient: the callers waiting for the side effect in flight; lost (and the intent replayed) on a restart.
@@ -278,28 +273,17 @@ public final class ContainerActor extends EventSourcedBehavior<TreeCommand, Cont
 
     private ContainerActor(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, ObjectPath path,
                            ActorRef<TreeCommand> cell, Ports ports) {
-        super(PersistenceIds.of(path), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        super(PersistenceIds.of(path), ports);
         this.context = context;
         this.timers = timers;
         this.path = path;
         this.cell = cell;
-        this.ports = ports;
         this.calls = new ContainerRuntimeCalls(ports, path);
     }
 
     @Override
     public State emptyState() {
         return State.empty();
-    }
-
-    @Override
-    public Set<String> tagsFor(Event event) {
-        return JournalTags.ALL;
-    }
-
-    @Override
-    public RetentionCriteria retentionCriteria() {
-        return RetentionCriteria.snapshotEvery(ports.settings().snapshotEvery(), 2);
     }
 
     // ---- commands ----

@@ -1,11 +1,7 @@
 package io.kukeon.supervisor;
 
-import io.kukeon.model.Kind;
-import io.kukeon.model.NotFoundException;
-import io.kukeon.model.ObjectPath;
 import io.kukeon.model.Resources;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -14,8 +10,6 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Duration;
@@ -28,7 +22,7 @@ import java.util.TreeSet;
  * the realm it concerns, turns the runtime's events into requests for the container they name,
  * and tells the tree when containerd came back (or periodically) so that every level reconciles.
  */
-public final class HostSupervisor extends EventSourcedBehavior<TreeCommand, HostSupervisor.Event, HostSupervisor.State> {
+public final class HostSupervisor extends TreeNode<HostSupervisor.Event, HostSupervisor.State> {
 
     public static final PersistenceId PERSISTENCE_ID = PersistenceId.of("Host", "local");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostSupervisor.class);
@@ -77,24 +71,21 @@ public final class HostSupervisor extends EventSourcedBehavior<TreeCommand, Host
 
     /** @param relistInterval how often the tree relists what containerd holds (the event stream may miss things) */
     public static Behavior<TreeCommand> create(Ports ports, Duration relistInterval) {
-        return Behaviors.<TreeCommand>supervise(Behaviors.setup(context -> Behaviors.<TreeCommand>withTimers(timers ->
-                        new HostSupervisor(context, timers, ports, relistInterval))))
-                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        return supervised(Behaviors.setup(context -> Behaviors.<TreeCommand>withTimers(timers ->
+                new HostSupervisor(context, timers, ports, relistInterval))));
     }
 
     private final ActorContext<TreeCommand> context;
     private final TimerScheduler<TreeCommand> timers;
-    private final Ports ports;
     private final Duration relistInterval;
     private final ChildRegistry realms;
     private boolean runtimeAvailable = true;
 
     private HostSupervisor(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, Ports ports,
                            Duration relistInterval) {
-        super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        super(PERSISTENCE_ID, ports);
         this.context = context;
         this.timers = timers;
-        this.ports = ports;
         this.relistInterval = relistInterval;
         this.realms = new ChildRegistry(context, null, (path, self) -> ScopeActor.create(path, self, ports));
     }
@@ -102,16 +93,6 @@ public final class HostSupervisor extends EventSourcedBehavior<TreeCommand, Host
     @Override
     public State emptyState() {
         return new State(Set.of());
-    }
-
-    @Override
-    public Set<String> tagsFor(Event event) {
-        return JournalTags.ALL;
-    }
-
-    @Override
-    public RetentionCriteria retentionCriteria() {
-        return RetentionCriteria.snapshotEvery(ports.settings().snapshotEvery(), 2);
     }
 
     @Override
@@ -130,22 +111,7 @@ public final class HostSupervisor extends EventSourcedBehavior<TreeCommand, Host
     }
 
     private Effect<Event, State> onRequest(State state, Request request) {
-        String realm = request.childNameBelow(null);
-        switch (Routing.decide(null, state.realms(), realms, request)) {
-            case WAIT:
-                return Effect().stash();
-            case FORWARD:
-                if (request.op() instanceof Operation.Delete && request.target().kind() == Kind.REALM) {
-                    realms.markDeleting(realm);
-                }
-                realms.forward(realm, request);
-                return Effect().none();
-            case ADD_CHILD:
-                return Effect().persist(new RealmAdded(realm)).thenRun(s -> realms.forward(realm, request));
-            default:
-                request.fail(new NotFoundException(Kind.REALM, ObjectPath.of(realm)));
-                return Effect().none();
-        }
+        return routeToChild(null, state.realms(), realms, request, RealmAdded::new);
     }
 
     private Effect<Event, State> onRuntimeEvent(State state, RuntimeEvent event) {
@@ -165,35 +131,11 @@ public final class HostSupervisor extends EventSourcedBehavior<TreeCommand, Host
     }
 
     private Effect<Event, State> onRealmGone(State state, ChildMessages.Gone gone) {
-        if (gone.fromProbe() && !realms.acceptProbeAnswer(gone.name())) {
-            return Effect().none();
-        }
-        if (!state.realms().contains(gone.name())) {
-            realms.stop(gone.name());
-            return Effect().none();
-        }
-        return Effect().persist(new RealmRemoved(gone.name()))
-                .thenRun(s -> {
-                    realms.stop(gone.name());
-                    if (gone.request() != null) {
-                        gone.request().reply(gone.reply());
-                    }
-                })
-                .thenUnstashAll();
+        return forgetChild(state.realms(), realms, gone, new RealmRemoved(gone.name()), s -> { });
     }
 
     private Effect<Event, State> onRealmDeleteFailed(State state, ChildMessages.DeleteFailed failed) {
-        realms.unmarkDeleting(failed.name());
-        if (failed.request() != null) {
-            failed.request().fail(failed.error());
-        }
-        if (failed.error() instanceof NotFoundException && state.realms().contains(failed.name())) {
-            // The realm confirms it does not exist (a ghost of an interrupted create): forget it.
-            return Effect().persist(new RealmRemoved(failed.name()))
-                    .thenRun(s -> realms.stop(failed.name()))
-                    .thenUnstashAll();
-        }
-        return Effect().unstashAll();
+        return childDeleteFailed(state.realms(), realms, failed, new RealmRemoved(failed.name()));
     }
 
     @Override

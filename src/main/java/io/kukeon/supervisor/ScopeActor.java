@@ -13,15 +13,12 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Duration;
@@ -44,7 +41,7 @@ import java.util.TreeSet;
  * outcomes. An intent found without its outcome at recovery is carried out again (every step is
  * idempotent).
  */
-public final class ScopeActor extends EventSourcedBehavior<TreeCommand, ScopeActor.Event, ScopeActor.State> {
+public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.State> {
 
     // ---- protocol: results of side effects (everything else arrives as shared tree messages) ----
 
@@ -183,15 +180,13 @@ public final class ScopeActor extends EventSourcedBehavior<TreeCommand, ScopeAct
     // ---- factory ----
 
     public static Behavior<TreeCommand> create(ObjectPath path, ActorRef<TreeCommand> parent, Ports ports) {
-        return Behaviors.<TreeCommand>supervise(Behaviors.setup(context -> new ScopeActor(context, path, parent, ports)))
-                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        return supervised(Behaviors.setup(context -> new ScopeActor(context, path, parent, ports)));
     }
 
 
     private final ActorContext<TreeCommand> context;
     private final ObjectPath path;
     private final ActorRef<TreeCommand> parent;
-    private final Ports ports;
     private final ChildRegistry children;
 
     // Transient: lost on a restart, which is why every intent is replayed at recovery.
@@ -205,11 +200,10 @@ public final class ScopeActor extends EventSourcedBehavior<TreeCommand, ScopeAct
     private boolean retired;
 
     private ScopeActor(ActorContext<TreeCommand> context, ObjectPath path, ActorRef<TreeCommand> parent, Ports ports) {
-        super(PersistenceIds.of(path), SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        super(PersistenceIds.of(path), ports);
         this.context = context;
         this.path = path;
         this.parent = parent;
-        this.ports = ports;
         this.children = new ChildRegistry(context, path, (childPath, self) -> childPath.kind() == Kind.CELL
                 ? CellActor.create(childPath, self, ports)
                 : ScopeActor.create(childPath, self, ports));
@@ -218,16 +212,6 @@ public final class ScopeActor extends EventSourcedBehavior<TreeCommand, ScopeAct
     @Override
     public State emptyState() {
         return State.empty();
-    }
-
-    @Override
-    public Set<String> tagsFor(Event event) {
-        return JournalTags.ALL;
-    }
-
-    @Override
-    public RetentionCriteria retentionCriteria() {
-        return RetentionCriteria.snapshotEvery(ports.settings().snapshotEvery(), 2);
     }
 
     // ---- commands ----
@@ -446,23 +430,8 @@ public final class ScopeActor extends EventSourcedBehavior<TreeCommand, ScopeAct
         if (request.op().mutates() && (busy() || state.phase() == Phase.DELETING)) {
             return Effect().stash();
         }
-        String child = request.childNameBelow(path);
-        switch (Routing.decide(path, state.children(), children, request)) {
-            case WAIT:
-                return Effect().stash();
-            case FORWARD:
-                if (request.op() instanceof Operation.Delete && request.target().equals(children.pathOf(child))) {
-                    children.markDeleting(child);
-                }
-                children.forward(child, request);
-                return Effect().none();
-            case ADD_CHILD:
-                return Effect().persist(new ChildAdded(path.kind().child().label(), child))
-                        .thenRun(s -> children.forward(child, request));
-            default:
-                request.fail(new NotFoundException(path.kind().child(), children.pathOf(child)));
-                return Effect().none();
-        }
+        return routeToChild(path, state.children(), children, request,
+                name -> new ChildAdded(path.kind().child().label(), name));
     }
 
     private Effect<Event, State> onProbe(State state, ChildMessages.Probe probe) {
@@ -473,19 +442,8 @@ public final class ScopeActor extends EventSourcedBehavior<TreeCommand, ScopeAct
     }
 
     private Effect<Event, State> onChildGone(State state, ChildMessages.Gone gone) {
-        if (gone.fromProbe() && !children.acceptProbeAnswer(gone.name())) {
-            return Effect().none();
-        }
-        if (!state.children().contains(gone.name())) {
-            children.stop(gone.name());
-            return Effect().none();
-        }
-        return Effect().persist(new ChildRemoved(path.kind().child().label(), gone.name()))
-                .thenRun(s -> {
-                    children.stop(gone.name());
-                    if (gone.request() != null && gone.request().replyTo() != null) {
-                        gone.request().reply(gone.reply());
-                    }
+        return forgetChild(state.children(), children, gone, new ChildRemoved(path.kind().child().label(), gone.name()),
+                s -> {
                     if (cascadePending.remove(gone.name())) {
                         if (gone.reply() != null) {
                             cascadeDeleted.addAll(gone.reply().deleted());
@@ -494,14 +452,13 @@ public final class ScopeActor extends EventSourcedBehavior<TreeCommand, ScopeAct
                             deprovision(s);
                         }
                     }
-                })
-                .thenUnstashAll();
+                });
     }
 
     private Effect<Event, State> onChildDeleteFailed(State state, ChildMessages.DeleteFailed failed) {
-        children.unmarkDeleting(failed.name());
         if (cascadePending.remove(failed.name()) && deleteRequest != null) {
             // One child could not be deleted: this level stays, with the reason.
+            children.unmarkDeleting(failed.name());
             Request request = deleteRequest;
             deleteRequest = null;
             cascadePending.forEach(children::unmarkDeleting);
@@ -515,16 +472,8 @@ public final class ScopeActor extends EventSourcedBehavior<TreeCommand, ScopeAct
                     })
                     .thenUnstashAll();
         }
-        if (failed.request() != null) {
-            failed.request().fail(failed.error());
-        }
-        if (failed.error() instanceof NotFoundException && state.children().contains(failed.name())) {
-            // The child confirms it does not exist (a ghost of an interrupted create): forget it.
-            return Effect().persist(new ChildRemoved(path.kind().child().label(), failed.name()))
-                    .thenRun(s -> children.stop(failed.name()))
-                    .thenUnstashAll();
-        }
-        return Effect().unstashAll();
+        return childDeleteFailed(state.children(), children, failed,
+                new ChildRemoved(path.kind().child().label(), failed.name()));
     }
 
     private Effect<Event, State> onBroadcast(State state, Broadcast broadcast) {
