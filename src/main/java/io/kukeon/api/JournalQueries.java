@@ -54,18 +54,22 @@ public final class JournalQueries {
     }
 
     /**
-     * Events after {@code afterOffset} (or after the last one now, when {@code fromNow}), then live;
+     * Events after {@code afterOffset} (or after the last one now, when {@code fromNow}), then live
+     * unless {@code untilNow};
      * only those of the given kinds (empty = all) at or under {@code prefix} (null = all).
      */
-    public Source<Event, NotUsed> watch(long afterOffset, boolean fromNow, Set<Kind> kinds, ObjectPath prefix) {
+    public Source<Event, NotUsed> watch(long afterOffset, boolean fromNow, boolean untilNow, Set<Kind> kinds,
+                                        ObjectPath prefix) {
         long start = fromNow ? lastOffset() : afterOffset;
         Predicate<EventEnvelope> wanted = e -> {
             ObjectPath path = pathOf(e.persistenceId());
             return path != null && (kinds.isEmpty() || kinds.contains(path.kind()))
                     && (prefix == null || prefix.contains(path));
         };
-        return journal.eventsByTag(JournalTags.EVENTS, Offset.sequence(start))
-                .filter(wanted::test)
+        Source<EventEnvelope, NotUsed> events = untilNow
+                ? journal.currentEventsByTag(JournalTags.EVENTS, Offset.sequence(start))
+                : journal.eventsByTag(JournalTags.EVENTS, Offset.sequence(start));
+        return events.filter(wanted::test)
                 .map(e -> toProto(e, true));
     }
 

@@ -168,7 +168,7 @@ public final class KukeonService implements Kukeon {
                 throw new InvalidArgumentException("after_offset", "must not be negative");
             }
             ObjectPath prefix = in.getPathPrefix().isEmpty() ? null : ObjectPath.parse(in.getPathPrefix());
-            return journal.watch(in.getAfterOffset(), in.getFromNow(), kinds, prefix);
+            return journal.watch(in.getAfterOffset(), in.getFromNow(), in.getUntilNow(), kinds, prefix);
         } catch (RuntimeException e) {
             return Source.failed(ErrorMapping.exception(e));
         }

@@ -43,6 +43,7 @@ final class StatusDocument {
         if (s.namespaceReady() != null) {
             m.put("containerdNamespaceReady", s.namespaceReady());
         }
+        put(m, "namespace", s.namespace());
         times(m, s.createdAt(), s.updatedAt(), s.readyAt());
         if (s.observedGeneration() != 0) {
             m.put("observedGeneration", s.observedGeneration());

@@ -529,8 +529,9 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
     private TreeObject view(State s, GroupStatus.Usage usage) {
         Metadata metadata = new Metadata(path.name(), s.labels(), s.generation());
         GroupStatus cgroup = s.cgroup() == null ? GroupStatus.missing(ports.ids().cgroup(path).toString()) : s.cgroup();
+        String namespace = path.kind() == Kind.REALM ? s.spec().realmSpec().namespaceOn(ports.ids(), path.name()) : null;
         LevelStatus status = new LevelStatus(s.display(), s.reason(), s.message(), usage == null ? cgroup
-                : cgroup.withUsage(usage), s.namespaceReady(), s.createdAt(), s.updatedAt(), s.readyAt(),
+                : cgroup.withUsage(usage), s.namespaceReady(), namespace, s.createdAt(), s.updatedAt(), s.readyAt(),
                 s.observedGeneration());
         return switch (path.kind()) {
             case REALM -> new TreeObject.Realm(path, metadata, s.spec().realmSpec(), status);

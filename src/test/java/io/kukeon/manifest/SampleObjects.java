@@ -43,7 +43,7 @@ final class SampleObjects {
                 new GroupStatus("/kukeon/r", true, List.of("cpu", "memory"),
                         List.of(new GroupStatus.NotApplied("memory.min", "cgroup v1")),
                         new GroupStatus.Usage(1024L, 5L, 3L, 0L)),
-                realm ? true : null, T0, T0.plusSeconds(5), T0.plusSeconds(2), 4);
+                realm ? true : null, realm ? "r.kukeon.io" : null, T0, T0.plusSeconds(5), T0.plusSeconds(2), 4);
     }
 
     static ContainerStatus containerStatus(String name) {

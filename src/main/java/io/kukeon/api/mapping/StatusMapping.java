@@ -25,13 +25,14 @@ public final class StatusMapping {
                 .setReadyAt(time(s.readyAt())).setObservedGeneration(s.observedGeneration());
         if (s.cgroup() != null) b.setCgroup(toProto(s.cgroup()));
         if (s.namespaceReady() != null) b.setNamespaceReady(s.namespaceReady());
+        if (s.namespace() != null) b.setNamespace(s.namespace());
         return b.build();
     }
 
     public static LevelStatus levelFromProto(io.kukeon.api.v1.Status p) {
         return new LevelStatus(LevelState.valueOf(p.getState()), blankToNull(p.getReason()), blankToNull(p.getMessage()),
                 p.hasCgroup() ? fromProto(p.getCgroup()) : null, p.hasNamespaceReady() ? p.getNamespaceReady() : null,
-                instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration());
+                blankToNull(p.getNamespace()), instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration());
     }
 
     public static io.kukeon.api.v1.Status toProto(CellStatus s) {
