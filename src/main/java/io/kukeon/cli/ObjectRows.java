@@ -2,7 +2,6 @@ package io.kukeon.cli;
 
 import io.kukeon.api.v1.ContainerStatus;
 import io.kukeon.api.v1.ObjectDoc;
-import io.kukeon.model.HostIds;
 import io.kukeon.model.Kind;
 
 import java.time.Instant;
@@ -56,8 +55,7 @@ final class ObjectRows {
         r.add(Age.since(created.isEmpty() && kind == Kind.CONTAINER ? cs.getStartTime() : created, now));
         if (wide) {
             switch (kind) {
-                case REALM -> r.add(d.getRealm().getNamespace().isEmpty()
-                        ? r.get(0) + "." + HostIds.DEFAULT_NAMESPACE_SUFFIX : d.getRealm().getNamespace());
+                case REALM -> r.add(dash(d.getStatus().getNamespace()));
                 case CELL -> {
                     r.add(containers(d));
                     r.add(dash(d.getStatus().getCgroup().getPath()));

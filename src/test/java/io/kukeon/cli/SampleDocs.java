@@ -44,13 +44,15 @@ final class SampleDocs {
         return List.of(
                 ObjectDoc.newBuilder().setKind("Realm").setPath("default").setMetadata(meta("default", 1))
                         .setRealm(RealmSpec.getDefaultInstance())
-                        .setStatus(level("Ready", "/kukeon/default", 3 * 86400).toBuilder().setNamespaceReady(true)).build(),
+                        .setStatus(level("Ready", "/kukeon/default", 3 * 86400).toBuilder().setNamespaceReady(true)
+                                .setNamespace("default.kukeon.io")).build(),
                 ObjectDoc.newBuilder().setKind("Realm").setPath("private").setMetadata(meta("private", 2, "owner", "platform"))
                         .setRealm(RealmSpec.newBuilder().setNamespace("private.example.io").addRegistryCredentials(
                                 RegistryCredential.newBuilder().setUsername("robot").setPassword("<redacted>")
                                         .setServerAddress("registry.example.com:5000")))
                         .setStatus(level("Failed", "/kukeon/private", 4000).toBuilder().setReason("NamespaceFailed")
-                                .setMessage("containerd: permission denied").setNamespaceReady(false)).build());
+                                .setMessage("containerd: permission denied").setNamespaceReady(false)
+                                .setNamespace("private.example.io")).build());
     }
 
     static List<ObjectDoc> spaces() {
