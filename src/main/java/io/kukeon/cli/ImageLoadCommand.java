@@ -37,7 +37,7 @@ final class ImageLoadCommand extends DaemonCommand {
     int run(DaemonConnection daemon) throws Exception {
         Names.require("--realm", realm);
         long total = archive.equals("-") ? -1 : Files.size(Path.of(archive));
-        boolean progress = System.console() != null;
+        boolean progress = kuke().terminal();
         CompletableFuture<LoadImageResponse> done = new CompletableFuture<>();
         try (InputStream in = archive.equals("-") ? kuke().stdin() : Files.newInputStream(Path.of(archive))) {
             daemon.async().loadImage(new Sender(in, total, progress, done));

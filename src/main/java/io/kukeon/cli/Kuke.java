@@ -43,12 +43,17 @@ public final class Kuke implements Callable<Integer> {
                     + Settings.DEFAULT_DATA_DIR + "/token).")
     String tokenFile;
 
+    /** Set by bin/kuke when stderr is a terminal (Java 17 cannot tell for stderr alone). */
+    static final String TERMINAL_PROPERTY = "kuke.stderr.terminal";
+
     private final Function<String, String> env;
     private final InputStream stdin;
+    private final boolean terminal;
 
-    private Kuke(Function<String, String> env, InputStream stdin) {
+    private Kuke(Function<String, String> env, InputStream stdin, boolean terminal) {
         this.env = env;
         this.stdin = stdin;
+        this.terminal = terminal;
     }
 
     public static void main(String[] args) {
@@ -57,7 +62,7 @@ public final class Kuke implements Callable<Integer> {
             QuietLogging.wanted = true;
             PrintWriter out = new PrintWriter(System.out, true);
             PrintWriter err = new PrintWriter(System.err, true);
-            code = run(args, out, err, System::getenv, System.in);
+            code = run(args, out, err, System::getenv, System.in, Boolean.getBoolean(TERMINAL_PROPERTY));
             out.flush();
             err.flush();
         } catch (Throwable t) {
@@ -68,9 +73,19 @@ public final class Kuke implements Callable<Integer> {
         System.exit(code);
     }
 
-    /** Runs one command line; what {@link #main} does, with the world passed in. */
+    /** Runs one command line with stderr not a terminal (no progress output). */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, InputStream stdin) {
-        Kuke kuke = new Kuke(env, stdin);
+        return run(args, out, err, env, stdin, false);
+    }
+
+    /**
+     * Runs one command line; what {@link #main} does, with the world passed in.
+     *
+     * @param terminal stderr is a terminal: long work shows its progress there
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, InputStream stdin,
+                          boolean terminal) {
+        Kuke kuke = new Kuke(env, stdin, terminal);
         CommandLine cl = new CommandLine(kuke);
         Class<?> invoked = invokedCommand(args);
         for (Class<?> c : COMMANDS) {
@@ -119,6 +134,10 @@ public final class Kuke implements Callable<Integer> {
 
     InputStream stdin() {
         return stdin;
+    }
+
+    boolean terminal() {
+        return terminal;
     }
 
     /** The command the first word names (options of kuke itself skipped); null when unknown or it needs them all. */

@@ -13,14 +13,23 @@ record KukeRun(int exit, String out, String err) {
     }
 
     static KukeRun of(Map<String, String> env, InputStream stdin, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Kuke.run(args, new PrintWriter(out), new PrintWriter(err), env::get, stdin);
-        return new KukeRun(code, out.toString(), err.toString());
+        return run(env, stdin, false, args);
+    }
+
+    /** As run by someone at a terminal: stderr is one. */
+    static KukeRun onTerminal(Map<String, String> env, String... args) {
+        return run(env, InputStream.nullInputStream(), true, args);
     }
 
     /** Nothing listens on port 1 of the loopback: no command here can reach a daemon by accident. */
     static KukeRun offline(String... args) {
         return of(Map.of("KUKEON_HOST", "127.0.0.1:1", "KUKEON_TOKEN_FILE", "/nonexistent/token"), args);
+    }
+
+    private static KukeRun run(Map<String, String> env, InputStream stdin, boolean terminal, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Kuke.run(args, new PrintWriter(out), new PrintWriter(err), env::get, stdin, terminal);
+        return new KukeRun(code, out.toString(), err.toString());
     }
 }
