@@ -97,6 +97,9 @@ public final class Kuke implements Callable<Integer> {
         cl.setErr(err);
         cl.setParameterExceptionHandler(Kuke::usageError);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (stoppedByInterrupt(e)) {
+                return OK;
+            }
             Settings s = kuke.settings();
             line.getErr().println(ErrorLine.of(e, s.host(), s.tokenProblem()));
             return FAILED;
@@ -160,6 +163,15 @@ public final class Kuke implements Callable<Integer> {
             return null;
         }
         return null;
+    }
+
+    /**
+     * A stream followed until interrupted (-f, -w) has done what was asked when it is. Ctrl-C ends
+     * the JVM before this; an interrupt is how a program that runs kuke in its own JVM stops it.
+     */
+    private static boolean stoppedByInterrupt(Exception e) {
+        return Thread.currentThread().isInterrupted() && e instanceof io.grpc.StatusRuntimeException s
+                && s.getStatus().getCode() == io.grpc.Status.Code.CANCELLED;
     }
 
     private static Object instantiate(Class<?> c) {
