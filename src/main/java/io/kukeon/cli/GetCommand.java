@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Lists objects of a kind in a scope, or shows one; {@code -w} keeps printing changes. */
 @Command(name = "get", aliases = "g", mixinStandardHelpOptions = true,
@@ -78,7 +79,10 @@ final class GetCommand extends DaemonCommand {
                         .setSelector(labels.toString()).build()).getObjectsList().stream()
                         .filter(d -> labels.matches(d.getMetadata().getLabelsMap())).toList();
         Instant now = Instant.now();
-        out().print(ObjectOutput.render(docs, kind, output, name != null, emptyLine(), now));
+        // watched json is a stream of objects from the first on, not a list followed by objects
+        out().print(watch && output == OutputFormat.json
+                ? docs.stream().map(d -> ManifestWriter.json(ObjectOutput.object(d))).collect(Collectors.joining())
+                : ObjectOutput.render(docs, kind, output, name != null, emptyLine(), now));
         if (docs.isEmpty() && output == OutputFormat.yaml) {
             err().println(emptyLine());
         }
