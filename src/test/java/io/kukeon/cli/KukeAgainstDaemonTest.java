@@ -1,11 +1,6 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.GetRequest;
-import io.kukeon.testing.TestDaemon;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,39 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** kuke against a kukeond running in this JVM on fake runtime ports: each command, its output and exit code. */
-class KukeAgainstDaemonTest {
-    @TempDir
-    Path dataDir;
-    @TempDir
-    Path work;
-    TestDaemon daemon;
-    Map<String, String> env;
-
-    @BeforeEach
-    void start() throws Exception {
-        daemon = TestDaemon.start(dataDir);
-        env = Map.of("KUKEON_HOST", "127.0.0.1:" + daemon.port(), "KUKEON_TOKEN_FILE", dataDir.resolve("token").toString());
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
-    }
-
-    private KukeRun kuke(String... args) {
-        return KukeRun.of(env, args);
-    }
-
-    private KukeRun ok(String... args) {
-        KukeRun r = kuke(args);
-        assertEquals(0, r.exit(), () -> String.join(" ", args) + "\n" + r.out() + r.err());
-        assertEquals("", r.err());
-        return r;
-    }
-
-    private static String example(String name) {
-        return Path.of(System.getProperty("kukeon.projectDir", "."), "examples", name).toString();
-    }
+class KukeAgainstDaemonTest extends AgainstTestDaemon {
 
     @Test
     void initCreatesTheDefaultTreeAndASecondRunFindsItThere() {
@@ -97,6 +60,22 @@ class KukeAgainstDaemonTest {
         KukeRun get = kuke("get", "cell", "hello-world");
         assertEquals(1, get.exit());
         assertEquals("cell \"hello-world\" not found in stack \"default\"\n", get.err());
+    }
+
+    @Test
+    void dryRunOfAChangedManifestPrintsTheChangesAndMakesNone() throws Exception {
+        ok("apply", "-f", example("hello-world.yaml"));
+        Path changed = work.resolve("hello-world.yaml");
+        Files.writeString(changed, Files.readString(Path.of(example("hello-world.yaml")))
+                .replace("    app: hello-world\n", "    app: hello-world\n    tier: demo\n")
+                .replace("restartMaxRetries: 5", "restartMaxRetries: 7"));
+        String dryRun = ok("apply", "--dry-run", "-f", changed.toString()).out();
+        assertEquals("Cell \"hello-world\": updated (dry run)\n  - metadata.labels.tier: added demo\n"
+                + "  - spec.containers[web].restartMaxRetries: 5 -> 7\n", dryRun);
+        assertEquals("Cell \"hello-world\": unchanged\n", ok("apply", "-f", example("hello-world.yaml")).out(),
+                "the dry run wrote nothing");
+        assertEquals(dryRun.replace(" (dry run)", ""), ok("apply", "-f", changed.toString()).out(),
+                "applied for real, the same changes");
     }
 
     @Test
@@ -191,12 +170,8 @@ class KukeAgainstDaemonTest {
     @Test
     void logsPrintEachContainersOutput() throws Exception {
         ok("apply", "-f", example("hello-world.yaml"));
-        var cell = daemon.client().get(GetRequest.newBuilder().setKind("Cell").setPath("default/default/default/hello-world")
-                .build()).getObject();
-        for (var c : cell.getStatus().getContainersList()) {
-            Path log = Path.of(c.getLogPath());
-            Files.createDirectories(log.getParent());
-            Files.writeString(log, "hello from " + c.getName() + "\nbye\n");
+        for (String c : List.of("root", "web", "fetch")) {
+            Files.writeString(logOf("hello-world", c), "hello from " + c + "\nbye\n");
         }
         assertEquals("hello from fetch\nbye\n", ok("logs", "hello-world", "--container", "fetch").out());
         assertEquals("bye\n", ok("logs", "hello-world", "-c", "web", "--tail", "1").out());
@@ -205,7 +180,7 @@ class KukeAgainstDaemonTest {
     }
 
     @Test
-    void eventsStatusVersionAndImages() throws Exception {
+    void eventsStatusAndVersion() {
         ok("apply", "-f", example("hello-world.yaml"));
         String events = ok("events", "cell/hello-world").out();
         assertTrue(events.lines().anyMatch(l -> l.matches("\\S+Z  cell/default/default/default/hello-world  CellCreated  .*")),
@@ -213,47 +188,45 @@ class KukeAgainstDaemonTest {
         assertTrue(ok("status").out().lines().anyMatch(l -> l.startsWith("OK   daemon ")));
         String version = ok("version").out();
         assertTrue(version.startsWith("Client: kuke ") && version.contains("\nServer: kukeond "), version);
+    }
+
+    @Test
+    void imageLoadShowsProgressOnlyOnATerminal() throws Exception {
+        ok("init");
         Path archive = work.resolve("image.tar");
         Files.write(archive, new byte[3 * ImageLoadCommand.CHUNK + 17]);
-        assertTrue(ok("image", "load", archive.toString()).out().startsWith("Loaded "));
+        String loaded = "Loaded \\S+ \\(sha256:fake, 1 B\\) into realm \"default\"\n";
+        KukeRun piped = ok("image", "load", archive.toString());
+        assertTrue(piped.out().matches(loaded), piped.out());
+        assertEquals("", piped.err(), "no progress when stderr is not a terminal");
+        KukeRun terminal = KukeRun.onTerminal(env, "image", "load", archive.toString());
+        assertEquals(0, terminal.exit(), terminal.err());
+        assertTrue(terminal.out().matches(loaded), terminal.out());
+        assertTrue(terminal.err().startsWith("\rloading " + archive + ": 1.0 MiB of 3.0 MiB"), terminal.err());
+        assertTrue(terminal.err().endsWith("\rloading " + archive + ": 3.0 MiB of 3.0 MiB\r\033[K"),
+                "the last count, then the line cleared: " + terminal.err());
         assertTrue(ok("image", "ls").out().startsWith("NAME "));
     }
 
     @Test
     void watchPrintsEachChangeOnceUntilTheStreamEnds() throws Exception {
         ok("init");
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        int[] exit = {-1};
-        Thread watcher = new Thread(() -> exit[0] = Kuke.run(new String[] {"get", "cells", "-w"},
-                new java.io.PrintWriter(out), new java.io.PrintWriter(err), env::get, java.io.InputStream.nullInputStream()));
-        watcher.start();
-        awaitText(out, "No cells found in stack \"default\".\n");
+        BackgroundKuke watch = background("get", "cells", "-w");
+        watch.awaitOut("No cells found in stack \"default\".\n");
         ok("apply", "-f", example("hello-world.yaml"));
-        awaitText(out, " Ready ");
+        watch.awaitOut(" Ready ");
         ok("stop", "hello-world");
-        awaitText(out, " Stopped ");
+        watch.awaitOut(" Stopped ");
         ok("delete", "cell", "hello-world");
-        awaitText(out, " Deleted ");
+        watch.awaitOut(" Deleted ");
         daemon.close();
-        watcher.join(30_000);
-        List<String> lines = out.toString().lines().toList();
+        assertEquals(1, watch.join(), "the stream ends when kukeond goes away");
+        List<String> lines = watch.out().lines().toList();
         assertEquals("NAME          REALM     SPACE     STACK     STATE      AGE", lines.get(1));
         assertEquals(List.of("Ready", "Stopped", "Deleted"), lines.stream().skip(2).map(l -> l.split("\\s+")[4])
-                .filter(st -> !st.equals("Pending")).distinct().toList(), out.toString());
-        assertEquals(lines.size(), lines.stream().distinct().count(), "no row twice:\n" + out);
-        assertEquals(1, exit[0], "the stream ends when kukeond goes away");
-        assertTrue(err.toString().matches("cannot reach kukeond at 127.0.0.1:\\d+: [a-z ]+\\n"), err.toString());
-    }
-
-    private static void awaitText(java.io.StringWriter out, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!out.toString().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never printed \"" + text + "\":\n" + out);
-            }
-            Thread.sleep(20);
-        }
+                .filter(st -> !st.equals("Pending")).distinct().toList(), watch.out());
+        assertEquals(lines.size(), lines.stream().distinct().count(), "no row twice:\n" + watch.out());
+        assertTrue(watch.err().matches("cannot reach kukeond at 127.0.0.1:\\d+: [a-z ]+\\n"), watch.err());
     }
 
     private static String[] concat(String[] a, String... b) {
