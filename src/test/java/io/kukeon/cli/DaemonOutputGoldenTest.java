@@ -1,0 +1,86 @@
+package io.kukeon.cli;
+
+import io.kukeon.daemon.Daemon;
+import io.kukeon.testing.TestDaemon;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What kuke prints for the objects of a running kukeond, against golden files under
+ * {@code golden/daemon}. What differs from run to run is masked: ages, times, the data dir, uptime.
+ */
+class DaemonOutputGoldenTest extends AgainstTestDaemon {
+    private static final String[] WEB = {"--realm", "demo", "--space", "shop", "--stack", "web"};
+
+    @Test
+    void cellsAndContainersInEveryFormat() throws Exception {
+        ok("apply", "-f", example("multi-document.yaml"));
+        for (String kind : List.of("cells", "containers")) {
+            for (OutputFormat f : OutputFormat.values()) {
+                String out = ok(args(List.of("get", kind, "-o", f.name()), WEB)).out();
+                boolean table = f == OutputFormat.table || f == OutputFormat.wide;
+                Golden.assertMatches("daemon/" + kind + "." + (table ? f.name() + ".txt" : f.name()),
+                        table ? maskAges(out) : mask(out));
+            }
+        }
+        Golden.assertMatches("daemon/cell.json", mask(ok(args(List.of("get", "cell", "worker", "-o", "json"), WEB)).out()));
+    }
+
+    @Test
+    void realmsWideShowTheNamespaceKukeondUses() throws Exception {
+        try (TestDaemon other = new TestDaemon(work.resolve("other"), Map.of("namespace-suffix", "ns.example"))) {
+            Map<String, String> otherEnv = envFor(other);
+            assertEquals(0, KukeRun.of(otherEnv, "init").exit());
+            assertEquals(0, KukeRun.of(otherEnv, "create", "realm", "own", "--namespace", "own.example.io").exit());
+            KukeRun wide = KukeRun.of(otherEnv, "get", "realms", "-o", "wide");
+            assertEquals(0, wide.exit(), wide.err());
+            Golden.assertMatches("daemon/realms.wide.txt", maskAges(wide.out()));
+        }
+    }
+
+    @Test
+    void eventsOfOneCell() throws Exception {
+        ok("apply", "-f", example("multi-document.yaml"));
+        Golden.assertMatches("daemon/events-cell.txt", mask(ok(args(List.of("events", "cell/frontend"), WEB)).out()));
+    }
+
+    @Test
+    void statusFailsWhenContainerdIsDown() throws Exception {
+        daemon.runtime.setAvailable(false);
+        KukeRun status = kuke("status");
+        assertEquals(1, status.exit(), "a FAIL row is a failure");
+        assertEquals("", status.err());
+        Golden.assertMatches("daemon/status-fail.txt", mask(status.out()).replace(Daemon.version(), "<version>")
+                .replaceAll("up \\d+ s", "up <n> s").replaceAll("last offset \\d+", "last offset <n>"));
+    }
+
+    private static String[] args(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    private String mask(String out) {
+        return out.replace(dataDir.toString(), "<data-dir>")
+                .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "<time>");
+    }
+
+    /** The table with {@code <age>} in the AGE column, aligned again (alignment itself is RenderingTest's). */
+    private static String maskAges(String table) {
+        List<String> lines = table.lines().toList();
+        List<String> headers = List.of(lines.get(0).split(" {2,}"));
+        int age = headers.indexOf("AGE");
+        Table masked = new Table(headers);
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> row = new ArrayList<>(List.of(line.split(" {2,}")));
+            row.set(age, "<age>");
+            masked.add(row);
+        }
+        return masked.render();
+    }
+}
