@@ -67,8 +67,11 @@ class UsageErrorTest {
         assertEquals(0, bash.exit());
         assertTrue(bash.out().contains("complete -F _complete_kuke"), bash.out().substring(0, 200));
         assertTrue(bash.out().contains("(\"realms\" \"spaces\" \"stacks\" \"cells\" \"containers\")"));
+        assertTrue(bash.out().lines().anyMatch(l -> l.matches(" *local cmds\\d+=\\(image load\\)")), "image's subcommands");
         KukeRun zsh = KukeRun.offline("completion", "zsh");
-        assertTrue(zsh.out().startsWith("#compdef kuke\nautoload -U +X bashcompinit && bashcompinit\n"));
+        assertEquals(0, zsh.exit());
+        assertEquals("#compdef kuke\nautoload -U +X bashcompinit && bashcompinit\n" + bash.out(), zsh.out(),
+                "zsh runs the bash script through bashcompinit");
     }
 
     @Test
