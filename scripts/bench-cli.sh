@@ -20,26 +20,32 @@ fi
 "$kuke" "$@" >/dev/null 2>&1
 status=$?
 
+# wall and CPU (user + sys) time of each run, in ms; on a shared machine the CPU time is the
+# steadier figure, as it leaves out the time spent waiting for a core
 times=()
+cpus=()
+TIMEFORMAT='%3R %3U %3S'
 for _ in $(seq "$runs"); do
-  start=$(date +%s%N)
-  "$kuke" "$@" >/dev/null 2>&1
-  end=$(date +%s%N)
-  times+=($(( (end - start) / 1000000 )))
+  read -r wall user sys < <({ time "$kuke" "$@" >/dev/null 2>&1; } 2>&1)
+  times+=($(awk -v w="$wall" 'BEGIN { printf "%d", w * 1000 }'))
+  cpus+=($(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }'))
 done
 
+median() {
+  local sorted n
+  sorted=($(printf '%s\n' "$@" | sort -n))
+  n=${#sorted[@]}
+  if [ $((n % 2)) -eq 1 ]; then echo "${sorted[$((n / 2))]}"; else echo $(( (sorted[n / 2 - 1] + sorted[n / 2]) / 2 )); fi
+}
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 n=${#sorted[@]}
-if [ $((n % 2)) -eq 1 ]; then
-  median=${sorted[$((n / 2))]}
-else
-  median=$(( (sorted[n / 2 - 1] + sorted[n / 2]) / 2 ))
-fi
+median=$(median "${times[@]}")
 
 echo "kuke $*"
 echo "runs (ms): ${times[*]}"
 echo "min ${sorted[0]} ms, median ${median} ms, max ${sorted[$((n - 1))]} ms (target median <= ${target_ms} ms)"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cpu (user+sys, ms): ${cpus[*]}; median $(median "${cpus[@]}") ms"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 if [ "$status" -ne 0 ]; then
   echo "note: the command exits $status (e.g. no kukeond reachable); this measures start-up and failure, not a listing"
 fi
