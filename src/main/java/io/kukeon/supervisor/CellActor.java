@@ -343,6 +343,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
                     ((TreeObject.Cell) upsert.desired()).spec(), upsert.start());
         }
         if (op instanceof Operation.Delete) {
+            deleteRequest = request;
             return Effect().persist(new DeleteRequested(Instant.now())).thenRun(s -> runDelete(s, request));
         }
         if (op instanceof Operation.Start) {
@@ -554,7 +555,8 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         Operation op = request.op();
         boolean known = state.exists() && !retired && containerRefs.containsKey(name)
                 && CellOperations.names(state.spec()).contains(name);
-        if (op instanceof Operation.TaskExited || op instanceof Operation.TaskOomKilled) {
+        if (op instanceof Operation.TaskExited || op instanceof Operation.TaskOomKilled
+                || op instanceof Operation.InjectFailure) {
             if (containerRefs.containsKey(name)) {
                 containerRefs.get(name).tell(request);
             }
@@ -723,7 +725,18 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
 
     @Override
     public SignalHandler<State> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    }
+
+    @Override
+    protected void abandonRequests(io.kukeon.model.UnavailableException why) {
+        failWaiting(why);
+        if (deleteRequest != null) {
+            parent.tell(new ChildMessages.DeleteFailed(path.name(), deleteRequest, why));
+            deleteRequest = null;
+        }
+        startAfterProvision = false;
+        busy = false;
     }
 
     /** Containers recover themselves (adopting running tasks); the cell resumes an interrupted intent. */

@@ -379,21 +379,17 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         timers.cancel(RestartDue.class);
         if (state.phase() != Phase.RUNNING && state.phase() != Phase.STARTING && state.phase() != Phase.STOPPING) {
             // Nothing runs (or it already exited): only make sure no restart follows.
-            if (state.wantRunning()) {
-                return Effect().persist(new StopRequested(stop.kill(), Instant.now()))
-                        .thenRun(s -> runStop(s, stop));
+            if (!state.wantRunning()) {
+                stop.replyTo().tell(StatusReply.success(status(state)));
+                return Effect().none();
             }
-            stop.replyTo().tell(StatusReply.success(status(state)));
-            return Effect().none();
         }
+        waiting.add(stop.replyTo());
         return Effect().persist(new StopRequested(stop.kill(), Instant.now())).thenRun(s -> runStop(s, stop));
     }
 
     private void runStop(State state, Stop stop) {
         effectInFlight = true;
-        if (stop.replyTo() != null) {
-            waiting.add(stop.replyTo());
-        }
         publish(state);
         Duration timeout = stop.timeout() != null ? stop.timeout() : ports.settings().stopTimeout();
         Blocking.pipe(context, () -> calls.stop(timeout, stop.kill()), StopResult::new);
@@ -504,6 +500,12 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
             oomSeen = true;
             return Effect().none();
         }
+        if (op instanceof Operation.InjectFailure) {
+            if (ports.settings().failureInjection()) {
+                throw new IllegalStateException("failure injected into " + path + " (test hook)");
+            }
+            return Effect().none();
+        }
         if (op instanceof Operation.TaskExited exited) {
             boolean ours = state.phase() == Phase.RUNNING && (state.pid() == null || exited.pid() == 0
                     || state.pid() == exited.pid());
@@ -609,7 +611,20 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
 
     @Override
     public SignalHandler<State> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    }
+
+    @Override
+    protected void abandonRequests(UnavailableException why) {
+        for (ActorRef<StatusReply<ContainerStatus>> replyTo : waiting) {
+            replyTo.tell(StatusReply.error(why));
+        }
+        waiting.clear();
+        if (deleteWaiting != null) {
+            deleteWaiting.tell(StatusReply.error(why));
+            deleteWaiting = null;
+        }
+        effectInFlight = false;
     }
 
     /** Carries out an interrupted intent, adopts a running task, or finds an exit that happened meanwhile. */
