@@ -71,6 +71,10 @@ public final class RealDaemon implements AutoCloseable {
         channel = NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build();
     }
 
+    public Daemon daemon() {
+        return daemon;
+    }
+
     public io.grpc.Channel channel() {
         return channel;
     }
