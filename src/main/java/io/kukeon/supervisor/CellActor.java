@@ -225,7 +225,6 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         return supervised(Behaviors.setup(context -> new CellActor(context, path, parent, ports)));
     }
 
-
     private final ActorContext<TreeCommand> context;
     private final ObjectPath path;
     private final ActorRef<TreeCommand> parent;
@@ -419,7 +418,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
     /** A running cell takes a new spec: the root changed means a full restart, else only what changed. */
     private CompletionStage<org.apache.pekko.Done> applyChanges(CellSpec spec, List<String> changed, Integer rootPid) {
         if (changed.contains(spec.rootContainerId())) {
-            return operations.stop(spec, null, false).thenCompose(done -> operations.start(spec))
+            return operations.stop(spec, null, false).thenCompose(done -> operations.start(spec, null))
                     .thenApply(pid -> org.apache.pekko.Done.getInstance());
         }
         List<ContainerSpec> restart = spec.workloads().stream().filter(w -> changed.contains(w.id())).toList();
@@ -470,7 +469,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         CellSpec spec = state.spec();
         // No cgroup step here: it was written at create or update, recreated at recovery, and runc
         // creates a missing parent itself; a start stays as short as containerd allows.
-        context.pipeToSelf(operations.start(spec),
+        context.pipeToSelf(operations.start(spec, state.rootPid()),
                 (pid, error) -> new StartDone(pid, Blocking.unwrap(error)));
     }
 
