@@ -8,6 +8,7 @@ import io.kukeon.manifest.ManifestDiff;
 import io.kukeon.manifest.ManifestDocument;
 import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.CellState;
+import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.TreeObject;
@@ -26,9 +27,11 @@ import java.util.concurrent.CompletionStage;
  */
 final class ApplyService {
     private final SupervisorTree tree;
+    private final HostIds ids;
 
-    ApplyService(SupervisorTree tree) {
+    ApplyService(SupervisorTree tree, HostIds ids) {
         this.tree = tree;
+        this.ids = ids;
     }
 
     CompletionStage<ApplyResponse> apply(ApplyRequest request) {
@@ -56,7 +59,7 @@ final class ApplyService {
         TreeObject desired = document.object();
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
         try {
-            Validation.validate(desired);
+            Validation.validate(desired, ids);
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));
         }

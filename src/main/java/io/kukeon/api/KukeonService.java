@@ -28,6 +28,7 @@ import io.kukeon.api.v1.VersionResponse;
 import io.kukeon.api.v1.WatchRequest;
 import io.kukeon.manifest.LabelSelector;
 import io.kukeon.manifest.ManifestReader;
+import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
@@ -59,13 +60,15 @@ public final class KukeonService implements Kukeon {
     private final ApplyService applier;
     private final ImageService images;
     private final DaemonStatus status;
+    private final HostIds ids;
 
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, JournalQueries journal,
-                         ImageService images, DaemonStatus status) {
+                         ImageService images, DaemonStatus status, HostIds ids) {
         this.tree = tree;
         this.index = index;
         this.journal = journal;
-        this.applier = new ApplyService(tree);
+        this.ids = ids;
+        this.applier = new ApplyService(tree, ids);
         this.images = images;
         this.status = status;
     }
@@ -88,7 +91,7 @@ public final class KukeonService implements Kukeon {
                 throw new InvalidArgumentException("object", "is required");
             }
             TreeObject desired = ObjectMapping.fromProto(in.getObject());
-            Validation.validate(desired);
+            Validation.validate(desired, ids);
             return tree.ask(desired.path(), Operation.Upsert.create(desired))
                     .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
         });

@@ -1,5 +1,7 @@
 package io.kukeon.api;
 
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
@@ -9,17 +11,26 @@ import io.kukeon.model.TreeObject;
 final class Validation {
     private Validation() {}
 
-    static void validate(TreeObject o) {
+    static void validate(TreeObject o, HostIds ids) {
         if (o instanceof TreeObject.Realm r) {
             r.spec().validate();
+            ids.checkNamespace(r.spec().namespaceOn(ids, r.path().name()),
+                    r.spec().namespace() != null ? "spec.namespace" : "metadata.name");
         } else if (o instanceof TreeObject.Space s) {
             s.spec().validate();
         } else if (o instanceof TreeObject.Stack s) {
             s.spec().validate();
         } else if (o instanceof TreeObject.Cell c) {
             c.spec().validate();
+            CellSpec spec = c.spec().normalized();
+            for (int i = 0; i < spec.containers().size(); i++) {
+                String id = spec.containers().get(i).id();
+                ids.checkContainerdId(c.path().child(id), i < c.spec().containers().size()
+                        ? "spec.containers[" + i + "].id" : "metadata.name");
+            }
         } else if (o instanceof TreeObject.Container c) {
             c.spec().validate("spec");
+            ids.checkContainerdId(c.path(), "metadata.name");
             if (!c.path().name().equals(c.spec().id())) {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""
                         + c.path().name() + "\"");

@@ -74,7 +74,7 @@ public final class Daemon implements AutoCloseable {
         DaemonStatus status = new DaemonStatus(version(), journal, runtime, cgroups, blocking);
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
                 index, journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, blocking), status);
+                system, blocking), status, config.ids());
         ServerBinding binding;
         try {
             binding = ApiServer.bind(system, config.listenHost(), config.listenPort(), service,

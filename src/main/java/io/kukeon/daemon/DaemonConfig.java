@@ -22,7 +22,7 @@ import java.util.Map;
 public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path containerdSocket, HostIds ids,
                            Path cgroupMountpoint, int snapshotEvery, Duration stopTimeout, Duration startupGrace,
                            Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
-                           List<String> insecureRegistries, Config pekko) {
+                           List<String> insecureRegistries, boolean failureInjection, Config pekko) {
 
     /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
     public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
@@ -92,7 +92,7 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
-                k.getStringList("insecure-registries"), pekko);
+                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), pekko);
     }
 
     /** The journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */
@@ -113,7 +113,7 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
     }
 
     public TreeSettings treeSettings() {
-        return new TreeSettings(snapshotEvery, stopTimeout, startupGrace, logDir(), restart);
+        return new TreeSettings(snapshotEvery, stopTimeout, startupGrace, logDir(), restart, failureInjection);
     }
 
     private static String string(Config k, String key) {

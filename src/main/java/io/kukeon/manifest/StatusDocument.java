@@ -88,6 +88,7 @@ final class StatusDocument {
         put(m, "logPath", c.logPath());
         put(m, "cgroupPath", c.cgroupPath());
         put(m, "image", c.image());
+        usage(m, c.usage());
         return m;
     }
 
@@ -106,12 +107,16 @@ final class StatusDocument {
             notApplied.add(nm);
         }
         put(m, "notApplied", notApplied);
-        if (g.usage() != null) {
+        usage(m, g.usage());
+    }
+
+    private static void usage(Map<String, Object> m, GroupStatus.Usage usage) {
+        if (usage != null) {
             Map<String, Object> u = new LinkedHashMap<>();
-            put(u, "memoryBytes", g.usage().memoryBytes());
-            put(u, "cpuMicros", g.usage().cpuMicros());
-            put(u, "pids", g.usage().pids());
-            put(u, "oomKills", g.usage().oomKills());
+            put(u, "memoryBytes", usage.memoryBytes());
+            put(u, "cpuMicros", usage.cpuMicros());
+            put(u, "pids", usage.pids());
+            put(u, "oomKills", usage.oomKills());
             put(m, "usage", u);
         }
     }

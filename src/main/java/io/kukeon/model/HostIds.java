@@ -1,7 +1,9 @@
 package io.kukeon.model;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Deterministic external identifiers, computed from names and the daemon's configuration, so that
@@ -13,6 +15,9 @@ import java.util.List;
 public record HostIds(String cgroupRoot, String namespaceSuffix) {
     public static final String DEFAULT_CGROUP_ROOT = "kukeon";
     public static final String DEFAULT_NAMESPACE_SUFFIX = "kukeon.io";
+    /** containerd's rule for container IDs and namespaces (its identifiers package): at most 76 characters. */
+    public static final int CONTAINERD_ID_MAX = 76;
+    public static final Pattern CONTAINERD_ID = Pattern.compile("[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*");
 
     public HostIds {
         if (cgroupRoot == null || cgroupRoot.isEmpty() || !cgroupRoot.matches("[a-z0-9]([-a-z0-9_.]*[a-z0-9])?")
@@ -73,6 +78,39 @@ public record HostIds(String cgroupRoot, String namespaceSuffix) {
             segments.addAll(path.segments());
         }
         return new CgroupPath(segments);
+    }
+
+    /** {@code <logDir>/<realm>/<space>/<stack>/<cell>/<container>.log}: stdout and stderr of a container. */
+    public Path logFile(Path logDir, ObjectPath container) {
+        if (container.kind() != Kind.CONTAINER) {
+            throw new IllegalArgumentException("not a container path: " + container);
+        }
+        Path dir = logDir;
+        for (String segment : container.segments().subList(0, 4)) {
+            dir = dir.resolve(segment);
+        }
+        return dir.resolve(container.name() + ".log");
+    }
+
+    /**
+     * Refuses a container whose containerd ID would break containerd's identifier rule: the four
+     * names joined must fit its 76 characters ({@code field} names what to shorten).
+     */
+    public void checkContainerdId(ObjectPath container, String field) {
+        String id = containerdId(container);
+        if (id.length() > CONTAINERD_ID_MAX) {
+            throw new InvalidArgumentException(field, "the containerd ID \"" + id + "\" would be " + id.length()
+                    + " characters; space, stack, cell and container names together (plus 3) must fit containerd's "
+                    + CONTAINERD_ID_MAX);
+        }
+    }
+
+    /** Refuses a realm whose containerd namespace breaks containerd's identifier rule. */
+    public void checkNamespace(String namespace, String field) {
+        if (namespace.length() > CONTAINERD_ID_MAX || !CONTAINERD_ID.matcher(namespace).matches()) {
+            throw new InvalidArgumentException(field, "the containerd namespace \"" + Names.printable(namespace)
+                    + "\" must be at most " + CONTAINERD_ID_MAX + " characters of letters, digits and single '.', '_' or '-'");
+        }
     }
 
     /** The group that holds everything we create. */

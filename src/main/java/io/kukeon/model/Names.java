@@ -3,15 +3,18 @@ package io.kukeon.model;
 import java.util.regex.Pattern;
 
 /**
- * The one name rule of every level: a DNS-1123 label. It rejects {@code .}, {@code ..}, {@code /},
- * {@code _}, NUL, upper case and anything non-ASCII, so no name can escape its cgroup, its state
- * directory or its containerd identifier.
+ * The one name rule of every level: a DNS-1123 label (without {@code --}, which containerd's
+ * identifier rule refuses). It rejects {@code .}, {@code ..}, {@code /}, {@code _}, NUL, upper case
+ * and anything non-ASCII, so no name can escape its cgroup, its log directory or its containerd
+ * identifier.
  */
 public final class Names {
     public static final int MAX_LENGTH = 63;
     public static final String RULE =
-            "must be a DNS-1123 label: 1-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit";
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+            "must be a DNS-1123 label: 1-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit"
+                    + " (and no \"--\", which containerd's identifiers refuse)";
+    // A DNS-1123 label whose hyphens are single: names become containerd IDs and namespaces.
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     private Names() {}
 

@@ -225,7 +225,6 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         return supervised(Behaviors.setup(context -> new CellActor(context, path, parent, ports)));
     }
 
-
     private final ActorContext<TreeCommand> context;
     private final ObjectPath path;
     private final ActorRef<TreeCommand> parent;
@@ -343,6 +342,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
                     ((TreeObject.Cell) upsert.desired()).spec(), upsert.start());
         }
         if (op instanceof Operation.Delete) {
+            deleteRequest = request;
             return Effect().persist(new DeleteRequested(Instant.now())).thenRun(s -> runDelete(s, request));
         }
         if (op instanceof Operation.Start) {
@@ -418,7 +418,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
     /** A running cell takes a new spec: the root changed means a full restart, else only what changed. */
     private CompletionStage<org.apache.pekko.Done> applyChanges(CellSpec spec, List<String> changed, Integer rootPid) {
         if (changed.contains(spec.rootContainerId())) {
-            return operations.stop(spec, null, false).thenCompose(done -> operations.start(spec))
+            return operations.stop(spec, null, false).thenCompose(done -> operations.start(spec, null))
                     .thenApply(pid -> org.apache.pekko.Done.getInstance());
         }
         List<ContainerSpec> restart = spec.workloads().stream().filter(w -> changed.contains(w.id())).toList();
@@ -469,7 +469,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         CellSpec spec = state.spec();
         // No cgroup step here: it was written at create or update, recreated at recovery, and runc
         // creates a missing parent itself; a start stays as short as containerd allows.
-        context.pipeToSelf(operations.start(spec),
+        context.pipeToSelf(operations.start(spec, state.rootPid()),
                 (pid, error) -> new StartDone(pid, Blocking.unwrap(error)));
     }
 
@@ -554,7 +554,8 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         Operation op = request.op();
         boolean known = state.exists() && !retired && containerRefs.containsKey(name)
                 && CellOperations.names(state.spec()).contains(name);
-        if (op instanceof Operation.TaskExited || op instanceof Operation.TaskOomKilled) {
+        if (op instanceof Operation.TaskExited || op instanceof Operation.TaskOomKilled
+                || op instanceof Operation.InjectFailure) {
             if (containerRefs.containsKey(name)) {
                 containerRefs.get(name).tell(request);
             }
@@ -723,7 +724,18 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
 
     @Override
     public SignalHandler<State> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    }
+
+    @Override
+    protected void abandonRequests(io.kukeon.model.UnavailableException why) {
+        failWaiting(why);
+        if (deleteRequest != null) {
+            parent.tell(new ChildMessages.DeleteFailed(path.name(), deleteRequest, why));
+            deleteRequest = null;
+        }
+        startAfterProvision = false;
+        busy = false;
     }
 
     /** Containers recover themselves (adopting running tasks); the cell resumes an interrupted intent. */

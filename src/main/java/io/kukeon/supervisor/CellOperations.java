@@ -76,15 +76,22 @@ final class CellOperations {
     /**
      * Root first; then every workload joins the root's net, ipc and uts namespaces; then, after
      * the startup grace, every workload must still run. Completes with the root's pid.
+     *
+     * @param previousRoot the root's pid when the cell last started (null: never); a root that
+     *                     came back with another pid has new namespaces, so workloads still in the
+     *                     old ones are stopped and started again inside the new
      */
-    CompletionStage<Integer> start(CellSpec spec) {
+    CompletionStage<Integer> start(CellSpec spec, Integer previousRoot) {
         ContainerSpec root = spec.rootContainer();
         return startOne(root.id(), Map.of())
                 .thenCompose(rootStatus -> {
                     if (rootStatus.state() != ContainerState.Ready || rootStatus.pid() == null) {
                         throw notRunning(rootStatus);
                     }
-                    return startWorkloads(spec.workloads(), joinsOf(rootStatus.pid()))
+                    CompletionStage<Done> moved = previousRoot == null || previousRoot.equals(rootStatus.pid())
+                            ? CompletableFuture.completedFuture(Done.getInstance())
+                            : stopWorkloads(spec, null, true);
+                    return moved.thenCompose(d -> startWorkloads(spec.workloads(), joinsOf(rootStatus.pid())))
                             .thenApply(done -> rootStatus.pid());
                 });
     }
@@ -137,12 +144,16 @@ final class CellOperations {
 
     /** Workloads first (in parallel), then the root. */
     CompletionStage<Done> stop(CellSpec spec, Duration timeout, boolean kill) {
+        return stopWorkloads(spec, timeout, kill).thenCompose(done -> stopOne(spec.rootContainerId(), timeout, kill))
+                .thenApply(status -> Done.getInstance());
+    }
+
+    private CompletionStage<Done> stopWorkloads(CellSpec spec, Duration timeout, boolean kill) {
         List<CompletableFuture<ContainerStatus>> stops = new ArrayList<>();
         for (ContainerSpec w : spec.workloads()) {
             stops.add(stopOne(w.id(), timeout, kill).toCompletableFuture());
         }
-        return all(stops).thenCompose(done -> stopOne(spec.rootContainerId(), timeout, kill))
-                .thenApply(status -> Done.getInstance());
+        return all(stops).thenApply(done -> Done.getInstance());
     }
 
     CompletionStage<ContainerStatus> stopOne(String name, Duration timeout, boolean kill) {

@@ -76,6 +76,8 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
 
     private record RestartDue() implements TreeCommand {}
 
+    private record UsageRead(Request request, io.kukeon.model.GroupStatus.Usage usage) implements TreeCommand {}
+
     // ---- events ----
 
     public sealed interface Event extends JournalEvent
@@ -302,6 +304,10 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
                 .onCommand(CheckResult.class, this::onCheckResult)
                 .onCommand(DeleteResult.class, this::onDeleteResult)
                 .onCommand(RestartDue.class, this::onRestartDue)
+                .onCommand(UsageRead.class, (state, read) -> {
+                    read.request().reply(Reply.of(view(state, read.usage()), Reply.Outcome.DONE));
+                    return Effect().none();
+                })
                 .onCommand(Broadcast.class, this::onBroadcast)
                 .build();
     }
@@ -379,21 +385,17 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         timers.cancel(RestartDue.class);
         if (state.phase() != Phase.RUNNING && state.phase() != Phase.STARTING && state.phase() != Phase.STOPPING) {
             // Nothing runs (or it already exited): only make sure no restart follows.
-            if (state.wantRunning()) {
-                return Effect().persist(new StopRequested(stop.kill(), Instant.now()))
-                        .thenRun(s -> runStop(s, stop));
+            if (!state.wantRunning()) {
+                stop.replyTo().tell(StatusReply.success(status(state)));
+                return Effect().none();
             }
-            stop.replyTo().tell(StatusReply.success(status(state)));
-            return Effect().none();
         }
+        waiting.add(stop.replyTo());
         return Effect().persist(new StopRequested(stop.kill(), Instant.now())).thenRun(s -> runStop(s, stop));
     }
 
     private void runStop(State state, Stop stop) {
         effectInFlight = true;
-        if (stop.replyTo() != null) {
-            waiting.add(stop.replyTo());
-        }
         publish(state);
         Duration timeout = stop.timeout() != null ? stop.timeout() : ports.settings().stopTimeout();
         Blocking.pipe(context, () -> calls.stop(timeout, stop.kill()), StopResult::new);
@@ -495,13 +497,22 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         if (op instanceof Operation.Get) {
             if (!state.exists() || retired) {
                 request.fail(new NotFoundException(path.kind(), path));
+            } else if (state.phase() == Phase.RUNNING) {
+                Blocking.pipe(context, () -> ports.runtime().metrics(calls.namespace(), calls.containerdId()),
+                        (usage, error) -> new UsageRead(request, error == null ? usage : null));
             } else {
-                request.reply(Reply.of(view(state), Reply.Outcome.DONE));
+                request.reply(Reply.of(view(state, null), Reply.Outcome.DONE));
             }
             return Effect().none();
         }
         if (op instanceof Operation.TaskOomKilled) {
             oomSeen = true;
+            return Effect().none();
+        }
+        if (op instanceof Operation.InjectFailure) {
+            if (ports.settings().failureInjection()) {
+                throw new IllegalStateException("failure injected into " + path + " (test hook)");
+            }
             return Effect().none();
         }
         if (op instanceof Operation.TaskExited exited) {
@@ -609,7 +620,20 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
 
     @Override
     public SignalHandler<State> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    }
+
+    @Override
+    protected void abandonRequests(UnavailableException why) {
+        for (ActorRef<StatusReply<ContainerStatus>> replyTo : waiting) {
+            replyTo.tell(StatusReply.error(why));
+        }
+        waiting.clear();
+        if (deleteWaiting != null) {
+            deleteWaiting.tell(StatusReply.error(why));
+            deleteWaiting = null;
+        }
+        effectInFlight = false;
     }
 
     /** Carries out an interrupted intent, adopts a running task, or finds an exit that happened meanwhile. */
@@ -648,7 +672,7 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         if (!state.exists() || retired) {
             return;
         }
-        ports.index().put(view(state));
+        ports.index().put(view(state, null));
         cell.tell(new Changed(path.name(), status(state)));
     }
 
@@ -657,10 +681,11 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         return new ContainerStatus(path.name(), calls.containerdId(), s.display(runtimeDown), s.pid(), s.restartCount(),
                 s.startedAt(), s.finishedAt(), s.exitCode(), ContainerStatus.signalOf(s.exitCode()), s.oomKilled(),
                 runtimeDown ? "RuntimeUnavailable" : s.reason(), s.message(), s.nextRestartAt(),
-                calls.logFile().toString(), ports.ids().cgroup(path).toString(), image);
+                calls.logFile().toString(), ports.ids().cgroup(path).toString(), image, null);
     }
 
-    private TreeObject view(State s) {
-        return new TreeObject.Container(path, new Metadata(path.name(), Map.of(), s.generation()), s.spec(), status(s));
+    private TreeObject view(State s, io.kukeon.model.GroupStatus.Usage usage) {
+        return new TreeObject.Container(path, new Metadata(path.name(), Map.of(), s.generation()), s.spec(),
+                usage == null ? status(s) : status(s).withUsage(usage));
     }
 }

@@ -53,11 +53,7 @@ final class ContainerRuntimeCalls {
     }
 
     Path logFile() {
-        Path file = ports.settings().logDir();
-        for (String segment : path.segments()) {
-            file = file.resolve(segment);
-        }
-        return file.resolveSibling(path.name() + ".log");
+        return ports.ids().logFile(ports.settings().logDir(), path);
     }
 
     /** Pulls the image if needed, makes the container record match the spec, starts its task. */

@@ -13,6 +13,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,9 +38,18 @@ public final class HostSupervisor extends TreeNode<HostSupervisor.Event, HostSup
 
     private record RelistTick() implements TreeCommand {}
 
+    private record RecordStart() implements TreeCommand {}
+
     // ---- events ----
 
-    public sealed interface Event extends JournalEvent permits RealmAdded, RealmRemoved {}
+    public sealed interface Event extends JournalEvent permits RealmAdded, RealmRemoved, DaemonStarted {}
+
+    /** kukeond started (after a stop or a crash) and replayed the journal: history shows every restart of the daemon. */
+    public record DaemonStarted(Instant at) implements Event {
+        public String summary() {
+            return "kukeond started, journal replayed";
+        }
+    }
 
     public record RealmAdded(String name) implements Event {
         public String summary() {
@@ -105,6 +115,7 @@ public final class HostSupervisor extends TreeNode<HostSupervisor.Event, HostSup
                     realms.broadcast(state.realms(), new Broadcast(false, runtimeAvailable));
                     return Effect().none();
                 })
+                .onCommand(RecordStart.class, (state, start) -> Effect().persist(new DaemonStarted(Instant.now())))
                 .onCommand(ChildMessages.Gone.class, this::onRealmGone)
                 .onCommand(ChildMessages.DeleteFailed.class, this::onRealmDeleteFailed)
                 .build();
@@ -143,12 +154,18 @@ public final class HostSupervisor extends TreeNode<HostSupervisor.Event, HostSup
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(RealmAdded.class, (s, e) -> s.with(e.name(), true))
                 .onEvent(RealmRemoved.class, (s, e) -> s.with(e.name(), false))
+                .onEvent(DaemonStarted.class, (s, e) -> s)
                 .build();
     }
 
     @Override
+    protected void abandonRequests(io.kukeon.model.UnavailableException why) {
+        // the host holds no request beyond the ones it routes (answered by the base)
+    }
+
+    @Override
     public SignalHandler<State> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), state -> {
             Blocking.executor(context).execute(() -> {
                 try {
                     ports.cgroups().ensure(ports.ids().cgroupRootPath(), Resources.NONE);
@@ -157,6 +174,7 @@ public final class HostSupervisor extends TreeNode<HostSupervisor.Event, HostSup
                 }
             });
             realms.spawnAndProbe(new HashSet<>(state.realms()));
+            context.getSelf().tell(new RecordStart());
             if (!relistInterval.isZero()) {
                 timers.startTimerWithFixedDelay(new RelistTick(), relistInterval);
             }

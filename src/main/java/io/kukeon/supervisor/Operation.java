@@ -53,4 +53,10 @@ public sealed interface Operation {
 
     /** From the runtime's event stream: the kernel OOM-killed a process of the container. No reply. */
     record TaskOomKilled() implements Operation {}
+
+    /**
+     * Test hook: the container actor that receives it throws, as a bug in it would. Honoured only
+     * when {@code kukeon.failure-injection} is on (tests); ignored otherwise. No reply.
+     */
+    record InjectFailure() implements Operation {}
 }

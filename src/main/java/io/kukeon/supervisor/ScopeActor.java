@@ -281,8 +281,9 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
                 request.fail(new NotFoundException(path.kind(), path));
                 return Effect().none();
             }
+            awaitingProvision.add(request);
             return Effect().persist(new Created(desired, labels, Instant.now()))
-                    .thenRun(s -> provision(s, request, Reply.Outcome.CREATED, false));
+                    .thenRun(s -> provision(s, null, Reply.Outcome.CREATED, false));
         }
         if (upsert.createOnly()) {
             request.reply(Reply.of(view(state, null), Reply.Outcome.UNCHANGED));
@@ -304,8 +305,9 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
             provision(state, request, Reply.Outcome.UNCHANGED, false);   // a failed level tries again
             return Effect().none();
         }
+        awaitingProvision.add(request);
         return Effect().persist(new Updated(desired, labels, state.generation() + 1, Instant.now()))
-                .thenRun(s -> provision(s, request, Reply.Outcome.UPDATED, false));
+                .thenRun(s -> provision(s, null, Reply.Outcome.UPDATED, false));
     }
 
     private void provision(State state, Request request, Reply.Outcome outcome, boolean silent) {
@@ -356,6 +358,7 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
                             + path.kind().child().label() + "(s). Use --cascade to delete them or --force to skip validation"));
             return Effect().none();
         }
+        deleteRequest = request;
         return Effect().persist(new DeleteRequested(delete.cascade() || delete.force(), Instant.now()))
                 .thenRun(s -> startDeletion(s, request));
     }
@@ -504,7 +507,20 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
 
     @Override
     public SignalHandler<State> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    }
+
+    @Override
+    protected void abandonRequests(io.kukeon.model.UnavailableException why) {
+        awaitingProvision.forEach(r -> r.fail(why));
+        awaitingProvision.clear();
+        if (deleteRequest != null) {
+            reportDeleteFailed(deleteRequest, why);   // the parent holds back requests for us until told
+            deleteRequest = null;
+        }
+        cascadePending.clear();
+        cascadeDeleted.clear();
+        effectInFlight = false;
     }
 
     private void onRecovered(State state) {

@@ -2,15 +2,21 @@ package io.kukeon.supervisor;
 
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.UnavailableException;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandlerBuilder;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -22,6 +28,8 @@ import java.util.function.Function;
  */
 abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBehavior<TreeCommand, E, S> {
     protected final Ports ports;
+    /** Requests waiting for their new child to be recorded before they are sent on. */
+    private final List<Request> routing = new ArrayList<>();
 
     protected TreeNode(PersistenceId persistenceId, Ports ports) {
         super(persistenceId, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -61,13 +69,39 @@ abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBehavior<
                 registry.forward(child, request);
                 return Effect().none();
             case ADD_CHILD:
-                return Effect().persist(childAdded.apply(child)).thenRun(s -> registry.forward(child, request));
+                routing.add(request);
+                return Effect().persist(childAdded.apply(child)).thenRun(s -> {
+                    routing.remove(request);
+                    registry.forward(child, request);
+                });
             default:
                 ObjectPath missing = registry.pathOf(child);
                 request.fail(new NotFoundException(missing.kind(), missing));
                 return Effect().none();
         }
     }
+
+    /**
+     * The journal refused a write: the behaviour restarts (with backoff) and replays, and every
+     * request this actor holds gets UNAVAILABLE at once rather than a timeout. Nothing was
+     * half-applied: side effects only ever follow a successful write.
+     */
+    protected SignalHandlerBuilder<S> lifecycleSignals() {
+        return newSignalHandlerBuilder()
+                .onSignal(PreRestart.instance(), s -> abandonAll(new UnavailableException("JournalUnavailable",
+                        "the journal refused a write; nothing was changed, try again")))
+                .onSignal(PostStop.instance(), s -> abandonAll(new UnavailableException("Stopping",
+                        "kukeond is stopping; try again")));
+    }
+
+    private void abandonAll(UnavailableException why) {
+        routing.forEach(r -> r.fail(why));
+        routing.clear();
+        abandonRequests(why);
+    }
+
+    /** Answers every request the actor holds with {@code why}, and forgets the side effect in flight. */
+    protected abstract void abandonRequests(UnavailableException why);
 
     /**
      * A child says it does not exist (its delete finished, or a probe found a ghost of an

@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param startupGrace   a workload that is not running this long after its start failed to start
  * @param logDir         container logs live under it, one file per container
  * @param restartBackoff the restart policy's delays
+ * @param failureInjection honour {@link Operation.InjectFailure} (tests only)
  */
 public record TreeSettings(int snapshotEvery, Duration stopTimeout, Duration startupGrace, Path logDir,
-                           RestartBackoff restartBackoff) {
+                           RestartBackoff restartBackoff, boolean failureInjection) {
 
     /**
      * @param initial    delay before the second restart (the first one is immediate)

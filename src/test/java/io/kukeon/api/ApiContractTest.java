@@ -226,6 +226,13 @@ class ApiContractTest {
     }
 
     @Test
+    void theTokenFileIsReadableByRootAlone() throws Exception {
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDir.resolve("token"))));
+        assertEquals(64, daemon.token().length(), "32 random bytes, hex");
+    }
+
+    @Test
     void aMissingOrWrongTokenIsUnauthenticated() {
         for (String auth : new String[] {null, "Bearer wrong", "Basic abc"}) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,

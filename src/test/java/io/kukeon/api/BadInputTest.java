@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Bad names and bad values at every level: INVALID_ARGUMENT naming the field, and nothing written anywhere. */
 class BadInputTest {
     static final List<String> BAD_NAMES = List.of(".", "..", "a/b", "a_b", "UPPER", "x".repeat(64), "", "nul\0name",
-            "ünïcode", "-lead", "trail-", "a b", "a.b");
+            "ünïcode", "-lead", "trail-", "a b", "a.b", "a--b");
 
     @TempDir
     Path dataDir;
@@ -94,7 +94,8 @@ class BadInputTest {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.create(CreateRequest.newBuilder()
                 .setObject(withPath(Docs.space("r/ok"), "Space", "r/a_b")).build()));
         assertEquals("space: \"a_b\" must be a DNS-1123 label: 1-63 characters of a-z, 0-9 and '-', starting and ending"
-                + " with a letter or digit", e.getStatus().getDescription());
+                + " with a letter or digit (and no \"--\", which containerd's identifiers refuse)",
+                e.getStatus().getDescription());
     }
 
     @Test
@@ -120,6 +121,9 @@ class BadInputTest {
                 () -> api.start(LifecycleRequest.newBuilder().setKind("Realm").setPath("r").build()));
         refused("negative timeout", Status.Code.INVALID_ARGUMENT,
                 () -> api.stop(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").setTimeoutSeconds(-1).build()));
+        String longCell = "c".repeat(63);
+        refused("containerd ID over 76 characters", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder()
+                .setObject(Docs.cell("r/s/t/" + longCell, Map.of(), Docs.container("a-twenty-char-name-x"))).build()));
         refused("a bad label", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder()
                 .setObject(Docs.cell("r/s/t/c", Map.of("bad key!", "v"), Docs.container("app"))).build()));
     }

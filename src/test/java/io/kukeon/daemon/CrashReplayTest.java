@@ -95,6 +95,32 @@ class CrashReplayTest {
         }
     }
 
+    @Test
+    void sigtermStopsTheDaemonCleanlyAndLeavesContainersRunning() throws Exception {
+        try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
+            daemon.start();
+            create(daemon.client(), Docs.realm("r"));
+            create(daemon.client(), Docs.space("r/s"));
+            create(daemon.client(), Docs.stack("r/s/t"));
+            create(daemon.client(), Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep")));
+            int pid = daemon.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build())
+                    .getObject().getStatus().getContainersList().stream().filter(c -> c.getName().equals("app"))
+                    .findFirst().orElseThrow().getPid();
+
+            int exit = daemon.terminate();
+            assertEquals(143, exit, "ended by the signal, after the shutdown hooks ran");
+            String log = java.nio.file.Files.readString(dataDir.resolve("daemon.log"));
+            assertTrue(!log.contains(" ERROR "), "a clean stop logs no error:\n" + log);
+            assertTrue(java.nio.file.Files.readString(dataDir.resolve("fake-runtime.tsv")).contains("\t" + pid + "\t"),
+                    "the container was left running");
+
+            daemon.start();   // the journal was closed: a new daemon opens it at once
+            ObjectDoc cell = daemon.client().get(io.kukeon.api.v1.GetRequest.newBuilder().setKind("Cell")
+                    .setPath("r/s/t/c").build()).getObject();
+            assertEquals("Ready", cell.getStatus().getState());
+        }
+    }
+
     private static void create(KukeonGrpc.KukeonBlockingStub api, ObjectDoc doc) {
         api.create(CreateRequest.newBuilder().setObject(doc).build());
     }

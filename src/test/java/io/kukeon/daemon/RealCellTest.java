@@ -145,6 +145,14 @@ class RealCellTest {
             Thread.sleep(100);
         }
         assertTrue(Files.readString(log).contains("hello-from-httpd"), "the probe's stdout is in its log file");
+
+        // Live usage: the container's task, and the cell's and realm's groups, which hold all three.
+        ContainerStatus probeStatus = get("Container", "r/s/t/web/probe").getStatus().getContainer();
+        assertTrue(probeStatus.getUsage().getPids() >= 1 && probeStatus.getUsage().getMemoryBytes() > 0, probeStatus.toString());
+        var cellGroup = get("Cell", "r/s/t/web").getStatus().getCgroup();
+        assertEquals("/" + host.cgroupRoot + "/r/s/t/web", cellGroup.getPath());
+        assertTrue(cellGroup.getUsage().getPids() >= 3, cellGroup.toString());
+        assertTrue(get("Realm", "r").getStatus().getCgroup().getUsage().getMemoryBytes() > 0);
     }
 
     @Test

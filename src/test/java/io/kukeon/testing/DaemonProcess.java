@@ -55,6 +55,16 @@ public final class DaemonProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM: what systemd sends; returns the exit code (143 = terminated by the signal, after a clean shutdown). */
+    public int terminate() throws InterruptedException {
+        closeChannel();
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("kukeond did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
     public KukeonGrpc.KukeonBlockingStub client() throws IOException {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),

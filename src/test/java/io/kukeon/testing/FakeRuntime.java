@@ -39,6 +39,7 @@ public final class FakeRuntime implements ContainerRuntime {
     private final List<RuntimeListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger pids = new AtomicInteger(1000);
     private final AtomicInteger starts = new AtomicInteger();
+    private final Map<String, AtomicInteger> taskQueries = new ConcurrentHashMap<>();
     private volatile boolean available = true;
     private final Path stateFile;
 
@@ -161,6 +162,12 @@ public final class FakeRuntime implements ContainerRuntime {
         return starts.get();
     }
 
+    /** How often anyone asked for this container's task (a restarted actor asks when it recovers). */
+    public int taskQueries(String namespace, String id) {
+        AtomicInteger n = taskQueries.get(key(namespace, id));
+        return n == null ? 0 : n.get();
+    }
+
     // ---- the port ----
 
     @Override
@@ -250,6 +257,7 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public TaskInfo task(String namespace, String containerdId) {
         up();
+        taskQueries.computeIfAbsent(key(namespace, containerdId), k -> new AtomicInteger()).incrementAndGet();
         FakeContainer c = containers.get(key(namespace, containerdId));
         return c == null ? TaskInfo.NO_CONTAINER : c.task();
     }

@@ -48,7 +48,12 @@ public final class RealDaemon implements AutoCloseable {
     }
 
     public RealDaemon(Path dataDir, Map<String, String> extraFlags) throws IOException {
-        this.socket = RealComponents.containerdSocket();
+        this(dataDir, RealComponents.containerdSocket(), extraFlags);
+    }
+
+    /** A daemon on another containerd than the shared test one (e.g. one the test stops and starts). */
+    public RealDaemon(Path dataDir, Path socket, Map<String, String> extraFlags) throws IOException {
+        this.socket = socket;
         RealComponents.needCgroups();
         this.dataDir = dataDir;
         this.extraFlags = extraFlags;
@@ -64,6 +69,14 @@ public final class RealDaemon implements AutoCloseable {
         DaemonConfig config = DaemonConfig.load(flags, null, Map.of());
         daemon = Daemon.start(config, new HostPorts());
         channel = NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build();
+    }
+
+    public Daemon daemon() {
+        return daemon;
+    }
+
+    public io.grpc.Channel channel() {
+        return channel;
     }
 
     public void stop() throws InterruptedException {

@@ -27,6 +27,7 @@ public final class TestDaemon implements AutoCloseable {
     public final FakeRuntime runtime;
     public final FakeCgroups cgroups;
     private final Map<String, String> extraFlags;
+    private Path configFile;
     private Daemon daemon;
     private ManagedChannel channel;
 
@@ -47,11 +48,29 @@ public final class TestDaemon implements AutoCloseable {
         return new TestDaemon(dataDir, Map.of());
     }
 
+    /** A daemon with extra configuration (a HOCON file, as --config gives), e.g. another journal plugin. */
+    public static TestDaemon withConfig(Path dataDir, String hocon, Map<String, String> flags) throws IOException {
+        Path file = Files.createDirectories(dataDir).resolve("test.conf");
+        Files.writeString(file, hocon);
+        TestDaemon d = new TestDaemon(dataDir, new FakeRuntime(), new FakeCgroups(), flags, file);
+        return d;
+    }
+
+    private TestDaemon(Path dataDir, FakeRuntime runtime, FakeCgroups cgroups, Map<String, String> extraFlags,
+                       Path configFile) throws IOException {
+        this.dataDir = dataDir;
+        this.runtime = runtime;
+        this.cgroups = cgroups;
+        this.extraFlags = extraFlags;
+        this.configFile = configFile;
+        start();
+    }
+
     public void start() throws IOException {
         Map<String, String> flags = new HashMap<>(Map.of("data-dir", dataDir.toString(), "listen", "127.0.0.1:0",
                 "relist-interval", "0s", "startup-grace", "50ms"));
         flags.putAll(extraFlags);
-        DaemonConfig config = DaemonConfig.load(flags, null, Map.of());
+        DaemonConfig config = DaemonConfig.load(flags, configFile, Map.of());
         daemon = Daemon.start(config, new PortsFactory() {
             public ContainerRuntime runtime(DaemonConfig c) {
                 return runtime;

@@ -67,6 +67,7 @@ public final class StatusMapping {
                 .setLogPath(nz(s.logPath())).setCgroupPath(nz(s.cgroupPath())).setImage(nz(s.image()));
         if (s.exitCode() != null) b.setExitCode(s.exitCode());
         if (s.exitSignal() != null) b.setExitSignal(s.exitSignal());
+        if (s.usage() != null) b.setUsage(toProto(s.usage()));
         return b.build();
     }
 
@@ -76,7 +77,7 @@ public final class StatusMapping {
                 instant(p.getFinishTime()), p.hasExitCode() ? p.getExitCode() : null,
                 p.hasExitSignal() ? p.getExitSignal() : null, p.getOomKilled(), blankToNull(p.getReason()),
                 blankToNull(p.getMessage()), instant(p.getNextRestartAt()), blankToNull(p.getLogPath()),
-                blankToNull(p.getCgroupPath()), blankToNull(p.getImage()));
+                blankToNull(p.getCgroupPath()), blankToNull(p.getImage()), p.hasUsage() ? fromProto(p.getUsage()) : null);
     }
 
     public static io.kukeon.api.v1.GroupStatus toProto(GroupStatus g) {
@@ -85,12 +86,7 @@ public final class StatusMapping {
         g.notApplied().forEach(n -> b.addNotApplied(
                 io.kukeon.api.v1.GroupStatus.NotApplied.newBuilder().setField(nz(n.field())).setReason(nz(n.reason()))));
         if (g.usage() != null) {
-            var u = io.kukeon.api.v1.GroupStatus.Usage.newBuilder();
-            if (g.usage().memoryBytes() != null) u.setMemoryBytes(g.usage().memoryBytes());
-            if (g.usage().cpuMicros() != null) u.setCpuMicros(g.usage().cpuMicros());
-            if (g.usage().pids() != null) u.setPids(g.usage().pids());
-            if (g.usage().oomKills() != null) u.setOomKills(g.usage().oomKills());
-            b.setUsage(u);
+            b.setUsage(toProto(g.usage()));
         }
         return b.build();
     }
@@ -98,14 +94,23 @@ public final class StatusMapping {
     public static GroupStatus fromProto(io.kukeon.api.v1.GroupStatus p) {
         List<GroupStatus.NotApplied> notApplied = new ArrayList<>();
         p.getNotAppliedList().forEach(n -> notApplied.add(new GroupStatus.NotApplied(n.getField(), n.getReason())));
-        GroupStatus.Usage usage = null;
-        if (p.hasUsage()) {
-            var u = p.getUsage();
-            usage = new GroupStatus.Usage(u.hasMemoryBytes() ? u.getMemoryBytes() : null,
-                    u.hasCpuMicros() ? u.getCpuMicros() : null, u.hasPids() ? u.getPids() : null,
-                    u.hasOomKills() ? u.getOomKills() : null);
-        }
-        return new GroupStatus(p.getPath(), p.getReady(), p.getControllersList(), notApplied, usage);
+        return new GroupStatus(p.getPath(), p.getReady(), p.getControllersList(), notApplied,
+                p.hasUsage() ? fromProto(p.getUsage()) : null);
+    }
+
+    public static io.kukeon.api.v1.GroupStatus.Usage toProto(GroupStatus.Usage usage) {
+        var u = io.kukeon.api.v1.GroupStatus.Usage.newBuilder();
+        if (usage.memoryBytes() != null) u.setMemoryBytes(usage.memoryBytes());
+        if (usage.cpuMicros() != null) u.setCpuMicros(usage.cpuMicros());
+        if (usage.pids() != null) u.setPids(usage.pids());
+        if (usage.oomKills() != null) u.setOomKills(usage.oomKills());
+        return u.build();
+    }
+
+    public static GroupStatus.Usage fromProto(io.kukeon.api.v1.GroupStatus.Usage u) {
+        return new GroupStatus.Usage(u.hasMemoryBytes() ? u.getMemoryBytes() : null,
+                u.hasCpuMicros() ? u.getCpuMicros() : null, u.hasPids() ? u.getPids() : null,
+                u.hasOomKills() ? u.getOomKills() : null);
     }
 
     public static String time(Instant t) {

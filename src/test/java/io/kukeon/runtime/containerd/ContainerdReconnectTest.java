@@ -2,15 +2,13 @@ package io.kukeon.runtime.containerd;
 
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.RuntimeHealth;
+import io.kukeon.testing.PrivateContainerd;
+import java.nio.file.Path;
 import io.kukeon.testing.RealComponents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,18 +21,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("containerd")
 class ContainerdReconnectTest {
-    private final Path base = Path.of("/tmp/kukeon-test-ctrd-" + UUID.randomUUID().toString().substring(0, 8));
-    private final Path scripts = Path.of(System.getProperty("kukeon.projectDir", "."), "scripts", "containerd");
+    private final PrivateContainerd containerd = new PrivateContainerd();
 
     @AfterEach
     void cleanUp() throws Exception {
-        script("cleanup-containerd.sh", base.toString());
+        containerd.close();
     }
 
     @Test
     void theRuntimeStartsWithoutContainerdAndFollowsItGoingAndComing() throws Exception {
         RealComponents.containerdSocket(); // the same gate as every containerd test: root and a containerd here
-        Path socket = base.resolve("containerd.sock");
+        Path socket = containerd.socket();
         RecordingListener listener = new RecordingListener();
         try (ContainerdRuntime runtime = new ContainerdRuntime(socket, ContainerdConfig.defaults());
              ContainerRuntime.Subscription ignored = runtime.subscribe(listener)) {
@@ -42,7 +39,7 @@ class ContainerdReconnectTest {
             assertNotNull(down);
             assertFalse(down.available());
 
-            script("start-containerd.sh", base.toString());
+            containerd.start();
             RecordingListener.Availability up = listener.nextAvailability(10_000);
             assertEquals(new RecordingListener.Availability(true, null), up, "re-subscribed once containerd was there");
             RuntimeHealth health = runtime.health();
@@ -50,33 +47,17 @@ class ContainerdReconnectTest {
             runtime.ensureNamespace("kukeon-test-reconnect");
             assertTrue(runtime.listNamespaces().contains("kukeon-test-reconnect"));
 
-            stopContainerd();
+            containerd.stop();
             RecordingListener.Availability lost = listener.nextAvailability(10_000);
             assertNotNull(lost);
             assertFalse(lost.available());
             assertFalse(runtime.health().available());
 
-            script("start-containerd.sh", base.toString());
+            containerd.start();
             assertEquals(new RecordingListener.Availability(true, null), listener.nextAvailability(15_000),
                     "back after a containerd restart");
             assertTrue(runtime.listNamespaces().contains("kukeon-test-reconnect"), "calls work again at once");
             runtime.deleteNamespace("kukeon-test-reconnect");
         }
-    }
-
-    private void stopContainerd() throws Exception {
-        long pid = Long.parseLong(java.nio.file.Files.readString(base.resolve("containerd.pid")).trim());
-        ProcessHandle p = ProcessHandle.of(pid).orElseThrow();
-        p.destroy();
-        p.onExit().get(10, TimeUnit.SECONDS);
-    }
-
-    private void script(String name, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("bash", scripts.resolve(name).toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), name + " finished");
-        assertEquals(0, p.exitValue(), name + " failed: " + out);
     }
 }

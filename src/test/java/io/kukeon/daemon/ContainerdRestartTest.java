@@ -1,0 +1,114 @@
+package io.kukeon.daemon;
+
+import com.google.protobuf.ByteString;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.kukeon.api.v1.ApplyRequest;
+import io.kukeon.api.v1.ContainerStatus;
+import io.kukeon.api.v1.GetRequest;
+import io.kukeon.api.v1.HistoryRequest;
+import io.kukeon.api.v1.ObjectDoc;
+import io.kukeon.testing.PrivateContainerd;
+import io.kukeon.testing.RealComponents;
+import io.kukeon.testing.RealDaemon;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * containerd stopped (SIGTERM) and started again while cells run: kukeond reconnects,
+ * re-subscribes and relists; no container is restarted, and an exit during the gap is found.
+ */
+@Tag("containerd")
+class ContainerdRestartTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void kukeondFollowsAContainerdRestartAndFindsWhatHappenedInTheGap() throws Exception {
+        RealComponents.containerdSocket();   // the gate: root and containerd on this machine
+        try (PrivateContainerd containerd = new PrivateContainerd()) {
+            containerd.start();
+            try (RealDaemon host = new RealDaemon(dataDir, containerd.socket(), Map.of())) {
+                var api = host.client();
+                api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
+                        kind: Realm
+                        metadata: {name: r}
+                        """)).build());
+                host.loadBusybox("r");
+                String cells = """
+                        kind: Cell
+                        metadata: {name: steady}
+                        spec:
+                          realmId: r
+                          spaceId: s
+                          stackId: t
+                          containers:
+                            - {id: app, image: docker.io/library/busybox:latest, command: sleep, args: ['3600']}
+                        ---
+                        kind: Cell
+                        metadata: {name: victim}
+                        spec:
+                          realmId: r
+                          spaceId: s
+                          stackId: t
+                          containers:
+                            - {id: app, image: docker.io/library/busybox:latest, command: sleep, args: ['3600']}
+                        """;
+                api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(cells)).build());
+                int steadyPid = app(get(host, "r/s/t/steady")).getPid();
+                int victimPid = app(get(host, "r/s/t/victim")).getPid();
+                int steadyEvents = events(host, "r/s/t/steady/app");
+
+                containerd.stop();
+                await(host, "r/s/t/steady", c -> c.getStatus().getState().equals("Unknown"));
+                // The gap: the victim's process dies while nobody listens to containerd's events.
+                ProcessHandle.of(victimPid).orElseThrow().destroyForcibly();
+                containerd.start();
+
+                ObjectDoc victim = await(host, "r/s/t/victim", c -> c.getStatus().getState().equals("Error"));
+                assertEquals(137, app(victim).getExitCode(), "the exit in the gap, found by the relist");
+                ObjectDoc steady = await(host, "r/s/t/steady", c -> c.getStatus().getState().equals("Ready"));
+                assertEquals(steadyPid, app(steady).getPid(), "not restarted");
+                assertEquals(0, app(steady).getRestartCount());
+                assertEquals(steadyEvents, events(host, "r/s/t/steady/app"), "nothing happened to it");
+                assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING,
+                        io.grpc.health.v1.HealthGrpc.newBlockingStub(host.channel())
+                                .check(HealthCheckRequest.newBuilder().setService("kukeon.runtime").build()).getStatus());
+            }
+        }
+    }
+
+    private static ObjectDoc get(RealDaemon host, String path) throws Exception {
+        return host.client().get(GetRequest.newBuilder().setKind("Cell").setPath(path).build()).getObject();
+    }
+
+    private static ContainerStatus app(ObjectDoc cell) {
+        return cell.getStatus().getContainersList().stream().filter(c -> c.getName().equals("app")).findFirst().orElseThrow();
+    }
+
+    private static int events(RealDaemon host, String path) throws Exception {
+        return host.client().history(HistoryRequest.newBuilder().setKind("Container").setPath(path).build()).getEventsCount();
+    }
+
+    private static ObjectDoc await(RealDaemon host, String path, Predicate<ObjectDoc> condition) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        ObjectDoc last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = get(host, path);
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(path + " never reached the condition; last: " + last);
+    }
+}
