@@ -179,8 +179,16 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<HistoryResponse> history(HistoryRequest in) {
-        return guarded(() -> journal.history(Validation.path(in.getKind(), in.getPath()))
-                .thenApply(events -> HistoryResponse.newBuilder().addAllEvents(events).build()));
+        return guarded(() -> {
+            ObjectPath path = Validation.path(in.getKind(), in.getPath());
+            return journal.history(path).thenApply(events -> {
+                if (events.isEmpty()) {
+                    // The journal keeps a deleted object's history; no event at all means it never existed.
+                    throw new io.kukeon.model.NotFoundException(path.kind(), path);
+                }
+                return HistoryResponse.newBuilder().addAllEvents(events).build();
+            });
+        });
     }
 
     @Override

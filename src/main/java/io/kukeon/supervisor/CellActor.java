@@ -388,6 +388,13 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
                                           boolean start) {
         CellSpec spec = desired.normalized();
         if (spec.equals(state.spec()) && labels.equals(state.labels())) {
+            if (start && state.sticky() == CellState.Failed) {
+                // Apply asks for a running cell: one whose bring-up failed (an image missing then,
+                // present now) is tried again rather than reported with its old error.
+                waiting.add(request);
+                waitingOutcome = Reply.Outcome.UNCHANGED;
+                return Effect().persist(new StartRequested(Instant.now())).thenRun(this::runStart);
+            }
             request.reply(Reply.of(view(state, null), Reply.Outcome.UNCHANGED));
             return Effect().none();
         }

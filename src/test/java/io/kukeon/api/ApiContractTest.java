@@ -155,6 +155,34 @@ class ApiContractTest {
     }
 
     @Test
+    void applyingAgainACellThatFailedToStartTriesAgain() {
+        daemon.runtime.unknownImage("late-image");
+        String yaml = """
+                kind: Cell
+                metadata: {name: late}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: t
+                  containers: [{id: app, image: late-image}]
+                """;
+        ApplyResult first = apply(yaml, false).getResults(0);
+        assertEquals("failed", first.getOutcome());
+        assertEquals("ImageNotFound", first.getErrorKind());
+        daemon.runtime.imageAppears("late-image");
+        ApplyResult again = apply(yaml, false).getResults(0);
+        assertEquals("unchanged", again.getOutcome(), again.toString());
+        assertEquals("Ready", again.getObject().getStatus().getState());
+    }
+
+    @Test
+    void theHistoryOfAnObjectThatNeverExistedIsNotFound() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.history(
+                io.kukeon.api.v1.HistoryRequest.newBuilder().setKind("Cell").setPath("a/b/c/nope").build()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+    }
+
+    @Test
     void versionAndStatusAnswer() {
         assertEquals("kukeon.v1", api.version(VersionRequest.getDefaultInstance()).getApiVersion());
         StatusResponse status = api.status(StatusRequest.getDefaultInstance());

@@ -120,6 +120,11 @@ public final class FakeRuntime implements ContainerRuntime {
         unknownImages.add(reference);
     }
 
+    /** The image can be pulled again, as when it was pushed to the registry meanwhile. */
+    public void imageAppears(String reference) {
+        unknownImages.remove(reference);
+    }
+
     /** The task of the container exits with the code, and the event stream says so. */
     public void exit(String namespace, String id, int code) {
         FakeContainer c = containers.get(key(namespace, id));
