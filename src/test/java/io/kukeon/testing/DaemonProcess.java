@@ -5,47 +5,120 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.kukeon.api.v1.KukeonGrpc;
+import io.kukeon.daemon.DaemonConfig;
+import io.kukeon.daemon.Kukeond;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** {@link FakePortsKukeond} as a separate JVM, so that a test can kill -9 it and start it again. */
+/**
+ * kukeond as a separate JVM, so that a test can kill -9 it and start it again on the same data
+ * dir: {@link FakePortsKukeond} (fake ports; it writes its port to {@code <data-dir>/port}), or
+ * the real {@link Kukeond} main with the real ports, on a free port chosen here at every start.
+ * Its output goes to {@code <data-dir>/daemon.log}.
+ */
 public final class DaemonProcess implements AutoCloseable {
+    /** Settings the real main takes as flags; the others go as KUKEOND_* variables. */
+    private static final Set<String> FLAGS = Set.of("containerd-socket", "cgroup-root", "namespace-suffix");
+
     private final Path dataDir;
+    private final String mainClass;
+    private final List<String> args;
+    private final Map<String, String> env;
+    private final boolean writesPortFile;
     private Process process;
     private ManagedChannel channel;
 
+    /** {@link FakePortsKukeond} on this data dir. */
     public DaemonProcess(Path dataDir) {
+        this(dataDir, FakePortsKukeond.class.getName(), List.of(dataDir.toString()), Map.of(), true);
+    }
+
+    private DaemonProcess(Path dataDir, String mainClass, List<String> args, Map<String, String> env,
+                          boolean writesPortFile) {
         this.dataDir = dataDir;
+        this.mainClass = mainClass;
+        this.args = List.copyOf(args);
+        this.env = Map.copyOf(env);
+        this.writesPortFile = writesPortFile;
+    }
+
+    /**
+     * The real kukeond on this data dir, with these settings (keys of {@link DaemonConfig#KEYS}):
+     * as flags where kukeond has one, else as its environment variables. {@code --listen} is chosen here.
+     */
+    public static DaemonProcess kukeond(Path dataDir, Map<String, String> settings) {
+        List<String> args = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
+        Map<String, String> env = new HashMap<>();
+        settings.forEach((key, value) -> {
+            if (FLAGS.contains(key)) {
+                args.add("--" + key);
+                args.add(value);
+            } else {
+                env.put(DaemonConfig.envName(key), value);
+            }
+        });
+        return new DaemonProcess(dataDir, Kukeond.class.getName(), args, env, false);
     }
 
     public void start() throws IOException, InterruptedException {
-        Files.deleteIfExists(dataDir.resolve("port"));
         Files.createDirectories(dataDir);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                FakePortsKukeond.class.getName(), dataDir.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("daemon.log").toFile()))
-                .start();
+        Path portFile = dataDir.resolve("port");
+        Files.deleteIfExists(portFile);
+        int port = writesPortFile ? 0 : freePort();
+        // A short-lived daemon on a busy machine: C1 only and the serial collector start it in about half the time.
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        // The test classpath's logback-test.xml would swallow the daemon's log.
+        Path logback = Path.of(System.getProperty("kukeon.projectDir", System.getProperty("user.dir")), "conf", "logback.xml");
+        if (Files.isRegularFile(logback)) {
+            command.add("-Dlogback.configurationFile=" + logback);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        if (!writesPortFile) {
+            command.addAll(List.of("--listen", "127.0.0.1:" + port));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        builder.environment().keySet().removeIf(k -> k.startsWith("KUKEOND_"));
+        builder.environment().putAll(env);
+        process = builder.start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!Files.exists(dataDir.resolve("port"))) {
+        while (writesPortFile ? !Files.exists(portFile) : !listening(port)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("kukeond exited with " + process.exitValue() + "; see "
-                        + dataDir.resolve("daemon.log") + ":\n" + Files.readString(dataDir.resolve("daemon.log")));
+                throw new IllegalStateException("kukeond exited with " + process.exitValue() + "; see " + log() + ":\n"
+                        + Files.readString(log()));
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("kukeond did not start within 60 s");
+                throw new IllegalStateException("kukeond did not start within 60 s; see " + log());
             }
             Thread.sleep(50);
         }
-        int port = Integer.parseInt(Files.readString(dataDir.resolve("port")).trim());
+        if (writesPortFile) {
+            port = Integer.parseInt(Files.readString(portFile).trim());
+        }
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    public Path log() {
+        return dataDir.resolve("daemon.log");
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed on the way out. */
@@ -66,18 +139,34 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     public KukeonGrpc.KukeonBlockingStub client() throws IOException {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-                "Bearer " + Files.readString(dataDir.resolve("token")).trim());
-        return KukeonGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        return KukeonGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth()))
                 .withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
     public KukeonGrpc.KukeonStub asyncClient() throws IOException {
+        return KukeonGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth()));
+    }
+
+    private Metadata auth() throws IOException {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
                 "Bearer " + Files.readString(dataDir.resolve("token")).trim());
-        return KukeonGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return headers;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void closeChannel() throws InterruptedException {
