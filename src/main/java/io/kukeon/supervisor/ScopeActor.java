@@ -194,6 +194,8 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
     private Reply.Outcome provisionOutcome = Reply.Outcome.UNCHANGED;
     private boolean effectInFlight;
     private Request deleteRequest;
+    /** A delete is in progress; its request is null when it was resumed at recovery. */
+    private boolean deleting;
     private final Set<String> cascadePending = new LinkedHashSet<>();
     private final List<String> cascadeDeleted = new ArrayList<>();
     /** Deleted in this incarnation: never recreated by it (the parent starts a fresh actor). */
@@ -234,7 +236,7 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
     }
 
     private boolean busy() {
-        return effectInFlight || deleteRequest != null;
+        return effectInFlight || deleting;
     }
 
     private Effect<Event, State> onRequest(State state, Request request) {
@@ -366,6 +368,7 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
     /** Children first (depth-first), then our own resources. */
     private void startDeletion(State state, Request request) {
         deleteRequest = request;
+        deleting = true;
         cascadePending.clear();
         cascadeDeleted.clear();
         cascadePending.addAll(state.children());
@@ -392,6 +395,7 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
         effectInFlight = false;
         Request request = deleteRequest;
         deleteRequest = null;
+        deleting = false;
         if (done.error() != null) {
             return Effect().persist(new DeleteFailed("DeleteFailed", ScopeProvisioning.describe(done.error()), Instant.now()))
                     .thenRun(s -> {
@@ -451,7 +455,7 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
                         if (gone.reply() != null) {
                             cascadeDeleted.addAll(gone.reply().deleted());
                         }
-                        if (cascadePending.isEmpty() && deleteRequest != null) {
+                        if (cascadePending.isEmpty() && deleting) {
                             deprovision(s);
                         }
                     }
@@ -459,11 +463,12 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
     }
 
     private Effect<Event, State> onChildDeleteFailed(State state, ChildMessages.DeleteFailed failed) {
-        if (cascadePending.remove(failed.name()) && deleteRequest != null) {
+        if (cascadePending.remove(failed.name()) && deleting) {
             // One child could not be deleted: this level stays, with the reason.
             children.unmarkDeleting(failed.name());
             Request request = deleteRequest;
             deleteRequest = null;
+            deleting = false;
             cascadePending.forEach(children::unmarkDeleting);
             cascadePending.clear();
             String message = "could not delete " + path.kind().child().label() + " \"" + failed.name() + "\": "
@@ -518,6 +523,7 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
             reportDeleteFailed(deleteRequest, why);   // the parent holds back requests for us until told
             deleteRequest = null;
         }
+        deleting = false;
         cascadePending.clear();
         cascadeDeleted.clear();
         effectInFlight = false;

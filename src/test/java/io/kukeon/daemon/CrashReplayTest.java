@@ -3,7 +3,10 @@ package io.kukeon.daemon;
 import io.grpc.stub.StreamObserver;
 import io.kukeon.api.Docs;
 import io.kukeon.api.v1.CreateRequest;
+import io.kukeon.api.v1.DeleteRequest;
+import io.kukeon.api.v1.DeleteResponse;
 import io.kukeon.api.v1.Event;
+import io.kukeon.api.v1.GetRequest;
 import io.kukeon.api.v1.HistoryRequest;
 import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.api.v1.LifecycleRequest;
@@ -121,6 +124,53 @@ class CrashReplayTest {
         }
     }
 
+    /** Found by the kill -9 storm: the restarted daemon carried on with the cascade but never finished it. */
+    @Test
+    void aCascadeDeleteInterruptedByAKill9FinishesAfterTheRestart() throws Exception {
+        try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
+            daemon.start();
+            KukeonGrpc.KukeonBlockingStub api = daemon.client();
+            create(api, Docs.realm("r"));
+            create(api, Docs.space("r/s"));
+            create(api, Docs.stack("r/s/t"));
+            create(api, Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep", "slow-delete=2000")));
+            api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
+            daemon.asyncClient().delete(DeleteRequest.newBuilder().setKind("Space").setPath("r/s").setCascade(true).build(),
+                    collect(new LinkedBlockingQueue<DeleteResponse>()));
+            // The cell is listed as Stopped once its delete runs: the space and the stack have journaled theirs by then.
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (!everything(daemon.client()).get("Cell r/s/t/c").getStatus().getState().equals("Stopped")) {
+                assertTrue(Instant.now().isBefore(deadline), "the cell's delete began");
+                Thread.sleep(20);
+            }
+
+            daemon.kill9();
+            daemon.start();
+
+            assertEquals("NOT_FOUND", awaitGone(daemon, "Space", "r/s"), "the space's delete finished after the restart");
+            assertEquals(List.of(), daemon.client().list(ListRequest.newBuilder().setKind("Stack").build()).getObjectsList());
+        }
+    }
+
+    /** Gets the object until it is gone (at most 60 s); the last state seen, or NOT_FOUND. */
+    private static String awaitGone(DaemonProcess daemon, String kind, String path) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        String last = null;
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                last = daemon.client().get(GetRequest.newBuilder().setKind(kind).setPath(path).build()).getObject()
+                        .getStatus().getState();
+            } catch (io.grpc.StatusRuntimeException e) {
+                if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                    return "NOT_FOUND";
+                }
+                throw e;
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+
     private static void create(KukeonGrpc.KukeonBlockingStub api, ObjectDoc doc) {
         api.create(CreateRequest.newBuilder().setObject(doc).build());
     }
@@ -174,9 +224,9 @@ class CrashReplayTest {
         };
     }
 
-    private static StreamObserver<Event> collect(LinkedBlockingQueue<Event> into) {
+    private static <T> StreamObserver<T> collect(LinkedBlockingQueue<T> into) {
         return new StreamObserver<>() {
-            public void onNext(Event e) {
+            public void onNext(T e) {
                 into.add(e);
             }
 

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A small in-memory stand-in for containerd, for tests of the tree and the API. Tasks "run"
  * until told to exit. A container whose args contain {@code exit=<code>} exits right after
- * its start, as a process that dies at once would.
+ * its start, as a process that dies at once would; one with {@code slow-delete=<ms>} takes that
+ * long to delete, so that a test can kill the daemon in the middle of a delete.
  */
 public final class FakeRuntime implements ContainerRuntime {
     public record FakeContainer(ContainerRequest request, TaskInfo task) {}
@@ -105,6 +106,14 @@ public final class FakeRuntime implements ContainerRuntime {
 
     private static String key(String namespace, String id) {
         return namespace + "/" + id;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void up() {
@@ -293,6 +302,11 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public void deleteContainer(String namespace, String containerdId) {
         up();
+        FakeContainer c = containers.get(key(namespace, containerdId));
+        if (c != null) {
+            c.request().args().stream().filter(a -> a.startsWith("slow-delete=")).findFirst()
+                    .ifPresent(a -> sleep(Long.parseLong(a.substring(12))));
+        }
         containers.remove(key(namespace, containerdId));
         save();
     }
