@@ -1,0 +1,161 @@
+package io.kukeon.storm;
+
+import io.kukeon.api.Docs;
+import io.kukeon.api.v1.CreateRequest;
+import io.kukeon.api.v1.DeleteRequest;
+import io.kukeon.api.v1.KukeonGrpc;
+import io.kukeon.api.v1.ObjectDoc;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.testing.BusyboxUpload;
+import io.kukeon.testing.DaemonProcess;
+import io.kukeon.testing.RealHost;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The kill -9 storm: the real kukeond in a JVM of its own (real containerd and cgroups, on a
+ * {@link RealHost} share), a few {@link StormClient}s firing applies, starts, stops and deletes
+ * at it, a kill -9 at a random moment, a start on the same data dir, and once it has settled the
+ * {@link StormInvariant}. Each trial goes on from the state the previous one left.
+ */
+final class KillStorm implements AutoCloseable {
+    static final List<String> REALMS = List.of("r0", "r1");
+    private static final int CLIENTS = 3;
+    private static final int MAX_KILL_AFTER_MS = 4000;
+
+    /**
+     * @param violations empty when the invariant held
+     * @param after      what the restart took and found, for the log
+     */
+    record Trial(int number, int ops, long killedAfterMs, List<String> violations, String after) {}
+
+    private final RealHost host;
+    private final DaemonProcess daemon;
+    private final Expectations model = new Expectations();
+    private final Random rng;
+
+    private KillStorm(Path dataDir, long seed) throws Exception {
+        this.rng = new Random(seed);
+        this.host = new RealHost();
+        Map<String, String> settings = new HashMap<>(host.daemonSettings());
+        // busybox sleep ignores SIGTERM: a short stop timeout keeps stops (and so the trials) short
+        settings.putAll(Map.of("stop-timeout", "1s", "startup-grace", "100ms"));
+        this.daemon = DaemonProcess.kukeond(dataDir, settings);
+        try {
+            daemon.start();
+            for (String realm : REALMS) {
+                daemon.client().create(CreateRequest.newBuilder().setObject(Docs.realm(realm)).build());
+                BusyboxUpload.into(daemon.asyncClient(), realm);
+                model.acknowledged(ObjectPath.of(realm), Possible.SCOPE);
+            }
+        } catch (Exception | AssertionError e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Runs the trials, printing one line each and a summary. */
+    static List<Trial> run(Path dataDir, int trials, long seed, PrintStream log) throws Exception {
+        List<Trial> done = new ArrayList<>();
+        try (KillStorm storm = new KillStorm(dataDir, seed)) {
+            log.println("kill -9 storm: " + trials + " trials, seed " + seed + " (the same seed replays the same requests),"
+                    + " cgroup root " + storm.host.cgroupRoot + ", namespaces <realm>." + storm.host.suffix);
+            for (int n = 1; n <= trials; n++) {
+                Trial t = storm.trial(n);
+                done.add(t);
+                log.println("trial " + n + ": " + t.ops() + " ops, killed after " + t.killedAfterMs() + " ms, violations: "
+                        + t.violations().size() + " (" + t.after() + ")");
+                t.violations().forEach(v -> log.println("  " + v));
+            }
+        }
+        log.println("trials " + done.size() + ", violations " + done.stream().mapToInt(t -> t.violations().size()).sum());
+        return done;
+    }
+
+    private KukeonGrpc.KukeonBlockingStub api() {
+        try {
+            return daemon.client();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Trial trial(int number) throws Exception {
+        long killAfter = rng.nextInt(MAX_KILL_AFTER_MS);
+        AtomicBoolean halt = new AtomicBoolean();
+        List<String> violations = Collections.synchronizedList(new ArrayList<>());
+        List<StormClient> clients = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            StormClient client = new StormClient(i, rng.nextLong(), REALMS, this::api, model, halt, violations);
+            clients.add(client);
+            threads.add(new Thread(client, "storm-client-" + i));
+        }
+        threads.forEach(Thread::start);
+        Thread.sleep(killAfter);
+        halt.set(true);
+        daemon.kill9();
+        for (Thread t : threads) {
+            t.join();   // its request in flight fails as soon as the channel is gone
+        }
+        long killed = System.nanoTime();
+        daemon.start();
+        long up = System.nanoTime();
+        Observation settled = Settling.await(() -> Observation.take(daemon.client(), host), model, violations);
+        long done = System.nanoTime();
+        violations.addAll(StormInvariant.check(model, settled, host.cgroupRoot));
+        carryOver(settled);
+        String after = String.format("restarted in %.1f s, settled %.1f s later: %d objects, %d containers in containerd",
+                (up - killed) / 1e9, (done - up) / 1e9, settled.listed().size(),
+                settled.containerd().values().stream().mapToInt(List::size).sum());
+        return new Trial(number, clients.stream().mapToInt(StormClient::ops).sum(), killAfter, List.copyOf(violations),
+                after);
+    }
+
+    /**
+     * The next trial starts from what exists (a violation is reported once, not again in every
+     * later trial); a level still being deleted (it did not settle) may be gone by then.
+     */
+    private void carryOver(Observation settled) {
+        List<ObjectPath> paths = new ArrayList<>(model.paths());
+        List<ObjectPath> deleting = new ArrayList<>();
+        for (ObjectDoc d : settled.listed()) {
+            if (!d.getKind().equals("Container")) {
+                paths.add(ObjectPath.parse(d.getPath()));
+            }
+            if (d.getStatus().getState().equals("Deleting")) {
+                deleting.add(ObjectPath.parse(d.getPath()));
+            }
+        }
+        for (ObjectPath p : paths) {
+            model.settle(p, StormInvariant.observed(settled, p));
+        }
+        deleting.forEach(model::deleteInDoubt);
+    }
+
+    /** Realms deleted through the API; then, as a safety net, whatever is left of our namespaces and cgroups. */
+    @Override
+    public void close() throws Exception {
+        try {
+            for (String realm : REALMS) {
+                api().delete(DeleteRequest.newBuilder().setKind("Realm").setPath(realm).setCascade(true).build());
+            }
+        } finally {
+            try {
+                daemon.close();
+            } finally {
+                host.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.kukeon.storm;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The kill -9 storm ({@link KillStorm}, invariant in {@link StormInvariant}) in CI: 10 trials
+ * against the real kukeond. {@code -Dkukeon.storm.seed} replays a run, {@code -Dkukeon.storm.trials}
+ * changes its length; {@code scripts/storm.sh} is the long run.
+ */
+@Tag("containerd")
+class KillStormTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void acknowledgedRequestsSurviveKill9sAndTheHostMatchesTheJournal() throws Exception {
+        long seed = Long.getLong("kukeon.storm.seed", new Random().nextLong());
+        int trials = Integer.getInteger("kukeon.storm.trials", 10);
+        List<KillStorm.Trial> done = KillStorm.run(dataDir, trials, seed, System.out);
+        assertEquals(trials, done.size());
+        List<String> violations = done.stream()
+                .flatMap(t -> t.violations().stream().map(v -> "trial " + t.number() + ": " + v)).toList();
+        assertTrue(violations.isEmpty(), "seed " + seed + ", " + violations.size() + " violation(s):\n"
+                + String.join("\n", violations));
+    }
+}

@@ -1,0 +1,150 @@
+package io.kukeon.storm;
+
+import io.kukeon.api.v1.CellSpec;
+import io.kukeon.api.v1.ContainerSpec;
+import io.kukeon.api.v1.ContainerStatus;
+import io.kukeon.api.v1.Metadata;
+import io.kukeon.api.v1.ObjectDoc;
+import io.kukeon.api.v1.Status;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.runtime.ObservedContainer;
+import io.kukeon.runtime.TaskInfo;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The storm's invariant on made-up observations: silent on a consistent world, and each clause
+ * speaks up when its part of the world is wrong (so that a storm with no violations means something).
+ */
+class StormInvariantTest {
+    private static final String ROOT = "kukeon-test-x";
+    private static final ObjectPath CELL = ObjectPath.of("r0", "w0a", "t1", "c1");
+
+    /** One running cell (root + app) under realm r0, as the API, containerd and cgroupfs would show it. */
+    private final List<ObjectDoc> listed = new ArrayList<>(List.of(scope("Realm", "r0"), scope("Space", "r0/w0a"),
+            scope("Stack", "r0/w0a/t1"), cell("Ready", "Ready"), container("root", "/bin/sh", 10, "Ready"),
+            container("app", "sleep", 11, "Ready")));
+    private final List<ObservedContainer> containerd = new ArrayList<>(List.of(record("root", 10), record("app", 11)));
+    private final Set<String> groups = new TreeSet<>(Set.of("r0", "r0/w0a", "r0/w0a/t1", "r0/w0a/t1/c1",
+            "r0/w0a/t1/c1/w0a_t1_c1_root", "r0/w0a/t1/c1/w0a_t1_c1_app"));
+    private final Map<String, Observation.Process> processes = new TreeMap<>(Map.of(
+            "r0/w0a_t1_c1_root", process("root", "/bin/sh"), "r0/w0a_t1_c1_app", process("app", "sleep", "3600")));
+    private final Expectations model = new Expectations();
+
+    StormInvariantTest() {
+        model.acknowledged(ObjectPath.of("r0"), Possible.SCOPE);
+        model.acknowledged(CELL.parent().parent(), Possible.SCOPE);
+        model.acknowledged(CELL.parent(), Possible.SCOPE);
+        model.acknowledged(CELL, new Possible(true, "app=sleep 3600", Possible.Run.RUNNING));
+    }
+
+    private List<String> check() {
+        Observation seen = new Observation(listed, Map.of("r0", containerd), Map.of("pids", groups), processes);
+        return StormInvariant.check(model, seen, ROOT);
+    }
+
+    private void assertViolation(String part) {
+        List<String> found = check();
+        assertTrue(found.stream().anyMatch(v -> v.contains(part)), "a violation mentioning \"" + part + "\": " + found);
+    }
+
+    @Test
+    void aConsistentWorldHasNoViolation() {
+        assertEquals(List.of(), check());
+    }
+
+    @Test
+    void anAcknowledgedCellThatIsGoneOrStoppedIsAViolation() {
+        listed.set(3, cell("Stopped", "Stopped"));
+        assertViolation("found {app=sleep 3600} STOPPED");
+    }
+
+    @Test
+    void aCellInFlightMayHaveGoneEitherWay() {
+        model.deleteInDoubt(CELL);
+        assertEquals(List.of(), check());
+    }
+
+    @Test
+    void aContainerdContainerWithoutItsContainerObjectIsAViolation() {
+        containerd.add(record("ghost", 12));
+        assertViolation("there is no Container r0/w0a/t1/c1/ghost");
+    }
+
+    @Test
+    void aRunningTaskOfAStoppedCellIsAViolation() {
+        listed.set(3, cell("Stopped", "Ready"));
+        model.acknowledged(CELL, new Possible(true, "app=sleep 3600", Possible.Run.ANY));
+        assertViolation("runs in a cell that is Stopped");
+    }
+
+    @Test
+    void aTaskRunningAnotherCommandThanItsSpecIsAViolation() {
+        processes.put("r0/w0a_t1_c1_app", process("app", "sleep", "3601"));
+        assertViolation("but its spec says [sleep, 3600]");
+    }
+
+    @Test
+    void aGroupOfNoObjectIsAViolation() {
+        groups.add("r0/w0a/t2");
+        assertViolation("r0/w0a/t2 belongs to no object");
+    }
+
+    @Test
+    void aProcessOutsideItsLeafIsAViolation() {
+        processes.put("r0/w0a_t1_c1_app", new Observation.Process(List.of("0::/elsewhere"), List.of("sleep", "3600")));
+        assertViolation("is in 0::/elsewhere");
+    }
+
+    @Test
+    void anObjectListedTwiceIsAViolation() {
+        listed.add(scope("Stack", "r0/w0a/t1"));
+        assertViolation("Stack r0/w0a/t1 is listed twice");
+    }
+
+    private static ObjectDoc scope(String kind, String path) {
+        return ObjectDoc.newBuilder().setKind(kind).setPath(path)
+                .setMetadata(Metadata.newBuilder().setName(path.substring(path.lastIndexOf('/') + 1)).setGeneration(1))
+                .setStatus(Status.newBuilder().setState("Ready").setObservedGeneration(1)).build();
+    }
+
+    private static ObjectDoc cell(String state, String containers) {
+        return ObjectDoc.newBuilder().setKind("Cell").setPath(CELL.toString())
+                .setMetadata(Metadata.newBuilder().setName("c1").setGeneration(1))
+                .setCell(CellSpec.newBuilder().addContainers(ContainerSpec.newBuilder().setId("root").setRoot(true)
+                                .setCommand("/bin/sh"))
+                        .addContainers(ContainerSpec.newBuilder().setId("app").setCommand("sleep").addArgs("3600")))
+                .setStatus(Status.newBuilder().setState(state).setObservedGeneration(1)
+                        .addContainers(ContainerStatus.newBuilder().setName("root").setState(containers))
+                        .addContainers(ContainerStatus.newBuilder().setName("app").setState(containers))).build();
+    }
+
+    private static ObjectDoc container(String name, String command, int pid, String state) {
+        ContainerSpec.Builder spec = ContainerSpec.newBuilder().setId(name).setCommand(command);
+        if (name.equals("app")) {
+            spec.addArgs("3600");
+        }
+        return ObjectDoc.newBuilder().setKind("Container").setPath(CELL.child(name).toString())
+                .setMetadata(Metadata.newBuilder().setName(name).setGeneration(1)).setContainer(spec)
+                .setStatus(Status.newBuilder().setState(state).setContainer(ContainerStatus.newBuilder().setName(name)
+                        .setContainerdId("w0a_t1_c1_" + name).setState(state).setPid(pid))).build();
+    }
+
+    private static ObservedContainer record(String name, int pid) {
+        return new ObservedContainer("w0a_t1_c1_" + name, Map.of("kukeon.io/realm", "r0", "kukeon.io/space", "w0a",
+                "kukeon.io/stack", "t1", "kukeon.io/cell", "c1", "kukeon.io/container", name), TaskInfo.running(pid));
+    }
+
+    private static Observation.Process process(String name, String... argv) {
+        return new Observation.Process(List.of("0::/" + ROOT + "/r0/w0a/t1/c1/w0a_t1_c1_" + name), List.of(argv));
+    }
+}
