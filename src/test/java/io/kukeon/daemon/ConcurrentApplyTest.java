@@ -62,19 +62,7 @@ class ConcurrentApplyTest {
     @BeforeEach
     void start() throws Exception {
         host = new RealDaemon(dataDir, Map.of("stop-timeout", "200ms", "startup-grace", "100ms"));
-        host.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
-                kind: Realm
-                metadata: {name: r}
-                ---
-                kind: Space
-                metadata: {name: s}
-                spec: {realmId: r}
-                ---
-                kind: Stack
-                metadata: {name: t}
-                spec: {realmId: r, spaceId: s}
-                """)).build());
-        host.loadBusybox("r");
+        host.createStack("r", "s", "t");
     }
 
     @AfterEach

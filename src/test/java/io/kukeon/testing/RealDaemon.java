@@ -4,6 +4,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.kukeon.api.Docs;
+import io.kukeon.api.v1.CreateRequest;
 import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.api.v1.LoadImageResponse;
 import io.kukeon.daemon.Daemon;
@@ -105,6 +107,15 @@ public final class RealDaemon implements AutoCloseable {
     public LoadImageResponse loadBusybox(String realm) throws Exception {
         return BusyboxUpload.into(KukeonGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth())), realm);
+    }
+
+    /** A realm, a space and a stack as {@code kuke create} makes them, and the busybox image in the realm. */
+    public void createStack(String realm, String space, String stack) throws Exception {
+        KukeonGrpc.KukeonBlockingStub api = client();
+        api.create(CreateRequest.newBuilder().setObject(Docs.realm(realm)).build());
+        api.create(CreateRequest.newBuilder().setObject(Docs.space(realm + "/" + space)).build());
+        api.create(CreateRequest.newBuilder().setObject(Docs.stack(realm + "/" + space + "/" + stack)).build());
+        loadBusybox(realm);
     }
 
     /** Our cgroups in every hierarchy (v1 controllers, name=systemd, unified). */
