@@ -683,7 +683,9 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
             return Effect().none();
         }
         CellState derived = derive(state);
-        if (derived == CellState.Error && state.sticky() == null && !busy && state.activity() == Activity.NONE) {
+        // A stopped cell's containers are down on purpose: only a cell meant to run fails by its workloads.
+        if (derived == CellState.Error && state.desiredRunning() && state.sticky() == null && !busy
+                && state.activity() == Activity.NONE) {
             ContainerStatus failed = firstFailedWorkload(state);
             String message = failed == null ? "a workload failed" : "container \"" + failed.name() + "\" "
                     + (failed.exitCode() == null ? "failed" : "exited with code " + failed.exitCode())

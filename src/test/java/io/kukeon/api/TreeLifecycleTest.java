@@ -11,6 +11,7 @@ import io.kukeon.api.v1.LifecycleRequest;
 import io.kukeon.api.v1.ListRequest;
 import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.api.v1.ObjectResponse;
+import io.kukeon.model.ContainerSpec;
 import io.kukeon.testing.FakeRuntime;
 import io.kukeon.testing.TestDaemon;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -190,6 +192,26 @@ class TreeLifecycleTest {
         assertEquals("NO_TASK", daemon.runtime.container("r1.kukeon.io", "s1_t1_web_app").task().status().name());
         ObjectDoc again = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r1/s1/t1/web").build()).getObject();
         assertEquals("Ready", again.getStatus().getState());
+    }
+
+    /** Found by the kill -9 storm: at the next daemon start, the failed workload turned the stopped cell Error. */
+    @Test
+    void aStoppedCellWhoseStartHadFailedStaysStoppedAcrossARestart() throws Exception {
+        createTree();
+        daemon.runtime.unknownImage("nowhere/missing:1");
+        create(Docs.cell("r1/s1/t1/web", Map.of(), ContainerSpec.of("app", "nowhere/missing:1", "sleep", List.of("1"))));
+        ObjectDoc failed = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r1/s1/t1/web").build()).getObject();
+        assertEquals("Failed", failed.getStatus().getState());
+        ObjectDoc stopped = api.stop(LifecycleRequest.newBuilder().setKind("Cell").setPath("r1/s1/t1/web").build()).getObject();
+        assertEquals("Stopped", stopped.getStatus().getState());
+
+        daemon.restart();
+        api = daemon.client();
+
+        // Once the cell has heard from both containers, it has judged them.
+        ObjectDoc cell = await("Cell", "r1/s1/t1/web", c -> c.getStatus().getContainersList().stream()
+                .noneMatch(s -> s.getState().equals("NotCreated")));
+        assertEquals("Stopped", cell.getStatus().getState(), cell.getStatus().toString());
     }
 
     @Test
