@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The kill -9 storm: the real kukeond in a JVM of its own (real containerd and cgroups, on a
  * {@link RealHost} share), a few {@link StormClient}s firing applies, starts, stops and deletes
  * at it, a kill -9 at a random moment, a start on the same data dir, and once it has settled the
- * {@link StormInvariant}. Each trial goes on from the state the previous one left.
+ * {@link StormInvariant}. Each trial goes on from the state the previous one left. The realms
+ * (with the busybox image in them) are made once and stay; spaces, stacks and cells come and go.
  */
 final class KillStorm implements AutoCloseable {
     static final List<String> REALMS = List.of("r0", "r1");
@@ -59,7 +60,11 @@ final class KillStorm implements AutoCloseable {
                 model.acknowledged(ObjectPath.of(realm), Possible.SCOPE);
             }
         } catch (Exception | AssertionError e) {
-            close();
+            try {
+                close();
+            } catch (Exception cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
@@ -67,9 +72,10 @@ final class KillStorm implements AutoCloseable {
     /** Runs the trials, printing one line each and a summary. */
     static List<Trial> run(Path dataDir, int trials, long seed, PrintStream log) throws Exception {
         List<Trial> done = new ArrayList<>();
+        log.println("kill -9 storm: " + trials + " trials, seed " + seed + " (the same seed replays the same requests)");
         try (KillStorm storm = new KillStorm(dataDir, seed)) {
-            log.println("kill -9 storm: " + trials + " trials, seed " + seed + " (the same seed replays the same requests),"
-                    + " cgroup root " + storm.host.cgroupRoot + ", namespaces <realm>." + storm.host.suffix);
+            log.println("cgroup root " + storm.host.cgroupRoot + ", namespaces <realm>." + storm.host.suffix + ", daemon log "
+                    + storm.daemon.log());
             for (int n = 1; n <= trials; n++) {
                 Trial t = storm.trial(n);
                 done.add(t);
@@ -143,12 +149,17 @@ final class KillStorm implements AutoCloseable {
         deleting.forEach(model::deleteInDoubt);
     }
 
-    /** Realms deleted through the API; then, as a safety net, whatever is left of our namespaces and cgroups. */
+    /**
+     * Realms deleted through the API (a failure there is reported, after the rest); then, as a
+     * safety net, whatever is left of our namespaces and cgroups.
+     */
     @Override
     public void close() throws Exception {
         try {
             for (String realm : REALMS) {
-                api().delete(DeleteRequest.newBuilder().setKind("Realm").setPath(realm).setCascade(true).build());
+                if (model.mayExist(ObjectPath.of(realm))) {
+                    api().delete(DeleteRequest.newBuilder().setKind("Realm").setPath(realm).setCascade(true).build());
+                }
             }
         } finally {
             try {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
@@ -24,19 +25,15 @@ final class Settling {
     static final Duration LIMIT = Duration.ofSeconds(60);
     private static final Duration PAUSE = Duration.ofMillis(600);
 
-    interface Look {
-        Observation take() throws Exception;
-    }
-
     private Settling() {}
 
     /** The settled observation; when the daemon does not settle in time, the last one and a violation saying so. */
-    static Observation await(Look look, Expectations model, List<String> violations) throws Exception {
+    static Observation await(Callable<Observation> look, Expectations model, List<String> violations) throws Exception {
         Instant deadline = Instant.now().plus(LIMIT);
         Observation previous = null;
         int same = 0;
         while (true) {
-            Observation now = look.take();
+            Observation now = look.call();
             List<String> moving = moving(now, model);
             same = moving.isEmpty() && previous != null && previous.fingerprint().equals(now.fingerprint()) ? same + 1 : 0;
             if (same >= 2) {

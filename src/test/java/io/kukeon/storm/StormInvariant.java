@@ -102,7 +102,7 @@ final class StormInvariant {
             if (!d.getKind().equals("Container") && !known.contains(p)) {
                 out.add(d.getKind() + " " + p + " exists, but no client ever asked for it");
             }
-            if (p.parent() != null && observed(seen, p.parent()) == Possible.ABSENT) {
+            if (p.parent() != null && !observed(seen, p.parent()).exists()) {
                 out.add(d.getKind() + " " + p + " exists without its " + p.parent().kind().label());
             }
         }

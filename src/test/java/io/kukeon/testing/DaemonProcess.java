@@ -117,10 +117,6 @@ public final class DaemonProcess implements AutoCloseable {
         return dataDir.resolve("daemon.log");
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     /** SIGKILL: no shutdown hook runs, nothing is flushed on the way out. */
     public void kill9() throws InterruptedException {
         closeChannel();
