@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -46,7 +47,8 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
 
     // ---- protocol: results of the cell's operations ----
 
-    private record Provisioned(GroupStatus cgroup, Throwable error) implements TreeCommand {}
+    /** @param rootPid the new root's pid when the update restarted the whole cell, else null */
+    private record Provisioned(GroupStatus cgroup, Integer rootPid, Throwable error) implements TreeCommand {}
 
     private record StartDone(Integer rootPid, Throwable error) implements TreeCommand {}
 
@@ -64,13 +66,16 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
             ProvisionFailed, StartRequested, Started, StartFailed, StopRequested, Stopped, WorkloadFailed,
             DeleteRequested, Deleted, DeleteFailed {}
 
-    public record CellCreated(CellSpec spec, Map<String, String> labels, Instant at) implements Event {
+    /** @param start apply creates a running cell: the start is part of the intent, so a crash cannot lose it */
+    public record CellCreated(CellSpec spec, Map<String, String> labels, boolean start, Instant at) implements Event {
         public String summary() {
             return "created with " + spec.containers().size() + " container(s)";
         }
     }
 
-    public record CellUpdated(CellSpec spec, Map<String, String> labels, long generation, Instant at) implements Event {
+    /** @param start the update also asks a cell that never ran to run */
+    public record CellUpdated(CellSpec spec, Map<String, String> labels, long generation, boolean start, Instant at)
+            implements Event {
         public String summary() {
             return "updated to generation " + generation;
         }
@@ -170,7 +175,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
 
         State created(CellCreated e) {
             return new State(true, e.spec(), e.labels(), generation + 1, observedGeneration, Activity.PROVISIONING,
-                    false, Set.of(), null, null, null, null, null, false, false, e.at(), e.at(), null);
+                    e.start(), Set.of(), null, null, null, null, null, false, false, e.at(), e.at(), null);
         }
 
         State updated(CellUpdated e) {
@@ -178,7 +183,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
             gone.addAll(CellOperations.names(spec));
             gone.removeAll(CellOperations.names(e.spec()));
             return new State(true, e.spec(), e.labels(), e.generation(), observedGeneration, Activity.PROVISIONING,
-                    desiredRunning, Set.copyOf(gone), cgroup, rootPid, sticky, reason, message, readyObserved,
+                    desiredRunning || e.start(), Set.copyOf(gone), cgroup, rootPid, sticky, reason, message, readyObserved,
                     everStarted, createdAt, e.at(), readyAt);
         }
 
@@ -236,7 +241,6 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
     private final Map<String, ContainerStatus> reported = new HashMap<>();
     private final List<Request> waiting = new ArrayList<>();
     private Reply.Outcome waitingOutcome = Reply.Outcome.DONE;
-    private boolean startAfterProvision;
     private boolean busy;
     private boolean runtimeDown;
     private boolean retired;
@@ -379,8 +383,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         CellSpec spec = ((TreeObject.Cell) upsert.desired()).spec().normalized();
         waiting.add(request);
         waitingOutcome = Reply.Outcome.CREATED;
-        startAfterProvision = upsert.start();
-        return Effect().persist(new CellCreated(spec, upsert.desired().metadata().labels(), Instant.now()))
+        return Effect().persist(new CellCreated(spec, upsert.desired().metadata().labels(), upsert.start(), Instant.now()))
                 .thenRun(this::runProvision);
     }
 
@@ -388,9 +391,9 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
                                           boolean start) {
         CellSpec spec = desired.normalized();
         if (spec.equals(state.spec()) && labels.equals(state.labels())) {
-            if (start && state.sticky() == CellState.Failed) {
+            if (start && (state.sticky() == CellState.Failed || !state.desiredRunning() && !state.everStarted())) {
                 // Apply asks for a running cell: one whose bring-up failed (an image missing then,
-                // present now) is tried again rather than reported with its old error.
+                // present now), or that never ran, is started rather than reported as it is.
                 waiting.add(request);
                 waitingOutcome = Reply.Outcome.UNCHANGED;
                 return Effect().persist(new StartRequested(Instant.now())).thenRun(this::runStart);
@@ -400,45 +403,29 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         }
         waiting.add(request);
         waitingOutcome = Reply.Outcome.UPDATED;
-        startAfterProvision = start && !state.desiredRunning() && !state.everStarted();
-        return Effect().persist(new CellUpdated(spec, labels, state.generation() + 1, Instant.now()))
+        boolean startToo = start && !state.desiredRunning() && !state.everStarted();
+        return Effect().persist(new CellUpdated(spec, labels, state.generation() + 1, startToo, Instant.now()))
                 .thenRun(this::runProvision);
     }
 
-    /** Cgroup, then specs to the container actors, then (when running) the containers whose spec changed. */
+    /**
+     * Cgroup, then specs to the container actors, then (when running) the containers whose spec
+     * changed; then, for a cell meant to run that does not yet, the start.
+     */
     private void runProvision(State state) {
         busy = true;
         spawnContainers(state);
         publish(state);
         CellSpec spec = state.spec();
-        boolean running = state.desiredRunning() && state.rootPid() != null;
-        Integer rootPid = state.rootPid();
+        Integer rootPid = state.desiredRunning() ? state.rootPid() : null;
         List<String> retiring = List.copyOf(state.retiring());
         context.pipeToSelf(operations.ensureCgroup(spec).thenCompose(cgroup ->
                         operations.deleteAll(retiring)
                                 .thenCompose(done -> operations.define(spec))
-                                .thenCompose(changed -> running ? applyChanges(spec, changed, rootPid) : done())
-                                .thenApply(done -> cgroup)),
-                (cgroup, error) -> new Provisioned(cgroup, Blocking.unwrap(error)));
-    }
-
-    /** A running cell takes a new spec: the root changed means a full restart, else only what changed. */
-    private CompletionStage<org.apache.pekko.Done> applyChanges(CellSpec spec, List<String> changed, Integer rootPid) {
-        if (changed.contains(spec.rootContainerId())) {
-            return operations.stop(spec, null, false).thenCompose(done -> operations.start(spec, null))
-                    .thenApply(pid -> org.apache.pekko.Done.getInstance());
-        }
-        List<ContainerSpec> restart = spec.workloads().stream().filter(w -> changed.contains(w.id())).toList();
-        CompletionStage<org.apache.pekko.Done> stopped = done();
-        for (ContainerSpec w : restart) {
-            stopped = stopped.thenCompose(d -> operations.stopOne(w.id(), null, false))
-                    .thenApply(s -> org.apache.pekko.Done.getInstance());
-        }
-        return stopped.thenCompose(d -> operations.startWorkloads(restart, CellOperations.joinsOf(rootPid)));
-    }
-
-    private static CompletionStage<org.apache.pekko.Done> done() {
-        return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+                                .thenCompose(definitions -> rootPid == null ? CompletableFuture.<Integer>completedFuture(null)
+                                        : operations.applyToRunning(spec, definitions, rootPid))
+                                .thenApply(newRoot -> new Provisioned(cgroup, newRoot, null))),
+                (done, error) -> error == null ? done : new Provisioned(null, null, Blocking.unwrap(error)));
     }
 
     private Effect<Event, State> onProvisioned(State state, Provisioned result) {
@@ -449,24 +436,25 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
                     .thenRun(s -> finish(s, null))
                     .thenUnstashAll();
         }
-        boolean thenStart = startAfterProvision;
-        startAfterProvision = false;
-        Effect<Event, State> effect;
-        if (thenStart) {
-            return Effect().persist(List.of(new CgroupProvisioned(result.cgroup(), Instant.now()),
-                            new StartRequested(Instant.now())))
-                    .thenRun(s -> {
-                        stopRetiredContainers(s);
-                        runStart(s);
-                    });
+        List<Event> events = new ArrayList<>();
+        events.add(new CgroupProvisioned(result.cgroup(), Instant.now()));
+        if (result.rootPid() != null) {
+            events.add(new Started(result.rootPid(), Instant.now()));
         }
-        effect = Effect().persist(new CgroupProvisioned(result.cgroup(), Instant.now()))
+        boolean thenStart = state.desiredRunning() && state.rootPid() == null && result.rootPid() == null;
+        if (thenStart) {
+            events.add(new StartRequested(Instant.now()));
+            return Effect().persist(events).thenRun(s -> {
+                stopRetiredContainers(s);
+                runStart(s);
+            });
+        }
+        return Effect().persist(events)
                 .thenRun(s -> {
                     stopRetiredContainers(s);
                     finish(s, null);
                 })
                 .thenUnstashAll();
-        return effect;
     }
 
     private void runStart(State state) {
@@ -743,7 +731,6 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
             parent.tell(new ChildMessages.DeleteFailed(path.name(), deleteRequest, why));
             deleteRequest = null;
         }
-        startAfterProvision = false;
         busy = false;
     }
 
@@ -796,7 +783,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         }
         switch (s.activity()) {
             case PROVISIONING:
-                if (!s.desiredRunning()) {
+                if (!s.desiredRunning() || s.rootPid() == null) {
                     return s.everStarted() ? CellState.Stopped : CellState.Pending;
                 }
                 break;

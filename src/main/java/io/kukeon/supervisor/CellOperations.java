@@ -62,15 +62,35 @@ final class CellOperations {
         }, blocking);
     }
 
-    /** Gives every container actor its spec; completes with the names whose spec changed. */
-    CompletionStage<List<String>> define(CellSpec spec) {
-        List<CompletableFuture<String>> changes = new ArrayList<>();
+    /** Gives every container actor its spec; completes with what that means for each container's task. */
+    CompletionStage<Map<String, ContainerActor.Definition>> define(CellSpec spec) {
+        List<CompletableFuture<Map.Entry<String, ContainerActor.Definition>>> answers = new ArrayList<>();
         for (ContainerSpec c : spec.containers()) {
-            changes.add(AskPattern.<TreeCommand, Boolean>askWithStatus(containers.apply(c.id()),
+            answers.add(AskPattern.<TreeCommand, ContainerActor.Definition>askWithStatus(containers.apply(c.id()),
                             replyTo -> new ContainerActor.Define(c, replyTo), Duration.ofSeconds(30), scheduler)
-                    .thenApply(changed -> changed ? c.id() : null).toCompletableFuture());
+                    .thenApply(d -> Map.entry(c.id(), d)).toCompletableFuture());
         }
-        return all(changes).thenApply(list -> list.stream().filter(java.util.Objects::nonNull).toList());
+        return all(answers).thenApply(list -> Map.ofEntries(list.toArray(new Map.Entry[0])));
+    }
+
+    /**
+     * A running cell takes a new spec: a stale root means a full restart (completes with the new
+     * root's pid); else stale workloads are stopped, and they and the idle ones (new, stopped by an
+     * interrupted update) are started into the root's namespaces (completes with null).
+     */
+    CompletionStage<Integer> applyToRunning(CellSpec spec, Map<String, ContainerActor.Definition> definitions,
+                                            int rootPid) {
+        if (definitions.get(spec.rootContainerId()).stale()) {
+            return stop(spec, null, false).thenCompose(done -> start(spec, null));
+        }
+        List<ContainerSpec> stale = spec.workloads().stream().filter(w -> definitions.get(w.id()).stale()).toList();
+        List<ContainerSpec> toStart = spec.workloads().stream()
+                .filter(w -> definitions.get(w.id()).stale() || definitions.get(w.id()).idle()).toList();
+        List<CompletableFuture<ContainerStatus>> stops = new ArrayList<>();
+        for (ContainerSpec w : stale) {
+            stops.add(stopOne(w.id(), null, false).toCompletableFuture());
+        }
+        return all(stops).thenCompose(done -> startWorkloads(toStart, joinsOf(rootPid))).thenApply(done -> null);
     }
 
     /**

@@ -43,8 +43,14 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
 
     // ---- protocol (from the cell) ----
 
-    /** Sets the spec; replies whether it changed. Nothing runs until {@link Start}. */
-    public record Define(ContainerSpec spec, ActorRef<StatusReply<Boolean>> replyTo) implements TreeCommand {}
+    /** Sets the spec; replies what it means for the container's task. Nothing runs until {@link Start}. */
+    public record Define(ContainerSpec spec, ActorRef<StatusReply<Definition>> replyTo) implements TreeCommand {}
+
+    /**
+     * @param stale its task runs (or starts) from an older spec: it must be restarted to take this one
+     * @param idle  nothing runs and nothing exited on its own: never started, stopped by us, or failed to start
+     */
+    public record Definition(boolean stale, boolean idle) {}
 
     /**
      * Runs the container (a running task is kept as it is).
@@ -160,13 +166,14 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
      * @param wantRunning started by the cell and not stopped since: exits are restarted per policy
      * @param attempt     restarts in the current run of failures (resets after a healthy run)
      */
-    public record State(Phase phase, ContainerSpec spec, long generation, Map<String, String> joins, Integer pid,
+    public record State(Phase phase, ContainerSpec spec, long generation, long startedGeneration,
+                        Map<String, String> joins, Integer pid,
                         Instant startedAt, Instant finishedAt, Integer exitCode, boolean oomKilled, String reason,
                         String message, int restartCount, int attempt, Instant nextRestartAt, boolean wantRunning,
                         boolean gaveUp, Instant createdAt, Instant updatedAt) implements CborSerializable {
 
         static State empty() {
-            return new State(Phase.ABSENT, null, 0, Map.of(), null, null, null, null, false, null, null, 0, 0, null,
+            return new State(Phase.ABSENT, null, 0, 0, Map.of(), null, null, null, null, false, null, null, 0, 0, null,
                     false, false, null, null);
         }
 
@@ -175,35 +182,35 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         }
 
         State with(Phase p) {
-            return new State(p, spec, generation, joins, pid, startedAt, finishedAt, exitCode, oomKilled, reason, message,
+            return new State(p, spec, generation, startedGeneration, joins, pid, startedAt, finishedAt, exitCode, oomKilled, reason, message,
                     restartCount, attempt, nextRestartAt, wantRunning, gaveUp, createdAt, updatedAt);
         }
 
         State defined(Defined e) {
             Phase p = phase == Phase.ABSENT ? Phase.DEFINED : phase;
-            return new State(p, e.spec(), generation + 1, joins, pid, startedAt, finishedAt, exitCode, oomKilled,
+            return new State(p, e.spec(), generation + 1, startedGeneration, joins, pid, startedAt, finishedAt, exitCode, oomKilled,
                     reason, message, restartCount, phase == Phase.ABSENT ? 0 : attempt, nextRestartAt,
                     phase != Phase.ABSENT && wantRunning, false, createdAt == null ? e.at() : createdAt, e.at());
         }
 
         State startRequested(StartRequested e) {
-            return new State(Phase.STARTING, spec, generation, e.joins(), pid, startedAt, finishedAt, exitCode, oomKilled,
+            return new State(Phase.STARTING, spec, generation, generation, e.joins(), pid, startedAt, finishedAt, exitCode, oomKilled,
                     null, null, e.restart() ? restartCount + 1 : restartCount, e.restart() ? attempt : 0, null, true,
                     false, createdAt, e.at());
         }
 
         State started(TaskStarted e) {
-            return new State(Phase.RUNNING, spec, generation, joins, e.pid(), e.at(), null, null, false, null, null,
+            return new State(Phase.RUNNING, spec, generation, startedGeneration, joins, e.pid(), e.at(), null, null, false, null, null,
                     restartCount, attempt, null, wantRunning, false, createdAt, e.at());
         }
 
         State startFailed(StartFailed e) {
-            return new State(Phase.FAILED, spec, generation, joins, null, startedAt, e.at(), exitCode, oomKilled,
+            return new State(Phase.FAILED, spec, generation, startedGeneration, joins, null, startedAt, e.at(), exitCode, oomKilled,
                     e.reason(), e.message(), restartCount, attempt, null, false, false, createdAt, e.at());
         }
 
         State exited(TaskExited e) {
-            return new State(Phase.EXITED, spec, generation, joins, null, startedAt, e.at(),
+            return new State(Phase.EXITED, spec, generation, startedGeneration, joins, null, startedAt, e.at(),
                     e.exitCode() < 0 ? null : e.exitCode(), e.oomKilled(),
                     e.exitCode() < 0 ? "TaskLost" : e.oomKilled() ? "OOMKilled" : null,
                     e.exitCode() < 0 ? "the task disappeared without an exit status" : null,
@@ -211,29 +218,36 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         }
 
         State restartScheduled(RestartScheduled e) {
-            return new State(phase, spec, generation, joins, pid, startedAt, finishedAt, exitCode, oomKilled, reason,
+            return new State(phase, spec, generation, startedGeneration, joins, pid, startedAt, finishedAt, exitCode, oomKilled, reason,
                     message, restartCount, e.attempt(), e.due(), wantRunning, false, createdAt, e.at());
         }
 
         State exhausted(RestartsExhausted e) {
-            return new State(phase, spec, generation, joins, pid, startedAt, finishedAt, exitCode, oomKilled,
+            return new State(phase, spec, generation, startedGeneration, joins, pid, startedAt, finishedAt, exitCode, oomKilled,
                     "RestartsExhausted", "gave up after " + e.attempts() + " restarts", restartCount, attempt, null,
                     wantRunning, true, createdAt, e.at());
         }
 
         State stopRequested(StopRequested e) {
-            return new State(Phase.STOPPING, spec, generation, joins, pid, startedAt, finishedAt, exitCode, oomKilled,
+            return new State(Phase.STOPPING, spec, generation, startedGeneration, joins, pid, startedAt, finishedAt, exitCode, oomKilled,
                     reason, message, restartCount, 0, null, false, false, createdAt, e.at());
         }
 
         State stopped(TaskStopped e) {
-            return new State(Phase.STOPPED, spec, generation, joins, null, startedAt, e.at(), e.exitCode(), false,
+            return new State(Phase.STOPPED, spec, generation, startedGeneration, joins, null, startedAt, e.at(), e.exitCode(), false,
                     null, null, restartCount, 0, null, false, false, createdAt, e.at());
         }
 
         State deleted(ContainerDeleted e) {
-            return new State(Phase.ABSENT, null, generation, Map.of(), null, null, null, null, false, null, null, 0, 0,
-                    null, false, false, null, null);
+            return new State(Phase.ABSENT, null, generation, startedGeneration, Map.of(), null, null, null, null, false,
+                    null, null, 0, 0, null, false, false, null, null);
+        }
+
+        /** See {@link Definition}. */
+        Definition definition() {
+            boolean running = phase == Phase.RUNNING || phase == Phase.STARTING;
+            return new Definition(running && startedGeneration != generation,
+                    phase == Phase.DEFINED || phase == Phase.STOPPED || phase == Phase.FAILED);
         }
 
         ContainerState display(boolean runtimeDown) {
@@ -317,13 +331,14 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
             return Effect().stash();
         }
         if (state.exists() && define.spec().equals(state.spec())) {
-            define.replyTo().tell(StatusReply.success(false));
+            // Unchanged now, but a task started before a crash interrupted an update may still be stale.
+            define.replyTo().tell(StatusReply.success(state.definition()));
             return Effect().none();
         }
         return Effect().persist(new Defined(define.spec(), Instant.now()))
                 .thenRun(s -> {
                     publish(s);
-                    define.replyTo().tell(StatusReply.success(true));
+                    define.replyTo().tell(StatusReply.success(s.definition()));
                 });
     }
 

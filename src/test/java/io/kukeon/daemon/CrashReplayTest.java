@@ -152,6 +152,57 @@ class CrashReplayTest {
         }
     }
 
+    @Test
+    void anUpdateOfARunningCellInterruptedByAKill9IsFinishedAfterTheRestart() throws Exception {
+        try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
+            daemon.start();
+            KukeonGrpc.KukeonBlockingStub api = daemon.client();
+            create(api, Docs.realm("r"));
+            create(api, Docs.space("r/s"));
+            create(api, Docs.stack("r/s/t"));
+            create(api, Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep", "slow-stop=3000")));
+            int oldPid = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build()).getObject()
+                    .getStatus().getContainersList().stream().filter(c -> c.getName().equals("app")).findFirst()
+                    .orElseThrow().getPid();
+            // The update restarts app with its new args; app's stop takes 3 s: the daemon dies meanwhile.
+            ObjectDoc updated = Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep", "slow-stop=3000", "v2"));
+            daemon.asyncClient().apply(io.kukeon.api.v1.ApplyRequest.newBuilder().setManifest(com.google.protobuf.ByteString
+                    .copyFromUtf8(io.kukeon.manifest.ManifestWriter.yaml(List.of(
+                            io.kukeon.api.mapping.ObjectMapping.fromProto(updated))))).build(),
+                    collect(new LinkedBlockingQueue<io.kukeon.api.v1.ApplyResponse>()));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (daemon.client().history(HistoryRequest.newBuilder().setKind("Container").setPath("r/s/t/c/app").build())
+                    .getEventsList().stream().noneMatch(e -> e.getType().equals("ContainerStopRequested"))) {
+                assertTrue(Instant.now().isBefore(deadline), "the update began to restart app");
+                Thread.sleep(20);
+            }
+
+            daemon.kill9();
+            daemon.start();
+
+            // The resumed stop takes its 3 s again; then app must run again, from the new spec.
+            Instant settle = Instant.now().plus(Duration.ofSeconds(60));
+            ObjectDoc cell = null;
+            while (Instant.now().isBefore(settle)) {
+                cell = daemon.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build()).getObject();
+                int pid = cell.getStatus().getContainersList().stream().filter(c -> c.getName().equals("app"))
+                        .findFirst().orElseThrow().getPid();
+                if (cell.getStatus().getState().equals("Ready") && pid != 0 && pid != oldPid) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals("Ready", cell.getStatus().getState(), "the update was finished: " + cell.getStatus());
+            assertEquals(List.of("sleep", "slow-stop=3000", "v2"), cell.getCell().getContainers(0).getArgsList());
+            ObjectDoc app = daemon.client().get(GetRequest.newBuilder().setKind("Container").setPath("r/s/t/c/app").build())
+                    .getObject();
+            assertEquals("Ready", app.getStatus().getState());
+            String tasks = java.nio.file.Files.readString(dataDir.resolve("fake-runtime.tsv"));
+            assertTrue(tasks.lines().anyMatch(l -> l.contains("s_t_c_app\tRUNNING") && l.endsWith("sleep,slow-stop=3000,v2")),
+                    "the task runs the new spec:\n" + tasks);
+        }
+    }
+
     /** Gets the object until it is gone (at most 60 s); the last state seen, or NOT_FOUND. */
     private static String awaitGone(DaemonProcess daemon, String kind, String path) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));

@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A small in-memory stand-in for containerd, for tests of the tree and the API. Tasks "run"
  * until told to exit. A container whose args contain {@code exit=<code>} exits right after
- * its start, as a process that dies at once would; one with {@code slow-delete=<ms>} takes that
- * long to delete, so that a test can kill the daemon in the middle of a delete.
+ * its start, as a process that dies at once would; one with {@code slow-delete=<ms>} or
+ * {@code slow-stop=<ms>} takes that long to delete or to stop, so that a test can kill the daemon
+ * in the middle of one.
  */
 public final class FakeRuntime implements ContainerRuntime {
     public record FakeContainer(ContainerRequest request, TaskInfo task) {}
@@ -290,6 +291,8 @@ public final class FakeRuntime implements ContainerRuntime {
             return TaskInfo.NO_CONTAINER;
         }
         TaskInfo before = c.task();
+        c.request().args().stream().filter(a -> a.startsWith("slow-stop=")).findFirst()
+                .ifPresent(a -> sleep(Long.parseLong(a.substring(10))));
         if (before.status() == TaskInfo.Status.RUNNING) {
             exit(namespace, containerdId, 128 + options.signal());
             before = containers.get(key(namespace, containerdId)).task();

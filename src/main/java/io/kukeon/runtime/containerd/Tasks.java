@@ -61,8 +61,21 @@ final class Tasks {
      * stderr going to {@code logUri}, a {@code file://} URI the shim itself appends to.
      */
     void create(String namespace, String id, List<Mount> rootfs, String logUri) {
-        conn.run("create task " + id, () -> stub(namespace).create(CreateTaskRequest.newBuilder().setContainerId(id)
-                .addAllRootfs(rootfs).setStdout(logUri).setStderr(logUri).build()));
+        CreateTaskRequest request = CreateTaskRequest.newBuilder().setContainerId(id).addAllRootfs(rootfs)
+                .setStdout(logUri).setStderr(logUri).build();
+        conn.run("create task " + id, () -> {
+            try {
+                stub(namespace).create(request);
+            } catch (StatusRuntimeException e) {
+                if (!ContainerdFailures.isAlreadyExists(e)) {
+                    throw e;
+                }
+                // A task left half-deleted (its deleter was killed mid-call: Get no longer shows it,
+                // the shim still holds it) is removed, then created again.
+                stub(namespace).delete(DeleteTaskRequest.newBuilder().setContainerId(id).build());
+                stub(namespace).create(request);
+            }
+        });
     }
 
     int start(String namespace, String id) {
@@ -123,6 +136,7 @@ final class Tasks {
     TaskInfo stop(String namespace, String id, StopOptions options) {
         Process p = get(namespace, id);
         if (p == null) {
+            delete(namespace, id);   // a delete interrupted half-way may still hold the task: finish it
             return TaskInfo.NO_TASK;
         }
         if (p.getStatus() != io.kukeon.runtime.containerd.api.types.task.Status.STOPPED) {
