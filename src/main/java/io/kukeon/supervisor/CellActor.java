@@ -4,7 +4,6 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
 import io.kukeon.model.ContainerSpec;
-import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.GroupStatus;
@@ -13,7 +12,6 @@ import io.kukeon.model.Kind;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
-import io.kukeon.model.RestartPolicy;
 import io.kukeon.model.TreeObject;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -670,11 +668,11 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         if (!state.exists() || retired) {
             return Effect().none();
         }
-        CellState derived = derive(state);
+        CellState derived = CellStateRules.derive(state.spec(), reported, runtimeDown);
         // A stopped cell's containers are down on purpose: only a cell meant to run fails by its workloads.
         if (derived == CellState.Error && state.desiredRunning() && state.sticky() == null && !busy
                 && state.activity() == Activity.NONE) {
-            ContainerStatus failed = firstFailedWorkload(state);
+            ContainerStatus failed = CellStateRules.firstFailedWorkload(state.spec(), reported);
             String message = failed == null ? "a workload failed" : "container \"" + failed.name() + "\" "
                     + (failed.exitCode() == null ? "failed" : "exited with code " + failed.exitCode())
                     + (failed.oomKilled() ? " (OOMKilled)" : "");
@@ -776,86 +774,6 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
         }
     }
 
-    /** The displayed state: intent first (sticky, stopped, in progress), then what the containers do. */
-    CellState display(State s) {
-        if (s.sticky() != null) {
-            return s.sticky();
-        }
-        switch (s.activity()) {
-            case PROVISIONING:
-                if (!s.desiredRunning() || s.rootPid() == null) {
-                    return s.everStarted() ? CellState.Stopped : CellState.Pending;
-                }
-                break;
-            case STARTING:
-                return CellState.Pending;
-            case STOPPING:
-            case DELETING:
-                return CellState.Stopped;
-            default:
-                break;
-        }
-        if (!s.desiredRunning()) {
-            return s.everStarted() ? CellState.Stopped : CellState.Pending;
-        }
-        return derive(s);
-    }
-
-    /** What the containers do (the reference's derivation): workloads decide; a cell of only a root follows it. */
-    CellState derive(State s) {
-        if (runtimeDown) {
-            return CellState.Unknown;
-        }
-        ContainerStatus root = reported.get(s.spec().rootContainerId());
-        List<ContainerSpec> workloads = s.spec().workloads();
-        if (root == null || workloads.stream().anyMatch(w -> !reported.containsKey(w.id()))) {
-            return CellState.Unknown;
-        }
-        if (root.state() == ContainerState.Unknown || workloads.stream().anyMatch(w -> reported.get(w.id()).state() == ContainerState.Unknown)) {
-            return CellState.Unknown;
-        }
-        if (workloads.isEmpty()) {
-            if (root.state().isActive()) {
-                return CellState.Ready;
-            }
-            return root.exitCode() != null && root.exitCode() == 0 ? CellState.Exited : CellState.Error;
-        }
-        boolean anyActive = false;
-        boolean uncleanDown = !root.state().isActive();
-        boolean anyFailed = false;
-        boolean restartOwed = false;
-        for (ContainerSpec w : workloads) {
-            ContainerStatus st = reported.get(w.id());
-            if (st.state().isActive()) {
-                anyActive = true;
-                continue;
-            }
-            boolean failed = st.state() == ContainerState.Error || st.state() == ContainerState.Failed;
-            anyFailed |= failed;
-            restartOwed |= st.nextRestartAt() != null;
-            if (failed || st.nextRestartAt() != null || w.restartPolicy() == RestartPolicy.ALWAYS) {
-                uncleanDown = true;
-            }
-        }
-        if (anyActive) {
-            return uncleanDown ? CellState.Degraded : CellState.Ready;
-        }
-        if (restartOwed) {
-            return CellState.Degraded;
-        }
-        return anyFailed ? CellState.Error : CellState.Exited;
-    }
-
-    private ContainerStatus firstFailedWorkload(State s) {
-        for (ContainerSpec w : s.spec().workloads()) {
-            ContainerStatus st = reported.get(w.id());
-            if (st != null && (st.state() == ContainerState.Error || st.state() == ContainerState.Failed)) {
-                return st;
-            }
-        }
-        return null;
-    }
-
     private TreeObject view(State s, GroupStatus.Usage usage) {
         List<ContainerStatus> containers = new ArrayList<>();
         for (ContainerSpec c : s.spec().containers()) {
@@ -863,7 +781,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
             containers.add(st != null ? st : ContainerStatus.notCreated(c.id(), ports.ids().containerdId(path.child(c.id()))));
         }
         GroupStatus cgroup = s.cgroup() == null ? GroupStatus.missing(ports.ids().cgroup(path).toString()) : s.cgroup();
-        CellState shown = display(s);
+        CellState shown = CellStateRules.display(s, reported, runtimeDown);
         String reason = s.reason();
         String message = s.message();
         if (shown == CellState.Unknown && runtimeDown) {
