@@ -48,6 +48,7 @@ public final class RecoveryBenchmark {
             case "adopt-fake" -> adoptFake(dir, n);
             default -> throw new IllegalArgumentException("mode: restart | adopt N | adopt-fake N");
         }
+        io.kukeon.testing.TempDirs.deleteRecursively(dir);
     }
 
     /** Each of {@code cells} containers exits after {@code runSeconds}, and is restarted at once, for 20 s. */

@@ -89,6 +89,7 @@ public final class StartBenchmark {
         row("kukeond Start RPC -> Ready", kukeond);
         row("ctr run -d (1 container)", ctr);
         System.out.printf("ratio kukeond / raw gRPC: %.2f%n", k / r);
+        io.kukeon.testing.TempDirs.deleteRecursively(dir);
     }
 
     /** Create + start of one container with the same client the daemon uses, no actor, no journal. */

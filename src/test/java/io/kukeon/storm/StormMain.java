@@ -18,9 +18,7 @@ public final class StormMain {
         int violations = KillStorm.run(dataDir, trials, seed, System.out).stream()
                 .mapToInt(t -> t.violations().size()).sum();
         if (violations == 0) {
-            try (var tree = Files.walk(dataDir)) {
-                tree.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            io.kukeon.testing.TempDirs.deleteRecursively(dataDir);
         } else {
             System.out.println("kept for a look: " + dataDir + " (daemon.log, journal/)");
         }
