@@ -63,8 +63,10 @@ public final class JournalQueries {
         long start = fromNow ? lastOffset() : afterOffset;
         Predicate<EventEnvelope> wanted = e -> {
             ObjectPath path = pathOf(e.persistenceId());
-            return path != null && (kinds.isEmpty() || kinds.contains(path.kind()))
-                    && (prefix == null || prefix.contains(path));
+            if (path == null) {
+                return kinds.isEmpty() && prefix == null;   // the host's own events (daemon starts, realms added)
+            }
+            return (kinds.isEmpty() || kinds.contains(path.kind())) && (prefix == null || prefix.contains(path));
         };
         Source<EventEnvelope, NotUsed> events = untilNow
                 ? journal.currentEventsByTag(JournalTags.EVENTS, Offset.sequence(start))
