@@ -56,8 +56,6 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
 
     private record ContainerOpDone(Request request, Throwable error) implements TreeCommand {}
 
-    private record UsageRead(Request request, GroupStatus.Usage usage) implements TreeCommand {}
-
     // ---- events ----
 
     public sealed interface Event extends JournalEvent permits CellCreated, CellUpdated, CgroupProvisioned,
@@ -372,8 +370,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
             request.fail(new NotFoundException(Kind.CELL, path));
             return Effect().none();
         }
-        Blocking.pipe(context, () -> ports.cgroups().usage(ports.ids().cgroup(path)),
-                (usage, error) -> new UsageRead(request, error == null ? usage : null));
+        readUsage(context, request, () -> ports.cgroups().usage(ports.ids().cgroup(path)));
         return Effect().none();
     }
 

@@ -82,8 +82,6 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
 
     private record RestartDue() implements TreeCommand {}
 
-    private record UsageRead(Request request, io.kukeon.model.GroupStatus.Usage usage) implements TreeCommand {}
-
     // ---- events ----
 
     public sealed interface Event extends JournalEvent
@@ -513,8 +511,7 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
             if (!state.exists() || retired) {
                 request.fail(new NotFoundException(path.kind(), path));
             } else if (state.phase() == Phase.RUNNING) {
-                Blocking.pipe(context, () -> ports.runtime().metrics(calls.namespace(), calls.containerdId()),
-                        (usage, error) -> new UsageRead(request, error == null ? usage : null));
+                readUsage(context, request, () -> ports.runtime().metrics(calls.namespace(), calls.containerdId()));
             } else {
                 request.reply(Reply.of(view(state, null), Reply.Outcome.DONE));
             }

@@ -49,8 +49,6 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
 
     private record DeprovisionDone(Throwable error) implements TreeCommand {}
 
-    private record UsageRead(Request request, GroupStatus.Usage usage) implements TreeCommand {}
-
     // ---- events ----
 
     public sealed interface Event extends JournalEvent
@@ -270,8 +268,7 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
             request.fail(new NotFoundException(path.kind(), path));
             return Effect().none();
         }
-        Blocking.pipe(context, () -> ports.cgroups().usage(ports.ids().cgroup(path)),
-                (usage, error) -> new UsageRead(request, error == null ? usage : null));
+        readUsage(context, request, () -> ports.cgroups().usage(ports.ids().cgroup(path)));
         return Effect().none();
     }
 

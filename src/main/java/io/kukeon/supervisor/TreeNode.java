@@ -1,5 +1,6 @@
 package io.kukeon.supervisor;
 
+import io.kukeon.model.GroupStatus;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.UnavailableException;
@@ -7,6 +8,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What every actor of the tree shares: its events tagged for the read journal, snapshots every N
@@ -34,6 +37,14 @@ abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBehavior<
     protected TreeNode(PersistenceId persistenceId, Ports ports) {
         super(persistenceId, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
         this.ports = ports;
+    }
+
+    /** A Get's live usage, read off the actor's thread; the actor answers with its view then. */
+    protected record UsageRead(Request request, GroupStatus.Usage usage) implements TreeCommand {}
+
+    /** Reads usage on the blocking dispatcher; a failed read answers without usage. */
+    protected static void readUsage(ActorContext<TreeCommand> context, Request request, Supplier<GroupStatus.Usage> read) {
+        Blocking.pipe(context, read::get, (usage, error) -> new UsageRead(request, error == null ? usage : null));
     }
 
     /** An exception restarts only this actor, which replays its own journal. */
