@@ -5,6 +5,8 @@ import io.kukeon.api.v1.ApplyRequest;
 import io.kukeon.api.v1.ApplyResponse;
 import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Kind;
+import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Sends a manifest to kukeond as it is; kukeond reads, orders and applies it. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
@@ -27,10 +30,25 @@ final class ApplyCommand extends DaemonCommand {
     @Override
     int run(DaemonConnection daemon) throws IOException {
         byte[] manifest = read(file, kuke().stdin());
-        ApplyResponse response = daemon.calls().apply(ApplyRequest.newBuilder()
-                .setManifest(ByteString.copyFrom(manifest)).setDryRun(dryRun).build());
+        ApplyResponse response;
+        try (PullWatch pulls = PullWatch.watch(daemon, dryRun ? List.of() : cellsOf(manifest),
+                new ProgressLine(err(), kuke().terminal()), kuke().terminal())) {
+            response = daemon.calls().apply(ApplyRequest.newBuilder()
+                    .setManifest(ByteString.copyFrom(manifest)).setDryRun(dryRun).build());
+        }
         out().print(ApplyReport.render(response, dryRun));
         return ApplyReport.failures(response) > 0 ? 1 : 0;
+    }
+
+    /** The cells a manifest creates or changes, whose image pulls are worth showing. */
+    private static List<ObjectPath> cellsOf(byte[] manifest) {
+        try {
+            return ManifestReader.read(manifest).stream().filter(d -> !d.failed())
+                    .map(d -> d.object().path()).filter(p -> p.kind().depth() >= Kind.CELL.depth())
+                    .map(p -> p.ancestor(Kind.CELL)).distinct().toList();
+        } catch (RuntimeException unreadable) {
+            return List.of();   // kukeond will say what is wrong with it
+        }
     }
 
     /** The manifest's bytes, refused before sending when over the limit kukeond enforces. */

@@ -59,7 +59,11 @@ final class DeleteCommand extends DaemonCommand {
     int run(DaemonConnection daemon) throws IOException {
         if (file == null) {
             ObjectPath path = scope.path(kind, name, cell);
-            DeleteResponse r = delete(daemon, kind, path);
+            DeleteResponse r;
+            try (DeleteProgress progress = DeleteProgress.watch(daemon, path, new ProgressLine(err(), kuke().terminal()),
+                    kuke().terminal() && (cascade || force))) {
+                r = delete(daemon, kind, path);
+            }
             List<String> gone = r.getDeletedList().isEmpty() ? List.of(path.toString()) : r.getDeletedList();
             gone.forEach(p -> out().println(deleted(p)));
             return 0;

@@ -27,11 +27,19 @@ abstract class LifecycleCommand extends DaemonCommand {
         return 0;
     }
 
+    /** Start and restart may pull an image: worth showing its progress. */
+    boolean startsSomething() {
+        return false;
+    }
+
     @Override
     int run(DaemonConnection daemon) {
         ObjectPath path = container == null ? scope.path(Kind.CELL, cell, null) : scope.path(Kind.CONTAINER, container, cell);
-        call(daemon, LifecycleRequest.newBuilder().setKind(path.kind().displayName()).setPath(path.toString())
-                .setTimeoutSeconds(timeoutSeconds()).build());
+        try (PullWatch pulls = PullWatch.watch(daemon, java.util.List.of(path.ancestor(Kind.CELL)),
+                new ProgressLine(err(), kuke().terminal()), kuke().terminal() && startsSomething())) {
+            call(daemon, LifecycleRequest.newBuilder().setKind(path.kind().displayName()).setPath(path.toString())
+                    .setTimeoutSeconds(timeoutSeconds()).build());
+        }
         out().println(container == null
                 ? done() + " cell \"" + cell + "\" from stack \"" + scope.stack + "\""
                 : done() + " container \"" + container + "\" of cell \"" + cell + "\"");

@@ -14,4 +14,9 @@ final class RestartCommand extends LifecycleCommand.WithTimeout {
     String done() {
         return "Restarted";
     }
+
+    @Override
+    boolean startsSomething() {
+        return true;
+    }
 }

@@ -14,4 +14,9 @@ final class StartCommand extends LifecycleCommand {
     String done() {
         return "Started";
     }
+
+    @Override
+    boolean startsSomething() {
+        return true;
+    }
 }

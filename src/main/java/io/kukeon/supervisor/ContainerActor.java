@@ -9,6 +9,7 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RestartPolicy;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.runtime.PullProgress;
 import io.kukeon.runtime.TaskInfo;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -81,6 +82,9 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
     private record DeleteResult(Throwable error) implements TreeCommand {}
 
     private record RestartDue() implements TreeCommand {}
+
+    /** How far the pull of the container's image has come (sent at most twice a second). */
+    private record Pulled(long done, long total) implements TreeCommand {}
 
     // ---- events ----
 
@@ -282,6 +286,8 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
     private ActorRef<StatusReply<Done>> deleteWaiting;
     private boolean effectInFlight;
     private boolean oomSeen;
+    /** While a start pulls the image: how far it got, shown as the status message. */
+    private String pulling;
     private boolean runtimeDown;
     private boolean retired;
 
@@ -316,6 +322,7 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
                 .onCommand(CheckResult.class, this::onCheckResult)
                 .onCommand(DeleteResult.class, this::onDeleteResult)
                 .onCommand(RestartDue.class, this::onRestartDue)
+                .onCommand(Pulled.class, this::onPulled)
                 .onCommand(UsageRead.class, (state, read) -> {
                     read.request().reply(Reply.of(view(state, read.usage()), Reply.Outcome.DONE));
                     return Effect().none();
@@ -364,11 +371,34 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         ContainerSpec spec = state.spec();
         Map<String, String> joins = state.joins();
         boolean root = spec.root();
-        Blocking.pipe(context, () -> calls.start(spec, joins, root), TaskResult::new);
+        ActorRef<TreeCommand> self = context.getSelf();
+        long[] lastSent = {0};
+        PullProgress progress = (done, total) -> {
+            long now = System.nanoTime();
+            if (now - lastSent[0] > 500_000_000L || done >= total) {
+                lastSent[0] = now;
+                self.tell(new Pulled(done, total));
+            }
+        };
+        Blocking.pipe(context, () -> calls.start(spec, joins, root, progress), TaskResult::new);
+    }
+
+    private Effect<Event, State> onPulled(State state, Pulled pulled) {
+        if (state.phase() == Phase.STARTING && effectInFlight) {
+            pulling = "pulling " + state.spec().image() + ": " + mib(pulled.done())
+                    + (pulled.total() > 0 ? " of " + mib(pulled.total()) : "");
+            publish(state);
+        }
+        return Effect().none();
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private Effect<Event, State> onTaskResult(State state, TaskResult result) {
         effectInFlight = false;
+        pulling = null;
         if (result.error() != null) {
             Throwable e = result.error();
             String reason = e instanceof io.kukeon.model.KukeonException k ? k.kind() : "StartContainerFailed";
@@ -646,6 +676,7 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
             deleteWaiting = null;
         }
         effectInFlight = false;
+        pulling = null;
     }
 
     /** Carries out an interrupted intent, adopts a running task, or finds an exit that happened meanwhile. */
@@ -692,7 +723,7 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         String image = s.spec() == null ? null : s.spec().image();
         return new ContainerStatus(path.name(), calls.containerdId(), s.display(runtimeDown), s.pid(), s.restartCount(),
                 s.startedAt(), s.finishedAt(), s.exitCode(), ContainerStatus.signalOf(s.exitCode()), s.oomKilled(),
-                runtimeDown ? "RuntimeUnavailable" : s.reason(), s.message(), s.nextRestartAt(),
+                runtimeDown ? "RuntimeUnavailable" : s.reason(), pulling != null ? pulling : s.message(), s.nextRestartAt(),
                 calls.logFile().toString(), ports.ids().cgroup(path).toString(), image, null);
     }
 

@@ -57,9 +57,9 @@ final class ContainerRuntimeCalls {
     }
 
     /** Pulls the image if needed, makes the container record match the spec, starts its task. */
-    TaskInfo start(ContainerSpec spec, Map<String, String> joins, boolean root) {
+    TaskInfo start(ContainerSpec spec, Map<String, String> joins, boolean root, PullProgress progress) {
         String namespace = namespace();
-        ImageInfo image = ports.runtime().ensureImage(namespace, spec.image(), credentials(), PullProgress.NONE);
+        ImageInfo image = ports.runtime().ensureImage(namespace, spec.image(), credentials(), progress);
         ports.runtime().ensureContainer(request(namespace, image.name(), spec, joins, root));
         Path log = logFile();
         try {

@@ -19,16 +19,30 @@ final class BackgroundKuke {
     private volatile int exit = -1;
 
     BackgroundKuke(Map<String, String> env, String... args) {
+        this(env, false, args);
+    }
+
+    /** @param terminal stderr is a terminal, as for someone at one: long work shows its progress there */
+    BackgroundKuke(Map<String, String> env, boolean terminal, String... args) {
         thread = new Thread(() -> exit = Kuke.run(args, new PrintWriter(out), new PrintWriter(err), env::get,
-                InputStream.nullInputStream()), "kuke " + String.join(" ", args));
+                InputStream.nullInputStream(), terminal), "kuke " + String.join(" ", args));
         thread.start();
     }
 
     /** Waits until stdout holds the text. */
     void awaitOut(String text) throws InterruptedException {
+        await(out, text);
+    }
+
+    /** Waits until stderr holds the text. */
+    void awaitErr(String text) throws InterruptedException {
+        await(err, text);
+    }
+
+    private void await(StringWriter stream, String text) throws InterruptedException {
         long deadline = System.nanoTime() + PATIENCE_NANOS;
-        while (!out.toString().contains(text)) {
-            if (System.nanoTime() > deadline || !thread.isAlive() && !out.toString().contains(text)) {
+        while (!stream.toString().contains(text)) {
+            if (System.nanoTime() > deadline || !thread.isAlive() && !stream.toString().contains(text)) {
                 throw new AssertionError("never printed \"" + text + "\":\n" + out + err);
             }
             Thread.sleep(20);

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +39,7 @@ public final class FakeRuntime implements ContainerRuntime {
     private final Map<String, FakeContainer> containers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> images = new ConcurrentHashMap<>();
     private final Set<String> unknownImages = ConcurrentHashMap.newKeySet();
+    private final Map<String, CountDownLatch> heldPulls = new ConcurrentHashMap<>();
     private final List<RuntimeListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger pids = new AtomicInteger(1000);
     private final AtomicInteger starts = new AtomicInteger();
@@ -130,6 +132,21 @@ public final class FakeRuntime implements ContainerRuntime {
         unknownImages.add(reference);
     }
 
+    /** The size of an image whose pull is held: 3 MiB. */
+    public static final long HELD_PULL_BYTES = 3L << 20;
+
+    /** A pull of the image stops a third of the way through until {@link #releasePull} (as a slow registry). */
+    public void holdPull(String reference) {
+        heldPulls.put(reference, new CountDownLatch(1));
+    }
+
+    public void releasePull(String reference) {
+        CountDownLatch held = heldPulls.remove(reference);
+        if (held != null) {
+            held.countDown();
+        }
+    }
+
     /** The image can be pulled again, as when it was pushed to the registry meanwhile. */
     public void imageAppears(String reference) {
         unknownImages.remove(reference);
@@ -218,6 +235,16 @@ public final class FakeRuntime implements ContainerRuntime {
         up();
         if (unknownImages.contains(reference)) {
             throw new RuntimeFailure("ImageNotFound", "image \"" + reference + "\" not found");
+        }
+        CountDownLatch held = heldPulls.get(reference);
+        if (held != null) {
+            progress.bytes(HELD_PULL_BYTES / 3, HELD_PULL_BYTES);
+            try {
+                held.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            progress.bytes(HELD_PULL_BYTES, HELD_PULL_BYTES);
         }
         images.computeIfAbsent(namespace, n -> ConcurrentHashMap.newKeySet()).add(reference);
         return new ImageInfo(reference, "sha256:fake", 1);
