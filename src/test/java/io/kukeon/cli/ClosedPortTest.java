@@ -1,6 +1,7 @@
 package io.kukeon.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.net.InetAddress;
@@ -42,9 +43,10 @@ class ClosedPortTest {
     }
 
     @Test
-    void theRealProcessPrintsNoStackTraceAndLoadsNothingOfPekkoOrScala() throws Exception {
+    void theRealProcessPrintsNoStackTraceAndLoadsNothingOfPekkoOrScala(@TempDir Path dir) throws Exception {
         int port = closedPort();
-        Path classLog = Files.createTempFile("kuke-classes", ".log");
+        // a file that does not exist yet: the JVM would rotate an existing one to "<name>.0" and leave it
+        Path classLog = dir.resolve("kuke-classes.log");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load=info:file=" + classLog, "-cp", classpath, Kuke.class.getName(),
@@ -57,7 +59,6 @@ class ClosedPortTest {
         assertEquals("cannot reach kukeond at 127.0.0.1:" + port + ": connection refused\n", err);
         assertEquals("", out);
         List<String> loaded = Files.readAllLines(classLog);
-        Files.delete(classLog);
         assertTrue(loaded.stream().anyMatch(l -> l.contains("io.kukeon.cli.Kuke ")), "the class log is real");
         List<String> forbidden = loaded.stream()
                 .filter(l -> l.contains(" org.apache.pekko.") || l.contains(" scala.") || l.contains(" ch.qos.logback."))
