@@ -67,7 +67,7 @@ public final class ErrorMapping {
             return Status.RESOURCE_EXHAUSTED.withDescription(message);
         }
         if (e instanceof RuntimeFailure f) {
-            return ("ImageNotFound".equals(f.kind()) ? Status.NOT_FOUND
+            return (RuntimeFailure.IMAGE_NOT_FOUND.equals(f.kind()) ? Status.NOT_FOUND
                     : "Unauthorized".equals(f.kind()) ? Status.PERMISSION_DENIED : Status.FAILED_PRECONDITION)
                     .withDescription(message);
         }

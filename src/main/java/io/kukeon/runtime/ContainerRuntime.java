@@ -40,7 +40,9 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /**
      * Makes the container record exist with this spec: creates it (snapshot under a lease), or
-     * updates the spec of an existing one (its writable layer is kept).
+     * updates the spec of an existing one (its writable layer is kept). The image reference is
+     * normalized; an image the namespace lacks is a {@link RuntimeFailure} of kind
+     * {@link RuntimeFailure#IMAGE_NOT_FOUND} (nothing pulled here).
      */
     void ensureContainer(ContainerRequest request);
 

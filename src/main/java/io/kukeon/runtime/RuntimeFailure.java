@@ -7,6 +7,9 @@ import io.kukeon.model.KukeonException;
  * {@code Unauthorized}, {@code RegistryUnreachable}, {@code RuntimeError}, ...
  */
 public final class RuntimeFailure extends KukeonException {
+    /** The image is not where it was looked for (the realm's namespace, or the registry). */
+    public static final String IMAGE_NOT_FOUND = "ImageNotFound";
+
     private final String kind;
 
     public RuntimeFailure(String kind, String message) {

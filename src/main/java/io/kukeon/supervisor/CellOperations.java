@@ -133,10 +133,10 @@ final class CellOperations {
     }
 
     private CompletionStage<Done> livenessCheck(List<ContainerSpec> workloads) {
-        if (workloads.isEmpty()) {
-            return CompletableFuture.completedFuture(Done.getInstance());
-        }
         long grace = ports.settings().startupGrace().toMillis();
+        if (workloads.isEmpty() || grace == 0) {
+            return CompletableFuture.completedFuture(Done.getInstance());   // a grace of 0: the start's own answer stands
+        }
         Executor later = CompletableFuture.delayedExecutor(grace, TimeUnit.MILLISECONDS, blocking);
         return CompletableFuture.runAsync(() -> { }, later).thenCompose(x -> {
             List<CompletableFuture<ContainerStatus>> checks = new ArrayList<>();

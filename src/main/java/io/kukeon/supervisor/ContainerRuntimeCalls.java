@@ -6,8 +6,8 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.TreeObject;
 import io.kukeon.runtime.ContainerRequest;
-import io.kukeon.runtime.ImageInfo;
 import io.kukeon.runtime.PullProgress;
+import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.StopOptions;
 import io.kukeon.runtime.TaskInfo;
 
@@ -56,11 +56,23 @@ final class ContainerRuntimeCalls {
         return ports.ids().logFile(ports.settings().logDir(), path);
     }
 
-    /** Pulls the image if needed, makes the container record match the spec, starts its task. */
+    /**
+     * Makes the container record match the spec, pulling the image first when the realm lacks it,
+     * and starts its task. The container is tried first: it finds the image anyway, so a start of a
+     * present image makes no call of its own to look for it.
+     */
     TaskInfo start(ContainerSpec spec, Map<String, String> joins, boolean root, PullProgress progress) {
         String namespace = namespace();
-        ImageInfo image = ports.runtime().ensureImage(namespace, spec.image(), credentials(), progress);
-        ports.runtime().ensureContainer(request(namespace, image.name(), spec, joins, root));
+        ContainerRequest request = request(namespace, spec.image(), spec, joins, root);
+        try {
+            ports.runtime().ensureContainer(request);
+        } catch (RuntimeFailure absent) {
+            if (!absent.kind().equals(RuntimeFailure.IMAGE_NOT_FOUND)) {
+                throw absent;
+            }
+            ports.runtime().ensureImage(namespace, spec.image(), credentials(), progress);
+            ports.runtime().ensureContainer(request);
+        }
         Path log = logFile();
         try {
             Files.createDirectories(log.getParent());

@@ -135,8 +135,12 @@ public final class FakeRuntime implements ContainerRuntime {
     /** The size of an image whose pull is held: 3 MiB. */
     public static final long HELD_PULL_BYTES = 3L << 20;
 
-    /** A pull of the image stops a third of the way through until {@link #releasePull} (as a slow registry). */
+    /**
+     * The image is gone from every namespace (as after an image GC), so the next start pulls it, and
+     * that pull stops a third of the way through until {@link #releasePull} (as from a slow registry).
+     */
     public void holdPull(String reference) {
+        images.values().forEach(refs -> refs.remove(reference));
         heldPulls.put(reference, new CountDownLatch(1));
     }
 
@@ -268,6 +272,10 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public void ensureContainer(ContainerRequest request) {
         up();
+        if (!images.getOrDefault(request.namespace(), Set.of()).contains(request.image())) {
+            throw new RuntimeFailure(RuntimeFailure.IMAGE_NOT_FOUND, "image " + request.image() + " is not in namespace "
+                    + request.namespace() + " (fake)");
+        }
         containers.compute(key(request.namespace(), request.containerdId()),
                 (k, old) -> new FakeContainer(request, old == null ? TaskInfo.NO_TASK : old.task()));
         save();

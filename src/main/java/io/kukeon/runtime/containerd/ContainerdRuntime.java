@@ -210,31 +210,32 @@ public final class ContainerdRuntime implements ContainerRuntime {
     public void ensureContainer(ContainerRequest request) {
         String ns = request.namespace();
         String id = request.containerdId();
-        Image imageRecord = images.get(ns, request.image());
+        String reference = ImageReference.parse(request.image()).toString();
+        Image imageRecord = images.get(ns, reference);
         if (imageRecord == null) {
-            throw new RuntimeFailure("ImageNotFound", "image " + request.image() + " is not in namespace " + ns
+            throw new RuntimeFailure(RuntimeFailure.IMAGE_NOT_FOUND, "image " + reference + " is not in namespace " + ns
                     + "; pull or load it first");
         }
-        ResolvedImage image = resolved.resolve(ns, request.image(), imageRecord.getTarget());
+        ResolvedImage image = resolved.resolve(ns, reference, imageRecord.getTarget());
         ensureUnpacked(ns, image);
         String spec = OciSpecBuilder.build(request, image.config(), new LayerFiles(content, ns, image.manifest().layers()));
         Map<String, String> labels = new LinkedHashMap<>(request.labels());
         if (request.shimGroup() != null && !request.shimGroup().isEmpty()) {
             labels.put(Containers.SHIM_GROUP_LABEL, request.shimGroup());
         }
-        Container wanted = Container.newBuilder().setId(id).putAllLabels(labels).setImage(request.image())
+        Container wanted = Container.newBuilder().setId(id).putAllLabels(labels).setImage(reference)
                 .setRuntime(Container.Runtime.newBuilder().setName(Containers.RUNC_V2))
                 .setSpec(Any.newBuilder().setTypeUrl(Containers.SPEC_TYPE_URL)
                         .setValue(ByteString.copyFrom(spec, StandardCharsets.UTF_8)))
                 .setSnapshotter(config.snapshotter()).setSnapshotKey(id).build();
 
         Container existing = containers.get(ns, id);
-        if (existing != null && !existing.getImage().equals(request.image())) {
+        if (existing != null && !existing.getImage().equals(reference)) {
             // a new image needs a new root filesystem: only possible while nothing runs on the old one
             Process p = tasks.get(ns, id);
             if (p != null && p.getStatus() != io.kukeon.runtime.containerd.api.types.task.Status.STOPPED) {
                 throw new RuntimeFailure("ContainerRunning", "container " + id + " runs image " + existing.getImage()
-                        + "; stop it before changing its image to " + request.image());
+                        + "; stop it before changing its image to " + reference);
             }
             deleteContainer(ns, id);
             existing = null;

@@ -41,7 +41,7 @@ record OciIndex(List<OciDescriptor> manifests) {
         if (manifests.size() == 1 && manifests.get(0).os() == null) {
             return manifests.get(0);
         }
-        throw new RuntimeFailure("ImageNotFound", where + " has no image for " + os + "/" + architecture);
+        throw new RuntimeFailure(RuntimeFailure.IMAGE_NOT_FOUND, where + " has no image for " + os + "/" + architecture);
     }
 
     /** The architecture name of this JVM's host, as OCI spells it. */

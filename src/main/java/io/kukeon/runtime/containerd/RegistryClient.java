@@ -95,7 +95,7 @@ final class RegistryClient {
             throw unauthorized("access to " + ref.repository() + " is denied");
         }
         if (status == 404) {
-            throw new RuntimeFailure("ImageNotFound", "image " + ref + ": " + what + " not found in registry " + ref.domain());
+            throw new RuntimeFailure(RuntimeFailure.IMAGE_NOT_FOUND, "image " + ref + ": " + what + " not found in registry " + ref.domain());
         }
         throw new RuntimeFailure("RegistryError", "registry " + ref.domain() + " answered HTTP " + status + " for " + what);
     }
