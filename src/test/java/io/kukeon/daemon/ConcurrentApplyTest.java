@@ -40,9 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 50 applies (of three specs) and deletes of one cell at once, from many threads, against the
- * real kukeond, containerd and cgroups, while two readers Get it. The cell ends as one of the
- * requests that could have been the last one made it, containerd holds exactly its containers,
- * and no client ever sees its generation go back.
+ * real kukeond, containerd and cgroups, while two readers Get it and its containers. The cell ends
+ * as one of the requests that could have been the last one made it, containerd holds exactly its
+ * containers, and no client ever sees the generation of the cell or of a container go back.
  */
 @Tag("containerd")
 class ConcurrentApplyTest {
@@ -51,6 +51,8 @@ class ConcurrentApplyTest {
     private static final List<SleeperCell> SPECS = List.of(SleeperCell.of("3600"), SleeperCell.of("3601"),
             SleeperCell.of("3600", "3602"));
     private static final ObjectPath CELL = ObjectPath.of("r", "s", "t", "c");
+    /** Those of the specs' containers that change between them. */
+    private static final List<String> CONTAINERS = List.of("app", "side");
 
     /** One request and its answer; {@code spec} is null for a delete, {@code outcome} "gone" for its NOT_FOUND. */
     private record Done(SleeperCell spec, long start, long end, String outcome) {}
@@ -126,13 +128,13 @@ class ConcurrentApplyTest {
         }
         long created = done.stream().filter(d -> d.outcome().equals("created")).count();
         long deleted = done.stream().filter(d -> d.outcome().equals("deleted")).count();
-        assertEquals(created, generations.incarnations(), "one acknowledged create per incarnation seen");
+        assertEquals(created, generations.incarnations(CELL.toString()), "one acknowledged create per incarnation seen");
         assertEquals(created - (cell == null ? 0 : 1), deleted, "one acknowledged delete per incarnation ended");
         List<String> backwards = generations.violations();
         System.out.println(done.stream().collect(Collectors.groupingBy(Done::outcome, Collectors.counting()))
                 + ", final: " + (cell == null ? "gone" : "{" + SleeperCell.signature(cell) + "} generation "
                 + cell.getMetadata().getGeneration()) + "; " + generations.size() + " generations seen in "
-                + generations.incarnations() + " incarnations");
+                + generations.incarnations(CELL.toString()) + " incarnations of the cell");
         assertEquals(List.of(), backwards, "generations never go back");
     }
 
@@ -177,6 +179,18 @@ class ConcurrentApplyTest {
                 ObjectDoc cell = host.client().get(GetRequest.newBuilder().setKind("Cell").setPath(CELL.toString()).build())
                         .getObject();
                 generations.add(name, start, System.nanoTime(), cell);
+                for (String container : CONTAINERS) {
+                    long asked = System.nanoTime();
+                    try {
+                        ObjectDoc c = host.client().get(GetRequest.newBuilder().setKind("Container")
+                                .setPath(CELL.child(container).toString()).build()).getObject();
+                        generations.add(name, asked, System.nanoTime(), c);
+                    } catch (StatusRuntimeException e) {
+                        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                            errors.add(name + ": " + container + ": " + e.getStatus());
+                        }
+                    }
+                }
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
                     errors.add(name + ": " + e.getStatus());

@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Every generation of one cell that clients saw, in replies and in Gets, with when each call
- * started and ended. Per incarnation (a cell's {@code created_at}): a call that started after
- * another one ended never sees an older generation, and one generation always names one spec, so
- * the generation grows strictly with every change.
+ * Every generation of the objects (a cell, its containers) that clients saw, in replies and in
+ * Gets, with when each call started and ended. Per object and incarnation (its path and
+ * {@code created_at}): a call that started after another one ended never sees an older
+ * generation, and one generation always names one spec, so the generation grows strictly with
+ * every change. A container's status has no {@code created_at}: its path's whole history is one
+ * incarnation, and its generation must go on growing across its cell's deletes and re-creates.
  */
 final class GenerationLog {
     private record Seen(long start, long end, long generation, String spec, String source) {}
@@ -23,23 +25,33 @@ final class GenerationLog {
     private int count;
 
     /** @param start {@link System#nanoTime()} before the call, {@code end} after it */
-    synchronized void add(String source, long start, long end, ObjectDoc cell) {
-        byIncarnation.computeIfAbsent(cell.getStatus().getCreatedAt(), k -> new ArrayList<>())
-                .add(new Seen(start, end, cell.getMetadata().getGeneration(), SleeperCell.signature(cell), source));
+    synchronized void add(String source, long start, long end, ObjectDoc object) {
+        byIncarnation.computeIfAbsent(object.getPath() + " created " + object.getStatus().getCreatedAt(),
+                        k -> new ArrayList<>())
+                .add(new Seen(start, end, object.getMetadata().getGeneration(), signature(object), source));
         count++;
+    }
+
+    /** What the spec says, enough to tell the variants apart. */
+    private static String signature(ObjectDoc object) {
+        if (object.hasContainer()) {
+            return object.getContainer().getCommand() + " " + String.join(" ", object.getContainer().getArgsList());
+        }
+        return SleeperCell.signature(object);
+    }
+
+    /** How many objects' incarnations were seen under this path (a cell's: one per create). */
+    synchronized long incarnations(String path) {
+        return byIncarnation.keySet().stream().filter(k -> k.startsWith(path + " created ")).count();
     }
 
     synchronized int size() {
         return count;
     }
 
-    synchronized int incarnations() {
-        return byIncarnation.size();
-    }
-
     synchronized List<String> violations() {
         List<String> out = new ArrayList<>();
-        byIncarnation.forEach((createdAt, seen) -> {
+        byIncarnation.forEach((incarnation, seen) -> {
             List<Seen> byEnd = new ArrayList<>(seen);
             byEnd.sort((a, b) -> Long.compare(a.end(), b.end()));
             for (Seen later : seen) {
@@ -48,7 +60,7 @@ final class GenerationLog {
                         break;
                     }
                     if (earlier.generation() > later.generation()) {
-                        out.add("incarnation created " + createdAt + ": " + later.source() + " saw generation "
+                        out.add(incarnation + ": " + later.source() + " saw generation "
                                 + later.generation() + " after " + earlier.source() + " had seen " + earlier.generation());
                     }
                 }
@@ -57,7 +69,7 @@ final class GenerationLog {
             for (Seen s : seen) {
                 String before = specOf.putIfAbsent(s.generation(), s.spec());
                 if (before != null && !before.equals(s.spec())) {
-                    out.add("incarnation created " + createdAt + ": generation " + s.generation() + " is both {" + before
+                    out.add(incarnation + ": generation " + s.generation() + " is both {" + before
                             + "} and {" + s.spec() + "} (" + s.source() + ")");
                 }
             }
