@@ -14,7 +14,7 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 LOG=$(mktemp /tmp/kukeon-storm.XXXXXX.log)
 # The storm removes its cgroup root itself; an interrupted one leaves it: remove it by its exact name.
 cleanup() {
-  root=$(grep -o 'cgroup root kukeon-test-[0-9a-f]*' "$LOG" | head -1 | cut -d' ' -f3 || true)
+  root=$(grep -o 'cgroup root kukeon-test-[0-9a-f-]*' "$LOG" | head -1 | cut -d' ' -f3 || true)
   if [ -n "$root" ]; then
     scripts/containerd/cleanup-containerd.sh "$(mktemp -d /tmp/kukeon-storm-cleanup.XXXXXX)" "$root" >/dev/null 2>&1 || true
   fi

@@ -17,17 +17,27 @@ REG_PORT=${KUKEON_TEST_REGISTRY_PORT:-5055}
 REG_USER=kukeon
 REG_PASS=kukeon-test
 ARCHIVE=$WORK/busybox-oci.tar
+# The tests' cgroup roots are kukeon-test-<run>-<id>: the clean-up removes this run's roots (and
+# kills what runs in them) and never touches those of another suite on the same host.
+RUN=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+PREFIX=kukeon-test-$RUN-
 
 cleanup() {
+  local prefix
   scripts/containerd/stop-registry.sh "$REG" >/dev/null 2>&1 || true
-  scripts/containerd/cleanup-containerd.sh "$CTRD" 'kukeon-test-*' || true
+  prefix=$(cat "$WORK/cgroup-prefix" 2>/dev/null || true)
+  case "$prefix" in
+    kukeon-test-*-) scripts/containerd/cleanup-containerd.sh "$CTRD" "$prefix*" || true ;;
+    *) scripts/containerd/cleanup-containerd.sh "$CTRD" || true ;;
+  esac
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-cleanup   # what an earlier, interrupted run left behind
+cleanup   # what an earlier, interrupted run left behind (it wrote its prefix down)
 
 install_prerequisites
 mkdir -p "$WORK"
+echo "$PREFIX" > "$WORK/cgroup-prefix"
 echo "==> containerd"
 SOCK=$(scripts/containerd/start-containerd.sh "$CTRD")
 echo "==> busybox image"
@@ -38,6 +48,7 @@ scripts/containerd/start-registry.sh "$REG" "$REG_PORT" "$REG_USER" "$REG_PASS" 
 echo "==> mvn verify"
 mvn -B verify \
   -Dkukeon.requireReal=true \
+  -Dkukeon.test.cgroupPrefix="$PREFIX" \
   -Dkukeon.containerd.socket="$SOCK" \
   -Dkukeon.busybox.archive="$ARCHIVE" \
   -Dkukeon.registry="127.0.0.1:$REG_PORT" \

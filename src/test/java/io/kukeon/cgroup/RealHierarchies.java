@@ -18,9 +18,9 @@ final class RealHierarchies {
 
     private RealHierarchies() {}
 
-    /** A root no one else uses: {@code kukeon-test-<random>}. */
+    /** A root no one else uses: {@code <test prefix><random>}. */
     static String newRoot() {
-        return "kukeon-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+        return RealComponents.cgroupRoot(Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
     }
 
     /** Every place under /sys/fs/cgroup (each hierarchy, and the top itself on pure v2) where {@code root} still is. */

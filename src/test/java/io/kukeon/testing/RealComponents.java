@@ -29,6 +29,19 @@ public final class RealComponents {
         Assumptions.assumeTrue(false, component + " missing, test skipped: " + why);
     }
 
+    /**
+     * A cgroup root of the test's own: {@code <prefix><id>}. The prefix ({@code -Dkukeon.test.cgroupPrefix},
+     * default {@code kukeon-test-}) is one per run of scripts/test.sh, whose clean-up then touches
+     * the roots of this run alone, never those of another suite running on the same host.
+     */
+    public static String cgroupRoot(String id) {
+        String prefix = System.getProperty("kukeon.test.cgroupPrefix", "kukeon-test-");
+        if (!prefix.matches("[a-z0-9][a-z0-9-]{0,30}")) {
+            throw new IllegalArgumentException("kukeon.test.cgroupPrefix \"" + prefix + "\": 1-31 of [a-z0-9-]");
+        }
+        return prefix + id;
+    }
+
     public static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }

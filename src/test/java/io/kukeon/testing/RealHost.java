@@ -12,13 +12,13 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * One test's share of the real host: a cgroup root ({@code kukeon-test-<id>}) and a containerd
+ * One test's share of the real host: a cgroup root ({@link RealComponents#cgroupRoot}) and a containerd
  * namespace suffix ({@code <id>.test.kukeon.io}) of its own, and a second containerd client to
  * look at what containerd itself holds. close() removes what is left under both.
  */
 public final class RealHost implements AutoCloseable {
     public final String id = UUID.randomUUID().toString().substring(0, 8);
-    public final String cgroupRoot = "kukeon-test-" + id;
+    public final String cgroupRoot = RealComponents.cgroupRoot(id);
     public final String suffix = id + ".test.kukeon.io";
     public final Path socket;
     public final ContainerdRuntime containerd;

@@ -27,7 +27,7 @@ final class ContainerdTestBed implements AutoCloseable {
     final Path socket;
     final String id = UUID.randomUUID().toString().substring(0, 8);
     final String namespace = "kukeon-test-" + id;
-    final String cgroupRoot = "kukeon-test-" + id;
+    final String cgroupRoot = RealComponents.cgroupRoot(id);
     final Path dir;
     final ContainerdRuntime runtime;
     final ContainerdConnection raw;
