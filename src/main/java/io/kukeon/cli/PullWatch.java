@@ -1,12 +1,16 @@
 package io.kukeon.cli;
 
 import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.GetRequest;
 import io.kukeon.api.v1.KukeonGrpc;
+import io.kukeon.api.v1.ListRequest;
+import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.ObjectPath;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * While a call that may pull images runs (apply, start), shows on a terminal how far the pulls
@@ -34,15 +38,18 @@ final class PullWatch implements AutoCloseable {
         return new PullWatch(t, line);
     }
 
+    /** One List per stack and poll, however many cells the manifest has. */
     private static void poll(DaemonConnection daemon, List<ObjectPath> cells, ProgressLine line) {
         KukeonGrpc.KukeonBlockingStub api = daemon.streams();
+        Set<String> watched = cells.stream().map(ObjectPath::toString).collect(Collectors.toSet());
+        Set<ObjectPath> stacks = cells.stream().map(ObjectPath::parent).collect(Collectors.toCollection(LinkedHashSet::new));
         while (!Thread.currentThread().isInterrupted()) {
-            for (ObjectPath cell : cells) {
+            for (ObjectPath stack : stacks) {
                 try {
-                    for (ContainerStatus c : api.withDeadlineAfter(5, TimeUnit.SECONDS).get(GetRequest.newBuilder()
-                            .setKind("Cell").setPath(cell.toString()).build()).getObject().getStatus().getContainersList()) {
-                        if (c.getMessage().startsWith("pulling ")) {
-                            line.show(cell.name() + "/" + c.getName() + ": " + c.getMessage());
+                    for (ObjectDoc cell : api.withDeadlineAfter(5, TimeUnit.SECONDS).list(ListRequest.newBuilder()
+                            .setKind("Cell").setParent(stack.toString()).build()).getObjectsList()) {
+                        if (watched.contains(cell.getPath())) {
+                            show(cell, line);
                         }
                     }
                 } catch (RuntimeException notThereYet) {
@@ -53,6 +60,14 @@ final class PullWatch implements AutoCloseable {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    private static void show(ObjectDoc cell, ProgressLine line) {
+        for (ContainerStatus c : cell.getStatus().getContainersList()) {
+            if (c.getMessage().startsWith("pulling ")) {
+                line.show(cell.getMetadata().getName() + "/" + c.getName() + ": " + c.getMessage());
             }
         }
     }
