@@ -2,7 +2,7 @@
 # The main job on a fresh Debian/Ubuntu host: installs the prerequisites, builds kukeon, uses
 # the host's containerd (or starts a private one), starts kukeond with its embedded journal,
 # loads a busybox image (built from busybox-static: no registry needed), applies
-# examples/hello-world.yaml and shows it running.
+# examples/hello-world.yaml and examples/multi-document.yaml and shows them running.
 #
 #   usage: sudo scripts/run.sh
 #   env:   KUKEON_DATA_DIR (default /var/lib/kukeon), KUKEON_LISTEN (default 127.0.0.1:7420)
@@ -58,7 +58,14 @@ echo "==> kuke apply -f examples/hello-world.yaml"
 bin/kuke apply -f examples/hello-world.yaml
 bin/kuke get cells
 bin/kuke get containers --cell hello-world
-sleep 4
+
+echo "==> kuke apply -f examples/multi-document.yaml (realm demo; images are per realm, so busybox is loaded there first)"
+bin/kuke create realm demo
+bin/kuke image load "$DATA/busybox-oci.tar" --realm demo
+bin/kuke apply -f examples/multi-document.yaml
+bin/kuke get cells --realm demo --space shop --stack web -o wide
+
+sleep 2
 echo "==> kuke logs hello-world --container fetch --tail 2"
 bin/kuke logs hello-world --container fetch --tail 2
 
@@ -67,5 +74,5 @@ cat <<EOT
 kukeond runs in the background (pid $(cat "$DATA/kukeond.pid"), log $DATA/kukeond.log).
   bin/kuke get cells -o wide        bin/kuke events --follow        bin/kuke status
   stop the daemon (containers keep running): kill \$(cat $DATA/kukeond.pid)
-  remove the example:                         bin/kuke delete cell hello-world
+  remove the examples:                        bin/kuke delete cell hello-world; bin/kuke delete realm demo --cascade
 EOT
