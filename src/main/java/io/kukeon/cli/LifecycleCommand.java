@@ -7,6 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
+
 /** start, stop, kill, restart: of a cell, or with {@code --container} of one of its containers. */
 abstract class LifecycleCommand extends DaemonCommand {
     @Parameters(index = "0", paramLabel = "CELL")
@@ -35,7 +37,7 @@ abstract class LifecycleCommand extends DaemonCommand {
     @Override
     int run(DaemonConnection daemon) {
         ObjectPath path = container == null ? scope.path(Kind.CELL, cell, null) : scope.path(Kind.CONTAINER, container, cell);
-        try (PullWatch pulls = PullWatch.watch(daemon, java.util.List.of(path.ancestor(Kind.CELL)),
+        try (PullWatch pulls = PullWatch.watch(daemon, List.of(path.ancestor(Kind.CELL)),
                 new ProgressLine(err(), kuke().terminal()), kuke().terminal() && startsSomething())) {
             call(daemon, LifecycleRequest.newBuilder().setKind(path.kind().displayName()).setPath(path.toString())
                     .setTimeoutSeconds(timeoutSeconds()).build());
