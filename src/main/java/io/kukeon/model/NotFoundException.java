@@ -3,15 +3,24 @@ package io.kukeon.model;
 /** The object, or one of its parents, does not exist. */
 public final class NotFoundException extends KukeonException {
     private final Kind objectKind;
+    /** The object that does not exist, when known. */
+    private final ObjectPath path;
 
     public NotFoundException(Kind kind, ObjectPath path) {
         super(describe(kind, path));
         this.objectKind = kind;
+        this.path = path;
     }
 
     public NotFoundException(String message, Kind kind) {
         super(message);
         this.objectKind = kind;
+        this.path = null;
+    }
+
+    /** Whether it is this very object that does not exist (not one of its parents or children). */
+    public boolean isAbout(ObjectPath object) {
+        return path != null && path.equals(object);
     }
 
     private static String describe(Kind kind, ObjectPath path) {

@@ -727,6 +727,9 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
             deleteRequest = null;
         }
         busy = false;
+        // The containers' actors stopped with this one; it outlives a restart, their refs do not.
+        containerRefs.clear();
+        reported.clear();
     }
 
     /** Containers recover themselves (adopting running tasks); the cell resumes an interrupted intent. */

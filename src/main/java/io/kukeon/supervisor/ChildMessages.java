@@ -1,5 +1,7 @@
 package io.kukeon.supervisor;
 
+import io.kukeon.model.NotFoundException;
+import io.kukeon.model.ObjectPath;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** What passes between a parent and its children about their existence. */
@@ -17,6 +19,17 @@ public final class ChildMessages {
      */
     public record Gone(String name, boolean fromProbe, Request request, Reply reply) implements TreeCommand {}
 
-    /** Child → parent: the delete in {@code request} failed; the child still exists. */
-    public record DeleteFailed(String name, Request request, Throwable error) implements TreeCommand {}
+    /**
+     * Child → parent: the delete in {@code request} failed. The child still exists, unless the
+     * error says that it, itself, does not ({@link #childAbsent}).
+     */
+    public record DeleteFailed(String name, Request request, Throwable error) implements TreeCommand {
+        /**
+         * The child at {@code child} is not there (its delete finished earlier). A "not found" about
+         * anything else, a grandchild say, passed up with a failed cascade, does not count.
+         */
+        boolean childAbsent(ObjectPath child) {
+            return error instanceof NotFoundException missing && missing.isAbout(child);
+        }
+    }
 }

@@ -78,6 +78,17 @@ final class ChildRegistry {
         deleting.remove(name);
     }
 
+    /**
+     * After a restart of the owner (a journal failure): its children's actors were stopped with it,
+     * but the owner object, and this registry, outlive the restart. Forget their refs; fresh actors,
+     * with fresh names, are started on demand.
+     */
+    void forgetAll() {
+        refs.clear();
+        probing.clear();
+        deleting.clear();
+    }
+
     /** Stops the child's actor; a later create of the same name starts a fresh one. */
     void stop(String name) {
         probing.remove(name);

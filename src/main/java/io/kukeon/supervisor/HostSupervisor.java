@@ -161,6 +161,7 @@ public final class HostSupervisor extends TreeNode<HostSupervisor.Event, HostSup
     @Override
     protected void abandonRequests(io.kukeon.model.UnavailableException why) {
         // the host holds no request beyond the ones it routes (answered by the base)
+        realms.forgetAll();
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -194,7 +195,8 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
     private Request deleteRequest;
     /** A delete is in progress; its request is null when it was resumed at recovery. */
     private boolean deleting;
-    private final Set<String> cascadePending = new LinkedHashSet<>();
+    /** The children a cascade delete still waits for, with the delete each was sent. */
+    private final Map<String, Request> cascadePending = new LinkedHashMap<>();
     private final List<String> cascadeDeleted = new ArrayList<>();
     /** Deleted in this incarnation: never recreated by it (the parent starts a fresh actor). */
     private boolean retired;
@@ -368,14 +370,15 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
         deleting = true;
         cascadePending.clear();
         cascadeDeleted.clear();
-        cascadePending.addAll(state.children());
-        if (cascadePending.isEmpty()) {
+        if (state.children().isEmpty()) {
             deprovision(state);
             return;
         }
         for (String child : state.children()) {
+            Request delete = new Request(children.pathOf(child), new Operation.Delete(true, false), null);
+            cascadePending.put(child, delete);
             children.markDeleting(child);
-            children.forward(child, new Request(children.pathOf(child), new Operation.Delete(true, false), null));
+            children.forward(child, delete);
         }
     }
 
@@ -448,7 +451,7 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
     private Effect<Event, State> onChildGone(State state, ChildMessages.Gone gone) {
         return forgetChild(state.children(), children, gone, new ChildRemoved(path.kind().child().label(), gone.name()),
                 s -> {
-                    if (cascadePending.remove(gone.name())) {
+                    if (cascadePending.remove(gone.name()) != null) {
                         if (gone.reply() != null) {
                             cascadeDeleted.addAll(gone.reply().deleted());
                         }
@@ -460,13 +463,23 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
     }
 
     private Effect<Event, State> onChildDeleteFailed(State state, ChildMessages.DeleteFailed failed) {
-        if (cascadePending.remove(failed.name()) && deleting) {
+        Request asked = cascadePending.get(failed.name());
+        if (asked != null && deleting && failed.childAbsent(children.pathOf(failed.name()))) {
+            // Gone already: its delete finished before a crash that came before we recorded it.
+            return onChildGone(state, new ChildMessages.Gone(failed.name(), false, null, null));
+        }
+        if (asked != null && deleting && failed.request() != asked) {
+            // The answer to a delete an earlier incarnation of ours sent, abandoned when that child's
+            // actor stopped with it; the child has ours now, and its answer will come.
+            return Effect().none();
+        }
+        if (cascadePending.remove(failed.name()) != null && deleting) {
             // One child could not be deleted: this level stays, with the reason.
             children.unmarkDeleting(failed.name());
             Request request = deleteRequest;
             deleteRequest = null;
             deleting = false;
-            cascadePending.forEach(children::unmarkDeleting);
+            cascadePending.keySet().forEach(children::unmarkDeleting);
             cascadePending.clear();
             String message = "could not delete " + path.kind().child().label() + " \"" + failed.name() + "\": "
                     + ScopeProvisioning.describe(failed.error());
@@ -524,6 +537,7 @@ public final class ScopeActor extends TreeNode<ScopeActor.Event, ScopeActor.Stat
         cascadePending.clear();
         cascadeDeleted.clear();
         effectInFlight = false;
+        children.forgetAll();   // stopped with this actor, which outlives a restart
     }
 
     private void onRecovered(State state) {

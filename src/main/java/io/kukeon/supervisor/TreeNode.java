@@ -145,7 +145,7 @@ abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBehavior<
         if (failed.request() != null) {
             failed.request().fail(failed.error());
         }
-        if (failed.error() instanceof NotFoundException && children.contains(failed.name())) {
+        if (failed.childAbsent(registry.pathOf(failed.name())) && children.contains(failed.name())) {
             return Effect().persist(childRemoved).thenRun(s -> registry.stop(failed.name())).thenUnstashAll();
         }
         return Effect().unstashAll();

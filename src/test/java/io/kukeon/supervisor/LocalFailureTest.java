@@ -13,7 +13,12 @@ import io.kukeon.api.v1.ListRequest;
 import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.testing.TestDaemon;
+import io.kukeon.api.v1.DeleteRequest;
+import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess$;
+import org.apache.pekko.persistence.testkit.StorageFailure;
+import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
@@ -24,6 +29,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -110,6 +117,66 @@ class LocalFailureTest {
             assertTrue(created);
             assertEquals("Ready", daemon.client().get(GetRequest.newBuilder().setKind("Space").setPath("r/s").build())
                     .getObject().getStatus().getState());
+        }
+    }
+
+    /**
+     * Found by the kill -9 storm: a cascade delete interrupted after a child's delete finished but
+     * before the parent recorded it. Resumed, the parent asked the gone child again, took its "not
+     * found" for a failed delete and gave up; its own parent then took that grandchild's "not found"
+     * for its child's and forgot a stack that still existed. Here the parent's record of the gone
+     * child fails to be written instead of a kill, which leaves the journal the same way; the
+     * stack's restart also stops its cells' actors, whose refs it must not keep using.
+     */
+    @Test
+    void aResumedCascadeDeleteCountsAChildThatIsAlreadyGoneAsDeleted() throws Exception {
+        String hocon = com.typesafe.config.ConfigFactory.parseString("""
+                        pekko.persistence.journal.auto-start-journals = []
+                        pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
+                        """)
+                .withFallback(PersistenceTestKitPlugin.config()).withFallback(PersistenceTestKitSnapshotPlugin.config())
+                .root().render(ConfigRenderOptions.concise());
+        try (TestDaemon daemon = TestDaemon.withConfig(dataDir, hocon, Map.of())) {
+            KukeonGrpc.KukeonBlockingStub api = daemon.client();
+            api.create(CreateRequest.newBuilder().setObject(Docs.realm("r")).build());
+            api.create(CreateRequest.newBuilder().setObject(Docs.space("r/s")).build());
+            api.create(CreateRequest.newBuilder().setObject(Docs.stack("r/s/t")).build());
+            api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/fast", Map.of(), Docs.container("app", "sleep"))).build());
+            api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/slow", Map.of(),
+                    Docs.container("app", "sleep", "slow-delete=1000"))).build());
+            api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/fast").build());
+            api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/slow").build());
+            PersistenceTestKit journalKit = PersistenceTestKit.create(daemon.daemon().system());
+            AtomicBoolean failed = new AtomicBoolean();
+            journalKit.withPolicy((persistenceId, operation) -> {
+                if (persistenceId.equals("Stack|r/s/t") && operation instanceof WriteEvents w
+                        && w.getBatch().stream().map(e -> e instanceof Tagged t ? t.payload() : e)
+                        .anyMatch(e -> e instanceof ScopeActor.ChildRemoved) && failed.compareAndSet(false, true)) {
+                    return new StorageFailure(new RuntimeException("injected: the stack's record of a gone cell"));
+                }
+                return ProcessingSuccess$.MODULE$;
+            });
+
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.delete(
+                    DeleteRequest.newBuilder().setKind("Space").setPath("r/s").setCascade(true).build()));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
+            assertTrue(failed.get());
+
+            // The stack restarts, resumes its delete, finds "fast" gone and waits for "slow" alone.
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (!api.list(ListRequest.newBuilder().setKind("Stack").build()).getObjectsList().isEmpty()
+                    && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            assertEquals(List.of(), api.list(ListRequest.newBuilder().setKind("Stack").build()).getObjectsList().stream()
+                    .map(o -> o.getPath() + " " + o.getStatus().getState() + " " + o.getStatus().getMessage()).toList(),
+                    "the resumed delete of the stack finished");
+            assertEquals(0, api.list(ListRequest.newBuilder().setKind("Cell").build()).getObjectsCount());
+            assertEquals(Set.of(), daemon.runtime.containers().keySet(), "nothing left in containerd");
+            assertEquals("Ready", api.get(GetRequest.newBuilder().setKind("Space").setPath("r/s").build())
+                    .getObject().getStatus().getState(), "the space's own delete failed (UNAVAILABLE): it stays");
+            api.delete(DeleteRequest.newBuilder().setKind("Space").setPath("r/s").setCascade(true).build());
+            assertEquals(0, api.list(ListRequest.newBuilder().setKind("Space").build()).getObjectsCount(), "the retry works");
         }
     }
 
