@@ -23,6 +23,8 @@ import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,10 +118,12 @@ class LocalFailureTest {
 
     /**
      * Pekko restarts an event-sourced actor on the same object after a journal failure, and stops
-     * its children with it: the stack must not keep sending to its cells' old actors.
+     * its children with it: a stack must not keep sending to its cells' old actors, nor a cell to
+     * its containers'.
      */
-    @Test
-    void afterAJournalFailureTheLevelsBelowAnswerAgain() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"Stack|r/s/t", "Cell|r/s/t/c"})
+    void afterAJournalFailureTheLevelsBelowAnswerAgain(String failing) throws Exception {
         try (TestDaemon daemon = TestDaemon.withConfig(dataDir, testkitJournal(), Map.of())) {
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             api.create(CreateRequest.newBuilder().setObject(Docs.realm("r")).build());
@@ -129,10 +133,16 @@ class LocalFailureTest {
             api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
             int pid = daemon.runtime.container("r.kukeon.io", "s_t_c_app").task().pid();
             int starts = daemon.runtime.starts();
-            PersistenceTestKit.create(daemon.daemon().system()).failNextPersisted("Stack|r/s/t");
+            PersistenceTestKit.create(daemon.daemon().system()).failNextPersisted(failing);
 
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.create(CreateRequest
-                    .newBuilder().setObject(Docs.cell("r/s/t/other", Map.of(), Docs.container("app", "sleep"))).build()));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> {
+                if (failing.startsWith("Stack")) {   // a new cell is the stack's next write
+                    api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/other", Map.of(),
+                            Docs.container("app", "sleep"))).build());
+                } else {                             // a stop is the cell's
+                    api.stop(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
+                }
+            });
             assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
 
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
