@@ -40,9 +40,7 @@ class BadInputTest {
     void start() throws Exception {
         daemon = TestDaemon.start(dataDir);
         api = daemon.client();
-        api.create(CreateRequest.newBuilder().setObject(Docs.realm("r")).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.space("r/s")).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.stack("r/s/t")).build());
+        Docs.createStack(api, "r/s/t");
     }
 
     @AfterEach

@@ -1,6 +1,8 @@
 package io.kukeon.api;
 
 import io.kukeon.api.mapping.ObjectMapping;
+import io.kukeon.api.v1.CreateRequest;
+import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSpec;
@@ -27,6 +29,14 @@ public final class Docs {
     public static ObjectDoc space(String path) {
         ObjectPath p = ObjectPath.parse(path);
         return ObjectMapping.toProto(new TreeObject.Space(p, new Metadata(p.name(), Map.of(), 0), SpaceSpec.DEFAULT, null));
+    }
+
+    /** Creates the realm, the space and the stack of {@code stackPath} ("realm/space/stack") through the API. */
+    public static void createStack(KukeonGrpc.KukeonBlockingStub api, String stackPath) {
+        ObjectPath stack = ObjectPath.parse(stackPath);
+        api.create(CreateRequest.newBuilder().setObject(realm(stack.parent().parent().name())).build());
+        api.create(CreateRequest.newBuilder().setObject(space(stack.parent().toString())).build());
+        api.create(CreateRequest.newBuilder().setObject(stack(stackPath)).build());
     }
 
     public static ObjectDoc stack(String path) {

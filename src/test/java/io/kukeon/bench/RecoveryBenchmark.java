@@ -102,11 +102,8 @@ public final class RecoveryBenchmark {
         try (RealDaemon host = new RealDaemon(dir, Map.of())) {
             tree(host.client());
             host.loadBusybox("bench");
-            for (int i = 0; i < cells; i++) {
-                host.client().create(CreateRequest.newBuilder().setObject(Docs.cell("bench/s/t/c" + i, Map.of(),
-                        ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("3600")))).build());
-                host.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("bench/s/t/c" + i).build());
-            }
+            startCells(host.client(), cells, ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep",
+                    List.of("3600")));
             host.stop();
             long t0 = System.nanoTime();
             host.start();
@@ -120,11 +117,7 @@ public final class RecoveryBenchmark {
     private static void adoptFake(Path dir, int cells) throws Exception {
         try (TestDaemon daemon = new TestDaemon(dir, Map.of("startup-grace", "0ms"))) {
             tree(daemon.client());
-            for (int i = 0; i < cells; i++) {
-                daemon.client().create(CreateRequest.newBuilder().setObject(Docs.cell("bench/s/t/c" + i, Map.of(),
-                        Docs.container("app", "sleep"))).build());
-                daemon.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("bench/s/t/c" + i).build());
-            }
+            startCells(daemon.client(), cells, Docs.container("app", "sleep"));
             daemon.stop();
             long t0 = System.nanoTime();
             daemon.start();
@@ -145,10 +138,16 @@ public final class RecoveryBenchmark {
         }
     }
 
+    /** Cells c0..c(n-1) in bench/s/t, one container each, created and started one after the other. */
+    private static void startCells(KukeonGrpc.KukeonBlockingStub api, int cells, ContainerSpec app) {
+        for (int i = 0; i < cells; i++) {
+            api.create(CreateRequest.newBuilder().setObject(Docs.cell("bench/s/t/c" + i, Map.of(), app)).build());
+            api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("bench/s/t/c" + i).build());
+        }
+    }
+
     private static void tree(KukeonGrpc.KukeonBlockingStub api) {
-        api.create(CreateRequest.newBuilder().setObject(Docs.realm("bench")).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.space("bench/s")).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.stack("bench/s/t")).build());
+        Docs.createStack(api, "bench/s/t");
     }
 
     private static long pct(List<Long> sorted, int p) {

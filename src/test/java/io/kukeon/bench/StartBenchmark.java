@@ -36,9 +36,7 @@ public final class StartBenchmark {
         List<Long> ctr = new ArrayList<>();
         try (RealDaemon host = new RealDaemon(dir, Map.of("startup-grace", grace))) {
             var api = host.client();
-            api.create(CreateRequest.newBuilder().setObject(Docs.realm("bench")).build());
-            api.create(CreateRequest.newBuilder().setObject(Docs.space("bench/s")).build());
-            api.create(CreateRequest.newBuilder().setObject(Docs.stack("bench/s/t")).build());
+            Docs.createStack(api, "bench/s/t");
             host.loadBusybox("bench");
             String rawNs = "kukeon-bench-raw-" + host.id;
             ContainerdRuntime runtime = host.containerd;

@@ -44,9 +44,7 @@ class AdoptionTest {
         try (RealHost host = new RealHost(); DaemonProcess daemon = DaemonProcess.kukeond(dataDir, host.daemonSettings())) {
             daemon.start();
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
-            api.create(CreateRequest.newBuilder().setObject(Docs.realm("r")).build());
-            api.create(CreateRequest.newBuilder().setObject(Docs.space("r/s")).build());
-            api.create(CreateRequest.newBuilder().setObject(Docs.stack("r/s/t")).build());
+            Docs.createStack(api, "r/s/t");
             BusyboxUpload.into(daemon.asyncClient(), "r");
             for (int i = 0; i < CELLS; i++) {
                 daemon.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c" + i, Map.of(),

@@ -7,9 +7,11 @@ import io.kukeon.api.v1.ContainerStatus;
 import io.kukeon.api.v1.GetRequest;
 import io.kukeon.api.v1.HistoryRequest;
 import io.kukeon.api.v1.ObjectDoc;
+import io.kukeon.model.ObjectPath;
 import io.kukeon.testing.PrivateContainerd;
 import io.kukeon.testing.RealComponents;
 import io.kukeon.testing.RealDaemon;
+import io.kukeon.testing.SleeperCell;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,25 +46,8 @@ class ContainerdRestartTest {
                         metadata: {name: r}
                         """)).build());
                 host.loadBusybox("r");
-                String cells = """
-                        kind: Cell
-                        metadata: {name: steady}
-                        spec:
-                          realmId: r
-                          spaceId: s
-                          stackId: t
-                          containers:
-                            - {id: app, image: docker.io/library/busybox:latest, command: sleep, args: ['3600']}
-                        ---
-                        kind: Cell
-                        metadata: {name: victim}
-                        spec:
-                          realmId: r
-                          spaceId: s
-                          stackId: t
-                          containers:
-                            - {id: app, image: docker.io/library/busybox:latest, command: sleep, args: ['3600']}
-                        """;
+                String cells = SleeperCell.of("3600").manifest(ObjectPath.parse("r/s/t/steady")) + "---\n"
+                        + SleeperCell.of("3600").manifest(ObjectPath.parse("r/s/t/victim"));
                 api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(cells)).build());
                 int steadyPid = app(get(host, "r/s/t/steady")).getPid();
                 int victimPid = app(get(host, "r/s/t/victim")).getPid();

@@ -102,9 +102,7 @@ class CrashReplayTest {
     void sigtermStopsTheDaemonCleanlyAndLeavesContainersRunning() throws Exception {
         try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
             daemon.start();
-            create(daemon.client(), Docs.realm("r"));
-            create(daemon.client(), Docs.space("r/s"));
-            create(daemon.client(), Docs.stack("r/s/t"));
+            Docs.createStack(daemon.client(), "r/s/t");
             create(daemon.client(), Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep")));
             int pid = daemon.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build())
                     .getObject().getStatus().getContainersList().stream().filter(c -> c.getName().equals("app"))
@@ -130,9 +128,7 @@ class CrashReplayTest {
         try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
             daemon.start();
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
-            create(api, Docs.realm("r"));
-            create(api, Docs.space("r/s"));
-            create(api, Docs.stack("r/s/t"));
+            Docs.createStack(api, "r/s/t");
             create(api, Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep", "slow-delete=2000")));
             api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
             daemon.asyncClient().delete(DeleteRequest.newBuilder().setKind("Space").setPath("r/s").setCascade(true).build(),
@@ -157,9 +153,7 @@ class CrashReplayTest {
         try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
             daemon.start();
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
-            create(api, Docs.realm("r"));
-            create(api, Docs.space("r/s"));
-            create(api, Docs.stack("r/s/t"));
+            Docs.createStack(api, "r/s/t");
             create(api, Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep", "slow-stop=3000")));
             int oldPid = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build()).getObject()
                     .getStatus().getContainersList().stream().filter(c -> c.getName().equals("app")).findFirst()

@@ -47,7 +47,7 @@ class LocalFailureTest {
     void anExceptionInOneContainerActorRestartsItAloneAndTheProcessKeepsRunning() throws Exception {
         try (TestDaemon daemon = new TestDaemon(dataDir, Map.of("failure-injection", "on"))) {
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
-            createStack(api);
+            Docs.createStack(api, "r/s/t");
             api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of(),
                     Docs.container("victim", "sleep"), Docs.container("sibling", "sleep"))).build());
             api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
@@ -124,7 +124,7 @@ class LocalFailureTest {
     void afterAJournalFailureTheLevelsBelowAnswerAgain(String failing) throws Exception {
         try (TestDaemon daemon = TestDaemon.withConfig(dataDir, testkitJournal(), Map.of())) {
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
-            createStack(api);
+            Docs.createStack(api, "r/s/t");
             api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep"))).build());
             api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
             int pid = daemon.runtime.container("r.kukeon.io", "s_t_c_app").task().pid();
@@ -175,7 +175,7 @@ class LocalFailureTest {
     void aResumedCascadeDeleteCountsAChildThatIsAlreadyGoneAsDeleted() throws Exception {
         try (TestDaemon daemon = TestDaemon.withConfig(dataDir, testkitJournal(), Map.of())) {
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
-            createStack(api);
+            Docs.createStack(api, "r/s/t");
             api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/fast", Map.of(), Docs.container("app", "sleep"))).build());
             api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/slow", Map.of(),
                     Docs.container("app", "sleep", "slow-delete=1000"))).build());
@@ -213,13 +213,6 @@ class LocalFailureTest {
             api.delete(DeleteRequest.newBuilder().setKind("Space").setPath("r/s").setCascade(true).build());
             assertEquals(0, api.list(ListRequest.newBuilder().setKind("Space").build()).getObjectsCount(), "the retry works");
         }
-    }
-
-    /** Realm r, space r/s, stack r/s/t. */
-    private static void createStack(KukeonGrpc.KukeonBlockingStub api) {
-        api.create(CreateRequest.newBuilder().setObject(Docs.realm("r")).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.space("r/s")).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.stack("r/s/t")).build());
     }
 
     /** Pekko's persistence testkit in place of the H2 journal: its writes can be made to fail. */

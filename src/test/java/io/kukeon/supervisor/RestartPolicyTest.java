@@ -33,9 +33,7 @@ class RestartPolicyTest {
     Path dataDir;
 
     private static void cell(KukeonGrpc.KukeonBlockingStub api, String name, ContainerSpec container) {
-        api.create(CreateRequest.newBuilder().setObject(Docs.realm("r")).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.space("r/s")).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.stack("r/s/t")).build());
+        Docs.createStack(api, "r/s/t");
         api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/" + name, Map.of(), container)).build());
         api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/" + name).build());
     }

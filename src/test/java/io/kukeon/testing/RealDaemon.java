@@ -5,7 +5,6 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.kukeon.api.Docs;
-import io.kukeon.api.v1.CreateRequest;
 import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.api.v1.LoadImageResponse;
 import io.kukeon.daemon.Daemon;
@@ -111,10 +110,7 @@ public final class RealDaemon implements AutoCloseable {
 
     /** A realm, a space and a stack as {@code kuke create} makes them, and the busybox image in the realm. */
     public void createStack(String realm, String space, String stack) throws Exception {
-        KukeonGrpc.KukeonBlockingStub api = client();
-        api.create(CreateRequest.newBuilder().setObject(Docs.realm(realm)).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.space(realm + "/" + space)).build());
-        api.create(CreateRequest.newBuilder().setObject(Docs.stack(realm + "/" + space + "/" + stack)).build());
+        Docs.createStack(client(), realm + "/" + space + "/" + stack);
         loadBusybox(realm);
     }
 
