@@ -3,6 +3,7 @@ package io.kukeon.cli;
 import io.kukeon.api.v1.Image;
 import io.kukeon.api.v1.ListImagesRequest;
 import io.kukeon.model.Names;
+import io.kukeon.model.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -7,6 +7,7 @@ import io.kukeon.api.v1.Image;
 import io.kukeon.api.v1.ImageChunk;
 import io.kukeon.api.v1.LoadImageResponse;
 import io.kukeon.model.Names;
+import io.kukeon.model.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,7 +38,7 @@ final class ImageLoadCommand extends DaemonCommand {
     int run(DaemonConnection daemon) throws Exception {
         Names.require("--realm", realm);
         long total = archive.equals("-") ? -1 : Files.size(Path.of(archive));
-        boolean progress = kuke().terminal();
+        ProgressLine progress = new ProgressLine(err(), kuke().terminal());
         CompletableFuture<LoadImageResponse> done = new CompletableFuture<>();
         try (InputStream in = archive.equals("-") ? kuke().stdin() : Files.newInputStream(Path.of(archive))) {
             daemon.async().loadImage(new Sender(in, total, progress, done));
@@ -47,10 +48,7 @@ final class ImageLoadCommand extends DaemonCommand {
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception x ? x : e;
             }
-            if (progress) {
-                err().print("\r\033[K");
-                err().flush();
-            }
+            progress.clear();
             for (Image i : response.getImagesList()) {
                 out().println("Loaded " + i.getName() + " (" + ImageListCommand.shortDigest(i.getDigest()) + ", "
                         + Sizes.of(i.getSize()) + ") into realm \"" + realm + "\"");
@@ -63,13 +61,13 @@ final class ImageLoadCommand extends DaemonCommand {
     private final class Sender implements ClientResponseObserver<ImageChunk, LoadImageResponse> {
         private final InputStream in;
         private final long total;
-        private final boolean progress;
+        private final ProgressLine progress;
         private final CompletableFuture<LoadImageResponse> done;
         private long sent;
         private boolean finished;
         private LoadImageResponse response;
 
-        Sender(InputStream in, long total, boolean progress, CompletableFuture<LoadImageResponse> done) {
+        Sender(InputStream in, long total, ProgressLine progress, CompletableFuture<LoadImageResponse> done) {
             this.in = in;
             this.total = total;
             this.progress = progress;
@@ -90,7 +88,7 @@ final class ImageLoadCommand extends DaemonCommand {
                             requests.onNext(c.build());
                         }
                         sent += data.length;
-                        showProgress();
+                        progress.show("loading " + archive + ": " + Sizes.progress(sent, total));
                         if (data.length < CHUNK) {
                             finished = true;
                             requests.onCompleted();
@@ -102,13 +100,6 @@ final class ImageLoadCommand extends DaemonCommand {
                     done.completeExceptionally(new UncheckedIOException(archive + ": " + e.getMessage(), e));
                 }
             });
-        }
-
-        private void showProgress() {
-            if (progress) {
-                err().print("\rloading " + archive + ": " + Sizes.of(sent) + (total > 0 ? " of " + Sizes.of(total) : ""));
-                err().flush();
-            }
         }
 
         @Override

@@ -7,6 +7,7 @@ import io.kukeon.model.Metadata;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.runtime.PullProgress;
@@ -385,15 +386,10 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
 
     private Effect<Event, State> onPulled(State state, Pulled pulled) {
         if (state.phase() == Phase.STARTING && effectInFlight) {
-            pulling = "pulling " + state.spec().image() + ": " + mib(pulled.done())
-                    + (pulled.total() > 0 ? " of " + mib(pulled.total()) : "");
+            pulling = "pulling " + state.spec().image() + ": " + Sizes.progress(pulled.done(), pulled.total());
             publish(state);
         }
         return Effect().none();
-    }
-
-    private static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private Effect<Event, State> onTaskResult(State state, TaskResult result) {

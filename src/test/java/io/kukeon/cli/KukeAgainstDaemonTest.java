@@ -203,7 +203,7 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         assertEquals(0, terminal.exit(), terminal.err());
         assertTrue(terminal.out().matches(loaded), terminal.out());
         assertTrue(terminal.err().startsWith("\rloading " + archive + ": 1.0 MiB of 3.0 MiB"), terminal.err());
-        assertTrue(terminal.err().endsWith("\rloading " + archive + ": 3.0 MiB of 3.0 MiB\r\033[K"),
+        assertTrue(terminal.err().endsWith("\rloading " + archive + ": 3.0 MiB of 3.0 MiB\033[K\r\033[K"),
                 "the last count, then the line cleared: " + terminal.err());
         assertTrue(ok("image", "ls").out().startsWith("NAME "));
     }
