@@ -1,0 +1,116 @@
+package io.kukeon.daemon;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.kukeon.supervisor.CborSerializable;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The daemon's journal write path: what it writes, recovery and the read journal find as the default DAO's rows. */
+class DirectJournalDaoTest {
+
+    record Append(List<String> words, ActorRef<List<String>> replyTo) implements CborSerializable {}
+
+    record Appended(String word) implements CborSerializable {}
+
+    /** Keeps the words it was told; each batch of words is one atomic write. */
+    static final class Words extends EventSourcedBehavior<Append, Appended, List<String>> {
+        Words(String id) {
+            super(PersistenceId.ofUniqueId(id));
+        }
+
+        @Override
+        public List<String> emptyState() {
+            return List.of();
+        }
+
+        @Override
+        public CommandHandler<Append, Appended, List<String>> commandHandler() {
+            return newCommandHandlerBuilder().forAnyState()
+                    .onCommand(Append.class, (state, a) -> Effect()
+                            .persist(a.words().stream().map(Appended::new).toList())
+                            .thenRun(s -> a.replyTo().tell(s)))
+                    .build();
+        }
+
+        @Override
+        public EventHandler<List<String>, Appended> eventHandler() {
+            return newEventHandlerBuilder().forAnyState().onEvent(Appended.class, (s, e) -> {
+                List<String> next = new ArrayList<>(s);
+                next.add(e.word());
+                return next;
+            }).build();
+        }
+
+        @Override
+        public Set<String> tagsFor(Appended event) {
+            return event.word().startsWith("b") ? Set.of("words", "b-words") : Set.of("words");
+        }
+    }
+
+    @Test
+    void writtenEventsAreRecoveredAndFoundByTagAndByPersistenceId(@TempDir Path dir) throws Exception {
+        String url = DaemonConfig.jdbcUrl(dir.resolve("kukeon"));
+        Daemon.applySchema(url);
+        Config config = ConfigFactory.parseMap(Map.of("pekko-persistence-jdbc.shared-databases.slick.db.url", url))
+                .withFallback(ConfigFactory.parseFile(Path.of("conf/application.conf").toFile()))
+                .withFallback(ConfigFactory.load()).resolve();
+        assertEquals(DirectJournalDao.class.getName(), config.getString("jdbc-journal.dao"));
+        ActorTestKit kit = ActorTestKit.create("journal", config);
+        try {
+            TestProbe<List<String>> probe = kit.createTestProbe();
+            ActorRef<Append> words = kit.spawn(new Words("Words|a"));
+            words.tell(new Append(List.of("alpha", "beta"), probe.ref()));
+            assertEquals(List.of("alpha", "beta"), probe.receiveMessage());
+            words.tell(new Append(List.of("bravo"), probe.ref()));
+            assertEquals(List.of("alpha", "beta", "bravo"), probe.receiveMessage());
+            kit.stop(words);
+
+            ActorRef<Append> again = kit.spawn(new Words("Words|a"));
+            again.tell(new Append(List.of("charlie"), probe.ref()));
+            assertEquals(List.of("alpha", "beta", "bravo", "charlie"), probe.receiveMessage());
+
+            JdbcReadJournal journal = PersistenceQuery.get(kit.system())
+                    .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+            List<EventEnvelope> byId = journal.currentEventsByPersistenceId("Words|a", 0, Long.MAX_VALUE)
+                    .runWith(Sink.seq(), kit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(1L, 2L, 3L, 4L), byId.stream().map(EventEnvelope::sequenceNr).toList());
+            List<EventEnvelope> bWords = journal.currentEventsByTag("b-words", Offset.noOffset())
+                    .runWith(Sink.seq(), kit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(new Appended("beta"), new Appended("bravo")),
+                    bWords.stream().map(EventEnvelope::event).toList());
+        } finally {
+            kit.shutdownTestKit();
+        }
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+             ResultSet tags = c.createStatement().executeQuery(
+                     "SELECT COUNT(*) FROM \"event_tag\" t JOIN \"event_journal\" j ON t.\"event_id\" = j.\"ordering\"")) {
+            tags.next();
+            assertEquals(6, tags.getInt(1), "one row per tag of each event, each pointing at its event");
+        }
+    }
+}
