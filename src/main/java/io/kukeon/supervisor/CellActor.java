@@ -13,6 +13,7 @@ import io.kukeon.model.Metadata;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -49,6 +50,9 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
     private record Provisioned(GroupStatus cgroup, Integer rootPid, Throwable error) implements TreeCommand {}
 
     private record StartDone(Integer rootPid, Throwable error) implements TreeCommand {}
+
+    /** The containers' journals hold what they answered a start (see {@link CellOperations#journaled}). */
+    private record ContainersJournaled(Throwable error) implements TreeCommand {}
 
     private record StopDone(Throwable error) implements TreeCommand {}
 
@@ -292,6 +296,7 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
                 .onCommand(Request.class, this::onRequest)
                 .onCommand(Provisioned.class, this::onProvisioned)
                 .onCommand(StartDone.class, this::onStartDone)
+                .onCommand(ContainersJournaled.class, this::onContainersJournaled)
                 .onCommand(StopDone.class, this::onStopDone)
                 .onCommand(DeleteDone.class, this::onDeleteDone)
                 .onCommand(ContainerOpDone.class, this::onContainerOpDone)
@@ -418,7 +423,8 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
                         operations.deleteAll(retiring)
                                 .thenCompose(done -> operations.define(spec))
                                 .thenCompose(definitions -> rootPid == null ? CompletableFuture.<Integer>completedFuture(null)
-                                        : operations.applyToRunning(spec, definitions, rootPid))
+                                        : operations.applyToRunning(spec, definitions, rootPid)
+                                                .thenCompose(newRoot -> operations.journaled(spec).thenApply(d -> newRoot)))
                                 .thenApply(newRoot -> new Provisioned(cgroup, newRoot, null))),
                 (done, error) -> error == null ? done : new Provisioned(null, null, Blocking.unwrap(error)));
     }
@@ -464,8 +470,8 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
     }
 
     private Effect<Event, State> onStartDone(State state, StartDone result) {
-        busy = false;
         if (result.error() != null) {
+            busy = false;
             String message = ScopeProvisioning.describe(result.error());
             // Nothing half-started is left running: kill what did start (each container journals it).
             state.spec().containers().forEach(c -> operations.stopOne(c.id(), Duration.ZERO, true));
@@ -473,9 +479,22 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
                     .thenRun(s -> finish(s, null))
                     .thenUnstashAll();
         }
+        // Written while the containers write theirs; still busy until the answer, which waits for both.
+        CompletionStage<Done> containersJournaled = operations.journaled(state.spec());
         return Effect().persist(new Started(result.rootPid(), Instant.now()))
-                .thenRun(s -> finish(s, null))
-                .thenUnstashAll();
+                .thenRun(s -> context.pipeToSelf(containersJournaled,
+                        (done, error) -> new ContainersJournaled(Blocking.unwrap(error))));
+    }
+
+    private Effect<Event, State> onContainersJournaled(State state, ContainersJournaled result) {
+        busy = false;
+        if (result.error() != null) {
+            publish(state);
+            failWaiting(result.error());
+        } else {
+            finish(state, null);
+        }
+        return Effect().unstashAll();
     }
 
     private Effect<Event, State> requestStop(Request request, Duration timeout, boolean kill) {
@@ -635,8 +654,8 @@ public final class CellActor extends TreeNode<CellActor.Event, CellActor.State> 
             Map<String, String> joins = isRoot ? Map.of() : CellOperations.joinsOf(state.rootPid());
             Duration timeout = op instanceof Operation.Restart r ? r.timeout() : null;
             work = (op instanceof Operation.Restart
-                    ? operations.stopOne(name, timeout, false).thenCompose(s -> operations.startOne(name, joins))
-                    : operations.startOne(name, joins));
+                    ? operations.stopOne(name, timeout, false).thenCompose(s -> operations.startOne(name, joins, false))
+                    : operations.startOne(name, joins, false));
         } else {
             request.fail(new InvalidArgumentException("operation", op.getClass().getSimpleName() + " does not apply to a container"));
             return Effect().none();

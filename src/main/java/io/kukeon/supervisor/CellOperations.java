@@ -74,6 +74,20 @@ final class CellOperations {
     }
 
     /**
+     * Containers answer a start once containerd shows it running; this completes once all of the
+     * spec's containers have also journaled what they answered, so the cell's own reply, sent after
+     * it, never reports an outcome the journal could lose.
+     */
+    CompletionStage<Done> journaled(CellSpec spec) {
+        List<CompletableFuture<ContainerStatus>> answers = new ArrayList<>();
+        for (ContainerSpec c : spec.containers()) {
+            answers.add(AskPattern.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(c.id()),
+                    ContainerActor.AwaitJournal::new, Duration.ofSeconds(30), scheduler).toCompletableFuture());
+        }
+        return all(answers).thenApply(list -> Done.getInstance());
+    }
+
+    /**
      * A running cell takes a new spec: a stale root means a full restart (completes with the new
      * root's pid); else stale workloads are stopped, and they and the idle ones (new, stopped by an
      * interrupted update) are started into the root's namespaces (completes with null).
@@ -95,7 +109,9 @@ final class CellOperations {
 
     /**
      * Root first; then every workload joins the root's net, ipc and uts namespaces; then, after
-     * the startup grace, every workload must still run. Completes with the root's pid.
+     * the startup grace, every workload must still run. Completes with the root's pid, once
+     * containerd shows it all running (see {@link #journaled}). Only for a cell that has journaled
+     * its intent to start or to take a new spec.
      *
      * @param previousRoot the root's pid when the cell last started (null: never); a root that
      *                     came back with another pid has new namespaces, so workloads still in the
@@ -103,7 +119,7 @@ final class CellOperations {
      */
     CompletionStage<Integer> start(CellSpec spec, Integer previousRoot) {
         ContainerSpec root = spec.rootContainer();
-        return startOne(root.id(), Map.of())
+        return startOne(root.id(), Map.of(), true)
                 .thenCompose(rootStatus -> {
                     if (rootStatus.state() != ContainerState.Ready || rootStatus.pid() == null) {
                         throw notRunning(rootStatus);
@@ -120,7 +136,7 @@ final class CellOperations {
     CompletionStage<Done> startWorkloads(List<ContainerSpec> workloads, Map<String, String> joins) {
         List<CompletableFuture<ContainerStatus>> started = new ArrayList<>();
         for (ContainerSpec w : workloads) {
-            started.add(startOne(w.id(), joins).toCompletableFuture());
+            started.add(startOne(w.id(), joins, true).toCompletableFuture());
         }
         return all(started).thenCompose(statuses -> {
             for (ContainerStatus s : statuses) {
@@ -157,9 +173,10 @@ final class CellOperations {
         });
     }
 
-    CompletionStage<ContainerStatus> startOne(String name, Map<String, String> joins) {
-        return AskPattern.askWithStatus(containers.apply(name), replyTo -> new ContainerActor.Start(joins, replyTo),
-                START_TIMEOUT, scheduler);
+    /** @param cellIntent see {@link ContainerActor.Start}: the cell has journaled an intent covering this start */
+    CompletionStage<ContainerStatus> startOne(String name, Map<String, String> joins, boolean cellIntent) {
+        return AskPattern.askWithStatus(containers.apply(name),
+                replyTo -> new ContainerActor.Start(joins, cellIntent, replyTo), START_TIMEOUT, scheduler);
     }
 
     /** Workloads first (in parallel), then the root. */

@@ -55,11 +55,21 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
     public record Definition(boolean stale, boolean idle) {}
 
     /**
-     * Runs the container (a running task is kept as it is).
+     * Runs the container (a running task is kept as it is). Answers as soon as containerd shows the
+     * task running, while {@link TaskStarted} is still being written: a workload waits for its
+     * root's pid, not for the root's journal. Whoever reports the outcome further asks
+     * {@link AwaitJournal} first.
      *
-     * @param joins namespaces of the cell's root to join: {@code network}, {@code ipc}, {@code uts} → {@code /proc/<pid>/ns/...}
+     * @param joins        namespaces of the cell's root to join: {@code network}, {@code ipc}, {@code uts} → {@code /proc/<pid>/ns/...}
+     * @param cellIntent   the cell has journaled an intent that covers this start (its own start, or an
+     *                     update): the container starts the task at once and writes its own
+     *                     {@link StartRequested} alongside; a cell recovering that intent repeats the start
      */
-    public record Start(Map<String, String> joins, ActorRef<StatusReply<ContainerStatus>> replyTo) implements TreeCommand {}
+    public record Start(Map<String, String> joins, boolean cellIntent, ActorRef<StatusReply<ContainerStatus>> replyTo)
+            implements TreeCommand {}
+
+    /** Answers the status once everything the container has answered before is in its journal. */
+    public record AwaitJournal(ActorRef<StatusReply<ContainerStatus>> replyTo) implements TreeCommand {}
 
     /** Stops the task (SIGTERM, then SIGKILL after the timeout; at once when {@code kill}); no restart follows. */
     public record Stop(Duration timeout, boolean kill, ActorRef<StatusReply<ContainerStatus>> replyTo) implements TreeCommand {}
@@ -314,6 +324,7 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Define.class, this::onDefine)
                 .onCommand(Start.class, this::onStart)
+                .onCommand(AwaitJournal.class, this::onAwaitJournal)
                 .onCommand(Stop.class, this::onStop)
                 .onCommand(Check.class, this::onCheck)
                 .onCommand(Delete.class, this::onDelete)
@@ -362,13 +373,27 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         }
         timers.cancel(RestartDue.class);
         waiting.add(start.replyTo());
-        return Effect().persist(new StartRequested(start.joins(), false, Instant.now()))
-                .thenRun(this::runStart);
+        StartRequested intent = new StartRequested(start.joins(), false, Instant.now());
+        if (start.cellIntent()) {
+            // The cell's intent is durable already: the task starts while ours is written, one
+            // journal write less between a cell's start and its running containers.
+            runStart(state.startRequested(intent));
+            return Effect().persist(intent).thenRun(this::publish);
+        }
+        return Effect().persist(intent).thenRun(this::publishAndStart);
+    }
+
+    /** Pekko holds commands back while a write is in flight: this runs once what was answered is written. */
+    private Effect<Event, State> onAwaitJournal(State state, AwaitJournal await) {
+        if (effectInFlight) {
+            return Effect().stash();   // a start repeated after a journal failure: answer once it is recorded
+        }
+        await.replyTo().tell(StatusReply.success(status(state)));
+        return Effect().none();
     }
 
     private void runStart(State state) {
         effectInFlight = true;
-        publish(state);
         ContainerSpec spec = state.spec();
         Map<String, String> joins = state.joins();
         boolean root = spec.root();
@@ -409,12 +434,9 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         if (task.status() != TaskInfo.Status.RUNNING) {
             return recordExit(state, task.pid(), task.exitCode() == null ? -1 : task.exitCode(), task.exitedAt());
         }
-        return Effect().persist(new TaskStarted(task.pid(), Instant.now()))
-                .thenRun(s -> {
-                    publish(s);
-                    replyAll(s);
-                })
-                .thenUnstashAll();
+        TaskStarted started = new TaskStarted(task.pid(), Instant.now());
+        replyAll(state.started(started));   // what containerd shows; AwaitJournal waits behind this write
+        return Effect().persist(started).thenRun(this::publish).thenUnstashAll();
     }
 
     private Effect<Event, State> onStop(State state, Stop stop) {
@@ -611,7 +633,12 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
         if (state.phase() != Phase.EXITED || !state.wantRunning() || state.nextRestartAt() == null) {
             return Effect().none();
         }
-        return Effect().persist(new StartRequested(state.joins(), true, Instant.now())).thenRun(this::runStart);
+        return Effect().persist(new StartRequested(state.joins(), true, Instant.now())).thenRun(this::publishAndStart);
+    }
+
+    private void publishAndStart(State state) {
+        publish(state);
+        runStart(state);
     }
 
     // ---- broadcasts and recovery ----
@@ -671,14 +698,21 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
             deleteWaiting.tell(StatusReply.error(why));
             deleteWaiting = null;
         }
-        effectInFlight = false;
+        // A runtime call in flight outlives the restart (this object and its ref stay) and its result
+        // still comes here: effectInFlight stays set, so commands wait for it and recovery does not
+        // start a second call. A start whose own intent failed to be written is thus still recorded
+        // before a stop, which then reaches its task.
         pulling = null;
     }
 
     /** Carries out an interrupted intent, adopts a running task, or finds an exit that happened meanwhile. */
     private void onRecovered(State state) {
+        if (effectInFlight) {   // restarted with a runtime call in flight: its result decides
+            publish(state);
+            return;
+        }
         switch (state.phase()) {
-            case STARTING -> runStart(state);
+            case STARTING -> runStart(state);   // published below
             case STOPPING -> runStop(state, new Stop(ports.settings().stopTimeout(), false, null));
             case DELETING -> runDelete(state);
             case RUNNING -> context.getSelf().tell(new Check(null));

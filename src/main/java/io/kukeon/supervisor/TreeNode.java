@@ -95,7 +95,8 @@ abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBehavior<
     /**
      * The journal refused a write: the behaviour restarts (with backoff) and replays, and every
      * request this actor holds gets UNAVAILABLE at once rather than a timeout. Nothing was
-     * half-applied: side effects only ever follow a successful write.
+     * half-applied: side effects follow a successful write, their own or (a container's start)
+     * their parent's, and the result of one still in flight comes back to the restarted actor.
      */
     protected SignalHandlerBuilder<S> lifecycleSignals() {
         return newSignalHandlerBuilder()

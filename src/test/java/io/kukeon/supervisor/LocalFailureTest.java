@@ -1,6 +1,5 @@
 package io.kukeon.supervisor;
 
-import com.typesafe.config.ConfigRenderOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kukeon.api.Docs;
@@ -15,11 +14,9 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.api.v1.DeleteRequest;
 import org.apache.pekko.persistence.journal.Tagged;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.ProcessingSuccess$;
 import org.apache.pekko.persistence.testkit.StorageFailure;
 import org.apache.pekko.persistence.testkit.WriteEvents;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +82,7 @@ class LocalFailureTest {
 
     @Test
     void aJournalWriteFailureAnswersUnavailableAndChangesNothing() throws Exception {
-        try (TestDaemon daemon = TestDaemon.withConfig(dataDir, testkitJournal(), Map.of())) {
+        try (TestDaemon daemon = TestDaemon.withTestkitJournal(dataDir)) {
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             api.create(CreateRequest.newBuilder().setObject(Docs.realm("r")).build());
             PersistenceTestKit journalKit = PersistenceTestKit.create(daemon.daemon().system());
@@ -122,7 +119,7 @@ class LocalFailureTest {
     @ParameterizedTest
     @ValueSource(strings = {"Stack|r/s/t", "Cell|r/s/t/c"})
     void afterAJournalFailureTheLevelsBelowAnswerAgain(String failing) throws Exception {
-        try (TestDaemon daemon = TestDaemon.withConfig(dataDir, testkitJournal(), Map.of())) {
+        try (TestDaemon daemon = TestDaemon.withTestkitJournal(dataDir)) {
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             Docs.createStack(api, "r/s/t");
             api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep"))).build());
@@ -173,7 +170,7 @@ class LocalFailureTest {
      */
     @Test
     void aResumedCascadeDeleteCountsAChildThatIsAlreadyGoneAsDeleted() throws Exception {
-        try (TestDaemon daemon = TestDaemon.withConfig(dataDir, testkitJournal(), Map.of())) {
+        try (TestDaemon daemon = TestDaemon.withTestkitJournal(dataDir)) {
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             Docs.createStack(api, "r/s/t");
             api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/fast", Map.of(), Docs.container("app", "sleep"))).build());
@@ -213,16 +210,6 @@ class LocalFailureTest {
             api.delete(DeleteRequest.newBuilder().setKind("Space").setPath("r/s").setCascade(true).build());
             assertEquals(0, api.list(ListRequest.newBuilder().setKind("Space").build()).getObjectsCount(), "the retry works");
         }
-    }
-
-    /** Pekko's persistence testkit in place of the H2 journal: its writes can be made to fail. */
-    private static String testkitJournal() {
-        return com.typesafe.config.ConfigFactory.parseString("""
-                        pekko.persistence.journal.auto-start-journals = []
-                        pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
-                        """)
-                .withFallback(PersistenceTestKitPlugin.config()).withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .root().render(ConfigRenderOptions.concise());
     }
 
     private static List<String> history(KukeonGrpc.KukeonBlockingStub api, String kind, String path) {

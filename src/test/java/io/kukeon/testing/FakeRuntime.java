@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A small in-memory stand-in for containerd, for tests of the tree and the API. Tasks "run"
  * until told to exit. A container whose args contain {@code exit=<code>} exits right after
- * its start, as a process that dies at once would; one with {@code slow-delete=<ms>} or
- * {@code slow-stop=<ms>} takes that long to delete or to stop, so that a test can kill the daemon
- * in the middle of one.
+ * its start, as a process that dies at once would; one with {@code slow-start=<ms>},
+ * {@code slow-delete=<ms>} or {@code slow-stop=<ms>} takes that long to start its task, to delete
+ * or to stop, so that a test can kill the daemon (or fail its journal) in the middle of one.
  */
 public final class FakeRuntime implements ContainerRuntime {
     public record FakeContainer(ContainerRequest request, TaskInfo task) {}
@@ -291,6 +291,7 @@ public final class FakeRuntime implements ContainerRuntime {
         if (c.task().status() == TaskInfo.Status.RUNNING) {
             return c.task();
         }
+        pause(c, "slow-start=");
         starts.incrementAndGet();
         int pid = pids.incrementAndGet();
         Integer exitAtOnce = c.request().args().stream().filter(a -> a.startsWith("exit="))
@@ -326,8 +327,7 @@ public final class FakeRuntime implements ContainerRuntime {
             return TaskInfo.NO_CONTAINER;
         }
         TaskInfo before = c.task();
-        c.request().args().stream().filter(a -> a.startsWith("slow-stop=")).findFirst()
-                .ifPresent(a -> sleep(Long.parseLong(a.substring(10))));
+        pause(c, "slow-stop=");
         if (before.status() == TaskInfo.Status.RUNNING) {
             exit(namespace, containerdId, 128 + options.signal());
             before = containers.get(key(namespace, containerdId)).task();
@@ -342,8 +342,7 @@ public final class FakeRuntime implements ContainerRuntime {
         up();
         FakeContainer c = containers.get(key(namespace, containerdId));
         if (c != null) {
-            c.request().args().stream().filter(a -> a.startsWith("slow-delete=")).findFirst()
-                    .ifPresent(a -> sleep(Long.parseLong(a.substring(12))));
+            pause(c, "slow-delete=");
         }
         containers.remove(key(namespace, containerdId));
         save();
@@ -376,5 +375,11 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public void close() {
         listeners.clear();
+    }
+
+    /** Sleeps as long as the container's {@code OPTION<ms>} argument says, if it has one. */
+    private static void pause(FakeContainer c, String option) {
+        c.request().args().stream().filter(a -> a.startsWith(option)).findFirst()
+                .ifPresent(a -> sleep(Long.parseLong(a.substring(option.length()))));
     }
 }

@@ -1,5 +1,6 @@
 package io.kukeon.testing;
 
+import com.typesafe.config.ConfigRenderOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
@@ -10,6 +11,8 @@ import io.kukeon.daemon.Daemon;
 import io.kukeon.daemon.DaemonConfig;
 import io.kukeon.daemon.PortsFactory;
 import io.kukeon.runtime.ContainerRuntime;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +57,16 @@ public final class TestDaemon implements AutoCloseable {
         Files.writeString(file, hocon);
         TestDaemon d = new TestDaemon(dataDir, new FakeRuntime(), new FakeCgroups(), flags, file);
         return d;
+    }
+
+    /** A daemon on Pekko's persistence testkit in place of the H2 journal: its writes can be made to fail. */
+    public static TestDaemon withTestkitJournal(Path dataDir) throws IOException {
+        return withConfig(dataDir, com.typesafe.config.ConfigFactory.parseString("""
+                        pekko.persistence.journal.auto-start-journals = []
+                        pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
+                        """)
+                .withFallback(PersistenceTestKitPlugin.config()).withFallback(PersistenceTestKitSnapshotPlugin.config())
+                .root().render(ConfigRenderOptions.concise()), Map.of());
     }
 
     private TestDaemon(Path dataDir, FakeRuntime runtime, FakeCgroups cgroups, Map<String, String> extraFlags,
