@@ -35,15 +35,19 @@ class CellStartJournalTest {
 
     @Test
     void aStartAnswersReadyOnlyOnceEveryContainerHasJournaledItsTask() throws Exception {
-        try (TestDaemon daemon = TestDaemon.withTestkitJournal(dataDir)) {
+        // No startup grace: its second look at the workload would make the answer wait anyway.
+        try (TestDaemon daemon = TestDaemon.withTestkitJournal(dataDir, Map.of("startup-grace", "0ms"))) {
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             Docs.createStack(api, "r/s/t");
             api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep"))).build());
             PersistenceTestKit journal = PersistenceTestKit.create(daemon.daemon().system());
-            // The workload's TaskStarted takes 500 ms to be written; containerd has shown it running long before.
+            // The workload's first TaskStarted fails to be written; its actor restarts, finds its
+            // task and writes it again a backoff later, long after containerd showed it running.
+            AtomicBoolean failed = new AtomicBoolean();
             journal.withPolicy((persistenceId, operation) -> {
-                if (persistenceId.equals("Container|r/s/t/c/app") && written(operation, ContainerActor.TaskStarted.class)) {
-                    sleep(500);
+                if (persistenceId.equals("Container|r/s/t/c/app") && written(operation, ContainerActor.TaskStarted.class)
+                        && failed.compareAndSet(false, true)) {
+                    return new StorageFailure(new RuntimeException("injected: the workload's TaskStarted"));
                 }
                 return ProcessingSuccess$.MODULE$;
             });
@@ -51,6 +55,7 @@ class CellStartJournalTest {
             String state = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build())
                     .getObject().getStatus().getState();
 
+            assertTrue(failed.get());
             assertEquals("Ready", state);
             for (String container : List.of("root", "app")) {
                 assertTrue(journal.persistedInStorage("Container|r/s/t/c/" + container).stream().map(CellStartJournalTest::payload)
@@ -111,13 +116,5 @@ class CellStartJournalTest {
 
     private static Object payload(Object stored) {
         return stored instanceof Tagged t ? t.payload() : stored;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

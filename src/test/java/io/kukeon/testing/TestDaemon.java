@@ -61,12 +61,16 @@ public final class TestDaemon implements AutoCloseable {
 
     /** A daemon on Pekko's persistence testkit in place of the H2 journal: its writes can be made to fail. */
     public static TestDaemon withTestkitJournal(Path dataDir) throws IOException {
+        return withTestkitJournal(dataDir, Map.of());
+    }
+
+    public static TestDaemon withTestkitJournal(Path dataDir, Map<String, String> flags) throws IOException {
         return withConfig(dataDir, com.typesafe.config.ConfigFactory.parseString("""
                         pekko.persistence.journal.auto-start-journals = []
                         pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
                         """)
                 .withFallback(PersistenceTestKitPlugin.config()).withFallback(PersistenceTestKitSnapshotPlugin.config())
-                .root().render(ConfigRenderOptions.concise()), Map.of());
+                .root().render(ConfigRenderOptions.concise()), flags);
     }
 
     private TestDaemon(Path dataDir, FakeRuntime runtime, FakeCgroups cgroups, Map<String, String> extraFlags,
