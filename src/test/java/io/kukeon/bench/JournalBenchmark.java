@@ -28,7 +28,7 @@ import java.util.Map;
  * the daemon's configuration): command in, event written, reply out; back to back and with idle
  * gaps between writes, as in a cell start where containerd calls separate them.
  *
- * <p>args: N [gap-ms=20]
+ * <p>args: N [gap-ms=20] [journal DAO class, default: the daemon's]
  */
 public final class JournalBenchmark {
 
@@ -63,12 +63,17 @@ public final class JournalBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         long gap = args.length > 1 ? Long.parseLong(args[1]) : 20;
+        Map<String, String> settings = new java.util.HashMap<>();
+        if (args.length > 2) {
+            settings.put("jdbc-journal.dao", args[2]);
+        }
         Path dir = Files.createTempDirectory("kukeon-journal-bench");
         String url = DaemonConfig.jdbcUrl(dir.resolve("kukeon"));
         try (var c = DriverManager.getConnection(url, "sa", ""); var s = c.createStatement()) {
             s.execute("RUNSCRIPT FROM 'classpath:/journal-schema/h2.sql'");
         }
-        Config config = ConfigFactory.parseMap(Map.of("pekko-persistence-jdbc.shared-databases.slick.db.url", url))
+        settings.put("pekko-persistence-jdbc.shared-databases.slick.db.url", url);
+        Config config = ConfigFactory.parseMap(settings)
                 .withFallback(ConfigFactory.parseFile(Path.of("conf/application.conf").toFile()))
                 .withFallback(ConfigFactory.load()).resolve();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "journal-bench", config);
@@ -87,8 +92,8 @@ public final class JournalBenchmark {
                 Thread.sleep(gap);
                 withGaps.add(write(system, probe));
             }
-            System.out.printf("persist round trip, N=%d: back to back p50 %.2f ms p90 %.2f ms; with %d ms gaps p50 %.2f ms p90 %.2f ms%n",
-                    n, pct(backToBack, 50), pct(backToBack, 90), gap, pct(withGaps, 50), pct(withGaps, 90));
+            System.out.printf("%s%npersist round trip, N=%d: back to back p50 %.2f ms p90 %.2f ms; with %d ms gaps p50 %.2f ms p90 %.2f ms%n",
+                    config.getString("jdbc-journal.dao"), n, pct(backToBack, 50), pct(backToBack, 90), gap, pct(withGaps, 50), pct(withGaps, 90));
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get();

@@ -6,12 +6,17 @@ import io.kukeon.api.v1.LifecycleRequest;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CgroupPath;
 import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.containerd.ContainerdRuntime;
+import io.kukeon.supervisor.Operation;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.testing.RealDaemon;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,6 +26,8 @@ import java.util.Map;
  * Cell start through kukeond against the same work done with raw containerd gRPC calls, in one
  * run, alternating, plus `ctr run -d` for scale. A cell start is its pause root plus one workload
  * that joins the root's namespaces, so the raw baseline creates and starts those two containers.
+ * The start is timed twice through kukeond: as a client sees it (the Start RPC) and asked of the
+ * supervisor tree in-process, which leaves out the gRPC API's own round trip.
  *
  * <p>Run by scripts/bench-start.sh: {@code -Dkukeon.containerd.socket}, {@code -Dkukeon.busybox.archive},
  * args: N [startup-grace, e.g. 0ms].
@@ -33,6 +40,7 @@ public final class StartBenchmark {
         Path dir = Files.createTempDirectory("kukeon-bench");
         List<Long> raw = new ArrayList<>();
         List<Long> kukeond = new ArrayList<>();
+        List<Long> inProcess = new ArrayList<>();
         List<Long> ctr = new ArrayList<>();
         List<Long> ratios = new ArrayList<>();   // per round, in thousandths
         List<Long> rpc = new ArrayList<>();
@@ -42,14 +50,21 @@ public final class StartBenchmark {
             host.loadBusybox("bench");
             String rawNs = "kukeon-bench-raw-" + host.id;
             ContainerdRuntime runtime = host.containerd;
+            SupervisorTree tree = new SupervisorTree(host.daemon().system(), host.daemon().system().scheduler(),
+                    Duration.ofMinutes(2));
             runtime.loadImage(rawNs, io.kukeon.testing.RealComponents.busyboxArchive());
             for (int i = 0; i < n + 1; i++) {   // round 0 warms up both paths and is not counted
                 String cell = "c" + i;
-                // Which path goes first alternates, so neither always meets the other's leftovers.
-                long rawNanos = i % 2 == 0 ? rawCell(runtime, rawNs, host, cell, dir) : 0;
-                long kukeondNanos = kukeondCell(host, cell);
-                if (i % 2 != 0) {
-                    rawNanos = rawCell(runtime, rawNs, host, cell, dir);
+                // Which path goes first rotates, so none always meets another's leftovers.
+                long rawNanos = 0;
+                long kukeondNanos = 0;
+                long inProcessNanos = 0;
+                for (int turn = 0; turn < 3; turn++) {
+                    switch ((turn + i) % 3) {
+                        case 0 -> rawNanos = rawCell(runtime, rawNs, host, cell, dir);
+                        case 1 -> kukeondNanos = kukeondCell(host, cell);
+                        default -> inProcessNanos = inProcessCell(host, tree, "in-" + cell);
+                    }
                 }
                 long t4 = System.nanoTime();
                 Process p = new ProcessBuilder("ctr", "--address", host.socket.toString(), "-n", rawNs, "run", "-d",
@@ -63,6 +78,7 @@ public final class StartBenchmark {
                 if (i > 0) {
                     raw.add(rawNanos);
                     kukeond.add(kukeondNanos);
+                    inProcess.add(inProcessNanos);
                     ctr.add(t5 - t4);
                     ratios.add(kukeondNanos * 1000 / rawNanos);
                 }
@@ -82,10 +98,12 @@ public final class StartBenchmark {
         System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
         row("raw containerd gRPC (2 containers)", raw);
         row("kukeond Start RPC -> Ready", kukeond);
+        row("kukeond Start, in-process ask", inProcess);
         row("ctr run -d (1 container)", ctr);
         row("Version RPC (no work)", rpc);
         System.out.printf("ratio kukeond / raw gRPC: %.2f (of the medians); %.2f (median of the rounds' ratios)%n",
                 k / r, median(ratios) * 1e3);
+        System.out.printf("ratio in-process / raw gRPC: %.2f (of the medians)%n", median(inProcess) / r);
         io.kukeon.testing.TempDirs.deleteRecursively(dir);
     }
 
@@ -111,6 +129,19 @@ public final class StartBenchmark {
         long nanos = System.nanoTime() - t0;
         if (!state.equals("Ready")) {
             throw new IllegalStateException("cell " + cell + " is " + state);
+        }
+        return nanos;
+    }
+
+    /** The same start asked of the supervisor tree inside the daemon's JVM: no gRPC API in between. */
+    private static long inProcessCell(RealDaemon host, SupervisorTree tree, String cell) throws Exception {
+        host.client().create(CreateRequest.newBuilder().setObject(Docs.cell("bench/s/t/" + cell, Map.of(),
+                ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("3600")))).build());
+        long t0 = System.nanoTime();
+        Reply reply = tree.ask(ObjectPath.parse("bench/s/t/" + cell), new Operation.Start()).toCompletableFuture().get();
+        long nanos = System.nanoTime() - t0;
+        if (!reply.object().state().equals("Ready")) {
+            throw new IllegalStateException("cell " + cell + " is " + reply.object().state());
         }
         return nanos;
     }
