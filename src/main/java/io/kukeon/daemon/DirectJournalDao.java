@@ -28,7 +28,7 @@ import java.sql.Types;
  * connection borrowed from the pool for it. The default DAO hands every write to a stream queue
  * and then to Slick's thread pool, three thread hand-offs that cost far more than H2's commit
  * (0.1 ms). Reads, deletes and the read journal are the default DAO's; rows and tags are the
- * same, in the same tables.
+ * same, in the same tables, named as in {@code journal-schema/h2.sql} (the plugin's defaults).
  */
 public final class DirectJournalDao extends DefaultJournalDao {
     private static final String INSERT_EVENT = "INSERT INTO \"event_journal\" (\"deleted\", \"persistence_id\", "
@@ -37,12 +37,9 @@ public final class DirectJournalDao extends DefaultJournalDao {
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_TAG = "INSERT INTO \"event_tag\" (\"event_id\", \"tag\") VALUES (?, ?)";
 
-    private final JdbcBackend.JdbcDatabaseDef database;
-
     public DirectJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
                             Serialization serialization, ExecutionContext ec, Materializer mat) {
         super(db, profile, journalConfig, serialization, ec, mat);
-        this.database = db;
     }
 
     @Override
@@ -53,7 +50,7 @@ public final class DirectJournalDao extends DefaultJournalDao {
     @Override
     public Future<BoxedUnit> writeJournalRows(
             Seq<Tuple2<JournalTables.JournalPekkoSerializationRow, Set<String>>> rows) {
-        try (Connection c = database.source().createConnection()) {
+        try (Connection c = db().source().createConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement events = c.prepareStatement(INSERT_EVENT, Statement.RETURN_GENERATED_KEYS);
                  PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
