@@ -698,10 +698,10 @@ public final class ContainerActor extends TreeNode<ContainerActor.Event, Contain
             deleteWaiting.tell(StatusReply.error(why));
             deleteWaiting = null;
         }
-        // A runtime call in flight outlives the restart (this object and its ref stay) and its result
-        // still comes here: effectInFlight stays set, so commands wait for it and recovery does not
-        // start a second call. A start whose own intent failed to be written is thus still recorded
-        // before a stop, which then reaches its task.
+        // After a journal failure Pekko restarts this behaviour on this same object, and a runtime
+        // call in flight still answers here: effectInFlight stays set, so commands wait for it and
+        // recovery does not start a second call. A start whose own intent failed to be written is
+        // thus still recorded before a stop, which then reaches its task.
         pulling = null;
     }
 
