@@ -21,7 +21,8 @@ bench_java() {
   local junit opentest
   junit=$(find ~/.m2/repository/org/junit -name 'junit-jupiter-api-*.jar' | head -1)
   opentest=$(find ~/.m2/repository/org/opentest4j -name '*.jar' | head -1)
-  java -Dlogback.configurationFile=conf/logback.xml -Dkukeon.containerd.socket="$sock" \
+  # The common pool as kukeond sets it on small hosts (Kukeond.ensureCommonPool).
+  java -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dlogback.configurationFile=conf/logback.xml -Dkukeon.containerd.socket="$sock" \
     -Dkukeon.busybox.archive="$archive" -Dkukeon.projectDir="$PWD" \
     -cp "target/test-classes:target/kukeon.jar:target/lib/*:$junit:$opentest" "$@"
 }

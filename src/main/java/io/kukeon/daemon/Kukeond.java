@@ -49,6 +49,21 @@ public final class Kukeond implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Pekko's Java API (asks, pekko-grpc's handlers) hands out futures converted from Scala's,
+     * which run every callback on CompletableFuture's default executor. On a host with two cores or
+     * fewer the common pool has one thread, and that executor is then a new thread per callback:
+     * two or more per request. A common pool of at least two keeps them on pooled threads. Runs
+     * before anything loads CompletableFuture, which reads the setting once.
+     */
+    static void ensureCommonPool() {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
+    }
+
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     private static void put(Map<String, String> flags, String key, String value) {
         if (value != null) {
             flags.put(key, value);
@@ -56,6 +71,7 @@ public final class Kukeond implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ensureCommonPool();
         CommandLine cli = new CommandLine(new Kukeond());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             // One line, never a stack trace: bad settings are usage errors, the rest failures.
