@@ -11,7 +11,6 @@ import io.kukeon.runtime.RuntimeFailure;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +65,7 @@ final class CellOperations {
     CompletionStage<Map<String, ContainerActor.Definition>> define(CellSpec spec) {
         List<CompletableFuture<Map.Entry<String, ContainerActor.Definition>>> answers = new ArrayList<>();
         for (ContainerSpec c : spec.containers()) {
-            answers.add(AskPattern.<TreeCommand, ContainerActor.Definition>askWithStatus(containers.apply(c.id()),
+            answers.add(Asks.<TreeCommand, ContainerActor.Definition>askWithStatus(containers.apply(c.id()),
                             replyTo -> new ContainerActor.Define(c, replyTo), Duration.ofSeconds(30), scheduler)
                     .thenApply(d -> Map.entry(c.id(), d)).toCompletableFuture());
         }
@@ -81,7 +80,7 @@ final class CellOperations {
     CompletionStage<Done> journaled(CellSpec spec) {
         List<CompletableFuture<ContainerStatus>> answers = new ArrayList<>();
         for (ContainerSpec c : spec.containers()) {
-            answers.add(AskPattern.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(c.id()),
+            answers.add(Asks.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(c.id()),
                     ContainerActor.AwaitJournal::new, Duration.ofSeconds(30), scheduler).toCompletableFuture());
         }
         return all(answers).thenApply(list -> Done.getInstance());
@@ -157,7 +156,7 @@ final class CellOperations {
         return CompletableFuture.runAsync(() -> { }, later).thenCompose(x -> {
             List<CompletableFuture<ContainerStatus>> checks = new ArrayList<>();
             for (ContainerSpec w : workloads) {
-                checks.add(AskPattern.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(w.id()),
+                checks.add(Asks.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(w.id()),
                         ContainerActor.Check::new, Duration.ofSeconds(30), scheduler).toCompletableFuture());
             }
             return all(checks).thenApply(statuses -> {
@@ -175,7 +174,7 @@ final class CellOperations {
 
     /** @param cellIntent see {@link ContainerActor.Start}: the cell has journaled an intent covering this start */
     CompletionStage<ContainerStatus> startOne(String name, Map<String, String> joins, boolean cellIntent) {
-        return AskPattern.askWithStatus(containers.apply(name),
+        return Asks.askWithStatus(containers.apply(name),
                 replyTo -> new ContainerActor.Start(joins, cellIntent, replyTo), START_TIMEOUT, scheduler);
     }
 
@@ -195,7 +194,7 @@ final class CellOperations {
 
     CompletionStage<ContainerStatus> stopOne(String name, Duration timeout, boolean kill) {
         Duration askTimeout = (timeout == null ? ports.settings().stopTimeout() : timeout).plusSeconds(60);
-        return AskPattern.askWithStatus(containers.apply(name), replyTo -> new ContainerActor.Stop(timeout, kill, replyTo),
+        return Asks.askWithStatus(containers.apply(name), replyTo -> new ContainerActor.Stop(timeout, kill, replyTo),
                 askTimeout, scheduler);
     }
 
@@ -211,7 +210,7 @@ final class CellOperations {
     CompletionStage<Done> deleteAll(Collection<String> names) {
         List<CompletableFuture<Done>> deletes = new ArrayList<>();
         for (String name : names) {
-            deletes.add(AskPattern.<TreeCommand, Done>askWithStatus(containers.apply(name), ContainerActor.Delete::new,
+            deletes.add(Asks.<TreeCommand, Done>askWithStatus(containers.apply(name), ContainerActor.Delete::new,
                     ports.settings().stopTimeout().plusSeconds(60), scheduler).toCompletableFuture());
         }
         return all(deletes).thenApply(list -> Done.getInstance());

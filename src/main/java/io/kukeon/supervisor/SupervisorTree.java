@@ -4,7 +4,6 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.UnavailableException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -31,7 +30,7 @@ public final class SupervisorTree {
      */
     public CompletionStage<Reply> ask(ObjectPath target, Operation op) {
         Duration timeout = op.mutates() ? writeTimeout : READ_TIMEOUT;
-        return AskPattern.<TreeCommand, Reply>askWithStatus(host, replyTo -> new Request(target, op, replyTo), timeout,
+        return Asks.<TreeCommand, Reply>askWithStatus(host, replyTo -> new Request(target, op, replyTo), timeout,
                         scheduler)
                 .exceptionally(error -> {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
