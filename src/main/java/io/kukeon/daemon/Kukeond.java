@@ -49,6 +49,8 @@ public final class Kukeond implements Callable<Integer> {
         return 0;
     }
 
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     /**
      * Pekko's Java API (asks, pekko-grpc's handlers) hands out futures converted from Scala's,
      * which run every callback on CompletableFuture's default executor. On a host with two cores or
@@ -61,8 +63,6 @@ public final class Kukeond implements Callable<Integer> {
             System.setProperty(COMMON_POOL_PARALLELISM, "2");
         }
     }
-
-    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
     private static void put(Map<String, String> flags, String key, String value) {
         if (value != null) {

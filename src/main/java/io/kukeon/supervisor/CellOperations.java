@@ -67,7 +67,7 @@ final class CellOperations {
         for (ContainerSpec c : spec.containers()) {
             answers.add(Asks.<TreeCommand, ContainerActor.Definition>askWithStatus(containers.apply(c.id()),
                             replyTo -> new ContainerActor.Define(c, replyTo), Duration.ofSeconds(30), scheduler)
-                    .thenApply(d -> Map.entry(c.id(), d)).toCompletableFuture());
+                    .thenApply(d -> Map.entry(c.id(), d)));
         }
         return all(answers).thenApply(list -> Map.ofEntries(list.toArray(new Map.Entry[0])));
     }
@@ -81,7 +81,7 @@ final class CellOperations {
         List<CompletableFuture<ContainerStatus>> answers = new ArrayList<>();
         for (ContainerSpec c : spec.containers()) {
             answers.add(Asks.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(c.id()),
-                    ContainerActor.AwaitJournal::new, Duration.ofSeconds(30), scheduler).toCompletableFuture());
+                    ContainerActor.AwaitJournal::new, Duration.ofSeconds(30), scheduler));
         }
         return all(answers).thenApply(list -> Done.getInstance());
     }
@@ -101,7 +101,7 @@ final class CellOperations {
                 .filter(w -> definitions.get(w.id()).stale() || definitions.get(w.id()).idle()).toList();
         List<CompletableFuture<ContainerStatus>> stops = new ArrayList<>();
         for (ContainerSpec w : stale) {
-            stops.add(stopOne(w.id(), null, false).toCompletableFuture());
+            stops.add(stopOne(w.id(), null, false));
         }
         return all(stops).thenCompose(done -> startWorkloads(toStart, joinsOf(rootPid))).thenApply(done -> null);
     }
@@ -135,7 +135,7 @@ final class CellOperations {
     CompletionStage<Done> startWorkloads(List<ContainerSpec> workloads, Map<String, String> joins) {
         List<CompletableFuture<ContainerStatus>> started = new ArrayList<>();
         for (ContainerSpec w : workloads) {
-            started.add(startOne(w.id(), joins, true).toCompletableFuture());
+            started.add(startOne(w.id(), joins, true));
         }
         return all(started).thenCompose(statuses -> {
             for (ContainerStatus s : statuses) {
@@ -157,7 +157,7 @@ final class CellOperations {
             List<CompletableFuture<ContainerStatus>> checks = new ArrayList<>();
             for (ContainerSpec w : workloads) {
                 checks.add(Asks.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(w.id()),
-                        ContainerActor.Check::new, Duration.ofSeconds(30), scheduler).toCompletableFuture());
+                        ContainerActor.Check::new, Duration.ofSeconds(30), scheduler));
             }
             return all(checks).thenApply(statuses -> {
                 for (ContainerStatus s : statuses) {
@@ -173,7 +173,7 @@ final class CellOperations {
     }
 
     /** @param cellIntent see {@link ContainerActor.Start}: the cell has journaled an intent covering this start */
-    CompletionStage<ContainerStatus> startOne(String name, Map<String, String> joins, boolean cellIntent) {
+    CompletableFuture<ContainerStatus> startOne(String name, Map<String, String> joins, boolean cellIntent) {
         return Asks.askWithStatus(containers.apply(name),
                 replyTo -> new ContainerActor.Start(joins, cellIntent, replyTo), START_TIMEOUT, scheduler);
     }
@@ -187,12 +187,12 @@ final class CellOperations {
     private CompletionStage<Done> stopWorkloads(CellSpec spec, Duration timeout, boolean kill) {
         List<CompletableFuture<ContainerStatus>> stops = new ArrayList<>();
         for (ContainerSpec w : spec.workloads()) {
-            stops.add(stopOne(w.id(), timeout, kill).toCompletableFuture());
+            stops.add(stopOne(w.id(), timeout, kill));
         }
         return all(stops).thenApply(done -> Done.getInstance());
     }
 
-    CompletionStage<ContainerStatus> stopOne(String name, Duration timeout, boolean kill) {
+    CompletableFuture<ContainerStatus> stopOne(String name, Duration timeout, boolean kill) {
         Duration askTimeout = (timeout == null ? ports.settings().stopTimeout() : timeout).plusSeconds(60);
         return Asks.askWithStatus(containers.apply(name), replyTo -> new ContainerActor.Stop(timeout, kill, replyTo),
                 askTimeout, scheduler);
@@ -211,7 +211,7 @@ final class CellOperations {
         List<CompletableFuture<Done>> deletes = new ArrayList<>();
         for (String name : names) {
             deletes.add(Asks.<TreeCommand, Done>askWithStatus(containers.apply(name), ContainerActor.Delete::new,
-                    ports.settings().stopTimeout().plusSeconds(60), scheduler).toCompletableFuture());
+                    ports.settings().stopTimeout().plusSeconds(60), scheduler));
         }
         return all(deletes).thenApply(list -> Done.getInstance());
     }

@@ -2,6 +2,7 @@ package io.kukeon.bench;
 
 import io.kukeon.api.Docs;
 import io.kukeon.api.v1.CreateRequest;
+import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.api.v1.LifecycleRequest;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CgroupPath;
@@ -120,9 +121,7 @@ public final class StartBenchmark {
 
     /** A cell is created, then its Start RPC is timed until it answers; nanoseconds. */
     private static long kukeondCell(RealDaemon host, String cell) throws Exception {
-        var api = host.client();
-        api.create(CreateRequest.newBuilder().setObject(Docs.cell("bench/s/t/" + cell, Map.of(),
-                ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("3600")))).build());
+        var api = createCell(host, cell);
         long t0 = System.nanoTime();
         String state = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("bench/s/t/" + cell).build())
                 .getObject().getStatus().getState();
@@ -135,8 +134,7 @@ public final class StartBenchmark {
 
     /** The same start asked of the supervisor tree inside the daemon's JVM: no gRPC API in between. */
     private static long inProcessCell(RealDaemon host, SupervisorTree tree, String cell) throws Exception {
-        host.client().create(CreateRequest.newBuilder().setObject(Docs.cell("bench/s/t/" + cell, Map.of(),
-                ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("3600")))).build());
+        createCell(host, cell);
         long t0 = System.nanoTime();
         Reply reply = tree.ask(ObjectPath.parse("bench/s/t/" + cell), new Operation.Start()).toCompletableFuture().get();
         long nanos = System.nanoTime() - t0;
@@ -144,6 +142,14 @@ public final class StartBenchmark {
             throw new IllegalStateException("cell " + cell + " is " + reply.object().state());
         }
         return nanos;
+    }
+
+    /** A created, not started cell of one busybox sleeper; returns the client that made it. */
+    private static KukeonGrpc.KukeonBlockingStub createCell(RealDaemon host, String cell) throws Exception {
+        var api = host.client();
+        api.create(CreateRequest.newBuilder().setObject(Docs.cell("bench/s/t/" + cell, Map.of(),
+                ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("3600")))).build());
+        return api;
     }
 
     /** Create + start of one container with the same client the daemon uses, no actor, no journal. */

@@ -7,10 +7,6 @@ import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.api.v1.LifecycleRequest;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.testing.TestDaemon;
-import org.apache.pekko.persistence.journal.Tagged;
-import org.apache.pekko.persistence.testkit.ProcessingSuccess$;
-import org.apache.pekko.persistence.testkit.StorageFailure;
-import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,14 +39,7 @@ class CellStartJournalTest {
             PersistenceTestKit journal = PersistenceTestKit.create(daemon.daemon().system());
             // The workload's first TaskStarted fails to be written; its actor restarts, finds its
             // task and writes it again a backoff later, long after containerd showed it running.
-            AtomicBoolean failed = new AtomicBoolean();
-            journal.withPolicy((persistenceId, operation) -> {
-                if (persistenceId.equals("Container|r/s/t/c/app") && written(operation, ContainerActor.TaskStarted.class)
-                        && failed.compareAndSet(false, true)) {
-                    return new StorageFailure(new RuntimeException("injected: the workload's TaskStarted"));
-                }
-                return ProcessingSuccess$.MODULE$;
-            });
+            AtomicBoolean failed = JournalFaults.failFirstWrite(journal, "Container|r/s/t/c/app", ContainerActor.TaskStarted.class);
 
             String state = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build())
                     .getObject().getStatus().getState();
@@ -58,11 +47,10 @@ class CellStartJournalTest {
             assertTrue(failed.get());
             assertEquals("Ready", state);
             for (String container : List.of("root", "app")) {
-                assertTrue(journal.persistedInStorage("Container|r/s/t/c/" + container).stream().map(CellStartJournalTest::payload)
-                        .anyMatch(ContainerActor.TaskStarted.class::isInstance), container + "'s start is in the journal");
+                assertTrue(JournalFaults.holds(journal, "Container|r/s/t/c/" + container, ContainerActor.TaskStarted.class),
+                        container + "'s start is in the journal");
             }
-            assertTrue(journal.persistedInStorage("Cell|r/s/t/c").stream().map(CellStartJournalTest::payload)
-                    .anyMatch(CellActor.Started.class::isInstance), "and the cell's");
+            assertTrue(JournalFaults.holds(journal, "Cell|r/s/t/c", CellActor.Started.class), "and the cell's");
         }
     }
 
@@ -79,14 +67,8 @@ class CellStartJournalTest {
             api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of(),
                     Docs.container("app", "sleep", "slow-start=600"))).build());
             PersistenceTestKit journal = PersistenceTestKit.create(daemon.daemon().system());
-            AtomicBoolean failed = new AtomicBoolean();
-            journal.withPolicy((persistenceId, operation) -> {
-                if (persistenceId.equals("Container|r/s/t/c/app") && written(operation, ContainerActor.StartRequested.class)
-                        && failed.compareAndSet(false, true)) {
-                    return new StorageFailure(new RuntimeException("injected: the workload's start intent"));
-                }
-                return ProcessingSuccess$.MODULE$;
-            });
+            AtomicBoolean failed = JournalFaults.failFirstWrite(journal, "Container|r/s/t/c/app",
+                    ContainerActor.StartRequested.class);
 
             assertEquals("Failed", api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build())
                     .getObject().getStatus().getState());
@@ -108,13 +90,5 @@ class CellStartJournalTest {
     private static boolean running(TestDaemon daemon, String id) {
         var c = daemon.runtime.container("r.kukeon.io", id);
         return c != null && c.task().status() == TaskInfo.Status.RUNNING;
-    }
-
-    private static boolean written(Object operation, Class<?> event) {
-        return operation instanceof WriteEvents w && w.getBatch().stream().map(CellStartJournalTest::payload).anyMatch(event::isInstance);
-    }
-
-    private static Object payload(Object stored) {
-        return stored instanceof Tagged t ? t.payload() : stored;
     }
 }

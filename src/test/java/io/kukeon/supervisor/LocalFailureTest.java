@@ -13,10 +13,6 @@ import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.api.v1.DeleteRequest;
-import org.apache.pekko.persistence.journal.Tagged;
-import org.apache.pekko.persistence.testkit.ProcessingSuccess$;
-import org.apache.pekko.persistence.testkit.StorageFailure;
-import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,15 +175,7 @@ class LocalFailureTest {
             api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/fast").build());
             api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/slow").build());
             PersistenceTestKit journalKit = PersistenceTestKit.create(daemon.daemon().system());
-            AtomicBoolean failed = new AtomicBoolean();
-            journalKit.withPolicy((persistenceId, operation) -> {
-                if (persistenceId.equals("Stack|r/s/t") && operation instanceof WriteEvents w
-                        && w.getBatch().stream().map(e -> e instanceof Tagged t ? t.payload() : e)
-                        .anyMatch(e -> e instanceof ScopeActor.ChildRemoved) && failed.compareAndSet(false, true)) {
-                    return new StorageFailure(new RuntimeException("injected: the stack's record of a gone cell"));
-                }
-                return ProcessingSuccess$.MODULE$;
-            });
+            AtomicBoolean failed = JournalFaults.failFirstWrite(journalKit, "Stack|r/s/t", ScopeActor.ChildRemoved.class);
 
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.delete(
                     DeleteRequest.newBuilder().setKind("Space").setPath("r/s").setCascade(true).build()));
