@@ -21,8 +21,9 @@ bench_java() {
   local junit opentest
   junit=$(find ~/.m2/repository/org/junit -name 'junit-jupiter-api-*.jar' | head -1)
   opentest=$(find ~/.m2/repository/org/opentest4j -name '*.jar' | head -1)
-  # The common pool as kukeond sets it on small hosts (Kukeond.ensureCommonPool).
-  java -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dlogback.configurationFile=conf/logback.xml -Dkukeon.containerd.socket="$sock" \
+  # kukeond runs in this JVM: its JVM options, and the common pool as it sets it on small hosts
+  # (Kukeond.ensureCommonPool).
+  java @conf/kukeond.jvm -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dlogback.configurationFile=conf/logback.xml -Dkukeon.containerd.socket="$sock" \
     -Dkukeon.busybox.archive="$archive" -Dkukeon.projectDir="$PWD" \
     -cp "target/test-classes:target/kukeon.jar:target/lib/*:$junit:$opentest" "$@"
 }

@@ -45,6 +45,10 @@ public final class StartBenchmark {
         List<Long> ctr = new ArrayList<>();
         List<Long> ratios = new ArrayList<>();   // per round, in thousandths
         List<Long> rpc = new ArrayList<>();
+        List<Long> rawCpu = new ArrayList<>();
+        List<Long> kukeondCpu = new ArrayList<>();
+        List<Long> inProcessCpu = new ArrayList<>();
+        long compilerBefore = JvmCpu.compilerMillis();
         try (RealDaemon host = new RealDaemon(dir, Map.of("startup-grace", grace))) {
             var api = host.client();
             Docs.createStack(api, "bench/s/t");
@@ -57,14 +61,14 @@ public final class StartBenchmark {
             for (int i = 0; i < n + 1; i++) {   // round 0 warms up both paths and is not counted
                 String cell = "c" + i;
                 // Which path goes first rotates, so none always meets another's leftovers.
-                long rawNanos = 0;
-                long kukeondNanos = 0;
-                long inProcessNanos = 0;
+                Sample rawSample = null;
+                Sample kukeondSample = null;
+                Sample inProcessSample = null;
                 for (int turn = 0; turn < 3; turn++) {
                     switch ((turn + i) % 3) {
-                        case 0 -> rawNanos = rawCell(runtime, rawNs, host, cell, dir);
-                        case 1 -> kukeondNanos = kukeondCell(host, cell);
-                        default -> inProcessNanos = inProcessCell(host, tree, "in-" + cell);
+                        case 0 -> rawSample = rawCell(runtime, rawNs, host, cell, dir);
+                        case 1 -> kukeondSample = kukeondCell(host, cell);
+                        default -> inProcessSample = inProcessCell(host, tree, "in-" + cell);
                     }
                 }
                 long t4 = System.nanoTime();
@@ -77,11 +81,14 @@ public final class StartBenchmark {
                 }
                 long t5 = System.nanoTime();
                 if (i > 0) {
-                    raw.add(rawNanos);
-                    kukeond.add(kukeondNanos);
-                    inProcess.add(inProcessNanos);
+                    raw.add(rawSample.nanos());
+                    kukeond.add(kukeondSample.nanos());
+                    inProcess.add(inProcessSample.nanos());
+                    rawCpu.add(rawSample.cpuNanos());
+                    kukeondCpu.add(kukeondSample.cpuNanos());
+                    inProcessCpu.add(inProcessSample.cpuNanos());
                     ctr.add(t5 - t4);
-                    ratios.add(kukeondNanos * 1000 / rawNanos);
+                    ratios.add(kukeondSample.nanos() * 1000 / rawSample.nanos());
                 }
             }
             for (int j = 0; j < 50; j++) {   // the API's own floor: a call that does nothing, spaced like starts
@@ -95,53 +102,69 @@ public final class StartBenchmark {
         }
         double r = median(raw);
         double k = median(kukeond);
+        long compiler = JvmCpu.compilerMillis() - compilerBefore;
         System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s%n", n, grace);
+        System.out.printf("JVM (kukeond's and the raw client's): %s%n", JvmCpu.options());
         System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
         row("raw containerd gRPC (2 containers)", raw);
         row("kukeond Start RPC -> Ready", kukeond);
         row("kukeond Start, in-process ask", inProcess);
         row("ctr run -d (1 container)", ctr);
         row("Version RPC (no work)", rpc);
+        row("JVM CPU in a raw start", rawCpu);
+        row("JVM CPU in a kukeond RPC start", kukeondCpu);
+        row("JVM CPU in an in-process start", inProcessCpu);
+        System.out.printf("JIT compiler threads' CPU over the timed rounds: %d ms%n", compiler);
         System.out.printf("ratio kukeond / raw gRPC: %.2f (of the medians); %.2f (median of the rounds' ratios)%n",
                 k / r, median(ratios) * 1e3);
         System.out.printf("ratio in-process / raw gRPC: %.2f (of the medians)%n", median(inProcess) / r);
         io.kukeon.testing.TempDirs.deleteRecursively(dir);
     }
 
-    /** The pause root, then a workload in its namespaces, as a cell start makes them; nanoseconds. */
-    private static long rawCell(ContainerdRuntime runtime, String ns, RealDaemon host, String cell, Path dir) {
+    /** One start: wall time, and the CPU time the whole JVM spent meanwhile (counted in 10 ms ticks). */
+    private record Sample(long nanos, long cpuNanos) {
+        static Sample since(long t0, long cpu0) {
+            return new Sample(System.nanoTime() - t0, JvmCpu.processNanos() - cpu0);
+        }
+    }
+
+    /** The pause root, then a workload in its namespaces, as a cell start makes them. */
+    private static Sample rawCell(ContainerdRuntime runtime, String ns, RealDaemon host, String cell, Path dir) {
+        long cpu0 = JvmCpu.processNanos();
         long t0 = System.nanoTime();
         int rootPid = runRaw(runtime, ns, host.cgroupRoot, cell, "root", CellSpec.pauseRoot().command(),
                 CellSpec.pauseRoot().args(), Map.of(), dir);
         runRaw(runtime, ns, host.cgroupRoot, cell, "app", "sleep", List.of("3600"),
                 Map.of("network", "/proc/" + rootPid + "/ns/net", "ipc", "/proc/" + rootPid + "/ns/ipc",
                         "uts", "/proc/" + rootPid + "/ns/uts"), dir);
-        return System.nanoTime() - t0;
+        return Sample.since(t0, cpu0);
     }
 
-    /** A cell is created, then its Start RPC is timed until it answers; nanoseconds. */
-    private static long kukeondCell(RealDaemon host, String cell) throws Exception {
+    /** A cell is created, then its Start RPC is timed until it answers. */
+    private static Sample kukeondCell(RealDaemon host, String cell) throws Exception {
         var api = createCell(host, cell);
+        long cpu0 = JvmCpu.processNanos();
         long t0 = System.nanoTime();
         String state = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("bench/s/t/" + cell).build())
                 .getObject().getStatus().getState();
-        long nanos = System.nanoTime() - t0;
+        Sample sample = Sample.since(t0, cpu0);
         if (!state.equals("Ready")) {
             throw new IllegalStateException("cell " + cell + " is " + state);
         }
-        return nanos;
+        return sample;
     }
 
     /** The same start asked of the supervisor tree inside the daemon's JVM: no gRPC API in between. */
-    private static long inProcessCell(RealDaemon host, SupervisorTree tree, String cell) throws Exception {
+    private static Sample inProcessCell(RealDaemon host, SupervisorTree tree, String cell) throws Exception {
         createCell(host, cell);
+        long cpu0 = JvmCpu.processNanos();
         long t0 = System.nanoTime();
         Reply reply = tree.ask(ObjectPath.parse("bench/s/t/" + cell), new Operation.Start()).toCompletableFuture().get();
-        long nanos = System.nanoTime() - t0;
+        Sample sample = Sample.since(t0, cpu0);
         if (!reply.object().state().equals("Ready")) {
             throw new IllegalStateException("cell " + cell + " is " + reply.object().state());
         }
-        return nanos;
+        return sample;
     }
 
     /** A created, not started cell of one busybox sleeper; returns the client that made it. */

@@ -78,11 +78,12 @@ public final class DaemonProcess implements AutoCloseable {
         Path portFile = dataDir.resolve("port");
         Files.deleteIfExists(portFile);
         int port = writesPortFile ? 0 : freePort();
-        // A short-lived daemon on a busy machine: C1 only and the serial collector start it in about half the time.
+        // The JVM options of bin/kukeond (C1 only, the serial collector), with a bound on the heap.
+        Path conf = Path.of(System.getProperty("kukeon.projectDir", System.getProperty("user.dir")), "conf");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+                "@" + conf.resolve("kukeond.jvm"), "-Xmx512m"));
         // The test classpath's logback-test.xml would swallow the daemon's log.
-        Path logback = Path.of(System.getProperty("kukeon.projectDir", System.getProperty("user.dir")), "conf", "logback.xml");
+        Path logback = conf.resolve("logback.xml");
         if (Files.isRegularFile(logback)) {
             command.add("-Dlogback.configurationFile=" + logback);
         }
