@@ -289,7 +289,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
             throw new RuntimeFailure("RuntimeError", "cannot create the log directory of " + containerdId + ": " + e.getMessage(), e);
         }
         tasks.create(namespace, containerdId, snapshots.mounts(namespace, c.getSnapshotter(), c.getSnapshotKey()),
-                logFile.toAbsolutePath().toUri().toString());
+                TaskLog.uri(logFile));
         try {
             return TaskInfo.running(tasks.start(namespace, containerdId));
         } catch (RuntimeException e) {

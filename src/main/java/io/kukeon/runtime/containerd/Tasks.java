@@ -58,7 +58,7 @@ final class Tasks {
 
     /**
      * Creates the task (the shim starts, runc creates the process, not yet running) with stdout and
-     * stderr going to {@code logUri}, a {@code file://} URI the shim itself appends to.
+     * stderr going to {@code logUri} (see {@link TaskLog}).
      */
     void create(String namespace, String id, List<Mount> rootfs, String logUri) {
         CreateTaskRequest request = CreateTaskRequest.newBuilder().setContainerId(id).addAllRootfs(rootfs)
