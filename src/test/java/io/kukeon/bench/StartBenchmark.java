@@ -39,16 +39,13 @@ public final class StartBenchmark {
         String grace = args.length > 1 ? args[1] : "0ms";
         System.setProperty("kukeon.requireReal", "true");
         Path dir = Files.createTempDirectory("kukeon-bench");
-        List<Long> raw = new ArrayList<>();
-        List<Long> kukeond = new ArrayList<>();
-        List<Long> inProcess = new ArrayList<>();
+        List<Sample> raw = new ArrayList<>();
+        List<Sample> kukeond = new ArrayList<>();
+        List<Sample> inProcess = new ArrayList<>();
         List<Long> ctr = new ArrayList<>();
         List<Long> ratios = new ArrayList<>();   // per round, in thousandths
         List<Long> rpc = new ArrayList<>();
-        List<Long> rawCpu = new ArrayList<>();
-        List<Long> kukeondCpu = new ArrayList<>();
-        List<Long> inProcessCpu = new ArrayList<>();
-        long compilerBefore = JvmCpu.compilerMillis();
+        long compilerMillis;
         try (RealDaemon host = new RealDaemon(dir, Map.of("startup-grace", grace))) {
             var api = host.client();
             Docs.createStack(api, "bench/s/t");
@@ -58,7 +55,11 @@ public final class StartBenchmark {
             SupervisorTree tree = new SupervisorTree(host.daemon().system(), host.daemon().system().scheduler(),
                     Duration.ofMinutes(2));
             runtime.loadImage(rawNs, io.kukeon.testing.RealComponents.busyboxArchive());
+            long compilerBefore = 0;
             for (int i = 0; i < n + 1; i++) {   // round 0 warms up both paths and is not counted
+                if (i == 1) {
+                    compilerBefore = JvmCpu.compilerMillis();
+                }
                 String cell = "c" + i;
                 // Which path goes first rotates, so none always meets another's leftovers.
                 Sample rawSample = null;
@@ -81,16 +82,14 @@ public final class StartBenchmark {
                 }
                 long t5 = System.nanoTime();
                 if (i > 0) {
-                    raw.add(rawSample.nanos());
-                    kukeond.add(kukeondSample.nanos());
-                    inProcess.add(inProcessSample.nanos());
-                    rawCpu.add(rawSample.cpuNanos());
-                    kukeondCpu.add(kukeondSample.cpuNanos());
-                    inProcessCpu.add(inProcessSample.cpuNanos());
+                    raw.add(rawSample);
+                    kukeond.add(kukeondSample);
+                    inProcess.add(inProcessSample);
                     ctr.add(t5 - t4);
                     ratios.add(kukeondSample.nanos() * 1000 / rawSample.nanos());
                 }
             }
+            compilerMillis = JvmCpu.compilerMillis() - compilerBefore;
             for (int j = 0; j < 50; j++) {   // the API's own floor: a call that does nothing, spaced like starts
                 Thread.sleep(20);
                 long t0 = System.nanoTime();
@@ -100,24 +99,23 @@ public final class StartBenchmark {
             runtime.deleteNamespace(rawNs);
             api.delete(io.kukeon.api.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
         }
-        double r = median(raw);
-        double k = median(kukeond);
-        long compiler = JvmCpu.compilerMillis() - compilerBefore;
+        double r = median(Sample.nanos(raw));
+        double k = median(Sample.nanos(kukeond));
         System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s%n", n, grace);
         System.out.printf("JVM (kukeond's and the raw client's): %s%n", JvmCpu.options());
         System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
-        row("raw containerd gRPC (2 containers)", raw);
-        row("kukeond Start RPC -> Ready", kukeond);
-        row("kukeond Start, in-process ask", inProcess);
+        row("raw containerd gRPC (2 containers)", Sample.nanos(raw));
+        row("kukeond Start RPC -> Ready", Sample.nanos(kukeond));
+        row("kukeond Start, in-process ask", Sample.nanos(inProcess));
         row("ctr run -d (1 container)", ctr);
         row("Version RPC (no work)", rpc);
-        row("JVM CPU in a raw start", rawCpu);
-        row("JVM CPU in a kukeond RPC start", kukeondCpu);
-        row("JVM CPU in an in-process start", inProcessCpu);
-        System.out.printf("JIT compiler threads' CPU over the timed rounds: %d ms%n", compiler);
+        row("JVM CPU in a raw start", Sample.cpuNanos(raw));
+        row("JVM CPU in a kukeond RPC start", Sample.cpuNanos(kukeond));
+        row("JVM CPU in an in-process start", Sample.cpuNanos(inProcess));
+        System.out.printf("JIT compiler threads' CPU over the timed rounds: %d ms%n", compilerMillis);
         System.out.printf("ratio kukeond / raw gRPC: %.2f (of the medians); %.2f (median of the rounds' ratios)%n",
                 k / r, median(ratios) * 1e3);
-        System.out.printf("ratio in-process / raw gRPC: %.2f (of the medians)%n", median(inProcess) / r);
+        System.out.printf("ratio in-process / raw gRPC: %.2f (of the medians)%n", median(Sample.nanos(inProcess)) / r);
         io.kukeon.testing.TempDirs.deleteRecursively(dir);
     }
 
@@ -125,6 +123,14 @@ public final class StartBenchmark {
     private record Sample(long nanos, long cpuNanos) {
         static Sample since(long t0, long cpu0) {
             return new Sample(System.nanoTime() - t0, JvmCpu.processNanos() - cpu0);
+        }
+
+        static List<Long> nanos(List<Sample> samples) {
+            return samples.stream().map(Sample::nanos).toList();
+        }
+
+        static List<Long> cpuNanos(List<Sample> samples) {
+            return samples.stream().map(Sample::cpuNanos).toList();
         }
     }
 
