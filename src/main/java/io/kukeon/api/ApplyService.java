@@ -10,9 +10,9 @@ import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.CellState;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
-import io.kukeon.model.NotFoundException;
 import io.kukeon.model.TreeObject;
-import io.kukeon.supervisor.Operation;
+import io.kukeon.supervisor.ObjectCommand;
+import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
 
@@ -23,14 +23,17 @@ import java.util.concurrent.CompletionStage;
 /**
  * Apply: documents in kind order (parents first), each upserted with missing parents created
  * and cells started; one result per document, and a failed document does not stop the others.
- * With dry_run, each document is only compared with what exists.
+ * With dry_run, each document is only compared with what exists. Each document goes down the
+ * tree once: what exists is read from the index, and the upsert's answer is the object as it is then.
  */
 final class ApplyService {
     private final SupervisorTree tree;
+    private final ObjectIndex index;
     private final HostIds ids;
 
-    ApplyService(SupervisorTree tree, HostIds ids) {
+    ApplyService(SupervisorTree tree, ObjectIndex index, HostIds ids) {
         this.tree = tree;
+        this.index = index;
         this.ids = ids;
     }
 
@@ -63,18 +66,16 @@ final class ApplyService {
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));
         }
-        return current(desired).thenCompose(current -> {
-            List<String> changes = current == null ? List.of() : ManifestDiff.changes(current, comparable(desired));
-            result.addAllChanges(changes);
-            if (dryRun) {
-                String outcome = current == null ? "created" : changes.isEmpty() ? "unchanged" : "updated";
-                return CompletableFuture.completedFuture(result.setOutcome(outcome).build());
-            }
-            return tree.ask(desired.path(), Operation.Upsert.apply(desired))
-                    .thenCompose(reply -> desired.kind() == io.kukeon.model.Kind.CONTAINER
-                            ? tree.ask(desired.path(), new Operation.Get()) : CompletableFuture.completedFuture(reply))
-                    .thenApply(reply -> done(result, reply, changes.isEmpty()));
-        }).exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
+        TreeObject current = index.get(desired.path()).orElse(null);
+        List<String> changes = current == null ? List.of() : ManifestDiff.changes(current, comparable(desired));
+        result.addAllChanges(changes);
+        if (dryRun) {
+            String outcome = current == null ? "created" : changes.isEmpty() ? "unchanged" : "updated";
+            return CompletableFuture.completedFuture(result.setOutcome(outcome).build());
+        }
+        return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.APPLY, replyTo))
+                .thenApply(reply -> done(result, reply, changes.isEmpty()))
+                .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
     }
 
     private ApplyResult done(ApplyResult.Builder result, Reply reply, boolean noChanges) {
@@ -90,18 +91,6 @@ final class ApplyService {
             default -> noChanges ? "unchanged" : "updated";
         };
         return result.setOutcome(outcome).build();
-    }
-
-    /** The object as it exists, or null. */
-    private CompletionStage<TreeObject> current(TreeObject desired) {
-        return tree.ask(desired.path(), new Operation.Get())
-                .thenApply(Reply::object)
-                .exceptionally(error -> {
-                    if (ErrorMapping.unwrap(error) instanceof NotFoundException) {
-                        return null;
-                    }
-                    throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
-                });
     }
 
     /** What the daemon stores for the desired object: a cell's spec with its root resolved. */

@@ -34,10 +34,12 @@ import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.TreeObject;
-import io.kukeon.supervisor.Operation;
+import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Source;
 
 import java.time.Duration;
@@ -47,6 +49,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -68,7 +71,7 @@ public final class KukeonService implements Kukeon {
         this.index = index;
         this.journal = journal;
         this.ids = ids;
-        this.applier = new ApplyService(tree, ids);
+        this.applier = new ApplyService(tree, index, ids);
         this.images = images;
         this.status = status;
     }
@@ -92,14 +95,14 @@ public final class KukeonService implements Kukeon {
             }
             TreeObject desired = ObjectMapping.fromProto(in.getObject());
             Validation.validate(desired, ids);
-            return tree.ask(desired.path(), Operation.Upsert.create(desired))
+            return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
                     .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
         });
     }
 
     @Override
     public CompletionStage<ObjectResponse> get(GetRequest in) {
-        return guarded(() -> tree.ask(Validation.path(in.getKind(), in.getPath()), new Operation.Get())
+        return guarded(() -> tree.get(Validation.path(in.getKind(), in.getPath()))
                 .thenApply(reply -> respond(reply, false)));
     }
 
@@ -124,32 +127,35 @@ public final class KukeonService implements Kukeon {
     @Override
     public CompletionStage<DeleteResponse> delete(DeleteRequest in) {
         return guarded(() -> tree.ask(Validation.path(in.getKind(), in.getPath()),
-                        new Operation.Delete(in.getCascade(), in.getForce()))
+                        replyTo -> new ObjectCommand.Delete(in.getCascade(), in.getForce(), replyTo))
                 .thenApply(reply -> DeleteResponse.newBuilder().addAllDeleted(reply.deleted()).build()));
     }
 
     @Override
     public CompletionStage<ObjectResponse> start(LifecycleRequest in) {
-        return lifecycle(in, new Operation.Start());
+        return lifecycle(in, ObjectCommand.Start::new);
     }
 
     @Override
     public CompletionStage<ObjectResponse> stop(LifecycleRequest in) {
-        return lifecycle(in, new Operation.Stop(timeout(in)));
+        Duration timeout = timeout(in);
+        return lifecycle(in, replyTo -> new ObjectCommand.Stop(timeout, replyTo));
     }
 
     @Override
     public CompletionStage<ObjectResponse> kill(LifecycleRequest in) {
-        return lifecycle(in, new Operation.Kill());
+        return lifecycle(in, ObjectCommand.Kill::new);
     }
 
     @Override
     public CompletionStage<ObjectResponse> restart(LifecycleRequest in) {
-        return lifecycle(in, new Operation.Restart(timeout(in)));
+        Duration timeout = timeout(in);
+        return lifecycle(in, replyTo -> new ObjectCommand.Restart(timeout, replyTo));
     }
 
-    private CompletionStage<ObjectResponse> lifecycle(LifecycleRequest in, Operation op) {
-        return guarded(() -> tree.ask(Validation.lifecyclePath(in.getKind(), in.getPath()), op)
+    private CompletionStage<ObjectResponse> lifecycle(LifecycleRequest in,
+                                                      Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command) {
+        return guarded(() -> tree.ask(Validation.lifecyclePath(in.getKind(), in.getPath()), command)
                 .thenApply(reply -> respond(reply, false)));
     }
 
@@ -198,7 +204,7 @@ public final class KukeonService implements Kukeon {
             if (in.getTailLines() < 0) {
                 throw new InvalidArgumentException("tail_lines", "must not be negative");
             }
-            return Source.completionStage(tree.ask(cell, new Operation.Get()))
+            return Source.completionStage(tree.get(cell))
                     .flatMapConcat(reply -> LogStream.of(LogFiles.of((TreeObject.Cell) reply.object(), in.getContainer()),
                             in.getFollow(), in.getTailLines()))
                     .mapError(new org.apache.pekko.japi.pf.PFBuilder<Throwable, Throwable>()

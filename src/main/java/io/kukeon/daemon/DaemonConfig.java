@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.supervisor.TreeSettings;
+import io.kukeon.supervisor.journal.LegacyJournal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,8 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
             }
         }
         Config merged = ConfigFactory.parseMap(overrides).withFallback(file)
-                .withFallback(ConfigFactory.defaultApplication()).withFallback(ConfigFactory.defaultReference()).resolve();
+                .withFallback(ConfigFactory.defaultApplication()).withFallback(LegacyJournal.config())
+                .withFallback(ConfigFactory.defaultReference()).resolve();
         return fromConfig(merged);
     }
 

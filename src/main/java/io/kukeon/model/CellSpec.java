@@ -98,6 +98,30 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         return new CellSpec(out, rootId, autoDelete, resources);
     }
 
+    /** This spec with {@code container} in place of the one of the same id (which keeps its root flag), or added. */
+    public CellSpec withContainer(ContainerSpec container) {
+        List<ContainerSpec> list = new ArrayList<>();
+        boolean replaced = false;
+        for (ContainerSpec c : containers) {
+            if (c.id().equals(container.id())) {
+                list.add(container.withRoot(c.root()));
+                replaced = true;
+            } else {
+                list.add(c);
+            }
+        }
+        if (!replaced) {
+            list.add(container);
+        }
+        return new CellSpec(list, rootContainerId, autoDelete, resources);
+    }
+
+    /** This spec without the container {@code id}. */
+    public CellSpec withoutContainer(String id) {
+        return new CellSpec(containers.stream().filter(c -> !c.id().equals(id)).toList(), rootContainerId, autoDelete,
+                resources);
+    }
+
     public ContainerSpec container(String id) {
         return containers.stream().filter(c -> c.id().equals(id)).findFirst().orElse(null);
     }

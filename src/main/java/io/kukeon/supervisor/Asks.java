@@ -18,10 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * executor: one more thread hand-off per ask, on the path of every request. What follows an ask
  * here is short (the next ask, a message to an actor, building a reply), so it runs right away.
  */
-final class Asks {
+public final class Asks {
     private Asks() {}
 
-    static <Req, Res> CompletableFuture<Res> askWithStatus(RecipientRef<Req> target,
+    public static <Req, Res> CompletableFuture<Res> askWithStatus(RecipientRef<Req> target,
                                                            Function<ActorRef<StatusReply<Res>>, Req> message,
                                                            Duration timeout, Scheduler scheduler) {
         CompletableFuture<Res> answer = new CompletableFuture<>();

@@ -5,7 +5,7 @@ import java.util.Set;
 /** Every event carries the tag {@link #EVENTS}, so the read journal can stream all of them in global order. */
 public final class JournalTags {
     public static final String EVENTS = "kukeon";
-    static final Set<String> ALL = Set.of(EVENTS);
+    public static final Set<String> ALL = Set.of(EVENTS);
 
     private JournalTags() {}
 }

@@ -4,13 +4,15 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.UnavailableException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.pattern.StatusReply;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
-/** The tree as the API sees it: one asynchronous call per request, answered by the owning actor. */
+/** The tree as the API sees it: one asynchronous call per command, answered by the owning actor. */
 public final class SupervisorTree {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
@@ -25,13 +27,23 @@ public final class SupervisorTree {
     }
 
     /**
-     * Fails with the actor's {@link io.kukeon.model.KukeonException}, or with an
-     * {@link UnavailableException} when the tree does not answer in time (journal or runtime stuck).
+     * Sends the command to the object at {@code target}. Fails with the actor's
+     * {@link io.kukeon.model.KukeonException}, or with an {@link UnavailableException} when the tree
+     * does not answer in time (journal or runtime stuck).
      */
-    public CompletionStage<Reply> ask(ObjectPath target, Operation op) {
-        Duration timeout = op.mutates() ? writeTimeout : READ_TIMEOUT;
-        return Asks.<TreeCommand, Reply>askWithStatus(host, replyTo -> new Request(target, op, replyTo), timeout,
-                        scheduler)
+    public CompletionStage<Reply> ask(ObjectPath target, Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command) {
+        return ask(target, command, writeTimeout);
+    }
+
+    /** The object as its actor knows it. */
+    public CompletionStage<Reply> get(ObjectPath target) {
+        return ask(target, ObjectCommand.Get::new, READ_TIMEOUT);
+    }
+
+    private CompletionStage<Reply> ask(ObjectPath target, Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command,
+                                       Duration timeout) {
+        return Asks.<TreeCommand, Reply>askWithStatus(host, replyTo -> new Routed(target, command.apply(replyTo)),
+                        timeout, scheduler)
                 .exceptionally(error -> {
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                     if (cause instanceof TimeoutException) {

@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param startupGrace   a workload that is not running this long after its start failed to start
  * @param logDir         container logs live under it, one file per container
  * @param restartBackoff the restart policy's delays
- * @param failureInjection honour {@link Operation.InjectFailure} (tests only)
+ * @param failureInjection honour {@link Notice.InjectedFailure} (tests only)
  */
 public record TreeSettings(int snapshotEvery, Duration stopTimeout, Duration startupGrace, Path logDir,
                            RestartBackoff restartBackoff, boolean failureInjection) {

@@ -3,7 +3,7 @@ package io.kukeon.bench;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.daemon.DaemonConfig;
-import io.kukeon.supervisor.CborSerializable;
+import io.kukeon.testing.JacksonCbor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -32,9 +32,9 @@ import java.util.Map;
  */
 public final class JournalBenchmark {
 
-    record Write(ActorRef<Long> replyTo) implements CborSerializable {}
+    record Write(ActorRef<Long> replyTo) implements JacksonCbor {}
 
-    record Written(long n) implements CborSerializable {}
+    record Written(long n) implements JacksonCbor {}
 
     static final class Probe extends EventSourcedBehavior<Write, Written, Long> {
         Probe(String id) {

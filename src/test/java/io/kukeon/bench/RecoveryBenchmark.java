@@ -8,7 +8,7 @@ import io.kukeon.api.v1.ListRequest;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RestartPolicy;
-import io.kukeon.supervisor.ContainerActor;
+import io.kukeon.supervisor.container.ContainerEvent;
 import io.kukeon.supervisor.PersistenceIds;
 import io.kukeon.testing.RealDaemon;
 import io.kukeon.testing.TestDaemon;
@@ -88,9 +88,9 @@ public final class RecoveryBenchmark {
         List<Long> out = new ArrayList<>();
         Instant exited = null;
         for (Object e : events) {
-            if (e instanceof ContainerActor.TaskExited x) {
+            if (e instanceof ContainerEvent.TaskExited x) {
                 exited = x.at();
-            } else if (e instanceof ContainerActor.TaskStarted s && exited != null) {
+            } else if (e instanceof ContainerEvent.TaskStarted s && exited != null) {
                 out.add(Duration.between(exited, s.at()).toMillis());
                 exited = null;
             }

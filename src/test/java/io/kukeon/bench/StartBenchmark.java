@@ -10,7 +10,7 @@ import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.containerd.ContainerdRuntime;
-import io.kukeon.supervisor.Operation;
+import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.testing.RealDaemon;
@@ -165,7 +165,7 @@ public final class StartBenchmark {
         createCell(host, cell);
         long cpu0 = JvmCpu.processNanos();
         long t0 = System.nanoTime();
-        Reply reply = tree.ask(ObjectPath.parse("bench/s/t/" + cell), new Operation.Start()).toCompletableFuture().get();
+        Reply reply = tree.ask(ObjectPath.parse("bench/s/t/" + cell), ObjectCommand.Start::new).toCompletableFuture().get();
         Sample sample = Sample.since(t0, cpu0);
         if (!reply.object().state().equals("Ready")) {
             throw new IllegalStateException("cell " + cell + " is " + reply.object().state());

@@ -2,7 +2,7 @@ package io.kukeon.daemon;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.kukeon.supervisor.CborSerializable;
+import io.kukeon.testing.JacksonCbor;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,9 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The daemon's journal write path: what it writes, recovery and the read journal find as the default DAO's rows. */
 class DirectJournalDaoTest {
 
-    record Append(List<String> words, ActorRef<List<String>> replyTo) implements CborSerializable {}
+    record Append(List<String> words, ActorRef<List<String>> replyTo) implements JacksonCbor {}
 
-    record Appended(String word) implements CborSerializable {}
+    record Appended(String word) implements JacksonCbor {}
 
     /** Keeps the words it was told; each batch of words is one atomic write. */
     static final class Words extends EventSourcedBehavior<Append, Appended, List<String>> {

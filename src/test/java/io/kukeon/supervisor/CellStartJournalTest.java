@@ -6,6 +6,8 @@ import io.kukeon.api.v1.GetRequest;
 import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.api.v1.LifecycleRequest;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.supervisor.cell.CellEvent;
+import io.kukeon.supervisor.container.ContainerEvent;
 import io.kukeon.testing.TestDaemon;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class CellStartJournalTest {
             PersistenceTestKit journal = PersistenceTestKit.create(daemon.daemon().system());
             // The workload's first TaskStarted fails to be written; its actor restarts, finds its
             // task and writes it again a backoff later, long after containerd showed it running.
-            AtomicBoolean failed = JournalFaults.failFirstWrite(journal, "Container|r/s/t/c/app", ContainerActor.TaskStarted.class);
+            AtomicBoolean failed = JournalFaults.failFirstWrite(journal, "Container|r/s/t/c/app", ContainerEvent.TaskStarted.class);
 
             String state = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build())
                     .getObject().getStatus().getState();
@@ -47,10 +49,10 @@ class CellStartJournalTest {
             assertTrue(failed.get());
             assertEquals("Ready", state);
             for (String container : List.of("root", "app")) {
-                assertTrue(JournalFaults.holds(journal, "Container|r/s/t/c/" + container, ContainerActor.TaskStarted.class),
+                assertTrue(JournalFaults.holds(journal, "Container|r/s/t/c/" + container, ContainerEvent.TaskStarted.class),
                         container + "'s start is in the journal");
             }
-            assertTrue(JournalFaults.holds(journal, "Cell|r/s/t/c", CellActor.Started.class), "and the cell's");
+            assertTrue(JournalFaults.holds(journal, "Cell|r/s/t/c", CellEvent.Started.class), "and the cell's");
         }
     }
 
@@ -68,7 +70,7 @@ class CellStartJournalTest {
                     Docs.container("app", "sleep", "slow-start=600"))).build());
             PersistenceTestKit journal = PersistenceTestKit.create(daemon.daemon().system());
             AtomicBoolean failed = JournalFaults.failFirstWrite(journal, "Container|r/s/t/c/app",
-                    ContainerActor.StartRequested.class);
+                    ContainerEvent.StartRequested.class);
 
             assertEquals("Failed", api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build())
                     .getObject().getStatus().getState());

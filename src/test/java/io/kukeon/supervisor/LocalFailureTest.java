@@ -11,6 +11,7 @@ import io.kukeon.api.v1.LifecycleRequest;
 import io.kukeon.api.v1.ListRequest;
 import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.supervisor.scope.ScopeEvent;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.api.v1.DeleteRequest;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -53,7 +54,7 @@ class LocalFailureTest {
             int victimChecks = daemon.runtime.taskQueries("r.kukeon.io", "s_t_c_victim");
             int siblingChecks = daemon.runtime.taskQueries("r.kukeon.io", "s_t_c_sibling");
 
-            daemon.daemon().system().tell(new Request(ObjectPath.parse("r/s/t/c/victim"), new Operation.InjectFailure(), null));
+            daemon.daemon().system().tell(new Routed(ObjectPath.parse("r/s/t/c/victim"), new Notice.InjectedFailure()));
 
             // The restarted actor replays its journal and asks containerd about its task: that is how we see it.
             Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
@@ -175,7 +176,7 @@ class LocalFailureTest {
             api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/fast").build());
             api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/slow").build());
             PersistenceTestKit journalKit = PersistenceTestKit.create(daemon.daemon().system());
-            AtomicBoolean failed = JournalFaults.failFirstWrite(journalKit, "Stack|r/s/t", ScopeActor.ChildRemoved.class);
+            AtomicBoolean failed = JournalFaults.failFirstWrite(journalKit, "Stack|r/s/t", ScopeEvent.ChildRemoved.class);
 
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.delete(
                     DeleteRequest.newBuilder().setKind("Space").setPath("r/s").setCascade(true).build()));

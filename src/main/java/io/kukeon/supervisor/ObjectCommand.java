@@ -1,0 +1,71 @@
+package io.kukeon.supervisor;
+
+import io.kukeon.model.TreeObject;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+
+import java.time.Duration;
+
+/**
+ * What the API asks of one object. Each command carries the {@code replyTo} that waits for its
+ * {@link Reply}; it travels down the tree inside a {@link Routed}.
+ */
+public sealed interface ObjectCommand extends Routed.Addressed {
+
+    ActorRef<StatusReply<Reply>> replyTo();
+
+    default void reply(Reply reply) {
+        replyTo().tell(StatusReply.success(reply));
+    }
+
+    default void fail(Throwable error) {
+        replyTo().tell(StatusReply.error(error));
+    }
+
+    /** How an upsert treats what exists and what is missing. */
+    enum Mode {
+        /** Create or update; missing parents are created; a cell is started. */
+        APPLY,
+        /** Create only: an existing object is left as it is; parents must exist; a cell is not started. */
+        CREATE;
+
+        public boolean createsParents() {
+            return this == APPLY;
+        }
+
+        public boolean starts() {
+            return this == APPLY;
+        }
+
+        public boolean createOnly() {
+            return this == CREATE;
+        }
+    }
+
+    /** Create the object, or bring it to this spec and labels. */
+    record Upsert(TreeObject desired, Mode mode, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    record Get(ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {
+        @Override
+        public boolean mutates() {
+            return false;
+        }
+    }
+
+    /** @param force implies cascade */
+    record Delete(boolean cascade, boolean force, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {
+        public boolean cascades() {
+            return cascade || force;
+        }
+    }
+
+    record Start(ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    /** @param timeout SIGTERM to SIGKILL; null: the daemon's default */
+    record Stop(Duration timeout, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    record Kill(ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    /** @param timeout of the stop part; null: the daemon's default */
+    record Restart(Duration timeout, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+}

@@ -1,0 +1,578 @@
+package io.kukeon.supervisor.cell;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.CellState;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.FailedPreconditionException;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Kind;
+import io.kukeon.model.NotFoundException;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.TreeObject;
+import io.kukeon.model.UnavailableException;
+import io.kukeon.supervisor.Notice;
+import io.kukeon.supervisor.ObjectCommand;
+import io.kukeon.supervisor.PersistenceIds;
+import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.Routed;
+import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.cell.CellRecord.Activity;
+import io.kukeon.supervisor.cell.CellWork.Deleting;
+import io.kukeon.supervisor.cell.CellWork.OnContainer;
+import io.kukeon.supervisor.cell.CellWork.Retired;
+import io.kukeon.supervisor.container.ContainerActor;
+import io.kukeon.supervisor.container.ContainerProtocol;
+import io.kukeon.supervisor.tree.Blocking;
+import io.kukeon.supervisor.tree.Broadcast;
+import io.kukeon.supervisor.tree.ChildMessages;
+import io.kukeon.supervisor.tree.ChildMessages.DeleteOrigin;
+import io.kukeon.supervisor.tree.Children;
+import io.kukeon.supervisor.tree.Failures;
+import io.kukeon.supervisor.tree.RealmAccess;
+import io.kukeon.supervisor.tree.TreeNode;
+import io.kukeon.supervisor.tree.Waiting;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A cell: a pod of containers around a root container whose net, ipc and uts namespaces the
+ * others join. It owns the cell's cgroup and one {@link ContainerActor} per container, and derives
+ * its displayed state from its own intent (started, stopped, failed) and from what its containers
+ * report. Commands for its containers come to it: it changes its spec for them, or starts and
+ * stops them with the root's namespaces at hand. Its work in flight is one {@link CellWork}.
+ */
+public final class CellActor extends TreeNode<CellEvent, CellRecord> {
+
+    // results of the cell's operations: to itself only
+
+    private record Provisioned(CellOperations.Provisioning done, Throwable error) implements TreeCommand {}
+
+    private record StartDone(Integer rootPid, Throwable error) implements TreeCommand {}
+
+    /** The containers' journals hold what they answered a start (see {@link CellOperations#journaled}). */
+    private record ContainersJournaled(Throwable error) implements TreeCommand {}
+
+    private record StopDone(Throwable error) implements TreeCommand {}
+
+    private record DeleteDone(Throwable error) implements TreeCommand {}
+
+    private record ContainerOpDone(ObjectPath target, Throwable error) implements TreeCommand {}
+
+    // ---- factory ----
+
+    public static Behavior<TreeCommand> create(ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
+                                               RealmAccess realm) {
+        return supervised(Behaviors.setup(context -> new CellActor(context, path, parent, ports, realm)));
+    }
+
+    private final Children<TreeObject.Container> containers;
+    private final CellOperations operations;
+    private final CellView views;
+    private CellWork work = CellWork.IDLE;
+    /** containerd does not answer: the containers' state is not known. */
+    private boolean runtimeDown;
+
+    private CellActor(ActorContext<TreeCommand> context, ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
+                      RealmAccess realm) {
+        super(context, PersistenceIds.of(path), path, parent, ports, realm);
+        this.containers = childRegistry((childPath, self) -> ContainerActor.create(childPath, self, ports, this.realm));
+        this.operations = new CellOperations(ports, path, context.getSystem().scheduler(), Blocking.executor(context),
+                containers::running);
+        this.views = new CellView(path, ports.ids());
+    }
+
+    @Override
+    public CellRecord emptyState() {
+        return CellRecord.empty();
+    }
+
+    // ---- commands ----
+
+    @Override
+    protected boolean busy() {
+        return work.busy();
+    }
+
+    @Override
+    public CommandHandler<TreeCommand, CellEvent, CellRecord> commandHandler() {
+        CommandHandlerBuilder<TreeCommand, CellEvent, CellRecord> builder = newCommandHandlerBuilder();
+        whileBusy(builder);
+        inAnyState(builder)
+                .onCommand(Routed.class, (state, routed) -> routed.isFor(path) ? onCommand(state, routed)
+                        : onContainerMessage(state, routed))
+                .onCommand(ChildMessages.CascadeDelete.class, (state, delete) -> onDelete(state,
+                        new ChildMessages.Cascade(delete)))
+                .onCommand(Provisioned.class, this::onProvisioned)
+                .onCommand(StartDone.class, this::onStartDone)
+                .onCommand(ContainersJournaled.class, this::onContainersJournaled)
+                .onCommand(StopDone.class, this::onStopDone)
+                .onCommand(DeleteDone.class, this::onDeleteDone)
+                .onCommand(ContainerOpDone.class, this::onContainerOpDone)
+                .onCommand(ContainerProtocol.Changed.class, this::onContainerChanged)
+                .onCommand(Broadcast.class, this::onBroadcast);
+        return builder.build();
+    }
+
+    private boolean gone(CellRecord state) {
+        return !state.exists() || work instanceof Retired;
+    }
+
+    /** A command for the cell itself. */
+    private Effect<CellEvent, CellRecord> onCommand(CellRecord state, Routed routed) {
+        ObjectCommand command = (ObjectCommand) routed.message();
+        if (command instanceof ObjectCommand.Get get) {
+            return answerGet(get, !gone(state));
+        }
+        if (command instanceof ObjectCommand.Delete delete) {
+            return onDelete(state, new ChildMessages.Asked(delete));
+        }
+        if (gone(state)) {
+            if (command instanceof ObjectCommand.Upsert upsert && !(work instanceof Retired)) {
+                return onCreate(upsert);
+            }
+            command.fail(notFound());
+            return Effect().none();
+        }
+        if (command instanceof ObjectCommand.Upsert upsert) {
+            if (upsert.mode().createOnly()) {
+                upsert.reply(Reply.of(view(state, null), Reply.Outcome.UNCHANGED));
+                return Effect().none();
+            }
+            TreeObject.Cell desired = (TreeObject.Cell) upsert.desired();
+            return onUpdate(state, upsert, desired.metadata().labels(), desired.spec(), upsert.mode().starts());
+        }
+        if (command instanceof ObjectCommand.Start start) {
+            return recordAndCarry(new CellEvent.StartRequested(Instant.now()), Activity.STARTING, waiting(start, Reply.Outcome.DONE));
+        }
+        if (command instanceof ObjectCommand.Stop stop) {
+            return requestStop(waiting(stop, Reply.Outcome.DONE), stop.timeout(), false);
+        }
+        if (command instanceof ObjectCommand.Kill kill) {
+            return requestStop(waiting(kill, Reply.Outcome.DONE), null, true);
+        }
+        ObjectCommand.Restart restart = (ObjectCommand.Restart) command;
+        // Stop, then start once stopped (the start waits in the stash meanwhile).
+        context.getSelf().tell(new Routed(path, new ObjectCommand.Start(restart.replyTo())));
+        return requestStop(Waiting.none(), restart.timeout(), false);
+    }
+
+    private Waiting waiting(ObjectCommand command, Reply.Outcome outcome) {
+        return Waiting.on(command, path, outcome);
+    }
+
+    private Effect<CellEvent, CellRecord> onCreate(ObjectCommand.Upsert upsert) {
+        CellSpec spec = ((TreeObject.Cell) upsert.desired()).spec().normalized();
+        work = CellWork.carrying(Activity.PROVISIONING, waiting(upsert, Reply.Outcome.CREATED));
+        return Effect().persist(new CellEvent.CellCreated(spec, upsert.desired().metadata().labels(), upsert.mode().starts(),
+                        Instant.now()))
+                .thenRun(this::runProvision);
+    }
+
+    /** A new spec or labels for the cell, or for one of its containers ({@code command}'s target). */
+    private Effect<CellEvent, CellRecord> onUpdate(CellRecord state, ObjectCommand command, Map<String, String> labels,
+                                                   CellSpec desired, boolean start, ObjectPath target,
+                                                   Reply.Outcome changed) {
+        CellSpec spec = desired.normalized();
+        if (spec.equals(state.spec()) && labels.equals(state.labels())) {
+            if (start && (state.sticky() == CellState.Failed || !state.run().desired() && !state.run().everStarted())) {
+                // Apply asks for a running cell: one whose bring-up failed (an image missing then,
+                // present now), or that never ran, is started rather than reported as it is.
+                return recordAndCarry(new CellEvent.StartRequested(Instant.now()), Activity.STARTING,
+                        Waiting.on(command, target, Reply.Outcome.UNCHANGED));
+            }
+            command.reply(Reply.of(viewOf(state, target), Reply.Outcome.UNCHANGED));
+            return Effect().none();
+        }
+        boolean startToo = start && !state.run().desired() && !state.run().everStarted();
+        return recordAndCarry(new CellEvent.CellUpdated(spec, labels, state.generations().current() + 1, startToo, Instant.now()),
+                Activity.PROVISIONING, Waiting.on(command, target, changed));
+    }
+
+    private Effect<CellEvent, CellRecord> onUpdate(CellRecord state, ObjectCommand command, Map<String, String> labels,
+                                                   CellSpec desired, boolean start) {
+        return onUpdate(state, command, labels, desired, start, path, Reply.Outcome.UPDATED);
+    }
+
+    /** Writes the intent, then carries it out; {@code waiting} are told once it is done (or could not be written). */
+    private Effect<CellEvent, CellRecord> recordAndCarry(CellEvent intent, Activity activity, Waiting waiting) {
+        work = CellWork.carrying(activity, waiting);
+        return Effect().persist(intent).thenRun(this::carryOut);
+    }
+
+    private void carryOut(CellRecord state) {
+        switch (state.activity()) {
+            case PROVISIONING -> runProvision(state);
+            case STARTING -> runStart(state);
+            case STOPPING -> runStop(state, null, false);
+            case DELETING -> runDelete(state);
+            case NONE -> { }
+        }
+    }
+
+    /**
+     * Cgroup, then specs to the container actors, then (when running) the containers whose spec
+     * changed; then, for a cell meant to run that does not yet, the start.
+     */
+    private void runProvision(CellRecord state) {
+        spawnContainers(state);
+        publish(state);
+        Integer rootPid = state.run().desired() ? state.run().rootPid() : null;
+        context.pipeToSelf(operations.provision(state.spec(), List.copyOf(state.retiring()), rootPid),
+                (done, error) -> new Provisioned(done, Blocking.unwrap(error)));
+    }
+
+    private Effect<CellEvent, CellRecord> onProvisioned(CellRecord state, Provisioned result) {
+        if (result.error() != null) {
+            return Effect().persist(new CellEvent.ProvisionFailed(Failures.reasonOf(result.error(), "ProvisionFailed"),
+                            Failures.describe(result.error()), Instant.now()))
+                    .thenRun(this::complete)
+                    .thenUnstashAll();
+        }
+        List<CellEvent> events = new ArrayList<>();
+        Integer newRoot = result.done().newRootPid();
+        events.add(new CellEvent.CgroupProvisioned(result.done().cgroup(), Instant.now()));
+        if (newRoot != null) {
+            events.add(new CellEvent.Started(newRoot, Instant.now()));
+        }
+        if (state.run().desired() && state.run().rootPid() == null && newRoot == null) {
+            events.add(new CellEvent.StartRequested(Instant.now()));   // a cell meant to run: its start, same waiters
+            work = CellWork.carrying(Activity.STARTING, work.waiting());
+            return Effect().persist(events).thenRun(s -> {
+                stopRetiredContainers(s);
+                runStart(s);
+            });
+        }
+        return Effect().persist(events)
+                .thenRun(s -> {
+                    stopRetiredContainers(s);
+                    complete(s);
+                })
+                .thenUnstashAll();
+    }
+
+    private void runStart(CellRecord state) {
+        spawnContainers(state);
+        publish(state);
+        // No cgroup step here: it was written at create or update, recreated at recovery, and runc
+        // creates a missing parent itself; a start stays as short as containerd allows.
+        context.pipeToSelf(operations.start(state.spec(), state.run().rootPid()),
+                (pid, error) -> new StartDone(pid, Blocking.unwrap(error)));
+    }
+
+    private Effect<CellEvent, CellRecord> onStartDone(CellRecord state, StartDone result) {
+        if (result.error() != null) {
+            // Nothing half-started is left running: kill what did start (each container journals it).
+            state.spec().containers().forEach(c -> operations.stopOne(c.id(), Duration.ZERO, true));
+            return Effect().persist(new CellEvent.StartFailed(Failures.reasonOf(result.error(), "StartCellFailed"),
+                            Failures.describe(result.error()), Instant.now()))
+                    .thenRun(this::complete)
+                    .thenUnstashAll();
+        }
+        // Written while the containers write theirs; still busy until the answer, which waits for both.
+        CompletionStage<Done> containersJournaled = operations.journaled(state.spec());
+        return Effect().persist(new CellEvent.Started(result.rootPid(), Instant.now()))
+                .thenRun(s -> context.pipeToSelf(containersJournaled,
+                        (done, error) -> new ContainersJournaled(Blocking.unwrap(error))));
+    }
+
+    private Effect<CellEvent, CellRecord> onContainersJournaled(CellRecord state, ContainersJournaled result) {
+        if (result.error() != null) {
+            publish(state);
+            abort(result.error());
+        } else {
+            complete(state);
+        }
+        return Effect().unstashAll();
+    }
+
+    private Effect<CellEvent, CellRecord> requestStop(Waiting waiting, Duration timeout, boolean kill) {
+        work = CellWork.carrying(Activity.STOPPING, waiting);
+        return Effect().persist(new CellEvent.StopRequested(kill, Instant.now())).thenRun(s -> runStop(s, timeout, kill));
+    }
+
+    private void runStop(CellRecord state, Duration timeout, boolean kill) {
+        publish(state);
+        context.pipeToSelf(operations.stop(state.spec(), timeout, kill),
+                (done, error) -> new StopDone(Blocking.unwrap(error)));
+    }
+
+    private Effect<CellEvent, CellRecord> onStopDone(CellRecord state, StopDone result) {
+        if (result.error() != null) {
+            abort(result.error());
+            return Effect().unstashAll();
+        }
+        return Effect().persist(new CellEvent.Stopped(Instant.now())).thenRun(this::complete).thenUnstashAll();
+    }
+
+    /** Every answer to a delete goes through the parent, which holds back other messages for us meanwhile. */
+    private Effect<CellEvent, CellRecord> onDelete(CellRecord state, DeleteOrigin origin) {
+        if (gone(state)) {
+            reportDeleteFailed(origin, notFound());
+            return Effect().none();
+        }
+        work = new Deleting(origin);
+        return Effect().persist(new CellEvent.DeleteRequested(Instant.now())).thenRun(this::runDelete);
+    }
+
+    private void runDelete(CellRecord state) {
+        spawnContainers(state);
+        publish(state);
+        context.pipeToSelf(operations.delete(state.spec(), state.retiring()),
+                (done, error) -> new DeleteDone(Blocking.unwrap(error)));
+    }
+
+    private Effect<CellEvent, CellRecord> onDeleteDone(CellRecord state, DeleteDone result) {
+        DeleteOrigin origin = ((Deleting) work).origin();
+        work = CellWork.IDLE;
+        if (result.error() != null) {
+            return Effect().persist(new CellEvent.DeleteFailed(Failures.reasonOf(result.error(), "DeleteFailed"),
+                            Failures.describe(result.error()), Instant.now()))
+                    .thenRun(s -> {
+                        publish(s);
+                        reportDeleteFailed(origin, result.error());
+                    })
+                    .thenUnstashAll();
+        }
+        List<String> deleted = new ArrayList<>();
+        state.spec().containers().forEach(c -> deleted.add(path.child(c.id()).toString()));
+        deleted.add(path.toString());
+        return Effect().persist(new CellEvent.Deleted(Instant.now()))
+                .thenRun(s -> {
+                    work = new Retired();
+                    containers.stopAllBut(Set.of());
+                    reportDeleted(origin, deleted);
+                })
+                .thenUnstashAll();
+    }
+
+    // ---- containers ----
+
+    /** A command for one of the cell's containers, or a notice from containerd about it. */
+    private Effect<CellEvent, CellRecord> onContainerMessage(CellRecord state, Routed routed) {
+        String name = routed.target().name();
+        boolean known = !gone(state) && containers.isRunning(name) && state.containerNames().contains(name);
+        if (routed.message() instanceof Notice) {
+            if (containers.isRunning(name)) {
+                containers.forward(name, routed);
+            }
+            return Effect().none();
+        }
+        ObjectCommand command = (ObjectCommand) routed.message();
+        if (command instanceof ObjectCommand.Get) {
+            if (known) {
+                containers.forward(name, routed);
+            } else {
+                command.fail(new NotFoundException(Kind.CONTAINER, routed.target()));
+            }
+            return Effect().none();
+        }
+        if (gone(state)) {
+            command.fail(notFound());
+            return Effect().none();
+        }
+        if (command instanceof ObjectCommand.Upsert upsert) {
+            if (upsert.mode().createOnly() && known) {
+                containers.forward(name, new Routed(routed.target(), new ObjectCommand.Get(upsert.replyTo())));
+                return Effect().none();
+            }
+            return onContainerUpsert(state, upsert, ((TreeObject.Container) upsert.desired()).spec());
+        }
+        if (!known) {
+            command.fail(new NotFoundException(Kind.CONTAINER, routed.target()));
+            return Effect().none();
+        }
+        if (command instanceof ObjectCommand.Delete) {
+            if (name.equals(state.spec().rootContainerId())) {
+                command.fail(new FailedPreconditionException("RootContainer",
+                        "the root container of a cell cannot be removed; delete the cell instead"));
+                return Effect().none();
+            }
+            return onUpdate(state, command, state.labels(), state.spec().withoutContainer(name), false);
+        }
+        return runContainerOp(state, routed.target(), command);
+    }
+
+    /** Kind Container in a manifest: add or replace one container of an existing cell; answered with the container. */
+    private Effect<CellEvent, CellRecord> onContainerUpsert(CellRecord state, ObjectCommand.Upsert upsert,
+                                                            ContainerSpec container) {
+        boolean exists = state.spec().container(container.id()) != null;
+        if (!exists && container.root()) {
+            upsert.fail(new InvalidArgumentException("spec.root",
+                    "cell \"" + path.name() + "\" already has its root container \"" + state.spec().rootContainerId() + "\""));
+            return Effect().none();
+        }
+        return onUpdate(state, upsert, state.labels(), state.spec().withContainer(container), false,
+                path.child(container.id()), exists ? Reply.Outcome.UPDATED : Reply.Outcome.CREATED);
+    }
+
+    /** Start, stop, kill or restart one container: the cell supplies the root's namespaces. */
+    private Effect<CellEvent, CellRecord> runContainerOp(CellRecord state, ObjectPath target, ObjectCommand command) {
+        work = new OnContainer(command);
+        context.pipeToSelf(operations.onContainer(command, state.spec(), target.name(), state.run().rootPid()),
+                (status, error) -> new ContainerOpDone(target, Blocking.unwrap(error)));
+        return Effect().none();
+    }
+
+    private Effect<CellEvent, CellRecord> onContainerOpDone(CellRecord state, ContainerOpDone done) {
+        ObjectCommand command = ((OnContainer) work).command();
+        work = CellWork.IDLE;
+        if (done.error() != null) {
+            command.fail(done.error());
+        } else {
+            containers.forward(done.target().name(), new Routed(done.target(), new ObjectCommand.Get(command.replyTo())));
+        }
+        return Effect().unstashAll();
+    }
+
+    private Effect<CellEvent, CellRecord> onContainerChanged(CellRecord state, ContainerProtocol.Changed changed) {
+        containers.report(changed.name(), changed.container());
+        if (gone(state) || !containers.isRunning(changed.name())) {
+            return Effect().none();
+        }
+        Map<String, ContainerStatus> reported = CellView.statuses(containers.reports());
+        // A stopped cell's containers are down on purpose: only a cell meant to run fails by its workloads.
+        if (CellStateRules.derive(state.spec(), reported, runtimeDown) == CellState.Error && state.run().desired()
+                && state.sticky() == null && !busy() && state.activity() == Activity.NONE) {
+            return Effect().persist(CellStateRules.workloadFailure(state.spec(), reported, Instant.now()))
+                    .thenRun(this::publish);
+        }
+        publish(state);
+        return Effect().none();
+    }
+
+    private Effect<CellEvent, CellRecord> onBroadcast(CellRecord state, Broadcast broadcast) {
+        runtimeDown = !broadcast.runtimeAvailable();
+        containers.tellRunning(broadcast);
+        if (!gone(state) && broadcast.reprovision() && !busy() && state.activity() == Activity.NONE) {
+            operations.ensureCgroup(state.spec());   // a reboot removes the tree; limits are re-applied as they are
+        }
+        publish(state);
+        return Effect().none();
+    }
+
+    private void spawnContainers(CellRecord state) {
+        Set<String> wanted = new LinkedHashSet<>(state.containerNames());
+        wanted.addAll(state.retiring());
+        containers.spawn(wanted);
+    }
+
+    private void stopRetiredContainers(CellRecord state) {
+        Set<String> keep = new LinkedHashSet<>(state.containerNames());
+        keep.addAll(state.retiring());
+        containers.stopAllBut(keep);
+    }
+
+    // ---- events ----
+
+    @Override
+    public EventHandler<CellRecord, CellEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(CellEvent.CellCreated.class, CellRecord::created)
+                .onEvent(CellEvent.CellUpdated.class, CellRecord::updated)
+                .onEvent(CellEvent.CgroupProvisioned.class, CellRecord::provisioned)
+                .onEvent(CellEvent.ProvisionFailed.class, (s, e) -> s.failed(e.reason(), e.message(), e.at(), CellState.Failed))
+                .onEvent(CellEvent.StartRequested.class, CellRecord::startRequested)
+                .onEvent(CellEvent.Started.class, CellRecord::started)
+                .onEvent(CellEvent.StartFailed.class, (s, e) -> s.failed(e.reason(), e.message(), e.at(), CellState.Failed))
+                .onEvent(CellEvent.StopRequested.class, CellRecord::stopRequested)
+                .onEvent(CellEvent.Stopped.class, CellRecord::stopped)
+                .onEvent(CellEvent.WorkloadFailed.class, (s, e) -> s.failed("WorkloadFailed", e.message(), e.at(), CellState.Error))
+                .onEvent(CellEvent.DeleteRequested.class, (s, e) -> s.deleteRequested(e.at()))
+                .onEvent(CellEvent.Deleted.class, (s, e) -> s.deleted())
+                .onEvent(CellEvent.DeleteFailed.class, (s, e) -> s.failed(e.reason(), e.message(), e.at(), s.sticky()))
+                .build();
+    }
+
+    // ---- recovery ----
+
+    @Override
+    public SignalHandler<CellRecord> signalHandler() {
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    }
+
+    /** Answers whoever waits; the record's activity is resumed at recovery. */
+    @Override
+    protected void abandonWork(UnavailableException why) {
+        work.waiting().fail(why);
+        if (work instanceof Deleting deleting) {
+            abandonDelete(deleting.origin(), why);
+        } else if (work instanceof OnContainer on) {
+            on.command().fail(why);
+        }
+        if (!(work instanceof Retired)) {
+            work = CellWork.IDLE;
+        }
+    }
+
+    /** Containers recover themselves (adopting running tasks); the cell resumes an interrupted intent. */
+    private void onRecovered(CellRecord state) {
+        if (!state.exists()) {
+            return;
+        }
+        spawnContainers(state);
+        switch (state.activity()) {
+            case NONE -> operations.ensureCgroup(state.spec());
+            case DELETING -> work = new Deleting(new ChildMessages.Resumed());
+            default -> work = CellWork.carrying(state.activity(), Waiting.none());
+        }
+        carryOut(state);
+        publish(state);
+    }
+
+    // ---- answers and the view ----
+
+    /** The work in flight is done: its waiters are told the cell (or container) as it is now. */
+    private void complete(CellRecord state) {
+        Waiting waiting = work.waiting();
+        work = CellWork.IDLE;
+        publish(state);
+        waiting.answer(target -> viewOf(state, target));
+    }
+
+    private void abort(Throwable error) {
+        Waiting waiting = work.waiting();
+        work = CellWork.IDLE;
+        waiting.fail(error);
+    }
+
+    private void publish(CellRecord state) {
+        if (!gone(state)) {
+            ports.index().put(view(state, null));
+        }
+    }
+
+    private TreeObject viewOf(CellRecord state, ObjectPath target) {
+        return views.of(state, target, containers.reports(), runtimeDown);
+    }
+
+    @Override
+    protected boolean exists(CellRecord state) {
+        return state.exists();
+    }
+
+    @Override
+    protected TreeObject view(CellRecord state, GroupStatus.Usage usage) {
+        return views.cell(state, containers.reports(), runtimeDown, usage);
+    }
+}

@@ -1,0 +1,107 @@
+package io.kukeon.supervisor.cell;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.supervisor.JournalEvent;
+import io.kukeon.supervisor.JournalName;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** What happened to a cell, as its journal holds it. */
+public sealed interface CellEvent extends JournalEvent {
+
+    /** @param start apply creates a running cell: the start is part of the intent, so a crash cannot lose it */
+    @JournalName("cell.CellCreated")
+    record CellCreated(CellSpec spec, Map<String, String> labels, boolean start, Instant at) implements CellEvent {
+        public String summary() {
+            return "created with " + spec.containers().size() + " container(s)";
+        }
+    }
+
+    /** @param start the update also asks a cell that never ran to run */
+    @JournalName("cell.CellUpdated")
+    record CellUpdated(CellSpec spec, Map<String, String> labels, long generation, boolean start, Instant at)
+            implements CellEvent {
+        public String summary() {
+            return "updated to generation " + generation;
+        }
+    }
+
+    @JournalName("cell.CgroupProvisioned")
+    record CgroupProvisioned(GroupStatus cgroup, Instant at) implements CellEvent {
+        public String summary() {
+            return "cgroup " + cgroup.path() + " ready";
+        }
+    }
+
+    @JournalName("cell.ProvisionFailed")
+    record ProvisionFailed(String reason, String message, Instant at) implements CellEvent {
+        public String summary() {
+            return "provisioning failed: " + message;
+        }
+    }
+
+    @JournalName("cell.StartRequested")
+    record StartRequested(Instant at) implements CellEvent {
+        public String summary() {
+            return "start requested";
+        }
+    }
+
+    @JournalName("cell.Started")
+    record Started(int rootPid, Instant at) implements CellEvent {
+        public String summary() {
+            return "started, root pid " + rootPid;
+        }
+    }
+
+    @JournalName("cell.StartFailed")
+    record StartFailed(String reason, String message, Instant at) implements CellEvent {
+        public String summary() {
+            return "start failed: " + message;
+        }
+    }
+
+    @JournalName("cell.StopRequested")
+    record StopRequested(boolean kill, Instant at) implements CellEvent {
+        public String summary() {
+            return kill ? "kill requested" : "stop requested";
+        }
+    }
+
+    @JournalName("cell.Stopped")
+    record Stopped(Instant at) implements CellEvent {
+        public String summary() {
+            return "stopped";
+        }
+    }
+
+    @JournalName("cell.WorkloadFailed")
+    record WorkloadFailed(String container, Integer exitCode, String message, Instant at) implements CellEvent {
+        public String summary() {
+            return message;
+        }
+    }
+
+    @JournalName("cell.DeleteRequested")
+    record DeleteRequested(Instant at) implements CellEvent {
+        public String summary() {
+            return "delete requested";
+        }
+    }
+
+    @JournalName("cell.Deleted")
+    record Deleted(Instant at) implements CellEvent {
+        public String summary() {
+            return "deleted";
+        }
+    }
+
+    @JournalName("cell.DeleteFailed")
+    record DeleteFailed(String reason, String message, Instant at) implements CellEvent {
+        public String summary() {
+            return "delete failed: " + message;
+        }
+    }
+}

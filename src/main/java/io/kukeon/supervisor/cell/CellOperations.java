@@ -1,0 +1,285 @@
+package io.kukeon.supervisor.cell;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.ContainerState;
+import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.FailedPreconditionException;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.supervisor.Asks;
+import io.kukeon.supervisor.ObjectCommand;
+import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.container.ContainerProtocol;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The multi-step work of a cell — start, stop, update, delete — as chains of asks to its
+ * container actors. A {@link CellActor} persists the intent, runs one of these, and persists the
+ * outcome when the chain completes. They touch no actor state: only refs and immutable specs.
+ */
+final class CellOperations {
+    private final Ports ports;
+    private final ObjectPath cell;
+    private final Scheduler scheduler;
+    private final Executor blocking;
+    private final Function<String, ActorRef<TreeCommand>> containers;
+
+    /** How long one container may take to start (an image pull included). */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(15);
+
+    CellOperations(Ports ports, ObjectPath cell, Scheduler scheduler, Executor blocking,
+                   Function<String, ActorRef<TreeCommand>> containers) {
+        this.ports = ports;
+        this.cell = cell;
+        this.scheduler = scheduler;
+        this.blocking = blocking;
+        this.containers = containers;
+    }
+
+    /** The cell's cgroup with its limits; every container's cgroup lies below it. */
+    CompletionStage<GroupStatus> ensureCgroup(CellSpec spec) {
+        return CompletableFuture.supplyAsync(() -> ports.cgroups().ensure(ports.ids().cgroup(cell), spec.resources()),
+                blocking);
+    }
+
+    CompletionStage<Done> removeCgroup() {
+        return CompletableFuture.supplyAsync(() -> {
+            ports.cgroups().delete(ports.ids().cgroup(cell));
+            return Done.getInstance();
+        }, blocking);
+    }
+
+    /** What {@link #provision} did: the cell's cgroup, and the new root's pid when it restarted the whole cell (else null). */
+    record Provisioning(GroupStatus cgroup, Integer newRootPid) {}
+
+    /**
+     * Cgroup, then the removed containers deleted, then specs to the container actors, then (for a
+     * running cell, {@code rootPid} set) the containers whose spec changed restarted.
+     */
+    CompletionStage<Provisioning> provision(CellSpec spec, Collection<String> retiring, Integer rootPid) {
+        return ensureCgroup(spec).thenCompose(cgroup -> deleteAll(retiring)
+                .thenCompose(done -> define(spec))
+                .thenCompose(definitions -> rootPid == null ? CompletableFuture.<Integer>completedFuture(null)
+                        : applyToRunning(spec, definitions, rootPid).thenCompose(newRoot -> journaled(spec).thenApply(d -> newRoot)))
+                .thenApply(newRoot -> new Provisioning(cgroup, newRoot)));
+    }
+
+    /**
+     * One container's start, stop, kill or restart, the cell supplying the root's namespaces.
+     *
+     * @param rootPid the cell's root when it runs (else null: only the root itself can start)
+     */
+    CompletionStage<ContainerStatus> onContainer(ObjectCommand command, CellSpec spec, String name, Integer rootPid) {
+        if (command instanceof ObjectCommand.Stop stop) {
+            return stopOne(name, stop.timeout(), false);
+        }
+        if (command instanceof ObjectCommand.Kill) {
+            return stopOne(name, null, true);
+        }
+        if (!(command instanceof ObjectCommand.Start || command instanceof ObjectCommand.Restart)) {
+            return CompletableFuture.failedFuture(new InvalidArgumentException("operation",
+                    command.getClass().getSimpleName() + " does not apply to a container"));
+        }
+        boolean isRoot = name.equals(spec.rootContainerId());
+        if (!isRoot && rootPid == null) {
+            return CompletableFuture.failedFuture(new FailedPreconditionException("CellNotRunning",
+                    "cell \"" + cell.name() + "\" is not running; start the cell first"));
+        }
+        Map<String, String> joins = isRoot ? Map.of() : joinsOf(rootPid);
+        return command instanceof ObjectCommand.Restart restart
+                ? stopOne(name, restart.timeout(), false).thenCompose(s -> startOne(name, joins, false))
+                : startOne(name, joins, false);
+    }
+
+    /** Gives every container actor its spec; completes with what that means for each container's task. */
+    CompletionStage<Map<String, ContainerProtocol.Definition>> define(CellSpec spec) {
+        List<CompletableFuture<Map.Entry<String, ContainerProtocol.Definition>>> answers = new ArrayList<>();
+        for (ContainerSpec c : spec.containers()) {
+            answers.add(Asks.<TreeCommand, ContainerProtocol.Definition>askWithStatus(containers.apply(c.id()),
+                            replyTo -> new ContainerProtocol.Define(c, replyTo), Duration.ofSeconds(30), scheduler)
+                    .thenApply(d -> Map.entry(c.id(), d)));
+        }
+        return all(answers).thenApply(list -> Map.ofEntries(list.toArray(new Map.Entry[0])));
+    }
+
+    /**
+     * Containers answer a start once containerd shows it running; this completes once all of the
+     * spec's containers have also journaled what they answered, so the cell's own reply, sent after
+     * it, never reports an outcome the journal could lose.
+     */
+    CompletionStage<Done> journaled(CellSpec spec) {
+        List<CompletableFuture<ContainerStatus>> answers = new ArrayList<>();
+        for (ContainerSpec c : spec.containers()) {
+            answers.add(Asks.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(c.id()),
+                    ContainerProtocol.AwaitJournal::new, Duration.ofSeconds(30), scheduler));
+        }
+        return all(answers).thenApply(list -> Done.getInstance());
+    }
+
+    /**
+     * A running cell takes a new spec: a stale root means a full restart (completes with the new
+     * root's pid); else stale workloads are stopped, and they and the idle ones (new, stopped by an
+     * interrupted update) are started into the root's namespaces (completes with null).
+     */
+    CompletionStage<Integer> applyToRunning(CellSpec spec, Map<String, ContainerProtocol.Definition> definitions,
+                                            int rootPid) {
+        if (definitions.get(spec.rootContainerId()).stale()) {
+            return stop(spec, null, false).thenCompose(done -> start(spec, null));
+        }
+        List<ContainerSpec> stale = spec.workloads().stream().filter(w -> definitions.get(w.id()).stale()).toList();
+        List<ContainerSpec> toStart = spec.workloads().stream()
+                .filter(w -> definitions.get(w.id()).stale() || definitions.get(w.id()).idle()).toList();
+        List<CompletableFuture<ContainerStatus>> stops = new ArrayList<>();
+        for (ContainerSpec w : stale) {
+            stops.add(stopOne(w.id(), null, false));
+        }
+        return all(stops).thenCompose(done -> startWorkloads(toStart, joinsOf(rootPid))).thenApply(done -> null);
+    }
+
+    /**
+     * Root first; then every workload joins the root's net, ipc and uts namespaces; then, after
+     * the startup grace, every workload must still run. Completes with the root's pid, once
+     * containerd shows it all running (see {@link #journaled}). Only for a cell that has journaled
+     * its intent to start or to take a new spec.
+     *
+     * @param previousRoot the root's pid when the cell last started (null: never); a root that
+     *                     came back with another pid has new namespaces, so workloads still in the
+     *                     old ones are stopped and started again inside the new
+     */
+    CompletionStage<Integer> start(CellSpec spec, Integer previousRoot) {
+        ContainerSpec root = spec.rootContainer();
+        return startOne(root.id(), Map.of(), true)
+                .thenCompose(rootStatus -> {
+                    if (rootStatus.state() != ContainerState.Ready || rootStatus.pid() == null) {
+                        throw notRunning(rootStatus);
+                    }
+                    CompletionStage<Done> moved = previousRoot == null || previousRoot.equals(rootStatus.pid())
+                            ? CompletableFuture.completedFuture(Done.getInstance())
+                            : stopWorkloads(spec, null, true);
+                    return moved.thenCompose(d -> startWorkloads(spec.workloads(), joinsOf(rootStatus.pid())))
+                            .thenApply(done -> rootStatus.pid());
+                });
+    }
+
+    /** Starts the given workloads into an already running root's namespaces, then checks they stay up. */
+    CompletionStage<Done> startWorkloads(List<ContainerSpec> workloads, Map<String, String> joins) {
+        List<CompletableFuture<ContainerStatus>> started = new ArrayList<>();
+        for (ContainerSpec w : workloads) {
+            started.add(startOne(w.id(), joins, true));
+        }
+        return all(started).thenCompose(statuses -> {
+            for (ContainerStatus s : statuses) {
+                if (!s.state().isActive()) {
+                    throw notRunning(s);
+                }
+            }
+            return livenessCheck(workloads);
+        });
+    }
+
+    private CompletionStage<Done> livenessCheck(List<ContainerSpec> workloads) {
+        long grace = ports.settings().startupGrace().toMillis();
+        if (workloads.isEmpty() || grace == 0) {
+            return CompletableFuture.completedFuture(Done.getInstance());   // a grace of 0: the start's own answer stands
+        }
+        Executor later = CompletableFuture.delayedExecutor(grace, TimeUnit.MILLISECONDS, blocking);
+        return CompletableFuture.runAsync(() -> { }, later).thenCompose(x -> {
+            List<CompletableFuture<ContainerStatus>> checks = new ArrayList<>();
+            for (ContainerSpec w : workloads) {
+                checks.add(Asks.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(w.id()),
+                        ContainerProtocol.Check::new, Duration.ofSeconds(30), scheduler));
+            }
+            return all(checks).thenApply(statuses -> {
+                for (ContainerStatus s : statuses) {
+                    if (!s.state().isActive()) {
+                        throw new RuntimeFailure("ContainerExitedEarly", "container \"" + s.name()
+                                + "\" exited within " + grace + " ms of its start" + exit(s)
+                                + "; see kuke logs " + cell.name() + " --container " + s.name());
+                    }
+                }
+                return Done.getInstance();
+            });
+        });
+    }
+
+    /** @param cellIntent see {@link ContainerProtocol.Start}: the cell has journaled an intent covering this start */
+    CompletableFuture<ContainerStatus> startOne(String name, Map<String, String> joins, boolean cellIntent) {
+        return Asks.askWithStatus(containers.apply(name),
+                replyTo -> new ContainerProtocol.Start(joins, cellIntent, replyTo), START_TIMEOUT, scheduler);
+    }
+
+    /** Workloads first (in parallel), then the root. */
+    CompletionStage<Done> stop(CellSpec spec, Duration timeout, boolean kill) {
+        return stopWorkloads(spec, timeout, kill).thenCompose(done -> stopOne(spec.rootContainerId(), timeout, kill))
+                .thenApply(status -> Done.getInstance());
+    }
+
+    private CompletionStage<Done> stopWorkloads(CellSpec spec, Duration timeout, boolean kill) {
+        List<CompletableFuture<ContainerStatus>> stops = new ArrayList<>();
+        for (ContainerSpec w : spec.workloads()) {
+            stops.add(stopOne(w.id(), timeout, kill));
+        }
+        return all(stops).thenApply(done -> Done.getInstance());
+    }
+
+    CompletableFuture<ContainerStatus> stopOne(String name, Duration timeout, boolean kill) {
+        Duration askTimeout = (timeout == null ? ports.settings().stopTimeout() : timeout).plusSeconds(60);
+        return Asks.askWithStatus(containers.apply(name), replyTo -> new ContainerProtocol.Stop(timeout, kill, replyTo),
+                askTimeout, scheduler);
+    }
+
+    /** Workloads first, then the root, then the cell's cgroup. */
+    CompletionStage<Done> delete(CellSpec spec, Collection<String> alsoRemove) {
+        List<String> workloads = new ArrayList<>(spec.workloads().stream().map(ContainerSpec::id).toList());
+        workloads.addAll(alsoRemove);
+        return deleteAll(workloads)
+                .thenCompose(done -> deleteAll(List.of(spec.rootContainerId())))
+                .thenCompose(done -> removeCgroup());
+    }
+
+    CompletionStage<Done> deleteAll(Collection<String> names) {
+        List<CompletableFuture<ContainerStatus>> deletes = new ArrayList<>();
+        for (String name : names) {
+            deletes.add(Asks.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(name),
+                    ContainerProtocol.Delete::new, ports.settings().stopTimeout().plusSeconds(60), scheduler));
+        }
+        return all(deletes).thenApply(list -> Done.getInstance());
+    }
+
+    static Map<String, String> joinsOf(int rootPid) {
+        return Map.of("network", "/proc/" + rootPid + "/ns/net", "ipc", "/proc/" + rootPid + "/ns/ipc",
+                "uts", "/proc/" + rootPid + "/ns/uts");
+    }
+
+    private RuntimeException notRunning(ContainerStatus s) {
+        String why = s.message() != null ? s.message() : "state " + s.state() + exit(s);
+        return new FailedPreconditionException(s.reason() != null ? s.reason() : "StartContainerFailed",
+                "container \"" + s.name() + "\" did not start: " + why);
+    }
+
+    private static String exit(ContainerStatus s) {
+        return s.exitCode() == null ? "" : " (exit code " + s.exitCode() + ")";
+    }
+
+    static <T> CompletionStage<List<T>> all(List<CompletableFuture<T>> futures) {
+        return CompletableFuture.allOf(futures.toArray(new CompletableFuture[0]))
+                .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
+    }
+}

@@ -1,0 +1,146 @@
+package io.kukeon.supervisor.cell;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.CellState;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.supervisor.JournalName;
+import io.kukeon.supervisor.Journaled;
+import io.kukeon.supervisor.cell.CellEvent.CellCreated;
+import io.kukeon.supervisor.cell.CellEvent.CellUpdated;
+import io.kukeon.supervisor.cell.CellEvent.CgroupProvisioned;
+import io.kukeon.supervisor.cell.CellEvent.StartRequested;
+import io.kukeon.supervisor.cell.CellEvent.Started;
+import io.kukeon.supervisor.cell.CellEvent.StopRequested;
+import io.kukeon.supervisor.cell.CellEvent.Stopped;
+import io.kukeon.supervisor.tree.Generations;
+import io.kukeon.supervisor.tree.Timestamps;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A cell as its journal tells it: the event-sourced state of a {@link CellActor}, and its
+ * snapshot. Each transition is named for the event it applies and changes only what that event says.
+ *
+ * @param activity the intent being carried out (NONE at rest): written before the work, so recovery resumes it
+ * @param retiring containers removed from the spec, still to be deleted
+ */
+@JournalName("cell.Record")
+public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labels, Generations generations,
+                         Activity activity, Run run, Set<String> retiring, GroupStatus cgroup, Problem problem,
+                         Timestamps times) implements Journaled {
+
+    /** The intent the cell is carrying out; NONE when it is at rest. */
+    public enum Activity { NONE, PROVISIONING, STARTING, STOPPING, DELETING }
+
+    /**
+     * @param desired       started and not stopped since
+     * @param everStarted   it ran at least once (a cell never started shows Pending, not Stopped)
+     * @param rootPid       the root's pid when the cell last started
+     * @param readyObserved the last start reached Ready
+     */
+    public record Run(boolean desired, boolean everStarted, Integer rootPid, boolean readyObserved) {
+        static final Run NEVER = new Run(false, false, null, false);
+    }
+
+    /**
+     * Why the cell is not as wanted.
+     *
+     * @param sticky Failed or Error, kept until the next start or delete (null: the containers decide)
+     */
+    public record Problem(CellState sticky, String reason, String message) {}
+
+    public CellRecord {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        retiring = retiring == null ? Set.of() : Set.copyOf(retiring);
+        generations = generations == null ? Generations.NONE : generations;
+        run = run == null ? Run.NEVER : run;
+        times = times == null ? Timestamps.NONE : times;
+        activity = activity == null ? Activity.NONE : activity;
+    }
+
+    static CellRecord empty() {
+        return new CellRecord(false, null, null, null, Activity.NONE, null, null, null, null, null);
+    }
+
+    CellState sticky() {
+        return problem == null ? null : problem.sticky();
+    }
+
+    String reason() {
+        return problem == null ? null : problem.reason();
+    }
+
+    String message() {
+        return problem == null ? null : problem.message();
+    }
+
+    /** The names of the spec's containers. */
+    Set<String> containerNames() {
+        return names(spec);
+    }
+
+    static Set<String> names(CellSpec spec) {
+        return spec.containers().stream().map(ContainerSpec::id).collect(Collectors.toSet());
+    }
+
+    // ---- transitions, one per event ----
+
+    CellRecord created(CellCreated e) {
+        return new CellRecord(true, e.spec(), e.labels(), generations.next(), Activity.PROVISIONING,
+                new Run(e.start(), false, null, false), Set.of(), null, null, Timestamps.createdAt(e.at()));
+    }
+
+    CellRecord updated(CellUpdated e) {
+        Set<String> gone = new TreeSet<>(retiring);
+        gone.addAll(containerNames());
+        gone.removeAll(names(e.spec()));
+        Run wanted = new Run(run.desired() || e.start(), run.everStarted(), run.rootPid(), run.readyObserved());
+        return new CellRecord(true, e.spec(), e.labels(), generations.at(e.generation()), Activity.PROVISIONING, wanted, gone, cgroup, problem, times.touched(e.at()));
+    }
+
+    CellRecord provisioned(CgroupProvisioned e) {
+        // A failed provisioning of a cell not meant to run is over once provisioning succeeds.
+        Problem kept = sticky() == CellState.Failed && !run.desired()
+                ? new Problem(null, problem.reason(), problem.message()) : problem;
+        return new CellRecord(true, spec, labels, generations.observedNow(), Activity.NONE, run, Set.of(), e.cgroup(), kept, times.touched(e.at()));
+    }
+
+    /** ProvisionFailed, StartFailed (Failed), WorkloadFailed (Error), DeleteFailed (the sticky state as it was). */
+    CellRecord failed(String reason, String message, Instant at, CellState as) {
+        return with(Activity.NONE, run, new Problem(as, reason, message), times.touched(at));
+    }
+
+    CellRecord startRequested(StartRequested e) {
+        return with(Activity.STARTING, new Run(true, run.everStarted(), run.rootPid(), false), null, times.touched(e.at()));
+    }
+
+    CellRecord started(Started e) {
+        return with(Activity.NONE, new Run(true, true, e.rootPid(), true), null, times.ready(e.at()));
+    }
+
+    CellRecord stopRequested(StopRequested e) {
+        return with(Activity.STOPPING, new Run(false, run.everStarted(), run.rootPid(), run.readyObserved()), null,
+                times.touched(e.at()));
+    }
+
+    CellRecord stopped(Stopped e) {
+        return with(Activity.NONE, new Run(false, true, null, run.readyObserved()), null, times.touched(e.at()));
+    }
+
+    CellRecord deleteRequested(Instant at) {
+        return with(Activity.DELETING, run, problem, times.touched(at));
+    }
+
+    CellRecord deleted() {
+        return new CellRecord(false, null, null, generations, Activity.NONE, null, null, null, null, null);
+    }
+
+    private CellRecord with(Activity newActivity, Run newRun, Problem newProblem, Timestamps newTimes) {
+        return new CellRecord(true, spec, labels, generations, newActivity, newRun, retiring, cgroup, newProblem, newTimes);
+    }
+}

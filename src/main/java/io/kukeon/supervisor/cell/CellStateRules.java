@@ -1,0 +1,112 @@
+package io.kukeon.supervisor.cell;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.CellState;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.ContainerState;
+import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.RestartPolicy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a cell's displayed state follows from its intent and from what its containers report: the
+ * reference's rules, in one place. Pure functions; the cell calls them with its state and the
+ * statuses its containers last reported.
+ */
+final class CellStateRules {
+    private CellStateRules() {}
+
+    /** Intent first (sticky, stopped, in progress), then what the containers do. */
+    static CellState display(CellRecord s, Map<String, ContainerStatus> reported, boolean runtimeDown) {
+        if (s.sticky() != null) {
+            return s.sticky();
+        }
+        CellRecord.Run run = s.run();
+        switch (s.activity()) {
+            case PROVISIONING:
+                if (!run.desired() || run.rootPid() == null) {
+                    return run.everStarted() ? CellState.Stopped : CellState.Pending;
+                }
+                break;
+            case STARTING:
+                return CellState.Pending;
+            case STOPPING:
+            case DELETING:
+                return CellState.Stopped;
+            default:
+                break;
+        }
+        if (!run.desired()) {
+            return run.everStarted() ? CellState.Stopped : CellState.Pending;
+        }
+        return derive(s.spec(), reported, runtimeDown);
+    }
+
+    /**
+     * What the containers do: the workloads decide (a cell of only a root follows the root). Any
+     * active: Ready, or Degraded when the root or another workload is down uncleanly (failed, owed a
+     * restart, or meant to run always). None active: Degraded while a restart is owed, else Error if
+     * any failed, else Exited. Unknown when anything cannot be observed.
+     */
+    static CellState derive(CellSpec spec, Map<String, ContainerStatus> reported, boolean runtimeDown) {
+        if (runtimeDown) {
+            return CellState.Unknown;
+        }
+        ContainerStatus root = reported.get(spec.rootContainerId());
+        List<ContainerSpec> workloads = spec.workloads();
+        if (root == null || root.state() == ContainerState.Unknown || workloads.stream().anyMatch(w ->
+                !reported.containsKey(w.id()) || reported.get(w.id()).state() == ContainerState.Unknown)) {
+            return CellState.Unknown;
+        }
+        if (workloads.isEmpty()) {
+            if (root.state().isActive()) {
+                return CellState.Ready;
+            }
+            return root.exitCode() != null && root.exitCode() == 0 ? CellState.Exited : CellState.Error;
+        }
+        boolean anyActive = false;
+        boolean uncleanDown = !root.state().isActive();
+        boolean anyFailed = false;
+        boolean restartOwed = false;
+        for (ContainerSpec w : workloads) {
+            ContainerStatus st = reported.get(w.id());
+            if (st.state().isActive()) {
+                anyActive = true;
+                continue;
+            }
+            boolean failed = st.state() == ContainerState.Error || st.state() == ContainerState.Failed;
+            anyFailed |= failed;
+            restartOwed |= st.nextRestartAt() != null;
+            if (failed || st.nextRestartAt() != null || w.restartPolicy() == RestartPolicy.ALWAYS) {
+                uncleanDown = true;
+            }
+        }
+        if (anyActive) {
+            return uncleanDown ? CellState.Degraded : CellState.Ready;
+        }
+        if (restartOwed) {
+            return CellState.Degraded;
+        }
+        return anyFailed ? CellState.Error : CellState.Exited;
+    }
+
+    /**
+     * The cell's verdict when its workloads put a cell meant to run in Error: the first workload that
+     * failed or exited non-zero, named in the message.
+     */
+    static CellEvent.WorkloadFailed workloadFailure(CellSpec spec, Map<String, ContainerStatus> reported, Instant at) {
+        for (ContainerSpec w : spec.workloads()) {
+            ContainerStatus st = reported.get(w.id());
+            if (st != null && (st.state() == ContainerState.Error || st.state() == ContainerState.Failed)) {
+                String message = "container \"" + st.name() + "\" "
+                        + (st.exitCode() == null ? "failed" : "exited with code " + st.exitCode())
+                        + (st.oomKilled() ? " (OOMKilled)" : "");
+                return new CellEvent.WorkloadFailed(st.name(), st.exitCode(), message, at);
+            }
+        }
+        return new CellEvent.WorkloadFailed(null, null, "a workload failed", at);
+    }
+}

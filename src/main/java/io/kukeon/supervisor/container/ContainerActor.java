@@ -1,0 +1,532 @@
+package io.kukeon.supervisor.container;
+
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.TreeObject;
+import io.kukeon.model.UnavailableException;
+import io.kukeon.runtime.PullProgress;
+import io.kukeon.runtime.TaskInfo;
+import io.kukeon.supervisor.Notice;
+import io.kukeon.supervisor.ObjectCommand;
+import io.kukeon.supervisor.PersistenceIds;
+import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.Routed;
+import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.container.ContainerEvent.ContainerDeleted;
+import io.kukeon.supervisor.container.ContainerEvent.Defined;
+import io.kukeon.supervisor.container.ContainerEvent.DeleteRequested;
+import io.kukeon.supervisor.container.ContainerEvent.RestartScheduled;
+import io.kukeon.supervisor.container.ContainerEvent.RestartsExhausted;
+import io.kukeon.supervisor.container.ContainerProtocol.AwaitJournal;
+import io.kukeon.supervisor.container.ContainerProtocol.Changed;
+import io.kukeon.supervisor.container.ContainerProtocol.Check;
+import io.kukeon.supervisor.container.ContainerProtocol.Define;
+import io.kukeon.supervisor.container.ContainerProtocol.Delete;
+import io.kukeon.supervisor.container.ContainerProtocol.Start;
+import io.kukeon.supervisor.container.ContainerProtocol.Stop;
+import io.kukeon.supervisor.container.ContainerEvent.StartFailed;
+import io.kukeon.supervisor.container.ContainerEvent.StartRequested;
+import io.kukeon.supervisor.container.ContainerEvent.StopRequested;
+import io.kukeon.supervisor.container.ContainerEvent.TaskExited;
+import io.kukeon.supervisor.container.ContainerEvent.TaskStarted;
+import io.kukeon.supervisor.container.ContainerEvent.TaskStopped;
+import io.kukeon.supervisor.container.ContainerWork.Call;
+import io.kukeon.supervisor.container.ContainerWork.Calling;
+import io.kukeon.supervisor.container.ContainerWork.Retired;
+import io.kukeon.supervisor.container.ContainerRecord.Phase;
+import io.kukeon.supervisor.tree.Blocking;
+import io.kukeon.supervisor.tree.Broadcast;
+import io.kukeon.supervisor.tree.Failures;
+import io.kukeon.supervisor.tree.RealmAccess;
+import io.kukeon.supervisor.tree.TreeNode;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One container of a cell: its containerd container and task, its log file and its restart
+ * bookkeeping, which lives in the journal so that a daemon restart continues a backoff where it
+ * was. The cell tells it what to run ({@link Define}) and when ({@link Start}, {@link Stop},
+ * {@link Delete}) — see {@link ContainerProtocol}; containerd's event stream tells it when its task
+ * exits. Its work in flight is one {@link ContainerWork} value beside its {@link ContainerRecord}.
+ */
+public final class ContainerActor extends TreeNode<ContainerEvent, ContainerRecord> {
+
+    // results of runtime calls and timers: to itself only
+    private record TaskResult(TaskInfo task, Throwable error) implements TreeCommand {}
+
+    private record StopResult(TaskInfo task, Throwable error) implements TreeCommand {}
+
+    private record CheckResult(TaskInfo task, Throwable error, List<ActorRef<StatusReply<ContainerStatus>>> askers)
+            implements TreeCommand {}
+
+    private record DeleteResult(Throwable error) implements TreeCommand {}
+
+    /** Look at the task again, nobody waiting: after recovery, and when containerd comes back. */
+    private record Recheck() implements TreeCommand {}
+
+    private record RestartDue() implements TreeCommand {}
+
+    /** How far the pull of the container's image has come (sent at most twice a second). */
+    private record PullProgressed(long done, long total) implements TreeCommand {}
+
+    /**
+     * What containerd told this incarnation that the record does not hold.
+     *
+     * @param runtimeDown containerd does not answer: the container's state is not known
+     * @param oomPending  an OOM kill was reported; the next exit carries it
+     */
+    private record Observed(boolean runtimeDown, boolean oomPending) {}
+
+    // ---- factory ----
+
+    /** @param realm the realm's namespace and registry logins, as the cell knows them */
+    public static Behavior<TreeCommand> create(ObjectPath path, ActorRef<TreeCommand> cell, Ports ports, RealmAccess realm) {
+        return supervised(Behaviors.setup(context -> Behaviors.<TreeCommand>withTimers(timers ->
+                new ContainerActor(context, timers, path, cell, ports, realm))));
+    }
+
+    private final TimerScheduler<TreeCommand> timers;
+    private final ContainerRuntimeCalls calls;
+    private final ContainerRecord.Identity identity;
+    private ContainerWork work = ContainerWork.IDLE;
+    private Observed observed = new Observed(false, false);
+
+    private ContainerActor(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, ObjectPath path,
+                           ActorRef<TreeCommand> cell, Ports ports, RealmAccess realm) {
+        super(context, PersistenceIds.of(path), path, cell, ports, realm);
+        this.timers = timers;
+        this.calls = new ContainerRuntimeCalls(ports, path);
+        this.identity = new ContainerRecord.Identity(path.name(), calls.containerdId(), calls.logFile().toString(),
+                ports.ids().cgroup(path).toString());
+    }
+
+    @Override
+    public ContainerRecord emptyState() {
+        return ContainerRecord.empty();
+    }
+
+    // ---- commands ----
+
+    @Override
+    protected boolean busy() {
+        return work.busy();
+    }
+
+    @Override
+    protected boolean waitsWhileBusy(TreeCommand command) {
+        return command instanceof Define || command instanceof Start || command instanceof AwaitJournal
+                || command instanceof Stop || command instanceof Delete || command instanceof RestartDue;
+    }
+
+    @Override
+    public CommandHandler<TreeCommand, ContainerEvent, ContainerRecord> commandHandler() {
+        CommandHandlerBuilder<TreeCommand, ContainerEvent, ContainerRecord> builder = newCommandHandlerBuilder();
+        builder.forState(s -> work instanceof Retired)
+                .onCommand(Define.class, define -> replyError(define.replyTo(), notFound()));
+        whileBusy(builder);
+        inAnyState(builder)
+                .onCommand(Define.class, this::onDefine)
+                .onCommand(Start.class, this::onStart)
+                .onCommand(AwaitJournal.class, (state, await) -> reply(await.replyTo(), state))
+                .onCommand(Stop.class, this::onStop)
+                .onCommand(Check.class, (state, check) -> check(state, List.of(check.replyTo())))
+                .onCommand(Recheck.class, (state, recheck) -> check(state, List.of()))
+                .onCommand(Delete.class, this::onDelete)
+                .onCommand(Routed.class, this::onRouted)
+                .onCommand(TaskResult.class, this::onTaskResult)
+                .onCommand(StopResult.class, this::onStopResult)
+                .onCommand(CheckResult.class, this::onCheckResult)
+                .onCommand(DeleteResult.class, this::onDeleteResult)
+                .onCommand(RestartDue.class, this::onRestartDue)
+                .onCommand(PullProgressed.class, this::onPullProgressed)
+                .onCommand(Broadcast.class, this::onBroadcast);
+        return builder.build();
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onDefine(ContainerRecord state, Define define) {
+        if (state.exists() && define.spec().equals(state.spec())) {
+            // Unchanged now, but a task started before a crash interrupted an update may still be stale.
+            define.replyTo().tell(StatusReply.success(state.definition()));
+            return Effect().none();
+        }
+        return Effect().persist(new Defined(define.spec(), Instant.now()))
+                .thenRun(s -> {
+                    publish(s);
+                    define.replyTo().tell(StatusReply.success(s.definition()));
+                });
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onStart(ContainerRecord state, Start start) {
+        if (!state.exists()) {
+            return replyError(start.replyTo(), notFound());
+        }
+        if (state.phase() == Phase.RUNNING) {
+            return check(state, List.of(start.replyTo()));   // already running: confirm with containerd
+        }
+        timers.cancel(RestartDue.class);
+        StartRequested intent = new StartRequested(start.joins(), false, Instant.now());
+        work = ContainerWork.recording(start.replyTo());
+        if (start.cellIntent()) {
+            // The cell's intent is durable already: the task starts while ours is written, one
+            // journal write less between a cell's start and its running containers.
+            startTask(state.startRequested(intent));
+            return Effect().persist(intent).thenRun(this::publish);
+        }
+        return Effect().persist(intent).thenRun(s -> {
+            startTask(s);
+            publish(s);
+        });
+    }
+
+    private void startTask(ContainerRecord state) {
+        work = work.calling(Call.START);
+        ContainerSpec spec = state.spec();
+        Map<String, String> joins = state.joins();
+        RealmAccess access = realm;
+        ActorRef<TreeCommand> self = context.getSelf();
+        long[] lastSent = {0};
+        PullProgress progress = (done, total) -> {
+            long now = System.nanoTime();
+            if (now - lastSent[0] > 500_000_000L || done >= total) {
+                lastSent[0] = now;
+                self.tell(new PullProgressed(done, total));
+            }
+        };
+        Blocking.pipe(context, () -> calls.start(access, spec, joins, spec.root(), progress), TaskResult::new);
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onPullProgressed(ContainerRecord state, PullProgressed pulled) {
+        if (work instanceof Calling calling && calling.call() == Call.START && state.phase() == Phase.STARTING) {
+            work = calling.pulling(new ContainerWork.Pulled(pulled.done(), pulled.total()));
+            publish(state);
+        }
+        return Effect().none();
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onTaskResult(ContainerRecord state, TaskResult result) {
+        List<ActorRef<StatusReply<ContainerStatus>>> waiting = settle();
+        if (result.error() != null) {
+            Throwable e = result.error();
+            return Effect().persist(new StartFailed(Failures.reasonOf(e, "StartContainerFailed"), Failures.describe(e),
+                            Instant.now()))
+                    .thenRun(s -> publishAndAnswer(s, waiting))
+                    .thenUnstashAll();
+        }
+        TaskInfo task = result.task();
+        if (task.status() != TaskInfo.Status.RUNNING) {
+            return recordExit(state, task.pid(), task.exitCode() == null ? -1 : task.exitCode(), task.exitedAt(), waiting);
+        }
+        TaskStarted started = new TaskStarted(task.pid(), Instant.now());
+        answer(state.started(started), waiting);   // what containerd shows; AwaitJournal waits behind this write
+        return Effect().persist(started).thenRun(this::publish).thenUnstashAll();
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onStop(ContainerRecord state, Stop stop) {
+        timers.cancel(RestartDue.class);
+        boolean active = state.phase() == Phase.RUNNING || state.phase() == Phase.STARTING || state.phase() == Phase.STOPPING;
+        if (!active && !state.wantRunning()) {
+            return reply(stop.replyTo(), state);   // nothing runs and no restart is owed
+        }
+        Duration timeout = stop.timeout() != null ? stop.timeout() : ports.settings().stopTimeout();
+        work = ContainerWork.recording(stop.replyTo());
+        return Effect().persist(new StopRequested(stop.kill(), Instant.now()))
+                .thenRun(s -> stopTask(s, timeout, stop.kill()));
+    }
+
+    private void stopTask(ContainerRecord state, Duration timeout, boolean kill) {
+        work = work.calling(Call.STOP);
+        publish(state);
+        RealmAccess access = realm;
+        Blocking.pipe(context, () -> calls.stop(access, timeout, kill), StopResult::new);
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onStopResult(ContainerRecord state, StopResult result) {
+        List<ActorRef<StatusReply<ContainerStatus>>> waiting = settle();
+        if (result.error() != null) {
+            waiting.forEach(replyTo -> replyTo.tell(StatusReply.error(result.error())));
+            noticeRuntime(result.error());
+            return Effect().unstashAll();
+        }
+        Integer code = result.task() == null ? null : result.task().exitCode();
+        return Effect().persist(new TaskStopped(code, Instant.now()))
+                .thenRun(s -> publishAndAnswer(s, waiting))
+                .thenUnstashAll();
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> check(ContainerRecord state,
+                                                         List<ActorRef<StatusReply<ContainerStatus>>> askers) {
+        if (!state.exists() || state.phase() == Phase.DEFINED) {
+            answer(state, askers);
+            return Effect().none();
+        }
+        RealmAccess access = realm;
+        Blocking.pipe(context, () -> calls.task(access), (task, error) -> new CheckResult(task, error, askers));
+        return Effect().none();
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onCheckResult(ContainerRecord state, CheckResult result) {
+        if (result.error() != null) {
+            noticeRuntime(result.error());
+            answer(state, result.askers());
+            return Effect().none();
+        }
+        observed = new Observed(false, observed.oomPending());
+        TaskInfo task = result.task();
+        boolean lost = state.phase() == Phase.RUNNING && !busy() && task.status() != TaskInfo.Status.RUNNING
+                && task.status() != TaskInfo.Status.PAUSED && task.status() != TaskInfo.Status.PAUSING;
+        if (lost) {
+            int code = task.status() == TaskInfo.Status.STOPPED && task.exitCode() != null ? task.exitCode() : -1;
+            return recordExit(state, task.pid(), code, task.exitedAt(), result.askers());
+        }
+        answer(state, result.askers());
+        publish(state);
+        return Effect().none();
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onDelete(ContainerRecord state, Delete delete) {
+        timers.cancel(RestartDue.class);
+        if (!state.exists()) {
+            return reply(delete.replyTo(), state);
+        }
+        work = ContainerWork.recording(delete.replyTo());
+        return Effect().persist(new DeleteRequested(Instant.now())).thenRun(s -> deleteTask());
+    }
+
+    private void deleteTask() {
+        work = work.calling(Call.DELETE);
+        RealmAccess access = realm;
+        Blocking.pipe(context, () -> {
+            calls.delete(access);
+            return Boolean.TRUE;
+        }, (done, error) -> new DeleteResult(error));
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onDeleteResult(ContainerRecord state, DeleteResult result) {
+        List<ActorRef<StatusReply<ContainerStatus>>> waiting = settle();
+        if (result.error() != null) {
+            waiting.forEach(replyTo -> replyTo.tell(StatusReply.error(result.error())));
+            return Effect().unstashAll();
+        }
+        return Effect().persist(new ContainerDeleted(Instant.now()))
+                .thenRun(s -> {
+                    work = new Retired();
+                    ports.index().remove(path);
+                    answer(s, waiting);
+                })
+                .thenUnstashAll();
+    }
+
+    /** The API's Get, and containerd's notices, routed down by the cell. */
+    private Effect<ContainerEvent, ContainerRecord> onRouted(ContainerRecord state, Routed routed) {
+        Routed.Addressed message = routed.message();
+        if (message instanceof ObjectCommand.Get get) {
+            if (!state.exists()) {
+                get.fail(notFound());
+            } else if (state.phase() == Phase.RUNNING) {
+                RealmAccess access = realm;
+                readUsage(get, () -> calls.usage(access));
+            } else {
+                get.reply(Reply.of(view(state, null), Reply.Outcome.DONE));
+            }
+        } else if (message instanceof ObjectCommand other) {
+            other.fail(new IllegalStateException("the cell handles " + other.getClass().getSimpleName()
+                    + " of its containers"));
+        } else if (message instanceof Notice.TaskOomKilled) {
+            observed = new Observed(observed.runtimeDown(), true);
+        } else if (message instanceof Notice.InjectedFailure && ports.settings().failureInjection()) {
+            throw new IllegalStateException("failure injected into " + path + " (test hook)");
+        } else if (message instanceof Notice.TaskExited exited) {
+            boolean ours = state.phase() == Phase.RUNNING && (state.pid() == null || exited.pid() == 0
+                    || state.pid() == exited.pid());
+            if (ours && !busy()) {   // a stop in flight records the exit itself
+                return recordExit(state, exited.pid(), exited.exitCode(), exited.exitedAt(), List.of());
+            }
+        }
+        return Effect().none();
+    }
+
+    // ---- exits and restarts ----
+
+    private Effect<ContainerEvent, ContainerRecord> recordExit(ContainerRecord state, int pid, int exitCode,
+                                                              Instant exitedAt,
+                                                              List<ActorRef<StatusReply<ContainerStatus>>> waiting) {
+        boolean oom = observed.oomPending();
+        observed = new Observed(observed.runtimeDown(), false);
+        Instant at = exitedAt != null ? exitedAt : Instant.now();
+        List<ContainerEvent> events = new ArrayList<>();
+        events.add(new TaskExited(pid, exitCode, oom, at));
+        RestartRules.afterExit(state, exitCode, at, ports.settings().restartBackoff(), Instant.now()).ifPresent(events::add);
+        return Effect().persist(events)
+                .thenRun(s -> {
+                    publishAndAnswer(s, waiting);
+                    scheduleRestart(s);
+                })
+                .thenUnstashAll();
+    }
+
+    private void scheduleRestart(ContainerRecord state) {
+        if (state.restarts().nextAt() == null || !state.wantRunning() || work instanceof Retired) {
+            return;
+        }
+        Duration delay = Duration.between(Instant.now(), state.restarts().nextAt());
+        timers.startSingleTimer(RestartDue.class, new RestartDue(), delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onRestartDue(ContainerRecord state, RestartDue due) {
+        if (state.phase() != Phase.EXITED || !state.wantRunning() || state.restarts().nextAt() == null) {
+            return Effect().none();
+        }
+        return Effect().persist(new StartRequested(state.joins(), true, Instant.now())).thenRun(s -> {
+            startTask(s);
+            publish(s);
+        });
+    }
+
+    // ---- broadcasts and recovery ----
+
+    private Effect<ContainerEvent, ContainerRecord> onBroadcast(ContainerRecord state, Broadcast broadcast) {
+        boolean wasDown = observed.runtimeDown();
+        observed = new Observed(!broadcast.runtimeAvailable(), observed.oomPending());
+        if (!broadcast.runtimeAvailable()) {
+            publish(state);
+            return Effect().none();
+        }
+        if (state.phase() == Phase.RUNNING && !busy()) {
+            return check(state, List.of());
+        }
+        if (wasDown) {
+            publish(state);
+        }
+        return Effect().none();
+    }
+
+    private void noticeRuntime(Throwable error) {
+        if (error instanceof UnavailableException) {
+            observed = new Observed(true, observed.oomPending());
+        }
+    }
+
+    @Override
+    public EventHandler<ContainerRecord, ContainerEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(Defined.class, ContainerRecord::defined)
+                .onEvent(StartRequested.class, ContainerRecord::startRequested)
+                .onEvent(TaskStarted.class, ContainerRecord::started)
+                .onEvent(StartFailed.class, ContainerRecord::startFailed)
+                .onEvent(TaskExited.class, ContainerRecord::exited)
+                .onEvent(RestartScheduled.class, ContainerRecord::restartScheduled)
+                .onEvent(RestartsExhausted.class, ContainerRecord::exhausted)
+                .onEvent(StopRequested.class, ContainerRecord::stopRequested)
+                .onEvent(TaskStopped.class, ContainerRecord::stopped)
+                .onEvent(DeleteRequested.class, (s, e) -> s.deleteRequested())
+                .onEvent(ContainerDeleted.class, ContainerRecord::deleted)
+                .build();
+    }
+
+    @Override
+    public SignalHandler<ContainerRecord> signalHandler() {
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    }
+
+    /**
+     * After a journal failure Pekko restarts this behaviour on this same object, and a runtime call
+     * in flight still answers here: it stays in flight, so commands wait for it and recovery starts
+     * no second call. A start whose own intent failed to be written is thus still recorded before a
+     * stop, which then reaches its task.
+     */
+    @Override
+    protected void abandonWork(UnavailableException why) {
+        work = work.abandoned(why);
+    }
+
+    /** Carries out an interrupted intent, adopts a running task, or finds an exit that happened meanwhile. */
+    private void onRecovered(ContainerRecord state) {
+        if (busy()) {   // restarted with a runtime call in flight: its result decides
+            publish(state);
+            return;
+        }
+        switch (state.phase()) {
+            case STARTING -> startTask(state);
+            case STOPPING -> stopTask(state, ports.settings().stopTimeout(), false);
+            case DELETING -> deleteTask();
+            case RUNNING -> context.getSelf().tell(new Recheck());
+            case EXITED -> scheduleRestart(state);
+            default -> { }
+        }
+        publish(state);
+    }
+
+    // ---- answers and the view ----
+
+    /** Ends the work in flight; returns who waited for it. */
+    private List<ActorRef<StatusReply<ContainerStatus>>> settle() {
+        List<ActorRef<StatusReply<ContainerStatus>>> waiting = work.waiting();
+        work = ContainerWork.IDLE;
+        return waiting;
+    }
+
+    private void publishAndAnswer(ContainerRecord state, List<ActorRef<StatusReply<ContainerStatus>>> waiting) {
+        publish(state);
+        answer(state, waiting);
+    }
+
+    private void answer(ContainerRecord state, List<ActorRef<StatusReply<ContainerStatus>>> waiting) {
+        ContainerStatus status = status(state);
+        waiting.forEach(replyTo -> replyTo.tell(StatusReply.success(status)));
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> reply(ActorRef<StatusReply<ContainerStatus>> replyTo,
+                                                         ContainerRecord state) {
+        replyTo.tell(StatusReply.success(status(state)));
+        return Effect().none();
+    }
+
+    private <T> Effect<ContainerEvent, ContainerRecord> replyError(ActorRef<StatusReply<T>> replyTo, Throwable error) {
+        replyTo.tell(StatusReply.error(error));
+        return Effect().none();
+    }
+
+    private void publish(ContainerRecord state) {
+        if (!state.exists() || work instanceof Retired) {
+            return;
+        }
+        TreeObject.Container view = view(state, null);
+        ports.index().put(view);
+        parent.tell(new Changed(view));
+    }
+
+    private ContainerStatus status(ContainerRecord s) {
+        ContainerWork.Pulled pulled = work instanceof Calling calling ? calling.pulled() : null;
+        return s.status(identity, observed.runtimeDown(), pulled);
+    }
+
+    @Override
+    protected boolean exists(ContainerRecord state) {
+        return state.exists();
+    }
+
+    @Override
+    protected TreeObject.Container view(ContainerRecord s, io.kukeon.model.GroupStatus.Usage usage) {
+        return new TreeObject.Container(path, new Metadata(path.name(), Map.of(), s.generations().current()), s.spec(),
+                usage == null ? status(s) : status(s).withUsage(usage));
+    }
+}

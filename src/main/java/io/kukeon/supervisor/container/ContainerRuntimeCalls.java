@@ -1,0 +1,139 @@
+package io.kukeon.supervisor.container;
+
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.Kind;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.PullProgress;
+import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.runtime.StopOptions;
+import io.kukeon.runtime.TaskInfo;
+import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.tree.RealmAccess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The runtime calls of one container, blocking, each idempotent: what a {@link ContainerActor}
+ * runs off its thread. Names, labels, cgroup path and log file all derive from the container's
+ * path, so a repeated call finds what an interrupted one left; the realm's namespace and
+ * registry logins come with each call (the actor has them from its cell).
+ */
+final class ContainerRuntimeCalls {
+    static final String LABEL_PREFIX = "kukeon.io/";
+
+    private final Ports ports;
+    private final ObjectPath path;
+    private final String containerdId;
+
+    ContainerRuntimeCalls(Ports ports, ObjectPath path) {
+        this.ports = ports;
+        this.path = path;
+        this.containerdId = ports.ids().containerdId(path);
+    }
+
+    String containerdId() {
+        return containerdId;
+    }
+
+    Path logFile() {
+        return ports.ids().logFile(ports.settings().logDir(), path);
+    }
+
+    /**
+     * Makes the container record match the spec, pulling the image first when the realm lacks it,
+     * and starts its task. The container is tried first: it finds the image anyway, so a start of a
+     * present image makes no call of its own to look for it.
+     */
+    TaskInfo start(RealmAccess realm, ContainerSpec spec, Map<String, String> joins, boolean root,
+                   PullProgress progress) {
+        String namespace = realm.namespace();
+        ContainerRequest request = request(namespace, spec.image(), spec, joins, root);
+        try {
+            ports.runtime().ensureContainer(request);
+        } catch (RuntimeFailure absent) {
+            if (!absent.kind().equals(RuntimeFailure.IMAGE_NOT_FOUND)) {
+                throw absent;
+            }
+            ports.runtime().ensureImage(namespace, spec.image(), realm.credentials(), progress);
+            ports.runtime().ensureContainer(request);
+        }
+        Path log = logFile();
+        try {
+            Files.createDirectories(log.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the log directory " + log.getParent(), e);
+        }
+        return ports.runtime().startTask(namespace, containerdId, log);
+    }
+
+    TaskInfo stop(RealmAccess realm, Duration timeout, boolean kill) {
+        if (kill) {
+            ports.runtime().kill(realm.namespace(), containerdId, StopOptions.SIGKILL, true);
+        }
+        return ports.runtime().stop(realm.namespace(), containerdId,
+                kill ? new StopOptions(StopOptions.SIGKILL, Duration.ofSeconds(5), true) : StopOptions.graceful(timeout));
+    }
+
+    TaskInfo task(RealmAccess realm) {
+        return ports.runtime().task(realm.namespace(), containerdId);
+    }
+
+    GroupStatus.Usage usage(RealmAccess realm) {
+        return ports.runtime().metrics(realm.namespace(), containerdId);
+    }
+
+    void delete(RealmAccess realm) {
+        ports.runtime().deleteContainer(realm.namespace(), containerdId);
+        try {
+            Files.deleteIfExists(logFile());
+        } catch (IOException e) {
+            // a log that cannot be removed is not worth failing a delete for
+        }
+    }
+
+    /** {@code KEY=VALUE} entries with one per key, the last one winning: the user's env over ours. */
+    static List<String> lastWins(List<String> env) {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            String key = eq < 0 ? e : e.substring(0, eq);
+            byKey.remove(key);
+            byKey.put(key, e);
+        }
+        return new ArrayList<>(byKey.values());
+    }
+
+    private ContainerRequest request(String namespace, String image, ContainerSpec spec, Map<String, String> joins,
+                                     boolean root) {
+        String cgroup = ports.ids().cgroup(path).toString();
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_PREFIX + "realm", path.nameAt(Kind.REALM));
+        labels.put(LABEL_PREFIX + "space", path.nameAt(Kind.SPACE));
+        labels.put(LABEL_PREFIX + "stack", path.nameAt(Kind.STACK));
+        labels.put(LABEL_PREFIX + "cell", path.nameAt(Kind.CELL));
+        labels.put(LABEL_PREFIX + "container", path.name());
+        labels.put(LABEL_PREFIX + "container-type", root ? "root" : "container");
+        List<String> env = new ArrayList<>();
+        env.add("KUKEON_REALM=" + path.nameAt(Kind.REALM));
+        env.add("KUKEON_SPACE=" + path.nameAt(Kind.SPACE));
+        env.add("KUKEON_STACK=" + path.nameAt(Kind.STACK));
+        env.add("KUKEON_CELL_NAME=" + path.nameAt(Kind.CELL));
+        env.add("KUKEON_CONTAINER_ID=" + containerdId);
+        env.add("KUKEON_CGROUP_PATH=" + cgroup);
+        env.addAll(spec.env());
+        String shimGroup = String.join("_", path.segments().subList(1, 4));
+        return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
+                spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
+                spec.resources(), joins, shimGroup);
+    }
+}

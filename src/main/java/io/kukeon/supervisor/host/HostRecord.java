@@ -1,0 +1,26 @@
+package io.kukeon.supervisor.host;
+
+import io.kukeon.supervisor.JournalName;
+import io.kukeon.supervisor.Journaled;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The realms the host knows: the event-sourced state of the {@link HostSupervisor}, and its snapshot. */
+@JournalName("host.Record")
+public record HostRecord(Set<String> realms) implements Journaled {
+
+    public HostRecord {
+        realms = realms == null ? Set.of() : Set.copyOf(realms);
+    }
+
+    HostRecord withRealm(String realm, boolean present) {
+        Set<String> r = new TreeSet<>(realms);
+        if (present) {
+            r.add(realm);
+        } else {
+            r.remove(realm);
+        }
+        return new HostRecord(r);
+    }
+}

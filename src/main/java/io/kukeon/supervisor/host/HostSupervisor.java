@@ -1,0 +1,166 @@
+package io.kukeon.supervisor.host;
+
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.Resources;
+import io.kukeon.model.TreeObject;
+import io.kukeon.model.UnavailableException;
+import io.kukeon.supervisor.Notice;
+import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.Routed;
+import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.host.HostEvent.DaemonStarted;
+import io.kukeon.supervisor.host.HostEvent.RealmAdded;
+import io.kukeon.supervisor.host.HostEvent.RealmRemoved;
+import io.kukeon.supervisor.scope.ScopeActor;
+import io.kukeon.supervisor.tree.Blocking;
+import io.kukeon.supervisor.tree.Broadcast;
+import io.kukeon.supervisor.tree.ChildMessages;
+import io.kukeon.supervisor.tree.Children;
+import io.kukeon.supervisor.tree.TreeNode;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+
+/**
+ * The root of the tree: the event-sourced registry of realms. It routes every message down to
+ * the realm it concerns, turns the runtime's events into notices for the container they name,
+ * and tells the tree when containerd came back (or periodically) so that every level reconciles.
+ */
+public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
+
+    public static final PersistenceId PERSISTENCE_ID = PersistenceId.of("Host", "local");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostSupervisor.class);
+
+    // ---- protocol ----
+
+    /** A task event from containerd, for the container with this ID in this namespace. */
+    public record RuntimeEvent(String namespace, String containerdId, Notice notice) implements TreeCommand {}
+
+    /** containerd became reachable (relist: events in the gap are lost) or unreachable. */
+    public record RuntimeAvailability(boolean available, String reason) implements TreeCommand {}
+
+    private record RelistTick() implements TreeCommand {}
+
+    private record RecordStart() implements TreeCommand {}
+
+    // ---- factory ----
+
+    /** @param relistInterval how often the tree relists what containerd holds (the event stream may miss things) */
+    public static Behavior<TreeCommand> create(Ports ports, Duration relistInterval) {
+        return supervised(Behaviors.setup(context -> Behaviors.<TreeCommand>withTimers(timers ->
+                new HostSupervisor(context, timers, ports, relistInterval))));
+    }
+
+    private final TimerScheduler<TreeCommand> timers;
+    private final Duration relistInterval;
+    private final Children<Void> realms;
+    /** Whether containerd answered last time it was heard from: the relist tells the tree so. */
+    private boolean runtimeAvailable = true;
+
+    private HostSupervisor(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, Ports ports,
+                           Duration relistInterval) {
+        super(context, PERSISTENCE_ID, null, null, ports, null);
+        this.timers = timers;
+        this.relistInterval = relistInterval;
+        this.realms = childRegistry((path, self) -> ScopeActor.create(path, self, ports, null));
+    }
+
+    @Override
+    public HostRecord emptyState() {
+        return new HostRecord(null);
+    }
+
+    @Override
+    protected boolean exists(HostRecord state) {
+        return true;
+    }
+
+    @Override
+    protected TreeObject view(HostRecord state, GroupStatus.Usage usage) {
+        throw new UnsupportedOperationException("the host is not an object of the API");
+    }
+
+    @Override
+    protected boolean busy() {
+        return false;   // the host only routes; its own writes (a realm added) are short
+    }
+
+    @Override
+    protected void abandonWork(UnavailableException why) {
+        // nothing of its own in flight
+    }
+
+    @Override
+    public CommandHandler<TreeCommand, HostEvent, HostRecord> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Routed.class, (state, routed) -> routeToChild(state.realms(), realms, routed, RealmAdded::new))
+                .onCommand(RuntimeEvent.class, this::onRuntimeEvent)
+                .onCommand(RuntimeAvailability.class, this::onAvailability)
+                .onCommand(RelistTick.class, (state, tick) -> {
+                    realms.broadcast(state.realms(), new Broadcast(false, runtimeAvailable));
+                    return Effect().none();
+                })
+                .onCommand(RecordStart.class, (state, start) -> Effect().persist(new DaemonStarted(Instant.now())))
+                .onCommand(ChildMessages.Absent.class, (state, absent) -> forgetAbsentChild(state.realms(), realms,
+                        absent, new RealmRemoved(absent.name())))
+                .onCommand(ChildMessages.Gone.class, (state, gone) -> forgetChild(state.realms(), realms, gone,
+                        new RealmRemoved(gone.name()), s -> { }))
+                .onCommand(ChildMessages.DeleteFailed.class, (state, failed) -> childDeleteFailed(state.realms(), realms,
+                        failed, new RealmRemoved(failed.name())))
+                .build();
+    }
+
+    private Effect<HostEvent, HostRecord> onRuntimeEvent(HostRecord state, RuntimeEvent event) {
+        ports.index().realmOfNamespace(event.namespace())
+                .map(realm -> ports.ids().containerPath(realm, event.containerdId()))
+                .filter(path -> state.realms().contains(path.realm()))
+                .ifPresent(path -> realms.forward(path.realm(), new Routed(path, event.notice())));
+        return Effect().none();
+    }
+
+    private Effect<HostEvent, HostRecord> onAvailability(HostRecord state, RuntimeAvailability availability) {
+        runtimeAvailable = availability.available();
+        context.getLog().info("containerd {}{}", availability.available() ? "available" : "unavailable",
+                availability.reason() == null ? "" : ": " + availability.reason());
+        realms.broadcast(state.realms(), new Broadcast(availability.available(), availability.available()));
+        return Effect().none();
+    }
+
+    @Override
+    public EventHandler<HostRecord, HostEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(RealmAdded.class, (s, e) -> s.withRealm(e.name(), true))
+                .onEvent(RealmRemoved.class, (s, e) -> s.withRealm(e.name(), false))
+                .onEvent(DaemonStarted.class, (s, e) -> s)
+                .build();
+    }
+
+    @Override
+    public SignalHandler<HostRecord> signalHandler() {
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), state -> {
+            Blocking.executor(context).execute(() -> {
+                try {
+                    ports.cgroups().ensure(ports.ids().cgroupRootPath(), Resources.NONE);
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot create the cgroup root {}: {}", ports.ids().cgroupRootPath(), e.getMessage());
+                }
+            });
+            realms.spawnAndProbe(new HashSet<>(state.realms()));
+            context.getSelf().tell(new RecordStart());
+            if (!relistInterval.isZero()) {
+                timers.startTimerWithFixedDelay(new RelistTick(), relistInterval);
+            }
+        }).build();
+    }
+}

@@ -1,0 +1,442 @@
+package io.kukeon.supervisor.scope;
+
+import io.kukeon.model.FailedPreconditionException;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Kind;
+import io.kukeon.model.LevelState;
+import io.kukeon.model.LevelStatus;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.TreeObject;
+import io.kukeon.model.UnavailableException;
+import io.kukeon.supervisor.ObjectCommand;
+import io.kukeon.supervisor.PersistenceIds;
+import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.Routed;
+import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.cell.CellActor;
+import io.kukeon.supervisor.scope.ScopeEvent.ChildAdded;
+import io.kukeon.supervisor.scope.ScopeEvent.ChildRemoved;
+import io.kukeon.supervisor.scope.ScopeEvent.Created;
+import io.kukeon.supervisor.scope.ScopeEvent.DeleteFailed;
+import io.kukeon.supervisor.scope.ScopeEvent.DeleteRequested;
+import io.kukeon.supervisor.scope.ScopeEvent.Deleted;
+import io.kukeon.supervisor.scope.ScopeEvent.Provisioned;
+import io.kukeon.supervisor.scope.ScopeEvent.Updated;
+import io.kukeon.supervisor.scope.ScopeWork.Deleting;
+import io.kukeon.supervisor.scope.ScopeWork.Provisioning;
+import io.kukeon.supervisor.scope.ScopeWork.Retired;
+import io.kukeon.supervisor.tree.Blocking;
+import io.kukeon.supervisor.tree.Broadcast;
+import io.kukeon.supervisor.tree.ChildMessages;
+import io.kukeon.supervisor.tree.ChildMessages.DeleteOrigin;
+import io.kukeon.supervisor.tree.Children;
+import io.kukeon.supervisor.tree.Failures;
+import io.kukeon.supervisor.tree.RealmAccess;
+import io.kukeon.supervisor.tree.TreeNode;
+import io.kukeon.supervisor.tree.Waiting;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A realm, a space or a stack: a level that owns a cgroup (a realm also owns a containerd
+ * namespace) and supervises its children. The three levels differ only in their spec's fields
+ * and in what lies below them, so one actor class serves all three.
+ *
+ * <p>Persist, act, persist: {@link Created}, {@link Updated} and {@link DeleteRequested} are written
+ * before the side effect, {@link Provisioned}, {@link Deleted} and {@link DeleteFailed} after it. An
+ * intent found without its outcome at recovery is carried out again (every step is idempotent).
+ * The work in flight is one {@link ScopeWork}.
+ */
+public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
+
+    // results of side effects: to itself only
+    private record ProvisionDone(ScopeProvisioning.Result result) implements TreeCommand {}
+
+    private record DeprovisionDone(Throwable error) implements TreeCommand {}
+
+    // ---- factory ----
+
+    /** @param realm the realm's access, as the parent knows it (null for a realm, which has its own) */
+    public static Behavior<TreeCommand> create(ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
+                                               RealmAccess realm) {
+        return supervised(Behaviors.setup(context -> new ScopeActor(context, path, parent, ports, realm)));
+    }
+
+    private final Children<Void> children;
+    private ScopeWork work = ScopeWork.IDLE;
+
+    private ScopeActor(ActorContext<TreeCommand> context, ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
+                       RealmAccess realm) {
+        super(context, PersistenceIds.of(path), path, parent, ports, realm);
+        this.children = childRegistry((childPath, self) -> childPath.kind() == Kind.CELL
+                ? CellActor.create(childPath, self, ports, this.realm)
+                : ScopeActor.create(childPath, self, ports, this.realm));
+    }
+
+    @Override
+    public ScopeRecord emptyState() {
+        return ScopeRecord.empty();
+    }
+
+    // ---- commands ----
+
+    @Override
+    protected boolean busy() {
+        return work.busy();
+    }
+
+    @Override
+    public CommandHandler<TreeCommand, ScopeEvent, ScopeRecord> commandHandler() {
+        CommandHandlerBuilder<TreeCommand, ScopeEvent, ScopeRecord> builder = newCommandHandlerBuilder();
+        whileBusy(builder)
+                .onCommand(ProvisionDone.class, this::onProvisionDone)
+                .onCommand(DeprovisionDone.class, this::onDeprovisionDone);
+        inAnyState(builder)
+                .onCommand(Routed.class, (state, routed) -> routed.isFor(path) ? onCommand(state, routed)
+                        : routeDown(state, routed))
+                .onCommand(ChildMessages.CascadeDelete.class, (state, delete) -> onDelete(state, new ChildMessages.Cascade(delete), true))
+                .onCommand(ChildMessages.Absent.class, (state, absent) -> forgetAbsentChild(state.children(), children,
+                        absent, childRemoved(absent.name())))
+                .onCommand(ChildMessages.Gone.class, this::onChildGone)
+                .onCommand(ChildMessages.DeleteFailed.class, this::onChildDeleteFailed)
+                .onCommand(Broadcast.class, this::onBroadcast);
+        return builder.build();
+    }
+
+    /** A command for this level itself. */
+    private Effect<ScopeEvent, ScopeRecord> onCommand(ScopeRecord state, Routed routed) {
+        ObjectCommand command = (ObjectCommand) routed.message();
+        if (command instanceof ObjectCommand.Get get) {
+            return answerGet(get, state.exists());
+        }
+        if (command instanceof ObjectCommand.Upsert upsert) {
+            return onUpsert(state, upsert);
+        }
+        if (command instanceof ObjectCommand.Delete delete) {
+            return onDelete(state, new ChildMessages.Asked(delete), delete.cascades());
+        }
+        command.fail(new InvalidArgumentException("kind",
+                "only cells and containers can be started, stopped, killed or restarted, not a " + path.kind().label()));
+        return Effect().none();
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onUpsert(ScopeRecord state, ObjectCommand.Upsert upsert) {
+        ScopeSpec desired = ScopeSpec.of(upsert.desired());
+        Map<String, String> labels = upsert.desired().metadata().labels();
+        if (!state.exists()) {
+            if (work instanceof Retired) {
+                upsert.fail(notFound());
+                return Effect().none();
+            }
+            return recordAndProvision(new Created(desired, labels, Instant.now()), waiting(upsert, Reply.Outcome.CREATED));
+        }
+        if (upsert.mode().createOnly()) {
+            upsert.reply(Reply.of(view(state, null), Reply.Outcome.UNCHANGED));
+            return Effect().none();
+        }
+        desired = desired.keepingPasswordsOf(state.spec(), RegistryCredential.REDACTED);
+        if (path.kind() == Kind.REALM && !Objects.equals(desired.realmSpec().namespaceOn(ports.ids(), path.name()),
+                state.spec().realmSpec().namespaceOn(ports.ids(), path.name()))) {
+            upsert.fail(new FailedPreconditionException("NamespaceImmutable", "realm \"" + path.name()
+                    + "\": spec.namespace cannot change; delete the realm and create it again"));
+            return Effect().none();
+        }
+        if (desired.equals(state.spec()) && labels.equals(state.labels())) {
+            if (state.outcome().state() == LevelState.Ready || state.phase() != ScopeRecord.Phase.PROVISIONED) {
+                upsert.reply(Reply.of(view(state, null), Reply.Outcome.UNCHANGED));
+                return Effect().none();
+            }
+            provision(state, waiting(upsert, Reply.Outcome.UNCHANGED), false);   // a failed level tries again
+            return Effect().none();
+        }
+        return recordAndProvision(new Updated(desired, labels, state.generations().current() + 1, Instant.now()),
+                waiting(upsert, Reply.Outcome.UPDATED));
+    }
+
+    private Waiting waiting(ObjectCommand command, Reply.Outcome outcome) {
+        return Waiting.on(command, path, outcome);
+    }
+
+    /** Writes a new spec (or the level itself), then makes the host match it. */
+    private Effect<ScopeEvent, ScopeRecord> recordAndProvision(ScopeEvent intent, Waiting waiting) {
+        work = new Provisioning(waiting, false);
+        return Effect().persist(intent).thenRun(s -> {
+            takeRealmAccess(s);
+            provision(s, waiting, false);
+        });
+    }
+
+    private void provision(ScopeRecord state, Waiting waiting, boolean quiet) {
+        work = new Provisioning(waiting, quiet);
+        ScopeSpec spec = state.spec();
+        Blocking.pipe(context, () -> ScopeProvisioning.provision(ports, path, spec),
+                (result, error) -> new ProvisionDone(result != null ? result
+                        : new ScopeProvisioning.Result(GroupStatus.missing(ports.ids().cgroup(path).toString()), null,
+                        LevelState.Failed, "ProvisionFailed", Failures.describe(error))));
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onProvisionDone(ScopeRecord state, ProvisionDone done) {
+        Provisioning provisioning = (Provisioning) work;
+        work = ScopeWork.IDLE;
+        ScopeProvisioning.Result r = done.result();
+        ScopeRecord.Outcome now = state.outcome();
+        boolean unchanged = state.phase() == ScopeRecord.Phase.PROVISIONED && r.state() == now.state()
+                && Objects.equals(r.cgroup(), now.cgroup()) && Objects.equals(r.namespaceReady(), now.namespaceReady())
+                && Objects.equals(r.reason(), now.reason());
+        if (provisioning.quiet() && unchanged) {
+            publish(state);
+            return Effect().unstashAll();
+        }
+        return Effect().persist(new Provisioned(r.cgroup(), r.namespaceReady(), r.state(), r.reason(), r.message(),
+                        Instant.now()))
+                .thenRun(s -> {
+                    publish(s);
+                    provisioning.waiting().answer(target -> view(s, null));
+                })
+                .thenUnstashAll();
+    }
+
+    /** Every answer to a delete goes through the parent, which holds back other messages for us meanwhile. */
+    private Effect<ScopeEvent, ScopeRecord> onDelete(ScopeRecord state, DeleteOrigin origin, boolean cascade) {
+        if (!state.exists() || work instanceof Retired) {
+            return deleteFailed(origin, notFound());
+        }
+        if (!state.children().isEmpty() && !cascade) {
+            return deleteFailed(origin, new FailedPreconditionException("ResourceHasDependencies",
+                    path.kind().label() + " \"" + path.name() + "\" has " + state.children().size() + " "
+                            + path.kind().child().label() + "(s). Use --cascade to delete them or --force to skip validation"));
+        }
+        work = Deleting.of(origin);
+        return Effect().persist(new DeleteRequested(cascade, Instant.now())).thenRun(this::deleteChildren);
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> deleteFailed(DeleteOrigin origin, Throwable error) {
+        reportDeleteFailed(origin, error);
+        return Effect().none();
+    }
+
+    /** Children first (depth-first), then our own resources. */
+    private void deleteChildren(ScopeRecord state) {
+        Deleting deleting = Deleting.of(((Deleting) work).origin());
+        for (String child : state.children()) {
+            ChildMessages.CascadeDelete delete = new ChildMessages.CascadeDelete();
+            deleting = deleting.sent(child, delete);
+            children.markDeleting(child);
+            children.forward(child, delete);
+        }
+        work = deleting;
+        if (deleting.childrenDone()) {
+            deprovision(state);
+        }
+    }
+
+    private void deprovision(ScopeRecord state) {
+        ScopeSpec spec = state.spec();
+        Blocking.pipe(context, () -> {
+            ScopeProvisioning.deprovision(ports, path, spec);
+            return Boolean.TRUE;
+        }, (ok, error) -> new DeprovisionDone(error));
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onDeprovisionDone(ScopeRecord state, DeprovisionDone done) {
+        Deleting deleting = (Deleting) work;
+        work = ScopeWork.IDLE;
+        if (done.error() != null) {
+            return Effect().persist(new DeleteFailed("DeleteFailed", Failures.describe(done.error()), Instant.now()))
+                    .thenRun(s -> {
+                        publish(s);
+                        reportDeleteFailed(deleting.origin(), done.error());
+                    })
+                    .thenUnstashAll();
+        }
+        List<String> deleted = new ArrayList<>(deleting.deleted());
+        deleted.add(path.toString());
+        return Effect().persist(new Deleted(Instant.now()))
+                .thenRun(s -> {
+                    work = new Retired();
+                    reportDeleted(deleting.origin(), deleted);
+                })
+                .thenUnstashAll();
+    }
+
+    // ---- children ----
+
+    private Effect<ScopeEvent, ScopeRecord> routeDown(ScopeRecord state, Routed routed) {
+        if (!state.exists() || work instanceof Retired) {
+            if (!(work instanceof Retired) && routed.message() instanceof ObjectCommand.Upsert upsert
+                    && upsert.mode().createsParents()) {
+                // Apply creates missing parents: this level first, with defaults, then the message again.
+                context.getSelf().tell(routed);
+                return recordAndProvision(new Created(ScopeSpec.defaults(), Map.of(), Instant.now()), Waiting.none());
+            }
+            if (routed.message() instanceof ObjectCommand command) {
+                command.fail(notFound());
+            }
+            return Effect().none();
+        }
+        return routeToChild(state.children(), children, routed, name -> new ChildAdded(path.kind().child().label(), name));
+    }
+
+    private ChildRemoved childRemoved(String name) {
+        return new ChildRemoved(path.kind().child().label(), name);
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onChildGone(ScopeRecord state, ChildMessages.Gone gone) {
+        return forgetChild(state.children(), children, gone, childRemoved(gone.name()), s -> {
+            if (work instanceof Deleting deleting && deleting.pending().containsKey(gone.name())) {
+                Deleting rest = deleting.childGone(gone.name(), gone.reply() == null ? List.of() : gone.reply().deleted());
+                work = rest;
+                if (rest.childrenDone()) {
+                    deprovision(s);
+                }
+            }
+        });
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onChildDeleteFailed(ScopeRecord state, ChildMessages.DeleteFailed failed) {
+        ChildMessages.CascadeDelete asked = work instanceof Deleting d ? d.pending().get(failed.name()) : null;
+        if (asked == null) {
+            return childDeleteFailed(state.children(), children, failed, childRemoved(failed.name()));
+        }
+        if (failed.childAbsent(children.pathOf(failed.name()))) {
+            // Gone already: its delete finished before a crash that came before we recorded it.
+            return onChildGone(state, new ChildMessages.Gone(failed.name(), new ChildMessages.Resumed(), null));
+        }
+        if (!(failed.origin() instanceof ChildMessages.Cascade cascade) || cascade.delete() != asked) {
+            // The answer to a delete an earlier incarnation of ours sent, abandoned when that child's
+            // actor stopped with it; the child has ours now, and its answer will come.
+            return Effect().none();
+        }
+        // One child could not be deleted: this level stays, with the reason.
+        Deleting deleting = (Deleting) work;
+        work = ScopeWork.IDLE;
+        deleting.pending().keySet().forEach(children::unmarkDeleting);
+        String message = "could not delete " + path.kind().child().label() + " \"" + failed.name() + "\": "
+                + Failures.describe(failed.error());
+        return Effect().persist(new DeleteFailed("DeleteFailed", message, Instant.now()))
+                .thenRun(s -> {
+                    publish(s);
+                    reportDeleteFailed(deleting.origin(), failed.error());
+                })
+                .thenUnstashAll();
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onBroadcast(ScopeRecord state, Broadcast broadcast) {
+        children.broadcast(state.children(), broadcast);
+        if (state.phase() == ScopeRecord.Phase.PROVISIONED && !busy() && broadcast.reprovision()) {
+            provision(state, Waiting.none(), true);
+        }
+        return Effect().none();
+    }
+
+    // ---- events ----
+
+    @Override
+    public EventHandler<ScopeRecord, ScopeEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(Created.class, ScopeRecord::created)
+                .onEvent(Updated.class, ScopeRecord::updated)
+                .onEvent(Provisioned.class, ScopeRecord::provisioned)
+                .onEvent(ChildAdded.class, (s, e) -> s.withChild(e.name(), true))
+                .onEvent(ChildRemoved.class, (s, e) -> s.withChild(e.name(), false))
+                .onEvent(DeleteRequested.class, (s, e) -> s.deleteRequested())
+                .onEvent(Deleted.class, (s, e) -> s.deleted())
+                .onEvent(DeleteFailed.class, ScopeRecord::deleteFailed)
+                .build();
+    }
+
+    // ---- recovery ----
+
+    @Override
+    public SignalHandler<ScopeRecord> signalHandler() {
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    }
+
+    /** Answers whoever waits; the record's phase is resumed at recovery. */
+    @Override
+    protected void abandonWork(UnavailableException why) {
+        work.waiting().fail(why);
+        if (work instanceof Deleting deleting) {
+            abandonDelete(deleting.origin(), why);
+        }
+        if (!(work instanceof Retired)) {
+            work = ScopeWork.IDLE;
+        }
+    }
+
+    private void onRecovered(ScopeRecord state) {
+        takeRealmAccess(state);
+        children.spawnAndProbe(new HashSet<>(state.children()));
+        switch (state.phase()) {
+            case PROVISIONING -> provision(state, Waiting.none(), false);
+            case PROVISIONED -> provision(state, Waiting.none(), true);
+            case DELETING -> {
+                work = Deleting.of(new ChildMessages.Resumed());
+                deleteChildren(state);
+            }
+            case ABSENT -> { }
+        }
+        publish(state);
+    }
+
+    /** A realm's children reach containerd through its namespace and logins; a change goes down to them. */
+    private void takeRealmAccess(ScopeRecord state) {
+        if (path.kind() != Kind.REALM || !state.exists()) {
+            return;
+        }
+        RealmAccess now = new RealmAccess(state.spec().realmSpec().namespaceOn(ports.ids(), path.name()),
+                state.spec().registryCredentials());
+        if (realm != null && !realm.equals(now)) {
+            children.tellRunning(new RealmAccess.Changed(now));
+        }
+        realm = now;
+    }
+
+    // ---- view ----
+
+    private void publish(ScopeRecord state) {
+        if (state.exists() && !(work instanceof Retired)) {
+            ports.index().put(view(state, null));
+        }
+    }
+
+    @Override
+    protected boolean exists(ScopeRecord state) {
+        return state.exists();
+    }
+
+    @Override
+    protected TreeObject view(ScopeRecord s, GroupStatus.Usage usage) {
+        Metadata metadata = new Metadata(path.name(), s.labels(), s.generations().current());
+        ScopeRecord.Outcome o = s.outcome();
+        GroupStatus cgroup = o.cgroup() == null ? GroupStatus.missing(ports.ids().cgroup(path).toString()) : o.cgroup();
+        String namespace = path.kind() == Kind.REALM ? s.spec().realmSpec().namespaceOn(ports.ids(), path.name()) : null;
+        LevelStatus status = new LevelStatus(s.display(), o.reason(), o.message(), usage == null ? cgroup
+                : cgroup.withUsage(usage), o.namespaceReady(), namespace, s.times().createdAt(), s.times().updatedAt(),
+                s.times().readyAt(), s.generations().observed());
+        return switch (path.kind()) {
+            case REALM -> new TreeObject.Realm(path, metadata, s.spec().realmSpec(), status);
+            case SPACE -> new TreeObject.Space(path, metadata, s.spec().spaceSpec(), status);
+            default -> new TreeObject.Stack(path, metadata, s.spec().stackSpec(), status);
+        };
+    }
+}

@@ -1,0 +1,75 @@
+package io.kukeon.supervisor.scope;
+
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.LevelState;
+import io.kukeon.supervisor.JournalEvent;
+import io.kukeon.supervisor.JournalName;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What happened to a realm, space or stack, as its journal holds it. {@link Created},
+ * {@link Updated} and {@link DeleteRequested} are intents, written before the side effect;
+ * {@link Provisioned}, {@link Deleted} and {@link DeleteFailed} are their outcomes.
+ */
+public sealed interface ScopeEvent extends JournalEvent {
+
+    @JournalName("scope.Created")
+    record Created(ScopeSpec spec, Map<String, String> labels, Instant at) implements ScopeEvent {
+        public String summary() {
+            return "created";
+        }
+    }
+
+    @JournalName("scope.Updated")
+    record Updated(ScopeSpec spec, Map<String, String> labels, long generation, Instant at) implements ScopeEvent {
+        public String summary() {
+            return "updated to generation " + generation;
+        }
+    }
+
+    @JournalName("scope.Provisioned")
+    record Provisioned(GroupStatus cgroup, Boolean namespaceReady, LevelState state, String reason,
+                       String message, Instant at) implements ScopeEvent {
+        public String summary() {
+            return state == LevelState.Ready ? "ready (cgroup " + cgroup.path() + ")"
+                    : state + ": " + reason + ": " + message;
+        }
+    }
+
+    @JournalName("scope.ChildAdded")
+    record ChildAdded(String kind, String name) implements ScopeEvent {
+        public String summary() {
+            return kind + " \"" + name + "\" added";
+        }
+    }
+
+    @JournalName("scope.ChildRemoved")
+    record ChildRemoved(String kind, String name) implements ScopeEvent {
+        public String summary() {
+            return kind + " \"" + name + "\" removed";
+        }
+    }
+
+    @JournalName("scope.DeleteRequested")
+    record DeleteRequested(boolean cascade, Instant at) implements ScopeEvent {
+        public String summary() {
+            return cascade ? "delete requested (cascade)" : "delete requested";
+        }
+    }
+
+    @JournalName("scope.Deleted")
+    record Deleted(Instant at) implements ScopeEvent {
+        public String summary() {
+            return "deleted";
+        }
+    }
+
+    @JournalName("scope.DeleteFailed")
+    record DeleteFailed(String reason, String message, Instant at) implements ScopeEvent {
+        public String summary() {
+            return "delete failed: " + message;
+        }
+    }
+}

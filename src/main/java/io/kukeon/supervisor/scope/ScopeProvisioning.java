@@ -1,0 +1,64 @@
+package io.kukeon.supervisor.scope;
+
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.Kind;
+import io.kukeon.model.LevelState;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.UnavailableException;
+import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.tree.Failures;
+
+/**
+ * The side effects of a realm, space or stack: its cgroup and, for a realm, its containerd
+ * namespace. Both steps are idempotent, so they are also how a level reconciles after a restart
+ * or a reboot (a missing group or namespace is simply created again).
+ */
+final class ScopeProvisioning {
+    private ScopeProvisioning() {}
+
+    /** What provisioning found; never throws (a failure is a state with a reason). */
+    record Result(GroupStatus cgroup, Boolean namespaceReady, LevelState state, String reason, String message) {}
+
+    static Result provision(Ports ports, ObjectPath path, ScopeSpec spec) {
+        Boolean namespaceReady = null;
+        String reason = null;
+        String message = null;
+        LevelState state = LevelState.Ready;
+        if (path.kind() == Kind.REALM) {
+            String namespace = spec.realmSpec().namespaceOn(ports.ids(), path.name());
+            try {
+                ports.runtime().ensureNamespace(namespace);
+                namespaceReady = true;
+            } catch (UnavailableException e) {
+                namespaceReady = false;
+                state = LevelState.Unknown;
+                reason = e.kind();
+                message = e.getMessage();
+            } catch (RuntimeException e) {
+                namespaceReady = false;
+                state = LevelState.Failed;
+                reason = "NamespaceFailed";
+                message = Failures.describe(e);
+            }
+        }
+        String cgroupPath = ports.ids().cgroup(path).toString();
+        GroupStatus cgroup;
+        try {
+            cgroup = ports.cgroups().ensure(ports.ids().cgroup(path), spec.resources());
+        } catch (RuntimeException e) {
+            cgroup = GroupStatus.missing(cgroupPath);
+            state = LevelState.Failed;
+            reason = "CgroupFailed";
+            message = Failures.describe(e);
+        }
+        return new Result(cgroup, namespaceReady, state, reason, message);
+    }
+
+    /** Removes the namespace (drained) and the cgroup. Throws if either could not be removed. */
+    static void deprovision(Ports ports, ObjectPath path, ScopeSpec spec) {
+        if (path.kind() == Kind.REALM) {
+            ports.runtime().deleteNamespace(spec.realmSpec().namespaceOn(ports.ids(), path.name()));
+        }
+        ports.cgroups().delete(ports.ids().cgroup(path));
+    }
+}

@@ -1,0 +1,112 @@
+package io.kukeon.supervisor.scope;
+
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.LevelState;
+import io.kukeon.supervisor.JournalName;
+import io.kukeon.supervisor.Journaled;
+import io.kukeon.supervisor.scope.ScopeEvent.Created;
+import io.kukeon.supervisor.scope.ScopeEvent.DeleteFailed;
+import io.kukeon.supervisor.scope.ScopeEvent.Provisioned;
+import io.kukeon.supervisor.scope.ScopeEvent.Updated;
+import io.kukeon.supervisor.tree.Generations;
+import io.kukeon.supervisor.tree.Timestamps;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A realm, space or stack as its journal tells it: the event-sourced state of a
+ * {@link ScopeActor}, and its snapshot. Each transition is named for the event it applies.
+ *
+ * @param phase    PROVISIONING and DELETING are intents whose outcome is not written yet
+ * @param children the names of the level's children, which outlive its own deletion in the record
+ */
+@JournalName("scope.Record")
+public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> labels, Generations generations,
+                          Set<String> children, Outcome outcome, Timestamps times) implements Journaled {
+
+    public enum Phase { ABSENT, PROVISIONING, PROVISIONED, DELETING }
+
+    /** What the last provisioning found (a failed one is a state with a reason, never an exception). */
+    public record Outcome(GroupStatus cgroup, Boolean namespaceReady, LevelState state, String reason, String message) {
+        static final Outcome NONE = new Outcome(null, null, LevelState.Pending, null, null);
+
+        Outcome withProblem(String newReason, String newMessage) {
+            return new Outcome(cgroup, namespaceReady, state, newReason, newMessage);
+        }
+    }
+
+    public ScopeRecord {
+        spec = spec == null ? ScopeSpec.defaults() : spec;
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        generations = generations == null ? Generations.NONE : generations;
+        children = children == null ? Set.of() : Set.copyOf(children);
+        outcome = outcome == null ? Outcome.NONE : outcome;
+        times = times == null ? Timestamps.NONE : times;
+    }
+
+    static ScopeRecord empty() {
+        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null);
+    }
+
+    boolean exists() {
+        return phase != Phase.ABSENT;
+    }
+
+    /** The state users see. */
+    LevelState display() {
+        return switch (phase) {
+            case ABSENT -> LevelState.Pending;
+            case PROVISIONING -> times.readyAt() == null ? LevelState.Creating : outcome.state();
+            case PROVISIONED -> outcome.state();
+            case DELETING -> LevelState.Deleting;
+        };
+    }
+
+    // ---- transitions, one per event ----
+
+    ScopeRecord created(Created e) {
+        return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), generations.next(), children, Outcome.NONE,
+                Timestamps.createdAt(e.at()));
+    }
+
+    ScopeRecord updated(Updated e) {
+        return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), generations.at(e.generation()), children,
+                outcome, times.touched(e.at()));
+    }
+
+    ScopeRecord provisioned(Provisioned e) {
+        Outcome found = new Outcome(e.cgroup(), e.namespaceReady(), e.state(), e.reason(), e.message());
+        Timestamps t = e.state() == LevelState.Ready ? times.ready(e.at()) : times.touched(e.at());
+        return new ScopeRecord(Phase.PROVISIONED, spec, labels, generations.observedNow(), children, found, t);
+    }
+
+    ScopeRecord withChild(String name, boolean present) {
+        Set<String> c = new TreeSet<>(children);
+        if (present) {
+            c.add(name);
+        } else {
+            c.remove(name);
+        }
+        return new ScopeRecord(phase, spec, labels, generations, c, outcome, times);
+    }
+
+    ScopeRecord deleteRequested() {
+        return new ScopeRecord(Phase.DELETING, spec, labels, generations, children, outcome, times);
+    }
+
+    ScopeRecord deleteFailed(DeleteFailed e) {
+        return new ScopeRecord(Phase.PROVISIONED, spec, labels, generations, children,
+                outcome.withProblem(e.reason(), e.message()), times.touched(e.at()));
+    }
+
+    ScopeRecord deleted() {
+        return new ScopeRecord(Phase.ABSENT, null, null, generations, children, null, null);
+    }
+
+    Instant updatedAt() {
+        return times.updatedAt();
+    }
+}

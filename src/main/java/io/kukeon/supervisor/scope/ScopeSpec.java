@@ -1,0 +1,72 @@
+package io.kukeon.supervisor.scope;
+
+import io.kukeon.model.RealmSpec;
+import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.Resources;
+import io.kukeon.model.SpaceSpec;
+import io.kukeon.model.StackSpec;
+import io.kukeon.model.TreeObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The spec of a realm, space or stack as the journal stores it: one shape for the three levels
+ * (space and stack simply leave the realm's fields empty).
+ */
+public record ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources) {
+
+    public ScopeSpec {
+        registryCredentials = registryCredentials == null ? List.of() : List.copyOf(registryCredentials);
+        resources = Resources.orNone(resources);
+    }
+
+    public static ScopeSpec defaults() {
+        return new ScopeSpec(null, List.of(), Resources.NONE);
+    }
+
+    public static ScopeSpec of(TreeObject desired) {
+        if (desired instanceof TreeObject.Realm r) {
+            return new ScopeSpec(r.spec().namespace(), r.spec().registryCredentials(), r.spec().resources());
+        }
+        if (desired instanceof TreeObject.Space s) {
+            return new ScopeSpec(null, List.of(), s.spec().resources());
+        }
+        if (desired instanceof TreeObject.Stack s) {
+            return new ScopeSpec(null, List.of(), s.spec().resources());
+        }
+        throw new IllegalArgumentException("not a realm, space or stack: " + desired.kind());
+    }
+
+    public RealmSpec realmSpec() {
+        return new RealmSpec(namespace, registryCredentials, resources);
+    }
+
+    public SpaceSpec spaceSpec() {
+        return new SpaceSpec(resources);
+    }
+
+    public StackSpec stackSpec() {
+        return new StackSpec(resources);
+    }
+
+    /**
+     * The desired spec with redacted passwords (as Get shows them) replaced by the stored ones
+     * of the same registry and user, so that {@code get -o yaml | apply} changes nothing.
+     */
+    public ScopeSpec keepingPasswordsOf(ScopeSpec stored, String redacted) {
+        List<RegistryCredential> merged = new ArrayList<>();
+        for (RegistryCredential c : registryCredentials) {
+            if (redacted.equals(c.password())) {
+                RegistryCredential old = stored.registryCredentials.stream()
+                        .filter(o -> o.serverAddress().equals(c.serverAddress()) && o.username().equals(c.username()))
+                        .findFirst().orElse(null);
+                merged.add(old != null ? old : c);
+            } else {
+                merged.add(c);
+            }
+        }
+        return new ScopeSpec(namespace, merged, resources);
+    }
+
+}

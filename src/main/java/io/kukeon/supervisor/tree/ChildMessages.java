@@ -1,0 +1,65 @@
+package io.kukeon.supervisor.tree;
+
+import io.kukeon.model.NotFoundException;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.supervisor.ObjectCommand;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.TreeCommand;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What passes between a parent and its children about their existence. */
+public final class ChildMessages {
+    private ChildMessages() {}
+
+    /** Parent → child after recovery: do you exist? The answer is {@link Absent} or nothing. */
+    public record Probe(ActorRef<TreeCommand> parent) implements TreeCommand {}
+
+    /** Child → parent, the answer to a {@link Probe}: I do not exist (never created, or deleted). */
+    public record Absent(String name) implements TreeCommand {}
+
+    /**
+     * Parent → child: delete yourself and everything below you, as part of the parent's own delete.
+     * Answered with {@link Gone} or {@link DeleteFailed}; compared by identity, so that an answer to
+     * an earlier incarnation's cascade is told apart.
+     */
+    public static final class CascadeDelete implements TreeCommand {}
+
+    /** Who waits for a child's delete: the API's command, the parent's cascade, or nobody (resumed at recovery). */
+    public sealed interface DeleteOrigin permits Asked, Cascade, Resumed {
+        /** Answers the API when it asked; a cascade's answer is the parent's own business. */
+        default void answer(Reply reply) {
+            if (this instanceof Asked asked) {
+                asked.delete().reply(reply);
+            }
+        }
+
+        default void fail(Throwable error) {
+            if (this instanceof Asked asked) {
+                asked.delete().fail(error);
+            }
+        }
+    }
+
+    public record Asked(ObjectCommand.Delete delete) implements DeleteOrigin {}
+
+    public record Cascade(CascadeDelete delete) implements DeleteOrigin {}
+
+    public record Resumed() implements DeleteOrigin {}
+
+    /** Child → parent: my delete finished; the parent forgets me, then answers {@code origin} with {@code reply}. */
+    public record Gone(String name, DeleteOrigin origin, Reply reply) implements TreeCommand {}
+
+    /**
+     * Child → parent: the delete from {@code origin} failed. The child still exists, unless the
+     * error says that it, itself, does not ({@link #childAbsent}).
+     */
+    public record DeleteFailed(String name, DeleteOrigin origin, Throwable error) implements TreeCommand {
+        /**
+         * The child at {@code child} is not there (its delete finished earlier). A "not found" about
+         * anything else, a grandchild say, passed up with a failed cascade, does not count.
+         */
+        public boolean childAbsent(ObjectPath child) {
+            return error instanceof NotFoundException missing && missing.isAbout(child);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.kukeon.supervisor.cell;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.CellState;
+import io.kukeon.model.ContainerState;
+import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.GroupStatus;
+import io.kukeon.model.RestartPolicy;
+import io.kukeon.supervisor.cell.CellEvent.CellCreated;
+import io.kukeon.supervisor.cell.CellEvent.CgroupProvisioned;
+import io.kukeon.supervisor.cell.CellEvent.StartRequested;
+import io.kukeon.supervisor.cell.CellEvent.Started;
+import io.kukeon.supervisor.cell.CellEvent.StopRequested;
+import io.kukeon.supervisor.cell.CellEvent.Stopped;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.kukeon.testing.Specs.cell;
+import static io.kukeon.testing.Specs.container;
+import static io.kukeon.testing.Specs.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The cell's displayed state, rule by rule. */
+class CellStateRulesTest {
+    private static final CellSpec TWO = cell(container("web").build(),
+            container("side").restart(RestartPolicy.ALWAYS).build());
+    private static final CellSpec ROOT_ONLY = cell(container("app").root().build());
+    private static final Instant T = Instant.parse("2026-12-05T10:00:00Z");
+
+    private static Map<String, ContainerStatus> reported(ContainerState root, ContainerState web, Integer webExit,
+                                                         ContainerState side) {
+        Map<String, ContainerStatus> m = new HashMap<>();
+        m.put("root", status("root", root).build());
+        m.put("web", status("web", web).exitCode(webExit).build());
+        m.put("side", status("side", side).build());
+        return m;
+    }
+
+    private static CellState derive(Map<String, ContainerStatus> reported) {
+        return CellStateRules.derive(TWO, reported, false);
+    }
+
+    @Test
+    void workloadsDecide() {
+        assertEquals(CellState.Ready, derive(reported(ContainerState.Ready, ContainerState.Ready, null, ContainerState.Ready)));
+        assertEquals(CellState.Ready, derive(reported(ContainerState.Ready, ContainerState.Exited, 0, ContainerState.Ready)),
+                "a clean exit under policy never is not a fault");
+        assertEquals(CellState.Degraded, derive(reported(ContainerState.Ready, ContainerState.Error, 1, ContainerState.Ready)));
+        assertEquals(CellState.Degraded, derive(reported(ContainerState.Ready, ContainerState.Ready, null, ContainerState.Exited)),
+                "side is meant to run always");
+        assertEquals(CellState.Degraded, derive(reported(ContainerState.Exited, ContainerState.Ready, null, ContainerState.Ready)),
+                "the root is down");
+        assertEquals(CellState.Error, derive(reported(ContainerState.Ready, ContainerState.Error, 3, ContainerState.Exited)));
+        assertEquals(CellState.Exited, derive(reported(ContainerState.Ready, ContainerState.Exited, 0, ContainerState.Exited)));
+        assertEquals(CellState.Unknown, derive(reported(ContainerState.Ready, ContainerState.Unknown, null, ContainerState.Ready)));
+    }
+
+    @Test
+    void aRestartOwedKeepsTheCellDegraded() {
+        Map<String, ContainerStatus> m = reported(ContainerState.Ready, ContainerState.Exited, 0, ContainerState.Exited);
+        m.put("side", status("side", ContainerState.Error).exitCode(1).restartOwedAt(Instant.now().plusSeconds(5)).build());
+        assertEquals(CellState.Degraded, derive(m));
+    }
+
+    @Test
+    void aCellOfOnlyItsRootFollowsTheRoot() {
+        assertEquals(CellState.Ready, CellStateRules.derive(ROOT_ONLY, Map.of("app", status("app", ContainerState.Ready).build()), false));
+        assertEquals(CellState.Exited, CellStateRules.derive(ROOT_ONLY,
+                Map.of("app", status("app", ContainerState.Exited).exitCode(0).build()), false));
+        assertEquals(CellState.Error, CellStateRules.derive(ROOT_ONLY,
+                Map.of("app", status("app", ContainerState.Error).exitCode(2).build()), false));
+    }
+
+    @Test
+    void withoutContainerdOrReportsNothingIsKnown() {
+        Map<String, ContainerStatus> all = reported(ContainerState.Ready, ContainerState.Ready, null, ContainerState.Ready);
+        assertEquals(CellState.Unknown, CellStateRules.derive(TWO, all, true));
+        all.remove("side");
+        assertEquals(CellState.Unknown, derive(all), "a container that has not reported yet");
+    }
+
+    @Test
+    void intentComesFirst() {
+        Map<String, ContainerStatus> all = reported(ContainerState.Ready, ContainerState.Ready, null, ContainerState.Ready);
+        CellRecord created = CellRecord.empty().created(new CellCreated(TWO, Map.of(), true, T));
+        assertEquals(CellState.Pending, CellStateRules.display(created, Map.of(), false), "created by apply, not started yet");
+        CellRecord running = created.provisioned(new CgroupProvisioned(GroupStatus.missing("/kukeon/c"), T))
+                .startRequested(new StartRequested(T)).started(new Started(42, T));
+        assertEquals(CellState.Ready, CellStateRules.display(running, all, false));
+        assertEquals(CellState.Error, CellStateRules.display(running.failed("WorkloadFailed", "x", T, CellState.Error), all,
+                false), "sticky");
+        CellRecord stopped = running.stopRequested(new StopRequested(false, T)).stopped(new Stopped(T));
+        assertEquals(CellState.Stopped, CellStateRules.display(stopped, all, false));
+    }
+}
