@@ -20,6 +20,7 @@ import io.kukeon.runtime.containerd.api.containers.Container;
 import io.kukeon.runtime.containerd.api.images.Image;
 import io.kukeon.runtime.containerd.api.snapshots.Info;
 import io.kukeon.runtime.containerd.api.types.task.Process;
+import io.kukeon.runtime.oci.OciSpecBuilder;
 
 import java.io.IOException;
 import java.net.http.HttpClient;

@@ -1,5 +1,8 @@
 package io.kukeon.runtime.containerd;
 
+import io.kukeon.runtime.oci.OciIndex;
+import io.kukeon.runtime.oci.OciManifest;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 

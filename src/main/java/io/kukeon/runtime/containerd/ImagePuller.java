@@ -4,6 +4,10 @@ import io.kukeon.model.RegistryCredential;
 import io.kukeon.runtime.PullProgress;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.containerd.api.types.Descriptor;
+import io.kukeon.runtime.oci.MediaTypes;
+import io.kukeon.runtime.oci.OciDescriptor;
+import io.kukeon.runtime.oci.OciIndex;
+import io.kukeon.runtime.oci.OciManifest;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;

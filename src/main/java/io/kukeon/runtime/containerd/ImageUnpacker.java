@@ -5,6 +5,7 @@ import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.containerd.api.diff.ApplyRequest;
 import io.kukeon.runtime.containerd.api.diff.DiffGrpc;
 import io.kukeon.runtime.containerd.api.types.Mount;
+import io.kukeon.runtime.oci.OciDescriptor;
 
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ final class ImageUnpacker {
         boolean committed = false;
         try {
             String applied = conn.call("apply layer " + layer.digest(), () -> conn.stub(DiffGrpc::newBlockingStub, namespace,
-                    lease, conn.config().pullTimeout()).apply(ApplyRequest.newBuilder().setDiff(layer.toProto())
+                    lease, conn.config().pullTimeout()).apply(ApplyRequest.newBuilder().setDiff(Descriptors.toProto(layer))
                     .addAllMounts(mounts).build()).getApplied().getDigest());
             if (!applied.equals(diffId)) {
                 throw new RuntimeFailure("InvalidImage", "layer " + layer.digest() + " unpacks to " + applied

@@ -1,6 +1,8 @@
 package io.kukeon.runtime.containerd;
 
 import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.runtime.oci.OciDescriptor;
+import io.kukeon.runtime.oci.OciSpecBuilder;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -3,6 +3,9 @@ package io.kukeon.runtime.containerd;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.runtime.ImageInfo;
 import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.runtime.oci.MediaTypes;
+import io.kukeon.runtime.oci.OciDescriptor;
+import io.kukeon.runtime.oci.OciIndex;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -91,10 +94,10 @@ final class OciArchiveLoader {
             content.addLabels(namespace, root.digest(),
                     GcLabels.ofIndex(OciIndex.parse(content.readAll(namespace, root.digest()), "index of " + name)));
         }
-        ResolvedImage image = ResolvedImage.read(content, namespace, name, root.toProto());
+        ResolvedImage image = ResolvedImage.read(content, namespace, name, Descriptors.toProto(root));
         content.addLabels(namespace, image.manifestDigest(), GcLabels.ofManifest(image.manifest()));
         unpacker.unpack(namespace, lease, snapshotter, image);
-        images.put(namespace, lease, name, root.toProto());
+        images.put(namespace, lease, name, Descriptors.toProto(root));
         return new ImageInfo(name, root.digest(), image.size());
     }
 

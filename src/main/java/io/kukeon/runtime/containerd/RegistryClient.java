@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.runtime.oci.ChainIds;
+import io.kukeon.runtime.oci.MediaTypes;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;

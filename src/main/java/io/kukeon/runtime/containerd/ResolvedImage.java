@@ -2,6 +2,12 @@ package io.kukeon.runtime.containerd;
 
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.containerd.api.types.Descriptor;
+import io.kukeon.runtime.oci.ChainIds;
+import io.kukeon.runtime.oci.ImageConfig;
+import io.kukeon.runtime.oci.MediaTypes;
+import io.kukeon.runtime.oci.OciDescriptor;
+import io.kukeon.runtime.oci.OciIndex;
+import io.kukeon.runtime.oci.OciManifest;
 
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package io.kukeon.runtime.containerd;
 
+import io.kukeon.runtime.oci.MediaTypes;
+import io.kukeon.runtime.oci.OciDescriptor;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

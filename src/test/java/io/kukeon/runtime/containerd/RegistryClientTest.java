@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.runtime.oci.ChainIds;
+import io.kukeon.runtime.oci.MediaTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.oci;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,10 +11,10 @@ import java.util.List;
  * The OCI chain IDs of a layer stack: the first is the bottom layer's diff ID, each next one is
  * {@code sha256(previous + " " + diffId)}. Committed layer snapshots are named by them.
  */
-final class ChainIds {
+public final class ChainIds {
     private ChainIds() {}
 
-    static List<String> of(List<String> diffIds) {
+    public static List<String> of(List<String> diffIds) {
         List<String> out = new ArrayList<>(diffIds.size());
         String chain = null;
         for (String diffId : diffIds) {
@@ -28,7 +28,7 @@ final class ChainIds {
         return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.oci;
 
 import org.junit.jupiter.api.Test;
 

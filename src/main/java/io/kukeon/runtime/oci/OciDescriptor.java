@@ -1,8 +1,7 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kukeon.runtime.RuntimeFailure;
-import io.kukeon.runtime.containerd.api.types.Descriptor;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,11 +13,11 @@ import java.util.regex.Pattern;
  * @param os           the platform's OS for index entries, else null
  * @param architecture the platform's architecture for index entries, else null
  */
-record OciDescriptor(String mediaType, String digest, long size, Map<String, String> annotations,
+public record OciDescriptor(String mediaType, String digest, long size, Map<String, String> annotations,
                      String os, String architecture) {
     private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}");
 
-    OciDescriptor {
+    public OciDescriptor {
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     }
 
@@ -37,11 +36,6 @@ record OciDescriptor(String mediaType, String digest, long size, Map<String, Str
         return new OciDescriptor(node.path("mediaType").asText(""), digest, size, annotations,
                 platform.isObject() ? platform.path("os").asText(null) : null,
                 platform.isObject() ? platform.path("architecture").asText(null) : null);
-    }
-
-    /** The same descriptor in containerd's protobuf form. */
-    Descriptor toProto() {
-        return Descriptor.newBuilder().setMediaType(mediaType).setDigest(digest).setSize(size).putAllAnnotations(annotations).build();
     }
 
     /** The hex part, which is also the blob's file name in an OCI layout. */

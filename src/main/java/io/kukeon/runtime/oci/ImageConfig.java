@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,11 +17,11 @@ import java.util.List;
  * @param workingDir null when unset
  * @param diffIds    digests of the uncompressed layers, bottom first
  */
-record ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir, String user,
+public record ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir, String user,
                    List<String> diffIds) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    ImageConfig {
+    public ImageConfig {
         entrypoint = List.copyOf(entrypoint);
         cmd = List.copyOf(cmd);
         env = List.copyOf(env);
@@ -32,7 +32,7 @@ record ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, 
 
     static final ImageConfig EMPTY = new ImageConfig(List.of(), List.of(), List.of(), null, null, List.of());
 
-    static ImageConfig parse(byte[] json, String where) {
+    public static ImageConfig parse(byte[] json, String where) {
         JsonNode root;
         try {
             root = JSON.readTree(json);

@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Locale;
 
 /** An OCI image index or a Docker manifest list: manifests, one per platform. */
-record OciIndex(List<OciDescriptor> manifests) {
+public record OciIndex(List<OciDescriptor> manifests) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    OciIndex {
+    public OciIndex {
         manifests = List.copyOf(manifests);
     }
 
-    static OciIndex parse(byte[] json, String where) {
+    public static OciIndex parse(byte[] json, String where) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -32,7 +32,7 @@ record OciIndex(List<OciDescriptor> manifests) {
     }
 
     /** The manifest for this host's platform (linux and our architecture); the only one when none says its platform. */
-    OciDescriptor forPlatform(String os, String architecture, String where) {
+    public OciDescriptor forPlatform(String os, String architecture, String where) {
         for (OciDescriptor d : manifests) {
             if (os.equals(d.os()) && architecture.equals(d.architecture())) {
                 return d;
@@ -45,7 +45,7 @@ record OciIndex(List<OciDescriptor> manifests) {
     }
 
     /** The architecture name of this JVM's host, as OCI spells it. */
-    static String hostArchitecture() {
+    public static String hostArchitecture() {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         return switch (arch) {
             case "x86_64", "amd64" -> "amd64";

@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An image manifest (OCI or Docker schema 2): the config blob and the layers, bottom first. */
-record OciManifest(OciDescriptor config, List<OciDescriptor> layers) {
+public record OciManifest(OciDescriptor config, List<OciDescriptor> layers) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    OciManifest {
+    public OciManifest {
         layers = List.copyOf(layers);
     }
 
-    static OciManifest parse(byte[] json, String where) {
+    public static OciManifest parse(byte[] json, String where) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -34,7 +34,7 @@ record OciManifest(OciDescriptor config, List<OciDescriptor> layers) {
     }
 
     /** Bytes of the config and every layer (the manifest itself not included). */
-    long contentSize() {
+    public long contentSize() {
         return config.size() + layers.stream().mapToLong(OciDescriptor::size).sum();
     }
 }

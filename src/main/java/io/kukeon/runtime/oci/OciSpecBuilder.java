@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.oci;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,7 +20,7 @@ import java.util.Set;
  * read-only /proc paths, the standard mounts, and new pid, ipc, uts, mount, network and cgroup
  * namespaces unless the request joins existing ones.
  */
-final class OciSpecBuilder {
+public final class OciSpecBuilder {
     static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
             "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
@@ -41,13 +41,13 @@ final class OciSpecBuilder {
 
     /** Reads a file of the image (e.g. /etc/passwd); null when the image has none. */
     @FunctionalInterface
-    interface ImageFiles {
+    public interface ImageFiles {
         String read(String path);
 
         ImageFiles NONE = path -> null;
     }
 
-    static String build(ContainerRequest request, ImageConfig image, ImageFiles files) {
+    public static String build(ContainerRequest request, ImageConfig image, ImageFiles files) {
         if (request.cgroupsPath() == null) {
             throw new InvalidArgumentException("cgroupsPath", "is required (an absolute cgroup path for the container)");
         }
