@@ -21,6 +21,7 @@ import io.kukeon.runtime.containerd.api.images.Image;
 import io.kukeon.runtime.containerd.api.snapshots.Info;
 import io.kukeon.runtime.containerd.api.types.task.Process;
 import io.kukeon.runtime.oci.OciSpecBuilder;
+import io.kukeon.runtime.registry.ImageReference;
 
 import java.io.IOException;
 import java.net.http.HttpClient;

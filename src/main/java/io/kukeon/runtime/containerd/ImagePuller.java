@@ -8,6 +8,9 @@ import io.kukeon.runtime.oci.MediaTypes;
 import io.kukeon.runtime.oci.OciDescriptor;
 import io.kukeon.runtime.oci.OciIndex;
 import io.kukeon.runtime.oci.OciManifest;
+import io.kukeon.runtime.registry.ImageReference;
+import io.kukeon.runtime.registry.RegistryClient;
+import io.kukeon.runtime.registry.RegistryCredentials;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -45,8 +48,8 @@ final class ImagePuller {
     }
 
     ResolvedImage pull(String namespace, ImageReference ref, List<RegistryCredential> credentials, PullProgress progress) {
-        RegistryClient registry = new RegistryClient(http, config, ref,
-                RegistryCredentials.choose(credentials, ref.domain()));
+        RegistryClient registry = new RegistryClient(http, ref, RegistryCredentials.choose(credentials, ref.domain()),
+                config.pullTimeout(), config.isInsecure(ref.domain()));
         RegistryClient.Manifest root = registry.manifest(ref.manifestReference());
         RegistryClient.Manifest platform = root;
         OciIndex index = null;

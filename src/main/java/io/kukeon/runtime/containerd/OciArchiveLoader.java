@@ -6,6 +6,7 @@ import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.oci.MediaTypes;
 import io.kukeon.runtime.oci.OciDescriptor;
 import io.kukeon.runtime.oci.OciIndex;
+import io.kukeon.runtime.registry.ImageReference;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

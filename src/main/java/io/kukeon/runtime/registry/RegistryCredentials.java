@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.registry;
 
 import io.kukeon.model.RegistryCredential;
 
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Which of a realm's credentials to use for a registry. */
-final class RegistryCredentials {
+public final class RegistryCredentials {
     private RegistryCredentials() {}
 
     /**
@@ -15,7 +15,7 @@ final class RegistryCredentials {
      *
      * @param domain the registry host of the image reference, e.g. {@code docker.io}, {@code 127.0.0.1:5000}
      */
-    static RegistryCredential choose(List<RegistryCredential> credentials, String domain) {
+    public static RegistryCredential choose(List<RegistryCredential> credentials, String domain) {
         if (credentials == null) {
             return null;
         }

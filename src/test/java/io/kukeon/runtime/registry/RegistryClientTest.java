@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,7 +94,7 @@ class RegistryClientTest {
     }
 
     private RegistryClient client(RegistryCredential credential) {
-        return new RegistryClient(http, ContainerdConfig.defaults(), ImageReference.parse(host + "/team/app:1"), credential);
+        return new RegistryClient(http, ImageReference.parse(host + "/team/app:1"), credential, Duration.ofMinutes(10), true);
     }
 
     @Test
@@ -138,11 +139,9 @@ class RegistryClientTest {
 
     @Test
     void aRegistryNotListedAsInsecureIsSpokenToOverHttps() {
-        ContainerdConfig d = ContainerdConfig.defaults();
         // a plain-HTTP server never answers a TLS hello: the short timeout ends the wait
-        ContainerdConfig httpsOnly = new ContainerdConfig(d.snapshotter(), java.util.Set.of(), d.callTimeout(),
-                d.healthTimeout(), java.time.Duration.ofSeconds(1), d.killGrace(), d.reconnectMin(), d.reconnectMax());
-        RegistryClient tls = new RegistryClient(http, httpsOnly, ImageReference.parse(host + "/team/app:1"), null);
+        RegistryClient tls = new RegistryClient(http, ImageReference.parse(host + "/team/app:1"), null,
+                Duration.ofSeconds(1), false);
         RuntimeFailure e = assertThrows(RuntimeFailure.class, () -> tls.manifest("1"));
         assertEquals("RegistryUnreachable", e.kind());
         assertTrue(e.getMessage().contains("is unreachable"), e.getMessage());

@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.registry;
 
 import io.kukeon.model.RegistryCredential;
 import org.junit.jupiter.api.Test;

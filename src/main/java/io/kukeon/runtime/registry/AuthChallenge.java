@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.registry;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.registry;
 
 import org.junit.jupiter.api.Test;
 

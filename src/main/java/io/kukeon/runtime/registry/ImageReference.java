@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.registry;
 
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Names;

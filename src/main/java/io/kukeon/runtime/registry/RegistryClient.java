@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,12 +28,12 @@ import java.util.Base64;
  * challenge's realm. The credential and tokens never leave the Authorization header: no message
  * or log line carries them.
  */
-final class RegistryClient {
+public final class RegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REDIRECTS = 5;
 
     /** A fetched manifest (or index) with the media type the registry gave it. */
-    record Manifest(byte[] body, String mediaType, String digest) {}
+    public record Manifest(byte[] body, String mediaType, String digest) {}
 
     private final HttpClient http;
     private final ImageReference ref;
@@ -42,16 +42,22 @@ final class RegistryClient {
     private final String base;
     private String authorization;
 
-    RegistryClient(HttpClient http, ContainerdConfig config, ImageReference ref, RegistryCredential credential) {
+    /**
+     * @param credential null for anonymous
+     * @param timeout    deadline of one HTTP request (a whole blob download)
+     * @param insecure   plain HTTP: the registry is listed as insecure; else HTTPS only
+     */
+    public RegistryClient(HttpClient http, ImageReference ref, RegistryCredential credential, Duration timeout,
+                          boolean insecure) {
         this.http = http;
         this.ref = ref;
         this.credential = credential;
-        this.timeout = config.pullTimeout();
-        String scheme = config.isInsecure(ref.domain()) ? "http" : "https";
+        this.timeout = timeout;
+        String scheme = insecure ? "http" : "https";
         this.base = scheme + "://" + ref.apiHost() + "/v2/" + ref.repository();
     }
 
-    Manifest manifest(String reference) {
+    public Manifest manifest(String reference) {
         HttpResponse<InputStream> r = get(base + "/manifests/" + reference, MediaTypes.ACCEPT_MANIFESTS, "manifest " + reference);
         try (InputStream in = r.body()) {
             byte[] body = in.readNBytes(16 << 20);
@@ -71,7 +77,7 @@ final class RegistryClient {
     }
 
     /** The blob's bytes as the registry streams them; the caller closes the stream. */
-    InputStream blob(String digest) {
+    public InputStream blob(String digest) {
         return get(base + "/blobs/" + digest, "*/*", "blob " + digest).body();
     }
 
@@ -194,7 +200,8 @@ final class RegistryClient {
                 + ref.repository() + ": " + why);
     }
 
-    RuntimeFailure unreachable(IOException e) {
+    /** An I/O failure talking to this registry, as the failure to report (also for a blob read by the caller). */
+    public RuntimeFailure unreachable(IOException e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof SSLException) {
             why += " (a plain-HTTP registry must be listed as insecure)";
