@@ -16,6 +16,7 @@ import io.kukeon.runtime.RuntimeHealth;
 import io.kukeon.runtime.RuntimeListener;
 import io.kukeon.runtime.StopOptions;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.runtime.archive.LayerFiles;
 import io.kukeon.runtime.containerd.api.containers.Container;
 import io.kukeon.runtime.containerd.api.images.Image;
 import io.kukeon.runtime.containerd.api.snapshots.Info;
@@ -220,7 +221,8 @@ public final class ContainerdRuntime implements ContainerRuntime {
         }
         ResolvedImage image = resolved.resolve(ns, reference, imageRecord.getTarget());
         ensureUnpacked(ns, image);
-        String spec = OciSpecBuilder.build(request, image.config(), new LayerFiles(content, ns, image.manifest().layers()));
+        LayerFiles files = new LayerFiles(digest -> content.open(ns, digest), image.manifest().layers());
+        String spec = OciSpecBuilder.build(request, image.config(), files);
         Map<String, String> labels = new LinkedHashMap<>(request.labels());
         if (request.shimGroup() != null && !request.shimGroup().isEmpty()) {
             labels.put(Containers.SHIM_GROUP_LABEL, request.shimGroup());

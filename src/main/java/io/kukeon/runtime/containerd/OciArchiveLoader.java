@@ -3,14 +3,12 @@ package io.kukeon.runtime.containerd;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.runtime.ImageInfo;
 import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.runtime.archive.OciLayoutArchive;
 import io.kukeon.runtime.oci.MediaTypes;
 import io.kukeon.runtime.oci.OciDescriptor;
 import io.kukeon.runtime.oci.OciIndex;
 import io.kukeon.runtime.registry.ImageReference;
 
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,30 +62,8 @@ final class OciArchiveLoader {
 
     /** Writes every blob of the layout; returns index.json. */
     private byte[] storeBlobs(String namespace, String lease, Path archive) {
-        byte[] index = null;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
-            TarReader tar = new TarReader(in);
-            for (TarReader.Entry e = tar.next(); e != null; e = tar.next()) {
-                String name = e.name().startsWith("./") ? e.name().substring(2) : e.name();
-                if (!e.isFile()) {
-                    continue;
-                }
-                if (name.equals("index.json")) {
-                    index = e.body().readNBytes((int) Math.min(e.size(), 16 << 20));
-                } else if (name.startsWith("blobs/")) {
-                    String[] parts = name.split("/");
-                    if (parts.length == 3) {
-                        content.write(namespace, lease, parts[1] + ":" + parts[2], e.size(), e.body(), Map.of(), n -> { });
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new RuntimeFailure("InvalidImage", "cannot read image archive " + archive + ": " + e.getMessage(), e);
-        }
-        if (index == null) {
-            throw new RuntimeFailure("InvalidImage", archive + " is not an OCI image layout: it has no index.json");
-        }
-        return index;
+        return OciLayoutArchive.read(archive,
+                (digest, size, body) -> content.write(namespace, lease, digest, size, body, Map.of(), n -> { }));
     }
 
     private ImageInfo register(String namespace, String lease, String name, OciDescriptor root) {

@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.archive;
 
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.oci.OciDescriptor;
@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -18,17 +19,16 @@ import java.util.zip.GZIPInputStream;
  * content store, top layer first, so that user names resolve without mounting anything.
  * Only read when a spec names a user; whiteouts are not followed.
  */
-final class LayerFiles implements OciSpecBuilder.ImageFiles {
+public final class LayerFiles implements OciSpecBuilder.ImageFiles {
     private static final int MAX_FILE = 1 << 20;
 
-    private final Content content;
-    private final String namespace;
+    private final Function<String, InputStream> openBlob;
     private final List<OciDescriptor> layers;
     private final Map<String, String> cache = new HashMap<>();
 
-    LayerFiles(Content content, String namespace, List<OciDescriptor> layers) {
-        this.content = content;
-        this.namespace = namespace;
+    /** @param openBlob opens a layer blob of the content store by its digest */
+    public LayerFiles(Function<String, InputStream> openBlob, List<OciDescriptor> layers) {
+        this.openBlob = openBlob;
         this.layers = layers;
     }
 
@@ -41,7 +41,7 @@ final class LayerFiles implements OciSpecBuilder.ImageFiles {
         String wanted = path.startsWith("/") ? path.substring(1) : path;
         for (int i = layers.size() - 1; i >= 0; i--) {
             OciDescriptor layer = layers.get(i);
-            try (InputStream raw = content.open(namespace, layer.digest());
+            try (InputStream raw = openBlob.apply(layer.digest());
                  InputStream in = layer.mediaType().contains("gzip") ? new GZIPInputStream(raw, 1 << 16)
                          : new BufferedInputStream(raw, 1 << 16)) {
                 TarReader tar = new TarReader(in);

@@ -1,4 +1,4 @@
-package io.kukeon.runtime.containerd;
+package io.kukeon.runtime.archive;
 
 import java.io.EOFException;
 import java.io.IOException;
