@@ -1,9 +1,9 @@
 package io.kukeon.api;
 
-import io.kukeon.api.health.Health;
-import io.kukeon.api.health.HealthHandlerFactory;
-import io.kukeon.api.v1.Kukeon;
-import io.kukeon.api.v1.KukeonHandlerFactory;
+import io.kukeon.wire.health.Health;
+import io.kukeon.wire.health.HealthHandlerFactory;
+import io.kukeon.wire.v1.Kukeon;
+import io.kukeon.wire.v1.KukeonHandlerFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.grpc.javadsl.ServerReflection;
 import org.apache.pekko.grpc.javadsl.ServiceHandler;

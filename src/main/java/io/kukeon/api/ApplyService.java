@@ -1,9 +1,5 @@
 package io.kukeon.api;
 
-import io.kukeon.api.mapping.ObjectMapping;
-import io.kukeon.api.v1.ApplyRequest;
-import io.kukeon.api.v1.ApplyResponse;
-import io.kukeon.api.v1.ApplyResult;
 import io.kukeon.manifest.ManifestDiff;
 import io.kukeon.manifest.ManifestDocument;
 import io.kukeon.manifest.ManifestReader;
@@ -15,6 +11,10 @@ import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
+import io.kukeon.wire.ObjectMapping;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResponse;
+import io.kukeon.wire.v1.ApplyResult;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,11 +1,11 @@
 package io.kukeon.api;
 
-import io.kukeon.api.v1.StatusResponse;
-import io.kukeon.api.v1.VersionResponse;
 import io.kukeon.cgroup.CgroupDriverInfo;
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.RuntimeHealth;
+import io.kukeon.wire.v1.StatusResponse;
+import io.kukeon.wire.v1.VersionResponse;
 
 import java.time.Duration;
 import java.time.Instant;

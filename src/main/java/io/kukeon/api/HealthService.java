@@ -1,9 +1,9 @@
 package io.kukeon.api;
 
-import io.kukeon.api.health.Health;
-import io.kukeon.api.health.HealthCheckRequest;
-import io.kukeon.api.health.HealthCheckResponse;
-import io.kukeon.api.health.HealthCheckResponse.ServingStatus;
+import io.kukeon.wire.health.Health;
+import io.kukeon.wire.health.HealthCheckRequest;
+import io.kukeon.wire.health.HealthCheckResponse;
+import io.kukeon.wire.health.HealthCheckResponse.ServingStatus;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 

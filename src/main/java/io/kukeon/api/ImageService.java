@@ -1,9 +1,5 @@
 package io.kukeon.api;
 
-import io.kukeon.api.v1.Image;
-import io.kukeon.api.v1.ImageChunk;
-import io.kukeon.api.v1.ListImagesResponse;
-import io.kukeon.api.v1.LoadImageResponse;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
@@ -14,6 +10,10 @@ import io.kukeon.model.TreeObject;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.ImageInfo;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.wire.v1.Image;
+import io.kukeon.wire.v1.ImageChunk;
+import io.kukeon.wire.v1.ListImagesResponse;
+import io.kukeon.wire.v1.LoadImageResponse;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;

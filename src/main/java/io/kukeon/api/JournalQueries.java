@@ -1,13 +1,13 @@
 package io.kukeon.api;
 
-import io.kukeon.api.mapping.ObjectMapping;
-import io.kukeon.api.v1.Event;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.supervisor.JournalEvent;
 import io.kukeon.supervisor.JournalTags;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.PersistenceIds;
+import io.kukeon.wire.ObjectMapping;
+import io.kukeon.wire.v1.Event;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;

@@ -1,7 +1,7 @@
 package io.kukeon.api;
 
 import com.google.protobuf.ByteString;
-import io.kukeon.api.v1.LogChunk;
+import io.kukeon.wire.v1.LogChunk;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 

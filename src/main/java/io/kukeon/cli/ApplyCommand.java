@@ -1,13 +1,13 @@
 package io.kukeon.cli;
 
 import com.google.protobuf.ByteString;
-import io.kukeon.api.v1.ApplyRequest;
-import io.kukeon.api.v1.ApplyResponse;
 import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

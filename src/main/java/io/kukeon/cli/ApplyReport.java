@@ -1,7 +1,7 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.ApplyResponse;
-import io.kukeon.api.v1.ApplyResult;
+import io.kukeon.wire.v1.ApplyResponse;
+import io.kukeon.wire.v1.ApplyResult;
 
 /**
  * The outcome of an apply, per document as the reference prints it:

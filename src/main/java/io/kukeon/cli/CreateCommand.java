@@ -1,7 +1,5 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.ObjectResponse;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.Kind;
@@ -11,6 +9,8 @@ import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RestartPolicy;
 import io.kukeon.model.SpaceSpec;
 import io.kukeon.model.StackSpec;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.ObjectResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -2,12 +2,12 @@ package io.kukeon.cli;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.kukeon.api.v1.DeleteRequest;
-import io.kukeon.api.v1.DeleteResponse;
 import io.kukeon.manifest.ManifestDocument;
 import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.DeleteResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

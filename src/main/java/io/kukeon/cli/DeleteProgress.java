@@ -2,11 +2,11 @@ package io.kukeon.cli;
 
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.kukeon.api.v1.Event;
-import io.kukeon.api.v1.ListRequest;
-import io.kukeon.api.v1.WatchRequest;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.WatchRequest;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -1,6 +1,6 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.Event;
+import io.kukeon.wire.v1.Event;
 
 import java.util.Locale;
 

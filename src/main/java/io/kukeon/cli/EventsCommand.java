@@ -1,10 +1,10 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.Event;
-import io.kukeon.api.v1.HistoryRequest;
-import io.kukeon.api.v1.WatchRequest;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.HistoryRequest;
+import io.kukeon.wire.v1.WatchRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

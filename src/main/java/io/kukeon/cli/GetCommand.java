@@ -1,15 +1,15 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.Event;
-import io.kukeon.api.v1.GetRequest;
-import io.kukeon.api.v1.ListRequest;
-import io.kukeon.api.v1.ObjectDoc;
-import io.kukeon.api.v1.Status;
-import io.kukeon.api.v1.WatchRequest;
 import io.kukeon.manifest.LabelSelector;
 import io.kukeon.manifest.ManifestWriter;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
+import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.Status;
+import io.kukeon.wire.v1.WatchRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,9 +1,9 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.Image;
-import io.kukeon.api.v1.ListImagesRequest;
 import io.kukeon.model.Names;
 import io.kukeon.model.Sizes;
+import io.kukeon.wire.v1.Image;
+import io.kukeon.wire.v1.ListImagesRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

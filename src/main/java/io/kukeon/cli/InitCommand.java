@@ -1,12 +1,12 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.ObjectResponse;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.SpaceSpec;
 import io.kukeon.model.StackSpec;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.ObjectResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -28,7 +28,7 @@ final class InitCommand extends DaemonCommand {
         return 0;
     }
 
-    private void create(DaemonConnection daemon, io.kukeon.api.v1.ObjectDoc doc) {
+    private void create(DaemonConnection daemon, io.kukeon.wire.v1.ObjectDoc doc) {
         ObjectResponse r = daemon.calls().create(CreateRequest.newBuilder().setObject(doc).build());
         Kind kind = ObjectPath.parse(doc.getPath()).kind();
         out().println(kind.label() + " \"" + doc.getMetadata().getName() + "\": "

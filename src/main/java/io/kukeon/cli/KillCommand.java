@@ -1,6 +1,6 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.LifecycleRequest;
+import io.kukeon.wire.v1.LifecycleRequest;
 import picocli.CommandLine.Command;
 
 @Command(name = "kill", mixinStandardHelpOptions = true, description = "Kill a cell (or one container) with SIGKILL at once.")

@@ -1,8 +1,8 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.LifecycleRequest;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.wire.v1.LifecycleRequest;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,8 +1,8 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.LogChunk;
-import io.kukeon.api.v1.LogsRequest;
 import io.kukeon.model.Kind;
+import io.kukeon.wire.v1.LogChunk;
+import io.kukeon.wire.v1.LogsRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,13 +1,13 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.mapping.SpecMapping;
-import io.kukeon.api.v1.Metadata;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.SpaceSpec;
 import io.kukeon.model.StackSpec;
+import io.kukeon.wire.SpecMapping;
+import io.kukeon.wire.v1.Metadata;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.util.Map;
 

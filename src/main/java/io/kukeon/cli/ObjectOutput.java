@@ -1,10 +1,10 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.mapping.ObjectMapping;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.manifest.ManifestWriter;
 import io.kukeon.model.Kind;
 import io.kukeon.model.TreeObject;
+import io.kukeon.wire.ObjectMapping;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.time.Instant;
 import java.util.List;

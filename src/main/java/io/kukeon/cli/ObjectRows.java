@@ -1,8 +1,8 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.Kind;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.time.Instant;
 import java.util.ArrayList;

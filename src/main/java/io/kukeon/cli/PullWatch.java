@@ -1,10 +1,10 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.ListRequest;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.LifecycleRequest;
+import io.kukeon.wire.v1.LifecycleRequest;
 import picocli.CommandLine.Command;
 
 @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a cell (or one container).")

@@ -1,7 +1,7 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.StatusRequest;
-import io.kukeon.api.v1.StatusResponse;
+import io.kukeon.wire.v1.StatusRequest;
+import io.kukeon.wire.v1.StatusResponse;
 import picocli.CommandLine.Command;
 
 import java.util.List;

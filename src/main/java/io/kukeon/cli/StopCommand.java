@@ -1,6 +1,6 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.LifecycleRequest;
+import io.kukeon.wire.v1.LifecycleRequest;
 import picocli.CommandLine.Command;
 
 @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a cell (or one container): SIGTERM, then SIGKILL after the timeout.")

@@ -1,7 +1,7 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.VersionRequest;
-import io.kukeon.api.v1.VersionResponse;
+import io.kukeon.wire.v1.VersionRequest;
+import io.kukeon.wire.v1.VersionResponse;
 import picocli.CommandLine.Command;
 
 /** The client's version (always) and kukeond's (when it answers). */

@@ -12,24 +12,24 @@ import io.grpc.reflection.v1alpha.ServerReflectionRequest;
 import io.grpc.reflection.v1alpha.ServerReflectionResponse;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import io.kukeon.api.v1.ApplyRequest;
-import io.kukeon.api.v1.ApplyResponse;
-import io.kukeon.api.v1.ApplyResult;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.Event;
-import io.kukeon.api.v1.GetRequest;
-import io.kukeon.api.v1.ImageChunk;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LifecycleRequest;
-import io.kukeon.api.v1.ListImagesRequest;
-import io.kukeon.api.v1.LoadImageResponse;
-import io.kukeon.api.v1.LogChunk;
-import io.kukeon.api.v1.LogsRequest;
-import io.kukeon.api.v1.StatusRequest;
-import io.kukeon.api.v1.StatusResponse;
-import io.kukeon.api.v1.VersionRequest;
-import io.kukeon.api.v1.WatchRequest;
 import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResponse;
+import io.kukeon.wire.v1.ApplyResult;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.ImageChunk;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ListImagesRequest;
+import io.kukeon.wire.v1.LoadImageResponse;
+import io.kukeon.wire.v1.LogChunk;
+import io.kukeon.wire.v1.LogsRequest;
+import io.kukeon.wire.v1.StatusRequest;
+import io.kukeon.wire.v1.StatusResponse;
+import io.kukeon.wire.v1.VersionRequest;
+import io.kukeon.wire.v1.WatchRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,7 +178,7 @@ class ApiContractTest {
     @Test
     void theHistoryOfAnObjectThatNeverExistedIsNotFound() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.history(
-                io.kukeon.api.v1.HistoryRequest.newBuilder().setKind("Cell").setPath("a/b/c/nope").build()));
+                io.kukeon.wire.v1.HistoryRequest.newBuilder().setKind("Cell").setPath("a/b/c/nope").build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
     }
 

@@ -2,15 +2,15 @@ package io.kukeon.api;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.DeleteRequest;
-import io.kukeon.api.v1.GetRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LifecycleRequest;
-import io.kukeon.api.v1.ListRequest;
-import io.kukeon.api.v1.ObjectDoc;
-import io.kukeon.api.v1.StatusRequest;
 import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.StatusRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,7 +101,7 @@ class BadInputTest {
         io.kukeon.model.Resources negative = new io.kukeon.model.Resources(-1L, null, null, null, null, null, null);
         io.kukeon.model.Resources huge = new io.kukeon.model.Resources(null, null, Long.MAX_VALUE, null, null, null, null);
         for (io.kukeon.model.Resources r : List.of(negative, huge)) {
-            ObjectDoc cell = io.kukeon.api.mapping.ObjectMapping.toProto(new io.kukeon.model.TreeObject.Cell(
+            ObjectDoc cell = io.kukeon.wire.ObjectMapping.toProto(new io.kukeon.model.TreeObject.Cell(
                     io.kukeon.model.ObjectPath.parse("r/s/t/c"), new io.kukeon.model.Metadata("c", Map.of(), 0),
                     new io.kukeon.model.CellSpec(List.of(Docs.container("app")), null, false, r), null));
             refused("resources " + r, Status.Code.INVALID_ARGUMENT,

@@ -1,9 +1,5 @@
 package io.kukeon.api;
 
-import io.kukeon.api.mapping.ObjectMapping;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.Metadata;
@@ -13,6 +9,10 @@ import io.kukeon.model.RestartPolicy;
 import io.kukeon.model.SpaceSpec;
 import io.kukeon.model.StackSpec;
 import io.kukeon.model.TreeObject;
+import io.kukeon.wire.ObjectMapping;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,6 @@
 package io.kukeon.bench;
 
 import io.kukeon.api.Docs;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LifecycleRequest;
-import io.kukeon.api.v1.ListRequest;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RestartPolicy;
@@ -12,6 +8,10 @@ import io.kukeon.supervisor.container.ContainerEvent;
 import io.kukeon.supervisor.PersistenceIds;
 import io.kukeon.testing.RealDaemon;
 import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ListRequest;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.PersistenceQuery;
@@ -69,7 +69,7 @@ public final class RecoveryBenchmark {
             for (int i = 0; i < cells; i++) {
                 millis.addAll(exitToRunning(host.daemon().system(), ObjectPath.parse("bench/s/t/c" + i + "/crash")));
             }
-            host.client().delete(io.kukeon.api.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench")
+            host.client().delete(io.kukeon.wire.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench")
                     .setCascade(true).build());
             Collections.sort(millis);
             System.out.printf("exit -> restarted task running, %d restarts of %d containers: p50 %d ms, p90 %d ms,"
@@ -109,7 +109,7 @@ public final class RecoveryBenchmark {
             host.start();
             long ms = untilAllReady(host.client(), cells, t0);
             System.out.printf("daemon start -> %d real cells adopted (Ready): %d ms%n", cells, ms);
-            host.client().delete(io.kukeon.api.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench")
+            host.client().delete(io.kukeon.wire.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench")
                     .setCascade(true).build());
         }
     }

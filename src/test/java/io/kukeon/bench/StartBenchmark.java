@@ -1,9 +1,6 @@
 package io.kukeon.bench;
 
 import io.kukeon.api.Docs;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LifecycleRequest;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CgroupPath;
 import io.kukeon.model.ContainerSpec;
@@ -14,6 +11,9 @@ import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.testing.RealDaemon;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,11 +93,11 @@ public final class StartBenchmark {
             for (int j = 0; j < 50; j++) {   // the API's own floor: a call that does nothing, spaced like starts
                 Thread.sleep(20);
                 long t0 = System.nanoTime();
-                host.client().version(io.kukeon.api.v1.VersionRequest.getDefaultInstance());
+                host.client().version(io.kukeon.wire.v1.VersionRequest.getDefaultInstance());
                 rpc.add(System.nanoTime() - t0);
             }
             runtime.deleteNamespace(rawNs);
-            api.delete(io.kukeon.api.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
+            api.delete(io.kukeon.wire.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
         }
         double r = median(Sample.nanos(raw));
         double k = median(Sample.nanos(kukeond));

@@ -1,8 +1,8 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.GetRequest;
 import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.GetRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,21 +1,21 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.ApplyResponse;
-import io.kukeon.api.v1.ApplyResult;
-import io.kukeon.api.v1.Event;
-import io.kukeon.api.v1.Image;
-import io.kukeon.api.v1.ObjectDoc;
-import io.kukeon.api.v1.StatusResponse;
 import io.kukeon.model.Kind;
+import io.kukeon.wire.v1.ApplyResponse;
+import io.kukeon.wire.v1.ApplyResult;
+import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.Image;
+import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.StatusResponse;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
-import io.kukeon.api.mapping.ObjectMapping;
 import io.kukeon.manifest.ManifestDocument;
 import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.TreeObject;
+import io.kukeon.wire.ObjectMapping;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,17 +1,17 @@
 package io.kukeon.cli;
 
-import io.kukeon.api.v1.CellSpec;
-import io.kukeon.api.v1.ContainerSpec;
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.GroupStatus;
-import io.kukeon.api.v1.Metadata;
-import io.kukeon.api.v1.ObjectDoc;
-import io.kukeon.api.v1.RealmSpec;
-import io.kukeon.api.v1.RegistryCredential;
-import io.kukeon.api.v1.Resources;
-import io.kukeon.api.v1.SpaceSpec;
-import io.kukeon.api.v1.StackSpec;
-import io.kukeon.api.v1.Status;
+import io.kukeon.wire.v1.CellSpec;
+import io.kukeon.wire.v1.ContainerSpec;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.GroupStatus;
+import io.kukeon.wire.v1.Metadata;
+import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.RealmSpec;
+import io.kukeon.wire.v1.RegistryCredential;
+import io.kukeon.wire.v1.Resources;
+import io.kukeon.wire.v1.SpaceSpec;
+import io.kukeon.wire.v1.StackSpec;
+import io.kukeon.wire.v1.Status;
 
 import java.time.Instant;
 import java.util.List;

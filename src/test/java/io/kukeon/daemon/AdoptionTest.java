@@ -1,18 +1,18 @@
 package io.kukeon.daemon;
 
 import io.kukeon.api.Docs;
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.HistoryRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LifecycleRequest;
-import io.kukeon.api.v1.ListRequest;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.testing.BusyboxUpload;
 import io.kukeon.testing.DaemonProcess;
 import io.kukeon.testing.RealHost;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.HistoryRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ObjectDoc;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +104,7 @@ class AdoptionTest {
     /** The host's own events are in the global stream: count its DaemonStarted ones. */
     private static int daemonStarts(KukeonGrpc.KukeonBlockingStub api) {
         int n = 0;
-        var events = api.watch(io.kukeon.api.v1.WatchRequest.newBuilder().setUntilNow(true).build());
+        var events = api.watch(io.kukeon.wire.v1.WatchRequest.newBuilder().setUntilNow(true).build());
         while (events.hasNext()) {
             if (events.next().getType().equals("HostDaemonStarted")) {
                 n++;

@@ -2,18 +2,18 @@ package io.kukeon.daemon;
 
 import io.grpc.stub.StreamObserver;
 import io.kukeon.api.Docs;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.DeleteRequest;
-import io.kukeon.api.v1.DeleteResponse;
-import io.kukeon.api.v1.Event;
-import io.kukeon.api.v1.GetRequest;
-import io.kukeon.api.v1.HistoryRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LifecycleRequest;
-import io.kukeon.api.v1.ListRequest;
-import io.kukeon.api.v1.ObjectDoc;
-import io.kukeon.api.v1.WatchRequest;
 import io.kukeon.testing.DaemonProcess;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.DeleteResponse;
+import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.HistoryRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.WatchRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,7 +116,7 @@ class CrashReplayTest {
                     "the container was left running");
 
             daemon.start();   // the journal was closed: a new daemon opens it at once
-            ObjectDoc cell = daemon.client().get(io.kukeon.api.v1.GetRequest.newBuilder().setKind("Cell")
+            ObjectDoc cell = daemon.client().get(io.kukeon.wire.v1.GetRequest.newBuilder().setKind("Cell")
                     .setPath("r/s/t/c").build()).getObject();
             assertEquals("Ready", cell.getStatus().getState());
         }
@@ -160,10 +160,10 @@ class CrashReplayTest {
                     .orElseThrow().getPid();
             // The update restarts app with its new args; app's stop takes 3 s: the daemon dies meanwhile.
             ObjectDoc updated = Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep", "slow-stop=3000", "v2"));
-            daemon.asyncClient().apply(io.kukeon.api.v1.ApplyRequest.newBuilder().setManifest(com.google.protobuf.ByteString
+            daemon.asyncClient().apply(io.kukeon.wire.v1.ApplyRequest.newBuilder().setManifest(com.google.protobuf.ByteString
                     .copyFromUtf8(io.kukeon.manifest.ManifestWriter.yaml(List.of(
-                            io.kukeon.api.mapping.ObjectMapping.fromProto(updated))))).build(),
-                    collect(new LinkedBlockingQueue<io.kukeon.api.v1.ApplyResponse>()));
+                            io.kukeon.wire.ObjectMapping.fromProto(updated))))).build(),
+                    collect(new LinkedBlockingQueue<io.kukeon.wire.v1.ApplyResponse>()));
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
             while (daemon.client().history(HistoryRequest.newBuilder().setKind("Container").setPath("r/s/t/c/app").build())
                     .getEventsList().stream().noneMatch(e -> e.getType().equals("ContainerStopRequested"))) {

@@ -1,7 +1,7 @@
 package io.kukeon.daemon;
 
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.testing.SleeperCell;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,20 +1,20 @@
 package io.kukeon.daemon;
 
 import com.google.protobuf.ByteString;
-import io.kukeon.api.v1.ApplyRequest;
-import io.kukeon.api.v1.ApplyResult;
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.DeleteRequest;
-import io.kukeon.api.v1.GetRequest;
-import io.kukeon.api.v1.HistoryRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LifecycleRequest;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.testing.RealComponents;
 import io.kukeon.testing.RealDaemon;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResult;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.HistoryRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ObjectDoc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -268,13 +268,13 @@ class RealCellTest {
         String cellYaml = "    - id: app\n      image: " + image + "\n      command: sleep\n      args: ['3600']\n";
         for (Map.Entry<String, String> realm : Map.of("good", RealComponents.registryPassword(), "bad", "wrong-password",
                 "none", "").entrySet()) {
-            io.kukeon.api.v1.RealmSpec.Builder spec = io.kukeon.api.v1.RealmSpec.newBuilder();
+            io.kukeon.wire.v1.RealmSpec.Builder spec = io.kukeon.wire.v1.RealmSpec.newBuilder();
             if (!realm.getValue().isEmpty()) {
-                spec.addRegistryCredentials(io.kukeon.api.v1.RegistryCredential.newBuilder()
+                spec.addRegistryCredentials(io.kukeon.wire.v1.RegistryCredential.newBuilder()
                         .setUsername(RealComponents.registryUser()).setPassword(realm.getValue()).setServerAddress(registry));
             }
             host.client().create(CreateRequest.newBuilder().setObject(ObjectDoc.newBuilder().setKind("Realm")
-                    .setPath(realm.getKey()).setMetadata(io.kukeon.api.v1.Metadata.newBuilder().setName(realm.getKey()))
+                    .setPath(realm.getKey()).setMetadata(io.kukeon.wire.v1.Metadata.newBuilder().setName(realm.getKey()))
                     .setRealm(spec)).build());
             host.loadBusybox(realm.getKey());   // the pause root's image: there is no Docker Hub here
             ApplyResult r = apply("kind: Cell\nmetadata: {name: pulled}\nspec:\n  realmId: " + realm.getKey()

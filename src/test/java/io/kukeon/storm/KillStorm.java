@@ -1,14 +1,14 @@
 package io.kukeon.storm;
 
 import io.kukeon.api.Docs;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.DeleteRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.testing.BusyboxUpload;
 import io.kukeon.testing.DaemonProcess;
 import io.kukeon.testing.RealHost;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,11 +1,11 @@
 package io.kukeon.storm;
 
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.ListRequest;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.testing.RealHost;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,7 +1,7 @@
 package io.kukeon.storm;
 
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.testing.SleeperCell;
+import io.kukeon.wire.v1.ObjectDoc;
 
 /**
  * One state an object may be in after the storm: absent, or present with a spec signature (cells;

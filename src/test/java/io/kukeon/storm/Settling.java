@@ -1,10 +1,10 @@
 package io.kukeon.storm;
 
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.kukeon.storm;
 
-import io.kukeon.api.v1.ContainerSpec;
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.wire.v1.ContainerSpec;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,14 +1,14 @@
 package io.kukeon.storm;
 
-import io.kukeon.api.v1.CellSpec;
-import io.kukeon.api.v1.ContainerSpec;
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.Metadata;
-import io.kukeon.api.v1.ObjectDoc;
-import io.kukeon.api.v1.Status;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.wire.v1.CellSpec;
+import io.kukeon.wire.v1.ContainerSpec;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.Metadata;
+import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.Status;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

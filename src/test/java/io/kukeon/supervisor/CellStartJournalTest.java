@@ -1,14 +1,14 @@
 package io.kukeon.supervisor;
 
 import io.kukeon.api.Docs;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.GetRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LifecycleRequest;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.supervisor.cell.CellEvent;
 import io.kukeon.supervisor.container.ContainerEvent;
 import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,15 +1,15 @@
 package io.kukeon.supervisor;
 
 import io.kukeon.api.Docs;
-import io.kukeon.api.v1.ContainerStatus;
-import io.kukeon.api.v1.CreateRequest;
-import io.kukeon.api.v1.GetRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LifecycleRequest;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.RestartPolicy;
 import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ObjectDoc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,9 +2,9 @@ package io.kukeon.testing;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
-import io.kukeon.api.v1.ImageChunk;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LoadImageResponse;
+import io.kukeon.wire.v1.ImageChunk;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LoadImageResponse;
 
 import java.io.InputStream;
 import java.nio.file.Files;

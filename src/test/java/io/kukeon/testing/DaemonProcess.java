@@ -4,9 +4,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.daemon.DaemonConfig;
 import io.kukeon.daemon.Kukeond;
+import io.kukeon.wire.v1.KukeonGrpc;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

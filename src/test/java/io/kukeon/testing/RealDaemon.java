@@ -5,12 +5,12 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.kukeon.api.Docs;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.LoadImageResponse;
 import io.kukeon.daemon.Daemon;
 import io.kukeon.daemon.DaemonConfig;
 import io.kukeon.daemon.HostPorts;
 import io.kukeon.runtime.containerd.ContainerdRuntime;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LoadImageResponse;
 
 import java.io.IOException;
 import java.nio.file.Files;

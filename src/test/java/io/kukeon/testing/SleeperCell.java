@@ -1,9 +1,9 @@
 package io.kukeon.testing;
 
-import io.kukeon.api.v1.ContainerSpec;
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.wire.v1.ContainerSpec;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.util.List;
 import java.util.Random;

@@ -5,12 +5,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.daemon.Daemon;
 import io.kukeon.daemon.DaemonConfig;
 import io.kukeon.daemon.PortsFactory;
 import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.wire.v1.KukeonGrpc;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 

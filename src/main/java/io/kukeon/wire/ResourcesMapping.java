@@ -1,4 +1,4 @@
-package io.kukeon.api.mapping;
+package io.kukeon.wire;
 
 import io.kukeon.model.Resources;
 
@@ -9,8 +9,8 @@ import java.util.List;
 public final class ResourcesMapping {
     private ResourcesMapping() {}
 
-    public static io.kukeon.api.v1.Resources toProto(Resources r) {
-        io.kukeon.api.v1.Resources.Builder b = io.kukeon.api.v1.Resources.newBuilder();
+    public static io.kukeon.wire.v1.Resources toProto(Resources r) {
+        io.kukeon.wire.v1.Resources.Builder b = io.kukeon.wire.v1.Resources.newBuilder();
         if (r == null) {
             return b.build();
         }
@@ -19,7 +19,7 @@ public final class ResourcesMapping {
         if (r.pidsLimit() != null) b.setPidsLimit(r.pidsLimit());
         if (r.cpu() != null) {
             Resources.Cpu c = r.cpu();
-            var cb = io.kukeon.api.v1.Resources.Cpu.newBuilder();
+            var cb = io.kukeon.wire.v1.Resources.Cpu.newBuilder();
             if (c.weight() != null) cb.setWeight(c.weight());
             if (c.quotaMicros() != null) cb.setQuotaMicros(c.quotaMicros());
             if (c.periodMicros() != null) cb.setPeriodMicros(c.periodMicros());
@@ -29,7 +29,7 @@ public final class ResourcesMapping {
         }
         if (r.memory() != null) {
             Resources.Memory m = r.memory();
-            var mb = io.kukeon.api.v1.Resources.Memory.newBuilder();
+            var mb = io.kukeon.wire.v1.Resources.Memory.newBuilder();
             if (m.min() != null) mb.setMin(m.min());
             if (m.low() != null) mb.setLow(m.low());
             if (m.high() != null) mb.setHigh(m.high());
@@ -38,10 +38,10 @@ public final class ResourcesMapping {
             b.setMemory(mb);
         }
         if (r.io() != null) {
-            var ib = io.kukeon.api.v1.Resources.Io.newBuilder();
+            var ib = io.kukeon.wire.v1.Resources.Io.newBuilder();
             if (r.io().weight() != null) ib.setWeight(r.io().weight());
             for (Resources.IoLimit l : r.io().max()) {
-                var lb = io.kukeon.api.v1.Resources.IoLimit.newBuilder().setDevice(nz(l.device()));
+                var lb = io.kukeon.wire.v1.Resources.IoLimit.newBuilder().setDevice(nz(l.device()));
                 if (l.rbps() != null) lb.setRbps(l.rbps());
                 if (l.wbps() != null) lb.setWbps(l.wbps());
                 if (l.riops() != null) lb.setRiops(l.riops());
@@ -51,12 +51,12 @@ public final class ResourcesMapping {
             b.setIo(ib);
         }
         if (r.pids() != null && r.pids().max() != null) {
-            b.setPids(io.kukeon.api.v1.Resources.Pids.newBuilder().setMax(r.pids().max()));
+            b.setPids(io.kukeon.wire.v1.Resources.Pids.newBuilder().setMax(r.pids().max()));
         }
         return b.build();
     }
 
-    public static Resources fromProto(io.kukeon.api.v1.Resources p) {
+    public static Resources fromProto(io.kukeon.wire.v1.Resources p) {
         if (p == null) {
             return Resources.NONE;
         }

@@ -1,4 +1,4 @@
-package io.kukeon.api.mapping;
+package io.kukeon.wire;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSpec;
@@ -11,8 +11,8 @@ import io.kukeon.model.StackSpec;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.kukeon.api.mapping.ResourcesMapping.blankToNull;
-import static io.kukeon.api.mapping.ResourcesMapping.nz;
+import static io.kukeon.wire.ResourcesMapping.blankToNull;
+import static io.kukeon.wire.ResourcesMapping.nz;
 
 /** Specs of every kind ⇄ protobuf. Passwords leave the daemon only as {@link #REDACTED}. */
 public final class SpecMapping {
@@ -20,17 +20,17 @@ public final class SpecMapping {
 
     private SpecMapping() {}
 
-    public static io.kukeon.api.v1.RealmSpec toProto(RealmSpec s) {
-        var b = io.kukeon.api.v1.RealmSpec.newBuilder().setNamespace(nz(s.namespace()))
+    public static io.kukeon.wire.v1.RealmSpec toProto(RealmSpec s) {
+        var b = io.kukeon.wire.v1.RealmSpec.newBuilder().setNamespace(nz(s.namespace()))
                 .setResources(ResourcesMapping.toProto(s.resources()));
         for (RegistryCredential c : s.registryCredentials()) {
-            b.addRegistryCredentials(io.kukeon.api.v1.RegistryCredential.newBuilder().setUsername(nz(c.username()))
+            b.addRegistryCredentials(io.kukeon.wire.v1.RegistryCredential.newBuilder().setUsername(nz(c.username()))
                     .setPassword(REDACTED).setServerAddress(nz(c.serverAddress())));
         }
         return b.build();
     }
 
-    public static RealmSpec fromProto(io.kukeon.api.v1.RealmSpec p) {
+    public static RealmSpec fromProto(io.kukeon.wire.v1.RealmSpec p) {
         List<RegistryCredential> creds = new ArrayList<>();
         for (var c : p.getRegistryCredentialsList()) {
             creds.add(new RegistryCredential(c.getUsername(), c.getPassword(), c.getServerAddress()));
@@ -38,30 +38,30 @@ public final class SpecMapping {
         return new RealmSpec(blankToNull(p.getNamespace()), creds, ResourcesMapping.fromProto(p.getResources()));
     }
 
-    public static io.kukeon.api.v1.SpaceSpec toProto(SpaceSpec s) {
-        return io.kukeon.api.v1.SpaceSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources())).build();
+    public static io.kukeon.wire.v1.SpaceSpec toProto(SpaceSpec s) {
+        return io.kukeon.wire.v1.SpaceSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources())).build();
     }
 
-    public static SpaceSpec fromProto(io.kukeon.api.v1.SpaceSpec p) {
+    public static SpaceSpec fromProto(io.kukeon.wire.v1.SpaceSpec p) {
         return new SpaceSpec(ResourcesMapping.fromProto(p.getResources()));
     }
 
-    public static io.kukeon.api.v1.StackSpec toProto(StackSpec s) {
-        return io.kukeon.api.v1.StackSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources())).build();
+    public static io.kukeon.wire.v1.StackSpec toProto(StackSpec s) {
+        return io.kukeon.wire.v1.StackSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources())).build();
     }
 
-    public static StackSpec fromProto(io.kukeon.api.v1.StackSpec p) {
+    public static StackSpec fromProto(io.kukeon.wire.v1.StackSpec p) {
         return new StackSpec(ResourcesMapping.fromProto(p.getResources()));
     }
 
-    public static io.kukeon.api.v1.CellSpec toProto(CellSpec s) {
-        var b = io.kukeon.api.v1.CellSpec.newBuilder().setRootContainerId(nz(s.rootContainerId()))
+    public static io.kukeon.wire.v1.CellSpec toProto(CellSpec s) {
+        var b = io.kukeon.wire.v1.CellSpec.newBuilder().setRootContainerId(nz(s.rootContainerId()))
                 .setAutoDelete(s.autoDelete()).setResources(ResourcesMapping.toProto(s.resources()));
         s.containers().forEach(c -> b.addContainers(toProto(c)));
         return b.build();
     }
 
-    public static CellSpec fromProto(io.kukeon.api.v1.CellSpec p) {
+    public static CellSpec fromProto(io.kukeon.wire.v1.CellSpec p) {
         List<ContainerSpec> containers = new ArrayList<>();
         for (var c : p.getContainersList()) {
             containers.add(fromProto(c));
@@ -70,8 +70,8 @@ public final class SpecMapping {
                 ResourcesMapping.fromProto(p.getResources()));
     }
 
-    public static io.kukeon.api.v1.ContainerSpec toProto(ContainerSpec c) {
-        var b = io.kukeon.api.v1.ContainerSpec.newBuilder().setId(nz(c.id())).setRoot(c.root()).setImage(nz(c.image()))
+    public static io.kukeon.wire.v1.ContainerSpec toProto(ContainerSpec c) {
+        var b = io.kukeon.wire.v1.ContainerSpec.newBuilder().setId(nz(c.id())).setRoot(c.root()).setImage(nz(c.image()))
                 .setCommand(nz(c.command())).addAllArgs(c.args()).addAllEnv(c.env())
                 .setWorkingDir(nz(c.workingDir())).setUser(nz(c.user()))
                 .setRestartPolicy(c.restartPolicy() == RestartPolicy.NEVER ? "" : c.restartPolicy().wire())
@@ -82,7 +82,7 @@ public final class SpecMapping {
     }
 
     /** @throws io.kukeon.model.InvalidArgumentException for an unknown restart policy */
-    public static ContainerSpec fromProto(io.kukeon.api.v1.ContainerSpec p) {
+    public static ContainerSpec fromProto(io.kukeon.wire.v1.ContainerSpec p) {
         return new ContainerSpec(blankToNull(p.getId()), p.getRoot(), blankToNull(p.getImage()),
                 blankToNull(p.getCommand()), p.getArgsList(), p.getEnvList(), blankToNull(p.getWorkingDir()),
                 blankToNull(p.getUser()), RestartPolicy.parse("spec.restartPolicy", p.getRestartPolicy()),

@@ -1,4 +1,4 @@
-package io.kukeon.api.mapping;
+package io.kukeon.wire;
 
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
@@ -12,15 +12,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.kukeon.api.mapping.ResourcesMapping.blankToNull;
-import static io.kukeon.api.mapping.ResourcesMapping.nz;
+import static io.kukeon.wire.ResourcesMapping.blankToNull;
+import static io.kukeon.wire.ResourcesMapping.nz;
 
 /** Statuses ⇄ protobuf. Times travel as RFC 3339 strings, empty when unset. */
 public final class StatusMapping {
     private StatusMapping() {}
 
-    public static io.kukeon.api.v1.Status toProto(LevelStatus s) {
-        var b = io.kukeon.api.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
+    public static io.kukeon.wire.v1.Status toProto(LevelStatus s) {
+        var b = io.kukeon.wire.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
                 .setMessage(nz(s.message())).setCreatedAt(time(s.createdAt())).setUpdatedAt(time(s.updatedAt()))
                 .setReadyAt(time(s.readyAt())).setObservedGeneration(s.observedGeneration());
         if (s.cgroup() != null) b.setCgroup(toProto(s.cgroup()));
@@ -29,14 +29,14 @@ public final class StatusMapping {
         return b.build();
     }
 
-    public static LevelStatus levelFromProto(io.kukeon.api.v1.Status p) {
+    public static LevelStatus levelFromProto(io.kukeon.wire.v1.Status p) {
         return new LevelStatus(LevelState.valueOf(p.getState()), blankToNull(p.getReason()), blankToNull(p.getMessage()),
                 p.hasCgroup() ? fromProto(p.getCgroup()) : null, p.hasNamespaceReady() ? p.getNamespaceReady() : null,
                 blankToNull(p.getNamespace()), instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration());
     }
 
-    public static io.kukeon.api.v1.Status toProto(CellStatus s) {
-        var b = io.kukeon.api.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
+    public static io.kukeon.wire.v1.Status toProto(CellStatus s) {
+        var b = io.kukeon.wire.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
                 .setMessage(nz(s.message())).setReadyObserved(s.readyObserved()).setCreatedAt(time(s.createdAt()))
                 .setUpdatedAt(time(s.updatedAt())).setReadyAt(time(s.readyAt()))
                 .setObservedGeneration(s.observedGeneration());
@@ -45,7 +45,7 @@ public final class StatusMapping {
         return b.build();
     }
 
-    public static CellStatus cellFromProto(io.kukeon.api.v1.Status p) {
+    public static CellStatus cellFromProto(io.kukeon.wire.v1.Status p) {
         List<ContainerStatus> containers = new ArrayList<>();
         p.getContainersList().forEach(c -> containers.add(fromProto(c)));
         return new CellStatus(CellState.valueOf(p.getState()), blankToNull(p.getReason()), blankToNull(p.getMessage()),
@@ -54,13 +54,13 @@ public final class StatusMapping {
     }
 
     /** A container object's status sits in {@code Status.container}. */
-    public static io.kukeon.api.v1.Status toProto(ContainerStatus s) {
-        return io.kukeon.api.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
+    public static io.kukeon.wire.v1.Status toProto(ContainerStatus s) {
+        return io.kukeon.wire.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
                 .setMessage(nz(s.message())).setContainer(toContainerProto(s)).build();
     }
 
-    public static io.kukeon.api.v1.ContainerStatus toContainerProto(ContainerStatus s) {
-        var b = io.kukeon.api.v1.ContainerStatus.newBuilder().setName(nz(s.name())).setContainerdId(nz(s.containerdId()))
+    public static io.kukeon.wire.v1.ContainerStatus toContainerProto(ContainerStatus s) {
+        var b = io.kukeon.wire.v1.ContainerStatus.newBuilder().setName(nz(s.name())).setContainerdId(nz(s.containerdId()))
                 .setState(s.state().name()).setPid(s.pid() == null ? 0 : s.pid()).setRestartCount(s.restartCount())
                 .setStartTime(time(s.startTime())).setFinishTime(time(s.finishTime())).setOomKilled(s.oomKilled())
                 .setReason(nz(s.reason())).setMessage(nz(s.message())).setNextRestartAt(time(s.nextRestartAt()))
@@ -71,7 +71,7 @@ public final class StatusMapping {
         return b.build();
     }
 
-    public static ContainerStatus fromProto(io.kukeon.api.v1.ContainerStatus p) {
+    public static ContainerStatus fromProto(io.kukeon.wire.v1.ContainerStatus p) {
         return new ContainerStatus(p.getName(), blankToNull(p.getContainerdId()), ContainerState.valueOf(p.getState()),
                 p.getPid() == 0 ? null : p.getPid(), p.getRestartCount(), instant(p.getStartTime()),
                 instant(p.getFinishTime()), p.hasExitCode() ? p.getExitCode() : null,
@@ -80,26 +80,26 @@ public final class StatusMapping {
                 blankToNull(p.getCgroupPath()), blankToNull(p.getImage()), p.hasUsage() ? fromProto(p.getUsage()) : null);
     }
 
-    public static io.kukeon.api.v1.GroupStatus toProto(GroupStatus g) {
-        var b = io.kukeon.api.v1.GroupStatus.newBuilder().setPath(nz(g.path())).setReady(g.ready())
+    public static io.kukeon.wire.v1.GroupStatus toProto(GroupStatus g) {
+        var b = io.kukeon.wire.v1.GroupStatus.newBuilder().setPath(nz(g.path())).setReady(g.ready())
                 .addAllControllers(g.controllers());
         g.notApplied().forEach(n -> b.addNotApplied(
-                io.kukeon.api.v1.GroupStatus.NotApplied.newBuilder().setField(nz(n.field())).setReason(nz(n.reason()))));
+                io.kukeon.wire.v1.GroupStatus.NotApplied.newBuilder().setField(nz(n.field())).setReason(nz(n.reason()))));
         if (g.usage() != null) {
             b.setUsage(toProto(g.usage()));
         }
         return b.build();
     }
 
-    public static GroupStatus fromProto(io.kukeon.api.v1.GroupStatus p) {
+    public static GroupStatus fromProto(io.kukeon.wire.v1.GroupStatus p) {
         List<GroupStatus.NotApplied> notApplied = new ArrayList<>();
         p.getNotAppliedList().forEach(n -> notApplied.add(new GroupStatus.NotApplied(n.getField(), n.getReason())));
         return new GroupStatus(p.getPath(), p.getReady(), p.getControllersList(), notApplied,
                 p.hasUsage() ? fromProto(p.getUsage()) : null);
     }
 
-    public static io.kukeon.api.v1.GroupStatus.Usage toProto(GroupStatus.Usage usage) {
-        var u = io.kukeon.api.v1.GroupStatus.Usage.newBuilder();
+    public static io.kukeon.wire.v1.GroupStatus.Usage toProto(GroupStatus.Usage usage) {
+        var u = io.kukeon.wire.v1.GroupStatus.Usage.newBuilder();
         if (usage.memoryBytes() != null) u.setMemoryBytes(usage.memoryBytes());
         if (usage.cpuMicros() != null) u.setCpuMicros(usage.cpuMicros());
         if (usage.pids() != null) u.setPids(usage.pids());
@@ -107,7 +107,7 @@ public final class StatusMapping {
         return u.build();
     }
 
-    public static GroupStatus.Usage fromProto(io.kukeon.api.v1.GroupStatus.Usage u) {
+    public static GroupStatus.Usage fromProto(io.kukeon.wire.v1.GroupStatus.Usage u) {
         return new GroupStatus.Usage(u.hasMemoryBytes() ? u.getMemoryBytes() : null,
                 u.hasCpuMicros() ? u.getCpuMicros() : null, u.hasPids() ? u.getPids() : null,
                 u.hasOomKills() ? u.getOomKills() : null);

@@ -1,11 +1,11 @@
-package io.kukeon.api.mapping;
+package io.kukeon.wire;
 
-import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
+import io.kukeon.wire.v1.ObjectDoc;
 
 import java.util.Map;
 
@@ -15,7 +15,7 @@ public final class ObjectMapping {
 
     public static ObjectDoc toProto(TreeObject o) {
         ObjectDoc.Builder b = ObjectDoc.newBuilder().setKind(o.kind().displayName()).setPath(o.path().toString())
-                .setMetadata(io.kukeon.api.v1.Metadata.newBuilder().setName(o.path().name())
+                .setMetadata(io.kukeon.wire.v1.Metadata.newBuilder().setName(o.path().name())
                         .putAllLabels(o.metadata().labels()).setGeneration(o.metadata().generation()));
         if (o instanceof TreeObject.Realm r) {
             b.setRealm(SpecMapping.toProto(r.spec()));
