@@ -1,6 +1,7 @@
 package io.kukeon.cli;
 
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.Sizes;
 import io.kukeon.wire.v1.ContainerStatus;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.ListRequest;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * While a call that may pull images runs (apply, start), shows on a terminal how far the pulls
- * of these cells have come: kukeond puts it in the starting container's status message.
+ * of these cells have come: kukeond reports it in the {@code pull} of the starting container's status.
  */
 final class PullWatch implements AutoCloseable {
     private static final long POLL_MILLIS = 400;
@@ -66,8 +67,9 @@ final class PullWatch implements AutoCloseable {
 
     private static void show(ObjectDoc cell, ProgressLine line) {
         for (ContainerStatus c : cell.getStatus().getContainersList()) {
-            if (c.getMessage().startsWith("pulling ")) {
-                line.show(cell.getMetadata().getName() + "/" + c.getName() + ": " + c.getMessage());
+            if (c.hasPull()) {
+                line.show(cell.getMetadata().getName() + "/" + c.getName() + ": pulling " + c.getImage() + ": "
+                        + Sizes.progress(c.getPull().getDoneBytes(), c.getPull().getTotalBytes()));
             }
         }
     }

@@ -88,6 +88,12 @@ final class StatusDocument {
         put(m, "logPath", c.logPath());
         put(m, "cgroupPath", c.cgroupPath());
         put(m, "image", c.image());
+        if (c.pull() != null) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("doneBytes", c.pull().doneBytes());
+            p.put("totalBytes", c.pull().totalBytes());
+            m.put("pull", p);
+        }
         usage(m, c.usage());
         return m;
     }

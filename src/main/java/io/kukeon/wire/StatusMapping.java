@@ -68,6 +68,7 @@ public final class StatusMapping {
         if (s.exitCode() != null) b.setExitCode(s.exitCode());
         if (s.exitSignal() != null) b.setExitSignal(s.exitSignal());
         if (s.usage() != null) b.setUsage(toProto(s.usage()));
+        if (s.pull() != null) b.setPull(toProto(s.pull()));
         return b.build();
     }
 
@@ -77,7 +78,17 @@ public final class StatusMapping {
                 instant(p.getFinishTime()), p.hasExitCode() ? p.getExitCode() : null,
                 p.hasExitSignal() ? p.getExitSignal() : null, p.getOomKilled(), blankToNull(p.getReason()),
                 blankToNull(p.getMessage()), instant(p.getNextRestartAt()), blankToNull(p.getLogPath()),
-                blankToNull(p.getCgroupPath()), blankToNull(p.getImage()), p.hasUsage() ? fromProto(p.getUsage()) : null);
+                blankToNull(p.getCgroupPath()), blankToNull(p.getImage()), p.hasUsage() ? fromProto(p.getUsage()) : null,
+                p.hasPull() ? fromProto(p.getPull()) : null);
+    }
+
+    public static io.kukeon.wire.v1.PullProgress toProto(ContainerStatus.Pull pull) {
+        return io.kukeon.wire.v1.PullProgress.newBuilder().setDoneBytes(pull.doneBytes())
+                .setTotalBytes(pull.totalBytes()).build();
+    }
+
+    public static ContainerStatus.Pull fromProto(io.kukeon.wire.v1.PullProgress p) {
+        return new ContainerStatus.Pull(p.getDoneBytes(), p.getTotalBytes());
     }
 
     public static io.kukeon.wire.v1.GroupStatus toProto(GroupStatus g) {

@@ -1,11 +1,17 @@
 package io.kukeon.cli;
 
+import io.grpc.StatusRuntimeException;
+import io.kukeon.testing.FakeRuntime;
+import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.PullProgress;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Long work shows its progress on a terminal, on one line that is cleared at the end, and nowhere else. */
@@ -13,6 +19,9 @@ class ProgressTest extends AgainstTestDaemon {
     private static final String IMAGE = "registry.example:5000/slow:1";
     private static final String PULLING = "slow/app: pulling " + IMAGE + ": 1.0 MiB of 3.0 MiB";
     private static final String CLEARED = "\r\033[K";
+    /** Where the fake runtime holds a pull: a third of the image. */
+    private static final PullProgress HELD = PullProgress.newBuilder()
+            .setDoneBytes(FakeRuntime.HELD_PULL_BYTES / 3).setTotalBytes(FakeRuntime.HELD_PULL_BYTES).build();
 
     @Test
     void applyOnATerminalShowsHowFarThePullHasCome() throws Exception {
@@ -32,10 +41,26 @@ class ProgressTest extends AgainstTestDaemon {
         ok("init");
         daemon.runtime.holdPull(IMAGE);
         BackgroundKuke apply = new BackgroundKuke(env, false, "apply", "-f", slowCell());
-        awaitPullHeld();
+        assertEquals(HELD, awaitPull());
         daemon.runtime.releasePull(IMAGE);
         assertEquals(0, apply.join(), apply.err());
         assertEquals("", apply.err());
+    }
+
+    @Test
+    void getShowsThePullWhileItRunsAndNotAfter() throws Exception {
+        ok("init");
+        daemon.runtime.holdPull(IMAGE);
+        BackgroundKuke apply = new BackgroundKuke(env, false, "apply", "-f", slowCell());
+        assertEquals(HELD, awaitPull());
+        String pulling = ok("get", "cell", "slow", "-o", "yaml").out();
+        assertTrue(pulling.matches("(?s).*\\n *pull:\\n *doneBytes: 1048576\\n *totalBytes: 3145728\\n.*"), pulling);
+        assertFalse(pulling.contains("pulling"), "the progress is in the pull field, not in a message: " + pulling);
+        daemon.runtime.releasePull(IMAGE);
+        assertEquals(0, apply.join(), apply.err());
+        String started = ok("get", "cell", "slow", "-o", "json").out();
+        assertTrue(started.contains("\"image\": \"" + IMAGE + "\""), started);
+        assertFalse(started.contains("\"pull\""), started);
     }
 
     @Test
@@ -77,10 +102,22 @@ class ProgressTest extends AgainstTestDaemon {
                 "1 stack, 3 cells, 3 containers and their 3 root containers counted as they go, then the line cleared: " + delete.err());
     }
 
-    private void awaitPullHeld() throws InterruptedException {
-        for (int i = 0; i < 1500 && !kuke("get", "cell", "slow", "-o", "yaml").out().contains("pulling "); i++) {
+    /** The pull that kukeond reports in the status of the cell's container, once it reports one. */
+    private PullProgress awaitPull() throws Exception {
+        GetRequest get = GetRequest.newBuilder().setKind("Cell").setPath("default/default/default/slow").build();
+        for (int i = 0; i < 1500; i++) {
+            try {
+                for (ContainerStatus c : daemon.client().get(get).getObject().getStatus().getContainersList()) {
+                    if (c.hasPull()) {
+                        return c.getPull();
+                    }
+                }
+            } catch (StatusRuntimeException notCreatedYet) {
+                // the apply being watched creates it
+            }
             Thread.sleep(20);
         }
+        throw new AssertionError("kukeond never reported the pull of slow/app");
     }
 
     private String slowCell() throws Exception {

@@ -48,7 +48,7 @@ final class SampleObjects {
 
     static ContainerStatus containerStatus(String name) {
         return new ContainerStatus(name, "s_st_c_" + name, ContainerState.Error, 4321, 3, T0, T0.plusSeconds(60), 137, 9,
-                true, "OOMKilled", "killed", T0.plusSeconds(90), "/var/log/x", "/kukeon/r/s/st/c/x", "busybox", null);
+                true, "OOMKilled", "killed", T0.plusSeconds(90), "/var/log/x", "/kukeon/r/s/st/c/x", "busybox", null, null);
     }
 
     static TreeObject.Realm realm() {

@@ -145,7 +145,7 @@ public final class Specs {
 
         public ContainerStatus build() {
             return new ContainerStatus(name, "id-" + name, state, pid, 0, null, null, exitCode,
-                    ContainerStatus.signalOf(exitCode), oomKilled, null, null, nextRestartAt, null, null, null, null);
+                    ContainerStatus.signalOf(exitCode), oomKilled, null, null, nextRestartAt, null, null, null, null, null);
         }
     }
 }

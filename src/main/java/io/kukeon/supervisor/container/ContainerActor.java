@@ -216,7 +216,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
 
     private Effect<ContainerEvent, ContainerRecord> onPullProgressed(ContainerRecord state, PullProgressed pulled) {
         if (work instanceof Calling calling && calling.call() == Call.START && state.phase() == Phase.STARTING) {
-            work = calling.pulling(new ContainerWork.Pulled(pulled.done(), pulled.total()));
+            work = calling.pulling(new ContainerStatus.Pull(pulled.done(), pulled.total()));
             publish(state);
         }
         return Effect().none();
@@ -515,7 +515,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     }
 
     private ContainerStatus status(ContainerRecord s) {
-        ContainerWork.Pulled pulled = work instanceof Calling calling ? calling.pulled() : null;
+        ContainerStatus.Pull pulled = work instanceof Calling calling ? calling.pulled() : null;
         return s.status(identity, observed.runtimeDown(), pulled);
     }
 

@@ -3,7 +3,6 @@ package io.kukeon.supervisor.container;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
-import io.kukeon.model.Sizes;
 import io.kukeon.supervisor.JournalName;
 import io.kukeon.supervisor.Journaled;
 import io.kukeon.supervisor.container.ContainerEvent.ContainerDeleted;
@@ -127,15 +126,14 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
     /** Where the container is on the host: fixed by its path. */
     record Identity(String name, String containerdId, String logPath, String cgroupPath) {}
 
-    /** The status users see: the record, what containerd last told, and how far a pull has come. */
-    ContainerStatus status(Identity id, boolean runtimeDown, ContainerWork.Pulled pulled) {
+    /** The status users see: the record, what containerd last told, and how far a pull has come (null: none runs). */
+    ContainerStatus status(Identity id, boolean runtimeDown, ContainerStatus.Pull pulled) {
         String image = spec == null ? null : spec.image();
-        String message = pulled != null ? "pulling " + image + ": " + Sizes.progress(pulled.done(), pulled.total())
-                : problem == null ? null : problem.message();
         String reason = runtimeDown ? "RuntimeUnavailable" : problem == null ? null : problem.reason();
         return new ContainerStatus(id.name(), id.containerdId(), display(runtimeDown), task.pid(), restarts.count(),
                 task.startedAt(), task.finishedAt(), task.exitCode(), ContainerStatus.signalOf(task.exitCode()),
-                task.oomKilled(), reason, message, restarts.nextAt(), id.logPath(), id.cgroupPath(), image, null);
+                task.oomKilled(), reason, problem == null ? null : problem.message(), restarts.nextAt(), id.logPath(),
+                id.cgroupPath(), image, null, pulled);
     }
 
     ContainerState display(boolean runtimeDown) {

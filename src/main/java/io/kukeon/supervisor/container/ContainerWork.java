@@ -32,7 +32,7 @@ sealed interface ContainerWork {
      * @param waiting who is told the container's status once the outcome is written
      * @param pulled  how far the image pull of a start has come (null: no pull, or not yet)
      */
-    record Calling(Call call, List<ActorRef<StatusReply<ContainerStatus>>> waiting, Pulled pulled)
+    record Calling(Call call, List<ActorRef<StatusReply<ContainerStatus>>> waiting, ContainerStatus.Pull pulled)
             implements ContainerWork {
         public Calling {
             waiting = List.copyOf(waiting);
@@ -44,7 +44,7 @@ sealed interface ContainerWork {
             return new Calling(call, more, pulled);
         }
 
-        Calling pulling(Pulled progress) {
+        Calling pulling(ContainerStatus.Pull progress) {
             return new Calling(call, waiting, progress);
         }
     }
@@ -53,9 +53,6 @@ sealed interface ContainerWork {
     record Retired() implements ContainerWork {}
 
     enum Call { START, STOP, DELETE }
-
-    /** Bytes of the image pulled so far, of the total. */
-    record Pulled(long done, long total) {}
 
     static Recording recording(ActorRef<StatusReply<ContainerStatus>> replyTo) {
         return new Recording(List.of(replyTo));

@@ -1,0 +1,43 @@
+package io.kukeon.wire;
+
+import io.kukeon.model.ContainerState;
+import io.kukeon.model.ContainerStatus;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class StatusMappingTest {
+    private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
+
+    private static ContainerStatus starting(ContainerStatus.Pull pull) {
+        return new ContainerStatus("app", "s_st_c_app", ContainerState.Pending, null, 2, T0, null, null, null, false,
+                "Starting", null, null, "/var/log/app.log", "/kukeon/r/s/st/c/app", "registry.example:5000/app:1",
+                null, pull);
+    }
+
+    @Test
+    void aContainerStatusWithAPullSurvivesTheWire() {
+        ContainerStatus s = starting(new ContainerStatus.Pull(1L << 20, 3L << 20));
+        io.kukeon.wire.v1.ContainerStatus p = StatusMapping.toContainerProto(s);
+        assertEquals(1L << 20, p.getPull().getDoneBytes());
+        assertEquals(3L << 20, p.getPull().getTotalBytes());
+        assertEquals(s, StatusMapping.fromProto(p));
+    }
+
+    @Test
+    void noPullStaysUnsetBothWays() {
+        ContainerStatus s = starting(null);
+        io.kukeon.wire.v1.ContainerStatus p = StatusMapping.toContainerProto(s);
+        assertFalse(p.hasPull());
+        assertEquals(s, StatusMapping.fromProto(p));
+    }
+
+    @Test
+    void aPullAtZeroBytesOfUnknownSizeIsStillAPull() {
+        ContainerStatus s = starting(new ContainerStatus.Pull(0, 0));
+        assertEquals(s, StatusMapping.fromProto(StatusMapping.toContainerProto(s)));
+    }
+}
