@@ -38,10 +38,7 @@ class ProgressTest extends AgainstTestDaemon {
 
     @Test
     void aPipedApplyPrintsNoProgress() throws Exception {
-        ok("init");
-        daemon.runtime.holdPull(IMAGE);
-        BackgroundKuke apply = new BackgroundKuke(env, false, "apply", "-f", slowCell());
-        assertEquals(HELD, awaitPull());
+        BackgroundKuke apply = pipedApplyWithItsPullHeld();
         daemon.runtime.releasePull(IMAGE);
         assertEquals(0, apply.join(), apply.err());
         assertEquals("", apply.err());
@@ -49,10 +46,7 @@ class ProgressTest extends AgainstTestDaemon {
 
     @Test
     void getShowsThePullWhileItRunsAndNotAfter() throws Exception {
-        ok("init");
-        daemon.runtime.holdPull(IMAGE);
-        BackgroundKuke apply = new BackgroundKuke(env, false, "apply", "-f", slowCell());
-        assertEquals(HELD, awaitPull());
+        BackgroundKuke apply = pipedApplyWithItsPullHeld();
         String pulling = ok("get", "cell", "slow", "-o", "yaml").out();
         assertTrue(pulling.matches("(?s).*\\n *pull:\\n *doneBytes: 1048576\\n *totalBytes: 3145728\\n.*"), pulling);
         assertFalse(pulling.contains("pulling"), "the progress is in the pull field, not in a message: " + pulling);
@@ -100,6 +94,15 @@ class ProgressTest extends AgainstTestDaemon {
         assertTrue(delete.out().endsWith("Deleted stack \"web\" from space \"default\"\n"), delete.out());
         assertTrue(delete.err().matches("(\\rdeleting stack web: \\d+ of 10 objects\\033\\[K)+\\r\\033\\[K"),
                 "1 stack, 3 cells, 3 containers and their 3 root containers counted as they go, then the line cleared: " + delete.err());
+    }
+
+    /** A piped {@code kuke apply} of the slow cell, once kukeond reports its pull held a third of the way. */
+    private BackgroundKuke pipedApplyWithItsPullHeld() throws Exception {
+        ok("init");
+        daemon.runtime.holdPull(IMAGE);
+        BackgroundKuke apply = new BackgroundKuke(env, false, "apply", "-f", slowCell());
+        assertEquals(HELD, awaitPull());
+        return apply;
     }
 
     /** The pull that kukeond reports in the status of the cell's container, once it reports one. */
