@@ -39,6 +39,7 @@ public final class FakeRuntime implements ContainerRuntime {
     private final Map<String, FakeContainer> containers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> images = new ConcurrentHashMap<>();
     private final Set<String> unknownImages = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<RegistryCredential>> pullLogins = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> heldPulls = new ConcurrentHashMap<>();
     private final List<RuntimeListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger pids = new AtomicInteger(1000);
@@ -251,7 +252,18 @@ public final class FakeRuntime implements ContainerRuntime {
             progress.bytes(HELD_PULL_BYTES, HELD_PULL_BYTES);
         }
         images.computeIfAbsent(namespace, n -> ConcurrentHashMap.newKeySet()).add(reference);
+        pullLogins.put(reference, List.copyOf(credentials));
         return new ImageInfo(reference, "sha256:fake", 1);
+    }
+
+    /** The registry logins the last pull of the image was given (null: never pulled). */
+    public List<RegistryCredential> pullLogins(String reference) {
+        return pullLogins.get(reference);
+    }
+
+    /** The image is gone from every namespace (as after an image GC): the next start pulls it. */
+    public void removeImage(String reference) {
+        images.values().forEach(refs -> refs.remove(reference));
     }
 
     @Override

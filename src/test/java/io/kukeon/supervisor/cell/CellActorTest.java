@@ -1,0 +1,278 @@
+package io.kukeon.supervisor.cell;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.CellState;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.ContainerState;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.TreeObject;
+import io.kukeon.model.UnavailableException;
+import io.kukeon.runtime.TaskInfo;
+import io.kukeon.supervisor.Notice;
+import io.kukeon.supervisor.ObjectCommand;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.Routed;
+import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.cell.CellRecord.Activity;
+import io.kukeon.supervisor.tree.ChildMessages;
+import io.kukeon.supervisor.tree.RealmAccess;
+import io.kukeon.testing.ActorTestBed;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.kukeon.testing.ActorTestBed.await;
+import static io.kukeon.testing.Specs.cell;
+import static io.kukeon.testing.Specs.container;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One cell actor, driven directly, with its container actors as its children on the fake runtime:
+ * each command, the events the cell writes, its answers, its containers' commands, recovery of an
+ * interrupted intent, a journal failure, and a failed start. The stack is a probe.
+ */
+class CellActorTest {
+    private static final String NS = "r.kukeon.io";
+    private static final AtomicInteger CELLS = new AtomicInteger();
+    static ActorTestKit testKit;
+
+    ActorTestBed bed;
+    TestProbe<TreeCommand> stack;
+    ObjectPath path;
+    String name;
+    EventSourcedBehaviorTestKit<TreeCommand, CellEvent, CellRecord> actor;
+
+    @BeforeAll
+    static void startSystem() {
+        testKit = ActorTestKit.create("cell-actor", ActorTestBed.CONFIG);
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        testKit.shutdownTestKit();
+    }
+
+    @BeforeEach
+    void newCell() {
+        bed = new ActorTestBed();
+        stack = testKit.createTestProbe();
+        name = "c" + CELLS.incrementAndGet();
+        path = ObjectPath.parse("r/s/t/" + name);
+        actor = EventSourcedBehaviorTestKit.create(testKit.system(),
+                CellActor.create(path, stack.ref(), bed.ports, new RealmAccess(NS, List.of())), ActorTestBed.SERIALIZATION);
+    }
+
+    private static CellSpec app(ContainerSpec workload) {
+        return cell(workload);
+    }
+
+    private static ContainerSpec sleeper() {
+        return container("app").args("sleep").build();
+    }
+
+    private Reply ask(java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<StatusReply<Reply>>, ObjectCommand> command,
+                      ObjectPath target) {
+        StatusReply<Reply> reply = actor.<StatusReply<Reply>>runCommand(replyTo -> new Routed(target, command.apply(replyTo)))
+                .reply();
+        if (reply.isError()) {
+            throw new AssertionError("failed: " + reply.getError(), reply.getError());
+        }
+        return reply.getValue();
+    }
+
+    private Reply upsert(CellSpec spec, ObjectCommand.Mode mode) {
+        TreeObject.Cell desired = new TreeObject.Cell(path, new Metadata(name, Map.of("tier", "web"), 0), spec, null);
+        return ask(replyTo -> new ObjectCommand.Upsert(desired, mode, replyTo), path);
+    }
+
+    private TaskInfo task(String container) {
+        var c = bed.runtime.container(NS, "s_t_" + name + "_" + container);
+        return c == null ? null : c.task();
+    }
+
+    private boolean runs(String container) {
+        TaskInfo t = task(container);
+        return t != null && t.status() == TaskInfo.Status.RUNNING;
+    }
+
+    private List<Class<?>> written() {
+        return actor.persistenceTestKit().persistedInStorage("Cell|" + path).stream()
+                .map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
+                .<Class<?>>map(Object::getClass).toList();
+    }
+
+    private static String state(Reply reply) {
+        return reply.object().state();
+    }
+
+    // ---- create, start, stop ----
+
+    @Test
+    void anApplyCreatesProvisionsAndStartsTheCell() {
+        Reply reply = upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        assertEquals(Reply.Outcome.CREATED, reply.outcome());
+        assertEquals("Ready", state(reply));
+        assertEquals(List.of(CellEvent.CellCreated.class, CellEvent.CgroupProvisioned.class, CellEvent.StartRequested.class,
+                CellEvent.Started.class), written());
+        assertTrue(runs("root") && runs("app"), "both tasks run");
+        assertTrue(bed.cgroups.groups().containsKey("/kukeon/r/s/t/" + name), "the cell's cgroup");
+        assertEquals(task("root").pid(), actor.getState().run().rootPid());
+        assertEquals("web", bed.index.get(path).orElseThrow().metadata().labels().get("tier"), "in the index");
+    }
+
+    @Test
+    void aCreatedCellIsNotStartedAndTheSameApplyStartsIt() {
+        assertEquals("Pending", state(upsert(app(sleeper()), ObjectCommand.Mode.CREATE)));
+        assertFalse(runs("root"));
+        Reply again = upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        assertEquals(Reply.Outcome.UNCHANGED, again.outcome(), "same spec");
+        assertEquals("Ready", state(again), "but a cell that never ran is started by apply");
+    }
+
+    @Test
+    void aStopWritesItsIntentThenStoppedAndEveryTaskIsGone() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        Reply stopped = ask(replyTo -> new ObjectCommand.Stop(Duration.ofSeconds(1), replyTo), path);
+        assertEquals("Stopped", state(stopped));
+        List<Class<?>> events = written();
+        assertEquals(List.of(CellEvent.StopRequested.class, CellEvent.Stopped.class), events.subList(events.size() - 2, events.size()));
+        assertFalse(runs("root") || runs("app"));
+    }
+
+    @Test
+    void aRestartStopsThenStartsWithANewRoot() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int root = task("root").pid();
+        Reply restarted = ask(replyTo -> new ObjectCommand.Restart(Duration.ofSeconds(1), replyTo), path);
+        assertEquals("Ready", state(restarted));
+        assertNotEquals(root, task("root").pid());
+        assertTrue(runs("app"));
+    }
+
+    @Test
+    void aStartThatFailsLeavesNothingRunningAndTheCellFailedWithTheReason() {
+        bed.runtime.unknownImage("nowhere/app:1");
+        Reply reply = upsert(app(container("app").image("nowhere/app:1").build()), ObjectCommand.Mode.APPLY);
+        TreeObject.Cell cell = (TreeObject.Cell) reply.object();
+        assertEquals(CellState.Failed, cell.status().state());
+        assertTrue(cell.status().message().contains("app"), cell.status().message());
+        await("the root killed", () -> !runs("root"));
+        assertEquals(CellEvent.StartFailed.class, written().get(written().size() - 1));
+    }
+
+    @Test
+    void aWorkloadThatExitsNonZeroPutsACellMeantToRunInError() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int pid = task("app").pid();
+        bed.runtime.exitSilently(NS, "s_t_" + name + "_app", 3);
+        actor.runCommand(new Routed(path.child("app"), new Notice.TaskExited(pid, 3, Instant.now())));
+        await("the verdict written", () -> written().contains(CellEvent.WorkloadFailed.class));
+        assertEquals(CellState.Error, actor.getState().sticky());
+        assertTrue(actor.getState().message().contains("exited with code 3"), actor.getState().message());
+    }
+
+    // ---- its containers ----
+
+    @Test
+    void aContainerDocumentAddsAContainerAndIsAnsweredWithIt() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        ObjectPath side = path.child("side");
+        TreeObject.Container desired = new TreeObject.Container(side, new Metadata("side", Map.of(), 0),
+                container("side").args("sleep").restart(RestartPolicy.ALWAYS).build(), null);
+        Reply reply = ask(replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.APPLY, replyTo), side);
+        assertEquals(Reply.Outcome.CREATED, reply.outcome());
+        TreeObject.Container added = assertInstanceOf(TreeObject.Container.class, reply.object(), "the container, not the cell");
+        assertEquals(ContainerState.Ready, added.status().state());
+        assertTrue(runs("side"), "started into the running cell");
+        assertEquals(2, actor.getState().generations().current());
+    }
+
+    @Test
+    void aStopOfOneContainerStopsItAloneAndIsAnsweredWithIt() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        Reply reply = ask(replyTo -> new ObjectCommand.Stop(null, replyTo), path.child("app"));
+        assertEquals("Stopped", state(reply));
+        assertEquals(path.child("app"), reply.object().path());
+        assertTrue(runs("root"));
+        assertFalse(runs("app"));
+    }
+
+    @Test
+    void theRootContainerCannotBeRemovedAlone() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        var reply = actor.<StatusReply<Reply>>runCommand(replyTo -> new Routed(path.child("root"),
+                new ObjectCommand.Delete(false, false, replyTo))).reply();
+        assertTrue(reply.isError());
+        assertTrue(reply.getError().getMessage().contains("root container"));
+    }
+
+    // ---- delete ----
+
+    @Test
+    void aDeleteRemovesTasksAndCgroupAndTheParentIsToldWhatWent() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        TestProbe<StatusReply<Reply>> client = testKit.createTestProbe();
+        ObjectCommand.Delete delete = new ObjectCommand.Delete(false, false, client.ref());
+        actor.runCommand(new Routed(path, delete));
+        ChildMessages.Gone gone = stack.expectMessageClass(ChildMessages.Gone.class);
+        assertEquals(name, gone.name());
+        assertEquals(new ChildMessages.Asked(delete), gone.origin());
+        assertEquals(List.of(path.child("app").toString(), path.child("root").toString(), path.toString()),
+                gone.reply().deleted(), "deepest first");
+        assertTrue(bed.runtime.containers().isEmpty(), "nothing left in containerd");
+        assertFalse(bed.cgroups.groups().containsKey("/kukeon/r/s/t/" + name));
+        assertTrue(bed.index.get(path).isEmpty());
+    }
+
+    @Test
+    void aProbeOfACellThatDoesNotExistIsAnsweredAbsent() {
+        actor.runCommand(new ChildMessages.Probe(stack.ref()));
+        assertEquals(new ChildMessages.Absent(name), stack.expectMessageClass(ChildMessages.Absent.class));
+    }
+
+    // ---- recovery and journal failures ----
+
+    @Test
+    void aStartLeftWithoutOutcomeIsCarriedOutAtRecovery() {
+        upsert(app(sleeper()), ObjectCommand.Mode.CREATE);
+        actor.persistenceTestKit().persistForRecovery("Cell|" + path, List.of(new CellEvent.StartRequested(Instant.now())));
+        actor.restart();
+        await("the start carried out", () -> actor.getState().activity() == Activity.NONE && actor.getState().run().rootPid() != null);
+        assertTrue(runs("root") && runs("app"));
+        assertEquals(CellEvent.Started.class, written().get(written().size() - 1));
+    }
+
+    @Test
+    void aStopWhoseIntentCannotBeWrittenIsAnsweredUnavailableAndStopsNothing() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int root = task("root").pid();
+        actor.persistenceTestKit().failNextPersisted("Cell|" + path);
+        var reply = actor.<StatusReply<Reply>>runCommand(replyTo -> new Routed(path, new ObjectCommand.Stop(null, replyTo)))
+                .reply();
+        assertInstanceOf(UnavailableException.class, reply.getError());
+        assertTrue(runs("root") && runs("app"), "nothing was stopped");
+        await("restarted, its containers adopted", () -> {
+            var view = bed.index.get(path);
+            return view.isPresent() && view.get().state().equals("Ready");
+        });
+        assertEquals(root, task("root").pid(), "the same processes");
+        assertEquals("Stopped", state(ask(replyTo -> new ObjectCommand.Stop(null, replyTo), path)), "and it takes the stop again");
+    }
+}

@@ -1,0 +1,123 @@
+package io.kukeon.supervisor.host;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.NotFoundException;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.RealmSpec;
+import io.kukeon.model.TreeObject;
+import io.kukeon.supervisor.Notice;
+import io.kukeon.supervisor.ObjectCommand;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.Routed;
+import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.testing.ActorTestBed;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static io.kukeon.testing.ActorTestBed.await;
+import static io.kukeon.testing.Specs.cell;
+import static io.kukeon.testing.Specs.container;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The host supervisor, driven directly with the whole tree below it on the fake ports: it records
+ * realms, routes commands down and containerd's notices to the container they name, and writes
+ * each start of the daemon. A fresh actor system per test: the host has one persistence id.
+ */
+class HostSupervisorTest {
+    ActorTestKit testKit;
+    ActorTestBed bed;
+    EventSourcedBehaviorTestKit<TreeCommand, HostEvent, HostRecord> host;
+
+    @BeforeEach
+    void start() {
+        testKit = ActorTestKit.create("host-supervisor", ActorTestBed.CONFIG);
+        bed = new ActorTestBed();
+        host = EventSourcedBehaviorTestKit.create(testKit.system(), HostSupervisor.create(bed.ports, Duration.ZERO),
+                ActorTestBed.SERIALIZATION);
+    }
+
+    @AfterEach
+    void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    private StatusReply<Reply> send(ObjectPath target, Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command) {
+        return host.<StatusReply<Reply>>runCommand(replyTo -> new Routed(target, command.apply(replyTo))).reply();
+    }
+
+    private List<Class<?>> written() {
+        return host.persistenceTestKit().persistedInStorage(HostSupervisor.PERSISTENCE_ID.id()).stream()
+                .map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
+                .<Class<?>>map(Object::getClass).toList();
+    }
+
+    private static TreeObject.Realm realm(String name) {
+        return new TreeObject.Realm(ObjectPath.of(name), new Metadata(name, Map.of(), 0), RealmSpec.DEFAULT, null);
+    }
+
+    @Test
+    void everyStartOfTheDaemonIsWritten() {
+        await("the start written", () -> written().contains(HostEvent.DaemonStarted.class));
+        host.restart();
+        await("and the next", () -> written().stream().filter(HostEvent.DaemonStarted.class::equals).count() == 2);
+    }
+
+    @Test
+    void aNewRealmIsRecordedAndTheCommandGoesOnToIt() {
+        StatusReply<Reply> reply = send(ObjectPath.of("r"), r -> new ObjectCommand.Upsert(realm("r"), ObjectCommand.Mode.CREATE, r));
+        assertEquals(Reply.Outcome.CREATED, reply.getValue().outcome());
+        assertEquals(java.util.Set.of("r"), host.getState().realms());
+        assertTrue(written().contains(HostEvent.RealmAdded.class));
+    }
+
+    @Test
+    void aCommandForARealmThatDoesNotExistIsNotFound() {
+        StatusReply<Reply> reply = send(ObjectPath.parse("nope/s"), ObjectCommand.Get::new);
+        assertInstanceOf(NotFoundException.class, reply.getError());
+        assertTrue(host.getState().realms().isEmpty());
+    }
+
+    @Test
+    void containerdsExitIsRoutedToTheContainerItNames() {
+        ObjectPath web = ObjectPath.parse("r/s/t/web");
+        CellSpec spec = cell(container("app").args("sleep").build());
+        StatusReply<Reply> started = send(web, r -> new ObjectCommand.Upsert(new TreeObject.Cell(web,
+                new Metadata("web", Map.of(), 0), spec, null), ObjectCommand.Mode.APPLY, r));
+        assertEquals("Ready", started.getValue().object().state());
+        int pid = bed.runtime.container("r.kukeon.io", "s_t_web_app").task().pid();
+        bed.runtime.exitSilently("r.kukeon.io", "s_t_web_app", 7);
+        host.runCommand(new HostSupervisor.RuntimeEvent("r.kukeon.io", "s_t_web_app",
+                new Notice.TaskExited(pid, 7, Instant.now())));
+        await("the exit recorded", () -> bed.index.get(web.child("app")).map(o -> o.state().equals("Error")).orElse(false));
+        host.runCommand(new HostSupervisor.RuntimeEvent("elsewhere.ns", "s_t_web_app",
+                new Notice.TaskExited(pid, 1, Instant.now())));   // a namespace no realm owns: nothing happens
+        assertEquals(List.of(HostEvent.DaemonStarted.class, HostEvent.RealmAdded.class),
+                written().stream().distinct().toList());
+    }
+
+    @Test
+    void aDeletedRealmIsForgottenAndTheDeleteAnswered() {
+        send(ObjectPath.of("r"), r -> new ObjectCommand.Upsert(realm("r"), ObjectCommand.Mode.CREATE, r));
+        StatusReply<Reply> deleted = send(ObjectPath.of("r"), r -> new ObjectCommand.Delete(false, false, r));
+        assertEquals(List.of("r"), deleted.getValue().deleted());
+        assertTrue(host.getState().realms().isEmpty());
+        assertEquals(HostEvent.RealmRemoved.class, written().get(written().size() - 1));
+        assertFalse(bed.runtime.namespaces().contains("r.kukeon.io"));
+    }
+}

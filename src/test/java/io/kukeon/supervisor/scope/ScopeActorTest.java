@@ -1,0 +1,234 @@
+package io.kukeon.supervisor.scope;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.FailedPreconditionException;
+import io.kukeon.model.LevelState;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.RealmSpec;
+import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.Resources;
+import io.kukeon.model.SpaceSpec;
+import io.kukeon.model.StackSpec;
+import io.kukeon.model.TreeObject;
+import io.kukeon.model.UnavailableException;
+import io.kukeon.supervisor.ObjectCommand;
+import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.Routed;
+import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.tree.ChildMessages;
+import io.kukeon.testing.ActorTestBed;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static io.kukeon.testing.ActorTestBed.await;
+import static io.kukeon.testing.Specs.cell;
+import static io.kukeon.testing.Specs.container;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One realm actor (the class that serves realm, space and stack), driven directly, with the levels
+ * below it as its real children: provisioning, routing and parents created on the way, deletes with
+ * and without cascade, recovery of an interrupted create, a journal failure, and the realm's logins
+ * reaching what runs below it. The host is a probe.
+ */
+class ScopeActorTest {
+    private static final AtomicInteger REALMS = new AtomicInteger();
+    static ActorTestKit testKit;
+
+    ActorTestBed bed;
+    TestProbe<TreeCommand> host;
+    String realm;
+    ObjectPath path;
+    EventSourcedBehaviorTestKit<TreeCommand, ScopeEvent, ScopeRecord> actor;
+
+    @BeforeAll
+    static void startSystem() {
+        testKit = ActorTestKit.create("scope-actor", ActorTestBed.CONFIG);
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        testKit.shutdownTestKit();
+    }
+
+    @BeforeEach
+    void newRealm() {
+        bed = new ActorTestBed();
+        host = testKit.createTestProbe();
+        realm = "r" + REALMS.incrementAndGet();
+        path = ObjectPath.parse(realm);
+        actor = EventSourcedBehaviorTestKit.create(testKit.system(), ScopeActor.create(path, host.ref(), bed.ports, null),
+                ActorTestBed.SERIALIZATION);
+    }
+
+    private StatusReply<Reply> send(ObjectPath target, Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command) {
+        return actor.<StatusReply<Reply>>runCommand(replyTo -> new Routed(target, command.apply(replyTo))).reply();
+    }
+
+    private Reply apply(TreeObject desired) {
+        StatusReply<Reply> reply = send(desired.path(), r -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.APPLY, r));
+        if (reply.isError()) {
+            throw new AssertionError(reply.getError());
+        }
+        return reply.getValue();
+    }
+
+    private TreeObject.Realm realm(RealmSpec spec) {
+        return new TreeObject.Realm(path, new Metadata(realm, Map.of(), 0), spec, null);
+    }
+
+    private static TreeObject.Space space(ObjectPath at) {
+        return new TreeObject.Space(at, new Metadata(at.name(), Map.of(), 0), SpaceSpec.DEFAULT, null);
+    }
+
+    private static TreeObject.Stack stack(ObjectPath at) {
+        return new TreeObject.Stack(at, new Metadata(at.name(), Map.of(), 0), StackSpec.DEFAULT, null);
+    }
+
+    private static TreeObject.Cell cellOf(ObjectPath at, String image) {
+        CellSpec spec = cell(container("app").image(image).args("sleep").build());
+        return new TreeObject.Cell(at, new Metadata(at.name(), Map.of(), 0), spec, null);
+    }
+
+    private List<Class<?>> written() {
+        return actor.persistenceTestKit().persistedInStorage("Realm|" + path).stream()
+                .map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
+                .<Class<?>>map(Object::getClass).toList();
+    }
+
+    @Test
+    void aRealmIsWrittenThenProvisionedWithItsNamespaceAndCgroup() {
+        Reply reply = apply(realm(RealmSpec.DEFAULT));
+        assertEquals(Reply.Outcome.CREATED, reply.outcome());
+        assertEquals("Ready", reply.object().state());
+        assertEquals(List.of(ScopeEvent.Created.class, ScopeEvent.Provisioned.class), written());
+        assertTrue(bed.runtime.namespaces().contains(realm + ".kukeon.io"));
+        assertTrue(bed.cgroups.groups().containsKey("/kukeon/" + realm));
+    }
+
+    @Test
+    void theSameSpecAgainWritesNothingAndANewOneIsAGeneration() {
+        apply(realm(RealmSpec.DEFAULT));
+        Reply same = apply(realm(RealmSpec.DEFAULT));
+        assertEquals(Reply.Outcome.UNCHANGED, same.outcome());
+        assertEquals(2, written().size());
+        Resources limited = new Resources(64L << 20, null, null, null, null, null, null);
+        Reply updated = apply(realm(new RealmSpec(null, List.of(), limited)));
+        assertEquals(Reply.Outcome.UPDATED, updated.outcome());
+        assertEquals(2, updated.object().metadata().generation());
+        assertEquals(limited, bed.cgroups.groups().get("/kukeon/" + realm), "the limit reached the cgroup");
+    }
+
+    @Test
+    void aRealmsNamespaceCannotChange() {
+        apply(realm(RealmSpec.DEFAULT));
+        StatusReply<Reply> reply = send(path, r -> new ObjectCommand.Upsert(realm(new RealmSpec("other.ns", List.of(),
+                Resources.NONE)), ObjectCommand.Mode.APPLY, r));
+        assertInstanceOf(FailedPreconditionException.class, reply.getError());
+        assertEquals(2, written().size(), "nothing written");
+    }
+
+    @Test
+    void applyCreatesMissingParentsOnTheWayDown() {
+        ObjectPath stackPath = path.child("s").child("t");
+        Reply reply = apply(stack(stackPath));
+        assertEquals(Reply.Outcome.CREATED, reply.outcome());
+        assertEquals(stackPath, reply.object().path());
+        assertTrue(written().contains(ScopeEvent.ChildAdded.class));
+        await("the space in the index", () -> bed.index.get(path.child("s")).isPresent());
+        assertEquals(LevelState.Ready.name(), bed.index.get(path).orElseThrow().state(), "the realm, with defaults");
+    }
+
+    @Test
+    void aCreateOfAChildUnderALevelThatDoesNotExistIsNotFound() {
+        StatusReply<Reply> reply = send(path.child("s"), r -> new ObjectCommand.Upsert(space(path.child("s")),
+                ObjectCommand.Mode.CREATE, r));
+        assertTrue(reply.isError());
+        assertTrue(written().isEmpty());
+    }
+
+    @Test
+    void aDeleteOfALevelWithChildrenNeedsCascade() {
+        apply(space(path.child("s")));
+        TestProbe<StatusReply<Reply>> client = testKit.createTestProbe();
+        actor.runCommand(new Routed(path, new ObjectCommand.Delete(false, false, client.ref())));
+        ChildMessages.DeleteFailed failed = host.expectMessageClass(ChildMessages.DeleteFailed.class);
+        assertInstanceOf(FailedPreconditionException.class, failed.error());
+        assertTrue(failed.error().getMessage().contains("--cascade"));
+        assertTrue(actor.getState().exists());
+    }
+
+    @Test
+    void aCascadeDeleteRemovesEverythingBelowFirstThenTheRealm() {
+        apply(cellOf(path.child("s").child("t").child("web"), "busybox"));
+        await("the cell runs", () -> bed.index.get(path.child("s").child("t").child("web"))
+                .map(o -> o.state().equals("Ready")).orElse(false));
+        TestProbe<StatusReply<Reply>> client = testKit.createTestProbe();
+        ObjectCommand.Delete delete = new ObjectCommand.Delete(true, false, client.ref());
+        actor.runCommand(new Routed(path, delete));
+        ChildMessages.Gone gone = host.expectMessageClass(ChildMessages.Gone.class, java.time.Duration.ofSeconds(10));
+        assertEquals(new ChildMessages.Asked(delete), gone.origin());
+        List<String> deleted = gone.reply().deleted();
+        assertEquals(path.toString(), deleted.get(deleted.size() - 1), "the realm last");
+        assertTrue(deleted.containsAll(List.of(realm + "/s/t/web/app", realm + "/s/t/web", realm + "/s/t", realm + "/s")));
+        assertTrue(bed.runtime.containers().isEmpty());
+        assertFalse(bed.runtime.namespaces().contains(realm + ".kukeon.io"), "its namespace removed");
+        assertTrue(bed.cgroups.groups().keySet().stream().noneMatch(g -> g.startsWith("/kukeon/" + realm)));
+        assertFalse(actor.getState().exists());
+    }
+
+    @Test
+    void aCreateLeftWithoutOutcomeIsProvisionedAtRecovery() {
+        actor.initialize(new ScopeEvent.Created(ScopeSpec.defaults(), Map.of(), Instant.now()));
+        await("provisioned", () -> actor.getState().phase() == ScopeRecord.Phase.PROVISIONED);
+        assertEquals(LevelState.Ready, actor.getState().outcome().state());
+        assertTrue(bed.runtime.namespaces().contains(realm + ".kukeon.io"));
+    }
+
+    @Test
+    void aCreateWhoseWriteFailsIsAnsweredUnavailableAndCreatesNothing() {
+        actor.persistenceTestKit().failNextPersisted("Realm|" + path);
+        StatusReply<Reply> reply = send(path, r -> new ObjectCommand.Upsert(realm(RealmSpec.DEFAULT),
+                ObjectCommand.Mode.APPLY, r));
+        assertInstanceOf(UnavailableException.class, reply.getError());
+        assertTrue(bed.cgroups.groups().isEmpty() && bed.runtime.namespaces().isEmpty(), "nothing on the host");
+        await("restarted", () -> !actor.getState().exists());
+        assertEquals(Reply.Outcome.CREATED, apply(realm(RealmSpec.DEFAULT)).outcome(), "and the same create works");
+    }
+
+    /** A realm's logins come down the tree: a new login reaches the cells below, no index is read. */
+    @Test
+    void aRealmsNewLoginsReachWhatRunsBelowIt() {
+        RegistryCredential first = new RegistryCredential("alice", "one", "registry.example");
+        apply(realm(new RealmSpec(null, List.of(first), Resources.NONE)));
+        ObjectPath web = path.child("s").child("t").child("web");
+        apply(cellOf(web, "registry.example/app:1"));
+        assertEquals(List.of(first), bed.runtime.pullLogins("registry.example/app:1"));
+
+        RegistryCredential second = new RegistryCredential("alice", "two", "registry.example");
+        apply(realm(new RealmSpec(null, List.of(second), Resources.NONE)));
+        bed.runtime.removeImage("registry.example/app:1");
+        StatusReply<Reply> restarted = send(web, r -> new ObjectCommand.Restart(null, r));
+        assertFalse(restarted.isError(), String.valueOf(restarted));
+        assertEquals(List.of(second), bed.runtime.pullLogins("registry.example/app:1"), "the running container's new login");
+        apply(cellOf(path.child("s").child("t").child("api"), "registry.example/api:1"));
+        assertEquals(List.of(second), bed.runtime.pullLogins("registry.example/api:1"), "and a new cell's");
+    }
+}

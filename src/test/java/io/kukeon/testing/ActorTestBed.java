@@ -1,0 +1,83 @@
+package io.kukeon.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.kukeon.model.HostIds;
+import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.TreeSettings;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a test of one actor of the tree runs on: Pekko's in-memory persistence testkit (its writes
+ * can be made to fail), and the fake ports, fresh for each test.
+ */
+public final class ActorTestBed {
+    /** The actor system's settings: the persistence testkit instead of the daemon's JDBC journal. */
+    public static final Config CONFIG = ConfigFactory.parseString("""
+                    pekko.persistence.journal.auto-start-journals = []
+                    pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
+                    pekko.loglevel = WARNING
+                    """)
+            .withFallback(EventSourcedBehaviorTestKit.config())
+            .withFallback(PersistenceTestKitPlugin.config())
+            .withFallback(PersistenceTestKitSnapshotPlugin.config())
+            .withFallback(ConfigFactory.load());
+
+    /**
+     * Every event and record the actor writes goes through the journal's serializer and must come
+     * back equal; commands stay in the JVM (they carry reply refs), so they are not checked.
+     */
+    public static final EventSourcedBehaviorTestKit.SerializationSettings SERIALIZATION =
+            EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false).withVerifyEquality(true);
+
+    public final FakeRuntime runtime = new FakeRuntime();
+    public final FakeCgroups cgroups = new FakeCgroups();
+    public final HostIds ids = HostIds.defaults();
+    public final ObjectIndex index = new ObjectIndex(ids);
+    public final Ports ports;
+
+    /** Snapshots every 100 events, a stop timeout of 2 s, no startup grace, restarts 50 ms apart. */
+    public ActorTestBed() {
+        this(new TreeSettings(100, Duration.ofSeconds(2), Duration.ZERO, tempLogDir(),
+                new TreeSettings.RestartBackoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(10)), true));
+    }
+
+    public ActorTestBed(TreeSettings settings) {
+        this.ports = new Ports(runtime, cgroups, ids, index, settings);
+    }
+
+    private static Path tempLogDir() {
+        try {
+            return Files.createTempDirectory("kukeon-actor-test-logs");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits up to 5 s for the condition (what an actor does after a runtime call comes back as a message). */
+    public static void await(String what, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plusSeconds(5);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("never happened: " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
