@@ -1,5 +1,6 @@
 package io.kukeon.api;
 
+import io.kukeon.testing.Specs;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.Metadata;
@@ -56,6 +57,6 @@ public final class Docs {
     }
 
     public static ContainerSpec container(String id, RestartPolicy policy, String... args) {
-        return new ContainerSpec(id, false, "busybox", null, List.of(args), List.of(), null, null, policy, null, null, null);
+        return Specs.container(id).args(args).restart(policy).build();
     }
 }

@@ -1,5 +1,6 @@
 package io.kukeon.bench;
 
+import io.kukeon.testing.Specs;
 import io.kukeon.api.Docs;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ObjectPath;
@@ -58,10 +59,9 @@ public final class RecoveryBenchmark {
             host.loadBusybox("bench");
             for (int i = 0; i < cells; i++) {
                 host.client().create(CreateRequest.newBuilder().setObject(Docs.cell("bench/s/t/c" + i, Map.of(),
-                        new ContainerSpec("crash", false, "docker.io/library/busybox:latest", "/bin/sh",
-                                List.of("-c", "sleep " + runSeconds + "; exit 1"), List.of(), null, null,
-                                RestartPolicy.ALWAYS, null,
-                                null, null))).build());
+                        Specs.container("crash").image("docker.io/library/busybox:latest").command("/bin/sh")
+                                .args("-c", "sleep " + runSeconds + "; exit 1").restart(RestartPolicy.ALWAYS).build()))
+                        .build());
                 host.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("bench/s/t/c" + i).build());
             }
             Thread.sleep(20_000);

@@ -1,7 +1,6 @@
 package io.kukeon.manifest;
 
-import io.kukeon.model.CellSpec;
-import io.kukeon.model.ContainerSpec;
+import io.kukeon.testing.Specs;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
@@ -51,8 +50,8 @@ class ManifestReaderTest {
         TreeObject.Cell cell = (TreeObject.Cell) d.object();
         assertEquals(ObjectPath.of("r", "s", "st", "web"), cell.path());
         assertEquals(Map.of("app", "web"), cell.metadata().labels());
-        assertEquals(List.of(new ContainerSpec("app", false, "busybox", "/bin/sh", List.of("-c", "echo hi"),
-                List.of("A=1"), null, null, RestartPolicy.ON_FAILURE, null, 2, null)), cell.spec().containers());
+        assertEquals(List.of(Specs.container("app").command("/bin/sh").args("-c", "echo hi").env("A=1")
+                .restart(RestartPolicy.ON_FAILURE).maxRetries(2).build()), cell.spec().containers());
         assertNull(cell.spec().rootContainerId(), "no root is synthesized by the reader");
         assertNull(cell.status());
         assertEquals(1, d.line());

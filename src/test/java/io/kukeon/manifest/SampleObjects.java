@@ -1,5 +1,6 @@
 package io.kukeon.manifest;
 
+import io.kukeon.testing.Specs;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
@@ -69,16 +70,17 @@ final class SampleObjects {
     }
 
     static ContainerSpec fullContainer(String id, boolean root) {
-        return new ContainerSpec(id, root, "docker.io/library/busybox:latest", "/bin/sh",
-                List.of("-c", "echo 'yes': no # not a comment", "on", "1.0", ""), List.of("A=1", "B=two words", "EMPTY="),
-                "/work", "1000:1000", RestartPolicy.ON_FAILURE, 3, 5, fullResources());
+        Specs.ContainerBuilder c = Specs.container(id).image("docker.io/library/busybox:latest").command("/bin/sh")
+                .args("-c", "echo 'yes': no # not a comment", "on", "1.0", "").env("A=1", "B=two words", "EMPTY=")
+                .workingDir("/work").user("1000:1000").restart(RestartPolicy.ON_FAILURE).backoffSeconds(3).maxRetries(5)
+                .resources(fullResources());
+        return root ? c.root().build() : c.build();
     }
 
     static TreeObject.Cell cell() {
         return new TreeObject.Cell(ObjectPath.of("r", "s", "st", "c"), new Metadata("c", Map.of("app", "web"), 3),
                 new CellSpec(List.of(fullContainer("main", true),
-                        new ContainerSpec("side", false, "busybox", null, List.of(), List.of(), null, null,
-                                RestartPolicy.ALWAYS, 1, null, null)),
+                        Specs.container("side").restart(RestartPolicy.ALWAYS).backoffSeconds(1).build()),
                         "main", true, fullResources()),
                 new CellStatus(CellState.Degraded, "WorkloadDown", "side is restarting",
                         new GroupStatus("/kukeon/r/s/st/c", true, List.of("pids"), List.of(), null),

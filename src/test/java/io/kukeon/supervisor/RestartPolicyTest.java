@@ -1,5 +1,6 @@
 package io.kukeon.supervisor;
 
+import io.kukeon.testing.Specs;
 import io.kukeon.api.Docs;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.RestartPolicy;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -39,8 +39,8 @@ class RestartPolicyTest {
     }
 
     private static ContainerSpec app(RestartPolicy policy, Integer backoffSeconds, Integer maxRetries) {
-        return new ContainerSpec("app", false, "busybox", null, List.of("sleep"), List.of(), null, null, policy,
-                backoffSeconds, maxRetries, null);
+        return Specs.container("app").args("sleep").restart(policy).backoffSeconds(backoffSeconds).maxRetries(maxRetries)
+                .build();
     }
 
     private static ObjectDoc await(TestDaemon daemon, String kind, String path, Predicate<ObjectDoc> condition)

@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.journal;
 
+import io.kukeon.testing.Specs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -218,8 +219,9 @@ class JournalFormatTest {
     }
 
     static ContainerSpec sampleContainer() {
-        return new ContainerSpec("web", false, "busybox", "/bin/sh", List.of("-c", "echo hi"), List.of("A=B"), "/",
-                "1000:1000", RestartPolicy.ON_FAILURE, 2, 3, sampleResources());
+        return Specs.container("web").command("/bin/sh").args("-c", "echo hi").env("A=B").workingDir("/")
+                .user("1000:1000").restart(RestartPolicy.ON_FAILURE).backoffSeconds(2).maxRetries(3)
+                .resources(sampleResources()).build();
     }
 
     static Resources sampleResources() {
