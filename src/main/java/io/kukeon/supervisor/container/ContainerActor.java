@@ -15,11 +15,6 @@ import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.Routed;
 import io.kukeon.supervisor.TreeCommand;
-import io.kukeon.supervisor.container.ContainerEvent.ContainerDeleted;
-import io.kukeon.supervisor.container.ContainerEvent.Defined;
-import io.kukeon.supervisor.container.ContainerEvent.DeleteRequested;
-import io.kukeon.supervisor.container.ContainerEvent.RestartScheduled;
-import io.kukeon.supervisor.container.ContainerEvent.RestartsExhausted;
 import io.kukeon.supervisor.container.ContainerProtocol.AwaitJournal;
 import io.kukeon.supervisor.container.ContainerProtocol.Changed;
 import io.kukeon.supervisor.container.ContainerProtocol.Check;
@@ -27,12 +22,6 @@ import io.kukeon.supervisor.container.ContainerProtocol.Define;
 import io.kukeon.supervisor.container.ContainerProtocol.Delete;
 import io.kukeon.supervisor.container.ContainerProtocol.Start;
 import io.kukeon.supervisor.container.ContainerProtocol.Stop;
-import io.kukeon.supervisor.container.ContainerEvent.StartFailed;
-import io.kukeon.supervisor.container.ContainerEvent.StartRequested;
-import io.kukeon.supervisor.container.ContainerEvent.StopRequested;
-import io.kukeon.supervisor.container.ContainerEvent.TaskExited;
-import io.kukeon.supervisor.container.ContainerEvent.TaskStarted;
-import io.kukeon.supervisor.container.ContainerEvent.TaskStopped;
 import io.kukeon.supervisor.container.ContainerWork.Call;
 import io.kukeon.supervisor.container.ContainerWork.Calling;
 import io.kukeon.supervisor.container.ContainerWork.Retired;
@@ -168,7 +157,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             define.replyTo().tell(StatusReply.success(state.definition()));
             return Effect().none();
         }
-        return Effect().persist(new Defined(define.spec(), Instant.now()))
+        return Effect().persist(new ContainerEvent.Defined(define.spec(), Instant.now()))
                 .thenRun(s -> {
                     publish(s);
                     define.replyTo().tell(StatusReply.success(s.definition()));
@@ -183,7 +172,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             return check(state, List.of(start.replyTo()));   // already running: confirm with containerd
         }
         timers.cancel(RestartDue.class);
-        StartRequested intent = new StartRequested(start.joins(), false, Instant.now());
+        ContainerEvent.StartRequested intent = new ContainerEvent.StartRequested(start.joins(), false, Instant.now());
         work = ContainerWork.recording(start.replyTo());
         if (start.cellIntent()) {
             // The cell's intent is durable already: the task starts while ours is written, one
@@ -202,16 +191,20 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         ContainerSpec spec = state.spec();
         Map<String, String> joins = state.joins();
         RealmAccess access = realm;
-        ActorRef<TreeCommand> self = context.getSelf();
+        PullProgress progress = everyHalfSecond(context.getSelf());
+        Blocking.pipe(context, () -> calls.start(access, spec, joins, spec.root(), progress), TaskResult::new);
+    }
+
+    /** Pull progress as messages to the actor, at most two a second (and the last one always). */
+    private static PullProgress everyHalfSecond(ActorRef<TreeCommand> self) {
         long[] lastSent = {0};
-        PullProgress progress = (done, total) -> {
+        return (done, total) -> {
             long now = System.nanoTime();
             if (now - lastSent[0] > 500_000_000L || done >= total) {
                 lastSent[0] = now;
                 self.tell(new PullProgressed(done, total));
             }
         };
-        Blocking.pipe(context, () -> calls.start(access, spec, joins, spec.root(), progress), TaskResult::new);
     }
 
     private Effect<ContainerEvent, ContainerRecord> onPullProgressed(ContainerRecord state, PullProgressed pulled) {
@@ -226,7 +219,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         List<ActorRef<StatusReply<ContainerStatus>>> waiting = settle();
         if (result.error() != null) {
             Throwable e = result.error();
-            return Effect().persist(new StartFailed(Failures.reasonOf(e, "StartContainerFailed"), Failures.describe(e),
+            return Effect().persist(new ContainerEvent.StartFailed(Failures.reasonOf(e, "StartContainerFailed"), Failures.describe(e),
                             Instant.now()))
                     .thenRun(s -> publishAndAnswer(s, waiting))
                     .thenUnstashAll();
@@ -235,7 +228,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         if (task.status() != TaskInfo.Status.RUNNING) {
             return recordExit(state, task.pid(), task.exitCode() == null ? -1 : task.exitCode(), task.exitedAt(), waiting);
         }
-        TaskStarted started = new TaskStarted(task.pid(), Instant.now());
+        ContainerEvent.TaskStarted started = new ContainerEvent.TaskStarted(task.pid(), Instant.now());
         answer(state.started(started), waiting);   // what containerd shows; AwaitJournal waits behind this write
         return Effect().persist(started).thenRun(this::publish).thenUnstashAll();
     }
@@ -248,7 +241,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         }
         Duration timeout = stop.timeout() != null ? stop.timeout() : ports.settings().stopTimeout();
         work = ContainerWork.recording(stop.replyTo());
-        return Effect().persist(new StopRequested(stop.kill(), Instant.now()))
+        return Effect().persist(new ContainerEvent.StopRequested(stop.kill(), Instant.now()))
                 .thenRun(s -> stopTask(s, timeout, stop.kill()));
     }
 
@@ -267,7 +260,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             return Effect().unstashAll();
         }
         Integer code = result.task() == null ? null : result.task().exitCode();
-        return Effect().persist(new TaskStopped(code, Instant.now()))
+        return Effect().persist(new ContainerEvent.TaskStopped(code, Instant.now()))
                 .thenRun(s -> publishAndAnswer(s, waiting))
                 .thenUnstashAll();
     }
@@ -308,7 +301,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             return reply(delete.replyTo(), state);
         }
         work = ContainerWork.recording(delete.replyTo());
-        return Effect().persist(new DeleteRequested(Instant.now())).thenRun(s -> deleteTask());
+        return Effect().persist(new ContainerEvent.DeleteRequested(Instant.now())).thenRun(s -> deleteTask());
     }
 
     private void deleteTask() {
@@ -326,7 +319,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             waiting.forEach(replyTo -> replyTo.tell(StatusReply.error(result.error())));
             return Effect().unstashAll();
         }
-        return Effect().persist(new ContainerDeleted(Instant.now()))
+        return Effect().persist(new ContainerEvent.ContainerDeleted(Instant.now()))
                 .thenRun(s -> {
                     work = new Retired();
                     ports.index().remove(path);
@@ -373,7 +366,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         observed = new Observed(observed.runtimeDown(), false);
         Instant at = exitedAt != null ? exitedAt : Instant.now();
         List<ContainerEvent> events = new ArrayList<>();
-        events.add(new TaskExited(pid, exitCode, oom, at));
+        events.add(new ContainerEvent.TaskExited(pid, exitCode, oom, at));
         RestartRules.afterExit(state, exitCode, at, ports.settings().restartBackoff(), Instant.now()).ifPresent(events::add);
         return Effect().persist(events)
                 .thenRun(s -> {
@@ -395,7 +388,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         if (state.phase() != Phase.EXITED || !state.wantRunning() || state.restarts().nextAt() == null) {
             return Effect().none();
         }
-        return Effect().persist(new StartRequested(state.joins(), true, Instant.now())).thenRun(s -> {
+        return Effect().persist(new ContainerEvent.StartRequested(state.joins(), true, Instant.now())).thenRun(s -> {
             startTask(s);
             publish(s);
         });
@@ -428,17 +421,17 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     @Override
     public EventHandler<ContainerRecord, ContainerEvent> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-                .onEvent(Defined.class, ContainerRecord::defined)
-                .onEvent(StartRequested.class, ContainerRecord::startRequested)
-                .onEvent(TaskStarted.class, ContainerRecord::started)
-                .onEvent(StartFailed.class, ContainerRecord::startFailed)
-                .onEvent(TaskExited.class, ContainerRecord::exited)
-                .onEvent(RestartScheduled.class, ContainerRecord::restartScheduled)
-                .onEvent(RestartsExhausted.class, ContainerRecord::exhausted)
-                .onEvent(StopRequested.class, ContainerRecord::stopRequested)
-                .onEvent(TaskStopped.class, ContainerRecord::stopped)
-                .onEvent(DeleteRequested.class, (s, e) -> s.deleteRequested())
-                .onEvent(ContainerDeleted.class, ContainerRecord::deleted)
+                .onEvent(ContainerEvent.Defined.class, ContainerRecord::defined)
+                .onEvent(ContainerEvent.StartRequested.class, ContainerRecord::startRequested)
+                .onEvent(ContainerEvent.TaskStarted.class, ContainerRecord::started)
+                .onEvent(ContainerEvent.StartFailed.class, ContainerRecord::startFailed)
+                .onEvent(ContainerEvent.TaskExited.class, ContainerRecord::exited)
+                .onEvent(ContainerEvent.RestartScheduled.class, ContainerRecord::restartScheduled)
+                .onEvent(ContainerEvent.RestartsExhausted.class, ContainerRecord::exhausted)
+                .onEvent(ContainerEvent.StopRequested.class, ContainerRecord::stopRequested)
+                .onEvent(ContainerEvent.TaskStopped.class, ContainerRecord::stopped)
+                .onEvent(ContainerEvent.DeleteRequested.class, (s, e) -> s.deleteRequested())
+                .onEvent(ContainerEvent.ContainerDeleted.class, ContainerRecord::deleted)
                 .build();
     }
 
