@@ -6,6 +6,7 @@ import io.kukeon.model.HostIds;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.TreeSettings;
+import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -63,6 +65,13 @@ public final class ActorTestBed {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The classes of the events in one actor's journal, oldest first. */
+    public static List<Class<?>> written(EventSourcedBehaviorTestKit<?, ?, ?> actor, String persistenceId) {
+        return actor.persistenceTestKit().persistedInStorage(persistenceId).stream()
+                .map(e -> e instanceof Tagged t ? t.payload() : e)
+                .<Class<?>>map(Object::getClass).toList();
     }
 
     /** Waits up to 5 s for the condition (what an actor does after a runtime call comes back as a message). */

@@ -39,12 +39,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -506,11 +504,6 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     // ---- recovery ----
 
-    @Override
-    public SignalHandler<CellRecord> signalHandler() {
-        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
-    }
-
     /** Answers whoever waits; the record's activity is resumed at recovery. */
     @Override
     protected void abandonWork(UnavailableException why) {
@@ -526,7 +519,8 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     /** Containers recover themselves (adopting running tasks); the cell resumes an interrupted intent. */
-    private void onRecovered(CellRecord state) {
+    @Override
+    protected void onRecovered(CellRecord state) {
         if (!state.exists()) {
             return;
         }

@@ -37,12 +37,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -435,11 +433,6 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 .build();
     }
 
-    @Override
-    public SignalHandler<ContainerRecord> signalHandler() {
-        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
-    }
-
     /**
      * After a journal failure Pekko restarts this behaviour on this same object, and a runtime call
      * in flight still answers here: it stays in flight, so commands wait for it and recovery starts
@@ -452,7 +445,8 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     }
 
     /** Carries out an interrupted intent, adopts a running task, or finds an exit that happened meanwhile. */
-    private void onRecovered(ContainerRecord state) {
+    @Override
+    protected void onRecovered(ContainerRecord state) {
         if (busy()) {   // restarted with a runtime call in flight: its result decides
             publish(state);
             return;

@@ -22,11 +22,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -146,21 +144,20 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
                 .build();
     }
 
+    /** Makes sure the cgroup root exists, starts every realm, and writes that the daemon started. */
     @Override
-    public SignalHandler<HostRecord> signalHandler() {
-        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), state -> {
-            Blocking.executor(context).execute(() -> {
-                try {
-                    ports.cgroups().ensure(ports.ids().cgroupRootPath(), Resources.NONE);
-                } catch (RuntimeException e) {
-                    LOG.warn("cannot create the cgroup root {}: {}", ports.ids().cgroupRootPath(), e.getMessage());
-                }
-            });
-            realms.spawnAndProbe(new HashSet<>(state.realms()));
-            context.getSelf().tell(new RecordStart());
-            if (!relistInterval.isZero()) {
-                timers.startTimerWithFixedDelay(new RelistTick(), relistInterval);
+    protected void onRecovered(HostRecord state) {
+        Blocking.executor(context).execute(() -> {
+            try {
+                ports.cgroups().ensure(ports.ids().cgroupRootPath(), Resources.NONE);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot create the cgroup root {}: {}", ports.ids().cgroupRootPath(), e.getMessage());
             }
-        }).build();
+        });
+        realms.spawnAndProbe(new HashSet<>(state.realms()));
+        context.getSelf().tell(new RecordStart());
+        if (!relistInterval.isZero()) {
+            timers.startTimerWithFixedDelay(new RelistTick(), relistInterval);
+        }
     }
 }

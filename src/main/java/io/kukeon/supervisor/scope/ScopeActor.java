@@ -42,12 +42,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -366,11 +364,6 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
 
     // ---- recovery ----
 
-    @Override
-    public SignalHandler<ScopeRecord> signalHandler() {
-        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
-    }
-
     /** Answers whoever waits; the record's phase is resumed at recovery. */
     @Override
     protected void abandonWork(UnavailableException why) {
@@ -383,7 +376,8 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         }
     }
 
-    private void onRecovered(ScopeRecord state) {
+    @Override
+    protected void onRecovered(ScopeRecord state) {
         takeRealmAccess(state);
         children.spawnAndProbe(new HashSet<>(state.children()));
         switch (state.phase()) {

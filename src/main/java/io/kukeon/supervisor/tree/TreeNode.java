@@ -20,11 +20,13 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandlerBuilder;
 
 import java.time.Duration;
@@ -258,7 +260,18 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
         return Effect().none();
     }
 
-    // ---- restarts ----
+    // ---- recovery and restarts ----
+
+    /**
+     * After the journal is replayed: resume the intent the record holds without its outcome (with
+     * nobody waiting), reconcile with what the host holds, start the children.
+     */
+    protected abstract void onRecovered(S state);
+
+    @Override
+    public SignalHandler<S> signalHandler() {
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    }
 
     /**
      * The journal refused a write: the behaviour restarts (with backoff) on this same object and
@@ -266,7 +279,7 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
      * Nothing was half-applied: side effects follow a successful write, their own or (a container's
      * start) their parent's, and the result of one still in flight comes back to the restarted actor.
      */
-    protected SignalHandlerBuilder<S> lifecycleSignals() {
+    private SignalHandlerBuilder<S> lifecycleSignals() {
         return newSignalHandlerBuilder()
                 .onSignal(PreRestart.instance(), s -> abandonAll(new UnavailableException("JournalUnavailable",
                         "the journal refused a write; nothing was changed, try again")))

@@ -20,13 +20,16 @@ import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.supervisor.tree.RealmAccess;
 import io.kukeon.testing.ActorTestBed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -48,26 +51,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each command, the events the cell writes, its answers, its containers' commands, recovery of an
  * interrupted intent, a journal failure, and a failed start. The stack is a probe.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CellActorTest {
     private static final String NS = "r.kukeon.io";
     private static final AtomicInteger CELLS = new AtomicInteger();
-    static ActorTestKit testKit;
+    @JUnit5TestKit
+    public final ActorTestKit testKit = new JUnit5TestKitBuilder().withName("cell-actor").withCustomConfig(ActorTestBed.CONFIG)
+            .build();
 
     ActorTestBed bed;
     TestProbe<TreeCommand> stack;
     ObjectPath path;
     String name;
     EventSourcedBehaviorTestKit<TreeCommand, CellEvent, CellRecord> actor;
-
-    @BeforeAll
-    static void startSystem() {
-        testKit = ActorTestKit.create("cell-actor", ActorTestBed.CONFIG);
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        testKit.shutdownTestKit();
-    }
 
     @BeforeEach
     void newCell() {
@@ -113,9 +110,7 @@ class CellActorTest {
     }
 
     private List<Class<?>> written() {
-        return actor.persistenceTestKit().persistedInStorage("Cell|" + path).stream()
-                .map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
-                .<Class<?>>map(Object::getClass).toList();
+        return ActorTestBed.written(actor, "Cell|" + path);
     }
 
     private static String state(Reply reply) {

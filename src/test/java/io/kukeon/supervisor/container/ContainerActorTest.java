@@ -24,13 +24,16 @@ import io.kukeon.supervisor.container.ContainerRecord.Phase;
 import io.kukeon.supervisor.tree.RealmAccess;
 import io.kukeon.testing.ActorTestBed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -51,26 +54,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answers, recovery from every intent left without outcome, a journal failure and runtime failures.
  * The cell is a probe; containerd is the fake runtime.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerActorTest {
     private static final String NS = "r.kukeon.io";
     private static final AtomicInteger CELLS = new AtomicInteger();
-    static ActorTestKit testKit;
+    @JUnit5TestKit
+    public final ActorTestKit testKit = new JUnit5TestKitBuilder().withName("container-actor").withCustomConfig(ActorTestBed.CONFIG)
+            .build();
 
     ActorTestBed bed;
     TestProbe<TreeCommand> cell;
     ObjectPath path;
     String id;
     EventSourcedBehaviorTestKit<TreeCommand, ContainerEvent, ContainerRecord> actor;
-
-    @BeforeAll
-    static void startSystem() {
-        testKit = ActorTestKit.create("container-actor", ActorTestBed.CONFIG);
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        testKit.shutdownTestKit();
-    }
 
     @BeforeEach
     void newContainer() {
@@ -372,11 +369,8 @@ class ContainerActorTest {
         assertEquals(1, bed.runtime.starts(), "one start, not a second one at recovery");
     }
 
-    /** The classes of the events in the actor's journal, oldest first. */
     private List<Class<?>> written() {
-        return actor.persistenceTestKit().persistedInStorage(persistenceId()).stream()
-                .map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
-                .<Class<?>>map(Object::getClass).toList();
+        return ActorTestBed.written(actor, "Container|" + path);
     }
 
     private String persistenceId() {

@@ -62,9 +62,7 @@ class HostSupervisorTest {
     }
 
     private List<Class<?>> written() {
-        return host.persistenceTestKit().persistedInStorage(HostSupervisor.PERSISTENCE_ID.id()).stream()
-                .map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
-                .<Class<?>>map(Object::getClass).toList();
+        return ActorTestBed.written(host, HostSupervisor.PERSISTENCE_ID.id());
     }
 
     private static TreeObject.Realm realm(String name) {

@@ -19,14 +19,17 @@ import io.kukeon.supervisor.TreeCommand;
 import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.testing.ActorTestBed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Instant;
 import java.util.List;
@@ -48,25 +51,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and without cascade, recovery of an interrupted create, a journal failure, and the realm's logins
  * reaching what runs below it. The host is a probe.
  */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScopeActorTest {
     private static final AtomicInteger REALMS = new AtomicInteger();
-    static ActorTestKit testKit;
+    @JUnit5TestKit
+    public final ActorTestKit testKit = new JUnit5TestKitBuilder().withName("scope-actor").withCustomConfig(ActorTestBed.CONFIG)
+            .build();
 
     ActorTestBed bed;
     TestProbe<TreeCommand> host;
     String realm;
     ObjectPath path;
     EventSourcedBehaviorTestKit<TreeCommand, ScopeEvent, ScopeRecord> actor;
-
-    @BeforeAll
-    static void startSystem() {
-        testKit = ActorTestKit.create("scope-actor", ActorTestBed.CONFIG);
-    }
-
-    @AfterAll
-    static void stopSystem() {
-        testKit.shutdownTestKit();
-    }
 
     @BeforeEach
     void newRealm() {
@@ -108,9 +105,7 @@ class ScopeActorTest {
     }
 
     private List<Class<?>> written() {
-        return actor.persistenceTestKit().persistedInStorage("Realm|" + path).stream()
-                .map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
-                .<Class<?>>map(Object::getClass).toList();
+        return ActorTestBed.written(actor, "Realm|" + path);
     }
 
     @Test
