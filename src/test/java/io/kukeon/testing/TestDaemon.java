@@ -59,6 +59,12 @@ public final class TestDaemon implements AutoCloseable {
         return d;
     }
 
+    /** A daemon on this fake runtime with a --config file (e.g. restart delays, which only a file can set). */
+    public static TestDaemon withConfig(Path dataDir, FakeRuntime runtime, Path configFile, Map<String, String> flags)
+            throws IOException {
+        return new TestDaemon(dataDir, runtime, new FakeCgroups(), flags, configFile);
+    }
+
     /** A daemon on Pekko's persistence testkit in place of the H2 journal: its writes can be made to fail. */
     public static TestDaemon withTestkitJournal(Path dataDir) throws IOException {
         return withTestkitJournal(dataDir, Map.of());
