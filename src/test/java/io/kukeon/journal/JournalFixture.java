@@ -1,0 +1,480 @@
+package io.kukeon.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.kukeon.api.v1.Event;
+import io.kukeon.api.v1.HistoryRequest;
+import io.kukeon.api.v1.KukeonGrpc;
+import io.kukeon.api.v1.ListRequest;
+import io.kukeon.api.v1.ObjectDoc;
+import io.kukeon.api.v1.WatchRequest;
+import io.kukeon.daemon.DaemonConfig;
+import io.kukeon.testing.FakeRuntime;
+import io.kukeon.testing.TestDaemon;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A journal fixture: the rows of a kukeond journal as text (one JSON Lines file per table), the
+ * fake containerd's state file, the daemon configuration they were written with, and
+ * {@code expected.json}, what every object looks like through the API after a replay. The
+ * recorder writes fixtures and the replay test checks them; both load, observe and compare
+ * through this class, and neither names a supervisor class: the fixture must outlive them.
+ */
+final class JournalFixture {
+    /** Where the recorder writes fixtures; the test reads them from the test classpath. */
+    static final Path SOURCE_ROOT = Path.of("src/test/resources/journal-fixtures");
+    static final String CONFIG = "kukeond.conf";
+    static final String RUNTIME_STATE = "fake-runtime.tsv";
+    static final String EXPECTED = "expected.json";
+    /** Load order: a tag refers to its event. */
+    static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot");
+    /** Keys of a row that start with this are for readers, never loaded (e.g. a payload decoded from CBOR). */
+    static final String INFORMATIVE = "_";
+    static final String HOST = "Host|local";
+    /** Shown in place of a time the replay itself wrote (Instant.now() at recovery differs on every run). */
+    static final String AT_REPLAY = "<written at replay>";
+    private static final Duration QUIET = Duration.ofSeconds(1);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Map<String, String> ORDER = Map.of("event_journal", "\"ordering\"",
+            "event_tag", "\"event_id\", \"tag\"", "snapshot", "\"persistence_id\", \"sequence_number\"");
+    /** Time fields of ObjectDoc (as JSON); nextRestartAt is left out: it is a due time the journal holds. */
+    private static final Set<String> WRITTEN_TIMES = Set.of("createdAt", "updatedAt", "readyAt", "startTime", "finishTime");
+    private static final List<String> KINDS = List.of("Realm", "Space", "Stack", "Cell", "Container");
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper ROW = new ObjectMapper();
+    private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+
+    private JournalFixture() {}
+
+    static String jdbcUrl(Path dataDir) {
+        return DaemonConfig.jdbcUrl(dataDir.resolve("journal").resolve("kukeon"));
+    }
+
+    // ---- rows: journal ⇄ text ----
+
+    /** Writes every row of the journal's tables under {@code fixture}, one JSON object a line, blobs in base64. */
+    static void exportJournal(Path dataDir, Path fixture) throws SQLException, IOException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(dataDir), "sa", "")) {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM \"durable_state\"")) {
+                r.next();
+                if (r.getLong(1) != 0) {
+                    throw new IllegalStateException("durable_state has rows; the fixture format does not carry them");
+                }
+            }
+            for (String table : TABLES) {
+                List<String> lines = new ArrayList<>();
+                try (Statement s = c.createStatement();
+                     ResultSet r = s.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY " + ORDER.get(table))) {
+                    ResultSetMetaData meta = r.getMetaData();
+                    while (r.next()) {
+                        lines.add(ROW.writeValueAsString(row(r, meta)));
+                    }
+                }
+                Files.write(fixture.resolve(table + ".jsonl"), lines);
+            }
+        }
+    }
+
+    private static ObjectNode row(ResultSet r, ResultSetMetaData meta) throws SQLException {
+        ObjectNode row = ROW.createObjectNode();
+        Map<String, JsonNode> decoded = new LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            String column = meta.getColumnName(i);
+            if (r.getObject(i) == null) {
+                row.putNull(column);
+                continue;
+            }
+            switch (meta.getColumnType(i)) {
+                case Types.BLOB, Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> {
+                    byte[] bytes = r.getBytes(i);
+                    row.put(column, Base64.getEncoder().encodeToString(bytes));
+                    decoded.put(INFORMATIVE + column + "_as_json", decodeCbor(bytes));
+                }
+                case Types.BIGINT -> row.put(column, r.getLong(i));
+                case Types.INTEGER, Types.SMALLINT -> row.put(column, r.getInt(i));
+                case Types.BOOLEAN -> row.put(column, r.getBoolean(i));
+                default -> row.put(column, r.getString(i));
+            }
+        }
+        decoded.forEach(row::set);
+        return row;
+    }
+
+    /** The payload as JSON for a reader of the fixture (Jackson CBOR is self-describing); text if it is not CBOR. */
+    private static JsonNode decodeCbor(byte[] bytes) {
+        try {
+            return CBOR.readTree(bytes);
+        } catch (IOException e) {
+            return TextNode.valueOf("(not CBOR: " + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A fresh journal at {@code dataDir} holding the fixture's rows: the schema as the daemon applies
+     * it, every row with its own {@code ordering}, and the ordering's identity moved past them so that
+     * the events a replay writes come after the fixture's.
+     */
+    static void loadJournal(Path fixture, Path dataDir) throws SQLException, IOException {
+        Files.createDirectories(dataDir.resolve("journal"));
+        if (Files.exists(dataDir.resolve("journal").resolve("kukeon.mv.db"))) {
+            throw new IllegalStateException("a journal exists already in " + dataDir);
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl(dataDir), "sa", "")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("RUNSCRIPT FROM 'classpath:/journal-schema/h2.sql'");
+            }
+            c.setAutoCommit(false);
+            for (String table : TABLES) {
+                insertRows(c, table, fixture.resolve(table + ".jsonl"));
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE \"event_journal\" ALTER COLUMN \"ordering\" RESTART WITH " + (maxOrdering(c) + 1));
+            }
+            c.commit();
+        }
+    }
+
+    private static void insertRows(Connection c, String table, Path file) throws SQLException, IOException {
+        Map<String, Integer> types = new LinkedHashMap<>();
+        try (ResultSet r = c.getMetaData().getColumns(null, "PUBLIC", table, null)) {
+            while (r.next()) {
+                types.put(r.getString("COLUMN_NAME"), r.getInt("DATA_TYPE"));
+            }
+        }
+        int line = 0;
+        for (String text : Files.readAllLines(file)) {
+            line++;
+            if (text.isBlank()) {
+                continue;
+            }
+            JsonNode row = ROW.readTree(text);
+            List<String> columns = new ArrayList<>();
+            row.fieldNames().forEachRemaining(name -> {
+                if (!name.startsWith(INFORMATIVE)) {
+                    columns.add(name);
+                }
+            });
+            for (String column : columns) {
+                if (!types.containsKey(column)) {
+                    throw new IllegalArgumentException(file.getFileName() + ":" + line + ": table " + table
+                            + " has no column \"" + column + "\"");
+                }
+            }
+            String sql = "INSERT INTO \"" + table + "\" (" + String.join(", ", columns.stream().map(n -> "\"" + n + "\"").toList())
+                    + ") VALUES (" + String.join(", ", columns.stream().map(n -> "?").toList()) + ")";
+            try (PreparedStatement insert = c.prepareStatement(sql)) {
+                for (int i = 0; i < columns.size(); i++) {
+                    set(insert, i + 1, types.get(columns.get(i)), row.get(columns.get(i)));
+                }
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private static void set(PreparedStatement s, int index, int type, JsonNode value) throws SQLException {
+        if (value == null || value.isNull()) {
+            s.setNull(index, type);
+            return;
+        }
+        switch (type) {
+            case Types.BLOB, Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY ->
+                    s.setBytes(index, Base64.getDecoder().decode(value.asText()));
+            case Types.BIGINT -> s.setLong(index, value.asLong());
+            case Types.INTEGER, Types.SMALLINT -> s.setInt(index, value.asInt());
+            case Types.BOOLEAN -> s.setBoolean(index, value.asBoolean());
+            default -> s.setString(index, value.asText());
+        }
+    }
+
+    private static long maxOrdering(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT COALESCE(MAX(\"ordering\"), 0) FROM \"event_journal\"")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** The highest ordering in the journal of a running (or stopped) daemon. */
+    static long lastOrdering(Path dataDir) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(dataDir), "sa", "")) {
+            return maxOrdering(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the journal in " + dataDir, e);
+        }
+    }
+
+    /** The fixture's event rows, in journal order. */
+    static List<JsonNode> rows(Path fixture, String table) {
+        try {
+            List<JsonNode> rows = new ArrayList<>();
+            for (String text : Files.readAllLines(fixture.resolve(table + ".jsonl"))) {
+                if (!text.isBlank()) {
+                    rows.add(ROW.readTree(text));
+                }
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- replay ----
+
+    /** What a replay showed: the observation and the journal's last ordering afterwards. */
+    record Replay(ObjectNode observed, long lastOrdering) {}
+
+    /**
+     * Loads the fixture into {@code workDir}, starts a daemon on it (the fake containerd's state
+     * copied beside), waits until the tree is quiet, observes it, and stops the daemon.
+     */
+    static Replay replay(Path fixture, Path workDir) throws Exception {
+        Path dataDir = workDir.resolve("data");
+        loadJournal(fixture, dataDir);
+        Path state = workDir.resolve(RUNTIME_STATE);
+        Files.copy(fixture.resolve(RUNTIME_STATE), state);
+        Instant started = Instant.now();
+        try (TestDaemon daemon = TestDaemon.withConfig(dataDir, new FakeRuntime(state), fixture.resolve(CONFIG), Map.of())) {
+            awaitQuiet(daemon);
+            return new Replay(observe(daemon, fixture, started), lastOrdering(dataDir));
+        }
+    }
+
+    /**
+     * Waits until nothing changes any more: the same objects in the same states and no new journal
+     * row for {@link #QUIET}, polled every 100 ms.
+     */
+    static void awaitQuiet(TestDaemon daemon) throws InterruptedException, IOException {
+        Instant deadline = Instant.now().plus(SETTLE_TIMEOUT);
+        String last = null;
+        Instant since = Instant.now();
+        while (Instant.now().isBefore(deadline)) {
+            String now = lastOrdering(daemon.dataDir) + "\n" + listAll(daemon.client());
+            if (!now.equals(last)) {
+                last = now;
+                since = Instant.now();
+            } else if (Duration.between(since, Instant.now()).compareTo(QUIET) >= 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the replayed tree did not settle within " + SETTLE_TIMEOUT);
+    }
+
+    private static String listAll(KukeonGrpc.KukeonBlockingStub api) {
+        StringBuilder out = new StringBuilder();
+        for (String kind : KINDS) {
+            api.list(ListRequest.newBuilder().setKind(kind).build()).getObjectsList().forEach(o -> out.append(o).append('\n'));
+        }
+        return out.toString();
+    }
+
+    // ---- what a replay shows ----
+
+    /**
+     * Every object (List of each kind), normalized; the History of every object the fixture's journal
+     * names; the journal's events through Watch, up to the fixture's last row. Times the replay wrote
+     * and live usage are left out; paths under the data dir are shown relative to it.
+     */
+    static ObjectNode observe(TestDaemon daemon, Path fixture, Instant replayStarted) throws IOException {
+        KukeonGrpc.KukeonBlockingStub api = daemon.client();
+        ObjectNode out = JSON.createObjectNode();
+
+        ObjectNode objects = out.putObject("objects");
+        for (String kind : KINDS) {
+            for (ObjectDoc doc : api.list(ListRequest.newBuilder().setKind(kind).build()).getObjectsList()) {
+                objects.set(kind + " " + doc.getPath(), normalized(toJson(doc), daemon.dataDir, replayStarted));
+            }
+        }
+
+        List<JsonNode> events = rows(fixture, "event_journal");
+        Map<String, Long> lastSequence = new TreeMap<>();
+        long lastOrdering = 0;
+        for (JsonNode row : events) {
+            lastSequence.merge(row.get("persistence_id").asText(), row.get("sequence_number").asLong(), Math::max);
+            lastOrdering = Math.max(lastOrdering, row.get("ordering").asLong());
+        }
+        ObjectNode histories = out.putObject("histories");
+        for (Map.Entry<String, Long> id : lastSequence.entrySet()) {
+            if (id.getKey().equals(HOST)) {
+                continue;   // the host is no object of the API; its events are in "journal"
+            }
+            String[] kindAndPath = id.getKey().split("\\|", 2);
+            ArrayNode lines = histories.putArray(kindAndPath[0] + " " + kindAndPath[1]);
+            for (Event e : api.history(HistoryRequest.newBuilder().setKind(kindAndPath[0]).setPath(kindAndPath[1]).build())
+                    .getEventsList()) {
+                lines.add("#" + e.getSequenceNr() + " " + e.getType()
+                        + (e.getSequenceNr() <= id.getValue() ? ": " + e.getSummary() : " " + AT_REPLAY));
+            }
+        }
+
+        ArrayNode journal = out.putArray("journal");
+        Iterator<Event> all = api.watch(WatchRequest.newBuilder().setUntilNow(true).build());
+        while (all.hasNext()) {
+            Event e = all.next();
+            if (e.getOffset() <= lastOrdering) {
+                journal.add(e.getOffset() + " " + e.getKind() + (e.getPath().isEmpty() ? "" : " " + e.getPath())
+                        + " #" + e.getSequenceNr() + " " + e.getType());
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode toJson(ObjectDoc doc) {
+        try {
+            return JSON.readTree(JsonFormat.printer().includingDefaultValueFields().print(doc));
+        } catch (InvalidProtocolBufferException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode normalized(JsonNode node, Path dataDir, Instant replayStarted) {
+        if (node.isObject()) {
+            ObjectNode out = JSON.createObjectNode();
+            node.fields().forEachRemaining(f -> {
+                if (f.getKey().equals("usage")) {
+                    return;   // live figures
+                }
+                if (WRITTEN_TIMES.contains(f.getKey()) && f.getValue().isTextual() && writtenAtReplay(f.getValue().asText(), replayStarted)) {
+                    out.put(f.getKey(), AT_REPLAY);
+                    return;
+                }
+                out.set(f.getKey(), normalized(f.getValue(), dataDir, replayStarted));
+            });
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JSON.createArrayNode();
+            node.forEach(n -> out.add(normalized(n, dataDir, replayStarted)));
+            return out;
+        }
+        if (node.isTextual() && node.asText().contains(dataDir.toString())) {
+            return TextNode.valueOf(node.asText().replace(dataDir.toString(), "<data-dir>"));
+        }
+        return node;
+    }
+
+    private static boolean writtenAtReplay(String time, Instant replayStarted) {
+        try {
+            return !time.isEmpty() && !Instant.parse(time).isBefore(replayStarted);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    // ---- comparing ----
+
+    /**
+     * What differs between the expected and the actual observation, one line each, naming the
+     * object, the field, and both values.
+     */
+    static List<String> differences(JsonNode expected, JsonNode actual) {
+        List<String> out = new ArrayList<>();
+        for (String section : List.of("objects", "histories", "journal")) {
+            JsonNode want = expected.path(section);
+            JsonNode got = actual.path(section);
+            if (want.isArray()) {
+                compareLines(section, want, got, out);
+                continue;
+            }
+            Set<String> names = new java.util.TreeSet<>();
+            want.fieldNames().forEachRemaining(names::add);
+            got.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                JsonNode w = want.get(name);
+                JsonNode g = got.get(name);
+                if (g == null) {
+                    out.add(name + ": missing after the replay" + (section.equals("objects")
+                            ? " (expected state " + w.path("status").path("state") + ")" : " (" + section + ")"));
+                } else if (w == null) {
+                    out.add(name + ": present after the replay, not expected (" + section + ")"
+                            + (section.equals("objects") ? ", state " + g.path("status").path("state") : ""));
+                } else if (section.equals("histories")) {
+                    compareLines(name + " history", w, g, out);
+                } else {
+                    Map<String, String> wf = flatten(w);
+                    Map<String, String> gf = flatten(g);
+                    Set<String> fields = new java.util.TreeSet<>(wf.keySet());
+                    fields.addAll(gf.keySet());
+                    for (String field : fields) {
+                        String a = wf.getOrDefault(field, "(absent)");
+                        String b = gf.getOrDefault(field, "(absent)");
+                        if (!a.equals(b)) {
+                            out.add(name + ": " + field + ": expected " + a + ", was " + b);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void compareLines(String what, JsonNode want, JsonNode got, List<String> out) {
+        List<String> w = new ArrayList<>();
+        List<String> g = new ArrayList<>();
+        want.forEach(n -> w.add(n.asText()));
+        got.forEach(n -> g.add(n.asText()));
+        if (w.equals(g)) {
+            return;
+        }
+        int i = 0;
+        while (i < w.size() && i < g.size() && w.get(i).equals(g.get(i))) {
+            i++;
+        }
+        out.add(what + ": " + w.size() + " event(s) expected, " + g.size() + " found; first difference at ["
+                + i + "]: expected " + (i < w.size() ? "\"" + w.get(i) + "\"" : "nothing") + ", was "
+                + (i < g.size() ? "\"" + g.get(i) + "\"" : "nothing"));
+    }
+
+    private static Map<String, String> flatten(JsonNode node) {
+        Map<String, String> out = new TreeMap<>();
+        flatten(node, "", out);
+        return out;
+    }
+
+    private static void flatten(JsonNode node, String prefix, Map<String, String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> flatten(f.getValue(), prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey(), out));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                flatten(node.get(i), prefix + "[" + i + "]", out);
+            }
+            if (node.isEmpty()) {
+                out.put(prefix, "[]");
+            }
+        } else {
+            out.put(prefix, node.toString());
+        }
+    }
+}
