@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.grpc.StatusRuntimeException;
 import io.kukeon.api.v1.Event;
 import io.kukeon.api.v1.HistoryRequest;
 import io.kukeon.api.v1.KukeonGrpc;
@@ -332,23 +333,35 @@ final class JournalFixture {
             }
             String[] kindAndPath = id.getKey().split("\\|", 2);
             ArrayNode lines = histories.putArray(kindAndPath[0] + " " + kindAndPath[1]);
-            for (Event e : api.history(HistoryRequest.newBuilder().setKind(kindAndPath[0]).setPath(kindAndPath[1]).build())
-                    .getEventsList()) {
-                lines.add("#" + e.getSequenceNr() + " " + e.getType()
-                        + (e.getSequenceNr() <= id.getValue() ? ": " + e.getSummary() : " " + AT_REPLAY));
+            try {
+                for (Event e : api.history(HistoryRequest.newBuilder().setKind(kindAndPath[0]).setPath(kindAndPath[1])
+                        .build()).getEventsList()) {
+                    lines.add("#" + e.getSequenceNr() + " " + e.getType()
+                            + (e.getSequenceNr() <= id.getValue() ? ": " + e.getSummary() : " " + AT_REPLAY));
+                }
+            } catch (StatusRuntimeException e) {
+                lines.add(failed("History", e));   // e.g. an event that no longer deserializes
             }
         }
 
         ArrayNode journal = out.putArray("journal");
-        Iterator<Event> all = api.watch(WatchRequest.newBuilder().setUntilNow(true).build());
-        while (all.hasNext()) {
-            Event e = all.next();
-            if (e.getOffset() <= lastOrdering) {
-                journal.add(e.getOffset() + " " + e.getKind() + (e.getPath().isEmpty() ? "" : " " + e.getPath())
-                        + " #" + e.getSequenceNr() + " " + e.getType());
+        try {
+            Iterator<Event> all = api.watch(WatchRequest.newBuilder().setUntilNow(true).build());
+            while (all.hasNext()) {
+                Event e = all.next();
+                if (e.getOffset() <= lastOrdering) {
+                    journal.add(e.getOffset() + " " + e.getKind() + (e.getPath().isEmpty() ? "" : " " + e.getPath())
+                            + " #" + e.getSequenceNr() + " " + e.getType());
+                }
             }
+        } catch (StatusRuntimeException e) {
+            journal.add(failed("Watch", e));
         }
         return out;
+    }
+
+    private static String failed(String call, StatusRuntimeException e) {
+        return call + " failed: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription();
     }
 
     private static JsonNode toJson(ObjectDoc doc) {
