@@ -185,18 +185,7 @@ public final class JournalFixtureRecorder {
                     cpu:
                       weight: 200
                 ---
-                apiVersion: v1beta1
-                kind: Space
-                metadata:
-                  name: quiet
-                spec:
-                  realmId: limits
-                  resources:
-                    io:
-                      weight: 100
-                      max:
-                        - device: "8:0"
-                          rbps: 104857600
+                """ + quietSpace(null) + """
                 ---
                 apiVersion: v1beta1
                 kind: Stack
@@ -272,17 +261,8 @@ public final class JournalFixtureRecorder {
         await("Cell", "main/apps/web/exited", state("Exited"));
 
         // Degraded: "worker" restarted once at once; its second restart is owed for 50 years.
-        apply(cell("web", "degraded", null, """
-                  containers:
-                    - id: worker
-                      image: busybox
-                      args: ["sleep"]
-                      restartPolicy: on-failure
-                    - id: helper
-                      image: busybox
-                      args: ["sleep"]
-                      restartPolicy: always
-                """));
+        apply(cell("web", "degraded", null, workload("worker", "on-failure", "sleep")
+                + workload("helper", "always", "sleep", false)));
         runtime.exit(NS, "apps_web_degraded_worker", 1);
         await("Container", "main/apps/web/degraded/worker", restarts(1));
         runtime.exit(NS, "apps_web_degraded_worker", 1);
@@ -359,22 +339,7 @@ public final class JournalFixtureRecorder {
         await("Realm", "stuck", d -> d.getStatus().getState().equals("Ready") && d.getStatus().getReason().isEmpty());
 
         // A space's labels changed: generation 2 of a level.
-        apply("""
-                apiVersion: v1beta1
-                kind: Space
-                metadata:
-                  name: quiet
-                  labels:
-                    note: relabelled
-                spec:
-                  realmId: limits
-                  resources:
-                    io:
-                      weight: 100
-                      max:
-                        - device: "8:0"
-                          rbps: 104857600
-                """);
+        apply(quietSpace("note: relabelled"));
 
         api().delete(DeleteRequest.newBuilder().setKind("Cell").setPath("main/apps/batch/gone").build());
         api().delete(DeleteRequest.newBuilder().setKind("Realm").setPath("old").setCascade(true).build());
@@ -422,6 +387,24 @@ public final class JournalFixtureRecorder {
                   spaceId: apps
                   stackId: %s
                 %s""".formatted(name, label == null ? "" : "  labels:\n    " + label + "\n", stack, spec);
+    }
+
+    /** The space limits/quiet, with these labels (null: none). */
+    private static String quietSpace(String label) {
+        return """
+                apiVersion: v1beta1
+                kind: Space
+                metadata:
+                  name: quiet
+                %sspec:
+                  realmId: limits
+                  resources:
+                    io:
+                      weight: 100
+                      max:
+                        - device: "8:0"
+                          rbps: 104857600
+                """.formatted(label == null ? "" : "  labels:\n    " + label + "\n");
     }
 
     private static String workload(String id, String policy, String arg) {
