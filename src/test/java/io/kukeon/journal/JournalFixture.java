@@ -1,8 +1,10 @@
 package io.kukeon.journal;
 
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -73,7 +75,10 @@ final class JournalFixture {
     private static final Set<String> WRITTEN_TIMES = Set.of("createdAt", "updatedAt", "readyAt", "startTime", "finishTime");
     private static final List<String> KINDS = List.of("Realm", "Space", "Stack", "Cell", "Container");
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** One value a line, arrays too, so that a change of expected.json diffs line by line. */
+    private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
+            .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE));
     private static final ObjectMapper ROW = new ObjectMapper();
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
 
@@ -404,6 +409,11 @@ final class JournalFixture {
         } catch (DateTimeParseException e) {
             return false;
         }
+    }
+
+    /** expected.json's text. */
+    static String pretty(JsonNode observed) throws IOException {
+        return PRETTY.writeValueAsString(observed) + "\n";
     }
 
     // ---- comparing ----

@@ -108,7 +108,7 @@ public final class JournalFixtureRecorder {
             throw new IllegalStateException("two replays of " + fixture + " differ; the normalization misses:\n  "
                     + String.join("\n  ", unstable));
         }
-        Files.writeString(fixture.resolve(JournalFixture.EXPECTED), JournalFixture.JSON.writeValueAsString(first) + "\n");
+        Files.writeString(fixture.resolve(JournalFixture.EXPECTED), JournalFixture.pretty(first));
         Files.writeString(fixture.resolve("README.md"), FixtureReadme.of(name, fixture, first));
         System.out.println("recorded " + fixture);
         System.exit(0);   // the fake's threads of the last replay
