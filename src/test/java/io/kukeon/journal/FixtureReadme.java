@@ -35,10 +35,11 @@ final class FixtureReadme {
                 Written by `io.kukeon.journal.JournalFixtureRecorder` (its javadoc says how to record
                 another) with the release named in the folder: an in-process kukeond on fake ports
                 (`FakeRuntime`, `FakeCgroups`), driven only through the gRPC API, configured by
-                `kukeond.conf`: snapshots every 3 events, and restart delays of 50 years so that an owed
-                restart stays owed whenever the fixture is replayed. Pekko's scheduler refuses a delay
-                over 2^31 ticks (about 248 days at its default 10 ms tick, and a container actor that
-                asks for more fails at each recovery), hence the tick of 1 s. The daemon was restarted
+                `kukeond.conf`: snapshots every 3 events, and restart delays of 6000 days so that an owed
+                restart stays owed when the fixture is replayed years later (until about 2043). Pekko's
+                scheduler refuses a delay over 2^31 ticks (about 248 days at its default 10 ms tick, and
+                a container actor that asks for more fails at every recovery), hence a tick of 250 ms,
+                whose limit is 17 years. The daemon was restarted
                 once in the middle and stopped at the end while a cell's start and another cell's
                 delete were in flight. `JournalFixtureReplayTest` loads these rows into a fresh journal,
                 replays them with `fake-runtime.tsv` as containerd's state, and compares what the API

@@ -51,21 +51,24 @@ public final class JournalFixtureRecorder {
     static final String MISSING_IMAGE = "registry.example.com/missing:1.0";
 
     /**
-     * Written beside the rows; the daemon ran with it and every replay does. The restart delays are
-     * as long as the scheduler allows, with a tick of 1 s (its limit is 2^31 ticks: about 248 days at
-     * the default 10 ms), so that a restart the journal owes stays owed when the fixture is replayed
-     * decades later.
+     * Written beside the rows; the daemon ran with it and every replay does. A restart the journal
+     * owes must stay owed whenever the fixture is replayed, so the restart delays are 6000 days
+     * (until about 2043). Pekko's scheduler refuses a delay over 2^31 ticks, about 248 days at its
+     * default tick of 10 ms (and a container actor that asks for more fails at every recovery):
+     * hence a tick of 250 ms, a limit of 17 years. A longer tick makes every replay slower (the
+     * read journal's polls wait for ticks).
      */
     static final String DAEMON_CONFIG = """
             # The configuration the fixture was recorded with, and every replay of it runs with.
             kukeon {
               snapshot-every = 3
               restart {
-                initial-backoff = 18250d
-                max-backoff = 18250d
+                initial-backoff = 6000d
+                max-backoff = 6000d
               }
             }
-            pekko.scheduler.tick-duration = 1s
+            # Pekko schedules at most 2^31 ticks ahead: 17 years at 250 ms (248 days at the default 10 ms).
+            pekko.scheduler.tick-duration = 250ms
             """;
 
     private final TestDaemon daemon;
@@ -260,7 +263,7 @@ public final class JournalFixtureRecorder {
         runtime.exit(NS, "apps_web_exited_job", 0);
         await("Cell", "main/apps/web/exited", state("Exited"));
 
-        // Degraded: "worker" restarted once at once; its second restart is owed for 50 years.
+        // Degraded: "worker" restarted once at once; its second restart is owed for 6000 days.
         apply(cell("web", "degraded", null, workload("worker", "on-failure", "sleep")
                 + workload("helper", "always", "sleep", false)));
         runtime.exit(NS, "apps_web_degraded_worker", 1);
