@@ -14,8 +14,8 @@ final class FixtureReadme {
     private FixtureReadme() {}
 
     static String of(String name, Path fixture, JsonNode replayed) {
-        List<JsonNode> events = JournalFixture.rows(fixture, "event_journal");
-        List<JsonNode> snapshots = JournalFixture.rows(fixture, "snapshot");
+        List<JsonNode> events = JournalRows.read(fixture, "event_journal");
+        List<JsonNode> snapshots = JournalRows.read(fixture, "snapshot");
         Map<String, Integer> perId = new TreeMap<>();
         TreeSet<String> manifests = new TreeSet<>();
         events.forEach(e -> {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.StatusRuntimeException;
@@ -18,39 +17,28 @@ import io.kukeon.api.v1.KukeonGrpc;
 import io.kukeon.api.v1.ListRequest;
 import io.kukeon.api.v1.ObjectDoc;
 import io.kukeon.api.v1.WatchRequest;
-import io.kukeon.daemon.DaemonConfig;
 import io.kukeon.testing.FakeRuntime;
 import io.kukeon.testing.TestDaemon;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * A journal fixture: the rows of a kukeond journal as text (one JSON Lines file per table), the
- * fake containerd's state file, the daemon configuration they were written with, and
+ * A journal fixture: the rows of a kukeond journal as text ({@link JournalRows}), the fake
+ * containerd's state file, the daemon configuration they were written with, and
  * {@code expected.json}, what every object looks like through the API after a replay. The
- * recorder writes fixtures and the replay test checks them; both load, observe and compare
+ * recorder writes fixtures and the replay test checks them; both replay, observe and compare
  * through this class, and neither names a supervisor class: the fixture must outlive them.
  */
 final class JournalFixture {
@@ -59,18 +47,12 @@ final class JournalFixture {
     static final String CONFIG = "kukeond.conf";
     static final String RUNTIME_STATE = "fake-runtime.tsv";
     static final String EXPECTED = "expected.json";
-    /** Load order: a tag refers to its event. */
-    static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot");
-    /** Keys of a row that start with this are for readers, never loaded (e.g. a payload decoded from CBOR). */
-    static final String INFORMATIVE = "_";
     static final String HOST = "Host|local";
     /** Shown in place of a time the replay itself wrote (Instant.now() at recovery differs on every run). */
     static final String AT_REPLAY = "<written at replay>";
     private static final Duration QUIET = Duration.ofSeconds(1);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final Map<String, String> ORDER = Map.of("event_journal", "\"ordering\"",
-            "event_tag", "\"event_id\", \"tag\"", "snapshot", "\"persistence_id\", \"sequence_number\"");
     /** Time fields of ObjectDoc (as JSON); nextRestartAt is left out: it is a due time the journal holds. */
     private static final Set<String> WRITTEN_TIMES = Set.of("createdAt", "updatedAt", "readyAt", "startTime", "finishTime");
     private static final List<String> KINDS = List.of("Realm", "Space", "Stack", "Cell", "Container");
@@ -79,182 +61,9 @@ final class JournalFixture {
     /** One value a line, arrays too, so that a change of expected.json diffs line by line. */
     private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
             .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE));
-    private static final ObjectMapper ROW = new ObjectMapper();
-    private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
 
     private JournalFixture() {}
 
-    static String jdbcUrl(Path dataDir) {
-        return DaemonConfig.jdbcUrl(dataDir.resolve("journal").resolve("kukeon"));
-    }
-
-    // ---- rows: journal ⇄ text ----
-
-    /** Writes every row of the journal's tables under {@code fixture}, one JSON object a line, blobs in base64. */
-    static void exportJournal(Path dataDir, Path fixture) throws SQLException, IOException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl(dataDir), "sa", "")) {
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM \"durable_state\"")) {
-                r.next();
-                if (r.getLong(1) != 0) {
-                    throw new IllegalStateException("durable_state has rows; the fixture format does not carry them");
-                }
-            }
-            for (String table : TABLES) {
-                List<String> lines = new ArrayList<>();
-                try (Statement s = c.createStatement();
-                     ResultSet r = s.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY " + ORDER.get(table))) {
-                    ResultSetMetaData meta = r.getMetaData();
-                    while (r.next()) {
-                        lines.add(ROW.writeValueAsString(row(r, meta)));
-                    }
-                }
-                Files.write(fixture.resolve(table + ".jsonl"), lines);
-            }
-        }
-    }
-
-    private static ObjectNode row(ResultSet r, ResultSetMetaData meta) throws SQLException {
-        ObjectNode row = ROW.createObjectNode();
-        Map<String, JsonNode> decoded = new LinkedHashMap<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            String column = meta.getColumnName(i);
-            if (r.getObject(i) == null) {
-                row.putNull(column);
-                continue;
-            }
-            switch (meta.getColumnType(i)) {
-                case Types.BLOB, Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> {
-                    byte[] bytes = r.getBytes(i);
-                    row.put(column, Base64.getEncoder().encodeToString(bytes));
-                    decoded.put(INFORMATIVE + column + "_as_json", decodeCbor(bytes));
-                }
-                case Types.BIGINT -> row.put(column, r.getLong(i));
-                case Types.INTEGER, Types.SMALLINT -> row.put(column, r.getInt(i));
-                case Types.BOOLEAN -> row.put(column, r.getBoolean(i));
-                default -> row.put(column, r.getString(i));
-            }
-        }
-        decoded.forEach(row::set);
-        return row;
-    }
-
-    /** The payload as JSON for a reader of the fixture (Jackson CBOR is self-describing); text if it is not CBOR. */
-    private static JsonNode decodeCbor(byte[] bytes) {
-        try {
-            return CBOR.readTree(bytes);
-        } catch (IOException e) {
-            return TextNode.valueOf("(not CBOR: " + e.getMessage() + ")");
-        }
-    }
-
-    /**
-     * A fresh journal at {@code dataDir} holding the fixture's rows: the schema as the daemon applies
-     * it, every row with its own {@code ordering}, and the ordering's identity moved past them so that
-     * the events a replay writes come after the fixture's.
-     */
-    static void loadJournal(Path fixture, Path dataDir) throws SQLException, IOException {
-        Files.createDirectories(dataDir.resolve("journal"));
-        if (Files.exists(dataDir.resolve("journal").resolve("kukeon.mv.db"))) {
-            throw new IllegalStateException("a journal exists already in " + dataDir);
-        }
-        try (Connection c = DriverManager.getConnection(jdbcUrl(dataDir), "sa", "")) {
-            try (Statement s = c.createStatement()) {
-                s.execute("RUNSCRIPT FROM 'classpath:/journal-schema/h2.sql'");
-            }
-            c.setAutoCommit(false);
-            for (String table : TABLES) {
-                insertRows(c, table, fixture.resolve(table + ".jsonl"));
-            }
-            try (Statement s = c.createStatement()) {
-                s.execute("ALTER TABLE \"event_journal\" ALTER COLUMN \"ordering\" RESTART WITH " + (maxOrdering(c) + 1));
-            }
-            c.commit();
-        }
-    }
-
-    private static void insertRows(Connection c, String table, Path file) throws SQLException, IOException {
-        Map<String, Integer> types = new LinkedHashMap<>();
-        try (ResultSet r = c.getMetaData().getColumns(null, "PUBLIC", table, null)) {
-            while (r.next()) {
-                types.put(r.getString("COLUMN_NAME"), r.getInt("DATA_TYPE"));
-            }
-        }
-        int line = 0;
-        for (String text : Files.readAllLines(file)) {
-            line++;
-            if (text.isBlank()) {
-                continue;
-            }
-            JsonNode row = ROW.readTree(text);
-            List<String> columns = new ArrayList<>();
-            row.fieldNames().forEachRemaining(name -> {
-                if (!name.startsWith(INFORMATIVE)) {
-                    columns.add(name);
-                }
-            });
-            for (String column : columns) {
-                if (!types.containsKey(column)) {
-                    throw new IllegalArgumentException(file.getFileName() + ":" + line + ": table " + table
-                            + " has no column \"" + column + "\"");
-                }
-            }
-            String sql = "INSERT INTO \"" + table + "\" (" + String.join(", ", columns.stream().map(n -> "\"" + n + "\"").toList())
-                    + ") VALUES (" + String.join(", ", columns.stream().map(n -> "?").toList()) + ")";
-            try (PreparedStatement insert = c.prepareStatement(sql)) {
-                for (int i = 0; i < columns.size(); i++) {
-                    set(insert, i + 1, types.get(columns.get(i)), row.get(columns.get(i)));
-                }
-                insert.executeUpdate();
-            }
-        }
-    }
-
-    private static void set(PreparedStatement s, int index, int type, JsonNode value) throws SQLException {
-        if (value == null || value.isNull()) {
-            s.setNull(index, type);
-            return;
-        }
-        switch (type) {
-            case Types.BLOB, Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY ->
-                    s.setBytes(index, Base64.getDecoder().decode(value.asText()));
-            case Types.BIGINT -> s.setLong(index, value.asLong());
-            case Types.INTEGER, Types.SMALLINT -> s.setInt(index, value.asInt());
-            case Types.BOOLEAN -> s.setBoolean(index, value.asBoolean());
-            default -> s.setString(index, value.asText());
-        }
-    }
-
-    private static long maxOrdering(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT COALESCE(MAX(\"ordering\"), 0) FROM \"event_journal\"")) {
-            r.next();
-            return r.getLong(1);
-        }
-    }
-
-    /** The highest ordering in the journal of a running (or stopped) daemon. */
-    static long lastOrdering(Path dataDir) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl(dataDir), "sa", "")) {
-            return maxOrdering(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the journal in " + dataDir, e);
-        }
-    }
-
-    /** The fixture's event rows, in journal order. */
-    static List<JsonNode> rows(Path fixture, String table) {
-        try {
-            List<JsonNode> rows = new ArrayList<>();
-            for (String text : Files.readAllLines(fixture.resolve(table + ".jsonl"))) {
-                if (!text.isBlank()) {
-                    rows.add(ROW.readTree(text));
-                }
-            }
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     // ---- replay ----
 
@@ -267,13 +76,13 @@ final class JournalFixture {
      */
     static Replay replay(Path fixture, Path workDir) throws Exception {
         Path dataDir = workDir.resolve("data");
-        loadJournal(fixture, dataDir);
+        JournalRows.load(fixture, dataDir);
         Path state = workDir.resolve(RUNTIME_STATE);
         Files.copy(fixture.resolve(RUNTIME_STATE), state);
         Instant started = Instant.now();
         try (TestDaemon daemon = TestDaemon.withConfig(dataDir, new FakeRuntime(state), fixture.resolve(CONFIG), Map.of())) {
             awaitQuiet(daemon);
-            return new Replay(observe(daemon, fixture, started), lastOrdering(dataDir));
+            return new Replay(observe(daemon, fixture, started), JournalRows.lastOrdering(dataDir));
         }
     }
 
@@ -286,7 +95,7 @@ final class JournalFixture {
         String last = null;
         Instant since = Instant.now();
         while (Instant.now().isBefore(deadline)) {
-            String now = lastOrdering(daemon.dataDir) + "\n" + listAll(daemon.client());
+            String now = JournalRows.lastOrdering(daemon.dataDir) + "\n" + listAll(daemon.client());
             if (!now.equals(last)) {
                 last = now;
                 since = Instant.now();
@@ -324,7 +133,7 @@ final class JournalFixture {
             }
         }
 
-        List<JsonNode> events = rows(fixture, "event_journal");
+        List<JsonNode> events = JournalRows.read(fixture, "event_journal");
         Map<String, Long> lastSequence = new TreeMap<>();
         long lastOrdering = 0;
         for (JsonNode row : events) {
@@ -431,7 +240,7 @@ final class JournalFixture {
                 compareLines(section, want, got, out);
                 continue;
             }
-            Set<String> names = new java.util.TreeSet<>();
+            Set<String> names = new TreeSet<>();
             want.fieldNames().forEachRemaining(names::add);
             got.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
@@ -448,7 +257,7 @@ final class JournalFixture {
                 } else {
                     Map<String, String> wf = flatten(w);
                     Map<String, String> gf = flatten(g);
-                    Set<String> fields = new java.util.TreeSet<>(wf.keySet());
+                    Set<String> fields = new TreeSet<>(wf.keySet());
                     fields.addAll(gf.keySet());
                     for (String field : fields) {
                         String a = wf.getOrDefault(field, "(absent)");

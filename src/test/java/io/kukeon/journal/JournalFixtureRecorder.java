@@ -79,11 +79,21 @@ public final class JournalFixtureRecorder {
         this.runtime = daemon.runtime;
     }
 
-    public static void main(String[] args) throws Exception {
-        String name = args.length > 0 ? args[0] : LocalDate.now(ZoneOffset.UTC) + "-" + gitCommit();
-        Path fixture = JournalFixture.SOURCE_ROOT.resolve(name);
+    public static void main(String[] args) {
+        int status = 1;
+        try {
+            String name = args.length > 0 ? args[0] : LocalDate.now(ZoneOffset.UTC) + "-" + gitCommit();
+            record(name, JournalFixture.SOURCE_ROOT.resolve(name));
+            status = 0;
+        } catch (Exception e) {
+            e.printStackTrace();
+        }
+        System.exit(status);   // a stopped daemon leaves threads that would keep the JVM alive
+    }
+
+    private static void record(String name, Path fixture) throws Exception {
         if (Files.exists(fixture)) {
-            throw new IllegalStateException(fixture + " exists; a fixture is never re-recorded");
+            throw new IllegalStateException(fixture + " exists; a fixture is never recorded again");
         }
         Path work = Files.createTempDirectory("journal-fixture-");
         Path config = work.resolve(JournalFixture.CONFIG);
@@ -100,21 +110,30 @@ public final class JournalFixtureRecorder {
         recorder.stopInTheMiddle();
 
         Files.createDirectories(fixture);
-        JournalFixture.exportJournal(daemon.dataDir, fixture);
-        Files.copy(runtimeState, fixture.resolve(JournalFixture.RUNTIME_STATE));
-        Files.copy(config, fixture.resolve(JournalFixture.CONFIG));
+        try {
+            JournalRows.export(daemon.dataDir, fixture);
+            Files.copy(runtimeState, fixture.resolve(JournalFixture.RUNTIME_STATE));
+            Files.copy(config, fixture.resolve(JournalFixture.CONFIG));
 
-        ObjectNode first = JournalFixture.replay(fixture, work.resolve("replay-1")).observed();
-        ObjectNode second = JournalFixture.replay(fixture, work.resolve("replay-2")).observed();
-        List<String> unstable = JournalFixture.differences(first, second);
-        if (!unstable.isEmpty()) {
-            throw new IllegalStateException("two replays of " + fixture + " differ; the normalization misses:\n  "
-                    + String.join("\n  ", unstable));
+            ObjectNode first = JournalFixture.replay(fixture, work.resolve("replay-1")).observed();
+            ObjectNode second = JournalFixture.replay(fixture, work.resolve("replay-2")).observed();
+            List<String> unstable = JournalFixture.differences(first, second);
+            if (!unstable.isEmpty()) {
+                throw new IllegalStateException("two replays of " + fixture + " differ; the normalization misses:\n  "
+                        + String.join("\n  ", unstable));
+            }
+            Files.writeString(fixture.resolve(JournalFixture.EXPECTED), JournalFixture.pretty(first));
+            Files.writeString(fixture.resolve("README.md"), FixtureReadme.of(name, fixture, first));
+        } catch (Exception e) {
+            try (var files = Files.list(fixture)) {   // no half-written fixture: the next run must not find one
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(fixture);
+            throw e;
         }
-        Files.writeString(fixture.resolve(JournalFixture.EXPECTED), JournalFixture.pretty(first));
-        Files.writeString(fixture.resolve("README.md"), FixtureReadme.of(name, fixture, first));
         System.out.println("recorded " + fixture);
-        System.exit(0);   // the fake's threads of the last replay
     }
 
     // ---- the tree ----
