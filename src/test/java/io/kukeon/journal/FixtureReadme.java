@@ -75,7 +75,7 @@ final class FixtureReadme {
             StringBuilder containers = new StringBuilder();
             o.path("status").path("containers").forEach(c -> containers.append(containers.isEmpty() ? "" : ", ")
                     .append(c.path("name").asText()).append(" ").append(c.path("state").asText())
-                    .append(c.path("restartCount").asInt() > 0 ? " (" + c.path("restartCount").asInt() + " restarts)" : "")
+                    .append(c.path("restartCount").asInt() > 0 ? " (restarts: " + c.path("restartCount").asInt() + ")" : "")
                     .append(c.path("nextRestartAt").asText().isEmpty() ? "" : " (restart owed)")
                     .append(c.path("reason").asText().isEmpty() ? "" : " (" + c.path("reason").asText() + ")"));
             String[] kindPath = f.getKey().split(" ", 2);
