@@ -39,9 +39,9 @@ final class FixtureReadme {
                 restart stays owed when the fixture is replayed years later (until about 2043). Pekko's
                 scheduler refuses a delay over 2^31 ticks (about 248 days at its default 10 ms tick, and
                 a container actor that asks for more fails at every recovery), hence a tick of 250 ms,
-                whose limit is 17 years. The daemon was restarted
-                once in the middle and stopped at the end while a cell's start and another cell's
-                delete were in flight. `JournalFixtureReplayTest` loads these rows into a fresh journal,
+                whose limit is 17 years. The daemon was restarted once in the middle and stopped at the
+                end while a cell's start and another cell's delete were in flight.
+                `JournalFixtureReplayTest` loads these rows into a fresh journal,
                 replays them with `fake-runtime.tsv` as containerd's state, and compares what the API
                 shows with `expected.json`, which the recorder wrote from two replays that agreed.
 
