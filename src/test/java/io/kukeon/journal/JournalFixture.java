@@ -11,12 +11,12 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.StatusRuntimeException;
-import io.kukeon.api.v1.Event;
-import io.kukeon.api.v1.HistoryRequest;
-import io.kukeon.api.v1.KukeonGrpc;
-import io.kukeon.api.v1.ListRequest;
-import io.kukeon.api.v1.ObjectDoc;
-import io.kukeon.api.v1.WatchRequest;
+import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.HistoryRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.WatchRequest;
 import io.kukeon.testing.FakeRuntime;
 import io.kukeon.testing.TestDaemon;
 
