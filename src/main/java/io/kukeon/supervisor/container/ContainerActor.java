@@ -374,16 +374,28 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 .thenUnstashAll();
     }
 
+    /**
+     * Pekko's scheduler takes no delay beyond about 248 days (at its default tick), and a restart
+     * may be owed later than that (a large max-backoff): the timer wakes at least once a day and
+     * looks again.
+     */
+    private static final Duration LONGEST_TIMER = Duration.ofDays(1);
+
     private void scheduleRestart(ContainerRecord state) {
         if (state.restarts().nextAt() == null || !state.wantRunning() || work instanceof Retired) {
             return;
         }
         Duration delay = Duration.between(Instant.now(), state.restarts().nextAt());
-        timers.startSingleTimer(RestartDue.class, new RestartDue(), delay.isNegative() ? Duration.ZERO : delay);
+        Duration wait = delay.isNegative() ? Duration.ZERO : delay.compareTo(LONGEST_TIMER) > 0 ? LONGEST_TIMER : delay;
+        timers.startSingleTimer(RestartDue.class, new RestartDue(), wait);
     }
 
     private Effect<ContainerEvent, ContainerRecord> onRestartDue(ContainerRecord state, RestartDue due) {
         if (state.phase() != Phase.EXITED || !state.wantRunning() || state.restarts().nextAt() == null) {
+            return Effect().none();
+        }
+        if (state.restarts().nextAt().isAfter(Instant.now())) {
+            scheduleRestart(state);   // a timer capped at LONGEST_TIMER woke early
             return Effect().none();
         }
         return Effect().persist(new ContainerEvent.StartRequested(state.joins(), true, Instant.now())).thenRun(s -> {
@@ -418,19 +430,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
 
     @Override
     public EventHandler<ContainerRecord, ContainerEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState()
-                .onEvent(ContainerEvent.Defined.class, ContainerRecord::defined)
-                .onEvent(ContainerEvent.StartRequested.class, ContainerRecord::startRequested)
-                .onEvent(ContainerEvent.TaskStarted.class, ContainerRecord::started)
-                .onEvent(ContainerEvent.StartFailed.class, ContainerRecord::startFailed)
-                .onEvent(ContainerEvent.TaskExited.class, ContainerRecord::exited)
-                .onEvent(ContainerEvent.RestartScheduled.class, ContainerRecord::restartScheduled)
-                .onEvent(ContainerEvent.RestartsExhausted.class, ContainerRecord::exhausted)
-                .onEvent(ContainerEvent.StopRequested.class, ContainerRecord::stopRequested)
-                .onEvent(ContainerEvent.TaskStopped.class, ContainerRecord::stopped)
-                .onEvent(ContainerEvent.DeleteRequested.class, (s, e) -> s.deleteRequested())
-                .onEvent(ContainerEvent.ContainerDeleted.class, ContainerRecord::deleted)
-                .build();
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(ContainerRecord::apply);
     }
 
     /**

@@ -339,6 +339,24 @@ class ContainerActorTest {
         assertEquals(1, actor.getState().restarts().count());
     }
 
+    /** Found by the journal fixture: Pekko's timers refuse delays beyond about 248 days. */
+    @Test
+    void aRestartOwedYearsAheadStaysOwedAndTheActorKeepsAnswering() {
+        running(RestartPolicy.ALWAYS);
+        int pid = task().pid();
+        bed.runtime.exitSilently(NS, id, 1);
+        Instant due = Instant.now().plus(Duration.ofDays(4000));
+        actor.persistenceTestKit().persistForRecovery(persistenceId(), List.of(
+                new ContainerEvent.TaskExited(pid, 1, false, Instant.now()),
+                new ContainerEvent.RestartScheduled(2, due, Instant.now())));
+        actor.restart();
+        var get = actor.<StatusReply<Reply>>runCommand(replyTo -> new Routed(path, new ObjectCommand.Get(replyTo)));
+        ContainerStatus status = ((TreeObject.Container) get.reply().getValue().object()).status();
+        assertEquals(ContainerState.Error, status.state());
+        assertEquals(due, status.nextRestartAt(), "still owed, not started");
+        assertEquals(1, bed.runtime.starts());
+    }
+
     // ---- journal failures ----
 
     @Test
