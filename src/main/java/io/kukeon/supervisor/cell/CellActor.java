@@ -485,21 +485,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     @Override
     public EventHandler<CellRecord, CellEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState()
-                .onEvent(CellEvent.CellCreated.class, CellRecord::created)
-                .onEvent(CellEvent.CellUpdated.class, CellRecord::updated)
-                .onEvent(CellEvent.CgroupProvisioned.class, CellRecord::provisioned)
-                .onEvent(CellEvent.ProvisionFailed.class, (s, e) -> s.failed(e.reason(), e.message(), e.at(), CellState.Failed))
-                .onEvent(CellEvent.StartRequested.class, CellRecord::startRequested)
-                .onEvent(CellEvent.Started.class, CellRecord::started)
-                .onEvent(CellEvent.StartFailed.class, (s, e) -> s.failed(e.reason(), e.message(), e.at(), CellState.Failed))
-                .onEvent(CellEvent.StopRequested.class, CellRecord::stopRequested)
-                .onEvent(CellEvent.Stopped.class, CellRecord::stopped)
-                .onEvent(CellEvent.WorkloadFailed.class, (s, e) -> s.failed("WorkloadFailed", e.message(), e.at(), CellState.Error))
-                .onEvent(CellEvent.DeleteRequested.class, (s, e) -> s.deleteRequested(e.at()))
-                .onEvent(CellEvent.Deleted.class, (s, e) -> s.deleted())
-                .onEvent(CellEvent.DeleteFailed.class, (s, e) -> s.failed(e.reason(), e.message(), e.at(), s.sticky()))
-                .build();
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(CellRecord::apply);
     }
 
     // ---- recovery ----

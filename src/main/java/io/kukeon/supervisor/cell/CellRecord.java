@@ -63,7 +63,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         activity = activity == null ? Activity.NONE : activity;
     }
 
-    static CellRecord empty() {
+    public static CellRecord empty() {
         return new CellRecord(false, null, null, null, Activity.NONE, null, null, null, null, null);
     }
 
@@ -89,6 +89,39 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     // ---- transitions, one per event ----
+
+    /** The event handler: this record after {@code event}, and nothing else. */
+    public CellRecord apply(CellEvent event) {
+        if (event instanceof CellEvent.CellCreated e) {
+            return created(e);
+        } else if (event instanceof CellEvent.CellUpdated e) {
+            return updated(e);
+        } else if (event instanceof CellEvent.CgroupProvisioned e) {
+            return provisioned(e);
+        } else if (event instanceof CellEvent.ProvisionFailed e) {
+            return failed(e.reason(), e.message(), e.at(), CellState.Failed);
+        } else if (event instanceof CellEvent.StartRequested e) {
+            return startRequested(e);
+        } else if (event instanceof CellEvent.Started e) {
+            return started(e);
+        } else if (event instanceof CellEvent.StartFailed e) {
+            return failed(e.reason(), e.message(), e.at(), CellState.Failed);
+        } else if (event instanceof CellEvent.StopRequested e) {
+            return stopRequested(e);
+        } else if (event instanceof CellEvent.Stopped e) {
+            return stopped(e);
+        } else if (event instanceof CellEvent.WorkloadFailed e) {
+            return failed("WorkloadFailed", e.message(), e.at(), CellState.Error);
+        } else if (event instanceof CellEvent.DeleteRequested e) {
+            return deleteRequested(e.at());
+        } else if (event instanceof CellEvent.Deleted) {
+            return deleted();
+        } else if (event instanceof CellEvent.DeleteFailed e) {
+            return failed(e.reason(), e.message(), e.at(), sticky());
+        }
+        throw new IllegalArgumentException("a cell has no transition for " + event);
+    }
+
 
     CellRecord created(CellCreated e) {
         return new CellRecord(true, e.spec(), e.labels(), generations.next(), Activity.PROVISIONING,

@@ -104,7 +104,7 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
         generations = generations == null ? new Generations(0, 0) : generations;
     }
 
-    static ContainerRecord empty() {
+    public static ContainerRecord empty() {
         return new ContainerRecord(Phase.ABSENT, null, null, null, null, null, null, false, null);
     }
 
@@ -151,6 +151,35 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
     }
 
     // ---- transitions, one per event ----
+
+    /** The event handler: this record after {@code event}, and nothing else. */
+    public ContainerRecord apply(ContainerEvent event) {
+        if (event instanceof ContainerEvent.Defined e) {
+            return defined(e);
+        } else if (event instanceof ContainerEvent.StartRequested e) {
+            return startRequested(e);
+        } else if (event instanceof ContainerEvent.TaskStarted e) {
+            return started(e);
+        } else if (event instanceof ContainerEvent.StartFailed e) {
+            return startFailed(e);
+        } else if (event instanceof ContainerEvent.TaskExited e) {
+            return exited(e);
+        } else if (event instanceof ContainerEvent.RestartScheduled e) {
+            return restartScheduled(e);
+        } else if (event instanceof ContainerEvent.RestartsExhausted e) {
+            return exhausted(e);
+        } else if (event instanceof ContainerEvent.StopRequested e) {
+            return stopRequested(e);
+        } else if (event instanceof ContainerEvent.TaskStopped e) {
+            return stopped(e);
+        } else if (event instanceof ContainerEvent.DeleteRequested) {
+            return deleteRequested();
+        } else if (event instanceof ContainerEvent.ContainerDeleted e) {
+            return deleted(e);
+        }
+        throw new IllegalArgumentException("a container has no transition for " + event);
+    }
+
 
     ContainerRecord defined(Defined e) {
         boolean fresh = phase == Phase.ABSENT;

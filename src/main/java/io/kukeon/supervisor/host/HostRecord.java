@@ -14,6 +14,16 @@ public record HostRecord(Set<String> realms) implements Journaled {
         realms = realms == null ? Set.of() : Set.copyOf(realms);
     }
 
+    /** The event handler: this record after {@code event}, and nothing else. */
+    public HostRecord apply(HostEvent event) {
+        if (event instanceof HostEvent.RealmAdded e) {
+            return withRealm(e.name(), true);
+        } else if (event instanceof HostEvent.RealmRemoved e) {
+            return withRealm(e.name(), false);
+        }
+        return this;   // DaemonStarted: history only
+    }
+
     HostRecord withRealm(String realm, boolean present) {
         Set<String> r = new TreeSet<>(realms);
         if (present) {

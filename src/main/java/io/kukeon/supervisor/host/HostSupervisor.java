@@ -137,11 +137,7 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
 
     @Override
     public EventHandler<HostRecord, HostEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState()
-                .onEvent(RealmAdded.class, (s, e) -> s.withRealm(e.name(), true))
-                .onEvent(RealmRemoved.class, (s, e) -> s.withRealm(e.name(), false))
-                .onEvent(DaemonStarted.class, (s, e) -> s)
-                .build();
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(HostRecord::apply);
     }
 
     /** Makes sure the cgroup root exists, starts every realm, and writes that the daemon started. */

@@ -62,7 +62,7 @@ public final class LegacyJournal {
             entry(hocon, level.actorClass() + "$State", level.stateMigration());
         }
         // The classes they become are bound to the journal's own serializer, not to a Jackson one.
-        hocon.append("  }\n  allowed-class-prefix += \"io.kukeon.supervisor.\"\n}\n");
+        hocon.append("  }\n  allowed-class-prefix = [\"io.kukeon.supervisor.\"]\n}\n");
         return ConfigFactory.parseString(hocon.toString());
     }
 

@@ -350,16 +350,7 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
 
     @Override
     public EventHandler<ScopeRecord, ScopeEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState()
-                .onEvent(Created.class, ScopeRecord::created)
-                .onEvent(Updated.class, ScopeRecord::updated)
-                .onEvent(Provisioned.class, ScopeRecord::provisioned)
-                .onEvent(ChildAdded.class, (s, e) -> s.withChild(e.name(), true))
-                .onEvent(ChildRemoved.class, (s, e) -> s.withChild(e.name(), false))
-                .onEvent(DeleteRequested.class, (s, e) -> s.deleteRequested())
-                .onEvent(Deleted.class, (s, e) -> s.deleted())
-                .onEvent(DeleteFailed.class, ScopeRecord::deleteFailed)
-                .build();
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(ScopeRecord::apply);
     }
 
     // ---- recovery ----

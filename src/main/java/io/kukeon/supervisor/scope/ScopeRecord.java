@@ -47,7 +47,7 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         times = times == null ? Timestamps.NONE : times;
     }
 
-    static ScopeRecord empty() {
+    public static ScopeRecord empty() {
         return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null);
     }
 
@@ -66,6 +66,29 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
     }
 
     // ---- transitions, one per event ----
+
+    /** The event handler: this record after {@code event}, and nothing else. */
+    public ScopeRecord apply(ScopeEvent event) {
+        if (event instanceof ScopeEvent.Created e) {
+            return created(e);
+        } else if (event instanceof ScopeEvent.Updated e) {
+            return updated(e);
+        } else if (event instanceof ScopeEvent.Provisioned e) {
+            return provisioned(e);
+        } else if (event instanceof ScopeEvent.ChildAdded e) {
+            return withChild(e.name(), true);
+        } else if (event instanceof ScopeEvent.ChildRemoved e) {
+            return withChild(e.name(), false);
+        } else if (event instanceof ScopeEvent.DeleteRequested) {
+            return deleteRequested();
+        } else if (event instanceof ScopeEvent.Deleted) {
+            return deleted();
+        } else if (event instanceof ScopeEvent.DeleteFailed e) {
+            return deleteFailed(e);
+        }
+        throw new IllegalArgumentException("a realm, space or stack has no transition for " + event);
+    }
+
 
     ScopeRecord created(Created e) {
         return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), generations.next(), children, Outcome.NONE,
