@@ -94,6 +94,35 @@ class ApiContractTest {
         assertEquals("unchanged", second.getResults(0).getOutcome());
     }
 
+    /** A Container document goes to its cell once: the cell answers with the container. */
+    @Test
+    void aContainerDocumentIsAnsweredWithTheContainerCreatedUnchangedOrUpdated() throws Exception {
+        apply(example("hello-world.yaml"), false);
+        String side = """
+                apiVersion: v1beta1
+                kind: Container
+                metadata:
+                  name: side
+                spec:
+                  realmId: default
+                  spaceId: default
+                  stackId: default
+                  cellId: hello-world
+                  image: busybox
+                  command: sleep
+                  args: ["%s"]
+                """;
+        ApplyResult added = apply(side.formatted("3600"), false).getResults(0);
+        assertEquals("created", added.getOutcome(), added.toString());
+        assertEquals("Container", added.getObject().getKind());
+        assertEquals("default/default/default/hello-world/side", added.getObject().getPath());
+        assertEquals("Ready", added.getObject().getStatus().getState(), "started into the running cell");
+        assertEquals("unchanged", apply(side.formatted("3600"), false).getResults(0).getOutcome());
+        ApplyResult changed = apply(side.formatted("60"), false).getResults(0);
+        assertEquals("updated", changed.getOutcome());
+        assertTrue(changed.getChangesList().stream().anyMatch(c -> c.contains("args")), changed.getChangesList().toString());
+    }
+
     @Test
     void dryRunReportsTheChangesAndWritesNothing() throws Exception {
         apply(example("hello-world.yaml"), false);
