@@ -275,25 +275,35 @@ public final class ContainerdRuntime implements ContainerRuntime {
         if (c == null) {
             throw new RuntimeFailure("ContainerNotFound", "container " + containerdId + " does not exist in namespace " + namespace);
         }
-        Process p = tasks.get(namespace, containerdId);
-        if (p != null) {
-            switch (p.getStatus()) {
-                case RUNNING, PAUSED, PAUSING -> {
-                    return Tasks.info(p);
-                }
-                case CREATED -> {
-                    return TaskInfo.running(tasks.start(namespace, containerdId));
-                }
-                default -> tasks.delete(namespace, containerdId);
-            }
-        }
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new RuntimeFailure("RuntimeError", "cannot create the log directory of " + containerdId + ": " + e.getMessage(), e);
         }
-        tasks.create(namespace, containerdId, snapshots.mounts(namespace, c.getSnapshotter(), c.getSnapshotKey()),
-                TaskLog.uri(logFile));
+        for (int attempt = 1; ; attempt++) {
+            Process p = tasks.get(namespace, containerdId);
+            if (p != null) {
+                switch (p.getStatus()) {
+                    case RUNNING, PAUSED, PAUSING -> {
+                        return Tasks.info(p);
+                    }
+                    case CREATED -> {
+                        return TaskInfo.running(tasks.start(namespace, containerdId));
+                    }
+                    default -> tasks.delete(namespace, containerdId);
+                }
+            }
+            try {
+                tasks.create(namespace, containerdId, snapshots.mounts(namespace, c.getSnapshotter(), c.getSnapshotKey()),
+                        TaskLog.uri(logFile));
+                break;
+            } catch (RuntimeFailure e) {
+                if (attempt == CREATE_ATTEMPTS) {
+                    throw e;
+                }
+                clearInterruptedCreate(namespace, containerdId, attempt);
+            }
+        }
         try {
             return TaskInfo.running(tasks.start(namespace, containerdId));
         } catch (RuntimeException e) {
@@ -303,6 +313,29 @@ public final class ContainerdRuntime implements ContainerRuntime {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    /** Tries of a task create (the first, and retries after an interrupted create's leftovers). */
+    static final int CREATE_ATTEMPTS = 4;
+
+    /**
+     * A create of this task cut short by its caller (a kukeond killed mid-call) goes on in containerd
+     * for a while, or leaves its shim behind: the next create then fails ("failed to start shim: mkdir
+     * …: file exists", "failed to delete task: container not created"). Remove what it left, give it
+     * time to finish, and look again: it may have made the task meanwhile.
+     */
+    private void clearInterruptedCreate(String namespace, String containerdId, int attempt) {
+        try {
+            tasks.delete(namespace, containerdId);
+        } catch (RuntimeFailure stillThere) {
+            // the earlier create holds it yet: the pause below is for it
+        }
+        try {
+            Thread.sleep(100L << attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("Interrupted", "interrupted while starting " + containerdId);
         }
     }
 

@@ -1,0 +1,61 @@
+package io.kukeon.runtime.containerd;
+
+import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.TaskInfo;
+import io.kukeon.runtime.containerd.api.containers.Container;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Found by the kill -9 storm: a daemon killed while containerd creates a task leaves that create
+ * going on, or its shim behind, and the restarted daemon's create of the same task failed ("failed
+ * to start shim: mkdir …: file exists", "failed to delete task: container not created"), which
+ * failed the cell. Here the caller cuts its create short with a deadline, at moments spread over
+ * a create's length, and the start that follows must succeed. Before the fix 13 of 28 failed.
+ */
+class InterruptedTaskCreateTest {
+    @Test
+    void aTaskCreateCutShortByItsCallerDoesNotFailTheNextStart() throws Exception {
+        try (ContainerdTestBed bed = ContainerdTestBed.open()) {
+            bed.loadBusybox();
+            List<String> failures = new ArrayList<>();
+            int cell = 0;
+            for (int deadline : new int[] {10, 20, 30, 40, 60, 80, 100, 130, 160, 200}) {
+                for (int round = 0; round < 2; round++) {
+                    ContainerRequest r = bed.request("c" + (cell++), "app", List.of("sleep", "3600"));
+                    bed.runtime.ensureContainer(r);
+                    createCutShort(bed, r, Duration.ofMillis(deadline));
+                    try {
+                        TaskInfo task = bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
+                        if (task.status() != TaskInfo.Status.RUNNING) {
+                            failures.add("cut at " + deadline + " ms: " + task);
+                        }
+                    } catch (RuntimeException e) {
+                        failures.add("cut at " + deadline + " ms: " + e.getMessage());
+                    }
+                }
+            }
+            assertEquals(List.of(), failures);
+        }
+    }
+
+    /** A create of the task whose caller gives up after {@code deadline}, as a killed daemon does. */
+    private static void createCutShort(ContainerdTestBed bed, ContainerRequest r, Duration deadline) {
+        ContainerdConfig d = ContainerdConfig.defaults();
+        ContainerdConfig impatient = new ContainerdConfig(d.snapshotter(), d.insecureRegistries(), deadline,
+                d.healthTimeout(), d.pullTimeout(), d.killGrace(), d.reconnectMin(), d.reconnectMax());
+        try (ContainerdConnection calls = new ContainerdConnection(bed.socket, impatient)) {
+            Container c = bed.containers.get(bed.namespace, r.containerdId());
+            new Tasks(calls).create(bed.namespace, r.containerdId(),
+                    bed.snapshots.mounts(bed.namespace, c.getSnapshotter(), c.getSnapshotKey()),
+                    TaskLog.uri(bed.log(r.containerdId())));
+        } catch (RuntimeException cutShort) {
+            // the deadline: the create goes on in containerd without its caller
+        }
+    }
+}
