@@ -23,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 
@@ -65,6 +66,10 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
     private final Children<Void> realms;
     /** Whether containerd answered last time it was heard from: the relist tells the tree so. */
     private boolean runtimeAvailable = true;
+    /** What the host is doing: writing that the daemon started (commands wait for it), or routing. */
+    private Work work = Work.ROUTING;
+
+    private enum Work { RECORDING_START, ROUTING }
 
     private HostSupervisor(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, Ports ports,
                            Duration relistInterval) {
@@ -89,19 +94,22 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
         throw new UnsupportedOperationException("the host is not an object of the API");
     }
 
+    /** Only while the daemon's start is being written: the journal shows every start before what followed it. */
     @Override
     protected boolean busy() {
-        return false;   // the host only routes; its own writes (a realm added) are short
+        return work == Work.RECORDING_START;
     }
 
     @Override
     protected void abandonWork(UnavailableException why) {
-        // nothing of its own in flight
+        work = Work.ROUTING;   // recovery writes the start again
     }
 
     @Override
     public CommandHandler<TreeCommand, HostEvent, HostRecord> commandHandler() {
-        return newCommandHandlerBuilder().forAnyState()
+        CommandHandlerBuilder<TreeCommand, HostEvent, HostRecord> builder = newCommandHandlerBuilder();
+        whileBusy(builder);
+        builder.forAnyState()
                 .onCommand(Routed.class, (state, routed) -> routeToChild(state.realms(), realms, routed, RealmAdded::new))
                 .onCommand(RuntimeEvent.class, this::onRuntimeEvent)
                 .onCommand(RuntimeAvailability.class, this::onAvailability)
@@ -109,14 +117,15 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
                     realms.broadcast(state.realms(), new Broadcast(false, runtimeAvailable));
                     return Effect().none();
                 })
-                .onCommand(RecordStart.class, (state, start) -> Effect().persist(new DaemonStarted(Instant.now())))
+                .onCommand(RecordStart.class, (state, start) -> Effect().persist(new DaemonStarted(Instant.now()))
+                        .thenRun(s -> work = Work.ROUTING).thenUnstashAll())
                 .onCommand(ChildMessages.Absent.class, (state, absent) -> forgetAbsentChild(state.realms(), realms,
                         absent, new RealmRemoved(absent.name())))
                 .onCommand(ChildMessages.Gone.class, (state, gone) -> forgetChild(state.realms(), realms, gone,
                         new RealmRemoved(gone.name()), s -> { }))
                 .onCommand(ChildMessages.DeleteFailed.class, (state, failed) -> childDeleteFailed(state.realms(), realms,
-                        failed, new RealmRemoved(failed.name())))
-                .build();
+                        failed, new RealmRemoved(failed.name())));
+        return builder.build();
     }
 
     private Effect<HostEvent, HostRecord> onRuntimeEvent(HostRecord state, RuntimeEvent event) {
@@ -151,6 +160,7 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
             }
         });
         realms.spawnAndProbe(new HashSet<>(state.realms()));
+        work = Work.RECORDING_START;   // commands that came during the replay wait for this write
         context.getSelf().tell(new RecordStart());
         if (!relistInterval.isZero()) {
             timers.startTimerWithFixedDelay(new RelistTick(), relistInterval);

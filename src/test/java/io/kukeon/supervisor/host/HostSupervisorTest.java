@@ -13,8 +13,10 @@ import io.kukeon.supervisor.Routed;
 import io.kukeon.supervisor.TreeCommand;
 import io.kukeon.testing.ActorTestBed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +76,27 @@ class HostSupervisorTest {
         await("the start written", () -> written().contains(HostEvent.DaemonStarted.class));
         host.restart();
         await("and the next", () -> written().stream().filter(HostEvent.DaemonStarted.class::equals).count() == 2);
+    }
+
+    /** A command that reaches the host while it replays waits until the daemon's start is written. */
+    @Test
+    void theDaemonsStartIsWrittenBeforeWhatTheFirstCommandWrites() {
+        ActorTestKit own = ActorTestKit.create("host-first-command", ActorTestBed.CONFIG);
+        try {
+            TestProbe<StatusReply<Reply>> client = own.createTestProbe();
+            ActorRef<TreeCommand> fresh = own.spawn(HostSupervisor.create(new ActorTestBed().ports, Duration.ZERO));
+            fresh.tell(new Routed(ObjectPath.of("r"), new ObjectCommand.Upsert(realm("r"), ObjectCommand.Mode.CREATE,
+                    client.ref())));   // arrives while the host replays its (empty) journal
+            assertEquals(Reply.Outcome.CREATED, client.receiveMessage(Duration.ofSeconds(10)).getValue().outcome());
+            List<Object> journal = PersistenceTestKit.create(own.system())
+                    .persistedInStorage(HostSupervisor.PERSISTENCE_ID.id()).stream()
+                    .<Object>map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
+                    .toList();
+            assertEquals(List.of(HostEvent.DaemonStarted.class, HostEvent.RealmAdded.class),
+                    journal.stream().map(Object::getClass).toList());
+        } finally {
+            own.shutdownTestKit();
+        }
     }
 
     @Test
