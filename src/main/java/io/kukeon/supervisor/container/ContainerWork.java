@@ -4,7 +4,6 @@ import io.kukeon.model.ContainerStatus;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,12 +35,6 @@ sealed interface ContainerWork {
             implements ContainerWork {
         public Calling {
             waiting = List.copyOf(waiting);
-        }
-
-        Calling waitedOnBy(ActorRef<StatusReply<ContainerStatus>> replyTo) {
-            List<ActorRef<StatusReply<ContainerStatus>>> more = new ArrayList<>(waiting);
-            more.add(replyTo);
-            return new Calling(call, more, pulled);
         }
 
         Calling pulling(ContainerStatus.Pull progress) {

@@ -11,7 +11,6 @@ import io.kukeon.supervisor.scope.ScopeEvent.Updated;
 import io.kukeon.supervisor.tree.Generations;
 import io.kukeon.supervisor.tree.Timestamps;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -127,9 +126,5 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
 
     ScopeRecord deleted() {
         return new ScopeRecord(Phase.ABSENT, null, null, generations, children, null, null);
-    }
-
-    Instant updatedAt() {
-        return times.updatedAt();
     }
 }

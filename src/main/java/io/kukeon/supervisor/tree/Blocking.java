@@ -1,7 +1,6 @@
 package io.kukeon.supervisor.tree;
 
 import io.kukeon.supervisor.TreeCommand;
-
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 

@@ -5,7 +5,6 @@ import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -28,12 +27,6 @@ public record Waiting(List<Waiter> waiters) {
 
     public static Waiting on(ObjectCommand command, ObjectPath target, Reply.Outcome outcome) {
         return new Waiting(List.of(new Waiter(command, target, outcome)));
-    }
-
-    public Waiting and(Waiting more) {
-        List<Waiter> all = new ArrayList<>(waiters);
-        all.addAll(more.waiters);
-        return new Waiting(all);
     }
 
     /** Tells each waiter its object as {@code viewOf} shows it now. */
