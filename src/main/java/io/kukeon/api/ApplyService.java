@@ -6,6 +6,8 @@ import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.CellState;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
+import io.kukeon.model.LevelState;
+import io.kukeon.model.LevelStatus;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.ObjectIndex;
@@ -62,7 +64,7 @@ final class ApplyService {
         TreeObject desired = document.object();
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
         try {
-            Validation.validate(desired, ids);
+            Validation.validate(desired, ids, index);
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));
         }
@@ -85,12 +87,27 @@ final class ApplyService {
             return result.setOutcome("failed").setErrorKind(nz(cell.status().reason()))
                     .setError(nz(cell.status().message())).build();
         }
+        LevelStatus level = levelStatus(object);
+        if (level != null && level.state() == LevelState.Failed) {   // e.g. a namespace that is not ours
+            return result.setOutcome("failed").setErrorKind(nz(level.reason())).setError(nz(level.message())).build();
+        }
         String outcome = switch (reply.outcome()) {
             case CREATED -> "created";
             case UNCHANGED -> "unchanged";
             default -> noChanges ? "unchanged" : "updated";
         };
         return result.setOutcome(outcome).build();
+    }
+
+    private static LevelStatus levelStatus(TreeObject object) {
+        if (object instanceof TreeObject.Realm r) {
+            return r.status();
+        } else if (object instanceof TreeObject.Space s) {
+            return s.status();
+        } else if (object instanceof TreeObject.Stack s) {
+            return s.status();
+        }
+        return null;
     }
 
     /** What the daemon stores for the desired object: a cell's spec with its root resolved. */

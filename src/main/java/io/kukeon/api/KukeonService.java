@@ -94,7 +94,7 @@ public final class KukeonService implements Kukeon {
                 throw new InvalidArgumentException("object", "is required");
             }
             TreeObject desired = ObjectMapping.fromProto(in.getObject());
-            Validation.validate(desired, ids);
+            Validation.validate(desired, ids, index);
             return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
                     .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
         });

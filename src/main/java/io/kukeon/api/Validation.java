@@ -5,17 +5,23 @@ import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.RealmSpec;
 import io.kukeon.model.TreeObject;
+import io.kukeon.supervisor.ObjectIndex;
 
 /** Checks a whole object before anything is routed, so that bad input changes nothing anywhere. */
 final class Validation {
     private Validation() {}
 
-    static void validate(TreeObject o, HostIds ids) {
+    static void validate(TreeObject o, HostIds ids, ObjectIndex index) {
         if (o instanceof TreeObject.Realm r) {
             r.spec().validate();
-            ids.checkNamespace(r.spec().namespaceOn(ids, r.path().name()),
-                    r.spec().namespace() != null ? "spec.namespace" : "metadata.name");
+            String namespace = r.spec().namespaceOn(ids, r.path().name());
+            ids.checkNamespace(namespace, r.spec().namespace() != null ? "spec.namespace" : "metadata.name");
+            // early, and for dry runs; the host checks again, durably, when it adds the realm
+            index.realmOfNamespace(namespace).filter(holder -> !holder.equals(r.path().name())).ifPresent(holder -> {
+                throw RealmSpec.namespaceInUse(namespace, holder);
+            });
         } else if (o instanceof TreeObject.Space s) {
             s.spec().validate();
         } else if (o instanceof TreeObject.Stack s) {

@@ -105,13 +105,24 @@ public record HostIds(String cgroupRoot, String namespaceSuffix) {
         }
     }
 
-    /** Refuses a realm whose containerd namespace breaks containerd's identifier rule. */
+    /**
+     * Refuses a realm whose containerd namespace breaks containerd's identifier rule, or is one
+     * that other containerd clients use as theirs.
+     */
     public void checkNamespace(String namespace, String field) {
         if (namespace.length() > CONTAINERD_ID_MAX || !CONTAINERD_ID.matcher(namespace).matches()) {
             throw new InvalidArgumentException(field, "the containerd namespace \"" + Names.printable(namespace)
                     + "\" must be at most " + CONTAINERD_ID_MAX + " characters of letters, digits and single '.', '_' or '-'");
         }
+        if (OTHER_CLIENTS_NAMESPACES.contains(namespace)) {
+            throw new InvalidArgumentException(field, "the containerd namespace \"" + namespace + "\" belongs to other"
+                    + " containerd clients (" + String.join(", ", OTHER_CLIENTS_NAMESPACES) + " are ctr/nerdctl's,"
+                    + " Docker's, Kubernetes' and BuildKit's); a realm needs a namespace of its own");
+        }
     }
+
+    /** The namespaces of ctr and nerdctl, Docker, Kubernetes (CRI) and BuildKit. */
+    private static final List<String> OTHER_CLIENTS_NAMESPACES = List.of("default", "moby", "k8s.io", "buildkit");
 
     /** The group that holds everything we create. */
     public CgroupPath cgroupRootPath() {

@@ -34,4 +34,10 @@ public record RealmSpec(String namespace, List<RegistryCredential> registryCrede
     public String namespaceOn(HostIds ids, String realm) {
         return namespace != null ? namespace : ids.namespace(realm);
     }
+
+    /** The error for a realm whose namespace another realm holds. */
+    public static FailedPreconditionException namespaceInUse(String namespace, String holder) {
+        return new FailedPreconditionException("NamespaceInUse", "spec.namespace: the containerd namespace \""
+                + namespace + "\" belongs to realm \"" + holder + "\"; a namespace belongs to one realm");
+    }
 }

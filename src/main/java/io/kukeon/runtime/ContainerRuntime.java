@@ -19,11 +19,19 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Whether containerd answers right now, and its version. Never throws. */
     RuntimeHealth health();
 
-    /** Creates the namespace; an existing one is fine. */
-    void ensureNamespace(String namespace);
+    /**
+     * Makes the realm's namespace exist, labelled as the realm's. An existing one is fine when it
+     * carries the realm's label, or is empty, or {@code adoptUnlabelled} (the realm used it before
+     * namespaces were labelled); otherwise a {@link RuntimeFailure} of kind
+     * {@link RuntimeFailure#NAMESPACE_NOT_OURS} and nothing changes.
+     */
+    void ensureNamespace(String namespace, String realm, boolean adoptUnlabelled);
 
-    /** Drains the namespace (tasks, containers, snapshots, leases, images), then deletes it. Missing is fine. */
-    void deleteNamespace(String namespace);
+    /**
+     * Drains the realm's namespace (tasks, containers, snapshots, leases, images), then deletes it.
+     * Missing is fine; a namespace without the realm's label loses only our containers.
+     */
+    void deleteNamespace(String namespace, String realm);
 
     List<String> listNamespaces();
 

@@ -9,6 +9,8 @@ import io.kukeon.model.KukeonException;
 public final class RuntimeFailure extends KukeonException {
     /** The image is not where it was looked for (the realm's namespace, or the registry). */
     public static final String IMAGE_NOT_FOUND = "ImageNotFound";
+    /** A realm's namespace is another realm's, or was made by someone else and holds things. */
+    public static final String NAMESPACE_NOT_OURS = "NamespaceNotOurs";
 
     private final String kind;
 

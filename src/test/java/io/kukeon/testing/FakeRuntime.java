@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeRuntime implements ContainerRuntime {
     public record FakeContainer(ContainerRequest request, TaskInfo task) {}
 
-    private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+    /** Each namespace and the realm its label names ("" for a namespace someone else made). */
+    private final Map<String, String> namespaces = new ConcurrentHashMap<>();
     private final Map<String, FakeContainer> containers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> images = new ConcurrentHashMap<>();
     private final Set<String> unknownImages = ConcurrentHashMap.newKeySet();
@@ -66,7 +67,7 @@ public final class FakeRuntime implements ContainerRuntime {
             return;
         }
         StringBuilder out = new StringBuilder();
-        namespaces.forEach(n -> out.append("ns\t").append(n).append('\n'));
+        namespaces.forEach((n, owner) -> out.append("ns\t").append(n).append('\t').append(owner).append('\n'));
         containers.forEach((k, c) -> out.append("task\t").append(c.request().namespace()).append('\t')
                 .append(c.request().containerdId()).append('\t').append(c.task().status()).append('\t')
                 .append(c.task().pid()).append('\t').append(c.task().exitCode() == null ? "" : c.task().exitCode())
@@ -89,7 +90,7 @@ public final class FakeRuntime implements ContainerRuntime {
             for (String line : java.nio.file.Files.readAllLines(stateFile)) {
                 String[] f = line.split("\t", -1);
                 switch (f[0]) {
-                    case "ns" -> namespaces.add(f[1]);
+                    case "ns" -> namespaces.put(f[1], f.length > 2 ? f[2] : "");
                     case "pid" -> pids.set(Integer.parseInt(f[1]));
                     case "task" -> {
                         ContainerRequest r = new ContainerRequest(f[1], f[2], Map.of(), "busybox", null,
@@ -192,7 +193,14 @@ public final class FakeRuntime implements ContainerRuntime {
     }
 
     public Set<String> namespaces() {
-        return Set.copyOf(namespaces);
+        return Set.copyOf(namespaces.keySet());
+    }
+
+    /** A namespace another containerd client made and filled: one image, no kukeon label. */
+    public void addForeignNamespace(String namespace) {
+        namespaces.put(namespace, "");
+        images.computeIfAbsent(namespace, n -> ConcurrentHashMap.newKeySet()).add("docker.io/library/theirs:1");
+        save();
     }
 
     public int starts() {
@@ -213,15 +221,27 @@ public final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void ensureNamespace(String namespace) {
+    public void ensureNamespace(String namespace, String realm, boolean adoptUnlabelled) {
         up();
-        namespaces.add(namespace);
+        String owner = namespaces.get(namespace);
+        if (owner != null && !owner.equals(realm)) {
+            boolean holds = !images.getOrDefault(namespace, Set.of()).isEmpty()
+                    || containers.keySet().stream().anyMatch(k -> k.startsWith(namespace + "/"));
+            if (!owner.isEmpty() || (holds && !adoptUnlabelled)) {
+                throw new RuntimeFailure(RuntimeFailure.NAMESPACE_NOT_OURS, "fake: namespace " + namespace
+                        + " is not realm " + realm + "'s");
+            }
+        }
+        namespaces.put(namespace, realm);
         save();
     }
 
     @Override
-    public void deleteNamespace(String namespace) {
+    public void deleteNamespace(String namespace, String realm) {
         up();
+        if (!realm.equals(namespaces.get(namespace))) {
+            return;   // the fake's foreign namespaces never hold our containers
+        }
         containers.keySet().removeIf(k -> k.startsWith(namespace + "/"));
         images.remove(namespace);
         namespaces.remove(namespace);
@@ -231,7 +251,7 @@ public final class FakeRuntime implements ContainerRuntime {
     @Override
     public List<String> listNamespaces() {
         up();
-        return List.copyOf(namespaces);
+        return List.copyOf(namespaces.keySet());
     }
 
     @Override

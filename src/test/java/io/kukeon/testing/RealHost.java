@@ -20,6 +20,8 @@ public final class RealHost implements AutoCloseable {
     public final String id = UUID.randomUUID().toString().substring(0, 8);
     public final String cgroupRoot = RealComponents.cgroupRoot(id);
     public final String suffix = id + ".test.kukeon.io";
+    /** The realm label of namespaces a test makes beside the daemon's (named {@code ...<id>}), for baselines. */
+    public static final String RAW_REALM = "raw";
     public final Path socket;
     public final ContainerdRuntime containerd;
 
@@ -56,8 +58,10 @@ public final class RealHost implements AutoCloseable {
     public void close() throws IOException {
         try {
             for (String ns : containerd.listNamespaces()) {
-                if (ns.endsWith(suffix) || ns.endsWith(id)) {
-                    containerd.deleteNamespace(ns);
+                if (ns.endsWith(suffix)) {
+                    containerd.deleteNamespace(ns, ns.substring(0, ns.length() - suffix.length() - 1));
+                } else if (ns.endsWith(id)) {
+                    containerd.deleteNamespace(ns, RAW_REALM);
                 }
             }
         } finally {

@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -48,6 +49,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ContainerdRuntime implements ContainerRuntime {
     /** Label the supervisor puts on every container it owns; listContainers returns those. */
     public static final String CELL_LABEL = "kukeon.io/cell";
+    /** Label on every namespace a realm owns: its name. Only a namespace with it is ever drained. */
+    public static final String REALM_LABEL = "kukeon.io/realm";
     private static final Duration CREATE_LEASE = Duration.ofMinutes(10);
 
     private final ContainerdConnection conn;
@@ -93,8 +96,44 @@ public final class ContainerdRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void ensureNamespace(String namespace) {
-        namespaces.create(namespace);
+    public void ensureNamespace(String namespace, String realm, boolean adoptUnlabelled) {
+        Optional<Map<String, String>> labels = namespaces.labels(namespace);
+        if (labels.isEmpty()) {
+            namespaces.create(namespace, Map.of(REALM_LABEL, realm));
+            return;
+        }
+        String owner = labels.get().get(REALM_LABEL);
+        if (realm.equals(owner)) {
+            return;
+        }
+        if (owner != null) {
+            throw new RuntimeFailure(RuntimeFailure.NAMESPACE_NOT_OURS, "containerd namespace \"" + namespace
+                    + "\" belongs to kukeon realm \"" + owner + "\" (label " + REALM_LABEL + ")");
+        }
+        String held = adoptUnlabelled ? "" : contents(namespace);
+        if (!held.isEmpty()) {
+            throw new RuntimeFailure(RuntimeFailure.NAMESPACE_NOT_OURS, "containerd namespace \"" + namespace
+                    + "\" was not created by kukeon and holds " + held + "; kukeon does not take it over");
+        }
+        namespaces.setLabel(namespace, REALM_LABEL, realm);
+    }
+
+    /** What a namespace holds, in words ("" when empty): containers, images and content blobs. */
+    private String contents(String namespace) {
+        List<String> held = new ArrayList<>();
+        int n = containers.list(namespace).size();
+        if (n > 0) {
+            held.add(n + " container(s)");
+        }
+        n = images.list(namespace).size();
+        if (n > 0) {
+            held.add(n + " image(s)");
+        }
+        n = content.list(namespace).size();
+        if (n > 0) {
+            held.add(n + " content blob(s)");
+        }
+        return String.join(", ", held);
     }
 
     @Override
@@ -102,10 +141,27 @@ public final class ContainerdRuntime implements ContainerRuntime {
         return namespaces.list();
     }
 
-    /** Removes everything in the namespace the way the reference's CleanupNamespaceResources does, then the namespace. */
+    /**
+     * Removes everything in the realm's namespace the way the reference's CleanupNamespaceResources
+     * does, then the namespace. A namespace without the realm's label is not drained: only the
+     * containers that carry our cell label are removed, and the namespace only if that left it empty.
+     */
     @Override
-    public void deleteNamespace(String namespace) {
-        if (!namespaces.exists(namespace)) {
+    public void deleteNamespace(String namespace, String realm) {
+        Optional<Map<String, String>> labels = namespaces.labels(namespace);
+        if (labels.isEmpty()) {
+            return;
+        }
+        if (!realm.equals(labels.get().get(REALM_LABEL))) {
+            if (labels.get().containsKey(REALM_LABEL)) {
+                return;   // another realm's
+            }
+            for (Container c : containers.list(namespace, "labels.\"" + CELL_LABEL + "\"")) {
+                deleteContainer(namespace, c.getId());
+            }
+            if (contents(namespace).isEmpty()) {
+                deleteEmptyNamespace(namespace);
+            }
             return;
         }
         for (Container c : containers.list(namespace)) {
@@ -173,7 +229,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
             ensureUnpacked(namespace, image);
             return new ImageInfo(ref.toString(), existing.getTarget().getDigest(), image.size());
         }
-        namespaces.create(namespace);
+        namespaces.create(namespace, Map.of());
         image = puller.pull(namespace, ref, credentials, progress == null ? PullProgress.NONE : progress);
         Image created = images.get(namespace, ref.toString());
         return new ImageInfo(ref.toString(), created == null ? image.manifestDigest() : created.getTarget().getDigest(),
@@ -182,7 +238,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     @Override
     public List<ImageInfo> loadImage(String namespace, Path archive) {
-        namespaces.create(namespace);
+        namespaces.create(namespace, Map.of());
         return loader.load(namespace, archive);
     }
 

@@ -7,10 +7,14 @@ import io.kukeon.runtime.containerd.api.namespaces.GetNamespaceRequest;
 import io.kukeon.runtime.containerd.api.namespaces.ListNamespacesRequest;
 import io.kukeon.runtime.containerd.api.namespaces.Namespace;
 import io.kukeon.runtime.containerd.api.namespaces.NamespacesGrpc;
+import io.kukeon.runtime.containerd.api.namespaces.UpdateNamespaceRequest;
+import com.google.protobuf.FieldMask;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** containerd namespaces: create (existing is fine), list, exists, delete (missing is fine). */
+/** containerd namespaces: create (existing is fine), labels, list, delete (missing is fine). */
 final class Namespaces {
     private final ContainerdConnection conn;
 
@@ -23,10 +27,11 @@ final class Namespaces {
         return conn.stub(NamespacesGrpc::newBlockingStub, namespace, null);
     }
 
-    void create(String name) {
+    void create(String name, Map<String, String> labels) {
         conn.run("create namespace " + name, () -> {
             try {
-                stub(name).create(CreateNamespaceRequest.newBuilder().setNamespace(Namespace.newBuilder().setName(name)).build());
+                stub(name).create(CreateNamespaceRequest.newBuilder()
+                        .setNamespace(Namespace.newBuilder().setName(name).putAllLabels(labels)).build());
             } catch (StatusRuntimeException e) {
                 if (!ContainerdFailures.isAlreadyExists(e)) {
                     throw e;
@@ -40,18 +45,30 @@ final class Namespaces {
                 .getNamespacesList().stream().map(Namespace::getName).sorted().toList());
     }
 
-    boolean exists(String name) {
+    /** The namespace's labels, or empty when there is no such namespace. */
+    Optional<Map<String, String>> labels(String name) {
         return conn.call("get namespace " + name, () -> {
             try {
-                stub(name).get(GetNamespaceRequest.newBuilder().setName(name).build());
-                return true;
+                return Optional.of(stub(name).get(GetNamespaceRequest.newBuilder().setName(name).build())
+                        .getNamespace().getLabelsMap());
             } catch (StatusRuntimeException e) {
                 if (ContainerdFailures.isNotFound(e)) {
-                    return false;
+                    return Optional.empty();
                 }
                 throw e;
             }
         });
+    }
+
+    boolean exists(String name) {
+        return labels(name).isPresent();
+    }
+
+    /** Sets one label, leaving the others as they are. */
+    void setLabel(String name, String key, String value) {
+        conn.run("label namespace " + name, () -> stub(name).update(UpdateNamespaceRequest.newBuilder()
+                .setNamespace(Namespace.newBuilder().setName(name).putLabels(key, value))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("labels." + key)).build()));
     }
 
     /** Deletes an empty namespace; containerd refuses (FAILED_PRECONDITION) while anything is left in it. */

@@ -16,10 +16,19 @@ public sealed interface HostEvent extends JournalEvent {
         }
     }
 
+    /** @param namespace the containerd namespace the realm claims; null in journals written before claims */
     @JournalName("host.RealmAdded")
-    record RealmAdded(String name) implements HostEvent {
+    record RealmAdded(String name, String namespace) implements HostEvent {
         public String summary() {
-            return "realm \"" + name + "\" added";
+            return "realm \"" + name + "\" added" + (namespace == null ? "" : ", namespace \"" + namespace + "\"");
+        }
+    }
+
+    /** A realm added before claims were written told which namespace it holds: now it is claimed. */
+    @JournalName("host.NamespaceClaimed")
+    record NamespaceClaimed(String realm, String namespace) implements HostEvent {
+        public String summary() {
+            return "realm \"" + realm + "\" claims namespace \"" + namespace + "\"";
         }
     }
 

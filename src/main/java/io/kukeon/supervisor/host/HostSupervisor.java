@@ -1,14 +1,17 @@
 package io.kukeon.supervisor.host;
 
 import io.kukeon.model.GroupStatus;
+import io.kukeon.model.RealmSpec;
 import io.kukeon.model.Resources;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.supervisor.Notice;
+import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.Routed;
 import io.kukeon.supervisor.TreeCommand;
 import io.kukeon.supervisor.host.HostEvent.DaemonStarted;
+import io.kukeon.supervisor.host.HostEvent.NamespaceClaimed;
 import io.kukeon.supervisor.host.HostEvent.RealmAdded;
 import io.kukeon.supervisor.host.HostEvent.RealmRemoved;
 import io.kukeon.supervisor.scope.ScopeActor;
@@ -30,6 +33,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 
 /**
  * The root of the tree: the event-sourced registry of realms. It routes every message down to
@@ -81,7 +85,7 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
 
     @Override
     public HostRecord emptyState() {
-        return new HostRecord(null);
+        return new HostRecord(null, null);
     }
 
     @Override
@@ -110,7 +114,8 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
         CommandHandlerBuilder<TreeCommand, HostEvent, HostRecord> builder = newCommandHandlerBuilder();
         whileBusy(builder);
         builder.forAnyState()
-                .onCommand(Routed.class, (state, routed) -> routeToChild(state.realms(), realms, routed, RealmAdded::new))
+                .onCommand(Routed.class, this::onRouted)
+                .onCommand(ChildMessages.NamespaceHeld.class, this::onNamespaceHeld)
                 .onCommand(RuntimeEvent.class, this::onRuntimeEvent)
                 .onCommand(RuntimeAvailability.class, this::onAvailability)
                 .onCommand(RelistTick.class, (state, tick) -> {
@@ -126,6 +131,37 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
                 .onCommand(ChildMessages.DeleteFailed.class, (state, failed) -> childDeleteFailed(state.realms(), realms,
                         failed, new RealmRemoved(failed.name())));
         return builder.build();
+    }
+
+    /**
+     * Routes down; a message that adds a realm first claims the realm's namespace, which no other
+     * realm may hold. The claim is written with the realm, so it holds across a crash, and the
+     * host decides one message at a time, so two concurrent applies cannot both claim it.
+     */
+    private Effect<HostEvent, HostRecord> onRouted(HostRecord state, Routed routed) {
+        String realm = routed.childNameBelow(null);
+        if (state.realms().contains(realm) || !(routed.message() instanceof ObjectCommand.Upsert upsert)) {
+            return routeToChild(state.realms(), realms, routed, name -> new RealmAdded(name, null));
+        }
+        if (!state.claimsComplete()) {
+            return Effect().stash();   // realms from an older journal have not told their namespaces yet
+        }
+        String namespace = routed.target().segments().size() == 1 && upsert.desired() instanceof TreeObject.Realm r
+                ? r.spec().namespaceOn(ports.ids(), realm) : ports.ids().namespace(realm);
+        Optional<String> holder = state.claimantOf(namespace);
+        if (holder.isPresent()) {
+            upsert.fail(RealmSpec.namespaceInUse(namespace, holder.get()));
+            return Effect().none();
+        }
+        return routeToChild(state.realms(), realms, routed, name -> new RealmAdded(name, namespace));
+    }
+
+    /** A realm from a journal written before claims tells its namespace: claim it now. */
+    private Effect<HostEvent, HostRecord> onNamespaceHeld(HostRecord state, ChildMessages.NamespaceHeld held) {
+        if (!state.realms().contains(held.realm()) || state.namespaces().containsKey(held.realm())) {
+            return Effect().none();
+        }
+        return Effect().persist(new NamespaceClaimed(held.realm(), held.namespace())).thenUnstashAll();
     }
 
     private Effect<HostEvent, HostRecord> onRuntimeEvent(HostRecord state, RuntimeEvent event) {

@@ -186,7 +186,8 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
     private void provision(ScopeRecord state, Waiting waiting, boolean quiet) {
         work = new Provisioning(waiting, quiet);
         ScopeSpec spec = state.spec();
-        Blocking.pipe(context, () -> ScopeProvisioning.provision(ports, path, spec),
+        boolean heldBefore = state.times().readyAt() != null;
+        Blocking.pipe(context, () -> ScopeProvisioning.provision(ports, path, spec, heldBefore),
                 (result, error) -> new ProvisionDone(result != null ? result
                         : new ScopeProvisioning.Result(GroupStatus.missing(ports.ids().cgroup(path).toString()), null,
                         LevelState.Failed, "ProvisionFailed", Failures.describe(error))));
@@ -369,6 +370,10 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
 
     @Override
     protected void onRecovered(ScopeRecord state) {
+        if (path.kind() == Kind.REALM) {   // an absent realm holds the namespace it would be created with
+            parent.tell(new ChildMessages.NamespaceHeld(path.name(),
+                    state.spec().realmSpec().namespaceOn(ports.ids(), path.name())));
+        }
         takeRealmAccess(state);
         children.spawnAndProbe(new HashSet<>(state.children()));
         switch (state.phase()) {

@@ -5,6 +5,7 @@ import io.kukeon.model.Kind;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.tree.Failures;
 
@@ -19,7 +20,8 @@ final class ScopeProvisioning {
     /** What provisioning found; never throws (a failure is a state with a reason). */
     record Result(GroupStatus cgroup, Boolean namespaceReady, LevelState state, String reason, String message) {}
 
-    static Result provision(Ports ports, ObjectPath path, ScopeSpec spec) {
+    /** @param heldBefore the realm was Ready once, so an unlabelled namespace is one it made before labels existed */
+    static Result provision(Ports ports, ObjectPath path, ScopeSpec spec, boolean heldBefore) {
         Boolean namespaceReady = null;
         String reason = null;
         String message = null;
@@ -27,7 +29,7 @@ final class ScopeProvisioning {
         if (path.kind() == Kind.REALM) {
             String namespace = spec.realmSpec().namespaceOn(ports.ids(), path.name());
             try {
-                ports.runtime().ensureNamespace(namespace);
+                ports.runtime().ensureNamespace(namespace, path.name(), heldBefore);
                 namespaceReady = true;
             } catch (UnavailableException e) {
                 namespaceReady = false;
@@ -37,7 +39,8 @@ final class ScopeProvisioning {
             } catch (RuntimeException e) {
                 namespaceReady = false;
                 state = LevelState.Failed;
-                reason = "NamespaceFailed";
+                reason = e instanceof RuntimeFailure f && f.kind().equals(RuntimeFailure.NAMESPACE_NOT_OURS)
+                        ? f.kind() : "NamespaceFailed";
                 message = Failures.describe(e);
             }
         }
@@ -57,7 +60,7 @@ final class ScopeProvisioning {
     /** Removes the namespace (drained) and the cgroup. Throws if either could not be removed. */
     static void deprovision(Ports ports, ObjectPath path, ScopeSpec spec) {
         if (path.kind() == Kind.REALM) {
-            ports.runtime().deleteNamespace(spec.realmSpec().namespaceOn(ports.ids(), path.name()));
+            ports.runtime().deleteNamespace(spec.realmSpec().namespaceOn(ports.ids(), path.name()), path.name());
         }
         ports.cgroups().delete(ports.ids().cgroup(path));
     }

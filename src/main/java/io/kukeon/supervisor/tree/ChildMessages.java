@@ -18,6 +18,12 @@ public final class ChildMessages {
     public record Absent(String name) implements TreeCommand {}
 
     /**
+     * Realm → host after recovery: the containerd namespace I hold, so that the host claims it for
+     * a realm added before the host wrote claims.
+     */
+    public record NamespaceHeld(String realm, String namespace) implements TreeCommand {}
+
+    /**
      * Parent → child: delete yourself and everything below you, as part of the parent's own delete.
      * Answered with {@link Gone} or {@link DeleteFailed}; compared by identity, so that an answer to
      * an earlier incarnation's cascade is told apart.

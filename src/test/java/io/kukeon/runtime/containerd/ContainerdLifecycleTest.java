@@ -5,6 +5,8 @@ import io.kukeon.model.Resources;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.ImageInfo;
 import io.kukeon.runtime.ObservedContainer;
+import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.testing.RealComponents;
 import io.kukeon.runtime.StopOptions;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.runtime.containerd.api.containers.Container;
@@ -24,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Images, containers and tasks against a real containerd, each test in its own namespace and cgroup root. */
@@ -55,11 +58,11 @@ class ContainerdLifecycleTest {
         assertTrue(loaded.get(0).size() > 1_000_000, "size counts the layer");
 
         String other = bed.namespace + "-other";
-        bed.runtime.ensureNamespace(other);
+        bed.runtime.ensureNamespace(other, ContainerdTestBed.REALM, false);
         try {
             assertTrue(bed.images.list(other).isEmpty(), "another namespace does not see the image");
         } finally {
-            bed.runtime.deleteNamespace(other);
+            bed.runtime.deleteNamespace(other, ContainerdTestBed.REALM);
         }
     }
 
@@ -177,10 +180,56 @@ class ContainerdLifecycleTest {
         bed.loadBusybox();
         bed.run(bed.request("cell1", "busy", List.of("sleep", "3600")));
 
-        bed.runtime.deleteNamespace(bed.namespace);
+        bed.runtime.deleteNamespace(bed.namespace, ContainerdTestBed.REALM);
 
         assertTrue(!bed.runtime.listNamespaces().contains(bed.namespace), "namespace is gone");
-        bed.runtime.deleteNamespace(bed.namespace); // missing is fine
+        bed.runtime.deleteNamespace(bed.namespace, ContainerdTestBed.REALM); // missing is fine
+    }
+
+    /**
+     * A namespace another containerd client made and filled is not taken over by a realm, unless
+     * the realm used it before namespaces were labelled; once it is a realm's, no other realm gets
+     * it; and deleting a realm whose namespace is not labelled as its own removes only our containers.
+     */
+    @Test
+    void aNamespaceSomeoneElseFilledIsNeitherTakenNorDrained() throws Exception {
+        String theirs = bed.namespace + "-theirs";
+        Namespaces namespaces = new Namespaces(bed.raw);
+        try {
+            bed.runtime.loadImage(theirs, RealComponents.busyboxArchive());   // unlabelled, as ctr would make it
+            ContainerRequest ours = in(theirs, bed.request("cell1", "ours", List.of("sleep", "3600")), null);
+            ContainerRequest notOurs = in(theirs, bed.request("cell1", "their-app", List.of("sleep", "3600")), Map.of());
+            bed.runtime.ensureContainer(ours);
+            bed.runtime.ensureContainer(notOurs);
+
+            RuntimeFailure refused = assertThrows(RuntimeFailure.class,
+                    () -> bed.runtime.ensureNamespace(theirs, "r1", false));
+            assertEquals(RuntimeFailure.NAMESPACE_NOT_OURS, refused.kind());
+            assertTrue(refused.getMessage().contains("2 container(s), 1 image(s)"), refused.getMessage());
+            assertEquals(Map.of(), namespaces.labels(theirs).orElseThrow(), "refusing changed nothing");
+
+            bed.runtime.deleteNamespace(theirs, "r1");
+            assertEquals(List.of(notOurs.containerdId()), bed.containers.list(theirs).stream()
+                    .map(Container::getId).toList(), "only the container with our cell label went");
+            assertEquals(1, bed.images.list(theirs).size(), "their image is still there");
+
+            bed.runtime.ensureNamespace(theirs, "r1", true);   // a realm that used it before labels existed
+            assertEquals("r1", namespaces.labels(theirs).orElseThrow().get(ContainerdRuntime.REALM_LABEL));
+            assertEquals(RuntimeFailure.NAMESPACE_NOT_OURS, assertThrows(RuntimeFailure.class,
+                    () -> bed.runtime.ensureNamespace(theirs, "r2", true)).kind());
+            bed.runtime.deleteNamespace(theirs, "r2");
+            assertEquals(1, bed.containers.list(theirs).size(), "another realm's delete touches nothing");
+        } finally {
+            bed.runtime.deleteNamespace(theirs, "r1");
+        }
+        assertTrue(!bed.runtime.listNamespaces().contains(theirs), "its own realm's delete drains it");
+    }
+
+    /** The request in another namespace; {@code labels} null keeps the request's (which carry our cell label). */
+    private static ContainerRequest in(String namespace, ContainerRequest r, Map<String, String> labels) {
+        return new ContainerRequest(namespace, r.containerdId(), labels == null ? r.labels() : labels, r.image(),
+                r.command(), r.args(), r.env(), r.workingDir(), r.user(), r.hostname(), r.cgroupsPath(), r.resources(),
+                r.joinNamespaces(), r.shimGroup());
     }
 
     @Test

@@ -44,7 +44,7 @@ class ContainerdReconnectTest {
             assertEquals(new RecordingListener.Availability(true, null), up, "re-subscribed once containerd was there");
             RuntimeHealth health = runtime.health();
             assertTrue(health.available() && health.version().startsWith("1."), health.toString());
-            runtime.ensureNamespace("kukeon-test-reconnect");
+            runtime.ensureNamespace("kukeon-test-reconnect", "test", false);
             assertTrue(runtime.listNamespaces().contains("kukeon-test-reconnect"));
 
             containerd.stop();
@@ -57,7 +57,7 @@ class ContainerdReconnectTest {
             assertEquals(new RecordingListener.Availability(true, null), listener.nextAvailability(15_000),
                     "back after a containerd restart");
             assertTrue(runtime.listNamespaces().contains("kukeon-test-reconnect"), "calls work again at once");
-            runtime.deleteNamespace("kukeon-test-reconnect");
+            runtime.deleteNamespace("kukeon-test-reconnect", "test");
         }
     }
 }

@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  */
 final class ContainerdTestBed implements AutoCloseable {
     static final String BUSYBOX = "docker.io/library/busybox:latest";
+    /** The realm whose label the bed's namespace carries. */
+    static final String REALM = "test";
 
     final Path socket;
     final String id = UUID.randomUUID().toString().substring(0, 8);
@@ -49,7 +51,9 @@ final class ContainerdTestBed implements AutoCloseable {
 
     /** Skips, or fails under kukeon.requireReal, when no containerd socket is configured. */
     static ContainerdTestBed open() throws IOException {
-        return new ContainerdTestBed(RealComponents.containerdSocket());
+        ContainerdTestBed bed = new ContainerdTestBed(RealComponents.containerdSocket());
+        bed.runtime.ensureNamespace(bed.namespace, REALM, false);
+        return bed;
     }
 
     List<ImageInfo> loadBusybox() {
@@ -87,7 +91,7 @@ final class ContainerdTestBed implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            runtime.deleteNamespace(namespace);
+            runtime.deleteNamespace(namespace, REALM);
         } finally {
             runtime.close();
             raw.close();

@@ -30,7 +30,7 @@ class ContainerdUnavailableTest {
             assertTrue(health.reason().contains(socket.toString()), health.reason());
 
             UnavailableException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                    () -> assertThrows(UnavailableException.class, () -> runtime.ensureNamespace("realm.kukeon.io")));
+                    () -> assertThrows(UnavailableException.class, () -> runtime.ensureNamespace("realm.kukeon.io", "realm", false)));
             assertEquals("RuntimeUnavailable", e.kind());
             assertTrue(e.getMessage().contains(socket.toString()), e.getMessage());
             assertThrows(UnavailableException.class, () -> runtime.listContainers("realm.kukeon.io"));

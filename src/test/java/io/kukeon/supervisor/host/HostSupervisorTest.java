@@ -1,16 +1,20 @@
 package io.kukeon.supervisor.host;
 
 import io.kukeon.model.CellSpec;
+import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.Notice;
+import io.kukeon.supervisor.PersistenceIds;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.Routed;
 import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.scope.ScopeEvent;
+import io.kukeon.supervisor.scope.ScopeSpec;
 import io.kukeon.testing.ActorTestBed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -140,5 +144,62 @@ class HostSupervisorTest {
         assertTrue(host.getState().realms().isEmpty());
         assertEquals(HostEvent.RealmRemoved.class, written().get(written().size() - 1));
         assertFalse(bed.runtime.namespaces().contains("r.kukeon.io"));
+    }
+
+    private static TreeObject.Realm realm(String name, String namespace) {
+        return new TreeObject.Realm(ObjectPath.of(name), new Metadata(name, Map.of(), 0),
+                new RealmSpec(namespace, List.of(), null), null);
+    }
+
+    @Test
+    void aNamespaceBelongsToOneRealmUntilThatRealmIsGone() {
+        send(ObjectPath.of("a"), r -> new ObjectCommand.Upsert(realm("a", "shared"), ObjectCommand.Mode.CREATE, r));
+        int written = written().size();
+
+        StatusReply<Reply> taken = send(ObjectPath.of("b"),
+                r -> new ObjectCommand.Upsert(realm("b", "shared"), ObjectCommand.Mode.APPLY, r));
+        FailedPreconditionException refused = assertInstanceOf(FailedPreconditionException.class, taken.getError());
+        assertEquals("NamespaceInUse", refused.kind());
+        assertTrue(refused.getMessage().contains("\"shared\" belongs to realm \"a\""), refused.getMessage());
+        StatusReply<Reply> byDefault = send(ObjectPath.of("c"),
+                r -> new ObjectCommand.Upsert(realm("c", "a.kukeon.io"), ObjectCommand.Mode.APPLY, r));
+        assertTrue(byDefault.isSuccess(), "a's default namespace is free while a has another");
+        assertEquals(written + 1, written().size(), "b wrote nothing");
+        assertEquals(Map.of("a", "shared", "c", "a.kukeon.io"), host.getState().namespaces());
+
+        send(ObjectPath.of("a"), r -> new ObjectCommand.Delete(false, false, r));
+        assertEquals(Reply.Outcome.CREATED, send(ObjectPath.of("b"),
+                r -> new ObjectCommand.Upsert(realm("b", "shared"), ObjectCommand.Mode.APPLY, r)).getValue().outcome());
+    }
+
+    /**
+     * A journal from before claims: its realms tell their namespaces at recovery, and a new realm
+     * waits until they have, so it cannot take one of them meanwhile.
+     */
+    @Test
+    void realmsFromAnOlderJournalClaimTheirNamespacesBeforeANewRealmIsAdded() {
+        ActorTestKit own = ActorTestKit.create("host-older-journal", ActorTestBed.CONFIG);
+        try {
+            PersistenceTestKit journal = PersistenceTestKit.create(own.system());
+            Instant then = Instant.parse("2026-12-01T00:00:00Z");
+            journal.persistForRecovery(HostSupervisor.PERSISTENCE_ID.id(),
+                    List.of(new HostEvent.DaemonStarted(then), new HostEvent.RealmAdded("old", null)));
+            journal.persistForRecovery(PersistenceIds.of(ObjectPath.of("old")).id(), List.of(new ScopeEvent.Created(
+                    new ScopeSpec("kept", List.of(), null), Map.of(), then)));
+            ActorRef<TreeCommand> fresh = own.spawn(HostSupervisor.create(new ActorTestBed().ports, Duration.ZERO));
+            TestProbe<StatusReply<Reply>> client = own.createTestProbe();
+
+            fresh.tell(new Routed(ObjectPath.of("new"), new ObjectCommand.Upsert(realm("new", "kept"),
+                    ObjectCommand.Mode.APPLY, client.ref())));
+
+            FailedPreconditionException refused = assertInstanceOf(FailedPreconditionException.class,
+                    client.receiveMessage(Duration.ofSeconds(10)).getError());
+            assertTrue(refused.getMessage().contains("belongs to realm \"old\""), refused.getMessage());
+            assertTrue(journal.persistedInStorage(HostSupervisor.PERSISTENCE_ID.id()).stream()
+                    .map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
+                    .anyMatch(new HostEvent.NamespaceClaimed("old", "kept")::equals), "the old realm's claim is written");
+        } finally {
+            own.shutdownTestKit();
+        }
     }
 }

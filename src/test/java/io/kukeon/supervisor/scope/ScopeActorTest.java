@@ -12,6 +12,7 @@ import io.kukeon.model.SpaceSpec;
 import io.kukeon.model.StackSpec;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.Routed;
@@ -73,6 +74,9 @@ class ScopeActorTest {
         path = ObjectPath.parse(realm);
         actor = EventSourcedBehaviorTestKit.create(testKit.system(), ScopeActor.create(path, host.ref(), bed.ports, null),
                 ActorTestBed.SERIALIZATION);
+        // a realm tells the host, after each recovery, the namespace it holds (or would be created with)
+        assertEquals(new ChildMessages.NamespaceHeld(realm, realm + ".kukeon.io"),
+                host.expectMessageClass(ChildMessages.NamespaceHeld.class));
     }
 
     private StatusReply<Reply> send(ObjectPath target, Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command) {
@@ -157,6 +161,19 @@ class ScopeActorTest {
                 ObjectCommand.Mode.CREATE, r));
         assertTrue(reply.isError());
         assertTrue(written().isEmpty());
+    }
+
+    @Test
+    void aNamespaceSomeoneElseFilledIsNotTakenAndItsDeleteLeavesItAlone() {
+        bed.runtime.addForeignNamespace("theirs");
+        Reply created = apply(realm(new RealmSpec("theirs", List.of(), null)));
+        assertEquals("Failed", created.object().state());
+        assertEquals(RuntimeFailure.NAMESPACE_NOT_OURS, ((TreeObject.Realm) created.object()).status().reason());
+
+        actor.runCommand(new Routed(path, new ObjectCommand.Delete(false, false, testKit.<StatusReply<Reply>>createTestProbe().ref())));
+        host.expectMessageClass(ChildMessages.Gone.class);
+        assertTrue(bed.runtime.namespaces().contains("theirs"), "their namespace is still there");
+        assertEquals(1, bed.runtime.listImages("theirs").size(), "with their image");
     }
 
     @Test
