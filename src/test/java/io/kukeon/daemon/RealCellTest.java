@@ -181,6 +181,36 @@ class RealCellTest {
         assertEquals(TaskInfo.Status.NO_TASK, host.containerd.task(host.namespace("r"), "s_t_stubborn_app").status());
     }
 
+    /**
+     * Issue 20, defect 6: lowering a cell's memory limit below what it uses fails in the kernel
+     * (EBUSY: without swap, tmpfs pages cannot be reclaimed). The apply fails, the same apply fails
+     * again instead of saying "unchanged", the cgroup keeps no such limit, and a limit that fits applies.
+     */
+    @Test
+    void aMemoryLimitBelowUsageFailsAndIsNeverReportedAsInForce() throws Exception {
+        String hog = container("hog", "dd if=/dev/zero of=/dev/shm/fill bs=1M count=40 && exec sleep 3600", "");
+        assertEquals("created", apply(cell("hog", hog)).get(0).getOutcome());
+        String lowered = cell("hog", hog) + "  resources: {memoryLimitBytes: 16777216}\n";
+        await("Cell", "r/s/t/hog", c -> c.getStatus().getCgroup().getUsage().getMemoryBytes() > 40L << 20);
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            ApplyResult refused = apply(lowered).get(0);
+            assertEquals("failed", refused.getOutcome(), "attempt " + attempt + ": " + refused);
+            assertTrue(refused.getError().contains("busy"), refused.getError());
+        }
+        List<Path> hierarchies = host.cgroupDirs();
+        Path limitFile = hierarchies.stream().flatMap(h -> java.util.stream.Stream.of(
+                        h.resolve("r/s/t/hog/memory.limit_in_bytes"), h.resolve("r/s/t/hog/memory.max")))
+                .filter(Files::exists).findFirst().orElseThrow();
+        assertNotEquals("16777216", Files.readString(limitFile).trim(), "not in force, and not said to be");
+        assertEquals("Failed", get("Cell", "r/s/t/hog").getStatus().getState());
+
+        ApplyResult fits = apply(cell("hog", hog) + "  resources: {memoryLimitBytes: 134217728}\n").get(0);
+        assertEquals("updated", fits.getOutcome(), fits.toString());
+        assertEquals("134217728", Files.readString(limitFile).trim());
+        assertEquals("Ready", get("Cell", "r/s/t/hog").getStatus().getState());
+    }
+
     @Test
     void deleteLeavesNoContainerTaskSnapshotOrCgroup() throws Exception {
         apply(cell("gone", container("app", "exec sleep 3600", "")));

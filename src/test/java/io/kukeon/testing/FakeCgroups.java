@@ -1,6 +1,7 @@
 package io.kukeon.testing;
 
 import io.kukeon.cgroup.CgroupDriverInfo;
+import io.kukeon.cgroup.CgroupFailureException;
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.model.CgroupPath;
 import io.kukeon.model.GroupStatus;
@@ -28,8 +29,20 @@ public final class FakeCgroups implements CgroupManager {
         return new CgroupDriverInfo("fake", "/fake", List.of("cpu", "memory", "io", "pids"), "/kukeon");
     }
 
+    /** Memory in use in every group: a lower memory limit is refused, as the kernel does (EBUSY). */
+    private volatile long memoryInUse;
+
+    public void memoryInUse(long bytes) {
+        memoryInUse = bytes;
+    }
+
     @Override
     public GroupStatus ensure(CgroupPath group, Resources resources) {
+        Long limit = resources.memoryMax();
+        if (limit != null && limit < memoryInUse) {
+            throw new CgroupFailureException("fake: cannot write " + limit + " to " + group
+                    + "/memory.limit_in_bytes: Device or resource busy");
+        }
         for (CgroupPath p = group.parent(); p != null; p = p.parent()) {
             groups.putIfAbsent(p.toString(), Resources.NONE);
         }

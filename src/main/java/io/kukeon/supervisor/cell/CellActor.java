@@ -160,6 +160,11 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             TreeObject.Cell desired = (TreeObject.Cell) upsert.desired();
             return onUpdate(state, upsert, desired.metadata().labels(), desired.spec(), upsert.mode().starts());
         }
+        if (command instanceof ObjectCommand.Start start && !state.specInForce()) {
+            // a start does not run a cell on a spec its cgroup does not hold: provision again first
+            return recordAndCarry(new CellEvent.CellUpdated(state.spec(), state.labels(), state.generations().current(),
+                    true, Instant.now()), Activity.PROVISIONING, waiting(start, Reply.Outcome.DONE));
+        }
         if (command instanceof ObjectCommand.Start start) {
             return recordAndCarry(new CellEvent.StartRequested(Instant.now()), Activity.STARTING, waiting(start, Reply.Outcome.DONE));
         }
@@ -192,10 +197,18 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                                                    CellSpec desired, boolean start, ObjectPath target,
                                                    Reply.Outcome changed) {
         CellSpec spec = desired.normalized();
+        // Apply asks for a running cell: one whose bring-up failed (an image missing then, present
+        // now), or that never ran, is started rather than reported as it is.
+        boolean startAgain = start && (state.sticky() == CellState.Failed
+                || !state.run().desired() && !state.run().everStarted());
+        if (spec.equals(state.spec()) && labels.equals(state.labels()) && !state.specInForce()) {
+            // The same spec again, but its last provisioning failed (a memory limit below usage, say):
+            // try again, and answer with the outcome, never "unchanged" over a cgroup that differs.
+            return recordAndCarry(new CellEvent.CellUpdated(spec, labels, state.generations().current(), startAgain,
+                    Instant.now()), Activity.PROVISIONING, Waiting.on(command, target, changed));
+        }
         if (spec.equals(state.spec()) && labels.equals(state.labels())) {
-            if (start && (state.sticky() == CellState.Failed || !state.run().desired() && !state.run().everStarted())) {
-                // Apply asks for a running cell: one whose bring-up failed (an image missing then,
-                // present now), or that never ran, is started rather than reported as it is.
+            if (startAgain) {
                 return recordAndCarry(new CellEvent.StartRequested(Instant.now()), Activity.STARTING,
                         Waiting.on(command, target, Reply.Outcome.UNCHANGED));
             }

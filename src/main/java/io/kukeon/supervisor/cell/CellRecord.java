@@ -67,6 +67,11 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         return new CellRecord(false, null, null, null, Activity.NONE, null, null, null, null, null);
     }
 
+    /** Whether the host was brought to the current spec: not so after a provisioning that failed. */
+    boolean specInForce() {
+        return generations.observed() == generations.current();
+    }
+
     CellState sticky() {
         return problem == null ? null : problem.sticky();
     }
@@ -137,8 +142,9 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     CellRecord provisioned(CgroupProvisioned e) {
-        // A failed provisioning of a cell not meant to run is over once provisioning succeeds.
-        Problem kept = sticky() == CellState.Failed && !run.desired()
+        // A failed provisioning is over once provisioning succeeds (a cell meant to run that does
+        // not is started next, and that start decides).
+        Problem kept = sticky() == CellState.Failed && (!run.desired() || !specInForce())
                 ? new Problem(null, problem.reason(), problem.message()) : problem;
         return new CellRecord(true, spec, labels, generations.observedNow(), Activity.NONE, run, Set.of(), e.cgroup(), kept, times.touched(e.at()));
     }

@@ -6,6 +6,7 @@ import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.Resources;
 import io.kukeon.model.RestartPolicy;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
@@ -130,6 +131,34 @@ class CellActorTest {
         assertTrue(bed.cgroups.groups().containsKey("/kukeon/r/s/t/" + name), "the cell's cgroup");
         assertEquals(task("root").pid(), actor.getState().run().rootPid());
         assertEquals("web", bed.index.get(path).orElseThrow().metadata().labels().get("tier"), "in the index");
+    }
+
+    /**
+     * A memory limit the host refuses (below what the cell uses) is not reported as in force: the
+     * cell is Failed, the same apply tries again and fails again rather than saying "unchanged",
+     * a start does not run the cell on it, and once the host can take it, the apply succeeds.
+     */
+    @Test
+    void aLimitTheHostRefusesIsNeverReportedAsInForce() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        bed.cgroups.memoryInUse(64L << 20);
+        CellSpec lower = new CellSpec(app(sleeper()).containers(), null, false,
+                new Resources(32L << 20, null, null, null, null, null, null));
+
+        Reply refused = upsert(lower, ObjectCommand.Mode.APPLY);
+        assertEquals("Failed", state(refused));
+        assertTrue(((TreeObject.Cell) refused.object()).status().message().contains("Device or resource busy"));
+        Reply again = upsert(lower, ObjectCommand.Mode.APPLY);
+        assertEquals(Reply.Outcome.UPDATED, again.outcome(), "tried again, not unchanged");
+        assertEquals("Failed", state(again));
+        assertEquals("Failed", state(ask(ObjectCommand.Start::new, path)), "a start provisions first, and fails");
+        assertFalse(actor.getState().specInForce());
+
+        bed.cgroups.memoryInUse(0);
+        Reply applied = upsert(lower, ObjectCommand.Mode.APPLY);
+        assertEquals("Ready", state(applied));
+        assertEquals(32L << 20, bed.cgroups.groups().get("/kukeon/r/s/t/" + name).memoryMax());
+        assertTrue(actor.getState().specInForce());
     }
 
     @Test
