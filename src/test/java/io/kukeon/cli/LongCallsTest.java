@@ -1,10 +1,7 @@
 package io.kukeon.cli;
 
-import io.kukeon.testing.TestDaemon;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,29 +15,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Work that outlasts the API's idle timeout (a held pull, a slow cascade) is not cut: kuke, piped
  * (so that no progress poll makes traffic of its own), reports the outcome the work really had.
  */
-class LongCallsTest {
+class LongCallsTest extends AgainstTestDaemon {
     private static final Duration IDLE = Duration.ofSeconds(2);
     /** Three idle timeouts: a call this long was cut at the first one before. */
     private static final Duration LONG = IDLE.multipliedBy(3);
     private static final String IMAGE = "registry.example:5000/slow:1";
 
-    @TempDir
-    Path dataDir;
-    @TempDir
-    Path work;
-    TestDaemon daemon;
-    Map<String, String> env;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        daemon = new TestDaemon(dataDir, Map.of("api-idle-timeout", IDLE.toMillis() + "ms", "api-keepalive", "500ms"));
-        env = AgainstTestDaemon.envFor(daemon);
-        assertEquals(0, KukeRun.of(env, "init").exit());
+    @Override
+    Map<String, String> daemonFlags() {
+        return Map.of("api-idle-timeout", IDLE.toMillis() + "ms", "api-keepalive", "500ms");
     }
 
-    @AfterEach
-    void stopDaemon() {
-        daemon.close();
+    @BeforeEach
+    void init() {
+        ok("init");
     }
 
     @Test
@@ -54,7 +42,7 @@ class LongCallsTest {
         assertTrue(System.nanoTime() - start >= LONG.toNanos(), "the apply waited for the pull");
         assertEquals("Cell \"slow\": created\n", apply.out());
         assertEquals("", apply.err());
-        KukeRun get = KukeRun.of(env, "get", "cell", "slow", "-o", "yaml");
+        KukeRun get = ok("get", "cell", "slow", "-o", "yaml");
         assertTrue(get.out().contains("state: Ready"), get.out());
     }
 
@@ -66,11 +54,10 @@ class LongCallsTest {
                 metadata: {name: web}
                 spec: {id: web, realmId: default, spaceId: default}
                 """;
-        assertEquals(0, KukeRun.of(env, "apply", "-f", manifest("web.yaml",
-                stack + "---\n" + cell("c1", "busybox", "slow-delete=" + LONG.toMillis()).replace("stackId: default", "stackId: web")))
-                .exit());
+        ok("apply", "-f", manifest("web.yaml",
+                stack + "---\n" + cell("c1", "busybox", "slow-delete=" + LONG.toMillis()).replace("stackId: default", "stackId: web")));
         long start = System.nanoTime();
-        KukeRun delete = KukeRun.of(env, "delete", "stack", "web", "--cascade");
+        KukeRun delete = kuke("delete", "stack", "web", "--cascade");
         assertEquals(0, delete.exit(), delete.out() + delete.err());
         assertTrue(System.nanoTime() - start >= LONG.toNanos(), "the delete waited for the slow container");
         assertEquals("""
@@ -81,7 +68,7 @@ class LongCallsTest {
                 """, delete.out());
         assertEquals("", delete.err());
         assertTrue(daemon.runtime.containers().isEmpty(), "the cell's containers are gone: " + daemon.runtime.containers());
-        KukeRun get = KukeRun.of(env, "get", "stack", "web");
+        KukeRun get = kuke("get", "stack", "web");
         assertTrue(get.exit() != 0 && get.err().contains("not found"), get.out() + get.err());
     }
 
