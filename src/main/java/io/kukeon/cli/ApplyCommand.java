@@ -33,7 +33,7 @@ final class ApplyCommand extends DaemonCommand {
         ApplyResponse response;
         try (PullWatch pulls = PullWatch.watch(daemon, dryRun ? List.of() : cellsOf(manifest),
                 new ProgressLine(err(), kuke().terminal()), kuke().terminal())) {
-            response = daemon.calls().apply(ApplyRequest.newBuilder()
+            response = daemon.work().apply(ApplyRequest.newBuilder()
                     .setManifest(ByteString.copyFrom(manifest)).setDryRun(dryRun).build());
         }
         out().print(ApplyReport.render(response, dryRun));

@@ -17,8 +17,14 @@ import java.util.concurrent.TimeUnit;
  * would cost more start-up time than it saves.
  */
 final class DaemonConnection implements AutoCloseable {
-    /** Unary calls give up after this; streams (logs -f, get -w) run until the user stops them. */
+    /** Reads give up after this; streams (logs -f, get -w) run until the user stops them. */
     static final long UNARY_DEADLINE_SECONDS = 600;
+    /**
+     * While a call is in flight and nothing moves, kuke PINGs kukeond this often and gives up on a
+     * daemon that does not answer within the timeout: what bounds a call that has no deadline.
+     */
+    static final long KEEPALIVE_SECONDS = 30;
+    static final long KEEPALIVE_TIMEOUT_SECONDS = 20;
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -41,6 +47,8 @@ final class DaemonConnection implements AutoCloseable {
                 .channelType(NioSocketChannel.class).eventLoopGroup(loop)
                 .directExecutor()
                 .maxInboundMessageSize(64 << 20)
+                .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .userAgent("kuke/" + ClientVersion.get())
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .build();
@@ -53,6 +61,15 @@ final class DaemonConnection implements AutoCloseable {
     /** For unary calls: with a deadline. */
     KukeonGrpc.KukeonBlockingStub calls() {
         return KukeonGrpc.newBlockingStub(channel).withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * For work of unknown length (apply, delete, start, stop, kill, restart: pulls, cascades): no
+     * deadline of ours, so that kuke never reports failure for work that goes on and succeeds.
+     * kukeond bounds the call (its ask-timeout) and the keepalive finds a daemon that stopped answering.
+     */
+    KukeonGrpc.KukeonBlockingStub work() {
+        return KukeonGrpc.newBlockingStub(channel);
     }
 
     /** For server streams read in this thread: no deadline. */

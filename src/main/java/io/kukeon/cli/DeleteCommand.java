@@ -96,7 +96,7 @@ final class DeleteCommand extends DaemonCommand {
     }
 
     private DeleteResponse delete(DaemonConnection daemon, Kind k, ObjectPath path) {
-        return daemon.calls().delete(DeleteRequest.newBuilder().setKind(k.displayName()).setPath(path.toString())
+        return daemon.work().delete(DeleteRequest.newBuilder().setKind(k.displayName()).setPath(path.toString())
                 .setCascade(cascade).setForce(force).build());
     }
 

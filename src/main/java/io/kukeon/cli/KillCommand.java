@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 final class KillCommand extends LifecycleCommand {
     @Override
     void call(DaemonConnection daemon, LifecycleRequest request) {
-        daemon.calls().kill(request);
+        daemon.work().kill(request);
     }
 
     @Override

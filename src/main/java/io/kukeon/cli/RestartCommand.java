@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 final class RestartCommand extends LifecycleCommand.WithTimeout {
     @Override
     void call(DaemonConnection daemon, LifecycleRequest request) {
-        daemon.calls().restart(request);
+        daemon.work().restart(request);
     }
 
     @Override

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 final class StartCommand extends LifecycleCommand {
     @Override
     void call(DaemonConnection daemon, LifecycleRequest request) {
-        daemon.calls().start(request);
+        daemon.work().start(request);
     }
 
     @Override

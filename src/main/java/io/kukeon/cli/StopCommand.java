@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 final class StopCommand extends LifecycleCommand.WithTimeout {
     @Override
     void call(DaemonConnection daemon, LifecycleRequest request) {
-        daemon.calls().stop(request);
+        daemon.work().stop(request);
     }
 
     @Override

@@ -28,7 +28,7 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
     /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
     public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
             "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
-            "relist-interval", "ask-timeout");
+            "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-max-connections");
 
     public static String envName(String key) {
         return "KUKEOND_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
@@ -89,12 +89,32 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         TreeSettings.RestartBackoff restart = new TreeSettings.RestartBackoff(duration(k, "restart.initial-backoff"),
                 duration(k, "restart.max-backoff"), duration(k, "restart.reset-after"));
         Path journal = dataDir.resolve("journal").resolve("kukeon");
-        Config pekko = ConfigFactory.parseMap(Map.of("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal)))
-                .withFallback(c).resolve();
+        Map<String, Object> pekkoSettings = new HashMap<>(apiConnections(k));
+        pekkoSettings.put("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal));
+        Config pekko = ConfigFactory.parseMap(pekkoSettings).withFallback(c).resolve();
         return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), pekko);
+    }
+
+    /**
+     * The API's connection settings, as pekko-http's: the one place where the timeouts that end an
+     * API connection are set. A connection with no call in flight is closed once idle for
+     * api-idle-timeout; a call in flight is kept alive by HTTP/2 PINGs every api-keepalive (the
+     * client answering them is traffic), so that a long apply or delete is never taken for idleness.
+     * pekko-http's request-timeout is not applied to HTTP/2; ask-timeout bounds a call instead.
+     */
+    private static Map<String, Object> apiConnections(Config k) {
+        Duration idle = duration(k, "api-idle-timeout");
+        Duration keepalive = duration(k, "api-keepalive");
+        if (keepalive.compareTo(idle) >= 0) {
+            throw new InvalidArgumentException("api-keepalive", "must be shorter than api-idle-timeout (" + idle.toMillis()
+                    + "ms), or a long call is cut as idle");
+        }
+        return Map.of("pekko.http.server.idle-timeout", idle.toMillis() + "ms",
+                "pekko.http.server.http2.ping-interval", keepalive.toMillis() + "ms",
+                "pekko.http.server.max-connections", integer(k, "api-max-connections", 1, 65_536));
     }
 
     /** The journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */

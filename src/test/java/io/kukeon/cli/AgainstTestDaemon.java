@@ -24,8 +24,13 @@ abstract class AgainstTestDaemon {
 
     @BeforeEach
     void startDaemon() throws Exception {
-        daemon = TestDaemon.start(dataDir);
+        daemon = new TestDaemon(dataDir, daemonFlags());
         env = envFor(daemon);
+    }
+
+    /** kukeond's settings for these tests, beyond the test daemon's own. */
+    Map<String, String> daemonFlags() {
+        return Map.of();
     }
 
     @AfterEach

@@ -32,6 +32,27 @@ class DaemonConfigTest {
     }
 
     @Test
+    void theApiConnectionSettingsAreTheHttpServers() {
+        DaemonConfig c = DaemonConfig.load(Map.of(), null, Map.of("KUKEOND_API_IDLE_TIMEOUT", "45s",
+                "KUKEOND_API_KEEPALIVE", "15s", "KUKEOND_API_MAX_CONNECTIONS", "64"));
+        assertEquals(Duration.ofSeconds(45), c.pekko().getDuration("pekko.http.server.idle-timeout"));
+        assertEquals(Duration.ofSeconds(15), c.pekko().getDuration("pekko.http.server.http2.ping-interval"));
+        assertEquals(64, c.pekko().getInt("pekko.http.server.max-connections"));
+        DaemonConfig defaults = DaemonConfig.load(Map.of(), null, Map.of());
+        assertEquals(Duration.ofSeconds(20), defaults.pekko().getDuration("pekko.http.server.idle-timeout"));
+        assertEquals(Duration.ofSeconds(5), defaults.pekko().getDuration("pekko.http.server.http2.ping-interval"));
+    }
+
+    @Test
+    void aKeepaliveNotShorterThanTheIdleTimeoutIsRefused() {
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> DaemonConfig.load(
+                Map.of("api-idle-timeout", "10s", "api-keepalive", "10s"), null, Map.of()));
+        assertEquals("api-keepalive", e.field());
+        assertEquals("api-max-connections", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("api-max-connections", "0"), null, Map.of())).field());
+    }
+
+    @Test
     void aFlagBeatsTheEnvironmentWhichBeatsTheFile() throws Exception {
         Path file = dir.resolve("kukeond.conf");
         Files.writeString(file, "kukeon { listen = \"127.0.0.1:1111\", cgroup-root = from-file, namespace-suffix = file.io }");
