@@ -1,8 +1,11 @@
 package io.kukeon.daemon;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.runtime.TaskInfo;
 import io.kukeon.testing.PrivateContainerd;
 import io.kukeon.testing.RealComponents;
 import io.kukeon.testing.RealDaemon;
@@ -11,6 +14,7 @@ import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ContainerStatus;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
+import io.kukeon.wire.v1.LifecycleRequest;
 import io.kukeon.wire.v1.ObjectDoc;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -19,10 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,6 +74,58 @@ class ContainerdRestartTest {
                 assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING,
                         io.grpc.health.v1.HealthGrpc.newBlockingStub(host.channel())
                                 .check(HealthCheckRequest.newBuilder().setService("kukeon.runtime").build()).getStatus());
+            }
+        }
+    }
+
+    /**
+     * Issue 20, defect 13: a stop and a kill written while containerd is down fail with a reason
+     * that says they are recorded; the cells are not shown Stopped meanwhile; once containerd is
+     * back they are carried out, and the tasks are really gone.
+     */
+    @Test
+    void aStopOrKillWrittenWhileContainerdIsDownIsCarriedOutWhenItReturns() throws Exception {
+        RealComponents.containerdSocket();
+        try (PrivateContainerd containerd = new PrivateContainerd()) {
+            containerd.start();
+            try (RealDaemon host = new RealDaemon(dataDir, containerd.socket(), Map.of())) {
+                var api = host.client();
+                api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("kind: Realm\nmetadata: {name: r}\n"))
+                        .build());
+                host.loadBusybox("r");
+                api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(
+                        SleeperCell.of("3600").manifest(ObjectPath.parse("r/s/t/stopped")) + "---\n"
+                                + SleeperCell.of("3600").manifest(ObjectPath.parse("r/s/t/killed")))).build());
+
+                containerd.stop();
+                await(host, "r/s/t/stopped", c -> c.getStatus().getState().equals("Unknown"));
+                for (String verb : List.of("stopped", "killed")) {
+                    LifecycleRequest request = LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/" + verb).build();
+                    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                            () -> {
+                                if (verb.equals("stopped")) {
+                                    api.stop(request);
+                                } else {
+                                    api.kill(request);
+                                }
+                            });
+                    assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
+                    assertTrue(refused.getStatus().getDescription().contains("is recorded"), refused.toString());
+                    ObjectDoc meanwhile = get(host, "r/s/t/" + verb);
+                    assertEquals("Unknown", meanwhile.getStatus().getState(), "not Stopped: nothing stopped yet");
+                }
+                containerd.start();
+
+                for (String verb : List.of("stopped", "killed")) {   // the stop waits out its 10 s SIGTERM grace
+                    Instant deadline = Instant.now().plusSeconds(40);
+                    while (host.containerd.task(host.namespace("r"), "s_t_" + verb + "_app").status() != TaskInfo.Status.NO_TASK
+                            && Instant.now().isBefore(deadline)) {
+                        Thread.sleep(100);
+                    }
+                    assertEquals(TaskInfo.Status.NO_TASK, host.containerd.task(host.namespace("r"), "s_t_" + verb + "_app")
+                            .status(), verb + ": its task is gone");
+                    assertEquals("Stopped", get(host, "r/s/t/" + verb).getStatus().getState());
+                }
             }
         }
     }

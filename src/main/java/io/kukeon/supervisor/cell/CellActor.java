@@ -329,6 +329,12 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     private Effect<CellEvent, CellRecord> onStopDone(CellRecord state, StopDone result) {
+        if (result.error() instanceof UnavailableException down) {
+            // The stop is written: it is carried out when containerd answers again (onBroadcast).
+            abort(new UnavailableException(down.kind(), down.getMessage() + "; the stop is recorded and is carried"
+                    + " out when containerd answers again", down));
+            return Effect().unstashAll();
+        }
         if (result.error() != null) {
             abort(result.error());
             return Effect().unstashAll();
@@ -477,6 +483,12 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         containers.tellRunning(broadcast);
         if (!gone(state) && broadcast.reprovision() && !busy() && state.activity() == Activity.NONE) {
             operations.ensureCgroup(state.spec());   // a reboot removes the tree; limits are re-applied as they are
+        }
+        if (!gone(state) && broadcast.runtimeAvailable() && !busy() && state.activity() != Activity.NONE
+                && state.activity() != Activity.DELETING) {
+            // An intent written while containerd did not answer (a stop, say): carried out now.
+            work = CellWork.carrying(state.activity(), Waiting.none());
+            carryOut(state);
         }
         publish(state);
         return Effect().none();

@@ -34,8 +34,8 @@ final class CellStateRules {
             case STARTING:
                 return CellState.Pending;
             case STOPPING:
-            case DELETING:
-                return CellState.Stopped;
+            case DELETING:   // until containerd answers, nobody knows whether the tasks stopped yet
+                return runtimeDown ? CellState.Unknown : CellState.Stopped;
             default:
                 break;
         }

@@ -299,4 +299,30 @@ class CellActorTest {
         assertEquals(root, task("root").pid(), "the same processes");
         assertEquals("Stopped", state(ask(replyTo -> new ObjectCommand.Stop(null, replyTo), path)), "and it takes the stop again");
     }
+
+    /**
+     * A stop written while containerd does not answer is not shown as done, and is carried out
+     * when containerd answers again (issue 20, defect 13).
+     */
+    @Test
+    void aStopWrittenWhileContainerdIsDownIsCarriedOutWhenItReturns() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        bed.runtime.setAvailable(false);
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(false, false));
+
+        var reply = actor.<StatusReply<Reply>>runCommand(replyTo -> new Routed(path, new ObjectCommand.Stop(null, replyTo)))
+                .reply();
+        assertInstanceOf(UnavailableException.class, reply.getError());
+        assertTrue(reply.getError().getMessage().contains("the stop is recorded"), reply.getError().getMessage());
+        TreeObject.Cell shown = (TreeObject.Cell) bed.index.get(path).orElseThrow();
+        assertEquals("Unknown", shown.state(), "not Stopped: nothing has stopped");
+        assertTrue(shown.status().message().contains("the stop is recorded"), shown.status().message());
+
+        bed.runtime.setAvailable(true);
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(true, true));
+        await("stopped once containerd answers", () -> !runs("root") && !runs("app")
+                && bed.index.get(path).map(o -> o.state().equals("Stopped")).orElse(false));
+        assertEquals(Activity.NONE, actor.getState().activity());
+        assertEquals(CellEvent.Stopped.class, written().get(written().size() - 1));
+    }
 }
