@@ -79,13 +79,15 @@ class ContainerdRestartTest {
     }
 
     /**
-     * Issue 20, defect 13: a stop and a kill written while containerd is down fail with a reason
-     * that says they are recorded; the cells are not shown Stopped meanwhile; once containerd is
-     * back they are carried out, and the tasks are really gone.
+     * Issue 20, defect 13: lifecycle verbs while containerd is down. A stop, a kill and a restart
+     * fail with a reason that says the stop is recorded; those cells are not shown Stopped
+     * meanwhile; once containerd is back the stops are carried out and the tasks are really gone.
+     * A start fails and is undone: the stopped cell stays Stopped, with no task.
      */
     @Test
-    void aStopOrKillWrittenWhileContainerdIsDownIsCarriedOutWhenItReturns() throws Exception {
+    void lifecycleVerbsWhileContainerdIsDownAreCarriedOutOrUndone() throws Exception {
         RealComponents.containerdSocket();
+        List<String> stops = List.of("stopped", "killed", "restarted");
         try (PrivateContainerd containerd = new PrivateContainerd()) {
             containerd.start();
             try (RealDaemon host = new RealDaemon(dataDir, containerd.socket(), Map.of())) {
@@ -93,41 +95,53 @@ class ContainerdRestartTest {
                 api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("kind: Realm\nmetadata: {name: r}\n"))
                         .build());
                 host.loadBusybox("r");
-                api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(
-                        SleeperCell.of("3600").manifest(ObjectPath.parse("r/s/t/stopped")) + "---\n"
-                                + SleeperCell.of("3600").manifest(ObjectPath.parse("r/s/t/killed")))).build());
+                StringBuilder cells = new StringBuilder();
+                for (String name : List.of("stopped", "killed", "restarted", "started")) {
+                    cells.append(SleeperCell.of("3600").manifest(ObjectPath.parse("r/s/t/" + name))).append("---\n");
+                }
+                api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(cells.toString())).build());
+                api.kill(lifecycle("started"));
 
                 containerd.stop();
                 await(host, "r/s/t/stopped", c -> c.getStatus().getState().equals("Unknown"));
-                for (String verb : List.of("stopped", "killed")) {
-                    LifecycleRequest request = LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/" + verb).build();
-                    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-                            () -> {
-                                if (verb.equals("stopped")) {
-                                    api.stop(request);
-                                } else {
-                                    api.kill(request);
-                                }
-                            });
-                    assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
+                for (String name : stops) {
+                    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> {
+                        switch (name) {
+                            case "stopped" -> api.stop(lifecycle(name));
+                            case "killed" -> api.kill(lifecycle(name));
+                            default -> api.restart(lifecycle(name));
+                        }
+                    });
+                    assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), name + ": " + refused);
                     assertTrue(refused.getStatus().getDescription().contains("is recorded"), refused.toString());
-                    ObjectDoc meanwhile = get(host, "r/s/t/" + verb);
-                    assertEquals("Unknown", meanwhile.getStatus().getState(), "not Stopped: nothing stopped yet");
+                    assertEquals("Unknown", get(host, "r/s/t/" + name).getStatus().getState(),
+                            name + ": not Stopped, nothing stopped yet");
                 }
+                ObjectDoc notStarted = api.start(lifecycle("started")).getObject();   // the answer is the failed cell
+                assertEquals("Failed", notStarted.getStatus().getState(), notStarted.getStatus().toString());
+                assertEquals("RuntimeUnavailable", notStarted.getStatus().getReason());
                 containerd.start();
 
-                for (String verb : List.of("stopped", "killed")) {   // the stop waits out its 10 s SIGTERM grace
+                for (String name : List.of("stopped", "killed", "restarted", "started")) {   // a stop waits out its 10 s grace
                     Instant deadline = Instant.now().plusSeconds(40);
-                    while (host.containerd.task(host.namespace("r"), "s_t_" + verb + "_app").status() != TaskInfo.Status.NO_TASK
-                            && Instant.now().isBefore(deadline)) {
+                    while (!task(host, name).equals(TaskInfo.Status.NO_TASK) && Instant.now().isBefore(deadline)) {
                         Thread.sleep(100);
                     }
-                    assertEquals(TaskInfo.Status.NO_TASK, host.containerd.task(host.namespace("r"), "s_t_" + verb + "_app")
-                            .status(), verb + ": its task is gone");
-                    assertEquals("Stopped", get(host, "r/s/t/" + verb).getStatus().getState());
+                    assertEquals(TaskInfo.Status.NO_TASK, task(host, name), name + ": its task is gone");
+                    assertTrue(List.of("Stopped", "Failed").contains(get(host, "r/s/t/" + name).getStatus().getState()),
+                            name + ": " + get(host, "r/s/t/" + name).getStatus());
                 }
+                assertEquals("Stopped", get(host, "r/s/t/stopped").getStatus().getState());
             }
         }
+    }
+
+    private static LifecycleRequest lifecycle(String cell) {
+        return LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/" + cell).build();
+    }
+
+    private static TaskInfo.Status task(RealDaemon host, String cell) {
+        return host.containerd.task(host.namespace("r"), "s_t_" + cell + "_app").status();
     }
 
     private static ObjectDoc get(RealDaemon host, String path) throws Exception {

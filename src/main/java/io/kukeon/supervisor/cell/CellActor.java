@@ -160,6 +160,13 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             TreeObject.Cell desired = (TreeObject.Cell) upsert.desired();
             return onUpdate(state, upsert, desired.metadata().labels(), desired.spec(), upsert.mode().starts());
         }
+        if (command instanceof ObjectCommand.Start start && state.activity() == Activity.STOPPING) {
+            // A stop that containerd did not answer is still open (a restart's, say): it goes first,
+            // when containerd answers again; a start now would be undone by it.
+            start.fail(new UnavailableException("RuntimeUnavailable", "cell \"" + path.name() + "\": its stop is"
+                    + " recorded and waits for containerd to answer again; start it once it has stopped"));
+            return Effect().none();
+        }
         if (command instanceof ObjectCommand.Start start && !state.specInForce()) {
             // a start does not run a cell on a spec its cgroup does not hold: provision again first
             return recordAndCarry(new CellEvent.CellUpdated(state.spec(), state.labels(), state.generations().current(),

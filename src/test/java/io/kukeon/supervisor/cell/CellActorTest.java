@@ -302,10 +302,11 @@ class CellActorTest {
 
     /**
      * A stop written while containerd does not answer is not shown as done, and is carried out
-     * when containerd answers again (issue 20, defect 13).
+     * when containerd answers again; a restart meanwhile does not start the cell over it (issue 20,
+     * defect 13).
      */
     @Test
-    void aStopWrittenWhileContainerdIsDownIsCarriedOutWhenItReturns() {
+    void aStopOrRestartWrittenWhileContainerdIsDownIsCarriedOutWhenItReturns() {
         upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
         bed.runtime.setAvailable(false);
         actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(false, false));
@@ -317,6 +318,11 @@ class CellActorTest {
         TreeObject.Cell shown = (TreeObject.Cell) bed.index.get(path).orElseThrow();
         assertEquals("Unknown", shown.state(), "not Stopped: nothing has stopped");
         assertTrue(shown.status().message().contains("the stop is recorded"), shown.status().message());
+
+        var restart = actor.<StatusReply<Reply>>runCommand(replyTo -> new Routed(path,
+                new ObjectCommand.Restart(null, replyTo))).reply();
+        assertTrue(restart.getError().getMessage().contains("its stop is recorded"), "a restart does not start over"
+                + " a stop still open: " + restart.getError().getMessage());
 
         bed.runtime.setAvailable(true);
         actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(true, true));
