@@ -4,6 +4,7 @@ import io.kukeon.api.Docs;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.testing.BusyboxUpload;
 import io.kukeon.testing.DaemonProcess;
+import io.kukeon.testing.PrivateContainerd;
 import io.kukeon.testing.RealHost;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.DeleteRequest;
@@ -23,16 +24,19 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The kill -9 storm: the real kukeond in a JVM of its own (real containerd and cgroups, on a
- * {@link RealHost} share), a few {@link StormClient}s firing applies, starts, stops and deletes
- * at it, a kill -9 at a random moment, a start on the same data dir, and once it has settled the
- * {@link StormInvariant}. Each trial goes on from the state the previous one left. The realms
+ * The kill -9 storm: the real kukeond in a JVM of its own (real cgroups on a {@link RealHost}
+ * share, and a containerd of its own), a few {@link StormClient}s firing applies, starts, stops and
+ * deletes at it, and at a random moment a fault: mostly a kill -9 of kukeond and a start on the
+ * same data dir, sometimes a restart of containerd under the running kukeond. Once it has settled,
+ * the {@link StormInvariant}. Each trial goes on from the state the previous one left. The realms
  * (with the busybox image in them) are made once and stay; spaces, stacks and cells come and go.
  */
 final class KillStorm implements AutoCloseable {
     static final List<String> REALMS = List.of("r0", "r1");
     private static final int CLIENTS = 3;
     private static final int MAX_KILL_AFTER_MS = 4000;
+    /** One trial in this many restarts containerd instead of killing kukeond. */
+    private static final int CONTAINERD_RESTART_ONE_IN = 4;
 
     /**
      * @param violations empty when the invariant held
@@ -40,6 +44,7 @@ final class KillStorm implements AutoCloseable {
      */
     record Trial(int number, int ops, long killedAfterMs, List<String> violations, String after) {}
 
+    private final PrivateContainerd containerd;
     private final RealHost host;
     private final DaemonProcess daemon;
     private final Expectations model = new Expectations();
@@ -47,7 +52,9 @@ final class KillStorm implements AutoCloseable {
 
     private KillStorm(Path dataDir, long seed) throws Exception {
         this.rng = new Random(seed);
-        this.host = new RealHost();
+        this.containerd = new PrivateContainerd();
+        containerd.start();
+        this.host = new RealHost(containerd.socket());
         Map<String, String> settings = new HashMap<>(host.daemonSettings());
         // busybox sleep ignores SIGTERM: a short stop timeout keeps stops (and so the trials) short
         settings.putAll(Map.of("stop-timeout", "1s", "startup-grace", "100ms"));
@@ -98,30 +105,43 @@ final class KillStorm implements AutoCloseable {
 
     private Trial trial(int number) throws Exception {
         long killAfter = rng.nextInt(MAX_KILL_AFTER_MS);
+        boolean restartContainerd = rng.nextInt(CONTAINERD_RESTART_ONE_IN) == 0;
         AtomicBoolean halt = new AtomicBoolean();
+        AtomicBoolean faulted = new AtomicBoolean();
         List<String> violations = Collections.synchronizedList(new ArrayList<>());
         List<StormClient> clients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            StormClient client = new StormClient(i, rng.nextLong(), REALMS, this::api, model, halt, violations);
+            StormClient client = new StormClient(i, rng.nextLong(), REALMS, this::api, model, halt, faulted, violations);
             clients.add(client);
             threads.add(new Thread(client, "storm-client-" + i));
         }
         threads.forEach(Thread::start);
         Thread.sleep(killAfter);
-        halt.set(true);
-        daemon.kill9();
+        faulted.set(true);
+        if (restartContainerd) {   // kukeond runs on; what it was told meanwhile is carried out or undone
+            containerd.stop();
+            Thread.sleep(rng.nextInt(1000));
+            containerd.start();
+            halt.set(true);
+        } else {
+            halt.set(true);
+            daemon.kill9();
+        }
         for (Thread t : threads) {
             t.join();   // its request in flight fails as soon as the channel is gone
         }
         long killed = System.nanoTime();
-        daemon.start();
+        if (!restartContainerd) {
+            daemon.start();
+        }
         long up = System.nanoTime();
         Observation settled = Settling.await(() -> Observation.take(daemon.client(), host), model, violations);
         long done = System.nanoTime();
         violations.addAll(StormInvariant.check(model, settled, host.cgroupRoot));
         carryOver(settled);
-        String after = String.format("restarted in %.1f s, settled %.1f s later: %d objects, %d containers in containerd",
+        String after = String.format("%s in %.1f s, settled %.1f s later: %d objects, %d containers in containerd",
+                restartContainerd ? "containerd restarted, kukeond ran on" : "kukeond killed and restarted",
                 (up - killed) / 1e9, (done - up) / 1e9, settled.listed().size(),
                 settled.containerd().values().stream().mapToInt(List::size).sum());
         return new Trial(number, clients.stream().mapToInt(StormClient::ops).sum(), killAfter, List.copyOf(violations),
@@ -165,7 +185,11 @@ final class KillStorm implements AutoCloseable {
             try {
                 daemon.close();
             } finally {
-                host.close();
+                try {
+                    host.close();
+                } finally {
+                    containerd.close();
+                }
             }
         }
     }

@@ -35,18 +35,21 @@ final class StormClient implements Runnable {
     private final Supplier<KukeonGrpc.KukeonBlockingStub> api;
     private final Expectations model;
     private final AtomicBoolean halt;
+    /** A fault (kill -9, containerd restart) has begun: a failure from now on is in doubt, not a violation. */
+    private final AtomicBoolean faulted;
     private final List<String> violations;
     private int ops;
     private boolean stopped;
 
     StormClient(int index, long seed, List<String> realms, Supplier<KukeonGrpc.KukeonBlockingStub> api,
-                Expectations model, AtomicBoolean halt, List<String> violations) {
+                Expectations model, AtomicBoolean halt, AtomicBoolean faulted, List<String> violations) {
         this.index = index;
         this.rng = new Random(seed);
         this.realms = realms;
         this.api = api;
         this.model = model;
         this.halt = halt;
+        this.faulted = faulted;
         this.violations = violations;
     }
 
@@ -174,8 +177,8 @@ final class StormClient implements Runnable {
                 inDoubt.run();
                 stopped = true;
             }
-            if (refused || !halt.get()) {
-                violations.add(what + ": " + code + " before the kill: " + e.getStatus().getDescription());
+            if (refused || !faulted.get()) {
+                violations.add(what + ": " + code + " before any fault: " + e.getStatus().getDescription());
             }
         }
     }
