@@ -40,17 +40,17 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         assertEquals("Realm \"demo\": created\nSpace \"shop\": created\nStack \"web\": created\nCell \"frontend\": created\n"
                 + "Cell \"worker\": created\n", ok("apply", "-f", example("multi-document.yaml")).out());
         Path mixed = work.resolve("mixed.yaml");
-        Files.writeString(mixed, "kind: Cell\nmetadata: {name: broken}\nspec: {realmId: demo, spaceId: shop, stackId: web,"
-                + " containers: [{id: a}]}\n---\nkind: Realm\nmetadata: {name: fine}\n");
+        Files.writeString(mixed, "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: broken}\nspec: {realmId: demo, spaceId: shop, stackId: web,"
+                + " containers: [{id: a}]}\n---\napiVersion: v1beta1\nkind: Realm\nmetadata: {name: fine}\n");
         KukeRun r = kuke("apply", "-f", mixed.toString());
         assertEquals(1, r.exit());
-        assertEquals("Realm \"fine\": created\nCell \"broken\": failed\n  Error: line 3: spec.containers[0].image: is required\n",
+        assertEquals("Realm \"fine\": created\nCell \"broken\": failed\n  Error: line 4: spec.containers[0].image: is required\n",
                 r.out());
         Path notYaml = work.resolve("not-yaml.yaml");
-        Files.writeString(notYaml, "kind: Realm\nmetadata: name: oops\n");
+        Files.writeString(notYaml, "apiVersion: v1beta1\nkind: Realm\nmetadata: name: oops\n");
         KukeRun unreadable = kuke("apply", "-f", notYaml.toString());
         assertEquals(1, unreadable.exit());
-        assertEquals("manifest: line 2, column 15: not valid YAML: mapping values are not allowed here\n", unreadable.err());
+        assertEquals("manifest: line 3, column 15: not valid YAML: mapping values are not allowed here\n", unreadable.err());
     }
 
     @Test
