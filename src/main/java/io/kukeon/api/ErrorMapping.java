@@ -51,7 +51,7 @@ public final class ErrorMapping {
      * percent-decodes the description before encoding it for the wire: {@code sec-%61bc} arrived
      * as {@code sec-abc}, and next to a {@code %} every non-ASCII character became {@code ?}.
      * Escaping {@code %} and every non-ASCII byte makes that decoding give back the description,
-     * and in pure ASCII. {@code ErrorDescriptionsTest} fails if pekko-grpc stops decoding.
+     * and in pure ASCII. {@code cli.ErrorDescriptionsTest} fails if pekko-grpc stops decoding.
      */
     static Status forPekkoGrpc(Status status) {
         String description = status.getDescription();

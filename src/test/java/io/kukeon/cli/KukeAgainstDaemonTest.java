@@ -150,8 +150,7 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         for (String realm : List.of("sec-%61bc", "caf\u00e9", "caf\u00e9-%61", "%C3%A9")) {
             KukeRun r = kuke("get", "cells", "--realm", realm);
             assertEquals(1, r.exit(), realm);
-            assertEquals("realm: \"" + realm + "\" must be a DNS-1123 label: 1-63 characters of a-z, 0-9 and '-', starting"
-                    + " and ending with a letter or digit (and no \"--\", which containerd's identifiers refuse)\n", r.err());
+            assertEquals("realm: \"" + realm + "\" " + io.kukeon.model.Names.RULE + "\n", r.err());
         }
     }
 

@@ -26,8 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a real process shows (the locale's say over arguments and output, a bounded heap).
  */
 class KukeProcessTest extends AgainstTestDaemon {
-    private static final String RULE = " must be a DNS-1123 label: 1-63 characters of a-z, 0-9 and '-', starting and"
-            + " ending with a letter or digit (and no \"--\", which containerd's identifiers refuse)\n";
+    private static final String RULE = " " + io.kukeon.model.Names.RULE + "\n";
     private Path home;
 
     /** An installation of kuke whose jar is this build's classpath. */
