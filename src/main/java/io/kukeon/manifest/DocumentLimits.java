@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one YAML document may hold before any of it is read as an object. Aliases share their
+ * What the YAML documents of one manifest may hold before any of it is read as an object.
+ * One instance reads one manifest, document by document. Aliases share their
  * anchor's node, so a small text can stand for a huge object (a 66 KB manifest once became a
  * 13 MB cell); the document is therefore walked as it reads once its aliases are expanded, and
- * the walk stops at the first limit crossed, so it costs at most {@link #MAX_EXPANDED_BYTES} steps.
+ * the walk stops at the first limit crossed, so it costs at most {@link #MAX_EXPANDED_MANIFEST_BYTES}
+ * steps for the whole manifest, however many documents hold aliases.
  * SnakeYAML's own alias limit counts aliases of lists and mappings only, not of scalars.
  */
 final class DocumentLimits {
@@ -25,27 +27,39 @@ final class DocumentLimits {
     static final int MAX_DEPTH = 50;
     /** Text of all scalars with aliases expanded, plus one per node: no more than a manifest could spell out. */
     static final int MAX_EXPANDED_BYTES = ManifestReader.MAX_BYTES;
+    /**
+     * The same for all documents of a manifest together, so that many documents of aliases cannot
+     * add up: twice what a manifest without aliases can reach (its text, plus at most a node a byte).
+     */
+    static final int MAX_EXPANDED_MANIFEST_BYTES = 4 * ManifestReader.MAX_BYTES;
     /** Tags that say what the reader would take the value for anyway; any other tag is refused. */
     private static final List<Tag> STANDARD_TAGS = List.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL,
             Tag.TIMESTAMP, Tag.MAP, Tag.SEQ, Tag.MERGE);
     static final String ALLOWED_TAGS = "!!str, !!int, !!float, !!bool, !!null, !!timestamp, !!map and !!seq";
 
-    private final DocumentChunks.Chunk chunk;
+    private long expandedInManifest;
+    // the document being checked
+    private DocumentChunks.Chunk chunk;
     private final Map<Node, Boolean> seen = new IdentityHashMap<>();
     private int aliases;
     private long expandedBytes;
 
-    private DocumentLimits(DocumentChunks.Chunk chunk) {
+    /**
+     * @return why the document (the root of {@code chunk}) is refused, or null when it is within every limit
+     * @throws ManifestException when the manifest's documents together expand past {@link #MAX_EXPANDED_MANIFEST_BYTES}
+     */
+    ManifestError check(Node root, DocumentChunks.Chunk chunk) {
         this.chunk = chunk;
-    }
-
-    /** @return why the document (the root of {@code chunk}) is refused, or null when it is within every limit */
-    static ManifestError check(Node root, DocumentChunks.Chunk chunk) {
+        seen.clear();
+        aliases = 0;
+        expandedBytes = 0;
         try {
-            new DocumentLimits(chunk).visit(root, "", 0, false);
+            visit(root, "", 0, false);
             return null;
         } catch (FieldProblem p) {
             return p.error();
+        } finally {
+            expandedInManifest += expandedBytes;
         }
     }
 
@@ -63,6 +77,10 @@ final class DocumentLimits {
             throw problem(node, field, "YAML tag \"" + shown(node.getTag()) + "\" is not allowed; only " + ALLOWED_TAGS);
         }
         expandedBytes += 1 + (node instanceof ScalarNode s ? s.getValue().length() : 0);
+        if (expandedInManifest + expandedBytes > MAX_EXPANDED_MANIFEST_BYTES) {
+            throw new ManifestException(chunk.contentLine(), 1, "more than " + MAX_EXPANDED_MANIFEST_BYTES + " bytes once"
+                    + " the YAML aliases of its documents are expanded; a manifest is at most " + MAX_EXPANDED_MANIFEST_BYTES);
+        }
         if (expandedBytes > MAX_EXPANDED_BYTES) {
             throw limit(field, "more than " + MAX_EXPANDED_BYTES + " bytes once its YAML aliases are expanded;"
                     + " a document is at most " + MAX_EXPANDED_BYTES);

@@ -39,8 +39,9 @@ public final class ManifestReader {
 
     /**
      * @throws ResourceExhaustedException over {@link #MAX_BYTES}
-     * @throws ManifestException          not UTF-8, no document at all, more than {@link #MAX_DOCUMENTS},
-     *                                    or no document readable as YAML
+     * @throws ManifestException          not UTF-8, no document at all, more than {@link #MAX_DOCUMENTS}, more
+     *                                    than {@link DocumentLimits#MAX_EXPANDED_MANIFEST_BYTES} with aliases
+     *                                    expanded, or no document readable as YAML
      */
     public static List<ManifestDocument> read(byte[] yaml) {
         if (yaml.length > MAX_BYTES) {
@@ -52,6 +53,7 @@ public final class ManifestReader {
         ManifestError firstSyntaxError = null;
         int syntaxErrors = 0;
         List<DocumentChunks.Chunk> chunks = DocumentChunks.split(text);
+        DocumentLimits limits = new DocumentLimits();
         if (chunks.size() > MAX_DOCUMENTS) {
             throw tooManyDocuments(chunks.get(MAX_DOCUMENTS).contentLine());
         }
@@ -70,7 +72,7 @@ public final class ManifestReader {
             if (root == null || FieldReader.isNull(root)) {
                 continue;
             }
-            ManifestError overLimit = DocumentLimits.check(root, chunk);
+            ManifestError overLimit = limits.check(root, chunk);
             if (overLimit != null) {
                 String name = DocumentReader.scalar(DocumentReader.child(root, "metadata"), "name");
                 documents.add(new ManifestDocument(documents.size(), chunk.contentLine(), DocumentReader.scalar(root, "kind"),

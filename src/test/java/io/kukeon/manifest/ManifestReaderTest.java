@@ -174,6 +174,12 @@ class ManifestReaderTest {
         assertTrue(d.error().message().startsWith("more than 1048576 bytes once its YAML aliases are expanded"),
                 d.error().toString());
         assertTrue(millis < 5_000, millis + " ms");
+
+        // each document stops at 1 MiB, the manifest at 4: bombs cannot add up, document by document
+        String many = (yaml + "---\n").repeat(100);
+        ManifestException whole = assertThrows(ManifestException.class, () -> read(many));
+        assertEquals("manifest: line 49, column 1: more than 4194304 bytes once the YAML aliases of its documents are"
+                + " expanded; a manifest is at most 4194304", whole.getMessage());
     }
 
     @Test
