@@ -16,6 +16,7 @@ import org.apache.pekko.japi.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletionException;
 public final class ErrorMapping {
     public static final String KIND_KEY = "kukeon-error-kind";
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private ErrorMapping() {}
 
@@ -36,11 +38,36 @@ public final class ErrorMapping {
     public static Trailers trailers(Throwable error) {
         Throwable e = unwrap(error);
         if (e instanceof GrpcServiceException g) {
-            return new Trailers(g.status(), g.metadata());
+            return new Trailers(g.status(), g.metadata());   // made by exception(): escaped already
         }
         Status status = status(e);
         String kind = e instanceof KukeonException k ? k.kind() : "Internal";
-        return new Trailers(status, new MetadataBuilder().addText(KIND_KEY, kind).build().asScala());
+        return new Trailers(forPekkoGrpc(status), new MetadataBuilder().addText(KIND_KEY, kind).build().asScala());
+    }
+
+    /**
+     * The status with its description escaped once more, so that it reaches the client exactly as
+     * written. pekko-grpc (1.1.1) builds the grpc-message header through the header's parser, which
+     * percent-decodes the description before encoding it for the wire: {@code sec-%61bc} arrived
+     * as {@code sec-abc}, and next to a {@code %} every non-ASCII character became {@code ?}.
+     * Escaping {@code %} and every non-ASCII byte makes that decoding give back the description,
+     * and in pure ASCII. {@code cli.ErrorDescriptionsTest} fails if pekko-grpc stops decoding.
+     */
+    static Status forPekkoGrpc(Status status) {
+        String description = status.getDescription();
+        return description == null ? status : status.withDescription(percentEscaped(description));
+    }
+
+    private static String percentEscaped(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            if (b == '%' || b < 0) {
+                out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+            } else {
+                out.append((char) b);
+            }
+        }
+        return out.toString();
     }
 
     /** The exception a service method fails with, for places that build their own responses. */

@@ -51,25 +51,29 @@ final class ApplyCommand extends DaemonCommand {
         }
     }
 
-    /** The manifest's bytes, refused before sending when over the limit kukeond enforces. */
+    /**
+     * The manifest's bytes, refused before sending when over the limit kukeond enforces. Read as a
+     * stream that stops one byte past the limit, whatever the file is (a device such as /dev/zero,
+     * a fifo, a file still growing): its size as the file system reports it proves nothing.
+     */
     static byte[] read(String file, InputStream stdin) throws IOException {
-        byte[] bytes;
         if (file.equals("-")) {
-            bytes = stdin.readNBytes(ManifestReader.MAX_BYTES + 1);
-        } else {
-            Path p = Path.of(file);
-            if (Files.isDirectory(p)) {
-                throw new InvalidArgumentException("--filename", file + " is a directory; give one manifest file");
-            }
-            long size = Files.size(p);
-            if (size > ManifestReader.MAX_BYTES) {
-                throw new ResourceExhaustedException(file + " is " + size + " bytes; a manifest is at most "
-                        + ManifestReader.MAX_BYTES);
-            }
-            bytes = Files.readAllBytes(p);
+            return atMostOneManifest(stdin, "the manifest on stdin");
         }
+        Path p = Path.of(file);
+        if (Files.isDirectory(p)) {
+            throw new InvalidArgumentException("--filename", file + " is a directory; give one manifest file");
+        }
+        try (InputStream in = Files.newInputStream(p)) {
+            return atMostOneManifest(in, file);
+        }
+    }
+
+    private static byte[] atMostOneManifest(InputStream in, String what) throws IOException {
+        byte[] bytes = in.readNBytes(ManifestReader.MAX_BYTES + 1);
         if (bytes.length > ManifestReader.MAX_BYTES) {
-            throw new ResourceExhaustedException("the manifest on stdin is over " + ManifestReader.MAX_BYTES + " bytes");
+            throw new ResourceExhaustedException(what + " is over " + ManifestReader.MAX_BYTES
+                    + " bytes; a manifest is at most " + ManifestReader.MAX_BYTES);
         }
         return bytes;
     }

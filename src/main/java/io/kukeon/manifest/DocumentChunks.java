@@ -34,16 +34,19 @@ final class DocumentChunks {
         StringBuilder current = new StringBuilder();
         int start = 0;
         boolean hasContent = false;
+        boolean hasMarker = false;
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
-            // a marker after nothing but comments and directives belongs to the same document
-            if (isMarker(line) && hasContent) {
+            // a marker after nothing but comments and directives belongs to the same document;
+            // after another marker, it ends an empty document
+            if (isMarker(line) && (hasContent || hasMarker)) {
                 chunks.add(new Chunk(current.toString(), start));
                 current.setLength(0);
                 start = i;
                 hasContent = false;
             }
             if (isMarker(line)) {
+                hasMarker = true;
                 String rest = line.substring(3).trim();
                 hasContent |= !rest.isEmpty() && !rest.startsWith("#");
             } else {

@@ -41,7 +41,12 @@ final class DocumentReader {
 
     private static TreeObject object(FieldReader doc) {
         String apiVersion = doc.string("apiVersion");
-        if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals(API_VERSION)) {
+        if (apiVersion == null || apiVersion.isEmpty()) {
+            // The reference reads a missing apiVersion as v1beta1; here it is an error, so that YAML
+            // written for another tool is not taken for a kukeon object (docs/manifests.md).
+            throw doc.context().problem("apiVersion", doc.markOf("apiVersion"), "is required; " + API_VERSION);
+        }
+        if (!apiVersion.equals(API_VERSION)) {
             throw doc.context().problem("apiVersion", doc.markOf("apiVersion"),
                     "unsupported apiVersion \"" + Names.printable(apiVersion) + "\"; only " + API_VERSION);
         }

@@ -32,12 +32,16 @@ import java.util.List;
 public final class ManifestReader {
     /** Manifests larger than this are refused whole. */
     public static final int MAX_BYTES = 1 << 20;
+    /** Documents in one manifest (items of a list counted one by one); beyond, the manifest is refused whole. */
+    public static final int MAX_DOCUMENTS = 10_000;
 
     private ManifestReader() {}
 
     /**
      * @throws ResourceExhaustedException over {@link #MAX_BYTES}
-     * @throws ManifestException          not UTF-8, no document at all, or no document readable as YAML
+     * @throws ManifestException          not UTF-8, no document at all, more than {@link #MAX_DOCUMENTS}, more
+     *                                    than {@link DocumentLimits#MAX_EXPANDED_MANIFEST_BYTES} with aliases
+     *                                    expanded, or no document readable as YAML
      */
     public static List<ManifestDocument> read(byte[] yaml) {
         if (yaml.length > MAX_BYTES) {
@@ -48,7 +52,12 @@ public final class ManifestReader {
         List<ManifestDocument> documents = new ArrayList<>();
         ManifestError firstSyntaxError = null;
         int syntaxErrors = 0;
-        for (DocumentChunks.Chunk chunk : DocumentChunks.split(text)) {
+        List<DocumentChunks.Chunk> chunks = DocumentChunks.split(text);
+        DocumentLimits limits = new DocumentLimits();
+        if (chunks.size() > MAX_DOCUMENTS) {
+            throw tooManyDocuments(chunks.get(MAX_DOCUMENTS).contentLine());
+        }
+        for (DocumentChunks.Chunk chunk : chunks) {
             Node root;
             try {
                 root = parser.compose(new StringReader(chunk.text()));
@@ -63,7 +72,17 @@ public final class ManifestReader {
             if (root == null || FieldReader.isNull(root)) {
                 continue;
             }
+            ManifestError overLimit = limits.check(root, chunk);
+            if (overLimit != null) {
+                String name = DocumentReader.scalar(DocumentReader.child(root, "metadata"), "name");
+                documents.add(new ManifestDocument(documents.size(), chunk.contentLine(), DocumentReader.scalar(root, "kind"),
+                        name, null, List.of(), overLimit));
+                continue;
+            }
             for (Node node : itemsOf(root, chunk)) {
+                if (documents.size() == MAX_DOCUMENTS) {
+                    throw tooManyDocuments(chunk.firstLine() + node.getStartMark().getLine() + 1);
+                }
                 int line = chunk.firstLine() + node.getStartMark().getLine() + 1;
                 documents.add(DocumentReader.read(documents.size(), node, new DocumentContext(chunk.firstLine(), line)));
             }
@@ -75,6 +94,11 @@ public final class ManifestReader {
             throw new ManifestException(firstSyntaxError.line(), firstSyntaxError.column(), firstSyntaxError.message());
         }
         return documents;
+    }
+
+    private static ManifestException tooManyDocuments(int line) {
+        return new ManifestException(line, 1, "more than " + MAX_DOCUMENTS + " documents; a manifest holds at most "
+                + MAX_DOCUMENTS);
     }
 
     /** Stable: Realm, Space, Stack, Cell, Container, whatever their order in the file; broken documents last. */
@@ -124,8 +148,10 @@ public final class ManifestReader {
     private static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(50);
+        // DocumentLimits counts aliases of every kind; this one counts lists and mappings only
+        options.setMaxAliasesForCollections(DocumentLimits.MAX_ALIASES + 1);
+        // DocumentLimits sees deep nesting first and says where; this bounds the parser's own recursion
+        options.setNestingDepthLimit(DocumentLimits.MAX_DEPTH + 1);
         options.setCodePointLimit(MAX_BYTES * 2);
         return options;
     }
@@ -155,7 +181,15 @@ public final class ManifestReader {
             return new ManifestError(line, column, null, String.format(
                     "not valid YAML: character U+%04X is not allowed", r.getCodePoint()));
         }
-        return new ManifestError(chunk.contentLine(), 1, null, "not valid YAML: " + e.getMessage());
+        // the parser's own limits, set just above DocumentLimits' (which says where), said in the same words
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("Nesting Depth exceeded")) {
+            return new ManifestError(chunk.contentLine(), 1, null, DocumentLimits.depthRule());
+        }
+        if (message.startsWith("Number of aliases")) {
+            return new ManifestError(chunk.contentLine(), 1, null, DocumentLimits.aliasRule());
+        }
+        return new ManifestError(chunk.contentLine(), 1, null, "not valid YAML: " + message);
     }
 
     /** {@code {items: [doc, ...]}} (optionally with {@code kind: List}) stands for its items. */

@@ -187,6 +187,7 @@ class ApiContractTest {
     void applyingAgainACellThatFailedToStartTriesAgain() {
         daemon.runtime.unknownImage("late-image");
         String yaml = """
+                apiVersion: v1beta1
                 kind: Cell
                 metadata: {name: late}
                 spec:

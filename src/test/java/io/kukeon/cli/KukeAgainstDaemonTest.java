@@ -40,17 +40,17 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         assertEquals("Realm \"demo\": created\nSpace \"shop\": created\nStack \"web\": created\nCell \"frontend\": created\n"
                 + "Cell \"worker\": created\n", ok("apply", "-f", example("multi-document.yaml")).out());
         Path mixed = work.resolve("mixed.yaml");
-        Files.writeString(mixed, "kind: Cell\nmetadata: {name: broken}\nspec: {realmId: demo, spaceId: shop, stackId: web,"
-                + " containers: [{id: a}]}\n---\nkind: Realm\nmetadata: {name: fine}\n");
+        Files.writeString(mixed, "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: broken}\nspec: {realmId: demo, spaceId: shop, stackId: web,"
+                + " containers: [{id: a}]}\n---\napiVersion: v1beta1\nkind: Realm\nmetadata: {name: fine}\n");
         KukeRun r = kuke("apply", "-f", mixed.toString());
         assertEquals(1, r.exit());
-        assertEquals("Realm \"fine\": created\nCell \"broken\": failed\n  Error: line 3: spec.containers[0].image: is required\n",
+        assertEquals("Realm \"fine\": created\nCell \"broken\": failed\n  Error: line 4: spec.containers[0].image: is required\n",
                 r.out());
         Path notYaml = work.resolve("not-yaml.yaml");
-        Files.writeString(notYaml, "kind: Realm\nmetadata: name: oops\n");
+        Files.writeString(notYaml, "apiVersion: v1beta1\nkind: Realm\nmetadata: name: oops\n");
         KukeRun unreadable = kuke("apply", "-f", notYaml.toString());
         assertEquals(1, unreadable.exit());
-        assertEquals("manifest: line 2, column 15: not valid YAML: mapping values are not allowed here\n", unreadable.err());
+        assertEquals("manifest: line 3, column 15: not valid YAML: mapping values are not allowed here\n", unreadable.err());
     }
 
     @Test
@@ -120,6 +120,38 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         KukeRun stack = kuke("get", "stack", "nope", "--realm", "demo", "--space", "shop");
         assertEquals("stack \"nope\" not found in space \"shop\"\n", stack.err());
         assertEquals(1, stack.exit());
+    }
+
+    @Test
+    void lenientAndExplosiveDocumentsAreRefusedAndCreateNothing() throws Exception {
+        StringBuilder bomb = new StringBuilder("apiVersion: v1beta1\nkind: Space\nmetadata:\n  name: bomb\n  labels:\n"
+                + "    l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i <= 9; i++) {
+            bomb.append("    l").append(i).append(": &l").append(i).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(10, "*l" + (i - 1)))).append("]\n");
+        }
+        bomb.append("spec: {realmId: default}\n");
+        Path manifest = work.resolve("hostile.yaml");
+        Files.writeString(manifest, "apiVersion: v1beta1\nkind: Realm\nmetadata: {name: !foo x}\n---\n"
+                + "kind: Realm\nmetadata: {name: unversioned}\n---\n" + bomb);
+        KukeRun r = kuke("apply", "-f", manifest.toString());
+        assertEquals(1, r.exit());
+        assertEquals("Realm \"x\": failed\n  Error: line 3: metadata.name: YAML tag \"!foo\" is not allowed; only !!str, !!int,"
+                + " !!float, !!bool, !!null, !!timestamp, !!map and !!seq\n"
+                + "Realm \"unversioned\": failed\n  Error: line 5: apiVersion: is required; v1beta1\n"
+                + "Space \"bomb\": failed\n  Error: line 8: metadata.labels.l5[1][4][3][9][2][9]: more than 1048576 bytes"
+                + " once its YAML aliases are expanded; a document is at most 1048576\n", r.out());
+        assertEquals("No realms found.\n", ok("get", "realms").out());
+    }
+
+    @Test
+    void anErrorQuotesTheInputAsGiven() {
+        ok("init");
+        for (String realm : List.of("sec-%61bc", "caf\u00e9", "caf\u00e9-%61", "%C3%A9")) {
+            KukeRun r = kuke("get", "cells", "--realm", realm);
+            assertEquals(1, r.exit(), realm);
+            assertEquals("realm: \"" + realm + "\" " + io.kukeon.model.Names.RULE + "\n", r.err());
+        }
     }
 
     @Test

@@ -89,7 +89,7 @@ class UsageErrorTest {
             Files.write(big, new byte[(1 << 20) + 1]);
             KukeRun tooBig = KukeRun.offline("apply", "-f", big.toString());
             assertEquals(1, tooBig.exit());
-            assertEquals(big + " is 1048577 bytes; a manifest is at most 1048576\n", tooBig.err());
+            assertEquals(big + " is over 1048576 bytes; a manifest is at most 1048576\n", tooBig.err());
         } finally {
             Files.delete(big);
         }

@@ -48,6 +48,7 @@ class ContainerdRestartTest {
             try (RealDaemon host = new RealDaemon(dataDir, containerd.socket(), Map.of())) {
                 var api = host.client();
                 api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
+                        apiVersion: v1beta1
                         kind: Realm
                         metadata: {name: r}
                         """)).build());

@@ -50,13 +50,16 @@ class RealCellTest {
         host = new RealDaemon(dataDir);
         api = host.client();
         apply("""
+                apiVersion: v1beta1
                 kind: Realm
                 metadata: {name: r}
                 ---
+                apiVersion: v1beta1
                 kind: Space
                 metadata: {name: s}
                 spec: {realmId: r}
                 ---
+                apiVersion: v1beta1
                 kind: Stack
                 metadata: {name: t}
                 spec: {realmId: r, spaceId: s}
@@ -77,7 +80,7 @@ class RealCellTest {
     }
 
     private static String cell(String name, String containers) {
-        return "kind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
+        return "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
                 + "  containers:\n" + containers;
     }
 
@@ -307,7 +310,7 @@ class RealCellTest {
                     .setPath(realm.getKey()).setMetadata(io.kukeon.wire.v1.Metadata.newBuilder().setName(realm.getKey()))
                     .setRealm(spec)).build());
             host.loadBusybox(realm.getKey());   // the pause root's image: there is no Docker Hub here
-            ApplyResult r = apply("kind: Cell\nmetadata: {name: pulled}\nspec:\n  realmId: " + realm.getKey()
+            ApplyResult r = apply("apiVersion: v1beta1\nkind: Cell\nmetadata: {name: pulled}\nspec:\n  realmId: " + realm.getKey()
                     + "\n  spaceId: s\n  stackId: t\n  containers:\n" + cellYaml).get(0);
             if (realm.getKey().equals("good")) {
                 assertEquals("created", r.getOutcome(), r.toString());

@@ -19,6 +19,7 @@ class ManifestDiffTest {
     }
 
     private static final String BASE = """
+            apiVersion: v1beta1
             kind: Cell
             metadata: {name: c, labels: {app: web}}
             spec:
@@ -41,6 +42,7 @@ class ManifestDiffTest {
     @Test
     void changesAreNamedByFieldWithContainersMatchedById() {
         TreeObject desired = read("""
+                apiVersion: v1beta1
                 kind: Cell
                 metadata: {name: c, labels: {app: web, env: prod}}
                 spec:
@@ -68,15 +70,15 @@ class ManifestDiffTest {
 
     @Test
     void removedLabelsAndChangedResourcesShowOldAndNew() {
-        TreeObject a = read("kind: Space\nmetadata: {name: s, labels: {a: b}}\nspec: {realmId: r, resources: {pidsLimit: 5}}\n");
-        TreeObject b = read("kind: Space\nmetadata: {name: s}\nspec: {realmId: r, resources: {pidsLimit: 6}}\n");
+        TreeObject a = read("apiVersion: v1beta1\nkind: Space\nmetadata: {name: s, labels: {a: b}}\nspec: {realmId: r, resources: {pidsLimit: 5}}\n");
+        TreeObject b = read("apiVersion: v1beta1\nkind: Space\nmetadata: {name: s}\nspec: {realmId: r, resources: {pidsLimit: 6}}\n");
         assertEquals(List.of("metadata.labels: removed", "spec.resources.pidsLimit: 5 -> 6"), ManifestDiff.changes(a, b));
     }
 
     @Test
     void passwordsAreNeverShown() {
-        TreeObject a = read("kind: Realm\nmetadata: {name: r}\nspec: {registryCredentials: [{username: u, password: old}]}\n");
-        TreeObject b = read("kind: Realm\nmetadata: {name: r}\nspec: {registryCredentials: [{username: u, password: new}, "
+        TreeObject a = read("apiVersion: v1beta1\nkind: Realm\nmetadata: {name: r}\nspec: {registryCredentials: [{username: u, password: old}]}\n");
+        TreeObject b = read("apiVersion: v1beta1\nkind: Realm\nmetadata: {name: r}\nspec: {registryCredentials: [{username: u, password: new}, "
                 + "{username: v, password: other}]}\n");
         assertEquals(List.of("spec.registryCredentials[0].password: changed", "spec.registryCredentials[1]: added"),
                 ManifestDiff.changes(a, b));

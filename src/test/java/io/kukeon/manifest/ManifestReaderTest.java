@@ -62,33 +62,39 @@ class ManifestReaderTest {
 
     @Test
     void eachDocumentKnowsItsIndexAndStartingLine() {
-        List<ManifestDocument> docs = read("# header\n---\nkind: Realm\nmetadata: {name: a}\n---\n\n"
-                + "kind: Realm\nmetadata: {name: b}\n");
+        List<ManifestDocument> docs = read("# header\n---\napiVersion: v1beta1\nkind: Realm\nmetadata: {name: a}\n---\n\n"
+                + "apiVersion: v1beta1\nkind: Realm\nmetadata: {name: b}\n");
         assertEquals(List.of(0, 1), docs.stream().map(ManifestDocument::index).toList());
-        assertEquals(List.of(3, 7), docs.stream().map(ManifestDocument::line).toList());
+        assertEquals(List.of(3, 8), docs.stream().map(ManifestDocument::line).toList());
     }
 
     @Test
     void applyOrderSortsByKindAndKeepsFileOrderWithinAKind() {
         List<ManifestDocument> docs = read("""
+                apiVersion: v1beta1
                 kind: Cell
                 metadata: {name: c1}
                 spec: {realmId: r, spaceId: s, stackId: st, containers: [{id: a, image: busybox}]}
                 ---
+                apiVersion: v1beta1
                 kind: Realm
                 metadata: {name: r}
                 ---
+                apiVersion: v1beta1
                 kind: Pod
                 metadata: {name: broken}
                 ---
+                apiVersion: v1beta1
                 kind: Cell
                 metadata: {name: c2}
                 spec: {realmId: r, spaceId: s, stackId: st, containers: [{id: a, image: busybox}]}
                 ---
+                apiVersion: v1beta1
                 kind: Stack
                 metadata: {name: st}
                 spec: {realmId: r, spaceId: s}
                 ---
+                apiVersion: v1beta1
                 kind: Space
                 metadata: {name: s}
                 spec: {realmId: r}
@@ -112,7 +118,7 @@ class ManifestReaderTest {
         StringBuilder yaml = new StringBuilder();
         for (int i = 0; i < 10_000; i++) {
             String name = i % 100 == 0 ? "Bad_" + i : "r" + i;
-            yaml.append("---\nkind: Realm\nmetadata: {name: ").append(name).append("}\n");
+            yaml.append("---\napiVersion: v1beta1\nkind: Realm\nmetadata: {name: ").append(name).append("}\n");
         }
         assertTrue(yaml.length() < ManifestReader.MAX_BYTES);
         List<ManifestDocument> docs = read(yaml.toString());
@@ -120,16 +126,67 @@ class ManifestReaderTest {
         assertEquals(100, docs.stream().filter(ManifestDocument::failed).count());
         ManifestDocument last = docs.get(9_999);
         assertEquals("r9999", last.object().path().name());
-        assertEquals(9_999 * 3 + 2, last.line());
-        assertEquals("line 29703: metadata.name: \"Bad_9900\" " + io.kukeon.model.Names.RULE,
+        assertEquals(9_999 * 4 + 2, last.line());
+        assertEquals("line 39604: metadata.name: \"Bad_9900\" " + io.kukeon.model.Names.RULE,
                 docs.get(9_900).error().toString());
     }
 
     @Test
+    void moreThanTenThousandDocumentsAreRefusedWhole() {
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i <= ManifestReader.MAX_DOCUMENTS; i++) {
+            yaml.append("---\n{apiVersion: v1beta1, kind: Realm, metadata: {name: r").append(i).append("}}\n");
+        }
+        ManifestException e = assertThrows(ManifestException.class, () -> read(yaml.toString()));
+        assertEquals("manifest: line 20002, column 1: more than 10000 documents; a manifest holds at most 10000",
+                e.getMessage());
+
+        StringBuilder list = new StringBuilder("items:\n");
+        for (int i = 0; i <= ManifestReader.MAX_DOCUMENTS; i++) {
+            list.append("- {apiVersion: v1beta1, kind: Realm, metadata: {name: r").append(i).append("}}\n");
+        }
+        ManifestException items = assertThrows(ManifestException.class, () -> read(list.toString()));
+        assertEquals("manifest: line 10002, column 1: more than 10000 documents; a manifest holds at most 10000",
+                items.getMessage(), "the items of a list count one by one");
+    }
+
+    @Test
+    void emptyDocumentsCountTowardsTheLimit() {
+        String markers = "---\n# nothing\n".repeat(ManifestReader.MAX_DOCUMENTS)
+                + "---\napiVersion: v1beta1\nkind: Realm\nmetadata: {name: last}\n";
+        ManifestException e = assertThrows(ManifestException.class, () -> read(markers));
+        assertTrue(e.getMessage().endsWith("more than 10000 documents; a manifest holds at most 10000"), e.getMessage());
+    }
+
+    @Test
+    void anAliasBombIsRefusedAfterLittleWork() {
+        // nine levels of ten aliases: 10^9 copies of a scalar once expanded, 300 bytes as written
+        StringBuilder yaml = new StringBuilder("apiVersion: v1beta1\nkind: Realm\nmetadata:\n  name: bomb\n  labels:\n"
+                + "    l0: &l0 lol\n");
+        for (int i = 1; i <= 9; i++) {
+            yaml.append("    l").append(i).append(": &l").append(i).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(10, "*l" + (i - 1)))).append("]\n");
+        }
+        long start = System.nanoTime();
+        ManifestDocument d = read(yaml.toString()).get(0);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("bomb", d.name());
+        assertTrue(d.error().message().startsWith("more than 1048576 bytes once its YAML aliases are expanded"),
+                d.error().toString());
+        assertTrue(millis < 5_000, millis + " ms");
+
+        // each document stops at 1 MiB, the manifest at 4: bombs cannot add up, document by document
+        String many = (yaml + "---\n").repeat(100);
+        ManifestException whole = assertThrows(ManifestException.class, () -> read(many));
+        assertEquals("manifest: line 49, column 1: more than 4194304 bytes once the YAML aliases of its documents are"
+                + " expanded; a manifest is at most 4194304", whole.getMessage());
+    }
+
+    @Test
     void bytesThatAreNotUtf8AreRefusedWithTheirLine() {
-        byte[] yaml = "kind: Realm\nmetadata:\n  name: \u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] yaml = "apiVersion: v1beta1\nkind: Realm\nmetadata:\n  name: \u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
         ManifestException e = assertThrows(ManifestException.class, () -> ManifestReader.read(yaml));
-        assertEquals(3, e.line());
+        assertEquals(4, e.line());
         assertEquals("manifest", e.field());
         assertTrue(e.getMessage().contains("not UTF-8"), e.getMessage());
     }
@@ -144,23 +201,23 @@ class ManifestReaderTest {
 
     @Test
     void aControlCharacterIsASyntaxErrorWithItsPosition() {
-        List<ManifestDocument> docs = read("kind: Realm\nmetadata: {name: ok}\n---\nkind: Realm\nmetadata: {name: \u0007}\n");
-        assertEquals("line 5, column 18: not valid YAML: character U+0007 is not allowed", docs.get(1).error().toString());
+        List<ManifestDocument> docs = read("apiVersion: v1beta1\nkind: Realm\nmetadata: {name: ok}\n---\napiVersion: v1beta1\nkind: Realm\nmetadata: {name: \u0007}\n");
+        assertEquals("line 7, column 18: not valid YAML: character U+0007 is not allowed", docs.get(1).error().toString());
         assertFalse(docs.get(0).failed());
     }
 
     @Test
     void windowsLineEndingsKeepTheLineNumbers() {
-        List<ManifestDocument> docs = read("kind: Realm\r\nmetadata: {name: a}\r\n---\r\nkind: Realm\r\nmetadata:\r\n  name: B\r\n");
+        List<ManifestDocument> docs = read("apiVersion: v1beta1\r\nkind: Realm\r\nmetadata: {name: a}\r\n---\r\napiVersion: v1beta1\r\nkind: Realm\r\nmetadata:\r\n  name: B\r\n");
         assertEquals("a", docs.get(0).object().path().name());
-        assertEquals(4, docs.get(1).line());
-        assertEquals(6, docs.get(1).error().line());
+        assertEquals(5, docs.get(1).line());
+        assertEquals(8, docs.get(1).error().line());
     }
 
     @Test
     void aKindInTheWrongCaseGetsAHint() {
-        assertEquals("line 1: kind: unknown kind \"cell\"; kinds are capitalized: Cell",
-                read("kind: cell\nmetadata: {name: a}\n").get(0).error().toString());
+        assertEquals("line 2: kind: unknown kind \"cell\"; kinds are capitalized: Cell",
+                read("apiVersion: v1beta1\nkind: cell\nmetadata: {name: a}\n").get(0).error().toString());
     }
 
     @Test
@@ -171,13 +228,14 @@ class ManifestReaderTest {
 
     @Test
     void aMarkerWithContentOnItsLineStartsADocument() {
-        List<ManifestDocument> docs = read("--- # the realm\nkind: Realm\nmetadata: {name: a}\n--- {kind: Realm, metadata: {name: b}}\n");
+        List<ManifestDocument> docs = read("--- # the realm\napiVersion: v1beta1\nkind: Realm\nmetadata: {name: a}\n--- {apiVersion: v1beta1, kind: Realm, metadata: {name: b}}\n");
         assertEquals(List.of("a", "b"), docs.stream().map(d -> d.object().path().name()).toList());
     }
 
     @Test
     void aBlockScalarMayHoldDashesThatAreNotAMarker() {
         List<ManifestDocument> docs = read("""
+                apiVersion: v1beta1
                 kind: Cell
                 metadata: {name: c}
                 spec:
@@ -200,6 +258,7 @@ class ManifestReaderTest {
     @Test
     void containerDocumentTakesItsNameFromMetadataAndItsParentsFromTheSpec() {
         ManifestDocument d = read("""
+                apiVersion: v1beta1
                 kind: Container
                 metadata: {name: extra}
                 spec: {realmId: r, spaceId: s, stackId: st, cellId: c, id: extra, image: busybox, root: false}
@@ -212,6 +271,7 @@ class ManifestReaderTest {
     @Test
     void aContainerRepeatingAParentIdMustAgreeWithTheCell() {
         ManifestDocument d = read("""
+                apiVersion: v1beta1
                 kind: Cell
                 metadata: {name: c}
                 spec:
@@ -223,13 +283,13 @@ class ManifestReaderTest {
                       image: busybox
                       spaceId: elsewhere
                 """).get(0);
-        assertEquals("line 10: spec.containers[0].spaceId: \"elsewhere\" disagrees with the cell's \"s\"",
+        assertEquals("line 11: spec.containers[0].spaceId: \"elsewhere\" disagrees with the cell's \"s\"",
                 d.error().toString());
     }
 
     @Test
     void aStackIdOtherThanTheNameIsIgnoredWithAWarning() {
-        ManifestDocument d = read("kind: Stack\nmetadata: {name: a}\nspec: {id: b, realmId: r, spaceId: s}\n").get(0);
+        ManifestDocument d = read("apiVersion: v1beta1\nkind: Stack\nmetadata: {name: a}\nspec: {id: b, realmId: r, spaceId: s}\n").get(0);
         assertEquals(List.of("spec.id \"b\" differs from metadata.name \"a\" and was ignored; the name is the identity"),
                 d.warnings());
         assertEquals(ObjectPath.of("r", "s", "a"), d.object().path());
@@ -238,6 +298,7 @@ class ManifestReaderTest {
     @Test
     void modelValidationErrorsPointAtTheOffendingField() {
         ManifestDocument d = read("""
+                apiVersion: v1beta1
                 kind: Cell
                 metadata: {name: c}
                 spec:
@@ -247,17 +308,17 @@ class ManifestReaderTest {
                   rootContainerId: ghost
                   containers: [{id: a, image: busybox}]
                 """).get(0);
-        assertEquals("line 7: spec.rootContainerId: \"ghost\" names no container of this cell", d.error().toString());
+        assertEquals("line 8: spec.rootContainerId: \"ghost\" names no container of this cell", d.error().toString());
         assertEquals(3, d.error().column());
         assertEquals("spec.rootContainerId", d.error().field());
     }
 
     @Test
     void aBrokenDocumentStillReportsTheKindAndNameItHad() {
-        ManifestDocument d = read("kind: Cell\nmetadata: {name: web}\nspec: {realmId: r}\n").get(0);
+        ManifestDocument d = read("apiVersion: v1beta1\nkind: Cell\nmetadata: {name: web}\nspec: {realmId: r}\n").get(0);
         assertEquals("Cell", d.kind());
         assertEquals("web", d.name());
         assertNull(d.object());
-        assertEquals("line 3: spec.spaceId: is required", d.error().toString());
+        assertEquals("line 4: spec.spaceId: is required", d.error().toString());
     }
 }

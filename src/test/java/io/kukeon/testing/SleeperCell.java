@@ -39,7 +39,7 @@ public record SleeperCell(List<String> sleeps) {
 
     /** The cell as an apply manifest (one document). */
     public String manifest(ObjectPath cell) {
-        StringBuilder y = new StringBuilder("kind: Cell\nmetadata: {name: " + cell.name() + "}\nspec:\n  realmId: "
+        StringBuilder y = new StringBuilder("apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + cell.name() + "}\nspec:\n  realmId: "
                 + cell.nameAt(Kind.REALM) + "\n  spaceId: " + cell.nameAt(Kind.SPACE) + "\n  stackId: "
                 + cell.nameAt(Kind.STACK) + "\n  containers:\n");
         for (int i = 0; i < sleeps.size(); i++) {
