@@ -41,12 +41,9 @@ final class DocumentReader {
 
     private static TreeObject object(FieldReader doc) {
         String apiVersion = doc.string("apiVersion");
-        if (apiVersion == null || apiVersion.isEmpty()) {
-            // The reference reads a missing apiVersion as v1beta1; here it is an error, so that YAML
-            // written for another tool is not taken for a kukeon object (docs/manifests.md).
-            throw doc.context().problem("apiVersion", doc.markOf("apiVersion"), "is required; " + API_VERSION);
-        }
-        if (!apiVersion.equals(API_VERSION)) {
+        // As the reference: a missing or empty apiVersion is v1beta1 (its manifests apply unchanged);
+        // YAML of another tool names its own apiVersion or kind, and is refused for it (docs/manifests.md).
+        if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals(API_VERSION)) {
             throw doc.context().problem("apiVersion", doc.markOf("apiVersion"),
                     "unsupported apiVersion \"" + Names.printable(apiVersion) + "\"; only " + API_VERSION);
         }

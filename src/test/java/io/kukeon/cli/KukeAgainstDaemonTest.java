@@ -133,13 +133,13 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         bomb.append("spec: {realmId: default}\n");
         Path manifest = work.resolve("hostile.yaml");
         Files.writeString(manifest, "apiVersion: v1beta1\nkind: Realm\nmetadata: {name: !foo x}\n---\n"
-                + "kind: Realm\nmetadata: {name: unversioned}\n---\n" + bomb);
+                + "apiVersion: v2\nkind: Realm\nmetadata: {name: unversioned}\n---\n" + bomb);
         KukeRun r = kuke("apply", "-f", manifest.toString());
         assertEquals(1, r.exit());
         assertEquals("Realm \"x\": failed\n  Error: line 3: metadata.name: YAML tag \"!foo\" is not allowed; only !!str, !!int,"
                 + " !!float, !!bool, !!null, !!timestamp, !!map and !!seq\n"
-                + "Realm \"unversioned\": failed\n  Error: line 5: apiVersion: is required; v1beta1\n"
-                + "Space \"bomb\": failed\n  Error: line 8: metadata.labels.l5[1][4][3][9][2][9]: more than 1048576 bytes"
+                + "Realm \"unversioned\": failed\n  Error: line 5: apiVersion: unsupported apiVersion \"v2\"; only v1beta1\n"
+                + "Space \"bomb\": failed\n  Error: line 9: metadata.labels.l5[1][4][3][9][2][9]: more than 1048576 bytes"
                 + " once its YAML aliases are expanded; a document is at most 1048576\n", r.out());
         assertEquals("No realms found.\n", ok("get", "realms").out());
     }
