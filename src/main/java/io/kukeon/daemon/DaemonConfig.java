@@ -103,7 +103,12 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
     }
 
     public String jdbcUrl() {
-        return jdbcUrl(dataDir.resolve("journal").resolve("kukeon"));
+        return jdbcUrl(journalBase());
+    }
+
+    /** The journal's files are this path with H2's suffixes ({@code .mv.db}, {@code .trace.db}). */
+    public Path journalBase() {
+        return dataDir.resolve("journal").resolve("kukeon");
     }
 
     public Path logDir() {
