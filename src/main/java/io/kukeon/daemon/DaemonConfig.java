@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.supervisor.TreeSettings;
+import io.kukeon.supervisor.journal.JournalSerializer;
 import io.kukeon.supervisor.journal.LegacyJournal;
 
 import java.nio.file.Files;
@@ -23,12 +24,12 @@ import java.util.Map;
 public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path containerdSocket, HostIds ids,
                            Path cgroupMountpoint, int snapshotEvery, Duration stopTimeout, Duration startupGrace,
                            Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
-                           List<String> insecureRegistries, boolean failureInjection, Config pekko) {
+                           List<String> insecureRegistries, boolean failureInjection, Path keyFile, Config pekko) {
 
     /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
     public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
             "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
-            "relist-interval", "ask-timeout");
+            "relist-interval", "ask-timeout", "key-file");
 
     public static String envName(String key) {
         return "KUKEOND_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
@@ -89,12 +90,15 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         TreeSettings.RestartBackoff restart = new TreeSettings.RestartBackoff(duration(k, "restart.initial-backoff"),
                 duration(k, "restart.max-backoff"), duration(k, "restart.reset-after"));
         Path journal = dataDir.resolve("journal").resolve("kukeon");
-        Config pekko = ConfigFactory.parseMap(Map.of("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal)))
+        String keySetting = string(k, "key-file");
+        Path keyFile = keySetting.isEmpty() ? dataDir.resolve("keys").resolve("journal.key") : absolute("key-file", keySetting);
+        Config pekko = ConfigFactory.parseMap(Map.of("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal),
+                        JournalSerializer.KEY_FILE_SETTING, keyFile.toString()))
                 .withFallback(c).resolve();
         return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
-                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), pekko);
+                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile, pekko);
     }
 
     /** The journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */
