@@ -1,5 +1,9 @@
 package io.kukeon.daemon;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.ByteString;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.secrets.SealingException;
@@ -7,9 +11,14 @@ import io.kukeon.testing.ActorTestBed;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResult;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.HistoryRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.StatusRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 20, item 3: the journal held each realm's registry password in clear (31 copies after a few
  * updates) in a 0644 file of a 0755 directory, and container logs were 0644. Now the data dir is
- * root's only and the passwords are sealed, and still reach the pulls after a restart.
+ * root's only and the passwords are sealed, still reach the pulls after a restart, and appear in no
+ * answer of the API and no line of the daemon's log.
  */
 class SecretsAtRestTest {
     private static final String REGISTRY = "registry.example.com:5000";
@@ -43,13 +53,18 @@ class SecretsAtRestTest {
         Path dataDir = work.resolve("data");
         String first = "first-Pa55word-c1e4r";
         String second = "second-Pa55word-9b2d";
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        List<String> answers = new ArrayList<>();
         try (TestDaemon daemon = TestDaemon.start(dataDir)) {
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             for (int update = 0; update < 6; update++) {
-                apply(api, realm(first, "team-" + update));
+                answers.add(apply(api, realm(first, "team-" + update)).toString());
             }
             for (int update = 0; update < 6; update++) {
-                apply(api, realm(second, "group-" + update));
+                answers.add(apply(api, realm(second, "group-" + update)).toString());
             }
             apply(api, stackAndCell("web", REGISTRY + "/app:1"));
             awaitPull(daemon, REGISTRY + "/app:1", second);
@@ -58,8 +73,23 @@ class SecretsAtRestTest {
             api = daemon.client();
             apply(api, stackAndCell("api", REGISTRY + "/api:1"));
             awaitPull(daemon, REGISTRY + "/api:1", second);
-            apply(api, realm(second, "after-restart"));
+            answers.add(apply(api, realm(second, "after-restart")).toString());
+            answers.add(api.get(GetRequest.newBuilder().setKind("Realm").setPath("r").build()).toString());
+            answers.add(api.list(ListRequest.newBuilder().setKind("Realm").build()).toString());
+            answers.add(api.history(HistoryRequest.newBuilder().setKind("Realm").setPath("r").build()).toString());
+            answers.add(api.status(StatusRequest.getDefaultInstance()).toString());
+        } finally {
+            root.detachAppender(log);
         }
+        for (String said : answers) {
+            assertFalse(said.contains(first) || said.contains(second), "a password in an answer of the API: " + said);
+        }
+        for (ILoggingEvent line : log.list) {
+            String text = line.getFormattedMessage() + (line.getThrowableProxy() == null ? ""
+                    : ThrowableProxyUtil.asString(line.getThrowableProxy()));
+            assertFalse(text.contains(first) || text.contains(second), "a password in the daemon's log: " + text);
+        }
+        assertTrue(answers.get(answers.size() - 2).contains("updated to generation"), "the history was read");
 
         List<Path> files = everything(dataDir);
         assertTrue(files.stream().anyMatch(f -> f.toString().endsWith(".mv.db")), "the journal is among " + files);
