@@ -34,7 +34,10 @@ public final class FileModes {
         return PosixFilePermissions.asFileAttribute(PRIVATE_FILE);
     }
 
-    /** {@code dir} and its missing parents, each new one 0700; {@code dir} itself is made 0700 if it was not. */
+    /**
+     * {@code dir} and its missing parents, each one made 0700. Directories that exist are left as
+     * they are: those in the data dir are tightened at start-up, the others are not ours.
+     */
     public static Path createPrivateDirectories(Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath();
         Path parent = absolute.getParent();
@@ -45,10 +48,9 @@ public final class FileModes {
             try {
                 Files.createDirectory(absolute, privateDir());
             } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // another thread made it between the check and here: it is tightened below
+                // another thread made it between the check and here
             }
         }
-        Files.setPosixFilePermissions(absolute, PRIVATE_DIR);
         return dir;
     }
 

@@ -52,12 +52,12 @@ class FileModesTest {
     }
 
     @Test
-    void newDirectoriesAreOwnerOnlyAndAnExistingOneIsTightened() throws Exception {
-        Path nested = FileModes.createPrivateDirectories(dir.resolve("a/b/c"));
+    void newDirectoriesAreOwnerOnlyAndAnExistingOneIsNotChanged() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        chmod(shared, "rwxr-xr-x");
+        Path nested = FileModes.createPrivateDirectories(shared.resolve("a/b/c"));
         assertEquals("rwx------", mode(nested));
-        assertEquals("rwx------", mode(dir.resolve("a")));
-        chmod(nested, "rwxr-xr-x");
-        FileModes.createPrivateDirectories(nested);
-        assertEquals("rwx------", mode(nested));
+        assertEquals("rwx------", mode(shared.resolve("a")));
+        assertEquals("rwxr-xr-x", mode(shared), "a directory that was there (perhaps not ours) keeps its mode");
     }
 }
