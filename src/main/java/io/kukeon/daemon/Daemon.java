@@ -60,7 +60,7 @@ public final class Daemon implements AutoCloseable {
         prepareDataDir(config);
         applySchema(config.jdbcUrl());
         tightenDataDir(config.dataDir());
-        JournalKey.open(config.keyFile(), config.jdbcUrl());
+        JournalKey.verify(config.keyFile(), config.jdbcUrl());
         TokenAuth auth = TokenAuth.fromFile(config.tokenFile());
 
         ContainerRuntime runtime = factory.runtime(config);

@@ -29,7 +29,8 @@ final class JournalKey {
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
-    static Sealer open(Path keyFile, String jdbcUrl) {
+    /** Makes the key at the first start, or checks that the key file holds the journal's key; fails in one line. */
+    static void verify(Path keyFile, String jdbcUrl) {
         try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS PUBLIC.\"kukeon_sealing_key\" (\"key_id\" VARCHAR(64) NOT NULL PRIMARY KEY)");
@@ -55,7 +56,6 @@ final class JournalKey {
                 throw new SealingException("the key file " + keyFile + " holds key " + sealer.keyId()
                         + ", but the journal's secrets are sealed with key " + recorded + ": restore the key file it was written with");
             }
-            return sealer;
         } catch (SQLException e) {
             throw new UnavailableException("JournalUnavailable", "cannot read the journal's key id: " + e.getMessage(), e);
         }
