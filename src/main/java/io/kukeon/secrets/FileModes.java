@@ -54,6 +54,15 @@ public final class FileModes {
         return dir;
     }
 
+    /** Writes {@code content} to {@code file}, 0600 from its first byte, in one step (a temporary file moved into place). */
+    public static void writePrivateFile(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, privateFile());
+        Files.write(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** An empty 0600 file at {@code file} unless one is there: for a file that another component appends to. */
     public static void createPrivateFile(Path file) throws IOException {
         try {

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 
 /**
@@ -39,13 +38,9 @@ public final class KeyFile {
     public static Sealer create(Path file) {
         byte[] key = new byte[Sealer.KEY_BYTES];
         new SecureRandom().nextBytes(key);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             FileModes.createPrivateDirectories(file.toAbsolutePath().getParent());
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, FileModes.privateFile());
-            Files.write(tmp, key);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            FileModes.writePrivateFile(file, key);
         } catch (IOException e) {
             throw new SealingException("cannot create the key file " + file + ": " + e.getMessage());
         }
