@@ -9,6 +9,7 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.ImageInfo;
+import io.kukeon.secrets.FileModes;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.wire.v1.Image;
 import io.kukeon.wire.v1.ImageChunk;
@@ -52,7 +53,7 @@ public final class ImageService {
         Path file;
         OutputStream out;
         try {
-            Files.createDirectories(uploads);
+            FileModes.createPrivateDirectories(uploads);
             file = Files.createTempFile(uploads, "image-", ".tar");
             out = Files.newOutputStream(file);
         } catch (IOException e) {

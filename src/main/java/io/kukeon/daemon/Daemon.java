@@ -10,6 +10,7 @@ import io.kukeon.api.TokenAuth;
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.secrets.FileModes;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.SupervisorTree;
@@ -28,7 +29,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -59,6 +59,8 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(DaemonConfig config, PortsFactory factory) throws IOException {
         prepareDataDir(config);
         applySchema(config.jdbcUrl());
+        tightenDataDir(config.dataDir());
+        JournalKey.verify(config.keyFile(), config.jdbcUrl());
         TokenAuth auth = TokenAuth.fromFile(config.tokenFile());
 
         ContainerRuntime runtime = factory.runtime(config);
@@ -139,11 +141,11 @@ public final class Daemon implements AutoCloseable {
 
     private static void prepareDataDir(DaemonConfig config) throws IOException {
         Path dir = config.dataDir();
-        if (!Files.exists(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Files.createDirectories(dir.resolve("journal"));
-        Files.createDirectories(config.logDir());
+        FileModes.createPrivateDirectories(dir);
+        FileModes.createPrivateDirectories(config.journalBase().getParent());
+        // H2 appends its errors to this file, which it would create under the JVM's umask.
+        FileModes.createPrivateFile(config.journalBase().resolveSibling(config.journalBase().getFileName() + ".trace.db"));
+        FileModes.createPrivateDirectories(config.logDir());
         Path uploads = dir.resolve("uploads");
         if (Files.isDirectory(uploads)) {
             try (var stale = Files.list(uploads)) {
@@ -151,6 +153,15 @@ public final class Daemon implements AutoCloseable {
                     Files.deleteIfExists(p);
                 }
             }
+        }
+    }
+
+    /** What a kukeond before the rule of {@link FileModes} left readable by others (or a copy did) becomes root's only. */
+    private static void tightenDataDir(Path dataDir) throws IOException {
+        Path real = dataDir.toRealPath();
+        int changed = FileModes.tightenTree(real);
+        if (changed > 0) {
+            LOG.info("made {} files and directories in {} readable by root only (0700/0600)", changed, real);
         }
     }
 

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.supervisor.TreeSettings;
+import io.kukeon.supervisor.journal.JournalSerializer;
 import io.kukeon.supervisor.journal.LegacyJournal;
 
 import java.nio.file.Files;
@@ -23,12 +24,12 @@ import java.util.Map;
 public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path containerdSocket, HostIds ids,
                            Path cgroupMountpoint, int snapshotEvery, Duration stopTimeout, Duration startupGrace,
                            Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
-                           List<String> insecureRegistries, boolean failureInjection, Config pekko) {
+                           List<String> insecureRegistries, boolean failureInjection, Path keyFile, Config pekko) {
 
     /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
     public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
             "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
-            "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-max-connections");
+            "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-max-connections", "key-file");
 
     public static String envName(String key) {
         return "KUKEOND_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
@@ -89,13 +90,16 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         TreeSettings.RestartBackoff restart = new TreeSettings.RestartBackoff(duration(k, "restart.initial-backoff"),
                 duration(k, "restart.max-backoff"), duration(k, "restart.reset-after"));
         Path journal = dataDir.resolve("journal").resolve("kukeon");
+        String keySetting = string(k, "key-file");
+        Path keyFile = keySetting.isEmpty() ? dataDir.resolve("keys").resolve("journal.key") : absolute("key-file", keySetting);
         Map<String, Object> pekkoSettings = new HashMap<>(apiConnections(k));
         pekkoSettings.put("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal));
+        pekkoSettings.put(JournalSerializer.KEY_FILE_SETTING, keyFile.toString());
         Config pekko = ConfigFactory.parseMap(pekkoSettings).withFallback(c).resolve();
         return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
-                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), pekko);
+                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile, pekko);
     }
 
     /**
@@ -123,7 +127,12 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
     }
 
     public String jdbcUrl() {
-        return jdbcUrl(dataDir.resolve("journal").resolve("kukeon"));
+        return jdbcUrl(journalBase());
+    }
+
+    /** The journal's files are this path with H2's suffixes ({@code .mv.db}, {@code .trace.db}). */
+    public Path journalBase() {
+        return dataDir.resolve("journal").resolve("kukeon");
     }
 
     public Path logDir() {

@@ -47,6 +47,8 @@ final class JournalFixture {
     static final String CONFIG = "kukeond.conf";
     static final String RUNTIME_STATE = "fake-runtime.tsv";
     static final String EXPECTED = "expected.json";
+    /** The key the fixture's secrets are sealed with (fixtures recorded before sealing have none). */
+    static final String KEY = "journal.key";
     static final String HOST = "Host|local";
     /** Shown in place of a time the replay itself wrote (Instant.now() at recovery differs on every run). */
     static final String AT_REPLAY = "<written at replay>";
@@ -77,6 +79,11 @@ final class JournalFixture {
     static Replay replay(Path fixture, Path workDir) throws Exception {
         Path dataDir = workDir.resolve("data");
         JournalRows.load(fixture, dataDir);
+        if (Files.exists(fixture.resolve(KEY))) {
+            Path key = Files.createDirectories(dataDir.resolve("keys")).resolve(KEY);
+            Files.copy(fixture.resolve(KEY), key);
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
         Path state = workDir.resolve(RUNTIME_STATE);
         Files.copy(fixture.resolve(RUNTIME_STATE), state);
         Instant started = Instant.now();

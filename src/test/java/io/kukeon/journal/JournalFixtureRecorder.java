@@ -114,6 +114,7 @@ public final class JournalFixtureRecorder {
             JournalRows.export(daemon.dataDir, fixture);
             Files.copy(runtimeState, fixture.resolve(JournalFixture.RUNTIME_STATE));
             Files.copy(config, fixture.resolve(JournalFixture.CONFIG));
+            Files.copy(daemon.dataDir.resolve("keys").resolve(JournalFixture.KEY), fixture.resolve(JournalFixture.KEY));
 
             ObjectNode first = JournalFixture.replay(fixture, work.resolve("replay-1")).observed();
             ObjectNode second = JournalFixture.replay(fixture, work.resolve("replay-2")).observed();

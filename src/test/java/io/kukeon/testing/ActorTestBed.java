@@ -31,6 +31,7 @@ public final class ActorTestBed {
                     pekko.persistence.snapshot-store.auto-start-snapshot-stores = []
                     pekko.loglevel = WARNING
                     """)
+            .withFallback(TestKeys.config())
             .withFallback(EventSourcedBehaviorTestKit.config())
             .withFallback(PersistenceTestKitPlugin.config())
             .withFallback(PersistenceTestKitSnapshotPlugin.config())

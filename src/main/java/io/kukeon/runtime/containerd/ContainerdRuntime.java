@@ -24,10 +24,10 @@ import io.kukeon.runtime.containerd.api.types.task.Process;
 import io.kukeon.runtime.oci.OciSpecBuilder;
 import io.kukeon.runtime.registry.ImageReference;
 
+import io.kukeon.secrets.FileModes;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -332,7 +332,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
             throw new RuntimeFailure("ContainerNotFound", "container " + containerdId + " does not exist in namespace " + namespace);
         }
         try {
-            Files.createDirectories(logFile.toAbsolutePath().getParent());
+            FileModes.createPrivateDirectories(logFile.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new RuntimeFailure("RuntimeError", "cannot create the log directory of " + containerdId + ": " + e.getMessage(), e);
         }

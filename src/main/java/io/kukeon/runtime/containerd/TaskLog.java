@@ -1,5 +1,7 @@
 package io.kukeon.runtime.containerd;
 
+import io.kukeon.secrets.FileModes;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
  * {@code echo out; echo err >&2} here; containerd 1.6 to 2.x, "error copying stderr" in its log).
  * Here each stream has its own {@code cat}, each appending with O_APPEND; SIGTERM, which the
  * shim sends when the task is deleted, is ignored so that both drain to the end of their pipes.
+ * The shim's umask is its own: the script sets {@link FileModes}' so that a new log is 0600.
  */
 final class TaskLog {
     private TaskLog() {}
@@ -27,6 +30,7 @@ final class TaskLog {
     static String uri(Path logFile) {
         String log = quoted(logFile.toAbsolutePath().toString());
         String script = "PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
+                + "umask " + FileModes.PRIVATE_UMASK + "\n"
                 + "trap '' TERM\n"
                 + "cat <&3 >>" + log + " 4<&- 5>&- &\n"
                 + "cat <&4 >>" + log + " 3<&- 5>&- &\n"

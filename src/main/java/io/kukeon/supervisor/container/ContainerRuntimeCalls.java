@@ -9,6 +9,7 @@ import io.kukeon.runtime.PullProgress;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.StopOptions;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.secrets.FileModes;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.tree.RealmAccess;
 
@@ -69,7 +70,7 @@ final class ContainerRuntimeCalls {
         }
         Path log = logFile();
         try {
-            Files.createDirectories(log.getParent());
+            FileModes.createPrivateDirectories(log.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the log directory " + log.getParent(), e);
         }

@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.journal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kukeon.supervisor.JournalName;
 import io.kukeon.supervisor.Journaled;
 import io.kukeon.supervisor.cell.CellEvent;
@@ -25,7 +26,27 @@ import java.util.Map;
  */
 public final class JournalTypes {
     /** The tree's types. */
-    public static final JournalTypes TREE = new JournalTypes(treeTypes(), Map.of());
+    public static final JournalTypes TREE = new JournalTypes(treeTypes(), Map.of(
+            ScopeEvent.Created.class, new PasswordsSealed(),
+            ScopeEvent.Updated.class, new PasswordsSealed(),
+            ScopeRecord.class, new PasswordsSealed()));
+
+    /**
+     * Version 2 of the types that hold a realm's registry credentials seals their passwords. The
+     * shape is otherwise the same, and {@link SealedCredentials} reads version 1's cleartext too;
+     * the version keeps an older kukeond from reading a sealed password as a missing one.
+     */
+    public static final class PasswordsSealed extends JacksonMigration {
+        @Override
+        public int currentVersion() {
+            return 2;
+        }
+
+        @Override
+        public JsonNode transform(int fromVersion, JsonNode json) {
+            return json;
+        }
+    }
 
     /** @param type its class; @param version written now (from its annotation) */
     public record Entry(String name, Class<?> type, int version, JacksonMigration migration) {}

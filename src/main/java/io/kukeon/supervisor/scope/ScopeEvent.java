@@ -15,14 +15,14 @@ import java.util.Map;
  */
 public sealed interface ScopeEvent extends JournalEvent {
 
-    @JournalName("scope.Created")
+    @JournalName(value = "scope.Created", version = 2)
     record Created(ScopeSpec spec, Map<String, String> labels, Instant at) implements ScopeEvent {
         public String summary() {
             return "created";
         }
     }
 
-    @JournalName("scope.Updated")
+    @JournalName(value = "scope.Updated", version = 2)
     record Updated(ScopeSpec spec, Map<String, String> labels, long generation, Instant at) implements ScopeEvent {
         public String summary() {
             return "updated to generation " + generation;

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * @param phase    PROVISIONING and DELETING are intents whose outcome is not written yet
  * @param children the names of the level's children, which outlive its own deletion in the record
  */
-@JournalName("scope.Record")
+@JournalName(value = "scope.Record", version = 2)
 public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> labels, Generations generations,
                           Set<String> children, Outcome outcome, Timestamps times) implements Journaled {
 

@@ -1,6 +1,7 @@
 package io.kukeon.supervisor.journal;
 
 import io.kukeon.testing.Specs;
+import io.kukeon.testing.TestKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +16,7 @@ import io.kukeon.model.RestartPolicy;
 import io.kukeon.supervisor.JournalName;
 import io.kukeon.supervisor.Journaled;
 import io.kukeon.supervisor.scope.ScopeEvent;
+import io.kukeon.supervisor.scope.ScopeRecord;
 import io.kukeon.supervisor.scope.ScopeSpec;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.serialization.Serialization;
@@ -56,7 +58,7 @@ class JournalFormatTest {
 
     @BeforeAll
     static void start() {
-        testKit = ActorTestKit.create("journal-format", ConfigFactory.load());
+        testKit = ActorTestKit.create("journal-format", TestKeys.config().withFallback(ConfigFactory.load()));
         serialization = SerializationExtension.get(testKit.system().classicSystem());
     }
 
@@ -75,7 +77,8 @@ class JournalFormatTest {
             assertEquals(JournalSerializer.class, serializer.getClass(), entry.type() + " must be bound to the journal serializer");
             assertEquals(JournalSerializer.IDENTIFIER, serializer.identifier());
             String manifest = Serializers.manifestFor(serializer, original);
-            assertEquals(entry.name(), manifest, "the manifest is the stable name, not the class");
+            String versioned = entry.version() == 1 ? entry.name() : entry.name() + "#" + entry.version();
+            assertEquals(versioned, manifest, "the manifest is the stable name (and version), not the class");
             byte[] bytes = serialization.serialize(original).get();
             Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
             assertEquals(original, back, entry.name());
@@ -118,6 +121,43 @@ class JournalFormatTest {
         ScopeEvent.Created created = new ScopeEvent.Created(sampleScopeSpec(), Map.of(), Instant.EPOCH);
         assertFalse(created.summary().contains("s3cret"));
         assertFalse(sampleScopeSpec().toString().contains("s3cret"), "toString of credentials is redacted");
+    }
+
+    @Test
+    void passwordsAreWrittenSealedEachUnderItsOwnNonce() throws Exception {
+        ScopeEvent.Created created = new ScopeEvent.Created(sampleScopeSpec(), Map.of(), Instant.EPOCH);
+        byte[] first = serialization.serialize(created).get();
+        byte[] second = serialization.serialize(created).get();
+        assertFalse(contains(first, "s3cret"), "no cleartext password in the journal");
+        assertFalse(java.util.Arrays.equals(first, second), "a new nonce, so a new ciphertext, for each write");
+        JsonNode written = plainCbor().readTree(first).at("/spec/registryCredentials/0");
+        assertTrue(written.get("sealedPassword").get("ciphertext").isBinary(), written.toString());
+        assertFalse(written.has("password"), written.toString());
+        assertEquals(created, serialization.deserialize(first, JournalSerializer.IDENTIFIER, "scope.Created#2").get());
+    }
+
+    /** What kukeond wrote before sealing (the same codec, version 1): the password in clear. */
+    @Test
+    void cleartextCredentialsOfVersion1StillReplay() throws Exception {
+        ScopeSpec spec = sampleScopeSpec();
+        ScopeEvent.Created created = new ScopeEvent.Created(spec, Map.of("a", "b"), Instant.EPOCH);
+        ScopeEvent.Updated updated = new ScopeEvent.Updated(spec, Map.of(), 4, Instant.EPOCH);
+        ScopeRecord record = ScopeRecord.empty().apply(created);
+        for (Object old : List.of(created, updated, record)) {
+            byte[] v1 = plainCbor().writeValueAsBytes(old);
+            assertTrue(contains(v1, "s3cret"), "the version-1 sample holds the cleartext password");
+            String manifest = JournalTypes.TREE.of((Journaled) old).name();
+            assertEquals(old, serialization.deserialize(v1, JournalSerializer.IDENTIFIER, manifest).get(), manifest);
+        }
+    }
+
+    private static ObjectMapper plainCbor() {
+        return JacksonObjectMapperProvider.get(testKit.system().classicSystem())
+                .getOrCreate("jackson-cbor", Optional.of(new CBORFactory()));
+    }
+
+    private static boolean contains(byte[] bytes, String text) {
+        return new String(bytes, StandardCharsets.ISO_8859_1).contains(text);
     }
 
     // ---- versions and migrations, with a type of the test's own ----

@@ -1,0 +1,109 @@
+package io.kukeon.secrets;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The one place that decides the modes of what kukeond keeps on disk: its data dir and everything
+ * in it (journal, key, token, uploads, container logs) are for root only, directories 0700 and
+ * files 0600, since the journal holds registry logins and the logs whatever containers print.
+ */
+public final class FileModes {
+    private FileModes() {}
+
+    public static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+    public static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+
+    /** For {@code sh}: what a process writing into the data dir (the shim's log copier) sets first. */
+    public static final String PRIVATE_UMASK = "077";
+
+    public static FileAttribute<Set<PosixFilePermission>> privateDir() {
+        return PosixFilePermissions.asFileAttribute(PRIVATE_DIR);
+    }
+
+    public static FileAttribute<Set<PosixFilePermission>> privateFile() {
+        return PosixFilePermissions.asFileAttribute(PRIVATE_FILE);
+    }
+
+    /**
+     * {@code dir} and its missing parents, each one made 0700. Directories that exist are left as
+     * they are: those in the data dir are tightened at start-up, the others are not ours.
+     */
+    public static Path createPrivateDirectories(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        Path parent = absolute.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            createPrivateDirectories(parent);
+        }
+        if (!Files.isDirectory(absolute)) {
+            try {
+                Files.createDirectory(absolute, privateDir());
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another thread made it between the check and here
+            }
+        }
+        return dir;
+    }
+
+    /** Writes {@code content} to {@code file}, 0600 from its first byte, in one step (a temporary file moved into place). */
+    public static void writePrivateFile(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, privateFile());
+        Files.write(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** An empty 0600 file at {@code file} unless one is there: for a file that another component appends to. */
+    public static void createPrivateFile(Path file) throws IOException {
+        try {
+            Files.createFile(file, privateFile());
+        } catch (java.nio.file.FileAlreadyExistsException present) {
+            // kept as it is; the start-up walk tightens it
+        }
+    }
+
+    /**
+     * Makes every directory under {@code root} (itself included) 0700 and every regular file 0600:
+     * what a kukeond before this rule left readable is tightened at start-up. Symbolic links are
+     * neither followed nor changed, so nothing outside {@code root} is touched.
+     *
+     * @return how many files and directories were changed
+     */
+    public static int tightenTree(Path root) throws IOException {
+        int[] changed = {0};
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                changed[0] += tighten(dir, PRIVATE_DIR);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    changed[0] += tighten(file, PRIVATE_FILE);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return changed[0];
+    }
+
+    private static int tighten(Path path, Set<PosixFilePermission> mode) throws IOException {
+        if (Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
+            return 0;
+        }
+        Files.setPosixFilePermissions(path, mode);
+        return 1;
+    }
+}
