@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.TreeSettings;
 import io.kukeon.supervisor.journal.LegacyJournal;
 
@@ -23,12 +24,17 @@ import java.util.Map;
 public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path containerdSocket, HostIds ids,
                            Path cgroupMountpoint, int snapshotEvery, Duration stopTimeout, Duration startupGrace,
                            Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
-                           List<String> insecureRegistries, boolean failureInjection, Config pekko) {
+                           List<String> insecureRegistries, boolean failureInjection, Duration registryConnectTimeout,
+                           Duration registryStallTimeout, PullSlots.Limits pullLimits, Config pekko) {
 
     /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
     public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
             "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
-            "relist-interval", "ask-timeout");
+            "relist-interval", "ask-timeout", "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
+            "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait");
+
+    /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
+    private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
 
     public static String envName(String key) {
         return "KUKEOND_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
@@ -89,12 +95,20 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         TreeSettings.RestartBackoff restart = new TreeSettings.RestartBackoff(duration(k, "restart.initial-backoff"),
                 duration(k, "restart.max-backoff"), duration(k, "restart.reset-after"));
         Path journal = dataDir.resolve("journal").resolve("kukeon");
-        Config pekko = ConfigFactory.parseMap(Map.of("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal)))
-                .withFallback(c).resolve();
+        Map<String, Object> derived = new HashMap<>();
+        derived.put("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal));
+        for (String pool : POOLS) {
+            derived.put("kukeon-pools." + pool + ".thread-pool-executor.fixed-pool-size",
+                    integer(k, "pools." + pool, 1, 1024));
+        }
+        Config pekko = ConfigFactory.parseMap(derived).withFallback(c).resolve();
+        PullSlots.Limits pullLimits = new PullSlots.Limits(integer(k, "registry.pulls-per-host", 1, 1024),
+                integer(k, "registry.pull-queue-length", 0, 100_000), duration(k, "registry.pull-queue-wait"));
         return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
-                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), pekko);
+                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"),
+                duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, pekko);
     }
 
     /** The journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */
