@@ -99,10 +99,10 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         derived.put("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal));
         for (String pool : POOLS) {
             derived.put("kukeon-pools." + pool + ".thread-pool-executor.fixed-pool-size",
-                    integer(k, "pools." + pool, 1, 1024));
+                    integer(k, "pools." + pool, 2, 1024));
         }
         Config pekko = ConfigFactory.parseMap(derived).withFallback(c).resolve();
-        PullSlots.Limits pullLimits = new PullSlots.Limits(integer(k, "registry.pulls-per-host", 1, 1024),
+        PullSlots.Limits pullLimits = new PullSlots.Limits(pullsPerHost(k),
                 integer(k, "registry.pull-queue-length", 0, 100_000), duration(k, "registry.pull-queue-wait"));
         return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
@@ -158,6 +158,17 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
             throw new InvalidArgumentException(key, "must be between " + min + " and " + max);
         }
         return v;
+    }
+
+    /** Fewer than the pull pool's threads: a hanging registry holds its slots' threads, and other registries need some. */
+    private static int pullsPerHost(Config k) {
+        int threads = integer(k, "pools.pulls", 2, 1024);
+        int perHost = integer(k, "registry.pulls-per-host", 1, 1024);
+        if (perHost >= threads) {
+            throw new InvalidArgumentException("registry.pulls-per-host", perHost + " must be less than pools.pulls ("
+                    + threads + "): a registry that hangs would hold every pull thread");
+        }
+        return perHost;
     }
 
     private static Duration duration(Config k, String key) {
