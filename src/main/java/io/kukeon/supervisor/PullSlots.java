@@ -43,9 +43,11 @@ public final class PullSlots {
     /** A pull waiting for a slot; compared by identity. */
     private static final class Waiting {
         final Runnable start;
+        final PullProgress progress;
 
-        Waiting(Runnable start) {
+        Waiting(Runnable start, PullProgress progress) {
             this.start = start;
+            this.progress = progress;
         }
     }
 
@@ -67,37 +69,27 @@ public final class PullSlots {
     }
 
     /**
-     * Runs {@code pull} on {@code pool} once a slot of {@code registry} is free; until then
-     * {@code progress} is told that it waits, and when it starts, that it runs (0 of an unknown size).
+     * Runs {@code pull} on {@code pool} once a slot of {@code registry} is free. A pull that has to
+     * wait tells {@code progress} so, and when its turn comes, that it runs (0 of a size not known yet).
      */
     public <T> CompletableFuture<T> run(String registry, Supplier<T> pull, Executor pool, PullProgress progress) {
         String host = registry.toLowerCase(Locale.ROOT);
         CompletableFuture<T> result = new CompletableFuture<>();
-        Runnable start = () -> {
-            progress.bytes(0, 0);
-            CompletableFuture.supplyAsync(pull, pool).whenComplete((value, error) -> {
-                release(host);
-                if (error != null) {
-                    result.completeExceptionally(error);
-                } else {
-                    result.complete(value);
-                }
-            });
-        };
+        Runnable start = () -> startOn(pool, pull, host, result);
         Waiting queued;
-        int ahead;
         synchronized (this) {
             Registry r = registries.computeIfAbsent(host, h -> new Registry());
             if (r.running < limits.perRegistry()) {
                 r.running++;
                 queued = null;
-                ahead = 0;
             } else if (r.waiting.size() >= limits.queueLength()) {
                 return CompletableFuture.failedFuture(new RuntimeFailure(REGISTRY_BUSY, "registry " + registry + " is busy: "
                         + r.running + " pulls from it run and " + r.waiting.size() + " wait already; try again later"));
             } else {
-                queued = new Waiting(start);
-                ahead = r.waiting.size();
+                queued = new Waiting(start, progress);
+                // told under the lock, so that it is told before its turn comes
+                progress.waiting("waiting for one of " + limits.perRegistry() + " pull slots of registry " + registry
+                        + " (" + r.waiting.size() + " ahead)");
                 r.waiting.add(queued);
             }
         }
@@ -105,8 +97,6 @@ public final class PullSlots {
             start.run();
             return result;
         }
-        progress.waiting("waiting for one of " + limits.perRegistry() + " pull slots of registry " + registry
-                + " (" + ahead + " ahead)");
         CompletableFuture.delayedExecutor(limits.maxWait().toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> giveUp(host, queued, result, registry));
         return result;
@@ -141,7 +131,19 @@ public final class PullSlots {
             }
         }
         if (next != null) {
-            next.start.run();   // the slot passes on
+            next.progress.bytes(0, 0);   // it waits no more
+            next.start.run();            // the slot passes on
         }
+    }
+
+    private <T> void startOn(Executor pool, Supplier<T> pull, String host, CompletableFuture<T> result) {
+        CompletableFuture.supplyAsync(pull, pool).whenComplete((value, error) -> {
+            release(host);
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(value);
+            }
+        });
     }
 }

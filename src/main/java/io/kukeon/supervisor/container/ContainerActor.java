@@ -209,7 +209,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             @Override
             public void bytes(long done, long total) {
                 long now = System.nanoTime();
-                if (now - lastSent > 500_000_000L || done >= total) {
+                if (total == 0) {
+                    self.tell(new PullProgressed(done, total));   // started, size not known yet: never held back
+                } else if (now - lastSent > 500_000_000L || done >= total) {
                     lastSent = now;
                     self.tell(new PullProgressed(done, total));
                 }
