@@ -49,8 +49,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HangingRegistryTest {
     /** More than the three pools' threads together (runtime 32, pulls 16, reads 8 by default). */
     private static final int HUNG_CELLS = 72;
-    private static final int STALL_SECONDS = 45;
-    private static final int QUEUE_WAIT_SECONDS = 40;   // shorter than the stall: the waiting ones give up first
+    /** Longer than creating the cells takes on a busy machine: the first pulls must still hang after it. */
+    private static final int STALL_SECONDS = 60;
+    /** Shorter than the stall less the time the cells take to create: the waiting ones give up before a slot frees. */
+    private static final int QUEUE_WAIT_SECONDS = 30;
     private static final int PULLS_PER_HOST = 4;
 
     @TempDir
@@ -108,10 +110,9 @@ class HangingRegistryTest {
             awaitTrue(() -> silent.accepted.size() >= PULLS_PER_HOST, Duration.ofSeconds(30),
                     "the pulls that got a slot reached the silent registry");
             long hanging = System.nanoTime();
-            // every cell is created and at its pull (before the fix: 64 of them held the whole pool)
-            awaitTrue(() -> pulling(host) == HUNG_CELLS, Duration.ofSeconds(STALL_SECONDS),
-                    "every cell waits for its image");
-            System.out.printf("hanging pulls: every cell at its pull %.1f s after the applies%n", (System.nanoTime() - t0) / 1e9);
+            // every cell is created, and its container at its pull (before the fix: 64 of them held the whole pool)
+            awaitTrue(() -> created(host) == HUNG_CELLS, Duration.ofSeconds(STALL_SECONDS - 10), "every cell is created");
+            System.out.printf("hanging pulls: every cell created %.1f s after the applies%n", (System.nanoTime() - t0) / 1e9);
 
             // while they hang: status, health and Gets answer at once
             long before = System.nanoTime();
@@ -142,7 +143,10 @@ class HangingRegistryTest {
             assertEquals("Ready", other.getObject().getStatus().getState());
             int pid = other.getObject().getStatus().getContainers(0).getPid();
             assertTrue(pid > 0 && java.nio.file.Files.exists(Path.of("/proc/" + pid)), "its process runs: " + pid);
-            assertTrue(hung.stream().noneMatch(Future::isDone), "all this while the hung pulls still hang");
+            Duration sinceHung = Duration.ofNanos(System.nanoTime() - hanging);
+            assertTrue(sinceHung.compareTo(Duration.ofSeconds(STALL_SECONDS)) < 0,
+                    "all this while the first pulls still hang: " + sinceHung + " since they reached the registry");
+            assertTrue(hung.stream().noneMatch(f -> f.isDone() && stalledError(f)), "none has stalled out yet");
             System.out.printf("hanging pulls: status+health+2 Gets took %d ms, the other realm's cell started in %d ms, "
                     + "%.1f s after the first pulls hung, %.1f s after the applies%n", reads.toMillis(), otherStart.toMillis(),
                     (System.nanoTime() - hanging) / 1e9, (System.nanoTime() - t0) / 1e9);
@@ -152,14 +156,14 @@ class HangingRegistryTest {
             String noTurn = "for one of " + PULLS_PER_HOST + " pull slots of registry " + silent.host();
             int stalls = 0;
             for (Future<ApplyResult> f : hung) {
-                ApplyResult r = f.get(3 * (STALL_SECONDS + QUEUE_WAIT_SECONDS), TimeUnit.SECONDS);
+                ApplyResult r = f.get(3L * STALL_SECONDS, TimeUnit.SECONDS);
                 assertEquals("failed", r.getOutcome(), r.toString());
                 assertTrue(r.getError().contains(stalled) || r.getError().contains(noTurn), r.getError());
                 stalls += r.getError().contains(stalled) ? 1 : 0;
             }
             Duration all = Duration.ofNanos(System.nanoTime() - t0);
             assertTrue(stalls >= PULLS_PER_HOST, stalls + " stall errors");
-            assertTrue(all.compareTo(Duration.ofSeconds(3L * (STALL_SECONDS + QUEUE_WAIT_SECONDS))) < 0, "all ended in " + all);
+            assertTrue(all.compareTo(Duration.ofSeconds(2L * STALL_SECONDS)) < 0, "all ended in " + all);
             System.out.printf("hanging pulls: all %d ended in %.1f s, %d with the stall error%n", HUNG_CELLS,
                     all.toMillis() / 1e3, stalls);
 
@@ -171,14 +175,13 @@ class HangingRegistryTest {
         }
     }
 
-    /** Cells whose container pulls its image or waits for a slot to. */
-    private static int pulling(RealDaemon host) throws IOException {
+    private static int created(RealDaemon host) throws IOException {
         int n = 0;
         for (int i = 0; i < HUNG_CELLS; i++) {
             try {
-                ObjectDoc cell = host.client().withDeadlineAfter(5, TimeUnit.SECONDS)
-                        .get(GetRequest.newBuilder().setKind("Cell").setPath("hung/s/t/c" + i).build()).getObject();
-                n += cell.getStatus().getContainersList().stream().anyMatch(ContainerStatus::hasPull) ? 1 : 0;
+                host.client().withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .get(GetRequest.newBuilder().setKind("Cell").setPath("hung/s/t/c" + i).build());
+                n++;
             } catch (io.grpc.StatusRuntimeException notYet) {
                 // the apply has not created this cell yet
             }
@@ -202,6 +205,14 @@ class HangingRegistryTest {
             }
         }
         return false;
+    }
+
+    private static boolean stalledError(Future<ApplyResult> f) {
+        try {
+            return f.get().getError().contains("no response within");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static void printDaemonThreads() {
@@ -235,7 +246,8 @@ class HangingRegistryTest {
     }
 
     private static ApplyResult apply(RealDaemon host, String yaml) throws IOException {
-        return host.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(yaml)).build())
+        return host.client().withDeadlineAfter(3L * STALL_SECONDS, TimeUnit.SECONDS)
+                .apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(yaml)).build())
                 .getResults(0);
     }
 
