@@ -22,15 +22,15 @@ public final class DaemonStatus {
     private final JournalQueries journal;
     private final ContainerRuntime runtime;
     private final CgroupManager cgroups;
-    private final Executor blocking;
+    private final Executor reads;
 
     public DaemonStatus(String version, JournalQueries journal, ContainerRuntime runtime, CgroupManager cgroups,
-                        Executor blocking) {
+                        Executor reads) {
         this.version = version;
         this.journal = journal;
         this.runtime = runtime;
         this.cgroups = cgroups;
-        this.blocking = blocking;
+        this.reads = reads;
     }
 
     VersionResponse version() {
@@ -58,7 +58,7 @@ public final class DaemonStatus {
                 out.addChecks(check("cgroups", "FAIL", e.getMessage()));
             }
             return out.build();
-        }, blocking);
+        }, reads);
     }
 
     public boolean journalUp() {

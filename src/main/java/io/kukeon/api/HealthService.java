@@ -20,17 +20,17 @@ public final class HealthService implements Health {
     public static final String RUNTIME = "kukeon.runtime";
 
     private final DaemonStatus status;
-    private final Executor blocking;
+    private final Executor reads;
 
-    public HealthService(DaemonStatus status, Executor blocking) {
+    public HealthService(DaemonStatus status, Executor reads) {
         this.status = status;
-        this.blocking = blocking;
+        this.reads = reads;
     }
 
     @Override
     public CompletionStage<HealthCheckResponse> check(HealthCheckRequest in) {
         return CompletableFuture.supplyAsync(() -> HealthCheckResponse.newBuilder().setStatus(of(in.getService())).build(),
-                blocking);
+                reads);
     }
 
     @Override

@@ -37,16 +37,22 @@ public final class ImageService {
     private final HostIds ids;
     private final Path uploads;
     private final ActorSystem<?> system;
-    private final Executor blocking;
+    private final Executor imports;
+    private final Executor reads;
 
+    /**
+     * @param imports the pool an uploaded archive is imported on (that of image pulls)
+     * @param reads   the pool image lists run on
+     */
     public ImageService(ContainerRuntime runtime, ObjectIndex index, HostIds ids, Path uploads, ActorSystem<?> system,
-                        Executor blocking) {
+                        Executor imports, Executor reads) {
         this.runtime = runtime;
         this.index = index;
         this.ids = ids;
         this.uploads = uploads;
         this.system = system;
-        this.blocking = blocking;
+        this.imports = imports;
+        this.reads = reads;
     }
 
     CompletionStage<LoadImageResponse> load(Source<ImageChunk, NotUsed> chunks) {
@@ -70,7 +76,7 @@ public final class ImageService {
                     close(out);
                     String namespace = namespaceOf(realm.get() == null ? "default" : realm.get());
                     return runtime.loadImage(namespace, file);
-                }, blocking)
+                }, imports)
                 .handle((images, error) -> {
                     close(out);
                     try {
@@ -88,7 +94,7 @@ public final class ImageService {
     CompletionStage<ListImagesResponse> list(String realm) {
         String namespace = namespaceOf(realm.isEmpty() ? "default" : realm);
         return CompletableFuture.supplyAsync(() -> ListImagesResponse.newBuilder()
-                .addAllImages(toProto(runtime.listImages(namespace))).build(), blocking);
+                .addAllImages(toProto(runtime.listImages(namespace))).build(), reads);
     }
 
     private String namespaceOf(String realm) {

@@ -13,14 +13,15 @@ import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.secrets.FileModes;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.supervisor.TreeCommand;
 import io.kukeon.supervisor.host.HostSupervisor;
 import io.kukeon.supervisor.host.RuntimeEventRouter;
+import io.kukeon.supervisor.tree.Blocking;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,21 +67,22 @@ public final class Daemon implements AutoCloseable {
         ContainerRuntime runtime = factory.runtime(config);
         CgroupManager cgroups = factory.cgroups(config);
         ObjectIndex index = new ObjectIndex(config.ids());
-        Ports ports = new Ports(runtime, cgroups, config.ids(), index, config.treeSettings());
+        Ports ports = new Ports(runtime, cgroups, config.ids(), index, config.treeSettings(),
+                new PullSlots(config.pullLimits()));
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
 
-        Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+        Executor reads = Blocking.reads(system);
         JournalQueries journal = new JournalQueries(system, index, config.jdbcUrl());
-        DaemonStatus status = new DaemonStatus(version(), journal, runtime, cgroups, blocking);
+        DaemonStatus status = new DaemonStatus(version(), journal, runtime, cgroups, reads);
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
                 index, journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, blocking), status, config.ids());
+                system, Blocking.pulls(system), reads), status, config.ids());
         ServerBinding binding;
         try {
             binding = ApiServer.bind(system, config.listenHost(), config.listenPort(), service,
-                    new HealthService(status, blocking), auth).toCompletableFuture().join();
+                    new HealthService(status, reads), auth).toCompletableFuture().join();
         } catch (RuntimeException e) {
             system.terminate();
             throw new UnavailableException("ListenFailed", "cannot listen on " + config.listenHost() + ":"

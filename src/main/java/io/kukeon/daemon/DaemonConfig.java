@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.TreeSettings;
 import io.kukeon.supervisor.journal.JournalSerializer;
 import io.kukeon.supervisor.journal.LegacyJournal;
@@ -24,12 +25,19 @@ import java.util.Map;
 public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path containerdSocket, HostIds ids,
                            Path cgroupMountpoint, int snapshotEvery, Duration stopTimeout, Duration startupGrace,
                            Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
-                           List<String> insecureRegistries, boolean failureInjection, Path keyFile, Config pekko) {
+                           List<String> insecureRegistries, boolean failureInjection, Path keyFile,
+                           Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
+                           Config pekko) {
 
     /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
     public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
             "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
-            "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-max-connections", "key-file");
+            "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-max-connections", "key-file",
+            "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
+            "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait");
+
+    /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
+    private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
 
     public static String envName(String key) {
         return "KUKEOND_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
@@ -95,11 +103,18 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         Map<String, Object> pekkoSettings = new HashMap<>(apiConnections(k));
         pekkoSettings.put("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal));
         pekkoSettings.put(JournalSerializer.KEY_FILE_SETTING, keyFile.toString());
+        for (String pool : POOLS) {
+            pekkoSettings.put("kukeon-pools." + pool + ".thread-pool-executor.fixed-pool-size",
+                    integer(k, "pools." + pool, 2, 1024));
+        }
         Config pekko = ConfigFactory.parseMap(pekkoSettings).withFallback(c).resolve();
+        PullSlots.Limits pullLimits = new PullSlots.Limits(pullsPerHost(k),
+                integer(k, "registry.pull-queue-length", 0, 100_000), duration(k, "registry.pull-queue-wait"));
         return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
-                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile, pekko);
+                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
+                duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, pekko);
     }
 
     /**
@@ -173,6 +188,17 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
             throw new InvalidArgumentException(key, "must be between " + min + " and " + max);
         }
         return v;
+    }
+
+    /** Fewer than the pull pool's threads: a hanging registry holds its slots' threads, and other registries need some. */
+    private static int pullsPerHost(Config k) {
+        int threads = integer(k, "pools.pulls", 2, 1024);
+        int perHost = integer(k, "registry.pulls-per-host", 1, 1024);
+        if (perHost >= threads) {
+            throw new InvalidArgumentException("registry.pulls-per-host", perHost + " must be less than pools.pulls ("
+                    + threads + "): a registry that hangs would hold every pull thread");
+        }
+        return perHost;
     }
 
     private static Duration duration(Config k, String key) {

@@ -14,7 +14,8 @@ public final class HostPorts implements PortsFactory {
     @Override
     public ContainerRuntime runtime(DaemonConfig config) {
         return new ContainerdRuntime(config.containerdSocket(),
-                ContainerdConfig.defaults().withInsecureRegistries(Set.copyOf(config.insecureRegistries())));
+                ContainerdConfig.defaults().withInsecureRegistries(Set.copyOf(config.insecureRegistries()))
+                        .withRegistryTimeouts(config.registryConnectTimeout(), config.registryStallTimeout()));
     }
 
     @Override

@@ -34,6 +34,11 @@ public record ContainerStatus(String name, String containerdId, ContainerState s
                 exitSignal, oomKilled, reason, message, nextRestartAt, logPath, cgroupPath, image, u, pull);
     }
 
+    public ContainerStatus withReason(String newReason, String newMessage) {
+        return new ContainerStatus(name, containerdId, state, pid, restartCount, startTime, finishTime, exitCode,
+                exitSignal, oomKilled, newReason, newMessage, nextRestartAt, logPath, cgroupPath, image, usage, pull);
+    }
+
     /** The signal number for a shell-style exit code (128 + n), or null. */
     public static Integer signalOf(Integer exitCode) {
         return exitCode != null && exitCode > 128 && exitCode <= 192 ? exitCode - 128 : null;

@@ -6,7 +6,8 @@ import io.kukeon.runtime.ContainerRuntime;
 
 /**
  * What every actor of the tree is built with: the two ports to the host, the naming rules of
- * this host, the in-memory view it keeps current, and the tunables.
+ * this host, the in-memory view it keeps current, the tunables, and the pull slots all its
+ * containers share.
  */
 public record Ports(ContainerRuntime runtime, CgroupManager cgroups, HostIds ids, ObjectIndex index,
-                    TreeSettings settings) {}
+                    TreeSettings settings, PullSlots pullSlots) {}

@@ -1,6 +1,7 @@
 package io.kukeon.daemon;
 
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.supervisor.PullSlots;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,31 @@ class DaemonConfigTest {
         assertEquals(3333, c.listenPort());
         assertEquals("from-env", c.ids().cgroupRoot());
         assertEquals("r.file.io", c.ids().namespace("r"));
+    }
+
+    @Test
+    void poolsAndRegistryLimitsHaveDefaultsAndAreSetLikeAnyKey() {
+        DaemonConfig defaults = DaemonConfig.load(Map.of(), null, Map.of());
+        assertEquals(32, defaults.pekko().getInt("kukeon-pools.runtime.thread-pool-executor.fixed-pool-size"));
+        assertEquals(16, defaults.pekko().getInt("kukeon-pools.pulls.thread-pool-executor.fixed-pool-size"));
+        assertEquals(8, defaults.pekko().getInt("kukeon-pools.reads.thread-pool-executor.fixed-pool-size"));
+        assertEquals(Duration.ofSeconds(10), defaults.registryConnectTimeout());
+        assertEquals(Duration.ofSeconds(30), defaults.registryStallTimeout());
+        assertEquals(new PullSlots.Limits(4, 256, Duration.ofMinutes(10)), defaults.pullLimits());
+
+        DaemonConfig set = DaemonConfig.load(Map.of("pools.pulls", "6"), null,
+                Map.of("KUKEOND_REGISTRY_STALL_TIMEOUT", "5s", "KUKEOND_REGISTRY_PULLS_PER_HOST", "2"));
+        assertEquals(6, set.pekko().getInt("kukeon-pools.pulls.thread-pool-executor.fixed-pool-size"));
+        assertEquals(Duration.ofSeconds(5), set.registryStallTimeout());
+        assertEquals(2, set.pullLimits().perRegistry());
+    }
+
+    @Test
+    void oneRegistryCannotHaveEveryPullThread() {
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("pools.pulls", "4", "registry.pulls-per-host", "4"), null, Map.of()));
+        assertEquals("registry.pulls-per-host", e.field());
+        assertTrue(e.getMessage().contains("4 must be less than pools.pulls (4)"), e.getMessage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kukeon.model.HostIds;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.TreeSettings;
 import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
@@ -57,7 +58,8 @@ public final class ActorTestBed {
     }
 
     public ActorTestBed(TreeSettings settings) {
-        this.ports = new Ports(runtime, cgroups, ids, index, settings);
+        this.ports = new Ports(runtime, cgroups, ids, index, settings,
+                new PullSlots(PullSlots.Limits.defaults()));
     }
 
     private static Path tempLogDir() {

@@ -13,14 +13,18 @@ import java.util.stream.Collectors;
  *                           every other registry is HTTPS only
  * @param callTimeout        deadline of one containerd call (a call never hangs longer)
  * @param healthTimeout      deadline of the health probe
- * @param pullTimeout        deadline of one registry HTTP request (a whole layer download)
+ * @param pullTimeout        deadline of one containerd content transfer or unpack of a layer
+ * @param registryConnectTimeout   longest wait for a registry's TCP (and TLS) connection
+ * @param registryStallTimeout     longest wait for a registry's answer, and for the next byte of a
+ *                                 download (a download that keeps making progress is never cut)
  * @param killGrace          after SIGKILL, how long to wait for the task to be reaped
  * @param reconnectMin       first delay before the event stream re-subscribes
  * @param reconnectMax       longest delay between re-subscribe attempts
  */
 public record ContainerdConfig(String snapshotter, Set<String> insecureRegistries, Duration callTimeout,
                                Duration healthTimeout, Duration pullTimeout, Duration killGrace,
-                               Duration reconnectMin, Duration reconnectMax) {
+                               Duration reconnectMin, Duration reconnectMax, Duration registryConnectTimeout,
+                               Duration registryStallTimeout) {
 
     public static final Set<String> DEFAULT_INSECURE_REGISTRIES = Set.of("127.0.0.1", "localhost");
 
@@ -36,22 +40,29 @@ public record ContainerdConfig(String snapshotter, Set<String> insecureRegistrie
         killGrace = positive("killGrace", killGrace);
         reconnectMin = positive("reconnectMin", reconnectMin);
         reconnectMax = positive("reconnectMax", reconnectMax);
+        registryConnectTimeout = positive("registryConnectTimeout", registryConnectTimeout);
+        registryStallTimeout = positive("registryStallTimeout", registryStallTimeout);
     }
 
     public static ContainerdConfig defaults() {
         return new ContainerdConfig("overlayfs", DEFAULT_INSECURE_REGISTRIES, Duration.ofSeconds(30),
                 Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                Duration.ofMillis(100), Duration.ofSeconds(5));
+                Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
     public ContainerdConfig withInsecureRegistries(Set<String> hosts) {
         return new ContainerdConfig(snapshotter, hosts, callTimeout, healthTimeout, pullTimeout, killGrace,
-                reconnectMin, reconnectMax);
+                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout);
     }
 
     public ContainerdConfig withSnapshotter(String name) {
         return new ContainerdConfig(name, insecureRegistries, callTimeout, healthTimeout, pullTimeout, killGrace,
-                reconnectMin, reconnectMax);
+                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout);
+    }
+
+    public ContainerdConfig withRegistryTimeouts(Duration connect, Duration stall) {
+        return new ContainerdConfig(snapshotter, insecureRegistries, callTimeout, healthTimeout, pullTimeout, killGrace,
+                reconnectMin, reconnectMax, connect, stall);
     }
 
     /** Plain HTTP is allowed for this registry host ({@code host} or {@code host:port}). */

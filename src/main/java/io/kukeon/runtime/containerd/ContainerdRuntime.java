@@ -81,7 +81,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
         this.tasks = new Tasks(conn);
         this.unpacker = new ImageUnpacker(conn, content, snapshots);
         this.loader = new OciArchiveLoader(content, images, leases, unpacker, config.snapshotter());
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        HttpClient http = HttpClient.newBuilder().connectTimeout(config.registryConnectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.puller = new ImagePuller(http, config, content, images, leases, unpacker);
     }

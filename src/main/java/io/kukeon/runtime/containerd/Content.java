@@ -182,12 +182,16 @@ final class Content {
         }
     }
 
-    /** The Write protocol in lock step: each request gets its response before the next one is sent. */
+    /**
+     * The Write protocol in lock step: each request gets its response before the next one is sent.
+     * The stream has no deadline of its own (a large layer that keeps arriving is never cut): each
+     * reply is awaited for the pull timeout, and the registry's side is guarded against stalls.
+     */
     private void writeStream(String namespace, String lease, String digest, long size, InputStream data,
                              Map<String, String> labels, LongConsumer written) {
         BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
         StreamObserver<WriteContentRequest> requests = conn.stub(ContentGrpc::newStub, namespace, lease,
-                conn.config().pullTimeout()).write(new StreamObserver<>() {
+                null).write(new StreamObserver<>() {
             @Override
             public void onNext(WriteContentResponse r) {
                 replies.add(r);
@@ -229,6 +233,9 @@ final class Content {
         } catch (IOException e) {
             requests.onError(e);
             throw new RuntimeFailure("RuntimeError", "reading blob " + digest + " to store it: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            requests.onError(e);   // a failed download (or containerd's refusal) ends the write in containerd too
+            throw e;
         }
     }
 

@@ -13,16 +13,12 @@ import io.kukeon.runtime.registry.RegistryClient;
 import io.kukeon.runtime.registry.RegistryCredentials;
 
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,7 +45,7 @@ final class ImagePuller {
 
     ResolvedImage pull(String namespace, ImageReference ref, List<RegistryCredential> credentials, PullProgress progress) {
         RegistryClient registry = new RegistryClient(http, ref, RegistryCredentials.choose(credentials, ref.domain()),
-                config.pullTimeout(), config.isInsecure(ref.domain()));
+                config.registryStallTimeout(), config.isInsecure(ref.domain()));
         RegistryClient.Manifest root = registry.manifest(ref.manifestReference());
         RegistryClient.Manifest platform = root;
         OciIndex index = null;
@@ -96,60 +92,21 @@ final class ImagePuller {
             progress.bytes(done.addAndGet(blob.size()), total);
             return;
         }
-        try (InputStream in = new RegistryStream(registry.blob(blob.digest()), registry, config.pullTimeout())) {
+        InputStream in = registry.blob(blob.digest());
+        try {
             content.write(namespace, lease, blob.digest(), blob.size(), in, Map.of(),
                     n -> progress.bytes(before + n, total));
-        } catch (IOException e) {
-            throw registry.unreachable(e);
+        } finally {
+            closeQuietly(in);
         }
         done.set(before + blob.size());
     }
 
-    /**
-     * A download whose read failures are registry failures, not content-store ones, and which is
-     * cut off after the pull timeout: the HTTP client's own timeout ends at the response headers,
-     * so a registry that stalls mid-body would otherwise hold the pulling thread for ever.
-     */
-    private static final class RegistryStream extends FilterInputStream {
-        private final RegistryClient registry;
-        private final Duration timeout;
-        private volatile boolean expired;
-
-        RegistryStream(InputStream in, RegistryClient registry, Duration timeout) {
-            super(in);
-            this.registry = registry;
-            this.timeout = timeout;
-            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                expired = true;
-                try {
-                    in.close();
-                } catch (IOException ignored) {
-                    // closing is how the stalled read is ended; nothing else to do
-                }
-            });
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                throw failure(e);
-            }
-        }
-
-        @Override
-        public int read() {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                throw failure(e);
-            }
-        }
-
-        private RuntimeFailure failure(IOException e) {
-            return registry.unreachable(expired ? new HttpTimeoutException("download not finished within "
-                    + timeout.toSeconds() + " s") : e);
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the download is over either way
         }
     }
 }

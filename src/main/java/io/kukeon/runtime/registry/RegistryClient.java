@@ -31,6 +31,8 @@ import java.util.Base64;
 public final class RegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REDIRECTS = 5;
+    private static final int MAX_MANIFEST = 16 << 20;
+    private static final int MAX_TOKEN_RESPONSE = 1 << 20;
 
     /** A fetched manifest (or index) with the media type the registry gave it. */
     public record Manifest(byte[] body, String mediaType, String digest) {}
@@ -38,29 +40,30 @@ public final class RegistryClient {
     private final HttpClient http;
     private final ImageReference ref;
     private final RegistryCredential credential;
-    private final Duration timeout;
+    private final Duration stallTimeout;
     private final String base;
     private String authorization;
 
     /**
-     * @param credential null for anonymous
-     * @param timeout    deadline of one HTTP request (a whole blob download)
-     * @param insecure   plain HTTP: the registry is listed as insecure; else HTTPS only
+     * @param credential   null for anonymous
+     * @param stallTimeout longest wait for the registry's answer to a request and, within a body,
+     *                     for the next byte; a body that keeps arriving is never cut
+     * @param insecure     plain HTTP: the registry is listed as insecure; else HTTPS only
      */
-    public RegistryClient(HttpClient http, ImageReference ref, RegistryCredential credential, Duration timeout,
+    public RegistryClient(HttpClient http, ImageReference ref, RegistryCredential credential, Duration stallTimeout,
                           boolean insecure) {
         this.http = http;
         this.ref = ref;
         this.credential = credential;
-        this.timeout = timeout;
+        this.stallTimeout = stallTimeout;
         String scheme = insecure ? "http" : "https";
         this.base = scheme + "://" + ref.apiHost() + "/v2/" + ref.repository();
     }
 
     public Manifest manifest(String reference) {
         HttpResponse<InputStream> r = get(base + "/manifests/" + reference, MediaTypes.ACCEPT_MANIFESTS, "manifest " + reference);
-        try (InputStream in = r.body()) {
-            byte[] body = in.readNBytes(16 << 20);
+        try (InputStream in = guarded(r.body())) {
+            byte[] body = in.readNBytes(MAX_MANIFEST);
             String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
             if (type.isEmpty() || type.equals("application/json")) {
                 type = JSON.readTree(body).path("mediaType").asText(MediaTypes.OCI_MANIFEST);
@@ -76,9 +79,16 @@ public final class RegistryClient {
         }
     }
 
-    /** The blob's bytes as the registry streams them; the caller closes the stream. */
+    /**
+     * The blob's bytes as the registry streams them; the caller closes the stream. A failed read,
+     * and a stall of the stall timeout, throw this registry's {@link RuntimeFailure}.
+     */
     public InputStream blob(String digest) {
-        return get(base + "/blobs/" + digest, "*/*", "blob " + digest).body();
+        return guarded(get(base + "/blobs/" + digest, "*/*", "blob " + digest).body());
+    }
+
+    private InputStream guarded(InputStream body) {
+        return new StallGuardedStream(body, stallTimeout, this::unreachable);
     }
 
     private HttpResponse<InputStream> get(String url, String accept, String what) {
@@ -136,21 +146,26 @@ public final class RegistryClient {
         }
         String scope = challenge.param("scope") != null ? challenge.param("scope") : "repository:" + ref.repository() + ":pull";
         url.append("scope=").append(enc(scope));
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url.toString())).timeout(timeout).GET();
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url.toString())).timeout(stallTimeout).GET();
         if (credential != null) {
             req.header("Authorization", "Basic " + basic(credential));
         }
         try {
-            HttpResponse<byte[]> r = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<InputStream> r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() == 401 || r.statusCode() == 403) {
+                discard(r);
                 throw unauthorized(credential == null ? "its token service refused an anonymous pull"
                         : "its token service refused the credential of user " + credential.username());
             }
             if (r.statusCode() != 200) {
+                discard(r);
                 throw new RuntimeFailure("RegistryError", "token service of registry " + ref.domain()
                         + " answered HTTP " + r.statusCode());
             }
-            JsonNode body = JSON.readTree(r.body());
+            JsonNode body;
+            try (InputStream in = guarded(r.body())) {
+                body = JSON.readTree(in.readNBytes(MAX_TOKEN_RESPONSE));
+            }
             String token = body.path("token").asText(body.path("access_token").asText(""));
             if (token.isEmpty()) {
                 throw unauthorized("its token service sent no token");
@@ -170,7 +185,7 @@ public final class RegistryClient {
         String host = uri.getHost();
         try {
             for (int i = 0; i <= MAX_REDIRECTS; i++) {
-                HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", accept).GET();
+                HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(stallTimeout).header("Accept", accept).GET();
                 if (authorization != null && host.equalsIgnoreCase(uri.getHost())) {
                     req.header("Authorization", authorization);
                 }
@@ -200,15 +215,15 @@ public final class RegistryClient {
                 + ref.repository() + ": " + why);
     }
 
-    /** An I/O failure talking to this registry, as the failure to report (also for a blob read by the caller). */
-    public RuntimeFailure unreachable(IOException e) {
+    /** An I/O failure talking to this registry, as the failure to report. */
+    private RuntimeFailure unreachable(IOException e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof SSLException) {
             why += " (a plain-HTTP registry must be listed as insecure)";
         } else if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
             why = "cannot connect: " + why;
-        } else if (e instanceof HttpTimeoutException && e.getMessage() == null) {
-            why = "no answer within " + timeout.toSeconds() + " s";
+        } else if (e instanceof HttpTimeoutException) {
+            why = "no response within " + stallTimeout.toSeconds() + " s";
         }
         return new RuntimeFailure("RegistryUnreachable", "registry " + ref.domain() + " is unreachable: " + why);
     }

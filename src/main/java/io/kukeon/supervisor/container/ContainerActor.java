@@ -75,6 +75,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     /** How far the pull of the container's image has come (sent at most twice a second). */
     private record PullProgressed(long done, long total) implements TreeCommand {}
 
+    /** The pull of the container's image waits its turn at its registry. */
+    private record PullWaiting(String why) implements TreeCommand {}
+
     /**
      * What containerd told this incarnation that the record does not hold.
      *
@@ -82,6 +85,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
      * @param oomPending  an OOM kill was reported; the next exit carries it
      */
     private record Observed(boolean runtimeDown, boolean oomPending) {}
+
+    /** Reason a starting container shows while its image pull waits for a slot of its registry. */
+    static final String PULL_WAITING = "PullWaiting";
 
     // ---- factory ----
 
@@ -145,6 +151,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 .onCommand(DeleteResult.class, this::onDeleteResult)
                 .onCommand(RestartDue.class, this::onRestartDue)
                 .onCommand(PullProgressed.class, this::onPullProgressed)
+                .onCommand(PullWaiting.class, this::onPullWaiting)
                 .onCommand(Broadcast.class, this::onBroadcast);
         return builder.build();
     }
@@ -190,17 +197,29 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         Map<String, String> joins = state.joins();
         RealmAccess access = realm;
         PullProgress progress = everyHalfSecond(context.getSelf());
-        Blocking.pipe(context, () -> calls.start(access, spec, joins, spec.root(), progress), TaskResult::new);
+        Blocking.pipe(context, calls.start(access, spec, joins, spec.root(), progress, Blocking.runtime(context),
+                Blocking.pulls(context.getSystem())), TaskResult::new);
     }
 
     /** Pull progress as messages to the actor, at most two a second (and the last one always). */
     private static PullProgress everyHalfSecond(ActorRef<TreeCommand> self) {
-        long[] lastSent = {0};
-        return (done, total) -> {
-            long now = System.nanoTime();
-            if (now - lastSent[0] > 500_000_000L || done >= total) {
-                lastSent[0] = now;
-                self.tell(new PullProgressed(done, total));
+        return new PullProgress() {
+            private long lastSent;
+
+            @Override
+            public void bytes(long done, long total) {
+                long now = System.nanoTime();
+                if (total == 0) {
+                    self.tell(new PullProgressed(done, total));   // started, size not known yet: never held back
+                } else if (now - lastSent > 500_000_000L || done >= total) {
+                    lastSent = now;
+                    self.tell(new PullProgressed(done, total));
+                }
+            }
+
+            @Override
+            public void waiting(String why) {
+                self.tell(new PullWaiting(why));
             }
         };
     }
@@ -208,6 +227,14 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     private Effect<ContainerEvent, ContainerRecord> onPullProgressed(ContainerRecord state, PullProgressed pulled) {
         if (work instanceof Calling calling && calling.call() == Call.START && state.phase() == Phase.STARTING) {
             work = calling.pulling(new ContainerStatus.Pull(pulled.done(), pulled.total()));
+            publish(state);
+        }
+        return Effect().none();
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onPullWaiting(ContainerRecord state, PullWaiting waiting) {
+        if (work instanceof Calling calling && calling.call() == Call.START && state.phase() == Phase.STARTING) {
+            work = calling.pullWaiting(waiting.why());
             publish(state);
         }
         return Effect().none();
@@ -503,7 +530,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
 
     private ContainerStatus status(ContainerRecord s) {
         ContainerStatus.Pull pulled = work instanceof Calling calling ? calling.pulled() : null;
-        return s.status(identity, observed.runtimeDown(), pulled);
+        ContainerStatus status = s.status(identity, observed.runtimeDown(), pulled);
+        String pullWait = work instanceof Calling calling ? calling.pullWait() : null;
+        return pullWait == null || observed.runtimeDown() ? status : status.withReason(PULL_WAITING, pullWait);
     }
 
     @Override

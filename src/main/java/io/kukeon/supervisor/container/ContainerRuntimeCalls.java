@@ -9,8 +9,10 @@ import io.kukeon.runtime.PullProgress;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.StopOptions;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.runtime.registry.ImageReference;
 import io.kukeon.secrets.FileModes;
 import io.kukeon.supervisor.Ports;
+import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.tree.RealmAccess;
 
 import java.io.IOException;
@@ -22,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The runtime calls of one container, blocking, each idempotent: what a {@link ContainerActor}
@@ -53,21 +57,41 @@ final class ContainerRuntimeCalls {
     /**
      * Makes the container record match the spec, pulling the image first when the realm lacks it,
      * and starts its task. The container is tried first: it finds the image anyway, so a start of a
-     * present image makes no call of its own to look for it.
+     * present image makes no call of its own to look for it. containerd calls run on
+     * {@code runtimePool}; a pull waits for a slot of its registry ({@link PullSlots}) and runs on
+     * {@code pullPool}, so that a hanging registry holds no thread containerd calls need.
      */
-    TaskInfo start(RealmAccess realm, ContainerSpec spec, Map<String, String> joins, boolean root,
-                   PullProgress progress) {
+    CompletableFuture<TaskInfo> start(RealmAccess realm, ContainerSpec spec, Map<String, String> joins, boolean root,
+                                      PullProgress progress, Executor runtimePool, Executor pullPool) {
         String namespace = realm.namespace();
         ContainerRequest request = request(namespace, spec.image(), spec, joins, root);
+        return CompletableFuture.supplyAsync(() -> ensureContainerIfImagePresent(request), runtimePool)
+                .thenCompose(created -> created ? CompletableFuture.completedFuture(null)
+                        : pull(realm, spec.image(), progress, pullPool)
+                                .thenRunAsync(() -> ports.runtime().ensureContainer(request), runtimePool))
+                .thenApplyAsync(done -> startTask(namespace), runtimePool);
+    }
+
+    /** Whether the container record could be made: false when the realm lacks its image. */
+    private boolean ensureContainerIfImagePresent(ContainerRequest request) {
         try {
             ports.runtime().ensureContainer(request);
+            return true;
         } catch (RuntimeFailure absent) {
             if (!absent.kind().equals(RuntimeFailure.IMAGE_NOT_FOUND)) {
                 throw absent;
             }
-            ports.runtime().ensureImage(namespace, spec.image(), realm.credentials(), progress);
-            ports.runtime().ensureContainer(request);
+            return false;
         }
+    }
+
+    private CompletableFuture<?> pull(RealmAccess realm, String image, PullProgress progress, Executor pullPool) {
+        String registry = ImageReference.parse(image).domain();
+        return ports.pullSlots().run(registry,
+                () -> ports.runtime().ensureImage(realm.namespace(), image, realm.credentials(), progress), pullPool, progress);
+    }
+
+    private TaskInfo startTask(String namespace) {
         Path log = logFile();
         try {
             FileModes.createPrivateDirectories(log.getParent());

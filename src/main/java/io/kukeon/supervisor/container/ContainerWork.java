@@ -30,15 +30,20 @@ sealed interface ContainerWork {
      *
      * @param waiting who is told the container's status once the outcome is written
      * @param pulled  how far the image pull of a start has come (null: no pull, or not yet)
+     * @param pullWait why the image pull of a start has not begun (waits for its registry), or null
      */
-    record Calling(Call call, List<ActorRef<StatusReply<ContainerStatus>>> waiting, ContainerStatus.Pull pulled)
-            implements ContainerWork {
+    record Calling(Call call, List<ActorRef<StatusReply<ContainerStatus>>> waiting, ContainerStatus.Pull pulled,
+                   String pullWait) implements ContainerWork {
         public Calling {
             waiting = List.copyOf(waiting);
         }
 
         Calling pulling(ContainerStatus.Pull progress) {
-            return new Calling(call, waiting, progress);
+            return new Calling(call, waiting, progress, null);
+        }
+
+        Calling pullWaiting(String why) {
+            return new Calling(call, waiting, new ContainerStatus.Pull(0, 0), why);
         }
     }
 
@@ -53,7 +58,7 @@ sealed interface ContainerWork {
 
     /** The call starts: whoever waited for its intent to be written now waits for its outcome. */
     default Calling calling(Call call) {
-        return new Calling(call, waiting(), null);
+        return new Calling(call, waiting(), null, null);
     }
 
     default boolean busy() {
@@ -72,7 +77,7 @@ sealed interface ContainerWork {
     default ContainerWork abandoned(Throwable why) {
         waiting().forEach(replyTo -> replyTo.tell(StatusReply.error(why)));
         if (this instanceof Calling c) {
-            return new Calling(c.call(), List.of(), null);
+            return new Calling(c.call(), List.of(), null, null);
         }
         return this instanceof Recording ? IDLE : this;
     }

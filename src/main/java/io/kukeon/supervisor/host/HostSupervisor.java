@@ -188,7 +188,7 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
     /** Makes sure the cgroup root exists, starts every realm, and writes that the daemon started. */
     @Override
     protected void onRecovered(HostRecord state) {
-        Blocking.executor(context).execute(() -> {
+        Blocking.runtime(context).execute(() -> {
             try {
                 ports.cgroups().ensure(ports.ids().cgroupRootPath(), Resources.NONE);
             } catch (RuntimeException e) {

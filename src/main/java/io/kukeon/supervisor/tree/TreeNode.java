@@ -174,9 +174,9 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
         }
     }
 
-    /** Reads usage on the blocking dispatcher; a failed read answers without usage. */
+    /** Reads usage on the read pool (a Get never waits behind runtime work); a failed read answers without usage. */
     protected void readUsage(ObjectCommand.Get get, Supplier<GroupStatus.Usage> read) {
-        Blocking.pipe(context, read, (usage, error) -> new UsageRead(get, error == null ? usage : null));
+        Blocking.pipeRead(context, read, (usage, error) -> new UsageRead(get, error == null ? usage : null));
     }
 
     // ---- routing down ----

@@ -33,6 +33,7 @@ class ContainerdConfigTest {
         assertThrows(IllegalArgumentException.class, () -> ContainerdConfig.defaults().withSnapshotter("../x"));
         ContainerdConfig d = ContainerdConfig.defaults();
         assertThrows(IllegalArgumentException.class, () -> new ContainerdConfig("overlayfs", null, Duration.ZERO,
-                d.healthTimeout(), d.pullTimeout(), d.killGrace(), d.reconnectMin(), d.reconnectMax()));
+                d.healthTimeout(), d.pullTimeout(), d.killGrace(), d.reconnectMin(), d.reconnectMax(),
+                d.registryConnectTimeout(), d.registryStallTimeout()));
     }
 }

@@ -48,7 +48,8 @@ class InterruptedTaskCreateTest {
     private static void createCutShort(ContainerdTestBed bed, ContainerRequest r, Duration deadline) {
         ContainerdConfig d = ContainerdConfig.defaults();
         ContainerdConfig impatient = new ContainerdConfig(d.snapshotter(), d.insecureRegistries(), deadline,
-                d.healthTimeout(), d.pullTimeout(), d.killGrace(), d.reconnectMin(), d.reconnectMax());
+                d.healthTimeout(), d.pullTimeout(), d.killGrace(), d.reconnectMin(), d.reconnectMax(),
+                d.registryConnectTimeout(), d.registryStallTimeout());
         try (ContainerdConnection calls = new ContainerdConnection(bed.socket, impatient)) {
             Container c = bed.containers.get(bed.namespace, r.containerdId());
             new Tasks(calls).create(bed.namespace, r.containerdId(),
