@@ -5,10 +5,15 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ListResponse;
+import io.kukeon.wire.v1.ObjectDoc;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 final class DaemonConnection implements AutoCloseable {
     /** Unary calls give up after this; streams (logs -f, get -w) run until the user stops them. */
     static final long UNARY_DEADLINE_SECONDS = 600;
+    /** Objects asked for per List call; the daemon also cuts a page at 3 MiB. */
+    static final int LIST_PAGE_SIZE = 1000;
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -63,6 +70,24 @@ final class DaemonConnection implements AutoCloseable {
     /** For client streams and streams read with a timeout. */
     KukeonGrpc.KukeonStub async() {
         return KukeonGrpc.newStub(channel);
+    }
+
+    /** Every object the List finds, page after page. */
+    List<ObjectDoc> listAll(ListRequest request) {
+        return listAll(calls(), request);
+    }
+
+    static List<ObjectDoc> listAll(KukeonGrpc.KukeonBlockingStub api, ListRequest request) {
+        List<ObjectDoc> all = new ArrayList<>();
+        ListRequest page = request.toBuilder().setPageSize(LIST_PAGE_SIZE).build();
+        while (true) {
+            ListResponse response = api.list(page);
+            all.addAll(response.getObjectsList());
+            if (response.getNextPageToken().isEmpty()) {
+                return all;
+            }
+            page = page.toBuilder().setPageToken(response.getNextPageToken()).build();
+        }
     }
 
     @Override
