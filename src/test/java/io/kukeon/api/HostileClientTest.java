@@ -9,6 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.ByteString;
 import io.grpc.Context;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
@@ -173,6 +175,36 @@ class HostileClientTest {
 
     private static String Names(String path) {
         return io.kukeon.model.Names.printable(path);
+    }
+
+    @Test
+    void bytesThatAreNoMessageOfTheCallAreInvalidArgument() throws Exception {
+        MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            public byte[] parse(java.io.InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        MethodDescriptor<byte[], byte[]> get = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("kukeon.v1.Kukeon/Get")
+                .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
+        io.grpc.Channel channel = io.grpc.ClientInterceptors.intercept(daemon.channel(),
+                MetadataUtils.newAttachHeadersInterceptor(tokenHeader()));
+        for (byte[] garbage : List.of(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}, new byte[] {0x0a, 0x7f, 0x41})) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+                    channel, get, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), garbage));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+            assertTrue(e.getStatus().getDescription().startsWith("the request is not a valid protobuf message of its call"),
+                    e.getStatus().getDescription());
+        }
+        assertEquals(List.of(), warnings());
     }
 
     @Test
