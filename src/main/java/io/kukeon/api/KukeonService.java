@@ -200,12 +200,12 @@ public final class KukeonService implements Kukeon {
     public CompletionStage<HistoryResponse> history(HistoryRequest in) {
         return guarded(() -> {
             ObjectPath path = Validation.path(in.getKind(), in.getPath());
-            return journal.history(path).thenApply(events -> {
-                if (events.isEmpty()) {
+            return journal.history(path).thenApply(history -> {
+                if (history.getEventsCount() == 0) {
                     // The journal keeps a deleted object's history; no event at all means it never existed.
                     throw new io.kukeon.model.NotFoundException(path.kind(), path);
                 }
-                return HistoryResponse.newBuilder().addAllEvents(events).build();
+                return history;
             });
         });
     }
