@@ -17,9 +17,10 @@ import java.time.Duration;
 
 /**
  * A request's bytes up to a limit. Past it the reader fails with RESOURCE_EXHAUSTED, so nothing
- * more is buffered; the bytes still arriving are discarded for a short while rather than the
- * stream being cancelled at once, because an HTTP/2 stream reset then would reach the client
- * before the status and leave it with a bare CANCELLED.
+ * more is buffered. Once the reader is done (failed here, or it stopped reading, as it does on a
+ * message it cannot parse) the bytes still arriving are discarded for a short while rather than
+ * the stream being cancelled at once: an HTTP/2 stream reset then would reach the client before
+ * the status and leave it with a bare CANCELLED.
  */
 final class BoundedRequestBytes extends GraphStage<FlowShape<ByteString, ByteString>> {
     /** How long the rest of an oversized request is read and dropped before its stream is reset. */
@@ -46,14 +47,14 @@ final class BoundedRequestBytes extends GraphStage<FlowShape<ByteString, ByteStr
     public GraphStageLogic createLogic(Attributes attributes) {
         return new TimerGraphStageLogic(shape) {
             private long seen;
-            private boolean over;
+            private boolean discarding;
 
             {
                 setHandler(in, new AbstractInHandler() {
                     @Override
                     public void onPush() {
                         ByteString bytes = grab(in);
-                        if (over) {
+                        if (discarding) {
                             pull(in);
                             return;
                         }
@@ -62,16 +63,14 @@ final class BoundedRequestBytes extends GraphStage<FlowShape<ByteString, ByteStr
                             push(out, bytes);
                             return;
                         }
-                        over = true;
                         fail(out, new ResourceExhaustedException(what + " is larger than " + Sizes.of(limit) + " ("
                                 + limit + " bytes), the most kukeond reads of it"));
-                        scheduleOnce("discarded", DISCARD_FOR);
-                        pull(in);
+                        discardTheRest();
                     }
 
                     @Override
                     public void onUpstreamFailure(Throwable cause) {
-                        if (over) {
+                        if (discarding) {
                             completeStage();   // the client went away after its answer: nothing to report
                         } else {
                             failStage(cause);
@@ -83,7 +82,20 @@ final class BoundedRequestBytes extends GraphStage<FlowShape<ByteString, ByteStr
                     public void onPull() {
                         pull(in);
                     }
+
+                    @Override
+                    public void onDownstreamFinish(Throwable cause) {
+                        discardTheRest();
+                    }
                 });
+            }
+
+            private void discardTheRest() {
+                discarding = true;
+                scheduleOnce("discarded", DISCARD_FOR);
+                if (!hasBeenPulled(in) && !isClosed(in)) {
+                    pull(in);
+                }
             }
 
             @Override
