@@ -8,6 +8,7 @@ import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.LevelStatus;
+import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.ObjectIndex;
@@ -51,7 +52,15 @@ final class ApplyService {
                         }
                     }));
         }
-        return chain.thenApply(v -> response.build());
+        return chain.thenApply(v -> withinResponseLimit(response, Sizes.MAX_RESPONSE_BYTES));
+    }
+
+    /** The results, without their objects when with them the response would be over {@code budget}. */
+    static ApplyResponse withinResponseLimit(ApplyResponse.Builder response, long budget) {
+        if (response.build().getSerializedSize() > budget) {
+            response.getResultsBuilderList().forEach(ApplyResult.Builder::clearObject);
+        }
+        return response.build();
     }
 
     private CompletionStage<ApplyResult> applyOne(ManifestDocument document, boolean dryRun) {

@@ -12,6 +12,7 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.grpc.Trailers;
 import org.apache.pekko.grpc.javadsl.MetadataBuilder;
+import org.apache.pekko.http.scaladsl.model.http2.PeerClosedStreamException;
 import org.apache.pekko.japi.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,9 +102,26 @@ public final class ErrorMapping {
         if (e instanceof KukeonException) {
             return Status.FAILED_PRECONDITION.withDescription(message);
         }
+        Status mistake = clientMistake(e);
+        if (mistake != null) {
+            LOG.debug("client mistake: {}", mistake.getDescription());
+            return mistake;
+        }
         // A bug of ours: the log gets the trace, the caller one line.
         LOG.error("internal error", e);
         return Status.INTERNAL.withDescription("internal error in kukeond: " + message);
+    }
+
+    /** What a client did wrong before its request reached a service (its bytes, not its fields); null if not that. */
+    private static Status clientMistake(Throwable e) {
+        if (e instanceof PeerClosedStreamException) {
+            return Status.CANCELLED.withDescription("the client closed the call before sending all of its request");
+        }
+        if (e instanceof com.google.protobuf.InvalidProtocolBufferException) {
+            return Status.INVALID_ARGUMENT.withDescription("the request is not a valid protobuf message of its call: "
+                    + e.getMessage());
+        }
+        return null;
     }
 
     static Throwable unwrap(Throwable e) {

@@ -2,12 +2,14 @@ package io.kukeon.api;
 
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.Sizes;
 import io.kukeon.supervisor.JournalEvent;
 import io.kukeon.supervisor.JournalTags;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.PersistenceIds;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.HistoryResponse;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
@@ -24,7 +26,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
@@ -47,10 +48,12 @@ public final class JournalQueries {
     }
 
     /** The events of one object, oldest first. */
-    public CompletionStage<List<Event>> history(ObjectPath path) {
+    /** The object's events, oldest first: the newest that fit a response, and how many older ones did not. */
+    public CompletionStage<HistoryResponse> history(ObjectPath path) {
         return journal.currentEventsByPersistenceId(PersistenceIds.of(path).id(), 0L, Long.MAX_VALUE)
                 .map(e -> toProto(e, false))
-                .runWith(Sink.seq(), system);
+                .runWith(Sink.fold(new NewestEvents(Sizes.MAX_RESPONSE_BYTES), NewestEvents::add), system)
+                .thenApply(NewestEvents::response);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
+import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.TreeObject;
@@ -43,7 +44,6 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Source;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -110,18 +110,31 @@ public final class KukeonService implements Kukeon {
     public CompletionStage<ListResponse> list(ListRequest in) {
         return guarded(() -> {
             Kind kind = Kind.parse("kind", in.getKind());
-            ObjectPath parent = in.getParent().isEmpty() ? null : ObjectPath.parse(in.getParent());
+            ObjectPath parent = in.getParent().isEmpty() ? null : ObjectPath.parse("parent", in.getParent());
             if (parent != null && parent.kind().depth() >= kind.depth()) {
                 throw new InvalidArgumentException("parent", "a " + kind.label() + " cannot be under the "
                         + parent.kind().label() + " \"" + parent + "\"");
             }
             LabelSelector selector = LabelSelector.parse(in.getSelector());
-            List<TreeObject> found = index.list(kind, parent, selector::matches);
-            ListResponse.Builder out = ListResponse.newBuilder();
-            found.stream().sorted(Comparator.comparing(o -> o.path().toString()))
-                    .forEach(o -> out.addObjects(ObjectMapping.toProto(o)));
-            return CompletableFuture.completedFuture(out.build());
+            requireExists(parent);
+            return CompletableFuture.completedFuture(ListPages.page(kind, index.list(kind, parent, selector::matches), in));
         });
+    }
+
+    /** A list under a scope that does not exist is NOT_FOUND naming its first missing level, not an empty list. */
+    private void requireExists(ObjectPath scope) {
+        if (scope == null) {
+            return;
+        }
+        for (Kind level : Kind.values()) {
+            ObjectPath ancestor = scope.ancestor(level);
+            if (index.get(ancestor).isEmpty()) {
+                throw new NotFoundException(level, ancestor);
+            }
+            if (ancestor.equals(scope)) {
+                return;
+            }
+        }
     }
 
     @Override
@@ -176,7 +189,7 @@ public final class KukeonService implements Kukeon {
             if (in.getAfterOffset() < 0) {
                 throw new InvalidArgumentException("after_offset", "must not be negative");
             }
-            ObjectPath prefix = in.getPathPrefix().isEmpty() ? null : ObjectPath.parse(in.getPathPrefix());
+            ObjectPath prefix = in.getPathPrefix().isEmpty() ? null : ObjectPath.parse("path_prefix", in.getPathPrefix());
             return journal.watch(in.getAfterOffset(), in.getFromNow(), in.getUntilNow(), kinds, prefix);
         } catch (RuntimeException e) {
             return Source.failed(ErrorMapping.exception(e));
@@ -187,12 +200,12 @@ public final class KukeonService implements Kukeon {
     public CompletionStage<HistoryResponse> history(HistoryRequest in) {
         return guarded(() -> {
             ObjectPath path = Validation.path(in.getKind(), in.getPath());
-            return journal.history(path).thenApply(events -> {
-                if (events.isEmpty()) {
+            return journal.history(path).thenApply(history -> {
+                if (history.getEventsCount() == 0) {
                     // The journal keeps a deleted object's history; no event at all means it never existed.
                     throw new io.kukeon.model.NotFoundException(path.kind(), path);
                 }
-                return HistoryResponse.newBuilder().addAllEvents(events).build();
+                return history;
             });
         });
     }

@@ -6,14 +6,18 @@ import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
+import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.wire.ObjectMapping;
+import io.kukeon.wire.v1.ObjectDoc;
 
 /** Checks a whole object before anything is routed, so that bad input changes nothing anywhere. */
 final class Validation {
     private Validation() {}
 
     static void validate(TreeObject o, HostIds ids, ObjectIndex index) {
+        checkSize(o);
         if (o instanceof TreeObject.Realm r) {
             r.spec().validate();
             String namespace = r.spec().namespaceOn(ids, r.path().name());
@@ -44,10 +48,16 @@ final class Validation {
         }
     }
 
+    /** An object's spec and labels as stored must fit {@link Sizes#MAX_SPEC_BYTES}: no object outgrows a response. */
+    private static void checkSize(TreeObject o) {
+        ObjectDoc doc = ObjectMapping.toProto(o).toBuilder().clearStatus().build();
+        Sizes.requireAtMost(o.kind().label() + " \"" + o.path() + "\" (spec and labels)", doc.getSerializedSize(), Sizes.MAX_SPEC_BYTES);
+    }
+
     /** Parses kind and path of a request and checks they agree. */
     static ObjectPath path(String kind, String path) {
         Kind k = Kind.parse("kind", kind);
-        ObjectPath p = ObjectPath.parse(path);
+        ObjectPath p = ObjectPath.parse("path", path);
         if (p.kind() != k) {
             throw new InvalidArgumentException("path", "\"" + path + "\" is not the path of a " + k.label()
                     + " (" + String.join("/", java.util.Arrays.copyOf(new String[] {"realm", "space", "stack", "cell",

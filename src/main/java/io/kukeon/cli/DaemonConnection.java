@@ -5,10 +5,15 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ListResponse;
+import io.kukeon.wire.v1.ObjectDoc;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +30,8 @@ final class DaemonConnection implements AutoCloseable {
      */
     static final long KEEPALIVE_SECONDS = 30;
     static final long KEEPALIVE_TIMEOUT_SECONDS = 20;
+    /** Objects asked for per List call; the daemon also cuts a page at 3 MiB. */
+    static final int LIST_PAGE_SIZE = 1000;
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -80,6 +87,24 @@ final class DaemonConnection implements AutoCloseable {
     /** For client streams and streams read with a timeout. */
     KukeonGrpc.KukeonStub async() {
         return KukeonGrpc.newStub(channel);
+    }
+
+    /** Every object the List finds, page after page. */
+    List<ObjectDoc> listAll(ListRequest request) {
+        return listAll(calls(), request);
+    }
+
+    static List<ObjectDoc> listAll(KukeonGrpc.KukeonBlockingStub api, ListRequest request) {
+        List<ObjectDoc> all = new ArrayList<>();
+        ListRequest page = request.toBuilder().setPageSize(LIST_PAGE_SIZE).build();
+        while (true) {
+            ListResponse response = api.list(page);
+            all.addAll(response.getObjectsList());
+            if (response.getNextPageToken().isEmpty()) {
+                return all;
+            }
+            page = page.toBuilder().setPageToken(response.getNextPageToken()).build();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.kukeon.cli;
 
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.kukeon.model.Kind;
@@ -28,11 +29,16 @@ final class DeleteProgress implements AutoCloseable {
             return new DeleteProgress(line, null);
         }
         int total = 1;
-        for (Kind k : Kind.values()) {
-            if (k.depth() > path.kind().depth()) {
-                total += daemon.calls().list(ListRequest.newBuilder().setKind(k.displayName())
-                        .setParent(path.toString()).build()).getObjectsCount();
+        try {
+            for (Kind k : Kind.values()) {
+                if (k.depth() > path.kind().depth()) {
+                    total += daemon.listAll(ListRequest.newBuilder().setKind(k.displayName())
+                            .setParent(path.toString()).build()).size();
+                }
             }
+        } catch (StatusRuntimeException notFound) {
+            // nothing to count (the object is not there): the delete's own answer says so
+            return new DeleteProgress(line, null);
         }
         int all = total;
         AtomicInteger gone = new AtomicInteger();

@@ -75,8 +75,8 @@ final class GetCommand extends DaemonCommand {
         List<ObjectDoc> docs = name != null
                 ? List.of(daemon.calls().get(GetRequest.newBuilder().setKind(kind.displayName()).setPath(prefix).build())
                         .getObject())
-                : daemon.calls().list(ListRequest.newBuilder().setKind(kind.displayName()).setParent(prefix)
-                        .setSelector(labels.toString()).build()).getObjectsList().stream()
+                : daemon.listAll(ListRequest.newBuilder().setKind(kind.displayName()).setParent(prefix)
+                        .setSelector(labels.toString()).build()).stream()
                         .filter(d -> labels.matches(d.getMetadata().getLabelsMap())).toList();
         Instant now = Instant.now();
         // watched json is a stream of objects from the first on, not a list followed by objects

@@ -47,8 +47,8 @@ final class PullWatch implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             for (ObjectPath stack : stacks) {
                 try {
-                    for (ObjectDoc cell : api.withDeadlineAfter(5, TimeUnit.SECONDS).list(ListRequest.newBuilder()
-                            .setKind("Cell").setParent(stack.toString()).build()).getObjectsList()) {
+                    for (ObjectDoc cell : DaemonConnection.listAll(api.withDeadlineAfter(5, TimeUnit.SECONDS),
+                            ListRequest.newBuilder().setKind("Cell").setParent(stack.toString()).build())) {
                         if (watched.contains(cell.getPath())) {
                             show(cell, line);
                         }

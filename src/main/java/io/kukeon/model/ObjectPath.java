@@ -11,10 +11,11 @@ import java.util.List;
  */
 public record ObjectPath(List<String> segments) {
     private static final String[] FIELDS = {"realm", "space", "stack", "cell", "container"};
+    private static final String SHAPE = "a path has 1 to 5 segments: realm/space/stack/cell/container";
 
     public ObjectPath {
         if (segments.isEmpty() || segments.size() > FIELDS.length) {
-            throw new IllegalArgumentException("a path has 1 to 5 segments: " + segments);
+            throw new InvalidArgumentException("path", "has " + segments.size() + " segments; " + SHAPE);
         }
         List<String> copy = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
@@ -29,10 +30,20 @@ public record ObjectPath(List<String> segments) {
 
     /** Parses {@code realm/space/stack}; each segment is validated. */
     public static ObjectPath parse(String text) {
+        return parse("path", text);
+    }
+
+    /** Parses a path given in the request field {@code field}; a wrong shape is an error naming that field. */
+    public static ObjectPath parse(String field, String text) {
         if (text == null || text.isEmpty()) {
-            throw new InvalidArgumentException("path", "is required");
+            throw new InvalidArgumentException(field, "is required");
         }
-        return new ObjectPath(List.of(text.split("/", -1)));
+        String[] segments = text.split("/", FIELDS.length + 1);
+        if (segments.length > FIELDS.length) {
+            throw new InvalidArgumentException(field, "\"" + Names.printable(text) + "\" has more than "
+                    + FIELDS.length + " segments; " + SHAPE);
+        }
+        return new ObjectPath(List.of(segments));
     }
 
     public Kind kind() {

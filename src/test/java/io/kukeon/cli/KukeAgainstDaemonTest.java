@@ -155,6 +155,23 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
     }
 
     @Test
+    void aListUnderAScopeThatDoesNotExistSaysWhichLevelIsMissing() {
+        ok("apply", "-f", example("multi-document.yaml"));
+        Map<List<String>, String> missing = Map.of(
+                List.of("get", "cells", "--realm", "missing"), "realm \"missing\" not found\n",
+                List.of("get", "cells", "--realm", "demo", "--space", "nope"), "space \"nope\" not found in realm \"demo\"\n",
+                List.of("get", "cells", "--realm", "demo", "--space", "shop", "--stack", "nope"),
+                "stack \"nope\" not found in space \"shop\"\n",
+                List.of("get", "stacks", "--realm", "missing"), "realm \"missing\" not found\n");
+        missing.forEach((args, message) -> {
+            KukeRun r = kuke(args.toArray(String[]::new));
+            assertEquals(message, r.err(), String.join(" ", args));
+            assertEquals("", r.out(), String.join(" ", args));
+            assertEquals(1, r.exit(), String.join(" ", args));
+        });
+    }
+
+    @Test
     void aWrongTokenIsPermissionDenied() throws Exception {
         Path wrong = work.resolve("token");
         Files.writeString(wrong, "not-the-token\n");

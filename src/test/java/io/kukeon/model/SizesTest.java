@@ -3,6 +3,8 @@ package io.kukeon.model;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SizesTest {
     @Test
@@ -18,5 +20,26 @@ class SizesTest {
     void progressNamesTheTotalOnlyWhenKnown() {
         assertEquals("1.0 MiB of 3.0 MiB", Sizes.progress(1L << 20, 3L << 20));
         assertEquals("1.0 MiB", Sizes.progress(1L << 20, -1));
+    }
+
+    @Test
+    void aSizeOverItsLimitIsRefusedNamingTheField() {
+        Sizes.requireAtMost("spec", 10, 10);
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> Sizes.requireAtMost("spec", 2048, 1024));
+        assertEquals("spec: is 2.0 KiB (2048 bytes); at most 1.0 KiB (1024 bytes)", e.getMessage());
+    }
+
+    @Test
+    void aLongMessageIsCutAndSaysSo() {
+        assertEquals("short", Sizes.cut("short", 10));
+        assertEquals("abc… (cut at 3 characters)", Sizes.cut("abcdef", 3));
+        assertEquals("a… (cut at 2 characters)", Sizes.cut("a\uD83D\uDE00", 2), "no half of a surrogate pair");
+    }
+
+    @Test
+    void aFailureIsDescribedInABoundedLine() {
+        String described = io.kukeon.supervisor.tree.Failures.describe(new IllegalStateException("x".repeat(100_000)));
+        assertTrue(described.startsWith("IllegalStateException: xxx"), described.substring(0, 40));
+        assertTrue(described.length() < Sizes.MAX_MESSAGE_CHARS + 40, "cut: " + described.length());
     }
 }

@@ -1,18 +1,17 @@
 package io.kukeon.supervisor.tree;
 
 import io.kukeon.model.KukeonException;
+import io.kukeon.model.Sizes;
 
 /** How a failure is described in a status and in the journal: one line, never a stack trace. */
 public final class Failures {
     private Failures() {}
 
-    /** The message of our own exceptions; the class and message of anything else. */
+    /** The message of our own exceptions; the class and message of anything else; cut to a bounded length. */
     public static String describe(Throwable e) {
-        if (e instanceof KukeonException) {
-            return e.getMessage();
-        }
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        String line = e instanceof KukeonException ? m : e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        return Sizes.cut(line, Sizes.MAX_MESSAGE_CHARS);
     }
 
     /** The kind of our own exceptions (the status's reason), else {@code fallback}. */
