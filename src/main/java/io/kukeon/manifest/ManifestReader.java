@@ -31,7 +31,7 @@ import java.util.List;
  */
 public final class ManifestReader {
     /** Manifests larger than this are refused whole. */
-    public static final int MAX_BYTES = 1 << 20;
+    public static final int MAX_BYTES = io.kukeon.model.Sizes.MAX_MANIFEST_BYTES;
     /** Documents in one manifest (items of a list counted one by one); beyond, the manifest is refused whole. */
     public static final int MAX_DOCUMENTS = 10_000;
 

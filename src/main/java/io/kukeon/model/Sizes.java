@@ -7,12 +7,15 @@ import java.util.Locale;
  * and how a count is written for people ({@code 512 B}, {@code 4.2 MiB}).
  */
 public final class Sizes {
+    /** The largest manifest {@code kuke apply} sends and kukeond reads. */
+    public static final int MAX_MANIFEST_BYTES = 1 << 20;
+
     /**
      * The most the API reads of any request but an image upload: an Apply of the largest manifest
-     * (1 MiB, {@code ManifestReader.MAX_BYTES}) with room for its envelope. A larger request is
+     * ({@link #MAX_MANIFEST_BYTES}) with room for its envelope. A larger request is
      * refused once this much has arrived; the rest is never read.
      */
-    public static final int MAX_REQUEST_BYTES = (1 << 20) + (64 << 10);
+    public static final int MAX_REQUEST_BYTES = MAX_MANIFEST_BYTES + (64 << 10);
     /** One object's spec and labels, as the API carries them (protobuf). */
     public static final int MAX_SPEC_BYTES = 256 << 10;
     /**
