@@ -11,7 +11,9 @@ import io.kukeon.testing.RealComponents;
 import io.kukeon.testing.RealDaemon;
 import io.kukeon.testing.SleeperCell;
 import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.ContainerStatus;
+import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
 import io.kukeon.wire.v1.LifecycleRequest;
@@ -83,7 +85,8 @@ class ContainerdRestartTest {
      * Issue 20, defect 13: lifecycle verbs while containerd is down. A stop, a kill and a restart
      * fail with a reason that says the stop is recorded; those cells are not shown Stopped
      * meanwhile; once containerd is back the stops are carried out and the tasks are really gone.
-     * A start fails and is undone: the stopped cell stays Stopped, with no task.
+     * A delete is carried out the same way. A start and an apply fail and are undone: the stopped
+     * cell stays without a task, and the applied one is Failed until the same apply starts it.
      */
     @Test
     void lifecycleVerbsWhileContainerdIsDownAreCarriedOutOrUndone() throws Exception {
@@ -97,7 +100,7 @@ class ContainerdRestartTest {
                         .build());
                 host.loadBusybox("r");
                 StringBuilder cells = new StringBuilder();
-                for (String name : List.of("stopped", "killed", "restarted", "started")) {
+                for (String name : List.of("stopped", "killed", "restarted", "started", "deleted")) {
                     cells.append(SleeperCell.of("3600").manifest(ObjectPath.parse("r/s/t/" + name))).append("---\n");
                 }
                 api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(cells.toString())).build());
@@ -121,7 +124,32 @@ class ContainerdRestartTest {
                 ObjectDoc notStarted = api.start(lifecycle("started")).getObject();   // the answer is the failed cell
                 assertEquals("Failed", notStarted.getStatus().getState(), notStarted.getStatus().toString());
                 assertEquals("RuntimeUnavailable", notStarted.getStatus().getReason());
+                StatusRuntimeException deleting = assertThrows(StatusRuntimeException.class, () -> api.delete(
+                        DeleteRequest.newBuilder().setKind("Cell").setPath("r/s/t/deleted").build()));
+                assertEquals(Status.Code.UNAVAILABLE, deleting.getStatus().getCode());
+                assertTrue(deleting.getStatus().getDescription().contains("the delete is recorded"), deleting.toString());
+                String late = SleeperCell.of("3600").manifest(ObjectPath.parse("r/s/t/late"));
+                ApplyResult lateApply = api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(late)).build())
+                        .getResults(0);
+                assertEquals("failed", lateApply.getOutcome(), lateApply.toString());
                 containerd.start();
+
+                // carried out: the delete; undone: the new cell is Failed, and the same apply starts it
+                Instant gone = Instant.now().plusSeconds(40);
+                while (Instant.now().isBefore(gone) && host.client().list(io.kukeon.wire.v1.ListRequest.newBuilder()
+                        .setKind("Cell").setParent("r/s/t").build()).getObjectsList().stream()
+                        .anyMatch(c -> c.getPath().equals("r/s/t/deleted"))) {
+                    Thread.sleep(100);
+                }
+                assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
+                        () -> get(host, "r/s/t/deleted")).getStatus().getCode());
+                assertEquals(TaskInfo.Status.NO_CONTAINER, task(host, "deleted"));
+                assertEquals("Failed", get(host, "r/s/t/late").getStatus().getState());
+                assertTrue(List.of(TaskInfo.Status.NO_TASK, TaskInfo.Status.NO_CONTAINER).contains(task(host, "late")));
+                ApplyResult again = api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(late)).build())
+                        .getResults(0);
+                assertEquals("Ready", again.getObject().getStatus().getState(), again.toString());
+                assertEquals(TaskInfo.Status.RUNNING, task(host, "late"));
 
                 for (String name : List.of("stopped", "killed", "restarted", "started")) {   // a stop waits out its 10 s grace
                     Instant deadline = Instant.now().plusSeconds(40);

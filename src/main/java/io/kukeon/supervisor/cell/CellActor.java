@@ -152,6 +152,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             command.fail(notFound());
             return Effect().none();
         }
+        if (state.activity() == Activity.DELETING) {
+            command.fail(deleteStillOpen());
+            return Effect().none();
+        }
         if (command instanceof ObjectCommand.Upsert upsert) {
             if (upsert.mode().createOnly()) {
                 upsert.reply(Reply.of(view(state, null), Reply.Outcome.UNCHANGED));
@@ -261,6 +265,13 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     private Effect<CellEvent, CellRecord> onProvisioned(CellRecord state, Provisioned result) {
+        if (result.error() instanceof UnavailableException down) {
+            // The new spec stays written and is carried out when containerd answers again (onBroadcast).
+            abort(new UnavailableException(down.kind(), down.getMessage() + "; the change is recorded and is"
+                    + " carried out when containerd answers again", down));
+            publish(state);
+            return Effect().unstashAll();
+        }
         if (result.error() != null) {
             return Effect().persist(new CellEvent.ProvisionFailed(Failures.reasonOf(result.error(), "ProvisionFailed"),
                             Failures.describe(result.error()), Instant.now()))
@@ -369,6 +380,14 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private Effect<CellEvent, CellRecord> onDeleteDone(CellRecord state, DeleteDone result) {
         DeleteOrigin origin = ((Deleting) work).origin();
         work = CellWork.IDLE;
+        if (result.error() instanceof UnavailableException down) {
+            // The delete stays written (its containers have written theirs): it is carried out when
+            // containerd answers again (onBroadcast); undoing it would leave them half-deleted.
+            publish(state);
+            reportDeleteFailed(origin, new UnavailableException(down.kind(), down.getMessage() + "; the delete is"
+                    + " recorded and is carried out when containerd answers again", down));
+            return Effect().unstashAll();
+        }
         if (result.error() != null) {
             return Effect().persist(new CellEvent.DeleteFailed(Failures.reasonOf(result.error(), "DeleteFailed"),
                             Failures.describe(result.error()), Instant.now()))
@@ -413,6 +432,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         if (gone(state)) {
             command.fail(notFound());
+            return Effect().none();
+        }
+        if (state.activity() == Activity.DELETING) {
+            command.fail(deleteStillOpen());
             return Effect().none();
         }
         if (command instanceof ObjectCommand.Upsert upsert) {
@@ -491,10 +514,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (!gone(state) && broadcast.reprovision() && !busy() && state.activity() == Activity.NONE) {
             operations.ensureCgroup(state.spec());   // a reboot removes the tree; limits are re-applied as they are
         }
-        if (!gone(state) && broadcast.runtimeAvailable() && !busy() && state.activity() != Activity.NONE
-                && state.activity() != Activity.DELETING) {
-            // An intent written while containerd did not answer (a stop, say): carried out now.
-            work = CellWork.carrying(state.activity(), Waiting.none());
+        if (!gone(state) && broadcast.runtimeAvailable() && !busy() && state.activity() != Activity.NONE) {
+            // An intent written while containerd did not answer (a stop, a delete): carried out now.
+            work = state.activity() == Activity.DELETING ? new Deleting(new ChildMessages.Resumed())
+                    : CellWork.carrying(state.activity(), Waiting.none());
             carryOut(state);
         }
         publish(state);
@@ -560,6 +583,11 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         work = CellWork.IDLE;
         publish(state);
         waiting.answer(target -> viewOf(state, target));
+    }
+
+    private UnavailableException deleteStillOpen() {
+        return new UnavailableException("RuntimeUnavailable", "cell \"" + path.name() + "\" is being deleted: its"
+                + " delete is recorded and waits for containerd to answer again");
     }
 
     private void abort(Throwable error) {

@@ -59,8 +59,9 @@ final class CellView {
         if (shown == CellState.Unknown && runtimeDown) {
             reason = "RuntimeUnavailable";
             message = "containerd does not answer; the state is not known"
-                    + (s.activity() == CellRecord.Activity.STOPPING
-                    ? "; the stop is recorded and is carried out when it answers again" : "");
+                    + (s.activity() == CellRecord.Activity.STOPPING || s.activity() == CellRecord.Activity.DELETING
+                    ? "; the " + (s.activity() == CellRecord.Activity.STOPPING ? "stop" : "delete")
+                    + " is recorded and is carried out when it answers again" : "");
         }
         CellStatus status = new CellStatus(shown, reason, message, usage == null ? cgroup : cgroup.withUsage(usage),
                 containers, s.run().readyObserved(), s.times().createdAt(), s.times().updatedAt(), s.times().readyAt(),

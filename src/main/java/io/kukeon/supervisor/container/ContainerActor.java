@@ -443,6 +443,10 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         if (state.phase() == Phase.RUNNING && !busy()) {
             return check(state, List.of());
         }
+        if ((state.phase() == Phase.STOPPING || state.phase() == Phase.DELETING) && !busy()) {
+            carryOutOpenIntent(state);   // written while containerd did not answer: as after a recovery
+            return Effect().none();
+        }
         if (wasDown) {
             publish(state);
         }
@@ -478,6 +482,12 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             publish(state);
             return;
         }
+        carryOutOpenIntent(state);
+        publish(state);
+    }
+
+    /** An intent written without its outcome: carried out again (each step is idempotent). */
+    private void carryOutOpenIntent(ContainerRecord state) {
         switch (state.phase()) {
             case STARTING -> startTask(state);
             case STOPPING -> stopTask(state, ports.settings().stopTimeout(), false);
@@ -486,7 +496,6 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             case EXITED -> scheduleRestart(state);
             default -> { }
         }
-        publish(state);
     }
 
     // ---- answers and the view ----
