@@ -116,8 +116,10 @@ final class StormClient implements Runnable {
             ApplyResult result = api.get().apply(ApplyRequest.newBuilder()
                     .setManifest(ByteString.copyFromUtf8(shape.manifest(cell))).build()).getResults(0);
             if (!result.hasObject()) {
-                violations.add("apply " + cell + " failed without an answer from the tree: " + result.getErrorKind()
-                        + ": " + result.getError());
+                if (!faulted.get()) {
+                    violations.add("apply " + cell + " failed without an answer from the tree: " + result.getErrorKind()
+                            + ": " + result.getError());
+                }
                 inDoubt.run();
                 stopped = true;
                 return;

@@ -18,18 +18,23 @@ final class ContainerdFailures {
     }
 
     /**
-     * UNAVAILABLE (socket missing, connection refused or lost) and an expired deadline mean
-     * containerd is not answering; everything else is containerd refusing the request.
+     * UNAVAILABLE (socket missing, connection refused or lost), an expired deadline and containerd
+     * shutting down mean containerd is not answering; everything else is containerd refusing the request.
      */
     static RuntimeException translate(String action, String socket, StatusRuntimeException e) {
         Status s = e.getStatus();
         String detail = s.getDescription() == null ? s.getCode().name() : s.getDescription();
         if (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.DEADLINE_EXCEEDED
-                || s.getCode() == Status.Code.CANCELLED && s.getCause() != null) {
+                || s.getCode() == Status.Code.CANCELLED && s.getCause() != null || shuttingDown(s, detail)) {
             String why = s.getCause() != null && s.getCause().getMessage() != null ? s.getCause().getMessage() : detail;
             return new UnavailableException("RuntimeUnavailable",
                     "containerd at " + socket + " is not answering (" + action + "): " + why, e);
         }
         return new RuntimeFailure("RuntimeError", action + ": containerd says " + s.getCode() + ": " + detail, e);
+    }
+
+    /** containerd going down answers the calls it was passing to a shim with UNKNOWN "channel closed". */
+    private static boolean shuttingDown(Status s, String detail) {
+        return s.getCode() == Status.Code.UNKNOWN && (detail.contains("channel closed") || detail.contains("ttrpc: closed"));
     }
 }
