@@ -64,14 +64,16 @@ public final class KukeonService implements Kukeon {
     private final ImageService images;
     private final DaemonStatus status;
     private final HostIds ids;
+    private final DataDirSpace dataDir;
 
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, JournalQueries journal,
-                         ImageService images, DaemonStatus status, HostIds ids) {
+                         ImageService images, DaemonStatus status, HostIds ids, DataDirSpace dataDir) {
         this.tree = tree;
         this.index = index;
         this.journal = journal;
         this.ids = ids;
-        this.applier = new ApplyService(tree, index, ids);
+        this.dataDir = dataDir;
+        this.applier = new ApplyService(tree, index, ids, dataDir);
         this.images = images;
         this.status = status;
     }
@@ -83,13 +85,16 @@ public final class KukeonService implements Kukeon {
                 throw new ResourceExhaustedException("manifest is " + in.getManifest().size() + " bytes; at most "
                         + ManifestReader.MAX_BYTES);
             }
+            if (!in.getDryRun()) {
+                dataDir.requireRoom();
+            }
             return applier.apply(in);
         });
     }
 
     @Override
     public CompletionStage<ObjectResponse> create(CreateRequest in) {
-        return guarded(() -> {
+        return writing(() -> {
             if (!in.hasObject()) {
                 throw new InvalidArgumentException("object", "is required");
             }
@@ -126,7 +131,7 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<DeleteResponse> delete(DeleteRequest in) {
-        return guarded(() -> tree.ask(Validation.path(in.getKind(), in.getPath()),
+        return writing(() -> tree.ask(Validation.path(in.getKind(), in.getPath()),
                         replyTo -> new ObjectCommand.Delete(in.getCascade(), in.getForce(), replyTo))
                 .thenApply(reply -> DeleteResponse.newBuilder().addAllDeleted(reply.deleted()).build()));
     }
@@ -155,7 +160,7 @@ public final class KukeonService implements Kukeon {
 
     private CompletionStage<ObjectResponse> lifecycle(LifecycleRequest in,
                                                       Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command) {
-        return guarded(() -> tree.ask(Validation.lifecyclePath(in.getKind(), in.getPath()), command)
+        return writing(() -> tree.ask(Validation.lifecyclePath(in.getKind(), in.getPath()), command)
                 .thenApply(reply -> respond(reply, false)));
     }
 
@@ -216,7 +221,7 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<LoadImageResponse> loadImage(Source<ImageChunk, NotUsed> in) {
-        return guarded(() -> images.load(in));
+        return writing(() -> images.load(in));
     }
 
     @Override
@@ -236,6 +241,14 @@ public final class KukeonService implements Kukeon {
 
     private static ObjectResponse respond(Reply reply, boolean created) {
         return ObjectResponse.newBuilder().setObject(ObjectMapping.toProto(reply.object())).setCreated(created).build();
+    }
+
+    /** A call that writes: refused up front, before anything is routed, while the data dir is below its reserve. */
+    private <T> CompletionStage<T> writing(Supplier<CompletionStage<T>> call) {
+        return guarded(() -> {
+            dataDir.requireRoom();
+            return call.get();
+        });
     }
 
     /** Runs the call, turning any failure (thrown or in the stage) into its gRPC status. */

@@ -2,6 +2,7 @@ package io.kukeon.daemon;
 
 import io.kukeon.api.ApiServer;
 import io.kukeon.api.DaemonStatus;
+import io.kukeon.api.DataDirSpace;
 import io.kukeon.api.HealthService;
 import io.kukeon.api.ImageService;
 import io.kukeon.api.JournalQueries;
@@ -71,10 +72,13 @@ public final class Daemon implements AutoCloseable {
 
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
         JournalQueries journal = new JournalQueries(system, index, config.jdbcUrl());
-        DaemonStatus status = new DaemonStatus(version(), journal, runtime, cgroups, blocking);
+        DataDirSpace dataDir = new DataDirSpace(config.dataDir(), config.dataDirLimits().reserve(),
+                config.dataDirLimits().warn());
+        DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
+                runtime, cgroups, blocking);
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
                 index, journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, blocking), status, config.ids());
+                system, blocking), status, config.ids(), dataDir);
         ServerBinding binding;
         try {
             binding = ApiServer.bind(system, config.listenHost(), config.listenPort(), service,

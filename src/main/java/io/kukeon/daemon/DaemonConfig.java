@@ -23,12 +23,20 @@ import java.util.Map;
 public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path containerdSocket, HostIds ids,
                            Path cgroupMountpoint, int snapshotEvery, Duration stopTimeout, Duration startupGrace,
                            Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
-                           List<String> insecureRegistries, boolean failureInjection, Config pekko) {
+                           List<String> insecureRegistries, boolean failureInjection, DataDirLimits dataDirLimits,
+                           Config pekko) {
+
+    /**
+     * Free space of the data dir: below {@code reserve} bytes, calls that write are refused (0 = never);
+     * below {@code warn}, status warns.
+     */
+    public record DataDirLimits(long reserve, long warn) {}
 
     /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
     public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
             "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
-            "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-max-connections");
+            "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-max-connections",
+            "data-dir-reserve", "data-dir-warn");
 
     public static String envName(String key) {
         return "KUKEOND_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
@@ -95,7 +103,16 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
-                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), pekko);
+                k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), dataDirLimits(k), pekko);
+    }
+
+    private static DataDirLimits dataDirLimits(Config k) {
+        long reserve = bytes(k, "data-dir-reserve");
+        long warn = bytes(k, "data-dir-warn");
+        if (warn < reserve) {
+            throw new InvalidArgumentException("data-dir-warn", "must be at least data-dir-reserve (" + reserve + " bytes)");
+        }
+        return new DataDirLimits(reserve, warn);
     }
 
     /**
@@ -162,6 +179,19 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         }
         if (v < min || v > max) {
             throw new InvalidArgumentException(key, "must be between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    private static long bytes(Config k, String key) {
+        long v;
+        try {
+            v = k.getBytes(key);
+        } catch (ConfigException e) {
+            throw new InvalidArgumentException(key, "must be a size, e.g. 64MiB or 512MiB");
+        }
+        if (v < 0) {
+            throw new InvalidArgumentException(key, "must not be negative");
         }
         return v;
     }
