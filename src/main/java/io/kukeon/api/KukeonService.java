@@ -131,37 +131,37 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<DeleteResponse> delete(DeleteRequest in) {
-        return writing(() -> tree.ask(Validation.path(in.getKind(), in.getPath()),
+        return guarded(() -> tree.ask(Validation.path(in.getKind(), in.getPath()),
                         replyTo -> new ObjectCommand.Delete(in.getCascade(), in.getForce(), replyTo))
                 .thenApply(reply -> DeleteResponse.newBuilder().addAllDeleted(reply.deleted()).build()));
     }
 
     @Override
     public CompletionStage<ObjectResponse> start(LifecycleRequest in) {
-        return lifecycle(in, ObjectCommand.Start::new);
+        return writing(() -> lifecycle(in, ObjectCommand.Start::new));
     }
 
     @Override
     public CompletionStage<ObjectResponse> stop(LifecycleRequest in) {
         Duration timeout = timeout(in);
-        return lifecycle(in, replyTo -> new ObjectCommand.Stop(timeout, replyTo));
+        return guarded(() -> lifecycle(in, replyTo -> new ObjectCommand.Stop(timeout, replyTo)));
     }
 
     @Override
     public CompletionStage<ObjectResponse> kill(LifecycleRequest in) {
-        return lifecycle(in, ObjectCommand.Kill::new);
+        return guarded(() -> lifecycle(in, ObjectCommand.Kill::new));
     }
 
     @Override
     public CompletionStage<ObjectResponse> restart(LifecycleRequest in) {
         Duration timeout = timeout(in);
-        return lifecycle(in, replyTo -> new ObjectCommand.Restart(timeout, replyTo));
+        return writing(() -> lifecycle(in, replyTo -> new ObjectCommand.Restart(timeout, replyTo)));
     }
 
     private CompletionStage<ObjectResponse> lifecycle(LifecycleRequest in,
                                                       Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command) {
-        return writing(() -> tree.ask(Validation.lifecyclePath(in.getKind(), in.getPath()), command)
-                .thenApply(reply -> respond(reply, false)));
+        return tree.ask(Validation.lifecyclePath(in.getKind(), in.getPath()), command)
+                .thenApply(reply -> respond(reply, false));
     }
 
     private static Duration timeout(LifecycleRequest in) {
@@ -243,7 +243,11 @@ public final class KukeonService implements Kukeon {
         return ObjectResponse.newBuilder().setObject(ObjectMapping.toProto(reply.object())).setCreated(created).build();
     }
 
-    /** A call that writes: refused up front, before anything is routed, while the data dir is below its reserve. */
+    /**
+     * A call that starts new work: refused up front, before anything is routed, while the data dir is
+     * below its reserve. Stop, kill and delete are not: they are how room is made, and their few
+     * events are what the reserve keeps room for.
+     */
     private <T> CompletionStage<T> writing(Supplier<CompletionStage<T>> call) {
         return guarded(() -> {
             dataDir.requireRoom();

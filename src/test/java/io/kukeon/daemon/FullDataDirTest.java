@@ -13,7 +13,6 @@ import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResponse;
 import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.CreateRequest;
-import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.ListRequest;
@@ -95,11 +94,10 @@ class FullDataDirTest {
                 StatusRuntimeException create = assertThrows(StatusRuntimeException.class, () -> api().create(
                         CreateRequest.newBuilder().setObject(Docs.space(REALM + "/refused")).build()));
                 assertEquals(Status.Code.RESOURCE_EXHAUSTED, create.getStatus().getCode());
-                String someSpace = acknowledged.iterator().next();
-                StatusRuntimeException delete = assertThrows(StatusRuntimeException.class, () -> api().delete(
-                        DeleteRequest.newBuilder().setKind("Space").setPath(someSpace).build()));
-                assertEquals(Status.Code.RESOURCE_EXHAUSTED, delete.getStatus().getCode());
+                StatusRuntimeException apply = assertThrows(StatusRuntimeException.class, () -> api().apply(spaces(999, 1)));
+                assertEquals(Status.Code.RESOURCE_EXHAUSTED, apply.getStatus().getCode());
                 assertEquals(journalBefore, detail("journal"), "the refusals wrote nothing");
+                String someSpace = acknowledged.iterator().next();
 
                 StatusResponse.Check dataDir = check("data-dir");
                 assertEquals("FAIL", dataDir.getLevel(), dataDir.toString());
