@@ -33,11 +33,13 @@ final class ApplyService {
     private final SupervisorTree tree;
     private final ObjectIndex index;
     private final HostIds ids;
+    private final DataDirSpace dataDir;
 
-    ApplyService(SupervisorTree tree, ObjectIndex index, HostIds ids) {
+    ApplyService(SupervisorTree tree, ObjectIndex index, HostIds ids, DataDirSpace dataDir) {
         this.tree = tree;
         this.index = index;
         this.ids = ids;
+        this.dataDir = dataDir;
     }
 
     CompletionStage<ApplyResponse> apply(ApplyRequest request) {
@@ -83,6 +85,11 @@ final class ApplyService {
         if (dryRun) {
             String outcome = current == null ? "created" : changes.isEmpty() ? "unchanged" : "updated";
             return CompletableFuture.completedFuture(result.setOutcome(outcome).build());
+        }
+        try {
+            dataDir.requireRoom();   // a long apply that crosses the reserve stops writing there, document by document
+        } catch (KukeonException e) {
+            return CompletableFuture.completedFuture(failed(result, e));
         }
         return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.APPLY, replyTo))
                 .thenApply(reply -> done(result, reply, changes.isEmpty()))

@@ -20,14 +20,18 @@ public final class DaemonStatus {
     private final String version;
     private final Instant started = Instant.now();
     private final JournalQueries journal;
+    private final JournalHealth journalHealth;
+    private final DataDirSpace dataDir;
     private final ContainerRuntime runtime;
     private final CgroupManager cgroups;
     private final Executor reads;
 
-    public DaemonStatus(String version, JournalQueries journal, ContainerRuntime runtime, CgroupManager cgroups,
-                        Executor reads) {
+    public DaemonStatus(String version, JournalQueries journal, JournalHealth journalHealth, DataDirSpace dataDir,
+                        ContainerRuntime runtime, CgroupManager cgroups, Executor reads) {
         this.version = version;
         this.journal = journal;
+        this.journalHealth = journalHealth;
+        this.dataDir = dataDir;
         this.runtime = runtime;
         this.cgroups = cgroups;
         this.reads = reads;
@@ -45,8 +49,8 @@ public final class DaemonStatus {
             StatusResponse.Builder out = StatusResponse.newBuilder();
             out.addChecks(check("daemon", "OK", "kukeond " + version + ", up "
                     + Duration.between(started, Instant.now()).toSeconds() + " s"));
-            out.addChecks(journal.isUp() ? check("journal", "OK", "H2 journal answers, last offset " + journal.lastOffset())
-                    : check("journal", "FAIL", "the journal does not answer"));
+            out.addChecks(journalCheck());
+            out.addChecks(dataDir.check());
             RuntimeHealth health = runtime.health();
             out.addChecks(health.available() ? check("containerd", "OK", "containerd " + health.version())
                     : check("containerd", "FAIL", "containerd unavailable: " + health.reason()));
@@ -61,15 +65,26 @@ public final class DaemonStatus {
         }, reads);
     }
 
-    public boolean journalUp() {
-        return journal.isUp();
+    /** FAIL when the journal does not answer, or answers reads while its writes fail (a full disk). */
+    private StatusResponse.Check journalCheck() {
+        String problem = journalHealth.writeProblem();
+        if (problem != null) {
+            return check("journal", "FAIL", "the journal cannot write: " + problem);
+        }
+        return journal.isUp() ? check("journal", "OK", "H2 journal answers, last offset " + journal.lastOffset())
+                : check("journal", "FAIL", "the journal does not answer");
+    }
+
+    /** Whether the journal both answers and takes writes. */
+    public boolean journalWrites() {
+        return journalHealth.writeProblem() == null && journal.isUp();
     }
 
     public RuntimeHealth runtimeHealth() {
         return runtime.health();
     }
 
-    private static StatusResponse.Check check(String name, String level, String detail) {
+    static StatusResponse.Check check(String name, String level, String detail) {
         return StatusResponse.Check.newBuilder().setName(name).setLevel(level).setDetail(detail).build();
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * grpc.health.v1: service "" (and "kukeon.v1.Kukeon") is SERVING while the journal answers;
+ * grpc.health.v1: service "" (and "kukeon.v1.Kukeon") is SERVING while the journal answers and writes;
  * "kukeon.runtime" reports containerd on its own, since the daemon serves without it.
  */
 public final class HealthService implements Health {
@@ -52,7 +52,7 @@ public final class HealthService implements Health {
 
     private ServingStatus of(String service) {
         return switch (service) {
-            case "", "kukeon.v1.Kukeon" -> status.journalUp() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+            case "", "kukeon.v1.Kukeon" -> status.journalWrites() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
             case RUNTIME -> status.runtimeHealth().available() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
             default -> ServingStatus.SERVICE_UNKNOWN;
         };

@@ -64,14 +64,16 @@ public final class KukeonService implements Kukeon {
     private final ImageService images;
     private final DaemonStatus status;
     private final HostIds ids;
+    private final DataDirSpace dataDir;
 
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, JournalQueries journal,
-                         ImageService images, DaemonStatus status, HostIds ids) {
+                         ImageService images, DaemonStatus status, HostIds ids, DataDirSpace dataDir) {
         this.tree = tree;
         this.index = index;
         this.journal = journal;
         this.ids = ids;
-        this.applier = new ApplyService(tree, index, ids);
+        this.dataDir = dataDir;
+        this.applier = new ApplyService(tree, index, ids, dataDir);
         this.images = images;
         this.status = status;
     }
@@ -83,13 +85,16 @@ public final class KukeonService implements Kukeon {
                 throw new ResourceExhaustedException("manifest is " + in.getManifest().size() + " bytes; at most "
                         + ManifestReader.MAX_BYTES);
             }
+            if (!in.getDryRun()) {
+                dataDir.requireRoom();
+            }
             return applier.apply(in);
         });
     }
 
     @Override
     public CompletionStage<ObjectResponse> create(CreateRequest in) {
-        return guarded(() -> {
+        return writing(() -> {
             if (!in.hasObject()) {
                 throw new InvalidArgumentException("object", "is required");
             }
@@ -146,30 +151,30 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<ObjectResponse> start(LifecycleRequest in) {
-        return lifecycle(in, ObjectCommand.Start::new);
+        return writing(() -> lifecycle(in, ObjectCommand.Start::new));
     }
 
     @Override
     public CompletionStage<ObjectResponse> stop(LifecycleRequest in) {
         Duration timeout = timeout(in);
-        return lifecycle(in, replyTo -> new ObjectCommand.Stop(timeout, replyTo));
+        return guarded(() -> lifecycle(in, replyTo -> new ObjectCommand.Stop(timeout, replyTo)));
     }
 
     @Override
     public CompletionStage<ObjectResponse> kill(LifecycleRequest in) {
-        return lifecycle(in, ObjectCommand.Kill::new);
+        return guarded(() -> lifecycle(in, ObjectCommand.Kill::new));
     }
 
     @Override
     public CompletionStage<ObjectResponse> restart(LifecycleRequest in) {
         Duration timeout = timeout(in);
-        return lifecycle(in, replyTo -> new ObjectCommand.Restart(timeout, replyTo));
+        return writing(() -> lifecycle(in, replyTo -> new ObjectCommand.Restart(timeout, replyTo)));
     }
 
     private CompletionStage<ObjectResponse> lifecycle(LifecycleRequest in,
                                                       Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command) {
-        return guarded(() -> tree.ask(Validation.lifecyclePath(in.getKind(), in.getPath()), command)
-                .thenApply(reply -> respond(reply, false)));
+        return tree.ask(Validation.lifecyclePath(in.getKind(), in.getPath()), command)
+                .thenApply(reply -> respond(reply, false));
     }
 
     private static Duration timeout(LifecycleRequest in) {
@@ -229,7 +234,7 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<LoadImageResponse> loadImage(Source<ImageChunk, NotUsed> in) {
-        return guarded(() -> images.load(in));
+        return writing(() -> images.load(in));
     }
 
     @Override
@@ -249,6 +254,18 @@ public final class KukeonService implements Kukeon {
 
     private static ObjectResponse respond(Reply reply, boolean created) {
         return ObjectResponse.newBuilder().setObject(ObjectMapping.toProto(reply.object())).setCreated(created).build();
+    }
+
+    /**
+     * A call that starts new work: refused up front, before anything is routed, while the data dir is
+     * below its reserve. Stop, kill and delete are not: they are how room is made, and their few
+     * events are what the reserve keeps room for.
+     */
+    private <T> CompletionStage<T> writing(Supplier<CompletionStage<T>> call) {
+        return guarded(() -> {
+            dataDir.requireRoom();
+            return call.get();
+        });
     }
 
     /** Runs the call, turning any failure (thrown or in the stage) into its gRPC status. */

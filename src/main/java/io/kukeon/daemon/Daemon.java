@@ -2,6 +2,7 @@ package io.kukeon.daemon;
 
 import io.kukeon.api.ApiServer;
 import io.kukeon.api.DaemonStatus;
+import io.kukeon.api.DataDirSpace;
 import io.kukeon.api.HealthService;
 import io.kukeon.api.ImageService;
 import io.kukeon.api.JournalQueries;
@@ -75,10 +76,13 @@ public final class Daemon implements AutoCloseable {
 
         Executor reads = Blocking.reads(system);
         JournalQueries journal = new JournalQueries(system, index, config.jdbcUrl());
-        DaemonStatus status = new DaemonStatus(version(), journal, runtime, cgroups, reads);
+        DataDirSpace dataDir = new DataDirSpace(config.dataDir(), config.dataDirLimits().reserve(),
+                config.dataDirLimits().warn());
+        DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
+                runtime, cgroups, reads);
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
                 index, journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, Blocking.pulls(system), reads), status, config.ids());
+                system, Blocking.pulls(system), reads), status, config.ids(), dataDir);
         ServerBinding binding;
         try {
             binding = ApiServer.bind(system, config.listenHost(), config.listenPort(), service,

@@ -27,14 +27,22 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
                            Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
                            List<String> insecureRegistries, boolean failureInjection, Path keyFile,
                            Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
+                           DataDirLimits dataDirLimits,
                            Config pekko) {
+
+    /**
+     * Free space of the data dir: below {@code reserve} bytes, calls that write are refused (0 = never);
+     * below {@code warn}, status warns.
+     */
+    public record DataDirLimits(long reserve, long warn) {}
 
     /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
     public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
             "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
             "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-max-connections", "key-file",
             "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
-            "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait");
+            "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
+            "data-dir-reserve", "data-dir-warn");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -114,7 +122,16 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
-                duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, pekko);
+                duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), pekko);
+    }
+
+    private static DataDirLimits dataDirLimits(Config k) {
+        long reserve = bytes(k, "data-dir-reserve");
+        long warn = bytes(k, "data-dir-warn");
+        if (warn < reserve) {
+            throw new InvalidArgumentException("data-dir-warn", "must be at least data-dir-reserve (" + reserve + " bytes)");
+        }
+        return new DataDirLimits(reserve, warn);
     }
 
     /**
@@ -186,6 +203,19 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         }
         if (v < min || v > max) {
             throw new InvalidArgumentException(key, "must be between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    private static long bytes(Config k, String key) {
+        long v;
+        try {
+            v = k.getBytes(key);
+        } catch (ConfigException e) {
+            throw new InvalidArgumentException(key, "must be a size, e.g. 64MiB or 512MiB");
+        }
+        if (v < 0) {
+            throw new InvalidArgumentException(key, "must not be negative");
         }
         return v;
     }

@@ -37,9 +37,13 @@ public final class DirectJournalDao extends DefaultJournalDao {
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_TAG = "INSERT INTO \"event_tag\" (\"event_id\", \"tag\") VALUES (?, ?)";
 
+    private final JournalStore store;
+
     public DirectJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
                             Serialization serialization, ExecutionContext ec, Materializer mat) {
         super(db, profile, journalConfig, serialization, ec, mat);
+        this.store = JournalStore.get(mat.system());
+        store.watch(db);
     }
 
     @Override
@@ -68,14 +72,25 @@ public final class DirectJournalDao extends DefaultJournalDao {
                 tags.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, e);
                 throw e;
             } finally {
                 c.setAutoCommit(true);   // back to the pool as it came
             }
-            return Future$.MODULE$.successful(BoxedUnit.UNIT);
         } catch (SQLException | RuntimeException e) {
+            store.writeFailed(e);   // after the connection went back: a closed database's pool is replaced
             return Future$.MODULE$.failed(e);
+        }
+        store.writeSucceeded();
+        return Future$.MODULE$.successful(BoxedUnit.UNIT);
+    }
+
+    /** Rolls back, keeping the write's own failure: on a database H2 has closed the rollback fails too. */
+    private static void rollback(Connection c, Exception writeFailure) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            writeFailure.addSuppressed(e);
         }
     }
 

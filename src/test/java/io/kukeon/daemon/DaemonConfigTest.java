@@ -104,5 +104,20 @@ class DaemonConfigTest {
                 () -> DaemonConfig.load(Map.of("stop-timeout", "soon"), null, Map.of())).field());
         assertEquals("--config", assertThrows(InvalidArgumentException.class,
                 () -> DaemonConfig.load(Map.of(), dir.resolve("missing.conf"), Map.of())).field());
+        assertEquals("data-dir-reserve", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("data-dir-reserve", "plenty"), null, Map.of())).field());
+        assertEquals("data-dir-warn", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("data-dir-reserve", "1GiB", "data-dir-warn", "100MiB"), null, Map.of())).field());
+    }
+
+    @Test
+    void dataDirLimitsHaveDefaultsAndTakeSizes() {
+        DaemonConfig.DataDirLimits defaults = DaemonConfig.load(Map.of(), null, Map.of()).dataDirLimits();
+        assertEquals(64L << 20, defaults.reserve());
+        assertEquals(512L << 20, defaults.warn());
+        DaemonConfig.DataDirLimits set = DaemonConfig.load(Map.of("data-dir-warn", "2GiB"), null,
+                Map.of("KUKEOND_DATA_DIR_RESERVE", "0")).dataDirLimits();
+        assertEquals(0, set.reserve());
+        assertEquals(2L << 30, set.warn());
     }
 }

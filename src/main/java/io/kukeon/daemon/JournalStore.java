@@ -1,0 +1,149 @@
+package io.kukeon.daemon;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.kukeon.api.JournalHealth;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import slick.jdbc.JdbcBackend;
+import slick.jdbc.hikaricp.HikariCPJdbcDataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The journal's H2 database behind pekko-persistence-jdbc's connection pool, one per actor system:
+ * whether its writes succeed, and its reopening after H2 closed it. When a write fails on a full
+ * disk, H2 closes the database for good, and every pooled connection stays bound to the closed
+ * one ("The database has been closed") even once there is room again; new connections open it
+ * afresh. So after a failed write, and whenever a pooled connection cannot read the journal, the
+ * pool is told to replace all of its connections, and the actors, which restart and replay on
+ * their own, write again. Checked every second too: a failure may first meet a snapshot or a
+ * read, which do not pass here.
+ */
+public final class JournalStore implements Extension, JournalHealth {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
+    private static final long CHECK_EVERY_MS = 1000;
+
+    public static final Id ID = new Id();
+
+    public static final class Id extends AbstractExtensionId<JournalStore> {
+        @Override
+        public JournalStore createExtension(ExtendedActorSystem system) {
+            return new JournalStore(system);
+        }
+    }
+
+    private final ActorSystem system;
+    private volatile HikariDataSource pool;
+    /** Why the last write failed, null once one succeeds. */
+    private volatile String writeProblem;
+    /** Why the last check could not read the journal, null once one can. */
+    private volatile String readProblem;
+    private boolean replacing;   // guarded by this: logged once until a write succeeds
+
+    private JournalStore(ActorSystem system) {
+        this.system = system;
+    }
+
+    public static JournalStore get(ActorSystem system) {
+        return ID.get(system);
+    }
+
+    /** Called by the journal DAO with its database: from then on the pool is watched. */
+    synchronized void watch(JdbcBackend.JdbcDatabaseDef db) {
+        if (pool != null || !(db.source() instanceof HikariCPJdbcDataSource hikari)) {
+            return;
+        }
+        pool = hikari.ds();
+        ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kukeond-journal-check");
+            t.setDaemon(true);
+            return t;
+        });
+        checker.scheduleWithFixedDelay(this::reopenIfClosed, CHECK_EVERY_MS, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
+        system.registerOnTermination(checker::shutdownNow);
+    }
+
+    void writeSucceeded() {
+        if (writeProblem != null) {
+            writeProblem = null;
+            synchronized (this) {
+                replacing = false;
+            }
+            LOG.info("the journal writes again");
+        }
+    }
+
+    /** A write failed: a store failure (not a duplicate row, which is the writer's own conflict) replaces the connections. */
+    void writeFailed(Throwable e) {
+        if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+            return;
+        }
+        writeProblem = "a write failed at " + now() + ": " + firstLine(e);
+        replaceConnections(e);
+    }
+
+    @Override
+    public String writeProblem() {
+        String write = writeProblem;
+        return write != null ? write : readProblem;
+    }
+
+    /**
+     * Reads a journal table on a pooled connection; when that fails (H2 closed the database: "has
+     * been closed", or "Transaction N is closed" on a connection that still answers SELECT 1), the
+     * connections are replaced. A busy pool or a timeout is no such sign.
+     */
+    void reopenIfClosed() {
+        HikariDataSource connections = pool;
+        if (connections == null || connections.isClosed()) {
+            return;
+        }
+        try (Connection c = connections.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            s.execute("SELECT 1 FROM \"event_journal\" WHERE 1 = 0");
+            readProblem = null;
+        } catch (SQLTransientException e) {
+            // the pool is busy or slow: the next check sees
+        } catch (SQLException e) {
+            readProblem = "reading it failed at " + now() + ": " + firstLine(e);
+            replaceConnections(e);
+        }
+    }
+
+    /** Every pooled connection is closed once it is back; new ones open the database afresh. */
+    private void replaceConnections(Throwable why) {
+        HikariDataSource connections = pool;
+        if (connections == null || connections.isClosed()) {
+            return;
+        }
+        synchronized (this) {
+            if (!replacing) {
+                LOG.warn("the journal failed ({}); its connections are replaced, and it reopens on the next", firstLine(why));
+                replacing = true;
+            }
+        }
+        connections.getHikariPoolMXBean().softEvictConnections();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
