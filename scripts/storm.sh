@@ -5,7 +5,8 @@
 # and "trials T, violations V"; exits 1 when there was any violation (the daemon's data
 # directory is then kept, and named, for its log and journal).
 #
-#   usage: sudo scripts/storm.sh [TRIALS=100] [SEED]
+#   usage: sudo scripts/storm.sh [TRIALS=100] [SEED] [CONTAINERD_RESTART_ONE_IN=0]
+#          (the third: one trial in N restarts containerd under the running kukeond instead)
 #   env:   CONTAINERD_SOCKET (default: a private containerd started under /tmp/kukeon-bench-ctrd)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -22,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 set +e
-bench_java io.kukeon.storm.StormMain "${1:-100}" ${2:-} | tee "$LOG"
+bench_java io.kukeon.storm.StormMain "${1:-100}" ${2:-$RANDOM$RANDOM} ${3:-0} | tee "$LOG"
 status=${PIPESTATUS[0]}
 set -e
 exit "$status"

@@ -121,25 +121,20 @@ public final class KukeonService implements Kukeon {
                         + parent.kind().label() + " \"" + parent + "\"");
             }
             LabelSelector selector = LabelSelector.parse(in.getSelector());
-            requireExists(parent);
-            return CompletableFuture.completedFuture(ListPages.page(kind, index.list(kind, parent, selector::matches), in));
+            return requireExists(parent).thenApply(v -> ListPages.page(kind, index.list(kind, parent, selector::matches), in));
         });
     }
 
-    /** A list under a scope that does not exist is NOT_FOUND naming its first missing level, not an empty list. */
-    private void requireExists(ObjectPath scope) {
-        if (scope == null) {
-            return;
+    /**
+     * A list under a scope that does not exist is NOT_FOUND naming its first missing level, not an
+     * empty list. A scope the index lacks is asked of the tree, which answers once its actors have
+     * recovered: right after a start the index may not hold it yet.
+     */
+    private CompletionStage<Void> requireExists(ObjectPath scope) {
+        if (scope == null || index.get(scope).isPresent()) {
+            return CompletableFuture.completedFuture(null);
         }
-        for (Kind level : Kind.values()) {
-            ObjectPath ancestor = scope.ancestor(level);
-            if (index.get(ancestor).isEmpty()) {
-                throw new NotFoundException(level, ancestor);
-            }
-            if (ancestor.equals(scope)) {
-                return;
-            }
-        }
+        return tree.get(scope).thenApply(reply -> null);
     }
 
     @Override

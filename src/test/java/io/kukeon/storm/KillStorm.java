@@ -26,17 +26,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The kill -9 storm: the real kukeond in a JVM of its own (real cgroups on a {@link RealHost}
  * share, and a containerd of its own), a few {@link StormClient}s firing applies, starts, stops and
- * deletes at it, and at a random moment a fault: mostly a kill -9 of kukeond and a start on the
- * same data dir, sometimes a restart of containerd under the running kukeond. Once it has settled,
- * the {@link StormInvariant}. Each trial goes on from the state the previous one left. The realms
+ * deletes at it, and at a random moment a fault: a kill -9 of kukeond and a start on the same
+ * data dir, or (one trial in {@code containerdRestartOneIn}, when asked) a restart of containerd
+ * under the running kukeond. Once it has settled, the {@link StormInvariant}. Each trial goes on from the state the previous one left. The realms
  * (with the busybox image in them) are made once and stay; spaces, stacks and cells come and go.
  */
 final class KillStorm implements AutoCloseable {
     static final List<String> REALMS = List.of("r0", "r1");
     private static final int CLIENTS = 3;
     private static final int MAX_KILL_AFTER_MS = 4000;
-    /** One trial in this many restarts containerd instead of killing kukeond. */
-    private static final int CONTAINERD_RESTART_ONE_IN = 4;
 
     /**
      * @param violations empty when the invariant held
@@ -49,9 +47,12 @@ final class KillStorm implements AutoCloseable {
     private final DaemonProcess daemon;
     private final Expectations model = new Expectations();
     private final Random rng;
+    /** One trial in this many restarts containerd instead of killing kukeond (0: never). */
+    private final int containerdRestartOneIn;
 
-    private KillStorm(Path dataDir, long seed) throws Exception {
+    private KillStorm(Path dataDir, long seed, int containerdRestartOneIn) throws Exception {
         this.rng = new Random(seed);
+        this.containerdRestartOneIn = containerdRestartOneIn;
         this.containerd = new PrivateContainerd();
         containerd.start();
         this.host = new RealHost(containerd.socket());
@@ -77,10 +78,11 @@ final class KillStorm implements AutoCloseable {
     }
 
     /** Runs the trials, printing one line each and a summary. */
-    static List<Trial> run(Path dataDir, int trials, long seed, PrintStream log) throws Exception {
+    static List<Trial> run(Path dataDir, int trials, long seed, int containerdRestartOneIn, PrintStream log)
+            throws Exception {
         List<Trial> done = new ArrayList<>();
         log.println("kill -9 storm: " + trials + " trials, seed " + seed + " (the same seed replays the same requests)");
-        try (KillStorm storm = new KillStorm(dataDir, seed)) {
+        try (KillStorm storm = new KillStorm(dataDir, seed, containerdRestartOneIn)) {
             log.println("cgroup root " + storm.host.cgroupRoot + ", namespaces <realm>." + storm.host.suffix + ", daemon log "
                     + storm.daemon.log());
             for (int n = 1; n <= trials; n++) {
@@ -105,7 +107,7 @@ final class KillStorm implements AutoCloseable {
 
     private Trial trial(int number) throws Exception {
         long killAfter = rng.nextInt(MAX_KILL_AFTER_MS);
-        boolean restartContainerd = rng.nextInt(CONTAINERD_RESTART_ONE_IN) == 0;
+        boolean restartContainerd = containerdRestartOneIn > 0 && rng.nextInt(containerdRestartOneIn) == 0;
         AtomicBoolean halt = new AtomicBoolean();
         AtomicBoolean faulted = new AtomicBoolean();
         List<String> violations = Collections.synchronizedList(new ArrayList<>());

@@ -25,7 +25,9 @@ class KillStormTest {
     void acknowledgedRequestsSurviveKill9sAndTheHostMatchesTheJournal() throws Exception {
         long seed = Long.getLong("kukeon.storm.seed", new Random().nextLong());
         int trials = Integer.getInteger("kukeon.storm.trials", 10);
-        List<KillStorm.Trial> done = KillStorm.run(dataDir, trials, seed, System.out);
+        // containerd restarts as a fault are not yet in CI: they still leave a stopped root's cgroup behind
+        int containerdRestarts = Integer.getInteger("kukeon.storm.containerdRestartOneIn", 0);
+        List<KillStorm.Trial> done = KillStorm.run(dataDir, trials, seed, containerdRestarts, System.out);
         assertEquals(trials, done.size());
         List<String> violations = done.stream()
                 .flatMap(t -> t.violations().stream().map(v -> "trial " + t.number() + ": " + v)).toList();

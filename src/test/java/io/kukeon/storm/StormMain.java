@@ -6,7 +6,8 @@ import java.util.Random;
 
 /**
  * The kill -9 storm as a long run outside JUnit, for scripts/storm.sh: args TRIALS (default 100)
- * and SEED (default random); {@code -Dkukeon.containerd.socket}, {@code -Dkukeon.busybox.archive}.
+ * and SEED (default random), and N: one trial in N restarts containerd instead of killing kukeond
+ * (default 0: never); {@code -Dkukeon.containerd.socket}, {@code -Dkukeon.busybox.archive}.
  * Exits 1 when any trial found a violation.
  */
 public final class StormMain {
@@ -15,7 +16,8 @@ public final class StormMain {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : new Random().nextLong();
         System.setProperty("kukeon.requireReal", "true");
         Path dataDir = Files.createTempDirectory("kukeon-storm");
-        int violations = KillStorm.run(dataDir, trials, seed, System.out).stream()
+        int containerdRestartOneIn = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        int violations = KillStorm.run(dataDir, trials, seed, containerdRestartOneIn, System.out).stream()
                 .mapToInt(t -> t.violations().size()).sum();
         if (violations == 0) {
             io.kukeon.testing.TempDirs.deleteRecursively(dataDir);
