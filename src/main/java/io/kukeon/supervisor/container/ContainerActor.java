@@ -70,6 +70,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     /** Look at the task again, nobody waiting: after recovery, and when containerd comes back. */
     private record Recheck() implements TreeCommand {}
 
+    /** A task that ran against the record was stopped (or could not be: {@code error}). */
+    private record StrayStopped(Throwable error) implements TreeCommand {}
+
     private record RestartDue() implements TreeCommand {}
 
     /** How far the pull of the container's image has come (sent at most twice a second). */
@@ -143,6 +146,14 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 .onCommand(Stop.class, this::onStop)
                 .onCommand(Check.class, (state, check) -> check(state, List.of(check.replyTo())))
                 .onCommand(Recheck.class, (state, recheck) -> check(state, List.of()))
+                .onCommand(StrayStopped.class, (state, done) -> {
+                    if (done.error() != null) {
+                        context.getLog().warn("{}: a task that runs against the record could not be stopped: {}", path,
+                                done.error().getMessage());
+                    }
+                    publish(state);
+                    return Effect().none();
+                })
                 .onCommand(Delete.class, this::onDelete)
                 .onCommand(Routed.class, this::onRouted)
                 .onCommand(TaskResult.class, this::onTaskResult)
@@ -315,6 +326,12 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             int code = task.status() == TaskInfo.Status.STOPPED && task.exitCode() != null ? task.exitCode() : -1;
             return recordExit(state, task.pid(), code, task.exitedAt(), result.askers());
         }
+        if (nothingShouldRun(state) && task.status() == TaskInfo.Status.RUNNING) {
+            // A start containerd carried out after its failure was written (it went down meanwhile):
+            // the record says nothing runs, so the task is stopped.
+            RealmAccess access = realm;
+            Blocking.pipe(context, () -> calls.stop(access, Duration.ZERO, true), (stopped, error) -> new StrayStopped(error));
+        }
         answer(state, result.askers());
         publish(state);
         return Effect().none();
@@ -443,6 +460,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         if (state.phase() == Phase.RUNNING && !busy()) {
             return check(state, List.of());
         }
+        if (nothingShouldRun(state)) {
+            return check(state, List.of());
+        }
         if ((state.phase() == Phase.STOPPING || state.phase() == Phase.DELETING) && !busy()) {
             carryOutOpenIntent(state);   // written while containerd did not answer: as after a recovery
             return Effect().none();
@@ -451,6 +471,11 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             publish(state);
         }
         return Effect().none();
+    }
+
+    /** The record says no task runs, and no call is in flight that could change that. */
+    private boolean nothingShouldRun(ContainerRecord state) {
+        return (state.phase() == Phase.FAILED || state.phase() == Phase.STOPPED) && !busy();
     }
 
     private void noticeRuntime(Throwable error) {

@@ -34,6 +34,8 @@ import java.util.concurrent.Executor;
  * registry logins come with each call (the actor has them from its cell).
  */
 final class ContainerRuntimeCalls {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerRuntimeCalls.class);
+
     static final String LABEL_PREFIX = "kukeon.io/";
 
     private final Ports ports;
@@ -105,8 +107,23 @@ final class ContainerRuntimeCalls {
         if (kill) {
             ports.runtime().kill(realm.namespace(), containerdId, StopOptions.SIGKILL, true);
         }
-        return ports.runtime().stop(realm.namespace(), containerdId,
+        TaskInfo stopped = ports.runtime().stop(realm.namespace(), containerdId,
                 kill ? new StopOptions(StopOptions.SIGKILL, Duration.ofSeconds(5), true) : StopOptions.graceful(timeout));
+        removeLeftGroup();
+        return stopped;
+    }
+
+    /**
+     * runc removes a task's group when containerd deletes the task; a delete cut short by containerd
+     * going down leaves it behind. Removed here (idempotent); one that resists waits for the next
+     * stop or delete, and does not fail a stop that happened.
+     */
+    private void removeLeftGroup() {
+        try {
+            ports.cgroups().delete(ports.ids().cgroup(path));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: its cgroup is left after the stop: {}", path, e.getMessage());
+        }
     }
 
     TaskInfo task(RealmAccess realm) {
