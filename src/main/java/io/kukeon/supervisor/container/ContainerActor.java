@@ -70,8 +70,8 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     /** Look at the task again, nobody waiting: after recovery, and when containerd comes back. */
     private record Recheck() implements TreeCommand {}
 
-    /** A task that ran against the record was stopped (or could not be: {@code error}). */
-    private record StrayStopped(Throwable error) implements TreeCommand {}
+    /** What ran or was left against the record (a task, a group) was removed, or could not be: {@code error}. */
+    private record HostTidied(Throwable error) implements TreeCommand {}
 
     private record RestartDue() implements TreeCommand {}
 
@@ -146,9 +146,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 .onCommand(Stop.class, this::onStop)
                 .onCommand(Check.class, (state, check) -> check(state, List.of(check.replyTo())))
                 .onCommand(Recheck.class, (state, recheck) -> check(state, List.of()))
-                .onCommand(StrayStopped.class, (state, done) -> {
+                .onCommand(HostTidied.class, (state, done) -> {
                     if (done.error() != null) {
-                        context.getLog().warn("{}: a task that runs against the record could not be stopped: {}", path,
+                        context.getLog().warn("{}: what runs or was left against the record could not be removed: {}", path,
                                 done.error().getMessage());
                     }
                     publish(state);
@@ -330,7 +330,13 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             // A start containerd carried out after its failure was written (it went down meanwhile):
             // the record says nothing runs, so the task is stopped.
             RealmAccess access = realm;
-            Blocking.pipe(context, () -> calls.stop(access, Duration.ZERO, true), (stopped, error) -> new StrayStopped(error));
+            Blocking.pipe(context, () -> calls.stop(access, Duration.ZERO, true), (stopped, error) -> new HostTidied(error));
+        } else if (nothingShouldRun(state) && task.status() == TaskInfo.Status.NO_TASK) {
+            // A task deleted while containerd went down may leave its group behind (runc never removed it).
+            Blocking.pipe(context, () -> {
+                calls.removeLeftGroup();
+                return Boolean.TRUE;
+            }, (done, error) -> new HostTidied(error));
         }
         answer(state, result.askers());
         publish(state);

@@ -118,7 +118,7 @@ final class ContainerRuntimeCalls {
      * going down leaves it behind. Removed here (idempotent); one that resists waits for the next
      * stop or delete, and does not fail a stop that happened.
      */
-    private void removeLeftGroup() {
+    void removeLeftGroup() {
         try {
             ports.cgroups().delete(ports.ids().cgroup(path));
         } catch (RuntimeException e) {
