@@ -326,9 +326,10 @@ class CellActorTest {
 
         bed.runtime.setAvailable(true);
         actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(true, true));
+        // the tasks end before the cell writes Stopped: wait for the write, not only the tasks
         await("stopped once containerd answers", () -> !runs("root") && !runs("app")
-                && bed.index.get(path).map(o -> o.state().equals("Stopped")).orElse(false));
-        assertEquals(Activity.NONE, actor.getState().activity());
+                && actor.getState().activity() == Activity.NONE);
+        assertEquals("Stopped", bed.index.get(path).orElseThrow().state());
         assertEquals(CellEvent.Stopped.class, written().get(written().size() - 1));
     }
 }
