@@ -1,0 +1,63 @@
+package io.kukeon.network;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HostCommandTest {
+    private final HostCommand here = new HostCommand(null, Duration.ofSeconds(10));
+
+    @Test
+    void givesTheToolItsInputAndEnvironmentAndKeepsBothOutputs() throws Exception {
+        HostCommand.Result result = here.run(List.of("sh", "-c", "cat; printf ' %s' \"$KUKEON_X\"; echo oops >&2; exit 3"),
+                Map.of("KUKEON_X", "env"), "input".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(3, result.exitCode());
+        assertEquals("input env", result.stdout());
+        assertEquals("oops\n", result.stderr());
+    }
+
+    @Test
+    void killsAToolThatOutlivesItsTimeout() {
+        HostCommand quick = new HostCommand(null, Duration.ofMillis(300));
+        long started = System.nanoTime();
+
+        assertThrows(HostCommand.HostCommandTimeout.class, () -> quick.run(List.of("sleep", "30"), Map.of(), new byte[0]));
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+    }
+
+    @Test
+    void cutsOutputAtItsLimit() throws Exception {
+        HostCommand.Result result = here.run(List.of("head", "-c", String.valueOf(3 * HostCommand.MAX_OUTPUT_BYTES), "/dev/zero"),
+                Map.of(), new byte[0]);
+
+        assertEquals(0, result.exitCode());
+        assertEquals(HostCommand.MAX_OUTPUT_BYTES, result.stdout().length());
+    }
+
+    /** Real: a namespace this test makes has only its loopback, whatever the host has. */
+    @Test
+    void runsInTheNetworkNamespaceItIsGiven() throws Exception {
+        String name = "kukeon-hc-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(0, here.run(List.of("ip", "netns", "add", name), Map.of(), new byte[0]).exitCode());
+        try {
+            HostCommand inside = new HostCommand(Path.of("/run/netns", name), Duration.ofSeconds(10));
+            HostCommand.Result links = inside.run(List.of("ip", "-o", "link", "show"), Map.of(), new byte[0]);
+
+            assertEquals(0, links.exitCode(), links.stderr());
+            assertEquals(1, links.stdout().lines().count(), links.stdout());
+            assertTrue(links.stdout().contains(": lo:"), links.stdout());
+        } finally {
+            here.run(List.of("ip", "netns", "del", name), Map.of(), new byte[0]);
+        }
+    }
+}
