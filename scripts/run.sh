@@ -5,16 +5,18 @@
 # examples/hello-world.yaml and examples/multi-document.yaml and shows them running.
 #
 #   usage: sudo scripts/run.sh
-#   env:   KUKEON_DATA_DIR (default /var/lib/kukeon), KUKEON_LISTEN (default 127.0.0.1:7420)
+#   env:   KUKEON_DATA_DIR (default /var/lib/kukeon), KUKEON_SOCKET (default /run/kukeon/kukeond.sock),
+#          KUKEON_LISTEN (HOST:PORT: also serve the API on TCP, behind the token; default none)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/prerequisites.sh
 require_root
 
 DATA=${KUKEON_DATA_DIR:-/var/lib/kukeon}
-LISTEN=${KUKEON_LISTEN:-127.0.0.1:7420}
+SOCKET=${KUKEON_SOCKET:-/run/kukeon/kukeond.sock}
+LISTEN=${KUKEON_LISTEN:-}
 CTRD_BASE=${KUKEON_CONTAINERD_BASE:-/var/lib/kukeon-containerd}
-export KUKEON_HOST=$LISTEN KUKEON_TOKEN_FILE=$DATA/token
+export KUKEON_HOST=unix:$SOCKET
 
 install_prerequisites
 
@@ -35,7 +37,7 @@ mkdir -p "$DATA"
 if [ -s "$DATA/kukeond.pid" ] && kill -0 "$(cat "$DATA/kukeond.pid")" 2>/dev/null; then
   echo "kukeond already running, pid $(cat "$DATA/kukeond.pid")"
 else
-  setsid bin/kukeond --data-dir "$DATA" --listen "$LISTEN" --containerd-socket "$SOCK" \
+  setsid bin/kukeond --data-dir "$DATA" --socket "$SOCKET" --listen "$LISTEN" --containerd-socket "$SOCK" \
     </dev/null >>"$DATA/kukeond.log" 2>&1 &
   echo $! > "$DATA/kukeond.pid"
   echo "started kukeond, pid $(cat "$DATA/kukeond.pid"), log $DATA/kukeond.log"

@@ -1,6 +1,9 @@
 package io.kukeon.api;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
 import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.KukeonException;
@@ -8,16 +11,9 @@ import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.runtime.RuntimeFailure;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.grpc.GrpcServiceException;
-import org.apache.pekko.grpc.Trailers;
-import org.apache.pekko.grpc.javadsl.MetadataBuilder;
-import org.apache.pekko.http.scaladsl.model.http2.PeerClosedStreamException;
-import org.apache.pekko.japi.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -26,55 +22,28 @@ import java.util.concurrent.CompletionException;
  */
 public final class ErrorMapping {
     public static final String KIND_KEY = "kukeon-error-kind";
+    static final Metadata.Key<String> KIND = Metadata.Key.of(KIND_KEY, Metadata.ASCII_STRING_MARSHALLER);
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private ErrorMapping() {}
 
-    /** For pekko-grpc's handler factories: every exception a service method fails with passes here. */
-    public static Function<ActorSystem, Function<Throwable, Trailers>> handler() {
-        return system -> ErrorMapping::trailers;
-    }
-
-    public static Trailers trailers(Throwable error) {
+    /** What the client gets for a failure: its status, and its kind in the trailers. */
+    public static StatusRuntimeException grpcException(Throwable error) {
         Throwable e = unwrap(error);
-        if (e instanceof GrpcServiceException g) {
-            return new Trailers(g.status(), g.metadata());   // made by exception(): escaped already
+        if (e instanceof StatusRuntimeException s) {
+            return s;
         }
-        Status status = status(e);
-        String kind = e instanceof KukeonException k ? k.kind() : "Internal";
-        return new Trailers(forPekkoGrpc(status), new MetadataBuilder().addText(KIND_KEY, kind).build().asScala());
-    }
-
-    /**
-     * The status with its description escaped once more, so that it reaches the client exactly as
-     * written. pekko-grpc (1.1.1) builds the grpc-message header through the header's parser, which
-     * percent-decodes the description before encoding it for the wire: {@code sec-%61bc} arrived
-     * as {@code sec-abc}, and next to a {@code %} every non-ASCII character became {@code ?}.
-     * Escaping {@code %} and every non-ASCII byte makes that decoding give back the description,
-     * and in pure ASCII. {@code cli.ErrorDescriptionsTest} fails if pekko-grpc stops decoding.
-     */
-    static Status forPekkoGrpc(Status status) {
-        String description = status.getDescription();
-        return description == null ? status : status.withDescription(percentEscaped(description));
-    }
-
-    private static String percentEscaped(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            if (b == '%' || b < 0) {
-                out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
-            } else {
-                out.append((char) b);
-            }
+        if (e instanceof StatusException s) {
+            return new StatusRuntimeException(s.getStatus(), s.getTrailers());
         }
-        return out.toString();
+        return status(e).asRuntimeException(trailers(e instanceof KukeonException k ? k.kind() : "Internal"));
     }
 
-    /** The exception a service method fails with, for places that build their own responses. */
-    public static GrpcServiceException exception(Throwable error) {
-        Trailers t = trailers(error);
-        return new GrpcServiceException(t.status(), t.metadata());
+    /** Trailers that carry the stable kind of a failure. */
+    static Metadata trailers(String kind) {
+        Metadata trailers = new Metadata();
+        trailers.put(KIND, kind);
+        return trailers;
     }
 
     static Status status(Throwable e) {
@@ -114,8 +83,8 @@ public final class ErrorMapping {
 
     /** What a client did wrong before its request reached a service (its bytes, not its fields); null if not that. */
     private static Status clientMistake(Throwable e) {
-        if (e instanceof PeerClosedStreamException) {
-            return Status.CANCELLED.withDescription("the client closed the call before sending all of its request");
+        if (e instanceof GrpcCalls.ClientGone) {
+            return Status.CANCELLED.withDescription(e.getMessage());
         }
         if (e instanceof com.google.protobuf.InvalidProtocolBufferException) {
             return Status.INVALID_ARGUMENT.withDescription("the request is not a valid protobuf message of its call: "

@@ -192,7 +192,7 @@ public final class KukeonService implements Kukeon {
             ObjectPath prefix = in.getPathPrefix().isEmpty() ? null : ObjectPath.parse("path_prefix", in.getPathPrefix());
             return journal.watch(in.getAfterOffset(), in.getFromNow(), in.getUntilNow(), kinds, prefix);
         } catch (RuntimeException e) {
-            return Source.failed(ErrorMapping.exception(e));
+            return Source.failed(e);
         }
     }
 
@@ -219,11 +219,9 @@ public final class KukeonService implements Kukeon {
             }
             return Source.completionStage(tree.get(cell))
                     .flatMapConcat(reply -> LogStream.of(LogFiles.of((TreeObject.Cell) reply.object(), in.getContainer()),
-                            in.getFollow(), in.getTailLines()))
-                    .mapError(new org.apache.pekko.japi.pf.PFBuilder<Throwable, Throwable>()
-                            .match(Throwable.class, ErrorMapping::exception).build());
+                            in.getFollow(), in.getTailLines()));
         } catch (RuntimeException e) {
-            return Source.failed(ErrorMapping.exception(e));
+            return Source.failed(e);
         }
     }
 
@@ -263,19 +261,12 @@ public final class KukeonService implements Kukeon {
         });
     }
 
-    /** Runs the call, turning any failure (thrown or in the stage) into its gRPC status. */
+    /** Runs the call, a failure thrown becoming a failed stage (the API maps each to its status: ErrorMapping). */
     private static <T> CompletionStage<T> guarded(Supplier<CompletionStage<T>> call) {
-        CompletionStage<T> stage;
         try {
-            stage = call.get();
+            return call.get();
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(ErrorMapping.exception(e));
+            return CompletableFuture.failedFuture(e);
         }
-        return stage.handle((value, error) -> {
-            if (error != null) {
-                throw ErrorMapping.exception(error);
-            }
-            return value;
-        });
     }
 }

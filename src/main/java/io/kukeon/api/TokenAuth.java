@@ -1,13 +1,13 @@
 package io.kukeon.api;
 
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.kukeon.secrets.FileModes;
-import org.apache.pekko.http.javadsl.model.ContentType;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.japi.function.Function;
-import org.apache.pekko.stream.Materializer;
+import io.netty.channel.unix.DomainSocketAddress;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,16 +16,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
- * Bearer-token authentication in front of every service but health: a call without
- * {@code authorization: Bearer <token>} gets UNAUTHENTICATED before it reaches a service.
+ * Bearer-token authentication on TCP, in front of every service but health: a call without
+ * {@code authorization: Bearer <token>} gets UNAUTHENTICATED before it reaches a service. A call on
+ * the unix socket needs no token: the socket's mode and group already decided who may connect.
  */
-public final class TokenAuth {
-    private static final String HEALTH_PREFIX = "/grpc.health.v1.Health/";
-    private static final ContentType GRPC = org.apache.pekko.http.javadsl.model.ContentTypes.parse("application/grpc");
+public final class TokenAuth implements ServerInterceptor {
+    private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final byte[] expected;
 
@@ -47,29 +46,19 @@ public final class TokenAuth {
         return new TokenAuth(token);
     }
 
-    public Function<HttpRequest, CompletionStage<HttpResponse>> guard(
-            Function<HttpRequest, CompletionStage<HttpResponse>> services, Materializer materializer) {
-        return request -> {
-            if (request.getUri().path().startsWith(HEALTH_PREFIX) || authorized(request)) {
-                return services.apply(request);
-            }
-            request.discardEntityBytes(materializer);
-            return CompletableFuture.completedFuture(unauthenticated());
-        };
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        boolean local = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) instanceof DomainSocketAddress;
+        if (local || HEALTH_SERVICE.equals(call.getMethodDescriptor().getServiceName()) || authorized(headers)) {
+            return next.startCall(call, headers);
+        }
+        call.close(Status.UNAUTHENTICATED.withDescription("missing or wrong token (authorization: Bearer <token>)"),
+                ErrorMapping.trailers("Unauthenticated"));
+        return new ServerCall.Listener<>() {};
     }
 
-    private boolean authorized(HttpRequest request) {
-        return request.getHeader("authorization")
-                .map(h -> MessageDigest.isEqual(expected, h.value().getBytes(StandardCharsets.UTF_8)))
-                .orElse(false);
-    }
-
-    /** A trailers-only gRPC response: HTTP 200 with grpc-status 16. */
-    private static HttpResponse unauthenticated() {
-        return HttpResponse.create()
-                .withEntity(HttpEntities.create(GRPC, new byte[0]))
-                .addHeader(RawHeader.create("grpc-status", "16"))
-                .addHeader(RawHeader.create("grpc-message", "missing or wrong token (authorization: Bearer <token>)"))
-                .addHeader(RawHeader.create(ErrorMapping.KIND_KEY, "Unauthenticated"));
+    private boolean authorized(Metadata headers) {
+        String value = headers.get(AUTHORIZATION);
+        return value != null && MessageDigest.isEqual(expected, value.getBytes(StandardCharsets.UTF_8));
     }
 }

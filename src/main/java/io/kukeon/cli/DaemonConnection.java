@@ -8,18 +8,22 @@ import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ListResponse;
 import io.kukeon.wire.v1.ObjectDoc;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One plain gRPC channel to kukeond, carrying {@code authorization: Bearer <token>} on every call.
- * NIO on one daemon thread: the CLI makes a call or two, and loading the epoll native library
- * would cost more start-up time than it saves.
+ * One plain gRPC channel to kukeond on one daemon thread: over its unix socket, or over TCP carrying
+ * {@code authorization: Bearer <token>} on every call.
  */
 final class DaemonConnection implements AutoCloseable {
     /** Reads give up after this; streams (logs -f, get -w) run until the user stops them. */
@@ -40,25 +44,37 @@ final class DaemonConnection implements AutoCloseable {
     }
 
     private final String host;
-    private final NioEventLoopGroup loop;
+    private final EventLoopGroup loop;
     private final ManagedChannel channel;
 
-    DaemonConnection(String host, String token) {
+    private DaemonConnection(String host, EventLoopGroup loop, NettyChannelBuilder builder) {
         this.host = host;
-        this.loop = new NioEventLoopGroup(1, new DefaultThreadFactory("kuke-io", true));
-        Metadata headers = new Metadata();
-        if (token != null) {
-            headers.put(AUTHORIZATION, "Bearer " + token);
-        }
-        this.channel = NettyChannelBuilder.forTarget(host).usePlaintext()
-                .channelType(NioSocketChannel.class).eventLoopGroup(loop)
+        this.loop = loop;
+        this.channel = builder.eventLoopGroup(loop)
                 .directExecutor()
                 .maxInboundMessageSize(64 << 20)
                 .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .userAgent("kuke/" + ClientVersion.get())
-                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .build();
+    }
+
+    /** On TCP: the token goes with every call. NIO, as loading the epoll library would cost more than it saves. */
+    static DaemonConnection overTcp(String host, String token) {
+        Metadata headers = new Metadata();
+        if (token != null) {
+            headers.put(AUTHORIZATION, "Bearer " + token);
+        }
+        return new DaemonConnection(host, new NioEventLoopGroup(1, new DefaultThreadFactory("kuke-io", true)),
+                NettyChannelBuilder.forTarget(host).usePlaintext().channelType(NioSocketChannel.class)
+                        .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)));
+    }
+
+    /** On the unix socket: who may connect is the socket's mode and group; no token. Netty's NIO has no unix sockets. */
+    static DaemonConnection overSocket(String host, Path socket) {
+        return new DaemonConnection(host, new EpollEventLoopGroup(1, new DefaultThreadFactory("kuke-io", true)),
+                NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toFile())).usePlaintext()
+                        .channelType(EpollDomainSocketChannel.class));
     }
 
     String host() {

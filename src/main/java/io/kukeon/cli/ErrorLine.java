@@ -76,7 +76,11 @@ final class ErrorLine {
             if (c instanceof ConnectException) {
                 String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
                 return m.contains("refused") ? "connection refused" : m.contains("timed out") ? "connection timed out"
+                        : m.contains("permission denied") ? "permission denied (the socket is for root and kukeond's socket-group)"
                         : "cannot connect (" + oneLine(String.valueOf(c.getMessage())) + ")";
+            }
+            if (c instanceof java.io.FileNotFoundException) {
+                return "no such socket (is kukeond running?)";   // how Netty reports ENOENT on a unix socket
             }
             if (c instanceof UnknownHostException) {
                 return "unknown host";

@@ -132,7 +132,8 @@ public final class Kuke implements Callable<Integer> {
 
     DaemonConnection connect() {
         Settings s = settings();
-        return new DaemonConnection(s.host(), s.token());
+        return s.socket() != null ? DaemonConnection.overSocket(s.host(), s.socket())
+                : DaemonConnection.overTcp(s.host(), s.token());
     }
 
     InputStream stdin() {

@@ -9,12 +9,14 @@ import java.util.function.Function;
 
 /**
  * Where kukeond is and how to prove who we are: flag, then environment, then default.
- * {@code --host} / {@code KUKEON_HOST} / {@code 127.0.0.1:7420} (port 7420 when none is given);
+ * {@code --host} / {@code KUKEON_HOST} / {@code unix:/run/kukeon/kukeond.sock}: a unix socket
+ * ({@code unix:PATH}, no token needed) or {@code HOST[:PORT]} on TCP (port 7420 when none is given);
  * {@code --token-file} / {@code KUKEON_TOKEN_FILE} / {@code $KUKEON_DATA_DIR/token} / {@code /var/lib/kukeon/token}.
  */
 record Settings(String host, Path tokenFile) {
     static final int DEFAULT_PORT = 7420;
-    static final String DEFAULT_HOST = "127.0.0.1:" + DEFAULT_PORT;
+    static final String UNIX = "unix:";
+    static final String DEFAULT_HOST = UNIX + "/run/kukeon/kukeond.sock";
     static final String DEFAULT_DATA_DIR = "/var/lib/kukeon";
 
     static Settings resolve(String hostFlag, String tokenFileFlag, Function<String, String> env) {
@@ -47,8 +49,20 @@ record Settings(String host, Path tokenFile) {
         }
     }
 
+    /** The socket's path when the host is a unix socket ({@code unix:PATH} or {@code unix://PATH}), else null. */
+    Path socket() {
+        if (!host.startsWith(UNIX)) {
+            return null;
+        }
+        String path = host.substring(UNIX.length());
+        return Path.of(path.startsWith("//") ? path.substring(2) : path);
+    }
+
     /** {@code localhost} means {@code localhost:7420}, not gRPC's default port. */
     static String withPort(String host) {
+        if (host.startsWith(UNIX)) {
+            return host;
+        }
         boolean hasPort = host.startsWith("[") ? host.contains("]:") : host.contains(":");
         return hasPort ? host : host + ":" + DEFAULT_PORT;
     }

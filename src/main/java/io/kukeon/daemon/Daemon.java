@@ -9,6 +9,7 @@ import io.kukeon.api.JournalQueries;
 import io.kukeon.api.KukeonService;
 import io.kukeon.api.TokenAuth;
 import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.model.KukeonException;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.secrets.FileModes;
@@ -23,7 +24,6 @@ import io.kukeon.supervisor.tree.Blocking;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,12 +49,12 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final ActorSystem<TreeCommand> system;
-    private final ServerBinding binding;
+    private final ApiServer api;
     private final ObjectIndex index;
 
-    private Daemon(ActorSystem<TreeCommand> system, ServerBinding binding, ObjectIndex index) {
+    private Daemon(ActorSystem<TreeCommand> system, ApiServer api, ObjectIndex index) {
         this.system = system;
-        this.binding = binding;
+        this.api = api;
         this.index = index;
     }
 
@@ -83,31 +83,37 @@ public final class Daemon implements AutoCloseable {
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
                 index, journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
                 system, Blocking.pulls(system), reads), status, config.ids(), dataDir);
-        ServerBinding binding;
+        ApiServer api;
         try {
-            binding = ApiServer.bind(system, config.listenHost(), config.listenPort(), service,
-                    new HealthService(status, reads), auth).toCompletableFuture().join();
-        } catch (RuntimeException e) {
+            api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);
+        } catch (IOException | RuntimeException e) {
             system.terminate();
-            throw new UnavailableException("ListenFailed", "cannot listen on " + config.listenHost() + ":"
-                    + config.listenPort() + ": " + rootMessage(e), e);
+            if (e instanceof KukeonException) {
+                throw (KukeonException) e;
+            }
+            throw new UnavailableException("ListenFailed", "cannot listen on " + config.api().where() + ": "
+                    + rootMessage(e), e);
         }
 
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-api",
-                () -> binding.unbind().thenApply(x -> Done.getInstance()));
+                () -> CompletableFuture.supplyAsync(() -> {
+                    api.close();
+                    return Done.getInstance();
+                }));
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-runtime", () -> {
             events.close();
             runtime.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
-        LOG.info("kukeond {} listening on {}, data in {}, containerd at {}", version(), binding.localAddress(),
+        LOG.info("kukeond {} listening on {}, data in {}, containerd at {}", version(), api.where(),
                 config.dataDir(), config.containerdSocket());
-        return new Daemon(system, binding, index);
+        return new Daemon(system, api, index);
     }
 
+    /** The API's TCP port, or -1 when it listens on its unix socket only. */
     public int port() {
-        return binding.localAddress().getPort();
+        return api.tcpPort();
     }
 
     public ActorSystem<TreeCommand> system() {

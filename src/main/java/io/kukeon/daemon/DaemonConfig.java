@@ -3,6 +3,7 @@ package io.kukeon.daemon;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.kukeon.api.ApiSettings;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.supervisor.PullSlots;
@@ -10,6 +11,7 @@ import io.kukeon.supervisor.TreeSettings;
 import io.kukeon.supervisor.journal.JournalSerializer;
 import io.kukeon.supervisor.journal.LegacyJournal;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +24,7 @@ import java.util.Map;
  * kukeond's settings, from (highest first) flags, {@code KUKEOND_*} environment variables, the
  * file given with {@code --config}, and {@code application.conf}'s {@code kukeon} block.
  */
-public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path containerdSocket, HostIds ids,
+public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket, HostIds ids,
                            Path cgroupMountpoint, int snapshotEvery, Duration stopTimeout, Duration startupGrace,
                            Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
                            List<String> insecureRegistries, boolean failureInjection, Path keyFile,
@@ -37,9 +39,10 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
     public record DataDirLimits(long reserve, long warn) {}
 
     /** The keys a flag or an environment variable may set (flag {@code --data-dir}, env {@code KUKEOND_DATA_DIR}). */
-    public static final List<String> KEYS = List.of("data-dir", "listen", "containerd-socket", "cgroup-root",
+    public static final List<String> KEYS = List.of("data-dir", "socket", "socket-group", "listen", "containerd-socket", "cgroup-root",
             "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
-            "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-max-connections", "key-file",
+            "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-handshake-timeout", "api-max-connections",
+            "api-max-connections-per-peer", "key-file",
             "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
             "data-dir-reserve", "data-dir-warn");
@@ -85,21 +88,6 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
     static DaemonConfig fromConfig(Config c) {
         Config k = c.getConfig("kukeon");
         Path dataDir = absolute("data-dir", string(k, "data-dir"));
-        String listen = string(k, "listen");
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new InvalidArgumentException("listen", "\"" + listen + "\" must be HOST:PORT, e.g. 127.0.0.1:7420");
-        }
-        String host = listen.substring(0, colon);
-        int port;
-        try {
-            port = Integer.parseInt(listen.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 0 || port > 65535) {
-            throw new InvalidArgumentException("listen", "port of \"" + listen + "\" must be 0-65535");
-        }
         HostIds ids = new HostIds(string(k, "cgroup-root"), string(k, "namespace-suffix"));
         String mount = string(k, "cgroup-mountpoint");
         int snapshotEvery = integer(k, "snapshot-every", 1, 1_000_000);
@@ -108,7 +96,7 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         Path journal = dataDir.resolve("journal").resolve("kukeon");
         String keySetting = string(k, "key-file");
         Path keyFile = keySetting.isEmpty() ? dataDir.resolve("keys").resolve("journal.key") : absolute("key-file", keySetting);
-        Map<String, Object> pekkoSettings = new HashMap<>(apiConnections(k));
+        Map<String, Object> pekkoSettings = new HashMap<>();
         pekkoSettings.put("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal));
         pekkoSettings.put(JournalSerializer.KEY_FILE_SETTING, keyFile.toString());
         for (String pool : POOLS) {
@@ -118,7 +106,7 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
         Config pekko = ConfigFactory.parseMap(pekkoSettings).withFallback(c).resolve();
         PullSlots.Limits pullLimits = new PullSlots.Limits(pullsPerHost(k),
                 integer(k, "registry.pull-queue-length", 0, 100_000), duration(k, "registry.pull-queue-wait"));
-        return new DaemonConfig(dataDir, host, port, absolute("containerd-socket", string(k, "containerd-socket")), ids,
+        return new DaemonConfig(dataDir, api(k), absolute("containerd-socket", string(k, "containerd-socket")), ids,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
@@ -135,22 +123,40 @@ public record DaemonConfig(Path dataDir, String listenHost, int listenPort, Path
     }
 
     /**
-     * The API's connection settings, as pekko-http's: the one place where the timeouts that end an
-     * API connection are set. A connection with no call in flight is closed once idle for
-     * api-idle-timeout; a call in flight is kept alive by HTTP/2 PINGs every api-keepalive (the
-     * client answering them is traffic), so that a long apply or delete is never taken for idleness.
-     * pekko-http's request-timeout is not applied to HTTP/2; ask-timeout bounds a call instead.
+     * Where the API listens and what ends its connections (see {@link ApiSettings}).
      */
-    private static Map<String, Object> apiConnections(Config k) {
-        Duration idle = duration(k, "api-idle-timeout");
-        Duration keepalive = duration(k, "api-keepalive");
-        if (keepalive.compareTo(idle) >= 0) {
-            throw new InvalidArgumentException("api-keepalive", "must be shorter than api-idle-timeout (" + idle.toMillis()
-                    + "ms), or a long call is cut as idle");
+    static ApiSettings api(Config k) {
+        String socket = string(k, "socket");
+        String listen = string(k, "listen");
+        if (socket.isEmpty() && listen.isEmpty()) {
+            throw new InvalidArgumentException("socket", "and listen are both empty: kukeond would have no API");
         }
-        return Map.of("pekko.http.server.idle-timeout", idle.toMillis() + "ms",
-                "pekko.http.server.http2.ping-interval", keepalive.toMillis() + "ms",
-                "pekko.http.server.max-connections", integer(k, "api-max-connections", 1, 65_536));
+        return new ApiSettings(socket.isEmpty() ? null : absolute("socket", socket), string(k, "socket-group"),
+                listen.isEmpty() ? null : tcpAddress(listen), duration(k, "api-idle-timeout"), duration(k, "api-keepalive"),
+                duration(k, "api-handshake-timeout"),
+                integer(k, "api-max-connections", 1, 65_536), integer(k, "api-max-connections-per-peer", 1, 65_536));
+    }
+
+    private static InetSocketAddress tcpAddress(String listen) {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new InvalidArgumentException("listen", "\"" + listen + "\" must be HOST:PORT, e.g. 127.0.0.1:7420, or empty");
+        }
+        String host = listen.substring(0, colon);
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new InvalidArgumentException("listen", "port of \"" + listen + "\" must be 0-65535");
+        }
+        InetSocketAddress address = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);
+        if (address.isUnresolved()) {
+            throw new InvalidArgumentException("listen", "host of \"" + listen + "\" is not an address of this host");
+        }
+        return address;
     }
 
     /** The journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */

@@ -23,7 +23,10 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "journal, token and logs (default /var/lib/kukeon)")
     String dataDir;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "gRPC API address (default 127.0.0.1:7420)")
+    @Option(names = "--socket", paramLabel = "PATH", description = "the API's unix socket (default /run/kukeon/kukeond.sock; empty = none)")
+    String socket;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "the API on TCP, behind the token (default: none)")
     String listen;
 
     @Option(names = "--containerd-socket", paramLabel = "PATH", description = "default /run/containerd/containerd.sock")
@@ -39,6 +42,7 @@ public final class Kukeond implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> flags = new LinkedHashMap<>();
         put(flags, "data-dir", dataDir);
+        put(flags, "socket", socket);
         put(flags, "listen", listen);
         put(flags, "containerd-socket", containerdSocket);
         put(flags, "cgroup-root", cgroupRoot);

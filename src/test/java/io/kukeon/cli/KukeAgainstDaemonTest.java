@@ -275,7 +275,7 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         assertEquals(List.of("Ready", "Stopped", "Deleted"), lines.stream().skip(2).map(l -> l.split("\\s+")[4])
                 .filter(st -> !st.equals("Pending")).distinct().toList(), watch.out());
         assertEquals(lines.size(), lines.stream().distinct().count(), "no row twice:\n" + watch.out());
-        assertTrue(watch.err().matches("cannot reach kukeond at 127.0.0.1:\\d+: [a-z ]+\\n"), watch.err());
+        assertEquals("kukeond is stopping\n", watch.err());
     }
 
     private static String[] concat(String[] a, String... b) {

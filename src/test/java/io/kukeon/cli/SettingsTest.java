@@ -14,12 +14,16 @@ class SettingsTest {
     @Test
     void flagsWinOverEnvironmentWhichWinsOverDefaults() {
         Settings none = Settings.resolve(null, null, Map.<String, String>of()::get);
-        assertEquals("127.0.0.1:7420", none.host());
+        assertEquals("unix:/run/kukeon/kukeond.sock", none.host());
+        assertEquals(Path.of("/run/kukeon/kukeond.sock"), none.socket());
         assertEquals(Path.of("/var/lib/kukeon/token"), none.tokenFile());
 
         Map<String, String> env = Map.of("KUKEON_HOST", "10.1.1.1:9", "KUKEON_DATA_DIR", "/srv/kukeon");
         Settings fromEnv = Settings.resolve(null, null, env::get);
         assertEquals("10.1.1.1:9", fromEnv.host());
+        assertNull(fromEnv.socket());
+        assertEquals(Path.of("/tmp/k.sock"), Settings.resolve("unix:///tmp/k.sock", null, env::get).socket());
+        assertEquals(Path.of("/tmp/k.sock"), Settings.resolve("unix:/tmp/k.sock", null, env::get).socket());
         assertEquals(Path.of("/srv/kukeon/token"), fromEnv.tokenFile());
 
         Settings withFile = Settings.resolve(null, null, Map.of("KUKEON_DATA_DIR", "/srv/kukeon",

@@ -5,6 +5,9 @@ import io.kukeon.supervisor.PullSlots;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kukeon.api.ApiSettings;
+
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +25,9 @@ class DaemonConfigTest {
     void defaultsComeFromApplicationConf() {
         DaemonConfig c = DaemonConfig.load(Map.of(), null, Map.of());
         assertEquals(Path.of("/var/lib/kukeon"), c.dataDir());
-        assertEquals("127.0.0.1", c.listenHost());
-        assertEquals(7420, c.listenPort());
+        assertEquals(Path.of("/run/kukeon/kukeond.sock"), c.api().socket());
+        assertEquals("", c.api().socketGroup());
+        assertEquals(null, c.api().tcp(), "no TCP listener unless asked for");
         assertEquals(Path.of("/run/containerd/containerd.sock"), c.containerdSocket());
         assertEquals("kukeon", c.ids().cgroupRoot());
         assertEquals("default.kukeon.io", c.ids().namespace("default"));
@@ -33,24 +37,29 @@ class DaemonConfigTest {
     }
 
     @Test
-    void theApiConnectionSettingsAreTheHttpServers() {
+    void theApiConnectionSettingsHaveDefaultsAndAreSetLikeAnyKey() {
         DaemonConfig c = DaemonConfig.load(Map.of(), null, Map.of("KUKEOND_API_IDLE_TIMEOUT", "45s",
-                "KUKEOND_API_KEEPALIVE", "15s", "KUKEOND_API_MAX_CONNECTIONS", "64"));
-        assertEquals(Duration.ofSeconds(45), c.pekko().getDuration("pekko.http.server.idle-timeout"));
-        assertEquals(Duration.ofSeconds(15), c.pekko().getDuration("pekko.http.server.http2.ping-interval"));
-        assertEquals(64, c.pekko().getInt("pekko.http.server.max-connections"));
+                "KUKEOND_API_KEEPALIVE", "15s", "KUKEOND_API_MAX_CONNECTIONS", "64", "KUKEOND_API_MAX_CONNECTIONS_PER_PEER", "8",
+                "KUKEOND_API_HANDSHAKE_TIMEOUT", "3s", "KUKEOND_SOCKET_GROUP", "kukeon"));
+        assertEquals(new ApiSettings(Path.of("/run/kukeon/kukeond.sock"), "kukeon", null, Duration.ofSeconds(45),
+                Duration.ofSeconds(15), Duration.ofSeconds(3), 64, 8), c.api());
         DaemonConfig defaults = DaemonConfig.load(Map.of(), null, Map.of());
-        assertEquals(Duration.ofSeconds(20), defaults.pekko().getDuration("pekko.http.server.idle-timeout"));
-        assertEquals(Duration.ofSeconds(5), defaults.pekko().getDuration("pekko.http.server.http2.ping-interval"));
+        assertEquals(new ApiSettings(Path.of("/run/kukeon/kukeond.sock"), "", null, Duration.ofSeconds(20),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 1024, 64), defaults.api());
     }
 
     @Test
-    void aKeepaliveNotShorterThanTheIdleTimeoutIsRefused() {
-        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> DaemonConfig.load(
-                Map.of("api-idle-timeout", "10s", "api-keepalive", "10s"), null, Map.of()));
-        assertEquals("api-keepalive", e.field());
+    void badApiSettingsAreRefusedNamingTheirKey() {
         assertEquals("api-max-connections", assertThrows(InvalidArgumentException.class,
                 () -> DaemonConfig.load(Map.of("api-max-connections", "0"), null, Map.of())).field());
+        assertEquals("api-max-connections-per-peer", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("api-max-connections-per-peer", "-1"), null, Map.of())).field());
+        assertEquals("socket", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("socket", "relative.sock"), null, Map.of())).field());
+        InvalidArgumentException none = assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("socket", "", "listen", ""), null, Map.of()));
+        assertEquals("socket", none.field());
+        assertTrue(none.getMessage().contains("no API"), none.getMessage());
     }
 
     @Test
@@ -59,8 +68,7 @@ class DaemonConfigTest {
         Files.writeString(file, "kukeon { listen = \"127.0.0.1:1111\", cgroup-root = from-file, namespace-suffix = file.io }");
         Map<String, String> env = Map.of("KUKEOND_LISTEN", "127.0.0.1:2222", "KUKEOND_CGROUP_ROOT", "from-env");
         DaemonConfig c = DaemonConfig.load(Map.of("listen", "0.0.0.0:3333"), file, env);
-        assertEquals("0.0.0.0", c.listenHost());
-        assertEquals(3333, c.listenPort());
+        assertEquals(new InetSocketAddress("0.0.0.0", 3333), c.api().tcp());
         assertEquals("from-env", c.ids().cgroupRoot());
         assertEquals("r.file.io", c.ids().namespace("r"));
     }

@@ -91,6 +91,9 @@ public final class DaemonProcess implements AutoCloseable {
         command.addAll(args);
         if (!writesPortFile) {
             command.addAll(List.of("--listen", "127.0.0.1:" + port));
+            if (!args.contains("--socket")) {
+                command.addAll(List.of("--socket", dataDir.resolve("kukeond.sock").toString()));
+            }
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));

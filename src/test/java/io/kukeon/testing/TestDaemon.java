@@ -89,11 +89,17 @@ public final class TestDaemon implements AutoCloseable {
         start();
     }
 
+    /** Netty's loop for clients of the unix socket: one for all test daemons, as it is only a client's. */
+    private static final io.netty.channel.EventLoopGroup SOCKET_CLIENT_LOOP = new io.netty.channel.epoll.EpollEventLoopGroup(1,
+            new io.netty.util.concurrent.DefaultThreadFactory("test-socket-client", true));
+    private DaemonConfig config;
+
     public void start() throws IOException {
         Map<String, String> flags = new HashMap<>(Map.of("data-dir", dataDir.toString(), "listen", "127.0.0.1:0",
+                "socket", dataDir.resolve("kukeond.sock").toString(),
                 "relist-interval", "0s", "startup-grace", "50ms"));
         flags.putAll(extraFlags);
-        DaemonConfig config = DaemonConfig.load(flags, configFile, Map.of());
+        config = DaemonConfig.load(flags, configFile, Map.of());
         daemon = Daemon.start(config, new PortsFactory() {
             public ContainerRuntime runtime(DaemonConfig c) {
                 return runtime;
@@ -103,7 +109,15 @@ public final class TestDaemon implements AutoCloseable {
                 return cgroups;
             }
         });
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build();
+        channel = daemon.port() >= 0 ? NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build()
+                : NettyChannelBuilder.forAddress(new io.netty.channel.unix.DomainSocketAddress(socket().toFile()))
+                        .channelType(io.netty.channel.epoll.EpollDomainSocketChannel.class)
+                        .eventLoopGroup(SOCKET_CLIENT_LOOP).usePlaintext().build();
+    }
+
+    /** The API's unix socket. */
+    public Path socket() {
+        return config.api().socket();
     }
 
     public void restart() throws IOException {
