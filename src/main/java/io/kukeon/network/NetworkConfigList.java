@@ -41,7 +41,6 @@ public record NetworkConfigList(String name, String cniVersion, boolean disableC
      * @throws InvalidArgumentException naming {@code field}, the file and the rule it breaks
      */
     public static NetworkConfigList read(Path file, String field) {
-        String where = field + " " + file;
         if (!Files.isRegularFile(file)) {
             throw new InvalidArgumentException(field, file + " is not a readable file");
         }
@@ -54,37 +53,42 @@ public record NetworkConfigList(String name, String cniVersion, boolean disableC
         if (content.length > MAX_BYTES) {
             throw new InvalidArgumentException(field, file + " is larger than " + MAX_BYTES + " bytes; a CNI conflist is far smaller");
         }
-        return parse(new String(content, StandardCharsets.UTF_8), where);
+        return parse(new String(content, StandardCharsets.UTF_8), field, file + ": ");
     }
 
     /**
      * Parses and checks conflist JSON: a name, a cniVersion we run, 1 to {@value #MAX_PLUGINS}
      * plugins each with a type.
      *
-     * @param field names the source in the error (a manifest field and file)
+     * @param field names the source in the error
      */
     public static NetworkConfigList parse(String json, String field) {
+        return parse(json, field, "");
+    }
+
+    /** @param where what the rule is prefixed with in an error: the file */
+    private static NetworkConfigList parse(String json, String field, String where) {
         ObjectNode root = CniJson.objectOrNull(json);
         if (root == null) {
-            throw new InvalidArgumentException(field, "is not a JSON object (a CNI network configuration list)");
+            throw new InvalidArgumentException(field, where + "is not a JSON object (a CNI network configuration list)");
         }
         String name = root.path("name").asText("");
         if (!root.path("name").isTextual() || !name.matches(NAME_PATTERN) || name.length() > 128) {
-            throw new InvalidArgumentException(field, "\"name\" must be 1-128 letters, digits, '_', '.', '-', starting with a letter or digit");
+            throw new InvalidArgumentException(field, where + "\"name\" must be 1-128 letters, digits, '_', '.', '-', starting with a letter or digit");
         }
         String version = root.path("cniVersion").asText("");
         if (!VERSIONS.contains(version)) {
-            throw new InvalidArgumentException(field, "\"cniVersion\" \"" + version + "\" is not one of " + String.join(", ", VERSIONS.stream().sorted().toList()));
+            throw new InvalidArgumentException(field, where + "\"cniVersion\" \"" + version + "\" is not one of " + String.join(", ", VERSIONS.stream().sorted().toList()));
         }
         JsonNode plugins = root.path("plugins");
         if (!(plugins instanceof ArrayNode) || plugins.isEmpty() || plugins.size() > MAX_PLUGINS) {
-            throw new InvalidArgumentException(field, "\"plugins\" must be a list of 1-" + MAX_PLUGINS + " plugin configs");
+            throw new InvalidArgumentException(field, where + "\"plugins\" must be a list of 1-" + MAX_PLUGINS + " plugin configs");
         }
         List<PluginConfig> configs = new ArrayList<>();
         for (int i = 0; i < plugins.size(); i++) {
             JsonNode plugin = plugins.get(i);
             if (!(plugin instanceof ObjectNode) || !plugin.path("type").isTextual() || !plugin.path("type").asText().matches(TYPE_PATTERN)) {
-                throw new InvalidArgumentException(field, "plugins[" + i + "] must be an object with a \"type\" naming the plugin's executable");
+                throw new InvalidArgumentException(field, where + "plugins[" + i + "] must be an object with a \"type\" naming the plugin's executable");
             }
             configs.add(PluginConfig.of((ObjectNode) plugin));
         }
