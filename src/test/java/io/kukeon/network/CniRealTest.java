@@ -174,6 +174,21 @@ class CniRealTest {
     }
 
     @Test
+    void anAttachmentThatNoLongerHoldsIsMadeAgainAtItsAddress() throws Exception {
+        Path cell = namespaces.create("c1");
+        NetworkAttachment first = runtime().add(attachment("ctr-1", cell));
+        runtime().add(attachment("ctr-2", namespaces.create("c2")));
+        NetworkNamespaces.run(cell, "ip", "link", "del", "eth0");   // its veth is gone (both ends)
+
+        NetworkAttachment again = runtime().add(attachment("ctr-1", cell));
+
+        assertEquals(first.address(), again.address());
+        assertTrue(NetworkNamespaces.run(cell, "ip", "-o", "-4", "addr", "show", "dev", "eth0").contains(first.cidr()));
+        assertEquals(2, leases().size());
+        runtime().check(attachment("ctr-1", cell));
+    }
+
+    @Test
     void deleteFreesTheLeaseTwiceIsFineAndWorksFromAFreshInstance() throws Exception {
         Path cell = namespaces.create("c1");
         NetworkAttachment attached = runtime().add(attachment("ctr-1", cell));
