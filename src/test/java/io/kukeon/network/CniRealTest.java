@@ -188,6 +188,47 @@ class CniRealTest {
         runtime().check(attachment("ctr-1", cell));
     }
 
+    /** What kill -9 of kukeond after the bridge plugin's ADD, before the chain ended, leaves: a veth, a lease, an entry without result. */
+    @Test
+    void anAddInterruptedByACrashIsUndoneAndMadeAgainWithOneLease() throws Exception {
+        Path cell = namespaces.create("c1");
+        Attachment attachment = attachment("ctr-1", cell);
+        new ResultCache(dataDir.resolve("network/cache")).write(new ResultCache.Entry(network, "ctr-1", "eth0", List.of(), null));
+        new CniPlugins(List.of(PLUGINS), new HostCommand(host, Duration.ofSeconds(20)))
+                .run("ADD", attachment, cell, "", network.pluginInput(0, CniJson.MAPPER.createObjectNode(), null));
+        assertEquals(1, leases().size());
+
+        NetworkAttachment attached = runtime().add(attachment);
+
+        assertEquals(List.of(attached.address()), leases());
+        assertEquals(1, NetworkNamespaces.run(host, "ip", "-o", "link", "show", "master", attached.bridge()).lines().count(), "one host veth");
+        runtime().check(attachment);
+    }
+
+    /** Cells of a space start at once: the first ADDs race to make the bridge. */
+    @Test
+    void parallelAddsOnANewBridgeGetOneAddressEach() throws Exception {
+        List<Path> cells = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            cells.add(namespaces.create("c" + i));
+        }
+        CniPluginRuntime runtime = runtime();
+
+        List<java.util.concurrent.CompletableFuture<NetworkAttachment>> adds = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+            Attachment attachment = attachment("ctr-" + i, cells.get(i));
+            adds.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> runtime.add(attachment)));
+        }
+        List<String> addresses = new ArrayList<>();
+        for (var add : adds) {
+            addresses.add(add.get(60, java.util.concurrent.TimeUnit.SECONDS).address());
+        }
+
+        assertEquals(4, addresses.stream().distinct().count(), addresses.toString());
+        assertEquals(addresses.stream().sorted().toList(), leases());
+        NetworkNamespaces.run(cells.get(0), "busybox", "ping", "-c", "1", "-W", "3", addresses.get(3));
+    }
+
     @Test
     void deleteFreesTheLeaseTwiceIsFineAndWorksFromAFreshInstance() throws Exception {
         Path cell = namespaces.create("c1");
