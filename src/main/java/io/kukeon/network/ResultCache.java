@@ -8,7 +8,6 @@ import io.kukeon.secrets.FileModes;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -60,7 +59,7 @@ final class ResultCache {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("the CNI result cache " + file + " cannot be read", e);
+            throw new CniFailure(null, null, "the CNI result cache " + file + " cannot be read: " + e.getMessage(), e);
         }
         ObjectNode root = content.length > MAX_ENTRY_BYTES ? null : CniJson.objectOrNull(new String(content, StandardCharsets.UTF_8));
         if (root == null || !KIND.equals(root.path("kind").asText())) {
