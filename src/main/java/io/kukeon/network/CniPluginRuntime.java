@@ -37,7 +37,8 @@ public final class CniPluginRuntime implements CniNetworks {
             return addAfresh(attachment, "");
         }
         ResultCache.Entry entry = cached.get();
-        if (entry.result() != null && attachment.network().equals(entry.network())) {
+        boolean sameRequest = attachment.network().equals(entry.network()) && attachment.portMappings().equals(entry.portMappings());
+        if (entry.result() != null && sameRequest) {
             try {
                 runCheck(attachment, entry);
                 return attachmentOf(entry);
@@ -46,7 +47,7 @@ public final class CniPluginRuntime implements CniNetworks {
                         attachment.containerId(), attachment.network().name(), changed.getMessage());
             }
         }
-        // an ADD that did not finish, or one that no longer holds: undo it, then ADD again at the same address
+        // an ADD that did not finish, one that no longer holds, or one with other ports or config: undo it, ADD again at the same address
         runDelete(attachment, entry);
         String address = entry.result() == null ? null : attachmentOf(entry).address();
         if (address != null) {

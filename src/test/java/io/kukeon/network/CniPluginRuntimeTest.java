@@ -266,6 +266,21 @@ class CniPluginRuntimeTest {
     }
 
     @Test
+    void addWithOtherPortsRedoesTheAttachmentWithTheNewPortsAtTheSameAddress() throws Exception {
+        runtime().add(attachment);
+        fake.clearCalls();
+
+        runtime().add(new Attachment(network, "ctr-1", Path.of("/run/netns/cell"), "eth0", List.of(new PortMapping(9090, 90, "udp", "127.0.0.1"))));
+
+        assertEquals(List.of("loopback DEL", "portmap DEL", "bridge DEL", "bridge ADD", "portmap ADD", "loopback ADD"), fake.order());
+        assertEquals(8080, fake.calls().get(1).input().at("/runtimeConfig/portMappings/0/hostPort").asInt(), "the old ports are undone");
+        assertEquals(FakePlugins.json("""
+                {"portMappings": [{"hostPort": 9090, "containerPort": 90, "protocol": "udp", "hostIP": "127.0.0.1"}]}"""),
+                fake.calls().get(4).input().get("runtimeConfig"));
+        assertEquals("IgnoreUnknown=1;IP=10.88.7.2", fake.calls().get(3).environment().get("CNI_ARGS"));
+    }
+
+    @Test
     void aSecondAttachmentHasItsOwnCacheEntry() throws Exception {
         CniPluginRuntime runtime = runtime();
         runtime.add(attachment);
