@@ -74,7 +74,7 @@ public final class HostCommand {
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
             builder.environment().putAll(environment);
             Process process = builder.start();
-            ScheduledFuture<?> kill = WATCHDOG.schedule(process::destroyForcibly, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> kill = WATCHDOG.schedule(() -> killWithDescendants(process), timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 try (OutputStream in = process.getOutputStream()) {
                     in.write(stdin);
@@ -107,6 +107,15 @@ public final class HostCommand {
         } finally {
             Files.deleteIfExists(errors);
         }
+    }
+
+    /**
+     * Kills the tool and what it started, children first while they can still be found from it: a
+     * child that outlives the tool would hold its output open and keep {@link #run} waiting.
+     */
+    private static void killWithDescendants(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     private static String readAtMost(InputStream stream) throws IOException {

@@ -35,6 +35,16 @@ class HostCommandTest {
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
     }
 
+    /** Regression: a child holding the tool's output open kept run() waiting past the timeout until the child ended. */
+    @Test
+    void killsWhatTheToolStartedAtItsTimeout() {
+        HostCommand quick = new HostCommand(null, Duration.ofMillis(300));
+        long started = System.nanoTime();
+
+        assertThrows(HostCommand.HostCommandTimeout.class, () -> quick.run(List.of("sh", "-c", "sleep 30; echo late"), Map.of(), new byte[0]));
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+    }
+
     @Test
     void cutsOutputAtItsLimit() throws Exception {
         HostCommand.Result result = here.run(List.of("head", "-c", String.valueOf(3 * HostCommand.MAX_OUTPUT_BYTES), "/dev/zero"),

@@ -1,0 +1,28 @@
+package io.kukeon.network;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The 32-bit FNV-1a hash: short, stable names for host objects (a space's bridge, its iptables
+ * chain) that must fit the kernel's 15-character interface names and iptables' 28-character chains.
+ */
+public final class Fnv1a32 {
+    private static final int OFFSET_BASIS = 0x811c9dc5;
+    private static final int PRIME = 0x01000193;
+
+    private Fnv1a32() {}
+
+    public static int hash(String text) {
+        int hash = OFFSET_BASIS;
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= PRIME;
+        }
+        return hash;
+    }
+
+    /** The hash as 8 lower-case hex digits. */
+    public static String hex(String text) {
+        return String.format("%08x", hash(text));
+    }
+}

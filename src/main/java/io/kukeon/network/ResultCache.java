@@ -1,0 +1,135 @@
+package io.kukeon.network;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.secrets.FileModes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What each ADD did, one 0600 file per attachment under a directory of kukeond's
+ * ({@code <dir>/<network>/<containerId>~<ifName>.json}): the config list it ran, the published
+ * ports and the final result. Written before the first plugin runs (without a result: an ADD is
+ * under way) and again after the last, so that DEL, and an ADD after a crash, know what to undo
+ * also after a daemon restart.
+ */
+final class ResultCache {
+    /** An entry is a config list and a result of a few KB; a larger file is not ours. */
+    static final int MAX_ENTRY_BYTES = 1 << 20;
+    private static final String KIND = "kukeonCniCacheV1";
+
+    /**
+     * One attachment as ADD saw it.
+     *
+     * @param network the config list ADD ran, or null when the entry could not be read
+     * @param result  the final ADD result as JSON text, or null while the ADD is under way
+     */
+    record Entry(NetworkConfigList network, String containerId, String ifName, List<PortMapping> portMappings, String result) {
+        Entry {
+            portMappings = List.copyOf(portMappings);
+        }
+
+        JsonNode resultTree() {
+            return result == null ? null : CniJson.object(result);
+        }
+    }
+
+    private final Path dir;
+
+    ResultCache(Path dir) {
+        this.dir = dir;
+    }
+
+    Optional<Entry> read(Attachment attachment) {
+        Path file = fileOf(attachment);
+        byte[] content;
+        try (InputStream in = Files.newInputStream(file)) {
+            content = in.readNBytes(MAX_ENTRY_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new CniFailure(null, null, "the CNI result cache " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        ObjectNode root = content.length > MAX_ENTRY_BYTES ? null : CniJson.objectOrNull(new String(content, StandardCharsets.UTF_8));
+        if (root == null || !KIND.equals(root.path("kind").asText())) {
+            // something of ours is there but unreadable: an attachment of unknown state
+            return Optional.of(new Entry(null, attachment.containerId(), attachment.ifName(), List.of(), null));
+        }
+        try {
+            List<PortMapping> ports = new ArrayList<>();
+            for (JsonNode p : root.path("portMappings")) {
+                ports.add(new PortMapping(p.path("hostPort").asInt(), p.path("containerPort").asInt(),
+                        p.path("protocol").asText(), p.path("hostIP").asText("")));
+            }
+            NetworkConfigList network = NetworkConfigList.parse(root.path("config").asText(), file.toString());
+            JsonNode result = root.get("result");
+            return Optional.of(new Entry(network, attachment.containerId(), attachment.ifName(), ports,
+                    result == null || result.isNull() ? null : CniJson.text(result)));
+        } catch (InvalidArgumentException | IllegalArgumentException e) {
+            return Optional.of(new Entry(null, attachment.containerId(), attachment.ifName(), List.of(), null));
+        }
+    }
+
+    void write(Entry entry) {
+        ObjectNode root = CniJson.MAPPER.createObjectNode();
+        root.put("kind", KIND);
+        root.put("containerId", entry.containerId());
+        root.put("ifName", entry.ifName());
+        root.put("config", entry.network().toJson());
+        root.set("portMappings", portMappingsJson(entry.portMappings()));
+        root.set("result", entry.result() == null ? null : CniJson.object(entry.result()));
+        Path file = fileOf(entry.network().name(), entry.containerId(), entry.ifName());
+        try {
+            FileModes.createPrivateDirectories(file.getParent());
+            FileModes.writePrivateFile(file, CniJson.bytes(root));
+        } catch (IOException e) {
+            throw new CniFailure(null, null, "the CNI result cache " + file + " cannot be written: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets the attachment, and the network's directory once it holds no other. */
+    void remove(Attachment attachment) {
+        Path file = fileOf(attachment);
+        try {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.getParent());
+        } catch (DirectoryNotEmptyException others) {
+            // other attachments of the network remain
+        } catch (IOException e) {
+            throw new CniFailure(null, null, "the CNI result cache " + file + " cannot be removed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code portMappings} capability's value, as the cache and the portmap plugin read it. */
+    static ArrayNode portMappingsJson(List<PortMapping> portMappings) {
+        ArrayNode list = CniJson.MAPPER.createArrayNode();
+        for (PortMapping p : portMappings) {
+            ObjectNode mapping = list.addObject();
+            mapping.put("hostPort", p.hostPort());
+            mapping.put("containerPort", p.containerPort());
+            mapping.put("protocol", p.protocol());
+            mapping.put("hostIP", p.hostIp());
+        }
+        return list;
+    }
+
+    private Path fileOf(Attachment attachment) {
+        return fileOf(attachment.network().name(), attachment.containerId(), attachment.ifName());
+    }
+
+    /** '~' is in neither a CNI name nor an interface name, so two attachments never share a file. */
+    private Path fileOf(String network, String containerId, String ifName) {
+        return dir.resolve(network).resolve(containerId + "~" + ifName + ".json");
+    }
+}
