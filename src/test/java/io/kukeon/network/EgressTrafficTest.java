@@ -81,6 +81,17 @@ class EgressTrafficTest {
             assertReaches(cellA, CELL_B, 80);      // alpha now allows beta's subnet
             assertBlocked(cellB, CELL_A, 80);      // beta does not allow alpha's
 
+            // FORWARD's policy DROP (as Docker sets it): the space chains admit what leaves the cells,
+            // KUKEON-FORWARD the replies and a published port (a DNAT as the portmap plugin writes it)
+            router.ok("iptables", "-w", "5", "-P", "FORWARD", "DROP");
+            router.ok("iptables", "-w", "5", "-t", "nat", "-A", "PREROUTING", "-i", "vo", "-p", "tcp", "--dport", "8081",
+                    "-j", "DNAT", "--to-destination", CELL_B + ":80");
+            assertReaches(cellA, OUTSIDE, 80);
+            assertReaches(cellB, OUTSIDE, 8080);
+            assertReaches(cellA, CELL_B, 80);
+            assertReaches(outside, "10.231.9.1", 8081);
+            assertBlocked(outside, CELL_B, 80);    // only what was published comes in
+
             firewall.remove(SPACE_A);
 
             assertBlocked(cellA, OUTSIDE, 80);     // a k- bridge no space claims reaches nothing
