@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 public final class IptablesEgressFirewall implements EgressFirewall {
     /** How long iptables waits for the xtables lock another tool holds ({@code -w}). */
     static final String LOCK_WAIT_SECONDS = "5";
-    private static final Pattern FAILED_LINE = Pattern.compile("line (\\d+) failed");
+    private static final Pattern FAILED_LINE = Pattern.compile("line (\\d+)");
+    private static final int MAX_MESSAGE = 300;
 
     private final HostCommand host;
     private final HostResolver resolver;
@@ -61,7 +62,7 @@ public final class IptablesEgressFirewall implements EgressFirewall {
             script.replaceChain(chain, wanted);
         }
         IptablesRule dispatch = EgressRulePlan.dispatch(space);
-        for (IptablesRule jump : listing.jumpsTo(chain)) {
+        for (IptablesRule jump : listing.jumpsTo(EgressRulePlan.EGRESS_CHAIN, chain)) {
             if (!jump.equals(dispatch)) {
                 script.line(jump.delete());   // the space's bridge changed
             }
@@ -86,7 +87,8 @@ public final class IptablesEgressFirewall implements EgressFirewall {
             throw new EgressFailureException("egress chain " + chain + " belongs to space " + owner + ", not to " + space);
         }
         RestoreScript script = new RestoreScript();
-        for (IptablesRule jump : listing.jumpsTo(chain)) {
+        // only our own jump: a rule someone else made into our chain makes the removal refused, not silently undone
+        for (IptablesRule jump : listing.jumpsTo(EgressRulePlan.EGRESS_CHAIN, chain)) {
             script.line(jump.delete());
         }
         script.line("-F " + chain);
@@ -153,7 +155,7 @@ public final class IptablesEgressFirewall implements EgressFirewall {
     private IptablesListing list() {
         HostCommand.Result result = run(List.of("iptables", "-w", LOCK_WAIT_SECONDS, "-t", "filter", "-S"), new byte[0]);
         if (!result.succeeded()) {
-            throw new EgressFailureException("iptables -S failed (exit " + result.exitCode() + "): " + firstLine(result.stderr()));
+            throw new EgressFailureException("iptables -S failed (exit " + result.exitCode() + "): " + oneLine(result.stderr()));
         }
         if (result.stdout().length() >= HostCommand.MAX_OUTPUT_BYTES) {
             throw new EgressFailureException("the filter table's listing is over " + HostCommand.MAX_OUTPUT_BYTES
@@ -171,7 +173,7 @@ public final class IptablesEgressFirewall implements EgressFirewall {
                 text.getBytes(StandardCharsets.UTF_8));
         if (!result.succeeded()) {
             throw new EgressFailureException("iptables-restore refused the change (nothing was applied): "
-                    + firstLine(result.stderr()) + failedLine(result.stderr(), text));
+                    + oneLine(result.stderr()) + failedLine(result.stderr(), text));
         }
     }
 
@@ -194,10 +196,10 @@ public final class IptablesEgressFirewall implements EgressFirewall {
         return n >= 1 && n <= lines.length ? " [" + lines[n - 1] + "]" : "";
     }
 
-    private static String firstLine(String text) {
-        String trimmed = text.strip();
-        int end = trimmed.indexOf('\n');
-        return end < 0 ? trimmed : trimmed.substring(0, end);
+    /** A tool's complaint as one line of the daemon's log (iptables-restore puts the reason on its second line). */
+    private static String oneLine(String text) {
+        String joined = String.join(" ", text.strip().split("\\s*\n\\s*"));
+        return joined.length() <= MAX_MESSAGE ? joined : joined.substring(0, MAX_MESSAGE) + "…";
     }
 
     /** One iptables-restore transaction on the filter table: chain declarations first, then rule lines. */

@@ -43,17 +43,9 @@ final class IptablesListing {
         return chains.getOrDefault(chain, List.of());
     }
 
-    /** Every rule, in any chain, that jumps to {@code chain}. */
-    List<IptablesRule> jumpsTo(String chain) {
-        List<IptablesRule> out = new ArrayList<>();
-        for (List<IptablesRule> rules : chains.values()) {
-            for (IptablesRule r : rules) {
-                if (chain.equals(r.target())) {
-                    out.add(r);
-                }
-            }
-        }
-        return out;
+    /** The rules of chain {@code from} that jump to chain {@code to}. */
+    List<IptablesRule> jumpsTo(String from, String to) {
+        return rules(from).stream().filter(r -> to.equals(r.target())).toList();
     }
 
     /** The space a chain of ours belongs to, read from the comments of its rules; null when none says. */

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +137,36 @@ class IptablesEgressFirewallTest {
 
         assertTrue(e.getMessage().contains("already belongs to space " + pair[0]), e.getMessage());
         assertEquals(before, table(), "nothing changed");
+    }
+
+    @Test
+    void aRemovalARuleOfSomeoneElseBlocksIsRefusedWholeAndSaysWhy() throws Exception {
+        firewall.ensure(web(EgressPolicy.ALLOW_ALL));
+        String chain = EgressRulePlan.chainOf(WEB);
+        netns.ok("iptables", "-w", "5", "-A", "FORWARD", "-j", chain);   // an administrator's jump into our chain
+        String before = table();
+
+        EgressFailureException e = assertThrows(EgressFailureException.class, () -> firewall.remove(WEB));
+
+        assertTrue(e.getMessage().startsWith("iptables-restore refused the change (nothing was applied): "), e.getMessage());
+        assertTrue(e.getMessage().contains("Device or resource busy") && e.getMessage().endsWith("[-X " + chain + "]"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line for the daemon's log");
+        assertEquals(before, table(), "our jump is still there: nothing was applied");
+
+        netns.ok("iptables", "-w", "5", "-D", "FORWARD", "-j", chain);
+        firewall.remove(WEB);
+        assertFalse(table().contains(chain));
+    }
+
+    @Test
+    void aNamespaceWhereIptablesCannotRunIsOneClearLine() {
+        HostCommand nowhere = new HostCommand(Path.of("/run/netns", netns.name + "-absent"), Duration.ofSeconds(10));
+
+        EgressFailureException e = assertThrows(EgressFailureException.class,
+                () -> new IptablesEgressFirewall(nowhere, resolver).ensureHooks());
+
+        assertTrue(e.getMessage().startsWith("iptables -S failed (exit 1): nsenter: "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
     private static SpaceEgress web(EgressPolicy policy) {
