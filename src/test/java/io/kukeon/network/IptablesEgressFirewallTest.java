@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real: iptables (nf_tables) inside a network namespace this test makes; the host's rules are never touched. */
-class IptablesEgressFirewallTest {
+class IptablesEgressFirewallTest extends EgressFirewallContract {
     private static final ObjectPath WEB = ObjectPath.of("team", "web");
     private static final ObjectPath DB = ObjectPath.of("team", "db");
 
@@ -40,6 +40,11 @@ class IptablesEgressFirewallTest {
         ScratchNetns.needTools("iptables", "iptables-restore");
         netns = new ScratchNetns("egress");
         firewall = new IptablesEgressFirewall(netns.host, resolver);
+    }
+
+    @Override
+    EgressFirewall firewall() {
+        return firewall;
     }
 
     @AfterEach
