@@ -2,6 +2,7 @@ package io.kukeon.network;
 
 import io.kukeon.model.ObjectPath;
 import io.kukeon.testing.ScratchNetns;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * answers, busybox wget asks. Where br_netfilter is loaded (bridge-nf-call-iptables=1, as on
  * this machine) traffic between two cells of one bridge passes the chains too. A dropped connection gets no answer: wget is cut by {@code timeout}.
  */
+@Tag("network")
 class EgressTrafficTest {
     private static final ObjectPath SPACE_A = ObjectPath.of("team", "alpha");
     private static final ObjectPath SPACE_B = ObjectPath.of("team", "beta");

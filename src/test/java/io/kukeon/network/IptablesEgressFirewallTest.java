@@ -4,6 +4,7 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.testing.ScratchNetns;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.UnknownHostException;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real: iptables (nf_tables) inside a network namespace this test makes; the host's rules are never touched. */
+@Tag("network")
 class IptablesEgressFirewallTest extends EgressFirewallContract {
     private static final ObjectPath WEB = ObjectPath.of("team", "web");
     private static final ObjectPath DB = ObjectPath.of("team", "db");
