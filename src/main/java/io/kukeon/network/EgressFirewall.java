@@ -32,7 +32,7 @@ public interface EgressFirewall {
      *
      * @param chain           the space's chain
      * @param changed         false when the rules were already exactly those wanted
-     * @param unresolvedHosts the allowed hosts that did not resolve (each "host: why"): they allow nothing until the next ensure
+     * @param unresolvedHosts the allowed hosts that did not resolve (each "host: why", as the resolver said): they allow nothing until the next ensure
      */
     record Applied(String chain, boolean changed, List<String> unresolvedHosts) {
         public Applied {

@@ -26,7 +26,8 @@ public interface HostResolver {
      * The host's IPv4 addresses, dotted, sorted (so the same answer gives the same rules), at most
      * {@link #MAX_ADDRESSES}; an IPv4 literal is itself.
      *
-     * @throws UnknownHostException when the name does not resolve (or not in time) to any IPv4 address
+     * @throws UnknownHostException when the name does not resolve (or not in time) to any IPv4 address;
+     *                              its message names the host and why
      */
     List<String> ipv4Addresses(String host) throws UnknownHostException;
 
@@ -72,6 +73,9 @@ public interface HostResolver {
                 lookup.cancel(true);
                 throw new UnknownHostException(host + ": no answer within " + timeout.toMillis() + " ms");
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownHostException unknown) {
+                    throw unknown;   // the JDK's, e.g. "host: Name or service not known"
+                }
                 throw new UnknownHostException(host + ": " + e.getCause().getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

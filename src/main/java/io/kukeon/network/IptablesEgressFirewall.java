@@ -145,7 +145,7 @@ public final class IptablesEgressFirewall implements EgressFirewall {
                     addresses.put(target.host(), resolver.ipv4Addresses(target.host()));
                 } catch (UnknownHostException e) {
                     addresses.put(target.host(), List.of());
-                    unresolved.add(target.host() + ": " + e.getMessage());
+                    unresolved.add(e.getMessage());
                 }
             }
         }

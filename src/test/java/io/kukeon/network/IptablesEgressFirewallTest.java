@@ -129,7 +129,7 @@ class IptablesEgressFirewallTest extends EgressFirewallContract {
         EgressFirewall.Applied applied = firewall.ensure(web(new EgressPolicy(EgressPolicy.Default.DENY,
                 List.of(EgressPolicy.Target.host("gone.example.test")))));
 
-        assertEquals(List.of("gone.example.test: gone.example.test: no such host"), applied.unresolvedHosts());
+        assertEquals(List.of("gone.example.test: no such host"), applied.unresolvedHosts());
         assertEquals(5, rulesOf(EgressRulePlan.chainOf(WEB)).size(), "the four fixed rules and the default, no target");
     }
 
