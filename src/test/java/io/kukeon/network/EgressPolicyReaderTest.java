@@ -1,5 +1,7 @@
 package io.kukeon.network;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.kukeon.model.InvalidArgumentException;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -42,6 +44,15 @@ class EgressPolicyReaderTest {
         EgressPolicy policy = read("{default: allow, allow: [{cidr: 10.88.3.0/24, ports: [5432]}, {host: db.internal}]}");
 
         assertEquals(policy, EgressPolicyReader.read(policy.toMap(), FIELD));
+    }
+
+    /** The lead journals the policy with the space: it must survive Jackson CBOR as it is. */
+    @Test
+    void survivesJacksonCbor() throws Exception {
+        EgressPolicy policy = read("{default: deny, allow: [{cidr: 10.0.0.0/8, ports: [443]}, {host: api.example.com}]}");
+        ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+
+        assertEquals(policy, cbor.readValue(cbor.writeValueAsBytes(policy), EgressPolicy.class));
     }
 
     @Test
