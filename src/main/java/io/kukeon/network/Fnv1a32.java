@@ -3,8 +3,8 @@ package io.kukeon.network;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The 32-bit FNV-1a hash: short, stable names for host objects (a space's bridge, its iptables
- * chain) that must fit the kernel's 15-character interface names and iptables' 28-character chains.
+ * The 32-bit FNV-1a hash, as the reference uses it to name a space's bridge ({@code k-<hex>}) and
+ * its egress chain ({@code KUKE-EGR-<hex>}): short, stable names that fit the kernel's limits.
  */
 public final class Fnv1a32 {
     private static final int OFFSET_BASIS = 0x811c9dc5;
@@ -12,6 +12,7 @@ public final class Fnv1a32 {
 
     private Fnv1a32() {}
 
+    /** The hash of the UTF-8 bytes of {@code text}. */
     public static int hash(String text) {
         int hash = OFFSET_BASIS;
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
