@@ -32,6 +32,14 @@ public final class CellNameFiles {
     public static final String HOSTS = "hosts";
     public static final String RESOLV_CONF = "resolv.conf";
     private static final Set<String> FILES = Set.of(HOSTNAME, HOSTS, RESOLV_CONF);
+    /** Locks that make writers of one file take turns; a fixed set, however many cells there are. */
+    private static final Object[] WRITERS = new Object[64];
+
+    static {
+        for (int i = 0; i < WRITERS.length; i++) {
+            WRITERS[i] = new Object();
+        }
+    }
 
     /**
      * One OCI mount of the container spec ({@code mounts[]}).
@@ -109,25 +117,26 @@ public final class CellNameFiles {
 
     /**
      * Writes {@code content} over the file from its first byte, then cuts it to the new length: the
-     * inode stays, so bind mounts of it see the change. Writers of one file take turns (a file lock);
-     * a reader is not locked out, and may for an instant see the new start before the cut.
+     * inode stays, so bind mounts of it see the change. Writers of one file take turns (only kukeond
+     * writes these files, one kukeond per data dir); a reader is not locked out, and may for an
+     * instant see the new start before the cut. Not forced to disk: kukeond writes them again at
+     * each cell's start.
      */
     static void rewriteInPlace(Path file, String content) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS), FileModes.containerReadableFile())) {
-            try (var lock = channel.lock()) {
+        synchronized (WRITERS[Math.floorMod(file.toAbsolutePath().normalize().hashCode(), WRITERS.length)]) {
+            try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), FileModes.containerReadableFile())) {
                 long position = 0;
                 while (bytes.hasRemaining()) {
                     position += channel.write(bytes, position);
                 }
                 channel.truncate(position);
-                channel.force(false);
             }
-        }
-        // the mode given at creation passes through the umask, and a file made before may differ
-        if (!Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(FileModes.CONTAINER_READABLE_FILE)) {
-            Files.setPosixFilePermissions(file, FileModes.CONTAINER_READABLE_FILE);
+            // the mode given at creation passes through the umask, and a file made before may differ
+            if (!Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(FileModes.CONTAINER_READABLE_FILE)) {
+                Files.setPosixFilePermissions(file, FileModes.CONTAINER_READABLE_FILE);
+            }
         }
     }
 }

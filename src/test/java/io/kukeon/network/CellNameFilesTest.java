@@ -11,7 +11,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,6 +69,41 @@ class CellNameFilesTest {
 
         assertEquals(before, inode(hosts));
         assertEquals(HostsFile.render(WEB, List.of()), Files.readString(hosts));
+    }
+
+    /** The space's cells come and go on several threads at once: each rewrite is whole, none fails. */
+    @Test
+    void concurrentRewritesOfOneFileEachLeaveAWholeFile() throws Exception {
+        CellNameFiles files = new CellNameFiles(tmp);
+        files.write(WEB, List.of(), RESOLV);
+        List<List<CellAddress>> spaces = new ArrayList<>();
+        for (int n = 0; n < 8; n++) {
+            List<CellAddress> space = new ArrayList<>();
+            for (int i = 0; i < n * 40; i++) {
+                space.add(new CellAddress("cell-" + i, "10.88.3." + (i % 250 + 2)));
+            }
+            spaces.add(space);
+        }
+        Set<String> wholeFiles = spaces.stream().map(s -> HostsFile.render(WEB, s)).collect(Collectors.toSet());
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 50; round++) {
+                List<Future<?>> writes = new ArrayList<>();
+                for (List<CellAddress> space : spaces) {
+                    writes.add(threads.submit(() -> {
+                        files.rewriteHosts(WEB, space);
+                        return null;
+                    }));
+                }
+                for (Future<?> write : writes) {
+                    write.get(10, TimeUnit.SECONDS);
+                }
+                String hosts = Files.readString(files.directory().resolve("hosts"));
+                assertTrue(wholeFiles.contains(hosts), "round " + round + " left a mixed file of " + hosts.length() + " bytes");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
@@ -197,7 +239,7 @@ class CellNameFilesTest {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 seen.append(line).append('\n');
             }
-            assertTrue(reader.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the reader ends");
+            assertTrue(reader.waitFor(10, TimeUnit.SECONDS), "the reader ends");
             assertEquals(0, reader.exitValue(), seen.toString());
             assertEquals(0, Files.size(target), "the host's view of the mount point is untouched");
             return seen.toString();
