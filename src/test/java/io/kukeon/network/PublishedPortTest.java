@@ -105,6 +105,14 @@ class PublishedPortTest {
     }
 
     @Test
+    void theRecordItselfRefusesWhatTheParserWouldNeverGive() {
+        assertThrows(IllegalArgumentException.class, () -> new PublishedPort("::", 8080, 80, TCP));
+        assertThrows(IllegalArgumentException.class, () -> new PublishedPort("0.0.0.0", 0, 80, TCP));
+        assertThrows(IllegalArgumentException.class, () -> new PublishedPort("0.0.0.0", 8080, 65536, TCP));
+        assertThrows(IllegalArgumentException.class, () -> new PublishedPort("0.0.0.0", 8080, 80, null));
+    }
+
+    @Test
     void overlapsWhenProtocolAndHostPortMatchOnAnAddressInCommon() {
         PublishedPort all = parse("8080:80");
         assertTrue(all.overlaps(parse("127.0.0.1:8080:81")));
