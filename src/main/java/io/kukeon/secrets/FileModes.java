@@ -11,17 +11,23 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The one place that decides the modes of what kukeond keeps on disk: its data dir and everything
  * in it (journal, key, token, uploads, container logs) are for root only, directories 0700 and
  * files 0600, since the journal holds registry logins and the logs whatever containers print.
+ * One exception: the files kukeond bind-mounts into containers for them to read (a cell's
+ * {@code /etc/hosts}) are 0644, since a container's user need not be root; their directories stay
+ * 0700, so on the host they are still root's only.
  */
 public final class FileModes {
     private FileModes() {}
 
     public static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
     public static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+    /** A file bind-mounted read-only into containers, whatever user they run as. */
+    public static final Set<PosixFilePermission> CONTAINER_READABLE_FILE = PosixFilePermissions.fromString("rw-r--r--");
 
     /** For {@code sh}: what a process writing into the data dir (the shim's log copier) sets first. */
     public static final String PRIVATE_UMASK = "077";
@@ -32,6 +38,10 @@ public final class FileModes {
 
     public static FileAttribute<Set<PosixFilePermission>> privateFile() {
         return PosixFilePermissions.asFileAttribute(PRIVATE_FILE);
+    }
+
+    public static FileAttribute<Set<PosixFilePermission>> containerReadableFile() {
+        return PosixFilePermissions.asFileAttribute(CONTAINER_READABLE_FILE);
     }
 
     /**
@@ -80,6 +90,14 @@ public final class FileModes {
      * @return how many files and directories were changed
      */
     public static int tightenTree(Path root) throws IOException {
+        return tightenTree(root, file -> false);
+    }
+
+    /**
+     * As {@link #tightenTree(Path)}, but the regular files {@code containerReadable} accepts are made
+     * {@link #CONTAINER_READABLE_FILE} instead (their directories are still made 0700).
+     */
+    public static int tightenTree(Path root, Predicate<Path> containerReadable) throws IOException {
         int[] changed = {0};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -91,7 +109,7 @@ public final class FileModes {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (attrs.isRegularFile()) {
-                    changed[0] += tighten(file, PRIVATE_FILE);
+                    changed[0] += tighten(file, containerReadable.test(file) ? CONTAINER_READABLE_FILE : PRIVATE_FILE);
                 }
                 return FileVisitResult.CONTINUE;
             }
