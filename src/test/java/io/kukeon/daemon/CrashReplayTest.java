@@ -116,9 +116,13 @@ class CrashReplayTest {
                     "the container was left running");
 
             daemon.start();   // the journal was closed: a new daemon opens it at once
-            ObjectDoc cell = daemon.client().get(io.kukeon.wire.v1.GetRequest.newBuilder().setKind("Cell")
-                    .setPath("r/s/t/c").build()).getObject();
-            assertEquals("Ready", cell.getStatus().getState());
+            // Unknown until the cell has reconciled with the runtime, then Ready with the same process
+            GetRequest get = GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build();
+            KukeonGrpc.KukeonBlockingStub api = daemon.client();
+            io.kukeon.testing.ActorTestBed.await("the cell Ready again",
+                    () -> api.get(get).getObject().getStatus().getState().equals("Ready"));
+            assertEquals(pid, api.get(get).getObject().getStatus().getContainersList().stream()
+                    .filter(c -> c.getName().equals("app")).findFirst().orElseThrow().getPid(), "adopted, not restarted");
         }
     }
 
