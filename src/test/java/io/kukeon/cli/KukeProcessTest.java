@@ -55,6 +55,16 @@ class KukeProcessTest extends AgainstTestDaemon {
         }
     }
 
+    /** The default way in: bin/kuke loads Netty's epoll library, which unix sockets need. */
+    @Test
+    void kukeReachesKukeondOnItsSocketWithoutAToken() throws Exception {
+        Result r = run(Map.of("KUKEON_HOST", "unix:" + daemon.socket(), "KUKEON_TOKEN_FILE", "/nonexistent/token"), "init");
+        assertEquals(0, r.exit, r.err);
+        assertEquals("", r.err);
+        assertEquals(1, daemon.client().list(io.kukeon.wire.v1.ListRequest.newBuilder().setKind("Realm").build())
+                .getObjectsCount(), "realm default created");
+    }
+
     @Test
     void aManifestThatNeverEndsIsRefusedInBoundedMemory() throws Exception {
         Map<String, String> smallHeap = Map.of("JAVA_TOOL_OPTIONS", "-Xmx24m");
