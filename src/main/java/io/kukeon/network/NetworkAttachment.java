@@ -23,7 +23,7 @@ public record NetworkAttachment(String address, int prefixLength, String gateway
     static NetworkAttachment fromResult(JsonNode result, String network, String bridge) {
         for (JsonNode ip : result.path("ips")) {
             String[] addressAndPrefix = ip.path("address").asText("").split("/");
-            if (addressAndPrefix.length == 2 && Ipv4Subnet.parseAddress(addressAndPrefix[0]) != null) {
+            if (addressAndPrefix.length == 2 && Ipv4.isAddress(addressAndPrefix[0])) {
                 String gateway = ip.hasNonNull("gateway") ? ip.get("gateway").asText() : null;
                 return new NetworkAttachment(addressAndPrefix[0], Integer.parseInt(addressAndPrefix[1]), gateway,
                         namedInterface(result, bridge) ? bridge : null, hostInterface(result, bridge));

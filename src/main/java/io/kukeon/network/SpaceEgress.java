@@ -28,6 +28,6 @@ public record SpaceEgress(ObjectPath space, String bridge, String subnet, Egress
         if (bridge == null || !INTERFACE.matcher(bridge).matches()) {
             throw new InvalidArgumentException("bridge", "\"" + bridge + "\" is not an interface name (1-15 of A-Z a-z 0-9 _ . -)");
         }
-        subnet = Ipv4Cidr.parse("subnet", subnet, false).toString();
+        subnet = Ipv4Subnet.parse(subnet, "subnet").toString();
     }
 }

@@ -43,7 +43,7 @@ public final class SpaceNetwork {
         ipam.put("type", "host-local");
         ObjectNode range = ipam.putArray("ranges").addArray().addObject();
         range.put("subnet", subnet.toString());
-        range.put("gateway", Ipv4Subnet.format(subnet.address(GATEWAY_OFFSET)));
+        range.put("gateway", Ipv4.format(subnet.address(GATEWAY_OFFSET)));
         ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
         ipam.put("dataDir", ipamDataDir.toString());
 

@@ -110,7 +110,7 @@ class CniRealTest {
 
         NetworkAttachment attached = runtime().add(attachment("ctr-1", cell));
 
-        assertTrue(SUBNET.contains(Ipv4Subnet.parseAddress(attached.address())), attached.toString());
+        assertTrue(SUBNET.contains(Ipv4.parse(attached.address())), attached.toString());
         assertEquals(24, attached.prefixLength());
         assertEquals("10.88.7.1", attached.gateway());
         assertEquals(SpaceNetwork.bridgeName("main-web"), attached.bridge());
