@@ -87,8 +87,7 @@ class PortMappingPluginTest {
     private HostCommand.Result portmap(String command, List<PublishedPort> ports) throws Exception {
         ObjectNode config = JSON.createObjectNode().put("cniVersion", "1.0.0").put("name", "cellnet-test").put("type", "portmap");
         config.putObject("capabilities").put("portMappings", true);
-        config.putObject("runtimeConfig").set("portMappings",
-                JSON.valueToTree(ports.stream().map(PublishedPort::toPortMapping).toList()));
+        config.putObject("runtimeConfig").set("portMappings", PortMapping.toJson(ports.stream().map(PublishedPort::toPortMapping).toList()));
         ObjectNode previous = config.putObject("prevResult").put("cniVersion", "1.0.0");
         previous.putArray("interfaces").add(JSON.createObjectNode().put("name", "vh"))
                 .add(JSON.createObjectNode().put("name", "eth0").put("sandbox", "/run/netns/" + cellNs));

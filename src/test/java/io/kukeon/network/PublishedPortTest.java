@@ -128,8 +128,8 @@ class PublishedPortTest {
         ObjectMapper json = new ObjectMapper();
 
         assertEquals(json.readTree("{\"hostPort\":8053,\"containerPort\":53,\"protocol\":\"udp\",\"hostIP\":\"127.0.0.1\"}"),
-                json.valueToTree(parse("127.0.0.1:8053:53/udp").toPortMapping()));
+                PortMapping.toJson(List.of(parse("127.0.0.1:8053:53/udp").toPortMapping())).get(0));
         assertEquals(json.readTree("{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\",\"hostIP\":\"0.0.0.0\"}"),
-                json.valueToTree(parse("8080:80").toPortMapping()));
+                PortMapping.toJson(List.of(parse("8080:80").toPortMapping())).get(0));
     }
 }
