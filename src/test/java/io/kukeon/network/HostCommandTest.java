@@ -1,13 +1,12 @@
 package io.kukeon.network;
 
+import io.kukeon.testing.NetworkNamespaces;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,17 +56,13 @@ class HostCommandTest {
     /** Real: a namespace this test makes has only its loopback, whatever the host has. */
     @Test
     void runsInTheNetworkNamespaceItIsGiven() throws Exception {
-        String name = "kukeon-hc-" + UUID.randomUUID().toString().substring(0, 8);
-        assertEquals(0, here.run(List.of("ip", "netns", "add", name), Map.of(), new byte[0]).exitCode());
-        try {
-            HostCommand inside = new HostCommand(Path.of("/run/netns", name), Duration.ofSeconds(10));
+        try (NetworkNamespaces namespaces = new NetworkNamespaces("hc")) {
+            HostCommand inside = new HostCommand(namespaces.create("ns").path, Duration.ofSeconds(10));
             HostCommand.Result links = inside.run(List.of("ip", "-o", "link", "show"), Map.of(), new byte[0]);
 
             assertEquals(0, links.exitCode(), links.stderr());
             assertEquals(1, links.stdout().lines().count(), links.stdout());
             assertTrue(links.stdout().contains(": lo:"), links.stdout());
-        } finally {
-            here.run(List.of("ip", "netns", "del", name), Map.of(), new byte[0]);
         }
     }
 }
