@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a host tool (a CNI plugin, iptables) where kukeond keeps its cells' networks: in kukeond's
@@ -74,7 +75,12 @@ public final class HostCommand {
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
             builder.environment().putAll(environment);
             Process process = builder.start();
-            ScheduledFuture<?> kill = WATCHDOG.schedule(() -> killWithDescendants(process), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // set before the first kill: once a child is killed the tool may end on its own, before the watchdog returns
+            AtomicBoolean timedOut = new AtomicBoolean();
+            ScheduledFuture<?> kill = WATCHDOG.schedule(() -> {
+                timedOut.set(true);
+                killWithDescendants(process);
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 try (OutputStream in = process.getOutputStream()) {
                     in.write(stdin);
@@ -85,13 +91,13 @@ public final class HostCommand {
                 try {
                     out = readAtMost(process.getInputStream());
                 } catch (IOException e) {
-                    if (!kill.isDone()) {
+                    if (!timedOut.get()) {
                         throw e;
                     }
                     out = "";   // the kill closed the stream
                 }
                 int exit = process.waitFor();
-                if (kill.isDone()) {
+                if (timedOut.get()) {
                     throw new HostCommandTimeout(argv.get(0), timeout);
                 }
                 try (InputStream err = Files.newInputStream(errors)) {

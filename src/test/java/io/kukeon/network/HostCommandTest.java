@@ -5,14 +5,22 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HostCommandTest {
+    private static final int RUNS_AT_ONCE = 24;
     private final HostCommand here = new HostCommand(null, Duration.ofSeconds(10));
 
     @Test
@@ -42,6 +50,29 @@ class HostCommandTest {
 
         assertThrows(HostCommand.HostCommandTimeout.class, () -> quick.run(List.of("sh", "-c", "sleep 30; echo late"), Map.of(), new byte[0]));
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
+    }
+
+    /**
+     * Regression: once the watchdog killed the tool's child, the tool could print and end before the
+     * watchdog killed it too, and run() returned that output as a result. Many runs at once widen the
+     * window that a single run (above) hits only now and then.
+     */
+    @Test
+    void aToolThatEndsWhileBeingKilledStillTimesOut() throws Exception {
+        HostCommand quick = new HostCommand(null, Duration.ofMillis(300));
+        ExecutorService pool = Executors.newFixedThreadPool(RUNS_AT_ONCE);
+        try {
+            List<Future<HostCommand.Result>> runs = new ArrayList<>();
+            for (int i = 0; i < RUNS_AT_ONCE; i++) {
+                runs.add(pool.submit(() -> quick.run(List.of("sh", "-c", "sleep 30; echo late"), Map.of(), new byte[0])));
+            }
+            for (Future<HostCommand.Result> run : runs) {
+                ExecutionException ended = assertThrows(ExecutionException.class, () -> run.get(20, TimeUnit.SECONDS));
+                assertInstanceOf(HostCommand.HostCommandTimeout.class, ended.getCause());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
