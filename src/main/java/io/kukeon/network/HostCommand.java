@@ -26,6 +26,9 @@ public final class HostCommand {
     /** Output kept of each stream; a CNI result or an iptables listing of ours is far smaller. */
     public static final int MAX_OUTPUT_BYTES = 1 << 20;
 
+    /** A tool's words kept in an error message or a log line; a plugin's or iptables' reason is far shorter. */
+    public static final int MAX_MESSAGE_CHARS = 500;
+
     /** What a run gave: its exit code and what it wrote (each cut at {@link #MAX_OUTPUT_BYTES}). */
     public record Result(int exitCode, String stdout, String stderr) {
         public boolean succeeded() {
@@ -128,6 +131,15 @@ public final class HostCommand {
         byte[] kept = stream.readNBytes(MAX_OUTPUT_BYTES);
         stream.transferTo(OutputStream.nullOutputStream());   // drain the rest so the tool can end
         return new String(kept, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A tool's complaint as one bounded line of an error or of the daemon's log: white space folded
+     * (iptables-restore puts its reason on a second line), cut at {@link #MAX_MESSAGE_CHARS}.
+     */
+    public static String oneLine(String text) {
+        String line = text.strip().replaceAll("\\s+", " ");
+        return line.length() <= MAX_MESSAGE_CHARS ? line : line.substring(0, MAX_MESSAGE_CHARS) + "…";
     }
 
     /** A run that did not end within its timeout. */

@@ -84,6 +84,14 @@ class HostCommandTest {
         assertEquals(HostCommand.MAX_OUTPUT_BYTES, result.stdout().length());
     }
 
+    @Test
+    void oneLineFoldsAToolsComplaintAndCutsItAtTheLimit() {
+        assertEquals("iptables-restore v1.8.9 (nf_tables): line 3: RULE_APPEND failed (No such file or directory)",
+                HostCommand.oneLine("iptables-restore v1.8.9 (nf_tables): \nline 3:   RULE_APPEND failed (No such file or directory)\n"));
+        String cut = HostCommand.oneLine("x".repeat(3 * HostCommand.MAX_MESSAGE_CHARS));
+        assertEquals("x".repeat(HostCommand.MAX_MESSAGE_CHARS) + "…", cut);
+    }
+
     /** Real: a namespace this test makes has only its loopback, whatever the host has. */
     @Test
     void runsInTheNetworkNamespaceItIsGiven() throws Exception {
