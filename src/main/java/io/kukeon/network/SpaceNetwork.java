@@ -22,9 +22,12 @@ public final class SpaceNetwork {
         return realm + "-" + space;
     }
 
+    /** What the bridge of every space's network is named with; the egress chains isolate the bridges named so. */
+    public static final String BRIDGE_PREFIX = "k-";
+
     /** {@code k-} and 8 hex digits: 10 characters, within the kernel's 15 for an interface name. */
     public static String bridgeName(String networkName) {
-        return "k-" + Fnv1a32.hex(networkName);
+        return BRIDGE_PREFIX + Fnv1a32.hex(networkName);
     }
 
     /**
