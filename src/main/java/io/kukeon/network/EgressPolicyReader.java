@@ -91,9 +91,7 @@ public final class EgressPolicyReader {
         if (!(value instanceof String host)) {
             throw new InvalidArgumentException(field, "expected a host name (got " + describe(value) + ")");
         }
-        if (host.indexOf(':') >= 0) {
-            throw new InvalidArgumentException(field, "\"" + Names.printable(host) + "\" is IPv6; only IPv4 is supported");
-        }
+        Ipv4.refuseIpv6(field, host);
         if (host.matches("[0-9.]+") && !Ipv4.isAddress(host)) {
             throw new InvalidArgumentException(field, "\"" + host + "\" is not an IPv4 address (4 numbers 0..255)");
         }

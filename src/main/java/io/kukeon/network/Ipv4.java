@@ -1,5 +1,8 @@
 package io.kukeon.network;
 
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Names;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +49,16 @@ public final class Ipv4 {
     public static boolean isLoopback(String text) {
         Integer address = parse(text);
         return address != null && address >>> 24 == 127;
+    }
+
+    /**
+     * Refuses an IPv6 address or network (anything with a ':') in request field {@code field}, with
+     * the same words wherever one is given where only IPv4 is supported.
+     */
+    static void refuseIpv6(String field, String text) {
+        if (text.indexOf(':') >= 0) {
+            throw new InvalidArgumentException(field, "\"" + Names.printable(text) + "\" is IPv6; only IPv4 is supported");
+        }
     }
 
     /** The dotted form of {@code address}. */

@@ -36,9 +36,7 @@ public record Ipv4Subnet(int network, int prefixLength) {
         if (cidr == null || cidr.isEmpty()) {
             throw new InvalidArgumentException(field, "is required (" + EXAMPLE + ")");
         }
-        if (cidr.indexOf(':') >= 0) {
-            throw new InvalidArgumentException(field, "\"" + Names.printable(cidr) + "\" is IPv6; only IPv4 is supported");
-        }
+        Ipv4.refuseIpv6(field, cidr);
         Matcher m = SHAPE.matcher(cidr);
         if (!m.matches()) {
             throw new InvalidArgumentException(field, "\"" + Names.printable(cidr) + "\" is not an IPv4 network (" + EXAMPLE + ")");
