@@ -1,6 +1,5 @@
 package io.kukeon.network;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kukeon.testing.NetworkNamespaces;
 import io.kukeon.testing.NetworkNamespaces.Namespace;
@@ -27,7 +26,6 @@ class PortMappingPluginTest {
     private static final Path PORTMAP = Path.of("/usr/lib/cni/portmap");
     private static final String HOST_SIDE = "10.99.0.1";
     private static final String CELL_IP = "10.99.0.5";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private NetworkNamespaces namespaces;
     private Namespace host;
@@ -65,16 +63,16 @@ class PortMappingPluginTest {
     }
 
     private HostCommand.Result portmap(String command, List<PublishedPort> ports) throws Exception {
-        ObjectNode config = JSON.createObjectNode().put("cniVersion", "1.0.0").put("name", "cellnet-test").put("type", "portmap");
+        ObjectNode config = CniJson.MAPPER.createObjectNode().put("cniVersion", "1.0.0").put("name", "cellnet-test").put("type", "portmap");
         config.putObject("capabilities").put("portMappings", true);
         config.putObject("runtimeConfig").set("portMappings", PortMapping.toJson(ports.stream().map(PublishedPort::toPortMapping).toList()));
         ObjectNode previous = config.putObject("prevResult").put("cniVersion", "1.0.0");
-        previous.putArray("interfaces").add(JSON.createObjectNode().put("name", "vh"))
-                .add(JSON.createObjectNode().put("name", "eth0").put("sandbox", cell.path.toString()));
+        previous.putArray("interfaces").add(CniJson.MAPPER.createObjectNode().put("name", "vh"))
+                .add(CniJson.MAPPER.createObjectNode().put("name", "eth0").put("sandbox", cell.path.toString()));
         previous.putArray("ips").addObject().put("address", CELL_IP + "/24").put("interface", 1);
         return host.inside.run(List.of(PORTMAP.toString()), Map.of("CNI_COMMAND", command, "CNI_CONTAINERID", cell.name,
                 "CNI_NETNS", cell.path.toString(), "CNI_IFNAME", "eth0", "CNI_PATH", PORTMAP.getParent().toString()),
-                JSON.writeValueAsBytes(config));
+                CniJson.bytes(config));
     }
 
     @Test
