@@ -19,8 +19,8 @@ public record Attachment(NetworkConfigList network, String containerId, Path net
         if (containerId == null || !containerId.matches(NetworkConfigList.NAME_PATTERN) || containerId.length() > 255) {
             throw new IllegalArgumentException("container ID \"" + containerId + "\" breaks the CNI rule: letters, digits, '_', '.', '-'");
         }
-        if (ifName == null || !ifName.matches("[A-Za-z0-9_.\\-]{1,15}") || ifName.equals(".") || ifName.equals("..")) {
-            throw new IllegalArgumentException("interface name \"" + ifName + "\" must be 1-15 letters, digits, '_', '.', '-'");
+        if (!InterfaceName.isValid(ifName)) {
+            throw new IllegalArgumentException("interface name \"" + ifName + "\" must be " + InterfaceName.RULE);
         }
         portMappings = List.copyOf(portMappings);
     }

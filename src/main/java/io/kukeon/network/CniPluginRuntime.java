@@ -154,7 +154,7 @@ public final class CniPluginRuntime implements CniNetworks {
     private static ObjectNode runtimeConfig(List<PortMapping> portMappings) {
         ObjectNode runtimeConfig = CniJson.MAPPER.createObjectNode();
         if (!portMappings.isEmpty()) {
-            runtimeConfig.set("portMappings", ResultCache.portMappingsJson(portMappings));
+            runtimeConfig.set("portMappings", PortMapping.toJson(portMappings));
         }
         return runtimeConfig;
     }

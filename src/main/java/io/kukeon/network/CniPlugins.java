@@ -94,7 +94,7 @@ public final class CniPlugins {
         }
         ObjectNode result = CniJson.objectOrNull(ran.stdout());
         if (result == null) {
-            throw new CniFailure(type, null, what + " printed something that is not a JSON result: " + shortened(ran.stdout()));
+            throw new CniFailure(type, null, what + " printed something that is not a JSON result: " + HostCommand.oneLine(ran.stdout()));
         }
         return result;
     }
@@ -106,16 +106,10 @@ public final class CniPlugins {
             String details = error.path("details").asText("");
             return new CniFailure(type, error.path("code").asInt(),
                     what + " failed with code " + error.path("code").asInt() + ": " + error.path("msg").asText("")
-                            + (details.isEmpty() ? "" : " (" + shortened(details) + ")"));
+                            + (details.isEmpty() ? "" : " (" + HostCommand.oneLine(details) + ")"));
         }
         String said = ran.stderr().isBlank() ? ran.stdout() : ran.stderr();
         return new CniFailure(type, null, what + " exited with " + ran.exitCode()
-                + (said.isBlank() ? "" : ": " + shortened(said.strip())));
-    }
-
-    /** A plugin's words as one bounded line of an error. */
-    private static String shortened(String text) {
-        String line = text.strip().replaceAll("\\s+", " ");
-        return line.length() <= 500 ? line : line.substring(0, 500) + "…";
+                + (said.isBlank() ? "" : ": " + HostCommand.oneLine(said)));
     }
 }

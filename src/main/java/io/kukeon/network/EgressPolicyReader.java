@@ -84,17 +84,15 @@ public final class EgressPolicyReader {
         if (!(cidr instanceof String text)) {
             throw new InvalidArgumentException(field + ".cidr", "expected an IPv4 network like 10.0.0.0/8 (got " + describe(cidr) + ")");
         }
-        return new EgressPolicy.Target(null, Ipv4Cidr.parse(field + ".cidr", text, false).toString(), ports);
+        return new EgressPolicy.Target(null, Ipv4Subnet.parse(text, field + ".cidr").toString(), ports);
     }
 
     private static String host(Object value, String field) {
         if (!(value instanceof String host)) {
             throw new InvalidArgumentException(field, "expected a host name (got " + describe(value) + ")");
         }
-        if (host.indexOf(':') >= 0) {
-            throw new InvalidArgumentException(field, "\"" + Names.printable(host) + "\" is IPv6; only IPv4 is supported");
-        }
-        if (host.matches("[0-9.]+") && !Ipv4Cidr.isAddress(host)) {
+        Ipv4.refuseIpv6(field, host);
+        if (host.matches("[0-9.]+") && !Ipv4.isAddress(host)) {
             throw new InvalidArgumentException(field, "\"" + host + "\" is not an IPv4 address (4 numbers 0..255)");
         }
         if (host.length() > MAX_HOST_LENGTH || !HOST_NAME.matcher(host).matches()) {

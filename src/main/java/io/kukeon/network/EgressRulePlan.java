@@ -38,7 +38,7 @@ public final class EgressRulePlan {
     public static final String ADMISSION_CHAIN = "KUKEON-FORWARD";
     public static final String SPACE_CHAIN_PREFIX = "KUKE-EGR-";
     /** Every bridge kukeon names ({@code k-<hash>}), as an iptables interface wildcard. */
-    public static final String KUKEON_BRIDGES = "k-+";
+    public static final String KUKEON_BRIDGES = SpaceNetwork.BRIDGE_PREFIX + "+";
     private static final String FORWARD = "FORWARD";
 
     private EgressRulePlan() {}

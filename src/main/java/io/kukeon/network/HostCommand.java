@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a host tool (a CNI plugin, iptables) where kukeond keeps its cells' networks: in kukeond's
@@ -24,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 public final class HostCommand {
     /** Output kept of each stream; a CNI result or an iptables listing of ours is far smaller. */
     public static final int MAX_OUTPUT_BYTES = 1 << 20;
+
+    /** A tool's words kept in an error message or a log line; a plugin's or iptables' reason is far shorter. */
+    public static final int MAX_MESSAGE_CHARS = 500;
 
     /** What a run gave: its exit code and what it wrote (each cut at {@link #MAX_OUTPUT_BYTES}). */
     public record Result(int exitCode, String stdout, String stderr) {
@@ -74,7 +78,12 @@ public final class HostCommand {
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
             builder.environment().putAll(environment);
             Process process = builder.start();
-            ScheduledFuture<?> kill = WATCHDOG.schedule(() -> killWithDescendants(process), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // set before the first kill: once a child is killed the tool may end on its own, before the watchdog returns
+            AtomicBoolean timedOut = new AtomicBoolean();
+            ScheduledFuture<?> kill = WATCHDOG.schedule(() -> {
+                timedOut.set(true);
+                killWithDescendants(process);
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 try (OutputStream in = process.getOutputStream()) {
                     in.write(stdin);
@@ -85,13 +94,13 @@ public final class HostCommand {
                 try {
                     out = readAtMost(process.getInputStream());
                 } catch (IOException e) {
-                    if (!kill.isDone()) {
+                    if (!timedOut.get()) {
                         throw e;
                     }
                     out = "";   // the kill closed the stream
                 }
                 int exit = process.waitFor();
-                if (kill.isDone()) {
+                if (timedOut.get()) {
                     throw new HostCommandTimeout(argv.get(0), timeout);
                 }
                 try (InputStream err = Files.newInputStream(errors)) {
@@ -122,6 +131,15 @@ public final class HostCommand {
         byte[] kept = stream.readNBytes(MAX_OUTPUT_BYTES);
         stream.transferTo(OutputStream.nullOutputStream());   // drain the rest so the tool can end
         return new String(kept, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A tool's complaint as one bounded line of an error or of the daemon's log: white space folded
+     * (iptables-restore puts its reason on a second line), cut at {@link #MAX_MESSAGE_CHARS}.
+     */
+    public static String oneLine(String text) {
+        String line = text.strip().replaceAll("\\s+", " ");
+        return line.length() <= MAX_MESSAGE_CHARS ? line : line.substring(0, MAX_MESSAGE_CHARS) + "…";
     }
 
     /** A run that did not end within its timeout. */

@@ -57,7 +57,7 @@ public interface HostResolver {
 
         @Override
         public List<String> ipv4Addresses(String host) throws UnknownHostException {
-            if (Ipv4Cidr.isAddress(host)) {
+            if (Ipv4.isAddress(host)) {
                 return List.of(host);
             }
             Future<InetAddress[]> lookup;

@@ -26,7 +26,6 @@ public final class IptablesEgressFirewall implements EgressFirewall {
     /** How long iptables waits for the xtables lock another tool holds ({@code -w}). */
     static final String LOCK_WAIT_SECONDS = "5";
     private static final Pattern FAILED_LINE = Pattern.compile("line (\\d+)");
-    private static final int MAX_MESSAGE = 300;
 
     private final HostCommand host;
     private final HostResolver resolver;
@@ -155,7 +154,7 @@ public final class IptablesEgressFirewall implements EgressFirewall {
     private IptablesListing list() {
         HostCommand.Result result = run(List.of("iptables", "-w", LOCK_WAIT_SECONDS, "-t", "filter", "-S"), new byte[0]);
         if (!result.succeeded()) {
-            throw new EgressFailureException("iptables -S failed (exit " + result.exitCode() + "): " + oneLine(result.stderr()));
+            throw new EgressFailureException("iptables -S failed (exit " + result.exitCode() + "): " + HostCommand.oneLine(result.stderr()));
         }
         if (result.stdout().length() >= HostCommand.MAX_OUTPUT_BYTES) {
             throw new EgressFailureException("the filter table's listing is over " + HostCommand.MAX_OUTPUT_BYTES
@@ -173,7 +172,7 @@ public final class IptablesEgressFirewall implements EgressFirewall {
                 text.getBytes(StandardCharsets.UTF_8));
         if (!result.succeeded()) {
             throw new EgressFailureException("iptables-restore refused the change (nothing was applied): "
-                    + oneLine(result.stderr()) + failedLine(result.stderr(), text));
+                    + HostCommand.oneLine(result.stderr()) + failedLine(result.stderr(), text));
         }
     }
 
@@ -194,12 +193,6 @@ public final class IptablesEgressFirewall implements EgressFirewall {
         String[] lines = script.split("\n");
         int n = Integer.parseInt(m.group(1));
         return n >= 1 && n <= lines.length ? " [" + lines[n - 1] + "]" : "";
-    }
-
-    /** A tool's complaint as one line of the daemon's log (iptables-restore puts the reason on its second line). */
-    private static String oneLine(String text) {
-        String joined = String.join(" ", text.strip().split("\\s*\n\\s*"));
-        return joined.length() <= MAX_MESSAGE ? joined : joined.substring(0, MAX_MESSAGE) + "…";
     }
 
     /** One iptables-restore transaction on the filter table: chain declarations first, then rule lines. */

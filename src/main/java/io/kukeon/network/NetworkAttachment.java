@@ -18,18 +18,22 @@ public record NetworkAttachment(String address, int prefixLength, String gateway
      * Reads the first IPv4 address of a CNI result (any version from 0.3.0), and which of the
      * result's interfaces outside the sandbox are {@code bridge} and the host end of the veth.
      *
-     * @throws CniFailure when the result holds no IPv4 address
+     * @throws CniFailure when the result holds no IPv4 address with a prefix length 0..32
      */
     static NetworkAttachment fromResult(JsonNode result, String network, String bridge) {
         for (JsonNode ip : result.path("ips")) {
             String[] addressAndPrefix = ip.path("address").asText("").split("/");
-            if (addressAndPrefix.length == 2 && Ipv4Subnet.parseAddress(addressAndPrefix[0]) != null) {
+            if (addressAndPrefix.length == 2 && Ipv4.isAddress(addressAndPrefix[0]) && isPrefixLength(addressAndPrefix[1])) {
                 String gateway = ip.hasNonNull("gateway") ? ip.get("gateway").asText() : null;
                 return new NetworkAttachment(addressAndPrefix[0], Integer.parseInt(addressAndPrefix[1]), gateway,
                         namedInterface(result, bridge) ? bridge : null, hostInterface(result, bridge));
             }
         }
         throw new CniFailure(null, null, "the CNI result of network " + network + " holds no IPv4 address: " + CniJson.text(result));
+    }
+
+    private static boolean isPrefixLength(String text) {
+        return text.matches("\\d{1,2}") && Integer.parseInt(text) <= 32;
     }
 
     private static boolean namedInterface(JsonNode result, String name) {

@@ -1,10 +1,16 @@
 package io.kukeon.network;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
 import java.util.Set;
 
 /**
  * One published port in the form of the {@code portmap} plugin's {@code portMappings} capability:
- * {@code hostIP:hostPort} on the host side to {@code containerPort} of the cell's address.
+ * {@code hostIP:hostPort} on the host side to {@code containerPort} of the cell's address. Its
+ * JSON ({@link #toJson}) is what the plugin reads and what the CNI result cache keeps.
  *
  * @param hostIp the host address to listen on; {@code ""} or {@code 0.0.0.0} for every address
  */
@@ -24,5 +30,28 @@ public record PortMapping(int hostPort, int containerPort, String protocol, Stri
         if (hostIp == null) {
             hostIp = "";
         }
+    }
+
+    /** The {@code portMappings} capability's value, with the plugin's keys ({@code hostIP}, not hostIp). */
+    static ArrayNode toJson(List<PortMapping> portMappings) {
+        ArrayNode list = CniJson.MAPPER.createArrayNode();
+        for (PortMapping p : portMappings) {
+            ObjectNode mapping = list.addObject();
+            mapping.put("hostPort", p.hostPort());
+            mapping.put("containerPort", p.containerPort());
+            mapping.put("protocol", p.protocol());
+            mapping.put("hostIP", p.hostIp());
+        }
+        return list;
+    }
+
+    /**
+     * One entry of {@link #toJson}'s list.
+     *
+     * @throws IllegalArgumentException when the entry is not a valid mapping
+     */
+    static PortMapping fromJson(JsonNode mapping) {
+        return new PortMapping(mapping.path("hostPort").asInt(), mapping.path("containerPort").asInt(),
+                mapping.path("protocol").asText(), mapping.path("hostIP").asText(""));
     }
 }

@@ -38,9 +38,6 @@ public record PublishedPort(String hostIp, int hostPort, int containerPort, Prot
         }
     }
 
-    /** One entry of the portmap plugin's {@code runtimeConfig.portMappings}; the names are the plugin's JSON keys. */
-    public record PortMapping(int hostPort, int containerPort, String protocol, String hostIP) {}
-
     public PublishedPort {
         if (!Ipv4.isAddress(hostIp) || hostPort < 1 || hostPort > 65535 || containerPort < 1 || containerPort > 65535
                 || protocol == null) {

@@ -1,7 +1,6 @@
 package io.kukeon.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.secrets.FileModes;
@@ -69,8 +68,7 @@ final class ResultCache {
         try {
             List<PortMapping> ports = new ArrayList<>();
             for (JsonNode p : root.path("portMappings")) {
-                ports.add(new PortMapping(p.path("hostPort").asInt(), p.path("containerPort").asInt(),
-                        p.path("protocol").asText(), p.path("hostIP").asText("")));
+                ports.add(PortMapping.fromJson(p));
             }
             NetworkConfigList network = NetworkConfigList.parse(root.path("config").asText(), file.toString());
             JsonNode result = root.get("result");
@@ -87,7 +85,7 @@ final class ResultCache {
         root.put("containerId", entry.containerId());
         root.put("ifName", entry.ifName());
         root.put("config", entry.network().toJson());
-        root.set("portMappings", portMappingsJson(entry.portMappings()));
+        root.set("portMappings", PortMapping.toJson(entry.portMappings()));
         root.set("result", entry.result() == null ? null : CniJson.object(entry.result()));
         Path file = fileOf(entry.network().name(), entry.containerId(), entry.ifName());
         try {
@@ -109,19 +107,6 @@ final class ResultCache {
         } catch (IOException e) {
             throw new CniFailure(null, null, "the CNI result cache " + file + " cannot be removed: " + e.getMessage(), e);
         }
-    }
-
-    /** The {@code portMappings} capability's value, as the cache and the portmap plugin read it. */
-    static ArrayNode portMappingsJson(List<PortMapping> portMappings) {
-        ArrayNode list = CniJson.MAPPER.createArrayNode();
-        for (PortMapping p : portMappings) {
-            ObjectNode mapping = list.addObject();
-            mapping.put("hostPort", p.hostPort());
-            mapping.put("containerPort", p.containerPort());
-            mapping.put("protocol", p.protocol());
-            mapping.put("hostIP", p.hostIp());
-        }
-        return list;
     }
 
     private Path fileOf(Attachment attachment) {

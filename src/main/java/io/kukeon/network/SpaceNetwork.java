@@ -22,9 +22,12 @@ public final class SpaceNetwork {
         return realm + "-" + space;
     }
 
+    /** What the bridge of every space's network is named with; the egress chains isolate the bridges named so. */
+    public static final String BRIDGE_PREFIX = "k-";
+
     /** {@code k-} and 8 hex digits: 10 characters, within the kernel's 15 for an interface name. */
     public static String bridgeName(String networkName) {
-        return "k-" + Fnv1a32.hex(networkName);
+        return BRIDGE_PREFIX + Fnv1a32.hex(networkName);
     }
 
     /**
@@ -43,7 +46,7 @@ public final class SpaceNetwork {
         ipam.put("type", "host-local");
         ObjectNode range = ipam.putArray("ranges").addArray().addObject();
         range.put("subnet", subnet.toString());
-        range.put("gateway", Ipv4Subnet.format(subnet.address(GATEWAY_OFFSET)));
+        range.put("gateway", Ipv4.format(subnet.address(GATEWAY_OFFSET)));
         ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
         ipam.put("dataDir", ipamDataDir.toString());
 

@@ -3,7 +3,6 @@ package io.kukeon.bench;
 import io.kukeon.network.Attachment;
 import io.kukeon.network.CniPluginRuntime;
 import io.kukeon.network.CniPlugins;
-import io.kukeon.network.HostCommand;
 import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.NetworkConfigList;
 import io.kukeon.network.SpaceNetwork;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,15 +37,15 @@ class CniAddBenchmark {
         int runs = Integer.getInteger("kukeon.bench.runs", 20);
         int warmUp = 3;
         try (NetworkNamespaces namespaces = new NetworkNamespaces("cni-bench")) {
-            Path host = namespaces.create("host");
+            NetworkNamespaces.Namespace host = namespaces.create("host");
             NetworkConfigList network = SpaceNetwork.configList("bench", "web", Ipv4Subnet.parse("10.88.8.0/24", "bench"), dataDir.resolve("ipam"));
             CniPluginRuntime cni = new CniPluginRuntime(new CniPlugins(List.of(Path.of("/usr/lib/cni")),
-                    new HostCommand(host, Duration.ofSeconds(20))), dataDir.resolve("cache"));
+                    host.inside), dataDir.resolve("cache"));
             List<Double> addMillis = new ArrayList<>();
             List<Double> delMillis = new ArrayList<>();
             for (int i = 0; i < warmUp + runs; i++) {
-                Path cell = namespaces.create("c" + i);
-                Attachment attachment = new Attachment(network, "bench-" + i, cell, "eth0");
+                NetworkNamespaces.Namespace cell = namespaces.create("c" + i);
+                Attachment attachment = new Attachment(network, "bench-" + i, cell.path, "eth0");
                 long started = System.nanoTime();
                 cni.add(attachment);
                 double add = (System.nanoTime() - started) / 1e6;

@@ -1,6 +1,7 @@
 package io.kukeon.network;
 
 import io.kukeon.testing.NetworkNamespaces;
+import io.kukeon.testing.NetworkNamespaces.Namespace;
 import io.kukeon.testing.RealComponents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,42 +36,39 @@ class CniRealTest {
     @TempDir
     Path dataDir;
     NetworkNamespaces namespaces;
-    Path host;
+    Namespace host;
     NetworkConfigList network;
-    final List<Process> servers = new ArrayList<>();
 
     /** Fails (with kukeon.requireReal) or skips unless root, the plugins and the tools are here. */
     static void needPlugins() {
         RealComponents.need("root", RealComponents.isRoot(), "network namespaces and bridges need root");
         boolean present = Stream.of("bridge", "host-local", "portmap", "loopback").allMatch(p -> Files.isExecutable(PLUGINS.resolve(p)));
         RealComponents.need("CNI plugins", present, "install containernetworking-plugins (bridge, host-local, portmap, loopback in " + PLUGINS + ")");
-        RealComponents.need("network tools", NetworkNamespaces.toolsPresent(), "install iproute2, iptables, busybox-static and util-linux");
+        NetworkNamespaces.needTools("ip", "nsenter", "iptables", "busybox");
     }
 
     @BeforeEach
     void hostNamespace() throws IOException {
         needPlugins();
         namespaces = new NetworkNamespaces("cni");
-        host = namespaces.create("host");
-        NetworkNamespaces.run(host, "ip", "link", "set", "lo", "up");
+        host = namespaces.create("host").loopbackUp();
         network = SpaceNetwork.configList("main", "web", SUBNET, dataDir.resolve("network/ipam"));
     }
 
     @AfterEach
     void removeEverything() throws IOException {
-        servers.forEach(Process::destroyForcibly);
         if (namespaces != null) {
             namespaces.close();
         }
     }
 
     private CniPluginRuntime runtime() {
-        return new CniPluginRuntime(new CniPlugins(List.of(PLUGINS), new HostCommand(host, Duration.ofSeconds(20))),
+        return new CniPluginRuntime(new CniPlugins(List.of(PLUGINS), host.inside),
                 dataDir.resolve("network/cache"));
     }
 
-    private Attachment attachment(String containerId, Path cell, PortMapping... ports) {
-        return new Attachment(network, containerId, cell, "eth0", List.of(ports));
+    private Attachment attachment(String containerId, Namespace cell, PortMapping... ports) {
+        return new Attachment(network, containerId, cell == null ? null : cell.path, "eth0", List.of(ports));
     }
 
     /** The addresses host-local has leased, one file each, named by the address. */
@@ -81,54 +78,47 @@ class CniRealTest {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")).sorted().toList();
+            return files.map(p -> p.getFileName().toString()).filter(Ipv4::isAddress).sorted().toList();
         }
     }
 
     /** A busybox httpd serving {@code body} on port 80 of the cell; ended (by PID) after the test. */
-    private void serve(Path cell, String body) throws Exception {
-        Path root = Files.createDirectories(dataDir.resolve("www-" + cell.getFileName()));
+    private void serve(Namespace cell, String body) throws Exception {
+        Path root = Files.createDirectories(dataDir.resolve("www-" + cell.name));
         Files.writeString(root.resolve("index.html"), body);
-        Process httpd = new ProcessBuilder("nsenter", "--net=" + cell, "--", "busybox", "httpd", "-f", "-p", "80", "-h", root.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        servers.add(httpd);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!NetworkNamespaces.run(cell, "busybox", "netstat", "-ltn").contains(":80 ")) {
-            assertTrue(httpd.isAlive() && System.nanoTime() < deadline, "busybox httpd did not listen in " + cell);
-            Thread.sleep(50);
-        }
+        cell.startServer(80, "busybox", "httpd", "-f", "-p", "80", "-h", root.toString());
     }
 
     /** Bounded by the tool timeout of {@link NetworkNamespaces}: Debian's busybox wget 1.35 crashes (SIGSEGV) with {@code -T}. */
-    private static String fetch(Path from, String url) throws IOException {
-        return NetworkNamespaces.run(from, "busybox", "wget", "-q", "-O", "-", url);
+    private static String fetch(Namespace from, String url) throws IOException {
+        return from.ok("busybox", "wget", "-q", "-O", "-", url);
     }
 
     @Test
     void addGivesAnAddressInTheSpacesSlash24AndTheBridgeAppearsInTheHostNamespace() throws Exception {
-        Path cell = namespaces.create("c1");
+        Namespace cell = namespaces.create("c1");
 
         NetworkAttachment attached = runtime().add(attachment("ctr-1", cell));
 
-        assertTrue(SUBNET.contains(Ipv4Subnet.parseAddress(attached.address())), attached.toString());
+        assertTrue(SUBNET.contains(Ipv4.parse(attached.address())), attached.toString());
         assertEquals(24, attached.prefixLength());
         assertEquals("10.88.7.1", attached.gateway());
         assertEquals(SpaceNetwork.bridgeName("main-web"), attached.bridge());
         assertNotNull(attached.hostInterface());
-        String bridge = NetworkNamespaces.run(host, "ip", "-o", "-4", "addr", "show", "dev", attached.bridge());
+        String bridge = host.ok("ip", "-o", "-4", "addr", "show", "dev", attached.bridge());
         assertTrue(bridge.contains("10.88.7.1/24"), bridge);
-        assertTrue(NetworkNamespaces.run(host, "ip", "-o", "link", "show", "master", attached.bridge()).contains(attached.hostInterface()));
-        assertTrue(NetworkNamespaces.run(cell, "ip", "-o", "-4", "addr", "show", "dev", "eth0").contains(attached.cidr()));
-        assertTrue(NetworkNamespaces.run(cell, "ip", "-o", "link", "show", "lo").contains("UP"), "the loopback plugin brings lo up");
-        assertTrue(NetworkNamespaces.run(cell, "ip", "route").contains("default via 10.88.7.1"));
+        assertTrue(host.ok("ip", "-o", "link", "show", "master", attached.bridge()).contains(attached.hostInterface()));
+        assertTrue(cell.ok("ip", "-o", "-4", "addr", "show", "dev", "eth0").contains(attached.cidr()));
+        assertTrue(cell.ok("ip", "-o", "link", "show", "lo").contains("UP"), "the loopback plugin brings lo up");
+        assertTrue(cell.ok("ip", "route").contains("default via 10.88.7.1"));
         assertEquals(List.of(attached.address()), leases());
         assertEquals("ctr-1", Files.readAllLines(dataDir.resolve("network/ipam/main-web").resolve(attached.address())).get(0).strip());
     }
 
     @Test
     void twoCellsGetDifferentAddressesAndReachEachOther() throws Exception {
-        Path one = namespaces.create("c1");
-        Path two = namespaces.create("c2");
+        Namespace one = namespaces.create("c1");
+        Namespace two = namespaces.create("c2");
         CniPluginRuntime runtime = runtime();
 
         NetworkAttachment first = runtime.add(attachment("ctr-1", one));
@@ -136,21 +126,21 @@ class CniRealTest {
 
         assertNotEquals(first.address(), second.address());
         assertEquals(first.bridge(), second.bridge());
-        NetworkNamespaces.run(one, "busybox", "ping", "-c", "1", "-W", "3", second.address());
+        one.ok("busybox", "ping", "-c", "1", "-W", "3", second.address());
         serve(two, "hello from two");
         assertEquals("hello from two", fetch(one, "http://" + second.address() + "/index.html"));
     }
 
     @Test
     void aSecondAddOfTheSameContainerGivesTheSameAddressAndOneLease() throws Exception {
-        Path cell = namespaces.create("c1");
+        Namespace cell = namespaces.create("c1");
         NetworkAttachment first = runtime().add(attachment("ctr-1", cell));
 
         NetworkAttachment again = runtime().add(attachment("ctr-1", cell));
 
         assertEquals(first, again);
         assertEquals(List.of(first.address()), leases());
-        assertEquals(1, NetworkNamespaces.run(host, "ip", "-o", "link", "show", "master", first.bridge()).lines().count(), "one host veth");
+        assertEquals(1, host.ok("ip", "-o", "link", "show", "master", first.bridge()).lines().count(), "one host veth");
     }
 
     /**
@@ -160,7 +150,7 @@ class CniRealTest {
      */
     @Test
     void aSecondAddWithPublishedPortsKeepsTheAddressAndOneLease() throws Exception {
-        Path cell = namespaces.create("c1");
+        Namespace cell = namespaces.create("c1");
         PortMapping web = new PortMapping(8080, 80, "tcp", "");
         NetworkAttachment first = runtime().add(attachment("ctr-1", cell, web));
         runtime().add(attachment("ctr-2", namespaces.create("c2")));   // the next free address is taken meanwhile
@@ -169,21 +159,21 @@ class CniRealTest {
 
         assertEquals(first.address(), again.address());
         assertEquals(2, leases().size());
-        assertEquals(1, NetworkNamespaces.run(host, "iptables", "-t", "nat", "-S").lines()
+        assertEquals(1, host.ok("iptables", "-t", "nat", "-S").lines()
                 .filter(rule -> rule.contains("-j DNAT") && rule.contains("--dport 8080")).count());
     }
 
     @Test
     void anAttachmentThatNoLongerHoldsIsMadeAgainAtItsAddress() throws Exception {
-        Path cell = namespaces.create("c1");
+        Namespace cell = namespaces.create("c1");
         NetworkAttachment first = runtime().add(attachment("ctr-1", cell));
         runtime().add(attachment("ctr-2", namespaces.create("c2")));
-        NetworkNamespaces.run(cell, "ip", "link", "del", "eth0");   // its veth is gone (both ends)
+        cell.ok("ip", "link", "del", "eth0");   // its veth is gone (both ends)
 
         NetworkAttachment again = runtime().add(attachment("ctr-1", cell));
 
         assertEquals(first.address(), again.address());
-        assertTrue(NetworkNamespaces.run(cell, "ip", "-o", "-4", "addr", "show", "dev", "eth0").contains(first.cidr()));
+        assertTrue(cell.ok("ip", "-o", "-4", "addr", "show", "dev", "eth0").contains(first.cidr()));
         assertEquals(2, leases().size());
         runtime().check(attachment("ctr-1", cell));
     }
@@ -191,24 +181,24 @@ class CniRealTest {
     /** What kill -9 of kukeond after the bridge plugin's ADD, before the chain ended, leaves: a veth, a lease, an entry without result. */
     @Test
     void anAddInterruptedByACrashIsUndoneAndMadeAgainWithOneLease() throws Exception {
-        Path cell = namespaces.create("c1");
+        Namespace cell = namespaces.create("c1");
         Attachment attachment = attachment("ctr-1", cell);
         new ResultCache(dataDir.resolve("network/cache")).write(new ResultCache.Entry(network, "ctr-1", "eth0", List.of(), null));
-        new CniPlugins(List.of(PLUGINS), new HostCommand(host, Duration.ofSeconds(20)))
-                .run("ADD", attachment, cell, "", network.pluginInput(0, CniJson.MAPPER.createObjectNode(), null));
+        new CniPlugins(List.of(PLUGINS), host.inside)
+                .run("ADD", attachment, cell.path, "", network.pluginInput(0, CniJson.MAPPER.createObjectNode(), null));
         assertEquals(1, leases().size());
 
         NetworkAttachment attached = runtime().add(attachment);
 
         assertEquals(List.of(attached.address()), leases());
-        assertEquals(1, NetworkNamespaces.run(host, "ip", "-o", "link", "show", "master", attached.bridge()).lines().count(), "one host veth");
+        assertEquals(1, host.ok("ip", "-o", "link", "show", "master", attached.bridge()).lines().count(), "one host veth");
         runtime().check(attachment);
     }
 
     /** Cells of a space start at once: the first ADDs race to make the bridge. */
     @Test
     void parallelAddsOnANewBridgeGetOneAddressEach() throws Exception {
-        List<Path> cells = new ArrayList<>();
+        List<Namespace> cells = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             cells.add(namespaces.create("c" + i));
         }
@@ -226,29 +216,29 @@ class CniRealTest {
 
         assertEquals(4, addresses.stream().distinct().count(), addresses.toString());
         assertEquals(addresses.stream().sorted().toList(), leases());
-        NetworkNamespaces.run(cells.get(0), "busybox", "ping", "-c", "1", "-W", "3", addresses.get(3));
+        cells.get(0).ok("busybox", "ping", "-c", "1", "-W", "3", addresses.get(3));
     }
 
     @Test
     void deleteFreesTheLeaseTwiceIsFineAndWorksFromAFreshInstance() throws Exception {
-        Path cell = namespaces.create("c1");
+        Namespace cell = namespaces.create("c1");
         NetworkAttachment attached = runtime().add(attachment("ctr-1", cell));
 
         runtime().delete(attachment("ctr-1", cell));   // a new instance: what a restarted kukeond has
         runtime().delete(attachment("ctr-1", cell));
 
         assertEquals(List.of(), leases());
-        assertFalse(NetworkNamespaces.run(cell, "ip", "-o", "link").contains("eth0"));
-        assertFalse(NetworkNamespaces.run(host, "ip", "-o", "link").contains(attached.hostInterface()));
+        assertFalse(cell.ok("ip", "-o", "link").contains("eth0"));
+        assertFalse(host.ok("ip", "-o", "link").contains(attached.hostInterface()));
         assertFalse(Files.exists(dataDir.resolve("network/cache/main-web")));
     }
 
     @Test
     void deleteWorksAfterTheCellsNamespaceIsGone() throws Exception {
-        Path cell = namespaces.create("c1");
+        Namespace cell = namespaces.create("c1");
         PortMapping web = new PortMapping(8080, 80, "tcp", "");
         runtime().add(attachment("ctr-1", cell, web));
-        Path other = namespaces.create("c2");
+        Namespace other = namespaces.create("c2");
         runtime().add(attachment("ctr-2", other));
 
         namespaces.delete(cell);
@@ -257,13 +247,13 @@ class CniRealTest {
         runtime().delete(attachment("ctr-2", other));   // a path that no longer exists is gone as well
 
         assertEquals(List.of(), leases());
-        String nat = NetworkNamespaces.run(host, "iptables", "-t", "nat", "-S");
+        String nat = host.ok("iptables", "-t", "nat", "-S");
         assertFalse(nat.contains("id: \"ctr-1\"") || nat.contains("--dport 8080"), nat);
     }
 
     @Test
     void aPublishedPortAnswersFromTheHostNamespace() throws Exception {
-        Path cell = namespaces.create("c1");
+        Namespace cell = namespaces.create("c1");
         NetworkAttachment attached = runtime().add(attachment("ctr-1", cell, new PortMapping(8080, 80, "tcp", "0.0.0.0")));
         serve(cell, "published");
 
@@ -271,6 +261,6 @@ class CniRealTest {
         assertEquals("published", fetch(host, "http://127.0.0.1:8080/index.html"));
 
         runtime().delete(attachment("ctr-1", cell));
-        assertFalse(NetworkNamespaces.run(host, "iptables", "-t", "nat", "-S").contains("--dport 8080"));
+        assertFalse(host.ok("iptables", "-t", "nat", "-S").contains("--dport 8080"));
     }
 }

@@ -1,7 +1,8 @@
 package io.kukeon.network;
 
 import io.kukeon.model.ObjectPath;
-import io.kukeon.testing.ScratchNetns;
+import io.kukeon.testing.NetworkNamespaces;
+import io.kukeon.testing.NetworkNamespaces.Namespace;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +14,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Real traffic between namespaces this test makes, and nowhere else: a "router" namespace with
@@ -36,13 +36,14 @@ class EgressTrafficTest {
 
     @Test
     void denyBlocksAnAllowedCidrAndPortPassesAndAnotherSpaceIsIsolatedUntilAllowed() throws Exception {
-        ScratchNetns.needTools("iptables", "iptables-restore", "busybox", "timeout");
+        NetworkNamespaces.needTools("iptables", "iptables-restore", "busybox", "timeout");
         Files.writeString(www.resolve("index.html"), "answered\n");
-        try (ScratchNetns router = new ScratchNetns("egr-router");
-             ScratchNetns cellA = new ScratchNetns("egr-cell-a");
-             ScratchNetns cellA2 = new ScratchNetns("egr-cell-a2");
-             ScratchNetns cellB = new ScratchNetns("egr-cell-b");
-             ScratchNetns outside = new ScratchNetns("egr-outside")) {
+        try (NetworkNamespaces namespaces = new NetworkNamespaces("egr")) {
+            Namespace router = namespaces.create("router").loopbackUp();
+            Namespace cellA = namespaces.create("cell-a").loopbackUp();
+            Namespace cellA2 = namespaces.create("cell-a2").loopbackUp();
+            Namespace cellB = namespaces.create("cell-b").loopbackUp();
+            Namespace outside = namespaces.create("outside").loopbackUp();
             router.ok("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
             bridge(router, "k-alpha", "10.231.1.1/24");
             bridge(router, "k-beta", "10.231.2.1/24");
@@ -65,7 +66,7 @@ class EgressTrafficTest {
             assertReaches(cellA, OUTSIDE, 8080);
             assertReaches(cellB, CELL_A, 80);
 
-            IptablesEgressFirewall firewall = new IptablesEgressFirewall(router.host, HostResolver.system(Duration.ofSeconds(2)));
+            IptablesEgressFirewall firewall = new IptablesEgressFirewall(router.inside, HostResolver.system(Duration.ofSeconds(2)));
             firewall.ensure(new SpaceEgress(SPACE_A, "k-alpha", "10.231.1.0/24", new EgressPolicy(EgressPolicy.Default.DENY,
                     List.of(EgressPolicy.Target.cidr(OUTSIDE + "/32", 80)))));
             firewall.ensure(new SpaceEgress(SPACE_B, "k-beta", "10.231.2.0/24", EgressPolicy.ALLOW_ALL));
@@ -101,14 +102,14 @@ class EgressTrafficTest {
         }
     }
 
-    private static void bridge(ScratchNetns router, String name, String gateway) throws Exception {
+    private static void bridge(Namespace router, String name, String gateway) throws Exception {
         router.ok("ip", "link", "add", name, "type", "bridge");
         router.ok("ip", "addr", "add", gateway, "dev", name);
         router.ok("ip", "link", "set", name, "up");
     }
 
     /** A veth from the bridge into the cell's namespace (eth0 there), as the CNI bridge plugin makes it. */
-    private static void attach(ScratchNetns router, String bridge, String hostEnd, ScratchNetns cell, String address, String gateway)
+    private static void attach(Namespace router, String bridge, String hostEnd, Namespace cell, String address, String gateway)
             throws Exception {
         router.ok("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", cell.name);
         router.ok("ip", "link", "set", hostEnd, "master", bridge);
@@ -118,32 +119,25 @@ class EgressTrafficTest {
         cell.ok("ip", "route", "add", "default", "via", gateway);
     }
 
-    private void serve(ScratchNetns where, int port) throws Exception {
-        where.start("busybox", "httpd", "-f", "-p", String.valueOf(port), "-h", www.toString());
-        for (int i = 0; i < 50; i++) {
-            if (wget(where, "127.0.0.1", port).exitCode() == 0) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("busybox httpd on port " + port + " in " + where.name + " did not answer");
+    private void serve(Namespace where, int port) throws Exception {
+        where.startServer(port, "busybox", "httpd", "-f", "-p", String.valueOf(port), "-h", www.toString());
     }
 
-    private static void assertReaches(ScratchNetns from, String address, int port) throws Exception {
+    private static void assertReaches(Namespace from, String address, int port) throws Exception {
         HostCommand.Result r = wget(from, address, port);
         assertEquals(0, r.exitCode(), from.name + " -> " + address + ":" + port + ": " + r.stderr());
         assertEquals("answered\n", r.stdout());
     }
 
     /** No answer at all (dropped, so wget waits until timeout cuts it), not a refusal. */
-    private static void assertBlocked(ScratchNetns from, String address, int port) throws Exception {
+    private static void assertBlocked(Namespace from, String address, int port) throws Exception {
         HostCommand.Result r = wget(from, address, port);
         assertEquals(124, r.exitCode(), from.name + " -> " + address + ":" + port + " should get no answer: " + r.stderr());
         assertTrue(r.stdout().isEmpty());
     }
 
     /** busybox wget -T crashes (1.35 static), so timeout bounds it: exit 124 when nothing answered in 2 s. */
-    private static HostCommand.Result wget(ScratchNetns from, String address, int port) throws Exception {
+    private static HostCommand.Result wget(Namespace from, String address, int port) throws Exception {
         return from.run("timeout", "2", "busybox", "wget", "-q", "-O", "-", "http://" + address + ":" + port + "/");
     }
 }

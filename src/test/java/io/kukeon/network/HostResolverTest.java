@@ -22,6 +22,6 @@ class HostResolverTest {
         List<String> addresses = resolver.ipv4Addresses("localhost");
 
         assertTrue(addresses.contains("127.0.0.1"), addresses.toString());
-        assertTrue(addresses.stream().allMatch(Ipv4Cidr::isAddress), addresses.toString());
+        assertTrue(addresses.stream().allMatch(Ipv4::isAddress), addresses.toString());
     }
 }

@@ -1,7 +1,7 @@
 package io.kukeon.network;
 
 import io.kukeon.model.ObjectPath;
-import io.kukeon.testing.ScratchNetns;
+import io.kukeon.testing.NetworkNamespaces;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -34,14 +34,16 @@ class IptablesEgressFirewallTest extends EgressFirewallContract {
         }
         return a;
     };
-    private ScratchNetns netns;
+    private NetworkNamespaces namespaces;
+    private NetworkNamespaces.Namespace netns;
     private IptablesEgressFirewall firewall;
 
     @BeforeEach
     void makeNamespace() throws Exception {
-        ScratchNetns.needTools("iptables", "iptables-restore");
-        netns = new ScratchNetns("egress");
-        firewall = new IptablesEgressFirewall(netns.host, resolver);
+        NetworkNamespaces.needTools("iptables", "iptables-restore");
+        namespaces = new NetworkNamespaces("egress");
+        netns = namespaces.create("fw").loopbackUp();
+        firewall = new IptablesEgressFirewall(netns.inside, resolver);
     }
 
     @Override
@@ -51,8 +53,8 @@ class IptablesEgressFirewallTest extends EgressFirewallContract {
 
     @AfterEach
     void deleteNamespace() throws Exception {
-        if (netns != null) {
-            netns.close();
+        if (namespaces != null) {
+            namespaces.close();
         }
     }
 

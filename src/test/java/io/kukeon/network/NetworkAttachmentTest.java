@@ -38,4 +38,15 @@ class NetworkAttachmentTest {
         CniFailure failure = assertThrows(CniFailure.class, () -> NetworkAttachment.fromResult(result, "v6-only", null));
         assertTrue(failure.getMessage().startsWith("the CNI result of network v6-only holds no IPv4 address"), failure.getMessage());
     }
+
+    /** Regression: a plugin's "10.88.3.5/x" ended in a NumberFormatException, not in a failure naming the network. */
+    @Test
+    void anAddressWithABadPrefixLengthIsNotTakenForOne() {
+        for (String address : new String[] {"10.88.3.5/x", "10.88.3.5/33", "10.88.3.5/"}) {
+            var result = CniJson.object("{\"cniVersion\": \"1.0.0\", \"ips\": [{\"address\": \"" + address + "\"}]}");
+
+            CniFailure failure = assertThrows(CniFailure.class, () -> NetworkAttachment.fromResult(result, "odd", null), address);
+            assertTrue(failure.getMessage().startsWith("the CNI result of network odd holds no IPv4 address"), failure.getMessage());
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package io.kukeon.network;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kukeon.model.InvalidArgumentException;
 import org.junit.jupiter.api.Test;
 
@@ -125,11 +124,9 @@ class PublishedPortTest {
 
     @Test
     void becomesThePortmapPluginsEntryWithItsJsonKeys() throws Exception {
-        ObjectMapper json = new ObjectMapper();
-
-        assertEquals(json.readTree("{\"hostPort\":8053,\"containerPort\":53,\"protocol\":\"udp\",\"hostIP\":\"127.0.0.1\"}"),
-                json.valueToTree(parse("127.0.0.1:8053:53/udp").toPortMapping()));
-        assertEquals(json.readTree("{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\",\"hostIP\":\"0.0.0.0\"}"),
-                json.valueToTree(parse("8080:80").toPortMapping()));
+        assertEquals(CniJson.MAPPER.readTree("{\"hostPort\":8053,\"containerPort\":53,\"protocol\":\"udp\",\"hostIP\":\"127.0.0.1\"}"),
+                PortMapping.toJson(List.of(parse("127.0.0.1:8053:53/udp").toPortMapping())).get(0));
+        assertEquals(CniJson.MAPPER.readTree("{\"hostPort\":8080,\"containerPort\":80,\"protocol\":\"tcp\",\"hostIP\":\"0.0.0.0\"}"),
+                PortMapping.toJson(List.of(parse("8080:80").toPortMapping())).get(0));
     }
 }

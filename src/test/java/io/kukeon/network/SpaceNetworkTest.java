@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SpaceNetworkTest {
 
@@ -24,6 +26,21 @@ class SpaceNetworkTest {
         assertEquals("main-web", name);
         assertEquals("k-" + Fnv1a32.hex("main-web"), SpaceNetwork.bridgeName(name));
         assertEquals(10, SpaceNetwork.bridgeName("a-realm-with-a-very-long-name-and-space").length());
+    }
+
+    /** The egress chains isolate what SpaceNetwork names: its bridges match their interface wildcard. */
+    @Test
+    void theBridgeIsAnInterfaceNameThatTheEgressWildcardCovers() {
+        String bridge = SpaceNetwork.bridgeName("a-realm-with-a-very-long-name-and-space");
+
+        assertTrue(InterfaceName.isValid(bridge), bridge);
+        assertEquals("k-+", EgressRulePlan.KUKEON_BRIDGES);
+        assertTrue(bridge.startsWith("k-"), bridge);
+        for (String bad : new String[] {null, "", "sixteen-letters1", "a/b", "a:b", "a b", ".", ".."}) {
+            assertFalse(InterfaceName.isValid(bad), bad);
+        }
+        assertTrue(InterfaceName.isValid("eth0"));
+        assertTrue(InterfaceName.isValid("fifteen-letters"));
     }
 
     @Test

@@ -58,7 +58,7 @@ class SubnetPoolTest {
 
     @Test
     void aPodSubnetMustBeIpv4WithAPrefixOfAtMost24() {
-        for (String bad : List.of("10.88.0.0/25", "fd00::/64", "10.88.0.0", "10.88.0.300/16", "10.88.1.0/16", "", "10.88.0.0/33")) {
+        for (String bad : List.of("10.88.0.0/25", "fd00::/64", "10.88.0.0", "10.88.0.300/16", "10.88.1.0/16", "", "10.88.0.0/33", "010.88.0.0/16")) {
             InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> SubnetPool.of(bad), bad);
             assertEquals("pod-subnet", e.field(), bad);
         }

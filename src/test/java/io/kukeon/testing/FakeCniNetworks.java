@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kukeon.network.Attachment;
 import io.kukeon.network.CniFailure;
 import io.kukeon.network.CniNetworks;
+import io.kukeon.network.Ipv4;
 import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.NetworkAttachment;
 import io.kukeon.network.NetworkConfigList;
@@ -54,9 +55,9 @@ public final class FakeCniNetworks implements CniNetworks {
         }
         Ipv4Subnet subnet = subnetOf(attachment.network());
         for (long offset = 2; offset < subnet.size() - 1; offset++) {
-            String address = Ipv4Subnet.format(subnet.address(offset));
+            String address = Ipv4.format(subnet.address(offset));
             if (ofNetwork.values().stream().noneMatch(a -> a.address().equals(address))) {
-                NetworkAttachment made = new NetworkAttachment(address, subnet.prefixLength(), Ipv4Subnet.format(subnet.address(1)),
+                NetworkAttachment made = new NetworkAttachment(address, subnet.prefixLength(), Ipv4.format(subnet.address(1)),
                         attachment.network().bridgeName(), "veth" + Integer.toHexString(key(attachment).hashCode()));
                 ofNetwork.put(key(attachment), made);
                 return made;

@@ -10,67 +10,142 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Network namespaces of a test's own ({@code kukeon-<owner>-<random>-<role>}), so that bridges,
- * veths and iptables rules are made inside them and never on the host; {@link #close} deletes
- * them and with them everything made there. Tools run in one through {@link HostCommand}.
+ * The network namespaces of one test ({@code kukeon-<owner>-<random>-<role>}), so that bridges,
+ * veths and iptables rules are made inside them and never on the host, and traffic goes only
+ * between them. Tools run in one through {@link HostCommand} ({@code nsenter --net}, never
+ * {@code ip netns exec}). {@link #close} ends the servers started in them, by PID, then deletes
+ * the namespaces and with them everything made there.
  */
 public final class NetworkNamespaces implements AutoCloseable {
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(20);
-    private static final HostCommand HERE = new HostCommand(null, TOOL_TIMEOUT);
+    private static final Duration SERVER_START = Duration.ofSeconds(10);
+    private static final HostCommand ON_HOST = new HostCommand(null, TOOL_TIMEOUT);
 
     private final String prefix;
-    private final List<String> made = new ArrayList<>();
+    private final List<Namespace> made = new ArrayList<>();
+    private final List<Process> servers = new ArrayList<>();
 
+    /** Skips (or fails with kukeon.requireReal) without root, ip or nsenter. */
     public NetworkNamespaces(String owner) {
+        needTools("ip", "nsenter");
         this.prefix = "kukeon-" + owner + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";
     }
 
+    /** Skips (or fails with kukeon.requireReal) without root or without each of {@code tools} on the PATH. */
+    public static void needTools(String... tools) {
+        RealComponents.need("root", RealComponents.isRoot(), "network namespaces need root");
+        for (String tool : tools) {
+            RealComponents.need(tool, onPath(tool), tool + " is not on PATH (iproute2, util-linux, iptables, busybox-static)");
+        }
+    }
+
     /** Makes the namespace {@code <prefix><role>} with its loopback down, as a new one is. */
-    public Path create(String role) throws IOException {
+    public Namespace create(String role) throws IOException {
         String name = prefix + role;
-        HostCommand.Result added = HERE.run(List.of("ip", "netns", "add", name), Map.of(), new byte[0]);
+        HostCommand.Result added = ON_HOST.run(List.of("ip", "netns", "add", name), Map.of(), new byte[0]);
         if (!added.succeeded()) {
             throw new IOException("ip netns add " + name + ": " + added.stderr());
         }
-        made.add(name);
-        return Path.of("/run/netns", name);
+        Namespace namespace = new Namespace(name);
+        made.add(namespace);
+        return namespace;
     }
 
     /** Deletes one namespace before the end of the test (a cell whose root is gone). */
-    public void delete(Path namespace) throws IOException {
-        String name = namespace.getFileName().toString();
-        if (made.remove(name)) {
-            HERE.run(List.of("ip", "netns", "del", name), Map.of(), new byte[0]);
+    public void delete(Namespace namespace) throws IOException {
+        if (made.remove(namespace)) {
+            ON_HOST.run(List.of("ip", "netns", "del", namespace.name), Map.of(), new byte[0]);
         }
-    }
-
-    /** Runs a tool inside {@code namespace}; a failure throws with its stderr. */
-    public static String run(Path namespace, String... argv) throws IOException {
-        HostCommand.Result result = in(namespace).run(List.of(argv), Map.of(), new byte[0]);
-        if (!result.succeeded()) {
-            throw new IOException(String.join(" ", argv) + " in " + namespace + " exited with " + result.exitCode()
-                    + ": " + result.stderr() + result.stdout());
-        }
-        return result.stdout();
-    }
-
-    public static HostCommand in(Path namespace) {
-        return new HostCommand(namespace, TOOL_TIMEOUT);
-    }
-
-    /** Whether the tools the network tests use are here: ip, iptables, nsenter and busybox. */
-    public static boolean toolsPresent() {
-        boolean iptables = Files.isExecutable(Path.of("/usr/sbin/iptables")) || Files.isExecutable(Path.of("/sbin/iptables"));
-        return iptables && Files.isExecutable(Path.of("/bin/busybox")) && Files.isExecutable(Path.of("/usr/bin/nsenter"));
     }
 
     @Override
     public void close() throws IOException {
-        for (String name : List.copyOf(made)) {
-            HERE.run(List.of("ip", "netns", "del", name), Map.of(), new byte[0]);
-            made.remove(name);
+        for (Process server : servers) {
+            server.destroyForcibly();
+        }
+        for (Process server : servers) {
+            try {
+                server.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        servers.clear();
+        for (Namespace namespace : List.copyOf(made)) {
+            delete(namespace);
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool));
+    }
+
+    /** One namespace of the test: {@code /run/netns/NAME}. */
+    public final class Namespace {
+        public final String name;
+        public final Path path;
+        /** Runs tools in this namespace. */
+        public final HostCommand inside;
+
+        private Namespace(String name) {
+            this.name = name;
+            this.path = Path.of("/run/netns", name);
+            this.inside = new HostCommand(path, TOOL_TIMEOUT);
+        }
+
+        /** Runs {@code argv} here and returns its result, whatever it is. */
+        public HostCommand.Result run(String... argv) throws IOException {
+            return inside.run(List.of(argv), Map.of(), new byte[0]);
+        }
+
+        /** Runs {@code argv} here; fails the test unless it exits 0. Returns its output. */
+        public String ok(String... argv) throws IOException {
+            HostCommand.Result result = run(argv);
+            if (!result.succeeded()) {
+                fail(String.join(" ", argv) + " in " + name + " exited with " + result.exitCode() + ": "
+                        + result.stderr() + result.stdout());
+            }
+            return result.stdout();
+        }
+
+        /** Brings the loopback up (the CNI loopback plugin does it for a cell). */
+        public Namespace loopbackUp() throws IOException {
+            ok("ip", "link", "set", "lo", "up");
+            return this;
+        }
+
+        /**
+         * Starts a server here ({@code argv}, e.g. busybox httpd) and waits until something listens on
+         * TCP {@code port} (busybox netstat); it is ended by PID in {@link NetworkNamespaces#close}.
+         */
+        public Process startServer(int port, String... argv) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + path, "--"));
+            command.addAll(List.of(argv));
+            Process server = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            servers.add(server);
+            long deadline = System.nanoTime() + SERVER_START.toNanos();
+            while (!ok("busybox", "netstat", "-ltn").contains(":" + port + " ")) {
+                assertTrue(server.isAlive() && System.nanoTime() < deadline, argv[0] + " did not listen on " + port + " in " + name);
+                Thread.sleep(50);
+            }
+            return server;
+        }
+
+        @Override
+        public String toString() {
+            return name;
         }
     }
 }
