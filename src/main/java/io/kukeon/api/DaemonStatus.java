@@ -37,11 +37,14 @@ public final class DaemonStatus {
         this.reads = reads;
     }
 
-    VersionResponse version() {
-        RuntimeHealth health = runtime.health();
-        return VersionResponse.newBuilder().setVersion(version).setApiVersion(API_VERSION).setRuntime("containerd")
-                .setRuntimeVersion(health.available() && health.version() != null ? health.version() : "unavailable")
-                .build();
+    /** On the reads pool: asking containerd may take as long as its timeout, and calls are not to wait behind it. */
+    CompletionStage<VersionResponse> version() {
+        return CompletableFuture.supplyAsync(() -> {
+            RuntimeHealth health = runtime.health();
+            return VersionResponse.newBuilder().setVersion(version).setApiVersion(API_VERSION).setRuntime("containerd")
+                    .setRuntimeVersion(health.available() && health.version() != null ? health.version() : "unavailable")
+                    .build();
+        }, reads);
     }
 
     CompletionStage<StatusResponse> checks() {

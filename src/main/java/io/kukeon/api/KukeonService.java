@@ -237,7 +237,7 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<VersionResponse> version(VersionRequest in) {
-        return guarded(() -> CompletableFuture.completedFuture(status.version()));
+        return guarded(status::version);
     }
 
     @Override

@@ -40,6 +40,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The {@link ContainerRuntime} port over containerd's gRPC API. Constructing it never touches
@@ -52,6 +54,9 @@ public final class ContainerdRuntime implements ContainerRuntime {
     /** Label on every namespace a realm owns: its name. Only a namespace with it is ever drained. */
     public static final String REALM_LABEL = "kukeon.io/realm";
     private static final Duration CREATE_LEASE = Duration.ofMinutes(10);
+
+    /** The registry client's threads: its work is non-blocking; the pulls themselves run on kukeond's pulls pool. */
+    static final int REGISTRY_IO_THREADS = 4;
 
     private final ContainerdConnection conn;
     private final ContainerdConfig config;
@@ -66,6 +71,8 @@ public final class ContainerdRuntime implements ContainerRuntime {
     private final ImageUnpacker unpacker;
     private final OciArchiveLoader loader;
     private final ImagePuller puller;
+    /** Runs the registry client's own work (its connections' I/O and callbacks); the JDK's default is unbounded. */
+    private final ExecutorService registryIo;
     private final List<EventStream> streams = new CopyOnWriteArrayList<>();
 
     public ContainerdRuntime(Path socket, ContainerdConfig config) {
@@ -81,8 +88,9 @@ public final class ContainerdRuntime implements ContainerRuntime {
         this.tasks = new Tasks(conn);
         this.unpacker = new ImageUnpacker(conn, content, snapshots);
         this.loader = new OciArchiveLoader(content, images, leases, unpacker, config.snapshotter());
+        this.registryIo = Executors.newFixedThreadPool(REGISTRY_IO_THREADS, daemonThreads("kukeon-registry-io"));
         HttpClient http = HttpClient.newBuilder().connectTimeout(config.registryConnectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+                .followRedirects(HttpClient.Redirect.NEVER).executor(registryIo).build();
         this.puller = new ImagePuller(http, config, content, images, leases, unpacker);
     }
 
@@ -473,6 +481,16 @@ public final class ContainerdRuntime implements ContainerRuntime {
         streams.forEach(EventStream::close);
         streams.clear();
         conn.close();
+        registryIo.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static void sleep(Duration d) {
