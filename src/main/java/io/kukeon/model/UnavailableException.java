@@ -2,6 +2,9 @@ package io.kukeon.model;
 
 /** A component we depend on (containerd, the journal) cannot be reached right now; retry later. */
 public final class UnavailableException extends KukeonException {
+    /** The kind of every failure that is containerd not answering. */
+    public static final String RUNTIME_UNAVAILABLE = "RuntimeUnavailable";
+
     private final String kind;
 
     public UnavailableException(String kind, String message) {

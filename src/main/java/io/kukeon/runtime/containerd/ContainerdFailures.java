@@ -27,7 +27,7 @@ final class ContainerdFailures {
         if (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.DEADLINE_EXCEEDED
                 || s.getCode() == Status.Code.CANCELLED && s.getCause() != null || shuttingDown(s, detail)) {
             String why = s.getCause() != null && s.getCause().getMessage() != null ? s.getCause().getMessage() : detail;
-            return new UnavailableException("RuntimeUnavailable",
+            return new UnavailableException(UnavailableException.RUNTIME_UNAVAILABLE,
                     "containerd at " + socket + " is not answering (" + action + "): " + why, e);
         }
         return new RuntimeFailure("RuntimeError", action + ": containerd says " + s.getCode() + ": " + detail, e);

@@ -167,7 +167,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (command instanceof ObjectCommand.Start start && state.activity() == Activity.STOPPING) {
             // A stop that containerd did not answer is still open (a restart's, say): it goes first,
             // when containerd answers again; a start now would be undone by it.
-            start.fail(new UnavailableException("RuntimeUnavailable", "cell \"" + path.name() + "\": its stop is"
+            start.fail(new UnavailableException(UnavailableException.RUNTIME_UNAVAILABLE, "cell \"" + path.name() + "\": its stop is"
                     + " recorded and waits for containerd to answer again; start it once it has stopped"));
             return Effect().none();
         }
@@ -586,7 +586,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     private UnavailableException deleteStillOpen() {
-        return new UnavailableException("RuntimeUnavailable", "cell \"" + path.name() + "\" is being deleted: its"
+        return new UnavailableException(UnavailableException.RUNTIME_UNAVAILABLE, "cell \"" + path.name() + "\" is being deleted: its"
                 + " delete is recorded and waits for containerd to answer again");
     }
 

@@ -7,6 +7,7 @@ import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.UnavailableException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.Asks;
@@ -268,10 +269,18 @@ final class CellOperations {
                 "uts", "/proc/" + rootPid + "/ns/uts");
     }
 
+    /**
+     * Why a container is not running after its start. When containerd did not answer, that is what
+     * the cell is told (UnavailableException): it keeps its intent and carries it out when containerd
+     * answers again, rather than taking it for a failure of the container.
+     */
     private RuntimeException notRunning(ContainerStatus s) {
         String why = s.message() != null ? s.message() : "state " + s.state() + exit(s);
-        return new FailedPreconditionException(s.reason() != null ? s.reason() : "StartContainerFailed",
-                "container \"" + s.name() + "\" did not start: " + why);
+        String message = "container \"" + s.name() + "\" did not start: " + why;
+        if (UnavailableException.RUNTIME_UNAVAILABLE.equals(s.reason())) {
+            return new UnavailableException(UnavailableException.RUNTIME_UNAVAILABLE, message);
+        }
+        return new FailedPreconditionException(s.reason() != null ? s.reason() : "StartContainerFailed", message);
     }
 
     private static String exit(ContainerStatus s) {

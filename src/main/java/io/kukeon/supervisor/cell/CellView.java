@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.cell;
 
+import io.kukeon.model.UnavailableException;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
 import io.kukeon.model.ContainerSpec;
@@ -57,7 +58,7 @@ final class CellView {
         String reason = s.reason();
         String message = s.message();
         if (shown == CellState.Unknown && runtimeDown) {
-            reason = "RuntimeUnavailable";
+            reason = UnavailableException.RUNTIME_UNAVAILABLE;
             message = "containerd does not answer; the state is not known"
                     + (s.activity() == CellRecord.Activity.STOPPING || s.activity() == CellRecord.Activity.DELETING
                     ? "; the " + (s.activity() == CellRecord.Activity.STOPPING ? "stop" : "delete")

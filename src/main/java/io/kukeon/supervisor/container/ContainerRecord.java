@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.container;
 
+import io.kukeon.model.UnavailableException;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
@@ -129,7 +130,7 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
     /** The status users see: the record, what containerd last told, and how far a pull has come (null: none runs). */
     ContainerStatus status(Identity id, boolean runtimeDown, ContainerStatus.Pull pulled) {
         String image = spec == null ? null : spec.image();
-        String reason = runtimeDown ? "RuntimeUnavailable" : problem == null ? null : problem.reason();
+        String reason = runtimeDown ? UnavailableException.RUNTIME_UNAVAILABLE : problem == null ? null : problem.reason();
         return new ContainerStatus(id.name(), id.containerdId(), display(runtimeDown), task.pid(), restarts.count(),
                 task.startedAt(), task.finishedAt(), task.exitCode(), ContainerStatus.signalOf(task.exitCode()),
                 task.oomKilled(), reason, problem == null ? null : problem.message(), restarts.nextAt(), id.logPath(),

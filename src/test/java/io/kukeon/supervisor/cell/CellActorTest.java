@@ -332,4 +332,28 @@ class CellActorTest {
         assertEquals("Stopped", bed.index.get(path).orElseThrow().state());
         assertEquals(CellEvent.Stopped.class, written().get(written().size() - 1));
     }
+
+    /**
+     * A container added to a running cell as containerd goes away (the storm's containerd restart
+     * found it): its start fails as "unavailable", the change stays recorded and is carried out
+     * when containerd answers again, instead of the cell taking it for a failed provision.
+     */
+    @Test
+    void aContainerAddedAsContainerdGoesAwayIsStartedWhenItReturns() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        bed.runtime.setAvailable(false);   // no broadcast yet: the cell learns it from the container's start
+        TreeObject.Cell withSide = new TreeObject.Cell(path, new Metadata(name, Map.of("tier", "web"), 0),
+                cell(sleeper(), container("side").args("sleep").build()), null);
+        var reply = actor.<StatusReply<Reply>>runCommand(replyTo -> new Routed(path,
+                new ObjectCommand.Upsert(withSide, ObjectCommand.Mode.APPLY, replyTo))).reply();
+        assertTrue(reply.isError(), "answered " + reply + "; written " + written());
+        assertInstanceOf(UnavailableException.class, reply.getError(), String.valueOf(reply.getError()));
+        assertTrue(reply.getError().getMessage().contains("the change is recorded"), reply.getError().getMessage());
+        assertFalse(written().contains(CellEvent.ProvisionFailed.class), "not a failed provision: " + written());
+
+        bed.runtime.setAvailable(true);
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(true, true));
+        await("side started once containerd answers", () -> runs("side") && actor.getState().activity() == Activity.NONE);
+        assertEquals("Ready", bed.index.get(path).orElseThrow().state());
+    }
 }
