@@ -167,8 +167,8 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (command instanceof ObjectCommand.Start start && state.activity() == Activity.STOPPING) {
             // A stop that containerd did not answer is still open (a restart's, say): it goes first,
             // when containerd answers again; a start now would be undone by it.
-            start.fail(new UnavailableException(UnavailableException.RUNTIME_UNAVAILABLE, "cell \"" + path.name() + "\": its stop is"
-                    + " recorded and waits for containerd to answer again; start it once it has stopped"));
+            start.fail(new UnavailableException(UnavailableException.RUNTIME_UNAVAILABLE, "cell \"" + path.name()
+                    + "\": its stop is recorded and waits for containerd to answer again; start it once it has stopped"));
             return Effect().none();
         }
         if (command instanceof ObjectCommand.Start start && !state.specInForce()) {
@@ -267,8 +267,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private Effect<CellEvent, CellRecord> onProvisioned(CellRecord state, Provisioned result) {
         if (result.error() instanceof UnavailableException down) {
             // The new spec stays written and is carried out when containerd answers again (onBroadcast).
-            abort(new UnavailableException(down.kind(), down.getMessage() + "; the change is recorded and is"
-                    + " carried out when containerd answers again", down));
+            abort(recordedUntilContainerdAnswers(down, "the change"));
             publish(state);
             return Effect().unstashAll();
         }
@@ -349,8 +348,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private Effect<CellEvent, CellRecord> onStopDone(CellRecord state, StopDone result) {
         if (result.error() instanceof UnavailableException down) {
             // The stop is written: it is carried out when containerd answers again (onBroadcast).
-            abort(new UnavailableException(down.kind(), down.getMessage() + "; the stop is recorded and is carried"
-                    + " out when containerd answers again", down));
+            abort(recordedUntilContainerdAnswers(down, "the stop"));
             return Effect().unstashAll();
         }
         if (result.error() != null) {
@@ -384,8 +382,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             // The delete stays written (its containers have written theirs): it is carried out when
             // containerd answers again (onBroadcast); undoing it would leave them half-deleted.
             publish(state);
-            reportDeleteFailed(origin, new UnavailableException(down.kind(), down.getMessage() + "; the delete is"
-                    + " recorded and is carried out when containerd answers again", down));
+            reportDeleteFailed(origin, recordedUntilContainerdAnswers(down, "the delete"));
             return Effect().unstashAll();
         }
         if (result.error() != null) {
@@ -516,9 +513,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         if (!gone(state) && broadcast.runtimeAvailable() && !busy() && state.activity() != Activity.NONE) {
             // An intent written while containerd did not answer (a stop, a delete): carried out now.
-            work = state.activity() == Activity.DELETING ? new Deleting(new ChildMessages.Resumed())
-                    : CellWork.carrying(state.activity(), Waiting.none());
-            carryOut(state);
+            resume(state);
         }
         publish(state);
         return Effect().none();
@@ -566,13 +561,19 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             return;
         }
         spawnContainers(state);
-        switch (state.activity()) {
-            case NONE -> operations.ensureCgroup(state.spec());
-            case DELETING -> work = new Deleting(new ChildMessages.Resumed());
-            default -> work = CellWork.carrying(state.activity(), Waiting.none());
+        if (state.activity() == Activity.NONE) {
+            operations.ensureCgroup(state.spec());
+        } else {
+            resume(state);
         }
-        carryOut(state);
         publish(state);
+    }
+
+    /** Carries out the intent the record holds, with nobody waiting for it (its caller had its answer). */
+    private void resume(CellRecord state) {
+        work = state.activity() == Activity.DELETING ? new Deleting(new ChildMessages.Resumed())
+                : CellWork.carrying(state.activity(), Waiting.none());
+        carryOut(state);
     }
 
     // ---- answers and the view ----
@@ -585,9 +586,15 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         waiting.answer(target -> viewOf(state, target));
     }
 
+    /** containerd did not answer: {@code what} ("the stop") stays written and is carried out when it does (onBroadcast). */
+    private static UnavailableException recordedUntilContainerdAnswers(UnavailableException down, String what) {
+        return new UnavailableException(down.kind(), down.getMessage() + "; " + what + " is recorded and is carried out"
+                + " when containerd answers again", down);
+    }
+
     private UnavailableException deleteStillOpen() {
-        return new UnavailableException(UnavailableException.RUNTIME_UNAVAILABLE, "cell \"" + path.name() + "\" is being deleted: its"
-                + " delete is recorded and waits for containerd to answer again");
+        return new UnavailableException(UnavailableException.RUNTIME_UNAVAILABLE, "cell \"" + path.name()
+                + "\" is being deleted: its delete is recorded and waits for containerd to answer again");
     }
 
     private void abort(Throwable error) {
