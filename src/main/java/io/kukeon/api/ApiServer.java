@@ -56,6 +56,13 @@ public final class ApiServer implements AutoCloseable {
         this.where = tcpPort < 0 ? settings.where() : settings.withTcpPort(tcpPort).where();
     }
 
+    /** Checks the socket path and removes a socket left by a kukeond that is gone: before the daemon starts. */
+    public static void prepare(ApiSettings settings) throws IOException {
+        if (settings.socket() != null) {
+            ApiSocket.prepare(settings.socket());
+        }
+    }
+
     public static ApiServer start(ActorSystem<?> system, ApiSettings settings, Kukeon kukeon, Health health, TokenAuth auth)
             throws IOException {
         GrpcCalls calls = new GrpcCalls(Materializer.matFromSystem(system));

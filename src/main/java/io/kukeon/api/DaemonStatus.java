@@ -74,13 +74,14 @@ public final class DaemonStatus {
         if (problem != null) {
             return check("journal", "FAIL", "the journal cannot write: " + problem);
         }
-        return journal.isUp() ? check("journal", "OK", "H2 journal answers, last offset " + journal.lastOffset())
-                : check("journal", "FAIL", "the journal does not answer");
+        String down = journal.queryProblem();
+        return down == null ? check("journal", "OK", "H2 journal answers, last offset " + journal.lastOffset())
+                : check("journal", "FAIL", "the journal does not answer: " + down);
     }
 
     /** Whether the journal both answers and takes writes. */
     public boolean journalWrites() {
-        return journalHealth.writeProblem() == null && journal.isUp();
+        return journalHealth.writeProblem() == null && journal.queryProblem() == null;
     }
 
     public RuntimeHealth runtimeHealth() {

@@ -90,15 +90,17 @@ public final class JournalQueries {
         }
     }
 
-    /** Whether the journal answers a query right now. */
-    public boolean isUp() {
+    /** Why the journal does not answer a query right now, or null when it does. */
+    public String queryProblem() {
         try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
              Statement s = c.createStatement()) {
             s.setQueryTimeout(2);
             s.execute("SELECT 1 FROM \"event_journal\" WHERE 1 = 0");
-            return true;
+            return null;
         } catch (SQLException e) {
-            return false;
+            String message = String.valueOf(e.getMessage());
+            int statement = message.indexOf("; SQL statement");
+            return (statement > 0 ? message.substring(0, statement) : message).lines().findFirst().orElse(message);
         }
     }
 

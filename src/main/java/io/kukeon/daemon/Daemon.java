@@ -59,6 +59,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(DaemonConfig config, PortsFactory factory) throws IOException {
+        ApiServer.prepare(config.api());   // a socket path that cannot be ours fails here, before anything is touched
         prepareDataDir(config);
         applySchema(config.jdbcUrl());
         tightenDataDir(config.dataDir());
@@ -88,6 +89,11 @@ public final class Daemon implements AutoCloseable {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);
         } catch (IOException | RuntimeException e) {
             system.terminate();
+            try {   // the journal is closed before the caller hears of the failure
+                system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception stillStopping) {
+                // the failure to listen is what the caller needs to hear
+            }
             if (e instanceof KukeonException) {
                 throw (KukeonException) e;
             }

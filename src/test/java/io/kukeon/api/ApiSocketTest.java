@@ -89,6 +89,7 @@ class ApiSocketTest {
                 () -> new TestDaemon(dataDir, Map.of("socket", file.toString())));
         assertEquals("socket", notSocket.field());
         assertEquals("x", Files.readString(file), "left as it was");
+        assertFalse(Files.exists(dataDir.resolve("journal")), "refused before the daemon touched its data dir");
 
         String tooLong = other.resolve("d".repeat(120)).toString();
         InvalidArgumentException longPath = assertThrows(InvalidArgumentException.class,
