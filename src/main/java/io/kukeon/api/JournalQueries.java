@@ -21,7 +21,6 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,13 +37,13 @@ public final class JournalQueries {
     private final ActorSystem<?> system;
     private final JdbcReadJournal journal;
     private final ObjectIndex index;
-    private final String jdbcUrl;
+    private final JournalHealth store;
 
-    public JournalQueries(ActorSystem<?> system, ObjectIndex index, String jdbcUrl) {
+    public JournalQueries(ActorSystem<?> system, ObjectIndex index, JournalHealth store) {
         this.system = system;
         this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         this.index = index;
-        this.jdbcUrl = jdbcUrl;
+        this.store = store;
     }
 
     /** The events of one object, oldest first. */
@@ -80,7 +79,7 @@ public final class JournalQueries {
 
     /** The highest offset in the journal (0 when empty). */
     public long lastOffset() {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
+        try (Connection c = store.connection();
              Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT COALESCE(MAX(\"ordering\"), 0) FROM \"event_journal\"")) {
             r.next();
@@ -92,7 +91,7 @@ public final class JournalQueries {
 
     /** Why the journal does not answer a query right now, or null when it does. */
     public String queryProblem() {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
+        try (Connection c = store.connection();
              Statement s = c.createStatement()) {
             s.setQueryTimeout(2);
             s.execute("SELECT 1 FROM \"event_journal\" WHERE 1 = 0");

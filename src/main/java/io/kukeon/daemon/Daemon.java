@@ -76,7 +76,7 @@ public final class Daemon implements AutoCloseable {
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
 
         Executor reads = Blocking.reads(system);
-        JournalQueries journal = new JournalQueries(system, index, config.jdbcUrl());
+        JournalQueries journal = new JournalQueries(system, index, JournalStore.get(system.classicSystem()));
         DataDirSpace dataDir = new DataDirSpace(config.dataDir(), config.dataDirLimits().reserve(),
                 config.dataDirLimits().warn());
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,

@@ -52,6 +52,8 @@ public final class JournalStore implements Extension, JournalHealth {
     private volatile String readProblem;
     private boolean replacing;   // guarded by this: logged once until a write succeeds
 
+    private static final String URL_SETTING = "pekko-persistence-jdbc.shared-databases.slick.db.url";
+
     private JournalStore(ActorSystem system) {
         this.system = system;
     }
@@ -92,6 +94,15 @@ public final class JournalStore implements Extension, JournalHealth {
         }
         writeProblem = "a write failed at " + now() + ": " + firstLine(e);
         replaceConnections(e);
+    }
+
+    @Override
+    public java.sql.Connection connection() throws SQLException {
+        HikariDataSource connections = pool;
+        if (connections != null && !connections.isClosed()) {
+            return connections.getConnection();
+        }
+        return java.sql.DriverManager.getConnection(system.settings().config().getString(URL_SETTING), "sa", "");
     }
 
     @Override
