@@ -3,6 +3,8 @@ package io.kukeon.cli;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ObjectResponse;
+import io.kukeon.wire.v1.Status;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,7 +23,7 @@ abstract class LifecycleCommand extends DaemonCommand {
     Scope scope;
 
     /** The call, and the past tense the report uses ({@code Stopped}). */
-    abstract void call(DaemonConnection daemon, LifecycleRequest request);
+    abstract ObjectResponse call(DaemonConnection daemon, LifecycleRequest request);
 
     abstract String done();
 
@@ -37,16 +39,26 @@ abstract class LifecycleCommand extends DaemonCommand {
     @Override
     int run(DaemonConnection daemon) {
         ObjectPath path = container == null ? scope.path(Kind.CELL, cell, null) : scope.path(Kind.CONTAINER, container, cell);
+        ObjectResponse response;
         try (PullWatch pulls = PullWatch.watch(daemon, List.of(path.ancestor(Kind.CELL)),
                 new ProgressLine(err(), kuke().terminal()), kuke().terminal() && startsSomething())) {
-            call(daemon, LifecycleRequest.newBuilder().setKind(path.kind().displayName()).setPath(path.toString())
+            response = call(daemon, LifecycleRequest.newBuilder().setKind(path.kind().displayName()).setPath(path.toString())
                     .setTimeoutSeconds(timeoutSeconds()).build());
         }
-        out().println(container == null
-                ? done() + " cell \"" + cell + "\" from stack \"" + scope.stack + "\""
-                : done() + " container \"" + container + "\" of cell \"" + cell + "\"");
+        String what = container == null ? "cell \"" + cell + "\"" : "container \"" + container + "\" of cell \"" + cell + "\"";
+        Status status = response.getObject().getStatus();
+        if (startsSomething() && NOT_STARTED.contains(status.getState())) {
+            // the daemon answers with the object as it ended up: a start that failed is the user's failure too
+            err().println(what + " did not start (" + status.getState() + (status.getReason().isEmpty() ? "" : ", "
+                    + status.getReason()) + ")" + (status.getMessage().isEmpty() ? "" : ": " + ErrorLine.oneLine(status.getMessage())));
+            return 1;
+        }
+        out().println(container == null ? done() + " " + what + " from stack \"" + scope.stack + "\"" : done() + " " + what);
         return 0;
     }
+
+    /** States a start or restart can leave an object in that mean it is not running because of it. */
+    private static final java.util.Set<String> NOT_STARTED = java.util.Set.of("Failed", "Error");
 
     /** {@code --timeout} of stop and restart: how long after SIGTERM before SIGKILL. */
     abstract static class WithTimeout extends LifecycleCommand {

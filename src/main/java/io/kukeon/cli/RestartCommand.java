@@ -1,13 +1,14 @@
 package io.kukeon.cli;
 
 import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ObjectResponse;
 import picocli.CommandLine.Command;
 
 @Command(name = "restart", mixinStandardHelpOptions = true, description = "Stop, then start a cell (or one container).")
 final class RestartCommand extends LifecycleCommand.WithTimeout {
     @Override
-    void call(DaemonConnection daemon, LifecycleRequest request) {
-        daemon.work().restart(request);
+    ObjectResponse call(DaemonConnection daemon, LifecycleRequest request) {
+        return daemon.work().restart(request);
     }
 
     @Override

@@ -1,13 +1,14 @@
 package io.kukeon.cli;
 
 import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ObjectResponse;
 import picocli.CommandLine.Command;
 
 @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a cell (or one container).")
 final class StartCommand extends LifecycleCommand {
     @Override
-    void call(DaemonConnection daemon, LifecycleRequest request) {
-        daemon.work().start(request);
+    ObjectResponse call(DaemonConnection daemon, LifecycleRequest request) {
+        return daemon.work().start(request);
     }
 
     @Override

@@ -209,6 +209,31 @@ class HostileClientTest {
         assertEquals(List.of(), warnings());
     }
 
+    /** A call the daemon does not have (a newer kuke's, say) is UNIMPLEMENTED, which kuke turns into its version-skew line (issue 16). */
+    @Test
+    void aMethodTheDaemonDoesNotHaveIsUnimplementedAndLogsNothing() throws Exception {
+        MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            public byte[] parse(java.io.InputStream stream) {
+                return new byte[0];
+            }
+        };
+        for (String method : List.of("kukeon.v1.Kukeon/Exec", "kukeon.v2.Kukeon/Get")) {
+            MethodDescriptor<byte[], byte[]> unknown = MethodDescriptor.<byte[], byte[]>newBuilder()
+                    .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
+                    .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
+            io.grpc.Channel channel = io.grpc.ClientInterceptors.intercept(daemon.channel(),
+                    MetadataUtils.newAttachHeadersInterceptor(tokenHeader()));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+                    channel, unknown, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]));
+            assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode(), method + ": " + e.getStatus());
+        }
+        assertEquals(List.of(), warnings());
+    }
+
     @Test
     void aListUnderAScopeThatDoesNotExistIsNotFoundNamingIt() {
         Map<String, String> missing = Map.of("nope", "realm \"nope\" not found",

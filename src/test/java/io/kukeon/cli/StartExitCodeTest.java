@@ -1,0 +1,50 @@
+package io.kukeon.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** kuke start and restart say what failed and exit 1 when the cell ends up Failed, as apply does (issue 16). */
+class StartExitCodeTest extends AgainstTestDaemon {
+    private static final String CELL = """
+            apiVersion: v1beta1
+            kind: Cell
+            metadata: {name: broken}
+            spec:
+              realmId: default
+              spaceId: default
+              stackId: default
+              containers:
+                - {id: app, image: no-such-image, command: sleep}
+            """;
+
+    @Test
+    void startAndRestartOfACellThatEndsUpFailedSayWhyAndExit1() throws Exception {
+        daemon.runtime.unknownImage("no-such-image");
+        ok("init");
+        Path manifest = Files.writeString(work.resolve("broken.yaml"), CELL);
+        assertEquals(1, kuke("apply", "-f", manifest.toString()).exit(), "apply reports the failed start");
+
+        for (String command : new String[] {"start", "restart"}) {
+            KukeRun r = kuke(command, "broken");
+            assertEquals(1, r.exit(), command + ": " + r.out() + r.err());
+            assertEquals("", r.out(), command + " does not say it started");
+            assertTrue(r.err().startsWith("cell \"broken\" did not start (Failed, ImageNotFound): "), r.err());
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        }
+    }
+
+    @Test
+    void aStartThatWorksStillSaysSoAndExits0() throws Exception {
+        ok("init");
+        Path manifest = Files.writeString(work.resolve("fine.yaml"), CELL.replace("broken", "fine").replace("no-such-image", "busybox"));
+        ok("apply", "-f", manifest.toString());
+        ok("stop", "fine");
+        KukeRun r = ok("start", "fine");
+        assertEquals("Started cell \"fine\" from stack \"default\"\n", r.out());
+    }
+}
