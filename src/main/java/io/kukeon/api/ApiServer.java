@@ -56,7 +56,10 @@ public final class ApiServer implements AutoCloseable {
         this.where = tcpPort < 0 ? settings.where() : settings.withTcpPort(tcpPort).where();
     }
 
-    /** Checks the socket path and removes a socket left by a kukeond that is gone: before the daemon starts. */
+    /**
+     * Checks the socket path and removes a socket left by a kukeond that is gone: before the daemon
+     * starts, so that a path that cannot be ours fails before anything is touched, and before {@link #start}.
+     */
     public static void prepare(ApiSettings settings) throws IOException {
         if (settings.socket() != null) {
             ApiSocket.prepare(settings.socket());
@@ -77,11 +80,8 @@ public final class ApiServer implements AutoCloseable {
         List<EventLoopGroup> loops = new ArrayList<>();
         List<Server> servers = new ArrayList<>();
         int tcpPort = -1;
-        boolean socketBound = false;
         try {
             if (settings.socket() != null) {
-                ApiSocket.prepare(settings.socket());
-                socketBound = true;
                 servers.add(builder(NettyServerBuilder.forAddress(new DomainSocketAddress(settings.socket().toFile())),
                         settings, services, loop(loops, "kukeon-api-socket"), system)
                         .channelType(EpollServerDomainSocketChannel.class).build().start());
@@ -96,8 +96,8 @@ public final class ApiServer implements AutoCloseable {
                 tcpPort = ((InetSocketAddress) tcp.getListenSockets().get(0)).getPort();
             }
         } catch (IOException | RuntimeException e) {
-            // the socket path is removed only if it was ours: prepare() refuses a file it did not leave
-            new ApiServer(calls, servers, loops, socketBound ? settings : settings.withoutSocket(), -1).close();
+            // what is at the socket path now is ours: prepare() left nothing there
+            new ApiServer(calls, servers, loops, settings, -1).close();
             throw e;
         }
         return new ApiServer(calls, servers, loops, settings, tcpPort);

@@ -25,11 +25,6 @@ public record ApiSettings(Path socket, String socketGroup, InetSocketAddress tcp
                 handshakeTimeout, maxConnections, maxConnectionsPerPeer);
     }
 
-    /** The same, without the unix socket. */
-    ApiSettings withoutSocket() {
-        return new ApiSettings(null, socketGroup, tcp, idleTimeout, keepalive, handshakeTimeout, maxConnections, maxConnectionsPerPeer);
-    }
-
     /** Where a caller reaches the API, for log lines and errors. */
     public String where() {
         String unix = socket == null ? null : "unix:" + socket;
