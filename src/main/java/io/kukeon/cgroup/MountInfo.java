@@ -10,8 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The cgroup mounts of {@code /proc/self/mountinfo} (proc(5)), the only source we trust for the layout. */
-final class MountInfo {
+/** The mounts of {@code /proc/self/mountinfo} (proc(5)), the only source we trust for the layout. */
+public final class MountInfo {
     static final Path SELF = Path.of("/proc/self/mountinfo");
 
     private MountInfo() {}
@@ -33,6 +33,22 @@ final class MountInfo {
 
         boolean isV1() {
             return "cgroup".equals(fsType);
+        }
+    }
+
+    /** Every mount point of kukeond's mount namespace, in mount order. */
+    public static List<Path> mountpoints() {
+        try {
+            List<Path> out = new ArrayList<>();
+            for (String line : Files.readAllLines(SELF)) {
+                String[] f = line.trim().split(" ");
+                if (f.length > 4) {
+                    out.add(Path.of(unescape(f[4])));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SELF, e);
         }
     }
 

@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kukeon.model.GroupStatus;
+import io.kukeon.model.UnavailableException;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.ContainerRuntime;
@@ -25,6 +26,9 @@ import io.kukeon.runtime.oci.OciSpecBuilder;
 import io.kukeon.runtime.registry.ImageReference;
 
 import io.kukeon.secrets.FileModes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +53,8 @@ import java.util.concurrent.Executors;
  * unusable, and every call made meanwhile fails fast with {@code RuntimeUnavailable}.
  */
 public final class ContainerdRuntime implements ContainerRuntime {
+    private static final Logger log = LoggerFactory.getLogger(ContainerdRuntime.class);
+
     /** Label the supervisor puts on every container it owns; listContainers returns those. */
     public static final String CELL_LABEL = "kukeon.io/cell";
     /** Label on every namespace a realm owns: its name. Only a namespace with it is ever drained. */
@@ -361,11 +367,11 @@ public final class ContainerdRuntime implements ContainerRuntime {
                 tasks.create(namespace, containerdId, snapshots.mounts(namespace, c.getSnapshotter(), c.getSnapshotKey()),
                         TaskLog.uri(logFile));
                 break;
-            } catch (RuntimeFailure e) {
+            } catch (RuntimeFailure | UnavailableException e) {
                 if (attempt == CREATE_ATTEMPTS) {
                     throw e;
                 }
-                clearInterruptedCreate(namespace, containerdId, attempt);
+                clearInterruptedCreate(namespace, containerdId, attempt, e);
             }
         }
         try {
@@ -385,15 +391,24 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     /**
      * A create of this task cut short by its caller (a kukeond killed mid-call) goes on in containerd
-     * for a while, or leaves its shim behind: the next create then fails ("failed to start shim: mkdir
-     * …: file exists", "failed to delete task: container not created"). Remove what it left, give it
-     * time to finish, and look again: it may have made the task meanwhile.
+     * for a while, or leaves its shim or its bundle behind: the next create then fails ("failed to
+     * start shim: mkdir …: file exists", "failed to delete task: container not created", or "ttrpc:
+     * closed" when that shim goes away under it). Remove what it left, give it time to finish, and
+     * look again: it may have made the task meanwhile. When containerd itself is not answering, the
+     * delete says so and that is the answer.
      */
-    private void clearInterruptedCreate(String namespace, String containerdId, int attempt) {
+    private void clearInterruptedCreate(String namespace, String containerdId, int attempt, RuntimeException failure) {
         try {
             tasks.delete(namespace, containerdId);
         } catch (RuntimeFailure stillThere) {
             // the earlier create holds it yet: the pause below is for it
+        }
+        if (failure instanceof RuntimeFailure f && tasks.get(namespace, containerdId) == null) {
+            LeftoverBundle.namedBy(f, namespace, containerdId).ifPresent(bundle -> {
+                bundle.remove();
+                log.info("removed the task directory {} that an interrupted create of {} left in containerd's state",
+                        bundle.path(), containerdId);
+            });
         }
         try {
             Thread.sleep(100L << attempt);

@@ -1,15 +1,19 @@
 package io.kukeon.runtime.containerd;
 
+import io.kukeon.cgroup.MountInfo;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.runtime.containerd.api.containers.Container;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Found by the kill -9 storm: a daemon killed while containerd creates a task leaves that create
@@ -41,6 +45,37 @@ class InterruptedTaskCreateTest {
                 }
             }
             assertEquals(List.of(), failures);
+        }
+    }
+
+    /**
+     * Found by the storm: a kukeond killed mid-create left the task's bundle in containerd's state
+     * with its rootfs mounted, containerd forgot the task, and every later create failed "failed to
+     * start shim: mkdir …: file exists" until containerd restarted. The same leftover is made here
+     * (the directory, its config, a mount on its rootfs) and the start must clear it and run.
+     */
+    @Test
+    void aBundleLeftInContainerdsStateByAnInterruptedCreateIsClearedAndTheTaskStarts() throws Exception {
+        try (ContainerdTestBed bed = ContainerdTestBed.open()) {
+            bed.loadBusybox();
+            Path state = bed.socket.getParent().resolve("state");
+            assertTrue(Files.isDirectory(state), "the test containerd keeps its state in " + state);
+            ContainerRequest r = bed.request("leftover", "app", List.of("sleep", "3600"));
+            bed.runtime.ensureContainer(r);
+            Path bundle = state.resolve("io.containerd.runtime.v2.task").resolve(bed.namespace).resolve(r.containerdId());
+            Path rootfs = Files.createDirectories(bundle.resolve("rootfs"));
+            Files.writeString(bundle.resolve("config.json"), "{}");
+            Path source = Files.createDirectories(bed.socket.getParent().resolve("leftover-source"));
+            Path kept = Files.writeString(source.resolve("kept"), "a container's file");
+            assertEquals(0, new ProcessBuilder("mount", "--bind", source.toString(), rootfs.toString()).inheritIO().start().waitFor());
+
+            TaskInfo task = bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
+
+            assertEquals(TaskInfo.Status.RUNNING, task.status());
+            assertTrue(Files.exists(kept), "what was mounted on the leftover rootfs is not walked into");
+            assertEquals(1, MountInfo.mountpoints().stream().filter(rootfs::equals).count(),
+                    "the leftover mount is gone; the new task's root is mounted there");
+            assertTrue(Files.exists(rootfs.resolve("bin/busybox")) && !Files.exists(rootfs.resolve("kept")));
         }
     }
 
