@@ -69,7 +69,7 @@ public final class Daemon implements AutoCloseable {
         ContainerRuntime runtime = factory.runtime(config);
         CgroupManager cgroups = factory.cgroups(config);
         ObjectIndex index = new ObjectIndex(config.ids());
-        Ports ports = new Ports(runtime, cgroups, config.ids(), index, config.treeSettings(),
+        Ports ports = new Ports(runtime, cgroups, factory.networks(config), config.ids(), index, config.treeSettings(),
                 new PullSlots(config.pullLimits()));
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());

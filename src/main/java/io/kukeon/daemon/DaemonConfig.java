@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigFactory;
 import io.kukeon.api.ApiSettings;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.network.NetworkSettings;
+import io.kukeon.network.SubnetPool;
 import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.TreeSettings;
 import io.kukeon.supervisor.journal.JournalSerializer;
@@ -15,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +32,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            Duration relistInterval, Duration askTimeout, TreeSettings.RestartBackoff restart,
                            List<String> insecureRegistries, boolean failureInjection, Path keyFile,
                            Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
-                           DataDirLimits dataDirLimits,
+                           DataDirLimits dataDirLimits, NetworkSettings network,
                            Config pekko) {
 
     /**
@@ -45,7 +48,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "api-max-connections-per-peer", "key-file",
             "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
-            "data-dir-reserve", "data-dir-warn");
+            "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -110,7 +113,24 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 mount.isEmpty() ? null : absolute("cgroup-mountpoint", mount), snapshotEvery, duration(k, "stop-timeout"),
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
-                duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), pekko);
+                duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), network(k),
+                pekko);
+    }
+
+    static NetworkSettings network(Config k) {
+        SubnetPool pool = SubnetPool.of(string(k, "pod-subnet"));
+        List<Path> pluginPath = new ArrayList<>();
+        for (String dir : string(k, "cni-plugin-path").split(":")) {
+            if (!dir.isBlank()) {
+                pluginPath.add(absolute("cni-plugin-path", dir.trim()));
+            }
+        }
+        if (pluginPath.isEmpty()) {
+            throw new InvalidArgumentException("cni-plugin-path", "must name at least one directory");
+        }
+        String namespace = string(k, "network-namespace");
+        return new NetworkSettings(pool, pluginPath, duration(k, "cni-timeout"),
+                namespace.isEmpty() ? null : absolute("network-namespace", namespace));
     }
 
     private static DataDirLimits dataDirLimits(Config k) {

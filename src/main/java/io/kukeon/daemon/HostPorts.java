@@ -3,13 +3,23 @@ package io.kukeon.daemon;
 import io.kukeon.cgroup.CgroupDrivers;
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.cgroup.CgroupSettings;
+import io.kukeon.network.CniPluginRuntime;
+import io.kukeon.network.CniPlugins;
+import io.kukeon.network.CniSpaceNetworks;
+import io.kukeon.network.HostCommand;
+import io.kukeon.network.NetworkSettings;
+import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.containerd.ContainerdConfig;
 import io.kukeon.runtime.containerd.ContainerdRuntime;
 
+import java.nio.file.Path;
 import java.util.Set;
 
-/** The real ports: containerd over its unix socket, and the cgroup driver this host's layout calls for. */
+/**
+ * The real ports: containerd over its unix socket, the cgroup driver this host's layout calls for,
+ * and the CNI plugins for the spaces' networks.
+ */
 public final class HostPorts implements PortsFactory {
     @Override
     public ContainerRuntime runtime(DaemonConfig config) {
@@ -21,5 +31,14 @@ public final class HostPorts implements PortsFactory {
     @Override
     public CgroupManager cgroups(DaemonConfig config) {
         return CgroupDrivers.open(new CgroupSettings(config.ids().cgroupRoot(), config.cgroupMountpoint()));
+    }
+
+    @Override
+    public SpaceNetworks networks(DaemonConfig config) {
+        NetworkSettings n = config.network();
+        HostCommand host = new HostCommand(n.namespace(), n.pluginTimeout());
+        Path dir = config.dataDir().resolve("network");
+        return new CniSpaceNetworks(new CniPluginRuntime(new CniPlugins(n.pluginPath(), host), dir.resolve("cache")),
+                host, n.pool(), dir);
     }
 }

@@ -117,6 +117,32 @@ public final class FileModes {
         return changed[0];
     }
 
+    /**
+     * Removes {@code root} and everything under it, if it is there. Symbolic links are removed, not
+     * followed. Mounts are not looked at: a caller whose tree may hold one unmounts it first.
+     */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
     private static int tighten(Path path, Set<PosixFilePermission> mode) throws IOException {
         if (Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
             return 0;

@@ -47,6 +47,7 @@ public final class ActorTestBed {
 
     public final FakeRuntime runtime = new FakeRuntime();
     public final FakeCgroups cgroups = new FakeCgroups();
+    public final FakeSpaceNetworks networks = new FakeSpaceNetworks();
     public final HostIds ids = HostIds.defaults();
     public final ObjectIndex index = new ObjectIndex(ids);
     public final Ports ports;
@@ -58,7 +59,7 @@ public final class ActorTestBed {
     }
 
     public ActorTestBed(TreeSettings settings) {
-        this.ports = new Ports(runtime, cgroups, ids, index, settings,
+        this.ports = new Ports(runtime, cgroups, networks, ids, index, settings,
                 new PullSlots(PullSlots.Limits.defaults()));
     }
 

@@ -1,6 +1,7 @@
 package io.kukeon.testing;
 
 import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.network.SpaceNetworks;
 import io.kukeon.daemon.Daemon;
 import io.kukeon.daemon.DaemonConfig;
 import io.kukeon.daemon.PortsFactory;
@@ -25,6 +26,7 @@ public final class FakePortsKukeond {
                 "relist-interval", "0s", "startup-grace", "50ms"), null, Map.of());
         FakeRuntime runtime = new FakeRuntime(dataDir.resolve("fake-runtime.tsv"));
         FakeCgroups cgroups = new FakeCgroups();
+        FakeSpaceNetworks networks = new FakeSpaceNetworks();
         Daemon daemon = Daemon.start(config, new PortsFactory() {
             public ContainerRuntime runtime(DaemonConfig c) {
                 return runtime;
@@ -32,6 +34,10 @@ public final class FakePortsKukeond {
 
             public CgroupManager cgroups(DaemonConfig c) {
                 return cgroups;
+            }
+
+            public SpaceNetworks networks(DaemonConfig c) {
+                return networks;
             }
         });
         Path port = dataDir.resolve("port");

@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.network.SpaceNetworks;
 import io.kukeon.daemon.Daemon;
 import io.kukeon.daemon.DaemonConfig;
 import io.kukeon.daemon.PortsFactory;
@@ -29,6 +30,7 @@ public final class TestDaemon implements AutoCloseable {
     public final Path dataDir;
     public final FakeRuntime runtime;
     public final FakeCgroups cgroups;
+    public final FakeSpaceNetworks networks = new FakeSpaceNetworks();
     private final Map<String, String> extraFlags;
     private Path configFile;
     private Daemon daemon;
@@ -107,6 +109,10 @@ public final class TestDaemon implements AutoCloseable {
 
             public CgroupManager cgroups(DaemonConfig c) {
                 return cgroups;
+            }
+
+            public SpaceNetworks networks(DaemonConfig c) {
+                return networks;
             }
         });
         channel = daemon.port() >= 0 ? NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build()

@@ -3,14 +3,12 @@ package io.kukeon.runtime.containerd;
 import io.kukeon.cgroup.MountInfo;
 import io.kukeon.network.HostCommand;
 import io.kukeon.runtime.RuntimeFailure;
+import io.kukeon.secrets.FileModes;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -82,7 +80,7 @@ final class LeftoverBundle {
                     + " cannot be removed: " + stillMounted.get(0) + " stays mounted");
         }
         try {
-            deleteTree(path);
+            FileModes.deleteTree(path);
         } catch (IOException e) {
             throw new RuntimeFailure("RuntimeError", "cannot remove the leftover task directory " + path + ": " + e.getMessage(), e);
         }
@@ -107,24 +105,5 @@ final class LeftoverBundle {
         } catch (IOException | NumberFormatException unreadable) {
             // no shim to end: it never wrote its PID
         }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -1,0 +1,40 @@
+package io.kukeon.network;
+
+import java.nio.file.Path;
+
+/**
+ * The port the tree reaches its networks through: a space's network made and removed with the
+ * space, a cell's root attached to it and detached. Every method blocks and is idempotent; which
+ * {@code /24} a space has is decided by the host's journal (see {@link SubnetPool}), not here.
+ */
+public interface SpaceNetworks {
+
+    /** The interface every cell's root gets on its space's network. */
+    String CELL_INTERFACE = "eth0";
+
+    /** The range spaces take their {@code /24} from. */
+    SubnetPool pool();
+
+    /**
+     * Makes the space's network as it should be (its config written); what is there already is kept.
+     *
+     * @return the network's config list
+     * @throws CniFailure when it cannot be written
+     */
+    NetworkConfigList ensure(String realm, String space, Ipv4Subnet subnet);
+
+    /** Removes the space's network: its config, its leases and its bridge. What is already gone is success. */
+    void remove(String realm, String space);
+
+    /**
+     * Attaches a cell's root to its space's network, or finds the attachment an earlier call made.
+     *
+     * @param containerId the root's containerd ID
+     * @param netns       the root's network namespace ({@code /proc/PID/ns/net})
+     * @throws CniFailure naming the plugin that failed, or saying the space has no network yet
+     */
+    NetworkAttachment attach(String realm, String space, String containerId, Path netns);
+
+    /** Detaches a cell's root (its namespace may be gone) and releases its address. Gone already is success. */
+    void detach(String realm, String space, String containerId);
+}

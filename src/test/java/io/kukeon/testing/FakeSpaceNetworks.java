@@ -1,0 +1,74 @@
+package io.kukeon.testing;
+
+import io.kukeon.network.Attachment;
+import io.kukeon.network.CniFailure;
+import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.NetworkAttachment;
+import io.kukeon.network.NetworkConfigList;
+import io.kukeon.network.SpaceNetwork;
+import io.kukeon.network.SpaceNetworks;
+import io.kukeon.network.SubnetPool;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * In-memory space networks for actor and in-process daemon tests: the config lists kept in a map,
+ * attachments made by a {@link FakeCniNetworks} (whose calls a test can read and fail).
+ */
+public final class FakeSpaceNetworks implements SpaceNetworks {
+    private static final Path IPAM = Path.of("/nonexistent/kukeon-fake-ipam");
+
+    public final FakeCniNetworks cni = new FakeCniNetworks();
+    private final SubnetPool pool;
+    /** network name → its config list */
+    private final Map<String, NetworkConfigList> networks = new ConcurrentHashMap<>();
+
+    public FakeSpaceNetworks() {
+        this(SubnetPool.of(SubnetPool.DEFAULT));
+    }
+
+    public FakeSpaceNetworks(SubnetPool pool) {
+        this.pool = pool;
+    }
+
+    /** The networks made now, by name. */
+    public Map<String, NetworkConfigList> networks() {
+        return Map.copyOf(networks);
+    }
+
+    @Override
+    public SubnetPool pool() {
+        return pool;
+    }
+
+    @Override
+    public NetworkConfigList ensure(String realm, String space, Ipv4Subnet subnet) {
+        NetworkConfigList list = SpaceNetwork.configList(realm, space, subnet, IPAM);
+        networks.put(list.name(), list);
+        return list;
+    }
+
+    @Override
+    public void remove(String realm, String space) {
+        networks.remove(SpaceNetwork.networkName(realm, space));
+    }
+
+    @Override
+    public NetworkAttachment attach(String realm, String space, String containerId, Path netns) {
+        NetworkConfigList list = networks.get(SpaceNetwork.networkName(realm, space));
+        if (list == null) {
+            throw new CniFailure(null, null, "fake: space \"" + space + "\" of realm \"" + realm + "\" has no network");
+        }
+        return cni.add(new Attachment(list, containerId, netns, CELL_INTERFACE));
+    }
+
+    @Override
+    public void detach(String realm, String space, String containerId) {
+        NetworkConfigList list = networks.get(SpaceNetwork.networkName(realm, space));
+        if (list != null) {
+            cni.delete(new Attachment(list, containerId, null, CELL_INTERFACE));
+        }
+    }
+}
