@@ -49,7 +49,7 @@ public final class StatusMapping {
         List<ContainerStatus> containers = new ArrayList<>();
         p.getContainersList().forEach(c -> containers.add(fromProto(c)));
         return new CellStatus(CellState.valueOf(p.getState()), blankToNull(p.getReason()), blankToNull(p.getMessage()),
-                p.hasCgroup() ? fromProto(p.getCgroup()) : null, containers, p.getReadyObserved(),
+                p.hasCgroup() ? fromProto(p.getCgroup()) : null, containers, p.getReadyObserved(), null,
                 instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration());
     }
 

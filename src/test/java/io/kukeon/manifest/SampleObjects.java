@@ -84,7 +84,7 @@ final class SampleObjects {
                         "main", true, fullResources()),
                 new CellStatus(CellState.Degraded, "WorkloadDown", "side is restarting",
                         new GroupStatus("/kukeon/r/s/st/c", true, List.of("pids"), List.of(), null),
-                        List.of(containerStatus("main"), containerStatus("side")), true, T0, T0, null, 3));
+                        List.of(containerStatus("main"), containerStatus("side")), true, null, T0, T0, null, 3));
     }
 
     static TreeObject.Container container() {
