@@ -90,7 +90,7 @@ class LegacySnapshotsTest {
     private static Object initial(String persistenceId) {
         String kind = persistenceId.substring(0, persistenceId.indexOf('|'));
         return switch (kind) {
-            case "Host" -> new HostRecord(null, null);
+            case "Host" -> new HostRecord(null, null, null);
             case "Realm", "Space", "Stack" -> ScopeRecord.empty();
             case "Cell" -> CellRecord.empty();
             case "Container" -> ContainerRecord.empty();

@@ -3,10 +3,19 @@ package io.kukeon.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.model.HostIds;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.PullSlots;
+import io.kukeon.supervisor.TreeCommand;
 import io.kukeon.supervisor.TreeSettings;
+import io.kukeon.supervisor.tree.ChildMessages;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
@@ -18,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -69,6 +80,27 @@ public final class ActorTestBed {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A host for a realm driven directly: answers its spaces' subnet claims from the pod subnet, as
+     * the host does but without a journal (the same /24 again for the same space), and passes every
+     * other message to {@code rest}.
+     */
+    public Behavior<TreeCommand> hostAnsweringSubnets(ActorRef<TreeCommand> rest) {
+        Map<ObjectPath, Ipv4Subnet> claimed = new HashMap<>();
+        return Behaviors.receiveMessage(message -> {
+            if (message instanceof ChildMessages.ClaimSubnet claim) {
+                Ipv4Subnet subnet = claimed.computeIfAbsent(claim.space(), s -> networks.pool().firstFree(claimed.values()));
+                claim.replyTo().tell(StatusReply.success(subnet.toString()));
+            } else if (message instanceof ChildMessages.ReleaseSubnet release) {
+                claimed.remove(release.space());
+                release.replyTo().tell(StatusReply.success(Done.getInstance()));
+            } else {
+                rest.tell(message);
+            }
+            return Behaviors.same();
+        });
     }
 
     /** The classes of the events in one actor's journal, oldest first. */

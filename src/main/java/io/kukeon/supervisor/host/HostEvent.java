@@ -32,6 +32,22 @@ public sealed interface HostEvent extends JournalEvent {
         }
     }
 
+    /** A space took this {@code /24} of the pod subnet for its network; no other space has it until it is released. */
+    @JournalName("host.SubnetClaimed")
+    record SubnetClaimed(String space, String subnet) implements HostEvent {
+        public String summary() {
+            return "space \"" + space + "\" claims subnet " + subnet;
+        }
+    }
+
+    /** The space's network is removed: its {@code /24} is free again. */
+    @JournalName("host.SubnetReleased")
+    record SubnetReleased(String space) implements HostEvent {
+        public String summary() {
+            return "space \"" + space + "\" released its subnet";
+        }
+    }
+
     @JournalName("host.RealmRemoved")
     record RealmRemoved(String name) implements HostEvent {
         public String summary() {

@@ -10,17 +10,21 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The realms the host knows and the containerd namespace each claims: the event-sourced state of
- * the {@link HostSupervisor}, and its snapshot. A namespace belongs to one realm at a time.
+ * The realms the host knows, the containerd namespace each claims and the {@code /24} each space's
+ * network has: the event-sourced state of the {@link HostSupervisor}, and its snapshot. A namespace
+ * belongs to one realm at a time, a subnet to one space.
  *
  * @param namespaces realm → namespace; a realm added before claims were written is missing until it tells
+ * @param subnets    space ({@code realm/space}) → its {@code /24}; absent in snapshots written before networks
  */
 @JournalName("host.Record")
-public record HostRecord(Set<String> realms, Map<String, String> namespaces) implements Journaled {
+public record HostRecord(Set<String> realms, Map<String, String> namespaces, Map<String, String> subnets)
+        implements Journaled {
 
     public HostRecord {
         realms = realms == null ? Set.of() : Set.copyOf(realms);
         namespaces = namespaces == null ? Map.of() : Map.copyOf(namespaces);
+        subnets = subnets == null ? Map.of() : Map.copyOf(subnets);
     }
 
     /** The event handler: this record after {@code event}, and nothing else. */
@@ -31,6 +35,10 @@ public record HostRecord(Set<String> realms, Map<String, String> namespaces) imp
             return withRealm(e.name(), false).withClaim(e.name(), null);
         } else if (event instanceof HostEvent.NamespaceClaimed e) {
             return withClaim(e.realm(), e.namespace());
+        } else if (event instanceof HostEvent.SubnetClaimed e) {
+            return withSubnet(e.space(), e.subnet());
+        } else if (event instanceof HostEvent.SubnetReleased e) {
+            return withSubnet(e.space(), null);
         }
         return this;   // DaemonStarted: history only
     }
@@ -53,7 +61,7 @@ public record HostRecord(Set<String> realms, Map<String, String> namespaces) imp
         } else {
             r.remove(realm);
         }
-        return new HostRecord(r, namespaces);
+        return new HostRecord(r, namespaces, subnets);
     }
 
     HostRecord withClaim(String realm, String namespace) {
@@ -63,6 +71,16 @@ public record HostRecord(Set<String> realms, Map<String, String> namespaces) imp
         } else {
             n.put(realm, namespace);
         }
-        return new HostRecord(realms, n);
+        return new HostRecord(realms, n, subnets);
+    }
+
+    HostRecord withSubnet(String space, String subnet) {
+        Map<String, String> s = new TreeMap<>(subnets);
+        if (subnet == null) {
+            s.remove(space);
+        } else {
+            s.put(space, subnet);
+        }
+        return new HostRecord(realms, namespaces, s);
     }
 }

@@ -1,6 +1,9 @@
 package io.kukeon.supervisor.host;
 
 import io.kukeon.model.GroupStatus;
+import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.SubnetPool;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.Resources;
 import io.kukeon.model.TreeObject;
@@ -14,16 +17,20 @@ import io.kukeon.supervisor.host.HostEvent.DaemonStarted;
 import io.kukeon.supervisor.host.HostEvent.NamespaceClaimed;
 import io.kukeon.supervisor.host.HostEvent.RealmAdded;
 import io.kukeon.supervisor.host.HostEvent.RealmRemoved;
+import io.kukeon.supervisor.host.HostEvent.SubnetClaimed;
+import io.kukeon.supervisor.host.HostEvent.SubnetReleased;
 import io.kukeon.supervisor.scope.ScopeActor;
 import io.kukeon.supervisor.tree.Blocking;
 import io.kukeon.supervisor.tree.Broadcast;
 import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.supervisor.tree.Children;
 import io.kukeon.supervisor.tree.TreeNode;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
@@ -33,6 +40,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -85,7 +93,7 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
 
     @Override
     public HostRecord emptyState() {
-        return new HostRecord(null, null);
+        return new HostRecord(null, null, null);
     }
 
     @Override
@@ -116,6 +124,8 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
         builder.forAnyState()
                 .onCommand(Routed.class, this::onRouted)
                 .onCommand(ChildMessages.NamespaceHeld.class, this::onNamespaceHeld)
+                .onCommand(ChildMessages.ClaimSubnet.class, this::onClaimSubnet)
+                .onCommand(ChildMessages.ReleaseSubnet.class, this::onReleaseSubnet)
                 .onCommand(RuntimeEvent.class, this::onRuntimeEvent)
                 .onCommand(RuntimeAvailability.class, this::onAvailability)
                 .onCommand(RelistTick.class, (state, tick) -> {
@@ -162,6 +172,37 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
             return Effect().none();
         }
         return Effect().persist(new NamespaceClaimed(held.realm(), held.namespace())).thenUnstashAll();
+    }
+
+    /** The space's /24: the one it has, or the first the pod subnet has free, journaled before it is told. */
+    private Effect<HostEvent, HostRecord> onClaimSubnet(HostRecord state, ChildMessages.ClaimSubnet claim) {
+        String space = claim.space().toString();
+        String held = state.subnets().get(space);
+        if (held != null) {
+            claim.replyTo().tell(StatusReply.success(held));
+            return Effect().none();
+        }
+        SubnetPool pool = ports.networks().pool();
+        List<Ipv4Subnet> inUse = state.subnets().values().stream().map(s -> Ipv4Subnet.parse(s, "journal")).toList();
+        Ipv4Subnet free;
+        try {
+            free = pool.firstFree(inUse);
+        } catch (ResourceExhaustedException exhausted) {
+            claim.replyTo().tell(StatusReply.error(exhausted));
+            return Effect().none();
+        }
+        return Effect().persist(new SubnetClaimed(space, free.toString()))
+                .thenRun(s -> claim.replyTo().tell(StatusReply.success(free.toString())));
+    }
+
+    private Effect<HostEvent, HostRecord> onReleaseSubnet(HostRecord state, ChildMessages.ReleaseSubnet release) {
+        String space = release.space().toString();
+        if (!state.subnets().containsKey(space)) {
+            release.replyTo().tell(StatusReply.success(Done.getInstance()));
+            return Effect().none();
+        }
+        return Effect().persist(new SubnetReleased(space))
+                .thenRun(s -> release.replyTo().tell(StatusReply.success(Done.getInstance())));
     }
 
     private Effect<HostEvent, HostRecord> onRuntimeEvent(HostRecord state, RuntimeEvent event) {

@@ -11,6 +11,7 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.supervisor.Asks;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.PersistenceIds;
 import io.kukeon.supervisor.Ports;
@@ -38,21 +39,25 @@ import io.kukeon.supervisor.tree.Failures;
 import io.kukeon.supervisor.tree.RealmAccess;
 import io.kukeon.supervisor.tree.TreeNode;
 import io.kukeon.supervisor.tree.Waiting;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A realm, a space or a stack: a level that owns a cgroup (a realm also owns a containerd
@@ -116,6 +121,8 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
                         absent, childRemoved(absent.name())))
                 .onCommand(ChildMessages.Gone.class, this::onChildGone)
                 .onCommand(ChildMessages.DeleteFailed.class, this::onChildDeleteFailed)
+                .onCommand(ChildMessages.ClaimSubnet.class, claim -> passUp(claim))
+                .onCommand(ChildMessages.ReleaseSubnet.class, release -> passUp(release))
                 .onCommand(Broadcast.class, this::onBroadcast);
         return builder.build();
     }
@@ -187,7 +194,10 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         work = new Provisioning(waiting, quiet);
         ScopeSpec spec = state.spec();
         boolean heldBefore = state.times().readyAt() != null;
-        Blocking.pipe(context, () -> ScopeProvisioning.provision(ports, path, spec, heldBefore),
+        CompletableFuture<String> subnet = path.kind() == Kind.SPACE ? askHost(replyTo -> new ChildMessages.ClaimSubnet(path, replyTo))
+                : CompletableFuture.completedFuture(null);
+        Blocking.pipe(context, subnet.handleAsync((claimed, noSubnet) -> ScopeProvisioning.provision(ports, path, spec,
+                        heldBefore, claimed, Blocking.unwrap(noSubnet)), Blocking.runtime(context)),
                 (result, error) -> new ProvisionDone(result != null ? result
                         : new ScopeProvisioning.Result(GroupStatus.missing(ports.ids().cgroup(path).toString()), null,
                         LevelState.Failed, "ProvisionFailed", Failures.describe(error))));
@@ -248,13 +258,25 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         }
     }
 
+    /** Our resources, then (a space) the subnet given back to the host: the last step, so a retry finds it still ours. */
     private void deprovision(ScopeRecord state) {
         ScopeSpec spec = state.spec();
-        Blocking.pipe(context, () -> {
+        CompletableFuture<Done> removed = CompletableFuture.supplyAsync(() -> {
             ScopeProvisioning.deprovision(ports, path, spec);
-            return Boolean.TRUE;
-        }, (ok, error) -> new DeprovisionDone(error));
+            return Done.getInstance();
+        }, Blocking.runtime(context));
+        Blocking.pipe(context, path.kind() != Kind.SPACE ? removed
+                        : removed.thenCompose(done -> askHost(replyTo -> new ChildMessages.ReleaseSubnet(path, replyTo))),
+                (ok, error) -> new DeprovisionDone(error));
     }
+
+    /** A space's question to the host, through its realm (which passes it up, busy or not). */
+    private <T> CompletableFuture<T> askHost(org.apache.pekko.japi.function.Function<ActorRef<StatusReply<T>>, TreeCommand> message) {
+        return Asks.askWithStatus(parent, message, HOST_ASK_TIMEOUT, context.getSystem().scheduler());
+    }
+
+    /** The host answers from memory, or after one journal write. */
+    private static final Duration HOST_ASK_TIMEOUT = Duration.ofSeconds(30);
 
     private Effect<ScopeEvent, ScopeRecord> onDeprovisionDone(ScopeRecord state, DeprovisionDone done) {
         Deleting deleting = (Deleting) work;
@@ -293,6 +315,12 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
             return Effect().none();
         }
         return routeToChild(state.children(), children, routed, name -> new ChildAdded(path.kind().child().label(), name));
+    }
+
+    /** A realm passes its spaces' questions for the host up to it. */
+    private Effect<ScopeEvent, ScopeRecord> passUp(TreeCommand forHost) {
+        parent.tell(forHost);
+        return Effect().none();
     }
 
     private ChildRemoved childRemoved(String name) {

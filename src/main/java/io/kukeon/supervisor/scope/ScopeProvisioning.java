@@ -4,15 +4,17 @@ import io.kukeon.model.GroupStatus;
 import io.kukeon.model.Kind;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.tree.Failures;
 
 /**
- * The side effects of a realm, space or stack: its cgroup and, for a realm, its containerd
- * namespace. Both steps are idempotent, so they are also how a level reconciles after a restart
- * or a reboot (a missing group or namespace is simply created again).
+ * The side effects of a realm, space or stack: its cgroup, for a realm its containerd namespace,
+ * for a space its network. Every step is idempotent, so they are also how a level reconciles after
+ * a restart or a reboot (a missing group, namespace, config or bridge is simply created again).
  */
 final class ScopeProvisioning {
     private ScopeProvisioning() {}
@@ -20,8 +22,13 @@ final class ScopeProvisioning {
     /** What provisioning found; never throws (a failure is a state with a reason). */
     record Result(GroupStatus cgroup, Boolean namespaceReady, LevelState state, String reason, String message) {}
 
-    /** @param heldBefore the realm was Ready once, so an unlabelled namespace is one it made before labels existed */
-    static Result provision(Ports ports, ObjectPath path, ScopeSpec spec, boolean heldBefore) {
+    /**
+     * @param heldBefore the realm was Ready once, so an unlabelled namespace is one it made before labels existed
+     * @param subnet     a space's {@code /24} as the host claimed it (null for a realm or a stack)
+     * @param noSubnet   why the host gave the space none (null when it did)
+     */
+    static Result provision(Ports ports, ObjectPath path, ScopeSpec spec, boolean heldBefore, String subnet,
+                            Throwable noSubnet) {
         Boolean namespaceReady = null;
         String reason = null;
         String message = null;
@@ -44,6 +51,18 @@ final class ScopeProvisioning {
                 message = Failures.describe(e);
             }
         }
+        if (path.kind() == Kind.SPACE) {
+            try {
+                if (noSubnet != null) {
+                    throw noSubnet instanceof RuntimeException e ? e : new IllegalStateException(noSubnet);
+                }
+                ports.networks().ensure(path.realm(), path.name(), Ipv4Subnet.parse(subnet, "subnet"));
+            } catch (RuntimeException e) {
+                state = LevelState.Failed;
+                reason = e instanceof ResourceExhaustedException ? "PodSubnetExhausted" : "NetworkFailed";
+                message = Failures.describe(e);
+            }
+        }
         String cgroupPath = ports.ids().cgroup(path).toString();
         GroupStatus cgroup;
         try {
@@ -57,10 +76,13 @@ final class ScopeProvisioning {
         return new Result(cgroup, namespaceReady, state, reason, message);
     }
 
-    /** Removes the namespace (drained) and the cgroup. Throws if either could not be removed. */
+    /** Removes the namespace (drained) or the network, and the cgroup. Throws if any could not be removed. */
     static void deprovision(Ports ports, ObjectPath path, ScopeSpec spec) {
         if (path.kind() == Kind.REALM) {
             ports.runtime().deleteNamespace(spec.realmSpec().namespaceOn(ports.ids(), path.name()), path.name());
+        }
+        if (path.kind() == Kind.SPACE) {
+            ports.networks().remove(path.realm(), path.name());
         }
         ports.cgroups().delete(ports.ids().cgroup(path));
     }

@@ -5,7 +5,9 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.TreeCommand;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 
 /** What passes between a parent and its children about their existence. */
 public final class ChildMessages {
@@ -22,6 +24,16 @@ public final class ChildMessages {
      * a realm added before the host wrote claims.
      */
     public record NamespaceHeld(String realm, String namespace) implements TreeCommand {}
+
+    /**
+     * Space → host, through its realm: the {@code /24} of the pod subnet this space's network has,
+     * claimed in the host's journal the first time (so no two spaces ever share one, also across a
+     * crash), the same one every time after. Answered with the subnet, or an error when none is free.
+     */
+    public record ClaimSubnet(ObjectPath space, ActorRef<StatusReply<String>> replyTo) implements TreeCommand {}
+
+    /** Space → host, through its realm, as the space's delete ends: its {@code /24} is free again. */
+    public record ReleaseSubnet(ObjectPath space, ActorRef<StatusReply<Done>> replyTo) implements TreeCommand {}
 
     /**
      * Parent → child: delete yourself and everything below you, as part of the parent's own delete.

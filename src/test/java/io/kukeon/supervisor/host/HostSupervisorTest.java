@@ -15,6 +15,7 @@ import io.kukeon.supervisor.Routed;
 import io.kukeon.supervisor.TreeCommand;
 import io.kukeon.supervisor.scope.ScopeEvent;
 import io.kukeon.supervisor.scope.ScopeSpec;
+import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.testing.ActorTestBed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -132,8 +133,56 @@ class HostSupervisorTest {
         await("the exit recorded", () -> bed.index.get(web.child("app")).map(o -> o.state().equals("Error")).orElse(false));
         host.runCommand(new HostSupervisor.RuntimeEvent("elsewhere.ns", "s_t_web_app",
                 new Notice.TaskExited(pid, 1, Instant.now())));   // a namespace no realm owns: nothing happens
-        assertEquals(List.of(HostEvent.DaemonStarted.class, HostEvent.RealmAdded.class),
+        assertEquals(List.of(HostEvent.DaemonStarted.class, HostEvent.RealmAdded.class, HostEvent.SubnetClaimed.class),
                 written().stream().distinct().toList());
+    }
+
+    private static TreeObject.Space space(String path) {
+        ObjectPath at = ObjectPath.parse(path);
+        return new TreeObject.Space(at, new Metadata(at.name(), Map.of(), 0), io.kukeon.model.SpaceSpec.DEFAULT, null);
+    }
+
+    /**
+     * Each space's network has its own /24, journaled by the host before the space is told: spaces
+     * of two realms never share one, a restart keeps them, a deleted space's /24 is free again.
+     */
+    @Test
+    void everySpaceGetsItsOwnSubnetFromTheJournalAndGivesItBackWhenDeleted() {
+        for (String s : List.of("a/one", "a/two", "b/one")) {
+            assertEquals("Ready", send(ObjectPath.parse(s), r -> new ObjectCommand.Upsert(space(s), ObjectCommand.Mode.APPLY, r))
+                    .getValue().object().state());
+        }
+        assertEquals(Map.of("a/one", "10.88.0.0/24", "a/two", "10.88.1.0/24", "b/one", "10.88.2.0/24"), host.getState().subnets());
+        assertEquals(java.util.Set.of("a-one", "a-two", "b-one"), bed.networks.networks().keySet());
+
+        host.restart();
+        await("the tree back", () -> bed.index.get(ObjectPath.parse("a/two")).isPresent());
+        assertEquals("10.88.1.0/24", host.getState().subnets().get("a/two"), "the same /24 after a restart");
+
+        assertTrue(send(ObjectPath.parse("a/one"), r -> new ObjectCommand.Delete(true, false, r)).isSuccess());
+        assertFalse(host.getState().subnets().containsKey("a/one"));
+        assertFalse(bed.networks.networks().containsKey("a-one"), "its network is removed");
+        assertTrue(written().contains(HostEvent.SubnetReleased.class));
+        send(ObjectPath.parse("c/one"), r -> new ObjectCommand.Upsert(space("c/one"), ObjectCommand.Mode.APPLY, r));
+        assertEquals("10.88.0.0/24", host.getState().subnets().get("c/one"), "the freed /24 is the first free one");
+    }
+
+    /** A pod subnet with no /24 left: the space is Failed with the reason, and nothing is claimed for it. */
+    @Test
+    void aSpaceWhenThePodSubnetIsFullFailsAndSaysWhy() {
+        for (int i = 0; i < 256; i++) {
+            ObjectPath space = ObjectPath.parse("r/s" + i);
+            assertTrue(host.<StatusReply<String>>runCommand(replyTo -> new ChildMessages.ClaimSubnet(space, replyTo)).reply().isSuccess());
+        }
+        StatusReply<String> full = host.<StatusReply<String>>runCommand(
+                replyTo -> new ChildMessages.ClaimSubnet(ObjectPath.parse("r/more"), replyTo)).reply();
+        assertTrue(full.getError().getMessage().contains("no free /24 left in pod-subnet 10.88.0.0/16"), full.getError().getMessage());
+
+        TreeObject space = send(ObjectPath.parse("q/full"), r -> new ObjectCommand.Upsert(space("q/full"), ObjectCommand.Mode.APPLY, r))
+                .getValue().object();
+        assertEquals("Failed", space.state());
+        assertEquals("PodSubnetExhausted", ((TreeObject.Space) space).status().reason());
+        assertEquals(256, host.getState().subnets().size());
     }
 
     @Test

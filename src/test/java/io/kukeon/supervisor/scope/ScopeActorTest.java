@@ -72,7 +72,8 @@ class ScopeActorTest {
         host = testKit.createTestProbe();
         realm = "r" + REALMS.incrementAndGet();
         path = ObjectPath.parse(realm);
-        actor = EventSourcedBehaviorTestKit.create(testKit.system(), ScopeActor.create(path, host.ref(), bed.ports, null),
+        ActorRef<TreeCommand> answeringHost = testKit.spawn(bed.hostAnsweringSubnets(host.ref()));
+        actor = EventSourcedBehaviorTestKit.create(testKit.system(), ScopeActor.create(path, answeringHost, bed.ports, null),
                 ActorTestBed.SERIALIZATION);
         // a realm tells the host, after each recovery, the namespace it holds (or would be created with)
         assertEquals(new ChildMessages.NamespaceHeld(realm, realm + ".kukeon.io"),
