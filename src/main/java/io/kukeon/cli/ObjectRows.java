@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * The table columns of each kind, as the reference prints them: realm {@code NAME STATE AGE}
  * (+{@code NAMESPACE}), space {@code NAME REALM STATE AGE}, stack {@code NAME REALM SPACE STATE AGE},
- * cell {@code NAME REALM SPACE STACK STATE AGE} (+{@code CONTAINERS CGROUP}), container
- * {@code NAME REALM SPACE STACK CELL STATE RESTARTS AGE} (+{@code IMAGE EXIT PID}).
+ * cell {@code NAME REALM SPACE STACK STATE AGE} (+{@code CONTAINERS CGROUP IP}), container
+ * {@code NAME REALM SPACE STACK CELL STATE RESTARTS AGE} (+{@code IMAGE EXIT PID}). {@code IP} is ours,
+ * last so that the reference's columns keep their places.
  */
 final class ObjectRows {
     private static final List<String> PARENTS = List.of("REALM", "SPACE", "STACK", "CELL");
@@ -31,7 +32,7 @@ final class ObjectRows {
         if (wide) {
             switch (kind) {
                 case REALM -> h.add("NAMESPACE");
-                case CELL -> h.addAll(List.of("CONTAINERS", "CGROUP"));
+                case CELL -> h.addAll(List.of("CONTAINERS", "CGROUP", "IP"));
                 case CONTAINER -> h.addAll(List.of("IMAGE", "EXIT", "PID"));
                 default -> { }
             }
@@ -59,6 +60,7 @@ final class ObjectRows {
                 case CELL -> {
                     r.add(containers(d));
                     r.add(dash(d.getStatus().getCgroup().getPath()));
+                    r.add(dash(d.getStatus().getNetwork().getAddress()));
                 }
                 case CONTAINER -> {
                     r.add(dash(cs.getImage().isEmpty() ? d.getContainer().getImage() : cs.getImage()));

@@ -1,5 +1,6 @@
 package io.kukeon.manifest;
 
+import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.model.CellStatus;
 import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.GroupStatus;
@@ -57,6 +58,7 @@ final class StatusDocument {
         put(m, "reason", s.reason());
         put(m, "message", s.message());
         group(m, s.cgroup());
+        network(m, s.network());
         List<Object> containers = new ArrayList<>();
         s.containers().forEach(c -> containers.add(container(c)));
         put(m, "containers", containers);
@@ -114,6 +116,19 @@ final class StatusDocument {
         }
         put(m, "notApplied", notApplied);
         usage(m, g.usage());
+    }
+
+    /** The reference's key for the bridge ({@code status.network.bridgeName}); the address keys are ours. */
+    private static void network(Map<String, Object> m, CellNetworkStatus n) {
+        if (n == null) {
+            return;
+        }
+        Map<String, Object> net = new LinkedHashMap<>();
+        put(net, "address", n.address());
+        net.put("prefixLength", n.prefixLength());
+        put(net, "gateway", n.gateway());
+        put(net, "bridgeName", n.bridge());
+        m.put("network", net);
     }
 
     private static void usage(Map<String, Object> m, GroupStatus.Usage usage) {

@@ -1,5 +1,6 @@
 package io.kukeon.wire;
 
+import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
 import io.kukeon.model.ContainerState;
@@ -42,6 +43,7 @@ public final class StatusMapping {
                 .setObservedGeneration(s.observedGeneration());
         if (s.cgroup() != null) b.setCgroup(toProto(s.cgroup()));
         s.containers().forEach(c -> b.addContainers(toContainerProto(c)));
+        if (s.network() != null) b.setNetwork(toProto(s.network()));
         return b.build();
     }
 
@@ -49,8 +51,19 @@ public final class StatusMapping {
         List<ContainerStatus> containers = new ArrayList<>();
         p.getContainersList().forEach(c -> containers.add(fromProto(c)));
         return new CellStatus(CellState.valueOf(p.getState()), blankToNull(p.getReason()), blankToNull(p.getMessage()),
-                p.hasCgroup() ? fromProto(p.getCgroup()) : null, containers, p.getReadyObserved(), null,
+                p.hasCgroup() ? fromProto(p.getCgroup()) : null, containers, p.getReadyObserved(),
+                p.hasNetwork() ? fromProto(p.getNetwork()) : null,
                 instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration());
+    }
+
+    public static io.kukeon.wire.v1.CellNetworkStatus toProto(CellNetworkStatus n) {
+        return io.kukeon.wire.v1.CellNetworkStatus.newBuilder().setAddress(nz(n.address()))
+                .setPrefixLength(n.prefixLength()).setGateway(nz(n.gateway())).setBridge(nz(n.bridge())).build();
+    }
+
+    public static CellNetworkStatus fromProto(io.kukeon.wire.v1.CellNetworkStatus p) {
+        return new CellNetworkStatus(blankToNull(p.getAddress()), p.getPrefixLength(), blankToNull(p.getGateway()),
+                blankToNull(p.getBridge()));
     }
 
     /** A container object's status sits in {@code Status.container}. */

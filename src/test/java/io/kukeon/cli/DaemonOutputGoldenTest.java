@@ -12,10 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What kuke prints for the objects of a running kukeond, against golden files under
- * {@code golden/daemon}. What differs from run to run is masked: ages, times, the data dir, uptime.
+ * {@code golden/daemon}. What differs from run to run is masked: ages, times, the data dir, uptime, and
+ * IPv4 addresses (which cell gets which address depends on which starts first).
  */
 class DaemonOutputGoldenTest extends AgainstTestDaemon {
     private static final String[] WEB = {"--realm", "demo", "--space", "shop", "--stack", "web"};
+    private static final String IPV4 = "\\b\\d{1,3}(\\.\\d{1,3}){3}\\b";
 
     @Test
     void cellsAndContainersInEveryFormat() throws Exception {
@@ -68,10 +70,14 @@ class DaemonOutputGoldenTest extends AgainstTestDaemon {
 
     private String mask(String out) {
         return out.replace(dataDir.toString(), "<data-dir>")
-                .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "<time>");
+                .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "<time>")
+                .replaceAll(IPV4, "<ip>");
     }
 
-    /** The table with {@code <age>} in the AGE column, aligned again (alignment itself is RenderingTest's). */
+    /**
+     * The table with {@code <age>} in the AGE column and {@code <ip>} for an address, aligned again
+     * (alignment itself is RenderingTest's).
+     */
     private static String maskAges(String table) {
         List<String> lines = table.lines().toList();
         List<String> headers = List.of(lines.get(0).split(" {2,}"));
@@ -80,6 +86,7 @@ class DaemonOutputGoldenTest extends AgainstTestDaemon {
         for (String line : lines.subList(1, lines.size())) {
             List<String> row = new ArrayList<>(List.of(line.split(" {2,}")));
             row.set(age, "<age>");
+            row.replaceAll(cell -> cell.matches(IPV4) ? "<ip>" : cell);
             masked.add(row);
         }
         return masked.render();

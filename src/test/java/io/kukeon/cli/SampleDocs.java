@@ -1,5 +1,6 @@
 package io.kukeon.cli;
 
+import io.kukeon.wire.v1.CellNetworkStatus;
 import io.kukeon.wire.v1.CellSpec;
 import io.kukeon.wire.v1.ContainerSpec;
 import io.kukeon.wire.v1.ContainerStatus;
@@ -108,6 +109,8 @@ final class SampleDocs {
                                 .addContainers(container("web", "Ready", 0, null, 4242))
                                 .addContainers(container("fetch", "Error", 2, 1, 0))
                                 .addContainers(container("root", "Ready", 0, null, 4200))
+                                .setNetwork(CellNetworkStatus.newBuilder().setAddress("10.88.0.2").setPrefixLength(24)
+                                        .setGateway("10.88.0.1").setBridge("k-5b8e36a1"))
                                 .setReadyObserved(true).setObservedGeneration(3)).build(),
                 ObjectDoc.newBuilder().setKind("Cell").setPath("default/default/default/batch")
                         .setMetadata(meta("batch", 1))

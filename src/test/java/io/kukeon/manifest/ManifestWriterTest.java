@@ -60,4 +60,30 @@ class ManifestWriterTest {
         String json = ManifestWriter.json(c);
         assertEquals(true, json.contains("\"q\\\"b\\\\s\\n\\t\\u0001\""), json);
     }
+
+    @Test
+    void aCellsNetworkIsStatusNetworkWithTheReferencesBridgeNameAndIsLeftOutWhenUnset() {
+        String running = ManifestWriter.yaml(List.of(SampleObjects.cell()));
+        assertEquals(true, running.contains("""
+                  subtreeControllers:
+                  - pids
+                  network:
+                    address: 10.88.3.7
+                    prefixLength: 24
+                    gateway: 10.88.3.1
+                    bridgeName: k-1a2b3c4d
+                  containers:
+                """), running);
+        assertEquals(true, ManifestWriter.json(SampleObjects.cell()).contains("""
+                    "network": {
+                      "address": "10.88.3.7",
+                      "prefixLength": 24,
+                      "gateway": "10.88.3.1",
+                      "bridgeName": "k-1a2b3c4d"
+                    },
+                """), ManifestWriter.json(SampleObjects.cell()));
+        String pending = ManifestWriter.yaml(List.of(SampleObjects.pendingCell()));
+        assertEquals(true, pending.contains("status:\n  state: Pending\n"), pending);
+        assertEquals(false, pending.contains("network"), pending);
+    }
 }

@@ -1,6 +1,7 @@
 package io.kukeon.manifest;
 
 import io.kukeon.testing.Specs;
+import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
@@ -84,7 +85,15 @@ final class SampleObjects {
                         "main", true, fullResources()),
                 new CellStatus(CellState.Degraded, "WorkloadDown", "side is restarting",
                         new GroupStatus("/kukeon/r/s/st/c", true, List.of("pids"), List.of(), null),
-                        List.of(containerStatus("main"), containerStatus("side")), true, null, T0, T0, null, 3));
+                        List.of(containerStatus("main"), containerStatus("side")), true,
+                        new CellNetworkStatus("10.88.3.7", 24, "10.88.3.1", "k-1a2b3c4d"), T0, T0, null, 3));
+    }
+
+    /** A cell that has not started: no containers running, so no address on its space's network. */
+    static TreeObject.Cell pendingCell() {
+        return new TreeObject.Cell(ObjectPath.of("r", "s", "st", "idle"), new Metadata("idle", Map.of(), 1),
+                new CellSpec(List.of(Specs.container("job").root().build()), "job", false, null),
+                new CellStatus(CellState.Pending, null, null, null, List.of(), false, null, T0, T0, null, 1));
     }
 
     static TreeObject.Container container() {
@@ -93,6 +102,6 @@ final class SampleObjects {
     }
 
     static List<TreeObject> all() {
-        return List.of(realm(), space(), stack(), cell(), container());
+        return List.of(realm(), space(), stack(), cell(), pendingCell(), container());
     }
 }

@@ -1,10 +1,14 @@
 package io.kukeon.wire;
 
+import io.kukeon.model.CellNetworkStatus;
+import io.kukeon.model.CellState;
+import io.kukeon.model.CellStatus;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,5 +43,28 @@ class StatusMappingTest {
     void aPullAtZeroBytesOfUnknownSizeIsStillAPull() {
         ContainerStatus s = starting(new ContainerStatus.Pull(0, 0));
         assertEquals(s, StatusMapping.fromProto(StatusMapping.toContainerProto(s)));
+    }
+
+    private static CellStatus running(CellNetworkStatus network) {
+        return new CellStatus(CellState.Ready, null, null, null, List.of(starting(null)), true, network, T0, T0, T0, 2);
+    }
+
+    @Test
+    void aCellsNetworkSurvivesTheWire() {
+        CellStatus s = running(new CellNetworkStatus("10.88.3.7", 24, "10.88.3.1", "k-1a2b3c4d"));
+        io.kukeon.wire.v1.Status p = StatusMapping.toProto(s);
+        assertEquals("10.88.3.7", p.getNetwork().getAddress());
+        assertEquals(24, p.getNetwork().getPrefixLength());
+        assertEquals("10.88.3.1", p.getNetwork().getGateway());
+        assertEquals("k-1a2b3c4d", p.getNetwork().getBridge());
+        assertEquals(s, StatusMapping.cellFromProto(p));
+    }
+
+    @Test
+    void aCellWithoutAnAddressHasNoNetworkOnTheWireAndBack() {
+        CellStatus s = running(null);
+        io.kukeon.wire.v1.Status p = StatusMapping.toProto(s);
+        assertFalse(p.hasNetwork());
+        assertEquals(s, StatusMapping.cellFromProto(p));
     }
 }
