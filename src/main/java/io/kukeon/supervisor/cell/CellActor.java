@@ -66,7 +66,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     private record Provisioned(CellOperations.Provisioning done, Throwable error) implements TreeCommand {}
 
-    private record StartDone(Integer rootPid, Throwable error) implements TreeCommand {}
+    private record StartDone(CellOperations.Start started, Throwable error) implements TreeCommand {}
 
     /** The containers' journals hold what they answered a start (see {@link CellOperations#journaled}). */
     private record ContainersJournaled(Throwable error) implements TreeCommand {}
@@ -278,10 +278,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                     .thenUnstashAll();
         }
         List<CellEvent> events = new ArrayList<>();
-        Integer newRoot = result.done().newRootPid();
+        CellOperations.Start newRoot = result.done().newRoot();
         events.add(new CellEvent.CgroupProvisioned(result.done().cgroup(), Instant.now()));
         if (newRoot != null) {
-            events.add(new CellEvent.Started(newRoot, Instant.now()));
+            events.addAll(startedEvents(newRoot));
         }
         if (state.run().desired() && state.run().rootPid() == null && newRoot == null) {
             events.add(new CellEvent.StartRequested(Instant.now()));   // a cell meant to run: its start, same waiters
@@ -305,7 +305,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         // No cgroup step here: it was written at create or update, recreated at recovery, and runc
         // creates a missing parent itself; a start stays as short as containerd allows.
         context.pipeToSelf(operations.start(state.spec(), state.run().rootPid()),
-                (pid, error) -> new StartDone(pid, Blocking.unwrap(error)));
+                (started, error) -> new StartDone(started, Blocking.unwrap(error)));
     }
 
     private Effect<CellEvent, CellRecord> onStartDone(CellRecord state, StartDone result) {
@@ -319,9 +319,16 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         // Written while the containers write theirs; still busy until the answer, which waits for both.
         CompletionStage<Done> containersJournaled = operations.journaled(state.spec());
-        return Effect().persist(new CellEvent.Started(result.rootPid(), Instant.now()))
+        return Effect().persist(startedEvents(result.started()))
                 .thenRun(s -> context.pipeToSelf(containersJournaled,
                         (done, error) -> new ContainersJournaled(Blocking.unwrap(error))));
+    }
+
+    /** The root's address, then the start itself, in one write. */
+    private static List<CellEvent> startedEvents(CellOperations.Start started) {
+        Instant now = Instant.now();
+        return started.network() == null ? List.of(new CellEvent.Started(started.rootPid(), now))
+                : List.of(new CellEvent.NetworkAttached(started.network(), now), new CellEvent.Started(started.rootPid(), now));
     }
 
     private Effect<CellEvent, CellRecord> onContainersJournaled(CellRecord state, ContainersJournaled result) {

@@ -3,6 +3,7 @@ package io.kukeon.supervisor.cell;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.supervisor.JournalEvent;
+import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.supervisor.JournalName;
 
 import java.time.Instant;
@@ -53,6 +54,14 @@ public sealed interface CellEvent extends JournalEvent {
     record Started(int rootPid, Instant at) implements CellEvent {
         public String summary() {
             return "started, root pid " + rootPid;
+        }
+    }
+
+    /** The root was attached to its space's network (written with the {@link Started} of that root). */
+    @JournalName("cell.NetworkAttached")
+    record NetworkAttached(CellNetworkStatus network, Instant at) implements CellEvent {
+        public String summary() {
+            return "attached to network, address " + network.cidr() + " on " + network.bridge();
         }
     }
 

@@ -7,6 +7,9 @@ import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Kind;
+import io.kukeon.model.CellNetworkStatus;
+import io.kukeon.network.NetworkAttachment;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.RuntimeFailure;
@@ -19,12 +22,14 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +72,11 @@ final class CellOperations {
         }, blocking);
     }
 
-    /** What {@link #provision} did: the cell's cgroup, and the new root's pid when it restarted the whole cell (else null). */
-    record Provisioning(GroupStatus cgroup, Integer newRootPid) {}
+    /** What {@link #provision} did: the cell's cgroup, and the new root when it restarted the whole cell (else null). */
+    record Provisioning(GroupStatus cgroup, Start newRoot) {}
+
+    /** A started cell: its root's pid and the root's place on its space's network. */
+    record Start(int rootPid, CellNetworkStatus network) {}
 
     /**
      * Cgroup, then the removed containers deleted, then specs to the container actors, then (for a
@@ -77,7 +85,7 @@ final class CellOperations {
     CompletionStage<Provisioning> provision(CellSpec spec, Collection<String> retiring, Integer rootPid) {
         return ensureCgroup(spec).thenCompose(cgroup -> deleteAll(retiring)
                 .thenCompose(done -> define(spec))
-                .thenCompose(definitions -> rootPid == null ? CompletableFuture.<Integer>completedFuture(null)
+                .thenCompose(definitions -> rootPid == null ? CompletableFuture.<Start>completedFuture(null)
                         : applyToRunning(spec, definitions, rootPid).thenCompose(newRoot -> journaled(spec).thenApply(d -> newRoot)))
                 .thenApply(newRoot -> new Provisioning(cgroup, newRoot)));
     }
@@ -139,7 +147,7 @@ final class CellOperations {
      * root's pid); else stale workloads are stopped, and they and the idle ones (new, stopped by an
      * interrupted update) are started into the root's namespaces (completes with null).
      */
-    CompletionStage<Integer> applyToRunning(CellSpec spec, Map<String, ContainerProtocol.Definition> definitions,
+    CompletionStage<Start> applyToRunning(CellSpec spec, Map<String, ContainerProtocol.Definition> definitions,
                                             int rootPid) {
         if (definitions.get(spec.rootContainerId()).stale()) {
             return stop(spec, null, false).thenCompose(done -> start(spec, null));
@@ -155,28 +163,56 @@ final class CellOperations {
     }
 
     /**
-     * Root first; then every workload joins the root's net, ipc and uts namespaces; then, after
-     * the startup grace, every workload must still run. Completes with the root's pid, once
-     * containerd shows it all running (see {@link #journaled}). Only for a cell that has journaled
-     * its intent to start or to take a new spec.
+     * Root first, attached to its space's network; then every workload joins the root's net, ipc
+     * and uts namespaces; then, after the startup grace, every workload must still run. Completes
+     * with the root's pid and address, once containerd shows it all running (see {@link #journaled}).
+     * Only for a cell that has journaled its intent to start or to take a new spec. When it fails
+     * after the attachment, the address is released again (the actor kills what did start).
      *
      * @param previousRoot the root's pid when the cell last started (null: never); a root that
      *                     came back with another pid has new namespaces, so workloads still in the
      *                     old ones are stopped and started again inside the new
      */
-    CompletionStage<Integer> start(CellSpec spec, Integer previousRoot) {
+    CompletionStage<Start> start(CellSpec spec, Integer previousRoot) {
         ContainerSpec root = spec.rootContainer();
         return startOne(root.id(), Map.of(), true)
                 .thenCompose(rootStatus -> {
                     if (rootStatus.state() != ContainerState.Ready || rootStatus.pid() == null) {
                         throw notRunning(rootStatus);
                     }
-                    CompletionStage<Done> moved = previousRoot == null || previousRoot.equals(rootStatus.pid())
+                    int pid = rootStatus.pid();
+                    CompletionStage<Done> moved = previousRoot == null || previousRoot.equals(pid)
                             ? CompletableFuture.completedFuture(Done.getInstance())
                             : stopWorkloads(spec, null, true);
-                    return moved.thenCompose(d -> startWorkloads(spec.workloads(), joinsOf(rootStatus.pid())))
-                            .thenApply(done -> rootStatus.pid());
+                    return moved.thenCompose(d -> attach(spec, pid))
+                            .thenCompose(network -> startWorkloads(spec.workloads(), joinsOf(pid))
+                                    .thenApply(done -> new Start(pid, network)))
+                            .exceptionallyCompose(failed -> detach(spec).handle((d, e) -> {
+                                throw failed instanceof CompletionException c ? c : new CompletionException(failed);
+                            }));
                 });
+    }
+
+    /**
+     * Attaches the running root to its space's network before any workload joins it (a workload
+     * that starts first would see no eth0). Attaching again finds the same attachment.
+     */
+    CompletionStage<CellNetworkStatus> attach(CellSpec spec, int rootPid) {
+        String rootId = ports.ids().containerdId(cell.child(spec.rootContainerId()));
+        return CompletableFuture.supplyAsync(() -> {
+            NetworkAttachment a = ports.networks().attach(cell.realm(), cell.nameAt(Kind.SPACE), rootId,
+                    Path.of("/proc/" + rootPid + "/ns/net"));
+            return new CellNetworkStatus(a.address(), a.prefixLength(), a.gateway(), a.bridge());
+        }, blocking);
+    }
+
+    /** Releases the root's address (its namespace may be gone; then the plugins clean up the host side only). */
+    CompletionStage<Done> detach(CellSpec spec) {
+        String rootId = ports.ids().containerdId(cell.child(spec.rootContainerId()));
+        return CompletableFuture.supplyAsync(() -> {
+            ports.networks().detach(cell.realm(), cell.nameAt(Kind.SPACE), rootId);
+            return Done.getInstance();
+        }, blocking);
     }
 
     /** Starts the given workloads into an already running root's namespaces, then checks they stay up. */
@@ -226,10 +262,10 @@ final class CellOperations {
                 replyTo -> new ContainerProtocol.Start(joins, cellIntent, replyTo), START_TIMEOUT, scheduler);
     }
 
-    /** Workloads first (in parallel), then the root. */
+    /** Workloads first (in parallel), then the root, then its address released. */
     CompletionStage<Done> stop(CellSpec spec, Duration timeout, boolean kill) {
         return stopWorkloads(spec, timeout, kill).thenCompose(done -> stopOne(spec.rootContainerId(), timeout, kill))
-                .thenApply(status -> Done.getInstance());
+                .thenCompose(status -> detach(spec));
     }
 
     private CompletionStage<Done> stopWorkloads(CellSpec spec, Duration timeout, boolean kill) {
@@ -246,12 +282,13 @@ final class CellOperations {
                 askTimeout, scheduler);
     }
 
-    /** Workloads first, then the root, then the cell's cgroup. */
+    /** Workloads first, then the root, then its address, then the cell's cgroup. */
     CompletionStage<Done> delete(CellSpec spec, Collection<String> alsoRemove) {
         List<String> workloads = new ArrayList<>(spec.workloads().stream().map(ContainerSpec::id).toList());
         workloads.addAll(alsoRemove);
         return deleteAll(workloads)
                 .thenCompose(done -> deleteAll(List.of(spec.rootContainerId())))
+                .thenCompose(done -> detach(spec))
                 .thenCompose(done -> removeCgroup());
     }
 

@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.cell;
 
+import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.ContainerSpec;
@@ -42,9 +43,16 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
      * @param everStarted   it ran at least once (a cell never started shows Pending, not Stopped)
      * @param rootPid       the root's pid when the cell last started
      * @param readyObserved the last start reached Ready
+     * @param network       the root's place on its space's network since it was attached; null once
+     *                      the root stopped (its address is released then) and in journals from before networks
      */
-    public record Run(boolean desired, boolean everStarted, Integer rootPid, boolean readyObserved) {
-        static final Run NEVER = new Run(false, false, null, false);
+    public record Run(boolean desired, boolean everStarted, Integer rootPid, boolean readyObserved,
+                      CellNetworkStatus network) {
+        static final Run NEVER = new Run(false, false, null, false, null);
+
+        Run withNetwork(CellNetworkStatus attached) {
+            return new Run(desired, everStarted, rootPid, readyObserved, attached);
+        }
     }
 
     /**
@@ -109,8 +117,10 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
             return startRequested(e);
         } else if (event instanceof CellEvent.Started e) {
             return started(e);
+        } else if (event instanceof CellEvent.NetworkAttached e) {
+            return networkAttached(e);
         } else if (event instanceof CellEvent.StartFailed e) {
-            return failed(e.reason(), e.message(), e.at(), CellState.Failed);
+            return startFailed(e);
         } else if (event instanceof CellEvent.StopRequested e) {
             return stopRequested(e);
         } else if (event instanceof CellEvent.Stopped e) {
@@ -130,14 +140,14 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     CellRecord created(CellCreated e) {
         return new CellRecord(true, e.spec(), e.labels(), generations.next(), Activity.PROVISIONING,
-                new Run(e.start(), false, null, false), Set.of(), null, null, Timestamps.createdAt(e.at()));
+                new Run(e.start(), false, null, false, null), Set.of(), null, null, Timestamps.createdAt(e.at()));
     }
 
     CellRecord updated(CellUpdated e) {
         Set<String> gone = new TreeSet<>(retiring);
         gone.addAll(containerNames());
         gone.removeAll(names(e.spec()));
-        Run wanted = new Run(run.desired() || e.start(), run.everStarted(), run.rootPid(), run.readyObserved());
+        Run wanted = new Run(run.desired() || e.start(), run.everStarted(), run.rootPid(), run.readyObserved(), run.network());
         return new CellRecord(true, e.spec(), e.labels(), generations.at(e.generation()), Activity.PROVISIONING, wanted, gone, cgroup, problem, times.touched(e.at()));
     }
 
@@ -155,20 +165,30 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     CellRecord startRequested(StartRequested e) {
-        return with(Activity.STARTING, new Run(true, run.everStarted(), run.rootPid(), false), null, times.touched(e.at()));
-    }
-
-    CellRecord started(Started e) {
-        return with(Activity.NONE, new Run(true, true, e.rootPid(), true), null, times.ready(e.at()));
-    }
-
-    CellRecord stopRequested(StopRequested e) {
-        return with(Activity.STOPPING, new Run(false, run.everStarted(), run.rootPid(), run.readyObserved()), null,
+        return with(Activity.STARTING, new Run(true, run.everStarted(), run.rootPid(), false, run.network()), null,
                 times.touched(e.at()));
     }
 
+    CellRecord networkAttached(CellEvent.NetworkAttached e) {
+        return with(activity, run.withNetwork(e.network()), problem, times);
+    }
+
+    CellRecord started(Started e) {
+        return with(Activity.NONE, new Run(true, true, e.rootPid(), true, run.network()), null, times.ready(e.at()));
+    }
+
+    /** What did start was stopped and its address released (see CellOperations#start). */
+    CellRecord startFailed(CellEvent.StartFailed e) {
+        return failed(e.reason(), e.message(), e.at(), CellState.Failed).withRun(run.withNetwork(null));
+    }
+
+    CellRecord stopRequested(StopRequested e) {
+        return with(Activity.STOPPING, new Run(false, run.everStarted(), run.rootPid(), run.readyObserved(), run.network()),
+                null, times.touched(e.at()));
+    }
+
     CellRecord stopped(Stopped e) {
-        return with(Activity.NONE, new Run(false, true, null, run.readyObserved()), null, times.touched(e.at()));
+        return with(Activity.NONE, new Run(false, true, null, run.readyObserved(), null), null, times.touched(e.at()));
     }
 
     CellRecord deleteRequested(Instant at) {
@@ -177,6 +197,10 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     CellRecord deleted() {
         return new CellRecord(false, null, null, generations, Activity.NONE, null, null, null, null, null);
+    }
+
+    private CellRecord withRun(Run newRun) {
+        return with(activity, newRun, problem, times);
     }
 
     private CellRecord with(Activity newActivity, Run newRun, Problem newProblem, Timestamps newTimes) {

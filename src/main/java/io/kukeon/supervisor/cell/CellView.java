@@ -65,7 +65,7 @@ final class CellView {
                     + " is recorded and is carried out when it answers again" : "");
         }
         CellStatus status = new CellStatus(shown, reason, message, usage == null ? cgroup : cgroup.withUsage(usage),
-                containers, s.run().readyObserved(), null, s.times().createdAt(), s.times().updatedAt(), s.times().readyAt(),
+                containers, s.run().readyObserved(), s.run().network(), s.times().createdAt(), s.times().updatedAt(), s.times().readyAt(),
                 s.generations().observed());
         return new TreeObject.Cell(path, new Metadata(path.name(), s.labels(), s.generations().current()), s.spec(), status);
     }

@@ -6,6 +6,11 @@ import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.CellNetworkStatus;
+import io.kukeon.network.CniFailure;
+import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.SpaceNetwork;
+import io.kukeon.testing.FakeCniNetworks;
 import io.kukeon.model.Resources;
 import io.kukeon.model.RestartPolicy;
 import io.kukeon.model.TreeObject;
@@ -32,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -61,6 +68,7 @@ class CellActorTest {
     public final ActorTestKit testKit = new JUnit5TestKitBuilder().withName("cell-actor").withCustomConfig(ActorTestBed.CONFIG)
             .build();
 
+    private static final Ipv4Subnet SPACE_SUBNET = Ipv4Subnet.parse("10.88.7.0/24", "test");
     ActorTestBed bed;
     TestProbe<TreeCommand> stack;
     ObjectPath path;
@@ -73,6 +81,7 @@ class CellActorTest {
         stack = testKit.createTestProbe();
         name = "c" + CELLS.incrementAndGet();
         path = ObjectPath.parse("r/s/t/" + name);
+        bed.networks.ensure("r", "s", SPACE_SUBNET);   // the space made its network before its cells
         actor = EventSourcedBehaviorTestKit.create(testKit.system(),
                 CellActor.create(path, stack.ref(), bed.ports, new RealmAccess(NS, List.of())), ActorTestBed.SERIALIZATION);
     }
@@ -126,7 +135,7 @@ class CellActorTest {
         assertEquals(Reply.Outcome.CREATED, reply.outcome());
         assertEquals("Ready", state(reply));
         assertEquals(List.of(CellEvent.CellCreated.class, CellEvent.CgroupProvisioned.class, CellEvent.StartRequested.class,
-                CellEvent.Started.class), written());
+                CellEvent.NetworkAttached.class, CellEvent.Started.class), written());
         assertTrue(runs("root") && runs("app"), "both tasks run");
         assertTrue(bed.cgroups.groups().containsKey("/kukeon/r/s/t/" + name), "the cell's cgroup");
         assertEquals(task("root").pid(), actor.getState().run().rootPid());
@@ -212,6 +221,67 @@ class CellActorTest {
         assertTrue(actor.getState().message().contains("exited with code 3"), actor.getState().message());
     }
 
+    // ---- its network ----
+
+    private String rootId() {
+        return "s_t_" + name + "_root";
+    }
+
+    private List<FakeCniNetworks.Call> cniCalls(String command) {
+        return bed.networks.cni.calls().stream().filter(c -> c.command().equals(command)).toList();
+    }
+
+    @Test
+    void theRootIsAttachedToItsSpacesNetworkAndTheAddressIsInTheStatus() {
+        Reply reply = upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        CellNetworkStatus network = ((TreeObject.Cell) reply.object()).status().network();
+        assertEquals(new CellNetworkStatus("10.88.7.2", 24, "10.88.7.1", SpaceNetwork.bridgeName("r-s")), network);
+        FakeCniNetworks.Call add = cniCalls("ADD").get(0);
+        assertEquals(rootId(), add.containerId());
+        assertEquals("eth0", add.ifName());
+        assertEquals(Path.of("/proc/" + task("root").pid() + "/ns/net"), add.attachment().netns(), "the root's own namespace");
+        assertEquals(network, actor.getState().run().network(), "journaled");
+    }
+
+    @Test
+    void aStopReleasesTheAddressAndTheNextStartAttachesAgain() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        ask(replyTo -> new ObjectCommand.Stop(Duration.ofSeconds(1), replyTo), path);
+        assertNull(actor.getState().run().network());
+        assertTrue(bed.networks.cni.attachments("r-s").isEmpty());
+        assertNull(cniCalls("DEL").get(0).attachment().netns(), "the root's namespace is gone: DEL does not enter a path a new process may own");
+
+        Reply started = ask(ObjectCommand.Start::new, path);
+        assertEquals("10.88.7.2", ((TreeObject.Cell) started.object()).status().network().address());
+        assertEquals(1, bed.networks.cni.attachments("r-s").size());
+    }
+
+    @Test
+    void anAttachmentThatFailsFailsTheStartAndLeavesNothingRunning() {
+        bed.networks.cni.failNext("ADD", new CniFailure("bridge", 11, "fake: the bridge cannot be made"));
+        Reply reply = upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        TreeObject.Cell cell = (TreeObject.Cell) reply.object();
+        assertEquals(CellState.Failed, cell.status().state());
+        assertTrue(cell.status().message().contains("the bridge cannot be made"), cell.status().message());
+        assertNull(cell.status().network());
+        await("the root killed", () -> !runs("root"));
+        assertFalse(runs("app"), "no workload started without the network");
+        assertTrue(bed.networks.cni.attachments("r-s").isEmpty());
+    }
+
+    /** A daemon killed after the ADD, before it wrote it: the start, resumed, finds the same address, not a second one. */
+    @Test
+    void aStartInterruptedAfterItsAttachmentGetsTheSameAddressAtRecovery() {
+        upsert(app(sleeper()), ObjectCommand.Mode.CREATE);
+        bed.networks.attach("r", "s", "s_t_other_root", Path.of("/proc/1/ns/net"));   // another cell has .2
+        String first = bed.networks.attach("r", "s", rootId(), Path.of("/proc/1/ns/net")).address();
+        actor.persistenceTestKit().persistForRecovery("Cell|" + path, List.of(new CellEvent.StartRequested(Instant.now())));
+        actor.restart();
+        await("the start carried out", () -> actor.getState().activity() == Activity.NONE && actor.getState().run().rootPid() != null);
+        assertEquals(first, actor.getState().run().network().address());
+        assertEquals(2, bed.networks.cni.attachments("r-s").size(), "one address per cell");
+    }
+
     // ---- its containers ----
 
     @Test
@@ -261,6 +331,7 @@ class CellActorTest {
         assertEquals(List.of(path.child("app").toString(), path.child("root").toString(), path.toString()),
                 gone.reply().deleted(), "deepest first");
         assertTrue(bed.runtime.containers().isEmpty(), "nothing left in containerd");
+        assertTrue(bed.networks.cni.attachments("r-s").isEmpty(), "its address released");
         assertFalse(bed.cgroups.groups().containsKey("/kukeon/r/s/t/" + name));
         assertTrue(bed.index.get(path).isEmpty());
     }
