@@ -1,5 +1,7 @@
 package io.kukeon.network;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kukeon.secrets.FileModes;
 
 import java.io.IOException;
@@ -14,8 +16,12 @@ import java.util.Optional;
  * {@link SpaceNetworks} with the CNI plugins: each space's config list is a file of kukeond's data
  * dir ({@code <dir>/conf/<realm>-<space>.conflist}), {@code host-local} keeps the leases in
  * {@code <dir>/ipam}, and the bridge lives in the network namespace the host commands run in.
+ * {@link #ensure} makes the bridge (without an address): a space's network is there before its
+ * first cell, and {@code kuke status} can tell a bridge that went missing. The bridge plugin gives
+ * it the gateway address at the first ADD ({@code isGateway}); it takes a bridge already there.
  */
 public final class CniSpaceNetworks implements SpaceNetworks {
+    private static final String BRIDGE_KIND = "bridge";
     private final CniNetworks cni;
     private final HostCommand host;
     private final SubnetPool pool;
@@ -51,7 +57,35 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         } catch (IOException e) {
             throw new CniFailure(null, null, "cannot write the network config " + file + ": " + e.getMessage(), e);
         }
+        ensureBridge(wanted.name());
         return wanted;
+    }
+
+    /** Makes the network's bridge and sets it up, unless it is there; a link of its name that is no bridge is a failure. */
+    private void ensureBridge(String network) {
+        String bridge = SpaceNetwork.bridgeName(network);
+        try {
+            Optional<String> kind = linkKind(bridge);
+            if (kind.isEmpty()) {
+                HostCommand.Result added = host.run(List.of("ip", "link", "add", "name", bridge, "type", "bridge"), Map.of(), new byte[0]);
+                kind = added.succeeded() ? Optional.of(BRIDGE_KIND) : linkKind(bridge);   // made meanwhile by a plugin's ADD: kept
+                if (kind.isEmpty()) {
+                    throw new CniFailure("bridge", null, "cannot make bridge " + bridge + " of network " + network + ": "
+                            + HostCommand.oneLine(added.stderr()));
+                }
+            }
+            if (!kind.get().equals(BRIDGE_KIND)) {
+                throw new CniFailure("bridge", null, "the bridge " + bridge + " of network " + network + " cannot be made: a link of that name is there and is "
+                        + (kind.get().isEmpty() ? "no bridge" : "a " + kind.get() + ", not a bridge") + inNamespace());
+            }
+            HostCommand.Result up = host.run(List.of("ip", "link", "set", "dev", bridge, "up"), Map.of(), new byte[0]);
+            if (!up.succeeded()) {
+                throw new CniFailure("bridge", null, "cannot set bridge " + bridge + " of network " + network + " up: "
+                        + HostCommand.oneLine(up.stderr()));
+            }
+        } catch (IOException e) {
+            throw new CniFailure("bridge", null, "cannot make bridge " + bridge + " of network " + network + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -60,7 +94,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         String bridge = SpaceNetwork.bridgeName(name);
         try {
             HostCommand.Result deleted = host.run(List.of("ip", "link", "delete", bridge, "type", "bridge"), Map.of(), new byte[0]);
-            if (!deleted.succeeded() && linkExists(bridge)) {
+            if (!deleted.succeeded() && linkKind(bridge).isPresent()) {
                 throw new CniFailure("bridge", null, "cannot remove bridge " + bridge + " of network " + name + ": "
                         + HostCommand.oneLine(deleted.stderr()));
             }
@@ -93,7 +127,27 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         return Files.isRegularFile(file) ? Optional.of(NetworkConfigList.read(file, "network config")) : Optional.empty();
     }
 
-    private boolean linkExists(String name) throws IOException {
-        return host.run(List.of("ip", "link", "show", name), Map.of(), new byte[0]).succeeded();
+    /**
+     * What kind of link {@code name} is ({@code ip -d}'s {@code info_kind}, e.g. {@code bridge},
+     * {@code veth}; {@code ""} for a link without one), or empty when there is none of that name.
+     */
+    private Optional<String> linkKind(String name) throws IOException {
+        HostCommand.Result shown = host.run(List.of("ip", "-j", "-d", "link", "show", "dev", name), Map.of(), new byte[0]);
+        if (!shown.succeeded()) {
+            if (shown.stderr().contains("does not exist")) {
+                return Optional.empty();
+            }
+            throw new CniFailure(null, null, "cannot look up link " + name + inNamespace() + ": " + HostCommand.oneLine(shown.stderr()));
+        }
+        try {
+            JsonNode links = CniJson.MAPPER.readTree(shown.stdout());
+            return Optional.of(links.path(0).path("linkinfo").path("info_kind").asText(""));
+        } catch (JsonProcessingException e) {
+            throw new CniFailure(null, null, "ip -j link show printed what is not JSON: " + HostCommand.oneLine(shown.stdout()), e);
+        }
+    }
+
+    private String inNamespace() {
+        return host.networkNamespace() == null ? "" : " (in network namespace " + host.networkNamespace() + ")";
     }
 }

@@ -16,10 +16,11 @@ public interface SpaceNetworks {
     SubnetPool pool();
 
     /**
-     * Makes the space's network as it should be (its config written); what is there already is kept.
+     * Makes the space's network as it should be (its config written, its bridge made); what is there
+     * already is kept.
      *
      * @return the network's config list
-     * @throws CniFailure when it cannot be written
+     * @throws CniFailure when it cannot be written, or the bridge cannot be made (a link of its name that is no bridge)
      */
     NetworkConfigList ensure(String realm, String space, Ipv4Subnet subnet);
 
