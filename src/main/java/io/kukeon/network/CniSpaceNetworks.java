@@ -113,10 +113,10 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
-    public void detach(String realm, String space, String containerId) {
+    public void detach(String realm, String space, String containerId, Path netns) {
         Optional<NetworkConfigList> network = written(configFile(realm, space));
         // no config: the space's network was removed, and its leases and bridge with it
-        network.ifPresent(n -> cni.delete(new Attachment(n, containerId, null, CELL_INTERFACE)));
+        network.ifPresent(n -> cni.delete(new Attachment(n, containerId, netns, CELL_INTERFACE)));
     }
 
     private Path configFile(String realm, String space) {

@@ -36,6 +36,17 @@ public interface SpaceNetworks {
      */
     NetworkAttachment attach(String realm, String space, String containerId, Path netns);
 
-    /** Detaches a cell's root (its namespace may be gone) and releases its address. Gone already is success. */
-    void detach(String realm, String space, String containerId);
+    /**
+     * Detaches a cell's root and releases its address. Gone already is success.
+     *
+     * @param netns the root's network namespace while the root still runs (its {@code eth0} is taken
+     *              out of it), or null once it is gone or unknown: then the address is released and
+     *              the veth goes with the namespace
+     */
+    void detach(String realm, String space, String containerId, Path netns);
+
+    /** Detaches a cell's root whose namespace is gone (or unknown): see {@link #detach(String, String, String, Path)}. */
+    default void detach(String realm, String space, String containerId) {
+        detach(realm, space, containerId, null);
+    }
 }

@@ -65,10 +65,10 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
-    public void detach(String realm, String space, String containerId) {
+    public void detach(String realm, String space, String containerId, Path netns) {
         NetworkConfigList list = networks.get(SpaceNetwork.networkName(realm, space));
         if (list != null) {
-            cni.delete(new Attachment(list, containerId, null, CELL_INTERFACE));
+            cni.delete(new Attachment(list, containerId, netns, CELL_INTERFACE));
         }
     }
 }

@@ -82,6 +82,11 @@ public final class NetworkNamespaces implements AutoCloseable {
         }
     }
 
+    /** Whether the machine's own network namespace has a link of this name (a look only: nothing is changed there). */
+    public static boolean linkExistsOnTheMachine(String name) throws IOException {
+        return ON_HOST.run(List.of("ip", "link", "show", "dev", name), Map.of(), new byte[0]).succeeded();
+    }
+
     private static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {
