@@ -36,7 +36,7 @@ class CniSpaceNetworksRealTest {
 
     @BeforeEach
     void hostNamespace() throws IOException {
-        CniRealTest.needPlugins();
+        NetworkNamespaces.needPlugins();
         namespaces = new NetworkNamespaces("spacenet");
         host = namespaces.create("host").loopbackUp();
     }
@@ -51,7 +51,7 @@ class CniSpaceNetworksRealTest {
     /** What kukeond's HostPorts builds, with the test's namespace as {@code network-namespace}. */
     private CniSpaceNetworks networks() {
         Path dir = dataDir.resolve("network");
-        return new CniSpaceNetworks(new CniPluginRuntime(new CniPlugins(List.of(CniRealTest.PLUGINS), host.inside),
+        return new CniSpaceNetworks(new CniPluginRuntime(new CniPlugins(List.of(NetworkNamespaces.PLUGINS), host.inside),
                 dir.resolve("cache")), host.inside, SubnetPool.of(SubnetPool.DEFAULT), dir);
     }
 
