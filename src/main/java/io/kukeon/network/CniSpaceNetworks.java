@@ -2,15 +2,19 @@ package io.kukeon.network;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kukeon.model.ObjectPath;
 import io.kukeon.secrets.FileModes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link SpaceNetworks} with the CNI plugins: each space's config list is a file of kukeond's data
@@ -23,17 +27,20 @@ import java.util.Optional;
 public final class CniSpaceNetworks implements SpaceNetworks {
     private static final String BRIDGE_KIND = "bridge";
     private final CniNetworks cni;
+    private final CniPlugins plugins;
     private final HostCommand host;
     private final SubnetPool pool;
     private final Path configDir;
     private final Path ipamDir;
 
     /**
-     * @param dir  where the network's files are kept (kukeond gives {@code <data-dir>/network})
-     * @param host runs {@code ip} where the plugins make the bridges
+     * @param plugins the plugins {@code cni} runs, looked for by {@link #missingPlugins}
+     * @param dir     where the network's files are kept (kukeond gives {@code <data-dir>/network})
+     * @param host    runs {@code ip} where the plugins make the bridges
      */
-    public CniSpaceNetworks(CniNetworks cni, HostCommand host, SubnetPool pool, Path dir) {
+    public CniSpaceNetworks(CniNetworks cni, CniPlugins plugins, HostCommand host, SubnetPool pool, Path dir) {
         this.cni = cni;
+        this.plugins = plugins;
         this.host = host;
         this.pool = pool;
         this.configDir = dir.resolve("conf");
@@ -117,6 +124,38 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         Optional<NetworkConfigList> network = written(configFile(realm, space));
         // no config: the space's network was removed, and its leases and bridge with it
         network.ifPresent(n -> cni.delete(new Attachment(n, containerId, netns, CELL_INTERFACE)));
+    }
+
+    @Override
+    public List<String> missingPlugins() {
+        return SpaceNetwork.PLUGINS.stream().filter(type -> plugins.locate(type).isEmpty()).toList();
+    }
+
+    @Override
+    public String pluginPath() {
+        return plugins.searchPathText();
+    }
+
+    /** One {@code ip} run lists every bridge, however many spaces there are. */
+    @Override
+    public List<ObjectPath> missingBridges(Collection<ObjectPath> spaces) {
+        HostCommand.Result listed;
+        try {
+            listed = host.run(List.of("ip", "-j", "link", "show", "type", "bridge"), Map.of(), new byte[0]);
+        } catch (IOException e) {
+            throw new CniFailure(null, null, "cannot list the bridges" + inNamespace() + ": " + e.getMessage(), e);
+        }
+        if (!listed.succeeded()) {
+            throw new CniFailure(null, null, "cannot list the bridges" + inNamespace() + ": " + HostCommand.oneLine(listed.stderr()));
+        }
+        Set<String> bridges = new HashSet<>();
+        try {
+            CniJson.MAPPER.readTree(listed.stdout()).forEach(link -> bridges.add(link.path("ifname").asText()));
+        } catch (JsonProcessingException e) {
+            throw new CniFailure(null, null, "ip -j link show printed what is not JSON: " + HostCommand.oneLine(listed.stdout()), e);
+        }
+        return spaces.stream().filter(space -> !bridges.contains(
+                SpaceNetwork.bridgeName(SpaceNetwork.networkName(space.realm(), space.name())))).toList();
     }
 
     private Path configFile(String realm, String space) {

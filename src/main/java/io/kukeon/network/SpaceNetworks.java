@@ -1,6 +1,10 @@
 package io.kukeon.network;
 
+import io.kukeon.model.ObjectPath;
+
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * The port the tree reaches its networks through: a space's network made and removed with the
@@ -49,4 +53,17 @@ public interface SpaceNetworks {
     default void detach(String realm, String space, String containerId) {
         detach(realm, space, containerId, null);
     }
+
+    /** The plugins of {@link SpaceNetwork#PLUGINS} not found on the plugin search path (what {@code kuke status} names). */
+    List<String> missingPlugins();
+
+    /** The plugin search path as {@code kuke status} names it ({@code cni-plugin-path}). */
+    String pluginPath();
+
+    /**
+     * Of these spaces (realm/space paths), those whose bridge is not there, in their order.
+     *
+     * @throws CniFailure when the bridges cannot be listed
+     */
+    List<ObjectPath> missingBridges(Collection<ObjectPath> spaces);
 }

@@ -1,5 +1,6 @@
 package io.kukeon.network;
 
+import io.kukeon.model.ObjectPath;
 import io.kukeon.testing.NetworkNamespaces;
 import io.kukeon.testing.NetworkNamespaces.Namespace;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -51,8 +53,9 @@ class CniSpaceNetworksRealTest {
     /** What kukeond's HostPorts builds, with the test's namespace as {@code network-namespace}. */
     private CniSpaceNetworks networks() {
         Path dir = dataDir.resolve("network");
-        return new CniSpaceNetworks(new CniPluginRuntime(new CniPlugins(List.of(NetworkNamespaces.PLUGINS), host.inside),
-                dir.resolve("cache")), host.inside, SubnetPool.of(SubnetPool.DEFAULT), dir);
+        CniPlugins plugins = new CniPlugins(List.of(NetworkNamespaces.PLUGINS), host.inside);
+        return new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins, host.inside,
+                SubnetPool.of(SubnetPool.DEFAULT), dir);
     }
 
     private Path ipamDir() {
@@ -186,5 +189,48 @@ class CniSpaceNetworksRealTest {
         assertTrue(failure.getMessage().contains("a veth, not a bridge"), failure.getMessage());
         assertTrue(failure.getMessage().contains(BRIDGE) && failure.getMessage().contains(host.name), failure.getMessage());
         assertTrue(bridgeLink().contains(" veth "), "the link is left as it was");
+    }
+
+    /** What kuke status's network row asks: one listing of the bridges in the network namespace. */
+    @Test
+    void missingBridgesAreThoseOfSpacesWithoutTheirBridgeInTheNetworkNamespace() throws Exception {
+        ObjectPath web = ObjectPath.of("main", "web");
+        ObjectPath db = ObjectPath.of("main", "db");
+        networks().ensure("main", "web", SUBNET);
+
+        assertEquals(List.of(db), networks().missingBridges(List.of(web, db)));
+
+        host.ok("ip", "link", "del", "dev", BRIDGE);   // what a reboot, or a hand, leaves
+        assertEquals(List.of(web, db), networks().missingBridges(List.of(web, db)));
+        assertEquals(List.of(), networks().missingBridges(List.of()));
+    }
+
+    @Test
+    void bridgesThatCannotBeListedAreAFailureNamingTheNamespace() {
+        Path gone = Path.of("/run/netns", host.name + "-never-made");
+        Path dir = dataDir.resolve("network");
+        CniPlugins plugins = new CniPlugins(List.of(NetworkNamespaces.PLUGINS), new HostCommand(gone, Duration.ofSeconds(10)));
+        CniSpaceNetworks elsewhere = new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins,
+                new HostCommand(gone, Duration.ofSeconds(10)), SubnetPool.of(SubnetPool.DEFAULT), dir);
+
+        CniFailure failure = assertThrows(CniFailure.class, () -> elsewhere.missingBridges(List.of(ObjectPath.of("main", "web"))));
+
+        assertTrue(failure.getMessage().contains("cannot list the bridges (in network namespace " + gone + ")"), failure.getMessage());
+    }
+
+    @Test
+    void missingPluginsAreNamedWithTheSearchPath() throws Exception {
+        assertEquals(List.of(), networks().missingPlugins());
+        Path partial = Files.createDirectories(dataDir.resolve("partial-cni"));
+        for (String type : List.of("bridge", "host-local")) {
+            Files.createSymbolicLink(partial.resolve(type), NetworkNamespaces.PLUGINS.resolve(type));
+        }
+        CniPlugins plugins = new CniPlugins(List.of(partial), host.inside);
+        Path dir = dataDir.resolve("network");
+        CniSpaceNetworks withoutSome = new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins,
+                host.inside, SubnetPool.of(SubnetPool.DEFAULT), dir);
+
+        assertEquals(List.of("portmap", "loopback"), withoutSome.missingPlugins());
+        assertEquals(partial.toString(), withoutSome.pluginPath());
     }
 }
