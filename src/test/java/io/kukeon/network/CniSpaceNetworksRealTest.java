@@ -52,9 +52,13 @@ class CniSpaceNetworksRealTest {
 
     /** What kukeond's HostPorts builds, with the test's namespace as {@code network-namespace}. */
     private CniSpaceNetworks networks() {
+        return networks(List.of(NetworkNamespaces.PLUGINS), host.inside);
+    }
+
+    private CniSpaceNetworks networks(List<Path> pluginPath, HostCommand where) {
         Path dir = dataDir.resolve("network");
-        CniPlugins plugins = new CniPlugins(List.of(NetworkNamespaces.PLUGINS), host.inside);
-        return new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins, host.inside,
+        CniPlugins plugins = new CniPlugins(pluginPath, where);
+        return new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins, where,
                 SubnetPool.of(SubnetPool.DEFAULT), dir);
     }
 
@@ -208,10 +212,7 @@ class CniSpaceNetworksRealTest {
     @Test
     void bridgesThatCannotBeListedAreAFailureNamingTheNamespace() {
         Path gone = Path.of("/run/netns", host.name + "-never-made");
-        Path dir = dataDir.resolve("network");
-        CniPlugins plugins = new CniPlugins(List.of(NetworkNamespaces.PLUGINS), new HostCommand(gone, Duration.ofSeconds(10)));
-        CniSpaceNetworks elsewhere = new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins,
-                new HostCommand(gone, Duration.ofSeconds(10)), SubnetPool.of(SubnetPool.DEFAULT), dir);
+        CniSpaceNetworks elsewhere = networks(List.of(NetworkNamespaces.PLUGINS), new HostCommand(gone, Duration.ofSeconds(10)));
 
         CniFailure failure = assertThrows(CniFailure.class, () -> elsewhere.missingBridges(List.of(ObjectPath.of("main", "web"))));
 
@@ -225,10 +226,7 @@ class CniSpaceNetworksRealTest {
         for (String type : List.of("bridge", "host-local")) {
             Files.createSymbolicLink(partial.resolve(type), NetworkNamespaces.PLUGINS.resolve(type));
         }
-        CniPlugins plugins = new CniPlugins(List.of(partial), host.inside);
-        Path dir = dataDir.resolve("network");
-        CniSpaceNetworks withoutSome = new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins,
-                host.inside, SubnetPool.of(SubnetPool.DEFAULT), dir);
+        CniSpaceNetworks withoutSome = networks(List.of(partial), host.inside);
 
         assertEquals(List.of("portmap", "loopback"), withoutSome.missingPlugins());
         assertEquals(partial.toString(), withoutSome.pluginPath());
