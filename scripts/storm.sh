@@ -12,18 +12,6 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/prerequisites.sh
 . scripts/lib/bench.sh
-LOG=$(mktemp /tmp/kukeon-storm.XXXXXX.log)
-# The storm removes its cgroup root itself; an interrupted one leaves it: remove it by its exact name.
-cleanup() {
-  root=$(grep -o 'cgroup root kukeon-test-[0-9a-f-]*' "$LOG" | head -1 | cut -d' ' -f3 || true)
-  if [ -n "$root" ]; then
-    scripts/containerd/cleanup-containerd.sh "$(mktemp -d /tmp/kukeon-storm-cleanup.XXXXXX)" "$root" >/dev/null 2>&1 || true
-  fi
-  rm -f "$LOG"
-}
-trap cleanup EXIT
-set +e
-bench_java io.kukeon.storm.StormMain "${1:-100}" ${2:-$RANDOM$RANDOM} ${3:-0} | tee "$LOG"
-status=${PIPESTATUS[0]}
-set -e
-exit "$status"
+# What an interrupted storm leaves (its cgroup root, its daemon's network namespace) is removed by
+# bench_java's clean-up at exit, by the run's prefix.
+bench_java io.kukeon.storm.StormMain "${1:-100}" ${2:-$RANDOM$RANDOM} ${3:-0}

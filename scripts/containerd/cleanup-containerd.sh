@@ -5,7 +5,8 @@
 #
 #   usage: cleanup-containerd.sh BASE [CGROUP_ROOT ...]
 #          CGROUP_ROOT: a top-level cgroup name only this project uses, or a glob of them
-#          (e.g. 'kukeon-test-*'): every process found in it is killed.
+#          (e.g. 'kukeon-test-*'): every process found in it is killed, and the network
+#          namespaces (ip netns) of the same names are deleted.
 #   env:   CTRD_NETNS="ns1 ns2"   network namespaces (ip netns) to delete
 #
 # Processes are ended by PID, and only when provably ours: a shim whose -address is our
@@ -82,6 +83,17 @@ for r in "${ROOTS[@]}"; do
   done
 done
 
+# network namespaces named as one of our cgroup roots: a test daemon's (RealHost), its bridges,
+# veths and iptables rules go with it
+for n in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
+  for r in "${ROOTS[@]}"; do
+    # shellcheck disable=SC2053   # $r is a glob on purpose
+    if [[ $n == $r ]]; then
+      ip netns del "$n" 2>/dev/null && echo "cleanup: deleted network namespace $n" >&2 || true
+      break
+    fi
+  done
+done
 for n in ${CTRD_NETNS:-}; do
   ip netns del "$n" 2>/dev/null || true
 done

@@ -1,21 +1,26 @@
 # Sourced by the bench-*.sh scripts: runs a benchmark main of src/test/java against a real
 # containerd (CONTAINERD_SOCKET, or a private one started here and removed afterwards) with a
-# busybox image built from busybox-static.
+# busybox image built from busybox-static. Its kukeond runs its networks in a network namespace
+# of its own (RealHost); the clean-up at exit removes it with the cgroup root.
 #
 #   bench_java CLASS [ARGS...]
 
 bench_java() {
   require_root
   install_prerequisites
-  local work=/tmp/kukeon-bench-ctrd sock started="" archive
+  local work=/tmp/kukeon-bench-ctrd sock archive prefix
+  # The daemons' cgroup roots and network namespaces are kukeon-test-<run>-<id> (RealHost): what an
+  # interrupted run leaves is removed by this run's prefix, never another suite's.
+  prefix=kukeon-test-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')-
   if [ -n "${CONTAINERD_SOCKET:-}" ]; then
     sock=$CONTAINERD_SOCKET
+    work=$(mktemp -d /tmp/kukeon-bench-cleanup.XXXXXX)   # no containerd of ours: the clean-up's BASE is empty
   else
-    sock=$(scripts/containerd/start-containerd.sh "$work"); started=1
+    sock=$(scripts/containerd/start-containerd.sh "$work")
   fi
   archive=$(mktemp /tmp/kukeon-bench-busybox.XXXXXX.tar)
   # shellcheck disable=SC2064
-  trap "rm -f '$archive'; [ -n '$started' ] && scripts/containerd/cleanup-containerd.sh '$work' >/dev/null 2>&1 || true" EXIT
+  trap "rm -f '$archive'; scripts/containerd/cleanup-containerd.sh '$work' '$prefix*' >/dev/null 2>&1 || true" EXIT
   scripts/containerd/make-busybox-oci.sh "$archive" >/dev/null
   mvn -B -q -DskipTests test-compile package
   local junit opentest
@@ -24,6 +29,7 @@ bench_java() {
   # kukeond runs in this JVM: its JVM options, and the common pool as it sets it on small hosts
   # (Kukeond.ensureCommonPool).
   java @conf/kukeond.jvm -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dlogback.configurationFile=conf/logback.xml -Dkukeon.containerd.socket="$sock" \
+    -Dkukeon.test.cgroupPrefix="$prefix" \
     -Dkukeon.busybox.archive="$archive" -Dkukeon.projectDir="$PWD" \
     -cp "target/test-classes:target/kukeon.jar:target/lib/*:$junit:$opentest" "$@"
 }

@@ -2,20 +2,32 @@ package io.kukeon.api;
 
 import io.kukeon.cgroup.CgroupDriverInfo;
 import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.model.Kind;
+import io.kukeon.model.LevelState;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.TreeObject;
+import io.kukeon.network.SpaceNetwork;
+import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.runtime.RuntimeHealth;
 import io.kukeon.wire.v1.StatusResponse;
 import io.kukeon.wire.v1.VersionResponse;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
-/** What `kuke status` and `kuke version` show: each component OK, WARN or FAIL. */
+/** What `kuke status` and `kuke version` show: each component (the network too) OK, WARN or FAIL. */
 public final class DaemonStatus {
     public static final String API_VERSION = "kukeon.v1";
+    /** Spaces named in the network check's detail at most: the line stays short with thousands missing. */
+    static final int MAX_NAMED_SPACES = 5;
 
     private final String version;
     private final Instant started = Instant.now();
@@ -24,16 +36,21 @@ public final class DaemonStatus {
     private final DataDirSpace dataDir;
     private final ContainerRuntime runtime;
     private final CgroupManager cgroups;
+    private final SpaceNetworks networks;
+    private final ObjectIndex index;
     private final Executor reads;
 
     public DaemonStatus(String version, JournalQueries journal, JournalHealth journalHealth, DataDirSpace dataDir,
-                        ContainerRuntime runtime, CgroupManager cgroups, Executor reads) {
+                        ContainerRuntime runtime, CgroupManager cgroups, SpaceNetworks networks, ObjectIndex index,
+                        Executor reads) {
         this.version = version;
         this.journal = journal;
         this.journalHealth = journalHealth;
         this.dataDir = dataDir;
         this.runtime = runtime;
         this.cgroups = cgroups;
+        this.networks = networks;
+        this.index = index;
         this.reads = reads;
     }
 
@@ -64,8 +81,40 @@ public final class DaemonStatus {
             } catch (RuntimeException e) {
                 out.addChecks(check("cgroups", "FAIL", e.getMessage()));
             }
+            out.addChecks(networkCheck());
             return out.build();
         }, reads);
+    }
+
+    /**
+     * FAIL naming the CNI plugins kukeond needs that are not on its plugin path, and the Ready spaces
+     * whose bridge is missing (a space being made or deleted may lack it; at most
+     * {@link #MAX_NAMED_SPACES} are named).
+     */
+    private StatusResponse.Check networkCheck() {
+        try {
+            List<String> problems = new ArrayList<>();
+            List<String> plugins = networks.missingPlugins();
+            if (!plugins.isEmpty()) {
+                problems.add("CNI plugin" + (plugins.size() == 1 ? " " : "s ") + String.join(", ", plugins)
+                        + " not found in " + networks.pluginPath());
+            }
+            List<ObjectPath> spaces = index.list(Kind.SPACE, null, labels -> true).stream()
+                    .filter(space -> space.state().equals(LevelState.Ready.name())).map(TreeObject::path).toList();
+            List<ObjectPath> missing = networks.missingBridges(spaces);
+            if (!missing.isEmpty()) {
+                problems.add((missing.size() == 1 ? "missing bridge of space " : "missing bridges of spaces ") + missing.stream().limit(MAX_NAMED_SPACES)
+                        .map(space -> space + " (" + SpaceNetwork.bridgeName(SpaceNetwork.networkName(space.realm(), space.name())) + ")")
+                        .collect(Collectors.joining(", "))
+                        + (missing.size() > MAX_NAMED_SPACES ? " and " + (missing.size() - MAX_NAMED_SPACES) + " more" : ""));
+            }
+            return problems.isEmpty()
+                    ? check("network", "OK", "CNI plugins " + String.join(", ", SpaceNetwork.PLUGINS) + " in " + networks.pluginPath()
+                            + ", bridges of " + spaces.size() + " ready space" + (spaces.size() == 1 ? "" : "s") + " there")
+                    : check("network", "FAIL", String.join("; ", problems));
+        } catch (RuntimeException e) {
+            return check("network", "FAIL", e.getMessage());
+        }
     }
 
     /** FAIL when the journal does not answer, or answers reads while its writes fail (a full disk). */

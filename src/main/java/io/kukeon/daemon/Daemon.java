@@ -11,6 +11,7 @@ import io.kukeon.api.TokenAuth;
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.model.KukeonException;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.secrets.FileModes;
 import io.kukeon.supervisor.ObjectIndex;
@@ -69,7 +70,8 @@ public final class Daemon implements AutoCloseable {
         ContainerRuntime runtime = factory.runtime(config);
         CgroupManager cgroups = factory.cgroups(config);
         ObjectIndex index = new ObjectIndex(config.ids());
-        Ports ports = new Ports(runtime, cgroups, factory.networks(config), config.ids(), index, config.treeSettings(),
+        SpaceNetworks networks = factory.networks(config);
+        Ports ports = new Ports(runtime, cgroups, networks, config.ids(), index, config.treeSettings(),
                 new PullSlots(config.pullLimits()));
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());
@@ -80,7 +82,7 @@ public final class Daemon implements AutoCloseable {
         DataDirSpace dataDir = new DataDirSpace(config.dataDir(), config.dataDirLimits().reserve(),
                 config.dataDirLimits().warn());
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
-                runtime, cgroups, reads);
+                runtime, cgroups, networks, index, reads);
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
                 index, journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
                 system, Blocking.pulls(system), reads), status, config.ids(), dataDir);

@@ -38,7 +38,7 @@ public final class HostPorts implements PortsFactory {
         NetworkSettings n = config.network();
         HostCommand host = new HostCommand(n.namespace(), n.pluginTimeout());
         Path dir = config.dataDir().resolve("network");
-        return new CniSpaceNetworks(new CniPluginRuntime(new CniPlugins(n.pluginPath(), host), dir.resolve("cache")),
-                host, n.pool(), dir);
+        CniPlugins plugins = new CniPlugins(n.pluginPath(), host);
+        return new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins, host, n.pool(), dir);
     }
 }

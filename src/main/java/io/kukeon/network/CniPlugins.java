@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -46,13 +47,18 @@ public final class CniPlugins {
      * @throws CniFailure naming the plugin and the search path when none is there
      */
     public Path find(String type) {
+        return locate(type).orElseThrow(() -> new CniFailure(type, null, "CNI plugin \"" + type + "\" not found in " + searchPathText()));
+    }
+
+    /** The executable of plugin {@code type}, the first on the search path, or empty when none is there. */
+    public Optional<Path> locate(String type) {
         for (Path dir : searchPath) {
             Path candidate = dir.resolve(type);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate;
+                return Optional.of(candidate);
             }
         }
-        throw new CniFailure(type, null, "CNI plugin \"" + type + "\" not found in " + searchPathText());
+        return Optional.empty();
     }
 
     /**

@@ -22,6 +22,9 @@ public final class SpaceNetwork {
         return realm + "-" + space;
     }
 
+    /** The plugin types {@link #configList} runs ({@code host-local} as the bridge's IPAM): what kukeond needs on its plugin path. */
+    public static final List<String> PLUGINS = List.of("bridge", "host-local", "portmap", "loopback");
+
     /** What the bridge of every space's network is named with; the egress chains isolate the bridges named so. */
     public static final String BRIDGE_PREFIX = "k-";
 

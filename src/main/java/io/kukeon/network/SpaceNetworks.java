@@ -1,6 +1,10 @@
 package io.kukeon.network;
 
+import io.kukeon.model.ObjectPath;
+
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * The port the tree reaches its networks through: a space's network made and removed with the
@@ -16,10 +20,11 @@ public interface SpaceNetworks {
     SubnetPool pool();
 
     /**
-     * Makes the space's network as it should be (its config written); what is there already is kept.
+     * Makes the space's network as it should be (its config written, its bridge made); what is there
+     * already is kept.
      *
      * @return the network's config list
-     * @throws CniFailure when it cannot be written
+     * @throws CniFailure when it cannot be written, or the bridge cannot be made (a link of its name that is no bridge)
      */
     NetworkConfigList ensure(String realm, String space, Ipv4Subnet subnet);
 
@@ -35,6 +40,30 @@ public interface SpaceNetworks {
      */
     NetworkAttachment attach(String realm, String space, String containerId, Path netns);
 
-    /** Detaches a cell's root (its namespace may be gone) and releases its address. Gone already is success. */
-    void detach(String realm, String space, String containerId);
+    /**
+     * Detaches a cell's root and releases its address. Gone already is success.
+     *
+     * @param netns the root's network namespace while the root still runs (its {@code eth0} is taken
+     *              out of it), or null once it is gone or unknown: then the address is released and
+     *              the veth goes with the namespace
+     */
+    void detach(String realm, String space, String containerId, Path netns);
+
+    /** Detaches a cell's root whose namespace is gone (or unknown): see {@link #detach(String, String, String, Path)}. */
+    default void detach(String realm, String space, String containerId) {
+        detach(realm, space, containerId, null);
+    }
+
+    /** The plugins of {@link SpaceNetwork#PLUGINS} not found on the plugin search path (what {@code kuke status} names). */
+    List<String> missingPlugins();
+
+    /** The plugin search path as {@code kuke status} names it ({@code cni-plugin-path}). */
+    String pluginPath();
+
+    /**
+     * Of these spaces (realm/space paths), those whose bridge is not there, in their order.
+     *
+     * @throws CniFailure when the bridges cannot be listed
+     */
+    List<ObjectPath> missingBridges(Collection<ObjectPath> spaces);
 }

@@ -2,7 +2,6 @@ package io.kukeon.network;
 
 import io.kukeon.testing.NetworkNamespaces;
 import io.kukeon.testing.NetworkNamespaces.Namespace;
-import io.kukeon.testing.RealComponents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -30,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("cni")
 class CniRealTest {
-    static final Path PLUGINS = Path.of("/usr/lib/cni");
+    static final Path PLUGINS = NetworkNamespaces.PLUGINS;
     static final Ipv4Subnet SUBNET = Ipv4Subnet.parse("10.88.7.0/24", "test");
 
     @TempDir
@@ -39,17 +38,9 @@ class CniRealTest {
     Namespace host;
     NetworkConfigList network;
 
-    /** Fails (with kukeon.requireReal) or skips unless root, the plugins and the tools are here. */
-    static void needPlugins() {
-        RealComponents.need("root", RealComponents.isRoot(), "network namespaces and bridges need root");
-        boolean present = Stream.of("bridge", "host-local", "portmap", "loopback").allMatch(p -> Files.isExecutable(PLUGINS.resolve(p)));
-        RealComponents.need("CNI plugins", present, "install containernetworking-plugins (bridge, host-local, portmap, loopback in " + PLUGINS + ")");
-        NetworkNamespaces.needTools("ip", "nsenter", "iptables", "busybox");
-    }
-
     @BeforeEach
     void hostNamespace() throws IOException {
-        needPlugins();
+        NetworkNamespaces.needPlugins();
         namespaces = new NetworkNamespaces("cni");
         host = namespaces.create("host").loopbackUp();
         network = SpaceNetwork.configList("main", "web", SUBNET, dataDir.resolve("network/ipam"));

@@ -66,4 +66,19 @@ class SpaceNetworkTest {
         assertEquals(true, reread.plugins().get(1).declares("portMappings"));
         assertEquals(true, reread.plugins().get(1).tree().path("snat").asBoolean());
     }
+
+    /** What kuke status looks for on the plugin path is what the config list runs, its IPAM plugin included. */
+    @Test
+    void thePluginsKukeondNeedsAreThoseTheConfigListRuns() {
+        NetworkConfigList list = SpaceNetwork.configList("main", "web", Ipv4Subnet.parse("10.88.3.0/24", "test"), Path.of("/data/network/ipam"));
+        java.util.Set<String> run = new java.util.HashSet<>();
+        for (PluginConfig plugin : list.plugins()) {
+            run.add(plugin.type());
+            if (plugin.tree().has("ipam")) {
+                run.add(plugin.tree().at("/ipam/type").asText());
+            }
+        }
+
+        assertEquals(run, java.util.Set.copyOf(SpaceNetwork.PLUGINS));
+    }
 }

@@ -1,5 +1,6 @@
 package io.kukeon.testing;
 
+import io.kukeon.model.ObjectPath;
 import io.kukeon.network.Attachment;
 import io.kukeon.network.CniFailure;
 import io.kukeon.network.Ipv4Subnet;
@@ -10,7 +11,10 @@ import io.kukeon.network.SpaceNetworks;
 import io.kukeon.network.SubnetPool;
 
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,7 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FakeSpaceNetworks implements SpaceNetworks {
     private static final Path IPAM = Path.of("/nonexistent/kukeon-fake-ipam");
 
+    /** Where the fake says it looks for plugins. */
+    public static final String PLUGIN_PATH = "/fake/cni";
+
     public final FakeCniNetworks cni = new FakeCniNetworks();
+    /** The plugins the fake reports missing; a test adds to it. */
+    public final Set<String> missingPlugins = ConcurrentHashMap.newKeySet();
     private final SubnetPool pool;
     /** network name → its config list */
     private final Map<String, NetworkConfigList> networks = new ConcurrentHashMap<>();
@@ -65,10 +74,26 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
-    public void detach(String realm, String space, String containerId) {
+    public void detach(String realm, String space, String containerId, Path netns) {
         NetworkConfigList list = networks.get(SpaceNetwork.networkName(realm, space));
         if (list != null) {
-            cni.delete(new Attachment(list, containerId, null, CELL_INTERFACE));
+            cni.delete(new Attachment(list, containerId, netns, CELL_INTERFACE));
         }
+    }
+
+    @Override
+    public List<String> missingPlugins() {
+        return SpaceNetwork.PLUGINS.stream().filter(missingPlugins::contains).toList();
+    }
+
+    @Override
+    public String pluginPath() {
+        return PLUGIN_PATH;
+    }
+
+    /** A space's bridge is there while its network is (from {@link #ensure} until {@link #remove}). */
+    @Override
+    public List<ObjectPath> missingBridges(Collection<ObjectPath> spaces) {
+        return spaces.stream().filter(space -> !networks.containsKey(SpaceNetwork.networkName(space.realm(), space.name()))).toList();
     }
 }

@@ -1,6 +1,7 @@
 package io.kukeon.testing;
 
 import io.kukeon.network.HostCommand;
+import io.kukeon.network.SpaceNetwork;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +38,18 @@ public final class NetworkNamespaces implements AutoCloseable {
         this.prefix = "kukeon-" + owner + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";
     }
 
+    /** Debian's CNI plugins ({@code containernetworking-plugins}). */
+    public static final Path PLUGINS = Path.of("/usr/lib/cni");
+
+    /** Fails (with kukeon.requireReal) or skips unless root, the plugins kukeond runs and the tools are here. */
+    public static void needPlugins() {
+        RealComponents.need("root", RealComponents.isRoot(), "network namespaces and bridges need root");
+        boolean present = SpaceNetwork.PLUGINS.stream().allMatch(p -> Files.isExecutable(PLUGINS.resolve(p)));
+        RealComponents.need("CNI plugins", present, "install containernetworking-plugins (" + String.join(", ", SpaceNetwork.PLUGINS)
+                + " in " + PLUGINS + ")");
+        needTools("ip", "nsenter", "iptables", "busybox");
+    }
+
     /** Skips (or fails with kukeon.requireReal) without root or without each of {@code tools} on the PATH. */
     public static void needTools(String... tools) {
         RealComponents.need("root", RealComponents.isRoot(), "network namespaces need root");
@@ -47,7 +60,14 @@ public final class NetworkNamespaces implements AutoCloseable {
 
     /** Makes the namespace {@code <prefix><role>} with its loopback down, as a new one is. */
     public Namespace create(String role) throws IOException {
-        String name = prefix + role;
+        return createNamed(prefix + role);
+    }
+
+    /**
+     * Makes the namespace {@code name} exactly (a daemon's, named as its cgroup root so that the
+     * clean-up of scripts/test.sh finds both by the run's prefix); deleted with the others.
+     */
+    public Namespace createNamed(String name) throws IOException {
         HostCommand.Result added = ON_HOST.run(List.of("ip", "netns", "add", name), Map.of(), new byte[0]);
         if (!added.succeeded()) {
             throw new IOException("ip netns add " + name + ": " + added.stderr());
@@ -80,6 +100,11 @@ public final class NetworkNamespaces implements AutoCloseable {
         for (Namespace namespace : List.copyOf(made)) {
             delete(namespace);
         }
+    }
+
+    /** Whether the machine's own network namespace has a link of this name (a look only: nothing is changed there). */
+    public static boolean linkExistsOnTheMachine(String name) throws IOException {
+        return ON_HOST.run(List.of("ip", "link", "show", "dev", name), Map.of(), new byte[0]).succeeded();
     }
 
     private static boolean onPath(String tool) {

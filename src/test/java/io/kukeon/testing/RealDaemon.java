@@ -35,6 +35,7 @@ public final class RealDaemon implements AutoCloseable {
     public final ContainerdRuntime containerd;
     private final Map<String, String> extraFlags;
     private Daemon daemon;
+    private DaemonConfig config;
     private ManagedChannel channel;
 
     public RealDaemon(Path dataDir) throws IOException {
@@ -59,7 +60,12 @@ public final class RealDaemon implements AutoCloseable {
         this.containerd = host.containerd;
         this.dataDir = dataDir;
         this.extraFlags = extraFlags;
-        start();
+        try {
+            start();
+        } catch (IOException | RuntimeException e) {
+            host.close();   // its cgroup root and network namespace are not left behind
+            throw e;
+        }
     }
 
     public void start() throws IOException {
@@ -68,9 +74,14 @@ public final class RealDaemon implements AutoCloseable {
                 "relist-interval", "0s", "stop-timeout", "10s"));
         flags.putAll(host.daemonSettings());
         flags.putAll(extraFlags);
-        DaemonConfig config = DaemonConfig.load(flags, null, Map.of());
+        config = DaemonConfig.load(flags, null, Map.of());
         daemon = Daemon.start(config, new HostPorts());
         channel = NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build();
+    }
+
+    /** The settings it runs with (e.g. its {@code network-namespace}, the host's). */
+    public DaemonConfig config() {
+        return config;
     }
 
     public Daemon daemon() {

@@ -1,0 +1,234 @@
+package io.kukeon.network;
+
+import io.kukeon.model.ObjectPath;
+import io.kukeon.testing.NetworkNamespaces;
+import io.kukeon.testing.NetworkNamespaces.Namespace;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link CniSpaceNetworks} as kukeond builds it, against Debian's plugins: a namespace the test
+ * makes stands for kukeond's {@code network-namespace} (the bridges, host veths and iptables rules
+ * land there), another for a cell's root. Traffic goes only between them.
+ */
+@Tag("cni")
+class CniSpaceNetworksRealTest {
+    static final Ipv4Subnet SUBNET = Ipv4Subnet.parse("10.88.8.0/24", "test");
+    static final String BRIDGE = SpaceNetwork.bridgeName(SpaceNetwork.networkName("main", "web"));
+
+    @TempDir
+    Path dataDir;
+    NetworkNamespaces namespaces;
+    Namespace host;
+
+    @BeforeEach
+    void hostNamespace() throws IOException {
+        NetworkNamespaces.needPlugins();
+        namespaces = new NetworkNamespaces("spacenet");
+        host = namespaces.create("host").loopbackUp();
+    }
+
+    @AfterEach
+    void removeEverything() throws IOException {
+        if (namespaces != null) {
+            namespaces.close();
+        }
+    }
+
+    /** What kukeond's HostPorts builds, with the test's namespace as {@code network-namespace}. */
+    private CniSpaceNetworks networks() {
+        return networks(List.of(NetworkNamespaces.PLUGINS), host.inside);
+    }
+
+    private CniSpaceNetworks networks(List<Path> pluginPath, HostCommand where) {
+        Path dir = dataDir.resolve("network");
+        CniPlugins plugins = new CniPlugins(pluginPath, where);
+        return new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins, where,
+                SubnetPool.of(SubnetPool.DEFAULT), dir);
+    }
+
+    private Path ipamDir() {
+        return dataDir.resolve("network/ipam/main-web");
+    }
+
+    private Path conflist() {
+        return dataDir.resolve("network/conf/main-web.conflist");
+    }
+
+    /** Every file host-local keeps for the network: a lease per address, its last reserved address, its lock. */
+    private List<String> ipamFiles() throws IOException {
+        if (!Files.isDirectory(ipamDir())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(ipamDir())) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private List<String> leases() throws IOException {
+        return ipamFiles().stream().filter(Ipv4::isAddress).toList();
+    }
+
+    /** The bridge as {@code ip -d} shows it, without its timers, which tick (its index tells a bridge made again). */
+    private String bridgeLink() throws IOException {
+        return host.ok("ip", "-d", "-o", "link", "show", "dev", BRIDGE).replaceAll("\\S+_timer\\s+[0-9.]+", "");
+    }
+
+    @Test
+    void ensureMakesTheBridgeInTheNetworkNamespaceAndAgainChangesNothing() throws Exception {
+        NetworkConfigList list = networks().ensure("main", "web", SUBNET);
+
+        String bridge = bridgeLink();
+        assertTrue(bridge.contains(" bridge "), bridge);
+        assertTrue(bridge.contains("state UP") || bridge.contains(",UP"), bridge);
+        assertEquals(BRIDGE, list.bridgeName());
+        String written = Files.readString(conflist());
+        assertFalse(NetworkNamespaces.linkExistsOnTheMachine(BRIDGE), "nothing is made in the machine's own namespace");
+
+        assertEquals(list, networks().ensure("main", "web", SUBNET));   // a new instance: what a restarted kukeond has
+
+        assertEquals(bridge, bridgeLink());
+        assertEquals(written, Files.readString(conflist()));
+    }
+
+    @Test
+    void aCellAttachedGetsAnAddressOfTheSpaceReachesTheGatewayAndKeepsItsOneLease() throws Exception {
+        Namespace cell = namespaces.create("cell");
+        networks().ensure("main", "web", SUBNET);
+
+        NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path);
+
+        assertTrue(SUBNET.contains(Ipv4.parse(attached.address())), attached.toString());
+        assertEquals("10.88.8.1", attached.gateway());
+        assertEquals(BRIDGE, attached.bridge());
+        assertTrue(cell.ok("ip", "-o", "-4", "addr", "show", "dev", "eth0").contains(attached.cidr()));
+        assertTrue(host.ok("ip", "-o", "-4", "addr", "show", "dev", BRIDGE).contains("10.88.8.1/24"),
+                "the bridge plugin gives the bridge ensure made its gateway address");
+        cell.ok("busybox", "ping", "-c", "1", "-W", "3", attached.gateway());
+        List<String> files = ipamFiles();
+        assertEquals(List.of(attached.address()), leases());
+
+        NetworkAttachment again = networks().attach("main", "web", "root-1", cell.path);
+
+        assertEquals(attached, again);
+        assertEquals(files, ipamFiles(), "no second lease");
+    }
+
+    @Test
+    void detachReleasesTheLeaseAndTakesEth0FromTheCell() throws Exception {
+        Namespace cell = namespaces.create("cell");
+        networks().ensure("main", "web", SUBNET);
+        NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path);
+
+        networks().detach("main", "web", "root-1", cell.path);
+
+        assertEquals(List.of(), leases());
+        assertFalse(cell.ok("ip", "-o", "link").contains("eth0"));
+        assertFalse(host.ok("ip", "-o", "link").contains(attached.hostInterface()));
+        networks().detach("main", "web", "root-1", cell.path);   // gone already: success
+    }
+
+    /** A root that died before its cell's stop: its namespace, and the veth with it, went; the lease is released. */
+    @Test
+    void detachAfterTheCellsNamespaceIsGoneReleasesTheLease() throws Exception {
+        Namespace cell = namespaces.create("cell");
+        networks().ensure("main", "web", SUBNET);
+        NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path);
+        namespaces.delete(cell);
+
+        networks().detach("main", "web", "root-1");
+
+        assertEquals(List.of(), leases());
+        assertFalse(host.ok("ip", "-o", "link").contains(attached.hostInterface()));
+    }
+
+    @Test
+    void removeTakesTheBridgeTheConfigAndTheLeasesAndTwiceIsFine() throws Exception {
+        Namespace cell = namespaces.create("cell");
+        networks().ensure("main", "web", SUBNET);
+        networks().attach("main", "web", "root-1", cell.path);
+        assertTrue(Files.isDirectory(ipamDir()));
+
+        networks().remove("main", "web");
+
+        assertFalse(host.run("ip", "link", "show", "dev", BRIDGE).succeeded(), "the bridge is gone");
+        assertFalse(Files.exists(conflist()));
+        assertFalse(Files.exists(ipamDir()));
+        networks().remove("main", "web");
+        networks().detach("main", "web", "root-1");   // the cell's stop after its space's network went: nothing to do
+    }
+
+    @Test
+    void attachingToASpaceNeverEnsuredSaysSoAndChangesNothing() throws Exception {
+        Namespace cell = namespaces.create("cell");
+
+        CniFailure failure = assertThrows(CniFailure.class, () -> networks().attach("main", "web", "root-1", cell.path));
+
+        assertTrue(failure.getMessage().contains("space \"web\" of realm \"main\" has no network yet"), failure.getMessage());
+        assertFalse(cell.ok("ip", "-o", "link").contains("eth0"));
+        assertFalse(host.run("ip", "link", "show", "dev", BRIDGE).succeeded());
+    }
+
+    @Test
+    void aLinkOfTheBridgesNameThatIsNoBridgeIsAClearFailure() throws Exception {
+        host.ok("ip", "link", "add", "name", BRIDGE, "type", "veth", "peer", "name", "k-other");
+
+        CniFailure failure = assertThrows(CniFailure.class, () -> networks().ensure("main", "web", SUBNET));
+
+        assertTrue(failure.getMessage().contains("a veth, not a bridge"), failure.getMessage());
+        assertTrue(failure.getMessage().contains(BRIDGE) && failure.getMessage().contains(host.name), failure.getMessage());
+        assertTrue(bridgeLink().contains(" veth "), "the link is left as it was");
+    }
+
+    /** What kuke status's network row asks: one listing of the bridges in the network namespace. */
+    @Test
+    void missingBridgesAreThoseOfSpacesWithoutTheirBridgeInTheNetworkNamespace() throws Exception {
+        ObjectPath web = ObjectPath.of("main", "web");
+        ObjectPath db = ObjectPath.of("main", "db");
+        networks().ensure("main", "web", SUBNET);
+
+        assertEquals(List.of(db), networks().missingBridges(List.of(web, db)));
+
+        host.ok("ip", "link", "del", "dev", BRIDGE);   // what a reboot, or a hand, leaves
+        assertEquals(List.of(web, db), networks().missingBridges(List.of(web, db)));
+        assertEquals(List.of(), networks().missingBridges(List.of()));
+    }
+
+    @Test
+    void bridgesThatCannotBeListedAreAFailureNamingTheNamespace() {
+        Path gone = Path.of("/run/netns", host.name + "-never-made");
+        CniSpaceNetworks elsewhere = networks(List.of(NetworkNamespaces.PLUGINS), new HostCommand(gone, Duration.ofSeconds(10)));
+
+        CniFailure failure = assertThrows(CniFailure.class, () -> elsewhere.missingBridges(List.of(ObjectPath.of("main", "web"))));
+
+        assertTrue(failure.getMessage().contains("cannot list the bridges (in network namespace " + gone + ")"), failure.getMessage());
+    }
+
+    @Test
+    void missingPluginsAreNamedWithTheSearchPath() throws Exception {
+        assertEquals(List.of(), networks().missingPlugins());
+        Path partial = Files.createDirectories(dataDir.resolve("partial-cni"));
+        for (String type : List.of("bridge", "host-local")) {
+            Files.createSymbolicLink(partial.resolve(type), NetworkNamespaces.PLUGINS.resolve(type));
+        }
+        CniSpaceNetworks withoutSome = networks(List.of(partial), host.inside);
+
+        assertEquals(List.of("portmap", "loopback"), withoutSome.missingPlugins());
+        assertEquals(partial.toString(), withoutSome.pluginPath());
+    }
+}
