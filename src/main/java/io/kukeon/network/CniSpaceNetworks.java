@@ -53,7 +53,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
-    public NetworkConfigList ensure(String realm, String space, Ipv4Subnet subnet) {
+    public synchronized NetworkConfigList ensure(String realm, String space, Ipv4Subnet subnet) {
         NetworkConfigList wanted = SpaceNetwork.configList(realm, space, subnet, ipamDir);
         Path file = configFile(realm, space);
         try {
@@ -96,7 +96,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
-    public void remove(String realm, String space) {
+    public synchronized void remove(String realm, String space) {
         String name = SpaceNetwork.networkName(realm, space);
         String bridge = SpaceNetwork.bridgeName(name);
         try {

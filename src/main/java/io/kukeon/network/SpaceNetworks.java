@@ -49,11 +49,6 @@ public interface SpaceNetworks {
      */
     void detach(String realm, String space, String containerId, Path netns);
 
-    /** Detaches a cell's root whose namespace is gone (or unknown): see {@link #detach(String, String, String, Path)}. */
-    default void detach(String realm, String space, String containerId) {
-        detach(realm, space, containerId, null);
-    }
-
     /** The plugins of {@link SpaceNetwork#PLUGINS} not found on the plugin search path (what {@code kuke status} names). */
     List<String> missingPlugins();
 

@@ -151,7 +151,7 @@ class CniSpaceNetworksRealTest {
         NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path);
         namespaces.delete(cell);
 
-        networks().detach("main", "web", "root-1");
+        networks().detach("main", "web", "root-1", null);
 
         assertEquals(List.of(), leases());
         assertFalse(host.ok("ip", "-o", "link").contains(attached.hostInterface()));
@@ -170,7 +170,7 @@ class CniSpaceNetworksRealTest {
         assertFalse(Files.exists(conflist()));
         assertFalse(Files.exists(ipamDir()));
         networks().remove("main", "web");
-        networks().detach("main", "web", "root-1");   // the cell's stop after its space's network went: nothing to do
+        networks().detach("main", "web", "root-1", null);   // the cell's stop after its space's network went: nothing to do
     }
 
     @Test

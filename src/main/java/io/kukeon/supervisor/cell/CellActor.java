@@ -95,7 +95,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                       RealmAccess realm) {
         super(context, PersistenceIds.of(path), path, parent, ports, realm);
         this.containers = childRegistry((childPath, self) -> ContainerActor.create(childPath, self, ports, this.realm));
-        this.operations = new CellOperations(ports, path, context.getSystem().scheduler(), Blocking.runtime(context),
+        this.operations = new CellOperations(ports, path, parent, context.getSystem().scheduler(), Blocking.runtime(context),
                 containers::running);
         this.views = new CellView(path, ports.ids());
     }

@@ -9,6 +9,7 @@ import io.kukeon.model.GroupStatus;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.CellNetworkStatus;
+import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.NetworkAttachment;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.model.ObjectPath;
@@ -18,6 +19,7 @@ import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.TreeCommand;
 import io.kukeon.supervisor.container.ContainerProtocol;
+import io.kukeon.supervisor.tree.ChildMessages;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -43,6 +45,8 @@ import java.util.function.Function;
 final class CellOperations {
     private final Ports ports;
     private final ObjectPath cell;
+    /** The cell's stack: questions for the host go up through it. */
+    private final ActorRef<TreeCommand> parent;
     private final Scheduler scheduler;
     private final Executor blocking;
     private final Function<String, ActorRef<TreeCommand>> containers;
@@ -50,10 +54,11 @@ final class CellOperations {
     /** How long one container may take to start (an image pull included). */
     static final Duration START_TIMEOUT = Duration.ofMinutes(15);
 
-    CellOperations(Ports ports, ObjectPath cell, Scheduler scheduler, Executor blocking,
+    CellOperations(Ports ports, ObjectPath cell, ActorRef<TreeCommand> parent, Scheduler scheduler, Executor blocking,
                    Function<String, ActorRef<TreeCommand>> containers) {
         this.ports = ports;
         this.cell = cell;
+        this.parent = parent;
         this.scheduler = scheduler;
         this.blocking = blocking;
         this.containers = containers;
@@ -187,7 +192,7 @@ final class CellOperations {
                     return moved.thenCompose(d -> attach(spec, pid))
                             .thenCompose(network -> startWorkloads(spec.workloads(), joinsOf(pid))
                                     .thenApply(done -> new Start(pid, network)))
-                            .exceptionallyCompose(failed -> detach(spec).handle((d, e) -> {
+                            .exceptionallyCompose(failed -> detach(spec, pid).handle((d, e) -> {
                                 throw failed instanceof CompletionException c ? c : new CompletionException(failed);
                             }));
                 });
@@ -195,22 +200,38 @@ final class CellOperations {
 
     /**
      * Attaches the running root to its space's network before any workload joins it (a workload
-     * that starts first would see no eth0). Attaching again finds the same attachment.
+     * that starts first would see no eth0). Attaching again finds the same attachment. The space's
+     * network is made sure of first, with the /24 the host's journal gives the space: a cell
+     * resumed at recovery may come before its space has made its network again (a journal from
+     * before networks has none), and both making it is harmless.
      */
     CompletionStage<CellNetworkStatus> attach(CellSpec spec, int rootPid) {
         String rootId = ports.ids().containerdId(cell.child(spec.rootContainerId()));
-        return CompletableFuture.supplyAsync(() -> {
-            NetworkAttachment a = ports.networks().attach(cell.realm(), cell.nameAt(Kind.SPACE), rootId,
-                    Path.of("/proc/" + rootPid + "/ns/net"));
-            return new CellNetworkStatus(a.address(), a.prefixLength(), a.gateway(), a.bridge());
-        }, blocking);
+        ObjectPath space = cell.ancestor(Kind.SPACE);
+        return Asks.<TreeCommand, String>askWithStatus(parent, replyTo -> new ChildMessages.ClaimSubnet(space, replyTo),
+                        HOST_ASK_TIMEOUT, scheduler)
+                .thenApplyAsync(subnet -> {
+                    ports.networks().ensure(cell.realm(), space.name(), Ipv4Subnet.parse(subnet, "subnet"));
+                    NetworkAttachment a = ports.networks().attach(cell.realm(), space.name(), rootId,
+                            Path.of("/proc/" + rootPid + "/ns/net"));
+                    return new CellNetworkStatus(a.address(), a.prefixLength(), a.gateway(), a.bridge());
+                }, blocking);
     }
 
-    /** Releases the root's address (its namespace may be gone; then the plugins clean up the host side only). */
-    CompletionStage<Done> detach(CellSpec spec) {
+    /** The host answers a subnet claim from memory, or after one journal write. */
+    private static final Duration HOST_ASK_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Releases the root's address.
+     *
+     * @param liveRootPid the root when it still runs (its eth0 is taken out too); null once it is
+     *                    gone, so that a namespace path whose pid was reused is never entered
+     */
+    CompletionStage<Done> detach(CellSpec spec, Integer liveRootPid) {
         String rootId = ports.ids().containerdId(cell.child(spec.rootContainerId()));
+        Path netns = liveRootPid == null ? null : Path.of("/proc/" + liveRootPid + "/ns/net");
         return CompletableFuture.supplyAsync(() -> {
-            ports.networks().detach(cell.realm(), cell.nameAt(Kind.SPACE), rootId);
+            ports.networks().detach(cell.realm(), cell.nameAt(Kind.SPACE), rootId, netns);
             return Done.getInstance();
         }, blocking);
     }
@@ -265,7 +286,7 @@ final class CellOperations {
     /** Workloads first (in parallel), then the root, then its address released. */
     CompletionStage<Done> stop(CellSpec spec, Duration timeout, boolean kill) {
         return stopWorkloads(spec, timeout, kill).thenCompose(done -> stopOne(spec.rootContainerId(), timeout, kill))
-                .thenCompose(status -> detach(spec));
+                .thenCompose(status -> detach(spec, null));
     }
 
     private CompletionStage<Done> stopWorkloads(CellSpec spec, Duration timeout, boolean kill) {
@@ -288,7 +309,7 @@ final class CellOperations {
         workloads.addAll(alsoRemove);
         return deleteAll(workloads)
                 .thenCompose(done -> deleteAll(List.of(spec.rootContainerId())))
-                .thenCompose(done -> detach(spec))
+                .thenCompose(done -> detach(spec, null))
                 .thenCompose(done -> removeCgroup());
     }
 

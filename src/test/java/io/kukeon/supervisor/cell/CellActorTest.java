@@ -68,7 +68,6 @@ class CellActorTest {
     public final ActorTestKit testKit = new JUnit5TestKitBuilder().withName("cell-actor").withCustomConfig(ActorTestBed.CONFIG)
             .build();
 
-    private static final Ipv4Subnet SPACE_SUBNET = Ipv4Subnet.parse("10.88.7.0/24", "test");
     ActorTestBed bed;
     TestProbe<TreeCommand> stack;
     ObjectPath path;
@@ -81,9 +80,8 @@ class CellActorTest {
         stack = testKit.createTestProbe();
         name = "c" + CELLS.incrementAndGet();
         path = ObjectPath.parse("r/s/t/" + name);
-        bed.networks.ensure("r", "s", SPACE_SUBNET);   // the space made its network before its cells
         actor = EventSourcedBehaviorTestKit.create(testKit.system(),
-                CellActor.create(path, stack.ref(), bed.ports, new RealmAccess(NS, List.of())), ActorTestBed.SERIALIZATION);
+                CellActor.create(path, testKit.spawn(bed.hostAnsweringSubnets(stack.ref())), bed.ports, new RealmAccess(NS, List.of())), ActorTestBed.SERIALIZATION);
     }
 
     private static CellSpec app(ContainerSpec workload) {
@@ -235,7 +233,7 @@ class CellActorTest {
     void theRootIsAttachedToItsSpacesNetworkAndTheAddressIsInTheStatus() {
         Reply reply = upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
         CellNetworkStatus network = ((TreeObject.Cell) reply.object()).status().network();
-        assertEquals(new CellNetworkStatus("10.88.7.2", 24, "10.88.7.1", SpaceNetwork.bridgeName("r-s")), network);
+        assertEquals(new CellNetworkStatus("10.88.0.2", 24, "10.88.0.1", SpaceNetwork.bridgeName("r-s")), network);
         FakeCniNetworks.Call add = cniCalls("ADD").get(0);
         assertEquals(rootId(), add.containerId());
         assertEquals("eth0", add.ifName());
@@ -252,7 +250,7 @@ class CellActorTest {
         assertNull(cniCalls("DEL").get(0).attachment().netns(), "the root's namespace is gone: DEL does not enter a path a new process may own");
 
         Reply started = ask(ObjectCommand.Start::new, path);
-        assertEquals("10.88.7.2", ((TreeObject.Cell) started.object()).status().network().address());
+        assertEquals("10.88.0.2", ((TreeObject.Cell) started.object()).status().network().address());
         assertEquals(1, bed.networks.cni.attachments("r-s").size());
     }
 
@@ -273,6 +271,7 @@ class CellActorTest {
     @Test
     void aStartInterruptedAfterItsAttachmentGetsTheSameAddressAtRecovery() {
         upsert(app(sleeper()), ObjectCommand.Mode.CREATE);
+        bed.networks.ensure("r", "s", Ipv4Subnet.parse("10.88.0.0/24", "test"));   // as the space's host gives it
         bed.networks.attach("r", "s", "s_t_other_root", Path.of("/proc/1/ns/net"));   // another cell has .2
         String first = bed.networks.attach("r", "s", rootId(), Path.of("/proc/1/ns/net")).address();
         actor.persistenceTestKit().persistForRecovery("Cell|" + path, List.of(new CellEvent.StartRequested(Instant.now())));
