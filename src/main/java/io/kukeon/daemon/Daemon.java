@@ -11,6 +11,7 @@ import io.kukeon.api.TokenAuth;
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.model.KukeonException;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.network.CellNameFiles;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.secrets.FileModes;
@@ -179,7 +180,7 @@ public final class Daemon implements AutoCloseable {
     /** What a kukeond before the rule of {@link FileModes} left readable by others (or a copy did) becomes root's only. */
     private static void tightenDataDir(Path dataDir) throws IOException {
         Path real = dataDir.toRealPath();
-        int changed = FileModes.tightenTree(real);
+        int changed = FileModes.tightenTree(real, CellNameFiles::isNameFile);   // containers read those: 0644
         if (changed > 0) {
             LOG.info("made {} files and directories in {} readable by root only (0700/0600)", changed, real);
         }

@@ -202,7 +202,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
     }
 
     public TreeSettings treeSettings() {
-        return new TreeSettings(snapshotEvery, stopTimeout, startupGrace, logDir(), restart, failureInjection);
+        return new TreeSettings(snapshotEvery, stopTimeout, startupGrace, logDir(), dataDir.resolve("cells"), restart,
+                failureInjection);
     }
 
     private static String string(Config k, String key) {

@@ -1,5 +1,6 @@
 package io.kukeon.network;
 
+import io.kukeon.runtime.OciMount;
 import io.kukeon.secrets.FileModes;
 
 import java.io.IOException;
@@ -41,18 +42,6 @@ public final class CellNameFiles {
         }
     }
 
-    /**
-     * One OCI mount of the container spec ({@code mounts[]}).
-     *
-     * @param destination the path in the container
-     * @param source      the path on the host
-     */
-    public record Mount(String destination, String type, String source, List<String> options) {
-        public Mount {
-            options = List.copyOf(options);
-        }
-    }
-
     private final Path dir;
 
     /** @param cellDir the cell's directory in kukeond's data dir; the files go to {@code cellDir/etc} */
@@ -62,6 +51,18 @@ public final class CellNameFiles {
 
     public Path directory() {
         return dir;
+    }
+
+    /**
+     * Writes all three files before the cell's containers start (their specs bind them, so they
+     * must exist): {@code /etc/hosts} without an address of the cell's own yet, which
+     * {@link #rewriteHosts} adds once its root has one.
+     */
+    public void prepare(String cell, String resolvConf) throws IOException {
+        FileModes.createPrivateDirectories(dir);
+        rewriteInPlace(dir.resolve(HOSTNAME), cell + "\n");
+        rewriteInPlace(dir.resolve(HOSTS), HostsFile.renderUnaddressed(cell));
+        rewriteInPlace(dir.resolve(RESOLV_CONF), resolvConf);
     }
 
     /** Writes all three files (at the cell's start, after its root got its address). */
@@ -78,10 +79,10 @@ public final class CellNameFiles {
     }
 
     /** The mounts to add to each container of the cell: the three files, read-only. */
-    public List<Mount> mounts() {
-        return List.of(readOnlyBind("/etc/hostname", dir.resolve(HOSTNAME)),
-                readOnlyBind("/etc/hosts", dir.resolve(HOSTS)),
-                readOnlyBind("/etc/resolv.conf", dir.resolve(RESOLV_CONF)));
+    public List<OciMount> mounts() {
+        return List.of(OciMount.readOnlyBind("/etc/hostname", dir.resolve(HOSTNAME).toString()),
+                OciMount.readOnlyBind("/etc/hosts", dir.resolve(HOSTS).toString()),
+                OciMount.readOnlyBind("/etc/resolv.conf", dir.resolve(RESOLV_CONF).toString()));
     }
 
     /** Removes the files and their directory (the cell is deleted); what is already gone is fine. */
@@ -109,10 +110,6 @@ public final class CellNameFiles {
         } catch (NoSuchFileException none) {
             return "";
         }
-    }
-
-    private static Mount readOnlyBind(String destination, Path source) {
-        return new Mount(destination, "bind", source.toString(), List.of("rbind", "ro"));
     }
 
     /**

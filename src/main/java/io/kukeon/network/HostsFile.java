@@ -29,8 +29,7 @@ public final class HostsFile {
      * @param spaceCells the cells of its space that have an address; {@code self} among them is skipped
      */
     public static String render(CellAddress self, Collection<CellAddress> spaceCells) {
-        StringBuilder out = new StringBuilder("# written by kukeond for cell ").append(self.cell())
-                .append("; rewritten as the cells of its space come and go\n");
+        StringBuilder out = new StringBuilder(header(self.cell()));
         out.append(LOCALHOST_BLOCK);
         line(out, self);
         List<CellAddress> others = spaceCells.stream()
@@ -44,6 +43,15 @@ public final class HostsFile {
                     .append(" more cells of this space are not listed (at most ").append(MAX_OTHER_CELLS).append(")\n");
         }
         return out.toString();
+    }
+
+    /** The file before the cell has an address: its header and the localhost lines. */
+    public static String renderUnaddressed(String cell) {
+        return header(cell) + LOCALHOST_BLOCK;
+    }
+
+    private static String header(String cell) {
+        return "# written by kukeond for cell " + cell + "; rewritten as the cells of its space come and go\n";
     }
 
     private static void line(StringBuilder out, CellAddress cell) {

@@ -18,16 +18,18 @@ import java.util.Map;
  * @param joinNamespaces namespaces to join instead of creating: type ({@code network}, {@code ipc},
  *                       {@code uts}) to path ({@code /proc/<pid>/ns/net})
  * @param shimGroup      containers with the same group share one shim (the cell)
+ * @param mounts         bound after the standard mounts (the cell's /etc/hosts, …)
  */
 public record ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
                                String command, List<String> args, List<String> env, String workingDir, String user,
                                String hostname, CgroupPath cgroupsPath, Resources resources,
-                               Map<String, String> joinNamespaces, String shimGroup) {
+                               Map<String, String> joinNamespaces, String shimGroup, List<OciMount> mounts) {
     public ContainerRequest {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? List.of() : List.copyOf(env);
         joinNamespaces = joinNamespaces == null ? Map.of() : Map.copyOf(joinNamespaces);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
         resources = Resources.orNone(resources);
     }
 }

@@ -10,11 +10,21 @@ import java.time.Duration;
  * @param stopTimeout    wait after SIGTERM before SIGKILL, when a stop names none
  * @param startupGrace   a workload that is not running this long after its start failed to start
  * @param logDir         container logs live under it, one file per container
+ * @param cellsDir       each cell's own files (its /etc/hosts, …) live under it, one directory per cell
  * @param restartBackoff the restart policy's delays
  * @param failureInjection honour {@link Notice.InjectedFailure} (tests only)
  */
-public record TreeSettings(int snapshotEvery, Duration stopTimeout, Duration startupGrace, Path logDir,
+public record TreeSettings(int snapshotEvery, Duration stopTimeout, Duration startupGrace, Path logDir, Path cellsDir,
                            RestartBackoff restartBackoff, boolean failureInjection) {
+
+    /** The directory of one cell's own files. */
+    public Path cellDir(io.kukeon.model.ObjectPath cell) {
+        Path dir = cellsDir;
+        for (String segment : cell.segments()) {
+            dir = dir.resolve(segment);
+        }
+        return dir;
+    }
 
     /**
      * @param initial    delay before the second restart (the first one is immediate)

@@ -121,12 +121,17 @@ class RealSpaceNetworkTest {
                 .run(List.of("ip", "-4", "-o", "addr", "show", "eth0"), Map.of(), new byte[0]);
         assertTrue(addr.stdout().contains(webIp + "/24"), addr.stdout());
 
-        apply(cell("client", "until wget -qO /tmp/got http://" + webIp + ":8080/; do sleep 0.2; done; exec sleep 3600"));
+        // by name: the client's /etc/hosts lists web, and web's (rewritten in place, seen through its bind mount) the client
+        apply(cell("client", "until wget -qO /tmp/got http://web:8080/; do sleep 0.2; done; exec sleep 3600"));
         ObjectDoc client = get("Cell", "r/s/t/client");
         String clientIp = client.getStatus().getNetwork().getAddress();
         assertNotEquals(webIp, clientIp);
-        Path got = Path.of("/proc/" + pid(client, "app") + "/root/tmp/got");
-        assertEquals("hello-over-the-bridge\n", await("the page fetched over the bridge", () -> Files.readString(got)));
+        Path clientRoot = Path.of("/proc/" + pid(client, "app") + "/root");
+        assertEquals("hello-over-the-bridge\n", await("the page fetched over the bridge, by name",
+                () -> Files.readString(clientRoot.resolve("tmp/got"))));
+        assertEquals("client\n", Files.readString(clientRoot.resolve("etc/hostname")));
+        String websHosts = Files.readString(Path.of("/proc/" + pid(web, "app") + "/root/etc/hosts"));
+        assertTrue(websHosts.contains(clientIp + "\tclient\n"), websHosts);
 
         Path leases = dataDir.resolve("network/ipam/r-s");
         assertTrue(Files.exists(leases.resolve(clientIp)), "host-local holds the client's lease");

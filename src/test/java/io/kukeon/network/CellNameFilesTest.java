@@ -4,6 +4,7 @@ import io.kukeon.secrets.FileModes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kukeon.runtime.OciMount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -154,9 +155,9 @@ class CellNameFilesTest {
         Path dir = files.directory();
 
         assertEquals(List.of(
-                new CellNameFiles.Mount("/etc/hostname", "bind", dir.resolve("hostname").toString(), List.of("rbind", "ro")),
-                new CellNameFiles.Mount("/etc/hosts", "bind", dir.resolve("hosts").toString(), List.of("rbind", "ro")),
-                new CellNameFiles.Mount("/etc/resolv.conf", "bind", dir.resolve("resolv.conf").toString(), List.of("rbind", "ro"))),
+                new OciMount("/etc/hostname", "bind", dir.resolve("hostname").toString(), List.of("rbind", "ro")),
+                new OciMount("/etc/hosts", "bind", dir.resolve("hosts").toString(), List.of("rbind", "ro")),
+                new OciMount("/etc/resolv.conf", "bind", dir.resolve("resolv.conf").toString(), List.of("rbind", "ro"))),
                 files.mounts());
     }
 

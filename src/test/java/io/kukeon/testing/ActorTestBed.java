@@ -65,7 +65,7 @@ public final class ActorTestBed {
 
     /** Snapshots every 100 events, a stop timeout of 2 s, no startup grace, restarts 50 ms apart. */
     public ActorTestBed() {
-        this(new TreeSettings(100, Duration.ofSeconds(2), Duration.ZERO, tempLogDir(),
+        this(new TreeSettings(100, Duration.ofSeconds(2), Duration.ZERO, tempLogDir(), tempLogDir(),
                 new TreeSettings.RestartBackoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(10)), true));
     }
 

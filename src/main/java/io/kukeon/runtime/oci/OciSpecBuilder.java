@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Resources;
 import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.OciMount;
 import io.kukeon.runtime.RuntimeFailure;
 
 import java.util.ArrayList;
@@ -59,7 +60,11 @@ public final class OciSpecBuilder {
         if (request.hostname() != null && !request.hostname().isEmpty() && !joins.containsKey("uts")) {
             spec.put("hostname", request.hostname());
         }
-        spec.set("mounts", mounts());
+        ArrayNode mounts = mounts();
+        for (OciMount extra : request.mounts()) {
+            mount(mounts, extra.destination(), extra.type(), extra.source(), extra.options().toArray(new String[0]));
+        }
+        spec.set("mounts", mounts);
         ObjectNode linux = spec.putObject("linux");
         linux.set("resources", resources(request.resources()));
         linux.put("cgroupsPath", request.cgroupsPath().toString());

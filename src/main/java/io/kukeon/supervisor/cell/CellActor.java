@@ -517,6 +517,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         containers.tellRunning(broadcast);
         if (!gone(state) && broadcast.reprovision() && !busy() && state.activity() == Activity.NONE) {
             operations.ensureCgroup(state.spec());   // a reboot removes the tree; limits are re-applied as they are
+            if (state.run().network() != null) {
+                operations.refreshNames(state.run().network());
+            }
         }
         if (!gone(state) && broadcast.runtimeAvailable() && !busy() && state.activity() != Activity.NONE) {
             // An intent written while containerd did not answer (a stop, a delete): carried out now.

@@ -50,6 +50,7 @@ final class CellOperations {
     private final Scheduler scheduler;
     private final Executor blocking;
     private final Function<String, ActorRef<TreeCommand>> containers;
+    private final CellNames names;
 
     /** How long one container may take to start (an image pull included). */
     static final Duration START_TIMEOUT = Duration.ofMinutes(15);
@@ -59,6 +60,7 @@ final class CellOperations {
         this.ports = ports;
         this.cell = cell;
         this.parent = parent;
+        this.names = new CellNames(ports, cell);
         this.scheduler = scheduler;
         this.blocking = blocking;
         this.containers = containers;
@@ -180,7 +182,8 @@ final class CellOperations {
      */
     CompletionStage<Start> start(CellSpec spec, Integer previousRoot) {
         ContainerSpec root = spec.rootContainer();
-        return startOne(root.id(), Map.of(), true)
+        return CompletableFuture.runAsync(names::prepare, blocking)
+                .thenCompose(prepared -> startOne(root.id(), Map.of(), true))
                 .thenCompose(rootStatus -> {
                     if (rootStatus.state() != ContainerState.Ready || rootStatus.pid() == null) {
                         throw notRunning(rootStatus);
@@ -214,12 +217,19 @@ final class CellOperations {
                     ports.networks().ensure(cell.realm(), space.name(), Ipv4Subnet.parse(subnet, "subnet"));
                     NetworkAttachment a = ports.networks().attach(cell.realm(), space.name(), rootId,
                             Path.of("/proc/" + rootPid + "/ns/net"));
-                    return new CellNetworkStatus(a.address(), a.prefixLength(), a.gateway(), a.bridge());
+                    CellNetworkStatus network = new CellNetworkStatus(a.address(), a.prefixLength(), a.gateway(), a.bridge());
+                    names.addressed(network);
+                    return network;
                 }, blocking);
     }
 
     /** The host answers a subnet claim from memory, or after one journal write. */
     private static final Duration HOST_ASK_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The cell's /etc/hosts made current with its space's cells (at each relist). */
+    CompletionStage<Void> refreshNames(CellNetworkStatus network) {
+        return CompletableFuture.runAsync(() -> names.refresh(network), blocking);
+    }
 
     /**
      * Releases the root's address.
@@ -232,6 +242,7 @@ final class CellOperations {
         Path netns = liveRootPid == null ? null : Path.of("/proc/" + liveRootPid + "/ns/net");
         return CompletableFuture.supplyAsync(() -> {
             ports.networks().detach(cell.realm(), cell.nameAt(Kind.SPACE), rootId, netns);
+            names.unaddressed();
             return Done.getInstance();
         }, blocking);
     }
@@ -310,6 +321,7 @@ final class CellOperations {
         return deleteAll(workloads)
                 .thenCompose(done -> deleteAll(List.of(spec.rootContainerId())))
                 .thenCompose(done -> detach(spec, null))
+                .thenCompose(done -> CompletableFuture.runAsync(names::delete, blocking))
                 .thenCompose(done -> removeCgroup());
     }
 

@@ -3,6 +3,7 @@ package io.kukeon.supervisor.container;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.Kind;
+import io.kukeon.network.CellNameFiles;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.PullProgress;
@@ -176,6 +177,6 @@ final class ContainerRuntimeCalls {
         String shimGroup = String.join("_", path.segments().subList(1, 4));
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
-                spec.resources(), joins, shimGroup);
+                spec.resources(), joins, shimGroup, new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
     }
 }

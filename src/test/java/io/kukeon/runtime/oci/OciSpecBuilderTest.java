@@ -34,7 +34,7 @@ class OciSpecBuilderTest {
                                             Resources resources, Map<String, String> joins) {
         return new ContainerRequest("realm.kukeon.io", "sp_st_cell_web", Map.of("kukeon.io/cell", "cell"),
                 "docker.io/library/nginx:latest", command, args, env, null, user, "cell",
-                CgroupPath.parse("/kukeon/realm/sp/st/cell/sp_st_cell_web"), resources, joins, "cell");
+                CgroupPath.parse("/kukeon/realm/sp/st/cell/sp_st_cell_web"), resources, joins, "cell", List.of());
     }
 
     private static JsonNode spec(ContainerRequest r, ImageConfig image) throws Exception {

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -279,6 +280,36 @@ class CellActorTest {
         await("the start carried out", () -> actor.getState().activity() == Activity.NONE && actor.getState().run().rootPid() != null);
         assertEquals(first, actor.getState().run().network().address());
         assertEquals(2, bed.networks.cni.attachments("r-s").size(), "one address per cell");
+    }
+
+    /**
+     * Every container binds the cell's /etc/hostname, /etc/hosts and /etc/resolv.conf; its hosts
+     * lists the cell's own address and the other cells of the space, and theirs list it while it
+     * has its address.
+     */
+    @Test
+    void theCellsNameFilesListItAndTheOtherCellsOfItsSpace() throws Exception {
+        ObjectPath peerPath = ObjectPath.parse("r/s/other/db");
+        Path peerHosts = bed.ports.settings().cellDir(peerPath).resolve("etc/hosts");
+        Files.createDirectories(peerHosts.getParent());
+        Files.writeString(peerHosts, "");
+        bed.index.put(new TreeObject.Cell(peerPath, new Metadata("db", Map.of(), 1), app(sleeper()),
+                new io.kukeon.model.CellStatus(CellState.Ready, null, null, null, List.of(), true,
+                        new CellNetworkStatus("10.88.0.9", 24, "10.88.0.1", "k-x"), null, null, null, 1)));
+
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        Path etc = bed.ports.settings().cellDir(path).resolve("etc");
+        assertEquals(name + "\n", Files.readString(etc.resolve("hostname")));
+        String hosts = Files.readString(etc.resolve("hosts"));
+        assertTrue(hosts.contains("10.88.0.2\t" + name + "\n") && hosts.contains("10.88.0.9\tdb\n"), hosts);
+        assertTrue(Files.readString(peerHosts).contains("10.88.0.2\t" + name + "\n"), "the other cell's file lists it");
+        List<String> bound = bed.runtime.container(NS, "s_t_" + name + "_app").request().mounts().stream()
+                .map(m -> m.destination() + "<-" + m.source()).toList();
+        assertEquals(List.of("/etc/hostname<-" + etc.resolve("hostname"), "/etc/hosts<-" + etc.resolve("hosts"),
+                "/etc/resolv.conf<-" + etc.resolve("resolv.conf")), bound);
+
+        ask(replyTo -> new ObjectCommand.Stop(Duration.ofSeconds(1), replyTo), path);
+        assertFalse(Files.readString(peerHosts).contains(name), "gone from the other cell's file once its address is released");
     }
 
     // ---- its containers ----
