@@ -45,6 +45,7 @@ final class KillStorm implements AutoCloseable {
     private final PrivateContainerd containerd;
     private final RealHost host;
     private final DaemonProcess daemon;
+    private final Path dataDir;
     private final Expectations model = new Expectations();
     private final Random rng;
     /** One trial in this many restarts containerd instead of killing kukeond (0: never). */
@@ -52,6 +53,7 @@ final class KillStorm implements AutoCloseable {
 
     private KillStorm(Path dataDir, long seed, int containerdRestartOneIn) throws Exception {
         this.rng = new Random(seed);
+        this.dataDir = dataDir;
         this.containerdRestartOneIn = containerdRestartOneIn;
         this.containerd = new PrivateContainerd();
         containerd.start();
@@ -138,7 +140,7 @@ final class KillStorm implements AutoCloseable {
             daemon.start();
         }
         long up = System.nanoTime();
-        Observation settled = Settling.await(() -> Observation.take(daemon.client(), host), model, violations);
+        Observation settled = Settling.await(() -> Observation.take(daemon.client(), host, dataDir), model, violations);
         long done = System.nanoTime();
         violations.addAll(StormInvariant.check(model, settled, host.cgroupRoot));
         carryOver(settled);

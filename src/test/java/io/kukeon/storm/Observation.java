@@ -1,6 +1,11 @@
 package io.kukeon.storm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kukeon.network.Ipv4;
+import io.kukeon.network.SpaceNetwork;
 import io.kukeon.runtime.ObservedContainer;
+import io.kukeon.testing.NetworkNamespaces;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.testing.RealHost;
 import io.kukeon.wire.v1.KukeonGrpc;
@@ -29,15 +34,65 @@ import java.util.stream.Stream;
  * @param containerd realm → its containers in containerd
  * @param cgroups    hierarchy → the groups below our cgroup root, relative ({@code r0/w1a/t1/c2/w1a_t1_c2_app})
  * @param processes  {@code realm/containerd-id} of a running task → its process
+ * @param network    the spaces' networks as the daemon's data dir and network namespace hold them
  */
 record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> containerd,
-                   Map<String, Set<String>> cgroups, Map<String, Process> processes) {
+                   Map<String, Set<String>> cgroups, Map<String, Process> processes, Network network) {
     /** A task's process: its {@code /proc/<pid>/cgroup} lines and its command line (empty once it is gone). */
     record Process(List<String> cgroups, List<String> argv) {}
 
+    /**
+     * @param leases  network name → address → the container ID host-local leased it to
+     * @param configs the networks whose conflist is in the data dir
+     * @param bridges the {@code k-} bridges in the daemon's network namespace → how many links are attached to each
+     */
+    record Network(Map<String, Map<String, String>> leases, Set<String> configs, Map<String, Integer> bridges) {
+        static final Network NONE = new Network(Map.of(), Set.of(), Map.of());
+
+        static Network take(Path dataDir, NetworkNamespaces.Namespace namespace) throws IOException {
+            Map<String, Map<String, String>> leases = new TreeMap<>();
+            Path ipam = dataDir.resolve("network/ipam");
+            if (Files.isDirectory(ipam)) {
+                try (DirectoryStream<Path> networks = Files.newDirectoryStream(ipam, Files::isDirectory)) {
+                    for (Path network : networks) {
+                        Map<String, String> byAddress = new TreeMap<>();
+                        try (DirectoryStream<Path> files = Files.newDirectoryStream(network)) {
+                            for (Path f : files) {
+                                if (Ipv4.isAddress(f.getFileName().toString())) {
+                                    byAddress.put(f.getFileName().toString(), Files.readString(f).split("\\s+")[0]);
+                                }
+                            }
+                        }
+                        leases.put(network.getFileName().toString(), byAddress);
+                    }
+                }
+            }
+            Set<String> configs = new TreeSet<>();
+            Path conf = dataDir.resolve("network/conf");
+            if (Files.isDirectory(conf)) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(conf, "*.conflist")) {
+                    files.forEach(f -> configs.add(f.getFileName().toString().replaceAll("\\.conflist$", "")));
+                }
+            }
+            Map<String, Integer> bridges = new TreeMap<>();
+            JsonNode links = new ObjectMapper().readTree(namespace.ok("ip", "-j", "link", "show"));
+            for (JsonNode link : links) {
+                String name = link.path("ifname").asText();
+                if (name.startsWith(SpaceNetwork.BRIDGE_PREFIX)) {
+                    bridges.putIfAbsent(name, 0);
+                }
+                String master = link.path("master").asText("");
+                if (master.startsWith(SpaceNetwork.BRIDGE_PREFIX)) {
+                    bridges.merge(master, 1, Integer::sum);
+                }
+            }
+            return new Network(leases, configs, bridges);
+        }
+    }
+
     static final List<String> KINDS = List.of("Realm", "Space", "Stack", "Cell", "Container");
 
-    static Observation take(KukeonGrpc.KukeonBlockingStub api, RealHost host) throws IOException {
+    static Observation take(KukeonGrpc.KukeonBlockingStub api, RealHost host, Path dataDir) throws IOException {
         List<ObjectDoc> listed = new ArrayList<>();
         for (String kind : KINDS) {
             listed.addAll(api.list(ListRequest.newBuilder().setKind(kind).build()).getObjectsList());
@@ -58,7 +113,8 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
                 }
             }
         }
-        return new Observation(List.copyOf(listed), containerd, groups(host.cgroupRoot), processes);
+        return new Observation(List.copyOf(listed), containerd, groups(host.cgroupRoot), processes,
+                Network.take(dataDir, host.network));
     }
 
     private static Map<String, Set<String>> groups(String cgroupRoot) throws IOException {
@@ -117,6 +173,9 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
         containerd.forEach((realm, list) -> list.forEach(c ->
                 lines.add("containerd " + realm + "/" + c.containerdId() + " " + c.task().status() + "/" + c.task().pid())));
         cgroups.forEach((h, groups) -> lines.add("cgroups " + h + " " + groups.size()));
+        network.leases().forEach((n, leases) -> lines.add("leases " + n + " " + leases));
+        lines.add("configs " + network.configs());
+        lines.add("bridges " + network.bridges());
         return String.join("\n", lines);
     }
 }

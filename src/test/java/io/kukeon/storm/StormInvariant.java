@@ -2,6 +2,7 @@ package io.kukeon.storm;
 
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.network.SpaceNetwork;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.wire.v1.ContainerSpec;
@@ -39,6 +40,10 @@ import java.util.TreeSet;
  *     removes it at task delete); nothing is deeper. A running task's process sits in its leaf.</li>
  * <li>Nothing exists twice: no path listed twice, no two containerd records for one container,
  *     labels and IDs agree, a cell's Container objects are exactly its spec's containers.</li>
+ * <li>Networks: every space has its config and its bridge, and nothing else has one; a cell whose
+ *     root task runs holds exactly one lease of its space's network, the address its status shows,
+ *     and has one link on its space's bridge (the host end of its veth); no lease belongs to a root
+ *     that does not run; no two cells show one address.</li>
  * </ol>
  */
 final class StormInvariant {
@@ -59,6 +64,7 @@ final class StormInvariant {
         check.containerd();
         check.cgroups();
         check.nothingTwice();
+        check.networks();
         return check.out;
     }
 
@@ -70,6 +76,81 @@ final class StormInvariant {
             }
         }
         return Possible.ABSENT;
+    }
+
+    // (e)
+    private void networks() {
+        Observation.Network net = seen.network();
+        Set<String> spaces = new TreeSet<>();
+        for (ObjectDoc space : seen.of("Space")) {
+            ObjectPath p = ObjectPath.parse(space.getPath());
+            spaces.add(SpaceNetwork.networkName(p.realm(), p.name()));
+        }
+        Map<String, String> bridgeOf = new HashMap<>();
+        spaces.forEach(n -> bridgeOf.put(SpaceNetwork.bridgeName(n), n));
+        for (String n : spaces) {
+            if (!net.configs().contains(n)) {
+                out.add("space network " + n + " has no config");
+            }
+            if (!net.bridges().containsKey(SpaceNetwork.bridgeName(n))) {
+                out.add("space network " + n + " has no bridge " + SpaceNetwork.bridgeName(n));
+            }
+        }
+        net.configs().stream().filter(n -> !spaces.contains(n)).forEach(n -> out.add("config of network " + n + " without its space"));
+        net.bridges().keySet().stream().filter(b -> !bridgeOf.containsKey(b)).forEach(b -> out.add("bridge " + b + " without its space"));
+        net.leases().keySet().stream().filter(n -> !spaces.contains(n) && !net.leases().get(n).isEmpty())
+                .forEach(n -> out.add("leases of network " + n + " without its space: " + net.leases().get(n)));
+
+        Map<String, Integer> runningRoots = new HashMap<>();
+        Map<String, String> shownAddress = new HashMap<>();
+        for (ObjectDoc cell : seen.of("Cell")) {
+            ObjectPath p = ObjectPath.parse(cell.getPath());
+            String network = SpaceNetwork.networkName(p.realm(), p.nameAt(Kind.SPACE));
+            String rootId = cell.getStatus().getContainersList().stream()
+                    .filter(c -> c.getName().equals(rootName(cell))).map(ContainerStatus::getContainerdId).findFirst().orElse("");
+            boolean runs = task(p.realm(), rootId) == TaskInfo.Status.RUNNING;
+            Map<String, String> leases = net.leases().getOrDefault(network, Map.of());
+            List<String> held = leases.entrySet().stream().filter(e -> e.getValue().equals(rootId)).map(Map.Entry::getKey).toList();
+            String shown = cell.getStatus().hasNetwork() ? cell.getStatus().getNetwork().getAddress() : "";
+            if (runs) {
+                runningRoots.merge(network, 1, Integer::sum);
+                if (held.size() != 1 || !held.get(0).equals(shown)) {
+                    out.add("cell " + p + " runs with leases " + held + " and shows address \"" + shown + "\"");
+                }
+            } else if (!held.isEmpty()) {
+                out.add("cell " + p + " holds leases " + held + ", but its root does not run");
+            }
+            if (!shown.isEmpty()) {
+                String other = shownAddress.put(shown, p.toString());
+                if (other != null) {
+                    out.add("cells " + other + " and " + p + " both show address " + shown);
+                }
+            }
+        }
+        for (Map.Entry<String, Map<String, String>> e : net.leases().entrySet()) {
+            Set<String> roots = new HashSet<>();
+            for (ObjectDoc cell : seen.of("Cell")) {
+                cell.getStatus().getContainersList().stream().filter(c -> c.getName().equals(rootName(cell)))
+                        .forEach(c -> roots.add(c.getContainerdId()));
+            }
+            e.getValue().forEach((address, owner) -> {
+                if (!roots.contains(owner)) {
+                    out.add("lease " + address + " of " + e.getKey() + " belongs to " + owner + ", which is no cell's root");
+                }
+            });
+        }
+        for (String n : spaces) {
+            int links = net.bridges().getOrDefault(SpaceNetwork.bridgeName(n), 0);
+            int roots = runningRoots.getOrDefault(n, 0);
+            if (links != roots) {
+                out.add("bridge of " + n + " has " + links + " links for " + roots + " running cells");
+            }
+        }
+    }
+
+    private static String rootName(ObjectDoc cell) {
+        return cell.getCell().getContainersList().stream().filter(ContainerSpec::getRoot).map(ContainerSpec::getId)
+                .findFirst().orElse(cell.getCell().getRootContainerId());
     }
 
     /** A cell's state and its containers' states, for a violation's line. */

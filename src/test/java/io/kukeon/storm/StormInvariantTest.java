@@ -3,6 +3,8 @@ package io.kukeon.storm;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.network.SpaceNetwork;
+import io.kukeon.wire.v1.CellNetworkStatus;
 import io.kukeon.wire.v1.CellSpec;
 import io.kukeon.wire.v1.ContainerSpec;
 import io.kukeon.wire.v1.ContainerStatus;
@@ -39,6 +41,10 @@ class StormInvariantTest {
     private final Map<String, Observation.Process> processes = new TreeMap<>(Map.of(
             "r0/w0a_t1_c1_root", process("root", "/bin/sh"), "r0/w0a_t1_c1_app", process("app", "sleep", "3600")));
     private final Expectations model = new Expectations();
+    /** Its space's network: the root's lease, the config, the bridge with the root's veth on it. */
+    private final Map<String, String> leases = new TreeMap<>(Map.of("10.88.0.2", "w0a_t1_c1_root"));
+    private final Set<String> configs = new TreeSet<>(Set.of("r0-w0a"));
+    private final Map<String, Integer> bridges = new TreeMap<>(Map.of(SpaceNetwork.bridgeName("r0-w0a"), 1));
 
     StormInvariantTest() {
         model.acknowledged(ObjectPath.of("r0"), Possible.SCOPE);
@@ -48,7 +54,8 @@ class StormInvariantTest {
     }
 
     private List<String> check() {
-        Observation seen = new Observation(listed, Map.of("r0", containerd), Map.of("pids", groups), processes);
+        Observation seen = new Observation(listed, Map.of("r0", containerd), Map.of("pids", groups), processes,
+                new Observation.Network(Map.of("r0-w0a", leases), configs, bridges));
         return StormInvariant.check(model, seen, ROOT);
     }
 
@@ -111,6 +118,32 @@ class StormInvariantTest {
         assertViolation("Stack r0/w0a/t1 is listed twice");
     }
 
+    @Test
+    void aRunningCellWithoutItsLeaseIsAViolation() {
+        leases.clear();
+        assertViolation("cell r0/w0a/t1/c1 runs with leases [] and shows address \"10.88.0.2\"");
+    }
+
+    @Test
+    void aLeaseOfNoRunningRootIsAViolation() {
+        leases.put("10.88.0.7", "w0a_t1_c9_root");
+        assertViolation("lease 10.88.0.7 of r0-w0a belongs to w0a_t1_c9_root, which is no cell's root");
+    }
+
+    @Test
+    void aBridgeOrConfigWithoutItsSpaceIsAViolation() {
+        bridges.put(SpaceNetwork.bridgeName("r0-gone"), 0);
+        configs.add("r0-gone");
+        assertViolation("bridge " + SpaceNetwork.bridgeName("r0-gone") + " without its space");
+        assertViolation("config of network r0-gone without its space");
+    }
+
+    @Test
+    void aVethLeftOnTheBridgeIsAViolation() {
+        bridges.put(SpaceNetwork.bridgeName("r0-w0a"), 2);
+        assertViolation("has 2 links for 1 running cells");
+    }
+
     private static ObjectDoc scope(String kind, String path) {
         return ObjectDoc.newBuilder().setKind(kind).setPath(path)
                 .setMetadata(Metadata.newBuilder().setName(path.substring(path.lastIndexOf('/') + 1)).setGeneration(1))
@@ -124,8 +157,9 @@ class StormInvariantTest {
                                 .setCommand("/bin/sh"))
                         .addContainers(ContainerSpec.newBuilder().setId("app").setCommand("sleep").addArgs("3600")))
                 .setStatus(Status.newBuilder().setState(state).setObservedGeneration(1)
-                        .addContainers(ContainerStatus.newBuilder().setName("root").setState(containers))
-                        .addContainers(ContainerStatus.newBuilder().setName("app").setState(containers))).build();
+                        .setNetwork(CellNetworkStatus.newBuilder().setAddress("10.88.0.2").setPrefixLength(24))
+                        .addContainers(ContainerStatus.newBuilder().setName("root").setContainerdId("w0a_t1_c1_root").setState(containers))
+                        .addContainers(ContainerStatus.newBuilder().setName("app").setContainerdId("w0a_t1_c1_app").setState(containers))).build();
     }
 
     private static ObjectDoc container(String name, String command, int pid, String state) {
