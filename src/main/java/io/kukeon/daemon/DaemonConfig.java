@@ -7,6 +7,7 @@ import io.kukeon.api.ApiSettings;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.network.NetworkSettings;
+import io.kukeon.network.ResolvConf;
 import io.kukeon.network.SubnetPool;
 import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.TreeSettings;
@@ -48,7 +49,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "api-max-connections-per-peer", "key-file",
             "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
-            "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace");
+            "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -129,8 +130,10 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             throw new InvalidArgumentException("cni-plugin-path", "must name at least one directory");
         }
         String namespace = string(k, "network-namespace");
+        List<String> dns = java.util.Arrays.stream(string(k, "dns").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .toList();
         return new NetworkSettings(pool, pluginPath, duration(k, "cni-timeout"),
-                namespace.isEmpty() ? null : absolute("network-namespace", namespace));
+                namespace.isEmpty() ? null : absolute("network-namespace", namespace), ResolvConf.checkServers("dns", dns));
     }
 
     private static DataDirLimits dataDirLimits(Config k) {

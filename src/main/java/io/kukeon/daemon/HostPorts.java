@@ -39,6 +39,6 @@ public final class HostPorts implements PortsFactory {
         HostCommand host = new HostCommand(n.namespace(), n.pluginTimeout());
         Path dir = config.dataDir().resolve("network");
         CniPlugins plugins = new CniPlugins(n.pluginPath(), host);
-        return new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins, host, n.pool(), dir);
+        return new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins, host, n.pool(), n.dns(), dir);
     }
 }

@@ -26,6 +26,9 @@ import java.util.Set;
  */
 public final class CniSpaceNetworks implements SpaceNetworks {
     private static final String BRIDGE_KIND = "bridge";
+    private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
+
+    private final List<String> dns;
     private final CniNetworks cni;
     private final CniPlugins plugins;
     private final HostCommand host;
@@ -38,13 +41,25 @@ public final class CniSpaceNetworks implements SpaceNetworks {
      * @param dir     where the network's files are kept (kukeond gives {@code <data-dir>/network})
      * @param host    runs {@code ip} where the plugins make the bridges
      */
-    public CniSpaceNetworks(CniNetworks cni, CniPlugins plugins, HostCommand host, SubnetPool pool, Path dir) {
+    public CniSpaceNetworks(CniNetworks cni, CniPlugins plugins, HostCommand host, SubnetPool pool, List<String> dns,
+                            Path dir) {
+        this.dns = List.copyOf(dns);
         this.cni = cni;
         this.plugins = plugins;
         this.host = host;
         this.pool = pool;
         this.configDir = dir.resolve("conf");
         this.ipamDir = dir.resolve("ipam");
+    }
+
+    /** Read at each cell's start, so a change of the host's resolver reaches the cells that start after it. */
+    @Override
+    public String cellResolvConf() {
+        try {
+            return ResolvConf.render(CellNameFiles.readHostResolvConf(HOST_RESOLV_CONF), dns);
+        } catch (IOException e) {
+            throw new CniFailure(null, null, "cannot read " + HOST_RESOLV_CONF + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

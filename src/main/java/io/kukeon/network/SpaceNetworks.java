@@ -16,6 +16,9 @@ public interface SpaceNetworks {
     /** The interface every cell's root gets on its space's network. */
     String CELL_INTERFACE = "eth0";
 
+    /** The {@code /etc/resolv.conf} a cell gets (see {@link ResolvConf}). */
+    String cellResolvConf();
+
     /** The range spaces take their {@code /24} from. */
     SubnetPool pool();
 

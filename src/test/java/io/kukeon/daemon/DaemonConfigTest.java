@@ -49,6 +49,20 @@ class DaemonConfigTest {
     }
 
     @Test
+    void networkSettingsAreReadAndBadOnesRefusedNamingTheirKey() {
+        DaemonConfig c = DaemonConfig.load(Map.of("dns", "192.0.2.1, 192.0.2.2", "pod-subnet", "10.99.0.0/20"), null, Map.of());
+        assertEquals(java.util.List.of("192.0.2.1", "192.0.2.2"), c.network().dns());
+        assertEquals("10.99.0.0/20", c.network().pool().podSubnet().toString());
+        assertEquals(java.util.List.of(), DaemonConfig.load(Map.of(), null, Map.of()).network().dns(), "the host's by default");
+        assertEquals("dns[1]", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("dns", "192.0.2.1,127.0.0.53"), null, Map.of())).field());
+        assertEquals("pod-subnet", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("pod-subnet", "10.99.0.0/25"), null, Map.of())).field());
+        assertEquals("cni-plugin-path", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("cni-plugin-path", "relative/dir"), null, Map.of())).field());
+    }
+
+    @Test
     void badApiSettingsAreRefusedNamingTheirKey() {
         assertEquals("api-max-connections", assertThrows(InvalidArgumentException.class,
                 () -> DaemonConfig.load(Map.of("api-max-connections", "0"), null, Map.of())).field());

@@ -59,7 +59,7 @@ class CniSpaceNetworksRealTest {
         Path dir = dataDir.resolve("network");
         CniPlugins plugins = new CniPlugins(pluginPath, where);
         return new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins, where,
-                SubnetPool.of(SubnetPool.DEFAULT), dir);
+                SubnetPool.of(SubnetPool.DEFAULT), List.of(), dir);
     }
 
     private Path ipamDir() {

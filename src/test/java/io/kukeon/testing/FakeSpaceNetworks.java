@@ -48,6 +48,11 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
+    public String cellResolvConf() {
+        return "nameserver 192.0.2.53\n";   // TEST-NET-1: nothing a test cell could reach
+    }
+
+    @Override
     public SubnetPool pool() {
         return pool;
     }

@@ -6,7 +6,6 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import io.kukeon.network.CellAddress;
 import io.kukeon.network.CellNameFiles;
-import io.kukeon.network.ResolvConf;
 import io.kukeon.supervisor.Ports;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,6 @@ import java.util.List;
  */
 final class CellNames {
     private static final Logger LOG = LoggerFactory.getLogger(CellNames.class);
-    private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
 
     private final Ports ports;
     private final ObjectPath cell;
@@ -42,7 +40,7 @@ final class CellNames {
     /** Before any container of the cell starts: their specs bind the three files. */
     void prepare() {
         try {
-            files.prepare(cell.name(), ResolvConf.render(CellNameFiles.readHostResolvConf(HOST_RESOLV_CONF), List.of()));
+            files.prepare(cell.name(), ports.networks().cellResolvConf());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the name files of cell " + cell + ": " + e.getMessage(), e);
         }
