@@ -403,12 +403,17 @@ public final class ContainerdRuntime implements ContainerRuntime {
         } catch (RuntimeFailure stillThere) {
             // the earlier create holds it yet: the pause below is for it
         }
-        if (failure instanceof RuntimeFailure f && tasks.get(namespace, containerdId) == null) {
-            LeftoverBundle.namedBy(f, namespace, containerdId).ifPresent(bundle -> {
-                bundle.remove();
+        Optional<LeftoverBundle> leftover = failure instanceof RuntimeFailure f
+                ? LeftoverBundle.namedBy(f, namespace, containerdId) : Optional.empty();
+        try {
+            if (leftover.isPresent() && leftover.get().awaitAbandoned(() -> tasks.get(namespace, containerdId) != null)) {
+                leftover.get().remove();
                 log.info("removed the task directory {} that an interrupted create of {} left in containerd's state",
-                        bundle.path(), containerdId);
-            });
+                        leftover.get().path(), containerdId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeFailure("Interrupted", "interrupted while starting " + containerdId);
         }
         try {
             Thread.sleep(100L << attempt);

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,11 +25,17 @@ import java.util.regex.Pattern;
  * container fails with "failed to start shim: mkdir …: file exists" until containerd restarts (its
  * start-up clean-up is the only one that removes it). We remove it as that clean-up does: its
  * rootfs unmounted, its orphaned shim ended, the directory gone; only for a container of ours
- * whose task containerd no longer knows, and only the exact path containerd names.
+ * whose task containerd no longer knows, only the exact path containerd names, and only once it
+ * has been left unchanged for {@link #ABANDONED_AFTER}: a create still under way (one whose caller
+ * gave up a moment ago) names its bundle in the same words while it writes to it, and finishes or
+ * cleans up by itself.
  */
 final class LeftoverBundle {
     private static final String RUNTIME_DIR = "io.containerd.runtime.v2.task";
     private static final Duration UMOUNT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A bundle no create has touched for this long is abandoned; a create writes its files within milliseconds. */
+    static final Duration ABANDONED_AFTER = Duration.ofSeconds(5);
 
     private final Path path;
 
@@ -56,6 +63,30 @@ final class LeftoverBundle {
             return Optional.empty(); // not where kukeond can see it (another mount namespace), or not a plain path
         }
         return Optional.of(new LeftoverBundle(p));
+    }
+
+    /**
+     * Waits until the bundle has been left unchanged for {@link #ABANDONED_AFTER} (at most that
+     * long, and a little): true when it has, false when it went meanwhile (its create cleaned up)
+     * or its create made the task after all ({@code taskMade}).
+     */
+    boolean awaitAbandoned(BooleanSupplier taskMade) throws InterruptedException {
+        while (true) {
+            if (taskMade.getAsBoolean()) {
+                return false;
+            }
+            long changed;
+            try {
+                changed = Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toMillis();
+            } catch (IOException gone) {
+                return false;
+            }
+            long left = changed + ABANDONED_AFTER.toMillis() - System.currentTimeMillis();
+            if (left <= 0) {
+                return true;
+            }
+            Thread.sleep(Math.min(left, 250));
+        }
     }
 
     /**

@@ -68,6 +68,8 @@ class InterruptedTaskCreateTest {
             Path source = Files.createDirectories(bed.socket.getParent().resolve("leftover-source"));
             Path kept = Files.writeString(source.resolve("kept"), "a container's file");
             assertEquals(0, new ProcessBuilder("mount", "--bind", source.toString(), rootfs.toString()).inheritIO().start().waitFor());
+            // left a minute ago: no create is writing to it (one that is, is waited for, not removed)
+            Files.setLastModifiedTime(bundle, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
 
             TaskInfo task = bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
 
