@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code hostNetwork} and {@code ports} through the API, on fake ports: what the checks at apply
  * refuse (nothing changed), what the root's container request and the CNI ADD are given, and that
  * {@code get -o yaml} applied again is unchanged. The real namespace and portmap rules are
- * {@code daemon/RealHostNetworkAndPortsTest}'s.
+ * {@code daemon/RealSpaceNetworkTest}'s.
  */
 class HostNetworkAndPortsTest {
     private static final Path HOST_NAMESPACE = Path.of("/run/netns/kukeon-test-host");
