@@ -4,13 +4,20 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
+import io.kukeon.model.KukeonException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
+import io.kukeon.network.CellNetworking;
+import io.kukeon.network.PortClaim;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ObjectDoc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
 
 /** Checks a whole object before anything is routed, so that bad input changes nothing anywhere. */
 final class Validation {
@@ -32,6 +39,7 @@ final class Validation {
             s.spec().validate();
         } else if (o instanceof TreeObject.Cell c) {
             c.spec().validate();
+            CellNetworking.check(c.path().toString(), c.spec(), CellNetworking.CELL_FIELDS, publishedByOthers(index, c.path()));
             CellSpec spec = c.spec().normalized();
             for (int i = 0; i < spec.containers().size(); i++) {
                 String id = spec.containers().get(i).id();
@@ -45,7 +53,45 @@ final class Validation {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""
                         + c.path().name() + "\"");
             }
+            checkInItsCell(c, index);
         }
+    }
+
+    /**
+     * A container's network fields are its cell's: checked on the cell as it would be with this
+     * container, errors naming this document's fields (a missing cell is the tree's NotFound).
+     */
+    private static void checkInItsCell(TreeObject.Container c, ObjectIndex index) {
+        if (!(index.get(c.path().parent()).orElse(null) instanceof TreeObject.Cell cell)) {
+            return;
+        }
+        CellSpec merged = cell.spec().withContainer(c.spec());
+        int own = merged.containers().indexOf(merged.container(c.spec().id()));
+        IntFunction<String> fields = i -> i == own ? "spec" : "the cell's spec.containers[" + i + "]";
+        try {
+            CellNetworking.onHostNetwork(merged);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException("spec.hostNetwork", "cell \"" + cell.path().name() + "\": " + e.getMessage());
+        }
+        CellNetworking.check(cell.path().toString(), merged, fields, publishedByOthers(index, cell.path()));
+    }
+
+    /**
+     * The ports every other cell the daemon knows publishes. Read from the index, so two applies
+     * that run at once may both pass; the portmap plugin then fails the second cell's start.
+     */
+    private static List<PortClaim> publishedByOthers(ObjectIndex index, ObjectPath cell) {
+        List<PortClaim> claims = new ArrayList<>();
+        for (TreeObject o : index.list(Kind.CELL, null, labels -> true)) {
+            if (o instanceof TreeObject.Cell other && !other.path().equals(cell)) {
+                try {
+                    claims.addAll(CellNetworking.claims(other.path().toString(), other.spec(), CellNetworking.CELL_FIELDS));
+                } catch (KukeonException stale) {
+                    // a cell kept from before a rule existed publishes nothing it could clash with
+                }
+            }
+        }
+        return claims;
     }
 
     /** An object's spec and labels as stored must fit {@link Sizes#MAX_SPEC_BYTES}: no object outgrows a response. */

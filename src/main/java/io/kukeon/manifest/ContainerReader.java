@@ -9,8 +9,7 @@ import java.util.Map;
 /** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
 final class ContainerReader {
     /** Fields of the reference's ContainerSpec that we accept but do not act on yet. */
-    static final String[] UNSUPPORTED = {"ports", "volumes", "networks", "networksAliases", "privileged", "hostNetwork",
-            "hostPID", "hostCgroup", "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "tmpfs",
+    static final String[] UNSUPPORTED = {"volumes", "networks", "networksAliases", "privileged", "hostPID", "hostCgroup", "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "tmpfs",
             "secrets", "repos", "git", "cniConfigPath", "attachable", "tty", "containerdId", "kukeonGroupGID"};
 
     private ContainerReader() {}
@@ -36,11 +35,13 @@ final class ContainerReader {
             }
         }
         Boolean root = c.bool("root");
+        Boolean hostNetwork = c.bool("hostNetwork");
         String restart = c.string("restartPolicy");
         ContainerSpec spec = new ContainerSpec(id != null ? id : ownId, root != null && root, c.string("image"),
                 c.string("command"), c.strings("args"), c.strings("env"), c.string("workingDir"), c.string("user"),
                 RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
-                c.smallInteger("restartMaxRetries"), ResourcesReader.read(c));
+                c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
+                c.strings("ports"));
         c.unsupported(UNSUPPORTED);
         c.rejectUnknown();
         return spec;

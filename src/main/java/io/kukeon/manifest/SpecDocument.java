@@ -90,6 +90,10 @@ final class SpecDocument {
         put(m, "restartBackoffSeconds", c.restartBackoffSeconds());
         put(m, "restartMaxRetries", c.restartMaxRetries());
         put(m, "resources", resources(c.resources()));
+        if (c.hostNetwork()) {
+            m.put("hostNetwork", true);
+        }
+        put(m, "ports", c.ports());
     }
 
     static Map<String, Object> resources(Resources r) {

@@ -80,7 +80,8 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
 
     /**
      * The spec as it runs: the root resolved (from {@code root: true}, {@code rootContainerId}, or
-     * a synthesized pause container appended), exactly one container flagged root.
+     * a synthesized pause container appended, on the host's network when any container asks for
+     * it), exactly one container flagged root.
      */
     public CellSpec normalized() {
         String rootId = rootContainerId;
@@ -93,7 +94,8 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         }
         if (rootId == null) {
             rootId = SYNTHESIZED_ROOT;
-            out.add(pauseRoot());
+            // the synthesized root follows its containers (io.kukeon.network.HostNetworkRoot holds the whole rule)
+            out.add(pauseRoot().withHostNetwork(containers.stream().anyMatch(ContainerSpec::hostNetwork)));
         }
         return new CellSpec(out, rootId, autoDelete, resources);
     }

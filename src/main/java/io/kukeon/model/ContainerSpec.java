@@ -13,10 +13,15 @@ import java.util.List;
  * @param env                   {@code KEY=VALUE} entries, over the image's
  * @param restartBackoffSeconds initial delay between restarts (default 1 s, doubling)
  * @param restartMaxRetries     with {@code on-failure}: restarts before the cell turns Error
+ * @param hostNetwork           the cell's root uses the host's network namespace (the cell gets no
+ *                              address of its own); the network rules live in {@code io.kukeon.network.CellNetworking}
+ * @param ports                 published ports as written, {@code [hostIP:]hostPort:containerPort[/tcp|/udp]};
+ *                              parsed and checked by {@code io.kukeon.network.CellNetworking}
  */
 public record ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                             String workingDir, String user, RestartPolicy restartPolicy,
-                            Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources) {
+                            Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
+                            boolean hostNetwork, List<String> ports) {
 
     public static final int MAX_ARGS = 1024;
     public static final int MAX_ARG_LENGTH = 65_536;
@@ -24,11 +29,20 @@ public record ContainerSpec(String id, boolean root, String image, String comman
     public ContainerSpec {
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? List.of() : List.copyOf(env);
+        ports = ports == null ? List.of() : List.copyOf(ports);   // absent from journals older than published ports
         restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
         resources = Resources.orNone(resources);
         command = command == null || command.isEmpty() ? null : command;
         workingDir = workingDir == null || workingDir.isEmpty() ? null : workingDir;
         user = user == null || user.isEmpty() ? null : user;
+    }
+
+    /** A container on its cell's own network that publishes no port. */
+    public ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
+                         String workingDir, String user, RestartPolicy restartPolicy, Integer restartBackoffSeconds,
+                         Integer restartMaxRetries, Resources resources) {
+        this(id, root, image, command, args, env, workingDir, user, restartPolicy, restartBackoffSeconds,
+                restartMaxRetries, resources, false, List.of());
     }
 
     public static ContainerSpec of(String id, String image, String command, List<String> args) {
@@ -37,7 +51,12 @@ public record ContainerSpec(String id, boolean root, String image, String comman
 
     public ContainerSpec withRoot(boolean isRoot) {
         return new ContainerSpec(id, isRoot, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports);
+    }
+
+    public ContainerSpec withHostNetwork(boolean onHostNetwork) {
+        return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
+                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports);
     }
 
     /** Validates every field; {@code field} is the prefix, e.g. {@code spec.containers[1]}. */

@@ -65,6 +65,14 @@ public final class CellNameFiles {
         rewriteInPlace(dir.resolve(RESOLV_CONF), resolvConf);
     }
 
+    /** The files of a cell on the host's network: its name, and the host's hosts and resolv.conf as they are. */
+    public void prepareForHostNetwork(String cell, Path hostHosts, Path hostResolvConf) throws IOException {
+        FileModes.createPrivateDirectories(dir);
+        rewriteInPlace(dir.resolve(HOSTNAME), cell + "\n");
+        rewriteInPlace(dir.resolve(HOSTS), readHostResolvConf(hostHosts));
+        rewriteInPlace(dir.resolve(RESOLV_CONF), readHostResolvConf(hostResolvConf));
+    }
+
     /** Writes all three files (at the cell's start, after its root got its address). */
     public void write(CellAddress self, Collection<CellAddress> spaceCells, String resolvConf) throws IOException {
         FileModes.createPrivateDirectories(dir);
@@ -103,7 +111,7 @@ public final class CellNameFiles {
                 && FILES.contains(file.getFileName().toString());
     }
 
-    /** The host's resolv.conf, at most {@link ResolvConf#MAX_HOST_FILE_BYTES}; empty when the host has none. */
+    /** A host file (its resolv.conf, its hosts), at most {@link ResolvConf#MAX_HOST_FILE_BYTES}; empty when the host has none. */
     public static String readHostResolvConf(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return new String(in.readNBytes(ResolvConf.MAX_HOST_FILE_BYTES), StandardCharsets.UTF_8);

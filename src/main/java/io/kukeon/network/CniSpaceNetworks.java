@@ -128,10 +128,10 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
-    public NetworkAttachment attach(String realm, String space, String containerId, Path netns) {
+    public NetworkAttachment attach(String realm, String space, String containerId, Path netns, List<PortMapping> portMappings) {
         NetworkConfigList network = written(configFile(realm, space)).orElseThrow(() -> new CniFailure(null, null,
                 "space \"" + space + "\" of realm \"" + realm + "\" has no network yet; its provisioning makes it"));
-        return cni.add(new Attachment(network, containerId, netns, CELL_INTERFACE));
+        return cni.add(new Attachment(network, containerId, netns, CELL_INTERFACE, portMappings));
     }
 
     @Override
@@ -139,6 +139,11 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         Optional<NetworkConfigList> network = written(configFile(realm, space));
         // no config: the space's network was removed, and its leases and bridge with it
         network.ifPresent(n -> cni.delete(new Attachment(n, containerId, netns, CELL_INTERFACE)));
+    }
+
+    @Override
+    public Path hostNamespace() {
+        return host.networkNamespace();
     }
 
     @Override

@@ -38,10 +38,13 @@ public interface SpaceNetworks {
      * Attaches a cell's root to its space's network, or finds the attachment an earlier call made.
      *
      * @param containerId the root's containerd ID
-     * @param netns       the root's network namespace ({@code /proc/PID/ns/net})
-     * @throws CniFailure naming the plugin that failed, or saying the space has no network yet
+     * An attachment made with other ports is made again with these, at the same address.
+     *
+     * @param netns        the root's network namespace ({@code /proc/PID/ns/net})
+     * @param portMappings the cell's published ports (see {@link CellNetworking#portMappings}); may be empty
+     * @throws CniFailure naming the plugin that failed (e.g. portmap), or saying the space has no network yet
      */
-    NetworkAttachment attach(String realm, String space, String containerId, Path netns);
+    NetworkAttachment attach(String realm, String space, String containerId, Path netns, List<PortMapping> portMappings);
 
     /**
      * Detaches a cell's root and releases its address. Gone already is success.
@@ -51,6 +54,13 @@ public interface SpaceNetworks {
      *              the veth goes with the namespace
      */
     void detach(String realm, String space, String containerId, Path netns);
+
+    /**
+     * The network namespace of "the host" for cells with {@code hostNetwork: true}: the one the
+     * bridges are made in (kukeond's {@code network-namespace}), or null for kukeond's own, in
+     * which case such a cell's root gets no network namespace at all.
+     */
+    Path hostNamespace();
 
     /** The plugins of {@link SpaceNetwork#PLUGINS} not found on the plugin search path (what {@code kuke status} names). */
     List<String> missingPlugins();

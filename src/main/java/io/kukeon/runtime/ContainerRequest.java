@@ -18,12 +18,15 @@ import java.util.Map;
  * @param joinNamespaces namespaces to join instead of creating: type ({@code network}, {@code ipc},
  *                       {@code uts}) to path ({@code /proc/<pid>/ns/net})
  * @param shimGroup      containers with the same group share one shim (the cell)
+ * @param hostNetwork    no network namespace of its own: it joins {@code joinNamespaces}' network when
+ *                       that names one, else it stays in the runtime's (the host's)
  * @param mounts         bound after the standard mounts (the cell's /etc/hosts, …)
  */
 public record ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
                                String command, List<String> args, List<String> env, String workingDir, String user,
                                String hostname, CgroupPath cgroupsPath, Resources resources,
-                               Map<String, String> joinNamespaces, String shimGroup, List<OciMount> mounts) {
+                               Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
+                               List<OciMount> mounts) {
     public ContainerRequest {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         args = args == null ? List.of() : List.copyOf(args);
@@ -31,5 +34,14 @@ public record ContainerRequest(String namespace, String containerdId, Map<String
         joinNamespaces = joinNamespaces == null ? Map.of() : Map.copyOf(joinNamespaces);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         resources = Resources.orNone(resources);
+    }
+
+    /** A container with a network namespace of its own, or the one {@code joinNamespaces} names, and no extra mounts. */
+    public ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
+                            String command, List<String> args, List<String> env, String workingDir, String user,
+                            String hostname, CgroupPath cgroupsPath, Resources resources,
+                            Map<String, String> joinNamespaces, String shimGroup) {
+        this(namespace, containerdId, labels, image, command, args, env, workingDir, user, hostname, cgroupsPath,
+                resources, joinNamespaces, shimGroup, false, List.of());
     }
 }

@@ -75,7 +75,8 @@ public final class SpecMapping {
                 .setCommand(nz(c.command())).addAllArgs(c.args()).addAllEnv(c.env())
                 .setWorkingDir(nz(c.workingDir())).setUser(nz(c.user()))
                 .setRestartPolicy(c.restartPolicy() == RestartPolicy.NEVER ? "" : c.restartPolicy().wire())
-                .setResources(ResourcesMapping.toProto(c.resources()));
+                .setResources(ResourcesMapping.toProto(c.resources()))
+                .setHostNetwork(c.hostNetwork()).addAllPorts(c.ports());
         if (c.restartBackoffSeconds() != null) b.setRestartBackoffSeconds(c.restartBackoffSeconds());
         if (c.restartMaxRetries() != null) b.setRestartMaxRetries(c.restartMaxRetries());
         return b.build();
@@ -88,6 +89,6 @@ public final class SpecMapping {
                 blankToNull(p.getUser()), RestartPolicy.parse("spec.restartPolicy", p.getRestartPolicy()),
                 p.hasRestartBackoffSeconds() ? p.getRestartBackoffSeconds() : null,
                 p.hasRestartMaxRetries() ? p.getRestartMaxRetries() : null,
-                ResourcesMapping.fromProto(p.getResources()));
+                ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList());
     }
 }

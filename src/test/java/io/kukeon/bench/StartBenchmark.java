@@ -189,7 +189,7 @@ public final class StartBenchmark {
         String id = "s_t_" + cell + "_" + name;
         runtime.ensureContainer(new ContainerRequest(ns, id, Map.of("kukeon.io/cell", cell), "docker.io/library/busybox:latest",
                 command, args, List.of(), null, null, joins.isEmpty() ? cell : null,
-                new CgroupPath(List.of(cgroupRoot, "raw", cell, id)), null, joins, "s_t_" + cell, List.of()));
+                new CgroupPath(List.of(cgroupRoot, "raw", cell, id)), null, joins, "s_t_" + cell));
         return runtime.startTask(ns, id, dir.resolve(id + ".log")).pid();
     }
 

@@ -3,6 +3,7 @@ package io.kukeon.daemon;
 import com.google.protobuf.ByteString;
 import io.kukeon.network.HostCommand;
 import io.kukeon.network.SpaceNetwork;
+import io.kukeon.testing.NetworkNamespaces;
 import io.kukeon.testing.RealDaemon;
 import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResult;
@@ -31,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Space networks through kukeond with the real containerd and the real CNI plugins, the daemon's
  * bridges in a network namespace of the test's own: two cells of a space talk over their
- * addresses, and what a cell and a space had (lease, bridge, config) goes with them.
+ * addresses, and what a cell and a space had (lease, bridge, config) goes with them; that
+ * namespace is "the host" for a {@code hostNetwork} cell and where a published port answers.
  */
 @Tag("containerd")
 @Tag("cni")
@@ -73,6 +75,10 @@ class RealSpaceNetworkTest {
                 .getResultsList();
     }
 
+    private ApplyResult applyOne(String yaml) throws Exception {
+        return apply(yaml).get(0);
+    }
+
     private static String cell(String name, String script) {
         return "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
                 + "  containers:\n    - id: app\n      image: docker.io/library/busybox:latest\n      command: /bin/sh\n"
@@ -82,7 +88,6 @@ class RealSpaceNetworkTest {
     private ObjectDoc get(String kind, String path) throws Exception {
         return host.client().get(GetRequest.newBuilder().setKind(kind).setPath(path).build()).getObject();
     }
-
     private int pid(ObjectDoc cell, String container) {
         return cell.getStatus().getContainersList().stream().filter(c -> c.getName().equals(container)).findFirst()
                 .orElseThrow().getPid();
@@ -142,5 +147,82 @@ class RealSpaceNetworkTest {
         assertFalse(host.host.network.run("ip", "link", "show", bridge).succeeded(), "the space's bridge is gone");
         assertFalse(Files.exists(leases), "its leases are gone");
         assertFalse(Files.exists(dataDir.resolve("network/conf/r-s.conflist")), "its config is gone");
+    }
+
+    @Test
+    void aHostNetworkCellSeesTheDaemonsNamespaceAndHasNoAddressOfItsOwn() throws Exception {
+        // a link only the daemon's namespace has (a bridge: the dummy module may be missing, the bridge one is not)
+        host.host.network.ok("ip", "link", "add", "kk-probe0", "type", "bridge");
+        ApplyResult r = applyOne("""
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: agent}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: t
+                  containers:
+                    - id: app
+                      image: docker.io/library/busybox:latest
+                      hostNetwork: true
+                      command: /bin/sh
+                      args: ['-c', 'ip -o link > /tmp/links; exec sleep 3600']
+                """);
+        assertEquals("created", r.getOutcome(), r.toString());
+        ObjectDoc agent = get("Cell", "r/s/t/agent");
+        assertFalse(agent.getStatus().hasNetwork(), "no address on the space's network: " + agent.getStatus().getNetwork());
+
+        String rootNamespace = Files.readSymbolicLink(Path.of("/proc/" + pid(agent, "root") + "/ns/net")).toString();
+        String hostNamespace = host.host.network.ok("readlink", "/proc/self/ns/net").trim();
+        assertEquals(hostNamespace, rootNamespace, "the root is in the daemon's network namespace");
+        Path links = Path.of("/proc/" + pid(agent, "app") + "/root/tmp/links");
+        String seen = await("the workload's link listing", () -> {
+            String text = Files.readString(links);
+            return text.isEmpty() ? null : text;
+        });
+        assertTrue(seen.contains("kk-probe0"), "the workload sees the daemon's namespace: " + seen);
+        assertFalse(seen.contains("eth0"), "and has no eth0 of its own: " + seen);
+    }
+
+    @Test
+    void aPublishedPortAnswersInTheDaemonsNamespaceUntilTheCellIsDeleted() throws Exception {
+        NetworkNamespaces.needTools("curl");
+        ApplyResult r = applyOne("""
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: web}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: t
+                  containers:
+                    - id: httpd
+                      image: docker.io/library/busybox:latest
+                      ports: ['18080:8080']
+                      command: /bin/sh
+                      args: ['-c', 'mkdir -p /www && echo published > /www/index.html && exec httpd -f -p 8080 -h /www']
+                """);
+        assertEquals("created", r.getOutcome(), r.toString());
+        String gateway = get("Cell", "r/s/t/web").getStatus().getNetwork().getGateway();
+
+        for (String address : new String[] {"127.0.0.1", gateway}) {
+            String body = await("the page on " + address + ":18080", () -> {
+                HostCommand.Result got = curlPublished(address);
+                return got.succeeded() ? got.stdout() : null;
+            });
+            assertEquals("published\n", body, address);
+        }
+        String rules = host.host.network.run("iptables", "-t", "nat", "-S").stdout();
+        assertTrue(rules.contains("--dport 18080 -j DNAT --to-destination " + get("Cell", "r/s/t/web").getStatus().getNetwork()
+                .getAddress() + ":8080"), rules);
+
+        host.client().delete(DeleteRequest.newBuilder().setKind("Cell").setPath("r/s/t/web").build());
+        assertNotEquals(0, curlPublished("127.0.0.1").exitCode(), "unpublished with the cell");
+        assertFalse(host.host.network.run("iptables", "-t", "nat", "-S").stdout().contains("--dport 18080"),
+                "no DNAT rule of it is left");
+    }
+
+    private HostCommand.Result curlPublished(String address) throws Exception {
+        return host.host.network.run("curl", "-s", "-m", "3", "http://" + address + ":18080/");
     }
 }

@@ -74,7 +74,7 @@ final class SampleObjects {
         Specs.ContainerBuilder c = Specs.container(id).image("docker.io/library/busybox:latest").command("/bin/sh")
                 .args("-c", "echo 'yes': no # not a comment", "on", "1.0", "").env("A=1", "B=two words", "EMPTY=")
                 .workingDir("/work").user("1000:1000").restart(RestartPolicy.ON_FAILURE).backoffSeconds(3).maxRetries(5)
-                .resources(fullResources());
+                .resources(fullResources()).ports("8080:80", "127.0.0.1:5353:53/udp");
         return root ? c.root().build() : c.build();
     }
 
@@ -92,7 +92,7 @@ final class SampleObjects {
     /** A cell that has not started: no containers running, so no address on its space's network. */
     static TreeObject.Cell pendingCell() {
         return new TreeObject.Cell(ObjectPath.of("r", "s", "st", "idle"), new Metadata("idle", Map.of(), 1),
-                new CellSpec(List.of(Specs.container("job").root().build()), "job", false, null),
+                new CellSpec(List.of(Specs.container("job").root().hostNetwork().build()), "job", false, null),
                 new CellStatus(CellState.Pending, null, null, null, List.of(), false, null, T0, T0, null, 1));
     }
 

@@ -111,7 +111,7 @@ class CniSpaceNetworksRealTest {
         Namespace cell = namespaces.create("cell");
         networks().ensure("main", "web", SUBNET);
 
-        NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path);
+        NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path, List.of());
 
         assertTrue(SUBNET.contains(Ipv4.parse(attached.address())), attached.toString());
         assertEquals("10.88.8.1", attached.gateway());
@@ -123,7 +123,7 @@ class CniSpaceNetworksRealTest {
         List<String> files = ipamFiles();
         assertEquals(List.of(attached.address()), leases());
 
-        NetworkAttachment again = networks().attach("main", "web", "root-1", cell.path);
+        NetworkAttachment again = networks().attach("main", "web", "root-1", cell.path, List.of());
 
         assertEquals(attached, again);
         assertEquals(files, ipamFiles(), "no second lease");
@@ -133,7 +133,7 @@ class CniSpaceNetworksRealTest {
     void detachReleasesTheLeaseAndTakesEth0FromTheCell() throws Exception {
         Namespace cell = namespaces.create("cell");
         networks().ensure("main", "web", SUBNET);
-        NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path);
+        NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path, List.of());
 
         networks().detach("main", "web", "root-1", cell.path);
 
@@ -148,7 +148,7 @@ class CniSpaceNetworksRealTest {
     void detachAfterTheCellsNamespaceIsGoneReleasesTheLease() throws Exception {
         Namespace cell = namespaces.create("cell");
         networks().ensure("main", "web", SUBNET);
-        NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path);
+        NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path, List.of());
         namespaces.delete(cell);
 
         networks().detach("main", "web", "root-1", null);
@@ -161,7 +161,7 @@ class CniSpaceNetworksRealTest {
     void removeTakesTheBridgeTheConfigAndTheLeasesAndTwiceIsFine() throws Exception {
         Namespace cell = namespaces.create("cell");
         networks().ensure("main", "web", SUBNET);
-        networks().attach("main", "web", "root-1", cell.path);
+        networks().attach("main", "web", "root-1", cell.path, List.of());
         assertTrue(Files.isDirectory(ipamDir()));
 
         networks().remove("main", "web");
@@ -177,7 +177,7 @@ class CniSpaceNetworksRealTest {
     void attachingToASpaceNeverEnsuredSaysSoAndChangesNothing() throws Exception {
         Namespace cell = namespaces.create("cell");
 
-        CniFailure failure = assertThrows(CniFailure.class, () -> networks().attach("main", "web", "root-1", cell.path));
+        CniFailure failure = assertThrows(CniFailure.class, () -> networks().attach("main", "web", "root-1", cell.path, List.of()));
 
         assertTrue(failure.getMessage().contains("space \"web\" of realm \"main\" has no network yet"), failure.getMessage());
         assertFalse(cell.ok("ip", "-o", "link").contains("eth0"));

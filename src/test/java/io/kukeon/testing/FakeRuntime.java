@@ -95,7 +95,7 @@ public final class FakeRuntime implements ContainerRuntime {
                     case "task" -> {
                         ContainerRequest r = new ContainerRequest(f[1], f[2], Map.of(), "busybox", null,
                                 f[6].isEmpty() ? List.of() : List.of(f[6].split(",")), List.of(), null, null, null,
-                                null, null, Map.of(), null, List.of());
+                                null, null, Map.of(), null);
                         TaskInfo.Status st = TaskInfo.Status.valueOf(f[3]);
                         Integer code = f[5].isEmpty() ? null : Integer.valueOf(f[5]);
                         containers.put(key(f[1], f[2]), new FakeContainer(r,

@@ -6,6 +6,7 @@ import io.kukeon.network.CniFailure;
 import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.NetworkAttachment;
 import io.kukeon.network.NetworkConfigList;
+import io.kukeon.network.PortMapping;
 import io.kukeon.network.SpaceNetwork;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.network.SubnetPool;
@@ -30,6 +31,8 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
     public final FakeCniNetworks cni = new FakeCniNetworks();
     /** The plugins the fake reports missing; a test adds to it. */
     public final Set<String> missingPlugins = ConcurrentHashMap.newKeySet();
+    /** What {@link #hostNamespace} answers; a test sets it (null: kukeond's own). */
+    public volatile Path hostNamespace;
     private final SubnetPool pool;
     /** network name → its config list */
     private final Map<String, NetworkConfigList> networks = new ConcurrentHashMap<>();
@@ -70,12 +73,12 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
-    public NetworkAttachment attach(String realm, String space, String containerId, Path netns) {
+    public NetworkAttachment attach(String realm, String space, String containerId, Path netns, List<PortMapping> portMappings) {
         NetworkConfigList list = networks.get(SpaceNetwork.networkName(realm, space));
         if (list == null) {
             throw new CniFailure(null, null, "fake: space \"" + space + "\" of realm \"" + realm + "\" has no network");
         }
-        return cni.add(new Attachment(list, containerId, netns, CELL_INTERFACE));
+        return cni.add(new Attachment(list, containerId, netns, CELL_INTERFACE, portMappings));
     }
 
     @Override
@@ -84,6 +87,11 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
         if (list != null) {
             cni.delete(new Attachment(list, containerId, netns, CELL_INTERFACE));
         }
+    }
+
+    @Override
+    public Path hostNamespace() {
+        return hostNamespace;
     }
 
     @Override

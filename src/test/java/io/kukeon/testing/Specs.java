@@ -44,6 +44,8 @@ public final class Specs {
         private Integer backoffSeconds;
         private Integer maxRetries;
         private Resources resources;
+        private boolean hostNetwork;
+        private List<String> ports = List.of();
 
         private ContainerBuilder(String id) {
             this.id = id;
@@ -104,9 +106,19 @@ public final class Specs {
             return this;
         }
 
+        public ContainerBuilder hostNetwork() {
+            this.hostNetwork = true;
+            return this;
+        }
+
+        public ContainerBuilder ports(String... ports) {
+            this.ports = Arrays.asList(ports);
+            return this;
+        }
+
         public ContainerSpec build() {
             return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restart, backoffSeconds,
-                    maxRetries, resources);
+                    maxRetries, resources, hostNetwork, ports);
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Set;
  * Builds the OCI runtime spec (JSON) of a container from its request and its image's config,
  * with the defaults {@code ctr run} uses: 14 capabilities, no new privileges, masked and
  * read-only /proc paths, the standard mounts, and new pid, ipc, uts, mount, network and cgroup
- * namespaces unless the request joins existing ones.
+ * namespaces unless the request joins existing ones (or, on the host's network, has none for the network).
  */
 public final class OciSpecBuilder {
     static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -70,6 +70,9 @@ public final class OciSpecBuilder {
         linux.put("cgroupsPath", request.cgroupsPath().toString());
         ArrayNode ns = linux.putArray("namespaces");
         for (String type : NAMESPACES) {
+            if (type.equals("network") && request.hostNetwork() && !joins.containsKey(type)) {
+                continue;   // the runtime's own network namespace: the host's
+            }
             ObjectNode n = ns.addObject().put("type", type);
             if (joins.containsKey(type)) {
                 n.put("path", joins.get(type));

@@ -27,6 +27,9 @@ import java.util.List;
 final class CellNames {
     private static final Logger LOG = LoggerFactory.getLogger(CellNames.class);
 
+    private static final Path HOST_HOSTS = Path.of("/etc/hosts");
+    private static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
+
     private final Ports ports;
     private final ObjectPath cell;
     private final CellNameFiles files;
@@ -37,9 +40,16 @@ final class CellNames {
         this.files = new CellNameFiles(ports.settings().cellDir(cell));
     }
 
-    /** Before any container of the cell starts: their specs bind the three files. */
-    void prepare() {
+    /**
+     * Before any container of the cell starts: their specs bind the three files. A cell on the
+     * host's network gets the host's own hosts and resolv.conf (its loopback is the host's).
+     */
+    void prepare(boolean onHostNetwork) {
         try {
+            if (onHostNetwork) {
+                files.prepareForHostNetwork(cell.name(), HOST_HOSTS, HOST_RESOLV_CONF);
+                return;
+            }
             files.prepare(cell.name(), ports.networks().cellResolvConf());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the name files of cell " + cell + ": " + e.getMessage(), e);

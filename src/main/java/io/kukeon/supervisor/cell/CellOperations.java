@@ -9,6 +9,7 @@ import io.kukeon.model.GroupStatus;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.CellNetworkStatus;
+import io.kukeon.network.CellNetworking;
 import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.NetworkAttachment;
 import io.kukeon.model.UnavailableException;
@@ -182,7 +183,7 @@ final class CellOperations {
      */
     CompletionStage<Start> start(CellSpec spec, Integer previousRoot) {
         ContainerSpec root = spec.rootContainer();
-        return CompletableFuture.runAsync(names::prepare, blocking)
+        return CompletableFuture.runAsync(() -> names.prepare(root.hostNetwork()), blocking)
                 .thenCompose(prepared -> startOne(root.id(), Map.of(), true))
                 .thenCompose(rootStatus -> {
                     if (rootStatus.state() != ContainerState.Ready || rootStatus.pid() == null) {
@@ -206,9 +207,13 @@ final class CellOperations {
      * that starts first would see no eth0). Attaching again finds the same attachment. The space's
      * network is made sure of first, with the /24 the host's journal gives the space: a cell
      * resumed at recovery may come before its space has made its network again (a journal from
-     * before networks has none), and both making it is harmless.
+     * before networks has none), and both making it is harmless. The cell's published ports go
+     * with the attachment. A root on the host's network is not attached: completes with null.
      */
     CompletionStage<CellNetworkStatus> attach(CellSpec spec, int rootPid) {
+        if (spec.rootContainer().hostNetwork()) {
+            return CompletableFuture.completedFuture(null);
+        }
         String rootId = ports.ids().containerdId(cell.child(spec.rootContainerId()));
         ObjectPath space = cell.ancestor(Kind.SPACE);
         return Asks.<TreeCommand, String>askWithStatus(parent, replyTo -> new ChildMessages.ClaimSubnet(space, replyTo),
@@ -216,7 +221,7 @@ final class CellOperations {
                 .thenApplyAsync(subnet -> {
                     ports.networks().ensure(cell.realm(), space.name(), Ipv4Subnet.parse(subnet, "subnet"));
                     NetworkAttachment a = ports.networks().attach(cell.realm(), space.name(), rootId,
-                            Path.of("/proc/" + rootPid + "/ns/net"));
+                            Path.of("/proc/" + rootPid + "/ns/net"), CellNetworking.portMappings(spec));
                     CellNetworkStatus network = new CellNetworkStatus(a.address(), a.prefixLength(), a.gateway(), a.bridge());
                     names.addressed(network);
                     return network;

@@ -175,8 +175,15 @@ final class ContainerRuntimeCalls {
         env.add("KUKEON_CGROUP_PATH=" + cgroup);
         env.addAll(spec.env());
         String shimGroup = String.join("_", path.segments().subList(1, 4));
+        boolean hostNetwork = root && spec.hostNetwork();   // workloads join the root, wherever it is
+        Path hostNamespace = ports.networks().hostNamespace();
+        if (hostNetwork && hostNamespace != null) {
+            joins = new LinkedHashMap<>(joins);
+            joins.put("network", hostNamespace.toString());
+        }
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
-                spec.resources(), joins, shimGroup, new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
+                spec.resources(), joins, shimGroup, hostNetwork,
+                new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
     }
 }

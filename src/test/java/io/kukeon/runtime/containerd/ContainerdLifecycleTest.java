@@ -229,7 +229,7 @@ class ContainerdLifecycleTest {
     private static ContainerRequest in(String namespace, ContainerRequest r, Map<String, String> labels) {
         return new ContainerRequest(namespace, r.containerdId(), labels == null ? r.labels() : labels, r.image(),
                 r.command(), r.args(), r.env(), r.workingDir(), r.user(), r.hostname(), r.cgroupsPath(), r.resources(),
-                r.joinNamespaces(), r.shimGroup(), r.mounts());
+                r.joinNamespaces(), r.shimGroup(), r.hostNetwork(), r.mounts());
     }
 
     @Test

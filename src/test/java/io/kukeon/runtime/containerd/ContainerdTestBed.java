@@ -71,7 +71,7 @@ final class ContainerdTestBed implements AutoCloseable {
         Map<String, String> labels = Map.of("kukeon.io/realm", "test", "kukeon.io/space", "sp", "kukeon.io/stack", "st",
                 "kukeon.io/cell", cell, "kukeon.io/container", name);
         return new ContainerRequest(namespace, containerdId, labels, BUSYBOX, argv.get(0), argv.subList(1, argv.size()),
-                List.of("KUKEON_TEST=1"), null, user, cell, cgroup(cell, containerdId), resources, joins, cell, List.of());
+                List.of("KUKEON_TEST=1"), null, user, cell, cgroup(cell, containerdId), resources, joins, cell);
     }
 
     CgroupPath cgroup(String cell, String containerdId) {

@@ -57,7 +57,7 @@ class RegistryPullTest {
         // the pulled image runs
         var r = bed.request("cell1", "pulled", List.of("true"));
         r = new io.kukeon.runtime.ContainerRequest(r.namespace(), r.containerdId(), r.labels(), image, r.command(), r.args(),
-                r.env(), r.workingDir(), r.user(), r.hostname(), r.cgroupsPath(), r.resources(), r.joinNamespaces(), r.shimGroup(), r.mounts());
+                r.env(), r.workingDir(), r.user(), r.hostname(), r.cgroupsPath(), r.resources(), r.joinNamespaces(), r.shimGroup(), r.hostNetwork(), r.mounts());
         bed.run(r);
         assertNotNull(bed.tasks.awaitExit(bed.namespace, r.containerdId(), java.time.Duration.ofSeconds(10)));
         assertEquals(0, bed.runtime.task(bed.namespace, r.containerdId()).exitCode());

@@ -34,7 +34,7 @@ class OciSpecBuilderTest {
                                             Resources resources, Map<String, String> joins) {
         return new ContainerRequest("realm.kukeon.io", "sp_st_cell_web", Map.of("kukeon.io/cell", "cell"),
                 "docker.io/library/nginx:latest", command, args, env, null, user, "cell",
-                CgroupPath.parse("/kukeon/realm/sp/st/cell/sp_st_cell_web"), resources, joins, "cell", List.of());
+                CgroupPath.parse("/kukeon/realm/sp/st/cell/sp_st_cell_web"), resources, joins, "cell");
     }
 
     private static JsonNode spec(ContainerRequest r, ImageConfig image) throws Exception {
@@ -148,6 +148,37 @@ class OciSpecBuilderTest {
         });
         assertEquals(OciSpecBuilder.NAMESPACES, types);
         assertFalse(s.has("hostname"), "runc refuses a hostname without its own uts namespace");
+    }
+
+    private static ContainerRequest onHostNetwork(Map<String, String> joins) {
+        ContainerRequest r = request(null, List.of(), List.of(), null, null, joins);
+        return new ContainerRequest(r.namespace(), r.containerdId(), r.labels(), r.image(), r.command(), r.args(), r.env(),
+                r.workingDir(), r.user(), r.hostname(), r.cgroupsPath(), r.resources(), r.joinNamespaces(), r.shimGroup(), true,
+                List.of());
+    }
+
+    private static Map<String, String> namespaces(JsonNode spec) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        spec.at("/linux/namespaces").forEach(n -> out.put(n.get("type").asText(), n.path("path").asText("")));
+        return out;
+    }
+
+    @Test
+    void onTheHostsNetworkARootHasNoNetworkNamespaceOfItsOwnButKeepsItsUtsAndHostname() throws Exception {
+        JsonNode s = spec(onHostNetwork(Map.of()), NGINX_LIKE);
+        Map<String, String> namespaces = namespaces(s);
+        assertEquals(List.of("pid", "ipc", "uts", "mount", "cgroup"), List.copyOf(namespaces.keySet()));
+        assertTrue(namespaces.values().stream().allMatch(String::isEmpty), namespaces.toString());
+        assertEquals("cell", s.at("/hostname").asText());
+    }
+
+    @Test
+    void onTheHostsNetworkWithANamedNamespaceTheRootJoinsThatOne() throws Exception {
+        JsonNode s = spec(onHostNetwork(Map.of("network", "/run/netns/kukeon-host")), NGINX_LIKE);
+        Map<String, String> namespaces = namespaces(s);
+        assertEquals(OciSpecBuilder.NAMESPACES, List.copyOf(namespaces.keySet()));
+        assertEquals("/run/netns/kukeon-host", namespaces.get("network"));
+        assertEquals("", namespaces.get("uts"), "its uts namespace is still its own");
     }
 
     @Test

@@ -273,8 +273,8 @@ class CellActorTest {
     void aStartInterruptedAfterItsAttachmentGetsTheSameAddressAtRecovery() {
         upsert(app(sleeper()), ObjectCommand.Mode.CREATE);
         bed.networks.ensure("r", "s", Ipv4Subnet.parse("10.88.0.0/24", "test"));   // as the space's host gives it
-        bed.networks.attach("r", "s", "s_t_other_root", Path.of("/proc/1/ns/net"));   // another cell has .2
-        String first = bed.networks.attach("r", "s", rootId(), Path.of("/proc/1/ns/net")).address();
+        bed.networks.attach("r", "s", "s_t_other_root", Path.of("/proc/1/ns/net"), List.of());   // another cell has .2
+        String first = bed.networks.attach("r", "s", rootId(), Path.of("/proc/1/ns/net"), List.of()).address();
         actor.persistenceTestKit().persistForRecovery("Cell|" + path, List.of(new CellEvent.StartRequested(Instant.now())));
         actor.restart();
         await("the start carried out", () -> actor.getState().activity() == Activity.NONE && actor.getState().run().rootPid() != null);
