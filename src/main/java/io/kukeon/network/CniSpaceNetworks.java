@@ -7,6 +7,7 @@ import io.kukeon.secrets.FileModes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@link SpaceNetworks} with the CNI plugins: each space's config list is a file of kukeond's data
@@ -30,6 +32,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
 
     private final List<String> dns;
     private final CniNetworks cni;
+    private final MasqueradeRules masquerade;
     private final CniPlugins plugins;
     private final HostCommand host;
     private final SubnetPool pool;
@@ -45,6 +48,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
                             Path dir) {
         this.dns = List.copyOf(dns);
         this.cni = cni;
+        this.masquerade = new MasqueradeRules(host);
         this.plugins = plugins;
         this.host = host;
         this.pool = pool;
@@ -131,14 +135,46 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     public NetworkAttachment attach(String realm, String space, String containerId, Path netns, List<PortMapping> portMappings) {
         NetworkConfigList network = written(configFile(realm, space)).orElseThrow(() -> new CniFailure(null, null,
                 "space \"" + space + "\" of realm \"" + realm + "\" has no network yet; its provisioning makes it"));
+        masquerade.removeExcept(network.name(), containerId, leasesOf(network.name(), containerId));
         return cni.add(new Attachment(network, containerId, netns, CELL_INTERFACE, portMappings));
     }
 
+    /**
+     * The bridge plugin's masquerade rules of an address the container no longer holds are removed
+     * before the DEL (they would make its chain undeletable) and all of them after it (a DEL
+     * without the namespace leaves them).
+     */
     @Override
     public void detach(String realm, String space, String containerId, Path netns) {
         Optional<NetworkConfigList> network = written(configFile(realm, space));
         // no config: the space's network was removed, and its leases and bridge with it
-        network.ifPresent(n -> cni.delete(new Attachment(n, containerId, netns, CELL_INTERFACE)));
+        if (network.isEmpty()) {
+            return;
+        }
+        String name = network.get().name();
+        masquerade.removeExcept(name, containerId, leasesOf(name, containerId));
+        cni.delete(new Attachment(network.get(), containerId, netns, CELL_INTERFACE));
+        masquerade.removeExcept(name, containerId, Set.of());
+    }
+
+    /** The addresses host-local has leased to {@code containerId} on {@code network}: files named for the address, holding the ID. */
+    private Set<String> leasesOf(String network, String containerId) {
+        Set<String> held = new TreeSet<>();
+        Path dir = ipamDir.resolve(network);
+        if (!Files.isDirectory(dir)) {
+            return held;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String address = f.getFileName().toString();
+                if (Ipv4.isAddress(address) && Files.readString(f).strip().split("\\s+")[0].equals(containerId)) {
+                    held.add(address);
+                }
+            }
+        } catch (IOException e) {
+            throw new CniFailure("host-local", null, "cannot read the leases of network " + network + ": " + e.getMessage(), e);
+        }
+        return held;
     }
 
     @Override

@@ -45,22 +45,7 @@ class RealSpaceNetworkTest {
     @BeforeEach
     void start() throws Exception {
         host = new RealDaemon(dataDir);
-        apply("""
-                apiVersion: v1beta1
-                kind: Realm
-                metadata: {name: r}
-                ---
-                apiVersion: v1beta1
-                kind: Space
-                metadata: {name: s}
-                spec: {realmId: r}
-                ---
-                apiVersion: v1beta1
-                kind: Stack
-                metadata: {name: t}
-                spec: {realmId: r, spaceId: s}
-                """);
-        host.loadBusybox("r");
+        host.createStack("r", "s", "t");
     }
 
     @AfterEach

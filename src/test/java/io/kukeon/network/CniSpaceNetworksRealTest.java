@@ -157,6 +157,54 @@ class CniSpaceNetworksRealTest {
         assertFalse(host.ok("ip", "-o", "link").contains(attached.hostInterface()));
     }
 
+    /**
+     * Found by the storm: the bridge plugin's DEL removes its masquerade rule only when it is given
+     * the namespace, so a stop (the root gone) left the rule and its chain; the next start added a
+     * second rule to that chain, and the DEL after it failed "CHAIN_DEL failed (Device or resource
+     * busy)", failing every later start of the cell. The rules and the chain now go with the DEL.
+     */
+    @Test
+    void aStopAndStartAgainLeaveNoMasqueradeRuleAndTheNextDeleteSucceeds() throws Exception {
+        networks().ensure("main", "web", SUBNET);
+        for (int round = 0; round < 3; round++) {
+            Namespace cell = namespaces.create("cell" + round);
+            networks().attach("main", "web", "root-1", cell.path, List.of());
+            assertEquals(1, masqueradeRules("root-1"), "one rule while attached");
+            namespaces.delete(cell);   // the root stopped: its namespace went
+            networks().detach("main", "web", "root-1", null);
+            assertEquals(0, masqueradeRules("root-1"), "no rule left after the stop, round " + round);
+        }
+        Namespace cell = namespaces.create("last");
+        networks().attach("main", "web", "root-1", cell.path, List.of());
+        networks().detach("main", "web", "root-1", cell.path);   // with the namespace: the plugin's own teardown
+        assertEquals(0, masqueradeRules("root-1"));
+        assertFalse(host.ok("iptables", "-t", "nat", "-S").contains("id: \\\"root-1\\\""), "nor its chain");
+    }
+
+    /** An earlier daemon's DEL left a rule of an address the container no longer holds: the next attach and DEL clear it. */
+    @Test
+    void aMasqueradeRuleLeftByAnEarlierDeleteIsClearedAndDoesNotBlockTheNext() throws Exception {
+        networks().ensure("main", "web", SUBNET);
+        Namespace first = namespaces.create("first");
+        networks().attach("main", "web", "root-1", first.path, List.of());
+        namespaces.delete(first);
+        // what the daemon before this fix did at a stop: the plugins' DEL alone
+        new CniPluginRuntime(new CniPlugins(List.of(NetworkNamespaces.PLUGINS), host.inside), dataDir.resolve("network/cache"))
+                .delete(new Attachment(NetworkConfigList.read(conflist(), "test"), "root-1", null, "eth0"));
+        assertEquals(1, masqueradeRules("root-1"), "the plugin left its rule");
+
+        Namespace second = namespaces.create("second");
+        networks().attach("main", "web", "root-1", second.path, List.of());
+        assertEquals(1, masqueradeRules("root-1"), "the stale rule went before the new one came");
+        networks().detach("main", "web", "root-1", second.path);
+        assertEquals(0, masqueradeRules("root-1"));
+    }
+
+    private long masqueradeRules(String containerId) throws IOException {
+        return host.ok("iptables", "-t", "nat", "-S", "POSTROUTING").lines()
+                .filter(l -> l.contains("id: \\\"" + containerId + "\\\"")).count();
+    }
+
     @Test
     void removeTakesTheBridgeTheConfigAndTheLeasesAndTwiceIsFine() throws Exception {
         Namespace cell = namespaces.create("cell");

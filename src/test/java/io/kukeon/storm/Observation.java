@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -45,9 +47,11 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
      * @param leases  network name → address → the container ID host-local leased it to
      * @param configs the networks whose conflist is in the data dir
      * @param bridges the {@code k-} bridges in the daemon's network namespace → how many links are attached to each
+     * @param masquerade container ID → how many masquerade rules the bridge plugin has for it
      */
-    record Network(Map<String, Map<String, String>> leases, Set<String> configs, Map<String, Integer> bridges) {
-        static final Network NONE = new Network(Map.of(), Set.of(), Map.of());
+    record Network(Map<String, Map<String, String>> leases, Set<String> configs, Map<String, Integer> bridges,
+                   Map<String, Integer> masquerade) {
+        static final Network NONE = new Network(Map.of(), Set.of(), Map.of(), Map.of());
 
         static Network take(Path dataDir, NetworkNamespaces.Namespace namespace) throws IOException {
             Map<String, Map<String, String>> leases = new TreeMap<>();
@@ -86,7 +90,13 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
                     bridges.merge(master, 1, Integer::sum);
                 }
             }
-            return new Network(leases, configs, bridges);
+            Map<String, Integer> masquerade = new TreeMap<>();
+            Matcher rule = Pattern.compile("id: \\\\\"([^\\\\]+)\\\\\"").matcher(
+                    namespace.ok("iptables", "-t", "nat", "-S", "POSTROUTING"));
+            while (rule.find()) {
+                masquerade.merge(rule.group(1), 1, Integer::sum);
+            }
+            return new Network(leases, configs, bridges, masquerade);
         }
     }
 
@@ -176,6 +186,7 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
         network.leases().forEach((n, leases) -> lines.add("leases " + n + " " + leases));
         lines.add("configs " + network.configs());
         lines.add("bridges " + network.bridges());
+        lines.add("masquerade " + network.masquerade());
         return String.join("\n", lines);
     }
 }

@@ -42,8 +42,8 @@ import java.util.TreeSet;
  *     labels and IDs agree, a cell's Container objects are exactly its spec's containers.</li>
  * <li>Networks: every space has its config and its bridge, and nothing else has one; a cell whose
  *     root task runs holds exactly one lease of its space's network, the address its status shows,
- *     and has one link on its space's bridge (the host end of its veth); no lease belongs to a root
- *     that does not run; no two cells show one address.</li>
+ *     and has one link on its space's bridge (the host end of its veth) and one masquerade rule; no
+ *     lease or masquerade rule belongs to a root that does not run; no two cells show one address.</li>
  * </ol>
  */
 final class StormInvariant {
@@ -102,6 +102,7 @@ final class StormInvariant {
                 .forEach(n -> out.add("leases of network " + n + " without its space: " + net.leases().get(n)));
 
         Map<String, Integer> runningRoots = new HashMap<>();
+        Set<String> cellRoots = new HashSet<>();
         Map<String, String> shownAddress = new HashMap<>();
         for (ObjectDoc cell : seen.of("Cell")) {
             ObjectPath p = ObjectPath.parse(cell.getPath());
@@ -112,6 +113,13 @@ final class StormInvariant {
             Map<String, String> leases = net.leases().getOrDefault(network, Map.of());
             List<String> held = leases.entrySet().stream().filter(e -> e.getValue().equals(rootId)).map(Map.Entry::getKey).toList();
             String shown = cell.getStatus().hasNetwork() ? cell.getStatus().getNetwork().getAddress() : "";
+            int masquerade = net.masquerade().getOrDefault(rootId, 0);
+            if (masquerade != (runs ? 1 : 0)) {
+                out.add("cell " + p + " has " + masquerade + " masquerade rules while its root " + (runs ? "runs" : "does not run"));
+            }
+            if (!rootId.isEmpty()) {
+                cellRoots.add(rootId);
+            }
             if (runs) {
                 runningRoots.merge(network, 1, Integer::sum);
                 if (held.size() != 1 || !held.get(0).equals(shown)) {
@@ -139,6 +147,8 @@ final class StormInvariant {
                 }
             });
         }
+        net.masquerade().keySet().stream().filter(id -> !cellRoots.contains(id))
+                .forEach(id -> out.add("masquerade rule of " + id + ", which is no cell's root"));
         for (String n : spaces) {
             int links = net.bridges().getOrDefault(SpaceNetwork.bridgeName(n), 0);
             int roots = runningRoots.getOrDefault(n, 0);

@@ -45,6 +45,7 @@ class StormInvariantTest {
     private final Map<String, String> leases = new TreeMap<>(Map.of("10.88.0.2", "w0a_t1_c1_root"));
     private final Set<String> configs = new TreeSet<>(Set.of("r0-w0a"));
     private final Map<String, Integer> bridges = new TreeMap<>(Map.of(SpaceNetwork.bridgeName("r0-w0a"), 1));
+    private final Map<String, Integer> masquerade = new TreeMap<>(Map.of("w0a_t1_c1_root", 1));
 
     StormInvariantTest() {
         model.acknowledged(ObjectPath.of("r0"), Possible.SCOPE);
@@ -55,7 +56,7 @@ class StormInvariantTest {
 
     private List<String> check() {
         Observation seen = new Observation(listed, Map.of("r0", containerd), Map.of("pids", groups), processes,
-                new Observation.Network(Map.of("r0-w0a", leases), configs, bridges));
+                new Observation.Network(Map.of("r0-w0a", leases), configs, bridges, masquerade));
         return StormInvariant.check(model, seen, ROOT);
     }
 
@@ -136,6 +137,12 @@ class StormInvariantTest {
         configs.add("r0-gone");
         assertViolation("bridge " + SpaceNetwork.bridgeName("r0-gone") + " without its space");
         assertViolation("config of network r0-gone without its space");
+    }
+
+    @Test
+    void aMasqueradeRuleLeftBehindIsAViolation() {
+        masquerade.put("w0a_t1_c1_root", 2);
+        assertViolation("cell r0/w0a/t1/c1 has 2 masquerade rules while its root runs");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.cell;
 
+import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
@@ -8,12 +9,11 @@ import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
-import io.kukeon.model.CellNetworkStatus;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.UnavailableException;
 import io.kukeon.network.CellNetworking;
 import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.NetworkAttachment;
-import io.kukeon.model.UnavailableException;
-import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.Asks;
 import io.kukeon.supervisor.ObjectCommand;
@@ -217,7 +217,7 @@ final class CellOperations {
         String rootId = ports.ids().containerdId(cell.child(spec.rootContainerId()));
         ObjectPath space = cell.ancestor(Kind.SPACE);
         return Asks.<TreeCommand, String>askWithStatus(parent, replyTo -> new ChildMessages.ClaimSubnet(space, replyTo),
-                        HOST_ASK_TIMEOUT, scheduler)
+                        ChildMessages.ClaimSubnet.TIMEOUT, scheduler)
                 .thenApplyAsync(subnet -> {
                     ports.networks().ensure(cell.realm(), space.name(), Ipv4Subnet.parse(subnet, "subnet"));
                     NetworkAttachment a = ports.networks().attach(cell.realm(), space.name(), rootId,
@@ -227,9 +227,6 @@ final class CellOperations {
                     return network;
                 }, blocking);
     }
-
-    /** The host answers a subnet claim from memory, or after one journal write. */
-    private static final Duration HOST_ASK_TIMEOUT = Duration.ofSeconds(30);
 
     /** The cell's /etc/hosts made current with its space's cells (at each relist). */
     CompletionStage<Void> refreshNames(CellNetworkStatus network) {
@@ -243,6 +240,9 @@ final class CellOperations {
      *                    gone, so that a namespace path whose pid was reused is never entered
      */
     CompletionStage<Done> detach(CellSpec spec, Integer liveRootPid) {
+        if (spec.rootContainer().hostNetwork()) {
+            return CompletableFuture.completedFuture(Done.getInstance());   // never attached
+        }
         String rootId = ports.ids().containerdId(cell.child(spec.rootContainerId()));
         Path netns = liveRootPid == null ? null : Path.of("/proc/" + liveRootPid + "/ns/net");
         return CompletableFuture.supplyAsync(() -> {

@@ -50,7 +50,6 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -272,11 +271,8 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
 
     /** A space's question to the host, through its realm (which passes it up, busy or not). */
     private <T> CompletableFuture<T> askHost(org.apache.pekko.japi.function.Function<ActorRef<StatusReply<T>>, TreeCommand> message) {
-        return Asks.askWithStatus(parent, message, HOST_ASK_TIMEOUT, context.getSystem().scheduler());
+        return Asks.askWithStatus(parent, message, ChildMessages.ClaimSubnet.TIMEOUT, context.getSystem().scheduler());
     }
-
-    /** The host answers from memory, or after one journal write. */
-    private static final Duration HOST_ASK_TIMEOUT = Duration.ofSeconds(30);
 
     private Effect<ScopeEvent, ScopeRecord> onDeprovisionDone(ScopeRecord state, DeprovisionDone done) {
         Deleting deleting = (Deleting) work;

@@ -9,6 +9,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
+import java.time.Duration;
+
 /** What passes between a parent and its children about their existence. */
 public final class ChildMessages {
     private ChildMessages() {}
@@ -30,7 +32,10 @@ public final class ChildMessages {
      * claimed in the host's journal the first time (so no two spaces ever share one, also across a
      * crash), the same one every time after. Answered with the subnet, or an error when none is free.
      */
-    public record ClaimSubnet(ObjectPath space, ActorRef<StatusReply<String>> replyTo) implements TreeCommand {}
+    public record ClaimSubnet(ObjectPath space, ActorRef<StatusReply<String>> replyTo) implements TreeCommand {
+        /** How long an ask of the host waits: it answers from memory, or after one journal write. */
+        public static final Duration TIMEOUT = Duration.ofSeconds(30);
+    }
 
     /** Space → host, through its realm, as the space's delete ends: its {@code /24} is free again. */
     public record ReleaseSubnet(ObjectPath space, ActorRef<StatusReply<Done>> replyTo) implements TreeCommand {}
