@@ -245,8 +245,8 @@ class RealCellTest {
         String allocate = "dd if=/dev/zero of=/dev/null bs=64M count=1 && exec sleep 3600";
         apply(cell("small", container("hog", allocate, ""))
                 + "  resources: {memory: {max: 33554432}}\n");
-        ObjectDoc small = await("Cell", "r/s/t/small", c -> !status(c, "hog").getState().equals("Ready")
-                || c.getStatus().getState().equals("Failed"));
+        // the exit and the kernel's OOM event come separately: the status shows both once both are in
+        ObjectDoc small = await("Cell", "r/s/t/small", c -> status(c, "hog").getOomKilled());
         ContainerStatus hog = status(small, "hog");
         assertEquals(137, hog.getExitCode(), hog.toString());
         assertTrue(hog.getOomKilled(), "recorded as OOMKilled: " + hog);

@@ -7,6 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.ByteString;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.secrets.SealingException;
+import io.kukeon.network.CellNameFiles;
 import io.kukeon.testing.ActorTestBed;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.wire.v1.ApplyRequest;
@@ -211,10 +212,13 @@ class SecretsAtRestTest {
         }
     }
 
+    /** Root's only, but a cell's /etc/hostname, hosts and resolv.conf, which its containers' users read (0644, no secret). */
     private static void assertRootOnly(List<Path> files) throws IOException {
         for (Path f : files) {
             if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
                 assertEquals("rwx------", mode(f), f.toString());
+            } else if (CellNameFiles.isNameFile(f)) {
+                assertEquals("rw-r--r--", mode(f), f.toString());
             } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                 assertEquals("rw-------", mode(f), f.toString());
             }

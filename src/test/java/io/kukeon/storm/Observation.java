@@ -47,7 +47,8 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
      * @param leases  network name → address → the container ID host-local leased it to
      * @param configs the networks whose conflist is in the data dir
      * @param bridges the {@code k-} bridges in the daemon's network namespace → how many links are attached to each
-     * @param masquerade container ID → how many masquerade rules the bridge plugin has for it
+     * @param masquerade {@code network/container ID} → how many masquerade rules the bridge plugin has for it
+     *                   (container IDs repeat across realms: each realm is a containerd namespace)
      */
     record Network(Map<String, Map<String, String>> leases, Set<String> configs, Map<String, Integer> bridges,
                    Map<String, Integer> masquerade) {
@@ -91,10 +92,10 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
                 }
             }
             Map<String, Integer> masquerade = new TreeMap<>();
-            Matcher rule = Pattern.compile("id: \\\\\"([^\\\\]+)\\\\\"").matcher(
+            Matcher rule = Pattern.compile("name: \\\\\"([^\\\\]+)\\\\\" id: \\\\\"([^\\\\]+)\\\\\"").matcher(
                     namespace.ok("iptables", "-t", "nat", "-S", "POSTROUTING"));
             while (rule.find()) {
-                masquerade.merge(rule.group(1), 1, Integer::sum);
+                masquerade.merge(rule.group(1) + "/" + rule.group(2), 1, Integer::sum);
             }
             return new Network(leases, configs, bridges, masquerade);
         }

@@ -113,12 +113,12 @@ final class StormInvariant {
             Map<String, String> leases = net.leases().getOrDefault(network, Map.of());
             List<String> held = leases.entrySet().stream().filter(e -> e.getValue().equals(rootId)).map(Map.Entry::getKey).toList();
             String shown = cell.getStatus().hasNetwork() ? cell.getStatus().getNetwork().getAddress() : "";
-            int masquerade = net.masquerade().getOrDefault(rootId, 0);
+            int masquerade = net.masquerade().getOrDefault(network + "/" + rootId, 0);
             if (masquerade != (runs ? 1 : 0)) {
                 out.add("cell " + p + " has " + masquerade + " masquerade rules while its root " + (runs ? "runs" : "does not run"));
             }
             if (!rootId.isEmpty()) {
-                cellRoots.add(rootId);
+                cellRoots.add(network + "/" + rootId);
             }
             if (runs) {
                 runningRoots.merge(network, 1, Integer::sum);

@@ -45,7 +45,7 @@ class StormInvariantTest {
     private final Map<String, String> leases = new TreeMap<>(Map.of("10.88.0.2", "w0a_t1_c1_root"));
     private final Set<String> configs = new TreeSet<>(Set.of("r0-w0a"));
     private final Map<String, Integer> bridges = new TreeMap<>(Map.of(SpaceNetwork.bridgeName("r0-w0a"), 1));
-    private final Map<String, Integer> masquerade = new TreeMap<>(Map.of("w0a_t1_c1_root", 1));
+    private final Map<String, Integer> masquerade = new TreeMap<>(Map.of("r0-w0a/w0a_t1_c1_root", 1));
 
     StormInvariantTest() {
         model.acknowledged(ObjectPath.of("r0"), Possible.SCOPE);
@@ -141,7 +141,7 @@ class StormInvariantTest {
 
     @Test
     void aMasqueradeRuleLeftBehindIsAViolation() {
-        masquerade.put("w0a_t1_c1_root", 2);
+        masquerade.put("r0-w0a/w0a_t1_c1_root", 2);
         assertViolation("cell r0/w0a/t1/c1 has 2 masquerade rules while its root runs");
     }
 
