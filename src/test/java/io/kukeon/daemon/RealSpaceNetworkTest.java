@@ -134,6 +134,37 @@ class RealSpaceNetworkTest {
         assertFalse(Files.exists(dataDir.resolve("network/conf/r-s.conflist")), "its config is gone");
     }
 
+    /**
+     * kukeond restarted under running cells: it adopts them as they are, so a cell keeps its
+     * address and its one lease (no second ADD), and a cell started after the restart reaches it
+     * by name.
+     */
+    @Test
+    void aRestartedDaemonKeepsTheCellsAddressesAndNamesWithoutASecondLease() throws Exception {
+        apply(cell("web", "mkdir -p /www && echo still-here > /www/index.html && exec httpd -f -p 8080 -h /www"));
+        ObjectDoc before = get("Cell", "r/s/t/web");
+        String webIp = before.getStatus().getNetwork().getAddress();
+        Path leases = dataDir.resolve("network/ipam/r-s");
+
+        host.stop();
+        host.start();
+
+        ObjectDoc after = await("web adopted as Ready", () -> {
+            ObjectDoc d = get("Cell", "r/s/t/web");
+            return d.getStatus().getState().equals("Ready") ? d : null;
+        });
+        assertEquals(webIp, after.getStatus().getNetwork().getAddress());
+        assertEquals(pid(before, "root"), pid(after, "root"), "the same root: adopted, not restarted");
+        try (var files = Files.list(leases)) {
+            assertEquals(List.of(webIp), files.map(f -> f.getFileName().toString())
+                    .filter(io.kukeon.network.Ipv4::isAddress).toList(), "one lease");
+        }
+        apply(cell("late", "until wget -qO /tmp/got http://web:8080/; do sleep 0.2; done; exec sleep 3600"));
+        Path lateRoot = Path.of("/proc/" + pid(get("Cell", "r/s/t/late"), "app") + "/root");
+        assertEquals("still-here\n", await("web reached by name after the restart",
+                () -> Files.readString(lateRoot.resolve("tmp/got"))));
+    }
+
     @Test
     void aHostNetworkCellSeesTheDaemonsNamespaceAndHasNoAddressOfItsOwn() throws Exception {
         // a link only the daemon's namespace has (a bridge: the dummy module may be missing, the bridge one is not)
