@@ -66,12 +66,13 @@ final class LeftoverBundle {
     }
 
     /**
-     * Waits until the bundle has been left unchanged for {@link #ABANDONED_AFTER} (at most that
-     * long, and a little): true when it has, false when it went meanwhile (its create cleaned up)
-     * or its create made the task after all ({@code taskMade}).
+     * Waits until the bundle has been left unchanged for {@link #ABANDONED_AFTER}: true when it has,
+     * false when it went meanwhile (its create cleaned up), its create made the task after all
+     * ({@code taskMade}), or something kept changing it for twice that long (then it is no leftover).
      */
     boolean awaitAbandoned(BooleanSupplier taskMade) throws InterruptedException {
-        while (true) {
+        long giveUp = System.currentTimeMillis() + 2 * ABANDONED_AFTER.toMillis();
+        while (System.currentTimeMillis() < giveUp) {
             if (taskMade.getAsBoolean()) {
                 return false;
             }
@@ -87,6 +88,7 @@ final class LeftoverBundle {
             }
             Thread.sleep(Math.min(left, 250));
         }
+        return false;
     }
 
     /**
