@@ -69,8 +69,8 @@ public final class CellNameFiles {
     public void prepareForHostNetwork(String cell, Path hostHosts, Path hostResolvConf) throws IOException {
         FileModes.createPrivateDirectories(dir);
         rewriteInPlace(dir.resolve(HOSTNAME), cell + "\n");
-        rewriteInPlace(dir.resolve(HOSTS), readHostResolvConf(hostHosts));
-        rewriteInPlace(dir.resolve(RESOLV_CONF), readHostResolvConf(hostResolvConf));
+        rewriteInPlace(dir.resolve(HOSTS), readHostFile(hostHosts));
+        rewriteInPlace(dir.resolve(RESOLV_CONF), readHostFile(hostResolvConf));
     }
 
     /** Writes all three files (at the cell's start, after its root got its address). */
@@ -111,8 +111,8 @@ public final class CellNameFiles {
                 && FILES.contains(file.getFileName().toString());
     }
 
-    /** A host file (its resolv.conf, its hosts), at most {@link ResolvConf#MAX_HOST_FILE_BYTES}; empty when the host has none. */
-    public static String readHostResolvConf(Path file) throws IOException {
+    /** A file of the host's (its resolv.conf, its hosts), at most {@link ResolvConf#MAX_HOST_FILE_BYTES}; empty when the host has none. */
+    public static String readHostFile(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return new String(in.readNBytes(ResolvConf.MAX_HOST_FILE_BYTES), StandardCharsets.UTF_8);
         } catch (NoSuchFileException none) {

@@ -60,7 +60,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     @Override
     public String cellResolvConf() {
         try {
-            return ResolvConf.render(CellNameFiles.readHostResolvConf(HOST_RESOLV_CONF), dns);
+            return ResolvConf.render(CellNameFiles.readHostFile(HOST_RESOLV_CONF), dns);
         } catch (IOException e) {
             throw new CniFailure(null, null, "cannot read " + HOST_RESOLV_CONF + ": " + e.getMessage(), e);
         }

@@ -183,9 +183,9 @@ class CellNameFilesTest {
 
     @Test
     void theHostsResolvConfIsReadUpToItsLimitAndAMissingOneIsEmpty() throws Exception {
-        assertEquals("", CellNameFiles.readHostResolvConf(tmp.resolve("none")));
+        assertEquals("", CellNameFiles.readHostFile(tmp.resolve("none")));
         Path big = Files.write(tmp.resolve("resolv.conf"), new byte[3 * ResolvConf.MAX_HOST_FILE_BYTES]);
-        assertEquals(ResolvConf.MAX_HOST_FILE_BYTES, CellNameFiles.readHostResolvConf(big).length());
+        assertEquals(ResolvConf.MAX_HOST_FILE_BYTES, CellNameFiles.readHostFile(big).length());
     }
 
     /**

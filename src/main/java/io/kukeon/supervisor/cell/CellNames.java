@@ -58,15 +58,8 @@ final class CellNames {
 
     /** The root has {@code address}: our file lists it and the other cells, theirs list us. */
     void addressed(CellNetworkStatus address) {
-        CellAddress self = new CellAddress(cell.name(), address.address());
         List<Peer> peers = peers();
-        List<CellAddress> all = new ArrayList<>(peers.stream().map(Peer::address).toList());
-        all.add(self);
-        try {
-            files.rewriteHosts(self, all);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write /etc/hosts of cell " + cell + ": " + e.getMessage(), e);
-        }
+        List<CellAddress> all = writeOwn(address, peers);
         peers.forEach(peer -> rewrite(peer, all));
     }
 
@@ -77,9 +70,25 @@ final class CellNames {
         peers.forEach(peer -> rewrite(peer, rest));
     }
 
-    /** Our file made current with the index (a relist): cells that came or went meanwhile. */
+    /**
+     * Our file made current with the index (a relist): cells that came or went meanwhile. Only
+     * ours: each cell refreshes its own, so a relist costs one write per cell, not one per pair.
+     */
     void refresh(CellNetworkStatus address) {
-        addressed(address);
+        writeOwn(address, peers());
+    }
+
+    /** Our /etc/hosts: us and {@code peers}; returns the space's cells it lists. */
+    private List<CellAddress> writeOwn(CellNetworkStatus address, List<Peer> peers) {
+        CellAddress self = new CellAddress(cell.name(), address.address());
+        List<CellAddress> all = new ArrayList<>(peers.stream().map(Peer::address).toList());
+        all.add(self);
+        try {
+            files.rewriteHosts(self, all);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write /etc/hosts of cell " + cell + ": " + e.getMessage(), e);
+        }
+        return all;
     }
 
     void delete() {
