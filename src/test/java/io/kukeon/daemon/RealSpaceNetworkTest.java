@@ -165,6 +165,59 @@ class RealSpaceNetworkTest {
                 () -> Files.readString(lateRoot.resolve("tmp/got"))));
     }
 
+    /**
+     * A root killed and brought back by its own restart policy has a new network namespace: the
+     * cell takes its address there again (one lease: the old one is released), its workloads move
+     * in, and another cell reaches it by name as before.
+     */
+    @Test
+    void aRootRestartedByItsPolicyGetsItsNetworkAgainWithOneLease() throws Exception {
+        ApplyResult r = applyOne("""
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: web}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: t
+                  containers:
+                    - id: main
+                      root: true
+                      image: docker.io/library/busybox:latest
+                      restartPolicy: always
+                      command: /bin/sh
+                      args: ['-c', 'exec sleep 3600']
+                    - id: app
+                      image: docker.io/library/busybox:latest
+                      command: /bin/sh
+                      args: ['-c', 'mkdir -p /www && echo after-the-root > /www/index.html && exec httpd -f -p 8080 -h /www']
+                """);
+        assertEquals("created", r.getOutcome(), r.toString());
+        ObjectDoc before = get("Cell", "r/s/t/web");
+        int oldRoot = pid(before, "main");
+
+        assertTrue(ProcessHandle.of(oldRoot).orElseThrow().destroyForcibly(), "SIGKILL to our cell's own root");
+
+        ObjectDoc after = await("the cell Ready around a new root", () -> {
+            ObjectDoc d = get("Cell", "r/s/t/web");
+            return d.getStatus().getState().equals("Ready") && pid(d, "main") != oldRoot && d.getStatus().hasNetwork()
+                    && pid(d, "app") != pid(before, "app") ? d : null;
+        });
+        String address = after.getStatus().getNetwork().getAddress();
+        HostCommand.Result addr = new HostCommand(Path.of("/proc/" + pid(after, "main") + "/ns/net"), Duration.ofSeconds(10))
+                .run(List.of("ip", "-4", "-o", "addr", "show", "eth0"), Map.of(), new byte[0]);
+        assertTrue(addr.stdout().contains(address + "/24"), "the new root's eth0 has the address: " + addr.stdout());
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/" + pid(after, "main") + "/ns/net")),
+                Files.readSymbolicLink(Path.of("/proc/" + pid(after, "app") + "/ns/net")), "the workload is in the new namespace");
+        try (var files = Files.list(dataDir.resolve("network/ipam/r-s"))) {
+            assertEquals(List.of(address), files.map(f -> f.getFileName().toString())
+                    .filter(io.kukeon.network.Ipv4::isAddress).toList(), "one lease");
+        }
+        apply(cell("client", "until wget -qO /tmp/got http://web:8080/; do sleep 0.2; done; exec sleep 3600"));
+        Path clientRoot = Path.of("/proc/" + pid(get("Cell", "r/s/t/client"), "app") + "/root");
+        assertEquals("after-the-root\n", await("web reached by name", () -> Files.readString(clientRoot.resolve("tmp/got"))));
+    }
+
     @Test
     void aHostNetworkCellSeesTheDaemonsNamespaceAndHasNoAddressOfItsOwn() throws Exception {
         // a link only the daemon's namespace has (a bridge: the dummy module may be missing, the bridge one is not)

@@ -42,6 +42,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 
 import java.time.Duration;
@@ -304,7 +305,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         publish(state);
         // No cgroup step here: it was written at create or update, recreated at recovery, and runc
         // creates a missing parent itself; a start stays as short as containerd allows.
-        context.pipeToSelf(operations.start(state.spec(), state.run().rootPid()),
+        context.pipeToSelf(operations.start(state.spec(), state.run().rootPid(), state.run().network()),
                 (started, error) -> new StartDone(started, Blocking.unwrap(error)));
     }
 
@@ -493,6 +494,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         } else {
             containers.forward(done.target().name(), new Routed(done.target(), new ObjectCommand.Get(command.replyTo())));
         }
+        if (rootRestartedAlone(state)) {
+            return restartAroundNewRoot().thenUnstashAll();
+        }
         return Effect().unstashAll();
     }
 
@@ -502,6 +506,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             return Effect().none();
         }
         Map<String, ContainerStatus> reported = CellView.statuses(containers.reports());
+        if (rootRestartedAlone(state)) {
+            return restartAroundNewRoot();
+        }
         // A stopped cell's containers are down on purpose: only a cell meant to run fails by its workloads.
         if (CellStateRules.derive(state.spec(), reported, runtimeDown) == CellState.Error && state.run().desired()
                 && state.sticky() == null && !busy() && state.activity() == Activity.NONE) {
@@ -510,6 +517,29 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         publish(state);
         return Effect().none();
+    }
+
+    /**
+     * The root runs again under another pid than the cell started it with, while the cell is meant
+     * to run and does nothing else: its restart policy (or a start or restart of the root alone)
+     * brought it back with new namespaces, without the cell's address and away from its workloads.
+     */
+    private boolean rootRestartedAlone(CellRecord state) {
+        ContainerStatus root = CellView.statuses(containers.reports()).get(state.spec().rootContainerId());
+        Integer startedWith = state.run().rootPid();
+        return root != null && root.state().isActive() && root.pid() != null && startedWith != null
+                && !root.pid().equals(startedWith) && state.run().desired() && state.sticky() == null
+                && !busy() && state.activity() == Activity.NONE;
+    }
+
+    /**
+     * What a pod does when its sandbox comes back: the cell starts again around the new root (its
+     * address released and taken again in the new namespace, the workloads moved in), a start with
+     * no one waiting that its journal records like any other.
+     */
+    private EffectBuilder<CellEvent, CellRecord> restartAroundNewRoot() {
+        work = CellWork.carrying(Activity.STARTING, Waiting.none());
+        return Effect().persist(new CellEvent.StartRequested(Instant.now())).thenRun(this::carryOut);
     }
 
     private Effect<CellEvent, CellRecord> onBroadcast(CellRecord state, Broadcast broadcast) {

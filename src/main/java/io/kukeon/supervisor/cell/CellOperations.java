@@ -158,7 +158,7 @@ final class CellOperations {
     CompletionStage<Start> applyToRunning(CellSpec spec, Map<String, ContainerProtocol.Definition> definitions,
                                             int rootPid) {
         if (definitions.get(spec.rootContainerId()).stale()) {
-            return stop(spec, null, false).thenCompose(done -> start(spec, null));
+            return stop(spec, null, false).thenCompose(done -> start(spec, null, null));
         }
         List<ContainerSpec> stale = spec.workloads().stream().filter(w -> definitions.get(w.id()).stale()).toList();
         List<ContainerSpec> toStart = spec.workloads().stream()
@@ -177,11 +177,14 @@ final class CellOperations {
      * Only for a cell that has journaled its intent to start or to take a new spec. When it fails
      * after the attachment, the address is released again (the actor kills what did start).
      *
-     * @param previousRoot the root's pid when the cell last started (null: never); a root that
-     *                     came back with another pid has new namespaces, so workloads still in the
-     *                     old ones are stopped and started again inside the new
+     * @param previousRoot    the root's pid when the cell last started (null: never); a root that
+     *                        came back with another pid has new namespaces, so workloads still in the
+     *                        old ones are stopped and started again inside the new
+     * @param previousNetwork the address the cell holds (null: none); a root with new namespaces
+     *                        releases it first, as its eth0 went with the old ones and an ADD would
+     *                        otherwise find the old attachment rather than make one in the new
      */
-    CompletionStage<Start> start(CellSpec spec, Integer previousRoot) {
+    CompletionStage<Start> start(CellSpec spec, Integer previousRoot, CellNetworkStatus previousNetwork) {
         ContainerSpec root = spec.rootContainer();
         return CompletableFuture.runAsync(() -> names.prepare(root.hostNetwork()), blocking)
                 .thenCompose(prepared -> startOne(root.id(), Map.of(), true))
@@ -192,7 +195,8 @@ final class CellOperations {
                     int pid = rootStatus.pid();
                     CompletionStage<Done> moved = previousRoot == null || previousRoot.equals(pid)
                             ? CompletableFuture.completedFuture(Done.getInstance())
-                            : stopWorkloads(spec, null, true);
+                            : stopWorkloads(spec, null, true).thenCompose(stopped -> previousNetwork == null
+                                    ? CompletableFuture.completedFuture(Done.getInstance()) : detach(spec, null));
                     return moved.thenCompose(d -> attach(spec, pid))
                             .thenCompose(network -> startWorkloads(spec.workloads(), joinsOf(pid))
                                     .thenApply(done -> new Start(pid, network)))

@@ -268,6 +268,33 @@ class CellActorTest {
         assertTrue(bed.networks.cni.attachments("r-s").isEmpty());
     }
 
+    /**
+     * A root that its own restart policy brings back has new namespaces: the cell releases the old
+     * address, attaches the new root and moves its workloads in, as a pod does around a new sandbox.
+     */
+    @Test
+    void aRootRestartedByItsPolicyIsAttachedAgainAndItsWorkloadsMoveIntoItsNamespaces() {
+        ContainerSpec root = container("main").root().args("sleep").restart(RestartPolicy.ALWAYS).build();
+        upsert(new CellSpec(List.of(root, sleeper()), null, false, null).normalized(), ObjectCommand.Mode.APPLY);
+        int oldRoot = task("main").pid();
+        int oldApp = task("app").pid();
+        bed.runtime.exitSilently(NS, "s_t_" + name + "_main", 137);
+        actor.runCommand(new Routed(path.child("main"), new Notice.TaskExited(oldRoot, 137, Instant.now())));
+
+        await("the cell started again around the new root", () -> actor.getState().activity() == Activity.NONE
+                && actor.getState().run().rootPid() != null && actor.getState().run().rootPid() != oldRoot);
+        int newRoot = task("main").pid();
+        assertEquals(newRoot, actor.getState().run().rootPid(), "journaled");
+        List<FakeCniNetworks.Call> adds = cniCalls("ADD");
+        assertEquals(Path.of("/proc/" + newRoot + "/ns/net"), adds.get(adds.size() - 1).attachment().netns(),
+                "attached in the new root's namespace");
+        assertNull(cniCalls("DEL").get(0).attachment().netns(), "the old namespace is not entered");
+        assertEquals(1, bed.networks.cni.attachments("r-s").size(), "the old address released: one per cell");
+        assertNotEquals(oldApp, task("app").pid(), "the workload moved into the new namespaces");
+        assertTrue(runs("app"));
+        assertEquals(actor.getState().run().network(), ((TreeObject.Cell) ask(ObjectCommand.Get::new, path).object()).status().network());
+    }
+
     /** A daemon killed after the ADD, before it wrote it: the start, resumed, finds the same address, not a second one. */
     @Test
     void aStartInterruptedAfterItsAttachmentGetsTheSameAddressAtRecovery() {
