@@ -34,12 +34,14 @@ final class ApplyService {
     private final ObjectIndex index;
     private final HostIds ids;
     private final DataDirSpace dataDir;
+    private final PublishedPortHolds holds;
 
-    ApplyService(SupervisorTree tree, ObjectIndex index, HostIds ids, DataDirSpace dataDir) {
+    ApplyService(SupervisorTree tree, ObjectIndex index, HostIds ids, DataDirSpace dataDir, PublishedPortHolds holds) {
         this.tree = tree;
         this.index = index;
         this.ids = ids;
         this.dataDir = dataDir;
+        this.holds = holds;
     }
 
     CompletionStage<ApplyResponse> apply(ApplyRequest request) {
@@ -74,8 +76,9 @@ final class ApplyService {
         }
         TreeObject desired = document.object();
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
+        PublishedPortHolds.Hold hold;
         try {
-            Validation.validate(desired, ids, index);
+            hold = Validation.validateAndHold(desired, ids, index, holds);
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));
         }
@@ -83,15 +86,18 @@ final class ApplyService {
         List<String> changes = current == null ? List.of() : ManifestDiff.changes(current, comparable(desired));
         result.addAllChanges(changes);
         if (dryRun) {
+            hold.release();
             String outcome = current == null ? "created" : changes.isEmpty() ? "unchanged" : "updated";
             return CompletableFuture.completedFuture(result.setOutcome(outcome).build());
         }
         try {
             dataDir.requireRoom();   // a long apply that crosses the reserve stops writing there, document by document
         } catch (KukeonException e) {
+            hold.release();
             return CompletableFuture.completedFuture(failed(result, e));
         }
         return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.APPLY, replyTo))
+                .whenComplete((reply, error) -> hold.release())
                 .thenApply(reply -> done(result, reply, changes.isEmpty()))
                 .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
     }

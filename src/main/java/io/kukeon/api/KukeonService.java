@@ -65,6 +65,8 @@ public final class KukeonService implements Kukeon {
     private final DaemonStatus status;
     private final HostIds ids;
     private final DataDirSpace dataDir;
+    /** Published ports of creates and applies in flight: one set for both, so neither races the other. */
+    private final PublishedPortHolds portHolds = new PublishedPortHolds();
 
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, JournalQueries journal,
                          ImageService images, DaemonStatus status, HostIds ids, DataDirSpace dataDir) {
@@ -73,7 +75,7 @@ public final class KukeonService implements Kukeon {
         this.journal = journal;
         this.ids = ids;
         this.dataDir = dataDir;
-        this.applier = new ApplyService(tree, index, ids, dataDir);
+        this.applier = new ApplyService(tree, index, ids, dataDir, portHolds);
         this.images = images;
         this.status = status;
     }
@@ -99,8 +101,9 @@ public final class KukeonService implements Kukeon {
                 throw new InvalidArgumentException("object", "is required");
             }
             TreeObject desired = ObjectMapping.fromProto(in.getObject());
-            Validation.validate(desired, ids, index);
+            PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, portHolds);
             return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
+                    .whenComplete((reply, error) -> hold.release())
                     .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
         });
     }

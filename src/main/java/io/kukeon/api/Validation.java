@@ -23,7 +23,14 @@ import java.util.function.IntFunction;
 final class Validation {
     private Validation() {}
 
-    static void validate(TreeObject o, HostIds ids, ObjectIndex index) {
+    /**
+     * Checks an object before it goes to the tree, a cell's ports (or a container's, in its cell)
+     * also against those that other cells publish or hold in flight (see {@link PublishedPortHolds}).
+     *
+     * @param heldByOthers the ports other cells' applies in flight hold
+     * @return the ports the object's cell publishes with it (empty for other kinds)
+     */
+    static List<PortClaim> validate(TreeObject o, HostIds ids, ObjectIndex index, List<PortClaim> heldByOthers) {
         checkSize(o);
         if (o instanceof TreeObject.Realm r) {
             r.spec().validate();
@@ -39,13 +46,14 @@ final class Validation {
             s.spec().validate();
         } else if (o instanceof TreeObject.Cell c) {
             c.spec().validate();
-            CellNetworking.check(c.path().toString(), c.spec(), CellNetworking.CELL_FIELDS, publishedByOthers(index, c.path()));
+            List<PortClaim> claims = checkPorts(c.path(), c.spec(), CellNetworking.CELL_FIELDS, index, heldByOthers);
             CellSpec spec = c.spec().normalized();
             for (int i = 0; i < spec.containers().size(); i++) {
                 String id = spec.containers().get(i).id();
                 ids.checkContainerdId(c.path().child(id), i < c.spec().containers().size()
                         ? "spec.containers[" + i + "].id" : "metadata.name");
             }
+            return claims;
         } else if (o instanceof TreeObject.Container c) {
             c.spec().validate("spec");
             ids.checkContainerdId(c.path(), "metadata.name");
@@ -53,17 +61,39 @@ final class Validation {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""
                         + c.path().name() + "\"");
             }
-            checkInItsCell(c, index);
+            return checkInItsCell(c, index, heldByOthers);
         }
+        return List.of();
+    }
+
+    /**
+     * {@link #validate} with the object's published ports held until the returned hold is released
+     * (once the tree answered): a concurrent apply of another cell sees them.
+     */
+    static PublishedPortHolds.Hold validateAndHold(TreeObject o, HostIds ids, ObjectIndex index, PublishedPortHolds holds) {
+        return holds.checkAndHold(publishingCell(o), heldByOthers -> validate(o, ids, index, heldByOthers));
+    }
+
+    /** The cell whose published ports an object carries: a cell's own path, a container's cell; else null. */
+    static ObjectPath publishingCell(TreeObject o) {
+        return o instanceof TreeObject.Cell ? o.path() : o instanceof TreeObject.Container ? o.path().parent() : null;
+    }
+
+    private static List<PortClaim> checkPorts(ObjectPath cell, CellSpec spec, IntFunction<String> fields, ObjectIndex index,
+                                              List<PortClaim> heldByOthers) {
+        List<PortClaim> others = publishedByOthers(index, cell);
+        others.addAll(heldByOthers);
+        CellNetworking.check(cell.toString(), spec, fields, others);
+        return CellNetworking.claims(cell.toString(), spec, fields);
     }
 
     /**
      * A container's network fields are its cell's: checked on the cell as it would be with this
      * container, errors naming this document's fields (a missing cell is the tree's NotFound).
      */
-    private static void checkInItsCell(TreeObject.Container c, ObjectIndex index) {
+    private static List<PortClaim> checkInItsCell(TreeObject.Container c, ObjectIndex index, List<PortClaim> heldByOthers) {
         if (!(index.get(c.path().parent()).orElse(null) instanceof TreeObject.Cell cell)) {
-            return;
+            return List.of();
         }
         CellSpec merged = cell.spec().withContainer(c.spec());
         int own = merged.containers().indexOf(merged.container(c.spec().id()));
@@ -73,13 +103,10 @@ final class Validation {
         } catch (InvalidArgumentException e) {
             throw new InvalidArgumentException("spec.hostNetwork", "cell \"" + cell.path().name() + "\": " + e.getMessage());
         }
-        CellNetworking.check(cell.path().toString(), merged, fields, publishedByOthers(index, cell.path()));
+        return checkPorts(cell.path(), merged, fields, index, heldByOthers);
     }
 
-    /**
-     * The ports every other cell the daemon knows publishes. Read from the index, so two applies
-     * that run at once may both pass; the portmap plugin then fails the second cell's start.
-     */
+    /** The ports every other cell the daemon knows publishes (those of applies in flight are held apart). */
     private static List<PortClaim> publishedByOthers(ObjectIndex index, ObjectPath cell) {
         List<PortClaim> claims = new ArrayList<>();
         for (TreeObject o : index.list(Kind.CELL, null, labels -> true)) {

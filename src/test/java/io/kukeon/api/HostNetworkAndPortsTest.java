@@ -102,6 +102,42 @@ class HostNetworkAndPortsTest {
         assertTrue(daemon.runtime.containers().isEmpty());
     }
 
+    /**
+     * Applies of different cells with one host port, all at once: the index alone let several pass
+     * (each was checked before any was stored); with the ports held from check to answer, one wins.
+     */
+    @Test
+    void concurrentAppliesOfOneHostPortPublishItOnce() throws Exception {
+        apply(cell("first", "    - {id: a, image: busybox}\n"));   // the parents exist: the applies race only on the port
+        int cells = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(cells);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<ApplyResult>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < cells; i++) {
+                String name = "racer" + i;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return apply(cell(name, "    - {id: httpd, image: busybox, ports: ['19090:80']}\n"));
+                }));
+            }
+            go.countDown();
+            int created = 0;
+            for (java.util.concurrent.Future<ApplyResult> f : results) {
+                ApplyResult r = f.get();
+                if (r.getOutcome().equals("created")) {
+                    created++;
+                } else {
+                    assertEquals("HostPortInUse", r.getErrorKind(), r.toString());
+                }
+            }
+            assertEquals(1, created, "one cell publishes the port");
+            assertEquals(1, adds().stream().filter(a -> !a.attachment().portMappings().isEmpty()).count());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void theCellsPortsGoToTheAddAndAPublishedHostPortIsRefusedToAnotherCell() {
         assertEquals("created", apply(cell("web", "    - {id: httpd, image: busybox, ports: ['18080:8080']}\n"
