@@ -6,6 +6,7 @@ import io.kukeon.network.Ipv4;
 import io.kukeon.network.SpaceNetwork;
 import io.kukeon.testing.BusyboxUpload;
 import io.kukeon.testing.DaemonProcess;
+import io.kukeon.testing.Eventually;
 import io.kukeon.testing.RealHost;
 import io.kukeon.api.Docs;
 import io.kukeon.wire.v1.ApplyRequest;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,19 +161,6 @@ class NetworkedCrashTest {
     }
 
     private static <T> T await(String what, Callable<T> value) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        Exception last = null;
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                T v = value.call();
-                if (v != null) {
-                    return v;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(what + " did not happen within 60 s", last);
+        return Eventually.value(what, Duration.ofSeconds(60), value);
     }
 }

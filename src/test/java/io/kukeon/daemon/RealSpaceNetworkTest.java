@@ -3,6 +3,7 @@ package io.kukeon.daemon;
 import com.google.protobuf.ByteString;
 import io.kukeon.network.HostCommand;
 import io.kukeon.network.SpaceNetwork;
+import io.kukeon.testing.Eventually;
 import io.kukeon.testing.NetworkNamespaces;
 import io.kukeon.testing.RealDaemon;
 import io.kukeon.wire.v1.ApplyRequest;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -80,20 +80,7 @@ class RealSpaceNetworkTest {
 
 
     private static <T> T await(String what, Callable<T> value) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        Exception last = null;
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                T v = value.call();
-                if (v != null) {
-                    return v;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(what + " did not happen within 30 s", last);
+        return Eventually.value(what, Duration.ofSeconds(30), value);
     }
 
     @Test
