@@ -91,7 +91,7 @@ class CniSpaceNetworksRealTest {
 
     @Test
     void ensureMakesTheBridgeInTheNetworkNamespaceAndAgainChangesNothing() throws Exception {
-        NetworkConfigList list = networks().ensure("main", "web", SUBNET);
+        NetworkConfigList list = networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
 
         String bridge = bridgeLink();
         assertTrue(bridge.contains(" bridge "), bridge);
@@ -100,7 +100,7 @@ class CniSpaceNetworksRealTest {
         String written = Files.readString(conflist());
         assertFalse(NetworkNamespaces.linkExistsOnTheMachine(BRIDGE), "nothing is made in the machine's own namespace");
 
-        assertEquals(list, networks().ensure("main", "web", SUBNET));   // a new instance: what a restarted kukeond has
+        assertEquals(list, networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET)));   // a new instance: what a restarted kukeond has
 
         assertEquals(bridge, bridgeLink());
         assertEquals(written, Files.readString(conflist()));
@@ -109,7 +109,7 @@ class CniSpaceNetworksRealTest {
     @Test
     void aCellAttachedGetsAnAddressOfTheSpaceReachesTheGatewayAndKeepsItsOneLease() throws Exception {
         Namespace cell = namespaces.create("cell");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
 
         NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path, List.of());
 
@@ -132,7 +132,7 @@ class CniSpaceNetworksRealTest {
     @Test
     void detachReleasesTheLeaseAndTakesEth0FromTheCell() throws Exception {
         Namespace cell = namespaces.create("cell");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path, List.of());
 
         networks().detach("main", "web", "root-1", cell.path);
@@ -147,7 +147,7 @@ class CniSpaceNetworksRealTest {
     @Test
     void detachAfterTheCellsNamespaceIsGoneReleasesTheLease() throws Exception {
         Namespace cell = namespaces.create("cell");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path, List.of());
         namespaces.delete(cell);
 
@@ -165,7 +165,7 @@ class CniSpaceNetworksRealTest {
      */
     @Test
     void aStopAndStartAgainLeaveNoMasqueradeRuleAndTheNextDeleteSucceeds() throws Exception {
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         for (int round = 0; round < 3; round++) {
             Namespace cell = namespaces.create("cell" + round);
             networks().attach("main", "web", "root-1", cell.path, List.of());
@@ -184,7 +184,7 @@ class CniSpaceNetworksRealTest {
     /** An earlier daemon's DEL left a rule of an address the container no longer holds: the next attach and DEL clear it. */
     @Test
     void aMasqueradeRuleLeftByAnEarlierDeleteIsClearedAndDoesNotBlockTheNext() throws Exception {
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         Namespace first = namespaces.create("first");
         networks().attach("main", "web", "root-1", first.path, List.of());
         namespaces.delete(first);
@@ -208,7 +208,7 @@ class CniSpaceNetworksRealTest {
     @Test
     void removeTakesTheBridgeTheConfigAndTheLeasesAndTwiceIsFine() throws Exception {
         Namespace cell = namespaces.create("cell");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         networks().attach("main", "web", "root-1", cell.path, List.of());
         assertTrue(Files.isDirectory(ipamDir()));
 
@@ -236,7 +236,7 @@ class CniSpaceNetworksRealTest {
     void aLinkOfTheBridgesNameThatIsNoBridgeIsAClearFailure() throws Exception {
         host.ok("ip", "link", "add", "name", BRIDGE, "type", "veth", "peer", "name", "k-other");
 
-        CniFailure failure = assertThrows(CniFailure.class, () -> networks().ensure("main", "web", SUBNET));
+        CniFailure failure = assertThrows(CniFailure.class, () -> networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET)));
 
         assertTrue(failure.getMessage().contains("a veth, not a bridge"), failure.getMessage());
         assertTrue(failure.getMessage().contains(BRIDGE) && failure.getMessage().contains(host.name), failure.getMessage());
@@ -248,7 +248,7 @@ class CniSpaceNetworksRealTest {
     void missingBridgesAreThoseOfSpacesWithoutTheirBridgeInTheNetworkNamespace() throws Exception {
         ObjectPath web = ObjectPath.of("main", "web");
         ObjectPath db = ObjectPath.of("main", "db");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
 
         assertEquals(List.of(db), networks().missingBridges(List.of(web, db)));
 
