@@ -89,6 +89,53 @@ class CniSpaceNetworksRealTest {
         return host.ok("ip", "-d", "-o", "link", "show", "dev", BRIDGE).replaceAll("\\S+_timer\\s+[0-9.]+", "");
     }
 
+    /**
+     * A user's conflist: ADD with it; after a restart (a new instance) with the file gone, DEL still
+     * releases the lease (kukeond's record keeps the config ADD used, libcni's cache the result);
+     * remove leaves the user's file and deletes only the bridge it made.
+     */
+    @Test
+    void aUsersNetworkIsDetachedAfterARestartWithItsFileGoneAndRemoveLeavesTheFile() throws Exception {
+        Namespace cell = namespaces.create("cell");
+        Path userIpam = dataDir.resolve("user-ipam");
+        Path file = dataDir.resolve("shop.conflist");
+        String content = """
+                {"cniVersion": "1.0.0", "name": "shop", "plugins": [{"type": "bridge", "bridge": "shop0", "isGateway": true,
+                  "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.89.7.0/24"}]], "dataDir": "%s"}}]}""".formatted(userIpam);
+        Files.writeString(file, content);
+
+        NetworkConfigList list = networks().ensure("main", "shop", SpaceNetworkSource.file(file));
+        assertEquals("shop", list.name());
+        assertFalse(Files.exists(dataDir.resolve("network/conf/main-shop.conflist")), "no conflist of kukeond's");
+        NetworkAttachment attached = networks().attach("main", "shop", "root-1", cell.path, List.of());
+        assertEquals("shop0", attached.bridge());
+        assertTrue(Files.exists(userIpam.resolve("shop").resolve(attached.address())), "leased into the file's dataDir");
+
+        Files.delete(file);
+        networks().detach("main", "shop", "root-1", cell.path);   // a new instance: a restarted kukeond
+
+        assertFalse(Files.exists(userIpam.resolve("shop").resolve(attached.address())), "the lease is released without the file");
+        assertFalse(cell.run("ip", "link", "show", "eth0").succeeded());
+
+        Files.writeString(file, content);
+        networks().remove("main", "shop");
+        assertEquals(content, Files.readString(file), "the user's file is never written or deleted");
+        assertFalse(host.run("ip", "link", "show", "shop0").succeeded(), "the bridge ensure made goes with the space");
+        assertFalse(Files.exists(dataDir.resolve("network/conf/main-shop.user-network.json")));
+    }
+
+    /** A plugin the user's file names that is not on the plugin path: a clear error naming it, nothing made. */
+    @Test
+    void aUsersNetworkNamingAMissingPluginIsRefusedNamingIt() throws Exception {
+        Path file = dataDir.resolve("odd.conflist");
+        Files.writeString(file, """
+                {"cniVersion": "1.0.0", "name": "odd", "plugins": [{"type": "bridge", "bridge": "odd0"}, {"type": "no-such-plugin"}]}""");
+        CniFailure failure = assertThrows(CniFailure.class, () -> networks().ensure("main", "odd", SpaceNetworkSource.file(file)));
+        assertTrue(failure.getMessage().contains("names CNI plugin(s) no-such-plugin not found in " + NetworkNamespaces.PLUGINS),
+                failure.getMessage());
+        assertFalse(host.run("ip", "link", "show", "odd0").succeeded(), "no bridge made");
+    }
+
     @Test
     void ensureMakesTheBridgeInTheNetworkNamespaceAndAgainChangesNothing() throws Exception {
         NetworkConfigList list = networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
