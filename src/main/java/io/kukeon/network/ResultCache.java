@@ -6,12 +6,9 @@ import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.secrets.FileModes;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,16 +52,12 @@ final class ResultCache {
 
     Optional<Entry> read(Attachment attachment) {
         Path file = fileOf(attachment);
-        byte[] content;
-        try (InputStream in = Files.newInputStream(file)) {
-            content = in.readNBytes(MAX_ENTRY_BYTES + 1);
-        } catch (NoSuchFileException e) {
+        Optional<ObjectNode> read = CniJson.readOwnFile(file, MAX_ENTRY_BYTES, KIND);
+        if (read.isEmpty()) {
             return Optional.empty();
-        } catch (IOException e) {
-            throw new CniFailure(null, null, "the CNI result cache " + file + " cannot be read: " + e.getMessage(), e);
         }
-        ObjectNode root = content.length > MAX_ENTRY_BYTES ? null : CniJson.objectOrNull(new String(content, StandardCharsets.UTF_8));
-        if (root == null || !KIND.equals(root.path("kind").asText())) {
+        ObjectNode root = read.get();
+        if (root.isEmpty()) {
             // something of ours is there but unreadable: an attachment of unknown state
             return Optional.of(new Entry(null, attachment.containerId(), attachment.ifName(), List.of(), null));
         }

@@ -5,11 +5,7 @@ import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.secrets.FileModes;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Files;
 import java.util.Optional;
 
 /**
@@ -25,16 +21,12 @@ record UserNetworkRecord(Path file, NetworkConfigList config, boolean bridgeMade
 
     /** @return empty when there is no record */
     static Optional<UserNetworkRecord> read(Path record) {
-        byte[] content;
-        try (InputStream in = Files.newInputStream(record)) {
-            content = in.readNBytes(MAX_BYTES + 1);
-        } catch (NoSuchFileException e) {
+        Optional<ObjectNode> read = CniJson.readOwnFile(record, MAX_BYTES, KIND);
+        if (read.isEmpty()) {
             return Optional.empty();
-        } catch (IOException e) {
-            throw new CniFailure(null, null, "cannot read " + record + ": " + e.getMessage(), e);
         }
-        ObjectNode root = content.length > MAX_BYTES ? null : CniJson.objectOrNull(new String(content, StandardCharsets.UTF_8));
-        if (root == null || !KIND.equals(root.path("kind").asText())) {
+        ObjectNode root = read.get();
+        if (root.isEmpty()) {
             throw new CniFailure(null, null, record + " is not kukeond's record of a user's network; move it away and"
                     + " ensure the space again");
         }

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
+import static io.kukeon.daemon.RealSpaceNetworkTest.await;
+import static io.kukeon.daemon.RealSpaceNetworkTest.pid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -92,28 +92,6 @@ class RealUserNetworkTest {
 
     private ObjectDoc get(String kind, String path) throws Exception {
         return host.client().get(GetRequest.newBuilder().setKind(kind).setPath(path).build()).getObject();
-    }
-
-    private static int pid(ObjectDoc cell, String container) {
-        return cell.getStatus().getContainersList().stream().filter(c -> c.getName().equals(container)).findFirst()
-                .orElseThrow().getPid();
-    }
-
-    private static <T> T await(String what, Callable<T> value) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        Exception last = null;
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                T v = value.call();
-                if (v != null) {
-                    return v;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(what + " did not happen within 30 s", last);
     }
 
     @Test

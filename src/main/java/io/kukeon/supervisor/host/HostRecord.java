@@ -113,32 +113,25 @@ public record HostRecord(Set<String> realms, Map<String, String> namespaces, Map
     }
 
     HostRecord withClaim(String realm, String namespace) {
-        Map<String, String> n = new TreeMap<>(namespaces);
-        if (namespace == null) {
-            n.remove(realm);
-        } else {
-            n.put(realm, namespace);
-        }
-        return new HostRecord(realms, n, subnets, networkFiles);
+        return new HostRecord(realms, with(namespaces, realm, namespace), subnets, networkFiles);
     }
 
     HostRecord withSubnet(String space, String subnet) {
-        Map<String, String> s = new TreeMap<>(subnets);
-        if (subnet == null) {
-            s.remove(space);
-        } else {
-            s.put(space, subnet);
-        }
-        return new HostRecord(realms, namespaces, s, networkFiles);
+        return new HostRecord(realms, namespaces, with(subnets, space, subnet), networkFiles);
     }
 
     HostRecord withNetworkFile(String space, NetworkFile file) {
-        Map<String, NetworkFile> f = new TreeMap<>(networkFiles);
-        if (file == null) {
-            f.remove(space);
+        return new HostRecord(realms, namespaces, subnets, with(networkFiles, space, file));
+    }
+
+    /** {@code map} with {@code key} set to {@code value}, or without it when {@code value} is null. */
+    private static <V> Map<String, V> with(Map<String, V> map, String key, V value) {
+        Map<String, V> changed = new TreeMap<>(map);
+        if (value == null) {
+            changed.remove(key);
         } else {
-            f.put(space, file);
+            changed.put(key, value);
         }
-        return new HostRecord(realms, namespaces, subnets, f);
+        return changed;
     }
 }

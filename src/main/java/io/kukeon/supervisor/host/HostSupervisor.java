@@ -230,10 +230,17 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
             claim.replyTo().tell(StatusReply.error(clash));
             return Effect().none();
         }
+        HostRecord.NetworkFile now = state.networkFiles().get(space);
+        if (now != null && !now.name().equals(network.name())) {
+            claim.replyTo().tell(StatusReply.error(new FailedPreconditionException("NetworkNameChanged", UserNetwork.FIELD
+                    + ": the \"name\" of " + network.file() + " changed from \"" + now.name() + "\" to \"" + network.name()
+                    + "\" since space " + space + " claimed it (its leases and attachments are kept under the old name); put"
+                    + " the name back, or delete the space and recreate it")));
+            return Effect().none();
+        }
         NetworkFileClaimed claimed = new NetworkFileClaimed(space, network.file().toString(), network.name(), network.bridge(),
                 network.subnet() == null ? null : network.subnet().toString());
         SpaceNetworkSource source = SpaceNetworkSource.file(network.file());
-        HostRecord.NetworkFile now = state.networkFiles().get(space);
         if (now != null && now.equals(new HostRecord.NetworkFile(claimed.file(), claimed.name(), claimed.bridge()))
                 && java.util.Objects.equals(state.subnets().get(space), claimed.subnet())) {
             claim.replyTo().tell(StatusReply.success(source));

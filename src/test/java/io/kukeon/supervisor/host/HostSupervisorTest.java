@@ -224,6 +224,12 @@ class HostSupervisorTest {
         assertTrue(changed.getError().getMessage().contains("spec.cniConfigPath cannot change"), changed.getError().getMessage());
         assertTrue(changed.getError().getMessage().contains("delete the space and recreate it"), changed.getError().getMessage());
 
+        Files.writeString(Path.of(shop), Files.readString(Path.of(shop)).replace("\"shop\"", "\"renamed\""));
+        StatusReply<SpaceNetworkSource> renamed = host.<StatusReply<SpaceNetworkSource>>runCommand(replyTo -> new ChildMessages.ClaimSubnet(
+                ObjectPath.parse("a/shop"), shop, io.kukeon.network.UserNetwork.read(shop), replyTo)).reply();
+        assertTrue(renamed.getError().getMessage().contains("changed from \"shop\" to \"renamed\""), renamed.getError().getMessage());
+        assertEquals("shop", host.getState().networkFiles().get("a/shop").name(), "the claim is kept");
+
         assertTrue(send(ObjectPath.parse("a/shop"), r -> new ObjectCommand.Delete(true, false, r)).isSuccess());
         assertFalse(host.getState().networkFiles().containsKey("a/shop"));
         assertFalse(host.getState().subnets().containsKey("a/shop"));
