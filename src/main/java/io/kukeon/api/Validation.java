@@ -10,7 +10,9 @@ import io.kukeon.model.RealmSpec;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.network.CellNetworking;
+import io.kukeon.network.NetworkOverlaps;
 import io.kukeon.network.PortClaim;
+import io.kukeon.network.UserNetwork;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ObjectDoc;
@@ -42,6 +44,7 @@ final class Validation {
             });
         } else if (o instanceof TreeObject.Space s) {
             s.spec().validate();
+            checkNetworkFile(s, index);
         } else if (o instanceof TreeObject.Stack s) {
             s.spec().validate();
         } else if (o instanceof TreeObject.Cell c) {
@@ -85,6 +88,23 @@ final class Validation {
         others.addAll(heldByOthers);
         CellNetworking.check(cell.toString(), spec, fields, others);
         return CellNetworking.claims(cell.toString(), spec, fields);
+    }
+
+    /**
+     * A space's {@code spec.cniConfigPath}: the file read and checked, and its network apart from
+     * every other space's and the pod subnet, as the host's journal last told the index. Early, and
+     * for dry runs; the host checks again, durably, when the space claims it.
+     */
+    private static void checkNetworkFile(TreeObject.Space s, ObjectIndex index) {
+        if (s.spec().cniConfigPath() == null) {
+            return;
+        }
+        if (index.get(s.path()).orElse(null) instanceof TreeObject.Space current
+                && !s.spec().cniConfigPath().equals(current.spec().cniConfigPath())) {
+            return;   // a change the space refuses, naming both
+        }
+        UserNetwork network = UserNetwork.read(s.spec().cniConfigPath());
+        index.networkClaims().ifPresent(known -> NetworkOverlaps.check(s.path().toString(), network, known.claims(), known.podSubnet()));
     }
 
     /**

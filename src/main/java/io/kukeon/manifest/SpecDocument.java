@@ -31,6 +31,7 @@ final class SpecDocument {
         if (o instanceof TreeObject.Realm r) {
             realm(spec, r.spec());
         } else if (o instanceof TreeObject.Space s) {
+            put(spec, "cniConfigPath", s.spec().cniConfigPath());
             put(spec, "resources", resources(s.spec().resources()));
         } else if (o instanceof TreeObject.Stack s) {
             put(spec, "resources", resources(s.spec().resources()));

@@ -1,5 +1,7 @@
 package io.kukeon.network;
 
+import java.util.List;
+
 /**
  * The port to CNI: attaches a container's network namespace to a network and detaches it. Every
  * method blocks and is idempotent; calls for one attachment (network, container ID, interface)
@@ -29,4 +31,10 @@ public interface CniNetworks {
      * @throws CniFailure naming the plugin that failed; a later DEL retries
      */
     void delete(Attachment attachment);
+
+    /**
+     * The attachments to {@code network} made and not yet deleted, as DEL takes them (without a
+     * namespace), so that whoever removes a network can release what is left on it.
+     */
+    List<Attachment> attachments(NetworkConfigList network);
 }

@@ -85,6 +85,12 @@ public final class CniPluginRuntime implements CniNetworks {
         cache.remove(attachment);
     }
 
+    @Override
+    public List<Attachment> attachments(NetworkConfigList network) {
+        return cache.attached(network.name()).stream()
+                .map(key -> new Attachment(network, key.containerId(), null, key.ifName())).toList();
+    }
+
     /** Runs ADD through the chain; on a failure undoes what ran, so nothing of it is left. */
     private NetworkAttachment addAfresh(Attachment attachment, String cniArgs) {
         attachment.network().plugins().forEach(p -> plugins.find(p.type()));   // a missing plugin fails before anything changed

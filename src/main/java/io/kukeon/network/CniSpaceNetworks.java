@@ -72,9 +72,15 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
-    public synchronized NetworkConfigList ensure(String realm, String space, Ipv4Subnet subnet) {
-        NetworkConfigList wanted = SpaceNetwork.configList(realm, space, subnet, ipamDir);
+    public synchronized NetworkConfigList ensure(String realm, String space, SpaceNetworkSource source) {
+        if (source.fromFile()) {
+            return ensureUserNetwork(realm, space, source.file());
+        }
+        NetworkConfigList wanted = SpaceNetwork.configList(realm, space, source.subnet(), ipamDir);
         Path file = configFile(realm, space);
+        if (Files.exists(userNetworkFile(realm, space))) {
+            throw changedSource(realm, space, "has a network from spec.cniConfigPath", "kukeond's own");
+        }
         try {
             if (!wanted.equals(written(file).orElse(null))) {
                 FileModes.createPrivateDirectories(configDir);
@@ -83,13 +89,59 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         } catch (IOException e) {
             throw new CniFailure(null, null, "cannot write the network config " + file + ": " + e.getMessage(), e);
         }
-        ensureBridge(wanted.name());
+        ensureBridge(wanted.bridgeName(), wanted.name());
         return wanted;
     }
 
+    /**
+     * A network from the user's conflist: read and checked (its plugins on the path), its bridge
+     * made when it is not there, and what is in use recorded under the data dir (never in the
+     * user's file): the config, so that DEL works when the file changed or vanished, and whether
+     * kukeond made the bridge, so that {@link #remove} deletes only a bridge of its own.
+     */
+    private NetworkConfigList ensureUserNetwork(String realm, String space, Path file) {
+        UserNetwork network = UserNetwork.read(file.toString());
+        List<String> missing = network.config().plugins().stream().map(PluginConfig::type).distinct()
+                .filter(type -> plugins.locate(type).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+            throw new CniFailure(missing.get(0), null, UserNetwork.FIELD + ": " + file + " names CNI plugin(s) "
+                    + String.join(", ", missing) + " not found in " + plugins.searchPathText() + " (cni-plugin-path)");
+        }
+        if (Files.exists(configFile(realm, space))) {
+            throw changedSource(realm, space, "has kukeond's own network", "spec.cniConfigPath " + file);
+        }
+        Optional<UserNetworkRecord> current = UserNetworkRecord.read(userNetworkFile(realm, space));
+        if (current.isPresent() && !current.get().config().name().equals(network.name())) {
+            throw new CniFailure(null, null, UserNetwork.FIELD + ": the \"name\" of " + file + " changed from \""
+                    + current.get().config().name() + "\" to \"" + network.name() + "\" since space \"" + space + "\" of realm \""
+                    + realm + "\" made its network (its leases and attachments are kept under the old name); put the"
+                    + " name back, or delete the space and recreate it");
+        }
+        boolean bridgeMade = current.map(UserNetworkRecord::bridgeMade).orElse(false);
+        try {
+            if (network.bridge() != null && !bridgeMade && linkKind(network.bridge()).isEmpty()) {
+                bridgeMade = true;   // written before it is made: a crash in between leaves no bridge of ours unknown
+            }
+        } catch (IOException e) {
+            throw new CniFailure("bridge", null, "cannot look up bridge " + network.bridge() + ": " + e.getMessage(), e);
+        }
+        UserNetworkRecord wanted = new UserNetworkRecord(file, network.config(), bridgeMade);
+        if (!wanted.equals(current.orElse(null))) {
+            wanted.write(userNetworkFile(realm, space));
+        }
+        if (network.bridge() != null) {
+            ensureBridge(network.bridge(), network.name());
+        }
+        return network.config();
+    }
+
+    private static CniFailure changedSource(String realm, String space, String has, String asked) {
+        return new CniFailure(null, null, "space \"" + space + "\" of realm \"" + realm + "\" " + has + "; it cannot"
+                + " change to " + asked + " (delete the space and recreate it)");
+    }
+
     /** Makes the network's bridge and sets it up, unless it is there; a link of its name that is no bridge is a failure. */
-    private void ensureBridge(String network) {
-        String bridge = SpaceNetwork.bridgeName(network);
+    private void ensureBridge(String bridge, String network) {
         try {
             Optional<String> kind = linkKind(bridge);
             if (kind.isEmpty()) {
@@ -114,16 +166,35 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         }
     }
 
+    /**
+     * A network of kukeond's goes whole: bridge, leases, config. A user's network: the attachments
+     * kukeond still has on it are deleted (DEL with the config they were made with), the bridge
+     * only when kukeond made it, then kukeond's record of it; the user's file and the rest of its
+     * IPAM state are the user's.
+     */
     @Override
     public synchronized void remove(String realm, String space) {
-        String name = SpaceNetwork.networkName(realm, space);
-        String bridge = SpaceNetwork.bridgeName(name);
-        try {
-            HostCommand.Result deleted = host.run(List.of("ip", "link", "delete", bridge, "type", "bridge"), Map.of(), new byte[0]);
-            if (!deleted.succeeded() && linkKind(bridge).isPresent()) {
-                throw new CniFailure("bridge", null, "cannot remove bridge " + bridge + " of network " + name + ": "
-                        + HostCommand.oneLine(deleted.stderr()));
+        Path userRecordFile = userNetworkFile(realm, space);
+        Optional<UserNetworkRecord> user = UserNetworkRecord.read(userRecordFile);
+        if (user.isPresent()) {
+            NetworkConfigList config = user.get().config();
+            for (Attachment left : cni.attachments(config)) {   // cells whose own DEL failed; none when every detach did its part
+                cni.delete(left);
+                masquerade.removeExcept(config.name(), left.containerId(), Set.of());
             }
+            if (user.get().bridgeMade() && config.bridgeName() != null) {
+                deleteBridge(config.bridgeName(), config.name());
+            }
+            try {
+                Files.deleteIfExists(userRecordFile);
+            } catch (IOException e) {
+                throw new CniFailure(null, null, "cannot remove " + userRecordFile + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        String name = SpaceNetwork.networkName(realm, space);
+        deleteBridge(SpaceNetwork.bridgeName(name), name);
+        try {
             FileModes.deleteTree(ipamDir.resolve(name));
             Files.deleteIfExists(configFile(realm, space));
         } catch (IOException e) {
@@ -131,11 +202,23 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         }
     }
 
+    private void deleteBridge(String bridge, String network) {
+        try {
+            HostCommand.Result deleted = host.run(List.of("ip", "link", "delete", bridge, "type", "bridge"), Map.of(), new byte[0]);
+            if (!deleted.succeeded() && linkKind(bridge).isPresent()) {
+                throw new CniFailure("bridge", null, "cannot remove bridge " + bridge + " of network " + network + ": "
+                        + HostCommand.oneLine(deleted.stderr()));
+            }
+        } catch (IOException e) {
+            throw new CniFailure("bridge", null, "cannot remove bridge " + bridge + " of network " + network + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public NetworkAttachment attach(String realm, String space, String containerId, Path netns, List<PortMapping> portMappings) {
-        NetworkConfigList network = written(configFile(realm, space)).orElseThrow(() -> new CniFailure(null, null,
+        NetworkConfigList network = inUse(realm, space).orElseThrow(() -> new CniFailure(null, null,
                 "space \"" + space + "\" of realm \"" + realm + "\" has no network yet; its provisioning makes it"));
-        masquerade.removeExcept(network.name(), containerId, leasesOf(network.name(), containerId));
+        masquerade.removeExcept(network.name(), containerId, leasesOf(network, containerId));
         return cni.add(new Attachment(network, containerId, netns, CELL_INTERFACE, portMappings));
     }
 
@@ -146,22 +229,22 @@ public final class CniSpaceNetworks implements SpaceNetworks {
      */
     @Override
     public void detach(String realm, String space, String containerId, Path netns) {
-        Optional<NetworkConfigList> network = written(configFile(realm, space));
+        Optional<NetworkConfigList> network = inUse(realm, space);
         // no config: the space's network was removed, and its leases and bridge with it
         if (network.isEmpty()) {
             return;
         }
         String name = network.get().name();
-        masquerade.removeExcept(name, containerId, leasesOf(name, containerId));
+        masquerade.removeExcept(name, containerId, leasesOf(network.get(), containerId));
         cni.delete(new Attachment(network.get(), containerId, netns, CELL_INTERFACE));
         masquerade.removeExcept(name, containerId, Set.of());
     }
 
     /** The addresses host-local has leased to {@code containerId} on {@code network}: files named for the address, holding the ID. */
-    private Set<String> leasesOf(String network, String containerId) {
+    private Set<String> leasesOf(NetworkConfigList network, String containerId) {
         Set<String> held = new TreeSet<>();
-        Path dir = ipamDir.resolve(network);
-        if (!Files.isDirectory(dir)) {
+        Path dir = UserNetwork.leaseDir(network);
+        if (dir == null || !Files.isDirectory(dir)) {
             return held;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -210,12 +293,31 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         } catch (JsonProcessingException e) {
             throw new CniFailure(null, null, "ip -j link show printed what is not JSON: " + HostCommand.oneLine(listed.stdout()), e);
         }
-        return spaces.stream().filter(space -> !bridges.contains(
-                SpaceNetwork.bridgeName(SpaceNetwork.networkName(space.realm(), space.name())))).toList();
+        return spaces.stream().filter(space -> {
+            String bridge = bridgeOf(space.realm(), space.name());
+            return bridge != null && !bridges.contains(bridge);
+        }).toList();
+    }
+
+    /** The bridge a space's cells hang on: kukeond's {@code k-…}, or the one of the user's network (null: it has none). */
+    private String bridgeOf(String realm, String space) {
+        Optional<UserNetworkRecord> user = UserNetworkRecord.read(userNetworkFile(realm, space));
+        return user.isPresent() ? user.get().config().bridgeName() : SpaceNetwork.bridgeName(SpaceNetwork.networkName(realm, space));
+    }
+
+    /** The config the space's cells are attached with: kukeond's conflist, or the copy of the user's as last ensured. */
+    private Optional<NetworkConfigList> inUse(String realm, String space) {
+        Optional<NetworkConfigList> own = written(configFile(realm, space));
+        return own.isPresent() ? own : UserNetworkRecord.read(userNetworkFile(realm, space)).map(UserNetworkRecord::config);
     }
 
     private Path configFile(String realm, String space) {
         return configDir.resolve(SpaceNetwork.networkName(realm, space) + ".conflist");
+    }
+
+    /** Kukeond's record of a user's network in use; not a conflist, so nothing takes it for one. */
+    private Path userNetworkFile(String realm, String space) {
+        return configDir.resolve(SpaceNetwork.networkName(realm, space) + ".user-network.json");
     }
 
     private static Optional<NetworkConfigList> written(Path file) {

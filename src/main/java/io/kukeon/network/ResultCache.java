@@ -6,11 +6,9 @@ import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.secrets.FileModes;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +25,8 @@ final class ResultCache {
     /** An entry is a config list and a result of a few KB; a larger file is not ours. */
     static final int MAX_ENTRY_BYTES = 1 << 20;
     private static final String KIND = "kukeonCniCacheV1";
+    /** More attachments than any network of a host holds (a /16 of leases); a listing stops there. */
+    static final int MAX_LISTED = 65_536;
 
     /**
      * One attachment as ADD saw it.
@@ -52,16 +52,12 @@ final class ResultCache {
 
     Optional<Entry> read(Attachment attachment) {
         Path file = fileOf(attachment);
-        byte[] content;
-        try (InputStream in = Files.newInputStream(file)) {
-            content = in.readNBytes(MAX_ENTRY_BYTES + 1);
-        } catch (NoSuchFileException e) {
+        Optional<ObjectNode> read = CniJson.readOwnFile(file, MAX_ENTRY_BYTES, KIND);
+        if (read.isEmpty()) {
             return Optional.empty();
-        } catch (IOException e) {
-            throw new CniFailure(null, null, "the CNI result cache " + file + " cannot be read: " + e.getMessage(), e);
         }
-        ObjectNode root = content.length > MAX_ENTRY_BYTES ? null : CniJson.objectOrNull(new String(content, StandardCharsets.UTF_8));
-        if (root == null || !KIND.equals(root.path("kind").asText())) {
+        ObjectNode root = read.get();
+        if (root.isEmpty()) {
             // something of ours is there but unreadable: an attachment of unknown state
             return Optional.of(new Entry(null, attachment.containerId(), attachment.ifName(), List.of(), null));
         }
@@ -107,6 +103,31 @@ final class ResultCache {
         } catch (IOException e) {
             throw new CniFailure(null, null, "the CNI result cache " + file + " cannot be removed: " + e.getMessage(), e);
         }
+    }
+
+    /** Who is attached to {@code network}: a container ID and an interface per entry. */
+    record Key(String containerId, String ifName) {}
+
+    /** The attachments of {@code network} this cache holds an entry of, at most {@value #MAX_LISTED}. */
+    List<Key> attached(String network) {
+        List<Key> keys = new ArrayList<>();
+        Path networkDir = dir.resolve(network);
+        if (!Files.isDirectory(networkDir)) {
+            return keys;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(networkDir, "*~*.json")) {
+            for (Path f : files) {
+                String stem = f.getFileName().toString().replaceFirst("\\.json$", "");
+                int tilde = stem.indexOf('~');
+                keys.add(new Key(stem.substring(0, tilde), stem.substring(tilde + 1)));
+                if (keys.size() >= MAX_LISTED) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new CniFailure(null, null, "the CNI result cache " + networkDir + " cannot be listed: " + e.getMessage(), e);
+        }
+        return keys;
     }
 
     private Path fileOf(Attachment attachment) {

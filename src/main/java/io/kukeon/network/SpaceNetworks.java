@@ -23,15 +23,22 @@ public interface SpaceNetworks {
     SubnetPool pool();
 
     /**
-     * Makes the space's network as it should be (its config written, its bridge made); what is there
-     * already is kept.
+     * Makes the space's network as it should be, from its source: on its {@code /24}, kukeond's
+     * conflist written; from a user's conflist ({@code spec.cniConfigPath}), that file read and
+     * checked (never written). Its bridge is made; what is there already is kept.
      *
      * @return the network's config list
-     * @throws CniFailure when it cannot be written, or the bridge cannot be made (a link of its name that is no bridge)
+     * @throws CniFailure when it cannot be written, the bridge cannot be made (a link of its name that is no bridge),
+     *                    a plugin the user's file names is not on the plugin path, or the space's source changed
+     * @throws io.kukeon.model.InvalidArgumentException naming {@code spec.cniConfigPath} when the user's file breaks a rule
      */
-    NetworkConfigList ensure(String realm, String space, Ipv4Subnet subnet);
+    NetworkConfigList ensure(String realm, String space, SpaceNetworkSource source);
 
-    /** Removes the space's network: its config, its leases and its bridge. What is already gone is success. */
+    /**
+     * Removes the space's network. Kukeond's own: its config, its leases and its bridge. A user's:
+     * what kukeond's cells still hold on it is released, the bridge deleted only when kukeond made
+     * it, the user's file left alone. What is already gone is success.
+     */
     void remove(String realm, String space);
 
     /**

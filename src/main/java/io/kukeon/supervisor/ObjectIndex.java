@@ -4,6 +4,8 @@ import io.kukeon.model.HostIds;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
+import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.NetworkClaim;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,15 @@ public final class ObjectIndex {
     private final ConcurrentSkipListMap<String, TreeObject> byPath = new ConcurrentSkipListMap<>();
     private final Map<String, String> realmByNamespace = new ConcurrentHashMap<>();
     private final HostIds ids;
+    /** The pod subnet and every space's network as the host's journal has them; null until the host has told. */
+    private volatile NetworkClaims networkClaims;
+
+    /** Spaces' networks as the host last told, for the API's early check of a user's network. */
+    public record NetworkClaims(Ipv4Subnet podSubnet, List<NetworkClaim> claims) {
+        public NetworkClaims {
+            claims = List.copyOf(claims);
+        }
+    }
 
     public ObjectIndex(HostIds ids) {
         this.ids = ids;
@@ -62,6 +73,16 @@ public final class ObjectIndex {
 
     public int size() {
         return byPath.size();
+    }
+
+    /** The host's journal changed what networks spaces hold. */
+    public void putNetworkClaims(Ipv4Subnet podSubnet, List<NetworkClaim> claims) {
+        networkClaims = new NetworkClaims(podSubnet, claims);
+    }
+
+    /** The spaces' networks the host has told, if it has. */
+    public Optional<NetworkClaims> networkClaims() {
+        return Optional.ofNullable(networkClaims);
     }
 
     /** The realm that uses this containerd namespace, if any. */

@@ -39,11 +39,15 @@ public final class SpecMapping {
     }
 
     public static io.kukeon.wire.v1.SpaceSpec toProto(SpaceSpec s) {
-        return io.kukeon.wire.v1.SpaceSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources())).build();
+        io.kukeon.wire.v1.SpaceSpec.Builder b = io.kukeon.wire.v1.SpaceSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources()));
+        if (s.cniConfigPath() != null) {
+            b.setCniConfigPath(s.cniConfigPath());
+        }
+        return b.build();
     }
 
     public static SpaceSpec fromProto(io.kukeon.wire.v1.SpaceSpec p) {
-        return new SpaceSpec(ResourcesMapping.fromProto(p.getResources()));
+        return new SpaceSpec(ResourcesMapping.fromProto(p.getResources()), p.getCniConfigPath());
     }
 
     public static io.kukeon.wire.v1.StackSpec toProto(StackSpec s) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,45 @@ class BadInputTest {
         assertEquals(before, journalMark(), what + ": nothing was journaled");
         assertEquals(groups, daemon.cgroups.groups().size(), what + ": no cgroup");
         assertEquals(containers, daemon.runtime.containers().size(), what + ": no container");
+    }
+
+    private static CreateRequest spaceOn(String path, String cniConfigPath) {
+        ObjectDoc doc = Docs.space(path);
+        return CreateRequest.newBuilder().setObject(doc.toBuilder().setSpace(doc.getSpace().toBuilder()
+                .setCniConfigPath(cniConfigPath))).build();
+    }
+
+    private Path conflist(String name, String bridge, String subnet) throws Exception {
+        Path file = dataDir.resolve(name + ".conflist");
+        Files.writeString(file, "{\"cniVersion\": \"1.0.0\", \"name\": \"" + name + "\", \"plugins\": [{\"type\": \"bridge\","
+                + " \"bridge\": \"" + bridge + "\", \"ipam\": {\"type\": \"host-local\", \"subnet\": \"" + subnet + "\"}}]}");
+        return file;
+    }
+
+    /**
+     * A space's {@code spec.cniConfigPath}: a path or file that breaks a rule is INVALID_ARGUMENT, a
+     * network that overlaps the pod subnet or another space's, or has its name, FAILED_PRECONDITION;
+     * each names the field and changes nothing.
+     */
+    @Test
+    void aSpacesConflistThatBreaksARuleOrOverlapsAnotherIsRefusedAndChangesNothing() throws Exception {
+        refused("relative path", Status.Code.INVALID_ARGUMENT, () -> api.create(spaceOn("r/bad", "net.conflist")));
+        refused("missing file", Status.Code.INVALID_ARGUMENT, () -> api.create(spaceOn("r/bad", dataDir.resolve("none").toString())));
+        Files.writeString(dataDir.resolve("junk.conflist"), "not json");
+        refused("not a conflist", Status.Code.INVALID_ARGUMENT,
+                () -> api.create(spaceOn("r/bad", dataDir.resolve("junk.conflist").toString())));
+
+        assertEquals("Ready", api.create(spaceOn("r/shop", conflist("shop", "shop0", "10.89.7.0/24").toString()))
+                .getObject().getStatus().getState());
+        for (Path clash : List.of(conflist("wide", "wide0", "10.89.0.0/16"), conflist("pod", "pod0", "10.88.9.0/24"),
+                conflist("shop", "other0", "10.90.0.0/24"))) {
+            String before = journalMark();
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.create(spaceOn("r/bad", clash.toString())));
+            assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.getStatus().toString());
+            assertTrue(e.getStatus().getDescription().startsWith("spec.cniConfigPath: network"), e.getStatus().getDescription());
+            assertEquals(before, journalMark(), clash + ": nothing was journaled");
+        }
+        assertThrows(StatusRuntimeException.class, () -> api.get(GetRequest.newBuilder().setKind("Space").setPath("r/bad").build()));
     }
 
     @Test

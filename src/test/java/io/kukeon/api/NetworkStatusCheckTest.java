@@ -2,6 +2,7 @@ package io.kukeon.api;
 
 import io.kukeon.model.ObjectPath;
 import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.network.SpaceNetwork;
 import io.kukeon.testing.FakeSpaceNetworks;
 import io.kukeon.testing.TestDaemon;
@@ -58,7 +59,7 @@ class NetworkStatusCheckTest {
             assertTrue(System.nanoTime() < deadline, "space " + realm + "/" + space + " did not become Ready");
             Thread.sleep(20);
         }
-        daemon.networks.ensure(realm, space, Ipv4Subnet.parse("10.88." + third + ".0/24", "test"));
+        daemon.networks.ensure(realm, space, SpaceNetworkSource.pooled(Ipv4Subnet.parse("10.88." + third + ".0/24", "test")));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.kukeon.daemon;
 
 import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.network.SpaceNetwork;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.testing.NetworkNamespaces;
@@ -36,7 +37,7 @@ class DaemonNetworkNamespaceTest {
 
             // the port kukeond builds from these settings
             SpaceNetworks networks = new HostPorts().networks(daemon.config());
-            networks.ensure("netns", "probe", Ipv4Subnet.parse("10.88.250.0/24", "test"));
+            networks.ensure("netns", "probe", SpaceNetworkSource.pooled(Ipv4Subnet.parse("10.88.250.0/24", "test")));
 
             assertTrue(daemon.host.network.ok("ip", "-o", "link", "show", "dev", bridge).contains(bridge));
             assertFalse(NetworkNamespaces.linkExistsOnTheMachine(bridge));

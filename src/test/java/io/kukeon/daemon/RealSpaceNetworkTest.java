@@ -73,13 +73,15 @@ class RealSpaceNetworkTest {
     private ObjectDoc get(String kind, String path) throws Exception {
         return host.client().get(GetRequest.newBuilder().setKind(kind).setPath(path).build()).getObject();
     }
-    private int pid(ObjectDoc cell, String container) {
+    /** The pid of one of the cell's containers, as its status shows it. */
+    static int pid(ObjectDoc cell, String container) {
         return cell.getStatus().getContainersList().stream().filter(c -> c.getName().equals(container)).findFirst()
                 .orElseThrow().getPid();
     }
 
 
-    private static <T> T await(String what, Callable<T> value) throws Exception {
+    /** {@code value} once it is non-null (within 30 s). */
+    static <T> T await(String what, Callable<T> value) throws Exception {
         return Eventually.value(what, Duration.ofSeconds(30), value);
     }
 

@@ -105,6 +105,20 @@ class ManifestReaderTest {
                 ManifestReader.inDeleteOrder(docs).stream().map(ManifestDocument::name).toList());
     }
 
+    /** A space's cniConfigPath is read (no longer ignored with a warning), and must be an absolute path. */
+    @Test
+    void aSpacesCniConfigPathIsReadAndMustBeAbsolute() {
+        ManifestDocument d = read("kind: Space\nmetadata: {name: s}\nspec: {realmId: r, cniConfigPath: /etc/cni/net.d/s.conflist,"
+                + " network: {egress: {default: deny}}}\n").get(0);
+        assertEquals("/etc/cni/net.d/s.conflist", ((io.kukeon.model.TreeObject.Space) d.object()).spec().cniConfigPath());
+        assertEquals(List.of("spec.network is not supported yet and was ignored"), d.warnings());
+
+        ManifestDocument relative = read("kind: Space\nmetadata: {name: s}\nspec: {realmId: r, cniConfigPath: net.conflist}\n").get(0);
+        assertTrue(relative.failed());
+        assertTrue(relative.error().toString().contains("spec.cniConfigPath: \"net.conflist\" must be an absolute path"),
+                relative.error().toString());
+    }
+
     @Test
     void aManifestOverOneMebibyteIsRefusedWhole() {
         byte[] big = new byte[2 << 20];

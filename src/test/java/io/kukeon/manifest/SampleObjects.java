@@ -62,7 +62,7 @@ final class SampleObjects {
 
     static TreeObject.Space space() {
         return new TreeObject.Space(ObjectPath.of("r", "s"), new Metadata("s", Map.of("tier", "db"), 2),
-                new SpaceSpec(fullResources()), levelStatus(false));
+                new SpaceSpec(fullResources(), "/etc/cni/net.d/db.conflist"), levelStatus(false));
     }
 
     static TreeObject.Stack stack() {

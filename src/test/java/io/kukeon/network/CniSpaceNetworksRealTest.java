@@ -89,9 +89,56 @@ class CniSpaceNetworksRealTest {
         return host.ok("ip", "-d", "-o", "link", "show", "dev", BRIDGE).replaceAll("\\S+_timer\\s+[0-9.]+", "");
     }
 
+    /**
+     * A user's conflist: ADD with it; after a restart (a new instance) with the file gone, DEL still
+     * releases the lease (kukeond's record keeps the config ADD used, libcni's cache the result);
+     * remove leaves the user's file and deletes only the bridge it made.
+     */
+    @Test
+    void aUsersNetworkIsDetachedAfterARestartWithItsFileGoneAndRemoveLeavesTheFile() throws Exception {
+        Namespace cell = namespaces.create("cell");
+        Path userIpam = dataDir.resolve("user-ipam");
+        Path file = dataDir.resolve("shop.conflist");
+        String content = """
+                {"cniVersion": "1.0.0", "name": "shop", "plugins": [{"type": "bridge", "bridge": "shop0", "isGateway": true,
+                  "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.89.7.0/24"}]], "dataDir": "%s"}}]}""".formatted(userIpam);
+        Files.writeString(file, content);
+
+        NetworkConfigList list = networks().ensure("main", "shop", SpaceNetworkSource.file(file));
+        assertEquals("shop", list.name());
+        assertFalse(Files.exists(dataDir.resolve("network/conf/main-shop.conflist")), "no conflist of kukeond's");
+        NetworkAttachment attached = networks().attach("main", "shop", "root-1", cell.path, List.of());
+        assertEquals("shop0", attached.bridge());
+        assertTrue(Files.exists(userIpam.resolve("shop").resolve(attached.address())), "leased into the file's dataDir");
+
+        Files.delete(file);
+        networks().detach("main", "shop", "root-1", cell.path);   // a new instance: a restarted kukeond
+
+        assertFalse(Files.exists(userIpam.resolve("shop").resolve(attached.address())), "the lease is released without the file");
+        assertFalse(cell.run("ip", "link", "show", "eth0").succeeded());
+
+        Files.writeString(file, content);
+        networks().remove("main", "shop");
+        assertEquals(content, Files.readString(file), "the user's file is never written or deleted");
+        assertFalse(host.run("ip", "link", "show", "shop0").succeeded(), "the bridge ensure made goes with the space");
+        assertFalse(Files.exists(dataDir.resolve("network/conf/main-shop.user-network.json")));
+    }
+
+    /** A plugin the user's file names that is not on the plugin path: a clear error naming it, nothing made. */
+    @Test
+    void aUsersNetworkNamingAMissingPluginIsRefusedNamingIt() throws Exception {
+        Path file = dataDir.resolve("odd.conflist");
+        Files.writeString(file, """
+                {"cniVersion": "1.0.0", "name": "odd", "plugins": [{"type": "bridge", "bridge": "odd0"}, {"type": "no-such-plugin"}]}""");
+        CniFailure failure = assertThrows(CniFailure.class, () -> networks().ensure("main", "odd", SpaceNetworkSource.file(file)));
+        assertTrue(failure.getMessage().contains("names CNI plugin(s) no-such-plugin not found in " + NetworkNamespaces.PLUGINS),
+                failure.getMessage());
+        assertFalse(host.run("ip", "link", "show", "odd0").succeeded(), "no bridge made");
+    }
+
     @Test
     void ensureMakesTheBridgeInTheNetworkNamespaceAndAgainChangesNothing() throws Exception {
-        NetworkConfigList list = networks().ensure("main", "web", SUBNET);
+        NetworkConfigList list = networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
 
         String bridge = bridgeLink();
         assertTrue(bridge.contains(" bridge "), bridge);
@@ -100,7 +147,7 @@ class CniSpaceNetworksRealTest {
         String written = Files.readString(conflist());
         assertFalse(NetworkNamespaces.linkExistsOnTheMachine(BRIDGE), "nothing is made in the machine's own namespace");
 
-        assertEquals(list, networks().ensure("main", "web", SUBNET));   // a new instance: what a restarted kukeond has
+        assertEquals(list, networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET)));   // a new instance: what a restarted kukeond has
 
         assertEquals(bridge, bridgeLink());
         assertEquals(written, Files.readString(conflist()));
@@ -109,7 +156,7 @@ class CniSpaceNetworksRealTest {
     @Test
     void aCellAttachedGetsAnAddressOfTheSpaceReachesTheGatewayAndKeepsItsOneLease() throws Exception {
         Namespace cell = namespaces.create("cell");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
 
         NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path, List.of());
 
@@ -132,7 +179,7 @@ class CniSpaceNetworksRealTest {
     @Test
     void detachReleasesTheLeaseAndTakesEth0FromTheCell() throws Exception {
         Namespace cell = namespaces.create("cell");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path, List.of());
 
         networks().detach("main", "web", "root-1", cell.path);
@@ -147,7 +194,7 @@ class CniSpaceNetworksRealTest {
     @Test
     void detachAfterTheCellsNamespaceIsGoneReleasesTheLease() throws Exception {
         Namespace cell = namespaces.create("cell");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         NetworkAttachment attached = networks().attach("main", "web", "root-1", cell.path, List.of());
         namespaces.delete(cell);
 
@@ -165,7 +212,7 @@ class CniSpaceNetworksRealTest {
      */
     @Test
     void aStopAndStartAgainLeaveNoMasqueradeRuleAndTheNextDeleteSucceeds() throws Exception {
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         for (int round = 0; round < 3; round++) {
             Namespace cell = namespaces.create("cell" + round);
             networks().attach("main", "web", "root-1", cell.path, List.of());
@@ -184,7 +231,7 @@ class CniSpaceNetworksRealTest {
     /** An earlier daemon's DEL left a rule of an address the container no longer holds: the next attach and DEL clear it. */
     @Test
     void aMasqueradeRuleLeftByAnEarlierDeleteIsClearedAndDoesNotBlockTheNext() throws Exception {
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         Namespace first = namespaces.create("first");
         networks().attach("main", "web", "root-1", first.path, List.of());
         namespaces.delete(first);
@@ -208,7 +255,7 @@ class CniSpaceNetworksRealTest {
     @Test
     void removeTakesTheBridgeTheConfigAndTheLeasesAndTwiceIsFine() throws Exception {
         Namespace cell = namespaces.create("cell");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
         networks().attach("main", "web", "root-1", cell.path, List.of());
         assertTrue(Files.isDirectory(ipamDir()));
 
@@ -236,7 +283,7 @@ class CniSpaceNetworksRealTest {
     void aLinkOfTheBridgesNameThatIsNoBridgeIsAClearFailure() throws Exception {
         host.ok("ip", "link", "add", "name", BRIDGE, "type", "veth", "peer", "name", "k-other");
 
-        CniFailure failure = assertThrows(CniFailure.class, () -> networks().ensure("main", "web", SUBNET));
+        CniFailure failure = assertThrows(CniFailure.class, () -> networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET)));
 
         assertTrue(failure.getMessage().contains("a veth, not a bridge"), failure.getMessage());
         assertTrue(failure.getMessage().contains(BRIDGE) && failure.getMessage().contains(host.name), failure.getMessage());
@@ -248,7 +295,7 @@ class CniSpaceNetworksRealTest {
     void missingBridgesAreThoseOfSpacesWithoutTheirBridgeInTheNetworkNamespace() throws Exception {
         ObjectPath web = ObjectPath.of("main", "web");
         ObjectPath db = ObjectPath.of("main", "db");
-        networks().ensure("main", "web", SUBNET);
+        networks().ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
 
         assertEquals(List.of(db), networks().missingBridges(List.of(web, db)));
 

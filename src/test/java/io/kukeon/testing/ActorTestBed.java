@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.PullSlots;
@@ -90,9 +91,11 @@ public final class ActorTestBed {
     public Behavior<TreeCommand> hostAnsweringSubnets(ActorRef<TreeCommand> rest) {
         Map<ObjectPath, Ipv4Subnet> claimed = new HashMap<>();
         return Behaviors.receiveMessage(message -> {
-            if (message instanceof ChildMessages.ClaimSubnet claim) {
+            if (message instanceof ChildMessages.ClaimSubnet claim && claim.cniConfigPath() != null) {
+                claim.replyTo().tell(StatusReply.success(SpaceNetworkSource.file(java.nio.file.Path.of(claim.cniConfigPath()))));
+            } else if (message instanceof ChildMessages.ClaimSubnet claim) {
                 Ipv4Subnet subnet = claimed.computeIfAbsent(claim.space(), s -> networks.pool().firstFree(claimed.values()));
-                claim.replyTo().tell(StatusReply.success(subnet.toString()));
+                claim.replyTo().tell(StatusReply.success(SpaceNetworkSource.pooled(subnet)));
             } else if (message instanceof ChildMessages.ReleaseSubnet release) {
                 claimed.remove(release.space());
                 release.replyTo().tell(StatusReply.success(Done.getInstance()));

@@ -84,6 +84,14 @@ public final class FakeCniNetworks implements CniNetworks {
         }
     }
 
+    @Override
+    public synchronized List<Attachment> attachments(NetworkConfigList network) {
+        return attached.getOrDefault(network.name(), Map.of()).keySet().stream().sorted().map(key -> {
+            int tilde = key.indexOf('~');
+            return new Attachment(network, key.substring(0, tilde), null, key.substring(tilde + 1));
+        }).toList();
+    }
+
     private void record(String command, Attachment attachment) {
         calls.add(new Call(command, attachment.network().name(), attachment.containerId(), attachment.ifName(), attachment));
         CniFailure failure = failNext.remove(command);
@@ -100,6 +108,9 @@ public final class FakeCniNetworks implements CniNetworks {
     private static Ipv4Subnet subnetOf(NetworkConfigList network) {
         for (PluginConfig plugin : network.plugins()) {
             JsonNode subnet = plugin.tree().at("/ipam/ranges/0/0/subnet");
+            if (!subnet.isTextual()) {
+                subnet = plugin.tree().at("/ipam/subnet");
+            }
             if (subnet.isTextual()) {
                 return Ipv4Subnet.parse(subnet.asText(), "fake CNI: ipam subnet of " + network.name());
             }

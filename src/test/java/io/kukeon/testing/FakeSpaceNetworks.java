@@ -3,13 +3,14 @@ package io.kukeon.testing;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.network.Attachment;
 import io.kukeon.network.CniFailure;
-import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.NetworkAttachment;
 import io.kukeon.network.NetworkConfigList;
 import io.kukeon.network.PortMapping;
 import io.kukeon.network.SpaceNetwork;
+import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.network.SubnetPool;
+import io.kukeon.network.UserNetwork;
 
 import java.nio.file.Path;
 import java.util.Collection;
@@ -34,7 +35,7 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
     /** What {@link #hostNamespace} answers; a test sets it (null: kukeond's own). */
     public volatile Path hostNamespace;
     private final SubnetPool pool;
-    /** network name → its config list */
+    /** space ({@code realm/space}) → its config list */
     private final Map<String, NetworkConfigList> networks = new ConcurrentHashMap<>();
 
     public FakeSpaceNetworks() {
@@ -47,7 +48,7 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
 
     /** The networks made now, by name. */
     public Map<String, NetworkConfigList> networks() {
-        return Map.copyOf(networks);
+        return networks.values().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(NetworkConfigList::name, n -> n));
     }
 
     @Override
@@ -61,20 +62,25 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
     }
 
     @Override
-    public NetworkConfigList ensure(String realm, String space, Ipv4Subnet subnet) {
-        NetworkConfigList list = SpaceNetwork.configList(realm, space, subnet, IPAM);
-        networks.put(list.name(), list);
+    public NetworkConfigList ensure(String realm, String space, SpaceNetworkSource source) {
+        NetworkConfigList list = source.fromFile() ? UserNetwork.read(source.file().toString()).config()
+                : SpaceNetwork.configList(realm, space, source.subnet(), IPAM);
+        networks.put(realm + "/" + space, list);
         return list;
     }
 
+    /** Releases what is left attached, as the real one does for a user's network. */
     @Override
     public void remove(String realm, String space) {
-        networks.remove(SpaceNetwork.networkName(realm, space));
+        NetworkConfigList list = networks.remove(realm + "/" + space);
+        if (list != null) {
+            cni.attachments(list).forEach(cni::delete);
+        }
     }
 
     @Override
     public NetworkAttachment attach(String realm, String space, String containerId, Path netns, List<PortMapping> portMappings) {
-        NetworkConfigList list = networks.get(SpaceNetwork.networkName(realm, space));
+        NetworkConfigList list = networks.get(realm + "/" + space);
         if (list == null) {
             throw new CniFailure(null, null, "fake: space \"" + space + "\" of realm \"" + realm + "\" has no network");
         }
@@ -83,7 +89,7 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
 
     @Override
     public void detach(String realm, String space, String containerId, Path netns) {
-        NetworkConfigList list = networks.get(SpaceNetwork.networkName(realm, space));
+        NetworkConfigList list = networks.get(realm + "/" + space);
         if (list != null) {
             cni.delete(new Attachment(list, containerId, netns, CELL_INTERFACE));
         }
@@ -107,6 +113,6 @@ public final class FakeSpaceNetworks implements SpaceNetworks {
     /** A space's bridge is there while its network is (from {@link #ensure} until {@link #remove}). */
     @Override
     public List<ObjectPath> missingBridges(Collection<ObjectPath> spaces) {
-        return spaces.stream().filter(space -> !networks.containsKey(SpaceNetwork.networkName(space.realm(), space.name()))).toList();
+        return spaces.stream().filter(space -> !networks.containsKey(space.realm() + "/" + space.name())).toList();
     }
 }

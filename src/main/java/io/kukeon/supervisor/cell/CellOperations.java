@@ -12,7 +12,7 @@ import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.network.CellNetworking;
-import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.network.NetworkAttachment;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.Asks;
@@ -209,7 +209,7 @@ final class CellOperations {
     /**
      * Attaches the running root to its space's network before any workload joins it (a workload
      * that starts first would see no eth0). Attaching again finds the same attachment. The space's
-     * network is made sure of first, with the /24 the host's journal gives the space: a cell
+     * network is made sure of first, from what the host's journal gives the space (its /24, or its user's conflist): a cell
      * resumed at recovery may come before its space has made its network again (a journal from
      * before networks has none), and both making it is harmless. The cell's published ports go
      * with the attachment. A root on the host's network is not attached: completes with null.
@@ -220,10 +220,10 @@ final class CellOperations {
         }
         String rootId = ports.ids().containerdId(cell.child(spec.rootContainerId()));
         ObjectPath space = cell.ancestor(Kind.SPACE);
-        return Asks.<TreeCommand, String>askWithStatus(parent, replyTo -> new ChildMessages.ClaimSubnet(space, replyTo),
+        return Asks.<TreeCommand, SpaceNetworkSource>askWithStatus(parent, replyTo -> new ChildMessages.ClaimSubnet(space, replyTo),
                         ChildMessages.ClaimSubnet.TIMEOUT, scheduler)
-                .thenApplyAsync(subnet -> {
-                    ports.networks().ensure(cell.realm(), space.name(), Ipv4Subnet.parse(subnet, "subnet"));
+                .thenApplyAsync(source -> {
+                    ports.networks().ensure(cell.realm(), space.name(), source);
                     NetworkAttachment a = ports.networks().attach(cell.realm(), space.name(), rootId,
                             Path.of("/proc/" + rootPid + "/ns/net"), CellNetworking.portMappings(spec));
                     CellNetworkStatus network = new CellNetworkStatus(a.address(), a.prefixLength(), a.gateway(), a.bridge());

@@ -40,7 +40,20 @@ public sealed interface HostEvent extends JournalEvent {
         }
     }
 
-    /** The space's network is removed: its {@code /24} is free again. */
+    /**
+     * A space's network is the user's conflist {@code file} ({@code spec.cniConfigPath}), named
+     * {@code name}, on {@code bridge} (null: none) and {@code subnet} (null: none kukeond knows):
+     * no other space may overlap that subnet or use that name or bridge until it is released.
+     * Written again when the file's network changed.
+     */
+    @JournalName("host.NetworkFileClaimed")
+    record NetworkFileClaimed(String space, String file, String name, String bridge, String subnet) implements HostEvent {
+        public String summary() {
+            return "space \"" + space + "\" claims network \"" + name + "\" of " + file + (subnet == null ? "" : ", subnet " + subnet);
+        }
+    }
+
+    /** The space's network is removed: its {@code /24}, or the user's network it claimed, is free again. */
     @JournalName("host.SubnetReleased")
     record SubnetReleased(String space) implements HostEvent {
         public String summary() {

@@ -3,7 +3,12 @@ package io.kukeon.supervisor.host;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.model.FailedPreconditionException;
+import io.kukeon.network.NetworkOverlaps;
+import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.network.SubnetPool;
+import io.kukeon.network.UserNetwork;
+import io.kukeon.supervisor.host.HostEvent.NetworkFileClaimed;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.Resources;
 import io.kukeon.model.TreeObject;
@@ -174,12 +179,23 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
         return Effect().persist(new NamespaceClaimed(held.realm(), held.namespace())).thenUnstashAll();
     }
 
-    /** The space's /24: the one it has, or the first the pod subnet has free, journaled before it is told. */
+    /**
+     * The space's network: the one it has, or (first time) the first /24 the pod subnet has free,
+     * or the user's network its provisioning read, once it overlaps no other; journaled before it is told.
+     */
     private Effect<HostEvent, HostRecord> onClaimSubnet(HostRecord state, ChildMessages.ClaimSubnet claim) {
         String space = claim.space().toString();
-        String held = state.subnets().get(space);
-        if (held != null) {
-            claim.replyTo().tell(StatusReply.success(held));
+        Optional<SpaceNetworkSource> held = state.networkOf(space);
+        if (claim.network() != null) {
+            return claimNetworkFile(state, claim, held);
+        }
+        if (held.isPresent()) {
+            claim.replyTo().tell(StatusReply.success(held.get()));
+            return Effect().none();
+        }
+        if (claim.cniConfigPath() != null) {   // a cell came before its space claimed its network
+            claim.replyTo().tell(StatusReply.error(new FailedPreconditionException("NetworkNotClaimed", "space "
+                    + space + "'s network (spec.cniConfigPath " + claim.cniConfigPath() + ") is not made yet; its provisioning makes it")));
             return Effect().none();
         }
         SubnetPool pool = ports.networks().pool();
@@ -192,17 +208,66 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
             return Effect().none();
         }
         return Effect().persist(new SubnetClaimed(space, free.toString()))
-                .thenRun(s -> claim.replyTo().tell(StatusReply.success(free.toString())));
+                .thenRun(s -> {
+                    publishNetworks(s);
+                    claim.replyTo().tell(StatusReply.success(SpaceNetworkSource.pooled(free)));
+                });
+    }
+
+    /** A space's user network: checked against every other space's (durably here; the API checked it early, without the journal's order). */
+    private Effect<HostEvent, HostRecord> claimNetworkFile(HostRecord state, ChildMessages.ClaimSubnet claim,
+                                                           Optional<SpaceNetworkSource> held) {
+        String space = claim.space().toString();
+        UserNetwork network = claim.network();
+        if (held.isPresent() && !held.get().fromFile()) {
+            claim.replyTo().tell(StatusReply.error(new FailedPreconditionException(NetworkOverlaps.KIND, "space " + space
+                    + " has kukeond's network on " + held.get() + "; spec.cniConfigPath cannot be added (delete the space and recreate it)")));
+            return Effect().none();
+        }
+        try {
+            NetworkOverlaps.check(space, network, state.networkClaims(), ports.networks().pool().podSubnet());
+        } catch (FailedPreconditionException clash) {
+            claim.replyTo().tell(StatusReply.error(clash));
+            return Effect().none();
+        }
+        HostRecord.NetworkFile now = state.networkFiles().get(space);
+        if (now != null && !now.name().equals(network.name())) {
+            claim.replyTo().tell(StatusReply.error(new FailedPreconditionException("NetworkNameChanged", UserNetwork.FIELD
+                    + ": the \"name\" of " + network.file() + " changed from \"" + now.name() + "\" to \"" + network.name()
+                    + "\" since space " + space + " claimed it (its leases and attachments are kept under the old name); put"
+                    + " the name back, or delete the space and recreate it")));
+            return Effect().none();
+        }
+        NetworkFileClaimed claimed = new NetworkFileClaimed(space, network.file().toString(), network.name(), network.bridge(),
+                network.subnet() == null ? null : network.subnet().toString());
+        SpaceNetworkSource source = SpaceNetworkSource.file(network.file());
+        if (now != null && now.equals(new HostRecord.NetworkFile(claimed.file(), claimed.name(), claimed.bridge()))
+                && java.util.Objects.equals(state.subnets().get(space), claimed.subnet())) {
+            claim.replyTo().tell(StatusReply.success(source));
+            return Effect().none();
+        }
+        return Effect().persist(claimed).thenRun(s -> {
+            publishNetworks(s);
+            claim.replyTo().tell(StatusReply.success(source));
+        });
+    }
+
+    /** What the API checks a space's network against before anything is routed. */
+    private void publishNetworks(HostRecord state) {
+        ports.index().putNetworkClaims(ports.networks().pool().podSubnet(), state.networkClaims());
     }
 
     private Effect<HostEvent, HostRecord> onReleaseSubnet(HostRecord state, ChildMessages.ReleaseSubnet release) {
         String space = release.space().toString();
-        if (!state.subnets().containsKey(space)) {
+        if (state.networkOf(space).isEmpty()) {
             release.replyTo().tell(StatusReply.success(Done.getInstance()));
             return Effect().none();
         }
         return Effect().persist(new SubnetReleased(space))
-                .thenRun(s -> release.replyTo().tell(StatusReply.success(Done.getInstance())));
+                .thenRun(s -> {
+                    publishNetworks(s);
+                    release.replyTo().tell(StatusReply.success(Done.getInstance()));
+                });
     }
 
     private Effect<HostEvent, HostRecord> onRuntimeEvent(HostRecord state, RuntimeEvent event) {
@@ -229,6 +294,7 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
     /** Makes sure the cgroup root exists, starts every realm, and writes that the daemon started. */
     @Override
     protected void onRecovered(HostRecord state) {
+        publishNetworks(state);
         Blocking.runtime(context).execute(() -> {
             try {
                 ports.cgroups().ensure(ports.ids().cgroupRootPath(), Resources.NONE);

@@ -11,6 +11,8 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.network.SpaceNetworkSource;
+import io.kukeon.network.UserNetwork;
 import io.kukeon.supervisor.Asks;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.PersistenceIds;
@@ -120,7 +122,8 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
                         absent, childRemoved(absent.name())))
                 .onCommand(ChildMessages.Gone.class, this::onChildGone)
                 .onCommand(ChildMessages.DeleteFailed.class, this::onChildDeleteFailed)
-                .onCommand(ChildMessages.ClaimSubnet.class, claim -> passUp(claim))
+                .onCommand(ChildMessages.ClaimSubnet.class, (state, claim) -> passUp(path.kind() == Kind.SPACE
+                        && claim.space().equals(path) && state.exists() ? claim.fromSpaceWith(state.spec().cniConfigPath()) : claim))
                 .onCommand(ChildMessages.ReleaseSubnet.class, release -> passUp(release))
                 .onCommand(Broadcast.class, this::onBroadcast);
         return builder.build();
@@ -158,6 +161,12 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
             return Effect().none();
         }
         desired = desired.keepingPasswordsOf(state.spec(), RegistryCredential.REDACTED);
+        if (path.kind() == Kind.SPACE && !Objects.equals(desired.cniConfigPath(), state.spec().cniConfigPath())) {
+            upsert.fail(new FailedPreconditionException("CniConfigPathImmutable", "space \"" + path.name()
+                    + "\": spec.cniConfigPath cannot change (from " + describeSource(state.spec().cniConfigPath()) + " to "
+                    + describeSource(desired.cniConfigPath()) + "); delete the space and recreate it"));
+            return Effect().none();
+        }
         if (path.kind() == Kind.REALM && !Objects.equals(desired.realmSpec().namespaceOn(ports.ids(), path.name()),
                 state.spec().realmSpec().namespaceOn(ports.ids(), path.name()))) {
             upsert.fail(new FailedPreconditionException("NamespaceImmutable", "realm \"" + path.name()
@@ -193,8 +202,10 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         work = new Provisioning(waiting, quiet);
         ScopeSpec spec = state.spec();
         boolean heldBefore = state.times().readyAt() != null;
-        CompletableFuture<String> subnet = path.kind() == Kind.SPACE ? askHost(replyTo -> new ChildMessages.ClaimSubnet(path, replyTo))
-                : CompletableFuture.completedFuture(null);
+        CompletableFuture<SpaceNetworkSource> subnet = path.kind() != Kind.SPACE ? CompletableFuture.completedFuture(null)
+                : spec.cniConfigPath() == null ? askHost(replyTo -> new ChildMessages.ClaimSubnet(path, replyTo))
+                : CompletableFuture.supplyAsync(() -> UserNetwork.read(spec.cniConfigPath()), Blocking.runtime(context))
+                        .thenCompose(network -> askHost(replyTo -> new ChildMessages.ClaimSubnet(path, spec.cniConfigPath(), network, replyTo)));
         Blocking.pipe(context, subnet.handleAsync((claimed, noSubnet) -> ScopeProvisioning.provision(ports, path, spec,
                         heldBefore, claimed, Blocking.unwrap(noSubnet)), Blocking.runtime(context)),
                 (result, error) -> new ProvisionDone(result != null ? result
@@ -267,6 +278,10 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         Blocking.pipe(context, path.kind() != Kind.SPACE ? removed
                         : removed.thenCompose(done -> askHost(replyTo -> new ChildMessages.ReleaseSubnet(path, replyTo))),
                 (ok, error) -> new DeprovisionDone(error));
+    }
+
+    private static String describeSource(String cniConfigPath) {
+        return cniConfigPath == null ? "kukeond's own network" : "\"" + cniConfigPath + "\"";
     }
 
     /** A space's question to the host, through its realm (which passes it up, busy or not). */

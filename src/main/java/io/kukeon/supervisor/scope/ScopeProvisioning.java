@@ -5,7 +5,9 @@ import io.kukeon.model.Kind;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
-import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.model.FailedPreconditionException;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.Ports;
@@ -24,11 +26,11 @@ final class ScopeProvisioning {
 
     /**
      * @param heldBefore the realm was Ready once, so an unlabelled namespace is one it made before labels existed
-     * @param subnet     a space's {@code /24} as the host claimed it (null for a realm or a stack)
-     * @param noSubnet   why the host gave the space none (null when it did)
+     * @param network    where a space's network comes from, as the host claimed it (null for a realm or a stack)
+     * @param noNetwork  why the host gave the space none, or its user's file could not be read (null when it did)
      */
-    static Result provision(Ports ports, ObjectPath path, ScopeSpec spec, boolean heldBefore, String subnet,
-                            Throwable noSubnet) {
+    static Result provision(Ports ports, ObjectPath path, ScopeSpec spec, boolean heldBefore, SpaceNetworkSource network,
+                            Throwable noNetwork) {
         Boolean namespaceReady = null;
         String reason = null;
         String message = null;
@@ -53,13 +55,13 @@ final class ScopeProvisioning {
         }
         if (path.kind() == Kind.SPACE) {
             try {
-                if (noSubnet != null) {
-                    throw noSubnet instanceof RuntimeException e ? e : new IllegalStateException(noSubnet);
+                if (noNetwork != null) {
+                    throw noNetwork instanceof RuntimeException e ? e : new IllegalStateException(noNetwork);
                 }
-                ports.networks().ensure(path.realm(), path.name(), Ipv4Subnet.parse(subnet, "subnet"));
+                ports.networks().ensure(path.realm(), path.name(), network);
             } catch (RuntimeException e) {
                 state = LevelState.Failed;
-                reason = e instanceof ResourceExhaustedException ? "PodSubnetExhausted" : "NetworkFailed";
+                reason = networkFailureReason(e);
                 message = Failures.describe(e);
             }
         }
@@ -74,6 +76,17 @@ final class ScopeProvisioning {
             message = Failures.describe(e);
         }
         return new Result(cgroup, namespaceReady, state, reason, message);
+    }
+
+    /** Why a space has no network: no /24 left, a clash with another space's, a user's file that breaks a rule, or the plugins failed. */
+    private static String networkFailureReason(RuntimeException e) {
+        if (e instanceof ResourceExhaustedException) {
+            return "PodSubnetExhausted";
+        }
+        if (e instanceof FailedPreconditionException f) {
+            return f.kind();
+        }
+        return e instanceof InvalidArgumentException ? "InvalidNetworkFile" : "NetworkFailed";
     }
 
     /** Removes the namespace (drained) or the network, and the cgroup. Throws if any could not be removed. */

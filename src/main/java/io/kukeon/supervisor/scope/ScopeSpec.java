@@ -12,13 +12,20 @@ import java.util.List;
 
 /**
  * The spec of a realm, space or stack as the journal stores it: one shape for the three levels
- * (space and stack simply leave the realm's fields empty).
+ * (space and stack simply leave the realm's fields empty, realm and stack the space's).
+ *
+ * @param cniConfigPath a space's {@code spec.cniConfigPath}; null for the others, and in journals written before it
  */
-public record ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources) {
+public record ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources,
+                        String cniConfigPath) {
 
     public ScopeSpec {
         registryCredentials = registryCredentials == null ? List.of() : List.copyOf(registryCredentials);
         resources = Resources.orNone(resources);
+    }
+
+    public ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources) {
+        this(namespace, registryCredentials, resources, null);
     }
 
     public static ScopeSpec defaults() {
@@ -30,7 +37,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
             return new ScopeSpec(r.spec().namespace(), r.spec().registryCredentials(), r.spec().resources());
         }
         if (desired instanceof TreeObject.Space s) {
-            return new ScopeSpec(null, List.of(), s.spec().resources());
+            return new ScopeSpec(null, List.of(), s.spec().resources(), s.spec().cniConfigPath());
         }
         if (desired instanceof TreeObject.Stack s) {
             return new ScopeSpec(null, List.of(), s.spec().resources());
@@ -43,7 +50,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
     }
 
     public SpaceSpec spaceSpec() {
-        return new SpaceSpec(resources);
+        return new SpaceSpec(resources, cniConfigPath);
     }
 
     public StackSpec stackSpec() {
@@ -66,7 +73,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
                 merged.add(c);
             }
         }
-        return new ScopeSpec(namespace, merged, resources);
+        return new ScopeSpec(namespace, merged, resources, cniConfigPath);
     }
 
 }

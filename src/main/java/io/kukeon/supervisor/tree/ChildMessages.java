@@ -2,6 +2,8 @@ package io.kukeon.supervisor.tree;
 
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.network.SpaceNetworkSource;
+import io.kukeon.network.UserNetwork;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.TreeCommand;
@@ -28,13 +30,32 @@ public final class ChildMessages {
     public record NamespaceHeld(String realm, String namespace) implements TreeCommand {}
 
     /**
-     * Space → host, through its realm: the {@code /24} of the pod subnet this space's network has,
-     * claimed in the host's journal the first time (so no two spaces ever share one, also across a
-     * crash), the same one every time after. Answered with the subnet, or an error when none is free.
+     * Space → host, through its realm: where this space's network comes from. Without a
+     * {@code cniConfigPath}, the {@code /24} of the pod subnet it has, claimed in the host's journal
+     * the first time (so no two spaces ever share one, also across a crash), the same one every
+     * time after. With one and the {@code network} read from it (the space's provisioning), that
+     * network, claimed once it overlaps no other space's. A cell asks without either; its space
+     * adds its {@code cniConfigPath} as the claim passes, so that a space on a user's network is
+     * never given a {@code /24}. Answered with the source, or an error (none free, an overlap).
+     *
+     * @param cniConfigPath the space's {@code spec.cniConfigPath}, or null
+     * @param network       the user's network as the space read it, or null (a cell's claim)
      */
-    public record ClaimSubnet(ObjectPath space, ActorRef<StatusReply<String>> replyTo) implements TreeCommand {
+    public record ClaimSubnet(ObjectPath space, String cniConfigPath, UserNetwork network,
+                              ActorRef<StatusReply<SpaceNetworkSource>> replyTo) implements TreeCommand {
         /** How long an ask of the host waits: it answers from memory, or after one journal write. */
         public static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+        /** A cell's claim: whatever its space has. */
+        public ClaimSubnet(ObjectPath space, ActorRef<StatusReply<SpaceNetworkSource>> replyTo) {
+            this(space, null, null, replyTo);
+        }
+
+        /** The claim as it leaves the space: marked with the space's {@code spec.cniConfigPath}. */
+        public ClaimSubnet fromSpaceWith(String spaceCniConfigPath) {
+            return cniConfigPath != null || spaceCniConfigPath == null ? this
+                    : new ClaimSubnet(space, spaceCniConfigPath, null, replyTo);
+        }
     }
 
     /** Space → host, through its realm, as the space's delete ends: its {@code /24} is free again. */

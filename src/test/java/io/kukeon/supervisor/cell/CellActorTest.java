@@ -9,6 +9,7 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.network.CniFailure;
 import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.network.SpaceNetwork;
 import io.kukeon.testing.FakeCniNetworks;
 import io.kukeon.model.Resources;
@@ -299,7 +300,7 @@ class CellActorTest {
     @Test
     void aStartInterruptedAfterItsAttachmentGetsTheSameAddressAtRecovery() {
         upsert(app(sleeper()), ObjectCommand.Mode.CREATE);
-        bed.networks.ensure("r", "s", Ipv4Subnet.parse("10.88.0.0/24", "test"));   // as the space's host gives it
+        bed.networks.ensure("r", "s", SpaceNetworkSource.pooled(Ipv4Subnet.parse("10.88.0.0/24", "test")));   // as the space's host gives it
         bed.networks.attach("r", "s", "s_t_other_root", Path.of("/proc/1/ns/net"), List.of());   // another cell has .2
         String first = bed.networks.attach("r", "s", rootId(), Path.of("/proc/1/ns/net"), List.of()).address();
         actor.persistenceTestKit().persistForRecovery("Cell|" + path, List.of(new CellEvent.StartRequested(Instant.now())));

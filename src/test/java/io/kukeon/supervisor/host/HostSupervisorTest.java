@@ -6,6 +6,9 @@ import io.kukeon.model.Metadata;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
+import io.kukeon.model.Resources;
+import io.kukeon.model.SpaceSpec;
+import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.Notice;
 import io.kukeon.supervisor.PersistenceIds;
@@ -26,7 +29,10 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -167,14 +173,77 @@ class HostSupervisorTest {
         assertEquals("10.88.0.0/24", host.getState().subnets().get("c/one"), "the freed /24 is the first free one");
     }
 
+    @TempDir
+    Path conflists;
+
+    private String conflist(String name, String bridge, String subnet) throws Exception {
+        Path file = conflists.resolve(name + ".conflist");
+        Files.writeString(file, "{\"cniVersion\": \"1.0.0\", \"name\": \"" + name + "\", \"plugins\": [{\"type\": \"bridge\","
+                + " \"bridge\": \"" + bridge + "\", \"ipam\": {\"type\": \"host-local\", \"subnet\": \"" + subnet + "\"}}]}");
+        return file.toString();
+    }
+
+    private static TreeObject.Space space(String path, String cniConfigPath) {
+        ObjectPath at = ObjectPath.parse(path);
+        return new TreeObject.Space(at, new Metadata(at.name(), Map.of(), 0), new SpaceSpec(Resources.NONE, cniConfigPath), null);
+    }
+
+    /**
+     * A space on the user's conflist claims that network, not a /24: the host journals its subnet,
+     * name and bridge, its cells are told the file, a second space that overlaps it fails naming it
+     * and claims nothing, the path cannot change, and the delete releases the claim.
+     */
+    @Test
+    void aSpaceOnAUsersConflistClaimsItsNetworkAndNoOtherSpaceMayOverlapIt() throws Exception {
+        String shop = conflist("shop", "shop0", "10.89.7.0/24");
+        TreeObject made = send(ObjectPath.parse("a/shop"), r -> new ObjectCommand.Upsert(space("a/shop", shop),
+                ObjectCommand.Mode.APPLY, r)).getValue().object();
+        assertEquals("Ready", made.state());
+        assertEquals(Map.of("a/shop", "10.89.7.0/24"), host.getState().subnets(), "its own subnet, no /24 of the pod subnet");
+        assertEquals(new HostRecord.NetworkFile(shop, "shop", "shop0"), host.getState().networkFiles().get("a/shop"));
+        assertEquals("shop", bed.networks.networks().get("shop").name());
+        assertEquals(SpaceNetworkSource.file(Path.of(shop)), host.<StatusReply<SpaceNetworkSource>>runCommand(
+                replyTo -> new ChildMessages.ClaimSubnet(ObjectPath.parse("a/shop"), replyTo)).reply().getValue(), "what its cells are told");
+
+        String overlapping = conflist("other", "other0", "10.89.0.0/16");
+        TreeObject refused = send(ObjectPath.parse("a/other"), r -> new ObjectCommand.Upsert(space("a/other", overlapping),
+                ObjectCommand.Mode.APPLY, r)).getValue().object();
+        assertEquals("Failed", refused.state());
+        assertEquals("NetworkInUse", ((TreeObject.Space) refused).status().reason());
+        assertTrue(((TreeObject.Space) refused).status().message().contains("overlaps space a/shop's network \"shop\" (10.89.7.0/24)"),
+                ((TreeObject.Space) refused).status().message());
+        assertFalse(host.getState().subnets().containsKey("a/other"));
+        assertFalse(host.getState().networkFiles().containsKey("a/other"));
+        assertFalse(bed.networks.networks().containsKey("other"), "no network made for it");
+
+        send(ObjectPath.parse("a/web"), r -> new ObjectCommand.Upsert(space("a/web"), ObjectCommand.Mode.APPLY, r));
+        assertEquals("10.88.0.0/24", host.getState().subnets().get("a/web"), "a space without one still gets a /24");
+
+        StatusReply<Reply> changed = send(ObjectPath.parse("a/shop"), r -> new ObjectCommand.Upsert(space("a/shop", overlapping),
+                ObjectCommand.Mode.APPLY, r));
+        assertTrue(changed.getError().getMessage().contains("spec.cniConfigPath cannot change"), changed.getError().getMessage());
+        assertTrue(changed.getError().getMessage().contains("delete the space and recreate it"), changed.getError().getMessage());
+
+        Files.writeString(Path.of(shop), Files.readString(Path.of(shop)).replace("\"shop\"", "\"renamed\""));
+        StatusReply<SpaceNetworkSource> renamed = host.<StatusReply<SpaceNetworkSource>>runCommand(replyTo -> new ChildMessages.ClaimSubnet(
+                ObjectPath.parse("a/shop"), shop, io.kukeon.network.UserNetwork.read(shop), replyTo)).reply();
+        assertTrue(renamed.getError().getMessage().contains("changed from \"shop\" to \"renamed\""), renamed.getError().getMessage());
+        assertEquals("shop", host.getState().networkFiles().get("a/shop").name(), "the claim is kept");
+
+        assertTrue(send(ObjectPath.parse("a/shop"), r -> new ObjectCommand.Delete(true, false, r)).isSuccess());
+        assertFalse(host.getState().networkFiles().containsKey("a/shop"));
+        assertFalse(host.getState().subnets().containsKey("a/shop"));
+        assertTrue(Files.exists(Path.of(shop)), "the user's file is left");
+    }
+
     /** A pod subnet with no /24 left: the space is Failed with the reason, and nothing is claimed for it. */
     @Test
     void aSpaceWhenThePodSubnetIsFullFailsAndSaysWhy() {
         for (int i = 0; i < 256; i++) {
             ObjectPath space = ObjectPath.parse("r/s" + i);
-            assertTrue(host.<StatusReply<String>>runCommand(replyTo -> new ChildMessages.ClaimSubnet(space, replyTo)).reply().isSuccess());
+            assertTrue(host.<StatusReply<SpaceNetworkSource>>runCommand(replyTo -> new ChildMessages.ClaimSubnet(space, replyTo)).reply().isSuccess());
         }
-        StatusReply<String> full = host.<StatusReply<String>>runCommand(
+        StatusReply<SpaceNetworkSource> full = host.<StatusReply<SpaceNetworkSource>>runCommand(
                 replyTo -> new ChildMessages.ClaimSubnet(ObjectPath.parse("r/more"), replyTo)).reply();
         assertTrue(full.getError().getMessage().contains("no free /24 left in pod-subnet 10.88.0.0/16"), full.getError().getMessage());
 

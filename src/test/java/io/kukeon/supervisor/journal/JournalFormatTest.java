@@ -228,7 +228,8 @@ class JournalFormatTest {
             Class<?> raw = (Class<?>) p.getRawType();
             Type arg = p.getActualTypeArguments()[0];
             if (raw == Map.class) {
-                return Map.of("network", "/proc/1/ns/net");
+                Type valueType = p.getActualTypeArguments()[1];
+                return Map.of("network", valueType == String.class ? "/proc/1/ns/net" : value(valueType));
             }
             if (raw == Set.class) {
                 return Set.of("a", "b");
@@ -273,6 +274,6 @@ class JournalFormatTest {
 
     static ScopeSpec sampleScopeSpec() {
         return new ScopeSpec("custom.kukeon.io", List.of(new RegistryCredential("alice", "s3cret", "127.0.0.1:5000")),
-                sampleResources());
+                sampleResources(), "/etc/cni/net.d/web.conflist");
     }
 }
