@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.scope;
 
+import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.Resources;
@@ -12,13 +13,22 @@ import java.util.List;
 
 /**
  * The spec of a realm, space or stack as the journal stores it: one shape for the three levels
- * (space and stack simply leave the realm's fields empty).
+ * (space and stack simply leave the realm's fields empty; only a space has an egress policy).
+ *
+ * @param egress a space's egress policy; a journal written before it existed has none, which reads
+ *               as {@link EgressPolicy#ALLOW_ALL}, what such a space had
  */
-public record ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources) {
+public record ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources,
+                        EgressPolicy egress) {
 
     public ScopeSpec {
         registryCredentials = registryCredentials == null ? List.of() : List.copyOf(registryCredentials);
         resources = Resources.orNone(resources);
+        egress = egress == null ? EgressPolicy.ALLOW_ALL : egress;
+    }
+
+    public ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources) {
+        this(namespace, registryCredentials, resources, EgressPolicy.ALLOW_ALL);
     }
 
     public static ScopeSpec defaults() {
@@ -30,7 +40,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
             return new ScopeSpec(r.spec().namespace(), r.spec().registryCredentials(), r.spec().resources());
         }
         if (desired instanceof TreeObject.Space s) {
-            return new ScopeSpec(null, List.of(), s.spec().resources());
+            return new ScopeSpec(null, List.of(), s.spec().resources(), s.spec().egress());
         }
         if (desired instanceof TreeObject.Stack s) {
             return new ScopeSpec(null, List.of(), s.spec().resources());
@@ -43,7 +53,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
     }
 
     public SpaceSpec spaceSpec() {
-        return new SpaceSpec(resources);
+        return new SpaceSpec(resources, egress);
     }
 
     public StackSpec stackSpec() {
@@ -66,7 +76,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
                 merged.add(c);
             }
         }
-        return new ScopeSpec(namespace, merged, resources);
+        return new ScopeSpec(namespace, merged, resources, egress);
     }
 
 }
