@@ -1,22 +1,31 @@
 package io.kukeon.supervisor.scope;
 
+import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.Kind;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
-import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.network.EgressFailureException;
+import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.NetworkConfigList;
+import io.kukeon.network.SpaceEgress;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.tree.Failures;
 
+import java.util.List;
+
 /**
  * The side effects of a realm, space or stack: its cgroup, for a realm its containerd namespace,
- * for a space its network. Every step is idempotent, so they are also how a level reconciles after
+ * for a space its network and its egress rules. Every step is idempotent, so they are also how a level reconciles after
  * a restart or a reboot (a missing group, namespace, config or bridge is simply created again).
  */
 final class ScopeProvisioning {
+    /** A Ready space's reason when an allowed host of its egress policy did not resolve. */
+    static final String EGRESS_HOST_UNRESOLVED = "EgressHostUnresolved";
+
     private ScopeProvisioning() {}
 
     /** What provisioning found; never throws (a failure is a state with a reason). */
@@ -52,15 +61,29 @@ final class ScopeProvisioning {
             }
         }
         if (path.kind() == Kind.SPACE) {
+            NetworkConfigList network = null;
             try {
                 if (noSubnet != null) {
                     throw noSubnet instanceof RuntimeException e ? e : new IllegalStateException(noSubnet);
                 }
-                ports.networks().ensure(path.realm(), path.name(), Ipv4Subnet.parse(subnet, "subnet"));
+                network = ports.networks().ensure(path.realm(), path.name(), Ipv4Subnet.parse(subnet, "subnet"));
             } catch (RuntimeException e) {
                 state = LevelState.Failed;
                 reason = e instanceof ResourceExhaustedException ? "PodSubnetExhausted" : "NetworkFailed";
                 message = Failures.describe(e);
+            }
+            if (network != null) {
+                try {
+                    List<String> unresolved = ensureEgress(ports, path, network, subnet, spec.egress());
+                    if (!unresolved.isEmpty()) {   // Ready all the same: the other rules hold, the names are tried again at the next ensure
+                        reason = EGRESS_HOST_UNRESOLVED;
+                        message = "egress: allowed hosts that did not resolve allow nothing for now: " + String.join("; ", unresolved);
+                    }
+                } catch (RuntimeException e) {
+                    state = LevelState.Failed;
+                    reason = "EgressFailed";
+                    message = Failures.describe(e);
+                }
             }
         }
         String cgroupPath = ports.ids().cgroup(path).toString();
@@ -76,12 +99,23 @@ final class ScopeProvisioning {
         return new Result(cgroup, namespaceReady, state, reason, message);
     }
 
-    /** Removes the namespace (drained) or the network, and the cgroup. Throws if any could not be removed. */
+    /** The space's egress chain made to match its policy; returns the allowed hosts that did not resolve. */
+    private static List<String> ensureEgress(Ports ports, ObjectPath path, NetworkConfigList network, String subnet,
+                                             EgressPolicy policy) {
+        String bridge = network.bridgeName();
+        if (bridge == null) {
+            throw new EgressFailureException("network " + network.name() + " has no bridge plugin: its egress policy has no interface to hold to");
+        }
+        return ports.egress().ensure(new SpaceEgress(path, bridge, subnet, policy)).unresolvedHosts();
+    }
+
+    /** Removes the namespace (drained) or the space's egress chain and network, and the cgroup. Throws if any could not be removed. */
     static void deprovision(Ports ports, ObjectPath path, ScopeSpec spec) {
         if (path.kind() == Kind.REALM) {
             ports.runtime().deleteNamespace(spec.realmSpec().namespaceOn(ports.ids(), path.name()), path.name());
         }
         if (path.kind() == Kind.SPACE) {
+            ports.egress().remove(path);   // before the bridge: its cells are never without their rules
             ports.networks().remove(path.realm(), path.name());
         }
         ports.cgroups().delete(ports.ids().cgroup(path));
