@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * The side effects of a realm, space or stack: its cgroup, for a realm its containerd namespace,
- * for a space its network and its egress rules. Every step is idempotent, so they are also how a level reconciles after
- * a restart or a reboot (a missing group, namespace, config or bridge is simply created again).
+ * for a space its network and its egress rules. Every step is idempotent, so they are also how a
+ * level reconciles after a restart or a reboot (a missing group, namespace, config or bridge is simply created again).
  */
 final class ScopeProvisioning {
     /** A Ready space's reason when an allowed host of its egress policy did not resolve. */
@@ -61,29 +61,11 @@ final class ScopeProvisioning {
             }
         }
         if (path.kind() == Kind.SPACE) {
-            NetworkConfigList network = null;
-            try {
-                if (noSubnet != null) {
-                    throw noSubnet instanceof RuntimeException e ? e : new IllegalStateException(noSubnet);
-                }
-                network = ports.networks().ensure(path.realm(), path.name(), Ipv4Subnet.parse(subnet, "subnet"));
-            } catch (RuntimeException e) {
-                state = LevelState.Failed;
-                reason = e instanceof ResourceExhaustedException ? "PodSubnetExhausted" : "NetworkFailed";
-                message = Failures.describe(e);
-            }
-            if (network != null) {
-                try {
-                    List<String> unresolved = ensureEgress(ports, path, network, subnet, spec.egress());
-                    if (!unresolved.isEmpty()) {   // Ready all the same: the other rules hold, the names are tried again at the next ensure
-                        reason = EGRESS_HOST_UNRESOLVED;
-                        message = "egress: allowed hosts that did not resolve allow nothing for now: " + String.join("; ", unresolved);
-                    }
-                } catch (RuntimeException e) {
-                    state = LevelState.Failed;
-                    reason = "EgressFailed";
-                    message = Failures.describe(e);
-                }
+            Result space = provisionSpace(ports, path, spec, subnet, noSubnet);
+            if (space != null) {
+                state = space.state();
+                reason = space.reason();
+                message = space.message();
             }
         }
         String cgroupPath = ports.ids().cgroup(path).toString();
@@ -97,6 +79,29 @@ final class ScopeProvisioning {
             message = Failures.describe(e);
         }
         return new Result(cgroup, namespaceReady, state, reason, message);
+    }
+
+    /** A space's network, then its egress chain; null when both are as they should be and there is nothing to say. */
+    private static Result provisionSpace(Ports ports, ObjectPath path, ScopeSpec spec, String subnet, Throwable noSubnet) {
+        NetworkConfigList network;
+        try {
+            if (noSubnet != null) {
+                throw noSubnet instanceof RuntimeException e ? e : new IllegalStateException(noSubnet);
+            }
+            network = ports.networks().ensure(path.realm(), path.name(), Ipv4Subnet.parse(subnet, "subnet"));
+        } catch (RuntimeException e) {
+            return new Result(null, null, LevelState.Failed,
+                    e instanceof ResourceExhaustedException ? "PodSubnetExhausted" : "NetworkFailed", Failures.describe(e));
+        }
+        List<String> unresolved;
+        try {
+            unresolved = ensureEgress(ports, path, network, subnet, spec.egress());
+        } catch (RuntimeException e) {
+            return new Result(null, null, LevelState.Failed, "EgressFailed", Failures.describe(e));
+        }
+        // Ready all the same: the other rules hold, and the names are looked up again at the next ensure
+        return unresolved.isEmpty() ? null : new Result(null, null, LevelState.Ready, EGRESS_HOST_UNRESOLVED,
+                "egress: allowed hosts that did not resolve allow nothing for now: " + String.join("; ", unresolved));
     }
 
     /** The space's egress chain made to match its policy; returns the allowed hosts that did not resolve. */
