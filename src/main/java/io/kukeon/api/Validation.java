@@ -10,6 +10,7 @@ import io.kukeon.model.RealmSpec;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.network.CellNetworking;
+import io.kukeon.network.EgressPolicyCheck;
 import io.kukeon.network.NetworkOverlaps;
 import io.kukeon.network.PortClaim;
 import io.kukeon.network.UserNetwork;
@@ -44,6 +45,7 @@ final class Validation {
             });
         } else if (o instanceof TreeObject.Space s) {
             s.spec().validate();
+            EgressPolicyCheck.check(s.spec().egress(), "spec.network.egress");
             checkNetworkFile(s, index);
         } else if (o instanceof TreeObject.Stack s) {
             s.spec().validate();

@@ -1,6 +1,7 @@
 package io.kukeon.cli;
 
 import io.kukeon.model.Kind;
+import io.kukeon.wire.SpecMapping;
 import io.kukeon.wire.v1.ContainerStatus;
 import io.kukeon.wire.v1.ObjectDoc;
 
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * The table columns of each kind, as the reference prints them: realm {@code NAME STATE AGE}
- * (+{@code NAMESPACE}), space {@code NAME REALM STATE AGE}, stack {@code NAME REALM SPACE STATE AGE},
+ * (+{@code NAMESPACE}), space {@code NAME REALM STATE AGE} (+{@code EGRESS}: the default of its egress
+ * policy and how many targets it allows, {@code allow}, {@code deny+2}), stack {@code NAME REALM SPACE STATE AGE},
  * cell {@code NAME REALM SPACE STACK STATE AGE} (+{@code CONTAINERS CGROUP IP}), container
  * {@code NAME REALM SPACE STACK CELL STATE RESTARTS AGE} (+{@code IMAGE EXIT PID}). {@code IP} is ours,
  * last so that the reference's columns keep their places.
@@ -32,6 +34,7 @@ final class ObjectRows {
         if (wide) {
             switch (kind) {
                 case REALM -> h.add("NAMESPACE");
+                case SPACE -> h.add("EGRESS");
                 case CELL -> h.addAll(List.of("CONTAINERS", "CGROUP", "IP"));
                 case CONTAINER -> h.addAll(List.of("IMAGE", "EXIT", "PID"));
                 default -> { }
@@ -57,6 +60,7 @@ final class ObjectRows {
         if (wide) {
             switch (kind) {
                 case REALM -> r.add(dash(d.getStatus().getNamespace()));
+                case SPACE -> r.add(SpecMapping.fromProto(d.getSpace()).egress().summary());
                 case CELL -> {
                     r.add(containers(d));
                     r.add(dash(d.getStatus().getCgroup().getPath()));

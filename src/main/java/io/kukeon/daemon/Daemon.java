@@ -72,7 +72,7 @@ public final class Daemon implements AutoCloseable {
         CgroupManager cgroups = factory.cgroups(config);
         ObjectIndex index = new ObjectIndex(config.ids());
         SpaceNetworks networks = factory.networks(config);
-        Ports ports = new Ports(runtime, cgroups, networks, config.ids(), index, config.treeSettings(),
+        Ports ports = new Ports(runtime, cgroups, networks, factory.egress(config), config.ids(), index, config.treeSettings(),
                 new PullSlots(config.pullLimits()));
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());

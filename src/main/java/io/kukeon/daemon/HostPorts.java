@@ -6,7 +6,10 @@ import io.kukeon.cgroup.CgroupSettings;
 import io.kukeon.network.CniPluginRuntime;
 import io.kukeon.network.CniPlugins;
 import io.kukeon.network.CniSpaceNetworks;
+import io.kukeon.network.EgressFirewall;
 import io.kukeon.network.HostCommand;
+import io.kukeon.network.HostResolver;
+import io.kukeon.network.IptablesEgressFirewall;
 import io.kukeon.network.NetworkSettings;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
@@ -18,7 +21,8 @@ import java.util.Set;
 
 /**
  * The real ports: containerd over its unix socket, the cgroup driver this host's layout calls for,
- * and the CNI plugins for the spaces' networks.
+ * the CNI plugins for the spaces' networks and iptables for their egress rules, both in kukeond's
+ * {@code network-namespace}.
  */
 public final class HostPorts implements PortsFactory {
     @Override
@@ -40,5 +44,12 @@ public final class HostPorts implements PortsFactory {
         Path dir = config.dataDir().resolve("network");
         CniPlugins plugins = new CniPlugins(n.pluginPath(), host);
         return new CniSpaceNetworks(new CniPluginRuntime(plugins, dir.resolve("cache")), plugins, host, n.pool(), n.dns(), dir);
+    }
+
+    /** iptables runs and host lookups are bounded by {@code cni-timeout}, as every host tool kukeond runs. */
+    @Override
+    public EgressFirewall egress(DaemonConfig config) {
+        NetworkSettings n = config.network();
+        return new IptablesEgressFirewall(new HostCommand(n.namespace(), n.pluginTimeout()), HostResolver.system(n.pluginTimeout()));
     }
 }

@@ -163,6 +163,30 @@ final class FieldReader {
         return out;
     }
 
+    /** A list of whole numbers (each as {@link #integer} reads one), or null when absent. */
+    List<Long> integers(String key) {
+        Node v = value(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof SequenceNode seq)) {
+            throw context.problem(field(key), markOf(key), "expected a list of whole numbers (got " + describe(v) + ")");
+        }
+        List<Long> out = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+            String f = field(key) + "[" + out.size() + "]";
+            if (!(item instanceof ScalarNode s && s.isPlain() && INTEGER.matcher(s.getValue()).matches())) {
+                throw context.problem(f, item.getStartMark(), "expected a whole number (got " + describe(item) + ")");
+            }
+            try {
+                out.add(Long.parseLong(s.getValue().replace("_", "")));
+            } catch (NumberFormatException e) {
+                throw context.problem(f, item.getStartMark(), "is out of range (got " + s.getValue() + ")");
+            }
+        }
+        return out;
+    }
+
     Map<String, String> stringMap(String key) {
         Node v = value(key);
         if (v == null) {

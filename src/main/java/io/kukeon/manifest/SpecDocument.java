@@ -1,6 +1,7 @@
 package io.kukeon.manifest;
 
 import io.kukeon.model.CellSpec;
+import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
@@ -33,6 +34,9 @@ final class SpecDocument {
         } else if (o instanceof TreeObject.Space s) {
             put(spec, "cniConfigPath", s.spec().cniConfigPath());
             put(spec, "resources", resources(s.spec().resources()));
+            if (!s.spec().egress().equals(EgressPolicy.ALLOW_ALL)) {   // no policy and {default: allow} are the same
+                spec.put("network", Map.of("egress", s.spec().egress().toMap()));
+            }
         } else if (o instanceof TreeObject.Stack s) {
             put(spec, "resources", resources(s.spec().resources()));
         } else if (o instanceof TreeObject.Cell c) {

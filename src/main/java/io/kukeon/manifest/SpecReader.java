@@ -48,8 +48,8 @@ final class SpecReader {
 
     static TreeObject space(FieldReader spec, FieldReader doc, Metadata metadata) {
         String realm = required(spec, doc, "realmId");
-        SpaceSpec space = new SpaceSpec(ResourcesReader.read(spec), spec.string("cniConfigPath"));
-        spec.unsupported("network", "defaults");
+        SpaceSpec space = new SpaceSpec(ResourcesReader.read(spec), NetworkReader.egress(spec), spec.string("cniConfigPath"));
+        spec.unsupported("defaults");
         spec.rejectUnknown();
         space.validate();
         return new TreeObject.Space(ObjectPath.of(realm, metadata.name()), metadata, space, null);

@@ -1,5 +1,6 @@
 package io.kukeon.network;
 
+import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ObjectPath;
 
 import java.util.ArrayList;

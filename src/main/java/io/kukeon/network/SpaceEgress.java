@@ -1,5 +1,6 @@
 package io.kukeon.network;
 
+import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;

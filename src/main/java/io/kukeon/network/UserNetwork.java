@@ -3,6 +3,7 @@ package io.kukeon.network;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Names;
+import io.kukeon.model.SpaceSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +23,9 @@ import java.util.List;
  */
 public record UserNetwork(Path file, NetworkConfigList config, String bridge, Ipv4Subnet subnet) {
     /** The manifest field every error of a user's network names. */
-    public static final String FIELD = "spec.cniConfigPath";
+    public static final String FIELD = SpaceSpec.CNI_CONFIG_PATH_FIELD;
     /** Linux's PATH_MAX. */
-    public static final int MAX_PATH_LENGTH = 4096;
+    public static final int MAX_PATH_LENGTH = SpaceSpec.MAX_CNI_CONFIG_PATH;
     /** Where {@code host-local} keeps its leases when the config names no {@code dataDir} (the plugin's default). */
     static final Path HOST_LOCAL_DEFAULT_DATA_DIR = Path.of("/var/lib/cni/networks");
 
@@ -40,23 +41,12 @@ public record UserNetwork(Path file, NetworkConfigList config, String bridge, Ip
     }
 
     /**
-     * Checks the form of a {@value #FIELD} value without reading the file.
-     *
-     * @throws InvalidArgumentException when it is not an absolute, normalized path of at most {@value #MAX_PATH_LENGTH} characters
+     * Checks the form of a {@value #FIELD} value without reading the file (the rule is the model's,
+     * {@link SpaceSpec#checkCniConfigPath}).
      */
     public static Path path(String path) {
-        if (path == null || path.isEmpty()) {
-            throw new InvalidArgumentException(FIELD, "is empty; give the absolute path of a CNI conflist");
-        }
-        if (path.length() > MAX_PATH_LENGTH || path.indexOf('\0') >= 0) {
-            throw new InvalidArgumentException(FIELD, "is not a path (at most " + MAX_PATH_LENGTH + " characters, no NUL)");
-        }
-        Path p = Path.of(path);
-        if (!p.isAbsolute() || !p.normalize().toString().equals(path)) {
-            throw new InvalidArgumentException(FIELD, "\"" + Names.printable(path) + "\" must be an absolute path without"
-                    + " \".\", \"..\", \"//\" or a trailing \"/\" (kukeond reads it, whatever its own directory)");
-        }
-        return p;
+        SpaceSpec.checkCniConfigPath(path);
+        return Path.of(path);
     }
 
     /** The network of an already parsed conflist (a test's, or the copy kukeond keeps of one in use). */

@@ -2,13 +2,15 @@ package io.kukeon.supervisor;
 
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.model.HostIds;
+import io.kukeon.network.EgressFirewall;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
 
 /**
- * What every actor of the tree is built with: the three ports to the host (containerd, the
- * cgroups, the spaces' networks), the naming rules of this host, the in-memory view it keeps
+ * What every actor of the tree is built with: the ports to the host (containerd, the cgroups,
+ * the spaces' networks and their egress rules), the naming rules of this host, the in-memory view it keeps
  * current, the tunables, and the pull slots all its containers share.
  */
-public record Ports(ContainerRuntime runtime, CgroupManager cgroups, SpaceNetworks networks, HostIds ids,
+public record Ports(ContainerRuntime runtime, CgroupManager cgroups, SpaceNetworks networks,
+                    EgressFirewall egress, HostIds ids,
                     ObjectIndex index, TreeSettings settings, PullSlots pullSlots) {}

@@ -1,6 +1,7 @@
 package io.kukeon.wire;
 
 import io.kukeon.model.CellSpec;
+import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
@@ -39,7 +40,10 @@ public final class SpecMapping {
     }
 
     public static io.kukeon.wire.v1.SpaceSpec toProto(SpaceSpec s) {
-        io.kukeon.wire.v1.SpaceSpec.Builder b = io.kukeon.wire.v1.SpaceSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources()));
+        var b = io.kukeon.wire.v1.SpaceSpec.newBuilder().setResources(ResourcesMapping.toProto(s.resources()));
+        if (!s.egress().equals(EgressPolicy.ALLOW_ALL)) {
+            b.setEgress(toProto(s.egress()));
+        }
         if (s.cniConfigPath() != null) {
             b.setCniConfigPath(s.cniConfigPath());
         }
@@ -47,7 +51,27 @@ public final class SpecMapping {
     }
 
     public static SpaceSpec fromProto(io.kukeon.wire.v1.SpaceSpec p) {
-        return new SpaceSpec(ResourcesMapping.fromProto(p.getResources()), p.getCniConfigPath());
+        return new SpaceSpec(ResourcesMapping.fromProto(p.getResources()),
+                p.hasEgress() ? fromProto(p.getEgress()) : EgressPolicy.ALLOW_ALL, p.getCniConfigPath());
+    }
+
+    private static io.kukeon.wire.v1.EgressPolicy toProto(EgressPolicy policy) {
+        var b = io.kukeon.wire.v1.EgressPolicy.newBuilder().setDefaultAction(policy.defaultAction().word());
+        for (EgressPolicy.Target t : policy.allow()) {
+            b.addAllow(io.kukeon.wire.v1.EgressTarget.newBuilder().setHost(nz(t.host())).setCidr(nz(t.cidr()))
+                    .addAllPorts(t.ports()));
+        }
+        return b.build();
+    }
+
+    private static EgressPolicy fromProto(io.kukeon.wire.v1.EgressPolicy p) {
+        String field = "spec.network.egress";
+        List<EgressPolicy.Target> allow = new ArrayList<>();
+        for (int i = 0; i < p.getAllowCount(); i++) {
+            var t = p.getAllow(i);
+            allow.add(EgressPolicy.Target.of(field + ".allow[" + i + "]", t.getHost(), t.getCidr(), t.getPortsList()));
+        }
+        return new EgressPolicy(EgressPolicy.Default.parse(field + ".default", p.getDefaultAction()), allow);
     }
 
     public static io.kukeon.wire.v1.StackSpec toProto(StackSpec s) {

@@ -5,11 +5,14 @@ import io.grpc.StatusRuntimeException;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.EgressPolicy;
+import io.kukeon.wire.v1.EgressTarget;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.LifecycleRequest;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.SpaceSpec;
 import io.kukeon.wire.v1.StatusRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,6 +182,29 @@ class BadInputTest {
         refused("start unknown", Status.Code.NOT_FOUND,
                 () -> api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/nope").build()));
         assertTrue(api.list(ListRequest.newBuilder().setKind("Cell").build()).getObjectsList().isEmpty());
+    }
+
+    /** A raw request, past any manifest reader: each bad egress field is refused by name, and no rule is made. */
+    @Test
+    void aBadEgressPolicyInARequestIsRefusedNamingItsField() {
+        Map<String, EgressPolicy> bad = Map.of(
+                "spec.network.egress.default: is required: allow or deny", EgressPolicy.newBuilder().build(),
+                "spec.network.egress.default: \"block\" is not allow or deny", EgressPolicy.newBuilder().setDefaultAction("block").build(),
+                "spec.network.egress.allow[0]: has both host and cidr; give exactly one", EgressPolicy.newBuilder().setDefaultAction("deny")
+                        .addAllow(EgressTarget.newBuilder().setHost("a.example").setCidr("10.0.0.0/8")).build(),
+                "spec.network.egress.allow[0].ports[0]: 0 is not a port: 1..65535", EgressPolicy.newBuilder().setDefaultAction("deny")
+                        .addAllow(EgressTarget.newBuilder().setCidr("10.0.0.0/8").addPorts(0)).build());
+        String before = journalMark();
+        bad.forEach((message, policy) -> {
+            ObjectDoc space = Docs.space("r/egress").toBuilder()
+                    .setSpace(SpaceSpec.newBuilder().setEgress(policy)).build();
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> api.create(CreateRequest.newBuilder().setObject(space).build()), message);
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), message);
+            assertEquals(message, e.getStatus().getDescription());
+        });
+        assertEquals(before, journalMark(), "nothing was journaled");
+        assertFalse(daemon.egress.applied().containsKey("r/egress"), "no rules for a refused space");
     }
 
     private static ObjectDoc withPath(ObjectDoc doc, String kind, String path) {

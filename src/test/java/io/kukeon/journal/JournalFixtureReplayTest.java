@@ -77,6 +77,9 @@ class JournalFixtureReplayTest {
             errors.stream().limit(20).forEach(e -> message.append("\n  logged: ").append(e));
             fail(message.toString());
         }
+        // a journal from before egress policies: its spaces have none, which is allow-all (shown as no egress)
+        replay.observed().path("objects").forEach(o -> assertFalse(o.path("space").has("egress"),
+                o.path("path").asText() + " has an egress policy after the replay: " + o.path("space")));
         assertTrue(replay.lastOrdering() > lastRecorded, "the replay wrote after the fixture's rows (its DaemonStarted "
                 + "at least): last ordering " + replay.lastOrdering() + ", the fixture's " + lastRecorded);
     }

@@ -1,6 +1,7 @@
 package io.kukeon.manifest;
 
 import io.kukeon.testing.Specs;
+import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
@@ -111,7 +112,9 @@ class ManifestReaderTest {
         ManifestDocument d = read("kind: Space\nmetadata: {name: s}\nspec: {realmId: r, cniConfigPath: /etc/cni/net.d/s.conflist,"
                 + " network: {egress: {default: deny}}}\n").get(0);
         assertEquals("/etc/cni/net.d/s.conflist", ((io.kukeon.model.TreeObject.Space) d.object()).spec().cniConfigPath());
-        assertEquals(List.of("spec.network is not supported yet and was ignored"), d.warnings());
+        assertEquals(EgressPolicy.Default.DENY, ((io.kukeon.model.TreeObject.Space) d.object()).spec().egress().defaultAction(),
+                "read beside it");
+        assertEquals(List.of(), d.warnings());
 
         ManifestDocument relative = read("kind: Space\nmetadata: {name: s}\nspec: {realmId: r, cniConfigPath: net.conflist}\n").get(0);
         assertTrue(relative.failed());

@@ -62,7 +62,8 @@ final class SampleObjects {
 
     static TreeObject.Space space() {
         return new TreeObject.Space(ObjectPath.of("r", "s"), new Metadata("s", Map.of("tier", "db"), 2),
-                new SpaceSpec(fullResources(), "/etc/cni/net.d/db.conflist"), levelStatus(false));
+                new SpaceSpec(fullResources(), new io.kukeon.model.EgressPolicy(io.kukeon.model.EgressPolicy.Default.DENY,
+                        List.of(io.kukeon.model.EgressPolicy.Target.cidr("10.20.0.0/16", 5432))), "/etc/cni/net.d/db.conflist"), levelStatus(false));
     }
 
     static TreeObject.Stack stack() {

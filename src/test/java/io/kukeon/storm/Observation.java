@@ -2,6 +2,7 @@ package io.kukeon.storm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kukeon.network.EgressRulePlan;
 import io.kukeon.network.Ipv4;
 import io.kukeon.network.SpaceNetwork;
 import io.kukeon.runtime.ObservedContainer;
@@ -49,10 +50,11 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
      * @param bridges the {@code k-} bridges in the daemon's network namespace → how many links are attached to each
      * @param masquerade {@code network/container ID} → how many masquerade rules the bridge plugin has for it
      *                   (container IDs repeat across realms: each realm is a containerd namespace)
+     * @param egressChains the spaces' egress chains ({@code KUKE-EGR-…}) in the filter table of the daemon's network namespace
      */
     record Network(Map<String, Map<String, String>> leases, Set<String> configs, Map<String, Integer> bridges,
-                   Map<String, Integer> masquerade) {
-        static final Network NONE = new Network(Map.of(), Set.of(), Map.of(), Map.of());
+                   Map<String, Integer> masquerade, Set<String> egressChains) {
+        static final Network NONE = new Network(Map.of(), Set.of(), Map.of(), Map.of(), Set.of());
 
         static Network take(Path dataDir, NetworkNamespaces.Namespace namespace) throws IOException {
             Map<String, Map<String, String>> leases = new TreeMap<>();
@@ -97,7 +99,13 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
             while (rule.find()) {
                 masquerade.merge(rule.group(1) + "/" + rule.group(2), 1, Integer::sum);
             }
-            return new Network(leases, configs, bridges, masquerade);
+            Set<String> egressChains = new TreeSet<>();
+            for (String line : namespace.ok("iptables", "-w", "5", "-S").split("\n")) {
+                if (line.startsWith("-N " + EgressRulePlan.SPACE_CHAIN_PREFIX)) {
+                    egressChains.add(line.substring(3).trim());
+                }
+            }
+            return new Network(leases, configs, bridges, masquerade, egressChains);
         }
     }
 

@@ -2,6 +2,7 @@ package io.kukeon.storm;
 
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.network.EgressRulePlan;
 import io.kukeon.network.SpaceNetwork;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
@@ -43,7 +44,8 @@ import java.util.TreeSet;
  * <li>Networks: every space has its config and its bridge, and nothing else has one; a cell whose
  *     root task runs holds exactly one lease of its space's network, the address its status shows,
  *     and has one link on its space's bridge (the host end of its veth) and one masquerade rule; no
- *     lease or masquerade rule belongs to a root that does not run; no two cells show one address.</li>
+ *     lease or masquerade rule belongs to a root that does not run; no two cells show one address;
+ *     every space has its egress chain and no egress chain is without its space.</li>
  * </ol>
  */
 final class StormInvariant {
@@ -98,6 +100,15 @@ final class StormInvariant {
         }
         net.configs().stream().filter(n -> !spaces.contains(n)).forEach(n -> out.add("config of network " + n + " without its space"));
         net.bridges().keySet().stream().filter(b -> !bridgeOf.containsKey(b)).forEach(b -> out.add("bridge " + b + " without its space"));
+        Set<String> chains = new TreeSet<>();
+        for (ObjectDoc space : seen.of("Space")) {
+            String chain = EgressRulePlan.chainOf(ObjectPath.parse(space.getPath()));
+            chains.add(chain);
+            if (!net.egressChains().contains(chain)) {
+                out.add("space " + space.getPath() + " has no egress chain " + chain);
+            }
+        }
+        net.egressChains().stream().filter(c -> !chains.contains(c)).forEach(c -> out.add("egress chain " + c + " without its space"));
         net.leases().keySet().stream().filter(n -> !spaces.contains(n) && !net.leases().get(n).isEmpty())
                 .forEach(n -> out.add("leases of network " + n + " without its space: " + net.leases().get(n)));
 

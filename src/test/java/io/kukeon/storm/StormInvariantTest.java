@@ -3,6 +3,7 @@ package io.kukeon.storm;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.network.EgressRulePlan;
 import io.kukeon.network.SpaceNetwork;
 import io.kukeon.wire.v1.CellNetworkStatus;
 import io.kukeon.wire.v1.CellSpec;
@@ -46,6 +47,7 @@ class StormInvariantTest {
     private final Set<String> configs = new TreeSet<>(Set.of("r0-w0a"));
     private final Map<String, Integer> bridges = new TreeMap<>(Map.of(SpaceNetwork.bridgeName("r0-w0a"), 1));
     private final Map<String, Integer> masquerade = new TreeMap<>(Map.of("r0-w0a/w0a_t1_c1_root", 1));
+    private final Set<String> egressChains = new TreeSet<>(Set.of(EgressRulePlan.chainOf(ObjectPath.parse("r0/w0a"))));
 
     StormInvariantTest() {
         model.acknowledged(ObjectPath.of("r0"), Possible.SCOPE);
@@ -56,7 +58,7 @@ class StormInvariantTest {
 
     private List<String> check() {
         Observation seen = new Observation(listed, Map.of("r0", containerd), Map.of("pids", groups), processes,
-                new Observation.Network(Map.of("r0-w0a", leases), configs, bridges, masquerade));
+                new Observation.Network(Map.of("r0-w0a", leases), configs, bridges, masquerade, egressChains));
         return StormInvariant.check(model, seen, ROOT);
     }
 
@@ -137,6 +139,16 @@ class StormInvariantTest {
         configs.add("r0-gone");
         assertViolation("bridge " + SpaceNetwork.bridgeName("r0-gone") + " without its space");
         assertViolation("config of network r0-gone without its space");
+    }
+
+    @Test
+    void aSpaceWithoutItsEgressChainOrAChainWithoutItsSpaceIsAViolation() {
+        String own = EgressRulePlan.chainOf(ObjectPath.parse("r0/w0a"));
+        String gone = EgressRulePlan.chainOf(ObjectPath.parse("r0/gone"));
+        egressChains.remove(own);
+        egressChains.add(gone);
+        assertViolation("space r0/w0a has no egress chain " + own);
+        assertViolation("egress chain " + gone + " without its space");
     }
 
     @Test

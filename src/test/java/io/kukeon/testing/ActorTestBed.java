@@ -60,6 +60,7 @@ public final class ActorTestBed {
     public final FakeRuntime runtime = new FakeRuntime();
     public final FakeCgroups cgroups = new FakeCgroups();
     public final FakeSpaceNetworks networks = new FakeSpaceNetworks();
+    public final FakeEgressFirewall egress = new FakeEgressFirewall();
     public final HostIds ids = HostIds.defaults();
     public final ObjectIndex index = new ObjectIndex(ids);
     public final Ports ports;
@@ -71,7 +72,7 @@ public final class ActorTestBed {
     }
 
     public ActorTestBed(TreeSettings settings) {
-        this.ports = new Ports(runtime, cgroups, networks, ids, index, settings,
+        this.ports = new Ports(runtime, cgroups, networks, egress, ids, index, settings,
                 new PullSlots(PullSlots.Limits.defaults()));
     }
 

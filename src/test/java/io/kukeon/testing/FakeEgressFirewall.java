@@ -14,11 +14,12 @@ import java.util.TreeSet;
 
 /**
  * An in-memory packet filter: which spaces have rules, from which {@link SpaceEgress}, and
- * whether the hooks are in place. A failure can be armed for the next call, as iptables
+ * whether the hooks are in place. Host names can be made unresolvable. A failure can be armed for the next call, as iptables
  * refusing a change; {@link #wipe()} is a reboot.
  */
 public final class FakeEgressFirewall implements EgressFirewall {
     private final Map<String, SpaceEgress> spaces = new TreeMap<>();
+    private final Set<String> unresolvable = new TreeSet<>();
     private boolean hooked;
     private String nextFailure;
     private int changes;
@@ -35,6 +36,11 @@ public final class FakeEgressFirewall implements EgressFirewall {
     /** How many ensure/remove calls changed something. */
     public synchronized int changes() {
         return changes;
+    }
+
+    /** From now on this host name does not resolve: an ensure reports it, as the system resolver would. */
+    public synchronized void unresolvable(String host) {
+        unresolvable.add(host);
     }
 
     /** The next call fails with this message, changing nothing. */
@@ -62,7 +68,9 @@ public final class FakeEgressFirewall implements EgressFirewall {
         if (changed) {
             changes++;
         }
-        return new Applied(EgressRulePlan.chainOf(space.space()), changed, List.of());
+        List<String> unresolved = space.policy().allow().stream().map(t -> t.host())
+                .filter(h -> h != null && unresolvable.contains(h)).map(h -> h + ": Name or service not known").toList();
+        return new Applied(EgressRulePlan.chainOf(space.space()), changed, unresolved);
     }
 
     @Override

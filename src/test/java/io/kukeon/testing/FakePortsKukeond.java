@@ -1,6 +1,7 @@
 package io.kukeon.testing;
 
 import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.network.EgressFirewall;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.daemon.Daemon;
 import io.kukeon.daemon.DaemonConfig;
@@ -27,6 +28,7 @@ public final class FakePortsKukeond {
         FakeRuntime runtime = new FakeRuntime(dataDir.resolve("fake-runtime.tsv"));
         FakeCgroups cgroups = new FakeCgroups();
         FakeSpaceNetworks networks = new FakeSpaceNetworks();
+        FakeEgressFirewall egress = new FakeEgressFirewall();
         Daemon daemon = Daemon.start(config, new PortsFactory() {
             public ContainerRuntime runtime(DaemonConfig c) {
                 return runtime;
@@ -38,6 +40,10 @@ public final class FakePortsKukeond {
 
             public SpaceNetworks networks(DaemonConfig c) {
                 return networks;
+            }
+
+            public EgressFirewall egress(DaemonConfig c) {
+                return egress;
             }
         });
         Path port = dataDir.resolve("port");

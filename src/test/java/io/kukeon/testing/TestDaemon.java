@@ -6,6 +6,7 @@ import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.network.EgressFirewall;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.daemon.Daemon;
 import io.kukeon.daemon.DaemonConfig;
@@ -31,6 +32,7 @@ public final class TestDaemon implements AutoCloseable {
     public final FakeRuntime runtime;
     public final FakeCgroups cgroups;
     public final FakeSpaceNetworks networks = new FakeSpaceNetworks();
+    public final FakeEgressFirewall egress = new FakeEgressFirewall();
     private final Map<String, String> extraFlags;
     private Path configFile;
     private Daemon daemon;
@@ -113,6 +115,10 @@ public final class TestDaemon implements AutoCloseable {
 
             public SpaceNetworks networks(DaemonConfig c) {
                 return networks;
+            }
+
+            public EgressFirewall egress(DaemonConfig c) {
+                return egress;
             }
         });
         channel = daemon.port() >= 0 ? NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build()

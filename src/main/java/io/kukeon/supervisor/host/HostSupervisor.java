@@ -1,6 +1,7 @@
 package io.kukeon.supervisor.host;
 
 import io.kukeon.model.GroupStatus;
+import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.model.FailedPreconditionException;
@@ -29,6 +30,7 @@ import io.kukeon.supervisor.tree.Blocking;
 import io.kukeon.supervisor.tree.Broadcast;
 import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.supervisor.tree.Children;
+import io.kukeon.supervisor.tree.Failures;
 import io.kukeon.supervisor.tree.TreeNode;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.Behavior;
@@ -47,6 +49,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The root of the tree: the event-sourced registry of realms. It routes every message down to
@@ -69,6 +72,9 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
     private record RelistTick() implements TreeCommand {}
 
     private record RecordStart() implements TreeCommand {}
+
+    /** The spaces that have an egress chain at start-up (null with {@code error} when they could not be listed). */
+    private record EgressChainsListed(Set<ObjectPath> spaces, Throwable error) implements TreeCommand {}
 
     // ---- factory ----
 
@@ -137,6 +143,7 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
                     realms.broadcast(state.realms(), new Broadcast(false, runtimeAvailable));
                     return Effect().none();
                 })
+                .onCommand(EgressChainsListed.class, this::onEgressChainsListed)
                 .onCommand(RecordStart.class, (state, start) -> Effect().persist(new DaemonStarted(Instant.now()))
                         .thenRun(s -> work = Work.ROUTING).thenUnstashAll())
                 .onCommand(ChildMessages.Absent.class, (state, absent) -> forgetAbsentChild(state.realms(), realms,
@@ -286,12 +293,42 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
         return Effect().none();
     }
 
+    /**
+     * A chain whose space holds no network (neither a {@code /24} nor a user's conflist) belongs to
+     * a space that is gone: a space claims its network before it makes its chain, and removes the
+     * chain before it gives the network back.
+     */
+    private Effect<HostEvent, HostRecord> onEgressChainsListed(HostRecord state, EgressChainsListed listed) {
+        if (listed.error() != null) {
+            LOG.warn("cannot list the spaces' egress chains: {}", Failures.describe(listed.error()));
+            return Effect().none();
+        }
+        List<ObjectPath> orphans = listed.spaces().stream().filter(s -> state.networkOf(s.toString()).isEmpty()).toList();
+        if (!orphans.isEmpty()) {
+            Blocking.runtime(context).execute(() -> orphans.forEach(this::removeOrphanChain));
+        }
+        return Effect().none();
+    }
+
+    private void removeOrphanChain(ObjectPath space) {
+        try {
+            ports.egress().remove(space);
+            LOG.info("removed the egress chain of space {}, which no longer exists", space);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove the egress chain of space {}, which no longer exists: {}", space, Failures.describe(e));
+        }
+    }
+
     @Override
     public EventHandler<HostRecord, HostEvent> eventHandler() {
         return newEventHandlerBuilder().forAnyState().onAnyEvent(HostRecord::apply);
     }
 
-    /** Makes sure the cgroup root exists, starts every realm, and writes that the daemon started. */
+    /**
+     * Makes sure the cgroup root exists and the egress hooks are in place, starts every realm (each
+     * space re-asserts its own chain), lists the egress chains to remove those of spaces that are
+     * gone, and writes that the daemon started.
+     */
     @Override
     protected void onRecovered(HostRecord state) {
         publishNetworks(state);
@@ -302,6 +339,10 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
                 LOG.warn("cannot create the cgroup root {}: {}", ports.ids().cgroupRootPath(), e.getMessage());
             }
         });
+        Blocking.pipe(context, () -> {
+            ports.egress().ensureHooks();
+            return ports.egress().spaces();
+        }, EgressChainsListed::new);
         realms.spawnAndProbe(new HashSet<>(state.realms()));
         work = Work.RECORDING_START;   // commands that came during the replay wait for this write
         context.getSelf().tell(new RecordStart());

@@ -225,6 +225,9 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
             publish(state);
             return Effect().unstashAll();
         }
+        if (r.reason() != null) {   // one line where the operator looks; the status says it too
+            context.getLog().warn("{} {}: {}: {}", path.kind().label(), path, r.reason(), r.message());
+        }
         return Effect().persist(new Provisioned(r.cgroup(), r.namespaceReady(), r.state(), r.reason(), r.message(),
                         Instant.now()))
                 .thenRun(s -> {

@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.scope;
 
+import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.Resources;
@@ -14,18 +15,21 @@ import java.util.List;
  * The spec of a realm, space or stack as the journal stores it: one shape for the three levels
  * (space and stack simply leave the realm's fields empty, realm and stack the space's).
  *
+ * @param egress        a space's egress policy; a journal written before it existed has none, which
+ *                      reads as {@link EgressPolicy#ALLOW_ALL}, what such a space had
  * @param cniConfigPath a space's {@code spec.cniConfigPath}; null for the others, and in journals written before it
  */
 public record ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources,
-                        String cniConfigPath) {
+                        EgressPolicy egress, String cniConfigPath) {
 
     public ScopeSpec {
         registryCredentials = registryCredentials == null ? List.of() : List.copyOf(registryCredentials);
         resources = Resources.orNone(resources);
+        egress = egress == null ? EgressPolicy.ALLOW_ALL : egress;
     }
 
     public ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources) {
-        this(namespace, registryCredentials, resources, null);
+        this(namespace, registryCredentials, resources, EgressPolicy.ALLOW_ALL, null);
     }
 
     public static ScopeSpec defaults() {
@@ -37,7 +41,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
             return new ScopeSpec(r.spec().namespace(), r.spec().registryCredentials(), r.spec().resources());
         }
         if (desired instanceof TreeObject.Space s) {
-            return new ScopeSpec(null, List.of(), s.spec().resources(), s.spec().cniConfigPath());
+            return new ScopeSpec(null, List.of(), s.spec().resources(), s.spec().egress(), s.spec().cniConfigPath());
         }
         if (desired instanceof TreeObject.Stack s) {
             return new ScopeSpec(null, List.of(), s.spec().resources());
@@ -50,7 +54,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
     }
 
     public SpaceSpec spaceSpec() {
-        return new SpaceSpec(resources, cniConfigPath);
+        return new SpaceSpec(resources, egress, cniConfigPath);
     }
 
     public StackSpec stackSpec() {
@@ -73,7 +77,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
                 merged.add(c);
             }
         }
-        return new ScopeSpec(namespace, merged, resources, cniConfigPath);
+        return new ScopeSpec(namespace, merged, resources, egress, cniConfigPath);
     }
 
 }

@@ -185,7 +185,7 @@ class HostSupervisorTest {
 
     private static TreeObject.Space space(String path, String cniConfigPath) {
         ObjectPath at = ObjectPath.parse(path);
-        return new TreeObject.Space(at, new Metadata(at.name(), Map.of(), 0), new SpaceSpec(Resources.NONE, cniConfigPath), null);
+        return new TreeObject.Space(at, new Metadata(at.name(), Map.of(), 0), new SpaceSpec(Resources.NONE, null, cniConfigPath), null);
     }
 
     /**
@@ -202,6 +202,8 @@ class HostSupervisorTest {
         assertEquals(Map.of("a/shop", "10.89.7.0/24"), host.getState().subnets(), "its own subnet, no /24 of the pod subnet");
         assertEquals(new HostRecord.NetworkFile(shop, "shop", "shop0"), host.getState().networkFiles().get("a/shop"));
         assertEquals("shop", bed.networks.networks().get("shop").name());
+        assertEquals(new io.kukeon.network.SpaceEgress(ObjectPath.parse("a/shop"), "shop0", "10.89.7.0/24",
+                io.kukeon.model.EgressPolicy.ALLOW_ALL), bed.egress.applied().get("a/shop"), "its chain holds to the file's bridge and subnet");
         assertEquals(SpaceNetworkSource.file(Path.of(shop)), host.<StatusReply<SpaceNetworkSource>>runCommand(
                 replyTo -> new ChildMessages.ClaimSubnet(ObjectPath.parse("a/shop"), replyTo)).reply().getValue(), "what its cells are told");
 

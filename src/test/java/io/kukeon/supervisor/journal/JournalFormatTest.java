@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.Resources;
@@ -151,6 +152,21 @@ class JournalFormatTest {
         }
     }
 
+    /** A space journaled before egress policies existed had none: it reads back as allow-all, what it had. */
+    @Test
+    void aScopeSpecWrittenBeforeEgressReadsAsAllowAll() throws Exception {
+        ScopeEvent.Created created = new ScopeEvent.Created(new ScopeSpec(null, List.of(), sampleResources()), Map.of(),
+                Instant.EPOCH);
+        ObjectNode json = plainCbor().valueToTree(created);
+        ((ObjectNode) json.get("spec")).remove("egress");
+        String manifest = Serializers.manifestFor(serialization.findSerializerFor(created), created);
+
+        Object back = serialization.deserialize(plainCbor().writeValueAsBytes(json), JournalSerializer.IDENTIFIER, manifest).get();
+
+        assertEquals(EgressPolicy.ALLOW_ALL, ((ScopeEvent.Created) back).spec().egress());
+        assertEquals(created, back);
+    }
+
     private static ObjectMapper plainCbor() {
         return JacksonObjectMapperProvider.get(testKit.system().classicSystem())
                 .getOrCreate("jackson-cbor", Optional.of(new CBORFactory()));
@@ -274,6 +290,8 @@ class JournalFormatTest {
 
     static ScopeSpec sampleScopeSpec() {
         return new ScopeSpec("custom.kukeon.io", List.of(new RegistryCredential("alice", "s3cret", "127.0.0.1:5000")),
-                sampleResources(), "/etc/cni/net.d/web.conflist");
+                sampleResources(), new EgressPolicy(EgressPolicy.Default.DENY, List.of(
+                        EgressPolicy.Target.cidr("10.20.0.0/16", 443, 8443), EgressPolicy.Target.host("api.example.com"))),
+                "/etc/cni/net.d/web.conflist");
     }
 }

@@ -1,4 +1,4 @@
-package io.kukeon.network;
+package io.kukeon.model;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * What a space's cells may reach outside their own space ({@code spec.network.egress}): a default
  * (allow or deny) and the targets allowed beyond it. IPv4 only, TCP ports only; a target without
- * ports allows every protocol. Read and validated from a manifest by {@link EgressPolicyReader}.
+ * ports allows every protocol. A manifest's {@code spec.network.egress}; its addresses and limits are
+ * checked by {@code io.kukeon.network.EgressPolicyCheck} before the tree sees it.
  *
  * <p>Whatever the default, cells of another space are reached only through an allowed target that
  * covers that space's subnet: a space is a network boundary.
@@ -28,6 +29,19 @@ public record EgressPolicy(Default defaultAction, List<Target> allow) {
         public String word() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** The default a manifest or a request names in {@code field}: {@code allow} or {@code deny}. */
+        public static Default parse(String field, String word) {
+            if (word == null || word.isEmpty()) {
+                throw new InvalidArgumentException(field, "is required: allow or deny");
+            }
+            for (Default d : values()) {
+                if (d.word().equals(word)) {
+                    return d;
+                }
+            }
+            throw new InvalidArgumentException(field, "\"" + Names.printable(word) + "\" is not allow or deny");
+        }
     }
 
     /**
@@ -42,6 +56,17 @@ public record EgressPolicy(Default defaultAction, List<Target> allow) {
             ports = List.copyOf(ports);
         }
 
+        /** A target as a request gives it in {@code field} (empty strings are absent), refused unless it has exactly one of host or cidr. */
+        public static Target of(String field, String host, String cidr, List<Integer> ports) {
+            host = host == null || host.isEmpty() ? null : host;
+            cidr = cidr == null || cidr.isEmpty() ? null : cidr;
+            if ((host == null) == (cidr == null)) {
+                throw new InvalidArgumentException(field, host == null
+                        ? "needs a host or a cidr" : "has both host and cidr; give exactly one");
+            }
+            return new Target(host, cidr, ports);
+        }
+
         public static Target cidr(String cidr, Integer... ports) {
             return new Target(null, cidr, List.of(ports));
         }
@@ -54,6 +79,11 @@ public record EgressPolicy(Default defaultAction, List<Target> allow) {
     public EgressPolicy {
         Objects.requireNonNull(defaultAction, "defaultAction");
         allow = List.copyOf(allow);
+    }
+
+    /** For a table: the default, and {@code +N} for N allowed targets ({@code allow}, {@code deny+2}). */
+    public String summary() {
+        return defaultAction.word() + (allow.isEmpty() ? "" : "+" + allow.size());
     }
 
     /** The policy as a manifest writes it: {@code {default: deny, allow: [{cidr: …, ports: […]}]}}. */
