@@ -25,6 +25,9 @@ import java.util.TreeSet;
  * {@link #ensure} makes the bridge (without an address): a space's network is there before its
  * first cell, and {@code kuke status} can tell a bridge that went missing. The bridge plugin gives
  * it the gateway address at the first ADD ({@code isGateway}); it takes a bridge already there.
+ * Each cell's start ensures its space's network too, so the bridge is looked at once per kukeond:
+ * after that an ensure is a comparison of the config file (a bridge removed behind kukeond's back
+ * is made again by the next ADD, as the bridge plugin makes a missing bridge and sets it up).
  */
 public final class CniSpaceNetworks implements SpaceNetworks {
     private static final String BRIDGE_KIND = "bridge";
@@ -38,6 +41,8 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     private final SubnetPool pool;
     private final Path configDir;
     private final Path ipamDir;
+    /** The bridges this instance made or found up since it started; a removed network's is forgotten. */
+    private final Set<String> bridgesEnsured = new HashSet<>();
 
     /**
      * @param plugins the plugins {@code cni} runs, looked for by {@link #missingPlugins}
@@ -83,7 +88,10 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         } catch (IOException e) {
             throw new CniFailure(null, null, "cannot write the network config " + file + ": " + e.getMessage(), e);
         }
-        ensureBridge(wanted.name());
+        if (!bridgesEnsured.contains(wanted.bridgeName())) {
+            ensureBridge(wanted.name());
+            bridgesEnsured.add(wanted.bridgeName());
+        }
         return wanted;
     }
 
@@ -118,6 +126,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     public synchronized void remove(String realm, String space) {
         String name = SpaceNetwork.networkName(realm, space);
         String bridge = SpaceNetwork.bridgeName(name);
+        bridgesEnsured.remove(bridge);
         try {
             HostCommand.Result deleted = host.run(List.of("ip", "link", "delete", bridge, "type", "bridge"), Map.of(), new byte[0]);
             if (!deleted.succeeded() && linkKind(bridge).isPresent()) {

@@ -106,6 +106,38 @@ class CniSpaceNetworksRealTest {
         assertEquals(written, Files.readString(conflist()));
     }
 
+    /**
+     * A running kukeond looks at a space's bridge once, though each cell's start ensures its
+     * network: a bridge removed behind its back afterwards is made again by the next attach (the
+     * bridge plugin makes a missing bridge), and the cell reaches its gateway.
+     */
+    @Test
+    void aBridgeRemovedAfterItWasEnsuredIsMadeAgainByTheNextAttach() throws Exception {
+        CniSpaceNetworks running = networks();
+        running.ensure("main", "web", SUBNET);
+        host.ok("ip", "link", "del", "dev", BRIDGE);   // a hand, behind kukeond's back
+
+        running.ensure("main", "web", SUBNET);   // what the next cell's start does first
+        Namespace cell = namespaces.create("cell");
+        NetworkAttachment attached = running.attach("main", "web", "root-1", cell.path, List.of());
+
+        String bridge = bridgeLink();
+        assertTrue(bridge.contains(" bridge ") && (bridge.contains("state UP") || bridge.contains(",UP")), bridge);
+        cell.ok("busybox", "ping", "-c", "1", "-W", "3", attached.gateway());
+    }
+
+    /** The bridge a kukeond looked at once is looked at again after it removed the network itself. */
+    @Test
+    void aNetworkRemovedAndEnsuredAgainByTheSameKukeondHasItsBridge() throws Exception {
+        CniSpaceNetworks running = networks();
+        running.ensure("main", "web", SUBNET);
+        running.remove("main", "web");
+
+        running.ensure("main", "web", SUBNET);
+
+        assertTrue(bridgeLink().contains(" bridge "), "the bridge is made again");
+    }
+
     @Test
     void aCellAttachedGetsAnAddressOfTheSpaceReachesTheGatewayAndKeepsItsOneLease() throws Exception {
         Namespace cell = namespaces.create("cell");
