@@ -144,7 +144,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     public NetworkAttachment attach(String realm, String space, String containerId, Path netns, List<PortMapping> portMappings) {
         NetworkConfigList network = written(configFile(realm, space)).orElseThrow(() -> new CniFailure(null, null,
                 "space \"" + space + "\" of realm \"" + realm + "\" has no network yet; its provisioning makes it"));
-        masquerade.removeExcept(network.name(), containerId, leasesOf(network.name(), containerId));
+        masquerade.removeStaleBeforeAttach(network.name(), containerId, () -> leasesOf(network.name(), containerId));
         return cni.add(new Attachment(network, containerId, netns, CELL_INTERFACE, portMappings));
     }
 
@@ -163,7 +163,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         String name = network.get().name();
         masquerade.removeExcept(name, containerId, leasesOf(name, containerId));
         cni.delete(new Attachment(network.get(), containerId, netns, CELL_INTERFACE));
-        masquerade.removeExcept(name, containerId, Set.of());
+        masquerade.removeAll(name, containerId);
     }
 
     /** The addresses host-local has leased to {@code containerId} on {@code network}: files named for the address, holding the ID. */

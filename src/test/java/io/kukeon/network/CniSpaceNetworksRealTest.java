@@ -232,6 +232,40 @@ class CniSpaceNetworksRealTest {
         assertEquals(0, masqueradeRules("root-1"));
     }
 
+    /**
+     * A running kukeond lists the masquerade rules at its first attach only, and after that looks
+     * before an ADD only at attachments that may have rules: one it attached and did not detach
+     * cleanly (here its DEL ran alone, as a detach that failed halfway leaves it) is still cleared
+     * before its next ADD, and the DEL after that succeeds; one detached cleanly starts again clean.
+     */
+    @Test
+    void aRuleLeftWhileTheSameKukeondRunsIsClearedBeforeTheNextAttach() throws Exception {
+        CniSpaceNetworks running = networks();
+        running.ensure("main", "web", SUBNET);
+        Namespace other = namespaces.create("other");
+        running.attach("main", "web", "root-0", other.path, List.of());   // the first attach: the one listing
+        Namespace first = namespaces.create("first");
+        running.attach("main", "web", "root-1", first.path, List.of());
+        namespaces.delete(first);
+        new CniPluginRuntime(new CniPlugins(List.of(NetworkNamespaces.PLUGINS), host.inside), dataDir.resolve("network/cache"))
+                .delete(new Attachment(NetworkConfigList.read(conflist(), "test"), "root-1", null, "eth0"));
+        assertEquals(1, masqueradeRules("root-1"), "the plugin left its rule");
+
+        Namespace second = namespaces.create("second");
+        running.attach("main", "web", "root-1", second.path, List.of());
+        assertEquals(1, masqueradeRules("root-1"), "the stale rule went before the new one came");
+        running.detach("main", "web", "root-1", second.path);
+        assertEquals(0, masqueradeRules("root-1"));
+
+        Namespace third = namespaces.create("third");
+        running.attach("main", "web", "root-1", third.path, List.of());
+        assertEquals(1, masqueradeRules("root-1"));
+        namespaces.delete(third);
+        running.detach("main", "web", "root-1", null);
+        assertEquals(0, masqueradeRules("root-1"));
+        assertEquals(1, masqueradeRules("root-0"), "another attachment's rule is left alone");
+    }
+
     private long masqueradeRules(String containerId) throws IOException {
         return host.ok("iptables", "-t", "nat", "-S", "POSTROUTING").lines()
                 .filter(l -> l.contains("id: \\\"" + containerId + "\\\"")).count();
