@@ -130,28 +130,29 @@ public final class StartBenchmark {
             } catch (RuntimeException e) {
                 System.err.println("deleting realm bench failed: " + e.getMessage());
             }
+            // printed before the daemon closes: its clean-up may fail on what it finds, the figures stand
+            double r = median(Sample.nanos(rawNetworked));
+            double k = median(Sample.nanos(kukeond));
+            System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s%n", n, grace);
+            System.out.printf("JVM (kukeond's and the raw client's): %s%n", JvmCpu.options());
+            System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
+            row("raw containerd gRPC (2 containers)", Sample.nanos(raw));
+            row("raw gRPC + CNI chain (networked)", Sample.nanos(rawNetworked));
+            row("CNI ADD alone (bridge,portmap,lo)", cniAdd);
+            row("kukeond Start RPC -> Ready", Sample.nanos(kukeond));
+            row("kukeond Start, in-process ask", Sample.nanos(inProcess));
+            row("ctr run -d (1 container)", ctr);
+            row("Version RPC (no work)", rpc);
+            row("JVM CPU in a raw start", Sample.cpuNanos(raw));
+            row("JVM CPU in a raw networked start", Sample.cpuNanos(rawNetworked));
+            row("JVM CPU in a kukeond RPC start", Sample.cpuNanos(kukeond));
+            row("JVM CPU in an in-process start", Sample.cpuNanos(inProcess));
+            System.out.printf("JIT compiler threads' CPU over the timed rounds: %d ms%n", compilerMillis);
+            System.out.printf("ratio kukeond / raw networked: %.2f (of the medians); %.2f (median of the rounds' ratios)%n",
+                    k / r, median(ratios) * 1e3);
+            System.out.printf("ratio in-process / raw networked: %.2f (of the medians)%n", median(Sample.nanos(inProcess)) / r);
+            System.out.printf("ratio kukeond / raw without network: %.2f (of the medians)%n", k / median(Sample.nanos(raw)));
         }
-        double r = median(Sample.nanos(rawNetworked));
-        double k = median(Sample.nanos(kukeond));
-        System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s%n", n, grace);
-        System.out.printf("JVM (kukeond's and the raw client's): %s%n", JvmCpu.options());
-        System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
-        row("raw containerd gRPC (2 containers)", Sample.nanos(raw));
-        row("raw gRPC + CNI chain (networked)", Sample.nanos(rawNetworked));
-        row("CNI ADD alone (bridge,portmap,lo)", cniAdd);
-        row("kukeond Start RPC -> Ready", Sample.nanos(kukeond));
-        row("kukeond Start, in-process ask", Sample.nanos(inProcess));
-        row("ctr run -d (1 container)", ctr);
-        row("Version RPC (no work)", rpc);
-        row("JVM CPU in a raw start", Sample.cpuNanos(raw));
-        row("JVM CPU in a raw networked start", Sample.cpuNanos(rawNetworked));
-        row("JVM CPU in a kukeond RPC start", Sample.cpuNanos(kukeond));
-        row("JVM CPU in an in-process start", Sample.cpuNanos(inProcess));
-        System.out.printf("JIT compiler threads' CPU over the timed rounds: %d ms%n", compilerMillis);
-        System.out.printf("ratio kukeond / raw networked: %.2f (of the medians); %.2f (median of the rounds' ratios)%n",
-                k / r, median(ratios) * 1e3);
-        System.out.printf("ratio in-process / raw networked: %.2f (of the medians)%n", median(Sample.nanos(inProcess)) / r);
-        System.out.printf("ratio kukeond / raw without network: %.2f (of the medians)%n", k / median(Sample.nanos(raw)));
         io.kukeon.testing.TempDirs.deleteRecursively(dir);
     }
 
