@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Cell start through kukeond next to raw containerd gRPC create+start of the same containers (and
-# `ctr run -d`), alternating in one run; prints medians and the ratio.
+# Cell start through kukeond (with its space's network) next to the raw baseline: containerd gRPC
+# create+start of the same containers with the space's CNI plugin chain run directly on the root,
+# and the same without a network (and `ctr run -d`), alternating in one run; prints medians, p90,
+# the CNI ADD alone and the ratios. kukeond has its default settings but the startup grace.
 #
 #   usage: sudo scripts/bench-start.sh [N=20] [startup-grace=0ms]
 #   env:   CONTAINERD_SOCKET (default: a private containerd started under /tmp/kukeon-bench-ctrd)

@@ -25,6 +25,9 @@ import java.util.TreeSet;
  * {@link #ensure} makes the bridge (without an address): a space's network is there before its
  * first cell, and {@code kuke status} can tell a bridge that went missing. The bridge plugin gives
  * it the gateway address at the first ADD ({@code isGateway}); it takes a bridge already there.
+ * Each cell's start ensures its space's network too, so the bridge is looked at once per kukeond:
+ * after that an ensure is a comparison of the config file (a bridge removed behind kukeond's back
+ * is made again by the next ADD, as the bridge plugin makes a missing bridge and sets it up).
  */
 public final class CniSpaceNetworks implements SpaceNetworks {
     private static final String BRIDGE_KIND = "bridge";
@@ -38,6 +41,8 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     private final SubnetPool pool;
     private final Path configDir;
     private final Path ipamDir;
+    /** The bridges this instance made or found up since it started; a removed network's is forgotten. */
+    private final Set<String> bridgesEnsured = new HashSet<>();
 
     /**
      * @param plugins the plugins {@code cni} runs, looked for by {@link #missingPlugins}
@@ -89,7 +94,10 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         } catch (IOException e) {
             throw new CniFailure(null, null, "cannot write the network config " + file + ": " + e.getMessage(), e);
         }
-        ensureBridge(wanted.bridgeName(), wanted.name());
+        if (!bridgesEnsured.contains(wanted.bridgeName())) {
+            ensureBridge(wanted.bridgeName(), wanted.name());
+            bridgesEnsured.add(wanted.bridgeName());
+        }
         return wanted;
     }
 
@@ -118,8 +126,9 @@ public final class CniSpaceNetworks implements SpaceNetworks {
                     + " name back, or delete the space and recreate it");
         }
         boolean bridgeMade = current.map(UserNetworkRecord::bridgeMade).orElse(false);
+        boolean bridgeChecked = network.bridge() == null || bridgesEnsured.contains(network.bridge());   // once per kukeond, as ours
         try {
-            if (network.bridge() != null && !bridgeMade && linkKind(network.bridge()).isEmpty()) {
+            if (!bridgeChecked && !bridgeMade && linkKind(network.bridge()).isEmpty()) {
                 bridgeMade = true;   // written before it is made: a crash in between leaves no bridge of ours unknown
             }
         } catch (IOException e) {
@@ -129,8 +138,9 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         if (!wanted.equals(current.orElse(null))) {
             wanted.write(userNetworkFile(realm, space));
         }
-        if (network.bridge() != null) {
+        if (!bridgeChecked) {
             ensureBridge(network.bridge(), network.name());
+            bridgesEnsured.add(network.bridge());
         }
         return network.config();
     }
@@ -180,7 +190,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
             NetworkConfigList config = user.get().config();
             for (Attachment left : cni.attachments(config)) {   // cells whose own DEL failed; none when every detach did its part
                 cni.delete(left);
-                masquerade.removeExcept(config.name(), left.containerId(), Set.of());
+                masquerade.removeAll(config.name(), left.containerId());
             }
             if (user.get().bridgeMade() && config.bridgeName() != null) {
                 deleteBridge(config.bridgeName(), config.name());
@@ -203,6 +213,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     }
 
     private void deleteBridge(String bridge, String network) {
+        bridgesEnsured.remove(bridge);
         try {
             HostCommand.Result deleted = host.run(List.of("ip", "link", "delete", bridge, "type", "bridge"), Map.of(), new byte[0]);
             if (!deleted.succeeded() && linkKind(bridge).isPresent()) {
@@ -218,7 +229,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     public NetworkAttachment attach(String realm, String space, String containerId, Path netns, List<PortMapping> portMappings) {
         NetworkConfigList network = inUse(realm, space).orElseThrow(() -> new CniFailure(null, null,
                 "space \"" + space + "\" of realm \"" + realm + "\" has no network yet; its provisioning makes it"));
-        masquerade.removeExcept(network.name(), containerId, leasesOf(network, containerId));
+        masquerade.removeStaleBeforeAttach(network.name(), containerId, () -> leasesOf(network, containerId));
         return cni.add(new Attachment(network, containerId, netns, CELL_INTERFACE, portMappings));
     }
 
@@ -237,7 +248,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         String name = network.get().name();
         masquerade.removeExcept(name, containerId, leasesOf(network.get(), containerId));
         cni.delete(new Attachment(network.get(), containerId, netns, CELL_INTERFACE));
-        masquerade.removeExcept(name, containerId, Set.of());
+        masquerade.removeAll(name, containerId);
     }
 
     /** The addresses host-local has leased to {@code containerId} on {@code network}: files named for the address, holding the ID. */

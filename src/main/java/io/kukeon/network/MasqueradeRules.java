@@ -2,10 +2,12 @@ package io.kukeon.network;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,16 +20,26 @@ import java.util.regex.Pattern;
  * second rule to the same chain, which then cannot be deleted ("Device or resource busy"). These
  * are removed here: every rule of the attachment whose address it no longer holds, and its chain
  * when none is left. Only rules with that exact comment are touched.
+ * <p>
+ * Before an attach this needs a listing only when the attachment may have rules: those listed at
+ * this kukeond's first attach (what an earlier one left, also through a crash), and those attached
+ * since and not detached cleanly. A fresh attachment, or one detached cleanly, has none, so its
+ * start runs no iptables.
  */
 final class MasqueradeRules {
     private static final Pattern RULE = Pattern.compile(
             "^-A POSTROUTING -s (\\S+) -m comment --comment \"name: \\\\\"(.+?)\\\\\" id: \\\\\"(.+?)\\\\\"\" -j (CNI-[0-9a-f]+)$");
 
     private final HostCommand host;
+    /** The attachments that may have rules; null until the first attach has listed them. */
+    private Set<Owner> mayHaveRules;
 
     MasqueradeRules(HostCommand host) {
         this.host = host;
     }
+
+    /** Whose rules: the network and the container of an attachment, as the rules' comment names them. */
+    private record Owner(String network, String containerId) {}
 
     /** One rule as {@code iptables -S} shows it. */
     record Rule(String source, String network, String containerId, String chain) {
@@ -48,6 +60,47 @@ final class MasqueradeRules {
             }
         }
         return rules;
+    }
+
+    /**
+     * Before an ADD of the attachment: its rules of addresses not in {@code kept} go, when it may
+     * have any. It counts as having rules from here until {@link #removeAll} after its DEL.
+     *
+     * @param kept the addresses the container holds, read only when a listing is needed
+     * @throws CniFailure when iptables cannot list or change them
+     */
+    void removeStaleBeforeAttach(String network, String containerId, Supplier<Set<String>> kept) {
+        boolean mayHave;
+        synchronized (this) {
+            if (mayHaveRules == null) {   // once per kukeond; other attaches wait for it, so none can add a rule meanwhile
+                Set<Owner> listed = new HashSet<>();
+                try {
+                    parse(iptables("-S", "POSTROUTING").stdout()).forEach(r -> listed.add(new Owner(r.network(), r.containerId())));
+                } catch (IOException e) {
+                    throw new CniFailure("bridge", null, "cannot read the masquerade rules: " + e.getMessage(), e);
+                }
+                mayHaveRules = listed;
+            }
+            mayHave = !mayHaveRules.add(new Owner(network, containerId));
+        }
+        if (mayHave) {
+            removeExcept(network, containerId, kept.get());
+        }
+    }
+
+    /**
+     * After a DEL: every rule of the attachment goes, and its chain (a DEL without the namespace
+     * leaves them). Once this succeeded, the attachment has no rules.
+     *
+     * @throws CniFailure when iptables cannot list or change them
+     */
+    void removeAll(String network, String containerId) {
+        removeExcept(network, containerId, Set.of());
+        synchronized (this) {
+            if (mayHaveRules != null) {
+                mayHaveRules.remove(new Owner(network, containerId));
+            }
+        }
     }
 
     /**

@@ -5,49 +5,64 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.CgroupPath;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.network.CniPlugins;
+import io.kukeon.network.Ipv4Subnet;
+import io.kukeon.network.SpaceNetwork;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.containerd.ContainerdRuntime;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
+import io.kukeon.testing.NetworkNamespaces;
 import io.kukeon.testing.RealDaemon;
 import io.kukeon.testing.RealHost;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.LifecycleRequest;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Cell start through kukeond against the same work done with raw containerd gRPC calls, in one
- * run, alternating, plus `ctr run -d` for scale. A cell start is its pause root plus one workload
- * that joins the root's namespaces, so the raw baseline creates and starts those two containers.
- * The start is timed twice through kukeond: as a client sees it (the Start RPC) and asked of the
- * supervisor tree in-process, which leaves out the gRPC API's own round trip.
+ * run, alternating, plus `ctr run -d` for scale. A cell start is its pause root, attached to its
+ * space's network, plus one workload that joins the root's namespaces, so the raw baseline creates
+ * and starts those two containers and, between them, runs the space's plugin chain on the root
+ * directly ({@link RawCniChain}: a conflist like a space's, in a network namespace of the same kind
+ * as kukeond's); the chain's ADD is also given alone. The raw start without a network is kept
+ * beside it. The start is timed twice through kukeond: as a client sees it (the Start RPC) and
+ * asked of the supervisor tree in-process, which leaves out the gRPC API's own round trip.
  *
  * <p>Run by scripts/bench-start.sh: {@code -Dkukeon.containerd.socket}, {@code -Dkukeon.busybox.archive},
- * args: N [startup-grace, e.g. 0ms].
+ * args: N [startup-grace, e.g. 0ms]. Its kukeond has the default settings otherwise.
  */
 public final class StartBenchmark {
+    /** The raw network's /24, in a namespace of its own (kukeond's space has its /24 from pod-subnet in its namespace). */
+    private static final String RAW_SUBNET = "10.250.0.0/24";
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         String grace = args.length > 1 ? args[1] : "0ms";
         System.setProperty("kukeon.requireReal", "true");
         Path dir = Files.createTempDirectory("kukeon-bench");
         List<Sample> raw = new ArrayList<>();
+        List<Sample> rawNetworked = new ArrayList<>();
+        List<Long> cniAdd = new ArrayList<>();
         List<Sample> kukeond = new ArrayList<>();
         List<Sample> inProcess = new ArrayList<>();
         List<Long> ctr = new ArrayList<>();
         List<Long> ratios = new ArrayList<>();   // per round, in thousandths
         List<Long> rpc = new ArrayList<>();
         long compilerMillis;
-        try (RealDaemon host = new RealDaemon(dir, Map.of("startup-grace", grace))) {
+        try (RealDaemon host = new RealDaemon(dir, Map.of("startup-grace", grace));
+             NetworkNamespaces rawNamespaces = new NetworkNamespaces("bench")) {
             var api = host.client();
             Docs.createStack(api, "bench/s/t");
             host.loadBusybox("bench");
@@ -57,6 +72,10 @@ public final class StartBenchmark {
                     Duration.ofMinutes(2));
             runtime.ensureNamespace(rawNs, RealHost.RAW_REALM, false);
             runtime.loadImage(rawNs, io.kukeon.testing.RealComponents.busyboxArchive());
+            // the raw side's bridge, veths and NAT rules: a namespace of the same kind as kukeond's, of its own
+            NetworkNamespaces.Namespace rawBridges = rawNamespaces.create("raw").loopbackUp();
+            RawCniChain chain = new RawCniChain(SpaceNetwork.configList("raw", "bench", Ipv4Subnet.parse(RAW_SUBNET, "subnet"),
+                    dir.resolve("raw-ipam")), new CniPlugins(CniPlugins.DEFAULT_SEARCH_PATH, null), rawBridges.path);
             long compilerBefore = 0;
             for (int i = 0; i < n + 1; i++) {   // round 0 warms up both paths and is not counted
                 if (i == 1) {
@@ -65,12 +84,14 @@ public final class StartBenchmark {
                 String cell = "c" + i;
                 // Which path goes first rotates, so none always meets another's leftovers.
                 Sample rawSample = null;
+                RawStart rawNetworkedStart = null;
                 Sample kukeondSample = null;
                 Sample inProcessSample = null;
-                for (int turn = 0; turn < 3; turn++) {
-                    switch ((turn + i) % 3) {
-                        case 0 -> rawSample = rawCell(runtime, rawNs, host, cell, dir);
-                        case 1 -> kukeondSample = kukeondCell(host, cell);
+                for (int turn = 0; turn < 4; turn++) {
+                    switch ((turn + i) % 4) {
+                        case 0 -> rawSample = rawCell(runtime, rawNs, host, cell, null, dir);
+                        case 1 -> rawNetworkedStart = rawNetworkedCell(runtime, rawNs, host, "net-" + cell, chain, dir);
+                        case 2 -> kukeondSample = kukeondCell(host, cell);
                         default -> inProcessSample = inProcessCell(host, tree, "in-" + cell);
                     }
                 }
@@ -85,10 +106,12 @@ public final class StartBenchmark {
                 long t5 = System.nanoTime();
                 if (i > 0) {
                     raw.add(rawSample);
+                    rawNetworked.add(rawNetworkedStart.sample());
+                    cniAdd.add(rawNetworkedStart.cniAddNanos());
                     kukeond.add(kukeondSample);
                     inProcess.add(inProcessSample);
                     ctr.add(t5 - t4);
-                    ratios.add(kukeondSample.nanos() * 1000 / rawSample.nanos());
+                    ratios.add(kukeondSample.nanos() * 1000 / rawNetworkedStart.sample().nanos());
                 }
             }
             compilerMillis = JvmCpu.compilerMillis() - compilerBefore;
@@ -98,26 +121,38 @@ public final class StartBenchmark {
                 host.client().version(io.kukeon.wire.v1.VersionRequest.getDefaultInstance());
                 rpc.add(System.nanoTime() - t0);
             }
+            for (String root : chain.added()) {   // the raw roots' DEL while they run, as a cell stop does
+                chain.delete(root, rawRoots.remove(root));
+            }
             runtime.deleteNamespace(rawNs, RealHost.RAW_REALM);
-            api.delete(io.kukeon.wire.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
+            try {   // the figures stand without it: closing the daemon's share removes what is left
+                host.client().delete(io.kukeon.wire.v1.DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
+            } catch (RuntimeException e) {
+                System.err.println("deleting realm bench failed: " + e.getMessage());
+            }
+            // printed before the daemon closes: its clean-up may fail on what it finds, the figures stand
+            double r = median(Sample.nanos(rawNetworked));
+            double k = median(Sample.nanos(kukeond));
+            System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s%n", n, grace);
+            System.out.printf("JVM (kukeond's and the raw client's): %s%n", JvmCpu.options());
+            System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
+            row("raw containerd gRPC (2 containers)", Sample.nanos(raw));
+            row("raw gRPC + CNI chain (networked)", Sample.nanos(rawNetworked));
+            row("CNI ADD alone (bridge,portmap,lo)", cniAdd);
+            row("kukeond Start RPC -> Ready", Sample.nanos(kukeond));
+            row("kukeond Start, in-process ask", Sample.nanos(inProcess));
+            row("ctr run -d (1 container)", ctr);
+            row("Version RPC (no work)", rpc);
+            row("JVM CPU in a raw start", Sample.cpuNanos(raw));
+            row("JVM CPU in a raw networked start", Sample.cpuNanos(rawNetworked));
+            row("JVM CPU in a kukeond RPC start", Sample.cpuNanos(kukeond));
+            row("JVM CPU in an in-process start", Sample.cpuNanos(inProcess));
+            System.out.printf("JIT compiler threads' CPU over the timed rounds: %d ms%n", compilerMillis);
+            System.out.printf("ratio kukeond / raw networked: %.2f (of the medians); %.2f (median of the rounds' ratios)%n",
+                    k / r, median(ratios) * 1e3);
+            System.out.printf("ratio in-process / raw networked: %.2f (of the medians)%n", median(Sample.nanos(inProcess)) / r);
+            System.out.printf("ratio kukeond / raw without network: %.2f (of the medians)%n", k / median(Sample.nanos(raw)));
         }
-        double r = median(Sample.nanos(raw));
-        double k = median(Sample.nanos(kukeond));
-        System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s%n", n, grace);
-        System.out.printf("JVM (kukeond's and the raw client's): %s%n", JvmCpu.options());
-        System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
-        row("raw containerd gRPC (2 containers)", Sample.nanos(raw));
-        row("kukeond Start RPC -> Ready", Sample.nanos(kukeond));
-        row("kukeond Start, in-process ask", Sample.nanos(inProcess));
-        row("ctr run -d (1 container)", ctr);
-        row("Version RPC (no work)", rpc);
-        row("JVM CPU in a raw start", Sample.cpuNanos(raw));
-        row("JVM CPU in a kukeond RPC start", Sample.cpuNanos(kukeond));
-        row("JVM CPU in an in-process start", Sample.cpuNanos(inProcess));
-        System.out.printf("JIT compiler threads' CPU over the timed rounds: %d ms%n", compilerMillis);
-        System.out.printf("ratio kukeond / raw gRPC: %.2f (of the medians); %.2f (median of the rounds' ratios)%n",
-                k / r, median(ratios) * 1e3);
-        System.out.printf("ratio in-process / raw gRPC: %.2f (of the medians)%n", median(Sample.nanos(inProcess)) / r);
         io.kukeon.testing.TempDirs.deleteRecursively(dir);
     }
 
@@ -136,12 +171,41 @@ public final class StartBenchmark {
         }
     }
 
-    /** The pause root, then a workload in its namespaces, as a cell start makes them. */
-    private static Sample rawCell(ContainerdRuntime runtime, String ns, RealDaemon host, String cell, Path dir) {
+    /** A raw networked start, and the time its ADD took alone. */
+    private record RawStart(Sample sample, long cniAddNanos) {}
+
+    /** The raw roots on the network, by container ID: their namespaces for the DEL at the end. */
+    private static final Map<String, Path> rawRoots = new HashMap<>();
+
+    /** The raw networked start: the root, the space's plugin chain on it, then the workload. */
+    private static RawStart rawNetworkedCell(ContainerdRuntime runtime, String ns, RealDaemon host, String cell, RawCniChain chain,
+                                             Path dir) throws IOException {
+        long[] add = new long[1];
+        Sample sample = rawCell(runtime, ns, host, cell, (rootId, rootPid) -> {
+            Path netns = Path.of("/proc/" + rootPid + "/ns/net");
+            long t0 = System.nanoTime();
+            chain.add(rootId, netns);
+            add[0] = System.nanoTime() - t0;
+            rawRoots.put(rootId, netns);
+        }, dir);
+        return new RawStart(sample, add[0]);
+    }
+
+    /** What the raw start does between its root and its workload: the network's ADD, or nothing. */
+    private interface RootAttach {
+        void attach(String rootId, int rootPid) throws IOException;
+    }
+
+    /** The pause root, then (when given) its network, then a workload in its namespaces, as a cell start makes them. */
+    private static Sample rawCell(ContainerdRuntime runtime, String ns, RealDaemon host, String cell, RootAttach network,
+                                  Path dir) throws IOException {
         long cpu0 = JvmCpu.processNanos();
         long t0 = System.nanoTime();
         int rootPid = runRaw(runtime, ns, host.cgroupRoot, cell, "root", CellSpec.pauseRoot().command(),
                 CellSpec.pauseRoot().args(), Map.of(), dir);
+        if (network != null) {
+            network.attach(rawId(cell, "root"), rootPid);
+        }
         runRaw(runtime, ns, host.cgroupRoot, cell, "app", "sleep", List.of("3600"),
                 Map.of("network", "/proc/" + rootPid + "/ns/net", "ipc", "/proc/" + rootPid + "/ns/ipc",
                         "uts", "/proc/" + rootPid + "/ns/uts"), dir);
@@ -186,11 +250,15 @@ public final class StartBenchmark {
     /** Create + start of one container with the same client the daemon uses, no actor, no journal. */
     private static int runRaw(ContainerdRuntime runtime, String ns, String cgroupRoot, String cell, String name,
                               String command, List<String> args, Map<String, String> joins, Path dir) {
-        String id = "s_t_" + cell + "_" + name;
+        String id = rawId(cell, name);
         runtime.ensureContainer(new ContainerRequest(ns, id, Map.of("kukeon.io/cell", cell), "docker.io/library/busybox:latest",
                 command, args, List.of(), null, null, joins.isEmpty() ? cell : null,
                 new CgroupPath(List.of(cgroupRoot, "raw", cell, id)), null, joins, "s_t_" + cell));
         return runtime.startTask(ns, id, dir.resolve(id + ".log")).pid();
+    }
+
+    private static String rawId(String cell, String container) {
+        return "s_t_" + cell + "_" + container;
     }
 
     private static void row(String name, List<Long> nanos) {

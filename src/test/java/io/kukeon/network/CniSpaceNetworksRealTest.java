@@ -153,6 +153,38 @@ class CniSpaceNetworksRealTest {
         assertEquals(written, Files.readString(conflist()));
     }
 
+    /**
+     * A running kukeond looks at a space's bridge once, though each cell's start ensures its
+     * network: a bridge removed behind its back afterwards is made again by the next attach (the
+     * bridge plugin makes a missing bridge), and the cell reaches its gateway.
+     */
+    @Test
+    void aBridgeRemovedAfterItWasEnsuredIsMadeAgainByTheNextAttach() throws Exception {
+        CniSpaceNetworks running = networks();
+        running.ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
+        host.ok("ip", "link", "del", "dev", BRIDGE);   // a hand, behind kukeond's back
+
+        running.ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));   // what the next cell's start does first
+        Namespace cell = namespaces.create("cell");
+        NetworkAttachment attached = running.attach("main", "web", "root-1", cell.path, List.of());
+
+        String bridge = bridgeLink();
+        assertTrue(bridge.contains(" bridge ") && (bridge.contains("state UP") || bridge.contains(",UP")), bridge);
+        cell.ok("busybox", "ping", "-c", "1", "-W", "3", attached.gateway());
+    }
+
+    /** The bridge a kukeond looked at once is looked at again after it removed the network itself. */
+    @Test
+    void aNetworkRemovedAndEnsuredAgainByTheSameKukeondHasItsBridge() throws Exception {
+        CniSpaceNetworks running = networks();
+        running.ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
+        running.remove("main", "web");
+
+        running.ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
+
+        assertTrue(bridgeLink().contains(" bridge "), "the bridge is made again");
+    }
+
     @Test
     void aCellAttachedGetsAnAddressOfTheSpaceReachesTheGatewayAndKeepsItsOneLease() throws Exception {
         Namespace cell = namespaces.create("cell");
@@ -245,6 +277,40 @@ class CniSpaceNetworksRealTest {
         assertEquals(1, masqueradeRules("root-1"), "the stale rule went before the new one came");
         networks().detach("main", "web", "root-1", second.path);
         assertEquals(0, masqueradeRules("root-1"));
+    }
+
+    /**
+     * A running kukeond lists the masquerade rules at its first attach only, and after that looks
+     * before an ADD only at attachments that may have rules: one it attached and did not detach
+     * cleanly (here its DEL ran alone, as a detach that failed halfway leaves it) is still cleared
+     * before its next ADD, and the DEL after that succeeds; one detached cleanly starts again clean.
+     */
+    @Test
+    void aRuleLeftWhileTheSameKukeondRunsIsClearedBeforeTheNextAttach() throws Exception {
+        CniSpaceNetworks running = networks();
+        running.ensure("main", "web", SpaceNetworkSource.pooled(SUBNET));
+        Namespace other = namespaces.create("other");
+        running.attach("main", "web", "root-0", other.path, List.of());   // the first attach: the one listing
+        Namespace first = namespaces.create("first");
+        running.attach("main", "web", "root-1", first.path, List.of());
+        namespaces.delete(first);
+        new CniPluginRuntime(new CniPlugins(List.of(NetworkNamespaces.PLUGINS), host.inside), dataDir.resolve("network/cache"))
+                .delete(new Attachment(NetworkConfigList.read(conflist(), "test"), "root-1", null, "eth0"));
+        assertEquals(1, masqueradeRules("root-1"), "the plugin left its rule");
+
+        Namespace second = namespaces.create("second");
+        running.attach("main", "web", "root-1", second.path, List.of());
+        assertEquals(1, masqueradeRules("root-1"), "the stale rule went before the new one came");
+        running.detach("main", "web", "root-1", second.path);
+        assertEquals(0, masqueradeRules("root-1"));
+
+        Namespace third = namespaces.create("third");
+        running.attach("main", "web", "root-1", third.path, List.of());
+        assertEquals(1, masqueradeRules("root-1"));
+        namespaces.delete(third);
+        running.detach("main", "web", "root-1", null);
+        assertEquals(0, masqueradeRules("root-1"));
+        assertEquals(1, masqueradeRules("root-0"), "another attachment's rule is left alone");
     }
 
     private long masqueradeRules(String containerId) throws IOException {

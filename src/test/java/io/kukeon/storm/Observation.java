@@ -16,6 +16,7 @@ import io.kukeon.wire.v1.ObjectDoc;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -66,7 +67,11 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
                         try (DirectoryStream<Path> files = Files.newDirectoryStream(network)) {
                             for (Path f : files) {
                                 if (Ipv4.isAddress(f.getFileName().toString())) {
-                                    byAddress.put(f.getFileName().toString(), Files.readString(f).split("\\s+")[0]);
+                                    try {
+                                        byAddress.put(f.getFileName().toString(), Files.readString(f).split("\\s+")[0]);
+                                    } catch (NoSuchFileException released) {
+                                        // released between the listing and the read: a daemon still settling, seen by the next look
+                                    }
                                 }
                             }
                         }
