@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashSet;
@@ -252,6 +253,18 @@ public final class CniSpaceNetworks implements SpaceNetworks {
     }
 
     /** The addresses host-local has leased to {@code containerId} on {@code network}: files named for the address, holding the ID. */
+    /**
+     * The container ID a host-local lease file holds; empty when the lease is gone: another cell's
+     * DEL may release it between the listing of the directory and the read.
+     */
+    static Optional<String> leaseHolder(Path lease) throws IOException {
+        try {
+            return Optional.of(Files.readString(lease).strip().split("\\s+")[0]);
+        } catch (NoSuchFileException released) {
+            return Optional.empty();
+        }
+    }
+
     private Set<String> leasesOf(NetworkConfigList network, String containerId) {
         Set<String> held = new TreeSet<>();
         Path dir = UserNetwork.leaseDir(network);
@@ -261,7 +274,7 @@ public final class CniSpaceNetworks implements SpaceNetworks {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String address = f.getFileName().toString();
-                if (Ipv4.isAddress(address) && Files.readString(f).strip().split("\\s+")[0].equals(containerId)) {
+                if (Ipv4.isAddress(address) && leaseHolder(f).filter(containerId::equals).isPresent()) {
                     held.add(address);
                 }
             }
