@@ -8,9 +8,12 @@ import java.util.Map;
 
 /** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
 final class ContainerReader {
-    /** Fields of the reference's ContainerSpec that we accept but do not act on yet. */
-    static final String[] UNSUPPORTED = {"volumes", "networks", "networksAliases", "privileged", "hostPID", "hostCgroup", "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "tmpfs",
-            "secrets", "repos", "git", "cniConfigPath", "attachable", "tty", "containerdId", "kukeonGroupGID"};
+    /** Fields of the reference's ContainerSpec that kukeond does not act on yet: refused when set. */
+    static final String[] UNSUPPORTED = {"volumes", "networks", "networksAliases", "privileged", "hostPID", "hostCgroup",
+            "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "tmpfs", "secrets", "repos", "git",
+            "cniConfigPath", "attachable", "tty"};
+    /** Fields the reference's daemon fills in (its {@code get} prints them): they ask for nothing. */
+    static final String[] DAEMON_FILLED = {"containerdId", "kukeonGroupGID"};
 
     private ContainerReader() {}
 
@@ -42,7 +45,8 @@ final class ContainerReader {
                 RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
                 c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
                 c.strings("ports"));
-        c.unsupported(UNSUPPORTED);
+        c.refuseUnsupported(UNSUPPORTED);
+        c.ignore(DAEMON_FILLED);
         c.rejectUnknown();
         return spec;
     }

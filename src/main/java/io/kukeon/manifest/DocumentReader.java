@@ -92,7 +92,7 @@ final class DocumentReader {
         Names.require("metadata.name", name);
         Map<String, String> labels = meta.stringMap("labels");
         Metadata.validateLabels(labels);
-        meta.unsupported("annotations");
+        meta.refuseUnsupported("annotations");
         meta.ignore("generation");
         meta.rejectUnknown();
         return new Metadata(name, labels, 0);

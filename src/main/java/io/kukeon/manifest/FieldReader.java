@@ -237,12 +237,19 @@ final class FieldReader {
         return out;
     }
 
-    /** A field the reference has and we do not support yet: accepted, with a warning when set. */
-    void unsupported(String... keys) {
+    /**
+     * What refuses a field the reference has and kukeond does not act on yet: a manifest that asks
+     * for it would run without it, so it is refused by name rather than accepted and ignored.
+     */
+    static final String UNSUPPORTED = "is not supported yet; kukeond would run without it, so the document is refused"
+            + " (remove the field, or leave it empty or false)";
+
+    /** Fields the reference has and kukeond does not act on yet: refused when set (empty, false and 0 ask for nothing). */
+    void refuseUnsupported(String... keys) {
         for (String key : keys) {
             Node v = value(key);
             if (v != null && isSet(v)) {
-                context.warn(field(key) + " is not supported yet and was ignored");
+                throw context.problem(field(key), markOf(key), UNSUPPORTED);
             }
         }
     }

@@ -49,7 +49,7 @@ final class SpecReader {
     static TreeObject space(FieldReader spec, FieldReader doc, Metadata metadata) {
         String realm = required(spec, doc, "realmId");
         SpaceSpec space = new SpaceSpec(ResourcesReader.read(spec), NetworkReader.egress(spec), spec.string("cniConfigPath"));
-        spec.unsupported("defaults");
+        spec.refuseUnsupported("defaults");
         spec.rejectUnknown();
         space.validate();
         return new TreeObject.Space(ObjectPath.of(realm, metadata.name()), metadata, space, null);
@@ -88,7 +88,7 @@ final class SpecReader {
         Boolean autoDelete = spec.bool("autoDelete");
         CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
                 ResourcesReader.read(spec));
-        spec.unsupported("tty", "nestedCgroupRuntime", "provenance");
+        spec.refuseUnsupported("autoDelete", "tty", "nestedCgroupRuntime", "provenance");
         spec.rejectUnknown();
         cell.validate();
         return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);
@@ -115,12 +115,12 @@ final class SpecReader {
         return Names.require(field, value);
     }
 
-    /** The reference's {@code spec.id} defaults to the name; ours is always the name. */
+    /** The reference's {@code spec.id} defaults to the name; ours is always the name, so another is refused (as a container's). */
     private static void sameAsName(FieldReader spec, String key, String name) {
         String id = spec.string(key);
         if (id != null && !id.isEmpty() && !id.equals(name)) {
-            spec.context().warn(spec.field(key) + " \"" + Names.printable(id) + "\" differs from metadata.name \""
-                    + name + "\" and was ignored; the name is the identity");
+            throw spec.context().problem(spec.field(key), spec.markOf(key), "\"" + Names.printable(id)
+                    + "\" differs from metadata.name \"" + name + "\"; the name is the identity (leave spec.id out or make it the name)");
         }
     }
 }

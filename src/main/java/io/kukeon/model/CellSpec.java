@@ -36,6 +36,11 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
 
     /** Validates containers and the root rules; returns nothing, throws naming the field. */
     public void validate() {
+        if (autoDelete) {
+            // stored but not acted on yet: a cell that asks to be deleted when done would stay
+            throw new InvalidArgumentException("spec.autoDelete", "is not supported yet; kukeond would keep the cell"
+                    + " after its containers exit, so it is refused (remove it, or set it to false)");
+        }
         if (containers.isEmpty()) {
             throw new InvalidArgumentException("spec.containers", "a cell needs at least one container");
         }

@@ -96,7 +96,7 @@ class RenderingTest {
                 .addResults(ApplyResult.newBuilder().setKind("Cell").setName("hello-world").setOutcome("updated").setLine(9)
                         .addChanges("spec.containers[web].image: busybox -> alpine")
                         .addChanges("spec.containers[sidecar]: added")
-                        .addWarnings("spec.containers[0].volumes is not supported yet and was ignored"))
+                        .addWarnings("spec.containers[0].image \"busybox\" names no tag: busybox:latest is used"))
                 .addResults(ApplyResult.newBuilder().setKind("Cell").setName("broken").setOutcome("failed").setLine(40)
                         .setError("spec.containers[0].image: is required"))
                 .addResults(ApplyResult.newBuilder().setKind("").setName("").setOutcome("failed").setLine(51)

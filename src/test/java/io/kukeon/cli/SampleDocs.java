@@ -115,7 +115,7 @@ final class SampleDocs {
                 ObjectDoc.newBuilder().setKind("Cell").setPath("default/default/default/batch")
                         .setMetadata(meta("batch", 1))
                         .setCell(CellSpec.newBuilder().addContainers(ContainerSpec.newBuilder().setId("job").setRoot(true)
-                                .setImage("busybox")).setRootContainerId("job").setAutoDelete(true))
+                                .setImage("busybox")).setRootContainerId("job"))
                         .setStatus(Status.newBuilder().setState("Pending").setCreatedAt(ago(45))).build());
     }
 

@@ -49,7 +49,6 @@ class ManifestDiffTest {
                   realmId: r
                   spaceId: s
                   stackId: st
-                  autoDelete: true
                   containers:
                     - id: sidecar
                       image: busybox
@@ -64,8 +63,7 @@ class ManifestDiffTest {
                 "spec.containers[web].args: [-f, -p, 8080] -> [-f, -p, 9090]",
                 "spec.containers[web].resources: added",
                 "spec.containers[old]: removed",
-                "spec.containers[sidecar]: added",
-                "spec.autoDelete: added true"), ManifestDiff.changes(read(BASE), desired));
+                "spec.containers[sidecar]: added"), ManifestDiff.changes(read(BASE), desired));
     }
 
     @Test

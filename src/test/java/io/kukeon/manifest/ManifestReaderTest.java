@@ -305,11 +305,13 @@ class ManifestReaderTest {
     }
 
     @Test
-    void aStackIdOtherThanTheNameIsIgnoredWithAWarning() {
+    void aStackIdOtherThanTheNameIsRefusedAndTheSameIdRead() {
         ManifestDocument d = read("apiVersion: v1beta1\nkind: Stack\nmetadata: {name: a}\nspec: {id: b, realmId: r, spaceId: s}\n").get(0);
-        assertEquals(List.of("spec.id \"b\" differs from metadata.name \"a\" and was ignored; the name is the identity"),
-                d.warnings());
-        assertEquals(ObjectPath.of("r", "s", "a"), d.object().path());
+        assertEquals("line 4: spec.id: \"b\" differs from metadata.name \"a\"; the name is the identity (leave spec.id out"
+                + " or make it the name)", d.error().toString());
+        ManifestDocument same = read("apiVersion: v1beta1\nkind: Stack\nmetadata: {name: a}\nspec: {id: a, realmId: r, spaceId: s}\n").get(0);
+        assertEquals(ObjectPath.of("r", "s", "a"), same.object().path());
+        assertEquals(List.of(), same.warnings());
     }
 
     @Test

@@ -83,7 +83,7 @@ final class SampleObjects {
         return new TreeObject.Cell(ObjectPath.of("r", "s", "st", "c"), new Metadata("c", Map.of("app", "web"), 3),
                 new CellSpec(List.of(fullContainer("main", true),
                         Specs.container("side").restart(RestartPolicy.ALWAYS).backoffSeconds(1).build()),
-                        "main", true, fullResources()),
+                        "main", false, fullResources()),
                 new CellStatus(CellState.Degraded, "WorkloadDown", "side is restarting",
                         new GroupStatus("/kukeon/r/s/st/c", true, List.of("pids"), List.of(), null),
                         List.of(containerStatus("main"), containerStatus("side")), true,
