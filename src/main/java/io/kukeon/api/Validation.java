@@ -11,8 +11,10 @@ import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.network.CellNetworking;
 import io.kukeon.network.EgressPolicyCheck;
+import io.kukeon.network.NetworkClaim;
 import io.kukeon.network.NetworkOverlaps;
 import io.kukeon.network.PortClaim;
+import io.kukeon.network.SubnetPool;
 import io.kukeon.network.UserNetwork;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.wire.ObjectMapping;
@@ -20,6 +22,7 @@ import io.kukeon.wire.v1.ObjectDoc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.IntFunction;
 
 /** Checks a whole object before anything is routed, so that bad input changes nothing anywhere. */
@@ -47,6 +50,7 @@ final class Validation {
             s.spec().validate();
             EgressPolicyCheck.check(s.spec().egress(), "spec.network.egress");
             checkNetworkFile(s, index);
+            checkPodSubnetHasRoom(s, index);
         } else if (o instanceof TreeObject.Stack s) {
             s.spec().validate();
         } else if (o instanceof TreeObject.Cell c) {
@@ -107,6 +111,20 @@ final class Validation {
         }
         UserNetwork network = UserNetwork.read(s.spec().cniConfigPath());
         index.networkClaims().ifPresent(known -> NetworkOverlaps.check(s.path().toString(), network, known.claims(), known.podSubnet()));
+    }
+
+    /**
+     * A new space on kukeond's own network needs a free {@code /24} of the pod subnet: with none
+     * left it is refused (nothing made) rather than made Failed. The host decides again, in journal
+     * order, when the space claims one (two applies at once may both pass here; the second fails
+     * then, with the same words).
+     */
+    private static void checkPodSubnetHasRoom(TreeObject.Space s, ObjectIndex index) {
+        if (s.spec().cniConfigPath() != null || index.get(s.path()).isPresent()) {
+            return;
+        }
+        index.networkClaims().ifPresent(known -> SubnetPool.of(known.podSubnet().toString())
+                .firstFree(known.claims().stream().map(NetworkClaim::subnet).filter(Objects::nonNull).toList()));
     }
 
     /**

@@ -130,6 +130,31 @@ class BadInputTest {
         }
     }
 
+    /** With every /24 of the pod subnet held, a new space is refused: nothing is made, rather than a space Failed. */
+    @Test
+    void aSpaceWhenThePodSubnetIsFullIsRefusedAndChangesNothing() {
+        int made = 0;
+        for (int i = 0; i < 300; i++) {   // the setup's spaces hold their /24 too
+            try {
+                api.create(CreateRequest.newBuilder().setObject(Docs.space("r/s" + i)).build());
+                made++;
+            } catch (StatusRuntimeException full) {
+                assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.getStatus().getCode(), full.getStatus().toString());
+                break;
+            }
+        }
+        assertTrue(made > 250 && made <= 256, made + " spaces made");
+        refused("a 257th space", Status.Code.RESOURCE_EXHAUSTED,
+                () -> api.create(CreateRequest.newBuilder().setObject(Docs.space("r/more")).build()));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> api.create(CreateRequest.newBuilder().setObject(Docs.space("r/more")).build()));
+        assertTrue(e.getStatus().getDescription().startsWith("no free /24 left in pod-subnet 10.88.0.0/16"), e.getStatus().getDescription());
+        assertThrows(StatusRuntimeException.class, () -> api.get(GetRequest.newBuilder().setKind("Space").setPath("r/more").build()));
+        assertEquals("unchanged", api.apply(io.kukeon.wire.v1.ApplyRequest.newBuilder().setManifest(com.google.protobuf.ByteString
+                .copyFromUtf8("apiVersion: v1beta1\nkind: Space\nmetadata: {name: s7}\nspec: {realmId: r}\n")).build())
+                .getResults(0).getOutcome(), "an existing space applies as before");
+    }
+
     /** A field stored but not acted on is refused by name rather than accepted and ignored. */
     @Test
     void aCellThatAsksToBeDeletedWhenDoneIsRefusedNamingTheField() {
