@@ -46,7 +46,7 @@ final class ContainerReader {
                 c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
                 c.strings("ports"));
         c.refuseUnsupported(UNSUPPORTED);
-        c.ignore(DAEMON_FILLED);
+        c.acceptOutput(DAEMON_FILLED);
         c.rejectUnknown();
         return spec;
     }

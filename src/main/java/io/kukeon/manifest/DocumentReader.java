@@ -50,7 +50,7 @@ final class DocumentReader {
         String kind = kind(doc);
         Metadata metadata = metadata(doc);
         FieldReader spec = doc.mapping("spec");
-        doc.ignore("status");
+        doc.acceptOutput("status");
         TreeObject object = switch (kind) {
             case "Realm" -> SpecReader.realm(spec, metadata);
             case "Space" -> SpecReader.space(spec, doc, metadata);
@@ -93,7 +93,7 @@ final class DocumentReader {
         Map<String, String> labels = meta.stringMap("labels");
         Metadata.validateLabels(labels);
         meta.refuseUnsupported("annotations");
-        meta.ignore("generation");
+        meta.acceptOutput("generation");
         meta.rejectUnknown();
         return new Metadata(name, labels, 0);
     }

@@ -239,7 +239,7 @@ final class FieldReader {
 
     /**
      * What refuses a field the reference has and kukeond does not act on yet: a manifest that asks
-     * for it would run without it, so it is refused by name rather than accepted and ignored.
+     * for it would run without it, so it is refused by name.
      */
     static final String UNSUPPORTED = "is not supported yet; kukeond would run without it, so the document is refused"
             + " (remove the field, or leave it empty or false)";
@@ -254,8 +254,8 @@ final class FieldReader {
         }
     }
 
-    /** A field accepted and silently ignored (output of {@code kuke get -o yaml}, such as status). */
-    void ignore(String... keys) {
+    /** Output fields (what {@code kuke get -o yaml} prints, such as status): they ask for nothing and are read as output. */
+    void acceptOutput(String... keys) {
         for (String key : keys) {
             asked.add(key);
         }

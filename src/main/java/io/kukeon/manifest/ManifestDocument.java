@@ -12,7 +12,7 @@ import java.util.List;
  * @param kind     {@code kind} as written, null when missing
  * @param name     {@code metadata.name} as written, null when missing
  * @param object   the object the document describes (status null, generation 0); null iff {@code error} is set
- * @param warnings fields that were accepted but ignored, one human line each
+ * @param warnings notes on the document for its author, one human line each
  * @param error    why the document was refused, or null
  */
 public record ManifestDocument(int index, int line, String kind, String name, TreeObject object,

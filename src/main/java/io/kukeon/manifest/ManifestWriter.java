@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Objects as manifest documents ({@code apiVersion: v1beta1}, kind, metadata, spec, status), the
  * form {@code kuke get -o yaml|json} prints and {@link ManifestReader} reads back (status and
- * generation ignored). Passwords are written as the object holds them: objects that come from the
+ * generation are output there). Passwords are written as the object holds them: objects that come from the
  * API already carry {@code <redacted>}, which the daemon reads as "keep the stored one".
  */
 public final class ManifestWriter {
