@@ -238,7 +238,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     /** Writes the intent, then carries it out; {@code waiting} are told once it is done (or could not be written). */
-    private Effect<CellEvent, CellRecord> recordAndCarry(CellEvent intent, Activity activity, Waiting waiting) {
+    private EffectBuilder<CellEvent, CellRecord> recordAndCarry(CellEvent intent, Activity activity, Waiting waiting) {
         work = CellWork.carrying(activity, waiting);
         return Effect().persist(intent).thenRun(this::carryOut);
     }
@@ -538,8 +538,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
      * no one waiting that its journal records like any other.
      */
     private EffectBuilder<CellEvent, CellRecord> restartAroundNewRoot() {
-        work = CellWork.carrying(Activity.STARTING, Waiting.none());
-        return Effect().persist(new CellEvent.StartRequested(Instant.now())).thenRun(this::carryOut);
+        return recordAndCarry(new CellEvent.StartRequested(Instant.now()), Activity.STARTING, Waiting.none());
     }
 
     private Effect<CellEvent, CellRecord> onBroadcast(CellRecord state, Broadcast broadcast) {
