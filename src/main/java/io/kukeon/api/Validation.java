@@ -65,6 +65,7 @@ final class Validation {
             return claims;
         } else if (o instanceof TreeObject.Container c) {
             c.spec().validate("spec");
+            refuseContainerMetadata(c);
             ids.checkContainerdId(c.path(), "metadata.name");
             if (!c.path().name().equals(c.spec().id())) {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""
@@ -73,6 +74,18 @@ final class Validation {
             return checkInItsCell(c, index, heldByOthers);
         }
         return List.of();
+    }
+
+    /** A container is a part of its cell, which holds the labels and annotations: on a container they would be lost. */
+    private static void refuseContainerMetadata(TreeObject.Container c) {
+        if (!c.metadata().labels().isEmpty()) {
+            throw new InvalidArgumentException("metadata.labels", "a container has no labels of its own; label its cell \""
+                    + c.path().parent().name() + "\" instead");
+        }
+        if (!c.metadata().annotations().isEmpty()) {
+            throw new InvalidArgumentException("metadata.annotations", "a container has no annotations of its own; annotate its cell \""
+                    + c.path().parent().name() + "\" instead");
+        }
     }
 
     /**

@@ -92,10 +92,11 @@ final class DocumentReader {
         Names.require("metadata.name", name);
         Map<String, String> labels = meta.stringMap("labels");
         Metadata.validateLabels(labels);
-        meta.refuseUnsupported("annotations");
+        Map<String, String> annotations = meta.stringMap("annotations");
+        Metadata.validateAnnotations(annotations);
         meta.acceptOutput("generation");
         meta.rejectUnknown();
-        return new Metadata(name, labels, 0);
+        return new Metadata(name, labels, annotations, 0);
     }
 
     /** The text of a scalar field, leniently: for naming a document even when it is broken. */

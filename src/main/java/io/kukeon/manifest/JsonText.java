@@ -54,6 +54,13 @@ final class JsonText {
         }
     }
 
+    /** {@code s} as a JSON string literal: quoted, with quotes, backslashes and control characters escaped. */
+    static String quoted(String s) {
+        StringBuilder out = new StringBuilder();
+        string(out, s);
+        return out.toString();
+    }
+
     private static void string(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {

@@ -26,6 +26,7 @@ public final class ManifestDiff {
         Map<String, Object> a = comparable(current);
         Map<String, Object> b = comparable(desired);
         diff("metadata.labels", a.get("labels"), b.get("labels"), out);
+        diff("metadata.annotations", a.get("annotations"), b.get("annotations"), out);
         diff("spec", a.get("spec"), b.get("spec"), out);
         return out;
     }
@@ -36,6 +37,7 @@ public final class ManifestDiff {
         @SuppressWarnings("unchecked")
         Map<String, Object> metadata = (Map<String, Object>) doc.get("metadata");
         m.put("labels", metadata.get("labels"));
+        m.put("annotations", metadata.get("annotations"));
         m.put("spec", doc.get("spec"));
         return m;
     }
@@ -96,17 +98,23 @@ public final class ManifestDiff {
         return !(o instanceof Map) && !(o instanceof List);
     }
 
+    /** One line per difference: a value that spans lines (an annotation, say) is shown quoted, escaped. */
     private static String show(Object o) {
         if (o instanceof List<?> l) {
             List<String> items = new ArrayList<>();
             l.forEach(i -> items.add(quoteIfNeeded(String.valueOf(i))));
             return "[" + String.join(", ", items) + "]";
         }
-        return String.valueOf(o);
+        String s = String.valueOf(o);
+        return hasControl(s) ? JsonText.quoted(s) : s;
     }
 
     private static String quoteIfNeeded(String s) {
-        return s.isEmpty() || s.contains(",") || s.contains("\"") || !s.equals(s.strip()) || s.contains("]")
-                ? "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : s;
+        return s.isEmpty() || s.contains(",") || s.contains("\"") || !s.equals(s.strip()) || s.contains("]") || hasControl(s)
+                ? JsonText.quoted(s) : s;
+    }
+
+    private static boolean hasControl(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
     }
 }

@@ -25,6 +25,7 @@ public final class ManifestWriter {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", o.path().name());
         SpecDocument.put(metadata, "labels", new LinkedHashMap<>(o.metadata().labels()));
+        SpecDocument.put(metadata, "annotations", new LinkedHashMap<>(o.metadata().annotations()));
         if (o.metadata().generation() != 0) {
             metadata.put("generation", o.metadata().generation());
         }

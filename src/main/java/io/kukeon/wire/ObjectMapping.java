@@ -16,7 +16,8 @@ public final class ObjectMapping {
     public static ObjectDoc toProto(TreeObject o) {
         ObjectDoc.Builder b = ObjectDoc.newBuilder().setKind(o.kind().displayName()).setPath(o.path().toString())
                 .setMetadata(io.kukeon.wire.v1.Metadata.newBuilder().setName(o.path().name())
-                        .putAllLabels(o.metadata().labels()).setGeneration(o.metadata().generation()));
+                        .putAllLabels(o.metadata().labels()).putAllAnnotations(o.metadata().annotations())
+                        .setGeneration(o.metadata().generation()));
         if (o instanceof TreeObject.Realm r) {
             b.setRealm(SpecMapping.toProto(r.spec()));
             if (r.status() != null) b.setStatus(StatusMapping.toProto(r.status()));
@@ -46,7 +47,9 @@ public final class ObjectMapping {
         }
         Map<String, String> labels = d.getMetadata().getLabelsMap();
         Metadata.validateLabels(labels);
-        Metadata metadata = new Metadata(path.name(), labels, d.getMetadata().getGeneration());
+        Map<String, String> annotations = d.getMetadata().getAnnotationsMap();
+        Metadata.validateAnnotations(annotations);
+        Metadata metadata = new Metadata(path.name(), labels, annotations, d.getMetadata().getGeneration());
         boolean hasStatus = d.hasStatus() && !d.getStatus().getState().isEmpty();
         return switch (kind) {
             case REALM -> new TreeObject.Realm(path, metadata, SpecMapping.fromProto(d.getRealm()),

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** kuke against a kukeond running in this JVM on fake runtime ports: each command, its output and exit code. */
@@ -95,6 +96,39 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
                         + "\n" + back.out());
             }
         }
+    }
+
+    /** Annotations are stored and shown, change the object when edited, and are refused on a container, which has none. */
+    @Test
+    void annotationsAreStoredShownAndRoundTrip() throws Exception {
+        Path manifest = work.resolve("annotated.yaml");
+        String cell = "apiVersion: v1beta1\nkind: Cell\nmetadata:\n  name: noted\n  annotations:\n"
+                + "    kukeon.io/description: |\n      two lines: of text\n      and \"quotes\"\n"
+                + "spec:\n  realmId: default\n  spaceId: default\n  stackId: default\n"
+                + "  containers:\n    - id: app\n      image: busybox\n      command: sleep\n      args: [\"1\"]\n";
+        Files.writeString(manifest, cell);
+        assertEquals("Cell \"noted\": created\n", ok("apply", "-f", manifest.toString()).out());
+        String yaml = ok("get", "cell", "noted", "-o", "yaml").out();
+        assertTrue(yaml.contains("annotations:") && yaml.contains("two lines: of text"), yaml);
+        KukeRun back = KukeRun.of(env, new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "apply", "-f", "-");
+        assertEquals("Cell \"noted\": unchanged\n", back.out(), back.err());
+
+        Files.writeString(manifest, cell.replace("and \"quotes\"", "and more"));
+        String dryRun = ok("apply", "--dry-run", "-f", manifest.toString()).out();
+        assertTrue(dryRun.contains("metadata.annotations.kukeon.io/description"), dryRun);
+        assertEquals("Cell \"noted\": updated\n  - metadata.annotations.kukeon.io/description: "
+                + "\"two lines: of text\\nand \\\"quotes\\\"\\n\" -> \"two lines: of text\\nand more\\n\"\n",
+                ok("apply", "-f", manifest.toString()).out());
+        assertTrue(ok("get", "cell", "noted", "-o", "json").out().contains("and more"));
+
+        Path container = work.resolve("container.yaml");
+        Files.writeString(container, "apiVersion: v1beta1\nkind: Container\nmetadata:\n  name: side\n  annotations:\n    a: b\n"
+                + "spec:\n  realmId: default\n  spaceId: default\n  stackId: default\n  cellId: noted\n  image: busybox\n");
+        KukeRun refused = kuke("apply", "-f", container.toString());
+        assertEquals(1, refused.exit());
+        String why = refused.out() + refused.err();
+        assertTrue(why.contains("metadata.annotations") && why.contains("annotate its cell \"noted\""), why);
+        assertFalse(ok("get", "cell", "noted", "-o", "yaml").out().contains("id: side"));
     }
 
     @Test

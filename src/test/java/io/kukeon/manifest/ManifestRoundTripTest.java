@@ -15,7 +15,7 @@ class ManifestRoundTripTest {
 
     /** What reading a written object gives back: status and generation are not read. */
     private static TreeObject asRead(TreeObject o) {
-        Metadata m = new Metadata(o.metadata().name(), o.metadata().labels(), 0);
+        Metadata m = new Metadata(o.metadata().name(), o.metadata().labels(), o.metadata().annotations(), 0);
         if (o instanceof TreeObject.Realm r) {
             return new TreeObject.Realm(r.path(), m, r.spec(), null);
         } else if (o instanceof TreeObject.Space s) {

@@ -61,7 +61,7 @@ final class SampleObjects {
     }
 
     static TreeObject.Space space() {
-        return new TreeObject.Space(ObjectPath.of("r", "s"), new Metadata("s", Map.of("tier", "db"), 2),
+        return new TreeObject.Space(ObjectPath.of("r", "s"), new Metadata("s", Map.of("tier", "db"), Map.of("owner", "db-team@example.com"), 2),
                 new SpaceSpec(fullResources(), new io.kukeon.model.EgressPolicy(io.kukeon.model.EgressPolicy.Default.DENY,
                         List.of(io.kukeon.model.EgressPolicy.Target.cidr("10.20.0.0/16", 5432))), "/etc/cni/net.d/db.conflist"), levelStatus(false));
     }
@@ -80,7 +80,8 @@ final class SampleObjects {
     }
 
     static TreeObject.Cell cell() {
-        return new TreeObject.Cell(ObjectPath.of("r", "s", "st", "c"), new Metadata("c", Map.of("app", "web"), 3),
+        return new TreeObject.Cell(ObjectPath.of("r", "s", "st", "c"), new Metadata("c", Map.of("app", "web"),
+                Map.of("kukeon.io/description", "the front end\nserved on: 8080", "empty", ""), 3),
                 new CellSpec(List.of(fullContainer("main", true),
                         Specs.container("side").restart(RestartPolicy.ALWAYS).backoffSeconds(1).build()),
                         "main", false, fullResources()),

@@ -163,7 +163,8 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                 return Effect().none();
             }
             TreeObject.Cell desired = (TreeObject.Cell) upsert.desired();
-            return onUpdate(state, upsert, desired.metadata().labels(), desired.spec(), upsert.mode().starts());
+            return onUpdate(state, upsert, desired.metadata().labels(), desired.metadata().annotations(), desired.spec(),
+                    upsert.mode().starts());
         }
         if (command instanceof ObjectCommand.Start start && state.activity() == Activity.STOPPING) {
             // A stop that containerd did not answer is still open (a restart's, say): it goes first,
@@ -174,8 +175,8 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         if (command instanceof ObjectCommand.Start start && !state.specInForce()) {
             // a start does not run a cell on a spec its cgroup does not hold: provision again first
-            return recordAndCarry(new CellEvent.CellUpdated(state.spec(), state.labels(), state.generations().current(),
-                    true, Instant.now()), Activity.PROVISIONING, waiting(start, Reply.Outcome.DONE));
+            return recordAndCarry(new CellEvent.CellUpdated(state.spec(), state.labels(), state.annotations(),
+                    state.generations().current(), true, Instant.now()), Activity.PROVISIONING, waiting(start, Reply.Outcome.DONE));
         }
         if (command instanceof ObjectCommand.Start start) {
             return recordAndCarry(new CellEvent.StartRequested(Instant.now()), Activity.STARTING, waiting(start, Reply.Outcome.DONE));
@@ -199,27 +200,28 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private Effect<CellEvent, CellRecord> onCreate(ObjectCommand.Upsert upsert) {
         CellSpec spec = ((TreeObject.Cell) upsert.desired()).spec().normalized();
         work = CellWork.carrying(Activity.PROVISIONING, waiting(upsert, Reply.Outcome.CREATED));
-        return Effect().persist(new CellEvent.CellCreated(spec, upsert.desired().metadata().labels(), upsert.mode().starts(),
-                        Instant.now()))
+        return Effect().persist(new CellEvent.CellCreated(spec, upsert.desired().metadata().labels(),
+                        upsert.desired().metadata().annotations(), upsert.mode().starts(), Instant.now()))
                 .thenRun(this::runProvision);
     }
 
-    /** A new spec or labels for the cell, or for one of its containers ({@code command}'s target). */
+    /** A new spec, labels or annotations for the cell, or for one of its containers ({@code command}'s target). */
     private Effect<CellEvent, CellRecord> onUpdate(CellRecord state, ObjectCommand command, Map<String, String> labels,
-                                                   CellSpec desired, boolean start, ObjectPath target,
+                                                   Map<String, String> annotations, CellSpec desired, boolean start, ObjectPath target,
                                                    Reply.Outcome changed) {
         CellSpec spec = desired.normalized();
         // Apply asks for a running cell: one whose bring-up failed (an image missing then, present
         // now), or that never ran, is started rather than reported as it is.
         boolean startAgain = start && (state.sticky() == CellState.Failed
                 || !state.run().desired() && !state.run().everStarted());
-        if (spec.equals(state.spec()) && labels.equals(state.labels()) && !state.specInForce()) {
+        boolean sameMetadata = labels.equals(state.labels()) && annotations.equals(state.annotations());
+        if (spec.equals(state.spec()) && sameMetadata && !state.specInForce()) {
             // The same spec again, but its last provisioning failed (a memory limit below usage, say):
             // try again, and answer with the outcome, never "unchanged" over a cgroup that differs.
-            return recordAndCarry(new CellEvent.CellUpdated(spec, labels, state.generations().current(), startAgain,
+            return recordAndCarry(new CellEvent.CellUpdated(spec, labels, annotations, state.generations().current(), startAgain,
                     Instant.now()), Activity.PROVISIONING, Waiting.on(command, target, changed));
         }
-        if (spec.equals(state.spec()) && labels.equals(state.labels())) {
+        if (spec.equals(state.spec()) && sameMetadata) {
             if (startAgain) {
                 return recordAndCarry(new CellEvent.StartRequested(Instant.now()), Activity.STARTING,
                         Waiting.on(command, target, Reply.Outcome.UNCHANGED));
@@ -228,13 +230,14 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             return Effect().none();
         }
         boolean startToo = start && !state.run().desired() && !state.run().everStarted();
-        return recordAndCarry(new CellEvent.CellUpdated(spec, labels, state.generations().current() + 1, startToo, Instant.now()),
+        return recordAndCarry(new CellEvent.CellUpdated(spec, labels, annotations, state.generations().current() + 1, startToo,
+                Instant.now()),
                 Activity.PROVISIONING, Waiting.on(command, target, changed));
     }
 
     private Effect<CellEvent, CellRecord> onUpdate(CellRecord state, ObjectCommand command, Map<String, String> labels,
-                                                   CellSpec desired, boolean start) {
-        return onUpdate(state, command, labels, desired, start, path, Reply.Outcome.UPDATED);
+                                                   Map<String, String> annotations, CellSpec desired, boolean start) {
+        return onUpdate(state, command, labels, annotations, desired, start, path, Reply.Outcome.UPDATED);
     }
 
     /** Writes the intent, then carries it out; {@code waiting} are told once it is done (or could not be written). */
@@ -460,7 +463,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                         "the root container of a cell cannot be removed; delete the cell instead"));
                 return Effect().none();
             }
-            return onUpdate(state, command, state.labels(), state.spec().withoutContainer(name), false);
+            return onUpdate(state, command, state.labels(), state.annotations(), state.spec().withoutContainer(name), false);
         }
         return runContainerOp(state, routed.target(), command);
     }
@@ -474,7 +477,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                     "cell \"" + path.name() + "\" already has its root container \"" + state.spec().rootContainerId() + "\""));
             return Effect().none();
         }
-        return onUpdate(state, upsert, state.labels(), state.spec().withContainer(container), false,
+        return onUpdate(state, upsert, state.labels(), state.annotations(), state.spec().withContainer(container), false,
                 path.child(container.id()), exists ? Reply.Outcome.UPDATED : Reply.Outcome.CREATED);
     }
 

@@ -14,7 +14,12 @@ public sealed interface CellEvent extends JournalEvent {
 
     /** @param start apply creates a running cell: the start is part of the intent, so a crash cannot lose it */
     @JournalName("cell.CellCreated")
-    record CellCreated(CellSpec spec, Map<String, String> labels, boolean start, Instant at) implements CellEvent {
+    record CellCreated(CellSpec spec, Map<String, String> labels, Map<String, String> annotations, boolean start, Instant at)
+            implements CellEvent {
+        public CellCreated {
+            annotations = annotations == null ? Map.of() : annotations;   // absent from journals before annotations
+        }
+
         public String summary() {
             return "created with " + spec.containers().size() + " container(s)";
         }
@@ -22,8 +27,13 @@ public sealed interface CellEvent extends JournalEvent {
 
     /** @param start the update also asks a cell that never ran to run */
     @JournalName("cell.CellUpdated")
-    record CellUpdated(CellSpec spec, Map<String, String> labels, long generation, boolean start, Instant at)
+    record CellUpdated(CellSpec spec, Map<String, String> labels, Map<String, String> annotations, long generation,
+                       boolean start, Instant at)
             implements CellEvent {
+        public CellUpdated {
+            annotations = annotations == null ? Map.of() : annotations;   // absent from journals before annotations
+        }
+
         public String summary() {
             return "updated to generation " + generation;
         }

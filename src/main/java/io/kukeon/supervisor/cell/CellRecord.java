@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * @param retiring containers removed from the spec, still to be deleted
  */
 @JournalName("cell.Record")
-public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labels, Generations generations,
+public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labels, Map<String, String> annotations,
+                         Generations generations,
                          Activity activity, Run run, Set<String> retiring, GroupStatus cgroup, Problem problem,
                          Timestamps times) implements Journaled {
 
@@ -64,6 +65,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     public CellRecord {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);   // absent from journals before annotations
         retiring = retiring == null ? Set.of() : Set.copyOf(retiring);
         generations = generations == null ? Generations.NONE : generations;
         run = run == null ? Run.NEVER : run;
@@ -72,7 +74,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     public static CellRecord empty() {
-        return new CellRecord(false, null, null, null, Activity.NONE, null, null, null, null, null);
+        return new CellRecord(false, null, null, null, null, Activity.NONE, null, null, null, null, null);
     }
 
     /** Whether the host was brought to the current spec: not so after a provisioning that failed. */
@@ -139,7 +141,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
 
     CellRecord created(CellCreated e) {
-        return new CellRecord(true, e.spec(), e.labels(), generations.next(), Activity.PROVISIONING,
+        return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.next(), Activity.PROVISIONING,
                 new Run(e.start(), false, null, false, null), Set.of(), null, null, Timestamps.createdAt(e.at()));
     }
 
@@ -148,7 +150,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         gone.addAll(containerNames());
         gone.removeAll(names(e.spec()));
         Run wanted = new Run(run.desired() || e.start(), run.everStarted(), run.rootPid(), run.readyObserved(), run.network());
-        return new CellRecord(true, e.spec(), e.labels(), generations.at(e.generation()), Activity.PROVISIONING, wanted, gone, cgroup, problem, times.touched(e.at()));
+        return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), Activity.PROVISIONING, wanted, gone, cgroup, problem, times.touched(e.at()));
     }
 
     CellRecord provisioned(CgroupProvisioned e) {
@@ -156,7 +158,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         // not is started next, and that start decides).
         Problem kept = sticky() == CellState.Failed && (!run.desired() || !specInForce())
                 ? new Problem(null, problem.reason(), problem.message()) : problem;
-        return new CellRecord(true, spec, labels, generations.observedNow(), Activity.NONE, run, Set.of(), e.cgroup(), kept, times.touched(e.at()));
+        return new CellRecord(true, spec, labels, annotations, generations.observedNow(), Activity.NONE, run, Set.of(), e.cgroup(), kept, times.touched(e.at()));
     }
 
     /** ProvisionFailed, StartFailed (Failed), WorkloadFailed (Error), DeleteFailed (the sticky state as it was). */
@@ -196,7 +198,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     CellRecord deleted() {
-        return new CellRecord(false, null, null, generations, Activity.NONE, null, null, null, null, null);
+        return new CellRecord(false, null, null, null, generations, Activity.NONE, null, null, null, null, null);
     }
 
     private CellRecord withRun(Run newRun) {
@@ -204,6 +206,6 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     private CellRecord with(Activity newActivity, Run newRun, Problem newProblem, Timestamps newTimes) {
-        return new CellRecord(true, spec, labels, generations, newActivity, newRun, retiring, cgroup, newProblem, newTimes);
+        return new CellRecord(true, spec, labels, annotations, generations, newActivity, newRun, retiring, cgroup, newProblem, newTimes);
     }
 }

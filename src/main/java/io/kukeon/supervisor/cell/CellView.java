@@ -67,7 +67,7 @@ final class CellView {
         CellStatus status = new CellStatus(shown, reason, message, usage == null ? cgroup : cgroup.withUsage(usage),
                 containers, s.run().readyObserved(), s.run().network(), s.times().createdAt(), s.times().updatedAt(), s.times().readyAt(),
                 s.generations().observed());
-        return new TreeObject.Cell(path, new Metadata(path.name(), s.labels(), s.generations().current()), s.spec(), status);
+        return new TreeObject.Cell(path, new Metadata(path.name(), s.labels(), s.annotations(), s.generations().current()), s.spec(), status);
     }
 
     private ContainerStatus notCreated(String name) {

@@ -149,12 +149,13 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
     private Effect<ScopeEvent, ScopeRecord> onUpsert(ScopeRecord state, ObjectCommand.Upsert upsert) {
         ScopeSpec desired = ScopeSpec.of(upsert.desired());
         Map<String, String> labels = upsert.desired().metadata().labels();
+        Map<String, String> annotations = upsert.desired().metadata().annotations();
         if (!state.exists()) {
             if (work instanceof Retired) {
                 upsert.fail(notFound());
                 return Effect().none();
             }
-            return recordAndProvision(new Created(desired, labels, Instant.now()), waiting(upsert, Reply.Outcome.CREATED));
+            return recordAndProvision(new Created(desired, labels, annotations, Instant.now()), waiting(upsert, Reply.Outcome.CREATED));
         }
         if (upsert.mode().createOnly()) {
             upsert.reply(Reply.of(view(state, null), Reply.Outcome.UNCHANGED));
@@ -173,7 +174,7 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
                     + "\": spec.namespace cannot change; delete the realm and create it again"));
             return Effect().none();
         }
-        if (desired.equals(state.spec()) && labels.equals(state.labels())) {
+        if (desired.equals(state.spec()) && labels.equals(state.labels()) && annotations.equals(state.annotations())) {
             if (state.outcome().state() == LevelState.Ready || state.phase() != ScopeRecord.Phase.PROVISIONED) {
                 upsert.reply(Reply.of(view(state, null), Reply.Outcome.UNCHANGED));
                 return Effect().none();
@@ -181,7 +182,7 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
             provision(state, waiting(upsert, Reply.Outcome.UNCHANGED), false);   // a failed level tries again
             return Effect().none();
         }
-        return recordAndProvision(new Updated(desired, labels, state.generations().current() + 1, Instant.now()),
+        return recordAndProvision(new Updated(desired, labels, annotations, state.generations().current() + 1, Instant.now()),
                 waiting(upsert, Reply.Outcome.UPDATED));
     }
 
@@ -321,7 +322,7 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
                     && upsert.mode().createsParents()) {
                 // Apply creates missing parents: this level first, with defaults, then the message again.
                 context.getSelf().tell(routed);
-                return recordAndProvision(new Created(ScopeSpec.defaults(), Map.of(), Instant.now()), Waiting.none());
+                return recordAndProvision(new Created(ScopeSpec.defaults(), Map.of(), Map.of(), Instant.now()), Waiting.none());
             }
             if (routed.message() instanceof ObjectCommand command) {
                 command.fail(notFound());
@@ -458,7 +459,7 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
 
     @Override
     protected TreeObject view(ScopeRecord s, GroupStatus.Usage usage) {
-        Metadata metadata = new Metadata(path.name(), s.labels(), s.generations().current());
+        Metadata metadata = new Metadata(path.name(), s.labels(), s.annotations(), s.generations().current());
         ScopeRecord.Outcome o = s.outcome();
         GroupStatus cgroup = o.cgroup() == null ? GroupStatus.missing(ports.ids().cgroup(path).toString()) : o.cgroup();
         String namespace = path.kind() == Kind.REALM ? s.spec().realmSpec().namespaceOn(ports.ids(), path.name()) : null;

@@ -16,14 +16,24 @@ import java.util.Map;
 public sealed interface ScopeEvent extends JournalEvent {
 
     @JournalName(value = "scope.Created", version = 2)
-    record Created(ScopeSpec spec, Map<String, String> labels, Instant at) implements ScopeEvent {
+    record Created(ScopeSpec spec, Map<String, String> labels, Map<String, String> annotations, Instant at)
+            implements ScopeEvent {
+        public Created {
+            annotations = annotations == null ? Map.of() : annotations;   // absent from journals before annotations
+        }
+
         public String summary() {
             return "created";
         }
     }
 
     @JournalName(value = "scope.Updated", version = 2)
-    record Updated(ScopeSpec spec, Map<String, String> labels, long generation, Instant at) implements ScopeEvent {
+    record Updated(ScopeSpec spec, Map<String, String> labels, Map<String, String> annotations, long generation,
+                   Instant at) implements ScopeEvent {
+        public Updated {
+            annotations = annotations == null ? Map.of() : annotations;   // absent from journals before annotations
+        }
+
         public String summary() {
             return "updated to generation " + generation;
         }

@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * @param children the names of the level's children, which outlive its own deletion in the record
  */
 @JournalName(value = "scope.Record", version = 2)
-public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> labels, Generations generations,
+public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> labels, Map<String, String> annotations,
+                          Generations generations,
                           Set<String> children, Outcome outcome, Timestamps times) implements Journaled {
 
     public enum Phase { ABSENT, PROVISIONING, PROVISIONED, DELETING }
@@ -40,6 +41,7 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
     public ScopeRecord {
         spec = spec == null ? ScopeSpec.defaults() : spec;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);   // absent from journals before annotations
         generations = generations == null ? Generations.NONE : generations;
         children = children == null ? Set.of() : Set.copyOf(children);
         outcome = outcome == null ? Outcome.NONE : outcome;
@@ -47,7 +49,7 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
     }
 
     public static ScopeRecord empty() {
-        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null, null);
     }
 
     boolean exists() {
@@ -90,19 +92,19 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
 
 
     ScopeRecord created(Created e) {
-        return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), generations.next(), children, Outcome.NONE,
+        return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.next(), children, Outcome.NONE,
                 Timestamps.createdAt(e.at()));
     }
 
     ScopeRecord updated(Updated e) {
-        return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), generations.at(e.generation()), children,
+        return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), children,
                 outcome, times.touched(e.at()));
     }
 
     ScopeRecord provisioned(Provisioned e) {
         Outcome found = new Outcome(e.cgroup(), e.namespaceReady(), e.state(), e.reason(), e.message());
         Timestamps t = e.state() == LevelState.Ready ? times.ready(e.at()) : times.touched(e.at());
-        return new ScopeRecord(Phase.PROVISIONED, spec, labels, generations.observedNow(), children, found, t);
+        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations.observedNow(), children, found, t);
     }
 
     ScopeRecord withChild(String name, boolean present) {
@@ -112,19 +114,19 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         } else {
             c.remove(name);
         }
-        return new ScopeRecord(phase, spec, labels, generations, c, outcome, times);
+        return new ScopeRecord(phase, spec, labels, annotations, generations, c, outcome, times);
     }
 
     ScopeRecord deleteRequested() {
-        return new ScopeRecord(Phase.DELETING, spec, labels, generations, children, outcome, times);
+        return new ScopeRecord(Phase.DELETING, spec, labels, annotations, generations, children, outcome, times);
     }
 
     ScopeRecord deleteFailed(DeleteFailed e) {
-        return new ScopeRecord(Phase.PROVISIONED, spec, labels, generations, children,
+        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations, children,
                 outcome.withProblem(e.reason(), e.message()), times.touched(e.at()));
     }
 
     ScopeRecord deleted() {
-        return new ScopeRecord(Phase.ABSENT, null, null, generations, children, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, generations, children, null, null);
     }
 }

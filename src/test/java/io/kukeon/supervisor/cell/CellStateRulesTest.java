@@ -85,7 +85,7 @@ class CellStateRulesTest {
     @Test
     void intentComesFirst() {
         Map<String, ContainerStatus> all = reported(ContainerState.Ready, ContainerState.Ready, null, ContainerState.Ready);
-        CellRecord created = CellRecord.empty().created(new CellCreated(TWO, Map.of(), true, T));
+        CellRecord created = CellRecord.empty().created(new CellCreated(TWO, Map.of(), Map.of(), true, T));
         assertEquals(CellState.Pending, CellStateRules.display(created, Map.of(), false), "created by apply, not started yet");
         CellRecord running = created.provisioned(new CgroupProvisioned(GroupStatus.missing("/kukeon/c"), T))
                 .startRequested(new StartRequested(T)).started(new Started(42, T));

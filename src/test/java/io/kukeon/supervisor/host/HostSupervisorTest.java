@@ -305,7 +305,7 @@ class HostSupervisorTest {
             journal.persistForRecovery(HostSupervisor.PERSISTENCE_ID.id(),
                     List.of(new HostEvent.DaemonStarted(then), new HostEvent.RealmAdded("old", null)));
             journal.persistForRecovery(PersistenceIds.of(ObjectPath.of("old")).id(), List.of(new ScopeEvent.Created(
-                    new ScopeSpec("kept", List.of(), null), Map.of(), then)));
+                    new ScopeSpec("kept", List.of(), null), Map.of(), Map.of(), then)));
             ActorRef<TreeCommand> fresh = own.spawn(HostSupervisor.create(new ActorTestBed().ports, Duration.ZERO));
             TestProbe<StatusReply<Reply>> client = own.createTestProbe();
 

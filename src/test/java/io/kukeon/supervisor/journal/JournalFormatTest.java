@@ -119,14 +119,14 @@ class JournalFormatTest {
 
     @Test
     void passwordsAreNotInAnEventsSummary() {
-        ScopeEvent.Created created = new ScopeEvent.Created(sampleScopeSpec(), Map.of(), Instant.EPOCH);
+        ScopeEvent.Created created = new ScopeEvent.Created(sampleScopeSpec(), Map.of(), Map.of(), Instant.EPOCH);
         assertFalse(created.summary().contains("s3cret"));
         assertFalse(sampleScopeSpec().toString().contains("s3cret"), "toString of credentials is redacted");
     }
 
     @Test
     void passwordsAreWrittenSealedEachUnderItsOwnNonce() throws Exception {
-        ScopeEvent.Created created = new ScopeEvent.Created(sampleScopeSpec(), Map.of(), Instant.EPOCH);
+        ScopeEvent.Created created = new ScopeEvent.Created(sampleScopeSpec(), Map.of(), Map.of(), Instant.EPOCH);
         byte[] first = serialization.serialize(created).get();
         byte[] second = serialization.serialize(created).get();
         assertFalse(contains(first, "s3cret"), "no cleartext password in the journal");
@@ -141,8 +141,8 @@ class JournalFormatTest {
     @Test
     void cleartextCredentialsOfVersion1StillReplay() throws Exception {
         ScopeSpec spec = sampleScopeSpec();
-        ScopeEvent.Created created = new ScopeEvent.Created(spec, Map.of("a", "b"), Instant.EPOCH);
-        ScopeEvent.Updated updated = new ScopeEvent.Updated(spec, Map.of(), 4, Instant.EPOCH);
+        ScopeEvent.Created created = new ScopeEvent.Created(spec, Map.of("a", "b"), Map.of(), Instant.EPOCH);
+        ScopeEvent.Updated updated = new ScopeEvent.Updated(spec, Map.of(), Map.of(), 4, Instant.EPOCH);
         ScopeRecord record = ScopeRecord.empty().apply(created);
         for (Object old : List.of(created, updated, record)) {
             byte[] v1 = plainCbor().writeValueAsBytes(old);
@@ -155,7 +155,7 @@ class JournalFormatTest {
     /** A space journaled before egress policies existed had none: it reads back as allow-all, what it had. */
     @Test
     void aScopeSpecWrittenBeforeEgressReadsAsAllowAll() throws Exception {
-        ScopeEvent.Created created = new ScopeEvent.Created(new ScopeSpec(null, List.of(), sampleResources()), Map.of(),
+        ScopeEvent.Created created = new ScopeEvent.Created(new ScopeSpec(null, List.of(), sampleResources()), Map.of(), Map.of(),
                 Instant.EPOCH);
         ObjectNode json = plainCbor().valueToTree(created);
         ((ObjectNode) json.get("spec")).remove("egress");
@@ -165,6 +165,20 @@ class JournalFormatTest {
 
         assertEquals(EgressPolicy.ALLOW_ALL, ((ScopeEvent.Created) back).spec().egress());
         assertEquals(created, back);
+    }
+
+    /** Objects journaled before annotations existed had none: their events read back with none. */
+    @Test
+    void eventsWrittenBeforeAnnotationsReadWithNone() throws Exception {
+        ScopeEvent.Updated updated = new ScopeEvent.Updated(sampleScopeSpec(), Map.of("a", "b"), Map.of(), 2, Instant.EPOCH);
+        ObjectNode json = plainCbor().valueToTree(updated);
+        json.remove("annotations");
+        String manifest = Serializers.manifestFor(serialization.findSerializerFor(updated), updated);
+
+        Object back = serialization.deserialize(plainCbor().writeValueAsBytes(json), JournalSerializer.IDENTIFIER, manifest).get();
+
+        assertEquals(updated, back);
+        assertEquals(Map.of(), ScopeRecord.empty().apply(updated).apply((ScopeEvent) back).annotations());
     }
 
     private static ObjectMapper plainCbor() {

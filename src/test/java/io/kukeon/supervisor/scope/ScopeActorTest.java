@@ -209,7 +209,7 @@ class ScopeActorTest {
 
     @Test
     void aCreateLeftWithoutOutcomeIsProvisionedAtRecovery() {
-        actor.initialize(new ScopeEvent.Created(ScopeSpec.defaults(), Map.of(), Instant.now()));
+        actor.initialize(new ScopeEvent.Created(ScopeSpec.defaults(), Map.of(), Map.of(), Instant.now()));
         await("provisioned", () -> actor.getState().phase() == ScopeRecord.Phase.PROVISIONED);
         assertEquals(LevelState.Ready, actor.getState().outcome().state());
         assertTrue(bed.runtime.namespaces().contains(realm + ".kukeon.io"));
