@@ -88,7 +88,7 @@ final class SpecReader {
         Boolean autoDelete = spec.bool("autoDelete");
         CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
                 ResourcesReader.read(spec));
-        spec.refuseUnsupported("autoDelete", "tty", "nestedCgroupRuntime", "provenance");
+        spec.refuseUnsupported("tty", "nestedCgroupRuntime", "provenance");
         spec.rejectUnknown();
         cell.validate();
         return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);

@@ -10,7 +10,8 @@ import java.util.Set;
  *
  * @param containers      its containers; when none is the root, {@link #normalized()} adds a pause root
  * @param rootContainerId the container that owns the namespaces
- * @param autoDelete      delete the cell once every workload exited 0
+ * @param autoDelete      delete the cell once its workloads have exited and none will restart (exit code aside, as
+ *                        {@code docker run --rm}); the deletion is journaled before it is carried out
  * @param resources       limits of the cell's cgroup, shared by all its containers
  */
 public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources) {
@@ -36,11 +37,6 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
 
     /** Validates containers and the root rules; returns nothing, throws naming the field. */
     public void validate() {
-        if (autoDelete) {
-            // stored but not acted on yet: a cell that asks to be deleted when done would stay
-            throw new InvalidArgumentException("spec.autoDelete", "is not supported yet; kukeond would keep the cell"
-                    + " after its containers exit, so it is refused (remove it, or set it to false)");
-        }
         if (containers.isEmpty()) {
             throw new InvalidArgumentException("spec.containers", "a cell needs at least one container");
         }

@@ -155,17 +155,6 @@ class BadInputTest {
                 .getResults(0).getOutcome(), "an existing space applies as before");
     }
 
-    /** A field stored but not acted on is refused by name rather than accepted and ignored. */
-    @Test
-    void aCellThatAsksToBeDeletedWhenDoneIsRefusedNamingTheField() {
-        io.kukeon.wire.v1.ObjectDoc cell = Docs.cell("r/s/t/job", Map.of(), Docs.container("app"));
-        io.kukeon.wire.v1.ObjectDoc asking = cell.toBuilder().setCell(cell.getCell().toBuilder().setAutoDelete(true)).build();
-        refused("autoDelete", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder().setObject(asking).build()));
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> api.create(CreateRequest.newBuilder().setObject(asking).build()));
-        assertTrue(e.getStatus().getDescription().startsWith("spec.autoDelete: is not supported yet"), e.getStatus().getDescription());
-    }
-
     @Test
     void theErrorNamesTheFieldAndTheRule() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.create(CreateRequest.newBuilder()

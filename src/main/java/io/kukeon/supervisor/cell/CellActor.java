@@ -512,8 +512,15 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (rootRestartedAlone(state)) {
             return restartAroundNewRoot();
         }
+        CellState derived = CellStateRules.derive(state.spec(), reported, runtimeDown);
+        if (CellStateRules.doneForAutoDelete(state, derived) && !busy() && state.activity() == Activity.NONE) {
+            // Written before it is carried out: a crash from here on finishes the delete at recovery,
+            // and one before it finds the containers exited again and comes back here.
+            work = new Deleting(new ChildMessages.Resumed());
+            return Effect().persist(new CellEvent.DeleteRequested(Instant.now())).thenRun(this::runDelete);
+        }
         // A stopped cell's containers are down on purpose: only a cell meant to run fails by its workloads.
-        if (CellStateRules.derive(state.spec(), reported, runtimeDown) == CellState.Error && state.run().desired()
+        if (derived == CellState.Error && state.run().desired()
                 && state.sticky() == null && !busy() && state.activity() == Activity.NONE) {
             return Effect().persist(CellStateRules.workloadFailure(state.spec(), reported, Instant.now()))
                     .thenRun(this::publish);

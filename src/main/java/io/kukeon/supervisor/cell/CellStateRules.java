@@ -94,6 +94,16 @@ final class CellStateRules {
     }
 
     /**
+     * An {@code autoDelete} cell is done once it was started and its workloads all exited with no
+     * restart owed (Exited or Error, as {@code docker run --rm}); not when an operator stopped it,
+     * nor after kukeond's own bring-up fault (Failed), which stays to be looked at.
+     */
+    static boolean doneForAutoDelete(CellRecord s, CellState derived) {
+        return s.spec().autoDelete() && s.run().desired() && (s.sticky() == null || s.sticky() == CellState.Error)
+                && (derived == CellState.Exited || derived == CellState.Error);
+    }
+
+    /**
      * The cell's verdict when its workloads put a cell meant to run in Error: the first workload that
      * failed or exited non-zero, named in the message.
      */

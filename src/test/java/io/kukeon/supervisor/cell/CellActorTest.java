@@ -221,6 +221,59 @@ class CellActorTest {
         assertTrue(actor.getState().message().contains("exited with code 3"), actor.getState().message());
     }
 
+    // ---- autoDelete ----
+
+    private static CellSpec autoDeleting(ContainerSpec workload) {
+        return new CellSpec(List.of(workload), null, true, null).normalized();
+    }
+
+    private void exits(String container, int code) {
+        int pid = task(container).pid();
+        bed.runtime.exitSilently(NS, "s_t_" + name + "_" + container, code);
+        actor.runCommand(new Routed(path.child(container), new Notice.TaskExited(pid, code, Instant.now())));
+    }
+
+    /** {@code docker run --rm}: once the workload exited, whatever its code, the cell deletes itself, intent first. */
+    @Test
+    void anAutoDeleteCellDeletesItselfOnceItsWorkloadsExitedWhateverTheCode() {
+        for (int code : new int[] {0, 3}) {
+            newCell();
+            upsert(autoDeleting(sleeper()), ObjectCommand.Mode.APPLY);
+            exits("app", code);
+            ChildMessages.Gone gone = stack.expectMessageClass(ChildMessages.Gone.class);
+            assertEquals(name, gone.name());
+            assertEquals(new ChildMessages.Resumed(), gone.origin(), "nobody asked: the stack forgets it all the same");
+            assertTrue(written().contains(CellEvent.DeleteRequested.class));
+            assertFalse(written().contains(CellEvent.WorkloadFailed.class), "deleted, not kept in Error");
+            assertTrue(bed.runtime.containers().isEmpty(), "nothing left in containerd");
+            assertTrue(bed.index.get(path).isEmpty());
+        }
+    }
+
+    /** A workload still owed a restart, or a cell an operator stopped, is not done. */
+    @Test
+    void anAutoDeleteCellStaysWhileARestartIsOwedAndWhenStopped() {
+        upsert(autoDeleting(container("app").args("sleep").restart(RestartPolicy.ALWAYS).backoffSeconds(0).build()),
+                ObjectCommand.Mode.APPLY);
+        exits("app", 0);
+        await("restarted by its policy", () -> runs("app"));
+        ask(replyTo -> new ObjectCommand.Stop(null, replyTo), path);
+        stack.expectNoMessage(java.time.Duration.ofMillis(300));
+        assertFalse(written().contains(CellEvent.DeleteRequested.class));
+        assertTrue(actor.getState().exists());
+    }
+
+    /** kukeond killed after the workload exited, before the cell wrote its delete: recovery finds it done and deletes it. */
+    @Test
+    void anAutoDeleteCellWhoseWorkloadExitedDuringACrashIsDeletedAtRecovery() {
+        upsert(autoDeleting(sleeper()), ObjectCommand.Mode.APPLY);
+        bed.runtime.exitSilently(NS, "s_t_" + name + "_app", 0);
+        actor.restart();
+        ChildMessages.Gone gone = stack.expectMessageClass(ChildMessages.Gone.class, java.time.Duration.ofSeconds(10));
+        assertEquals(name, gone.name());
+        assertTrue(bed.runtime.containers().isEmpty(), "nothing left in containerd");
+    }
+
     // ---- its network ----
 
     private String rootId() {
