@@ -44,39 +44,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("containerd")
 class RealContainerSecretsTest {
-    private static final String CELL = """
-            apiVersion: v1beta1
-            kind: Cell
-            metadata: {name: vault}
-            spec:
-              realmId: r
-              spaceId: s
-              stackId: t
-              containers:
-                - id: app
-                  image: docker.io/library/busybox:latest
+    private static String cell(String name, String container) {
+        return "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: r\n  spaceId: s\n"
+                + "  stackId: t\n  containers:\n    - id: app\n      image: docker.io/library/busybox:latest\n" + container;
+    }
+
+    private static final String CELLS = cell("vault", """
                   user: "1000:1000"
                   command: /bin/sh
                   args: ['-c', 'echo "env=$(printf %s "$TOKEN" | sha256sum | cut -c1-64)"; stat -c "file=%a %u %s" /run/secrets/key; echo "sum=$(sha256sum < /run/secrets/key | cut -c1-64)"; if (echo x > /run/secrets/key) 2>/dev/null; then echo write=allowed; else echo write=refused; fi; exec sleep 3600']
                   secrets:
                     - {name: TOKEN, fromEnv: KUKEON_TEST_SECRET}
                     - {name: key, fromFile: HOST_FILE, mountPath: /run/secrets/key}
-            ---
-            apiVersion: v1beta1
-            kind: Cell
-            metadata: {name: broken}
-            spec:
-              realmId: r
-              spaceId: s
-              stackId: t
-              containers:
-                - id: app
-                  image: docker.io/library/busybox:latest
+            """) + "---\n" + cell("broken", """
                   command: sleep
                   args: ['3600']
                   secrets:
                     - {name: GONE, fromEnv: KUKEON_TEST_SECRET_NOT_SET}
-            """;
+            """);
 
     @TempDir
     Path work;
@@ -98,7 +83,7 @@ class RealContainerSecretsTest {
                 Docs.createStack(daemon.client(), "r/s/t");
                 BusyboxUpload.into(daemon.asyncClient(), "r");
                 List<ApplyResult> results = daemon.client().apply(ApplyRequest.newBuilder()
-                        .setManifest(ByteString.copyFromUtf8(CELL.replace("HOST_FILE", hostFile.toString()))).build()).getResultsList();
+                        .setManifest(ByteString.copyFromUtf8(CELLS.replace("HOST_FILE", hostFile.toString()))).build()).getResultsList();
                 assertEquals("created", results.get(0).getOutcome(), results.toString());
 
                 Path log = dataDir.resolve("logs/r/s/t/vault/app.log");
