@@ -15,6 +15,7 @@ import io.kukeon.network.CellNameFiles;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.secrets.FileModes;
+import io.kukeon.secrets.SecretStaging;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.PullSlots;
@@ -72,8 +73,9 @@ public final class Daemon implements AutoCloseable {
         CgroupManager cgroups = factory.cgroups(config);
         ObjectIndex index = new ObjectIndex(config.ids());
         SpaceNetworks networks = factory.networks(config);
+        SecretStaging secrets = factory.secrets(config);
         Ports ports = new Ports(runtime, cgroups, networks, factory.egress(config), config.ids(), index, config.treeSettings(),
-                new PullSlots(config.pullLimits()));
+                new PullSlots(config.pullLimits()), secrets);
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
@@ -113,6 +115,7 @@ public final class Daemon implements AutoCloseable {
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-runtime", () -> {
             events.close();
             runtime.close();
+            secrets.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         LOG.info("kukeond {} listening on {}, data in {}, containerd at {}", version(), api.where(),

@@ -34,7 +34,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            List<String> insecureRegistries, boolean failureInjection, Path keyFile,
                            Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
                            DataDirLimits dataDirLimits, NetworkSettings network,
-                           Config pekko) {
+                           Config pekko, Path secretsDir) {
 
     /**
      * Free space of the data dir: below {@code reserve} bytes, calls that write are refused (0 = never);
@@ -49,7 +49,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "api-max-connections-per-peer", "key-file",
             "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
-            "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns");
+            "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
+            "secrets-dir");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -115,7 +116,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
                 duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), network(k),
-                pekko);
+                pekko, absolute("secrets-dir", string(k, "secrets-dir")));
     }
 
     static NetworkSettings network(Config k) {

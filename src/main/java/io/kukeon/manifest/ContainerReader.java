@@ -1,16 +1,19 @@
 package io.kukeon.manifest;
 
+import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.Names;
 import io.kukeon.model.RestartPolicy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
 final class ContainerReader {
     /** Fields of the reference's ContainerSpec that kukeond does not act on yet: refused when set. */
     static final String[] UNSUPPORTED = {"volumes", "networks", "networksAliases", "privileged", "hostPID", "hostCgroup",
-            "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "tmpfs", "secrets", "repos", "git",
+            "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "tmpfs", "repos", "git",
             "cniConfigPath", "attachable", "tty"};
     /** Fields the reference's daemon fills in (its {@code get} prints them): they ask for nothing. */
     static final String[] DAEMON_FILLED = {"containerdId", "kukeonGroupGID"};
@@ -44,10 +47,25 @@ final class ContainerReader {
                 c.string("command"), c.strings("args"), c.strings("env"), c.string("workingDir"), c.string("user"),
                 RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
                 c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
-                c.strings("ports"));
+                c.strings("ports"), secrets(c));
         c.refuseUnsupported(UNSUPPORTED);
         c.acceptOutput(DAEMON_FILLED);
         c.rejectUnknown();
         return spec;
+    }
+
+    /** {@code secrets[]}: {@code secretRef} waits for the Secret kind, so it is refused by name. */
+    private static List<ContainerSecret> secrets(FieldReader c) {
+        List<FieldReader> entries = c.mappings("secrets");
+        List<ContainerSecret> out = new ArrayList<>();
+        if (entries == null) {
+            return out;
+        }
+        for (FieldReader s : entries) {
+            out.add(new ContainerSecret(s.string("name"), s.string("fromFile"), s.string("fromEnv"), s.string("mountPath")));
+            s.refuseUnsupported("secretRef");
+            s.rejectUnknown();
+        }
+        return out;
     }
 }

@@ -2,6 +2,7 @@ package io.kukeon.manifest;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
+import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
@@ -99,6 +100,16 @@ final class SpecDocument {
             m.put("hostNetwork", true);
         }
         put(m, "ports", c.ports());
+        List<Object> secrets = new ArrayList<>();
+        for (ContainerSecret cs : c.secrets()) {
+            Map<String, Object> sm = new LinkedHashMap<>();
+            put(sm, "name", cs.name());
+            put(sm, "fromFile", cs.fromFile());
+            put(sm, "fromEnv", cs.fromEnv());
+            put(sm, "mountPath", cs.mountPath());
+            secrets.add(sm);
+        }
+        put(m, "secrets", secrets);
     }
 
     static Map<String, Object> resources(Resources r) {

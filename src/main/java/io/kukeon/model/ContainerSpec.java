@@ -1,6 +1,8 @@
 package io.kukeon.model;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One container of a cell.
@@ -17,11 +19,12 @@ import java.util.List;
  *                              address of its own); the network rules live in {@code io.kukeon.network.CellNetworking}
  * @param ports                 published ports as written, {@code [hostIP:]hostPort:containerPort[/tcp|/udp]};
  *                              parsed and checked by {@code io.kukeon.network.CellNetworking}
+ * @param secrets               values kukeond hands the container at each start, as variables or files
  */
 public record ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                             String workingDir, String user, RestartPolicy restartPolicy,
                             Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
-                            boolean hostNetwork, List<String> ports) {
+                            boolean hostNetwork, List<String> ports, List<ContainerSecret> secrets) {
 
     public static final int MAX_ARGS = 1024;
     public static final int MAX_ARG_LENGTH = 65_536;
@@ -30,11 +33,20 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? List.of() : List.copyOf(env);
         ports = ports == null ? List.of() : List.copyOf(ports);   // absent from journals older than published ports
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);   // absent from journals older than secrets
         restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
         resources = Resources.orNone(resources);
         command = command == null || command.isEmpty() ? null : command;
         workingDir = workingDir == null || workingDir.isEmpty() ? null : workingDir;
         user = user == null || user.isEmpty() ? null : user;
+    }
+
+    /** A container that receives no secret. */
+    public ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
+                         String workingDir, String user, RestartPolicy restartPolicy, Integer restartBackoffSeconds,
+                         Integer restartMaxRetries, Resources resources, boolean hostNetwork, List<String> ports) {
+        this(id, root, image, command, args, env, workingDir, user, restartPolicy, restartBackoffSeconds,
+                restartMaxRetries, resources, hostNetwork, ports, List.of());
     }
 
     /** A container on its cell's own network that publishes no port. */
@@ -51,12 +63,12 @@ public record ContainerSpec(String id, boolean root, String image, String comman
 
     public ContainerSpec withRoot(boolean isRoot) {
         return new ContainerSpec(id, isRoot, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, secrets);
     }
 
     public ContainerSpec withHostNetwork(boolean onHostNetwork) {
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports);
+                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, secrets);
     }
 
     /** Validates every field; {@code field} is the prefix, e.g. {@code spec.containers[1]}. */
@@ -113,6 +125,29 @@ public record ContainerSpec(String id, boolean root, String image, String comman
             }
         }
         resources.validate(field + ".resources");
+        validateSecrets(field);
+    }
+
+    private void validateSecrets(String field) {
+        if (secrets.size() > ContainerSecret.MAX_SECRETS) {
+            throw new InvalidArgumentException(field + ".secrets", "at most " + ContainerSecret.MAX_SECRETS + " entries");
+        }
+        Set<String> names = new HashSet<>();
+        Set<String> paths = new HashSet<>();
+        for (int i = 0; i < secrets.size(); i++) {
+            String f = field + ".secrets[" + i + "]";
+            ContainerSecret s = secrets.get(i);
+            if (s == null) {
+                throw new InvalidArgumentException(f, "must not be null");
+            }
+            s.validate(f);
+            if (!names.add(s.name())) {
+                throw new InvalidArgumentException(f + ".name", "\"" + s.name() + "\" is given twice");
+            }
+            if (s.mounted() && !paths.add(s.mountPath())) {
+                throw new InvalidArgumentException(f + ".mountPath", "\"" + s.mountPath() + "\" is given twice");
+            }
+        }
     }
 
     private static void checkText(String field, String value) {

@@ -3,6 +3,7 @@ package io.kukeon.runtime;
 import io.kukeon.model.CgroupPath;
 import io.kukeon.model.Resources;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -21,19 +22,39 @@ import java.util.Map;
  * @param hostNetwork    no network namespace of its own: it joins {@code joinNamespaces}' network when
  *                       that names one, else it stays in the runtime's (the host's)
  * @param mounts         bound after the standard mounts (the cell's /etc/hosts, …)
+ * @param userOwnedFiles host files that become the container process's uid/gid's (its staged secrets)
  */
 public record ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
                                String command, List<String> args, List<String> env, String workingDir, String user,
                                String hostname, CgroupPath cgroupsPath, Resources resources,
                                Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
-                               List<OciMount> mounts) {
+                               List<OciMount> mounts, List<Path> userOwnedFiles) {
     public ContainerRequest {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? List.of() : List.copyOf(env);
         joinNamespaces = joinNamespaces == null ? Map.of() : Map.copyOf(joinNamespaces);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        userOwnedFiles = userOwnedFiles == null ? List.of() : List.copyOf(userOwnedFiles);
         resources = Resources.orNone(resources);
+    }
+
+    /** The env's keys only: the values may be secrets. */
+    @Override
+    public String toString() {
+        return "ContainerRequest[namespace=" + namespace + ", containerdId=" + containerdId + ", image=" + image
+                + ", env keys=" + env.stream().map(e -> e.indexOf('=') < 0 ? e : e.substring(0, e.indexOf('='))).toList()
+                + ", mounts=" + mounts + "]";
+    }
+
+    /** A container that owns no host file. */
+    public ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
+                            String command, List<String> args, List<String> env, String workingDir, String user,
+                            String hostname, CgroupPath cgroupsPath, Resources resources,
+                            Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
+                            List<OciMount> mounts) {
+        this(namespace, containerdId, labels, image, command, args, env, workingDir, user, hostname, cgroupsPath,
+                resources, joinNamespaces, shimGroup, hostNetwork, mounts, List.of());
     }
 
     /** A container with a network namespace of its own, or the one {@code joinNamespaces} names, and no extra mounts. */

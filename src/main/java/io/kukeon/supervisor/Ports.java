@@ -5,12 +5,13 @@ import io.kukeon.model.HostIds;
 import io.kukeon.network.EgressFirewall;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.secrets.SecretStaging;
 
 /**
  * What every actor of the tree is built with: the ports to the host (containerd, the cgroups,
  * the spaces' networks and their egress rules), the naming rules of this host, the in-memory view it keeps
- * current, the tunables, and the pull slots all its containers share.
+ * current, the tunables, the pull slots all its containers share, and where their secrets come from.
  */
 public record Ports(ContainerRuntime runtime, CgroupManager cgroups, SpaceNetworks networks,
                     EgressFirewall egress, HostIds ids,
-                    ObjectIndex index, TreeSettings settings, PullSlots pullSlots) {}
+                    ObjectIndex index, TreeSettings settings, PullSlots pullSlots, SecretStaging secrets) {}

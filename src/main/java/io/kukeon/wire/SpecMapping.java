@@ -2,6 +2,7 @@ package io.kukeon.wire;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
+import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
@@ -105,6 +106,10 @@ public final class SpecMapping {
                 .setRestartPolicy(c.restartPolicy() == RestartPolicy.NEVER ? "" : c.restartPolicy().wire())
                 .setResources(ResourcesMapping.toProto(c.resources()))
                 .setHostNetwork(c.hostNetwork()).addAllPorts(c.ports());
+        for (ContainerSecret s : c.secrets()) {
+            b.addSecrets(io.kukeon.wire.v1.ContainerSecret.newBuilder().setName(nz(s.name()))
+                    .setFromFile(nz(s.fromFile())).setFromEnv(nz(s.fromEnv())).setMountPath(nz(s.mountPath())));
+        }
         if (c.restartBackoffSeconds() != null) b.setRestartBackoffSeconds(c.restartBackoffSeconds());
         if (c.restartMaxRetries() != null) b.setRestartMaxRetries(c.restartMaxRetries());
         return b.build();
@@ -117,6 +122,15 @@ public final class SpecMapping {
                 blankToNull(p.getUser()), RestartPolicy.parse("spec.restartPolicy", p.getRestartPolicy()),
                 p.hasRestartBackoffSeconds() ? p.getRestartBackoffSeconds() : null,
                 p.hasRestartMaxRetries() ? p.getRestartMaxRetries() : null,
-                ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList());
+                ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList(), secrets(p));
+    }
+
+    private static List<ContainerSecret> secrets(io.kukeon.wire.v1.ContainerSpec p) {
+        List<ContainerSecret> out = new ArrayList<>();
+        for (var s : p.getSecretsList()) {
+            out.add(new ContainerSecret(blankToNull(s.getName()), blankToNull(s.getFromFile()),
+                    blankToNull(s.getFromEnv()), blankToNull(s.getMountPath())));
+        }
+        return out;
     }
 }

@@ -2,6 +2,8 @@ package io.kukeon.api;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.kukeon.model.ContainerSecret;
+import io.kukeon.testing.Specs;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.DeleteRequest;
@@ -192,6 +194,25 @@ class BadInputTest {
                 .setObject(Docs.cell("r/s/t/" + longCell, Map.of(), Docs.container("a-twenty-char-name-x"))).build()));
         refused("a bad label", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder()
                 .setObject(Docs.cell("r/s/t/c", Map.of("bad key!", "v"), Docs.container("app"))).build()));
+    }
+
+    /** A container's secrets[] through the API (the manifest reader's own checks: ManifestReaderTest). */
+    @Test
+    void badContainerSecretsAreRefusedNamingTheFieldAndChangeNothing() {
+        Map<String, ContainerSecret> bad = Map.of(
+                "spec.containers[0].secrets[0]: needs exactly one of fromFile or fromEnv",
+                new ContainerSecret("T", "/etc/token", "HOST_TOKEN", null),
+                "spec.containers[0].secrets[0].fromFile: must be an absolute path of kukeond's host",
+                ContainerSecret.fromFile("T", "etc/token", null),
+                "spec.containers[0].secrets[0].mountPath: \"run/k\" must be an absolute path of a file, without . or .. segments",
+                ContainerSecret.fromEnv("k", "HOST_TOKEN", "run/k"));
+        bad.forEach((error, secret) -> {
+            CreateRequest create = CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of(),
+                    Specs.container("app").secrets(secret).build())).build();
+            refused(error, Status.Code.INVALID_ARGUMENT, () -> api.create(create));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.create(create));
+            assertTrue(e.getStatus().getDescription().contains(error), e.getStatus().getDescription());
+        });
     }
 
     @Test

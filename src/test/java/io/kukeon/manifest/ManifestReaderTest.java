@@ -3,6 +3,7 @@ package io.kukeon.manifest;
 import io.kukeon.testing.Specs;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.Kind;
+import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.RestartPolicy;
@@ -10,8 +11,10 @@ import io.kukeon.model.TreeObject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -339,5 +342,51 @@ class ManifestReaderTest {
         assertEquals("web", d.name());
         assertNull(d.object());
         assertEquals("line 4: spec.spaceId: is required", d.error().toString());
+    }
+
+    private static String cellWithSecrets(String secrets) {
+        return "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: c}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: st\n"
+                + "  containers:\n    - id: a\n      image: busybox\n      secrets:\n" + secrets;
+    }
+
+    @Test
+    void containerSecretsAreReadAsWritten() {
+        ManifestDocument d = read(cellWithSecrets("""
+                        - {name: API_TOKEN, fromEnv: HOST_TOKEN}
+                        - {name: tls.key, fromFile: /etc/kukeon/tls.key, mountPath: /run/secrets/tls.key}
+                """)).get(0);
+        assertNull(d.error());
+        assertEquals(List.of(ContainerSecret.fromEnv("API_TOKEN", "HOST_TOKEN", null),
+                        ContainerSecret.fromFile("tls.key", "/etc/kukeon/tls.key", "/run/secrets/tls.key")),
+                ((TreeObject.Cell) d.object()).spec().containers().get(0).secrets());
+    }
+
+    @Test
+    void badContainerSecretsAreRefusedNamingTheFieldAndTheRule() {
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("- {fromEnv: X}\n", "spec.containers[0].secrets[0].name: is required");
+        refusals.put("- {name: T}\n", "spec.containers[0].secrets[0]: needs exactly one of fromFile or fromEnv");
+        refusals.put("- {name: T, fromEnv: X, fromFile: /f}\n",
+                "spec.containers[0].secrets[0]: needs exactly one of fromFile or fromEnv");
+        refusals.put("- {name: T, fromFile: relative}\n",
+                "spec.containers[0].secrets[0].fromFile: must be an absolute path of kukeond's host");
+        refusals.put("- {name: T, fromEnv: 'A-B'}\n",
+                "spec.containers[0].secrets[0].fromEnv: \"A-B\" must be an environment variable name (letters, digits, '_')");
+        refusals.put("- {name: tls.key, fromEnv: X}\n", "spec.containers[0].secrets[0].name: \"tls.key\" must be an"
+                + " environment variable name (letters, digits, '_') when there is no mountPath");
+        refusals.put("- {name: k, fromEnv: X, mountPath: /run/../etc/shadow}\n", "spec.containers[0].secrets[0].mountPath:"
+                + " \"/run/../etc/shadow\" must be an absolute path of a file, without . or .. segments");
+        refusals.put("- {name: T, fromEnv: X}\n- {name: T, fromFile: /f}\n",
+                "spec.containers[0].secrets[1].name: \"T\" is given twice");
+        refusals.put("- {name: a, fromEnv: X, mountPath: /s}\n- {name: b, fromEnv: Y, mountPath: /s}\n",
+                "spec.containers[0].secrets[1].mountPath: \"/s\" is given twice");
+        refusals.put("- {name: T, secretRef: {name: token}}\n", "spec.containers[0].secrets[0].secretRef: is not supported yet");
+        refusals.put("- {name: T, fromEnv: X, value: plain}\n", "spec.containers[0].secrets[0].value");
+        for (Map.Entry<String, String> r : refusals.entrySet()) {
+            String yaml = cellWithSecrets(r.getKey().lines().map(l -> "        " + l + "\n").collect(Collectors.joining()));
+            ManifestDocument d = read(yaml).get(0);
+            assertNull(d.object(), yaml);
+            assertTrue(d.error().toString().contains(r.getValue()), () -> d.error() + " should say " + r.getValue());
+        }
     }
 }

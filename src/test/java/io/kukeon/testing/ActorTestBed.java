@@ -7,6 +7,7 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.SpaceNetworkSource;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.secrets.SecretStaging;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.TreeCommand;
@@ -73,7 +74,7 @@ public final class ActorTestBed {
 
     public ActorTestBed(TreeSettings settings) {
         this.ports = new Ports(runtime, cgroups, networks, egress, ids, index, settings,
-                new PullSlots(PullSlots.Limits.defaults()));
+                new PullSlots(PullSlots.Limits.defaults()), new SecretStaging(tempLogDir(), "actor-test-bed", Map.of()));
     }
 
     private static Path tempLogDir() {

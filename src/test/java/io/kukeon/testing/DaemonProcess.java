@@ -73,6 +73,13 @@ public final class DaemonProcess implements AutoCloseable {
         return new DaemonProcess(dataDir, Kukeond.class.getName(), args, env, false);
     }
 
+    /** The same daemon with {@code extra} added to its environment (e.g. a variable a container's secret reads). */
+    public DaemonProcess withEnvironment(Map<String, String> extra) {
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(extra);
+        return new DaemonProcess(dataDir, mainClass, args, all, writesPortFile);
+    }
+
     public void start() throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Path portFile = dataDir.resolve("port");

@@ -71,7 +71,8 @@ public final class RealDaemon implements AutoCloseable {
     public void start() throws IOException {
         Map<String, String> flags = new HashMap<>(Map.of("data-dir", dataDir.toString(), "listen", "127.0.0.1:0",
                 "socket", dataDir.resolve("kukeond.sock").toString(),
-                "relist-interval", "0s", "stop-timeout", "10s"));
+                "relist-interval", "0s", "stop-timeout", "10s",
+                "secrets-dir", dataDir.resolveSibling(dataDir.getFileName() + "-secrets").toString()));
         flags.putAll(host.daemonSettings());
         flags.putAll(extraFlags);
         config = DaemonConfig.load(flags, null, Map.of());

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -293,6 +295,9 @@ public final class ContainerdRuntime implements ContainerRuntime {
         ensureUnpacked(ns, image);
         LayerFiles files = new LayerFiles(digest -> content.open(ns, digest), image.manifest().layers());
         String spec = OciSpecBuilder.build(request, image.config(), files);
+        if (!request.userOwnedFiles().isEmpty()) {
+            ownFiles(request, OciSpecBuilder.processUser(request, image.config(), files));
+        }
         Map<String, String> labels = new LinkedHashMap<>(request.labels());
         if (request.shimGroup() != null && !request.shimGroup().isEmpty()) {
             labels.put(Containers.SHIM_GROUP_LABEL, request.shimGroup());
@@ -318,6 +323,19 @@ public final class ContainerdRuntime implements ContainerRuntime {
             create(ns, wanted, image.topChainId());
         } else if (!existing.getSpec().equals(wanted.getSpec()) || !existing.getLabelsMap().equals(wanted.getLabelsMap())) {
             containers.update(ns, wanted, "spec", "labels");
+        }
+    }
+
+    /** The container's staged files become its process's, so that a non-root user reads its 0400 secrets. */
+    private static void ownFiles(ContainerRequest request, int[] user) {
+        for (Path file : request.userOwnedFiles()) {
+            try {
+                Files.setAttribute(file, "unix:uid", user[0], LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(file, "unix:gid", user[1], LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                throw new RuntimeFailure("SecretUnavailable", "cannot give " + file + " to uid " + user[0] + ": "
+                        + e.getMessage(), e);
+            }
         }
     }
 

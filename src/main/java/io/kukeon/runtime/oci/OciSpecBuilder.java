@@ -87,10 +87,15 @@ public final class OciSpecBuilder {
         }
     }
 
+    /** The uid and gid the container's process runs as: its user, else the image's, resolved in the image's files. */
+    public static int[] processUser(ContainerRequest request, ImageConfig image, ImageFiles files) {
+        return users(request.user() != null ? request.user() : image.user(), files);
+    }
+
     private static ObjectNode process(ContainerRequest request, ImageConfig image, ImageFiles files) {
         ObjectNode p = JSON.createObjectNode();
         p.put("terminal", false);
-        int[] user = users(request.user() != null ? request.user() : image.user(), files);
+        int[] user = processUser(request, image, files);
         p.putObject("user").put("uid", user[0]).put("gid", user[1]);
         strings(p.putArray("args"), args(request, image));
         strings(p.putArray("env"), env(image.env(), request.env()));

@@ -6,12 +6,14 @@ import io.kukeon.model.Kind;
 import io.kukeon.network.CellNameFiles;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.OciMount;
 import io.kukeon.runtime.PullProgress;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.StopOptions;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.runtime.registry.ImageReference;
 import io.kukeon.secrets.FileModes;
+import io.kukeon.secrets.SecretStaging;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.tree.RealmAccess;
@@ -67,11 +69,10 @@ final class ContainerRuntimeCalls {
     CompletableFuture<TaskInfo> start(RealmAccess realm, ContainerSpec spec, Map<String, String> joins, boolean root,
                                       PullProgress progress, Executor runtimePool, Executor pullPool) {
         String namespace = realm.namespace();
-        ContainerRequest request = request(namespace, spec.image(), spec, joins, root);
-        return CompletableFuture.supplyAsync(() -> ensureContainerIfImagePresent(request), runtimePool)
-                .thenCompose(created -> created ? CompletableFuture.completedFuture(null)
+        return CompletableFuture.supplyAsync(() -> request(namespace, spec.image(), spec, joins, root), runtimePool)
+                .thenComposeAsync(request -> ensureContainerIfImagePresent(request) ? CompletableFuture.completedFuture(null)
                         : pull(realm, spec.image(), progress, pullPool)
-                                .thenRunAsync(() -> ports.runtime().ensureContainer(request), runtimePool))
+                                .thenRunAsync(() -> ports.runtime().ensureContainer(request), runtimePool), runtimePool)
                 .thenApplyAsync(done -> startTask(namespace), runtimePool);
     }
 
@@ -137,6 +138,7 @@ final class ContainerRuntimeCalls {
 
     void delete(RealmAccess realm) {
         ports.runtime().deleteContainer(realm.namespace(), containerdId);
+        ports.secrets().remove(containerdId);
         try {
             Files.deleteIfExists(logFile());
         } catch (IOException e) {
@@ -156,8 +158,10 @@ final class ContainerRuntimeCalls {
         return new ArrayList<>(byKey.values());
     }
 
+    /** Blocking: the spec's secrets are read and staged afresh (a changed value reaches the container at its next start). */
     private ContainerRequest request(String namespace, String image, ContainerSpec spec, Map<String, String> joins,
                                      boolean root) {
+        SecretStaging.Staged secrets = ports.secrets().stage(containerdId, spec.secrets());
         String cgroup = ports.ids().cgroup(path).toString();
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_PREFIX + "realm", path.nameAt(Kind.REALM));
@@ -174,6 +178,7 @@ final class ContainerRuntimeCalls {
         env.add("KUKEON_CONTAINER_ID=" + containerdId);
         env.add("KUKEON_CGROUP_PATH=" + cgroup);
         env.addAll(spec.env());
+        env.addAll(secrets.env());   // a secret's variable wins over an env entry of the same name
         String shimGroup = String.join("_", path.segments().subList(1, 4));
         boolean hostNetwork = root && spec.hostNetwork();   // workloads join the root, wherever it is
         Path hostNamespace = ports.networks().hostNamespace();
@@ -181,9 +186,10 @@ final class ContainerRuntimeCalls {
             joins = new LinkedHashMap<>(joins);
             joins.put("network", hostNamespace.toString());
         }
+        List<OciMount> mounts = new ArrayList<>(new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
+        mounts.addAll(secrets.mounts());
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
-                spec.resources(), joins, shimGroup, hostNetwork,
-                new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
+                spec.resources(), joins, shimGroup, hostNetwork, mounts, secrets.files());
     }
 }

@@ -1,0 +1,74 @@
+package io.kukeon.model;
+
+/**
+ * One secret a container receives (the reference's {@code secrets[]} entry): its value comes from
+ * exactly one source, read by kukeond each time the container starts, and never stored with the spec.
+ *
+ * @param name      the environment variable's name, or the secret's name in messages when mounted
+ * @param fromFile  an absolute path of kukeond's host whose bytes are the value
+ * @param fromEnv   a variable of kukeond's own environment whose value is the value
+ * @param mountPath with it, the value is a read-only 0400 file at this path (owned by the container's
+ *                  user) instead of an environment variable
+ */
+public record ContainerSecret(String name, String fromFile, String fromEnv, String mountPath) {
+    /** Bytes kukeond reads for one value: enough for a key or a certificate chain, not for a data set. */
+    public static final int MAX_VALUE_BYTES = 1 << 20;
+    public static final int MAX_SECRETS = 64;
+
+    public ContainerSecret {
+        fromFile = blankToNull(fromFile);
+        fromEnv = blankToNull(fromEnv);
+        mountPath = blankToNull(mountPath);
+    }
+
+    public static ContainerSecret fromEnv(String name, String variable, String mountPath) {
+        return new ContainerSecret(name, null, variable, mountPath);
+    }
+
+    public static ContainerSecret fromFile(String name, String hostPath, String mountPath) {
+        return new ContainerSecret(name, hostPath, null, mountPath);
+    }
+
+    public boolean mounted() {
+        return mountPath != null;
+    }
+
+    /** Where the value comes from, for messages: never the value itself. */
+    public String source() {
+        return fromFile != null ? "file " + fromFile : "kukeond's environment variable " + fromEnv;
+    }
+
+    public void validate(String field) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidArgumentException(field + ".name", "is required");
+        }
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_.-]{0,127}")) {
+            throw new InvalidArgumentException(field + ".name", "\"" + Names.printable(name)
+                    + "\" must be letters, digits, '_', '.' or '-', not starting with a digit, at most 128 characters");
+        }
+        if (mountPath == null && !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new InvalidArgumentException(field + ".name", "\"" + Names.printable(name)
+                    + "\" must be an environment variable name (letters, digits, '_') when there is no mountPath");
+        }
+        if ((fromFile == null) == (fromEnv == null)) {
+            throw new InvalidArgumentException(field, "needs exactly one of fromFile or fromEnv");
+        }
+        if (fromFile != null && (!fromFile.startsWith("/") || fromFile.length() > 4096 || fromFile.indexOf('\0') >= 0)) {
+            throw new InvalidArgumentException(field + ".fromFile", "must be an absolute path of kukeond's host");
+        }
+        if (fromEnv != null && !fromEnv.matches("[A-Za-z_][A-Za-z0-9_]{0,255}")) {
+            throw new InvalidArgumentException(field + ".fromEnv", "\"" + Names.printable(fromEnv)
+                    + "\" must be an environment variable name (letters, digits, '_')");
+        }
+        if (mountPath != null && (!mountPath.startsWith("/") || mountPath.equals("/") || mountPath.length() > 4096
+                || mountPath.indexOf('\0') >= 0 || mountPath.endsWith("/") || mountPath.contains("/../")
+                || mountPath.endsWith("/..") || mountPath.contains("/./") || mountPath.contains("//"))) {
+            throw new InvalidArgumentException(field + ".mountPath", "\"" + Names.printable(mountPath)
+                    + "\" must be an absolute path of a file, without . or .. segments");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
