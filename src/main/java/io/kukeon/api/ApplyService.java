@@ -3,17 +3,20 @@ package io.kukeon.api;
 import io.kukeon.manifest.ManifestDiff;
 import io.kukeon.manifest.ManifestDocument;
 import io.kukeon.manifest.ManifestReader;
+import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.LevelStatus;
+import io.kukeon.model.ObjectPath;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
+import io.kukeon.supervisor.cell.CellUpdates;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResponse;
@@ -85,6 +88,9 @@ final class ApplyService {
         TreeObject current = index.get(desired.path()).orElse(null);
         List<String> changes = current == null ? List.of() : ManifestDiff.changes(current, comparable(desired));
         result.addAllChanges(changes);
+        if (!changes.isEmpty()) {
+            result.addAllEffects(effects(desired));
+        }
         if (dryRun) {
             hold.release();
             String outcome = current == null ? "created" : changes.isEmpty() ? "unchanged" : "updated";
@@ -130,6 +136,18 @@ final class ApplyService {
             return s.status();
         }
         return null;
+    }
+
+    /** What a changed cell or container does to what runs, by the cell's update rules. */
+    private List<String> effects(TreeObject desired) {
+        ObjectPath cellPath = desired instanceof TreeObject.Cell ? desired.path()
+                : desired instanceof TreeObject.Container ? desired.path().parent() : null;
+        if (cellPath == null || !(index.get(cellPath).orElse(null) instanceof TreeObject.Cell cell) || cell.status() == null) {
+            return List.of();
+        }
+        CellSpec wanted = desired instanceof TreeObject.Cell c ? c.spec()
+                : cell.spec().withContainer(((TreeObject.Container) desired).spec());
+        return CellUpdates.effects(cell.spec(), wanted, cell.status().state());
     }
 
     /** What the daemon stores for the desired object: a cell's spec with its root resolved. */

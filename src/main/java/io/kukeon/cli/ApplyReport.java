@@ -5,7 +5,8 @@ import io.kukeon.wire.v1.ApplyResult;
 
 /**
  * The outcome of an apply, per document as the reference prints it:
- * {@code Cell "web": updated}, then {@code   - change} lines, warnings and {@code   Error: ...}.
+ * {@code Cell "web": updated}, then {@code   - change} lines, {@code   => effect} lines (what the
+ * change does to a running cell), warnings and {@code   Error: ...}.
  */
 final class ApplyReport {
     private ApplyReport() {}
@@ -19,6 +20,7 @@ final class ApplyReport {
             }
             out.append('\n');
             r.getChangesList().forEach(c -> out.append("  - ").append(c).append('\n'));
+            r.getEffectsList().forEach(e -> out.append("  => ").append(e).append('\n'));
             r.getWarningsList().forEach(w -> out.append("  Warning: ").append(w).append('\n'));
             if (!r.getError().isEmpty()) {
                 String error = r.getLine() > 0 && !r.getError().startsWith("line ")

@@ -72,7 +72,8 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
                 .replace("restartMaxRetries: 5", "restartMaxRetries: 7"));
         String dryRun = ok("apply", "--dry-run", "-f", changed.toString()).out();
         assertEquals("Cell \"hello-world\": updated (dry run)\n  - metadata.labels.tier: added demo\n"
-                + "  - spec.containers[web].restartMaxRetries: 5 -> 7\n", dryRun);
+                + "  - spec.containers[web].restartMaxRetries: 5 -> 7\n"
+                + "  => container \"web\" restarts with its new spec\n", dryRun);
         assertEquals("Cell \"hello-world\": unchanged\n", ok("apply", "-f", example("hello-world.yaml")).out(),
                 "the dry run wrote nothing");
         assertEquals(dryRun.replace(" (dry run)", ""), ok("apply", "-f", changed.toString()).out(),
