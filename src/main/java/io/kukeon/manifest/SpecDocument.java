@@ -3,12 +3,15 @@ package io.kukeon.manifest;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.MountRules;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.Resources;
 import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.TmpfsMount;
 import io.kukeon.model.TreeObject;
+import io.kukeon.model.VolumeMount;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,6 +102,32 @@ final class SpecDocument {
             m.put("hostNetwork", true);
         }
         put(m, "ports", c.ports());
+        put(m, "volumes", c.volumes().stream().map(SpecDocument::volume).toList());
+        put(m, "tmpfs", c.tmpfs().stream().map(SpecDocument::tmpfs).toList());
+    }
+
+    private static Map<String, Object> volume(VolumeMount v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", v.kind().wire());
+        put(m, "source", v.source());
+        put(m, "target", v.target());
+        if (v.readOnly()) {
+            m.put("readOnly", true);
+        }
+        put(m, "sizeBytes", v.sizeBytes());
+        put(m, "mode", v.mode() == null ? null : MountRules.octal(v.mode()));
+        if (v.ensure()) {
+            m.put("ensure", true);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> tmpfs(TmpfsMount t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "path", t.path());
+        put(m, "sizeBytes", t.sizeBytes());
+        put(m, "options", t.options());
+        return m;
     }
 
     static Map<String, Object> resources(Resources r) {

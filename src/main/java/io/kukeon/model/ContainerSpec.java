@@ -1,6 +1,8 @@
 package io.kukeon.model;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One container of a cell.
@@ -17,24 +19,39 @@ import java.util.List;
  *                              address of its own); the network rules live in {@code io.kukeon.network.CellNetworking}
  * @param ports                 published ports as written, {@code [hostIP:]hostPort:containerPort[/tcp|/udp]};
  *                              parsed and checked by {@code io.kukeon.network.CellNetworking}
+ * @param volumes               binds of the host's paths and tmpfs mounts, each at its own target
+ * @param tmpfs                 tmpfs mounts with mount options, at targets none of {@code volumes} takes
  */
 public record ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                             String workingDir, String user, RestartPolicy restartPolicy,
                             Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
-                            boolean hostNetwork, List<String> ports) {
+                            boolean hostNetwork, List<String> ports, List<VolumeMount> volumes,
+                            List<TmpfsMount> tmpfs) {
 
     public static final int MAX_ARGS = 1024;
+    /** Mounts of one container, volumes and tmpfs together. */
+    public static final int MAX_MOUNTS = 64;
     public static final int MAX_ARG_LENGTH = 65_536;
 
     public ContainerSpec {
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? List.of() : List.copyOf(env);
         ports = ports == null ? List.of() : List.copyOf(ports);   // absent from journals older than published ports
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);   // absent from journals older than mounts
+        tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
         restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
         resources = Resources.orNone(resources);
         command = command == null || command.isEmpty() ? null : command;
         workingDir = workingDir == null || workingDir.isEmpty() ? null : workingDir;
         user = user == null || user.isEmpty() ? null : user;
+    }
+
+    /** A container without mounts of its own. */
+    public ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
+                         String workingDir, String user, RestartPolicy restartPolicy, Integer restartBackoffSeconds,
+                         Integer restartMaxRetries, Resources resources, boolean hostNetwork, List<String> ports) {
+        this(id, root, image, command, args, env, workingDir, user, restartPolicy, restartBackoffSeconds,
+                restartMaxRetries, resources, hostNetwork, ports, List.of(), List.of());
     }
 
     /** A container on its cell's own network that publishes no port. */
@@ -51,12 +68,12 @@ public record ContainerSpec(String id, boolean root, String image, String comman
 
     public ContainerSpec withRoot(boolean isRoot) {
         return new ContainerSpec(id, isRoot, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, volumes, tmpfs);
     }
 
     public ContainerSpec withHostNetwork(boolean onHostNetwork) {
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports);
+                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, volumes, tmpfs);
     }
 
     /** Validates every field; {@code field} is the prefix, e.g. {@code spec.containers[1]}. */
@@ -113,6 +130,38 @@ public record ContainerSpec(String id, boolean root, String image, String comman
             }
         }
         resources.validate(field + ".resources");
+        validateMounts(field);
+    }
+
+    /** Each mount, and no two on one target. */
+    private void validateMounts(String field) {
+        if (volumes.size() + tmpfs.size() > MAX_MOUNTS) {
+            throw new InvalidArgumentException(field + ".volumes", "at most " + MAX_MOUNTS + " volumes and tmpfs together");
+        }
+        Set<String> targets = new HashSet<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            String entry = field + ".volumes[" + i + "]";
+            if (volumes.get(i) == null) {
+                throw new InvalidArgumentException(entry, "must not be empty");
+            }
+            volumes.get(i).validate(entry);
+            requireFreeTarget(targets, entry + ".target", volumes.get(i).target());
+        }
+        for (int i = 0; i < tmpfs.size(); i++) {
+            String entry = field + ".tmpfs[" + i + "]";
+            if (tmpfs.get(i) == null) {
+                throw new InvalidArgumentException(entry, "must not be empty");
+            }
+            tmpfs.get(i).validate(entry);
+            requireFreeTarget(targets, entry + ".path", tmpfs.get(i).path());
+        }
+    }
+
+    private static void requireFreeTarget(Set<String> taken, String field, String target) {
+        if (!taken.add(target)) {
+            throw new InvalidArgumentException(field, "\"" + Names.printable(target) + "\" is the target of another mount"
+                    + " of this container");
+        }
     }
 
     private static void checkText(String field, String value) {

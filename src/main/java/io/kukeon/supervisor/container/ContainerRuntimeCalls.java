@@ -6,6 +6,7 @@ import io.kukeon.model.Kind;
 import io.kukeon.network.CellNameFiles;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.OciMount;
 import io.kukeon.runtime.PullProgress;
 import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.StopOptions;
@@ -62,13 +63,17 @@ final class ContainerRuntimeCalls {
      * and starts its task. The container is tried first: it finds the image anyway, so a start of a
      * present image makes no call of its own to look for it. containerd calls run on
      * {@code runtimePool}; a pull waits for a slot of its registry ({@link PullSlots}) and runs on
-     * {@code pullPool}, so that a hanging registry holds no thread containerd calls need.
+     * {@code pullPool}, so that a hanging registry holds no thread containerd calls need. The
+     * sources of its binds are readied first ({@link ContainerMounts#prepareSources}).
      */
     CompletableFuture<TaskInfo> start(RealmAccess realm, ContainerSpec spec, Map<String, String> joins, boolean root,
                                       PullProgress progress, Executor runtimePool, Executor pullPool) {
         String namespace = realm.namespace();
         ContainerRequest request = request(namespace, spec.image(), spec, joins, root);
-        return CompletableFuture.supplyAsync(() -> ensureContainerIfImagePresent(request), runtimePool)
+        return CompletableFuture.supplyAsync(() -> {
+                    ContainerMounts.prepareSources(spec);
+                    return ensureContainerIfImagePresent(request);
+                }, runtimePool)
                 .thenCompose(created -> created ? CompletableFuture.completedFuture(null)
                         : pull(realm, spec.image(), progress, pullPool)
                                 .thenRunAsync(() -> ports.runtime().ensureContainer(request), runtimePool))
@@ -181,9 +186,11 @@ final class ContainerRuntimeCalls {
             joins = new LinkedHashMap<>(joins);
             joins.put("network", hostNamespace.toString());
         }
+        // the cell's files last: a user's mount on /etc does not hide them
+        List<OciMount> mounts = new ArrayList<>(ContainerMounts.of(spec));
+        mounts.addAll(new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
-                spec.resources(), joins, shimGroup, hostNetwork,
-                new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
+                spec.resources(), joins, shimGroup, hostNetwork, mounts);
     }
 }
