@@ -124,6 +124,15 @@ class RealMountsTest {
         assertTrue(written.contains("sizeBytes: 8388608") && written.contains("ensure: true"), written);
         assertEquals("unchanged", apply(written).getOutcome(), written);
 
+        // a changed mount restarts the container with it
+        Files.delete(out.resolve("done"));
+        ApplyResult resized = apply(yaml.replace("sizeBytes: 8388608", "sizeBytes: 4194304"));
+        assertEquals("updated", resized.getOutcome(), resized.toString());
+        assertTrue(resized.getChangesList().toString().contains("sizeBytes: 8388608 -> 4194304"), resized.getChangesList().toString());
+        Eventually.value("the restarted container's report", Duration.ofSeconds(30),
+                () -> Files.exists(out.resolve("done")) ? true : null);
+        assertTrue(mountOf(Files.readString(out.resolve("mounts.txt")), "/scratch").contains("size=4096k"));
+
         // a source gone by the next start fails it, naming the volume
         host.client().stop(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/mounts").setTimeoutSeconds(5).build());
         Files.move(shared, work.resolve("moved-away"));
