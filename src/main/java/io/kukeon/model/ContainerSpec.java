@@ -29,9 +29,9 @@ public record ContainerSpec(String id, boolean root, String image, String comman
                             List<TmpfsMount> tmpfs) {
 
     public static final int MAX_ARGS = 1024;
+    public static final int MAX_ARG_LENGTH = 65_536;
     /** Mounts of one container, volumes and tmpfs together. */
     public static final int MAX_MOUNTS = 64;
-    public static final int MAX_ARG_LENGTH = 65_536;
 
     public ContainerSpec {
         args = args == null ? List.of() : List.copyOf(args);
@@ -141,17 +141,11 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         Set<String> targets = new HashSet<>();
         for (int i = 0; i < volumes.size(); i++) {
             String entry = field + ".volumes[" + i + "]";
-            if (volumes.get(i) == null) {
-                throw new InvalidArgumentException(entry, "must not be empty");
-            }
             volumes.get(i).validate(entry);
             requireFreeTarget(targets, entry + ".target", volumes.get(i).target());
         }
         for (int i = 0; i < tmpfs.size(); i++) {
             String entry = field + ".tmpfs[" + i + "]";
-            if (tmpfs.get(i) == null) {
-                throw new InvalidArgumentException(entry, "must not be empty");
-            }
             tmpfs.get(i).validate(entry);
             requireFreeTarget(targets, entry + ".path", tmpfs.get(i).path());
         }
