@@ -1,14 +1,17 @@
 package io.kukeon.api;
 
 import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.KukeonException;
+import io.kukeon.model.Names;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
+import io.kukeon.model.VolumeMount;
 import io.kukeon.network.CellNetworking;
 import io.kukeon.network.EgressPolicyCheck;
 import io.kukeon.network.NetworkClaim;
@@ -20,6 +23,8 @@ import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ObjectDoc;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -55,6 +60,9 @@ final class Validation {
             s.spec().validate();
         } else if (o instanceof TreeObject.Cell c) {
             c.spec().validate();
+            for (int i = 0; i < c.spec().containers().size(); i++) {
+                checkBindSources(c.spec().containers().get(i), "spec.containers[" + i + "]");
+            }
             List<PortClaim> claims = checkPorts(c.path(), c.spec(), CellNetworking.CELL_FIELDS, index, heldByOthers);
             CellSpec spec = c.spec().normalized();
             for (int i = 0; i < spec.containers().size(); i++) {
@@ -66,6 +74,7 @@ final class Validation {
         } else if (o instanceof TreeObject.Container c) {
             c.spec().validate("spec");
             refuseContainerMetadata(c);
+            checkBindSources(c.spec(), "spec");
             ids.checkContainerdId(c.path(), "metadata.name");
             if (!c.path().name().equals(c.spec().id())) {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""
@@ -94,6 +103,20 @@ final class Validation {
      */
     static PublishedPortHolds.Hold validateAndHold(TreeObject o, HostIds ids, ObjectIndex index, PublishedPortHolds holds) {
         return holds.checkAndHold(publishingCell(o), heldByOthers -> validate(o, ids, index, heldByOthers));
+    }
+
+    /**
+     * A bind's source must exist on this host (kukeond's) unless the bind asks kukeond to make it
+     * ({@code ensure}); the start checks again for one gone since.
+     */
+    private static void checkBindSources(ContainerSpec container, String field) {
+        for (int i = 0; i < container.volumes().size(); i++) {
+            VolumeMount v = container.volumes().get(i);
+            if (v.kind() == VolumeMount.Kind.BIND && !v.ensure() && !Files.exists(Path.of(v.source()))) {
+                throw new InvalidArgumentException(field + ".volumes[" + i + "].source", "\"" + Names.printable(v.source())
+                        + "\" does not exist on the host (create it, or set ensure: true to have kukeond make the directory)");
+            }
+        }
     }
 
     /** The cell whose published ports an object carries: a cell's own path, a container's cell; else null. */

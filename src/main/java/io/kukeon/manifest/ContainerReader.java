@@ -12,8 +12,8 @@ import java.util.Map;
 /** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
 final class ContainerReader {
     /** Fields of the reference's ContainerSpec that kukeond does not act on yet: refused when set. */
-    static final String[] UNSUPPORTED = {"volumes", "networks", "networksAliases", "privileged", "hostPID", "hostCgroup",
-            "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "tmpfs", "repos", "git",
+    static final String[] UNSUPPORTED = {"networks", "networksAliases", "privileged", "hostPID", "hostCgroup",
+            "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "repos", "git",
             "cniConfigPath", "attachable", "tty"};
     /** Fields the reference's daemon fills in (its {@code get} prints them): they ask for nothing. */
     static final String[] DAEMON_FILLED = {"containerdId", "kukeonGroupGID"};
@@ -47,7 +47,7 @@ final class ContainerReader {
                 c.string("command"), c.strings("args"), c.strings("env"), c.string("workingDir"), c.string("user"),
                 RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
                 c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
-                c.strings("ports"), secrets(c));
+                c.strings("ports"), MountsReader.volumes(c), MountsReader.tmpfs(c), secrets(c));
         c.refuseUnsupported(UNSUPPORTED);
         c.acceptOutput(DAEMON_FILLED);
         c.rejectUnknown();

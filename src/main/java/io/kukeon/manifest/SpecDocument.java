@@ -4,12 +4,15 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.MountRules;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.Resources;
 import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.TmpfsMount;
 import io.kukeon.model.TreeObject;
+import io.kukeon.model.VolumeMount;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,16 +103,42 @@ final class SpecDocument {
             m.put("hostNetwork", true);
         }
         put(m, "ports", c.ports());
-        List<Object> secrets = new ArrayList<>();
-        for (ContainerSecret cs : c.secrets()) {
-            Map<String, Object> sm = new LinkedHashMap<>();
-            put(sm, "name", cs.name());
-            put(sm, "fromFile", cs.fromFile());
-            put(sm, "fromEnv", cs.fromEnv());
-            put(sm, "mountPath", cs.mountPath());
-            secrets.add(sm);
+        put(m, "volumes", c.volumes().stream().map(SpecDocument::volume).toList());
+        put(m, "tmpfs", c.tmpfs().stream().map(SpecDocument::tmpfs).toList());
+        put(m, "secrets", c.secrets().stream().map(SpecDocument::secret).toList());
+    }
+
+    private static Map<String, Object> volume(VolumeMount v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", v.kind().wire());
+        put(m, "source", v.source());
+        put(m, "target", v.target());
+        if (v.readOnly()) {
+            m.put("readOnly", true);
         }
-        put(m, "secrets", secrets);
+        put(m, "sizeBytes", v.sizeBytes());
+        put(m, "mode", v.mode() == null ? null : MountRules.octal(v.mode()));
+        if (v.ensure()) {
+            m.put("ensure", true);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> tmpfs(TmpfsMount t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "path", t.path());
+        put(m, "sizeBytes", t.sizeBytes());
+        put(m, "options", t.options());
+        return m;
+    }
+
+    private static Map<String, Object> secret(ContainerSecret s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "name", s.name());
+        put(m, "fromFile", s.fromFile());
+        put(m, "fromEnv", s.fromEnv());
+        put(m, "mountPath", s.mountPath());
+        return m;
     }
 
     static Map<String, Object> resources(Resources r) {

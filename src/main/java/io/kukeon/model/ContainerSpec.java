@@ -19,20 +19,27 @@ import java.util.Set;
  *                              address of its own); the network rules live in {@code io.kukeon.network.CellNetworking}
  * @param ports                 published ports as written, {@code [hostIP:]hostPort:containerPort[/tcp|/udp]};
  *                              parsed and checked by {@code io.kukeon.network.CellNetworking}
+ * @param volumes               binds of the host's paths and tmpfs mounts, each at its own target
+ * @param tmpfs                 tmpfs mounts with mount options, at targets none of {@code volumes} takes
  * @param secrets               values kukeond hands the container at each start, as variables or files
  */
 public record ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                             String workingDir, String user, RestartPolicy restartPolicy,
                             Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
-                            boolean hostNetwork, List<String> ports, List<ContainerSecret> secrets) {
+                            boolean hostNetwork, List<String> ports, List<VolumeMount> volumes,
+                            List<TmpfsMount> tmpfs, List<ContainerSecret> secrets) {
 
     public static final int MAX_ARGS = 1024;
     public static final int MAX_ARG_LENGTH = 65_536;
+    /** Mounts of one container, volumes and tmpfs together. */
+    public static final int MAX_MOUNTS = 64;
 
     public ContainerSpec {
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? List.of() : List.copyOf(env);
         ports = ports == null ? List.of() : List.copyOf(ports);   // absent from journals older than published ports
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);   // absent from journals older than mounts
+        tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);   // absent from journals older than secrets
         restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
         resources = Resources.orNone(resources);
@@ -41,12 +48,12 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         user = user == null || user.isEmpty() ? null : user;
     }
 
-    /** A container that receives no secret. */
+    /** A container without mounts of its own nor secrets. */
     public ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                          String workingDir, String user, RestartPolicy restartPolicy, Integer restartBackoffSeconds,
                          Integer restartMaxRetries, Resources resources, boolean hostNetwork, List<String> ports) {
         this(id, root, image, command, args, env, workingDir, user, restartPolicy, restartBackoffSeconds,
-                restartMaxRetries, resources, hostNetwork, ports, List.of());
+                restartMaxRetries, resources, hostNetwork, ports, List.of(), List.of(), List.of());
     }
 
     /** A container on its cell's own network that publishes no port. */
@@ -63,12 +70,12 @@ public record ContainerSpec(String id, boolean root, String image, String comman
 
     public ContainerSpec withRoot(boolean isRoot) {
         return new ContainerSpec(id, isRoot, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, secrets);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, volumes, tmpfs, secrets);
     }
 
     public ContainerSpec withHostNetwork(boolean onHostNetwork) {
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, secrets);
+                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, volumes, tmpfs, secrets);
     }
 
     /** Validates every field; {@code field} is the prefix, e.g. {@code spec.containers[1]}. */
@@ -125,15 +132,42 @@ public record ContainerSpec(String id, boolean root, String image, String comman
             }
         }
         resources.validate(field + ".resources");
-        validateSecrets(field);
+        Set<String> targets = validateMounts(field);
+        validateSecrets(field, targets);
     }
 
-    private void validateSecrets(String field) {
+    /** Each mount, and no two on one target; returns the targets taken. */
+    private Set<String> validateMounts(String field) {
+        if (volumes.size() + tmpfs.size() > MAX_MOUNTS) {
+            throw new InvalidArgumentException(field + ".volumes", "at most " + MAX_MOUNTS + " volumes and tmpfs together");
+        }
+        Set<String> targets = new HashSet<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            String entry = field + ".volumes[" + i + "]";
+            volumes.get(i).validate(entry);
+            requireFreeTarget(targets, entry + ".target", volumes.get(i).target());
+        }
+        for (int i = 0; i < tmpfs.size(); i++) {
+            String entry = field + ".tmpfs[" + i + "]";
+            tmpfs.get(i).validate(entry);
+            requireFreeTarget(targets, entry + ".path", tmpfs.get(i).path());
+        }
+        return targets;
+    }
+
+    private static void requireFreeTarget(Set<String> taken, String field, String target) {
+        if (!taken.add(target)) {
+            throw new InvalidArgumentException(field, "\"" + Names.printable(target) + "\" is the target of another mount"
+                    + " of this container");
+        }
+    }
+
+    /** Each secret, names unique, and a mounted one on a target no mount takes. */
+    private void validateSecrets(String field, Set<String> targets) {
         if (secrets.size() > ContainerSecret.MAX_SECRETS) {
             throw new InvalidArgumentException(field + ".secrets", "at most " + ContainerSecret.MAX_SECRETS + " entries");
         }
         Set<String> names = new HashSet<>();
-        Set<String> paths = new HashSet<>();
         for (int i = 0; i < secrets.size(); i++) {
             String f = field + ".secrets[" + i + "]";
             ContainerSecret s = secrets.get(i);
@@ -144,8 +178,8 @@ public record ContainerSpec(String id, boolean root, String image, String comman
             if (!names.add(s.name())) {
                 throw new InvalidArgumentException(f + ".name", "\"" + s.name() + "\" is given twice");
             }
-            if (s.mounted() && !paths.add(s.mountPath())) {
-                throw new InvalidArgumentException(f + ".mountPath", "\"" + s.mountPath() + "\" is given twice");
+            if (s.mounted()) {
+                requireFreeTarget(targets, f + ".mountPath", s.mountPath());
             }
         }
     }

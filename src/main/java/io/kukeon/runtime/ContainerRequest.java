@@ -21,7 +21,8 @@ import java.util.Map;
  * @param shimGroup      containers with the same group share one shim (the cell)
  * @param hostNetwork    no network namespace of its own: it joins {@code joinNamespaces}' network when
  *                       that names one, else it stays in the runtime's (the host's)
- * @param mounts         bound after the standard mounts (the cell's /etc/hosts, …)
+ * @param mounts         made after the standard mounts, in this order (the container's volumes and tmpfs,
+ *                       then the cell's /etc/hosts, …)
  * @param userOwnedFiles host files that become the container process's uid/gid's (its staged secrets)
  */
 public record ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,

@@ -4,6 +4,8 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.TmpfsMount;
+import io.kukeon.model.VolumeMount;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.RestartPolicy;
@@ -106,6 +108,8 @@ public final class SpecMapping {
                 .setRestartPolicy(c.restartPolicy() == RestartPolicy.NEVER ? "" : c.restartPolicy().wire())
                 .setResources(ResourcesMapping.toProto(c.resources()))
                 .setHostNetwork(c.hostNetwork()).addAllPorts(c.ports());
+        c.volumes().forEach(v -> b.addVolumes(toProto(v)));
+        c.tmpfs().forEach(t -> b.addTmpfs(toProto(t)));
         for (ContainerSecret s : c.secrets()) {
             b.addSecrets(io.kukeon.wire.v1.ContainerSecret.newBuilder().setName(nz(s.name()))
                     .setFromFile(nz(s.fromFile())).setFromEnv(nz(s.fromEnv())).setMountPath(nz(s.mountPath())));
@@ -122,7 +126,9 @@ public final class SpecMapping {
                 blankToNull(p.getUser()), RestartPolicy.parse("spec.restartPolicy", p.getRestartPolicy()),
                 p.hasRestartBackoffSeconds() ? p.getRestartBackoffSeconds() : null,
                 p.hasRestartMaxRetries() ? p.getRestartMaxRetries() : null,
-                ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList(), secrets(p));
+                ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList(),
+                p.getVolumesList().stream().map(SpecMapping::fromProto).toList(),
+                p.getTmpfsList().stream().map(SpecMapping::fromProto).toList(), secrets(p));
     }
 
     private static List<ContainerSecret> secrets(io.kukeon.wire.v1.ContainerSpec p) {
@@ -132,5 +138,30 @@ public final class SpecMapping {
                     blankToNull(s.getFromEnv()), blankToNull(s.getMountPath())));
         }
         return out;
+    }
+
+    static io.kukeon.wire.v1.VolumeMount toProto(VolumeMount v) {
+        var b = io.kukeon.wire.v1.VolumeMount.newBuilder().setKind(v.kind().wire()).setSource(nz(v.source()))
+                .setTarget(nz(v.target())).setReadOnly(v.readOnly()).setEnsure(v.ensure());
+        if (v.sizeBytes() != null) b.setSizeBytes(v.sizeBytes());
+        if (v.mode() != null) b.setMode(v.mode());
+        return b.build();
+    }
+
+    /** @throws io.kukeon.model.InvalidArgumentException for a kind other than bind or tmpfs */
+    static VolumeMount fromProto(io.kukeon.wire.v1.VolumeMount p) {
+        return new VolumeMount(VolumeMount.Kind.parse("spec.volumes.kind", p.getKind()), blankToNull(p.getSource()),
+                blankToNull(p.getTarget()), p.getReadOnly(), p.hasSizeBytes() ? p.getSizeBytes() : null,
+                p.hasMode() ? p.getMode() : null, p.getEnsure());
+    }
+
+    static io.kukeon.wire.v1.TmpfsMount toProto(TmpfsMount t) {
+        var b = io.kukeon.wire.v1.TmpfsMount.newBuilder().setPath(nz(t.path())).addAllOptions(t.options());
+        if (t.sizeBytes() != null) b.setSizeBytes(t.sizeBytes());
+        return b.build();
+    }
+
+    static TmpfsMount fromProto(io.kukeon.wire.v1.TmpfsMount p) {
+        return new TmpfsMount(blankToNull(p.getPath()), p.hasSizeBytes() ? p.getSizeBytes() : null, p.getOptionsList());
     }
 }

@@ -3,8 +3,13 @@ package io.kukeon.api;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.TmpfsMount;
+import io.kukeon.model.VolumeMount;
 import io.kukeon.testing.Specs;
 import io.kukeon.testing.TestDaemon;
+import com.google.protobuf.ByteString;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.EgressPolicy;
@@ -155,6 +160,58 @@ class BadInputTest {
         assertEquals("unchanged", api.apply(io.kukeon.wire.v1.ApplyRequest.newBuilder().setManifest(com.google.protobuf.ByteString
                 .copyFromUtf8("apiVersion: v1beta1\nkind: Space\nmetadata: {name: s7}\nspec: {realmId: r}\n")).build())
                 .getResults(0).getOutcome(), "an existing space applies as before");
+    }
+
+    /**
+     * A bind's source must exist on kukeond's host unless {@code ensure} asks kukeond to make it:
+     * refused naming the field, in a cell, a Container document and an apply, nothing changed; bad
+     * mount values that only the wire can carry (an unknown kind) are refused as well.
+     */
+    @Test
+    void aMissingBindSourceAndBadMountsAreRefusedNamingTheFieldAndChangeNothing() throws Exception {
+        String missing = dataDir.resolve("no-such-dir").toString();
+        VolumeMount bind = VolumeMount.bind(missing, "/data", false, false);
+        refused("missing source", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder().setObject(
+                Docs.cell("r/s/t/c", Map.of(), Docs.container("app"), Specs.container("b").volumes(bind).build())).build()));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.create(CreateRequest.newBuilder()
+                .setObject(Docs.cell("r/s/t/c", Map.of(), Specs.container("app").volumes(bind).build())).build()));
+        assertEquals("spec.containers[0].volumes[0].source: \"" + missing + "\" does not exist on the host (create it, or"
+                + " set ensure: true to have kukeond make the directory)", e.getStatus().getDescription());
+
+        api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of(), Docs.container("app"))).build());
+        String container = "kind: Container\nmetadata: {name: side}\nspec: {realmId: r, spaceId: s, stackId: t, cellId: c,"
+                + " image: busybox, volumes: [{source: " + missing + ", target: /data}]}\n";
+        String before = journalMark();
+        ApplyResult applied = api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(container)).build())
+                .getResults(0);
+        assertEquals("failed", applied.getOutcome());
+        assertTrue(applied.getError().contains("spec.volumes[0].source: \"" + missing + "\" does not exist on the host"),
+                applied.getError());
+        assertEquals(before, journalMark(), "nothing journaled");
+        assertFalse(Files.exists(Path.of(missing)));
+
+        io.kukeon.wire.v1.VolumeMount nfs = io.kukeon.wire.v1.VolumeMount.newBuilder().setKind("nfs").setSource("/srv")
+                .setTarget("/data").build();
+        ObjectDoc cell = Docs.cell("r/s/t/d", Map.of(), Docs.container("app"));
+        ObjectDoc withNfs = cell.toBuilder().setCell(cell.getCell().toBuilder().setContainers(0,
+                cell.getCell().getContainers(0).toBuilder().addVolumes(nfs))).build();
+        refused("unknown mount kind", Status.Code.INVALID_ARGUMENT,
+                () -> api.create(CreateRequest.newBuilder().setObject(withNfs).build()));
+        refused("a tmpfs over the cell's /etc/hosts", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder()
+                .setObject(Docs.cell("r/s/t/d", Map.of(), Specs.container("app")
+                        .tmpfs(new TmpfsMount("/etc/hosts", 4096L, List.of())).build())).build()));
+    }
+
+    /** With {@code ensure}, the source is made at the start, 0755, and the cell runs. */
+    @Test
+    void aBindWithEnsureHasItsSourceMadeAtTheStart() throws Exception {
+        Path source = dataDir.resolve("made/by/kukeond");
+        api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of(), Specs.container("app")
+                .volumes(VolumeMount.bind(source.toString(), "/data", false, true)).build())).build());
+        assertFalse(Files.exists(source), "made by the start, not the create");
+        api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
+        assertTrue(Files.isDirectory(source));
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(source)));
     }
 
     @Test

@@ -7,7 +7,9 @@ import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.TmpfsMount;
 import io.kukeon.model.TreeObject;
+import io.kukeon.model.VolumeMount;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -318,6 +320,33 @@ class ManifestReaderTest {
     }
 
     @Test
+    void volumesAndTmpfsAreReadAsWrittenAModeAsOctalQuotedOrNot() {
+        ManifestDocument d = read("""
+                kind: Container
+                metadata: {name: app}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  cellId: c
+                  image: busybox
+                  volumes:
+                    - {source: /srv/data, target: /data}
+                    - {kind: bind, source: /srv/conf, target: /conf, readOnly: true, ensure: true}
+                    - {kind: tmpfs, target: /a, sizeBytes: 4096, mode: 0755}
+                    - {kind: tmpfs, target: /b, sizeBytes: 8192, mode: "1777", readOnly: true}
+                  tmpfs:
+                    - {path: /tmp, sizeBytes: 65536, options: [noexec, "mode=0700"]}
+                """).get(0);
+        assertFalse(d.failed(), () -> String.valueOf(d.error()));
+        io.kukeon.model.ContainerSpec spec = ((TreeObject.Container) d.object()).spec();
+        assertEquals(List.of(VolumeMount.bind("/srv/data", "/data", false, false), VolumeMount.bind("/srv/conf", "/conf", true, true),
+                new VolumeMount(VolumeMount.Kind.TMPFS, null, "/a", false, 4096L, 0755, false),
+                new VolumeMount(VolumeMount.Kind.TMPFS, null, "/b", true, 8192L, 01777, false)), spec.volumes());
+        assertEquals(List.of(new TmpfsMount("/tmp", 65536L, List.of("noexec", "mode=0700"))), spec.tmpfs());
+    }
+
+    @Test
     void modelValidationErrorsPointAtTheOffendingField() {
         ManifestDocument d = read("""
                 apiVersion: v1beta1
@@ -379,7 +408,7 @@ class ManifestReaderTest {
         refusals.put("- {name: T, fromEnv: X}\n- {name: T, fromFile: /f}\n",
                 "spec.containers[0].secrets[1].name: \"T\" is given twice");
         refusals.put("- {name: a, fromEnv: X, mountPath: /s}\n- {name: b, fromEnv: Y, mountPath: /s}\n",
-                "spec.containers[0].secrets[1].mountPath: \"/s\" is given twice");
+                "spec.containers[0].secrets[1].mountPath: \"/s\" is the target of another mount of this container");
         refusals.put("- {name: T, secretRef: {name: token}}\n", "spec.containers[0].secrets[0].secretRef: is not supported yet");
         refusals.put("- {name: T, fromEnv: X, value: plain}\n", "spec.containers[0].secrets[0].value");
         for (Map.Entry<String, String> r : refusals.entrySet()) {

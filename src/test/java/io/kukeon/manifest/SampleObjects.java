@@ -20,7 +20,9 @@ import io.kukeon.model.Resources;
 import io.kukeon.model.RestartPolicy;
 import io.kukeon.model.SpaceSpec;
 import io.kukeon.model.StackSpec;
+import io.kukeon.model.TmpfsMount;
 import io.kukeon.model.TreeObject;
+import io.kukeon.model.VolumeMount;
 
 import java.time.Instant;
 import java.util.List;
@@ -77,6 +79,10 @@ final class SampleObjects {
                 .args("-c", "echo 'yes': no # not a comment", "on", "1.0", "").env("A=1", "B=two words", "EMPTY=")
                 .workingDir("/work").user("1000:1000").restart(RestartPolicy.ON_FAILURE).backoffSeconds(3).maxRetries(5)
                 .resources(fullResources()).ports("8080:80", "127.0.0.1:5353:53/udp")
+                .volumes(VolumeMount.bind("/srv/data", "/data", false, false), VolumeMount.bind("/etc/app", "/config", true, true),
+                        VolumeMount.tmpfs("/scratch", 67108864L, 0700))
+                .tmpfs(new TmpfsMount("/tmp", 16777216L, List.of("noexec", "mode=1777", "uid=1000")),
+                        new TmpfsMount("/run/app", 4096L, List.of()))
                 .secrets(ContainerSecret.fromEnv("API_TOKEN", "HOST_TOKEN", null),
                         ContainerSecret.fromFile("tls.key", "/etc/kukeon/tls.key", "/run/secrets/tls.key"));
         return root ? c.root().build() : c.build();

@@ -59,6 +59,13 @@ class CellNameFilesTest {
         }
     }
 
+    /** A user's mount may not take the place of a file bound here: the model refuses exactly these targets. */
+    @Test
+    void theBoundFilesAreTheTargetsAUsersMountIsRefused() {
+        assertEquals(io.kukeon.model.MountRules.CELL_FILES,
+                new CellNameFiles(tmp).mounts().stream().map(OciMount::destination).toList());
+    }
+
     @Test
     void aRewriteKeepsTheInodeAndLeavesNoTailOfALongerContent() throws Exception {
         CellNameFiles files = new CellNameFiles(tmp);

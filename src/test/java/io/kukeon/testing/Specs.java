@@ -7,6 +7,8 @@ import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.Resources;
 import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.TmpfsMount;
+import io.kukeon.model.VolumeMount;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -47,6 +49,8 @@ public final class Specs {
         private Resources resources;
         private boolean hostNetwork;
         private List<String> ports = List.of();
+        private List<VolumeMount> volumes = List.of();
+        private List<TmpfsMount> tmpfs = List.of();
         private List<ContainerSecret> secrets = List.of();
 
         private ContainerBuilder(String id) {
@@ -118,6 +122,16 @@ public final class Specs {
             return this;
         }
 
+        public ContainerBuilder volumes(VolumeMount... volumes) {
+            this.volumes = Arrays.asList(volumes);
+            return this;
+        }
+
+        public ContainerBuilder tmpfs(TmpfsMount... tmpfs) {
+            this.tmpfs = Arrays.asList(tmpfs);
+            return this;
+        }
+
         public ContainerBuilder secrets(ContainerSecret... secrets) {
             this.secrets = Arrays.asList(secrets);
             return this;
@@ -125,7 +139,7 @@ public final class Specs {
 
         public ContainerSpec build() {
             return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restart, backoffSeconds,
-                    maxRetries, resources, hostNetwork, ports, secrets);
+                    maxRetries, resources, hostNetwork, ports, volumes, tmpfs, secrets);
         }
     }
 

@@ -64,12 +64,16 @@ final class ContainerRuntimeCalls {
      * and starts its task. The container is tried first: it finds the image anyway, so a start of a
      * present image makes no call of its own to look for it. containerd calls run on
      * {@code runtimePool}; a pull waits for a slot of its registry ({@link PullSlots}) and runs on
-     * {@code pullPool}, so that a hanging registry holds no thread containerd calls need.
+     * {@code pullPool}, so that a hanging registry holds no thread containerd calls need. The
+     * sources of its binds are readied first ({@link ContainerMounts#prepareSources}).
      */
     CompletableFuture<TaskInfo> start(RealmAccess realm, ContainerSpec spec, Map<String, String> joins, boolean root,
                                       PullProgress progress, Executor runtimePool, Executor pullPool) {
         String namespace = realm.namespace();
-        return CompletableFuture.supplyAsync(() -> request(namespace, spec.image(), spec, joins, root), runtimePool)
+        return CompletableFuture.supplyAsync(() -> {
+                    ContainerMounts.prepareSources(spec);
+                    return request(namespace, spec.image(), spec, joins, root);
+                }, runtimePool)
                 .thenComposeAsync(request -> ensureContainerIfImagePresent(request) ? CompletableFuture.completedFuture(null)
                         : pull(realm, spec.image(), progress, pullPool)
                                 .thenRunAsync(() -> ports.runtime().ensureContainer(request), runtimePool), runtimePool)
@@ -186,8 +190,11 @@ final class ContainerRuntimeCalls {
             joins = new LinkedHashMap<>(joins);
             joins.put("network", hostNamespace.toString());
         }
-        List<OciMount> mounts = new ArrayList<>(new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
+        // the user's mounts, then the secrets' files (a secret may sit inside a user's tmpfs), then the
+        // cell's files last: a user's mount on /etc does not hide them
+        List<OciMount> mounts = new ArrayList<>(ContainerMounts.of(spec));
         mounts.addAll(secrets.mounts());
+        mounts.addAll(new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
                 spec.resources(), joins, shimGroup, hostNetwork, mounts, secrets.files());
