@@ -77,7 +77,7 @@ final class ApplyService {
             return CompletableFuture.completedFuture(result.setOutcome("failed").setError(document.error().toString())
                     .setLine(document.error().line()).setErrorKind("InvalidArgument").build());
         }
-        TreeObject desired = document.object();
+        TreeObject desired = InheritedDefaults.applied(document.object(), index);
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
         PublishedPortHolds.Hold hold;
         try {

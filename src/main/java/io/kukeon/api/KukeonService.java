@@ -100,7 +100,7 @@ public final class KukeonService implements Kukeon {
             if (!in.hasObject()) {
                 throw new InvalidArgumentException("object", "is required");
             }
-            TreeObject desired = ObjectMapping.fromProto(in.getObject());
+            TreeObject desired = InheritedDefaults.applied(ObjectMapping.fromProto(in.getObject()), index);
             PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, portHolds);
             return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
                     .whenComplete((reply, error) -> hold.release())

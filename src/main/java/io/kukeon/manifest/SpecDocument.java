@@ -2,6 +2,7 @@ package io.kukeon.manifest;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
+import io.kukeon.model.ContainerDefaults;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.MountRules;
@@ -40,6 +41,9 @@ final class SpecDocument {
             put(spec, "resources", resources(s.spec().resources()));
             if (!s.spec().egress().equals(EgressPolicy.ALLOW_ALL)) {   // no policy and {default: allow} are the same
                 spec.put("network", Map.of("egress", s.spec().egress().toMap()));
+            }
+            if (!s.spec().containerDefaults().isEmpty()) {
+                spec.put("defaults", Map.of("container", containerDefaults(s.spec().containerDefaults())));
             }
         } else if (o instanceof TreeObject.Stack s) {
             put(spec, "resources", resources(s.spec().resources()));
@@ -138,6 +142,14 @@ final class SpecDocument {
         put(m, "fromFile", s.fromFile());
         put(m, "fromEnv", s.fromEnv());
         put(m, "mountPath", s.mountPath());
+        return m;
+    }
+
+    private static Map<String, Object> containerDefaults(ContainerDefaults d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "user", d.user());
+        put(m, "tmpfs", d.tmpfs().stream().map(SpecDocument::tmpfs).toList());
+        put(m, "resources", resources(d.resources()));
         return m;
     }
 

@@ -7,6 +7,7 @@ import io.kukeon.model.Names;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.ContainerDefaults;
 import io.kukeon.model.SpaceSpec;
 import io.kukeon.model.StackSpec;
 import io.kukeon.model.TreeObject;
@@ -48,11 +49,29 @@ final class SpecReader {
 
     static TreeObject space(FieldReader spec, FieldReader doc, Metadata metadata) {
         String realm = required(spec, doc, "realmId");
-        SpaceSpec space = new SpaceSpec(ResourcesReader.read(spec), NetworkReader.egress(spec), spec.string("cniConfigPath"));
-        spec.refuseUnsupported("defaults");
+        SpaceSpec space = new SpaceSpec(ResourcesReader.read(spec), NetworkReader.egress(spec), spec.string("cniConfigPath"),
+                containerDefaults(spec));
         spec.rejectUnknown();
         space.validate();
         return new TreeObject.Space(ObjectPath.of(realm, metadata.name()), metadata, space, null);
+    }
+
+    /** {@code spec.defaults.container}: the container fields a space gives the containers that leave them empty. */
+    private static ContainerDefaults containerDefaults(FieldReader spec) {
+        FieldReader defaults = spec.mapping("defaults");
+        if (defaults == null) {
+            return ContainerDefaults.NONE;
+        }
+        FieldReader container = defaults.mapping("container");
+        defaults.rejectUnknown();
+        if (container == null) {
+            return ContainerDefaults.NONE;
+        }
+        ContainerDefaults out = new ContainerDefaults(container.string("user"), MountsReader.tmpfs(container),
+                ResourcesReader.read(container));
+        container.refuseUnsupported("readOnlyRootFilesystem", "capabilities", "securityOpts");
+        container.rejectUnknown();
+        return out;
     }
 
     static TreeObject stack(FieldReader spec, FieldReader doc, Metadata metadata) {

@@ -35,6 +35,11 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
                 null, null, RestartPolicy.NEVER, null, null, null);
     }
 
+    /** Whether {@code c} is the pause root {@link #normalized()} adds (as {@code get} shows it, so as it applies back). */
+    public static boolean isPauseRoot(ContainerSpec c) {
+        return c.id().equals(SYNTHESIZED_ROOT) && c.equals(pauseRoot().withRoot(c.root()).withHostNetwork(c.hostNetwork()));
+    }
+
     /** Validates containers and the root rules; returns nothing, throws naming the field. */
     public void validate() {
         if (containers.isEmpty()) {

@@ -111,9 +111,7 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         if (workingDir != null && (!workingDir.startsWith("/") || workingDir.length() > 4096)) {
             throw new InvalidArgumentException(field + ".workingDir", "must be an absolute path");
         }
-        if (user != null && !user.matches("[A-Za-z0-9_][-A-Za-z0-9_.]{0,31}(:[A-Za-z0-9_][-A-Za-z0-9_.]{0,31})?")) {
-            throw new InvalidArgumentException(field + ".user", "must be USER, UID, USER:GROUP or UID:GID");
-        }
+        checkUser(field + ".user", user);
         if (restartBackoffSeconds != null) {
             if (restartBackoffSeconds < 0 || restartBackoffSeconds > 86_400) {
                 throw new InvalidArgumentException(field + ".restartBackoffSeconds", "must be between 0 and 86400");
@@ -182,6 +180,25 @@ public record ContainerSpec(String id, boolean root, String image, String comman
                 requireFreeTarget(targets, f + ".mountPath", s.mountPath());
             }
         }
+    }
+
+    /** A user as runc's process takes it: null for the image's. */
+    static void checkUser(String field, String user) {
+        if (user != null && !user.matches("[A-Za-z0-9_][-A-Za-z0-9_.]{0,31}(:[A-Za-z0-9_][-A-Za-z0-9_.]{0,31})?")) {
+            throw new InvalidArgumentException(field, "must be USER, UID, USER:GROUP or UID:GID");
+        }
+    }
+
+    /**
+     * This container with its space's defaults in the fields it leaves empty (shallow, as the
+     * reference): its {@code user}, {@code tmpfs} and {@code resources}.
+     */
+    public ContainerSpec inheriting(ContainerDefaults defaults) {
+        ContainerDefaults d = ContainerDefaults.orNone(defaults);
+        return new ContainerSpec(id, root, image, command, args, env, workingDir, user != null ? user : d.user(),
+                restartPolicy, restartBackoffSeconds, restartMaxRetries,
+                resources.equals(Resources.NONE) ? d.resources() : resources, hostNetwork, ports, volumes,
+                tmpfs.isEmpty() ? d.tmpfs() : tmpfs, secrets);
     }
 
     private static void checkText(String field, String value) {

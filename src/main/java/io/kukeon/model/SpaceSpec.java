@@ -6,8 +6,9 @@ package io.kukeon.model;
  *                      {@link EgressPolicy#ALLOW_ALL} when the manifest gives none
  * @param cniConfigPath the user's CNI conflist the space's network is made from instead of kukeond's own (an
  *                      absolute path), or null; it cannot change once the space exists
+ * @param containerDefaults {@code spec.defaults.container}: what the containers of its cells take when they leave a field empty
  */
-public record SpaceSpec(Resources resources, EgressPolicy egress, String cniConfigPath) {
+public record SpaceSpec(Resources resources, EgressPolicy egress, String cniConfigPath, ContainerDefaults containerDefaults) {
     public static final String CNI_CONFIG_PATH_FIELD = "spec.cniConfigPath";
     public static final int MAX_CNI_CONFIG_PATH = 4096;
     public static final SpaceSpec DEFAULT = new SpaceSpec(Resources.NONE);
@@ -16,6 +17,12 @@ public record SpaceSpec(Resources resources, EgressPolicy egress, String cniConf
         resources = Resources.orNone(resources);
         egress = egress == null ? EgressPolicy.ALLOW_ALL : egress;
         cniConfigPath = cniConfigPath == null || cniConfigPath.isEmpty() ? null : cniConfigPath;
+        containerDefaults = ContainerDefaults.orNone(containerDefaults);
+    }
+
+    /** A space without container defaults. */
+    public SpaceSpec(Resources resources, EgressPolicy egress, String cniConfigPath) {
+        this(resources, egress, cniConfigPath, ContainerDefaults.NONE);
     }
 
     /** A space on kukeond's own network that allows all egress. */
@@ -25,6 +32,7 @@ public record SpaceSpec(Resources resources, EgressPolicy egress, String cniConf
 
     public void validate() {
         resources.validate("spec.resources");
+        containerDefaults.validate();
         if (cniConfigPath != null) {
             checkCniConfigPath(cniConfigPath);
         }

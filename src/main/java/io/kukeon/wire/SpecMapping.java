@@ -2,6 +2,7 @@ package io.kukeon.wire;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
+import io.kukeon.model.ContainerDefaults;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.TmpfsMount;
@@ -50,12 +51,25 @@ public final class SpecMapping {
         if (s.cniConfigPath() != null) {
             b.setCniConfigPath(s.cniConfigPath());
         }
+        if (!s.containerDefaults().isEmpty()) {
+            ContainerDefaults d = s.containerDefaults();
+            var defaults = io.kukeon.wire.v1.ContainerDefaults.newBuilder().setUser(nz(d.user()))
+                    .setResources(ResourcesMapping.toProto(d.resources()));
+            d.tmpfs().forEach(t -> defaults.addTmpfs(toProto(t)));
+            b.setContainerDefaults(defaults);
+        }
         return b.build();
     }
 
     public static SpaceSpec fromProto(io.kukeon.wire.v1.SpaceSpec p) {
         return new SpaceSpec(ResourcesMapping.fromProto(p.getResources()),
-                p.hasEgress() ? fromProto(p.getEgress()) : EgressPolicy.ALLOW_ALL, p.getCniConfigPath());
+                p.hasEgress() ? fromProto(p.getEgress()) : EgressPolicy.ALLOW_ALL, p.getCniConfigPath(),
+                p.hasContainerDefaults() ? fromProto(p.getContainerDefaults()) : ContainerDefaults.NONE);
+    }
+
+    private static ContainerDefaults fromProto(io.kukeon.wire.v1.ContainerDefaults p) {
+        return new ContainerDefaults(blankToNull(p.getUser()), p.getTmpfsList().stream().map(SpecMapping::fromProto).toList(),
+                ResourcesMapping.fromProto(p.getResources()));
     }
 
     private static io.kukeon.wire.v1.EgressPolicy toProto(EgressPolicy policy) {

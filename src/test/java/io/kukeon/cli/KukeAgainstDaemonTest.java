@@ -132,6 +132,40 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         assertFalse(ok("get", "cell", "noted", "-o", "yaml").out().contains("id: side"));
     }
 
+    /**
+     * A space's defaults.container fill the fields its cells' containers leave empty, when the cell
+     * is created or updated; what a container sets itself stays; the same manifest applies unchanged.
+     */
+    @Test
+    void aSpacesContainerDefaultsFillWhatItsContainersLeaveEmpty() throws Exception {
+        Path manifest = work.resolve("defaults.yaml");
+        Files.writeString(manifest, "apiVersion: v1beta1\nkind: Space\nmetadata: {name: locked}\nspec:\n  realmId: default\n"
+                + "  defaults:\n    container:\n      user: \"1000:1000\"\n"
+                + "      tmpfs: [{path: /tmp, sizeBytes: 1048576, options: [noexec]}]\n"
+                + "      resources: {memoryLimitBytes: 67108864}\n"
+                + "---\napiVersion: v1beta1\nkind: Cell\nmetadata: {name: app}\n"
+                + "spec:\n  realmId: default\n  spaceId: locked\n  stackId: default\n  containers:\n"
+                + "    - {id: plain, image: busybox, command: sleep, args: [\"9\"]}\n"
+                + "    - {id: own, image: busybox, command: sleep, args: [\"9\"], user: \"2000\"}\n");
+        ok("apply", "-f", manifest.toString());
+        String yaml = ok("get", "cell", "app", "--space", "locked", "-o", "yaml").out();
+        assertTrue(yaml.contains("user: 1000:1000"), yaml);
+        assertTrue(yaml.contains("user: '2000'") || yaml.contains("user: \"2000\""), yaml);
+        assertTrue(yaml.contains("path: /tmp") && yaml.contains("memoryLimitBytes: 67108864"), yaml);
+        assertTrue(ok("get", "space", "locked", "-o", "yaml").out().contains("defaults:"));
+        assertTrue(ok("apply", "-f", manifest.toString()).out().lines().allMatch(l -> l.endsWith(": unchanged")),
+                "the manifest as written is what is stored");
+        KukeRun back = KukeRun.of(env, new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "apply", "-f", "-");
+        assertEquals("Cell \"app\": unchanged\n", back.out(), back.err());
+
+        Path bad = work.resolve("bad-defaults.yaml");
+        Files.writeString(bad, "apiVersion: v1beta1\nkind: Space\nmetadata: {name: wrong}\nspec:\n  realmId: default\n"
+                + "  defaults:\n    container:\n      user: \"a b\"\n");
+        KukeRun refused = kuke("apply", "-f", bad.toString());
+        assertEquals(1, refused.exit());
+        assertTrue((refused.out() + refused.err()).contains("spec.defaults.container.user"), refused.out() + refused.err());
+    }
+
     @Test
     void selectorsAndWideOutput() {
         ok("apply", "-f", example("multi-document.yaml"));

@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.scope;
 
+import io.kukeon.model.ContainerDefaults;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
@@ -18,18 +19,20 @@ import java.util.List;
  * @param egress        a space's egress policy; a journal written before it existed has none, which
  *                      reads as {@link EgressPolicy#ALLOW_ALL}, what such a space had
  * @param cniConfigPath a space's {@code spec.cniConfigPath}; null for the others, and in journals written before it
+ * @param containerDefaults a space's {@code spec.defaults.container}; none for the others, and in journals written before it
  */
 public record ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources,
-                        EgressPolicy egress, String cniConfigPath) {
+                        EgressPolicy egress, String cniConfigPath, ContainerDefaults containerDefaults) {
 
     public ScopeSpec {
         registryCredentials = registryCredentials == null ? List.of() : List.copyOf(registryCredentials);
         resources = Resources.orNone(resources);
         egress = egress == null ? EgressPolicy.ALLOW_ALL : egress;
+        containerDefaults = ContainerDefaults.orNone(containerDefaults);
     }
 
     public ScopeSpec(String namespace, List<RegistryCredential> registryCredentials, Resources resources) {
-        this(namespace, registryCredentials, resources, EgressPolicy.ALLOW_ALL, null);
+        this(namespace, registryCredentials, resources, EgressPolicy.ALLOW_ALL, null, ContainerDefaults.NONE);
     }
 
     public static ScopeSpec defaults() {
@@ -41,7 +44,8 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
             return new ScopeSpec(r.spec().namespace(), r.spec().registryCredentials(), r.spec().resources());
         }
         if (desired instanceof TreeObject.Space s) {
-            return new ScopeSpec(null, List.of(), s.spec().resources(), s.spec().egress(), s.spec().cniConfigPath());
+            return new ScopeSpec(null, List.of(), s.spec().resources(), s.spec().egress(), s.spec().cniConfigPath(),
+                    s.spec().containerDefaults());
         }
         if (desired instanceof TreeObject.Stack s) {
             return new ScopeSpec(null, List.of(), s.spec().resources());
@@ -54,7 +58,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
     }
 
     public SpaceSpec spaceSpec() {
-        return new SpaceSpec(resources, egress, cniConfigPath);
+        return new SpaceSpec(resources, egress, cniConfigPath, containerDefaults);
     }
 
     public StackSpec stackSpec() {
@@ -77,7 +81,7 @@ public record ScopeSpec(String namespace, List<RegistryCredential> registryCrede
                 merged.add(c);
             }
         }
-        return new ScopeSpec(namespace, merged, resources, egress, cniConfigPath);
+        return new ScopeSpec(namespace, merged, resources, egress, cniConfigPath, containerDefaults);
     }
 
 }
