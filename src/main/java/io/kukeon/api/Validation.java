@@ -16,6 +16,7 @@ import io.kukeon.network.NetworkOverlaps;
 import io.kukeon.network.PortClaim;
 import io.kukeon.network.SubnetPool;
 import io.kukeon.network.UserNetwork;
+import io.kukeon.runtime.oci.OciSecurity;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ObjectDoc;
@@ -55,6 +56,9 @@ final class Validation {
             s.spec().validate();
         } else if (o instanceof TreeObject.Cell c) {
             c.spec().validate();
+            for (int i = 0; i < c.spec().containers().size(); i++) {
+                OciSecurity.checkOnHost(c.spec().containers().get(i).security(), "spec.containers[" + i + "]");
+            }
             List<PortClaim> claims = checkPorts(c.path(), c.spec(), CellNetworking.CELL_FIELDS, index, heldByOthers);
             CellSpec spec = c.spec().normalized();
             for (int i = 0; i < spec.containers().size(); i++) {
@@ -65,6 +69,7 @@ final class Validation {
             return claims;
         } else if (o instanceof TreeObject.Container c) {
             c.spec().validate("spec");
+            OciSecurity.checkOnHost(c.spec().security(), "spec");
             ids.checkContainerdId(c.path(), "metadata.name");
             if (!c.path().name().equals(c.spec().id())) {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""

@@ -1,5 +1,6 @@
 package io.kukeon.manifest;
 
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.Names;
 import io.kukeon.model.RestartPolicy;
@@ -9,8 +10,7 @@ import java.util.Map;
 /** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
 final class ContainerReader {
     /** Fields of the reference's ContainerSpec that kukeond does not act on yet: refused when set. */
-    static final String[] UNSUPPORTED = {"volumes", "networks", "networksAliases", "privileged", "hostPID", "hostCgroup",
-            "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "tmpfs", "secrets", "repos", "git",
+    static final String[] UNSUPPORTED = {"volumes", "networks", "networksAliases", "tmpfs", "secrets", "repos", "git",
             "cniConfigPath", "attachable", "tty"};
     /** Fields the reference's daemon fills in (its {@code get} prints them): they ask for nothing. */
     static final String[] DAEMON_FILLED = {"containerdId", "kukeonGroupGID"};
@@ -44,10 +44,26 @@ final class ContainerReader {
                 c.string("command"), c.strings("args"), c.strings("env"), c.string("workingDir"), c.string("user"),
                 RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
                 c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
-                c.strings("ports"));
+                c.strings("ports"), security(c));
         c.refuseUnsupported(UNSUPPORTED);
         c.acceptOutput(DAEMON_FILLED);
         c.rejectUnknown();
         return spec;
+    }
+
+    /** The container's security fields, which the manifest keeps flat beside the others. */
+    private static ContainerSecurity security(FieldReader c) {
+        FieldReader caps = c.mapping("capabilities");
+        ContainerSecurity.Capabilities capabilities = ContainerSecurity.Capabilities.NONE;
+        if (caps != null) {
+            capabilities = new ContainerSecurity.Capabilities(caps.strings("add"), caps.strings("drop"));
+            caps.rejectUnknown();
+        }
+        return new ContainerSecurity(isTrue(c.bool("privileged")), capabilities, isTrue(c.bool("readOnlyRootFilesystem")),
+                c.strings("securityOpts"), c.strings("devices"), isTrue(c.bool("hostPID")), isTrue(c.bool("hostCgroup")));
+    }
+
+    private static boolean isTrue(Boolean b) {
+        return b != null && b;
     }
 }

@@ -2,6 +2,7 @@ package io.kukeon.manifest;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
@@ -99,6 +100,28 @@ final class SpecDocument {
             m.put("hostNetwork", true);
         }
         put(m, "ports", c.ports());
+        security(m, c.security());
+    }
+
+    private static void security(Map<String, Object> m, ContainerSecurity s) {
+        if (s.privileged()) {
+            m.put("privileged", true);
+        }
+        if (s.hostPID()) {
+            m.put("hostPID", true);
+        }
+        if (s.hostCgroup()) {
+            m.put("hostCgroup", true);
+        }
+        if (s.readOnlyRootFilesystem()) {
+            m.put("readOnlyRootFilesystem", true);
+        }
+        Map<String, Object> caps = new LinkedHashMap<>();
+        put(caps, "add", s.capabilities().add());
+        put(caps, "drop", s.capabilities().drop());
+        put(m, "capabilities", caps);
+        put(m, "securityOpts", s.securityOpts());
+        put(m, "devices", s.devices());
     }
 
     static Map<String, Object> resources(Resources r) {

@@ -17,11 +17,12 @@ import java.util.List;
  *                              address of its own); the network rules live in {@code io.kukeon.network.CellNetworking}
  * @param ports                 published ports as written, {@code [hostIP:]hostPort:containerPort[/tcp|/udp]};
  *                              parsed and checked by {@code io.kukeon.network.CellNetworking}
+ * @param security              privileges, capabilities, seccomp, devices and host namespaces ({@link ContainerSecurity#NONE}: the defaults)
  */
 public record ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                             String workingDir, String user, RestartPolicy restartPolicy,
                             Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
-                            boolean hostNetwork, List<String> ports) {
+                            boolean hostNetwork, List<String> ports, ContainerSecurity security) {
 
     public static final int MAX_ARGS = 1024;
     public static final int MAX_ARG_LENGTH = 65_536;
@@ -30,11 +31,20 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? List.of() : List.copyOf(env);
         ports = ports == null ? List.of() : List.copyOf(ports);   // absent from journals older than published ports
+        security = security == null ? ContainerSecurity.NONE : security;   // absent from journals older than it
         restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
         resources = Resources.orNone(resources);
         command = command == null || command.isEmpty() ? null : command;
         workingDir = workingDir == null || workingDir.isEmpty() ? null : workingDir;
         user = user == null || user.isEmpty() ? null : user;
+    }
+
+    /** A container with the default confinement. */
+    public ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
+                         String workingDir, String user, RestartPolicy restartPolicy, Integer restartBackoffSeconds,
+                         Integer restartMaxRetries, Resources resources, boolean hostNetwork, List<String> ports) {
+        this(id, root, image, command, args, env, workingDir, user, restartPolicy, restartBackoffSeconds,
+                restartMaxRetries, resources, hostNetwork, ports, ContainerSecurity.NONE);
     }
 
     /** A container on its cell's own network that publishes no port. */
@@ -51,12 +61,12 @@ public record ContainerSpec(String id, boolean root, String image, String comman
 
     public ContainerSpec withRoot(boolean isRoot) {
         return new ContainerSpec(id, isRoot, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security);
     }
 
     public ContainerSpec withHostNetwork(boolean onHostNetwork) {
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports);
+                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, security);
     }
 
     /** Validates every field; {@code field} is the prefix, e.g. {@code spec.containers[1]}. */
@@ -113,6 +123,7 @@ public record ContainerSpec(String id, boolean root, String image, String comman
             }
         }
         resources.validate(field + ".resources");
+        security.validate(field);
     }
 
     private static void checkText(String field, String value) {

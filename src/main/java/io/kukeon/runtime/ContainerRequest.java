@@ -1,6 +1,7 @@
 package io.kukeon.runtime;
 
 import io.kukeon.model.CgroupPath;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.Resources;
 
 import java.util.List;
@@ -21,12 +22,13 @@ import java.util.Map;
  * @param hostNetwork    no network namespace of its own: it joins {@code joinNamespaces}' network when
  *                       that names one, else it stays in the runtime's (the host's)
  * @param mounts         bound after the standard mounts (the cell's /etc/hosts, …)
+ * @param security       privileges, capabilities, seccomp, devices and host pid/cgroup namespaces
  */
 public record ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
                                String command, List<String> args, List<String> env, String workingDir, String user,
                                String hostname, CgroupPath cgroupsPath, Resources resources,
                                Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
-                               List<OciMount> mounts) {
+                               List<OciMount> mounts, ContainerSecurity security) {
     public ContainerRequest {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         args = args == null ? List.of() : List.copyOf(args);
@@ -34,6 +36,17 @@ public record ContainerRequest(String namespace, String containerdId, Map<String
         joinNamespaces = joinNamespaces == null ? Map.of() : Map.copyOf(joinNamespaces);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         resources = Resources.orNone(resources);
+        security = security == null ? ContainerSecurity.NONE : security;
+    }
+
+    /** A container with the default confinement. */
+    public ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
+                            String command, List<String> args, List<String> env, String workingDir, String user,
+                            String hostname, CgroupPath cgroupsPath, Resources resources,
+                            Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
+                            List<OciMount> mounts) {
+        this(namespace, containerdId, labels, image, command, args, env, workingDir, user, hostname, cgroupsPath,
+                resources, joinNamespaces, shimGroup, hostNetwork, mounts, ContainerSecurity.NONE);
     }
 
     /** A container with a network namespace of its own, or the one {@code joinNamespaces} names, and no extra mounts. */

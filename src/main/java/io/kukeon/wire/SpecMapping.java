@@ -2,6 +2,7 @@ package io.kukeon.wire;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
@@ -107,7 +108,22 @@ public final class SpecMapping {
                 .setHostNetwork(c.hostNetwork()).addAllPorts(c.ports());
         if (c.restartBackoffSeconds() != null) b.setRestartBackoffSeconds(c.restartBackoffSeconds());
         if (c.restartMaxRetries() != null) b.setRestartMaxRetries(c.restartMaxRetries());
+        ContainerSecurity s = c.security();
+        b.setPrivileged(s.privileged()).setReadOnlyRootFilesystem(s.readOnlyRootFilesystem())
+                .addAllSecurityOpts(s.securityOpts()).addAllDevices(s.devices())
+                .setHostPid(s.hostPID()).setHostCgroup(s.hostCgroup());
+        if (!s.capabilities().isEmpty()) {
+            b.setCapabilities(io.kukeon.wire.v1.ContainerSpec.Capabilities.newBuilder()
+                    .addAllAdd(s.capabilities().add()).addAllDrop(s.capabilities().drop()));
+        }
         return b.build();
+    }
+
+    private static ContainerSecurity security(io.kukeon.wire.v1.ContainerSpec p) {
+        return new ContainerSecurity(p.getPrivileged(),
+                new ContainerSecurity.Capabilities(p.getCapabilities().getAddList(), p.getCapabilities().getDropList()),
+                p.getReadOnlyRootFilesystem(), p.getSecurityOptsList(), p.getDevicesList(), p.getHostPid(),
+                p.getHostCgroup());
     }
 
     /** @throws io.kukeon.model.InvalidArgumentException for an unknown restart policy */
@@ -117,6 +133,6 @@ public final class SpecMapping {
                 blankToNull(p.getUser()), RestartPolicy.parse("spec.restartPolicy", p.getRestartPolicy()),
                 p.hasRestartBackoffSeconds() ? p.getRestartBackoffSeconds() : null,
                 p.hasRestartMaxRetries() ? p.getRestartMaxRetries() : null,
-                ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList());
+                ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList(), security(p));
     }
 }

@@ -184,6 +184,6 @@ final class ContainerRuntimeCalls {
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
                 spec.resources(), joins, shimGroup, hostNetwork,
-                new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
+                new CellNameFiles(ports.settings().cellDir(path.parent())).mounts(), spec.security());
     }
 }
