@@ -5,6 +5,7 @@ import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
@@ -75,8 +76,14 @@ final class SampleObjects {
         Specs.ContainerBuilder c = Specs.container(id).image("docker.io/library/busybox:latest").command("/bin/sh")
                 .args("-c", "echo 'yes': no # not a comment", "on", "1.0", "").env("A=1", "B=two words", "EMPTY=")
                 .workingDir("/work").user("1000:1000").restart(RestartPolicy.ON_FAILURE).backoffSeconds(3).maxRetries(5)
-                .resources(fullResources()).ports("8080:80", "127.0.0.1:5353:53/udp");
+                .resources(fullResources()).ports("8080:80", "127.0.0.1:5353:53/udp").security(fullSecurity());
         return root ? c.root().build() : c.build();
+    }
+
+    static ContainerSecurity fullSecurity() {
+        return new ContainerSecurity(true, new ContainerSecurity.Capabilities(List.of("CAP_NET_ADMIN", "CAP_SYS_TIME"),
+                List.of("CAP_NET_RAW")), true, List.of("no-new-privileges=false", "seccomp=/etc/kukeon/seccomp.json"),
+                List.of("/dev/fuse", "/dev/net/tun"), true, true);
     }
 
     static TreeObject.Cell cell() {

@@ -1,6 +1,7 @@
 package io.kukeon.testing;
 
 import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
@@ -46,6 +47,7 @@ public final class Specs {
         private Resources resources;
         private boolean hostNetwork;
         private List<String> ports = List.of();
+        private ContainerSecurity security = ContainerSecurity.NONE;
 
         private ContainerBuilder(String id) {
             this.id = id;
@@ -116,9 +118,14 @@ public final class Specs {
             return this;
         }
 
+        public ContainerBuilder security(ContainerSecurity security) {
+            this.security = security;
+            return this;
+        }
+
         public ContainerSpec build() {
             return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restart, backoffSeconds,
-                    maxRetries, resources, hostNetwork, ports);
+                    maxRetries, resources, hostNetwork, ports, security);
         }
     }
 

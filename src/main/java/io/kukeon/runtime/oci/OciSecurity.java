@@ -107,9 +107,10 @@ public final class OciSecurity {
     static List<String> hostCapabilities(Path capLastCap) {
         List<String> known = ContainerSecurity.CAPABILITY_NAMES;
         try {
-            int last = Integer.parseInt(Files.readString(capLastCap).trim());
+            // not readString: it trusts the size procfs reports and may read a single byte
+            int last = Integer.parseInt(Files.readAllLines(capLastCap).get(0).trim());
             return known.subList(0, Math.min(known.size(), last + 1));
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
             return known;
         }
     }
