@@ -57,22 +57,7 @@ class RealSecurityTest {
         assertEquals(0, mknod.waitFor(), "mknod of the test's device node");
         hostOnlyDevice = hostOnlyDevice();
         host = new RealDaemon(Files.createDirectory(dir.resolve("data")));
-        apply("""
-                apiVersion: v1beta1
-                kind: Realm
-                metadata: {name: r}
-                ---
-                apiVersion: v1beta1
-                kind: Space
-                metadata: {name: s}
-                spec: {realmId: r}
-                ---
-                apiVersion: v1beta1
-                kind: Stack
-                metadata: {name: t}
-                spec: {realmId: r, spaceId: s}
-                """);
-        host.loadBusybox("r");
+        host.createStack("r", "s", "t");
         String status = "grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; echo pidns=$(readlink /proc/self/ns/pid)"
                 + " cgroupns=$(readlink /proc/self/ns/cgroup); ";
         ApplyResult result = apply(cell("guarded",

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class OciSecurity {
     private static final Path HOST_DEV = Path.of("/dev");
-    private static final List<String> HOST_CAPABILITIES = hostCapabilities(Path.of("/proc/sys/kernel/cap_last_cap"));
+    private static final List<String> HOST_CAPABILITIES = hostCapabilities(Path.of("/proc/self/status"));
 
     private OciSecurity() {}
 
@@ -38,7 +38,7 @@ public final class OciSecurity {
 
     /**
      * Docker's rule: {@code add: [ALL]} is every capability but those dropped; {@code drop: [ALL]}
-     * leaves only those added; else the base set (the 14 defaults, every one when privileged) minus
+     * leaves only those added; else the base set (the 14 defaults, every one kukeond holds when privileged) minus
      * those dropped plus those added.
      */
     static List<String> capabilities(ContainerSecurity s, List<String> defaults) {
@@ -103,15 +103,30 @@ public final class OciSecurity {
         return SeccompProfiles.read(seccomp, (field.isEmpty() ? "" : field + ".") + "securityOpts[" + option + "]");
     }
 
-    /** The capabilities this kernel has ({@code cap_last_cap}); all we know of when it cannot be read. */
-    static List<String> hostCapabilities(Path capLastCap) {
+    /**
+     * The capabilities kukeond may hand on: those of its own bounding set ({@code CapBnd} of
+     * {@code /proc/self/status}), as ctr's "all current capabilities" (a host may withhold some, and
+     * runc refuses to give one it lacks); all we know of when it cannot be read.
+     */
+    static List<String> hostCapabilities(Path procStatus) {
         List<String> known = ContainerSecurity.CAPABILITY_NAMES;
         try {
             // not readString: it trusts the size procfs reports and may read a single byte
-            int last = Integer.parseInt(Files.readAllLines(capLastCap).get(0).trim());
-            return known.subList(0, Math.min(known.size(), last + 1));
-        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
-            return known;
+            for (String line : Files.readAllLines(procStatus)) {
+                if (line.startsWith("CapBnd:")) {
+                    long bounding = Long.parseUnsignedLong(line.substring("CapBnd:".length()).trim(), 16);
+                    List<String> held = new ArrayList<>();
+                    for (int bit = 0; bit < known.size(); bit++) {
+                        if ((bounding & (1L << bit)) != 0) {
+                            held.add(known.get(bit));
+                        }
+                    }
+                    return List.copyOf(held);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // below
         }
+        return known;
     }
 }

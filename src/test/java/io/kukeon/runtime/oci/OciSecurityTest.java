@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OciSecurityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ImageConfig BUSYBOX = new ImageConfig(List.of(), List.of("sh"), List.of(), null, null, List.of());
-    private static final List<String> HOST_CAPABILITIES = OciSecurity.hostCapabilities(Path.of("/proc/sys/kernel/cap_last_cap"));
+    private static final List<String> HOST_CAPABILITIES = OciSecurity.hostCapabilities(Path.of("/proc/self/status"));
 
     @TempDir
     Path dir;
@@ -158,6 +158,15 @@ class OciSecurityTest {
         assertEquals(3, node.get("minor").asLong());
         assertEquals(JSON.readTree("{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rwm\"}"),
                 s.at("/linux/resources/devices/1"));
+    }
+
+    @Test
+    void allCapabilitiesAreThoseOfKukeondsBoundingSet() throws Exception {
+        Path status = Files.writeString(dir.resolve("status"), "Name:\tjava\nCapBnd:\t000001fffeffffff\n");
+        List<String> held = OciSecurity.hostCapabilities(status);
+        assertEquals(ContainerSecurity.CAPABILITY_NAMES.size() - 1, held.size());
+        assertFalse(held.contains("CAP_SYS_RESOURCE"), "bit 24 is not held");
+        assertEquals(ContainerSecurity.CAPABILITY_NAMES, OciSecurity.hostCapabilities(dir.resolve("absent")));
     }
 
     @Test
