@@ -84,11 +84,6 @@ public record ContainerSecurity(boolean privileged, Capabilities capabilities, b
         }
     }
 
-    /** Whether every field keeps its default. */
-    public boolean isDefault() {
-        return equals(NONE);
-    }
-
     /** {@code no-new-privileges} as the options set it; null when they leave it to the default (true). */
     public Boolean noNewPrivileges() {
         for (String o : securityOpts) {

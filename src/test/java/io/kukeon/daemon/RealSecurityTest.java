@@ -70,8 +70,10 @@ class RealSecurityTest {
                                 + " unshare -n true; echo unshare=$?",
                         "      capabilities: {add: [CAP_SYS_ADMIN]}\n"
                                 + "      securityOpts: [seccomp=unconfined, no-new-privileges=false]\n")
+                        // the root: sysfs is the network namespace's, read-only for all once a first container mounts it so
                         + container("privileged", status + "grep \" /sys \" /proc/mounts; ls " + hostOnlyDevice
-                                + " && echo host-device=present || echo host-device=absent", "      privileged: true\n")
+                                + " && echo host-device=present || echo host-device=absent",
+                        "      root: true\n      privileged: true\n")
                         + container("host", status, "      hostPID: true\n      hostCgroup: true\n")
                         + container("device", status + "stat -c \"%t:%T %F\" " + device + "; echo hi > " + device
                                 + "; echo wrote=$?", "      devices: [" + device + "]\n"))).get(0);
@@ -150,9 +152,10 @@ class RealSecurityTest {
                 "      securityOpts: [seccomp=" + notADevice + "]\n",
                 "spec.containers[0].securityOpts[0]: seccomp profile \"" + notADevice + "\" is not JSON");
         for (Map.Entry<String, String> bad : refused.entrySet()) {
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                    () -> apply(cell("refused", container("app", "true", bad.getKey()))));
-            assertTrue(e.getStatus().getDescription().contains(bad.getValue()), e.getStatus().getDescription());
+            ApplyResult result = apply(cell("refused", container("app", "true", bad.getKey()))).get(0);
+            assertEquals("failed", result.getOutcome(), result.toString());
+            assertEquals("InvalidArgument", result.getErrorKind(), result.toString());
+            assertTrue(result.getError().contains(bad.getValue()), result.getError());
             StatusRuntimeException absent = assertThrows(StatusRuntimeException.class, () -> host.client()
                     .get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/refused").build()));
             assertEquals(io.grpc.Status.Code.NOT_FOUND, absent.getStatus().getCode());
