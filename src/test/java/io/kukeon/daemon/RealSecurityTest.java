@@ -1,10 +1,8 @@
 package io.kukeon.daemon;
 
-import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.kukeon.testing.Eventually;
 import io.kukeon.testing.RealDaemon;
-import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.LogChunk;
@@ -60,7 +58,7 @@ class RealSecurityTest {
         host.createStack("r", "s", "t");
         String status = "grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; echo pidns=$(readlink /proc/self/ns/pid)"
                 + " cgroupns=$(readlink /proc/self/ns/cgroup); ";
-        ApplyResult result = apply(cell("guarded",
+        ApplyResult result = host.apply(RealCellTest.cell("guarded",
                 container("hardened", status + "touch /written; echo touch=$?",
                         "      readOnlyRootFilesystem: true\n      capabilities: {drop: [ALL]}\n"
                                 + "      securityOpts: [no-new-privileges]\n")
@@ -142,6 +140,18 @@ class RealSecurityTest {
     }
 
     @Test
+    void aChangedSecurityFieldRestartsTheContainerWithIt() throws Exception {
+        String readOnly = "      readOnlyRootFilesystem: true\n";
+        String app = "touch /written; echo touch=$?";
+        assertEquals("created", host.apply(RealCellTest.cell("changing", container("app", app, readOnly))).get(0).getOutcome());
+        assertTrue(log("changing", "app", "touch=").contains("touch=1"));
+        ApplyResult changed = host.apply(RealCellTest.cell("changing", container("app", app, ""))).get(0);
+        assertEquals("updated", changed.getOutcome(), changed.toString());
+        assertTrue(changed.getChangesList().toString().contains("readOnlyRootFilesystem"), changed.toString());
+        assertTrue(log("changing", "app", "touch=0").contains("touch=1"), "the first run's line stays before the new one");
+    }
+
+    @Test
     void aMissingDeviceOrProfileIsRefusedAtApplyAndChangesNothing() throws Exception {
         Path notADevice = Files.writeString(deviceDir.resolve("plain"), "x");
         Map<String, String> refused = Map.of(
@@ -152,7 +162,7 @@ class RealSecurityTest {
                 "      securityOpts: [seccomp=" + notADevice + "]\n",
                 "spec.containers[0].securityOpts[0]: seccomp profile \"" + notADevice + "\" is not JSON");
         for (Map.Entry<String, String> bad : refused.entrySet()) {
-            ApplyResult result = apply(cell("refused", container("app", "true", bad.getKey()))).get(0);
+            ApplyResult result = host.apply(RealCellTest.cell("refused", container("app", "true", bad.getKey()))).get(0);
             assertEquals("failed", result.getOutcome(), result.toString());
             assertEquals("InvalidArgument", result.getErrorKind(), result.toString());
             assertTrue(result.getError().contains(bad.getValue()), result.getError());
@@ -160,16 +170,6 @@ class RealSecurityTest {
                     .get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/refused").build()));
             assertEquals(io.grpc.Status.Code.NOT_FOUND, absent.getStatus().getCode());
         }
-    }
-
-    private List<ApplyResult> apply(String yaml) throws Exception {
-        return host.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(yaml)).build())
-                .getResultsList();
-    }
-
-    private static String cell(String name, String containers) {
-        return "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
-                + "  containers:\n" + containers;
     }
 
     /** A busybox container that runs {@code script}, then sleeps so that its cell stays Ready. */
@@ -181,8 +181,12 @@ class RealSecurityTest {
 
     /** The container's log once it holds {@code last}, the mark of its script's last line. */
     private String log(String container, String last) throws Exception {
+        return log("guarded", container, last);
+    }
+
+    private String log(String cell, String container, String last) throws Exception {
         return Eventually.value(container + "'s log holding " + last, Duration.ofSeconds(30), () -> {
-            Iterator<LogChunk> chunks = host.client().logs(LogsRequest.newBuilder().setPath("r/s/t/guarded")
+            Iterator<LogChunk> chunks = host.client().logs(LogsRequest.newBuilder().setPath("r/s/t/" + cell)
                     .setContainer(container).build());
             StringBuilder out = new StringBuilder();
             chunks.forEachRemaining(c -> out.append(c.getData().toString(StandardCharsets.UTF_8)));

@@ -30,9 +30,9 @@ final class HostDevices {
     /**
      * @param path   the host path, also where the node appears in the container
      * @param type   {@code c} or {@code b}
-     * @param access {@code fileMode} of the node (permission bits)
+     * @param fileMode the permission bits of the node
      */
-    record Device(String path, String type, long major, long minor, int access, int uid, int gid) {}
+    record Device(String path, String type, long major, long minor, int fileMode, int uid, int gid) {}
 
     /**
      * The device node at {@code path} (a symbolic link is followed, the node keeps the path given).

@@ -77,7 +77,7 @@ public final class OciSecurity {
             ArrayNode nodes = linux.putArray("devices");
             for (HostDevices.Device d : devices) {
                 nodes.addObject().put("path", d.path()).put("type", d.type()).put("major", d.major())
-                        .put("minor", d.minor()).put("fileMode", d.access()).put("uid", d.uid()).put("gid", d.gid());
+                        .put("minor", d.minor()).put("fileMode", d.fileMode()).put("uid", d.uid()).put("gid", d.gid());
             }
         }
         ObjectNode seccomp = profile(s, "");
