@@ -3,6 +3,7 @@ package io.kukeon.runtime.oci;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kukeon.model.ContainerSecurity;
+import io.kukeon.model.InvalidArgumentException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,17 +24,29 @@ public final class OciSecurity {
     private OciSecurity() {}
 
     /**
-     * Checks that the devices exist on the host as device nodes and that a seccomp profile file is
-     * one, so that an apply naming a missing one changes nothing.
+     * Checks that kukeond holds the capabilities added, that the devices exist on the host as device
+     * nodes and that a seccomp profile file is one, so that an apply naming a missing one changes nothing.
      *
      * @param field the container's field, e.g. {@code spec.containers[1]}
      * @throws io.kukeon.model.InvalidArgumentException naming the device or option
      */
     public static void checkOnHost(ContainerSecurity s, String field) {
+        checkHeld(s.capabilities().add(), HOST_CAPABILITIES, field + ".capabilities.add");
         for (int i = 0; i < s.devices().size(); i++) {
             HostDevices.of(s.devices().get(i), field + ".devices[" + i + "]");
         }
         profile(s, field);
+    }
+
+    /** runc cannot give a container a capability kukeond lacks: refused at apply rather than at the start. */
+    static void checkHeld(List<String> added, List<String> held, String field) {
+        for (int i = 0; i < added.size(); i++) {
+            String name = added.get(i);
+            if (!name.equals(ContainerSecurity.ALL) && !held.contains(name)) {
+                throw new InvalidArgumentException(field + "[" + i + "]", name + " is not in kukeond's own bounding set"
+                        + " on this host, so no container of it can have it");
+            }
+        }
     }
 
     /**

@@ -170,6 +170,16 @@ class OciSecurityTest {
     }
 
     @Test
+    void anAddedCapabilityKukeondDoesNotHoldIsRefused() {
+        List<String> held = List.of("CAP_CHOWN", "CAP_KILL");
+        OciSecurity.checkHeld(List.of("CAP_KILL", "ALL"), held, "spec.capabilities.add");
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                () -> OciSecurity.checkHeld(List.of("CAP_KILL", "CAP_SYS_RESOURCE"), held, "spec.capabilities.add"));
+        assertEquals("spec.capabilities.add[1]: CAP_SYS_RESOURCE is not in kukeond's own bounding set on this host,"
+                + " so no container of it can have it", e.getMessage());
+    }
+
+    @Test
     void theHostCheckRefusesMissingDevicesNonDevicesAndBadProfilesByField() throws Exception {
         Path plain = Files.writeString(dir.resolve("plain"), "not json");
         Path array = Files.writeString(dir.resolve("array.json"), "[]");
