@@ -19,6 +19,7 @@ import io.kukeon.network.NetworkOverlaps;
 import io.kukeon.network.PortClaim;
 import io.kukeon.network.SubnetPool;
 import io.kukeon.network.UserNetwork;
+import io.kukeon.runtime.oci.OciSecurity;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ObjectDoc;
@@ -62,6 +63,7 @@ final class Validation {
             c.spec().validate();
             for (int i = 0; i < c.spec().containers().size(); i++) {
                 checkBindSources(c.spec().containers().get(i), "spec.containers[" + i + "]");
+                OciSecurity.checkOnHost(c.spec().containers().get(i).security(), "spec.containers[" + i + "]");
             }
             List<PortClaim> claims = checkPorts(c.path(), c.spec(), CellNetworking.CELL_FIELDS, index, heldByOthers);
             CellSpec spec = c.spec().normalized();
@@ -75,6 +77,7 @@ final class Validation {
             c.spec().validate("spec");
             refuseContainerMetadata(c);
             checkBindSources(c.spec(), "spec");
+            OciSecurity.checkOnHost(c.spec().security(), "spec");
             ids.checkContainerdId(c.path(), "metadata.name");
             if (!c.path().name().equals(c.spec().id())) {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""

@@ -1,6 +1,7 @@
 package io.kukeon.manifest;
 
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.Names;
 import io.kukeon.model.RestartPolicy;
@@ -12,8 +13,7 @@ import java.util.Map;
 /** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
 final class ContainerReader {
     /** Fields of the reference's ContainerSpec that kukeond does not act on yet: refused when set. */
-    static final String[] UNSUPPORTED = {"networks", "networksAliases", "privileged", "hostPID", "hostCgroup",
-            "readOnlyRootFilesystem", "capabilities", "securityOpts", "devices", "repos", "git",
+    static final String[] UNSUPPORTED = {"networks", "networksAliases", "repos", "git",
             "cniConfigPath", "attachable", "tty"};
     /** Fields the reference's daemon fills in (its {@code get} prints them): they ask for nothing. */
     static final String[] DAEMON_FILLED = {"containerdId", "kukeonGroupGID"};
@@ -47,7 +47,7 @@ final class ContainerReader {
                 c.string("command"), c.strings("args"), c.strings("env"), c.string("workingDir"), c.string("user"),
                 RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
                 c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
-                c.strings("ports"), MountsReader.volumes(c), MountsReader.tmpfs(c), secrets(c));
+                c.strings("ports"), security(c), MountsReader.volumes(c), MountsReader.tmpfs(c), secrets(c));
         c.refuseUnsupported(UNSUPPORTED);
         c.acceptOutput(DAEMON_FILLED);
         c.rejectUnknown();
@@ -67,5 +67,21 @@ final class ContainerReader {
             s.rejectUnknown();
         }
         return out;
+    }
+
+    /** The container's security fields, which the manifest keeps flat beside the others. */
+    private static ContainerSecurity security(FieldReader c) {
+        FieldReader caps = c.mapping("capabilities");
+        ContainerSecurity.Capabilities capabilities = ContainerSecurity.Capabilities.NONE;
+        if (caps != null) {
+            capabilities = new ContainerSecurity.Capabilities(caps.strings("add"), caps.strings("drop"));
+            caps.rejectUnknown();
+        }
+        return new ContainerSecurity(isTrue(c.bool("privileged")), capabilities, isTrue(c.bool("readOnlyRootFilesystem")),
+                c.strings("securityOpts"), c.strings("devices"), isTrue(c.bool("hostPID")), isTrue(c.bool("hostCgroup")));
+    }
+
+    private static boolean isTrue(Boolean b) {
+        return b != null && b;
     }
 }

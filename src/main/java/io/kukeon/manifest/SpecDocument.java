@@ -4,6 +4,7 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerDefaults;
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.MountRules;
 import io.kukeon.model.ObjectPath;
@@ -107,6 +108,7 @@ final class SpecDocument {
             m.put("hostNetwork", true);
         }
         put(m, "ports", c.ports());
+        security(m, c.security());
         put(m, "volumes", c.volumes().stream().map(SpecDocument::volume).toList());
         put(m, "tmpfs", c.tmpfs().stream().map(SpecDocument::tmpfs).toList());
         put(m, "secrets", c.secrets().stream().map(SpecDocument::secret).toList());
@@ -151,6 +153,27 @@ final class SpecDocument {
         put(m, "tmpfs", d.tmpfs().stream().map(SpecDocument::tmpfs).toList());
         put(m, "resources", resources(d.resources()));
         return m;
+    }
+
+    private static void security(Map<String, Object> m, ContainerSecurity s) {
+        if (s.privileged()) {
+            m.put("privileged", true);
+        }
+        if (s.hostPID()) {
+            m.put("hostPID", true);
+        }
+        if (s.hostCgroup()) {
+            m.put("hostCgroup", true);
+        }
+        if (s.readOnlyRootFilesystem()) {
+            m.put("readOnlyRootFilesystem", true);
+        }
+        Map<String, Object> caps = new LinkedHashMap<>();
+        put(caps, "add", s.capabilities().add());
+        put(caps, "drop", s.capabilities().drop());
+        put(m, "capabilities", caps);
+        put(m, "securityOpts", s.securityOpts());
+        put(m, "devices", s.devices());
     }
 
     static Map<String, Object> resources(Resources r) {

@@ -19,6 +19,7 @@ import java.util.Set;
  *                              address of its own); the network rules live in {@code io.kukeon.network.CellNetworking}
  * @param ports                 published ports as written, {@code [hostIP:]hostPort:containerPort[/tcp|/udp]};
  *                              parsed and checked by {@code io.kukeon.network.CellNetworking}
+ * @param security              privileges, capabilities, seccomp, devices and host namespaces ({@link ContainerSecurity#NONE}: the defaults)
  * @param volumes               binds of the host's paths and tmpfs mounts, each at its own target
  * @param tmpfs                 tmpfs mounts with mount options, at targets none of {@code volumes} takes
  * @param secrets               values kukeond hands the container at each start, as variables or files
@@ -26,8 +27,8 @@ import java.util.Set;
 public record ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                             String workingDir, String user, RestartPolicy restartPolicy,
                             Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
-                            boolean hostNetwork, List<String> ports, List<VolumeMount> volumes,
-                            List<TmpfsMount> tmpfs, List<ContainerSecret> secrets) {
+                            boolean hostNetwork, List<String> ports, ContainerSecurity security,
+                            List<VolumeMount> volumes, List<TmpfsMount> tmpfs, List<ContainerSecret> secrets) {
 
     public static final int MAX_ARGS = 1024;
     public static final int MAX_ARG_LENGTH = 65_536;
@@ -38,6 +39,7 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         args = args == null ? List.of() : List.copyOf(args);
         env = env == null ? List.of() : List.copyOf(env);
         ports = ports == null ? List.of() : List.copyOf(ports);   // absent from journals older than published ports
+        security = security == null ? ContainerSecurity.NONE : security;   // absent from journals older than it
         volumes = volumes == null ? List.of() : List.copyOf(volumes);   // absent from journals older than mounts
         tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);   // absent from journals older than secrets
@@ -48,12 +50,12 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         user = user == null || user.isEmpty() ? null : user;
     }
 
-    /** A container without mounts of its own nor secrets. */
+    /** A container with the default confinement, without mounts of its own nor secrets. */
     public ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                          String workingDir, String user, RestartPolicy restartPolicy, Integer restartBackoffSeconds,
                          Integer restartMaxRetries, Resources resources, boolean hostNetwork, List<String> ports) {
         this(id, root, image, command, args, env, workingDir, user, restartPolicy, restartBackoffSeconds,
-                restartMaxRetries, resources, hostNetwork, ports, List.of(), List.of(), List.of());
+                restartMaxRetries, resources, hostNetwork, ports, ContainerSecurity.NONE, List.of(), List.of(), List.of());
     }
 
     /** A container on its cell's own network that publishes no port. */
@@ -70,12 +72,13 @@ public record ContainerSpec(String id, boolean root, String image, String comman
 
     public ContainerSpec withRoot(boolean isRoot) {
         return new ContainerSpec(id, isRoot, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, volumes, tmpfs, secrets);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets);
     }
 
     public ContainerSpec withHostNetwork(boolean onHostNetwork) {
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, volumes, tmpfs, secrets);
+                restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, security, volumes, tmpfs,
+                secrets);
     }
 
     /** Validates every field; {@code field} is the prefix, e.g. {@code spec.containers[1]}. */
@@ -130,6 +133,7 @@ public record ContainerSpec(String id, boolean root, String image, String comman
             }
         }
         resources.validate(field + ".resources");
+        security.validate(field);
         Set<String> targets = validateMounts(field);
         validateSecrets(field, targets);
     }
@@ -197,7 +201,7 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         ContainerDefaults d = ContainerDefaults.orNone(defaults);
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user != null ? user : d.user(),
                 restartPolicy, restartBackoffSeconds, restartMaxRetries,
-                resources.equals(Resources.NONE) ? d.resources() : resources, hostNetwork, ports, volumes,
+                resources.equals(Resources.NONE) ? d.resources() : resources, hostNetwork, ports, security, volumes,
                 tmpfs.isEmpty() ? d.tmpfs() : tmpfs, secrets);
     }
 

@@ -1,6 +1,7 @@
 package io.kukeon.runtime;
 
 import io.kukeon.model.CgroupPath;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.Resources;
 
 import java.nio.file.Path;
@@ -22,14 +23,15 @@ import java.util.Map;
  * @param hostNetwork    no network namespace of its own: it joins {@code joinNamespaces}' network when
  *                       that names one, else it stays in the runtime's (the host's)
  * @param mounts         made after the standard mounts, in this order (the container's volumes and tmpfs,
- *                       then the cell's /etc/hosts, …)
+ *                       its secrets' files, then the cell's /etc/hosts, …)
+ * @param security       privileges, capabilities, seccomp, devices and host pid/cgroup namespaces
  * @param userOwnedFiles host files that become the container process's uid/gid's (its staged secrets)
  */
 public record ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
                                String command, List<String> args, List<String> env, String workingDir, String user,
                                String hostname, CgroupPath cgroupsPath, Resources resources,
                                Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
-                               List<OciMount> mounts, List<Path> userOwnedFiles) {
+                               List<OciMount> mounts, ContainerSecurity security, List<Path> userOwnedFiles) {
     public ContainerRequest {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         args = args == null ? List.of() : List.copyOf(args);
@@ -38,6 +40,7 @@ public record ContainerRequest(String namespace, String containerdId, Map<String
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         userOwnedFiles = userOwnedFiles == null ? List.of() : List.copyOf(userOwnedFiles);
         resources = Resources.orNone(resources);
+        security = security == null ? ContainerSecurity.NONE : security;
     }
 
     /** The env's keys only: the values may be secrets. */
@@ -48,14 +51,14 @@ public record ContainerRequest(String namespace, String containerdId, Map<String
                 + ", mounts=" + mounts + "]";
     }
 
-    /** A container that owns no host file. */
+    /** A container with the default confinement that owns no host file. */
     public ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
                             String command, List<String> args, List<String> env, String workingDir, String user,
                             String hostname, CgroupPath cgroupsPath, Resources resources,
                             Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
                             List<OciMount> mounts) {
         this(namespace, containerdId, labels, image, command, args, env, workingDir, user, hostname, cgroupsPath,
-                resources, joinNamespaces, shimGroup, hostNetwork, mounts, List.of());
+                resources, joinNamespaces, shimGroup, hostNetwork, mounts, ContainerSecurity.NONE, List.of());
     }
 
     /** A container with a network namespace of its own, or the one {@code joinNamespaces} names, and no extra mounts. */

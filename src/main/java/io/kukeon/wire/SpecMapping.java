@@ -4,6 +4,7 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerDefaults;
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.TmpfsMount;
 import io.kukeon.model.VolumeMount;
@@ -130,7 +131,22 @@ public final class SpecMapping {
         }
         if (c.restartBackoffSeconds() != null) b.setRestartBackoffSeconds(c.restartBackoffSeconds());
         if (c.restartMaxRetries() != null) b.setRestartMaxRetries(c.restartMaxRetries());
+        ContainerSecurity s = c.security();
+        b.setPrivileged(s.privileged()).setReadOnlyRootFilesystem(s.readOnlyRootFilesystem())
+                .addAllSecurityOpts(s.securityOpts()).addAllDevices(s.devices())
+                .setHostPid(s.hostPID()).setHostCgroup(s.hostCgroup());
+        if (!s.capabilities().isEmpty()) {
+            b.setCapabilities(io.kukeon.wire.v1.ContainerSpec.Capabilities.newBuilder()
+                    .addAllAdd(s.capabilities().add()).addAllDrop(s.capabilities().drop()));
+        }
         return b.build();
+    }
+
+    private static ContainerSecurity security(io.kukeon.wire.v1.ContainerSpec p) {
+        return new ContainerSecurity(p.getPrivileged(),
+                new ContainerSecurity.Capabilities(p.getCapabilities().getAddList(), p.getCapabilities().getDropList()),
+                p.getReadOnlyRootFilesystem(), p.getSecurityOptsList(), p.getDevicesList(), p.getHostPid(),
+                p.getHostCgroup());
     }
 
     /** @throws io.kukeon.model.InvalidArgumentException for an unknown restart policy */
@@ -140,7 +156,7 @@ public final class SpecMapping {
                 blankToNull(p.getUser()), RestartPolicy.parse("spec.restartPolicy", p.getRestartPolicy()),
                 p.hasRestartBackoffSeconds() ? p.getRestartBackoffSeconds() : null,
                 p.hasRestartMaxRetries() ? p.getRestartMaxRetries() : null,
-                ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList(),
+                ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList(), security(p),
                 p.getVolumesList().stream().map(SpecMapping::fromProto).toList(),
                 p.getTmpfsList().stream().map(SpecMapping::fromProto).toList(), secrets(p));
     }

@@ -214,6 +214,40 @@ class BadInputTest {
         assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(source)));
     }
 
+    /** Each security field's bad value, through the API: INVALID_ARGUMENT naming the field, nothing changed. */
+    @Test
+    void badSecurityValuesAreRefusedNamingTheField() throws Exception {
+        Path plainFile = Files.writeString(dataDir.resolve("plain"), "not a device, not a profile");
+        Map<String, io.kukeon.model.ContainerSecurity> refusals = new java.util.LinkedHashMap<>();
+        refusals.put("spec.containers[0].capabilities.add[0]: \"CAP_BOGUS\" is not a Linux capability",
+                security(List.of("bogus"), List.of(), List.of()));
+        refusals.put("spec.containers[0].securityOpts[0]: \"label=disable\" is not a security option",
+                security(List.of(), List.of("label=disable"), List.of()));
+        refusals.put("spec.containers[0].securityOpts[0]: seccomp profile \"" + plainFile + "\" is not JSON",
+                security(List.of(), List.of("seccomp=" + plainFile), List.of()));
+        refusals.put("spec.containers[0].devices[0]: \"" + dataDir.resolve("gone") + "\" does not exist on the host",
+                security(List.of(), List.of(), List.of(dataDir.resolve("gone").toString())));
+        refusals.put("spec.containers[0].devices[0]: \"" + plainFile + "\" is not a device node",
+                security(List.of(), List.of(), List.of(plainFile.toString())));
+        for (Map.Entry<String, io.kukeon.model.ContainerSecurity> bad : refusals.entrySet()) {
+            io.kukeon.model.ContainerSpec app = Docs.container("app");
+            ObjectDoc cell = io.kukeon.wire.ObjectMapping.toProto(new io.kukeon.model.TreeObject.Cell(
+                    io.kukeon.model.ObjectPath.parse("r/s/t/c"), new io.kukeon.model.Metadata("c", Map.of(), 0),
+                    new io.kukeon.model.CellSpec(List.of(new io.kukeon.model.ContainerSpec(app.id(), false, app.image(),
+                            app.command(), app.args(), app.env(), null, null, app.restartPolicy(), null, null, null, false,
+                            List.of(), bad.getValue(), List.of(), List.of(), List.of())), null, false, null), null));
+            refused(bad.getKey(), Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder().setObject(cell).build()));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> api.create(CreateRequest.newBuilder().setObject(cell).build()));
+            assertTrue(e.getStatus().getDescription().startsWith(bad.getKey()), e.getStatus().getDescription());
+        }
+    }
+
+    private static io.kukeon.model.ContainerSecurity security(List<String> add, List<String> opts, List<String> devices) {
+        return new io.kukeon.model.ContainerSecurity(false, new io.kukeon.model.ContainerSecurity.Capabilities(add, null), false,
+                opts, devices, false, false);
+    }
+
     @Test
     void theErrorNamesTheFieldAndTheRule() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.create(CreateRequest.newBuilder()

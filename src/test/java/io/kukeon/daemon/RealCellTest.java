@@ -79,7 +79,8 @@ class RealCellTest {
                 .getResultsList();
     }
 
-    private static String cell(String name, String containers) {
+    /** A cell of stack r/s/t as a manifest; {@code containers} are entries of its spec.containers. */
+    static String cell(String name, String containers) {
         return "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
                 + "  containers:\n" + containers;
     }

@@ -6,6 +6,7 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
@@ -81,6 +82,7 @@ final class SampleObjects {
                 .args("-c", "echo 'yes': no # not a comment", "on", "1.0", "").env("A=1", "B=two words", "EMPTY=")
                 .workingDir("/work").user("1000:1000").restart(RestartPolicy.ON_FAILURE).backoffSeconds(3).maxRetries(5)
                 .resources(fullResources()).ports("8080:80", "127.0.0.1:5353:53/udp")
+                .security(fullSecurity())
                 .volumes(VolumeMount.bind("/srv/data", "/data", false, false), VolumeMount.bind("/etc/app", "/config", true, true),
                         VolumeMount.tmpfs("/scratch", 67108864L, 0700))
                 .tmpfs(new TmpfsMount("/tmp", 16777216L, List.of("noexec", "mode=1777", "uid=1000")),
@@ -88,6 +90,12 @@ final class SampleObjects {
                 .secrets(ContainerSecret.fromEnv("API_TOKEN", "HOST_TOKEN", null),
                         ContainerSecret.fromFile("tls.key", "/etc/kukeon/tls.key", "/run/secrets/tls.key"));
         return root ? c.root().build() : c.build();
+    }
+
+    static ContainerSecurity fullSecurity() {
+        return new ContainerSecurity(true, new ContainerSecurity.Capabilities(List.of("CAP_NET_ADMIN", "CAP_SYS_TIME"),
+                List.of("CAP_NET_RAW")), true, List.of("no-new-privileges=false", "seccomp=/etc/kukeon/seccomp.json"),
+                List.of("/dev/fuse", "/dev/net/tun"), true, true);
     }
 
     static TreeObject.Cell cell() {

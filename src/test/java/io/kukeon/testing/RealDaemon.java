@@ -1,5 +1,6 @@
 package io.kukeon.testing;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
@@ -9,6 +10,8 @@ import io.kukeon.daemon.Daemon;
 import io.kukeon.daemon.DaemonConfig;
 import io.kukeon.daemon.HostPorts;
 import io.kukeon.runtime.containerd.ContainerdRuntime;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.LoadImageResponse;
 
@@ -113,6 +116,11 @@ public final class RealDaemon implements AutoCloseable {
     public KukeonGrpc.KukeonBlockingStub client() throws IOException {
         return KukeonGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(auth()))
                 .withDeadlineAfter(120, TimeUnit.SECONDS);
+    }
+
+    /** Applies a manifest, as {@code kuke apply -f} does: one result a document. */
+    public List<ApplyResult> apply(String yaml) throws IOException {
+        return client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(yaml)).build()).getResultsList();
     }
 
     /** Uploads the busybox archive into the realm, as {@code kuke image load} does. */

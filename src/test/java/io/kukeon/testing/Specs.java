@@ -2,6 +2,7 @@ package io.kukeon.testing;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
@@ -52,6 +53,7 @@ public final class Specs {
         private List<VolumeMount> volumes = List.of();
         private List<TmpfsMount> tmpfs = List.of();
         private List<ContainerSecret> secrets = List.of();
+        private ContainerSecurity security = ContainerSecurity.NONE;
 
         private ContainerBuilder(String id) {
             this.id = id;
@@ -122,6 +124,11 @@ public final class Specs {
             return this;
         }
 
+        public ContainerBuilder security(ContainerSecurity security) {
+            this.security = security;
+            return this;
+        }
+
         public ContainerBuilder volumes(VolumeMount... volumes) {
             this.volumes = Arrays.asList(volumes);
             return this;
@@ -139,7 +146,7 @@ public final class Specs {
 
         public ContainerSpec build() {
             return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restart, backoffSeconds,
-                    maxRetries, resources, hostNetwork, ports, volumes, tmpfs, secrets);
+                    maxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets);
         }
     }
 

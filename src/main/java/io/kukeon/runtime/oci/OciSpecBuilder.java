@@ -3,6 +3,7 @@ package io.kukeon.runtime.oci;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Resources;
 import io.kukeon.runtime.ContainerRequest;
@@ -19,7 +20,9 @@ import java.util.Set;
  * Builds the OCI runtime spec (JSON) of a container from its request and its image's config,
  * with the defaults {@code ctr run} uses: 14 capabilities, no new privileges, masked and
  * read-only /proc paths, the standard mounts, and new pid, ipc, uts, mount, network and cgroup
- * namespaces unless the request joins existing ones (or, on the host's network, has none for the network).
+ * namespaces unless the request joins existing ones (or, on the host's network, has none for the network;
+ * with hostPID or hostCgroup, none for those); and kukeond's default seccomp profile. The request's
+ * security changes these defaults as {@link OciSecurity} says.
  */
 public final class OciSpecBuilder {
     static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -56,11 +59,12 @@ public final class OciSpecBuilder {
         ObjectNode spec = JSON.createObjectNode();
         spec.put("ociVersion", "1.0.2-dev");
         spec.set("process", process(request, image, files));
-        spec.putObject("root").put("path", "rootfs").put("readonly", false);
+        ContainerSecurity security = request.security();
+        spec.putObject("root").put("path", "rootfs").put("readonly", security.readOnlyRootFilesystem());
         if (request.hostname() != null && !request.hostname().isEmpty() && !joins.containsKey("uts")) {
             spec.put("hostname", request.hostname());
         }
-        ArrayNode mounts = mounts();
+        ArrayNode mounts = mounts(security.privileged());
         for (OciMount extra : request.mounts()) {
             mount(mounts, extra.destination(), extra.type(), extra.source(), extra.options().toArray(new String[0]));
         }
@@ -70,16 +74,15 @@ public final class OciSpecBuilder {
         linux.put("cgroupsPath", request.cgroupsPath().toString());
         ArrayNode ns = linux.putArray("namespaces");
         for (String type : NAMESPACES) {
-            if (type.equals("network") && request.hostNetwork() && !joins.containsKey(type)) {
-                continue;   // the runtime's own network namespace: the host's
+            if (!joins.containsKey(type) && onHost(type, request)) {
+                continue;   // the runtime's own namespace: the host's
             }
             ObjectNode n = ns.addObject().put("type", type);
             if (joins.containsKey(type)) {
                 n.put("path", joins.get(type));
             }
         }
-        strings(linux.putArray("maskedPaths"), MASKED_PATHS);
-        strings(linux.putArray("readonlyPaths"), READONLY_PATHS);
+        OciSecurity.apply(linux, security, MASKED_PATHS, READONLY_PATHS);
         try {
             return JSON.writeValueAsString(spec);
         } catch (Exception e) {
@@ -92,6 +95,19 @@ public final class OciSpecBuilder {
         return users(request.user() != null ? request.user() : image.user(), files);
     }
 
+    private static boolean onHost(String namespace, ContainerRequest request) {
+        switch (namespace) {
+            case "network":
+                return request.hostNetwork();
+            case "pid":
+                return request.security().hostPID();
+            case "cgroup":
+                return request.security().hostCgroup();
+            default:
+                return false;
+        }
+    }
+
     private static ObjectNode process(ContainerRequest request, ImageConfig image, ImageFiles files) {
         ObjectNode p = JSON.createObjectNode();
         p.put("terminal", false);
@@ -102,11 +118,13 @@ public final class OciSpecBuilder {
         String cwd = request.workingDir() != null ? request.workingDir() : image.workingDir();
         p.put("cwd", cwd == null ? "/" : cwd);
         ObjectNode caps = p.putObject("capabilities");
+        List<String> capabilities = OciSecurity.capabilities(request.security(), DEFAULT_CAPABILITIES);
         for (String set : List.of("bounding", "effective", "permitted")) {
-            strings(caps.putArray(set), DEFAULT_CAPABILITIES);
+            strings(caps.putArray(set), capabilities);
         }
         p.putArray("rlimits").addObject().put("type", "RLIMIT_NOFILE").put("hard", 1024).put("soft", 1024);
-        p.put("noNewPrivileges", true);
+        Boolean noNewPrivileges = request.security().noNewPrivileges();
+        p.put("noNewPrivileges", noNewPrivileges == null || noNewPrivileges);
         return p;
     }
 
@@ -229,14 +247,15 @@ public final class OciSpecBuilder {
         return joins;
     }
 
-    private static ArrayNode mounts() {
+    /** @param writableSys /sys read-write (privileged), else read-only */
+    private static ArrayNode mounts(boolean writableSys) {
         ArrayNode m = JSON.createArrayNode();
         mount(m, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
         mount(m, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
         mount(m, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
         mount(m, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
         mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
-        mount(m, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+        mount(m, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", writableSys ? "rw" : "ro");
         mount(m, "/run", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
         return m;
     }

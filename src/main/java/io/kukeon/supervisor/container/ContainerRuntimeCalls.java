@@ -197,6 +197,6 @@ final class ContainerRuntimeCalls {
         mounts.addAll(new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
-                spec.resources(), joins, shimGroup, hostNetwork, mounts, secrets.files());
+                spec.resources(), joins, shimGroup, hostNetwork, mounts, spec.security(), secrets.files());
     }
 }
