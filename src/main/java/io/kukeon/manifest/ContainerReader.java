@@ -71,14 +71,19 @@ final class ContainerReader {
 
     /** The container's security fields, which the manifest keeps flat beside the others. */
     private static ContainerSecurity security(FieldReader c) {
-        FieldReader caps = c.mapping("capabilities");
-        ContainerSecurity.Capabilities capabilities = ContainerSecurity.Capabilities.NONE;
-        if (caps != null) {
-            capabilities = new ContainerSecurity.Capabilities(caps.strings("add"), caps.strings("drop"));
-            caps.rejectUnknown();
-        }
-        return new ContainerSecurity(isTrue(c.bool("privileged")), capabilities, isTrue(c.bool("readOnlyRootFilesystem")),
+        return new ContainerSecurity(isTrue(c.bool("privileged")), capabilities(c), isTrue(c.bool("readOnlyRootFilesystem")),
                 c.strings("securityOpts"), c.strings("devices"), isTrue(c.bool("hostPID")), isTrue(c.bool("hostCgroup")));
+    }
+
+    /** {@code capabilities {add, drop}} of a container, or of a space's container defaults. */
+    static ContainerSecurity.Capabilities capabilities(FieldReader owner) {
+        FieldReader caps = owner.mapping("capabilities");
+        if (caps == null) {
+            return ContainerSecurity.Capabilities.NONE;
+        }
+        ContainerSecurity.Capabilities capabilities = new ContainerSecurity.Capabilities(caps.strings("add"), caps.strings("drop"));
+        caps.rejectUnknown();
+        return capabilities;
     }
 
     private static boolean isTrue(Boolean b) {

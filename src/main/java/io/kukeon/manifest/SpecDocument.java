@@ -150,6 +150,7 @@ final class SpecDocument {
     private static Map<String, Object> containerDefaults(ContainerDefaults d) {
         Map<String, Object> m = new LinkedHashMap<>();
         put(m, "user", d.user());
+        security(m, d.asSecurity());
         put(m, "tmpfs", d.tmpfs().stream().map(SpecDocument::tmpfs).toList());
         put(m, "resources", resources(d.resources()));
         return m;

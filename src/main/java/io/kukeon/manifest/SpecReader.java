@@ -67,9 +67,10 @@ final class SpecReader {
         if (container == null) {
             return ContainerDefaults.NONE;
         }
-        ContainerDefaults out = new ContainerDefaults(container.string("user"), MountsReader.tmpfs(container),
+        Boolean readOnly = container.bool("readOnlyRootFilesystem");
+        ContainerDefaults out = new ContainerDefaults(container.string("user"), readOnly != null && readOnly,
+                ContainerReader.capabilities(container), container.strings("securityOpts"), MountsReader.tmpfs(container),
                 ResourcesReader.read(container));
-        container.refuseUnsupported("readOnlyRootFilesystem", "capabilities", "securityOpts");
         container.rejectUnknown();
         return out;
     }

@@ -195,13 +195,19 @@ public record ContainerSpec(String id, boolean root, String image, String comman
 
     /**
      * This container with its space's defaults in the fields it leaves empty (shallow, as the
-     * reference): its {@code user}, {@code tmpfs} and {@code resources}.
+     * reference): its {@code user}, {@code readOnlyRootFilesystem}, {@code capabilities},
+     * {@code securityOpts}, {@code tmpfs} and {@code resources}.
      */
     public ContainerSpec inheriting(ContainerDefaults defaults) {
         ContainerDefaults d = ContainerDefaults.orNone(defaults);
+        ContainerSecurity s = security;
+        ContainerSecurity inherited = new ContainerSecurity(s.privileged(),
+                s.capabilities().isEmpty() ? d.capabilities() : s.capabilities(),
+                s.readOnlyRootFilesystem() || d.readOnlyRootFilesystem(),
+                s.securityOpts().isEmpty() ? d.securityOpts() : s.securityOpts(), s.devices(), s.hostPID(), s.hostCgroup());
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user != null ? user : d.user(),
                 restartPolicy, restartBackoffSeconds, restartMaxRetries,
-                resources.equals(Resources.NONE) ? d.resources() : resources, hostNetwork, ports, security, volumes,
+                resources.equals(Resources.NONE) ? d.resources() : resources, hostNetwork, ports, inherited, volumes,
                 tmpfs.isEmpty() ? d.tmpfs() : tmpfs, secrets);
     }
 

@@ -55,7 +55,11 @@ public final class SpecMapping {
         if (!s.containerDefaults().isEmpty()) {
             ContainerDefaults d = s.containerDefaults();
             var defaults = io.kukeon.wire.v1.ContainerDefaults.newBuilder().setUser(nz(d.user()))
-                    .setResources(ResourcesMapping.toProto(d.resources()));
+                    .setResources(ResourcesMapping.toProto(d.resources()))
+                    .setReadOnlyRootFilesystem(d.readOnlyRootFilesystem()).addAllSecurityOpts(d.securityOpts());
+            if (!d.capabilities().isEmpty()) {
+                defaults.setCapabilities(toProto(d.capabilities()));
+            }
             d.tmpfs().forEach(t -> defaults.addTmpfs(toProto(t)));
             b.setContainerDefaults(defaults);
         }
@@ -69,7 +73,8 @@ public final class SpecMapping {
     }
 
     private static ContainerDefaults fromProto(io.kukeon.wire.v1.ContainerDefaults p) {
-        return new ContainerDefaults(blankToNull(p.getUser()), p.getTmpfsList().stream().map(SpecMapping::fromProto).toList(),
+        return new ContainerDefaults(blankToNull(p.getUser()), p.getReadOnlyRootFilesystem(), fromProto(p.getCapabilities()),
+                p.getSecurityOptsList(), p.getTmpfsList().stream().map(SpecMapping::fromProto).toList(),
                 ResourcesMapping.fromProto(p.getResources()));
     }
 
@@ -136,16 +141,21 @@ public final class SpecMapping {
                 .addAllSecurityOpts(s.securityOpts()).addAllDevices(s.devices())
                 .setHostPid(s.hostPID()).setHostCgroup(s.hostCgroup());
         if (!s.capabilities().isEmpty()) {
-            b.setCapabilities(io.kukeon.wire.v1.ContainerSpec.Capabilities.newBuilder()
-                    .addAllAdd(s.capabilities().add()).addAllDrop(s.capabilities().drop()));
+            b.setCapabilities(toProto(s.capabilities()));
         }
         return b.build();
     }
 
+    private static io.kukeon.wire.v1.ContainerSpec.Capabilities toProto(ContainerSecurity.Capabilities c) {
+        return io.kukeon.wire.v1.ContainerSpec.Capabilities.newBuilder().addAllAdd(c.add()).addAllDrop(c.drop()).build();
+    }
+
+    private static ContainerSecurity.Capabilities fromProto(io.kukeon.wire.v1.ContainerSpec.Capabilities p) {
+        return new ContainerSecurity.Capabilities(p.getAddList(), p.getDropList());
+    }
+
     private static ContainerSecurity security(io.kukeon.wire.v1.ContainerSpec p) {
-        return new ContainerSecurity(p.getPrivileged(),
-                new ContainerSecurity.Capabilities(p.getCapabilities().getAddList(), p.getCapabilities().getDropList()),
-                p.getReadOnlyRootFilesystem(), p.getSecurityOptsList(), p.getDevicesList(), p.getHostPid(),
+        return new ContainerSecurity(p.getPrivileged(), fromProto(p.getCapabilities()), p.getReadOnlyRootFilesystem(), p.getSecurityOptsList(), p.getDevicesList(), p.getHostPid(),
                 p.getHostCgroup());
     }
 

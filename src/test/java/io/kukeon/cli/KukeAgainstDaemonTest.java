@@ -140,18 +140,22 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
     void aSpacesContainerDefaultsFillWhatItsContainersLeaveEmpty() throws Exception {
         Path manifest = work.resolve("defaults.yaml");
         Files.writeString(manifest, "apiVersion: v1beta1\nkind: Space\nmetadata: {name: locked}\nspec:\n  realmId: default\n"
-                + "  defaults:\n    container:\n      user: \"1000:1000\"\n"
+                + "  defaults:\n    container:\n      user: \"1000:1000\"\n      readOnlyRootFilesystem: true\n"
+                + "      capabilities: {drop: [ALL]}\n      securityOpts: [no-new-privileges]\n"
                 + "      tmpfs: [{path: /tmp, sizeBytes: 1048576, options: [noexec]}]\n"
                 + "      resources: {memoryLimitBytes: 67108864}\n"
                 + "---\napiVersion: v1beta1\nkind: Cell\nmetadata: {name: app}\n"
                 + "spec:\n  realmId: default\n  spaceId: locked\n  stackId: default\n  containers:\n"
                 + "    - {id: plain, image: busybox, command: sleep, args: [\"9\"]}\n"
-                + "    - {id: own, image: busybox, command: sleep, args: [\"9\"], user: \"2000\"}\n");
+                + "    - {id: own, image: busybox, command: sleep, args: [\"9\"], user: \"2000\","
+                + " capabilities: {add: [NET_BIND_SERVICE]}}\n");
         ok("apply", "-f", manifest.toString());
         String yaml = ok("get", "cell", "app", "--space", "locked", "-o", "yaml").out();
         assertTrue(yaml.contains("user: 1000:1000"), yaml);
         assertTrue(yaml.contains("user: '2000'") || yaml.contains("user: \"2000\""), yaml);
         assertTrue(yaml.contains("path: /tmp") && yaml.contains("memoryLimitBytes: 67108864"), yaml);
+        assertTrue(yaml.contains("readOnlyRootFilesystem: true") && yaml.contains("- no-new-privileges"), yaml);
+        assertTrue(yaml.contains("- ALL") && yaml.contains("- CAP_NET_BIND_SERVICE"), "each container keeps its own capabilities\n" + yaml);
         assertTrue(ok("get", "space", "locked", "-o", "yaml").out().contains("defaults:"));
         assertTrue(ok("apply", "-f", manifest.toString()).out().lines().allMatch(l -> l.endsWith(": unchanged")),
                 "the manifest as written is what is stored");

@@ -68,8 +68,9 @@ final class SampleObjects {
         return new TreeObject.Space(ObjectPath.of("r", "s"), new Metadata("s", Map.of("tier", "db"), Map.of("owner", "db-team@example.com"), 2),
                 new SpaceSpec(fullResources(), new io.kukeon.model.EgressPolicy(io.kukeon.model.EgressPolicy.Default.DENY,
                         List.of(io.kukeon.model.EgressPolicy.Target.cidr("10.20.0.0/16", 5432))), "/etc/cni/net.d/db.conflist",
-                        new io.kukeon.model.ContainerDefaults("1000:1000", List.of(new TmpfsMount("/tmp", 1L << 20, List.of("noexec"))),
-                                fullResources())), levelStatus(false));
+                        new io.kukeon.model.ContainerDefaults("1000:1000", true,
+                                new ContainerSecurity.Capabilities(List.of(), List.of("ALL")), List.of("no-new-privileges"),
+                                List.of(new TmpfsMount("/tmp", 1L << 20, List.of("noexec"))), fullResources())), levelStatus(false));
     }
 
     static TreeObject.Stack stack() {

@@ -306,7 +306,9 @@ class JournalFormatTest {
         return new ScopeSpec("custom.kukeon.io", List.of(new RegistryCredential("alice", "s3cret", "127.0.0.1:5000")),
                 sampleResources(), new EgressPolicy(EgressPolicy.Default.DENY, List.of(
                         EgressPolicy.Target.cidr("10.20.0.0/16", 443, 8443), EgressPolicy.Target.host("api.example.com"))),
-                "/etc/cni/net.d/web.conflist", new io.kukeon.model.ContainerDefaults("1000:1000",
-                        List.of(new io.kukeon.model.TmpfsMount("/tmp", 1L << 20, List.of("noexec"))), sampleResources()));
+                "/etc/cni/net.d/web.conflist", new io.kukeon.model.ContainerDefaults("1000:1000", true,
+                        new io.kukeon.model.ContainerSecurity.Capabilities(List.of("NET_BIND_SERVICE"), List.of("ALL")),
+                        List.of("no-new-privileges"), List.of(new io.kukeon.model.TmpfsMount("/tmp", 1L << 20, List.of("noexec"))),
+                        sampleResources()));
     }
 }
