@@ -8,7 +8,12 @@ import io.kukeon.model.LevelState;
 import io.kukeon.model.LevelStatus;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.NotFoundException;
 import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.model.SecretData;
+import io.kukeon.model.SecretScope;
+import io.kukeon.model.StoredSecret;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.network.SpaceNetworkSource;
@@ -141,6 +146,12 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         if (command instanceof ObjectCommand.Delete delete) {
             return onDelete(state, new ChildMessages.Asked(delete), delete.cascades());
         }
+        if (command instanceof ObjectCommand.PutSecret put) {
+            return onPutSecret(state, put);
+        }
+        if (command instanceof ObjectCommand.RemoveSecret remove) {
+            return onRemoveSecret(state, remove);
+        }
         command.fail(new InvalidArgumentException("kind",
                 "only cells and containers can be started, stopped, killed or restarted, not a " + path.kind().label()));
         return Effect().none();
@@ -184,6 +195,62 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         }
         return recordAndProvision(new Updated(desired, labels, annotations, state.generations().current() + 1, Instant.now()),
                 waiting(upsert, Reply.Outcome.UPDATED));
+    }
+
+    // ---- secrets ----
+
+    private Effect<ScopeEvent, ScopeRecord> onPutSecret(ScopeRecord state, ObjectCommand.PutSecret put) {
+        if (!state.exists() || work instanceof Retired) {
+            put.fail(notFound());
+            return Effect().none();
+        }
+        StoredSecret stored = state.secrets().get(put.name());
+        if (put.data() == null) {   // a redacted document applied back keeps the value it stands for
+            if (stored == null) {
+                put.fail(new InvalidArgumentException("spec.data", "is " + SecretData.REDACTED + " but " + path.kind().label()
+                        + " \"" + path + "\" holds no secret \"" + put.name() + "\" whose value it could stand for"));
+            } else {
+                put.reply(Reply.of(null, Reply.Outcome.UNCHANGED));
+            }
+            return Effect().none();
+        }
+        if (stored != null && stored.data().equals(put.data())) {
+            put.reply(Reply.of(null, Reply.Outcome.UNCHANGED));
+            return Effect().none();
+        }
+        if (stored == null && state.secrets().size() >= SecretScope.MAX_SECRETS) {
+            put.fail(new ResourceExhaustedException(path.kind().label() + " \"" + path + "\" holds "
+                    + state.secrets().size() + " secrets; at most " + SecretScope.MAX_SECRETS));
+            return Effect().none();
+        }
+        Reply.Outcome outcome = stored == null ? Reply.Outcome.CREATED : Reply.Outcome.UPDATED;
+        return Effect().persist(new ScopeEvent.SecretPut(put.name(), put.data(), Instant.now()))
+                .thenRun(s -> {
+                    publishSecrets(s);
+                    put.reply(Reply.of(null, outcome));
+                });
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onRemoveSecret(ScopeRecord state, ObjectCommand.RemoveSecret remove) {
+        if (!state.exists() || work instanceof Retired) {
+            remove.fail(notFound());
+            return Effect().none();
+        }
+        if (!state.secrets().containsKey(remove.name())) {
+            remove.fail(NotFoundException.secret(remove.name(), path));
+            return Effect().none();
+        }
+        return Effect().persist(new ScopeEvent.SecretRemoved(remove.name(), Instant.now()))
+                .thenRun(s -> {
+                    publishSecrets(s);
+                    remove.reply(Reply.deleted(List.of(path + "/secret/" + remove.name())));
+                });
+    }
+
+    private void publishSecrets(ScopeRecord state) {
+        if (state.exists() && !(work instanceof Retired)) {
+            ports.storedSecrets().replace(path, state.secrets());
+        }
     }
 
     private Waiting waiting(ObjectCommand command, Reply.Outcome outcome) {
@@ -413,6 +480,7 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
 
     @Override
     protected void onRecovered(ScopeRecord state) {
+        publishSecrets(state);   // before the children: their containers look secrets up when they start
         if (path.kind() == Kind.REALM) {   // an absent realm holds the namespace it would be created with
             parent.tell(new ChildMessages.NamespaceHeld(path.name(),
                     state.spec().realmSpec().namespaceOn(ports.ids(), path.name())));
