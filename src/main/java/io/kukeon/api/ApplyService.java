@@ -13,6 +13,7 @@ import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.SecretIndex;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.wire.ObjectMapping;
@@ -37,15 +38,17 @@ final class ApplyService {
     private final DataDirSpace dataDir;
     private final PublishedPortHolds holds;
     private final SecretService secrets;
+    private final SecretIndex storedSecrets;
 
-    ApplyService(SupervisorTree tree, ObjectIndex index, HostIds ids, DataDirSpace dataDir, PublishedPortHolds holds,
-                 SecretService secrets) {
+    ApplyService(SupervisorTree tree, ObjectIndex index, SecretIndex storedSecrets, HostIds ids, DataDirSpace dataDir,
+                 PublishedPortHolds holds, SecretService secrets) {
         this.tree = tree;
         this.index = index;
         this.ids = ids;
         this.dataDir = dataDir;
         this.holds = holds;
         this.secrets = secrets;
+        this.storedSecrets = storedSecrets;
     }
 
     CompletionStage<ApplyResponse> apply(ApplyRequest request) {
@@ -85,7 +88,7 @@ final class ApplyService {
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
         PublishedPortHolds.Hold hold;
         try {
-            hold = Validation.validateAndHold(desired, ids, index, holds);
+            hold = Validation.validateAndHold(desired, ids, index, storedSecrets, holds);
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));
         }

@@ -73,6 +73,7 @@ public final class KukeonService implements Kukeon {
     private final HostIds ids;
     private final DataDirSpace dataDir;
     private final SecretService secrets;
+    private final SecretIndex storedSecrets;
     /** Published ports of creates and applies in flight: one set for both, so neither races the other. */
     private final PublishedPortHolds portHolds = new PublishedPortHolds();
 
@@ -84,8 +85,9 @@ public final class KukeonService implements Kukeon {
         this.journal = journal;
         this.ids = ids;
         this.dataDir = dataDir;
+        this.storedSecrets = storedSecrets;
         this.secrets = new SecretService(tree, index, storedSecrets);
-        this.applier = new ApplyService(tree, index, ids, dataDir, portHolds, secrets);
+        this.applier = new ApplyService(tree, index, storedSecrets, ids, dataDir, portHolds, secrets);
         this.images = images;
         this.status = status;
     }
@@ -111,7 +113,7 @@ public final class KukeonService implements Kukeon {
                 throw new InvalidArgumentException("object", "is required");
             }
             TreeObject desired = ObjectMapping.fromProto(in.getObject());
-            PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, portHolds);
+            PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, storedSecrets, portHolds);
             return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
                     .whenComplete((reply, error) -> hold.release())
                     .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));

@@ -107,6 +107,15 @@ final class SpecDocument {
             put(sm, "fromFile", cs.fromFile());
             put(sm, "fromEnv", cs.fromEnv());
             put(sm, "mountPath", cs.mountPath());
+            if (cs.secretRef() != null) {
+                Map<String, Object> ref = new LinkedHashMap<>();
+                put(ref, "name", cs.secretRef().name());
+                put(ref, "realm", cs.secretRef().realm());
+                put(ref, "space", cs.secretRef().space());
+                put(ref, "stack", cs.secretRef().stack());
+                put(ref, "cell", cs.secretRef().cell());
+                sm.put("secretRef", ref);
+            }
             secrets.add(sm);
         }
         put(m, "secrets", secrets);

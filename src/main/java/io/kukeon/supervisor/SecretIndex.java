@@ -1,6 +1,7 @@
 package io.kukeon.supervisor;
 
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.SecretRef;
 import io.kukeon.model.StoredSecret;
 
 import java.util.ArrayList;
@@ -49,6 +50,15 @@ public final class SecretIndex {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The secret a container's {@code secretRef} names: with coordinates, that scope's; without, the
+     * nearest scope above the container's cell holding the name.
+     */
+    public Optional<StoredSecret> resolve(SecretRef ref, ObjectPath container) {
+        return ref.hasScope() ? get(ref.scope(), ref.name())
+                : nearest(container.parent(), ref.name()).map(Entry::secret);
     }
 
     /** Secrets held by {@code scope} and the scopes under it (null: every scope), by scope then name. */

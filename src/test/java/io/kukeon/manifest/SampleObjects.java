@@ -6,6 +6,7 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.SecretRef;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
@@ -78,7 +79,10 @@ final class SampleObjects {
                 .workingDir("/work").user("1000:1000").restart(RestartPolicy.ON_FAILURE).backoffSeconds(3).maxRetries(5)
                 .resources(fullResources()).ports("8080:80", "127.0.0.1:5353:53/udp")
                 .secrets(ContainerSecret.fromEnv("API_TOKEN", "HOST_TOKEN", null),
-                        ContainerSecret.fromFile("tls.key", "/etc/kukeon/tls.key", "/run/secrets/tls.key"));
+                        ContainerSecret.fromFile("tls.key", "/etc/kukeon/tls.key", "/run/secrets/tls.key"),
+                        new ContainerSecret("DB_PASSWORD", null, null, null, new SecretRef("db", null, null, null, null)),
+                        new ContainerSecret("ca.pem", null, null, "/run/secrets/ca.pem",
+                                new SecretRef("ca", "default", "default", null, null)));
         return root ? c.root().build() : c.build();
     }
 
