@@ -145,6 +145,51 @@ class SecretsAgainstDaemonTest extends AgainstTestDaemon {
         assertEquals("", names(""));
     }
 
+    @Test
+    void oneManifestHoldsTheSecretsAndTheCellThatReadsTheNearestOne() throws Exception {
+        Path manifest = work.resolve("app.yaml");
+        Files.writeString(manifest, """
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: app}
+                spec:
+                  realmId: default
+                  spaceId: default
+                  stackId: web
+                  containers:
+                    - {id: app, image: busybox, command: sleep, args: ['3600'], secrets: [{name: DB, secretRef: {name: db}}]}
+                ---
+                apiVersion: v1beta1
+                kind: Secret
+                metadata: {name: db, realm: default, space: default}
+                spec: {data: space-value}
+                ---
+                apiVersion: v1beta1
+                kind: Secret
+                metadata: {name: db, realm: default}
+                spec: {data: realm-value}
+                ---
+                apiVersion: v1beta1
+                kind: Stack
+                metadata: {name: web}
+                spec: {realmId: default, spaceId: default}
+                """);
+        assertEquals("Stack \"web\": created\nSecret \"db\": created\nSecret \"db\": created\nCell \"app\": created\n",
+                ok("apply", "-f", manifest.toString()).out(), "the stack's parents first, then the secrets, then the cell");
+        String env = Eventually.value("the container made", Duration.ofSeconds(10), () -> daemon.runtime.containers().values()
+                .stream().flatMap(c -> c.request().env().stream()).filter(e -> e.startsWith("DB=")).findFirst().orElse(null));
+        assertEquals("DB=space-value", env, "the space's secret is nearer than the realm's");
+
+        Path lost = work.resolve("lost.yaml");
+        Files.writeString(lost, "kind: Cell\nmetadata: {name: lost}\nspec: {realmId: default, spaceId: default, stackId: web,"
+                + " containers: [{id: a, image: busybox, secrets: [{name: X, secretRef: {name: nope}}]}]}\n");
+        KukeRun refused = kuke("apply", "-f", lost.toString());
+        assertEquals(1, refused.exit());
+        assertEquals("Cell \"lost\": failed\n  Error: line 1: spec.containers[0].secrets[0].secretRef: Secret \"nope\" (nearest"
+                + " scope) does not exist in stack \"default/default/web\" nor above it; create it first\n", refused.out());
+        assertEquals(1, kuke("get", "cell", "lost", "--stack", "web").exit(), "the refused cell was not created");
+    }
+
     /** Names of the secrets at or under {@code scope} ("" = everywhere), one a line. */
     private String names(String scope) throws IOException {
         StringBuilder out = new StringBuilder();
