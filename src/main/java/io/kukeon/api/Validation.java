@@ -90,9 +90,8 @@ final class Validation {
         for (int j = 0; j < spec.secrets().size(); j++) {
             SecretRef ref = spec.secrets().get(j).secretRef();
             if (ref != null && secrets.resolve(ref, container).isEmpty()) {
-                ObjectPath stack = container.ancestor(Kind.STACK);
                 throw new InvalidArgumentException(field + ".secrets[" + j + "].secretRef", ref.describe() + " does not exist"
-                        + (ref.hasScope() ? "" : " in stack \"" + stack + "\" nor above it") + "; create it first");
+                        + (ref.hasScope() ? "" : " in cell \"" + container.parent() + "\" nor above it") + "; create it first");
             }
         }
     }

@@ -3,7 +3,7 @@ package io.kukeon.model;
 /**
  * A container secret's value taken from a stored Secret ({@code secrets[].secretRef}). With
  * coordinates, exactly that scope's secret; without, the nearest scope above the container that
- * holds a secret of that name: its stack, then its space, then its realm.
+ * holds a secret of that name: its cell, then its stack, its space, its realm.
  */
 public record SecretRef(String name, String realm, String space, String stack, String cell) {
 

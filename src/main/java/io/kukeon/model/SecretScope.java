@@ -1,14 +1,11 @@
 package io.kukeon.model;
 
 /**
- * Where a Secret is held: a realm, space or stack, named by its path. A deeper coordinate requires
- * the shallower ones; each name obeys {@link Names}. A cell's own secrets (the reference has them)
- * are not supported yet: refused by name, so that a manifest asking for one is not half-served.
+ * Where a Secret is held: a realm, space, stack or cell (never a container), named by its path. A
+ * deeper coordinate requires the shallower ones; each name obeys {@link Names}.
  */
 public final class SecretScope {
     private SecretScope() {}
-
-    static final String CELL_SCOPE = "a cell's own secrets are not supported yet; hold the secret in the cell's stack";
 
     /** Secrets one scope holds at most. */
     public static final int MAX_SECRETS = 64;
@@ -35,9 +32,6 @@ public final class SecretScope {
         if (depth == 0) {
             throw new InvalidArgumentException(fieldPrefix + "realm", "is required");
         }
-        if (depth == 4) {
-            throw new InvalidArgumentException(fieldPrefix + "cell", CELL_SCOPE);
-        }
         String[] segments = new String[depth];
         System.arraycopy(given, 0, segments, 0, depth);
         return ObjectPath.of(segments);
@@ -46,8 +40,8 @@ public final class SecretScope {
     /** A scope path as the API carries it; a container's path is refused. */
     public static ObjectPath parse(String field, String text) {
         ObjectPath scope = ObjectPath.parse(field, text);
-        if (scope.kind().depth() > Kind.STACK.depth()) {
-            throw new InvalidArgumentException(field, "a secret is held by a realm, space or stack; " + CELL_SCOPE);
+        if (scope.kind() == Kind.CONTAINER) {
+            throw new InvalidArgumentException(field, "a secret is held by a realm, space, stack or cell, not a container");
         }
         return scope;
     }

@@ -54,7 +54,7 @@ public final class SecretIndex {
 
     /**
      * The secret a container's {@code secretRef} names: with coordinates, that scope's; without, the
-     * nearest scope above the container's cell holding the name.
+     * nearest scope holding the name from the container's cell up.
      */
     public Optional<StoredSecret> resolve(SecretRef ref, ObjectPath container) {
         return ref.hasScope() ? get(ref.scope(), ref.name())

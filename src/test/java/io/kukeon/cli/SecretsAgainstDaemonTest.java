@@ -180,14 +180,32 @@ class SecretsAgainstDaemonTest extends AgainstTestDaemon {
                 .stream().flatMap(c -> c.request().env().stream()).filter(e -> e.startsWith("DB=")).findFirst().orElse(null));
         assertEquals("DB=space-value", env, "the space's secret is nearer than the realm's");
 
+        // the cell's own secret is nearer still; the running container sees it at its next start
+        String[] cellScope = {"--space", "default", "--stack", "web", "--cell", "app"};
+        assertEquals("secret \"db\": created in cell \"default/default/web/app\"\n",
+                ok(concat(new String[]{"create", "secret", "db", "--from-literal", "cell-value"}, cellScope)).out());
+        assertTrue(ok("get", "secrets").out().contains("db     default/default/web/app   10B"), ok("get", "secrets").out());
+        ok("restart", "app", "--stack", "web");
+        assertEquals("DB=cell-value", Eventually.value("the restarted container", Duration.ofSeconds(10), () -> daemon.runtime
+                .containers().values().stream().flatMap(c -> c.request().env().stream()).filter("DB=cell-value"::equals)
+                .findFirst().orElse(null)));
+        ok("delete", "cell", "app", "--stack", "web");
+        assertEquals("db\ndb\n", names(""), "the cell's secret went with it; the space's and the realm's stay");
+
         Path lost = work.resolve("lost.yaml");
         Files.writeString(lost, "kind: Cell\nmetadata: {name: lost}\nspec: {realmId: default, spaceId: default, stackId: web,"
                 + " containers: [{id: a, image: busybox, secrets: [{name: X, secretRef: {name: nope}}]}]}\n");
         KukeRun refused = kuke("apply", "-f", lost.toString());
         assertEquals(1, refused.exit());
         assertEquals("Cell \"lost\": failed\n  Error: line 1: spec.containers[0].secrets[0].secretRef: Secret \"nope\" (nearest"
-                + " scope) does not exist in stack \"default/default/web\" nor above it; create it first\n", refused.out());
+                + " scope) does not exist in cell \"default/default/web/lost\" nor above it; create it first\n", refused.out());
         assertEquals(1, kuke("get", "cell", "lost", "--stack", "web").exit(), "the refused cell was not created");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** Names of the secrets at or under {@code scope} ("" = everywhere), one a line. */

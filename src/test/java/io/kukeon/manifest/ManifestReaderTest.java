@@ -397,8 +397,10 @@ class ManifestReaderTest {
                 secretsRefusal("- {name: T, secretRef: {name: t, realm: r, stack: x}}\n"));
         assertEquals("spec.containers[0].secrets[0].secretRef.nme: unknown field; did you mean name?",
                 secretsRefusal("- {name: T, secretRef: {nme: t}}\n"));
-        assertEquals("metadata.cell: a cell's own secrets are not supported yet; hold the secret in the cell's stack",
-                refusal("kind: Secret\nmetadata: {name: a, realm: r, space: s, stack: t, cell: c}\nspec: {data: x}\n"));
+        assertEquals("metadata.space: needs metadata.realm: a deeper coordinate requires the shallower ones",
+                refusal("kind: Secret\nmetadata: {name: a, space: s}\nspec: {data: x}\n"));
+        assertEquals(ObjectPath.of("r", "s", "t", "c"), read("kind: Secret\nmetadata: {name: a, realm: r, space: s, stack: t,"
+                + " cell: c}\nspec: {data: x}\n").get(0).secret().scope(), "a cell's own secret");
         assertEquals("spec.data: is required (a string; binary values are not supported)",
                 refusal("kind: Secret\nmetadata: {name: a, realm: r}\n"));
     }

@@ -8,12 +8,7 @@ import io.kukeon.model.LevelState;
 import io.kukeon.model.LevelStatus;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.ObjectPath;
-import io.kukeon.model.NotFoundException;
 import io.kukeon.model.RegistryCredential;
-import io.kukeon.model.ResourceExhaustedException;
-import io.kukeon.model.SecretData;
-import io.kukeon.model.SecretScope;
-import io.kukeon.model.StoredSecret;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.network.SpaceNetworkSource;
@@ -43,6 +38,7 @@ import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.supervisor.tree.ChildMessages.DeleteOrigin;
 import io.kukeon.supervisor.tree.Children;
 import io.kukeon.supervisor.tree.Failures;
+import io.kukeon.supervisor.tree.HeldSecrets;
 import io.kukeon.supervisor.tree.RealmAccess;
 import io.kukeon.supervisor.tree.TreeNode;
 import io.kukeon.supervisor.tree.Waiting;
@@ -204,26 +200,10 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
             put.fail(notFound());
             return Effect().none();
         }
-        StoredSecret stored = state.secrets().get(put.name());
-        if (put.data() == null) {   // a redacted document applied back keeps the value it stands for
-            if (stored == null) {
-                put.fail(new InvalidArgumentException("spec.data", "is " + SecretData.REDACTED + " but " + path.kind().label()
-                        + " \"" + path + "\" holds no secret \"" + put.name() + "\" whose value it could stand for"));
-            } else {
-                put.reply(Reply.of(null, Reply.Outcome.UNCHANGED));
-            }
+        Reply.Outcome outcome = HeldSecrets.decide(state.secrets(), path, put);
+        if (outcome == null) {
             return Effect().none();
         }
-        if (stored != null && stored.data().equals(put.data())) {
-            put.reply(Reply.of(null, Reply.Outcome.UNCHANGED));
-            return Effect().none();
-        }
-        if (stored == null && state.secrets().size() >= SecretScope.MAX_SECRETS) {
-            put.fail(new ResourceExhaustedException(path.kind().label() + " \"" + path + "\" holds "
-                    + state.secrets().size() + " secrets; at most " + SecretScope.MAX_SECRETS));
-            return Effect().none();
-        }
-        Reply.Outcome outcome = stored == null ? Reply.Outcome.CREATED : Reply.Outcome.UPDATED;
         return Effect().persist(new ScopeEvent.SecretPut(put.name(), put.data(), Instant.now()))
                 .thenRun(s -> {
                     publishSecrets(s);
@@ -236,14 +216,13 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
             remove.fail(notFound());
             return Effect().none();
         }
-        if (!state.secrets().containsKey(remove.name())) {
-            remove.fail(NotFoundException.secret(remove.name(), path));
+        if (!HeldSecrets.decide(state.secrets(), path, remove)) {
             return Effect().none();
         }
         return Effect().persist(new ScopeEvent.SecretRemoved(remove.name(), Instant.now()))
                 .thenRun(s -> {
                     publishSecrets(s);
-                    remove.reply(Reply.deleted(List.of(path + "/secret/" + remove.name())));
+                    remove.reply(HeldSecrets.removed(path, remove.name()));
                 });
     }
 

@@ -10,10 +10,10 @@ import io.kukeon.supervisor.scope.ScopeEvent.DeleteFailed;
 import io.kukeon.supervisor.scope.ScopeEvent.Provisioned;
 import io.kukeon.supervisor.scope.ScopeEvent.Updated;
 import io.kukeon.supervisor.tree.Generations;
+import io.kukeon.supervisor.tree.HeldSecrets;
 import io.kukeon.supervisor.tree.Timestamps;
 
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -140,16 +140,11 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
     }
 
     ScopeRecord secretPut(ScopeEvent.SecretPut e) {
-        Map<String, StoredSecret> s = new TreeMap<>(secrets);
-        StoredSecret before = s.get(e.name());
-        s.put(e.name(), before == null ? new StoredSecret(e.data(), e.at(), e.at()) : before.updated(e.data(), e.at()));
-        return withSecrets(s);
+        return withSecrets(HeldSecrets.put(secrets, e.name(), e.data(), e.at()));
     }
 
     ScopeRecord secretRemoved(ScopeEvent.SecretRemoved e) {
-        Map<String, StoredSecret> s = new TreeMap<>(secrets);
-        s.remove(e.name());
-        return withSecrets(s);
+        return withSecrets(HeldSecrets.remove(secrets, e.name()));
     }
 
     private ScopeRecord withSecrets(Map<String, StoredSecret> s) {
