@@ -4,6 +4,7 @@ import io.kukeon.manifest.ManifestDiff;
 import io.kukeon.manifest.ManifestDocument;
 import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.CellSpec;
+import io.kukeon.manifest.SecretDocument;
 import io.kukeon.model.CellState;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
@@ -14,6 +15,7 @@ import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.SecretIndex;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.supervisor.cell.CellUpdates;
@@ -38,13 +40,18 @@ final class ApplyService {
     private final HostIds ids;
     private final DataDirSpace dataDir;
     private final PublishedPortHolds holds;
+    private final SecretService secrets;
+    private final SecretIndex storedSecrets;
 
-    ApplyService(SupervisorTree tree, ObjectIndex index, HostIds ids, DataDirSpace dataDir, PublishedPortHolds holds) {
+    ApplyService(SupervisorTree tree, ObjectIndex index, SecretIndex storedSecrets, HostIds ids, DataDirSpace dataDir,
+                 PublishedPortHolds holds, SecretService secrets) {
         this.tree = tree;
         this.index = index;
         this.ids = ids;
         this.dataDir = dataDir;
         this.holds = holds;
+        this.secrets = secrets;
+        this.storedSecrets = storedSecrets;
     }
 
     CompletionStage<ApplyResponse> apply(ApplyRequest request) {
@@ -77,11 +84,14 @@ final class ApplyService {
             return CompletableFuture.completedFuture(result.setOutcome("failed").setError(document.error().toString())
                     .setLine(document.error().line()).setErrorKind("InvalidArgument").build());
         }
+        if (document.isSecret()) {
+            return applySecret(result, document.secret(), dryRun);
+        }
         TreeObject desired = InheritedDefaults.applied(document.object(), index);
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
         PublishedPortHolds.Hold hold;
         try {
-            hold = Validation.validateAndHold(desired, ids, index, holds);
+            hold = Validation.validateAndHold(desired, ids, index, storedSecrets, holds);
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));
         }
@@ -105,6 +115,21 @@ final class ApplyService {
         return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.APPLY, replyTo))
                 .whenComplete((reply, error) -> hold.release())
                 .thenApply(reply -> done(result, reply, changes.isEmpty()))
+                .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
+    }
+
+    /** A Secret goes to its scope, which must exist (apply does not create a scope for a secret). */
+    private CompletionStage<ApplyResult> applySecret(ApplyResult.Builder result, SecretDocument secret, boolean dryRun) {
+        result.setPath(secret.path());
+        if (dryRun) {
+            return CompletableFuture.completedFuture(result.setOutcome(secrets.wouldPut(secret)).build());
+        }
+        try {
+            dataDir.requireRoom();
+        } catch (KukeonException e) {
+            return CompletableFuture.completedFuture(failed(result, e));
+        }
+        return secrets.put(secret).thenApply(outcome -> result.setOutcome(outcome).build())
                 .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
     }
 

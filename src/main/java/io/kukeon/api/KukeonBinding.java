@@ -110,6 +110,24 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
     }
 
     @Override
+    public void putSecret(io.kukeon.wire.v1.PutSecretRequest request,
+                          StreamObserver<io.kukeon.wire.v1.PutSecretResponse> out) {
+        calls.unary(() -> kukeon.putSecret(request), out);
+    }
+
+    @Override
+    public void listSecrets(io.kukeon.wire.v1.ListSecretsRequest request,
+                            StreamObserver<io.kukeon.wire.v1.ListSecretsResponse> out) {
+        calls.unary(() -> kukeon.listSecrets(request), out);
+    }
+
+    @Override
+    public void deleteSecret(io.kukeon.wire.v1.DeleteSecretRequest request,
+                             StreamObserver<io.kukeon.wire.v1.DeleteSecretResponse> out) {
+        calls.unary(() -> kukeon.deleteSecret(request), out);
+    }
+
+    @Override
     public void version(VersionRequest request, StreamObserver<VersionResponse> out) {
         calls.unary(() -> kukeon.version(request), out);
     }

@@ -11,6 +11,7 @@ import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
+import io.kukeon.supervisor.SecretIndex;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ApplyRequest;
@@ -18,6 +19,8 @@ import io.kukeon.wire.v1.ApplyResponse;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.DeleteResponse;
+import io.kukeon.wire.v1.DeleteSecretRequest;
+import io.kukeon.wire.v1.DeleteSecretResponse;
 import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
@@ -29,10 +32,14 @@ import io.kukeon.wire.v1.ListImagesRequest;
 import io.kukeon.wire.v1.ListImagesResponse;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ListResponse;
+import io.kukeon.wire.v1.ListSecretsRequest;
+import io.kukeon.wire.v1.ListSecretsResponse;
 import io.kukeon.wire.v1.LoadImageResponse;
 import io.kukeon.wire.v1.LogChunk;
 import io.kukeon.wire.v1.LogsRequest;
 import io.kukeon.wire.v1.ObjectResponse;
+import io.kukeon.wire.v1.PutSecretRequest;
+import io.kukeon.wire.v1.PutSecretResponse;
 import io.kukeon.wire.v1.StatusRequest;
 import io.kukeon.wire.v1.StatusResponse;
 import io.kukeon.wire.v1.VersionRequest;
@@ -65,17 +72,22 @@ public final class KukeonService implements Kukeon {
     private final DaemonStatus status;
     private final HostIds ids;
     private final DataDirSpace dataDir;
+    private final SecretService secrets;
+    private final SecretIndex storedSecrets;
     /** Published ports of creates and applies in flight: one set for both, so neither races the other. */
     private final PublishedPortHolds portHolds = new PublishedPortHolds();
 
-    public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, JournalQueries journal,
-                         ImageService images, DaemonStatus status, HostIds ids, DataDirSpace dataDir) {
+    public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
+                         JournalQueries journal, ImageService images, DaemonStatus status, HostIds ids,
+                         DataDirSpace dataDir) {
         this.tree = tree;
         this.index = index;
         this.journal = journal;
         this.ids = ids;
         this.dataDir = dataDir;
-        this.applier = new ApplyService(tree, index, ids, dataDir, portHolds);
+        this.storedSecrets = storedSecrets;
+        this.secrets = new SecretService(tree, index, storedSecrets);
+        this.applier = new ApplyService(tree, index, storedSecrets, ids, dataDir, portHolds, secrets);
         this.images = images;
         this.status = status;
     }
@@ -101,7 +113,7 @@ public final class KukeonService implements Kukeon {
                 throw new InvalidArgumentException("object", "is required");
             }
             TreeObject desired = InheritedDefaults.applied(ObjectMapping.fromProto(in.getObject()), index);
-            PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, portHolds);
+            PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, storedSecrets, portHolds);
             return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
                     .whenComplete((reply, error) -> hold.release())
                     .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
@@ -124,7 +136,7 @@ public final class KukeonService implements Kukeon {
                         + parent.kind().label() + " \"" + parent + "\"");
             }
             LabelSelector selector = LabelSelector.parse(in.getSelector());
-            return requireExists(parent).thenApply(v -> ListPages.page(kind, index.list(kind, parent, selector::matches), in));
+            return requireExists(parent, index, tree).thenApply(v -> ListPages.page(kind, index.list(kind, parent, selector::matches), in));
         });
     }
 
@@ -133,7 +145,7 @@ public final class KukeonService implements Kukeon {
      * empty list. A scope the index lacks is asked of the tree, which answers once its actors have
      * recovered: right after a start the index may not hold it yet.
      */
-    private CompletionStage<Void> requireExists(ObjectPath scope) {
+    static CompletionStage<Void> requireExists(ObjectPath scope, io.kukeon.supervisor.ObjectIndex index, SupervisorTree tree) {
         if (scope == null || index.get(scope).isPresent()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -236,6 +248,21 @@ public final class KukeonService implements Kukeon {
     @Override
     public CompletionStage<ListImagesResponse> listImages(ListImagesRequest in) {
         return guarded(() -> images.list(in.getRealm()));
+    }
+
+    @Override
+    public CompletionStage<PutSecretResponse> putSecret(PutSecretRequest in) {
+        return writing(() -> secrets.put(in));
+    }
+
+    @Override
+    public CompletionStage<ListSecretsResponse> listSecrets(ListSecretsRequest in) {
+        return guarded(() -> secrets.list(in));
+    }
+
+    @Override
+    public CompletionStage<DeleteSecretResponse> deleteSecret(DeleteSecretRequest in) {
+        return guarded(() -> secrets.delete(in));
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.kukeon.model.KukeonException;
 import io.kukeon.model.Names;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
+import io.kukeon.model.SecretRef;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.VolumeMount;
@@ -21,6 +22,7 @@ import io.kukeon.network.SubnetPool;
 import io.kukeon.network.UserNetwork;
 import io.kukeon.runtime.oci.OciSecurity;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.SecretIndex;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ObjectDoc;
 
@@ -42,7 +44,8 @@ final class Validation {
      * @param heldByOthers the ports other cells' applies in flight hold
      * @return the ports the object's cell publishes with it (empty for other kinds)
      */
-    static List<PortClaim> validate(TreeObject o, HostIds ids, ObjectIndex index, List<PortClaim> heldByOthers) {
+    static List<PortClaim> validate(TreeObject o, HostIds ids, ObjectIndex index, SecretIndex secrets,
+                                    List<PortClaim> heldByOthers) {
         checkSize(o);
         if (o instanceof TreeObject.Realm r) {
             r.spec().validate();
@@ -66,6 +69,10 @@ final class Validation {
                 OciSecurity.checkOnHost(c.spec().containers().get(i).security(), "spec.containers[" + i + "]");
             }
             List<PortClaim> claims = checkPorts(c.path(), c.spec(), CellNetworking.CELL_FIELDS, index, heldByOthers);
+            for (int i = 0; i < c.spec().containers().size(); i++) {
+                ContainerSpec container = c.spec().containers().get(i);
+                checkSecretRefs(container, c.path().child(container.id()), "spec.containers[" + i + "]", secrets);
+            }
             CellSpec spec = c.spec().normalized();
             for (int i = 0; i < spec.containers().size(); i++) {
                 String id = spec.containers().get(i).id();
@@ -83,9 +90,21 @@ final class Validation {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""
                         + c.path().name() + "\"");
             }
+            checkSecretRefs(c.spec(), c.path(), "spec", secrets);
             return checkInItsCell(c, index, heldByOthers);
         }
         return List.of();
+    }
+
+    /** Every {@code secretRef} names a Secret that is held now (a later delete fails the next start instead). */
+    private static void checkSecretRefs(ContainerSpec spec, ObjectPath container, String field, SecretIndex secrets) {
+        for (int j = 0; j < spec.secrets().size(); j++) {
+            SecretRef ref = spec.secrets().get(j).secretRef();
+            if (ref != null && secrets.resolve(ref, container).isEmpty()) {
+                throw new InvalidArgumentException(field + ".secrets[" + j + "].secretRef", ref.describe() + " does not exist"
+                        + (ref.hasScope() ? "" : " in cell \"" + container.parent() + "\" nor above it") + "; create it first");
+            }
+        }
     }
 
     /** A container is a part of its cell, which holds the labels and annotations: on a container they would be lost. */
@@ -104,8 +123,9 @@ final class Validation {
      * {@link #validate} with the object's published ports held until the returned hold is released
      * (once the tree answered): a concurrent apply of another cell sees them.
      */
-    static PublishedPortHolds.Hold validateAndHold(TreeObject o, HostIds ids, ObjectIndex index, PublishedPortHolds holds) {
-        return holds.checkAndHold(publishingCell(o), heldByOthers -> validate(o, ids, index, heldByOthers));
+    static PublishedPortHolds.Hold validateAndHold(TreeObject o, HostIds ids, ObjectIndex index, SecretIndex secrets,
+                                                   PublishedPortHolds holds) {
+        return holds.checkAndHold(publishingCell(o), heldByOthers -> validate(o, ids, index, secrets, heldByOthers));
     }
 
     /**

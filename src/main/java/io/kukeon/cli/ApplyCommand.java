@@ -43,7 +43,7 @@ final class ApplyCommand extends DaemonCommand {
     /** The cells a manifest creates or changes, whose image pulls are worth showing. */
     private static List<ObjectPath> cellsOf(byte[] manifest) {
         try {
-            return ManifestReader.read(manifest).stream().filter(d -> !d.failed())
+            return ManifestReader.read(manifest).stream().filter(d -> d.object() != null)
                     .map(d -> d.object().path()).filter(p -> p.kind().depth() >= Kind.CELL.depth())
                     .map(p -> p.ancestor(Kind.CELL)).distinct().toList();
         } catch (RuntimeException unreadable) {

@@ -8,6 +8,7 @@ import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.DeleteResponse;
+import io.kukeon.wire.v1.DeleteSecretRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +19,8 @@ import java.util.List;
 
 /** {@code delete KIND NAME} or {@code delete -f FILE} (the file's objects, children first). */
 @Command(name = "delete", aliases = "d", mixinStandardHelpOptions = true,
-        description = "Delete an object, or the objects of a manifest (children before parents).")
+        description = "Delete an object, or the objects of a manifest (children before parents).",
+        subcommands = SecretCommands.Delete.class)
 final class DeleteCommand extends DaemonCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", converter = KindName.class,
             completionCandidates = KindName.Candidates.class)
@@ -80,7 +82,12 @@ final class DeleteCommand extends DaemonCommand {
                 continue;
             }
             try {
-                delete(daemon, d.object().kind(), d.object().path());
+                if (d.isSecret()) {
+                    daemon.work().deleteSecret(DeleteSecretRequest.newBuilder().setScope(d.secret().scope().toString())
+                            .setName(d.secret().name()).build());
+                } else {
+                    delete(daemon, d.object().kind(), d.object().path());
+                }
                 out().println(label + ": deleted");
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {

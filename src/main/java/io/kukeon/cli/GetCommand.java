@@ -24,10 +24,12 @@ import java.util.stream.Collectors;
 
 /** Lists objects of a kind in a scope, or shows one; {@code -w} keeps printing changes. */
 @Command(name = "get", aliases = "g", mixinStandardHelpOptions = true,
-        description = "List the objects of a kind in a scope, or show one by name.")
+        description = "List the objects of a kind in a scope, or show one by name.",
+        subcommands = SecretCommands.Get.class)
 final class GetCommand extends DaemonCommand {
-    @Parameters(index = "0", paramLabel = "KIND", converter = KindName.class, completionCandidates = KindName.Candidates.class,
-            description = "realm(s), space(s), stack(s), cell(s) or container(s); short: r, sp, st, ce, co.")
+    // optional to picocli only so that "get secrets" reaches its subcommand; validate() requires it
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", converter = KindName.class, completionCandidates = KindName.Candidates.class,
+            description = "realm(s), space(s), stack(s), cell(s), container(s) or secret(s); short: r, sp, st, ce, co, sec.")
     Kind kind;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One object; all when left out.")
@@ -53,6 +55,9 @@ final class GetCommand extends DaemonCommand {
 
     @Override
     void validate() {
+        if (kind == null) {
+            throw usage("Missing required parameter: 'KIND'");
+        }
         if (name != null && selector != null) {
             throw usage("give a NAME or a selector (-l), not both");
         }

@@ -17,6 +17,7 @@ import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.secrets.FileModes;
 import io.kukeon.secrets.SecretStaging;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.SecretIndex;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.SupervisorTree;
@@ -75,7 +76,7 @@ public final class Daemon implements AutoCloseable {
         SpaceNetworks networks = factory.networks(config);
         SecretStaging secrets = factory.secrets(config);
         Ports ports = new Ports(runtime, cgroups, networks, factory.egress(config), config.ids(), index, config.treeSettings(),
-                new PullSlots(config.pullLimits()), secrets);
+                new PullSlots(config.pullLimits()), secrets, new SecretIndex());
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
@@ -87,7 +88,7 @@ public final class Daemon implements AutoCloseable {
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
                 runtime, cgroups, networks, index, reads);
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
-                index, journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
+                index, ports.storedSecrets(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
                 system, Blocking.pulls(system), reads), status, config.ids(), dataDir);
         ApiServer api;
         try {

@@ -2,6 +2,7 @@ package io.kukeon.manifest;
 
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSecurity;
+import io.kukeon.model.SecretRef;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.Names;
 import io.kukeon.model.RestartPolicy;
@@ -54,7 +55,7 @@ final class ContainerReader {
         return spec;
     }
 
-    /** {@code secrets[]}: {@code secretRef} waits for the Secret kind, so it is refused by name. */
+    /** {@code secrets[]}: each from a host file, kukeond's environment, or a stored Secret ({@code secretRef}). */
     private static List<ContainerSecret> secrets(FieldReader c) {
         List<FieldReader> entries = c.mappings("secrets");
         List<ContainerSecret> out = new ArrayList<>();
@@ -62,8 +63,8 @@ final class ContainerReader {
             return out;
         }
         for (FieldReader s : entries) {
-            out.add(new ContainerSecret(s.string("name"), s.string("fromFile"), s.string("fromEnv"), s.string("mountPath")));
-            s.refuseUnsupported("secretRef");
+            out.add(new ContainerSecret(s.string("name"), s.string("fromFile"), s.string("fromEnv"), s.string("mountPath"),
+                    secretRef(s.mapping("secretRef"))));
             s.rejectUnknown();
         }
         return out;
@@ -88,5 +89,15 @@ final class ContainerReader {
 
     private static boolean isTrue(Boolean b) {
         return b != null && b;
+    }
+
+    private static SecretRef secretRef(FieldReader ref) {
+        if (ref == null) {
+            return null;
+        }
+        SecretRef read = new SecretRef(ref.string("name"), ref.string("realm"), ref.string("space"), ref.string("stack"),
+                ref.string("cell"));
+        ref.rejectUnknown();
+        return read;
     }
 }

@@ -15,9 +15,9 @@ import java.util.Map;
 /** Reads one document's envelope ({@code apiVersion, kind, metadata, spec, status}) and hands the spec to its kind. */
 final class DocumentReader {
     static final String API_VERSION = "v1beta1";
-    private static final String KINDS = "one of Realm, Space, Stack, Cell, Container";
+    private static final String KINDS = "one of Realm, Space, Stack, Cell, Container, Secret";
     /** Kinds of the reference that this implementation does not have yet. */
-    private static final List<String> LATER_KINDS = List.of("Secret", "Volume", "CellBlueprint", "CellConfig");
+    private static final List<String> LATER_KINDS = List.of("Volume", "CellBlueprint", "CellConfig");
 
     private DocumentReader() {}
 
@@ -25,7 +25,11 @@ final class DocumentReader {
         String kind = scalar(root, "kind");
         String name = root instanceof MappingNode ? scalar(child(root, "metadata"), "name") : null;
         try {
-            TreeObject object = object(new FieldReader(root, "", context));
+            FieldReader doc = new FieldReader(root, "", context);
+            if (envelope(doc).equals(SecretDocument.KIND)) {
+                return ManifestDocument.secret(index, context.documentLine(), name, SecretReader.read(doc), context.warnings());
+            }
+            TreeObject object = object(doc);
             return new ManifestDocument(index, context.documentLine(), kind, name, object, context.warnings(), null);
         } catch (FieldProblem p) {
             return failed(index, kind, name, context, p.error());
@@ -39,7 +43,8 @@ final class DocumentReader {
         return new ManifestDocument(index, context.documentLine(), kind, name, null, context.warnings(), error);
     }
 
-    private static TreeObject object(FieldReader doc) {
+    /** The document's kind, once its apiVersion is one we read. */
+    private static String envelope(FieldReader doc) {
         String apiVersion = doc.string("apiVersion");
         // As the reference: a missing or empty apiVersion is v1beta1 (its manifests apply unchanged);
         // YAML of another tool names its own apiVersion or kind, and is refused for it (docs/manifests.md).
@@ -47,6 +52,10 @@ final class DocumentReader {
             throw doc.context().problem("apiVersion", doc.markOf("apiVersion"),
                     "unsupported apiVersion \"" + Names.printable(apiVersion) + "\"; only " + API_VERSION);
         }
+        return kind(doc);
+    }
+
+    private static TreeObject object(FieldReader doc) {
         String kind = kind(doc);
         Metadata metadata = metadata(doc);
         FieldReader spec = doc.mapping("spec");
@@ -71,7 +80,7 @@ final class DocumentReader {
             throw doc.context().problem("kind", doc.markOf("kind"),
                     "kind " + kind + " is not supported by kukeon for the JVM yet");
         }
-        List<String> kinds = List.of("Realm", "Space", "Stack", "Cell", "Container");
+        List<String> kinds = List.of("Realm", "Space", "Stack", "Cell", "Container", SecretDocument.KIND);
         if (!kinds.contains(kind)) {
             String spelled = kinds.stream().filter(k -> k.equalsIgnoreCase(kind)).findFirst().orElse(null);
             throw doc.context().problem("kind", doc.markOf("kind"), "unknown kind \"" + Names.printable(kind) + "\"; "

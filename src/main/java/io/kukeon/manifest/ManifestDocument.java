@@ -11,17 +11,33 @@ import java.util.List;
  * @param line     1-based line where the document starts
  * @param kind     {@code kind} as written, null when missing
  * @param name     {@code metadata.name} as written, null when missing
- * @param object   the object the document describes (status null, generation 0); null iff {@code error} is set
+ * @param object   the object the document describes (status null, generation 0), or null
  * @param warnings notes on the document for its author, one human line each
  * @param error    why the document was refused, or null
+ * @param secret   the Secret a {@code kind: Secret} document describes, or null (exactly one of object,
+ *                 secret and error is set)
  */
 public record ManifestDocument(int index, int line, String kind, String name, TreeObject object,
-                               List<String> warnings, ManifestError error) {
+                               List<String> warnings, ManifestError error, SecretDocument secret) {
     public ManifestDocument {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
-        if ((object == null) == (error == null)) {
-            throw new IllegalArgumentException("a document has either an object or an error");
+        if ((object != null ? 1 : 0) + (error != null ? 1 : 0) + (secret != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("a document has either an object, a secret or an error");
         }
+    }
+
+    /** A document of the tree (object set) or a refused one (error set). */
+    public ManifestDocument(int index, int line, String kind, String name, TreeObject object, List<String> warnings,
+                            ManifestError error) {
+        this(index, line, kind, name, object, warnings, error, null);
+    }
+
+    static ManifestDocument secret(int index, int line, String name, SecretDocument secret, List<String> warnings) {
+        return new ManifestDocument(index, line, SecretDocument.KIND, name, null, warnings, null, secret);
+    }
+
+    public boolean isSecret() {
+        return secret != null;
     }
 
     public boolean failed() {

@@ -25,7 +25,7 @@ import java.util.List;
 
 /**
  * Reads a kukeon manifest: multi-document YAML, {@code apiVersion: v1beta1}, kinds Realm, Space,
- * Stack, Cell and Container, as the Go kukeon writes them. Each document is read on its own, so a
+ * Stack, Cell, Container and Secret, as the Go kukeon writes them. Each document is read on its own, so a
  * broken document is reported and the others still read. A document {@code {items: [...]}} (what
  * {@code kuke get -o json} prints for a list) stands for its items.
  */
@@ -101,14 +101,17 @@ public final class ManifestReader {
                 + MAX_DOCUMENTS);
     }
 
-    /** Stable: Realm, Space, Stack, Cell, Container, whatever their order in the file; broken documents last. */
+    /**
+     * Stable: Realm, Space, Stack, Secret, Cell, Container, whatever their order in the file (a cell's
+     * secretRef finds the Secrets of the same manifest); broken documents last.
+     */
     public static List<ManifestDocument> inApplyOrder(List<ManifestDocument> documents) {
         List<ManifestDocument> out = new ArrayList<>(documents);
         out.sort(Comparator.comparingInt(d -> rank(d, false)));
         return out;
     }
 
-    /** Stable: Container, Cell, Stack, Space, Realm (children before parents); broken documents last. */
+    /** Stable: the reverse of {@link #inApplyOrder} (children before parents); broken documents last. */
     public static List<ManifestDocument> inDeleteOrder(List<ManifestDocument> documents) {
         List<ManifestDocument> out = new ArrayList<>(documents);
         out.sort(Comparator.comparingInt(d -> rank(d, true)));
@@ -116,11 +119,13 @@ public final class ManifestReader {
     }
 
     private static int rank(ManifestDocument d, boolean reverse) {
-        if (d.object() == null) {
-            return Kind.values().length;
+        int last = 2 * Kind.values().length;
+        if (d.failed()) {
+            return last;
         }
-        int depth = d.object().kind().depth();
-        return reverse ? Kind.values().length - 1 - depth : depth;
+        // a Secret after every scope (which a stack's apply may create), before the cells that read it
+        int rank = d.isSecret() ? 2 * Kind.STACK.depth() + 1 : 2 * d.object().kind().depth();
+        return reverse ? last - 1 - rank : rank;
     }
 
     private static String decode(byte[] bytes) {

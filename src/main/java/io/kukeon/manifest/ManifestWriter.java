@@ -1,5 +1,8 @@
 package io.kukeon.manifest;
 
+import io.kukeon.model.Kind;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.SecretData;
 import io.kukeon.model.TreeObject;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -38,16 +41,41 @@ public final class ManifestWriter {
         return doc;
     }
 
+    /**
+     * A Secret as a document: its scope in metadata, and {@code spec.data} always {@link SecretData#REDACTED},
+     * which applied back keeps the stored value.
+     */
+    public static Map<String, Object> secretDocument(ObjectPath scope, String name) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", DocumentReader.API_VERSION);
+        doc.put("kind", SecretDocument.KIND);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", name);
+        for (Kind level : List.of(Kind.REALM, Kind.SPACE, Kind.STACK, Kind.CELL)) {
+            if (scope.nameAt(level) != null) {
+                metadata.put(level.label(), scope.nameAt(level));
+            }
+        }
+        doc.put("metadata", metadata);
+        doc.put("spec", new LinkedHashMap<>(Map.of("data", SecretData.REDACTED)));
+        return doc;
+    }
+
     /** Every object as one YAML document, each starting with {@code ---}. */
     public static String yaml(List<TreeObject> objects) {
-        List<Object> docs = new ArrayList<>();
+        List<Map<String, Object>> docs = new ArrayList<>();
         objects.forEach(o -> docs.add(document(o)));
+        return yamlDocuments(docs);
+    }
+
+    /** Documents as YAML, each starting with {@code ---}. */
+    public static String yamlDocuments(List<Map<String, Object>> docs) {
         return yamlDumper().dumpAll(docs.iterator());
     }
 
     /** One object as a JSON object. */
     public static String json(TreeObject object) {
-        return JsonText.of(document(object));
+        return jsonDocument(document(object));
     }
 
     /**
@@ -55,8 +83,18 @@ public final class ManifestWriter {
      * takes such a document as its items, so it applies back.
      */
     public static String json(List<TreeObject> objects) {
-        List<Object> items = new ArrayList<>();
+        List<Map<String, Object>> items = new ArrayList<>();
         objects.forEach(o -> items.add(document(o)));
+        return jsonItems(items);
+    }
+
+    /** One document as a JSON object. */
+    public static String jsonDocument(Map<String, Object> doc) {
+        return JsonText.of(doc);
+    }
+
+    /** Documents as {@code {"items": [...]}} (see {@link #json(List)}). */
+    public static String jsonItems(List<Map<String, Object>> items) {
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("items", items);
         return JsonText.of(list);

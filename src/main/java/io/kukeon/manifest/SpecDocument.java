@@ -144,6 +144,15 @@ final class SpecDocument {
         put(m, "fromFile", s.fromFile());
         put(m, "fromEnv", s.fromEnv());
         put(m, "mountPath", s.mountPath());
+        if (s.secretRef() != null) {
+            Map<String, Object> ref = new LinkedHashMap<>();
+            put(ref, "name", s.secretRef().name());
+            put(ref, "realm", s.secretRef().realm());
+            put(ref, "space", s.secretRef().space());
+            put(ref, "stack", s.secretRef().stack());
+            put(ref, "cell", s.secretRef().cell());
+            m.put("secretRef", ref);
+        }
         return m;
     }
 

@@ -9,8 +9,9 @@ package io.kukeon.model;
  * @param fromEnv   a variable of kukeond's own environment whose value is the value
  * @param mountPath with it, the value is a read-only 0400 file at this path (owned by the container's
  *                  user) instead of an environment variable
+ * @param secretRef a stored Secret whose value is the value
  */
-public record ContainerSecret(String name, String fromFile, String fromEnv, String mountPath) {
+public record ContainerSecret(String name, String fromFile, String fromEnv, String mountPath, SecretRef secretRef) {
     /** Bytes kukeond reads for one value: enough for a key or a certificate chain, not for a data set. */
     public static final int MAX_VALUE_BYTES = 1 << 20;
     public static final int MAX_SECRETS = 64;
@@ -19,6 +20,11 @@ public record ContainerSecret(String name, String fromFile, String fromEnv, Stri
         fromFile = blankToNull(fromFile);
         fromEnv = blankToNull(fromEnv);
         mountPath = blankToNull(mountPath);
+    }
+
+    /** A secret from a host file or kukeond's environment. */
+    public ContainerSecret(String name, String fromFile, String fromEnv, String mountPath) {
+        this(name, fromFile, fromEnv, mountPath, null);
     }
 
     public static ContainerSecret fromEnv(String name, String variable, String mountPath) {
@@ -35,7 +41,8 @@ public record ContainerSecret(String name, String fromFile, String fromEnv, Stri
 
     /** Where the value comes from, for messages: never the value itself. */
     public String source() {
-        return fromFile != null ? "file " + fromFile : "kukeond's environment variable " + fromEnv;
+        return secretRef != null ? secretRef.describe() : fromFile != null ? "file " + fromFile
+                : "kukeond's environment variable " + fromEnv;
     }
 
     public void validate(String field) {
@@ -50,8 +57,11 @@ public record ContainerSecret(String name, String fromFile, String fromEnv, Stri
             throw new InvalidArgumentException(field + ".name", "\"" + Names.printable(name)
                     + "\" must be an environment variable name (letters, digits, '_') when there is no mountPath");
         }
-        if ((fromFile == null) == (fromEnv == null)) {
-            throw new InvalidArgumentException(field, "needs exactly one of fromFile or fromEnv");
+        if ((fromFile != null ? 1 : 0) + (fromEnv != null ? 1 : 0) + (secretRef != null ? 1 : 0) != 1) {
+            throw new InvalidArgumentException(field, "needs exactly one of fromFile, fromEnv or secretRef");
+        }
+        if (secretRef != null) {
+            secretRef.validate(field + ".secretRef");
         }
         if (fromFile != null && (!fromFile.startsWith("/") || fromFile.length() > 4096 || fromFile.indexOf('\0') >= 0)) {
             throw new InvalidArgumentException(field + ".fromFile", "must be an absolute path of kukeond's host");

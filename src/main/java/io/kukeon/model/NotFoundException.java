@@ -18,6 +18,12 @@ public final class NotFoundException extends KukeonException {
         this.path = null;
     }
 
+    /** A Secret (not a tree node, so no {@link Kind}) that its scope does not hold. */
+    public static NotFoundException secret(String name, ObjectPath scope) {
+        return new NotFoundException("secret \"" + name + "\" not found in " + scope.kind().label() + " \"" + scope + "\"",
+                (Kind) null);
+    }
+
     /** Whether it is this very object that does not exist (not one of its parents or children). */
     public boolean isAbout(ObjectPath object) {
         return path != null && path.equals(object);
@@ -31,6 +37,6 @@ public final class NotFoundException extends KukeonException {
 
     @Override
     public String kind() {
-        return objectKind.displayName() + "NotFound";
+        return (objectKind == null ? "Secret" : objectKind.displayName()) + "NotFound";
     }
 }

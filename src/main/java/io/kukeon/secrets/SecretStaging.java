@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * Hands containers their {@code secrets[]} at each start: reads each value from its source (a host
- * file, or kukeond's environment), and gives it either as an environment variable or as a file on a
+ * file, kukeond's environment, or a stored Secret), and gives it either as an environment variable or as a file on a
  * tmpfs of kukeond's own ({@code secrets-dir}, mounted at the first mounted secret, never on disk),
  * bound read-only into the container. Values are never logged nor put in a message: errors name the
  * secret and its source only.
@@ -85,6 +85,11 @@ public final class SecretStaging implements AutoCloseable {
      * @throws RuntimeFailure {@value #UNAVAILABLE} naming the secret and its source when a value cannot be had
      */
     public Staged stage(String containerdId, List<ContainerSecret> secrets) {
+        return stage(containerdId, secrets, SecretLookup.NONE);
+    }
+
+    /** As {@link #stage(String, List)}, a {@code secretRef} read through {@code stored}. */
+    public Staged stage(String containerdId, List<ContainerSecret> secrets, SecretLookup stored) {
         if (secrets.isEmpty()) {
             return Staged.NONE;
         }
@@ -93,7 +98,7 @@ public final class SecretStaging implements AutoCloseable {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < secrets.size(); i++) {
             ContainerSecret s = secrets.get(i);
-            byte[] value = read(s);
+            byte[] value = read(s, stored);
             if (!s.mounted()) {
                 env.add(s.name() + "=" + asVariable(s, value));
                 continue;
@@ -133,7 +138,11 @@ public final class SecretStaging implements AutoCloseable {
         }
     }
 
-    private byte[] read(ContainerSecret s) {
+    private byte[] read(ContainerSecret s, SecretLookup stored) {
+        if (s.secretRef() != null) {
+            return stored.value(s.secretRef()).orElseThrow(() -> unavailable(s, "does not exist"))
+                    .getBytes(StandardCharsets.UTF_8);
+        }
         if (s.fromEnv() != null) {
             String value = environment.get(s.fromEnv());
             if (value == null) {

@@ -1,5 +1,6 @@
 package io.kukeon.supervisor;
 
+import io.kukeon.model.SecretData;
 import io.kukeon.model.TreeObject;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
@@ -68,4 +69,14 @@ public sealed interface ObjectCommand extends Routed.Addressed {
 
     /** @param timeout of the stop part; null: the daemon's default */
     record Restart(Duration timeout, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    /**
+     * Create or update a Secret of the scope this is sent to; answered with no object, only the outcome.
+     *
+     * @param data null: keep the stored value (a redacted document applied back)
+     */
+    record PutSecret(String name, SecretData data, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    /** Remove a Secret of the scope this is sent to. */
+    record RemoveSecret(String name, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
 }

@@ -5,6 +5,7 @@ import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerDefaults;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSecurity;
+import io.kukeon.model.SecretRef;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.TmpfsMount;
 import io.kukeon.model.VolumeMount;
@@ -131,8 +132,14 @@ public final class SpecMapping {
         c.volumes().forEach(v -> b.addVolumes(toProto(v)));
         c.tmpfs().forEach(t -> b.addTmpfs(toProto(t)));
         for (ContainerSecret s : c.secrets()) {
-            b.addSecrets(io.kukeon.wire.v1.ContainerSecret.newBuilder().setName(nz(s.name()))
-                    .setFromFile(nz(s.fromFile())).setFromEnv(nz(s.fromEnv())).setMountPath(nz(s.mountPath())));
+            var secret = io.kukeon.wire.v1.ContainerSecret.newBuilder().setName(nz(s.name()))
+                    .setFromFile(nz(s.fromFile())).setFromEnv(nz(s.fromEnv())).setMountPath(nz(s.mountPath()));
+            if (s.secretRef() != null) {
+                SecretRef r = s.secretRef();
+                secret.setSecretRef(io.kukeon.wire.v1.SecretRef.newBuilder().setName(nz(r.name())).setRealm(nz(r.realm()))
+                        .setSpace(nz(r.space())).setStack(nz(r.stack())).setCell(nz(r.cell())));
+            }
+            b.addSecrets(secret);
         }
         if (c.restartBackoffSeconds() != null) b.setRestartBackoffSeconds(c.restartBackoffSeconds());
         if (c.restartMaxRetries() != null) b.setRestartMaxRetries(c.restartMaxRetries());
@@ -174,8 +181,10 @@ public final class SpecMapping {
     private static List<ContainerSecret> secrets(io.kukeon.wire.v1.ContainerSpec p) {
         List<ContainerSecret> out = new ArrayList<>();
         for (var s : p.getSecretsList()) {
+            var r = s.getSecretRef();
             out.add(new ContainerSecret(blankToNull(s.getName()), blankToNull(s.getFromFile()),
-                    blankToNull(s.getFromEnv()), blankToNull(s.getMountPath())));
+                    blankToNull(s.getFromEnv()), blankToNull(s.getMountPath()), !s.hasSecretRef() ? null
+                    : new SecretRef(blankToNull(r.getName()), r.getRealm(), r.getSpace(), r.getStack(), r.getCell())));
         }
         return out;
     }

@@ -291,7 +291,7 @@ class BadInputTest {
     @Test
     void badContainerSecretsAreRefusedNamingTheFieldAndChangeNothing() {
         Map<String, ContainerSecret> bad = Map.of(
-                "spec.containers[0].secrets[0]: needs exactly one of fromFile or fromEnv",
+                "spec.containers[0].secrets[0]: needs exactly one of fromFile, fromEnv or secretRef",
                 new ContainerSecret("T", "/etc/token", "HOST_TOKEN", null),
                 "spec.containers[0].secrets[0].fromFile: must be an absolute path of kukeond's host",
                 ContainerSecret.fromFile("T", "etc/token", null),

@@ -14,7 +14,9 @@ import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ListSecretsRequest;
 import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.PutSecretRequest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A container's {@code secrets[]} against the real containerd, with a real kukeond process (so that
- * its environment is its own, and it can be killed): the values reach the container as a variable
- * and as a 0400 file of its user that it cannot write, and they appear nowhere kukeond writes or shows.
+ * its environment is its own, and it can be killed): the values (from kukeond's environment, a host
+ * file, or stored Secrets through {@code secretRef}) reach the container as a variable and as a 0400
+ * file of its user that it cannot write, and they appear nowhere kukeond writes or shows.
  * The container prints only hashes of the values, so its log holds none of them either.
  */
 @Tag("containerd")
@@ -56,6 +59,13 @@ class RealContainerSecretsTest {
                   secrets:
                     - {name: TOKEN, fromEnv: KUKEON_TEST_SECRET}
                     - {name: key, fromFile: HOST_FILE, mountPath: /run/secrets/key}
+            """) + "---\n" + cell("keeper", """
+                  user: "1000:1000"
+                  command: /bin/sh
+                  args: ['-c', 'echo "ref-env=$(printf %s "$DB" | sha256sum | cut -c1-64)"; stat -c "ref-file=%a %u" /run/secrets/ca; echo "ref-sum=$(sha256sum < /run/secrets/ca | cut -c1-64)"; exec sleep 3600']
+                  secrets:
+                    - {name: DB, secretRef: {name: token}}
+                    - {name: ca, secretRef: {name: ca, realm: r, space: s, stack: t}, mountPath: /run/secrets/ca}
             """) + "---\n" + cell("broken", """
                   command: sleep
                   args: ['3600']
@@ -70,6 +80,10 @@ class RealContainerSecretsTest {
     void secretsReachTheContainerAndNothingElseAlsoAfterAKill9() throws Exception {
         String envValue = "env-" + UUID.randomUUID();
         String fileValue = "file-" + UUID.randomUUID();
+        String realmToken = "realm-" + UUID.randomUUID();   // hidden by the space's secret of the same name
+        String spaceToken = "space-" + UUID.randomUUID();
+        String caValue = "ca-" + UUID.randomUUID();
+        String newCaValue = "ca2-" + UUID.randomUUID();
         Path hostFile = work.resolve("host-secret");
         Files.writeString(hostFile, fileValue);
         Path dataDir = work.resolve("data");
@@ -82,9 +96,24 @@ class RealContainerSecretsTest {
                 daemon.start();
                 Docs.createStack(daemon.client(), "r/s/t");
                 BusyboxUpload.into(daemon.asyncClient(), "r");
+                put(daemon.client(), "r", "token", realmToken);
+                put(daemon.client(), "r/s", "token", spaceToken);
+                put(daemon.client(), "r/s/t", "ca", caValue);
                 List<ApplyResult> results = daemon.client().apply(ApplyRequest.newBuilder()
                         .setManifest(ByteString.copyFromUtf8(CELLS.replace("HOST_FILE", hostFile.toString()))).build()).getResultsList();
                 assertEquals("created", results.get(0).getOutcome(), results.toString());
+                assertEquals("keeper", results.get(1).getName());
+                assertEquals("created", results.get(1).getOutcome(), results.toString());
+                Path keeperLog = dataDir.resolve("logs/r/s/t/keeper/app.log");
+                List<String> fromStored = List.of("ref-env=" + sha256(spaceToken), "ref-file=400 1000", "ref-sum=" + sha256(caValue));
+                assertEquals(fromStored, Eventually.value("the secretRef container's report", Duration.ofSeconds(30),
+                        () -> lines(keeperLog, 3)));
+                ApplyResult missing = daemon.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(
+                        cell("lost", "      command: sleep\n      args: ['3600']\n      secrets:\n"
+                                + "        - {name: X, secretRef: {name: nope}}\n"))).build()).getResults(0);
+                assertEquals("failed", missing.getOutcome());
+                assertTrue(missing.getError().startsWith("spec.containers[0].secrets[0].secretRef: Secret \"nope\""),
+                        missing.getError());
 
                 Path log = dataDir.resolve("logs/r/s/t/vault/app.log");
                 List<String> expected = List.of("env=" + sha256(envValue), "file=400 1000 " + fileValue.length(),
@@ -110,18 +139,38 @@ class RealContainerSecretsTest {
                 assertEquals(twice, Eventually.value("the report after the restart", Duration.ofSeconds(30),
                         () -> lines(log, 8)));
 
+                // the stored secrets survived the kill; a new value reaches the container at its next start
+                assertEquals(3, Eventually.value("the secrets listed again", Duration.ofSeconds(30), () -> {
+                    int n = daemon.client().listSecrets(ListSecretsRequest.newBuilder().setScope("r").build()).getSecretsCount();
+                    return n == 3 ? n : null;
+                }));
+                put(daemon.client(), "r/s/t", "ca", newCaValue);
+                daemon.client().stop(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/keeper").build());
+                daemon.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/keeper").build());
+                assertEquals("ref-sum=" + sha256(newCaValue), Eventually.value("the new value after the restart",
+                        Duration.ofSeconds(30), () -> {
+                            List<String> l = lines(keeperLog, 6);
+                            return l == null ? null : l.get(5);
+                        }));
+
                 List<String> shown = new ArrayList<>();
                 shown.add(daemon.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/vault").build()).toString());
                 shown.add(daemon.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/broken").build()).toString());
-                for (String path : List.of("r/s/t/vault", "r/s/t/vault/app", "r/s/t/broken/app")) {
+                shown.add(daemon.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/keeper").build()).toString());
+                shown.add(daemon.client().listSecrets(ListSecretsRequest.getDefaultInstance()).toString());
+                for (String path : List.of("r", "r/s", "r/s/t", "r/s/t/vault", "r/s/t/vault/app", "r/s/t/broken/app",
+                        "r/s/t/keeper/app")) {
+                    String[] kinds = {"Realm", "Space", "Stack", "Cell", "Container"};
                     shown.add(daemon.client().history(HistoryRequest.newBuilder()
-                            .setKind(path.split("/").length == 4 ? "Cell" : "Container").setPath(path).build()).toString());
+                            .setKind(kinds[path.split("/").length - 1]).setPath(path).build()).toString());
                 }
+                List<String> values = List.of(envValue, fileValue, realmToken, spaceToken, caValue, newCaValue);
                 for (String text : shown) {
-                    assertFalse(text.contains(envValue) || text.contains(fileValue), "a value is shown: " + text);
+                    assertTrue(values.stream().noneMatch(text::contains), "a value is shown: " + text);
                 }
+                assertTrue(shown.get(shown.size() - 5).contains("secret \\\"ca\\\" put"), "the stack's history: " + shown);
                 assertTrue(shown.get(0).contains("KUKEON_TEST_SECRET"), "get shows where the value comes from");
-                assertEquals(List.of(), filesHolding(dataDir, envValue, fileValue),
+                assertEquals(List.of(), filesHolding(dataDir, values.toArray(String[]::new)),
                         "no file under the data dir (journal, logs, daemon log) holds a value");
 
                 assertTrue(MountInfo.mountpoints().contains(secretsDir), "the staged file is on kukeond's tmpfs");
@@ -134,6 +183,10 @@ class RealContainerSecretsTest {
                 }
             }
         }
+    }
+
+    private static void put(KukeonGrpc.KukeonBlockingStub api, String scope, String name, String value) {
+        api.putSecret(PutSecretRequest.newBuilder().setScope(scope).setName(name).setData(value).build());
     }
 
     private static ContainerStatus container(KukeonGrpc.KukeonBlockingStub api, String cell, String name) {

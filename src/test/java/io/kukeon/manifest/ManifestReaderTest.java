@@ -4,6 +4,8 @@ import io.kukeon.testing.Specs;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.SecretData;
+import io.kukeon.model.SecretRef;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.RestartPolicy;
@@ -391,12 +393,64 @@ class ManifestReaderTest {
     }
 
     @Test
+    void aSecretDocumentAndASecretRefAreRead() {
+        List<ManifestDocument> docs = read("""
+                apiVersion: v1beta1
+                kind: Secret
+                metadata: {name: db, realm: r, space: s}
+                spec: {data: "p@ss word"}
+                ---
+                apiVersion: v1beta1
+                kind: Secret
+                metadata: {name: db, realm: r}
+                spec: {data: <redacted>}
+                """);
+        assertEquals(new SecretDocument(ObjectPath.of("r", "s"), "db", new SecretData("p@ss word")), docs.get(0).secret());
+        assertNull(docs.get(1).secret().data(), "<redacted> keeps the stored value");
+        ManifestDocument cell = read(cellWithSecrets("""
+                        - {name: DB, secretRef: {name: db}}
+                        - {name: ca, secretRef: {name: ca, realm: r, space: s, stack: t}, mountPath: /run/ca}
+                """)).get(0);
+        assertNull(cell.error());
+        assertEquals(List.of(new ContainerSecret("DB", null, null, null, new SecretRef("db", null, null, null, null)),
+                        new ContainerSecret("ca", null, null, "/run/ca", new SecretRef("ca", "r", "s", "t", null))),
+                ((TreeObject.Cell) cell.object()).spec().containers().get(0).secrets());
+    }
+
+    @Test
+    void badSecretRefsAndSecretDocumentsAreRefusedNamingTheField() {
+        assertEquals("spec.containers[0].secrets[0].secretRef.name: is required; it " + io.kukeon.model.Names.RULE,
+                secretsRefusal("- {name: T, secretRef: {realm: r}}\n"));
+        assertEquals("spec.containers[0].secrets[0].secretRef.stack: needs spec.containers[0].secrets[0].secretRef.space:"
+                        + " a deeper coordinate requires the shallower ones",
+                secretsRefusal("- {name: T, secretRef: {name: t, realm: r, stack: x}}\n"));
+        assertEquals("spec.containers[0].secrets[0].secretRef.nme: unknown field; did you mean name?",
+                secretsRefusal("- {name: T, secretRef: {nme: t}}\n"));
+        assertEquals("metadata.space: needs metadata.realm: a deeper coordinate requires the shallower ones",
+                refusal("kind: Secret\nmetadata: {name: a, space: s}\nspec: {data: x}\n"));
+        assertEquals(ObjectPath.of("r", "s", "t", "c"), read("kind: Secret\nmetadata: {name: a, realm: r, space: s, stack: t,"
+                + " cell: c}\nspec: {data: x}\n").get(0).secret().scope(), "a cell's own secret");
+        assertEquals("spec.data: is required (a string; binary values are not supported)",
+                refusal("kind: Secret\nmetadata: {name: a, realm: r}\n"));
+    }
+
+    /** What a document with {@code secrets} (a list at column 0) is refused for. */
+    private static String secretsRefusal(String secrets) {
+        return refusal(cellWithSecrets(secrets.lines().map(l -> "        " + l + "\n").collect(Collectors.joining())));
+    }
+
+    private static String refusal(String yaml) {
+        ManifestError error = read(yaml).get(0).error();
+        return error.field() + ": " + error.message();
+    }
+
+    @Test
     void badContainerSecretsAreRefusedNamingTheFieldAndTheRule() {
         Map<String, String> refusals = new LinkedHashMap<>();
         refusals.put("- {fromEnv: X}\n", "spec.containers[0].secrets[0].name: is required");
-        refusals.put("- {name: T}\n", "spec.containers[0].secrets[0]: needs exactly one of fromFile or fromEnv");
+        refusals.put("- {name: T}\n", "spec.containers[0].secrets[0]: needs exactly one of fromFile, fromEnv or secretRef");
         refusals.put("- {name: T, fromEnv: X, fromFile: /f}\n",
-                "spec.containers[0].secrets[0]: needs exactly one of fromFile or fromEnv");
+                "spec.containers[0].secrets[0]: needs exactly one of fromFile, fromEnv or secretRef");
         refusals.put("- {name: T, fromFile: relative}\n",
                 "spec.containers[0].secrets[0].fromFile: must be an absolute path of kukeond's host");
         refusals.put("- {name: T, fromEnv: 'A-B'}\n",
@@ -409,7 +463,8 @@ class ManifestReaderTest {
                 "spec.containers[0].secrets[1].name: \"T\" is given twice");
         refusals.put("- {name: a, fromEnv: X, mountPath: /s}\n- {name: b, fromEnv: Y, mountPath: /s}\n",
                 "spec.containers[0].secrets[1].mountPath: \"/s\" is the target of another mount of this container");
-        refusals.put("- {name: T, secretRef: {name: token}}\n", "spec.containers[0].secrets[0].secretRef: is not supported yet");
+        refusals.put("- {name: T, fromEnv: X, secretRef: {name: token}}\n",
+                "spec.containers[0].secrets[0]: needs exactly one of fromFile, fromEnv or secretRef");
         refusals.put("- {name: T, fromEnv: X, value: plain}\n", "spec.containers[0].secrets[0].value");
         for (Map.Entry<String, String> r : refusals.entrySet()) {
             String yaml = cellWithSecrets(r.getKey().lines().map(l -> "        " + l + "\n").collect(Collectors.joining()));

@@ -7,6 +7,7 @@ import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSecurity;
+import io.kukeon.model.SecretRef;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
@@ -89,7 +90,10 @@ final class SampleObjects {
                 .tmpfs(new TmpfsMount("/tmp", 16777216L, List.of("noexec", "mode=1777", "uid=1000")),
                         new TmpfsMount("/run/app", 4096L, List.of()))
                 .secrets(ContainerSecret.fromEnv("API_TOKEN", "HOST_TOKEN", null),
-                        ContainerSecret.fromFile("tls.key", "/etc/kukeon/tls.key", "/run/secrets/tls.key"));
+                        ContainerSecret.fromFile("tls.key", "/etc/kukeon/tls.key", "/run/secrets/tls.key"),
+                        new ContainerSecret("DB_PASSWORD", null, null, null, new SecretRef("db", null, null, null, null)),
+                        new ContainerSecret("ca.pem", null, null, "/run/secrets/ca.pem",
+                                new SecretRef("ca", "default", "default", null, null)));
         return root ? c.root().build() : c.build();
     }
 

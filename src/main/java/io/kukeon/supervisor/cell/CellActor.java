@@ -31,6 +31,7 @@ import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.supervisor.tree.ChildMessages.DeleteOrigin;
 import io.kukeon.supervisor.tree.Children;
 import io.kukeon.supervisor.tree.Failures;
+import io.kukeon.supervisor.tree.HeldSecrets;
 import io.kukeon.supervisor.tree.RealmAccess;
 import io.kukeon.supervisor.tree.TreeNode;
 import io.kukeon.supervisor.tree.Waiting;
@@ -157,6 +158,12 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             command.fail(deleteStillOpen());
             return Effect().none();
         }
+        if (command instanceof ObjectCommand.PutSecret put) {
+            return onPutSecret(state, put);
+        }
+        if (command instanceof ObjectCommand.RemoveSecret remove) {
+            return onRemoveSecret(state, remove);
+        }
         if (command instanceof ObjectCommand.Upsert upsert) {
             if (upsert.mode().createOnly()) {
                 upsert.reply(Reply.of(view(state, null), Reply.Outcome.UNCHANGED));
@@ -191,6 +198,37 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         // Stop, then start once stopped (the start waits in the stash meanwhile).
         context.getSelf().tell(new Routed(path, new ObjectCommand.Start(restart.replyTo())));
         return requestStop(Waiting.none(), restart.timeout(), false);
+    }
+
+    // ---- secrets (the cell's own; its containers see them at their next start) ----
+
+    private Effect<CellEvent, CellRecord> onPutSecret(CellRecord state, ObjectCommand.PutSecret put) {
+        Reply.Outcome outcome = HeldSecrets.decide(state.secrets(), path, put);
+        if (outcome == null) {
+            return Effect().none();
+        }
+        return Effect().persist(new CellEvent.SecretPut(put.name(), put.data(), Instant.now()))
+                .thenRun(s -> {
+                    publishSecrets(s);
+                    put.reply(Reply.of(null, outcome));
+                });
+    }
+
+    private Effect<CellEvent, CellRecord> onRemoveSecret(CellRecord state, ObjectCommand.RemoveSecret remove) {
+        if (!HeldSecrets.decide(state.secrets(), path, remove)) {
+            return Effect().none();
+        }
+        return Effect().persist(new CellEvent.SecretRemoved(remove.name(), Instant.now()))
+                .thenRun(s -> {
+                    publishSecrets(s);
+                    remove.reply(HeldSecrets.removed(path, remove.name()));
+                });
+    }
+
+    private void publishSecrets(CellRecord state) {
+        if (!gone(state)) {
+            ports.storedSecrets().replace(path, state.secrets());
+        }
     }
 
     private Waiting waiting(ObjectCommand command, Reply.Outcome outcome) {
@@ -609,6 +647,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (!state.exists()) {
             return;
         }
+        publishSecrets(state);   // before the containers, which look them up when they start
         spawnContainers(state);
         if (state.activity() == Activity.NONE) {
             operations.ensureCgroup(state.spec());

@@ -4,6 +4,7 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.supervisor.JournalEvent;
 import io.kukeon.model.CellNetworkStatus;
+import io.kukeon.model.SecretData;
 import io.kukeon.supervisor.JournalName;
 
 import java.time.Instant;
@@ -121,6 +122,21 @@ public sealed interface CellEvent extends JournalEvent {
     record DeleteFailed(String reason, String message, Instant at) implements CellEvent {
         public String summary() {
             return "delete failed: " + message;
+        }
+    }
+
+    /** A Secret of this cell was created or given a new value; the value is sealed in the journal. */
+    @JournalName("cell.SecretPut")
+    record SecretPut(String name, SecretData data, Instant at) implements CellEvent {
+        public String summary() {
+            return "secret \"" + name + "\" put (" + data.size() + " bytes)";
+        }
+    }
+
+    @JournalName("cell.SecretRemoved")
+    record SecretRemoved(String name, Instant at) implements CellEvent {
+        public String summary() {
+            return "secret \"" + name + "\" removed";
         }
     }
 }

@@ -5,6 +5,7 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.GroupStatus;
+import io.kukeon.model.StoredSecret;
 import io.kukeon.supervisor.JournalName;
 import io.kukeon.supervisor.Journaled;
 import io.kukeon.supervisor.cell.CellEvent.CellCreated;
@@ -15,6 +16,7 @@ import io.kukeon.supervisor.cell.CellEvent.Started;
 import io.kukeon.supervisor.cell.CellEvent.StopRequested;
 import io.kukeon.supervisor.cell.CellEvent.Stopped;
 import io.kukeon.supervisor.tree.Generations;
+import io.kukeon.supervisor.tree.HeldSecrets;
 import io.kukeon.supervisor.tree.Timestamps;
 
 import java.time.Instant;
@@ -29,12 +31,13 @@ import java.util.stream.Collectors;
  *
  * @param activity the intent being carried out (NONE at rest): written before the work, so recovery resumes it
  * @param retiring containers removed from the spec, still to be deleted
+ * @param secrets  the Secrets the cell holds, by name (values sealed in the journal); gone with the cell
  */
 @JournalName("cell.Record")
 public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labels, Map<String, String> annotations,
                          Generations generations,
                          Activity activity, Run run, Set<String> retiring, GroupStatus cgroup, Problem problem,
-                         Timestamps times) implements Journaled {
+                         Timestamps times, Map<String, StoredSecret> secrets) implements Journaled {
 
     /** The intent the cell is carrying out; NONE when it is at rest. */
     public enum Activity { NONE, PROVISIONING, STARTING, STOPPING, DELETING }
@@ -71,10 +74,11 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         run = run == null ? Run.NEVER : run;
         times = times == null ? Timestamps.NONE : times;
         activity = activity == null ? Activity.NONE : activity;
+        secrets = secrets == null ? Map.of() : Map.copyOf(secrets);   // absent from journals before Secrets
     }
 
     public static CellRecord empty() {
-        return new CellRecord(false, null, null, null, null, Activity.NONE, null, null, null, null, null);
+        return new CellRecord(false, null, null, null, null, Activity.NONE, null, null, null, null, null, null);
     }
 
     /** Whether the host was brought to the current spec: not so after a provisioning that failed. */
@@ -133,6 +137,10 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
             return deleteRequested(e.at());
         } else if (event instanceof CellEvent.Deleted) {
             return deleted();
+        } else if (event instanceof CellEvent.SecretPut e) {
+            return secretPut(e);
+        } else if (event instanceof CellEvent.SecretRemoved e) {
+            return secretRemoved(e);
         } else if (event instanceof CellEvent.DeleteFailed e) {
             return failed(e.reason(), e.message(), e.at(), sticky());
         }
@@ -142,7 +150,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     CellRecord created(CellCreated e) {
         return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.next(), Activity.PROVISIONING,
-                new Run(e.start(), false, null, false, null), Set.of(), null, null, Timestamps.createdAt(e.at()));
+                new Run(e.start(), false, null, false, null), Set.of(), null, null, Timestamps.createdAt(e.at()), secrets);
     }
 
     CellRecord updated(CellUpdated e) {
@@ -150,7 +158,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         gone.addAll(containerNames());
         gone.removeAll(names(e.spec()));
         Run wanted = new Run(run.desired() || e.start(), run.everStarted(), run.rootPid(), run.readyObserved(), run.network());
-        return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), Activity.PROVISIONING, wanted, gone, cgroup, problem, times.touched(e.at()));
+        return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), Activity.PROVISIONING, wanted, gone, cgroup, problem, times.touched(e.at()), secrets);
     }
 
     CellRecord provisioned(CgroupProvisioned e) {
@@ -158,7 +166,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         // not is started next, and that start decides).
         Problem kept = sticky() == CellState.Failed && (!run.desired() || !specInForce())
                 ? new Problem(null, problem.reason(), problem.message()) : problem;
-        return new CellRecord(true, spec, labels, annotations, generations.observedNow(), Activity.NONE, run, Set.of(), e.cgroup(), kept, times.touched(e.at()));
+        return new CellRecord(true, spec, labels, annotations, generations.observedNow(), Activity.NONE, run, Set.of(), e.cgroup(), kept, times.touched(e.at()), secrets);
     }
 
     /** ProvisionFailed, StartFailed (Failed), WorkloadFailed (Error), DeleteFailed (the sticky state as it was). */
@@ -198,7 +206,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     CellRecord deleted() {
-        return new CellRecord(false, null, null, null, generations, Activity.NONE, null, null, null, null, null);
+        return new CellRecord(false, null, null, null, generations, Activity.NONE, null, null, null, null, null, null);
     }
 
     private CellRecord withRun(Run newRun) {
@@ -206,6 +214,19 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     private CellRecord with(Activity newActivity, Run newRun, Problem newProblem, Timestamps newTimes) {
-        return new CellRecord(true, spec, labels, annotations, generations, newActivity, newRun, retiring, cgroup, newProblem, newTimes);
+        return new CellRecord(true, spec, labels, annotations, generations, newActivity, newRun, retiring, cgroup, newProblem, newTimes,
+                secrets);
+    }
+
+    CellRecord secretPut(CellEvent.SecretPut e) {
+        return withSecrets(HeldSecrets.put(secrets, e.name(), e.data(), e.at()));
+    }
+
+    CellRecord secretRemoved(CellEvent.SecretRemoved e) {
+        return withSecrets(HeldSecrets.remove(secrets, e.name()));
+    }
+
+    private CellRecord withSecrets(Map<String, StoredSecret> s) {
+        return new CellRecord(exists, spec, labels, annotations, generations, activity, run, retiring, cgroup, problem, times, s);
     }
 }

@@ -165,7 +165,8 @@ final class ContainerRuntimeCalls {
     /** Blocking: the spec's secrets are read and staged afresh (a changed value reaches the container at its next start). */
     private ContainerRequest request(String namespace, String image, ContainerSpec spec, Map<String, String> joins,
                                      boolean root) {
-        SecretStaging.Staged secrets = ports.secrets().stage(containerdId, spec.secrets());
+        SecretStaging.Staged secrets = ports.secrets().stage(containerdId, spec.secrets(),
+                ref -> ports.storedSecrets().resolve(ref, path).map(stored -> stored.data().value()));
         String cgroup = ports.ids().cgroup(path).toString();
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_PREFIX + "realm", path.nameAt(Kind.REALM));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.SecretData;
 import io.kukeon.secrets.SealedValue;
 import io.kukeon.secrets.Sealer;
 
@@ -18,11 +19,13 @@ import java.util.function.Supplier;
 /**
  * How the journal holds a {@link RegistryCredential}: its password sealed ({@code sealedPassword}),
  * never in clear. A credential written before (scope events and records of version 1) has a
- * cleartext {@code password}, which is still read.
+ * cleartext {@code password}, which is still read. A Secret's {@link SecretData} is only ever
+ * written sealed ({@code sealed}).
  */
 final class SealedCredentials extends SimpleModule {
     static final String SEALED = "sealedPassword";
     static final String CLEAR = "password";
+    static final String SEALED_DATA = "sealed";
 
     /** @param sealer the key, fetched the first time a password is sealed or opened */
     SealedCredentials(Supplier<Sealer> sealer) {
@@ -47,6 +50,22 @@ final class SealedCredentials extends SimpleModule {
                         ? sealer.get().open(in.getCodec().treeToValue(sealed, SealedValue.class))
                         : text(node, CLEAR);
                 return new RegistryCredential(text(node, "username"), password, text(node, "serverAddress"));
+            }
+        });
+        addSerializer(SecretData.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(SecretData data, JsonGenerator out, SerializerProvider provider) throws IOException {
+                out.writeStartObject();
+                out.writeFieldName(SEALED_DATA);
+                provider.defaultSerializeValue(sealer.get().seal(data.value()), out);
+                out.writeEndObject();
+            }
+        });
+        addDeserializer(SecretData.class, new JsonDeserializer<>() {
+            @Override
+            public SecretData deserialize(JsonParser in, DeserializationContext context) throws IOException {
+                JsonNode sealed = in.<JsonNode>readValueAsTree().get(SEALED_DATA);
+                return new SecretData(sealer.get().open(in.getCodec().treeToValue(sealed, SealedValue.class)));
             }
         });
     }

@@ -38,6 +38,7 @@ import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.supervisor.tree.ChildMessages.DeleteOrigin;
 import io.kukeon.supervisor.tree.Children;
 import io.kukeon.supervisor.tree.Failures;
+import io.kukeon.supervisor.tree.HeldSecrets;
 import io.kukeon.supervisor.tree.RealmAccess;
 import io.kukeon.supervisor.tree.TreeNode;
 import io.kukeon.supervisor.tree.Waiting;
@@ -141,6 +142,12 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         if (command instanceof ObjectCommand.Delete delete) {
             return onDelete(state, new ChildMessages.Asked(delete), delete.cascades());
         }
+        if (command instanceof ObjectCommand.PutSecret put) {
+            return onPutSecret(state, put);
+        }
+        if (command instanceof ObjectCommand.RemoveSecret remove) {
+            return onRemoveSecret(state, remove);
+        }
         command.fail(new InvalidArgumentException("kind",
                 "only cells and containers can be started, stopped, killed or restarted, not a " + path.kind().label()));
         return Effect().none();
@@ -184,6 +191,45 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         }
         return recordAndProvision(new Updated(desired, labels, annotations, state.generations().current() + 1, Instant.now()),
                 waiting(upsert, Reply.Outcome.UPDATED));
+    }
+
+    // ---- secrets ----
+
+    private Effect<ScopeEvent, ScopeRecord> onPutSecret(ScopeRecord state, ObjectCommand.PutSecret put) {
+        if (!state.exists() || work instanceof Retired) {
+            put.fail(notFound());
+            return Effect().none();
+        }
+        Reply.Outcome outcome = HeldSecrets.decide(state.secrets(), path, put);
+        if (outcome == null) {
+            return Effect().none();
+        }
+        return Effect().persist(new ScopeEvent.SecretPut(put.name(), put.data(), Instant.now()))
+                .thenRun(s -> {
+                    publishSecrets(s);
+                    put.reply(Reply.of(null, outcome));
+                });
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onRemoveSecret(ScopeRecord state, ObjectCommand.RemoveSecret remove) {
+        if (!state.exists() || work instanceof Retired) {
+            remove.fail(notFound());
+            return Effect().none();
+        }
+        if (!HeldSecrets.decide(state.secrets(), path, remove)) {
+            return Effect().none();
+        }
+        return Effect().persist(new ScopeEvent.SecretRemoved(remove.name(), Instant.now()))
+                .thenRun(s -> {
+                    publishSecrets(s);
+                    remove.reply(HeldSecrets.removed(path, remove.name()));
+                });
+    }
+
+    private void publishSecrets(ScopeRecord state) {
+        if (state.exists() && !(work instanceof Retired)) {
+            ports.storedSecrets().replace(path, state.secrets());
+        }
     }
 
     private Waiting waiting(ObjectCommand command, Reply.Outcome outcome) {
@@ -413,6 +459,7 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
 
     @Override
     protected void onRecovered(ScopeRecord state) {
+        publishSecrets(state);   // before the children: their containers look secrets up when they start
         if (path.kind() == Kind.REALM) {   // an absent realm holds the namespace it would be created with
             parent.tell(new ChildMessages.NamespaceHeld(path.name(),
                     state.spec().realmSpec().namespaceOn(ports.ids(), path.name())));

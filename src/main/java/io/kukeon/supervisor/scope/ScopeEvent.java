@@ -2,6 +2,7 @@ package io.kukeon.supervisor.scope;
 
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.LevelState;
+import io.kukeon.model.SecretData;
 import io.kukeon.supervisor.JournalEvent;
 import io.kukeon.supervisor.JournalName;
 
@@ -80,6 +81,21 @@ public sealed interface ScopeEvent extends JournalEvent {
     record DeleteFailed(String reason, String message, Instant at) implements ScopeEvent {
         public String summary() {
             return "delete failed: " + message;
+        }
+    }
+
+    /** A Secret of this scope was created or given a new value; the value is sealed in the journal. */
+    @JournalName("scope.SecretPut")
+    record SecretPut(String name, SecretData data, Instant at) implements ScopeEvent {
+        public String summary() {
+            return "secret \"" + name + "\" put (" + data.size() + " bytes)";
+        }
+    }
+
+    @JournalName("scope.SecretRemoved")
+    record SecretRemoved(String name, Instant at) implements ScopeEvent {
+        public String summary() {
+            return "secret \"" + name + "\" removed";
         }
     }
 }

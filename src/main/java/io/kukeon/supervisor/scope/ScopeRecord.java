@@ -2,6 +2,7 @@ package io.kukeon.supervisor.scope;
 
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.LevelState;
+import io.kukeon.model.StoredSecret;
 import io.kukeon.supervisor.JournalName;
 import io.kukeon.supervisor.Journaled;
 import io.kukeon.supervisor.scope.ScopeEvent.Created;
@@ -9,6 +10,7 @@ import io.kukeon.supervisor.scope.ScopeEvent.DeleteFailed;
 import io.kukeon.supervisor.scope.ScopeEvent.Provisioned;
 import io.kukeon.supervisor.scope.ScopeEvent.Updated;
 import io.kukeon.supervisor.tree.Generations;
+import io.kukeon.supervisor.tree.HeldSecrets;
 import io.kukeon.supervisor.tree.Timestamps;
 
 import java.util.Map;
@@ -21,11 +23,13 @@ import java.util.TreeSet;
  *
  * @param phase    PROVISIONING and DELETING are intents whose outcome is not written yet
  * @param children the names of the level's children, which outlive its own deletion in the record
+ * @param secrets  the Secrets this level holds, by name (values sealed in the journal); gone with the level
  */
 @JournalName(value = "scope.Record", version = 2)
 public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> labels, Map<String, String> annotations,
                           Generations generations,
-                          Set<String> children, Outcome outcome, Timestamps times) implements Journaled {
+                          Set<String> children, Outcome outcome, Timestamps times,
+                          Map<String, StoredSecret> secrets) implements Journaled {
 
     public enum Phase { ABSENT, PROVISIONING, PROVISIONED, DELETING }
 
@@ -46,10 +50,11 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         children = children == null ? Set.of() : Set.copyOf(children);
         outcome = outcome == null ? Outcome.NONE : outcome;
         times = times == null ? Timestamps.NONE : times;
+        secrets = secrets == null ? Map.of() : Map.copyOf(secrets);   // absent from journals before Secrets
     }
 
     public static ScopeRecord empty() {
-        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null, null, null);
     }
 
     boolean exists() {
@@ -86,6 +91,10 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
             return deleted();
         } else if (event instanceof ScopeEvent.DeleteFailed e) {
             return deleteFailed(e);
+        } else if (event instanceof ScopeEvent.SecretPut e) {
+            return secretPut(e);
+        } else if (event instanceof ScopeEvent.SecretRemoved e) {
+            return secretRemoved(e);
         }
         throw new IllegalArgumentException("a realm, space or stack has no transition for " + event);
     }
@@ -93,18 +102,18 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
 
     ScopeRecord created(Created e) {
         return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.next(), children, Outcome.NONE,
-                Timestamps.createdAt(e.at()));
+                Timestamps.createdAt(e.at()), secrets);
     }
 
     ScopeRecord updated(Updated e) {
         return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), children,
-                outcome, times.touched(e.at()));
+                outcome, times.touched(e.at()), secrets);
     }
 
     ScopeRecord provisioned(Provisioned e) {
         Outcome found = new Outcome(e.cgroup(), e.namespaceReady(), e.state(), e.reason(), e.message());
         Timestamps t = e.state() == LevelState.Ready ? times.ready(e.at()) : times.touched(e.at());
-        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations.observedNow(), children, found, t);
+        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations.observedNow(), children, found, t, secrets);
     }
 
     ScopeRecord withChild(String name, boolean present) {
@@ -114,19 +123,31 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         } else {
             c.remove(name);
         }
-        return new ScopeRecord(phase, spec, labels, annotations, generations, c, outcome, times);
+        return new ScopeRecord(phase, spec, labels, annotations, generations, c, outcome, times, secrets);
     }
 
     ScopeRecord deleteRequested() {
-        return new ScopeRecord(Phase.DELETING, spec, labels, annotations, generations, children, outcome, times);
+        return new ScopeRecord(Phase.DELETING, spec, labels, annotations, generations, children, outcome, times, secrets);
     }
 
     ScopeRecord deleteFailed(DeleteFailed e) {
         return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations, children,
-                outcome.withProblem(e.reason(), e.message()), times.touched(e.at()));
+                outcome.withProblem(e.reason(), e.message()), times.touched(e.at()), secrets);
     }
 
     ScopeRecord deleted() {
-        return new ScopeRecord(Phase.ABSENT, null, null, null, generations, children, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, generations, children, null, null, null);
+    }
+
+    ScopeRecord secretPut(ScopeEvent.SecretPut e) {
+        return withSecrets(HeldSecrets.put(secrets, e.name(), e.data(), e.at()));
+    }
+
+    ScopeRecord secretRemoved(ScopeEvent.SecretRemoved e) {
+        return withSecrets(HeldSecrets.remove(secrets, e.name()));
+    }
+
+    private ScopeRecord withSecrets(Map<String, StoredSecret> s) {
+        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, s);
     }
 }

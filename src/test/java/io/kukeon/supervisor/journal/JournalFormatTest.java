@@ -14,6 +14,7 @@ import io.kukeon.model.GroupStatus;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.Resources;
 import io.kukeon.model.RestartPolicy;
+import io.kukeon.model.SecretData;
 import io.kukeon.supervisor.JournalName;
 import io.kukeon.supervisor.Journaled;
 import io.kukeon.supervisor.scope.ScopeEvent;
@@ -135,6 +136,22 @@ class JournalFormatTest {
         assertTrue(written.get("sealedPassword").get("ciphertext").isBinary(), written.toString());
         assertFalse(written.has("password"), written.toString());
         assertEquals(created, serialization.deserialize(first, JournalSerializer.IDENTIFIER, "scope.Created#2").get());
+    }
+
+    @Test
+    void secretValuesAreWrittenSealedInEventsAndSnapshots() throws Exception {
+        SecretData data = new SecretData("the-value-0815");
+        ScopeEvent.SecretPut put = new ScopeEvent.SecretPut("db", data, Instant.EPOCH);
+        assertFalse(put.summary().contains("the-value-0815") || data.toString().contains("the-value-0815"));
+        byte[] event = serialization.serialize(put).get();
+        assertFalse(contains(event, "the-value-0815"), "no cleartext value in the event");
+        assertTrue(plainCbor().readTree(event).at("/data/sealed/ciphertext").isBinary());
+        assertEquals(put, serialization.deserialize(event, JournalSerializer.IDENTIFIER, "scope.SecretPut").get());
+
+        ScopeRecord record = ScopeRecord.empty().apply(put);
+        byte[] snapshot = serialization.serialize(record).get();
+        assertFalse(contains(snapshot, "the-value-0815"), "no cleartext value in the snapshot");
+        assertEquals(record, serialization.deserialize(snapshot, JournalSerializer.IDENTIFIER, "scope.Record#2").get());
     }
 
     /** What kukeond wrote before sealing (the same codec, version 1): the password in clear. */

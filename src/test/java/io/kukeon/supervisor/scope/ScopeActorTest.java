@@ -2,12 +2,17 @@ package io.kukeon.supervisor.scope;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.FailedPreconditionException;
+import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.Metadata;
+import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.Resources;
+import io.kukeon.model.SecretData;
+import io.kukeon.model.SecretScope;
 import io.kukeon.model.SpaceSpec;
 import io.kukeon.model.StackSpec;
 import io.kukeon.model.TreeObject;
@@ -134,6 +139,46 @@ class ScopeActorTest {
         assertEquals(Reply.Outcome.UPDATED, updated.outcome());
         assertEquals(2, updated.object().metadata().generation());
         assertEquals(limited, bed.cgroups.groups().get("/kukeon/" + realm), "the limit reached the cgroup");
+    }
+
+    @Test
+    void aSecretIsPutUpdatedKeptWhenRedactedAndRemovedAndSurvivesARestart() {
+        apply(realm(RealmSpec.DEFAULT));
+        SecretData value = new SecretData("first");
+        assertEquals(Reply.Outcome.CREATED, send(path, r -> new ObjectCommand.PutSecret("db", value, r)).getValue().outcome());
+        assertEquals(Reply.Outcome.UNCHANGED, send(path, r -> new ObjectCommand.PutSecret("db", value, r)).getValue().outcome());
+        assertEquals(Reply.Outcome.UNCHANGED, send(path, r -> new ObjectCommand.PutSecret("db", null, r)).getValue().outcome(),
+                "a redacted value keeps the stored one");
+        assertEquals(List.of(ScopeEvent.Created.class, ScopeEvent.Provisioned.class, ScopeEvent.SecretPut.class), written());
+        assertEquals(Reply.Outcome.UPDATED, send(path, r -> new ObjectCommand.PutSecret("db", new SecretData("second"), r))
+                .getValue().outcome());
+        assertEquals("second", bed.ports.storedSecrets().get(path, "db").orElseThrow().data().value());
+
+        actor.restart();   // replayed through the journal's serializer: sealed, then opened again
+        assertEquals("second", actor.getState().secrets().get("db").data().value());
+        assertTrue(bed.ports.storedSecrets().get(path, "db").isPresent(), "published again at recovery");
+
+        assertEquals(Reply.Outcome.DELETED, send(path, r -> new ObjectCommand.RemoveSecret("db", r)).getValue().outcome());
+        assertTrue(bed.ports.storedSecrets().get(path, "db").isEmpty());
+        assertInstanceOf(NotFoundException.class, send(path, r -> new ObjectCommand.RemoveSecret("db", r)).getError());
+        assertInstanceOf(InvalidArgumentException.class, send(path, r -> new ObjectCommand.PutSecret("db", null, r)).getError(),
+                "a redacted value with nothing stored");
+    }
+
+    @Test
+    void aScopeHoldsAtMost64SecretsAndItsDeleteTakesThemAlong() {
+        apply(realm(RealmSpec.DEFAULT));
+        for (int i = 0; i < SecretScope.MAX_SECRETS; i++) {
+            String name = "s" + i;
+            assertTrue(send(path, r -> new ObjectCommand.PutSecret(name, new SecretData("v"), r)).isSuccess());
+        }
+        assertInstanceOf(ResourceExhaustedException.class,
+                send(path, r -> new ObjectCommand.PutSecret("one-more", new SecretData("v"), r)).getError());
+        assertEquals(SecretScope.MAX_SECRETS, bed.ports.storedSecrets().list(path).size());
+        actor.runCommand(new Routed(path, new ObjectCommand.Delete(false, false, testKit.<StatusReply<Reply>>createTestProbe().ref())));
+        host.expectMessageClass(ChildMessages.Gone.class);
+        assertEquals(List.of(), bed.ports.storedSecrets().list(path));
+        assertTrue(actor.getState().secrets().isEmpty());
     }
 
     @Test

@@ -1,0 +1,177 @@
+package io.kukeon.cli;
+
+import io.kukeon.manifest.ManifestWriter;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.SecretData;
+import io.kukeon.model.SecretScope;
+import io.kukeon.wire.v1.DeleteSecretRequest;
+import io.kukeon.wire.v1.ListSecretsRequest;
+import io.kukeon.wire.v1.PutSecretRequest;
+import io.kukeon.wire.v1.PutSecretResponse;
+import io.kukeon.wire.v1.SecretInfo;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** {@code create secret}, {@code get secrets} and {@code delete secret}: values go to kukeond and never come back. */
+final class SecretCommands {
+    private SecretCommands() {}
+
+    /** The scope flags of a secret: as deep as given (a deeper one requires the shallower), realm "default" if none. */
+    static final class SecretScopeFlags {
+        @Option(names = "--realm", defaultValue = "default", description = "Realm (default: ${DEFAULT-VALUE}).")
+        String realm;
+
+        @Option(names = "--space", description = "Space: the secret is the space's (needs --realm).")
+        String space;
+
+        @Option(names = "--stack", description = "Stack: the secret is the stack's (needs --space).")
+        String stack;
+
+        @Option(names = "--cell", description = "Cell: the secret is the cell's (needs --stack).")
+        String cell;
+
+        ObjectPath scope() {
+            return SecretScope.of("--", realm, space, stack, cell);
+        }
+    }
+
+    /** {@code secret "db": created in stack "web"}: the scope named by its deepest level. */
+    static String where(ObjectPath scope) {
+        return scope.kind().label() + " \"" + scope + "\"";
+    }
+
+    @Command(name = "secret", aliases = "sec", mixinStandardHelpOptions = true,
+            description = {"Create a secret, or give it a new value (containers see it at their next start).",
+                    "The value is sealed at rest and never printed."})
+    static final class Create extends DaemonCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        static final class Source {
+            @Option(names = "--from-literal", paramLabel = "VALUE", description = "The value itself.")
+            String literal;
+
+            @Option(names = "--from-file", paramLabel = "FILE", description = "A file whose text is the value (at most 1 MiB of UTF-8).")
+            Path file;
+        }
+
+        @Mixin
+        SecretScopeFlags flags;
+
+        @Override
+        int run(DaemonConnection daemon) throws IOException {
+            ObjectPath scope = flags.scope();
+            SecretScope.requireName("NAME", name);
+            String value = source.literal != null ? SecretData.of("--from-literal", source.literal).value() : read(source.file);
+            PutSecretResponse r = daemon.calls().putSecret(PutSecretRequest.newBuilder().setScope(scope.toString())
+                    .setName(name).setData(value).build());
+            out().println("secret \"" + name + "\": " + r.getOutcome() + " in " + where(scope));
+            return 0;
+        }
+
+        /** The file's text: read up to one byte past the limit, whatever the file is; binary is refused. */
+        private static String read(Path file) throws IOException {
+            if (Files.isDirectory(file)) {
+                throw new InvalidArgumentException("--from-file", file + " is a directory");
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(SecretData.MAX_BYTES + 1);
+            }
+            if (bytes.length > SecretData.MAX_BYTES) {
+                throw new InvalidArgumentException("--from-file", file + " is over " + SecretData.MAX_BYTES
+                        + " bytes; a secret is at most that");
+            }
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new InvalidArgumentException("--from-file", file + " is not UTF-8 text; binary secrets are not supported");
+            }
+        }
+    }
+
+    @Command(name = "secret", aliases = {"secrets", "sec"}, mixinStandardHelpOptions = true,
+            description = "List secrets of a scope and the scopes under it (names and sizes, never values), or show one.")
+    static final class Get extends DaemonCommand {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "One secret of the scope; all when left out.")
+        String name;
+
+        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+                description = "table, wide, yaml or json (default: ${DEFAULT-VALUE}); data is always <redacted>.")
+        OutputFormat output;
+
+        @Mixin
+        SecretScopeFlags flags;
+
+        @Override
+        int run(DaemonConnection daemon) {
+            ObjectPath scope = flags.scope();
+            ListSecretsRequest.Builder request = ListSecretsRequest.newBuilder().setScope(scope.toString());
+            if (name != null) {
+                request.setName(SecretScope.requireName("NAME", name));
+            }
+            List<SecretInfo> found = daemon.calls().listSecrets(request.build()).getSecretsList();
+            out().print(render(found, scope));
+            return 0;
+        }
+
+        private String render(List<SecretInfo> found, ObjectPath scope) {
+            List<Map<String, Object>> docs = found.stream()
+                    .map(s -> ManifestWriter.secretDocument(ObjectPath.parse(s.getScope()), s.getName())).toList();
+            switch (output) {
+                case yaml:
+                    return docs.isEmpty() ? "" : ManifestWriter.yamlDocuments(docs);
+                case json:
+                    return name != null && docs.size() == 1 ? ManifestWriter.jsonDocument(docs.get(0))
+                            : ManifestWriter.jsonItems(docs);
+                default:
+                    if (found.isEmpty()) {
+                        return "No secrets found in " + where(scope) + ".\n";
+                    }
+                    Instant now = Instant.now();
+                    Table t = new Table(List.of("NAME", "SCOPE", "SIZE", "AGE"));
+                    found.forEach(s -> t.add(List.of(s.getName(), s.getScope(), s.getSizeBytes() + "B",
+                            Age.since(s.getCreatedAt(), now))));
+                    return t.render();
+            }
+        }
+    }
+
+    @Command(name = "secret", aliases = {"secrets", "sec"}, mixinStandardHelpOptions = true, description = "Delete a secret.")
+    static final class Delete extends DaemonCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Mixin
+        SecretScopeFlags flags;
+
+        @Override
+        int run(DaemonConnection daemon) {
+            ObjectPath scope = flags.scope();
+            daemon.work().deleteSecret(DeleteSecretRequest.newBuilder().setScope(scope.toString())
+                    .setName(SecretScope.requireName("NAME", name)).build());
+            out().println("Deleted secret \"" + name + "\" from " + where(scope));
+            return 0;
+        }
+    }
+}
