@@ -88,7 +88,9 @@ class FullDataDirTest {
                 assertEquals(Status.Code.RESOURCE_EXHAUSTED, refusal.getStatus().getCode(), refusal.getStatus().toString());
                 assertTrue(refusal.getStatus().getDescription().matches("data dir full: [0-9.]+ [KM]iB free, 4\\.0 MiB reserved.*"),
                         refusal.getStatus().getDescription());
-                assertTrue(acknowledged.size() > 100, "only " + acknowledged.size() + " spaces fit");
+                // ~86 KiB of journal per space of 8.6 KiB of labels: 104 fit before issue 14's fields, 95 since;
+                // the floor says the reserve refused no write far too early, not how compact the journal is
+                assertTrue(acknowledged.size() > 80, "only " + acknowledged.size() + " spaces fit");
 
                 String journalBefore = detail("journal");
                 StatusRuntimeException create = assertThrows(StatusRuntimeException.class, () -> api().create(
