@@ -47,7 +47,7 @@ scripts/containerd/start-registry.sh "$REG" "$REG_PORT" "$REG_USER" "$REG_PASS" 
 
 echo "==> mvn verify"
 mvn -B verify \
-  -Dkukeon.requireReal=true \
+  -Dsurefire.excludedGroups=bench \
   -Dkukeon.test.cgroupPrefix="$PREFIX" \
   -Dkukeon.containerd.socket="$SOCK" \
   -Dkukeon.busybox.archive="$ARCHIVE" \

@@ -41,7 +41,6 @@ public final class RecoveryBenchmark {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "restart";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        System.setProperty("kukeon.requireReal", "true");
         Path dir = Files.createTempDirectory("kukeon-bench-recovery");
         switch (mode) {
             case "restart" -> restart(dir, n, args.length > 2 ? args[2] : "1");

@@ -50,7 +50,6 @@ public final class StartBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         String grace = args.length > 1 ? args[1] : "0ms";
-        System.setProperty("kukeon.requireReal", "true");
         Path dir = Files.createTempDirectory("kukeon-bench");
         List<Sample> raw = new ArrayList<>();
         List<Sample> rawNetworked = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.kukeon.network.SpaceNetwork;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.testing.NetworkNamespaces;
 import io.kukeon.testing.RealDaemon;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A kukeond of the tests on real containerd makes its networks in a network namespace of its own,
  * which goes when it stops: nothing of a test makes a bridge in the machine's own namespace.
  */
+@Tag("cni")
 class DaemonNetworkNamespaceTest {
     @TempDir
     Path dataDir;

@@ -1,6 +1,7 @@
 package io.kukeon.network;
 
 import io.kukeon.testing.NetworkNamespaces;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("network")
 class HostCommandTest {
     private static final int RUNS_AT_ONCE = 24;
     private final HostCommand here = new HostCommand(null, Duration.ofSeconds(10));

@@ -5,6 +5,7 @@ import io.kukeon.testing.NetworkNamespaces;
 import io.kukeon.testing.NetworkNamespaces.Namespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ports as meant. Two network namespaces of the test's own stand for the host and a cell, joined
  * by a veth; an httpd in the "cell" answers, curl in the "host" asks. No traffic leaves them.
  */
+@Tag("cni")
 class PortMappingPluginTest {
     private static final Path PORTMAP = Path.of("/usr/lib/cni/portmap");
     private static final String HOST_SIDE = "10.99.0.1";

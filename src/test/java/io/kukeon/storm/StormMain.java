@@ -14,7 +14,6 @@ public final class StormMain {
     public static void main(String[] args) throws Exception {
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : new Random().nextLong();
-        System.setProperty("kukeon.requireReal", "true");
         Path dataDir = Files.createTempDirectory("kukeon-storm");
         int containerdRestartOneIn = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         int violations = KillStorm.run(dataDir, trials, seed, containerdRestartOneIn, System.out).stream()

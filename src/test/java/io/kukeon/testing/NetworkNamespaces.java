@@ -32,7 +32,7 @@ public final class NetworkNamespaces implements AutoCloseable {
     private final List<Namespace> made = new ArrayList<>();
     private final List<Process> servers = new ArrayList<>();
 
-    /** Skips (or fails with kukeon.requireReal) without root, ip or nsenter. */
+    /** Fails without root, ip or nsenter. */
     public NetworkNamespaces(String owner) {
         needTools("ip", "nsenter");
         this.prefix = "kukeon-" + owner + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";
@@ -41,7 +41,7 @@ public final class NetworkNamespaces implements AutoCloseable {
     /** Debian's CNI plugins ({@code containernetworking-plugins}). */
     public static final Path PLUGINS = Path.of("/usr/lib/cni");
 
-    /** Fails (with kukeon.requireReal) or skips unless root, the plugins kukeond runs and the tools are here. */
+    /** Fails unless root, the plugins kukeond runs and the tools are here. */
     public static void needPlugins() {
         RealComponents.need("root", RealComponents.isRoot(), "network namespaces and bridges need root");
         boolean present = SpaceNetwork.PLUGINS.stream().allMatch(p -> Files.isExecutable(PLUGINS.resolve(p)));
@@ -50,7 +50,7 @@ public final class NetworkNamespaces implements AutoCloseable {
         needTools("ip", "nsenter", "iptables", "busybox");
     }
 
-    /** Skips (or fails with kukeon.requireReal) without root or without each of {@code tools} on the PATH. */
+    /** Fails without root or without each of {@code tools} on the PATH. */
     public static void needTools(String... tools) {
         RealComponents.need("root", RealComponents.isRoot(), "network namespaces need root");
         for (String tool : tools) {

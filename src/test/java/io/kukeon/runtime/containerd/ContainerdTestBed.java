@@ -49,7 +49,7 @@ final class ContainerdTestBed implements AutoCloseable {
         this.snapshots = new Snapshots(raw);
     }
 
-    /** Skips, or fails under kukeon.requireReal, when no containerd socket is configured. */
+    /** Fails when no containerd socket is configured. */
     static ContainerdTestBed open() throws IOException {
         ContainerdTestBed bed = new ContainerdTestBed(RealComponents.containerdSocket());
         bed.runtime.ensureNamespace(bed.namespace, REALM, false);
