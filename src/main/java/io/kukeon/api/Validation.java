@@ -65,14 +65,10 @@ final class Validation {
         } else if (o instanceof TreeObject.Cell c) {
             c.spec().validate();
             for (int i = 0; i < c.spec().containers().size(); i++) {
-                checkBindSources(c.spec().containers().get(i), "spec.containers[" + i + "]");
-                OciSecurity.checkOnHost(c.spec().containers().get(i).security(), "spec.containers[" + i + "]");
+                ContainerSpec container = c.spec().containers().get(i);
+                checkWhatItUses(container, c.path().child(container.id()), "spec.containers[" + i + "]", secrets);
             }
             List<PortClaim> claims = checkPorts(c.path(), c.spec(), CellNetworking.CELL_FIELDS, index, heldByOthers);
-            for (int i = 0; i < c.spec().containers().size(); i++) {
-                ContainerSpec container = c.spec().containers().get(i);
-                checkSecretRefs(container, c.path().child(container.id()), "spec.containers[" + i + "]", secrets);
-            }
             CellSpec spec = c.spec().normalized();
             for (int i = 0; i < spec.containers().size(); i++) {
                 String id = spec.containers().get(i).id();
@@ -83,17 +79,25 @@ final class Validation {
         } else if (o instanceof TreeObject.Container c) {
             c.spec().validate("spec");
             refuseContainerMetadata(c);
-            checkBindSources(c.spec(), "spec");
-            OciSecurity.checkOnHost(c.spec().security(), "spec");
             ids.checkContainerdId(c.path(), "metadata.name");
             if (!c.path().name().equals(c.spec().id())) {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""
                         + c.path().name() + "\"");
             }
-            checkSecretRefs(c.spec(), c.path(), "spec", secrets);
+            checkWhatItUses(c.spec(), c.path(), "spec", secrets);
             return checkInItsCell(c, index, heldByOthers);
         }
         return List.of();
+    }
+
+    /**
+     * What a container uses outside its spec, as it is now: its bind sources and devices on the
+     * host, its seccomp profile files, and the Secrets its {@code secretRef}s name.
+     */
+    private static void checkWhatItUses(ContainerSpec spec, ObjectPath container, String field, SecretIndex secrets) {
+        checkBindSources(spec, field);
+        OciSecurity.checkOnHost(spec.security(), field);
+        checkSecretRefs(spec, container, field, secrets);
     }
 
     /** Every {@code secretRef} names a Secret that is held now (a later delete fails the next start instead). */
