@@ -63,18 +63,15 @@ public record ContainerSecret(String name, String fromFile, String fromEnv, Stri
         if (secretRef != null) {
             secretRef.validate(field + ".secretRef");
         }
-        if (fromFile != null && (!fromFile.startsWith("/") || fromFile.length() > 4096 || fromFile.indexOf('\0') >= 0)) {
-            throw new InvalidArgumentException(field + ".fromFile", "must be an absolute path of kukeond's host");
+        if (fromFile != null) {
+            MountRules.requireNormalisedAbsolute(field + ".fromFile", fromFile);
         }
         if (fromEnv != null && !fromEnv.matches("[A-Za-z_][A-Za-z0-9_]{0,255}")) {
             throw new InvalidArgumentException(field + ".fromEnv", "\"" + Names.printable(fromEnv)
                     + "\" must be an environment variable name (letters, digits, '_')");
         }
-        if (mountPath != null && (!mountPath.startsWith("/") || mountPath.equals("/") || mountPath.length() > 4096
-                || mountPath.indexOf('\0') >= 0 || mountPath.endsWith("/") || mountPath.contains("/../")
-                || mountPath.endsWith("/..") || mountPath.contains("/./") || mountPath.contains("//"))) {
-            throw new InvalidArgumentException(field + ".mountPath", "\"" + Names.printable(mountPath)
-                    + "\" must be an absolute path of a file, without . or .. segments");
+        if (mountPath != null) {
+            MountRules.requireTarget(field + ".mountPath", mountPath);   // a secret's file is a mount like the others
         }
     }
 

@@ -192,7 +192,6 @@ public record ContainerSecurity(boolean privileged, Capabilities capabilities, b
 
     /** Absolute, normal ({@code /./}, {@code /../} and {@code //} refused), no NUL, at most {@link #MAX_PATH}. */
     private static boolean isAbsolutePath(String p) {
-        return p != null && p.startsWith("/") && p.length() > 1 && p.length() <= MAX_PATH && p.indexOf('\0') < 0
-                && !p.endsWith("/") && !(p + "/").matches(".*/(\\.|\\.\\.)?/.*");
+        return p != null && p.length() > 1 && p.length() <= MAX_PATH && p.indexOf('\0') < 0 && MountRules.isNormalisedAbsolute(p);
     }
 }

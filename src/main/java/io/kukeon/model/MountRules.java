@@ -27,12 +27,16 @@ public final class MountRules {
         if (path.length() > MAX_PATH_LENGTH || path.indexOf('\0') >= 0) {
             throw new InvalidArgumentException(field, "must be a path of at most " + MAX_PATH_LENGTH + " characters without NUL");
         }
-        boolean normalised = path.startsWith("/") && (path.equals("/") || !path.endsWith("/")) && !path.contains("//")
-                && !(path + "/").contains("/./") && !(path + "/").contains("/../");
-        if (!normalised) {
+        if (!isNormalisedAbsolute(path)) {
             throw new InvalidArgumentException(field, "\"" + Names.printable(path)
                     + "\" must be an absolute, normalised path (no \".\", \"..\", \"//\" or trailing \"/\")");
         }
+    }
+
+    /** Whether {@code path} is absolute, without {@code .}, {@code ..}, {@code //} or a trailing {@code /}. */
+    public static boolean isNormalisedAbsolute(String path) {
+        return path.startsWith("/") && (path.equals("/") || !path.endsWith("/")) && !path.contains("//")
+                && !(path + "/").contains("/./") && !(path + "/").contains("/../");
     }
 
     /** A target a user's mount may take: normalised, not {@code /}, not one of the cell's files or the runtime's trees. */

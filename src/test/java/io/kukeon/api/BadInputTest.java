@@ -293,9 +293,9 @@ class BadInputTest {
         Map<String, ContainerSecret> bad = Map.of(
                 "spec.containers[0].secrets[0]: needs exactly one of fromFile, fromEnv or secretRef",
                 new ContainerSecret("T", "/etc/token", "HOST_TOKEN", null),
-                "spec.containers[0].secrets[0].fromFile: must be an absolute path of kukeond's host",
+                "spec.containers[0].secrets[0].fromFile: \"etc/token\" must be an absolute, normalised path (no \".\", \"..\", \"//\" or trailing \"/\")",
                 ContainerSecret.fromFile("T", "etc/token", null),
-                "spec.containers[0].secrets[0].mountPath: \"run/k\" must be an absolute path of a file, without . or .. segments",
+                "spec.containers[0].secrets[0].mountPath: \"run/k\" must be an absolute, normalised path (no \".\", \"..\", \"//\" or trailing \"/\")",
                 ContainerSecret.fromEnv("k", "HOST_TOKEN", "run/k"));
         bad.forEach((error, secret) -> {
             CreateRequest create = CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c", Map.of(),

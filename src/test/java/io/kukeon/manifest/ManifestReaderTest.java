@@ -452,13 +452,13 @@ class ManifestReaderTest {
         refusals.put("- {name: T, fromEnv: X, fromFile: /f}\n",
                 "spec.containers[0].secrets[0]: needs exactly one of fromFile, fromEnv or secretRef");
         refusals.put("- {name: T, fromFile: relative}\n",
-                "spec.containers[0].secrets[0].fromFile: must be an absolute path of kukeond's host");
+                "spec.containers[0].secrets[0].fromFile: \"relative\" must be an absolute, normalised path");
         refusals.put("- {name: T, fromEnv: 'A-B'}\n",
                 "spec.containers[0].secrets[0].fromEnv: \"A-B\" must be an environment variable name (letters, digits, '_')");
         refusals.put("- {name: tls.key, fromEnv: X}\n", "spec.containers[0].secrets[0].name: \"tls.key\" must be an"
                 + " environment variable name (letters, digits, '_') when there is no mountPath");
         refusals.put("- {name: k, fromEnv: X, mountPath: /run/../etc/shadow}\n", "spec.containers[0].secrets[0].mountPath:"
-                + " \"/run/../etc/shadow\" must be an absolute path of a file, without . or .. segments");
+                + " \"/run/../etc/shadow\" must be an absolute, normalised path");
         refusals.put("- {name: T, fromEnv: X}\n- {name: T, fromFile: /f}\n",
                 "spec.containers[0].secrets[1].name: \"T\" is given twice");
         refusals.put("- {name: a, fromEnv: X, mountPath: /s}\n- {name: b, fromEnv: Y, mountPath: /s}\n",
