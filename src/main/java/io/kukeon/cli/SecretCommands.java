@@ -5,6 +5,7 @@ import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.SecretData;
 import io.kukeon.model.SecretScope;
+import io.kukeon.model.Utf8;
 import io.kukeon.wire.v1.DeleteSecretRequest;
 import io.kukeon.wire.v1.ListSecretsRequest;
 import io.kukeon.wire.v1.PutSecretRequest;
@@ -18,10 +19,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -101,12 +98,8 @@ final class SecretCommands {
                 throw new InvalidArgumentException("--from-file", file + " is over " + SecretData.MAX_BYTES
                         + " bytes; a secret is at most that");
             }
-            try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                throw new InvalidArgumentException("--from-file", file + " is not UTF-8 text; binary secrets are not supported");
-            }
+            return Utf8.decode(bytes).orElseThrow(() -> new InvalidArgumentException("--from-file", file
+                    + " is not UTF-8 text; binary secrets are not supported"));
         }
     }
 

@@ -2,6 +2,7 @@ package io.kukeon.manifest;
 
 import io.kukeon.model.Kind;
 import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.model.Utf8;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -16,7 +17,6 @@ import org.yaml.snakeyaml.reader.ReaderException;
 
 import java.io.StringReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -129,18 +129,17 @@ public final class ManifestReader {
     }
 
     private static String decode(byte[] bytes) {
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        java.util.Optional<String> decoded = Utf8.decode(bytes);
+        if (decoded.isPresent()) {
+            String text = decoded.get();
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
-        } catch (CharacterCodingException e) {
-            int at = firstBadByte(bytes);
-            int line = 1;
-            for (int i = 0; i < at; i++) {
-                line += bytes[i] == '\n' ? 1 : 0;
-            }
-            throw new ManifestException(line, 1, "not UTF-8 text (bad byte at offset " + at + ")");
         }
+        int at = firstBadByte(bytes);
+        int line = 1;
+        for (int i = 0; i < at; i++) {
+            line += bytes[i] == '\n' ? 1 : 0;
+        }
+        throw new ManifestException(line, 1, "not UTF-8 text (bad byte at offset " + at + ")");
     }
 
     private static int firstBadByte(byte[] bytes) {

@@ -2,15 +2,13 @@ package io.kukeon.secrets;
 
 import io.kukeon.cgroup.MountInfo;
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.Utf8;
 import io.kukeon.network.HostCommand;
 import io.kukeon.runtime.OciMount;
 import io.kukeon.runtime.RuntimeFailure;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -171,16 +169,7 @@ public final class SecretStaging implements AutoCloseable {
 
     /** An environment variable holds text without NUL: a binary value needs a mountPath. */
     private static String asVariable(ContainerSecret s, byte[] value) {
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
-            if (text.indexOf('\0') < 0) {
-                return text;
-            }
-        } catch (CharacterCodingException binary) {
-            // refused below
-        }
-        throw unavailable(s, "is not UTF-8 text without NUL, which an environment variable needs (give it a mountPath)");
+        return Utf8.decode(value).filter(text -> text.indexOf('\0') < 0).orElseThrow(() -> unavailable(s, "is not UTF-8 text without NUL, which an environment variable needs (give it a mountPath)"));
     }
 
     private Path write(String containerdId, int index, ContainerSecret s, byte[] value) {
