@@ -28,9 +28,9 @@ final class InheritedDefaults {
         }
         if (desired instanceof TreeObject.Cell c) {
             CellSpec spec = c.spec();
-            return new TreeObject.Cell(c.path(), c.metadata(), new CellSpec(spec.containers().stream()
-                    .map(container -> CellSpec.isPauseRoot(container) ? container : container.inheriting(defaults)).toList(), spec.rootContainerId(), spec.autoDelete(),
-                    spec.resources()), c.status());
+            return new TreeObject.Cell(c.path(), c.metadata(), spec.withContainers(spec.containers().stream()
+                    .map(container -> CellSpec.isPauseRoot(container) ? container : container.inheriting(defaults)).toList()),
+                    c.status());
         }
         TreeObject.Container c = (TreeObject.Container) desired;
         return new TreeObject.Container(c.path(), c.metadata(), c.spec().inheriting(defaults), c.status());

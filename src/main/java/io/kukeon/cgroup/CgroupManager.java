@@ -18,7 +18,23 @@ public interface CgroupManager {
      * needs, and writes the limits (re-writing them when they changed). Limits the driver cannot
      * express here are returned in {@link GroupStatus#notApplied()}, never silently dropped.
      */
-    GroupStatus ensure(CgroupPath group, Resources resources);
+    default GroupStatus ensure(CgroupPath group, Resources resources) {
+        return ensure(group, resources, Delegation.NEEDED);
+    }
+
+    /** As {@link #ensure(CgroupPath, Resources)}, delegating to the group's subtree as {@code delegation} says. */
+    GroupStatus ensure(CgroupPath group, Resources resources, Delegation delegation);
+
+    /** Which controllers a group's subtree may use. */
+    enum Delegation {
+        /** Those kukeond writes limits with (cgroup v2: cpu, io, memory, pids; cpuset when asked). */
+        NEEDED,
+        /**
+         * Every controller the host offers: for a cgroup manager running below the group (a nested
+         * runtime, systemd). On cgroup v1 every hierarchy is a subtree of its own already.
+         */
+        ALL
+    }
 
     boolean exists(CgroupPath group);
 

@@ -54,7 +54,7 @@ public final class CgroupV1Driver implements CgroupManager {
     }
 
     @Override
-    public GroupStatus ensure(CgroupPath group, Resources resources) {
+    public GroupStatus ensure(CgroupPath group, Resources resources, Delegation delegation) {
         Resources r = Resources.orNone(resources);
         r.validate("resources");
         for (ConfinedHierarchy h : used) {

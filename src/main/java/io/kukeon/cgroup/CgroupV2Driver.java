@@ -29,11 +29,12 @@ public final class CgroupV2Driver implements CgroupManager {
     }
 
     @Override
-    public GroupStatus ensure(CgroupPath group, Resources resources) {
+    public GroupStatus ensure(CgroupPath group, Resources resources, Delegation subtree) {
         Resources r = Resources.orNone(resources);
         r.validate("resources");
         hierarchy.createDirs(group);
-        Set<String> wanted = new TreeSet<>(SubtreeDelegation.ALWAYS);
+        Set<String> wanted = new TreeSet<>(subtree == Delegation.ALL
+                ? SubtreeDelegation.parse(hierarchy.readMountFile("cgroup.controllers")) : SubtreeDelegation.ALWAYS);
         Resources.Cpu cpu = r.effective().cpu();
         if (cpu != null && (cpu.cpus() != null || cpu.mems() != null)) {
             wanted.add("cpuset");

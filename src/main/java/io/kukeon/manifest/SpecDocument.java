@@ -75,6 +75,9 @@ final class SpecDocument {
         if (c.autoDelete()) {
             spec.put("autoDelete", true);
         }
+        if (c.nestedCgroupRuntime()) {
+            spec.put("nestedCgroupRuntime", true);
+        }
         List<Object> containers = new ArrayList<>();
         for (ContainerSpec cs : c.containers()) {
             Map<String, Object> m = new LinkedHashMap<>();

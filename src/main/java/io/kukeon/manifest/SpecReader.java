@@ -106,9 +106,10 @@ final class SpecReader {
         }
         sameAsName(spec, "id", metadata.name());
         Boolean autoDelete = spec.bool("autoDelete");
+        Boolean nested = spec.bool("nestedCgroupRuntime");
         CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
-                ResourcesReader.read(spec));
-        spec.refuseUnsupported("tty", "nestedCgroupRuntime", "provenance");
+                ResourcesReader.read(spec), nested != null && nested);
+        spec.refuseUnsupported("tty", "provenance");
         spec.rejectUnknown();
         cell.validate();
         return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);

@@ -14,7 +14,8 @@ import java.util.Set;
  *                        {@code docker run --rm}); the deletion is journaled before it is carried out
  * @param resources       limits of the cell's cgroup, shared by all its containers
  */
-public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources) {
+public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
+                       boolean nestedCgroupRuntime) {
 
     public static final int MAX_CONTAINERS = 64;
     /** The name of the synthesized root container. */
@@ -28,6 +29,11 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         containers = containers == null ? List.of() : List.copyOf(containers);
         resources = Resources.orNone(resources);
         rootContainerId = rootContainerId == null || rootContainerId.isEmpty() ? null : rootContainerId;
+    }
+
+    /** A cell whose containers run no cgroup manager of their own. */
+    public CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources) {
+        this(containers, rootContainerId, autoDelete, resources, false);
     }
 
     public static ContainerSpec pauseRoot() {
@@ -103,7 +109,12 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
             // the synthesized root follows its containers (io.kukeon.network.HostNetworkRoot holds the whole rule)
             out.add(pauseRoot().withHostNetwork(containers.stream().anyMatch(ContainerSpec::hostNetwork)));
         }
-        return new CellSpec(out, rootId, autoDelete, resources);
+        return new CellSpec(out, rootId, autoDelete, resources, nestedCgroupRuntime);
+    }
+
+    /** This spec with other containers; everything else kept. */
+    public CellSpec withContainers(List<ContainerSpec> others) {
+        return new CellSpec(others, rootContainerId, autoDelete, resources, nestedCgroupRuntime);
     }
 
     /** This spec with {@code container} in place of the one of the same id (which keeps its root flag), or added. */
@@ -121,13 +132,12 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         if (!replaced) {
             list.add(container);
         }
-        return new CellSpec(list, rootContainerId, autoDelete, resources);
+        return withContainers(list);
     }
 
     /** This spec without the container {@code id}. */
     public CellSpec withoutContainer(String id) {
-        return new CellSpec(containers.stream().filter(c -> !c.id().equals(id)).toList(), rootContainerId, autoDelete,
-                resources);
+        return withContainers(containers.stream().filter(c -> !c.id().equals(id)).toList());
     }
 
     public ContainerSpec container(String id) {

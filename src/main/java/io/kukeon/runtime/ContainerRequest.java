@@ -26,12 +26,15 @@ import java.util.Map;
  *                       its secrets' files, then the cell's /etc/hosts, …)
  * @param security       privileges, capabilities, seccomp, devices and host pid/cgroup namespaces
  * @param userOwnedFiles host files that become the container process's uid/gid's (its staged secrets)
+ * @param nestedCgroupRuntime its cell's: the container's cgroup tree is mounted writable, for a cgroup manager
+ *                       of its own (a nested runtime, systemd)
  */
 public record ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
                                String command, List<String> args, List<String> env, String workingDir, String user,
                                String hostname, CgroupPath cgroupsPath, Resources resources,
                                Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
-                               List<OciMount> mounts, ContainerSecurity security, List<Path> userOwnedFiles) {
+                               List<OciMount> mounts, ContainerSecurity security, List<Path> userOwnedFiles,
+                               boolean nestedCgroupRuntime) {
     public ContainerRequest {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         args = args == null ? List.of() : List.copyOf(args);
@@ -49,6 +52,16 @@ public record ContainerRequest(String namespace, String containerdId, Map<String
         return "ContainerRequest[namespace=" + namespace + ", containerdId=" + containerdId + ", image=" + image
                 + ", env keys=" + env.stream().map(e -> e.indexOf('=') < 0 ? e : e.substring(0, e.indexOf('='))).toList()
                 + ", mounts=" + mounts + "]";
+    }
+
+    /** A container that runs no cgroup manager of its own. */
+    public ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
+                            String command, List<String> args, List<String> env, String workingDir, String user,
+                            String hostname, CgroupPath cgroupsPath, Resources resources,
+                            Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
+                            List<OciMount> mounts, ContainerSecurity security, List<Path> userOwnedFiles) {
+        this(namespace, containerdId, labels, image, command, args, env, workingDir, user, hostname, cgroupsPath,
+                resources, joinNamespaces, shimGroup, hostNetwork, mounts, security, userOwnedFiles, false);
     }
 
     /** A container with the default confinement that owns no host file. */

@@ -108,7 +108,8 @@ public final class SpecMapping {
 
     public static io.kukeon.wire.v1.CellSpec toProto(CellSpec s) {
         var b = io.kukeon.wire.v1.CellSpec.newBuilder().setRootContainerId(nz(s.rootContainerId()))
-                .setAutoDelete(s.autoDelete()).setResources(ResourcesMapping.toProto(s.resources()));
+                .setAutoDelete(s.autoDelete()).setResources(ResourcesMapping.toProto(s.resources()))
+                .setNestedCgroupRuntime(s.nestedCgroupRuntime());
         s.containers().forEach(c -> b.addContainers(toProto(c)));
         return b.build();
     }
@@ -119,7 +120,7 @@ public final class SpecMapping {
             containers.add(fromProto(c));
         }
         return new CellSpec(containers, blankToNull(p.getRootContainerId()), p.getAutoDelete(),
-                ResourcesMapping.fromProto(p.getResources()));
+                ResourcesMapping.fromProto(p.getResources()), p.getNestedCgroupRuntime());
     }
 
     public static io.kukeon.wire.v1.ContainerSpec toProto(ContainerSpec c) {

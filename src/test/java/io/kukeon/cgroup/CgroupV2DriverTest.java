@@ -69,6 +69,20 @@ class CgroupV2DriverTest {
     }
 
     @Test
+    void aNestedRuntimesGroupIsOfferedEveryControllerTheHostHas() throws IOException {
+        driver.ensure(CgroupPath.parse("/kukeon/realm/space/stack/plain"), Resources.NONE);
+        GroupStatus status = driver.ensure(CELL, Resources.NONE, CgroupManager.Delegation.ALL);
+
+        String every = "+cpu +cpuset +hugetlb +io +memory +misc +pids +rdma\n";
+        for (String parent : List.of("", "kukeon/", "kukeon/realm/", "kukeon/realm/space/", "kukeon/realm/space/stack/")) {
+            assertEquals(every, read(mount, parent + "cgroup.subtree_control"), parent);
+        }
+        assertEquals(List.of("cpu", "cpuset", "hugetlb", "io", "memory", "misc", "pids", "rdma"), status.controllers());
+        assertFalse(Files.exists(mount.resolve("kukeon/realm/space/stack/cell/cgroup.subtree_control")),
+                "the runtime enables them below as it makes each container's group");
+    }
+
+    @Test
     void writesEveryLimitToItsFile() throws IOException {
         GroupStatus status = driver.ensure(CELL, full());
 

@@ -46,6 +46,12 @@ class RealSecurityTest {
     String device;
     /** A device node of the host that runc's default set lacks: a privileged container has it. */
     String hostOnlyDevice;
+    /**
+     * Makes a cgroup below the container's own and moves the shell into it: in the pids hierarchy on a
+     * v1 or hybrid host, in the cgroup2 tree on a v2 one.
+     */
+    static final String CGROUP_PROBE = "d=/sys/fs/cgroup; [ -d $d/pids ] && d=$d/pids; grep \" /sys/fs/cgroup\" /proc/mounts;"
+            + " mkdir $d/inner; echo mkdir=$?; echo $$ > $d/inner/cgroup.procs; echo moved=$?; grep pids /proc/self/cgroup";
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -63,7 +69,7 @@ class RealSecurityTest {
                         "      readOnlyRootFilesystem: true\n      capabilities: {drop: [ALL]}\n"
                                 + "      securityOpts: [no-new-privileges]\n")
                         + container("admin", status + "mkdir -p /tmp/m; mount -t tmpfs t /tmp/m; echo mount=$?;"
-                                + " unshare -n true; echo unshare=$?", "      capabilities: {add: [sys_admin]}\n")
+                                + " unshare -n true; echo unshare=$?; " + CGROUP_PROBE, "      capabilities: {add: [sys_admin]}\n")
                         + container("unconfined", status + "mkdir -p /tmp/m; mount -t tmpfs t /tmp/m; echo mount=$?;"
                                 + " unshare -n true; echo unshare=$?",
                         "      capabilities: {add: [CAP_SYS_ADMIN]}\n"
@@ -121,6 +127,20 @@ class RealSecurityTest {
         assertEquals("0", field(log, "Seccomp"), log);
         assertTrue(Pattern.compile(" /sys sysfs rw[ ,]").matcher(log).find(), log);
         assertTrue(log.contains("host-device=present"), log);
+    }
+
+    @Test
+    void aNestedCgroupRuntimeCellsContainersManageCgroupsBelowTheirOwn() throws Exception {
+        String cell = RealCellTest.cell("nested", container("runtime", CGROUP_PROBE, ""))
+                .replace("  containers:\n", "  nestedCgroupRuntime: true\n  containers:\n");
+        assertEquals("created", host.apply(cell).get(0).getOutcome());
+        String nested = log("nested", "runtime", "moved=");
+        assertTrue(nested.contains("mkdir=0") && nested.contains("moved=0"), nested);
+        assertTrue(Pattern.compile("(?m)pids:/inner$").matcher(nested).find(), "its own subtree is its root: " + nested);
+        assertTrue(Pattern.compile("/sys/fs/cgroup\\S* cgroup2? rw[ ,]").matcher(nested).find(), nested);
+        String plain = log("admin", "moved=");
+        assertTrue(plain.contains("Read-only file system") && plain.contains("mkdir=1"), plain);
+        assertTrue(Pattern.compile("/sys/fs/cgroup\\S* cgroup2? ro[ ,]").matcher(plain).find(), plain);
     }
 
     @Test

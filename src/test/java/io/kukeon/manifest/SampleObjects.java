@@ -108,7 +108,7 @@ final class SampleObjects {
                 Map.of("kukeon.io/description", "the front end\nserved on: 8080", "empty", ""), 3),
                 new CellSpec(List.of(fullContainer("main", true),
                         Specs.container("side").restart(RestartPolicy.ALWAYS).backoffSeconds(1).build()),
-                        "main", false, fullResources()),
+                        "main", false, fullResources(), true),
                 new CellStatus(CellState.Degraded, "WorkloadDown", "side is restarting",
                         new GroupStatus("/kukeon/r/s/st/c", true, List.of("pids"), List.of(), null),
                         List.of(containerStatus("main"), containerStatus("side")), true,

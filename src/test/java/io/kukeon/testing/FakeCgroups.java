@@ -37,7 +37,7 @@ public final class FakeCgroups implements CgroupManager {
     }
 
     @Override
-    public GroupStatus ensure(CgroupPath group, Resources resources) {
+    public GroupStatus ensure(CgroupPath group, Resources resources, Delegation delegation) {
         Long limit = resources.memoryMax();
         if (limit != null && limit < memoryInUse) {
             throw new CgroupFailureException("fake: cannot write " + limit + " to " + group

@@ -64,7 +64,7 @@ public final class OciSpecBuilder {
         if (request.hostname() != null && !request.hostname().isEmpty() && !joins.containsKey("uts")) {
             spec.put("hostname", request.hostname());
         }
-        ArrayNode mounts = mounts(security.privileged());
+        ArrayNode mounts = mounts(security.privileged(), writableCgroups(request));
         for (OciMount extra : request.mounts()) {
             mount(mounts, extra.destination(), extra.type(), extra.source(), extra.options().toArray(new String[0]));
         }
@@ -248,7 +248,16 @@ public final class OciSpecBuilder {
     }
 
     /** @param writableSys /sys read-write (privileged), else read-only */
-    private static ArrayNode mounts(boolean writableSys) {
+    /**
+     * A privileged container may write its cgroups, as under docker; so may a nested runtime's, but only
+     * in a cgroup namespace of its own, where the tree it sees is its own subtree.
+     */
+    static boolean writableCgroups(ContainerRequest request) {
+        ContainerSecurity security = request.security();
+        return security.privileged() || request.nestedCgroupRuntime() && !security.hostCgroup();
+    }
+
+    private static ArrayNode mounts(boolean writableSys, boolean writableCgroups) {
         ArrayNode m = JSON.createArrayNode();
         mount(m, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
         mount(m, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
@@ -256,6 +265,9 @@ public final class OciSpecBuilder {
         mount(m, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k");
         mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
         mount(m, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", writableSys ? "rw" : "ro");
+        // the runtime mounts the container's own cgroups here (v1: one per hierarchy; v2: the cgroup2 tree)
+        mount(m, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime",
+                writableCgroups ? "rw" : "ro");
         mount(m, "/run", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
         return m;
     }

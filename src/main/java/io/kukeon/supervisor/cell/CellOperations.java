@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.cell;
 
+import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSpec;
@@ -69,8 +70,10 @@ final class CellOperations {
 
     /** The cell's cgroup with its limits; every container's cgroup lies below it. */
     CompletionStage<GroupStatus> ensureCgroup(CellSpec spec) {
-        return CompletableFuture.supplyAsync(() -> ports.cgroups().ensure(ports.ids().cgroup(cell), spec.resources()),
-                blocking);
+        CgroupManager.Delegation delegation = spec.nestedCgroupRuntime() ? CgroupManager.Delegation.ALL
+                : CgroupManager.Delegation.NEEDED;
+        return CompletableFuture.supplyAsync(() -> ports.cgroups().ensure(ports.ids().cgroup(cell), spec.resources(),
+                delegation), blocking);
     }
 
     CompletionStage<Done> removeCgroup() {
@@ -130,7 +133,7 @@ final class CellOperations {
         List<CompletableFuture<Map.Entry<String, ContainerProtocol.Definition>>> answers = new ArrayList<>();
         for (ContainerSpec c : spec.containers()) {
             answers.add(Asks.<TreeCommand, ContainerProtocol.Definition>askWithStatus(containers.apply(c.id()),
-                            replyTo -> new ContainerProtocol.Define(c, replyTo), Duration.ofSeconds(30), scheduler)
+                            replyTo -> new ContainerProtocol.Define(c, spec.nestedCgroupRuntime(), replyTo), Duration.ofSeconds(30), scheduler)
                     .thenApply(d -> Map.entry(c.id(), d)));
         }
         return all(answers).thenApply(list -> Map.ofEntries(list.toArray(new Map.Entry[0])));

@@ -37,6 +37,11 @@ public final class CellUpdates {
             out.add("the whole cell restarts: its root container \"" + will.rootContainerId() + "\" changed");
             return out;
         }
+        if (was.nestedCgroupRuntime() != will.nestedCgroupRuntime()) {
+            // every container is defined anew with it, the root too
+            out.add("the whole cell restarts: nestedCgroupRuntime changed");
+            return out;
+        }
         for (ContainerSpec w : will.workloads()) {
             ContainerSpec before = was.container(w.id());
             if (before == null) {

@@ -168,12 +168,12 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     }
 
     private Effect<ContainerEvent, ContainerRecord> onDefine(ContainerRecord state, Define define) {
-        if (state.exists() && define.spec().equals(state.spec())) {
+        if (state.exists() && define.spec().equals(state.spec()) && define.nestedCgroups() == state.nestedCgroups()) {
             // Unchanged now, but a task started before a crash interrupted an update may still be stale.
             define.replyTo().tell(StatusReply.success(state.definition()));
             return Effect().none();
         }
-        return Effect().persist(new ContainerEvent.Defined(define.spec(), Instant.now()))
+        return Effect().persist(new ContainerEvent.Defined(define.spec(), Instant.now(), define.nestedCgroups()))
                 .thenRun(s -> {
                     publish(s);
                     define.replyTo().tell(StatusReply.success(s.definition()));
@@ -208,7 +208,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         Map<String, String> joins = state.joins();
         RealmAccess access = realm;
         PullProgress progress = everyHalfSecond(context.getSelf());
-        Blocking.pipe(context, calls.start(access, spec, joins, spec.root(), progress, Blocking.runtime(context),
+        Blocking.pipe(context, calls.start(access, spec, joins, spec.root(), state.nestedCgroups(), progress, Blocking.runtime(context),
                 Blocking.pulls(context.getSystem())), TaskResult::new);
     }
 

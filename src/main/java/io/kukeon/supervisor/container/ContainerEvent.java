@@ -11,7 +11,11 @@ import java.util.Map;
 public sealed interface ContainerEvent extends JournalEvent {
 
     @JournalName("container.Defined")
-    record Defined(ContainerSpec spec, Instant at) implements ContainerEvent {
+    record Defined(ContainerSpec spec, Instant at, boolean nestedCgroups) implements ContainerEvent {
+        public Defined(ContainerSpec spec, Instant at) {
+            this(spec, at, false);
+        }
+
         public String summary() {
             return "defined: image " + spec.image();
         }

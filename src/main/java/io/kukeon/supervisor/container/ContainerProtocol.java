@@ -17,8 +17,17 @@ public final class ContainerProtocol {
     /** What the cell asks of one of its containers; each is answered on its {@code replyTo}. */
     public sealed interface Command extends TreeCommand permits Define, Start, AwaitJournal, Stop, Check, Delete {}
 
-    /** Sets the spec; replies what it means for the container's task. Nothing runs until {@link Start}. */
-    public record Define(ContainerSpec spec, ActorRef<StatusReply<Definition>> replyTo) implements Command {}
+    /**
+     * Sets the spec; replies what it means for the container's task. Nothing runs until {@link Start}.
+     *
+     * @param nestedCgroups the cell's {@code nestedCgroupRuntime}: the container may manage cgroups below its own
+     */
+    public record Define(ContainerSpec spec, boolean nestedCgroups, ActorRef<StatusReply<Definition>> replyTo)
+            implements Command {
+        public Define(ContainerSpec spec, ActorRef<StatusReply<Definition>> replyTo) {
+            this(spec, false, replyTo);
+        }
+    }
 
     /**
      * @param stale its task runs (or starts) from an older spec: it must be restarted to take this one

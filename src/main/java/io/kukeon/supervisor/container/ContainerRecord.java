@@ -28,10 +28,12 @@ import java.util.Map;
  * @param joins       namespaces of the cell's root the task joins (from its last start)
  * @param problem     why it is not as wanted, when it is not (null: nothing to tell)
  * @param wantRunning started by the cell and not stopped since: exits are restarted per policy
+ * @param nestedCgroups its cell's {@code nestedCgroupRuntime}, as last defined (absent from older journals: false)
  */
 @JournalName("container.Record")
 public record ContainerRecord(Phase phase, ContainerSpec spec, Generations generations, Map<String, String> joins,
-                              Task task, Problem problem, Restarts restarts, boolean wantRunning, Times times)
+                              Task task, Problem problem, Restarts restarts, boolean wantRunning, Times times,
+                              boolean nestedCgroups)
         implements Journaled {
 
     public enum Phase { ABSENT, DEFINED, STARTING, RUNNING, EXITED, STOPPING, STOPPED, FAILED, DELETING }
@@ -106,7 +108,7 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
     }
 
     public static ContainerRecord empty() {
-        return new ContainerRecord(Phase.ABSENT, null, null, null, null, null, null, false, null);
+        return new ContainerRecord(Phase.ABSENT, null, null, null, null, null, null, false, null, false);
     }
 
     boolean exists() {
@@ -188,13 +190,13 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
         return new ContainerRecord(fresh ? Phase.DEFINED : phase, e.spec(),
                 new Generations(generations.current() + 1, generations.started()), joins, task, problem, r,
                 !fresh && wantRunning,
-                new Times(times.createdAt() == null ? e.at() : times.createdAt(), e.at()));
+                new Times(times.createdAt() == null ? e.at() : times.createdAt(), e.at()), e.nestedCgroups());
     }
 
     ContainerRecord startRequested(StartRequested e) {
         return new ContainerRecord(Phase.STARTING, spec, new Generations(generations.current(), generations.current()),
                 e.joins(), task, null, e.restart() ? restarts.restarting() : restarts.startedOver(), true,
-                times.touched(e.at()));
+                times.touched(e.at()), nestedCgroups);
     }
 
     ContainerRecord started(TaskStarted e) {
@@ -232,17 +234,18 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
     }
 
     ContainerRecord deleteRequested() {
-        return new ContainerRecord(Phase.DELETING, spec, generations, joins, task, problem, restarts, wantRunning, times);
+        return new ContainerRecord(Phase.DELETING, spec, generations, joins, task, problem, restarts, wantRunning, times,
+                nestedCgroups);
     }
 
     ContainerRecord deleted(ContainerDeleted e) {
-        return new ContainerRecord(Phase.ABSENT, null, generations, null, null, null, null, false, null);
+        return new ContainerRecord(Phase.ABSENT, null, generations, null, null, null, null, false, null, false);
     }
 
     /** The parts most events change; spec, generations and joins stay. */
     private ContainerRecord with(Phase newPhase, Task newTask, Problem newProblem, Restarts newRestarts,
                                  boolean newWantRunning, Instant at) {
         return new ContainerRecord(newPhase, spec, generations, joins, newTask, newProblem, newRestarts,
-                newWantRunning, times.touched(at));
+                newWantRunning, times.touched(at), nestedCgroups);
     }
 }

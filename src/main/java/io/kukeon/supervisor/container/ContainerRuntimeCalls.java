@@ -68,11 +68,11 @@ final class ContainerRuntimeCalls {
      * sources of its binds are readied first ({@link ContainerMounts#prepareSources}).
      */
     CompletableFuture<TaskInfo> start(RealmAccess realm, ContainerSpec spec, Map<String, String> joins, boolean root,
-                                      PullProgress progress, Executor runtimePool, Executor pullPool) {
+                                      boolean nestedCgroups, PullProgress progress, Executor runtimePool, Executor pullPool) {
         String namespace = realm.namespace();
         return CompletableFuture.supplyAsync(() -> {
                     ContainerMounts.prepareSources(spec);
-                    return request(namespace, spec.image(), spec, joins, root);
+                    return request(namespace, spec.image(), spec, joins, root, nestedCgroups);
                 }, runtimePool)
                 .thenComposeAsync(request -> ensureContainerIfImagePresent(request) ? CompletableFuture.completedFuture(null)
                         : pull(realm, spec.image(), progress, pullPool)
@@ -164,7 +164,7 @@ final class ContainerRuntimeCalls {
 
     /** Blocking: the spec's secrets are read and staged afresh (a changed value reaches the container at its next start). */
     private ContainerRequest request(String namespace, String image, ContainerSpec spec, Map<String, String> joins,
-                                     boolean root) {
+                                     boolean root, boolean nestedCgroups) {
         SecretStaging.Staged secrets = ports.secrets().stage(containerdId, spec.secrets(),
                 ref -> ports.storedSecrets().resolve(ref, path).map(stored -> stored.data().value()));
         String cgroup = ports.ids().cgroup(path).toString();
@@ -198,6 +198,6 @@ final class ContainerRuntimeCalls {
         mounts.addAll(new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
-                spec.resources(), joins, shimGroup, hostNetwork, mounts, spec.security(), secrets.files());
+                spec.resources(), joins, shimGroup, hostNetwork, mounts, spec.security(), secrets.files(), nestedCgroups);
     }
 }

@@ -3,6 +3,7 @@ package io.kukeon.runtime.oci;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kukeon.model.CgroupPath;
+import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Resources;
 import io.kukeon.runtime.ContainerRequest;
@@ -128,7 +129,33 @@ class OciSpecBuilderTest {
         assertEquals("cell", s.at("/hostname").asText());
         List<String> destinations = new ArrayList<>();
         s.at("/mounts").forEach(m -> destinations.add(m.get("destination").asText()));
-        assertEquals(List.of("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/run"), destinations);
+        assertEquals(List.of("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup", "/run"),
+                destinations);
+    }
+
+    @Test
+    void cgroupsAreWritableOnlyToAPrivilegedContainerOrANestedRuntimeInItsOwnCgroupNamespace() throws Exception {
+        assertEquals("ro", cgroupMode(false, false, false));
+        assertEquals("rw", cgroupMode(false, false, true));
+        assertEquals("ro", cgroupMode(false, true, true), "the host's cgroup namespace: the host's tree");
+        assertEquals("rw", cgroupMode(true, false, false), "as docker does for --privileged");
+    }
+
+    private static String cgroupMode(boolean privileged, boolean hostCgroup, boolean nested) throws Exception {
+        ContainerRequest r = request(null, List.of(), List.of(), null, null, null);
+        ContainerSecurity security = new ContainerSecurity(privileged, ContainerSecurity.Capabilities.NONE, false,
+                List.of(), List.of(), false, hostCgroup);
+        JsonNode s = spec(new ContainerRequest(r.namespace(), r.containerdId(), r.labels(), r.image(), r.command(),
+                r.args(), r.env(), r.workingDir(), r.user(), r.hostname(), r.cgroupsPath(), r.resources(),
+                r.joinNamespaces(), r.shimGroup(), false, List.of(), security, List.of(), nested), NGINX_LIKE);
+        for (JsonNode m : s.at("/mounts")) {
+            if (m.get("destination").asText().equals("/sys/fs/cgroup")) {
+                assertEquals("cgroup", m.get("type").asText());
+                List<String> options = strings(m.get("options"));
+                return options.get(options.size() - 1);
+            }
+        }
+        throw new AssertionError("no cgroup mount in " + s.at("/mounts"));
     }
 
     @Test

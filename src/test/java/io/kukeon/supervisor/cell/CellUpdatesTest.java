@@ -38,6 +38,13 @@ class CellUpdatesTest {
     }
 
     @Test
+    void aChangedNestedCgroupRuntimeRestartsTheWholeCell() {
+        CellSpec nested = new CellSpec(List.of(WEB), null, false, null, true);
+        assertEquals(List.of("the whole cell restarts: nestedCgroupRuntime changed"),
+                CellUpdates.effects(cell(WEB), nested, CellState.Ready));
+    }
+
+    @Test
     void limitsChangeInPlaceAndACellThatDoesNotRunTakesTheSpecAtItsNextStart() {
         CellSpec before = cell(WEB);
         CellSpec after = new CellSpec(List.of(WEB), null, false, new Resources(64L << 20, null, null, null, null, null, null));

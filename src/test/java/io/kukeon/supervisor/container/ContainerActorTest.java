@@ -120,8 +120,27 @@ class ContainerActorTest {
         start(false);
         Definition changed = define(sleeper(RestartPolicy.NEVER, "sleep", "60"));
         assertEquals(new Definition(true, false), changed, "its task runs from the older spec: stale");
+        assertFalse(actor.getState().nestedCgroups());
         assertEquals(2, actor.getState().generations().current());
         assertEquals(1, actor.getState().generations().started());
+    }
+
+    @Test
+    void theCellsNestedCgroupRuntimeIsPartOfTheDefinitionAndReachesTheRuntime() {
+        define(sleeper(RestartPolicy.NEVER));
+        start(false);
+        assertFalse(bed.runtime.container(NS, id).request().nestedCgroupRuntime());
+
+        var nested = actor.<StatusReply<Definition>>runCommand(
+                replyTo -> new Define(sleeper(RestartPolicy.NEVER), true, replyTo));
+        assertEquals(new ContainerEvent.Defined(sleeper(RestartPolicy.NEVER), ((ContainerEvent.Defined) nested.event()).at(),
+                true), nested.event());
+        assertEquals(new Definition(true, false), nested.reply().getValue(), "same spec, but the task runs without it: stale");
+        actor.<StatusReply<ContainerStatus>>runCommand(replyTo -> new Stop(null, false, replyTo));
+        start(false);
+        assertTrue(bed.runtime.container(NS, id).request().nestedCgroupRuntime());
+        actor.restart();
+        assertTrue(actor.getState().nestedCgroups(), "replayed from the journal");
     }
 
     @Test
