@@ -13,13 +13,30 @@ import java.util.Map;
 
 /** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
 final class ContainerReader {
-    /** Fields of the reference's ContainerSpec that kukeond does not act on yet: refused when set. */
-    static final String[] UNSUPPORTED = {"networks", "networksAliases", "repos", "git",
-            "cniConfigPath", "attachable", "tty"};
+    static final String ATTACH_LATER = "terminals to attach to are not there yet (kuke logs reads a container's output)";
+    /** Fields of the reference's ContainerSpec that kukeond does not act on yet, and why: refused when set. */
+    static final Map<String, String> UNSUPPORTED = orderedMap(
+            "networks", "a container is on its cell's network, which is its space's (a space chooses its own with"
+                    + " spec.cniConfigPath)",
+            "networksAliases", "a cell is known on its space's network by its name only",
+            "cniConfigPath", "a container is on its cell's network, which is its space's (set spec.cniConfigPath on"
+                    + " the Space)",
+            "repos", "cloning repositories into a container comes with attachable containers",
+            "git", "the reference turns it into GIT_* variables: set them in env instead",
+            "attachable", ATTACH_LATER,
+            "tty", ATTACH_LATER);
     /** Fields the reference's daemon fills in (its {@code get} prints them): they ask for nothing. */
     static final String[] DAEMON_FILLED = {"containerdId", "kukeonGroupGID"};
 
     private ContainerReader() {}
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /**
      * @param c         the container's fields
@@ -49,7 +66,7 @@ final class ContainerReader {
                 RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
                 c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
                 c.strings("ports"), security(c), MountsReader.volumes(c), MountsReader.tmpfs(c), secrets(c));
-        c.refuseUnsupported(UNSUPPORTED);
+        UNSUPPORTED.forEach(c::refuseUnsupportedBecause);
         c.acceptOutput(DAEMON_FILLED);
         c.rejectUnknown();
         return spec;

@@ -241,16 +241,26 @@ final class FieldReader {
      * What refuses a field the reference has and kukeond does not act on yet: a manifest that asks
      * for it would run without it, so it is refused by name.
      */
-    static final String UNSUPPORTED = "is not supported yet; kukeond would run without it, so the document is refused"
-            + " (remove the field, or leave it empty or false)";
+    static final String UNSUPPORTED = unsupported(null);
+
+    /** {@link #UNSUPPORTED}, saying why when there is more to say than "not yet". */
+    static String unsupported(String why) {
+        return "is not supported yet" + (why == null ? "" : " (" + why + ")")
+                + "; kukeond would run without it, so the document is refused (remove the field, or leave it empty or false)";
+    }
 
     /** Fields the reference has and kukeond does not act on yet: refused when set (empty, false and 0 ask for nothing). */
     void refuseUnsupported(String... keys) {
         for (String key : keys) {
-            Node v = value(key);
-            if (v != null && isSet(v)) {
-                throw context.problem(field(key), markOf(key), UNSUPPORTED);
-            }
+            refuseUnsupportedBecause(key, null);
+        }
+    }
+
+    /** As {@link #refuseUnsupported(String...)}, saying {@code why} (null: nothing more to say). */
+    void refuseUnsupportedBecause(String key, String why) {
+        Node v = value(key);
+        if (v != null && isSet(v)) {
+            throw context.problem(field(key), markOf(key), unsupported(why));
         }
     }
 

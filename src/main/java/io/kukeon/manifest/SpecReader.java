@@ -109,7 +109,8 @@ final class SpecReader {
         Boolean nested = spec.bool("nestedCgroupRuntime");
         CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
                 ResourcesReader.read(spec), nested != null && nested);
-        spec.refuseUnsupported("tty", "provenance");
+        spec.refuseUnsupportedBecause("tty", ContainerReader.ATTACH_LATER);
+        spec.refuseUnsupported("provenance");
         spec.rejectUnknown();
         cell.validate();
         return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);
