@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,6 +124,7 @@ class TreeLifecycleTest {
         createTree();
         create(Docs.cell("r1/s1/t1/web", Map.of(), Docs.container("app", "sleep")));
         api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r1/s1/t1/web").build());
+        assertTrue(Files.isDirectory(daemon.dataDir.resolve("logs/r1/s1/t1/web")), "the started container's log directory");
 
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
                 () -> api.delete(DeleteRequest.newBuilder().setKind("Realm").setPath("r1").build()));
@@ -140,6 +142,8 @@ class TreeLifecycleTest {
         StatusRuntimeException gone = assertThrows(StatusRuntimeException.class, () -> get("Realm", "r1"));
         assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
         assertEquals(0, api.list(ListRequest.newBuilder().setKind("Cell").build()).getObjectsCount());
+        assertFalse(Files.exists(daemon.dataDir.resolve("logs/r1")), "no empty log directory of the realm remains");
+        assertTrue(Files.isDirectory(daemon.dataDir.resolve("logs")));
     }
 
     @Test

@@ -20,7 +20,9 @@ import io.kukeon.supervisor.tree.RealmAccess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,7 +104,12 @@ final class ContainerRuntimeCalls {
     private TaskInfo startTask(String namespace) {
         Path log = logFile();
         try {
-            FileModes.createPrivateDirectories(log.getParent());
+            try {
+                FileModes.createPrivateDirectories(log.getParent());
+            } catch (NoSuchFileException e) {
+                // an empty level was just removed by the delete of a sibling's last log: make it again
+                FileModes.createPrivateDirectories(log.getParent());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the log directory " + log.getParent(), e);
         }
@@ -145,8 +152,23 @@ final class ContainerRuntimeCalls {
         ports.secrets().remove(containerdId);
         try {
             Files.deleteIfExists(logFile());
+            removeEmptyLevels(logFile().getParent(), ports.settings().logDir());
         } catch (IOException e) {
             // a log that cannot be removed is not worth failing a delete for
+        }
+    }
+
+    /**
+     * The cell's, stack's, space's and realm's log directories that the delete left empty, from
+     * {@code dir} up to (not including) {@code logDir}: nothing of a deleted object remains.
+     */
+    static void removeEmptyLevels(Path dir, Path logDir) throws IOException {
+        for (Path d = dir; d != null && d.startsWith(logDir) && !d.equals(logDir); d = d.getParent()) {
+            try {
+                Files.deleteIfExists(d);
+            } catch (DirectoryNotEmptyException e) {
+                return;   // another container's log: this level and the ones above stay
+            }
         }
     }
 
