@@ -105,6 +105,8 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     private final ContainerRecord.Identity identity;
     private ContainerWork work = ContainerWork.IDLE;
     private Observed observed = new Observed(false, false);
+    /** Recovered as running: the first look at containerd confirms the task and logs its adoption. */
+    private boolean adopting;
 
     private ContainerActor(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, ObjectPath path,
                            ActorRef<TreeCommand> cell, Ports ports, RealmAccess realm) {
@@ -255,9 +257,13 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         List<ActorRef<StatusReply<ContainerStatus>>> waiting = settle();
         if (result.error() != null) {
             Throwable e = result.error();
-            return Effect().persist(new ContainerEvent.StartFailed(Failures.reasonOf(e, "StartContainerFailed"), Failures.describe(e),
-                            Instant.now()))
-                    .thenRun(s -> publishAndAnswer(s, waiting))
+            ContainerEvent.StartFailed failed = new ContainerEvent.StartFailed(Failures.reasonOf(e, "StartContainerFailed"),
+                    Failures.describe(e), Instant.now());
+            return Effect().persist(failed)
+                    .thenRun(s -> {
+                        LifecycleLog.written(context.getLog(), path, failed);
+                        publishAndAnswer(s, waiting);
+                    })
                     .thenUnstashAll();
         }
         TaskInfo task = result.task();
@@ -320,6 +326,10 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         }
         observed = new Observed(false, observed.oomPending());
         TaskInfo task = result.task();
+        if (adopting && state.phase() == Phase.RUNNING && task.status() == TaskInfo.Status.RUNNING) {
+            LifecycleLog.adopted(context.getLog(), path, task.pid());
+        }
+        adopting = false;
         boolean lost = state.phase() == Phase.RUNNING && !busy() && task.status() != TaskInfo.Status.RUNNING
                 && task.status() != TaskInfo.Status.PAUSED && task.status() != TaskInfo.Status.PAUSING;
         if (lost) {
@@ -418,6 +428,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         RestartRules.afterExit(state, exitCode, at, ports.settings().restartBackoff(), Instant.now()).ifPresent(events::add);
         return Effect().persist(events)
                 .thenRun(s -> {
+                    LifecycleLog.written(context.getLog(), path, events);
                     publishAndAnswer(s, waiting);
                     scheduleRestart(s);
                 })
@@ -523,7 +534,10 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             case STARTING -> startTask(state);
             case STOPPING -> stopTask(state, ports.settings().stopTimeout(), false);
             case DELETING -> deleteTask();
-            case RUNNING -> context.getSelf().tell(new Recheck());
+            case RUNNING -> {
+                adopting = true;
+                context.getSelf().tell(new Recheck());
+            }
             case EXITED -> scheduleRestart(state);
             default -> { }
         }

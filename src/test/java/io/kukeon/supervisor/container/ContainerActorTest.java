@@ -30,6 +30,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -64,6 +67,13 @@ class ContainerActorTest {
             .build();
 
     ActorTestBed bed;
+    ListAppender<ILoggingEvent> logLines;
+
+    @AfterEach
+    void detachLog() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .detachAppender(logLines);
+    }
     TestProbe<TreeCommand> cell;
     ObjectPath path;
     String id;
@@ -71,6 +81,10 @@ class ContainerActorTest {
 
     @BeforeEach
     void newContainer() {
+        logLines = new ListAppender<>();
+        logLines.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .addAppender(logLines);
         bed = new ActorTestBed();
         cell = testKit.createTestProbe();
         String name = "c" + CELLS.incrementAndGet();
@@ -219,6 +233,10 @@ class ContainerActorTest {
         }
         ContainerRecord gaveUp = actor.getState();
         assertTrue(gaveUp.restarts().gaveUp());
+        String log = logged();
+        assertTrue(log.contains("INFO container " + path + " exited with code 1\n"), log);
+        assertTrue(log.contains("INFO container " + path + " restarts in "), log);
+        assertTrue(log.contains("WARN container " + path + " gave up after 1 restarts\n"), log);
         assertEquals("RestartsExhausted", gaveUp.problem().reason());
         assertEquals(Phase.EXITED, gaveUp.phase());
     }
@@ -313,6 +331,16 @@ class ContainerActorTest {
         assertEquals(Phase.RUNNING, actor.getState().phase());
         assertEquals(pid, actor.getState().pid());
         assertEquals(starts, bed.runtime.starts(), "adopted, not started");
+        await("the adoption logged", () -> logged().contains("INFO container " + path + " adopted, still running as pid " + pid));
+    }
+
+    /** What kukeond's log got: level and message of each line since the test began. */
+    private String logged() {
+        StringBuilder out = new StringBuilder();
+        for (ILoggingEvent e : List.copyOf(logLines.list)) {
+            out.append(e.getLevel()).append(' ').append(e.getFormattedMessage()).append('\n');
+        }
+        return out.toString();
     }
 
     @Test
