@@ -4,6 +4,7 @@ import io.kukeon.cgroup.MountInfo;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.runtime.containerd.api.containers.Container;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * failed the cell. Here the caller cuts its create short with a deadline, at moments spread over
  * a create's length, and the start that follows must succeed. Before the fix 13 of 28 failed.
  */
+@Tag("containerd")
 class InterruptedTaskCreateTest {
     @Test
     void aTaskCreateCutShortByItsCallerDoesNotFailTheNextStart() throws Exception {
