@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * the group it starts in, whatever the names say.
  */
 public record CgroupPath(List<String> segments) {
-    private static final Pattern SEGMENT = Pattern.compile("[a-z0-9]([-a-z0-9_.]*[a-z0-9])?");
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
     public CgroupPath {
         if (segments.isEmpty()) {

@@ -3,29 +3,39 @@ package io.kukeon.model;
 import java.util.regex.Pattern;
 
 /**
- * The one name rule of every level: a DNS-1123 label (without {@code --}, which containerd's
- * identifier rule refuses). It rejects {@code .}, {@code ..}, {@code /}, {@code _}, NUL, upper case
- * and anything non-ASCII, so no name can escape its cgroup, its log directory or its containerd
- * identifier.
+ * The one name rule of every level, what is safe everywhere a name goes (containerd identifiers
+ * and namespaces, cgroup and file paths, hostnames): letters, digits, {@code -} and {@code .},
+ * starting and ending with a letter or digit, never two of {@code -}/{@code .} in a row
+ * (containerd's identifier rule), at most 63 characters. It rejects {@code .}, {@code ..},
+ * {@code /}, {@code _}, whitespace, control characters and anything non-ASCII, so no name can
+ * escape its cgroup, its log directory or its containerd identifier; and a name a cgroup's own
+ * files have ({@code memory.max}, {@code cgroup.procs}), which its directory could not take.
  */
 public final class Names {
     public static final int MAX_LENGTH = 63;
     public static final String RULE =
-            "must be a DNS-1123 label: 1-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit"
-                    + " (and no \"--\", which containerd's identifiers refuse)";
-    // A DNS-1123 label whose hyphens are single: names become containerd IDs and namespaces.
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+            "must be 1-63 characters of letters, digits, '-' and '.', starting and ending with a letter or digit,"
+                    + " never two of '-' and '.' in a row";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]+([-.][A-Za-z0-9]+)*");
+    /** The prefixes of the files of a cgroup directory (v1 and v2): a group cannot be named like one. */
+    private static final Pattern CGROUP_FILE = Pattern.compile(
+            "(cgroup|cpu|cpuacct|cpuset|io|memory|pids|hugetlb|rdma|misc|blkio|devices|freezer|net_cls|net_prio)\\..*");
 
     private Names() {}
 
     public static boolean isValid(String name) {
-        return name != null && name.length() <= MAX_LENGTH && LABEL.matcher(name).matches();
+        return name != null && name.length() <= MAX_LENGTH && NAME.matcher(name).matches()
+                && !CGROUP_FILE.matcher(name).matches();
     }
 
     /** Returns the name, or throws naming {@code field} and the rule. */
     public static String require(String field, String name) {
         if (name == null || name.isEmpty()) {
             throw new InvalidArgumentException(field, "is required; it " + RULE);
+        }
+        if (name != null && name.length() <= MAX_LENGTH && CGROUP_FILE.matcher(name).matches()) {
+            throw new InvalidArgumentException(field, "\"" + printable(name) + "\" is the name of a cgroup's own file;"
+                    + " its cgroup could not be made (choose another name)");
         }
         if (!isValid(name)) {
             throw new InvalidArgumentException(field, "\"" + printable(name) + "\" " + RULE);

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /** The filter table as {@code iptables -S} printed it: its chains, each with its rules in order. */
 final class IptablesListing {
-    private static final Pattern OWNER = Pattern.compile("--comment \"?kukeon:([a-z0-9-]+):([a-z0-9-]+)\"?");
+    private static final Pattern OWNER = Pattern.compile("--comment \"?kukeon:([A-Za-z0-9.-]+):([A-Za-z0-9.-]+)\"?");
 
     private final Map<String, List<IptablesRule>> chains = new LinkedHashMap<>();
 

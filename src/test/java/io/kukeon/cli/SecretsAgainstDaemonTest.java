@@ -119,7 +119,7 @@ class SecretsAgainstDaemonTest extends AgainstTestDaemon {
         assertTrue(noSpace.err().contains("--stack: needs --space"), noSpace.err());
         KukeRun badName = kuke("create", "secret", "Bad_Name", "--from-literal", "v");
         assertEquals(1, badName.exit());
-        assertTrue(badName.err().contains("NAME: \"Bad_Name\" must be a DNS-1123 label"), badName.err());
+        assertTrue(badName.err().contains("NAME: \"Bad_Name\" must be 1-63 characters of letters"), badName.err());
         KukeRun noScope = kuke("create", "secret", "x", "--from-literal", "v", "--realm", "nope");
         assertEquals(1, noScope.exit());
         assertTrue(noScope.err().contains("realm \"nope\" not found"), noScope.err());

@@ -32,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One manifest with every field of the reference's Cell and Container spec that kukeond acts on
  * ({@code manifests/real/every-field.yaml}) applies, runs on the real containerd, does inside its
  * containers what each field says, and round-trips: {@code get -o yaml | apply -f -} is unchanged.
- * Each field family has its own, closer test; this one guards that they hold together.
+ * Each field family has its own, closer test; this one guards that they hold together. Its names
+ * have capitals and dots (as the reference allows), through containerd, cgroups, the space's
+ * network and its iptables rules, and a restart of kukeond that adopts the running cell.
  */
 @Tag("containerd")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,7 +75,7 @@ class EveryFieldTest {
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));   // side runs as 65534
         Files.writeString(dir.resolve("secret.txt"), "from-a-file");
         host = new RealDaemon(Files.createDirectory(dir.resolve("data")));
-        host.createStack("r", "s", "t");
+        host.createStack("Team.a", "Shop.EU", "v1.2");
     }
 
     @AfterAll
@@ -141,14 +143,27 @@ class EveryFieldTest {
         assertTrue(side.contains("pids.max=32"), "the space's default resources: " + side);
 
         assertEquals("Ready", Eventually.value("the cell Ready", Duration.ofSeconds(30), () -> {
-            String state = get("Cell", "r/s/t/every").getStatus().getState();
+            String state = get("Cell", "Team.a/Shop.EU/v1.2/My.cell").getStatus().getState();
             return state.equals("Ready") ? state : null;
         }));
-        for (String[] object : List.of(new String[] {"Space", "r/s"}, new String[] {"Cell", "r/s/t/every"})) {
+        for (String[] object : List.of(new String[] {"Space", "Team.a/Shop.EU"}, new String[] {"Cell", "Team.a/Shop.EU/v1.2/My.cell"})) {
             String written = ManifestWriter.yaml(List.of(ObjectMapping.fromProto(get(object[0], object[1]))));
             List<ApplyResult> again = apply(written);
             assertEquals("unchanged", again.get(0).getOutcome(), written + "\n" + again);
         }
+
+        String pidBefore = pidOf("main.app");
+        host.stop();
+        host.start();
+        assertEquals(pidBefore, Eventually.value("the cell adopted", Duration.ofSeconds(30), () -> {
+            io.kukeon.wire.v1.ObjectDoc cell = get("Cell", "Team.a/Shop.EU/v1.2/My.cell");
+            return cell.getStatus().getState().equals("Ready") ? pidOf("main.app") : null;
+        }), "the same task, adopted after the restart");
+    }
+
+    private String pidOf(String container) throws Exception {
+        return get("Cell", "Team.a/Shop.EU/v1.2/My.cell").getStatus().getContainersList().stream()
+                .filter(c -> c.getName().equals(container)).map(c -> String.valueOf(c.getPid())).findFirst().orElseThrow();
     }
 
     private io.kukeon.wire.v1.ObjectDoc get(String kind, String path) throws Exception {

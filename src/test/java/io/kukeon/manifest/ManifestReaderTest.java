@@ -232,7 +232,7 @@ class ManifestReaderTest {
 
     @Test
     void windowsLineEndingsKeepTheLineNumbers() {
-        List<ManifestDocument> docs = read("apiVersion: v1beta1\r\nkind: Realm\r\nmetadata: {name: a}\r\n---\r\napiVersion: v1beta1\r\nkind: Realm\r\nmetadata:\r\n  name: B\r\n");
+        List<ManifestDocument> docs = read("apiVersion: v1beta1\r\nkind: Realm\r\nmetadata: {name: a}\r\n---\r\napiVersion: v1beta1\r\nkind: Realm\r\nmetadata:\r\n  name: B_\r\n");
         assertEquals("a", docs.get(0).object().path().name());
         assertEquals(5, docs.get(1).line());
         assertEquals(8, docs.get(1).error().line());

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NameFuzzTest {
     private static final String[] PIECES = {"a", "b", "z", "0", "9", "-", "--", ".", "..", "/", "_", "A", "Z", " ", "\0",
+            "memory.", "cgroup.", "tasks",
             "é", "\u202e", "%2e", "\\", "~", "*", "\n", "x".repeat(30), "web", "cell-1"};
     private static final HostIds IDS = HostIds.defaults();
     private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup/memory");
@@ -28,7 +29,8 @@ class NameFuzzTest {
         if (random.nextInt(10) < 8) {
             int length = 1 + random.nextInt(random.nextInt(20) == 0 ? 70 : 24);
             for (int i = 0; i < length; i++) {
-                s.append(random.nextInt(8) == 0 ? '-' : "abcdefghijklmnopqrstuvwxyz0123456789".charAt(random.nextInt(36)));
+                String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+                s.append(random.nextInt(8) == 0 ? (random.nextBoolean() ? '-' : '.') : alphabet.charAt(random.nextInt(alphabet.length())));
             }
             return s.toString();
         }
