@@ -186,8 +186,11 @@ final class Validation {
         if (s.spec().cniConfigPath() != null || index.get(s.path()).isPresent()) {
             return;
         }
-        index.networkClaims().ifPresent(known -> SubnetPool.of(known.podSubnet().toString())
-                .firstFree(known.claims().stream().map(NetworkClaim::subnet).filter(Objects::nonNull).toList()));
+        index.networkClaims().ifPresent(known -> {
+            NetworkOverlaps.checkPooledName(s.path().realm(), s.path().name(), known.claims());
+            SubnetPool.of(known.podSubnet().toString())
+                    .firstFree(known.claims().stream().map(NetworkClaim::subnet).filter(Objects::nonNull).toList());
+        });
     }
 
     /**

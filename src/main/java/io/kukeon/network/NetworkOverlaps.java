@@ -47,4 +47,23 @@ public final class NetworkOverlaps {
             }
         }
     }
+
+    /**
+     * The network kukeond would make for {@code realm/space} is named {@code <realm>-<space>}, and
+     * so may be another space's ({@code a-b/c} and {@code a/b-c}): two spaces would share a bridge
+     * and leases. The second is refused.
+     *
+     * @throws FailedPreconditionException (kind {@value #KIND}) naming the other space
+     */
+    public static void checkPooledName(String realm, String space, Collection<NetworkClaim> inUse) {
+        NetworkClaim mine = NetworkClaim.pooled(realm, space, null);
+        for (NetworkClaim other : inUse) {
+            if (!other.space().equals(mine.space()) && (other.name().equals(mine.name())
+                    || mine.bridge().equals(other.bridge()))) {
+                throw new FailedPreconditionException(KIND, "space " + mine.space() + "'s network would be named \""
+                        + mine.name() + "\" with the bridge " + mine.bridge() + ", as " + other.describe()
+                        + " is; give the space (or its realm) another name");
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.TmpfsMount;
 import io.kukeon.model.VolumeMount;
+import io.kukeon.testing.Eventually;
 import io.kukeon.testing.Specs;
 import io.kukeon.testing.TestDaemon;
 import com.google.protobuf.ByteString;
@@ -135,6 +136,24 @@ class BadInputTest {
             refused("delete " + bad, Status.Code.INVALID_ARGUMENT,
                     () -> api.delete(DeleteRequest.newBuilder().setKind("Space").setPath("r/" + bad).build()));
         }
+    }
+
+    /** {@code a-b/c} and {@code a/b-c} would share the network {@code a-b-c}: the second space is refused, nothing made. */
+    @Test
+    void aSpaceWhoseNetworkNameIsAnothersIsRefused() throws Exception {
+        api.create(CreateRequest.newBuilder().setObject(Docs.realm("a-b")).build());
+        api.create(CreateRequest.newBuilder().setObject(Docs.space("a-b/c")).build());
+        api.create(CreateRequest.newBuilder().setObject(Docs.realm("a")).build());
+        Eventually.value("a-b/c's network claimed", java.time.Duration.ofSeconds(10), () -> api.get(GetRequest.newBuilder()
+                .setKind("Space").setPath("a-b/c").build()).getObject().getStatus().getState().equals("Ready") ? true : null);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> api.create(CreateRequest.newBuilder().setObject(Docs.space("a/b-c")).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("space a/b-c's network would be named \"a-b-c\" with the bridge k-"),
+                e.getStatus().getDescription());
+        assertTrue(e.getStatus().getDescription().endsWith("as space a-b/c's network \"a-b-c\" (10.88.1.0/24) is;"
+                + " give the space (or its realm) another name"), e.getStatus().getDescription());
+        assertThrows(StatusRuntimeException.class, () -> api.get(GetRequest.newBuilder().setKind("Space").setPath("a/b-c").build()));
     }
 
     /** With every /24 of the pod subnet held, a new space is refused: nothing is made, rather than a space Failed. */

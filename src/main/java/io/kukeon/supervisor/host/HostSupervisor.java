@@ -209,9 +209,10 @@ public final class HostSupervisor extends TreeNode<HostEvent, HostRecord> {
         List<Ipv4Subnet> inUse = state.subnets().values().stream().map(s -> Ipv4Subnet.parse(s, "journal")).toList();
         Ipv4Subnet free;
         try {
+            NetworkOverlaps.checkPooledName(claim.space().realm(), claim.space().name(), state.networkClaims());
             free = pool.firstFree(inUse);
-        } catch (ResourceExhaustedException exhausted) {
-            claim.replyTo().tell(StatusReply.error(exhausted));
+        } catch (ResourceExhaustedException | FailedPreconditionException refused) {
+            claim.replyTo().tell(StatusReply.error(refused));
             return Effect().none();
         }
         return Effect().persist(new SubnetClaimed(space, free.toString()))
