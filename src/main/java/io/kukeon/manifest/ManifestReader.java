@@ -102,8 +102,8 @@ public final class ManifestReader {
     }
 
     /**
-     * Stable: Realm, Space, Stack, Secret, Cell, Container, whatever their order in the file (a cell's
-     * secretRef finds the Secrets of the same manifest); broken documents last.
+     * Stable: Realm, Space, Stack, Secret and Volume, Cell, Container, whatever their order in the file
+     * (a cell's secretRef or volumeRef finds the Secrets and Volumes of the same manifest); broken documents last.
      */
     public static List<ManifestDocument> inApplyOrder(List<ManifestDocument> documents) {
         List<ManifestDocument> out = new ArrayList<>(documents);
@@ -123,8 +123,8 @@ public final class ManifestReader {
         if (d.failed()) {
             return last;
         }
-        // a Secret after every scope (which a stack's apply may create), before the cells that read it
-        int rank = d.isSecret() ? 2 * Kind.STACK.depth() + 1 : 2 * d.object().kind().depth();
+        // a Secret or a Volume after every scope (which a stack's apply may create), before the cells that use it
+        int rank = d.isSecret() || d.isVolume() ? 2 * Kind.STACK.depth() + 1 : 2 * d.object().kind().depth();
         return reverse ? last - 1 - rank : rank;
     }
 

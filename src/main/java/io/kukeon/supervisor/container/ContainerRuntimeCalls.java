@@ -72,7 +72,9 @@ final class ContainerRuntimeCalls {
         String namespace = realm.namespace();
         return CompletableFuture.supplyAsync(() -> {
                     ContainerMounts.prepareSources(spec);
-                    return request(namespace, spec.image(), spec, joins, root);
+                    Map<Integer, Path> volumeSources = ContainerMounts.prepareVolumes(spec, path, ports.storedVolumes(),
+                            ports.volumeDirectories());
+                    return request(namespace, spec.image(), spec, joins, root, volumeSources);
                 }, runtimePool)
                 .thenComposeAsync(request -> ensureContainerIfImagePresent(request) ? CompletableFuture.completedFuture(null)
                         : pull(realm, spec.image(), progress, pullPool)
@@ -164,7 +166,7 @@ final class ContainerRuntimeCalls {
 
     /** Blocking: the spec's secrets are read and staged afresh (a changed value reaches the container at its next start). */
     private ContainerRequest request(String namespace, String image, ContainerSpec spec, Map<String, String> joins,
-                                     boolean root) {
+                                     boolean root, Map<Integer, Path> volumeSources) {
         SecretStaging.Staged secrets = ports.secrets().stage(containerdId, spec.secrets(),
                 ref -> ports.storedSecrets().resolve(ref, path).map(stored -> stored.data().value()));
         String cgroup = ports.ids().cgroup(path).toString();
@@ -193,11 +195,18 @@ final class ContainerRuntimeCalls {
         }
         // the user's mounts, then the secrets' files (a secret may sit inside a user's tmpfs), then the
         // cell's files last: a user's mount on /etc does not hide them
-        List<OciMount> mounts = new ArrayList<>(ContainerMounts.of(spec));
+        List<OciMount> mounts = new ArrayList<>(ContainerMounts.of(spec, volumeSources));
         mounts.addAll(secrets.mounts());
         mounts.addAll(new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
-                spec.resources(), joins, shimGroup, hostNetwork, mounts, spec.security(), secrets.files());
+                spec.resources(), joins, shimGroup, hostNetwork, mounts, spec.security(), userOwned(secrets, volumeSources));
+    }
+
+    /** The staged secrets' files and the mounted volumes' directories become the container's user's, as the reference does. */
+    private static List<Path> userOwned(SecretStaging.Staged secrets, Map<Integer, Path> volumeSources) {
+        List<Path> owned = new ArrayList<>(secrets.files());
+        owned.addAll(volumeSources.values());
+        return owned;
     }
 }
