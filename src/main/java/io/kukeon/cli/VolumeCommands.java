@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -92,31 +93,25 @@ final class VolumeCommands {
         private String render(List<VolumeInfo> found, ObjectPath scope) {
             List<Map<String, Object>> docs = found.stream().map(v -> ManifestWriter.volumeDocument(ObjectPath.parse(v.getScope()),
                     v.getName(), ReclaimPolicy.parse("reclaimPolicy", v.getReclaimPolicy()))).toList();
-            switch (output) {
-                case yaml:
-                    return docs.isEmpty() ? "" : ManifestWriter.yamlDocuments(docs);
-                case json:
-                    return name != null && docs.size() == 1 ? ManifestWriter.jsonDocument(docs.get(0))
-                            : ManifestWriter.jsonItems(docs);
-                default:
-                    if (found.isEmpty()) {
-                        return "No volumes found in " + SecretCommands.where(scope) + ".\n";
-                    }
-                    Instant now = Instant.now();
-                    boolean wide = output == OutputFormat.wide;
-                    Table t = new Table(wide ? List.of("NAME", "SCOPE", "RECLAIM", "SIZE", "USERS", "AGE", "DIRECTORY")
-                            : List.of("NAME", "SCOPE", "RECLAIM", "SIZE", "USERS", "AGE"));
-                    for (VolumeInfo v : found) {
-                        List<String> row = new java.util.ArrayList<>(List.of(v.getName(), v.getScope(), v.getReclaimPolicy(),
-                                (v.getSizeComplete() ? "" : ">=") + v.getSizeBytes() + "B",
-                                v.getUsersCount() == 0 ? "-" : String.join(",", v.getUsersList()), Age.since(v.getCreatedAt(), now)));
-                        if (wide) {
-                            row.add(v.getDirectory());
-                        }
-                        t.add(row);
-                    }
-                    return t.render();
+            return ObjectOutput.renderHeld(docs, output, name != null, () -> found.isEmpty()
+                    ? "No volumes found in " + SecretCommands.where(scope) + ".\n" : table(found).render());
+        }
+
+        private Table table(List<VolumeInfo> found) {
+            Instant now = Instant.now();
+            boolean wide = output == OutputFormat.wide;
+            Table t = new Table(wide ? List.of("NAME", "SCOPE", "RECLAIM", "SIZE", "USERS", "AGE", "DIRECTORY")
+                    : List.of("NAME", "SCOPE", "RECLAIM", "SIZE", "USERS", "AGE"));
+            for (VolumeInfo v : found) {
+                List<String> row = new ArrayList<>(List.of(v.getName(), v.getScope(), v.getReclaimPolicy(),
+                        (v.getSizeComplete() ? "" : ">=") + v.getSizeBytes() + "B",
+                        v.getUsersCount() == 0 ? "-" : String.join(",", v.getUsersList()), Age.since(v.getCreatedAt(), now)));
+                if (wide) {
+                    row.add(v.getDirectory());
+                }
+                t.add(row);
             }
+            return t;
         }
     }
 

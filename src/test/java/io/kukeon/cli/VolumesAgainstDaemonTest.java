@@ -1,16 +1,22 @@
 package io.kukeon.cli;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.kukeon.runtime.OciMount;
 import io.kukeon.testing.Eventually;
 import io.kukeon.wire.v1.ListVolumesRequest;
+import io.kukeon.wire.v1.PutVolumeRequest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Volumes through kuke and the API against a kukeond in this JVM (fake runtime, real directories). */
@@ -75,9 +81,9 @@ class VolumesAgainstDaemonTest extends AgainstTestDaemon {
         Path stackVolume = dataDir.resolve("volumes/default/default/default/_volumes/cache");
         OciMount cache = Eventually.value("the container made", Duration.ofSeconds(10), () -> mountAt("/cache"));
         assertEquals(new OciMount("/cache", "bind", stackVolume.resolve("cells/one").toString(),
-                java.util.List.of("rbind", "rprivate", "rw")), cache);
+                List.of("rbind", "rprivate", "rw")), cache);
         assertEquals(new OciMount("/shared", "bind", dataDir.resolve("volumes/default/_volumes/cache").toString(),
-                java.util.List.of("bind", "rprivate", "ro")), mountAt("/shared"));
+                List.of("bind", "rprivate", "ro")), mountAt("/shared"));
         assertTrue(Files.isDirectory(stackVolume.resolve("cells/one")), "the cell's own directory in the volume");
 
         String yaml = ok("get", "cell", "one", "-o", "yaml").out();
@@ -109,6 +115,18 @@ class VolumesAgainstDaemonTest extends AgainstTestDaemon {
         KukeRun noScope = kuke("create", "volume", "v", "--realm", "nope");
         assertEquals(1, noScope.exit());
         assertTrue(noScope.err().contains("realm \"nope\" not found"), noScope.err());
+
+        var api = daemon.client();
+        StatusRuntimeException cellScope = assertThrows(StatusRuntimeException.class,
+                () -> api.putVolume(PutVolumeRequest.newBuilder().setScope("default/default/default/web")
+                        .setName("v").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, cellScope.getStatus().getCode());
+        assertTrue(cellScope.getStatus().getDescription().startsWith("scope: a volume is held by a realm, space or stack, not a cell"),
+                cellScope.getStatus().getDescription());
+        StatusRuntimeException badPolicy = assertThrows(StatusRuntimeException.class,
+                () -> api.putVolume(PutVolumeRequest.newBuilder().setScope("default").setName("v")
+                        .setReclaimPolicy("retain").build()));
+        assertEquals("reclaimPolicy: must be Delete or Retain (got \"retain\")", badPolicy.getStatus().getDescription());
 
         Path lost = work.resolve("lost.yaml");
         Files.writeString(lost, "kind: Cell\nmetadata: {name: lost}\nspec: {realmId: default, spaceId: default, stackId: default,"
@@ -153,7 +171,7 @@ class VolumesAgainstDaemonTest extends AgainstTestDaemon {
     }
 
     private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
