@@ -25,7 +25,7 @@ import java.util.List;
 
 /**
  * Reads a kukeon manifest: multi-document YAML, {@code apiVersion: v1beta1}, kinds Realm, Space,
- * Stack, Cell, Container and Secret, as the Go kukeon writes them. Each document is read on its own, so a
+ * Stack, Cell, Container, Secret and Volume, as the Go kukeon writes them. Each document is read on its own, so a
  * broken document is reported and the others still read. A document {@code {items: [...]}} (what
  * {@code kuke get -o json} prints for a list) stands for its items.
  */

@@ -25,7 +25,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A container's {@code volumes} and {@code tmpfs} as OCI mounts, and the host's side of its binds.
+ * A container's {@code volumes} and {@code tmpfs} as OCI mounts, and the host's side of its binds and
+ * of its named Volumes (bound like a bind, from their directory under the data dir).
  * <p>
  * They come after the runtime's standard mounts, so that a tmpfs of the user's on {@code /run} or
  * {@code /dev/shm} wins over the standard one, and shallower targets before deeper ones, so that
