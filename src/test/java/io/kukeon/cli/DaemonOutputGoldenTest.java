@@ -43,20 +43,7 @@ class DaemonOutputGoldenTest extends AgainstTestDaemon {
         ok("create", "volume", "shared", "--reclaim-policy", "Retain");
         ok("create", "volume", "cache", "--space", "default", "--stack", "default");
         Path manifest = work.resolve("app.yaml");
-        Files.writeString(manifest, """
-                kind: Cell
-                metadata: {name: app}
-                spec:
-                  realmId: default
-                  spaceId: default
-                  stackId: default
-                  containers:
-                    - id: app
-                      image: busybox
-                      volumes:
-                        - {kind: volume, source: 'cells/${CELL_NAME}', target: /cache, volumeRef: {name: cache}}
-                        - {kind: volume, target: /shared, readOnly: true, volumeRef: {name: shared, realm: default}}
-                """);
+        Files.writeString(manifest, VolumesAgainstDaemonTest.mountingCell("app", "shared"));
         ok("apply", "-f", manifest.toString());
         Eventually.value("the cell running", Duration.ofSeconds(10),
                 () -> ok("get", "volumes").out().contains("(Ready)") ? true : null);

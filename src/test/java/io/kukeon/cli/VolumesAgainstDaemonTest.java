@@ -63,20 +63,7 @@ class VolumesAgainstDaemonTest extends AgainstTestDaemon {
         ok("create", "volume", "cache");   // the realm's: farther than the stack's below
         ok("create", "volume", "cache", "--space", "default", "--stack", "default");
         Path manifest = work.resolve("cells.yaml");
-        Files.writeString(manifest, """
-                kind: Cell
-                metadata: {name: one}
-                spec:
-                  realmId: default
-                  spaceId: default
-                  stackId: default
-                  containers:
-                    - id: app
-                      image: busybox
-                      volumes:
-                        - {kind: volume, source: 'cells/${CELL_NAME}', target: /cache, volumeRef: {name: cache}}
-                        - {kind: volume, target: /shared, readOnly: true, volumeRef: {name: cache, realm: default}}
-                """);
+        Files.writeString(manifest, mountingCell("one", "cache"));
         assertEquals("Cell \"one\": created\n", ok("apply", "-f", manifest.toString()).out());
         Path stackVolume = dataDir.resolve("volumes/default/default/default/_volumes/cache");
         OciMount cache = Eventually.value("the container made", Duration.ofSeconds(10), () -> mountAt("/cache"));
@@ -163,6 +150,17 @@ class VolumesAgainstDaemonTest extends AgainstTestDaemon {
         ok(concat(new String[]{"create", "volume", "keep", "--reclaim-policy", "Retain"}, stack));
         assertEquals("kept", Files.readString(keep.resolve("f")), "adopted with its data");
         assertTrue(ok("get", "volumes").out().contains("keep "), "listed again");
+    }
+
+    /**
+     * A cell of the default stack whose container mounts the nearest "cache" at /cache, in a directory
+     * of its own, and the realm's {@code realmVolume} read-only at /shared.
+     */
+    static String mountingCell(String name, String realmVolume) {
+        return "kind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: default\n  spaceId: default\n"
+                + "  stackId: default\n  containers:\n    - id: app\n      image: busybox\n      volumes:\n"
+                + "        - {kind: volume, source: 'cells/${CELL_NAME}', target: /cache, volumeRef: {name: cache}}\n"
+                + "        - {kind: volume, target: /shared, readOnly: true, volumeRef: {name: " + realmVolume + ", realm: default}}\n";
     }
 
     private OciMount mountAt(String target) {
