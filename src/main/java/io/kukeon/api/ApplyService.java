@@ -5,6 +5,7 @@ import io.kukeon.manifest.ManifestDocument;
 import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.CellSpec;
 import io.kukeon.manifest.SecretDocument;
+import io.kukeon.manifest.VolumeDocument;
 import io.kukeon.model.CellState;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
@@ -16,6 +17,7 @@ import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.SecretIndex;
+import io.kukeon.supervisor.VolumeIndex;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.supervisor.cell.CellUpdates;
@@ -27,6 +29,7 @@ import io.kukeon.wire.v1.ApplyResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Apply: documents in kind order (parents first), each upserted with missing parents created
@@ -42,9 +45,11 @@ final class ApplyService {
     private final PublishedPortHolds holds;
     private final SecretService secrets;
     private final SecretIndex storedSecrets;
+    private final VolumeIndex storedVolumes;
+    private final VolumeService volumes;
 
-    ApplyService(SupervisorTree tree, ObjectIndex index, SecretIndex storedSecrets, HostIds ids, DataDirSpace dataDir,
-                 PublishedPortHolds holds, SecretService secrets) {
+    ApplyService(SupervisorTree tree, ObjectIndex index, SecretIndex storedSecrets, VolumeIndex storedVolumes, HostIds ids,
+                 DataDirSpace dataDir, PublishedPortHolds holds, SecretService secrets, VolumeService volumes) {
         this.tree = tree;
         this.index = index;
         this.ids = ids;
@@ -52,6 +57,8 @@ final class ApplyService {
         this.holds = holds;
         this.secrets = secrets;
         this.storedSecrets = storedSecrets;
+        this.storedVolumes = storedVolumes;
+        this.volumes = volumes;
     }
 
     CompletionStage<ApplyResponse> apply(ApplyRequest request) {
@@ -85,13 +92,18 @@ final class ApplyService {
                     .setLine(document.error().line()).setErrorKind("InvalidArgument").build());
         }
         if (document.isSecret()) {
-            return applySecret(result, document.secret(), dryRun);
+            SecretDocument secret = document.secret();
+            return applyHeld(result, secret.path(), () -> secrets.wouldPut(secret), () -> secrets.put(secret), dryRun);
+        }
+        if (document.isVolume()) {
+            VolumeDocument volume = document.volume();
+            return applyHeld(result, volume.path(), () -> volumes.wouldPut(volume), () -> volumes.put(volume), dryRun);
         }
         TreeObject desired = InheritedDefaults.applied(document.object(), index);
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
         PublishedPortHolds.Hold hold;
         try {
-            hold = Validation.validateAndHold(desired, ids, index, storedSecrets, holds);
+            hold = Validation.validateAndHold(desired, ids, index, storedSecrets, storedVolumes, holds);
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));
         }
@@ -118,18 +130,22 @@ final class ApplyService {
                 .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
     }
 
-    /** A Secret goes to its scope, which must exist (apply does not create a scope for a secret). */
-    private CompletionStage<ApplyResult> applySecret(ApplyResult.Builder result, SecretDocument secret, boolean dryRun) {
-        result.setPath(secret.path());
+    /**
+     * A Secret or a Volume goes to its scope, which must exist (apply does not create a scope for
+     * what it holds); a dry run says what the put would do.
+     */
+    private CompletionStage<ApplyResult> applyHeld(ApplyResult.Builder result, String path, Supplier<String> wouldPut,
+                                                   Supplier<CompletionStage<String>> put, boolean dryRun) {
+        result.setPath(path);
         if (dryRun) {
-            return CompletableFuture.completedFuture(result.setOutcome(secrets.wouldPut(secret)).build());
+            return CompletableFuture.completedFuture(result.setOutcome(wouldPut.get()).build());
         }
         try {
             dataDir.requireRoom();
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));
         }
-        return secrets.put(secret).thenApply(outcome -> result.setOutcome(outcome).build())
+        return put.get().thenApply(outcome -> result.setOutcome(outcome).build())
                 .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
     }
 

@@ -128,6 +128,24 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
     }
 
     @Override
+    public void putVolume(io.kukeon.wire.v1.PutVolumeRequest request,
+                          StreamObserver<io.kukeon.wire.v1.PutVolumeResponse> out) {
+        calls.unary(() -> kukeon.putVolume(request), out);
+    }
+
+    @Override
+    public void listVolumes(io.kukeon.wire.v1.ListVolumesRequest request,
+                            StreamObserver<io.kukeon.wire.v1.ListVolumesResponse> out) {
+        calls.unary(() -> kukeon.listVolumes(request), out);
+    }
+
+    @Override
+    public void deleteVolume(io.kukeon.wire.v1.DeleteVolumeRequest request,
+                             StreamObserver<io.kukeon.wire.v1.DeleteVolumeResponse> out) {
+        calls.unary(() -> kukeon.deleteVolume(request), out);
+    }
+
+    @Override
     public void version(VersionRequest request, StreamObserver<VersionResponse> out) {
         calls.unary(() -> kukeon.version(request), out);
     }

@@ -12,6 +12,14 @@ import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SecretIndex;
+import io.kukeon.supervisor.VolumeIndex;
+import io.kukeon.volumes.VolumeDirectories;
+import io.kukeon.wire.v1.DeleteVolumeRequest;
+import io.kukeon.wire.v1.DeleteVolumeResponse;
+import io.kukeon.wire.v1.ListVolumesRequest;
+import io.kukeon.wire.v1.ListVolumesResponse;
+import io.kukeon.wire.v1.PutVolumeRequest;
+import io.kukeon.wire.v1.PutVolumeResponse;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ApplyRequest;
@@ -74,10 +82,13 @@ public final class KukeonService implements Kukeon {
     private final DataDirSpace dataDir;
     private final SecretService secrets;
     private final SecretIndex storedSecrets;
+    private final VolumeService volumes;
+    private final VolumeIndex storedVolumes;
     /** Published ports of creates and applies in flight: one set for both, so neither races the other. */
     private final PublishedPortHolds portHolds = new PublishedPortHolds();
 
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
+                         VolumeIndex storedVolumes, VolumeDirectories volumeDirectories,
                          JournalQueries journal, ImageService images, DaemonStatus status, HostIds ids,
                          DataDirSpace dataDir) {
         this.tree = tree;
@@ -86,8 +97,10 @@ public final class KukeonService implements Kukeon {
         this.ids = ids;
         this.dataDir = dataDir;
         this.storedSecrets = storedSecrets;
+        this.storedVolumes = storedVolumes;
         this.secrets = new SecretService(tree, index, storedSecrets);
-        this.applier = new ApplyService(tree, index, storedSecrets, ids, dataDir, portHolds, secrets);
+        this.volumes = new VolumeService(tree, index, storedVolumes, volumeDirectories);
+        this.applier = new ApplyService(tree, index, storedSecrets, storedVolumes, ids, dataDir, portHolds, secrets, volumes);
         this.images = images;
         this.status = status;
     }
@@ -113,7 +126,7 @@ public final class KukeonService implements Kukeon {
                 throw new InvalidArgumentException("object", "is required");
             }
             TreeObject desired = InheritedDefaults.applied(ObjectMapping.fromProto(in.getObject()), index);
-            PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, storedSecrets, portHolds);
+            PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, storedSecrets, storedVolumes, portHolds);
             return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
                     .whenComplete((reply, error) -> hold.release())
                     .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
@@ -263,6 +276,21 @@ public final class KukeonService implements Kukeon {
     @Override
     public CompletionStage<DeleteSecretResponse> deleteSecret(DeleteSecretRequest in) {
         return guarded(() -> secrets.delete(in));
+    }
+
+    @Override
+    public CompletionStage<PutVolumeResponse> putVolume(PutVolumeRequest in) {
+        return writing(() -> volumes.put(in));
+    }
+
+    @Override
+    public CompletionStage<ListVolumesResponse> listVolumes(ListVolumesRequest in) {
+        return guarded(() -> volumes.list(in));
+    }
+
+    @Override
+    public CompletionStage<DeleteVolumeResponse> deleteVolume(DeleteVolumeRequest in) {
+        return guarded(() -> volumes.delete(in));
     }
 
     @Override

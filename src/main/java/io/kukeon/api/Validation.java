@@ -13,6 +13,7 @@ import io.kukeon.model.SecretRef;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.VolumeMount;
+import io.kukeon.model.VolumeRef;
 import io.kukeon.network.CellNetworking;
 import io.kukeon.network.EgressPolicyCheck;
 import io.kukeon.network.NetworkClaim;
@@ -23,6 +24,7 @@ import io.kukeon.network.UserNetwork;
 import io.kukeon.runtime.oci.OciSecurity;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.SecretIndex;
+import io.kukeon.supervisor.VolumeIndex;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ObjectDoc;
 
@@ -44,7 +46,7 @@ final class Validation {
      * @param heldByOthers the ports other cells' applies in flight hold
      * @return the ports the object's cell publishes with it (empty for other kinds)
      */
-    static List<PortClaim> validate(TreeObject o, HostIds ids, ObjectIndex index, SecretIndex secrets,
+    static List<PortClaim> validate(TreeObject o, HostIds ids, ObjectIndex index, SecretIndex secrets, VolumeIndex volumes,
                                     List<PortClaim> heldByOthers) {
         checkSize(o);
         if (o instanceof TreeObject.Realm r) {
@@ -66,7 +68,7 @@ final class Validation {
             c.spec().validate();
             for (int i = 0; i < c.spec().containers().size(); i++) {
                 ContainerSpec container = c.spec().containers().get(i);
-                checkWhatItUses(container, c.path().child(container.id()), "spec.containers[" + i + "]", secrets);
+                checkWhatItUses(container, c.path().child(container.id()), "spec.containers[" + i + "]", secrets, volumes);
             }
             List<PortClaim> claims = checkPorts(c.path(), c.spec(), CellNetworking.CELL_FIELDS, index, heldByOthers);
             CellSpec spec = c.spec().normalized();
@@ -84,7 +86,7 @@ final class Validation {
                 throw new InvalidArgumentException("spec.id", "\"" + c.spec().id() + "\" must equal the container's name \""
                         + c.path().name() + "\"");
             }
-            checkWhatItUses(c.spec(), c.path(), "spec", secrets);
+            checkWhatItUses(c.spec(), c.path(), "spec", secrets, volumes);
             return checkInItsCell(c, index, heldByOthers);
         }
         return List.of();
@@ -92,12 +94,25 @@ final class Validation {
 
     /**
      * What a container uses outside its spec, as it is now: its bind sources and devices on the
-     * host, its seccomp profile files, and the Secrets its {@code secretRef}s name.
+     * host, its seccomp profile files, and the Secrets and Volumes its {@code secretRef}s and {@code volumeRef}s name.
      */
-    private static void checkWhatItUses(ContainerSpec spec, ObjectPath container, String field, SecretIndex secrets) {
+    private static void checkWhatItUses(ContainerSpec spec, ObjectPath container, String field, SecretIndex secrets,
+                                        VolumeIndex volumes) {
         checkBindSources(spec, field);
         OciSecurity.checkOnHost(spec.security(), field);
         checkSecretRefs(spec, container, field, secrets);
+        checkVolumeRefs(spec, container, field, volumes);
+    }
+
+    /** Every {@code volumeRef} names a Volume that is held now (a later delete fails the next start instead). */
+    private static void checkVolumeRefs(ContainerSpec spec, ObjectPath container, String field, VolumeIndex volumes) {
+        for (int j = 0; j < spec.volumes().size(); j++) {
+            VolumeRef ref = spec.volumes().get(j).volumeRef();
+            if (ref != null && volumes.resolve(ref, container.parent()).isEmpty()) {
+                throw new InvalidArgumentException(field + ".volumes[" + j + "].volumeRef", ref.describe() + " does not exist"
+                        + (ref.hasScope() ? "" : " in the scopes above cell \"" + container.parent() + "\"") + "; create it first");
+            }
+        }
     }
 
     /** Every {@code secretRef} names a Secret that is held now (a later delete fails the next start instead). */
@@ -128,8 +143,8 @@ final class Validation {
      * (once the tree answered): a concurrent apply of another cell sees them.
      */
     static PublishedPortHolds.Hold validateAndHold(TreeObject o, HostIds ids, ObjectIndex index, SecretIndex secrets,
-                                                   PublishedPortHolds holds) {
-        return holds.checkAndHold(publishingCell(o), heldByOthers -> validate(o, ids, index, secrets, heldByOthers));
+                                                   VolumeIndex volumes, PublishedPortHolds holds) {
+        return holds.checkAndHold(publishingCell(o), heldByOthers -> validate(o, ids, index, secrets, volumes, heldByOthers));
     }
 
     /**

@@ -23,9 +23,9 @@ import java.util.TreeMap;
 
 /** {@code create realm|space|stack|cell NAME}: one object; an existing one is reported and left as it is. */
 @Command(name = "create", aliases = "c", mixinStandardHelpOptions = true,
-        description = "Create a realm, space, stack, cell or secret.",
+        description = "Create a realm, space, stack, cell, secret or volume.",
         subcommands = {CreateCommand.Realm.class, CreateCommand.Space.class, CreateCommand.Stack.class,
-                CreateCommand.Cell.class, SecretCommands.Create.class})
+                CreateCommand.Cell.class, SecretCommands.Create.class, VolumeCommands.Create.class})
 final class CreateCommand {
 
     /** Shared by the four kinds: the name, labels, the scope, and how the outcome is reported. */

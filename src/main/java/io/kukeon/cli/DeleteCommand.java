@@ -9,6 +9,7 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.DeleteResponse;
 import io.kukeon.wire.v1.DeleteSecretRequest;
+import io.kukeon.wire.v1.DeleteVolumeRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +21,7 @@ import java.util.List;
 /** {@code delete KIND NAME} or {@code delete -f FILE} (the file's objects, children first). */
 @Command(name = "delete", aliases = "d", mixinStandardHelpOptions = true,
         description = "Delete an object, or the objects of a manifest (children before parents).",
-        subcommands = SecretCommands.Delete.class)
+        subcommands = {SecretCommands.Delete.class, VolumeCommands.Delete.class})
 final class DeleteCommand extends DaemonCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", converter = KindName.class,
             completionCandidates = KindName.Candidates.class)
@@ -85,6 +86,9 @@ final class DeleteCommand extends DaemonCommand {
                 if (d.isSecret()) {
                     daemon.work().deleteSecret(DeleteSecretRequest.newBuilder().setScope(d.secret().scope().toString())
                             .setName(d.secret().name()).build());
+                } else if (d.isVolume()) {
+                    daemon.work().deleteVolume(DeleteVolumeRequest.newBuilder().setScope(d.volume().scope().toString())
+                            .setName(d.volume().name()).build());
                 } else {
                     delete(daemon, d.object().kind(), d.object().path());
                 }

@@ -8,6 +8,8 @@ import io.kukeon.wire.v1.ObjectDoc;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /** Objects from the API printed as {@code -o} asks; yaml and json are manifests that apply back. */
 final class ObjectOutput {
@@ -30,6 +32,23 @@ final class ObjectOutput {
                     return emptyLine + "\n";
                 }
                 return table(docs, kind, format == OutputFormat.wide, now).render();
+        }
+    }
+
+    /**
+     * What a scope holds (Secrets, Volumes) as documents when {@code -o} asks for yaml or json; the
+     * table, when it asks for one, from {@code table} (called only then).
+     *
+     * @param single one was asked for by name (json prints it bare, not in {@code items})
+     */
+    static String renderHeld(List<Map<String, Object>> docs, OutputFormat format, boolean single, Supplier<String> table) {
+        switch (format) {
+            case yaml:
+                return docs.isEmpty() ? "" : ManifestWriter.yamlDocuments(docs);
+            case json:
+                return single && docs.size() == 1 ? ManifestWriter.jsonDocument(docs.get(0)) : ManifestWriter.jsonItems(docs);
+            default:
+                return table.get();
         }
     }
 

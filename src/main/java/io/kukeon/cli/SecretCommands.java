@@ -131,22 +131,16 @@ final class SecretCommands {
         private String render(List<SecretInfo> found, ObjectPath scope) {
             List<Map<String, Object>> docs = found.stream()
                     .map(s -> ManifestWriter.secretDocument(ObjectPath.parse(s.getScope()), s.getName())).toList();
-            switch (output) {
-                case yaml:
-                    return docs.isEmpty() ? "" : ManifestWriter.yamlDocuments(docs);
-                case json:
-                    return name != null && docs.size() == 1 ? ManifestWriter.jsonDocument(docs.get(0))
-                            : ManifestWriter.jsonItems(docs);
-                default:
-                    if (found.isEmpty()) {
-                        return "No secrets found in " + where(scope) + ".\n";
-                    }
-                    Instant now = Instant.now();
-                    Table t = new Table(List.of("NAME", "SCOPE", "SIZE", "AGE"));
-                    found.forEach(s -> t.add(List.of(s.getName(), s.getScope(), s.getSizeBytes() + "B",
-                            Age.since(s.getCreatedAt(), now))));
-                    return t.render();
-            }
+            return ObjectOutput.renderHeld(docs, output, name != null, () -> {
+                if (found.isEmpty()) {
+                    return "No secrets found in " + where(scope) + ".\n";
+                }
+                Instant now = Instant.now();
+                Table t = new Table(List.of("NAME", "SCOPE", "SIZE", "AGE"));
+                found.forEach(s -> t.add(List.of(s.getName(), s.getScope(), s.getSizeBytes() + "B",
+                        Age.since(s.getCreatedAt(), now))));
+                return t.render();
+            });
         }
     }
 

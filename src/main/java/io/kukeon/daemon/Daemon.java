@@ -18,6 +18,8 @@ import io.kukeon.secrets.FileModes;
 import io.kukeon.secrets.SecretStaging;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.SecretIndex;
+import io.kukeon.supervisor.VolumeIndex;
+import io.kukeon.volumes.VolumeDirectories;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.SupervisorTree;
@@ -76,7 +78,8 @@ public final class Daemon implements AutoCloseable {
         SpaceNetworks networks = factory.networks(config);
         SecretStaging secrets = factory.secrets(config);
         Ports ports = new Ports(runtime, cgroups, networks, factory.egress(config), config.ids(), index, config.treeSettings(),
-                new PullSlots(config.pullLimits()), secrets, new SecretIndex());
+                new PullSlots(config.pullLimits()), secrets, new SecretIndex(), new VolumeIndex(),
+                new VolumeDirectories(config.volumesDir()));
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
@@ -88,7 +91,7 @@ public final class Daemon implements AutoCloseable {
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
                 runtime, cgroups, networks, index, reads);
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
-                index, ports.storedSecrets(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
+                index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
                 system, Blocking.pulls(system), reads), status, config.ids(), dataDir);
         ApiServer api;
         try {
@@ -184,7 +187,9 @@ public final class Daemon implements AutoCloseable {
     /** What a kukeond before the rule of {@link FileModes} left readable by others (or a copy did) becomes root's only. */
     private static void tightenDataDir(Path dataDir) throws IOException {
         Path real = dataDir.toRealPath();
-        int changed = FileModes.tightenTree(real, CellNameFiles::isNameFile);   // containers read those: 0644
+        // containers read the cells' name files (0644); volumes hold their users' files, left as they are
+        Path volumes = real.resolve(DaemonConfig.VOLUMES_DIR);
+        int changed = FileModes.tightenTree(real, CellNameFiles::isNameFile, volumes::equals);
         if (changed > 0) {
             LOG.info("made {} files and directories in {} readable by root only (0700/0600)", changed, real);
         }

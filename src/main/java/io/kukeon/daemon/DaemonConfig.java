@@ -35,6 +35,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
                            DataDirLimits dataDirLimits, NetworkSettings network,
                            Config pekko, Path secretsDir) {
+    /** Under the data dir: the Volumes' directories, whose contents are their users'. */
+    static final String VOLUMES_DIR = "volumes";
 
     /**
      * Free space of the data dir: below {@code reserve} bytes, calls that write are refused (0 = never);
@@ -199,6 +201,11 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
 
     public Path logDir() {
         return dataDir.resolve("logs");
+    }
+
+    /** The Volumes' directories (see {@link io.kukeon.volumes.VolumeDirectories}). */
+    public Path volumesDir() {
+        return dataDir.resolve(VOLUMES_DIR);
     }
 
     public Path tokenFile() {

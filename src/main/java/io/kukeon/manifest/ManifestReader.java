@@ -25,7 +25,7 @@ import java.util.List;
 
 /**
  * Reads a kukeon manifest: multi-document YAML, {@code apiVersion: v1beta1}, kinds Realm, Space,
- * Stack, Cell, Container and Secret, as the Go kukeon writes them. Each document is read on its own, so a
+ * Stack, Cell, Container, Secret and Volume, as the Go kukeon writes them. Each document is read on its own, so a
  * broken document is reported and the others still read. A document {@code {items: [...]}} (what
  * {@code kuke get -o json} prints for a list) stands for its items.
  */
@@ -102,8 +102,8 @@ public final class ManifestReader {
     }
 
     /**
-     * Stable: Realm, Space, Stack, Secret, Cell, Container, whatever their order in the file (a cell's
-     * secretRef finds the Secrets of the same manifest); broken documents last.
+     * Stable: Realm, Space, Stack, Secret and Volume, Cell, Container, whatever their order in the file
+     * (a cell's secretRef or volumeRef finds the Secrets and Volumes of the same manifest); broken documents last.
      */
     public static List<ManifestDocument> inApplyOrder(List<ManifestDocument> documents) {
         List<ManifestDocument> out = new ArrayList<>(documents);
@@ -123,8 +123,8 @@ public final class ManifestReader {
         if (d.failed()) {
             return last;
         }
-        // a Secret after every scope (which a stack's apply may create), before the cells that read it
-        int rank = d.isSecret() ? 2 * Kind.STACK.depth() + 1 : 2 * d.object().kind().depth();
+        // a Secret or a Volume after every scope (which a stack's apply may create), before the cells that use it
+        int rank = d.isSecret() || d.isVolume() ? 2 * Kind.STACK.depth() + 1 : 2 * d.object().kind().depth();
         return reverse ? last - 1 - rank : rank;
     }
 

@@ -2,6 +2,7 @@ package io.kukeon.manifest;
 
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.ReclaimPolicy;
 import io.kukeon.model.SecretData;
 import io.kukeon.model.TreeObject;
 import org.yaml.snakeyaml.DumperOptions;
@@ -58,6 +59,23 @@ public final class ManifestWriter {
         }
         doc.put("metadata", metadata);
         doc.put("spec", new LinkedHashMap<>(Map.of("data", SecretData.REDACTED)));
+        return doc;
+    }
+
+    /** A Volume as a document: its scope in metadata and its reclaim policy, which applied back is unchanged. */
+    public static Map<String, Object> volumeDocument(ObjectPath scope, String name, ReclaimPolicy reclaimPolicy) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", DocumentReader.API_VERSION);
+        doc.put("kind", VolumeDocument.KIND);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", name);
+        for (Kind level : List.of(Kind.REALM, Kind.SPACE, Kind.STACK)) {
+            if (scope.nameAt(level) != null) {
+                metadata.put(level.label(), scope.nameAt(level));
+            }
+        }
+        doc.put("metadata", metadata);
+        doc.put("spec", new LinkedHashMap<>(Map.of("reclaimPolicy", reclaimPolicy.name())));
         return doc;
     }
 

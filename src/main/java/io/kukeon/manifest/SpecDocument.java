@@ -130,6 +130,14 @@ final class SpecDocument {
         if (v.ensure()) {
             m.put("ensure", true);
         }
+        if (v.volumeRef() != null) {
+            Map<String, Object> ref = new LinkedHashMap<>();
+            put(ref, "name", v.volumeRef().name());
+            put(ref, "realm", v.volumeRef().realm());
+            put(ref, "space", v.volumeRef().space());
+            put(ref, "stack", v.volumeRef().stack());
+            m.put("volumeRef", ref);
+        }
         return m;
     }
 

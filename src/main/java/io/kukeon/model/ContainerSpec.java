@@ -20,7 +20,7 @@ import java.util.Set;
  * @param ports                 published ports as written, {@code [hostIP:]hostPort:containerPort[/tcp|/udp]};
  *                              parsed and checked by {@code io.kukeon.network.CellNetworking}
  * @param security              privileges, capabilities, seccomp, devices and host namespaces ({@link ContainerSecurity#NONE}: the defaults)
- * @param volumes               binds of the host's paths and tmpfs mounts, each at its own target
+ * @param volumes               binds of the host's paths, tmpfs mounts and named Volumes, each at its own target
  * @param tmpfs                 tmpfs mounts with mount options, at targets none of {@code volumes} takes
  * @param secrets               values kukeond hands the container at each start, as variables or files
  */

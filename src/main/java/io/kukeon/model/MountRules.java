@@ -19,6 +19,23 @@ public final class MountRules {
 
     private MountRules() {}
 
+    /**
+     * A path inside a directory: relative, without {@code .}, {@code ..}, {@code //}, a trailing
+     * {@code /} or {@code $} (so it stays inside whatever it is resolved against).
+     */
+    public static void requireSubPath(String field, String path) {
+        if (path.length() > MAX_PATH_LENGTH || path.indexOf('\0') >= 0) {
+            throw new InvalidArgumentException(field, "must be a path of at most " + MAX_PATH_LENGTH + " characters without NUL");
+        }
+        if (path.indexOf('$') >= 0) {
+            throw new InvalidArgumentException(field, "\"" + Names.printable(path) + "\": only ${CELL_NAME} is expanded");
+        }
+        if (path.startsWith("/") || !isNormalisedAbsolute("/" + path) || path.isEmpty()) {
+            throw new InvalidArgumentException(field, "\"" + Names.printable(path)
+                    + "\" must be a relative, normalised path inside the volume (no leading \"/\", \".\", \"..\", \"//\" or trailing \"/\")");
+        }
+    }
+
     /** An absolute path without {@code .}, {@code ..}, {@code //} or a trailing {@code /}. */
     public static void requireNormalisedAbsolute(String field, String path) {
         if (path == null || path.isEmpty()) {

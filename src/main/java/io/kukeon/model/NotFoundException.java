@@ -5,23 +5,37 @@ public final class NotFoundException extends KukeonException {
     private final Kind objectKind;
     /** The object that does not exist, when known. */
     private final ObjectPath path;
+    private final String heldKind;
 
     public NotFoundException(Kind kind, ObjectPath path) {
         super(describe(kind, path));
         this.objectKind = kind;
         this.path = path;
+        this.heldKind = null;
     }
 
     public NotFoundException(String message, Kind kind) {
+        this(message, kind, null);
+    }
+
+    /** @param heldKind what a scope holds that is not a tree node ("Secret", "Volume"), when that is what is missing */
+    private NotFoundException(String message, Kind kind, String heldKind) {
         super(message);
         this.objectKind = kind;
         this.path = null;
+        this.heldKind = heldKind;
     }
 
     /** A Secret (not a tree node, so no {@link Kind}) that its scope does not hold. */
     public static NotFoundException secret(String name, ObjectPath scope) {
         return new NotFoundException("secret \"" + name + "\" not found in " + scope.kind().label() + " \"" + scope + "\"",
-                (Kind) null);
+                null, "Secret");
+    }
+
+    /** A Volume (not a tree node either) that its scope does not hold. */
+    public static NotFoundException volume(String name, ObjectPath scope) {
+        return new NotFoundException("volume \"" + name + "\" not found in " + scope.kind().label() + " \"" + scope + "\"",
+                null, "Volume");
     }
 
     /** Whether it is this very object that does not exist (not one of its parents or children). */
@@ -37,6 +51,6 @@ public final class NotFoundException extends KukeonException {
 
     @Override
     public String kind() {
-        return (objectKind == null ? "Secret" : objectKind.displayName()) + "NotFound";
+        return (objectKind != null ? objectKind.displayName() : heldKind != null ? heldKind : "Secret") + "NotFound";
     }
 }

@@ -2,24 +2,30 @@ package io.kukeon.model;
 
 /**
  * One entry of a container's {@code volumes}: a directory or file of the host bound into the
- * container, or a tmpfs of its own. (The reference's {@code kind: volume}, a named Volume, does not
- * exist here yet and is refused by the manifest reader.)
+ * container, a tmpfs of its own, or a named Volume's directory.
  *
- * @param kind      {@code bind} (the default) or {@code tmpfs}
- * @param source    bind: the host's path (absolute, normalised); tmpfs: none
+ * @param kind      {@code bind} (the default), {@code tmpfs} or {@code volume}
+ * @param source    bind: the host's path (absolute, normalised); tmpfs: none; volume: an optional
+ *                  relative path inside the volume, where {@value #CELL_NAME} stands for the cell's
+ *                  name (one directory per cell), made at start when missing
  * @param target    where it appears in the container (absolute, normalised, not {@code /})
  * @param readOnly  writes to it fail with EROFS
  * @param sizeBytes tmpfs: its limit, required; bind: none
  * @param mode      tmpfs: its root directory's mode (e.g. 0755; the kernel's default is 1777); bind: none
  * @param ensure    bind: kukeond makes the source directory (0755) at start when it is missing, rather
  *                  than refusing the apply
+ * @param volumeRef volume: the Volume it mounts; else none
  */
 public record VolumeMount(Kind kind, String source, String target, boolean readOnly, Long sizeBytes, Integer mode,
-                          boolean ensure) {
+                          boolean ensure, VolumeRef volumeRef) {
+
+    /** In a volume's {@code source}: the name of the mounting container's cell. */
+    public static final String CELL_NAME = "${CELL_NAME}";
 
     public enum Kind {
         BIND("bind"),
-        TMPFS("tmpfs");
+        TMPFS("tmpfs"),
+        VOLUME("volume");
 
         private final String wire;
 
@@ -41,7 +47,7 @@ public record VolumeMount(Kind kind, String source, String target, boolean readO
                     return k;
                 }
             }
-            throw new InvalidArgumentException(field, "must be bind or tmpfs (got \"" + Names.printable(text) + "\")");
+            throw new InvalidArgumentException(field, "must be bind, tmpfs or volume (got \"" + Names.printable(text) + "\")");
         }
     }
 
@@ -51,17 +57,32 @@ public record VolumeMount(Kind kind, String source, String target, boolean readO
     }
 
     public static VolumeMount bind(String source, String target, boolean readOnly, boolean ensure) {
-        return new VolumeMount(Kind.BIND, source, target, readOnly, null, null, ensure);
+        return new VolumeMount(Kind.BIND, source, target, readOnly, null, null, ensure, null);
     }
 
     public static VolumeMount tmpfs(String target, long sizeBytes, Integer mode) {
-        return new VolumeMount(Kind.TMPFS, null, target, false, sizeBytes, mode, false);
+        return new VolumeMount(Kind.TMPFS, null, target, false, sizeBytes, mode, false, null);
+    }
+
+    /** @param subPath the {@code source} inside the volume, or null for its top */
+    public static VolumeMount volume(VolumeRef ref, String subPath, String target, boolean readOnly) {
+        return new VolumeMount(Kind.VOLUME, subPath, target, readOnly, null, null, false, ref);
+    }
+
+    /** A volume's {@code source} for the cell {@code cellName}: {@value #CELL_NAME} replaced; null for the volume's top. */
+    public String subPathFor(String cellName) {
+        return source == null ? null : source.replace(CELL_NAME, cellName);
     }
 
     /** Validates every field; {@code field} is the entry, e.g. {@code spec.containers[0].volumes[1]}. */
     public void validate(String field) {
         MountRules.requireTarget(field + ".target", target);
-        if (kind == Kind.BIND) {
+        if (kind != Kind.VOLUME && volumeRef != null) {
+            throw new InvalidArgumentException(field + ".volumeRef", "applies to kind volume only");
+        }
+        if (kind == Kind.VOLUME) {
+            validateVolume(field);
+        } else if (kind == Kind.BIND) {
             MountRules.requireNormalisedAbsolute(field + ".source", source);
             if (sizeBytes != null) {
                 throw new InvalidArgumentException(field + ".sizeBytes", "applies to kind tmpfs only (a bind has the size of its source)");
@@ -81,6 +102,25 @@ public record VolumeMount(Kind kind, String source, String target, boolean readO
                 throw new InvalidArgumentException(field + ".mode", "must be an octal mode between 0 and 7777 (got "
                         + Integer.toOctalString(mode) + ")");
             }
+        }
+    }
+
+    private void validateVolume(String field) {
+        if (volumeRef == null) {
+            throw new InvalidArgumentException(field + ".volumeRef", "is required for kind volume ({name, realm?, space?, stack?})");
+        }
+        volumeRef.validate(field + ".volumeRef");
+        if (source != null) {
+            MountRules.requireSubPath(field + ".source", source.replace(CELL_NAME, "cell"));
+        }
+        if (sizeBytes != null) {
+            throw new InvalidArgumentException(field + ".sizeBytes", "applies to kind tmpfs only (a volume has the size of what it holds)");
+        }
+        if (mode != null) {
+            throw new InvalidArgumentException(field + ".mode", "applies to kind tmpfs only (a volume's directory is 2770)");
+        }
+        if (ensure) {
+            throw new InvalidArgumentException(field + ".ensure", "applies to kind bind only (a volume's source is always made)");
         }
     }
 }

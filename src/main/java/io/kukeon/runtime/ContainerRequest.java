@@ -25,7 +25,8 @@ import java.util.Map;
  * @param mounts         made after the standard mounts, in this order (the container's volumes and tmpfs,
  *                       its secrets' files, then the cell's /etc/hosts, …)
  * @param security       privileges, capabilities, seccomp, devices and host pid/cgroup namespaces
- * @param userOwnedFiles host files that become the container process's uid/gid's (its staged secrets)
+ * @param userOwnedFiles host files that become the container process's uid/gid's (its staged secrets, and
+ *                       the directories of the volumes it mounts: that directory, not what it holds)
  * @param nestedCgroupRuntime its cell's: the container's cgroup tree is mounted writable, for a cgroup manager
  *                       of its own (a nested runtime, systemd)
  */

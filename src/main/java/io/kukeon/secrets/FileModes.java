@@ -98,12 +98,21 @@ public final class FileModes {
      * {@link #CONTAINER_READABLE_FILE} instead (their directories are still made 0700).
      */
     public static int tightenTree(Path root, Predicate<Path> containerReadable) throws IOException {
+        return tightenTree(root, containerReadable, dir -> false);
+    }
+
+    /**
+     * As {@link #tightenTree(Path, Predicate)}, but what lies under the directories {@code keepInside}
+     * accepts is left as it is (the directory itself is made 0700): trees whose modes are their users'.
+     */
+    public static int tightenTree(Path root, Predicate<Path> containerReadable, Predicate<Path> keepInside)
+            throws IOException {
         int[] changed = {0};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 changed[0] += tighten(dir, PRIVATE_DIR);
-                return FileVisitResult.CONTINUE;
+                return keepInside.test(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override

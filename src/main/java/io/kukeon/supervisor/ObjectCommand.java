@@ -1,5 +1,6 @@
 package io.kukeon.supervisor;
 
+import io.kukeon.model.ReclaimPolicy;
 import io.kukeon.model.SecretData;
 import io.kukeon.model.TreeObject;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -79,4 +80,10 @@ public sealed interface ObjectCommand extends Routed.Addressed {
 
     /** Remove a Secret of the scope this is sent to. */
     record RemoveSecret(String name, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    /** Create a Volume of the scope this is sent to (its directory too), or change its policy; answered with the outcome only. */
+    record PutVolume(String name, ReclaimPolicy reclaimPolicy, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    /** Delete a Volume of the scope this is sent to, and its directory; refused while an active cell mounts it. */
+    record RemoveVolume(String name, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
 }

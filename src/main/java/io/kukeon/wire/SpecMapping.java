@@ -9,6 +9,7 @@ import io.kukeon.model.SecretRef;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.TmpfsMount;
 import io.kukeon.model.VolumeMount;
+import io.kukeon.model.VolumeRef;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.RestartPolicy;
@@ -195,14 +196,21 @@ public final class SpecMapping {
                 .setTarget(nz(v.target())).setReadOnly(v.readOnly()).setEnsure(v.ensure());
         if (v.sizeBytes() != null) b.setSizeBytes(v.sizeBytes());
         if (v.mode() != null) b.setMode(v.mode());
+        if (v.volumeRef() != null) {
+            VolumeRef r = v.volumeRef();
+            b.setVolumeRef(io.kukeon.wire.v1.VolumeRef.newBuilder().setName(nz(r.name())).setRealm(nz(r.realm()))
+                    .setSpace(nz(r.space())).setStack(nz(r.stack())));
+        }
         return b.build();
     }
 
-    /** @throws io.kukeon.model.InvalidArgumentException for a kind other than bind or tmpfs */
+    /** @throws io.kukeon.model.InvalidArgumentException for a kind other than bind, tmpfs or volume */
     static VolumeMount fromProto(io.kukeon.wire.v1.VolumeMount p) {
         return new VolumeMount(VolumeMount.Kind.parse("spec.volumes.kind", p.getKind()), blankToNull(p.getSource()),
                 blankToNull(p.getTarget()), p.getReadOnly(), p.hasSizeBytes() ? p.getSizeBytes() : null,
-                p.hasMode() ? p.getMode() : null, p.getEnsure());
+                p.hasMode() ? p.getMode() : null, p.getEnsure(), !p.hasVolumeRef() ? null
+                : new VolumeRef(blankToNull(p.getVolumeRef().getName()), p.getVolumeRef().getRealm(),
+                        p.getVolumeRef().getSpace(), p.getVolumeRef().getStack()));
     }
 
     static io.kukeon.wire.v1.TmpfsMount toProto(TmpfsMount t) {

@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.TmpfsMount;
 import io.kukeon.model.VolumeMount;
+import io.kukeon.model.VolumeRef;
 import io.kukeon.testing.Eventually;
 import io.kukeon.testing.Specs;
 import io.kukeon.testing.TestDaemon;
@@ -13,6 +14,7 @@ import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.DeleteVolumeRequest;
 import io.kukeon.wire.v1.EgressPolicy;
 import io.kukeon.wire.v1.EgressTarget;
 import io.kukeon.wire.v1.GetRequest;
@@ -20,6 +22,7 @@ import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.LifecycleRequest;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.PutVolumeRequest;
 import io.kukeon.wire.v1.SpaceSpec;
 import io.kukeon.wire.v1.StatusRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -219,6 +222,41 @@ class BadInputTest {
         refused("a tmpfs over the cell's /etc/hosts", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder()
                 .setObject(Docs.cell("r/s/t/d", Map.of(), Specs.container("app")
                         .tmpfs(new TmpfsMount("/etc/hosts", 4096L, List.of())).build())).build()));
+    }
+
+    /**
+     * A {@code volumeRef} must name a Volume some scope above the cell holds: refused naming the
+     * field, nothing changed; one deleted since (the cell stopped) fails the next start, naming it.
+     */
+    @Test
+    void aVolumeRefNamingNoVolumeIsRefusedAndOneDeletedSinceFailsTheStart() throws Exception {
+        VolumeMount mount = VolumeMount.volume(new VolumeRef("data", null, null, null), null, "/data", false);
+        Supplier<ObjectDoc> cell = () -> Docs.cell("r/s/t/c", Map.of(), Specs.container("app").volumes(mount).build());
+        refused("no such volume", Status.Code.INVALID_ARGUMENT, () -> api.create(CreateRequest.newBuilder()
+                .setObject(cell.get()).build()));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> api.create(CreateRequest.newBuilder()
+                .setObject(cell.get()).build()));
+        assertEquals("spec.containers[0].volumes[0].volumeRef: Volume \"data\" (nearest scope) does not exist in the scopes"
+                + " above cell \"r/s/t/c\"; create it first", e.getStatus().getDescription());
+
+        api.putVolume(PutVolumeRequest.newBuilder().setScope("r/s").setName("data").build());
+        api.create(CreateRequest.newBuilder().setObject(cell.get()).build());
+        api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
+        assertTrue(Files.isDirectory(dataDir.resolve("volumes/r/s/_volumes/data")));
+        api.stop(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
+        api.deleteVolume(DeleteVolumeRequest.newBuilder().setScope("r/s").setName("data").build());
+        try {
+            api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build());
+        } catch (StatusRuntimeException failed) {
+            // the start's failure is the container's status, below
+        }
+        io.kukeon.wire.v1.ContainerStatus app = api.get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/c").build())
+                .getObject().getStatus().getContainersList().stream().filter(c -> c.getName().equals("app")).findFirst()
+                .orElseThrow();
+        assertEquals("VolumeUnavailable", app.getReason(), app.toString());
+        assertTrue(app.getMessage().contains("volumes[0] (target /data): Volume \"data\" (nearest scope) does not exist"),
+                app.getMessage());
+        assertFalse(Files.exists(dataDir.resolve("volumes/r/s/_volumes/data")), "not made again by the failed start");
     }
 
     /** With {@code ensure}, the source is made at the start, 0755, and the cell runs. */

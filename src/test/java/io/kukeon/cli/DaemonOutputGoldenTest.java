@@ -1,9 +1,13 @@
 package io.kukeon.cli;
 
 import io.kukeon.daemon.Daemon;
+import io.kukeon.testing.Eventually;
 import io.kukeon.testing.TestDaemon;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +35,28 @@ class DaemonOutputGoldenTest extends AgainstTestDaemon {
             }
         }
         Golden.assertMatches("daemon/cell.json", mask(ok(args(List.of("get", "cell", "worker", "-o", "json"), WEB)).out()));
+    }
+
+    @Test
+    void volumesInEveryFormatAndTheCellThatMountsThem() throws Exception {
+        ok("init");
+        ok("create", "volume", "shared", "--reclaim-policy", "Retain");
+        ok("create", "volume", "cache", "--space", "default", "--stack", "default");
+        Path manifest = work.resolve("app.yaml");
+        Files.writeString(manifest, VolumesAgainstDaemonTest.mountingCell("app", "shared"));
+        ok("apply", "-f", manifest.toString());
+        Eventually.value("the cell running", Duration.ofSeconds(10),
+                () -> ok("get", "volumes").out().contains("(Ready)") ? true : null);
+        for (OutputFormat f : OutputFormat.values()) {
+            String out = ok("get", "volumes", "-o", f.name()).out();
+            boolean table = f == OutputFormat.table || f == OutputFormat.wide;
+            Golden.assertMatches("daemon/volumes." + (table ? f.name() + ".txt" : f.name()),
+                    table ? maskAges(mask(out)) : mask(out));
+        }
+        String cell = ok("get", "cell", "app", "-o", "yaml").out();
+        Golden.assertMatches("daemon/cell-with-volumes.yaml", mask(cell));
+        Files.writeString(manifest, cell);
+        assertEquals("Cell \"app\": unchanged\n", ok("apply", "-f", manifest.toString()).out());
     }
 
     @Test

@@ -343,8 +343,8 @@ class ManifestReaderTest {
         assertFalse(d.failed(), () -> String.valueOf(d.error()));
         io.kukeon.model.ContainerSpec spec = ((TreeObject.Container) d.object()).spec();
         assertEquals(List.of(VolumeMount.bind("/srv/data", "/data", false, false), VolumeMount.bind("/srv/conf", "/conf", true, true),
-                new VolumeMount(VolumeMount.Kind.TMPFS, null, "/a", false, 4096L, 0755, false),
-                new VolumeMount(VolumeMount.Kind.TMPFS, null, "/b", true, 8192L, 01777, false)), spec.volumes());
+                new VolumeMount(VolumeMount.Kind.TMPFS, null, "/a", false, 4096L, 0755, false, null),
+                new VolumeMount(VolumeMount.Kind.TMPFS, null, "/b", true, 8192L, 01777, false, null)), spec.volumes());
         assertEquals(List.of(new TmpfsMount("/tmp", 65536L, List.of("noexec", "mode=0700"))), spec.tmpfs());
     }
 

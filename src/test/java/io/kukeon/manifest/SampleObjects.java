@@ -86,7 +86,10 @@ final class SampleObjects {
                 .resources(fullResources()).ports("8080:80", "127.0.0.1:5353:53/udp")
                 .security(fullSecurity())
                 .volumes(VolumeMount.bind("/srv/data", "/data", false, false), VolumeMount.bind("/etc/app", "/config", true, true),
-                        VolumeMount.tmpfs("/scratch", 67108864L, 0700))
+                        VolumeMount.tmpfs("/scratch", 67108864L, 0700),
+                        VolumeMount.volume(new io.kukeon.model.VolumeRef("cache", null, null, null), "cells/${CELL_NAME}",
+                                "/cache", false),
+                        VolumeMount.volume(new io.kukeon.model.VolumeRef("shared", "r", "s", null), null, "/shared", true))
                 .tmpfs(new TmpfsMount("/tmp", 16777216L, List.of("noexec", "mode=1777", "uid=1000")),
                         new TmpfsMount("/run/app", 4096L, List.of()))
                 .secrets(ContainerSecret.fromEnv("API_TOKEN", "HOST_TOKEN", null),

@@ -52,6 +52,22 @@ class FileModesTest {
     }
 
     @Test
+    void whatLiesInsideAKeptDirectoryIsLeftAsItsUsersMadeIt() throws Exception {
+        Path root = dir.resolve("data");
+        Path volumes = Files.createDirectories(root.resolve("volumes/r/_volumes/v"));
+        Path script = Files.writeString(volumes.resolve("run.sh"), "#!/bin/sh\n");
+        chmod(script, "rwxr-xr-x");
+        chmod(volumes, "rwxrwx---");
+        chmod(root.resolve("volumes"), "rwxr-xr-x");
+
+        FileModes.tightenTree(root, file -> false, root.resolve("volumes")::equals);
+
+        assertEquals("rwx------", mode(root.resolve("volumes")), "the kept directory itself is root's");
+        assertEquals("rwxrwx---", mode(volumes));
+        assertEquals("rwxr-xr-x", mode(script), "a volume's file keeps its mode");
+    }
+
+    @Test
     void newDirectoriesAreOwnerOnlyAndAnExistingOneIsNotChanged() throws Exception {
         Path shared = Files.createDirectories(dir.resolve("shared"));
         chmod(shared, "rwxr-xr-x");

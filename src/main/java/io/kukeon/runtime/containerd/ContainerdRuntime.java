@@ -333,7 +333,8 @@ public final class ContainerdRuntime implements ContainerRuntime {
                 Files.setAttribute(file, "unix:uid", user[0], LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(file, "unix:gid", user[1], LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
-                throw new RuntimeFailure("SecretUnavailable", "cannot give " + file + " to uid " + user[0] + ": "
+                throw new RuntimeFailure(Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) ? "VolumeUnavailable"
+                        : "SecretUnavailable", "cannot give " + file + " to uid " + user[0] + ": "
                         + e.getMessage(), e);
             }
         }

@@ -74,7 +74,9 @@ final class ContainerRuntimeCalls {
         String namespace = realm.namespace();
         return CompletableFuture.supplyAsync(() -> {
                     ContainerMounts.prepareSources(spec);
-                    return request(namespace, spec.image(), spec, joins, root, nestedCgroups);
+                    Map<Integer, Path> volumeSources = ContainerMounts.prepareVolumes(spec, path, ports.storedVolumes(),
+                            ports.volumeDirectories());
+                    return request(namespace, spec.image(), spec, joins, root, volumeSources, nestedCgroups);
                 }, runtimePool)
                 .thenComposeAsync(request -> ensureContainerIfImagePresent(request) ? CompletableFuture.completedFuture(null)
                         : pull(realm, spec.image(), progress, pullPool)
@@ -186,7 +188,7 @@ final class ContainerRuntimeCalls {
 
     /** Blocking: the spec's secrets are read and staged afresh (a changed value reaches the container at its next start). */
     private ContainerRequest request(String namespace, String image, ContainerSpec spec, Map<String, String> joins,
-                                     boolean root, boolean nestedCgroups) {
+                                     boolean root, Map<Integer, Path> volumeSources, boolean nestedCgroups) {
         SecretStaging.Staged secrets = ports.secrets().stage(containerdId, spec.secrets(),
                 ref -> ports.storedSecrets().resolve(ref, path).map(stored -> stored.data().value()));
         String cgroup = ports.ids().cgroup(path).toString();
@@ -215,11 +217,19 @@ final class ContainerRuntimeCalls {
         }
         // the user's mounts, then the secrets' files (a secret may sit inside a user's tmpfs), then the
         // cell's files last: a user's mount on /etc does not hide them
-        List<OciMount> mounts = new ArrayList<>(ContainerMounts.of(spec));
+        List<OciMount> mounts = new ArrayList<>(ContainerMounts.of(spec, volumeSources));
         mounts.addAll(secrets.mounts());
         mounts.addAll(new CellNameFiles(ports.settings().cellDir(path.parent())).mounts());
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
-                spec.resources(), joins, shimGroup, hostNetwork, mounts, spec.security(), secrets.files(), nestedCgroups);
+                spec.resources(), joins, shimGroup, hostNetwork, mounts, spec.security(), userOwned(secrets, volumeSources),
+                nestedCgroups);
+    }
+
+    /** The staged secrets' files and the mounted volumes' directories become the container's user's, as the reference does. */
+    private static List<Path> userOwned(SecretStaging.Staged secrets, Map<Integer, Path> volumeSources) {
+        List<Path> owned = new ArrayList<>(secrets.files());
+        owned.addAll(volumeSources.values());
+        return owned;
     }
 }

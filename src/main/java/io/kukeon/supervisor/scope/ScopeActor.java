@@ -8,7 +8,11 @@ import io.kukeon.model.LevelState;
 import io.kukeon.model.LevelStatus;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.NotFoundException;
 import io.kukeon.model.RegistryCredential;
+import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.model.StoredVolume;
+import io.kukeon.model.VolumeScope;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.network.SpaceNetworkSource;
@@ -20,6 +24,7 @@ import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.Routed;
 import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.VolumeIndex;
 import io.kukeon.supervisor.cell.CellActor;
 import io.kukeon.supervisor.scope.ScopeEvent.ChildAdded;
 import io.kukeon.supervisor.scope.ScopeEvent.ChildRemoved;
@@ -53,6 +58,8 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -148,6 +155,12 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         if (command instanceof ObjectCommand.RemoveSecret remove) {
             return onRemoveSecret(state, remove);
         }
+        if (command instanceof ObjectCommand.PutVolume put) {
+            return onPutVolume(state, put);
+        }
+        if (command instanceof ObjectCommand.RemoveVolume remove) {
+            return onRemoveVolume(state, remove);
+        }
         command.fail(new InvalidArgumentException("kind",
                 "only cells and containers can be started, stopped, killed or restarted, not a " + path.kind().label()));
         return Effect().none();
@@ -229,6 +242,103 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
     private void publishSecrets(ScopeRecord state) {
         if (state.exists() && !(work instanceof Retired)) {
             ports.storedSecrets().replace(path, state.secrets());
+        }
+    }
+
+    // ---- volumes: persist first, then make or remove the directory ----
+
+    private Effect<ScopeEvent, ScopeRecord> onPutVolume(ScopeRecord state, ObjectCommand.PutVolume put) {
+        if (!state.exists() || work instanceof Retired) {
+            put.fail(notFound());
+            return Effect().none();
+        }
+        StoredVolume stored = state.volumes().get(put.name());
+        if (stored != null && stored.reclaimPolicy() == put.reclaimPolicy()) {
+            ensureVolumeDirectories(Map.of(put.name(), stored), put, Reply.Outcome.UNCHANGED);   // re-made if it went missing
+            return Effect().none();
+        }
+        if (stored == null && state.volumes().size() >= VolumeScope.MAX_VOLUMES) {
+            put.fail(new ResourceExhaustedException(path.kind().label() + " \"" + path + "\" holds "
+                    + state.volumes().size() + " volumes; at most " + VolumeScope.MAX_VOLUMES));
+            return Effect().none();
+        }
+        Reply.Outcome outcome = stored == null ? Reply.Outcome.CREATED : Reply.Outcome.UPDATED;
+        return Effect().persist(new ScopeEvent.VolumePut(put.name(), put.reclaimPolicy(), Instant.now()))
+                .thenRun(s -> {
+                    publishVolumes(s);
+                    ensureVolumeDirectories(Map.of(put.name(), s.volumes().get(put.name())), put, outcome);
+                });
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onRemoveVolume(ScopeRecord state, ObjectCommand.RemoveVolume remove) {
+        if (!state.exists() || work instanceof Retired) {
+            remove.fail(notFound());
+            return Effect().none();
+        }
+        if (!state.volumes().containsKey(remove.name())) {
+            remove.fail(NotFoundException.volume(remove.name(), path));
+            return Effect().none();
+        }
+        List<String> active = ports.storedVolumes().users(ports.index(), path, remove.name()).stream()
+                .filter(VolumeIndex.User::active).map(u -> u.cell() + " (" + u.state() + ")").toList();
+        if (!active.isEmpty()) {
+            remove.fail(new FailedPreconditionException("VolumeInUse", "volume \"" + remove.name() + "\" of "
+                    + path.kind().label() + " \"" + path + "\" is mounted by cells that are not stopped: "
+                    + String.join(", ", active) + "; stop or delete them first"));
+            return Effect().none();
+        }
+        return Effect().persist(new ScopeEvent.VolumeRemoved(remove.name(), Instant.now()))
+                .thenRun(s -> {
+                    publishVolumes(s);
+                    CompletableFuture.runAsync(() -> {
+                        try {
+                            ports.volumeDirectories().remove(path, remove.name());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }, Blocking.runtime(context)).whenComplete((done, error) -> {
+                        if (error == null) {
+                            remove.reply(Reply.deleted(List.of(path + "/volume/" + remove.name())));
+                        } else {
+                            remove.fail(new UnavailableException("VolumeDirectoryFailed", "volume \"" + remove.name()
+                                    + "\" is deleted but its directory " + ports.volumeDirectories().dir(path, remove.name())
+                                    + " could not be removed: " + Failures.describe(Blocking.unwrap(error))));
+                        }
+                    });
+                });
+    }
+
+    /**
+     * Makes the volumes' directories (idempotent: an existing one is adopted) off the actor's thread;
+     * answers {@code asked} (if any) with {@code outcome} once they are there.
+     */
+    private void ensureVolumeDirectories(Map<String, StoredVolume> volumes, ObjectCommand asked, Reply.Outcome outcome) {
+        CompletableFuture.runAsync(() -> volumes.keySet().forEach(name -> {
+            try {
+                ports.volumeDirectories().ensure(path, name);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }), Blocking.runtime(context)).whenComplete((done, error) -> {
+            if (error == null) {
+                if (asked != null) {
+                    asked.reply(Reply.of(null, outcome));
+                }
+                return;
+            }
+            String why = path.kind().label() + " \"" + path + "\": a volume's directory could not be made: "
+                    + Failures.describe(Blocking.unwrap(error));
+            if (asked != null) {
+                asked.fail(new UnavailableException("VolumeDirectoryFailed", why));
+            } else {
+                context.getSystem().log().warn(why);
+            }
+        });
+    }
+
+    private void publishVolumes(ScopeRecord state) {
+        if (state.exists() && !(work instanceof Retired)) {
+            ports.storedVolumes().replace(path, state.volumes());
         }
     }
 
@@ -321,8 +431,14 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
     /** Our resources, then (a space) the subnet given back to the host: the last step, so a retry finds it still ours. */
     private void deprovision(ScopeRecord state) {
         ScopeSpec spec = state.spec();
+        Map<String, StoredVolume> volumes = state.volumes();
         CompletableFuture<Done> removed = CompletableFuture.supplyAsync(() -> {
             ScopeProvisioning.deprovision(ports, path, spec);
+            try {
+                ports.volumeDirectories().reclaim(path, volumes);   // Retain volumes' directories stay
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             return Done.getInstance();
         }, Blocking.runtime(context));
         Blocking.pipe(context, path.kind() != Kind.SPACE ? removed
@@ -460,6 +576,10 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
     @Override
     protected void onRecovered(ScopeRecord state) {
         publishSecrets(state);   // before the children: their containers look secrets up when they start
+        publishVolumes(state);   // and volumes
+        if (state.exists() && state.phase() != ScopeRecord.Phase.DELETING && !state.volumes().isEmpty()) {
+            ensureVolumeDirectories(state.volumes(), null, null);   // re-asserted: made again if gone
+        }
         if (path.kind() == Kind.REALM) {   // an absent realm holds the namespace it would be created with
             parent.tell(new ChildMessages.NamespaceHeld(path.name(),
                     state.spec().realmSpec().namespaceOn(ports.ids(), path.name())));

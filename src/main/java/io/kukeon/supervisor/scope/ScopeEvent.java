@@ -2,6 +2,7 @@ package io.kukeon.supervisor.scope;
 
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.LevelState;
+import io.kukeon.model.ReclaimPolicy;
 import io.kukeon.model.SecretData;
 import io.kukeon.supervisor.JournalEvent;
 import io.kukeon.supervisor.JournalName;
@@ -96,6 +97,22 @@ public sealed interface ScopeEvent extends JournalEvent {
     record SecretRemoved(String name, Instant at) implements ScopeEvent {
         public String summary() {
             return "secret \"" + name + "\" removed";
+        }
+    }
+
+    /** A Volume of this scope was created or given a new reclaim policy; its directory is made after this is written. */
+    @JournalName("scope.VolumePut")
+    record VolumePut(String name, ReclaimPolicy reclaimPolicy, Instant at) implements ScopeEvent {
+        public String summary() {
+            return "volume \"" + name + "\" put (reclaimPolicy " + reclaimPolicy + ")";
+        }
+    }
+
+    /** A Volume of this scope was deleted; its directory is removed after this is written. */
+    @JournalName("scope.VolumeRemoved")
+    record VolumeRemoved(String name, Instant at) implements ScopeEvent {
+        public String summary() {
+            return "volume \"" + name + "\" removed";
         }
     }
 }

@@ -3,6 +3,7 @@ package io.kukeon.supervisor.scope;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.StoredSecret;
+import io.kukeon.model.StoredVolume;
 import io.kukeon.supervisor.JournalName;
 import io.kukeon.supervisor.Journaled;
 import io.kukeon.supervisor.scope.ScopeEvent.Created;
@@ -15,6 +16,7 @@ import io.kukeon.supervisor.tree.Timestamps;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -24,12 +26,13 @@ import java.util.TreeSet;
  * @param phase    PROVISIONING and DELETING are intents whose outcome is not written yet
  * @param children the names of the level's children, which outlive its own deletion in the record
  * @param secrets  the Secrets this level holds, by name (values sealed in the journal); gone with the level
+ * @param volumes  the Volumes this level holds, by name; gone with the level (their directories as their policy says)
  */
 @JournalName(value = "scope.Record", version = 2)
 public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> labels, Map<String, String> annotations,
                           Generations generations,
                           Set<String> children, Outcome outcome, Timestamps times,
-                          Map<String, StoredSecret> secrets) implements Journaled {
+                          Map<String, StoredSecret> secrets, Map<String, StoredVolume> volumes) implements Journaled {
 
     public enum Phase { ABSENT, PROVISIONING, PROVISIONED, DELETING }
 
@@ -51,10 +54,11 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         outcome = outcome == null ? Outcome.NONE : outcome;
         times = times == null ? Timestamps.NONE : times;
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);   // absent from journals before Secrets
+        volumes = volumes == null ? Map.of() : Map.copyOf(volumes);   // absent from journals before Volumes
     }
 
     public static ScopeRecord empty() {
-        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null, null, null, null);
     }
 
     boolean exists() {
@@ -95,6 +99,10 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
             return secretPut(e);
         } else if (event instanceof ScopeEvent.SecretRemoved e) {
             return secretRemoved(e);
+        } else if (event instanceof ScopeEvent.VolumePut e) {
+            return volumePut(e);
+        } else if (event instanceof ScopeEvent.VolumeRemoved e) {
+            return volumeRemoved(e);
         }
         throw new IllegalArgumentException("a realm, space or stack has no transition for " + event);
     }
@@ -102,18 +110,18 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
 
     ScopeRecord created(Created e) {
         return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.next(), children, Outcome.NONE,
-                Timestamps.createdAt(e.at()), secrets);
+                Timestamps.createdAt(e.at()), secrets, volumes);
     }
 
     ScopeRecord updated(Updated e) {
         return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), children,
-                outcome, times.touched(e.at()), secrets);
+                outcome, times.touched(e.at()), secrets, volumes);
     }
 
     ScopeRecord provisioned(Provisioned e) {
         Outcome found = new Outcome(e.cgroup(), e.namespaceReady(), e.state(), e.reason(), e.message());
         Timestamps t = e.state() == LevelState.Ready ? times.ready(e.at()) : times.touched(e.at());
-        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations.observedNow(), children, found, t, secrets);
+        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations.observedNow(), children, found, t, secrets, volumes);
     }
 
     ScopeRecord withChild(String name, boolean present) {
@@ -123,20 +131,20 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         } else {
             c.remove(name);
         }
-        return new ScopeRecord(phase, spec, labels, annotations, generations, c, outcome, times, secrets);
+        return new ScopeRecord(phase, spec, labels, annotations, generations, c, outcome, times, secrets, volumes);
     }
 
     ScopeRecord deleteRequested() {
-        return new ScopeRecord(Phase.DELETING, spec, labels, annotations, generations, children, outcome, times, secrets);
+        return new ScopeRecord(Phase.DELETING, spec, labels, annotations, generations, children, outcome, times, secrets, volumes);
     }
 
     ScopeRecord deleteFailed(DeleteFailed e) {
         return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations, children,
-                outcome.withProblem(e.reason(), e.message()), times.touched(e.at()), secrets);
+                outcome.withProblem(e.reason(), e.message()), times.touched(e.at()), secrets, volumes);
     }
 
     ScopeRecord deleted() {
-        return new ScopeRecord(Phase.ABSENT, null, null, null, generations, children, null, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, generations, children, null, null, null, null);
     }
 
     ScopeRecord secretPut(ScopeEvent.SecretPut e) {
@@ -148,6 +156,23 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
     }
 
     private ScopeRecord withSecrets(Map<String, StoredSecret> s) {
-        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, s);
+        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, s, volumes);
+    }
+
+    ScopeRecord volumePut(ScopeEvent.VolumePut e) {
+        Map<String, StoredVolume> v = new TreeMap<>(volumes);
+        StoredVolume before = v.get(e.name());
+        v.put(e.name(), before == null ? new StoredVolume(e.reclaimPolicy(), e.at(), e.at()) : before.updated(e.reclaimPolicy(), e.at()));
+        return withVolumes(v);
+    }
+
+    ScopeRecord volumeRemoved(ScopeEvent.VolumeRemoved e) {
+        Map<String, StoredVolume> v = new TreeMap<>(volumes);
+        v.remove(e.name());
+        return withVolumes(v);
+    }
+
+    private ScopeRecord withVolumes(Map<String, StoredVolume> v) {
+        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, secrets, v);
     }
 }

@@ -39,7 +39,7 @@ class ContainerMountsTest {
                 // nosuid and nodev always, once; the size from sizeBytes
                 new OciMount("/tmp", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "noexec", "mode=1777", "size=4096")),
                 new OciMount("/data/cache", "bind", "/srv/cache", List.of("rbind", "rprivate", "rw"))),
-                ContainerMounts.of(spec));
+                ContainerMounts.of(spec, java.util.Map.of()));
     }
 
     @Test

@@ -154,6 +154,22 @@ class JournalFormatTest {
         assertEquals(record, serialization.deserialize(snapshot, JournalSerializer.IDENTIFIER, "scope.Record#2").get());
     }
 
+    /** A scope's snapshot written before Volumes had none: it reads back with none, and takes a volume after. */
+    @Test
+    void aSnapshotWrittenBeforeVolumesReadsWithNone() throws Exception {
+        ScopeRecord record = ScopeRecord.empty().apply(new ScopeEvent.Created(sampleScopeSpec(), Map.of(), Map.of(), Instant.EPOCH));
+        ObjectNode json = plainCbor().valueToTree(record);
+        json.remove("volumes");
+        Object back = serialization.deserialize(plainCbor().writeValueAsBytes(json), JournalSerializer.IDENTIFIER,
+                "scope.Record#2").get();
+        assertEquals(record, back);
+        ScopeRecord withVolume = ((ScopeRecord) back).apply(new ScopeEvent.VolumePut("data",
+                io.kukeon.model.ReclaimPolicy.Retain, Instant.EPOCH));
+        assertEquals(io.kukeon.model.ReclaimPolicy.Retain, withVolume.volumes().get("data").reclaimPolicy());
+        assertEquals(withVolume, serialization.deserialize(serialization.serialize(withVolume).get(),
+                JournalSerializer.IDENTIFIER, "scope.Record#2").get());
+    }
+
     /** What kukeond wrote before sealing (the same codec, version 1): the password in clear. */
     @Test
     void cleartextCredentialsOfVersion1StillReplay() throws Exception {

@@ -1,6 +1,13 @@
 package io.kukeon.supervisor.scope;
 
 import io.kukeon.model.CellSpec;
+import io.kukeon.model.CellState;
+import io.kukeon.model.CellStatus;
+import io.kukeon.model.ReclaimPolicy;
+import io.kukeon.model.VolumeMount;
+import io.kukeon.model.VolumeRef;
+import io.kukeon.model.VolumeScope;
+import io.kukeon.volumes.VolumeDirectories;
 import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.LevelState;
@@ -37,6 +44,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +189,90 @@ class ScopeActorTest {
         host.expectMessageClass(ChildMessages.Gone.class);
         assertEquals(List.of(), bed.ports.storedSecrets().list(path));
         assertTrue(actor.getState().secrets().isEmpty());
+    }
+
+    @Test
+    void aVolumeIsPutWithItsDirectoryUpdatedReassertedAtRecoveryAndRemovedWithIt() throws Exception {
+        apply(realm(RealmSpec.DEFAULT));
+        assertEquals(Reply.Outcome.CREATED, putVolume("data", ReclaimPolicy.Delete).getValue().outcome());
+        Path dir = bed.ports.volumeDirectories().dir(path, "data");
+        assertTrue(Files.isDirectory(dir), "made once written");
+        assertEquals(VolumeDirectories.VOLUME_MODE, (int) Files.getAttribute(dir, "unix:mode") & 07777);
+        assertEquals(Reply.Outcome.UNCHANGED, putVolume("data", ReclaimPolicy.Delete).getValue().outcome());
+        assertEquals(Reply.Outcome.UPDATED, putVolume("data", ReclaimPolicy.Retain).getValue().outcome());
+        assertEquals(List.of(ScopeEvent.Created.class, ScopeEvent.Provisioned.class, ScopeEvent.VolumePut.class,
+                ScopeEvent.VolumePut.class), written());
+        Files.writeString(dir.resolve("kept.txt"), "kept");
+
+        Files.delete(dir.resolve("kept.txt"));
+        Files.delete(dir);
+        actor.restart();
+        assertEquals(ReclaimPolicy.Retain, actor.getState().volumes().get("data").reclaimPolicy());
+        assertTrue(bed.ports.storedVolumes().get(path, "data").isPresent(), "published again at recovery");
+        await("the directory made again at recovery", () -> Files.isDirectory(dir));
+
+        assertEquals(Reply.Outcome.DELETED, send(path, r -> new ObjectCommand.RemoveVolume("data", r)).getValue().outcome());
+        assertFalse(Files.exists(dir), "its directory goes with it");
+        assertTrue(bed.ports.storedVolumes().get(path, "data").isEmpty());
+        assertInstanceOf(NotFoundException.class, send(path, r -> new ObjectCommand.RemoveVolume("data", r)).getError());
+    }
+
+    @Test
+    void aVolumeIsNotDeletedWhileACellThatMountsItIsNotStoppedNorFollowsALinkWhenItIs() throws Exception {
+        apply(realm(RealmSpec.DEFAULT));
+        putVolume("data", ReclaimPolicy.Delete);
+        Path dir = bed.ports.volumeDirectories().dir(path, "data");
+        Path outside = Files.createTempDirectory("kukeon-outside");
+        Files.writeString(outside.resolve("precious"), "x");
+        Files.createSymbolicLink(dir.resolve("link"), outside);
+        ObjectPath cellPath = path.child("s").child("st").child("web");
+        bed.index.put(mountingCell(cellPath, CellState.Ready));
+        StatusReply<Reply> refused = send(path, r -> new ObjectCommand.RemoveVolume("data", r));
+        assertInstanceOf(FailedPreconditionException.class, refused.getError());
+        assertTrue(refused.getError().getMessage().contains(cellPath + " (Ready)"), refused.getError().getMessage());
+        assertTrue(Files.isDirectory(dir), "nothing removed");
+
+        bed.index.put(mountingCell(cellPath, CellState.Stopped));
+        assertTrue(send(path, r -> new ObjectCommand.RemoveVolume("data", r)).isSuccess());
+        assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.exists(outside.resolve("precious")), "the link was removed, not what it points to");
+    }
+
+    @Test
+    void aScopesDeleteRemovesItsDeleteVolumesAndLeavesItsRetainOnes() throws Exception {
+        apply(realm(RealmSpec.DEFAULT));
+        putVolume("scratch", ReclaimPolicy.Delete);
+        putVolume("keep", ReclaimPolicy.Retain);
+        Path scratch = bed.ports.volumeDirectories().dir(path, "scratch");
+        Path keep = bed.ports.volumeDirectories().dir(path, "keep");
+        Files.writeString(scratch.resolve("f"), "gone");
+        Files.writeString(keep.resolve("f"), "stays");
+        actor.runCommand(new Routed(path, new ObjectCommand.Delete(false, false, testKit.<StatusReply<Reply>>createTestProbe().ref())));
+        host.expectMessageClass(ChildMessages.Gone.class);
+        assertFalse(Files.exists(scratch));
+        assertEquals("stays", Files.readString(keep.resolve("f")));
+        assertEquals(List.of(), bed.ports.storedVolumes().list(path));
+    }
+
+    @Test
+    void aScopeHoldsAtMost64Volumes() {
+        apply(realm(RealmSpec.DEFAULT));
+        for (int i = 0; i < VolumeScope.MAX_VOLUMES; i++) {
+            assertTrue(putVolume("v" + i, ReclaimPolicy.Delete).isSuccess());
+        }
+        assertInstanceOf(ResourceExhaustedException.class, putVolume("one-more", ReclaimPolicy.Delete).getError());
+        assertEquals(VolumeScope.MAX_VOLUMES, bed.ports.storedVolumes().list(path).size());
+    }
+
+    private StatusReply<Reply> putVolume(String name, ReclaimPolicy policy) {
+        return send(path, r -> new ObjectCommand.PutVolume(name, policy, r));
+    }
+
+    private static TreeObject.Cell mountingCell(ObjectPath cellPath, CellState state) {
+        var mount = VolumeMount.volume(new VolumeRef("data", null, null, null), "${CELL_NAME}", "/data", false);
+        return new TreeObject.Cell(cellPath, new Metadata(cellPath.name(), Map.of(), 1),
+                cell(container("app").volumes(mount).build()),
+                new CellStatus(state, null, null, null, List.of(), false, null, Instant.now(), Instant.now(), null, 1));
     }
 
     @Test
