@@ -5,6 +5,7 @@ import io.kukeon.manifest.ManifestDocument;
 import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.CellSpec;
 import io.kukeon.manifest.SecretDocument;
+import io.kukeon.manifest.TemplateDocument;
 import io.kukeon.model.CellState;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
@@ -42,9 +43,10 @@ final class ApplyService {
     private final PublishedPortHolds holds;
     private final SecretService secrets;
     private final SecretIndex storedSecrets;
+    private final TemplateService templates;
 
     ApplyService(SupervisorTree tree, ObjectIndex index, SecretIndex storedSecrets, HostIds ids, DataDirSpace dataDir,
-                 PublishedPortHolds holds, SecretService secrets) {
+                 PublishedPortHolds holds, SecretService secrets, TemplateService templates) {
         this.tree = tree;
         this.index = index;
         this.ids = ids;
@@ -52,6 +54,7 @@ final class ApplyService {
         this.holds = holds;
         this.secrets = secrets;
         this.storedSecrets = storedSecrets;
+        this.templates = templates;
     }
 
     CompletionStage<ApplyResponse> apply(ApplyRequest request) {
@@ -86,6 +89,9 @@ final class ApplyService {
         }
         if (document.isSecret()) {
             return applySecret(result, document.secret(), dryRun);
+        }
+        if (document.isTemplate()) {
+            return applyTemplate(result, document.template(), dryRun);
         }
         TreeObject desired = InheritedDefaults.applied(document.object(), index);
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
@@ -131,6 +137,21 @@ final class ApplyService {
         }
         return secrets.put(secret).thenApply(outcome -> result.setOutcome(outcome).build())
                 .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
+    }
+
+    /** A CellBlueprint or CellConfig goes to its scope, which must exist (as a Secret's). */
+    private CompletionStage<ApplyResult> applyTemplate(ApplyResult.Builder result, TemplateDocument template, boolean dryRun) {
+        result.setPath(template.path());
+        try {
+            if (dryRun) {
+                return CompletableFuture.completedFuture(result.setOutcome(templates.wouldPut(template)).build());
+            }
+            dataDir.requireRoom();
+            return templates.put(template).thenApply(outcome -> result.setOutcome(outcome).build())
+                    .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
+        } catch (KukeonException e) {
+            return CompletableFuture.completedFuture(failed(result, e));
+        }
     }
 
     private ApplyResult done(ApplyResult.Builder result, Reply reply, boolean noChanges) {

@@ -30,7 +30,7 @@ final class InheritedDefaults {
             CellSpec spec = c.spec();
             return new TreeObject.Cell(c.path(), c.metadata(), new CellSpec(spec.containers().stream()
                     .map(container -> CellSpec.isPauseRoot(container) ? container : container.inheriting(defaults)).toList(), spec.rootContainerId(), spec.autoDelete(),
-                    spec.resources()), c.status());
+                    spec.resources(), spec.provenance()), c.status());
         }
         TreeObject.Container c = (TreeObject.Container) desired;
         return new TreeObject.Container(c.path(), c.metadata(), c.spec().inheriting(defaults), c.status());

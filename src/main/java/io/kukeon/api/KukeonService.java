@@ -12,6 +12,7 @@ import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SecretIndex;
+import io.kukeon.supervisor.TemplateIndex;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ApplyRequest;
@@ -21,6 +22,8 @@ import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.DeleteResponse;
 import io.kukeon.wire.v1.DeleteSecretRequest;
 import io.kukeon.wire.v1.DeleteSecretResponse;
+import io.kukeon.wire.v1.DeleteTemplateRequest;
+import io.kukeon.wire.v1.DeleteTemplateResponse;
 import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
@@ -34,9 +37,12 @@ import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ListResponse;
 import io.kukeon.wire.v1.ListSecretsRequest;
 import io.kukeon.wire.v1.ListSecretsResponse;
+import io.kukeon.wire.v1.ListTemplatesRequest;
+import io.kukeon.wire.v1.ListTemplatesResponse;
 import io.kukeon.wire.v1.LoadImageResponse;
 import io.kukeon.wire.v1.LogChunk;
 import io.kukeon.wire.v1.LogsRequest;
+import io.kukeon.wire.v1.MaterializeCellRequest;
 import io.kukeon.wire.v1.ObjectResponse;
 import io.kukeon.wire.v1.PutSecretRequest;
 import io.kukeon.wire.v1.PutSecretResponse;
@@ -74,12 +80,14 @@ public final class KukeonService implements Kukeon {
     private final DataDirSpace dataDir;
     private final SecretService secrets;
     private final SecretIndex storedSecrets;
+    private final TemplateService templates;
+    private final CellMaterializer materializer;
     /** Published ports of creates and applies in flight: one set for both, so neither races the other. */
     private final PublishedPortHolds portHolds = new PublishedPortHolds();
 
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
-                         JournalQueries journal, ImageService images, DaemonStatus status, HostIds ids,
-                         DataDirSpace dataDir) {
+                         TemplateIndex storedTemplates, JournalQueries journal, ImageService images, DaemonStatus status,
+                         HostIds ids, DataDirSpace dataDir) {
         this.tree = tree;
         this.index = index;
         this.journal = journal;
@@ -87,7 +95,9 @@ public final class KukeonService implements Kukeon {
         this.dataDir = dataDir;
         this.storedSecrets = storedSecrets;
         this.secrets = new SecretService(tree, index, storedSecrets);
-        this.applier = new ApplyService(tree, index, storedSecrets, ids, dataDir, portHolds, secrets);
+        this.templates = new TemplateService(tree, index, storedTemplates);
+        this.materializer = new CellMaterializer(index, storedTemplates, templates, this::createObject);
+        this.applier = new ApplyService(tree, index, storedSecrets, ids, dataDir, portHolds, secrets, templates);
         this.images = images;
         this.status = status;
     }
@@ -112,12 +122,33 @@ public final class KukeonService implements Kukeon {
             if (!in.hasObject()) {
                 throw new InvalidArgumentException("object", "is required");
             }
-            TreeObject desired = InheritedDefaults.applied(ObjectMapping.fromProto(in.getObject()), index);
-            PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, storedSecrets, portHolds);
-            return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
-                    .whenComplete((reply, error) -> hold.release())
+            return createObject(ObjectMapping.fromProto(in.getObject()))
                     .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
         });
+    }
+
+    /** Checks and creates one object (CREATE: parents must exist, a cell is not started, an existing one is left). */
+    private CompletionStage<Reply> createObject(TreeObject object) {
+        TreeObject desired = InheritedDefaults.applied(object, index);
+        PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, storedSecrets, portHolds);
+        return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
+                .whenComplete((reply, error) -> hold.release());
+    }
+
+    @Override
+    public CompletionStage<ObjectResponse> materializeCell(MaterializeCellRequest in) {
+        return writing(() -> materializer.materialize(in)
+                .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED)));
+    }
+
+    @Override
+    public CompletionStage<ListTemplatesResponse> listTemplates(ListTemplatesRequest in) {
+        return guarded(() -> templates.list(in));
+    }
+
+    @Override
+    public CompletionStage<DeleteTemplateResponse> deleteTemplate(DeleteTemplateRequest in) {
+        return guarded(() -> templates.delete(in));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.kukeon.manifest;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.Names;
+import io.kukeon.model.TemplateKind;
 import io.kukeon.model.TreeObject;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -15,9 +16,9 @@ import java.util.Map;
 /** Reads one document's envelope ({@code apiVersion, kind, metadata, spec, status}) and hands the spec to its kind. */
 final class DocumentReader {
     static final String API_VERSION = "v1beta1";
-    private static final String KINDS = "one of Realm, Space, Stack, Cell, Container, Secret";
+    private static final String KINDS = "one of Realm, Space, Stack, Cell, Container, Secret, CellBlueprint, CellConfig";
     /** Kinds of the reference that this implementation does not have yet. */
-    private static final List<String> LATER_KINDS = List.of("Volume", "CellBlueprint", "CellConfig");
+    private static final List<String> LATER_KINDS = List.of("Volume");
 
     private DocumentReader() {}
 
@@ -26,8 +27,13 @@ final class DocumentReader {
         String name = root instanceof MappingNode ? scalar(child(root, "metadata"), "name") : null;
         try {
             FieldReader doc = new FieldReader(root, "", context);
-            if (envelope(doc).equals(SecretDocument.KIND)) {
+            String readKind = envelope(doc);
+            if (readKind.equals(SecretDocument.KIND)) {
                 return ManifestDocument.secret(index, context.documentLine(), name, SecretReader.read(doc), context.warnings());
+            }
+            if (readKind.equals(TemplateKind.BLUEPRINT.kindName()) || readKind.equals(TemplateKind.CONFIG.kindName())) {
+                return ManifestDocument.template(index, context.documentLine(), name,
+                        TemplateReader.read(TemplateKind.parse("kind", readKind), doc), context.warnings());
             }
             TreeObject object = object(doc);
             return new ManifestDocument(index, context.documentLine(), kind, name, object, context.warnings(), null);
@@ -80,7 +86,8 @@ final class DocumentReader {
             throw doc.context().problem("kind", doc.markOf("kind"),
                     "kind " + kind + " is not supported by kukeon for the JVM yet");
         }
-        List<String> kinds = List.of("Realm", "Space", "Stack", "Cell", "Container", SecretDocument.KIND);
+        List<String> kinds = List.of("Realm", "Space", "Stack", "Cell", "Container", SecretDocument.KIND,
+                TemplateKind.BLUEPRINT.kindName(), TemplateKind.CONFIG.kindName());
         if (!kinds.contains(kind)) {
             String spelled = kinds.stream().filter(k -> k.equalsIgnoreCase(kind)).findFirst().orElse(null);
             throw doc.context().problem("kind", doc.markOf("kind"), "unknown kind \"" + Names.printable(kind) + "\"; "

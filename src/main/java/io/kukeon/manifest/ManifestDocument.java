@@ -14,26 +14,36 @@ import java.util.List;
  * @param object   the object the document describes (status null, generation 0), or null
  * @param warnings notes on the document for its author, one human line each
  * @param error    why the document was refused, or null
- * @param secret   the Secret a {@code kind: Secret} document describes, or null (exactly one of object,
- *                 secret and error is set)
+ * @param secret   the Secret a {@code kind: Secret} document describes, or null
+ * @param template the CellBlueprint or CellConfig the document describes, or null (exactly one of object,
+ *                 secret, template and error is set)
  */
 public record ManifestDocument(int index, int line, String kind, String name, TreeObject object,
-                               List<String> warnings, ManifestError error, SecretDocument secret) {
+                               List<String> warnings, ManifestError error, SecretDocument secret,
+                               TemplateDocument template) {
     public ManifestDocument {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
-        if ((object != null ? 1 : 0) + (error != null ? 1 : 0) + (secret != null ? 1 : 0) != 1) {
-            throw new IllegalArgumentException("a document has either an object, a secret or an error");
+        if ((object != null ? 1 : 0) + (error != null ? 1 : 0) + (secret != null ? 1 : 0) + (template != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("a document has either an object, a secret, a template or an error");
         }
     }
 
     /** A document of the tree (object set) or a refused one (error set). */
     public ManifestDocument(int index, int line, String kind, String name, TreeObject object, List<String> warnings,
                             ManifestError error) {
-        this(index, line, kind, name, object, warnings, error, null);
+        this(index, line, kind, name, object, warnings, error, null, null);
     }
 
     static ManifestDocument secret(int index, int line, String name, SecretDocument secret, List<String> warnings) {
-        return new ManifestDocument(index, line, SecretDocument.KIND, name, null, warnings, null, secret);
+        return new ManifestDocument(index, line, SecretDocument.KIND, name, null, warnings, null, secret, null);
+    }
+
+    static ManifestDocument template(int index, int line, String name, TemplateDocument template, List<String> warnings) {
+        return new ManifestDocument(index, line, template.kind().kindName(), name, null, warnings, null, null, template);
+    }
+
+    public boolean isTemplate() {
+        return template != null;
     }
 
     public boolean isSecret() {

@@ -13,8 +13,10 @@ import java.util.Set;
  * @param autoDelete      delete the cell once its workloads have exited and none will restart (exit code aside, as
  *                        {@code docker run --rm}); the deletion is journaled before it is carried out
  * @param resources       limits of the cell's cgroup, shared by all its containers
+ * @param provenance      the template the cell was made from (lineage, acting on nothing); null: none
  */
-public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources) {
+public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
+                       Provenance provenance) {
 
     public static final int MAX_CONTAINERS = 64;
     /** The name of the synthesized root container. */
@@ -28,6 +30,16 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         containers = containers == null ? List.of() : List.copyOf(containers);
         resources = Resources.orNone(resources);
         rootContainerId = rootContainerId == null || rootContainerId.isEmpty() ? null : rootContainerId;
+        // provenance is absent from journals before templates: null, as a cell made without one
+    }
+
+    /** A cell made without a template. */
+    public CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources) {
+        this(containers, rootContainerId, autoDelete, resources, null);
+    }
+
+    public CellSpec withProvenance(Provenance madeFrom) {
+        return new CellSpec(containers, rootContainerId, autoDelete, resources, madeFrom);
     }
 
     public static ContainerSpec pauseRoot() {
@@ -82,6 +94,9 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
                     "\"root\" is the name of the synthesized root; mark it root: true or rename it");
         }
         resources.validate("spec.resources");
+        if (provenance != null) {
+            provenance.validate("spec.provenance");
+        }
     }
 
     /**
@@ -103,7 +118,7 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
             // the synthesized root follows its containers (io.kukeon.network.HostNetworkRoot holds the whole rule)
             out.add(pauseRoot().withHostNetwork(containers.stream().anyMatch(ContainerSpec::hostNetwork)));
         }
-        return new CellSpec(out, rootId, autoDelete, resources);
+        return new CellSpec(out, rootId, autoDelete, resources, provenance);
     }
 
     /** This spec with {@code container} in place of the one of the same id (which keeps its root flag), or added. */
@@ -121,13 +136,13 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         if (!replaced) {
             list.add(container);
         }
-        return new CellSpec(list, rootContainerId, autoDelete, resources);
+        return new CellSpec(list, rootContainerId, autoDelete, resources, provenance);
     }
 
     /** This spec without the container {@code id}. */
     public CellSpec withoutContainer(String id) {
         return new CellSpec(containers.stream().filter(c -> !c.id().equals(id)).toList(), rootContainerId, autoDelete,
-                resources);
+                resources, provenance);
     }
 
     public ContainerSpec container(String id) {

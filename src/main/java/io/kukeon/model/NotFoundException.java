@@ -5,17 +5,37 @@ public final class NotFoundException extends KukeonException {
     private final Kind objectKind;
     /** The object that does not exist, when known. */
     private final ObjectPath path;
+    /** The error kind of what is not a tree node (a template); null: from {@link #objectKind}. */
+    private final String otherKind;
 
     public NotFoundException(Kind kind, ObjectPath path) {
         super(describe(kind, path));
         this.objectKind = kind;
         this.path = path;
+        this.otherKind = null;
     }
 
     public NotFoundException(String message, Kind kind) {
         super(message);
         this.objectKind = kind;
         this.path = null;
+        this.otherKind = null;
+    }
+
+    private NotFoundException(String message, String otherKind) {
+        super(message);
+        this.objectKind = null;
+        this.path = null;
+        this.otherKind = otherKind;
+    }
+
+    /**
+     * A CellBlueprint or CellConfig that is not held: exactly at {@code scope}, or (nearest) there
+     * nor in any scope above it.
+     */
+    public static NotFoundException template(TemplateKind kind, String name, ObjectPath scope, boolean nearest) {
+        return new NotFoundException(kind.label() + " \"" + name + "\" not found in " + scope.kind().label() + " \""
+                + scope + "\"" + (nearest ? " nor above it" : ""), kind.kindName());
     }
 
     /** A Secret (not a tree node, so no {@link Kind}) that its scope does not hold. */
@@ -37,6 +57,6 @@ public final class NotFoundException extends KukeonException {
 
     @Override
     public String kind() {
-        return (objectKind == null ? "Secret" : objectKind.displayName()) + "NotFound";
+        return (otherKind != null ? otherKind : objectKind == null ? "Secret" : objectKind.displayName()) + "NotFound";
     }
 }

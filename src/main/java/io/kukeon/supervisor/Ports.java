@@ -11,9 +11,9 @@ import io.kukeon.secrets.SecretStaging;
  * What every actor of the tree is built with: the ports to the host (containerd, the cgroups,
  * the spaces' networks and their egress rules), the naming rules of this host, the in-memory view it keeps
  * current, the tunables, the pull slots all its containers share, where their secrets come from,
- * and the Secrets the scopes hold.
+ * the Secrets the scopes hold, and their cell templates.
  */
 public record Ports(ContainerRuntime runtime, CgroupManager cgroups, SpaceNetworks networks,
                     EgressFirewall egress, HostIds ids,
                     ObjectIndex index, TreeSettings settings, PullSlots pullSlots, SecretStaging secrets,
-                    SecretIndex storedSecrets) {}
+                    SecretIndex storedSecrets, TemplateIndex templates) {}

@@ -75,7 +75,7 @@ public final class ActorTestBed {
     public ActorTestBed(TreeSettings settings) {
         this.ports = new Ports(runtime, cgroups, networks, egress, ids, index, settings,
                 new PullSlots(PullSlots.Limits.defaults()), new SecretStaging(tempLogDir(), "actor-test-bed", Map.of()),
-                new io.kukeon.supervisor.SecretIndex());
+                new io.kukeon.supervisor.SecretIndex(), new io.kukeon.supervisor.TemplateIndex());
     }
 
     private static Path tempLogDir() {

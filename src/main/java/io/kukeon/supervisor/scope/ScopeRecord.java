@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.scope;
 
+import io.kukeon.model.CellTemplates;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.StoredSecret;
@@ -24,12 +25,13 @@ import java.util.TreeSet;
  * @param phase    PROVISIONING and DELETING are intents whose outcome is not written yet
  * @param children the names of the level's children, which outlive its own deletion in the record
  * @param secrets  the Secrets this level holds, by name (values sealed in the journal); gone with the level
+ * @param templates the CellBlueprints and CellConfigs this level holds; gone with the level
  */
 @JournalName(value = "scope.Record", version = 2)
 public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> labels, Map<String, String> annotations,
                           Generations generations,
                           Set<String> children, Outcome outcome, Timestamps times,
-                          Map<String, StoredSecret> secrets) implements Journaled {
+                          Map<String, StoredSecret> secrets, CellTemplates templates) implements Journaled {
 
     public enum Phase { ABSENT, PROVISIONING, PROVISIONED, DELETING }
 
@@ -51,10 +53,11 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         outcome = outcome == null ? Outcome.NONE : outcome;
         times = times == null ? Timestamps.NONE : times;
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);   // absent from journals before Secrets
+        templates = templates == null ? CellTemplates.NONE : templates;   // absent from journals before templates
     }
 
     public static ScopeRecord empty() {
-        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null, null, null, null);
     }
 
     boolean exists() {
@@ -95,6 +98,10 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
             return secretPut(e);
         } else if (event instanceof ScopeEvent.SecretRemoved e) {
             return secretRemoved(e);
+        } else if (event instanceof ScopeEvent.TemplatePut e) {
+            return withTemplates(templates.put(e.name(), e.blueprint(), e.config(), e.at()));
+        } else if (event instanceof ScopeEvent.TemplateRemoved e) {
+            return withTemplates(templates.remove(e.kind(), e.name()));
         }
         throw new IllegalArgumentException("a realm, space or stack has no transition for " + event);
     }
@@ -102,18 +109,19 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
 
     ScopeRecord created(Created e) {
         return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.next(), children, Outcome.NONE,
-                Timestamps.createdAt(e.at()), secrets);
+                Timestamps.createdAt(e.at()), secrets, templates);
     }
 
     ScopeRecord updated(Updated e) {
         return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), children,
-                outcome, times.touched(e.at()), secrets);
+                outcome, times.touched(e.at()), secrets, templates);
     }
 
     ScopeRecord provisioned(Provisioned e) {
         Outcome found = new Outcome(e.cgroup(), e.namespaceReady(), e.state(), e.reason(), e.message());
         Timestamps t = e.state() == LevelState.Ready ? times.ready(e.at()) : times.touched(e.at());
-        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations.observedNow(), children, found, t, secrets);
+        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations.observedNow(), children, found, t, secrets,
+                templates);
     }
 
     ScopeRecord withChild(String name, boolean present) {
@@ -123,20 +131,20 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         } else {
             c.remove(name);
         }
-        return new ScopeRecord(phase, spec, labels, annotations, generations, c, outcome, times, secrets);
+        return new ScopeRecord(phase, spec, labels, annotations, generations, c, outcome, times, secrets, templates);
     }
 
     ScopeRecord deleteRequested() {
-        return new ScopeRecord(Phase.DELETING, spec, labels, annotations, generations, children, outcome, times, secrets);
+        return new ScopeRecord(Phase.DELETING, spec, labels, annotations, generations, children, outcome, times, secrets, templates);
     }
 
     ScopeRecord deleteFailed(DeleteFailed e) {
         return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations, children,
-                outcome.withProblem(e.reason(), e.message()), times.touched(e.at()), secrets);
+                outcome.withProblem(e.reason(), e.message()), times.touched(e.at()), secrets, templates);
     }
 
     ScopeRecord deleted() {
-        return new ScopeRecord(Phase.ABSENT, null, null, null, generations, children, null, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, generations, children, null, null, null, null);
     }
 
     ScopeRecord secretPut(ScopeEvent.SecretPut e) {
@@ -148,6 +156,10 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
     }
 
     private ScopeRecord withSecrets(Map<String, StoredSecret> s) {
-        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, s);
+        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, s, templates);
+    }
+
+    private ScopeRecord withTemplates(CellTemplates t) {
+        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, secrets, t);
     }
 }
