@@ -1,10 +1,13 @@
 package io.kukeon.api;
 
 import io.kukeon.manifest.CellTemplate;
+import io.kukeon.manifest.ManifestDiff;
 import io.kukeon.model.CellBlueprint;
 import io.kukeon.model.CellConfig;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.EnvOverrides;
+import io.kukeon.model.KukeonException;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import io.kukeon.model.Metadata;
@@ -12,12 +15,15 @@ import io.kukeon.model.Names;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.Provenance;
+import io.kukeon.model.Sizes;
 import io.kukeon.model.TemplateKind;
 import io.kukeon.model.TemplateRef;
+import io.kukeon.model.TemplateSync;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.TemplateIndex;
+import io.kukeon.supervisor.tree.Failures;
 import io.kukeon.wire.SpecMapping;
 import io.kukeon.wire.v1.MaterializeCellRequest;
 
@@ -156,22 +162,67 @@ final class CellMaterializer {
         CellConfig.requireEnv("config.env", env);
         TemplateIndex.Entry found = templates.resolve(TemplateKind.CONFIG, new TemplateRef(name, null, null, null), stack)
                 .orElseThrow(() -> NotFoundException.template(TemplateKind.CONFIG, name, stack, true));
-        CellConfig config = found.template().config();
-        TemplateIndex.Entry blueprintEntry = templateService.blueprintOf(config, found.scope(), name);
-        CellBlueprint blueprint = blueprintEntry.template().blueprint();
-        Map<String, String> values = blueprint.values(config.values(), "spec.values of CellConfig \"" + name + "\"",
-                TemplateService.describe(TemplateKind.BLUEPRINT, blueprintEntry.scope(), blueprintEntry.name()));
-        List<String> overrides = io.kukeon.model.EnvOverrides.merged(config.env(), env);
-        labels.put(BLUEPRINT_LABEL, blueprintEntry.name());
+        FromConfig from = fromConfig(found);
+        labels.put(BLUEPRINT_LABEL, from.blueprint().name());
         labels.put(CONFIG_LABEL, name);
-        Provenance provenance = new Provenance(TemplateKind.CONFIG.bindingKind(), found.ref(), values, overrides);
-        return new Made(blueprint.prefix(), cell -> {
-            TreeObject.Cell c = made(blueprint, values, cell, labels, provenance);
+        return new Made(from.blueprint().template().blueprint().prefix(), cell -> from.cell(cell, labels, env));
+    }
+
+    /** What a config makes now: its blueprint (found from the config's scope up) and every value. */
+    private record FromConfig(TemplateIndex.Entry config, TemplateIndex.Entry blueprint, Map<String, String> values) {
+        /**
+         * The cell at {@code path}: the blueprint's, the config's env then {@code env} added to every
+         * container (the last of a key wins), and its provenance ({@code envOverrides}: {@code env}).
+         */
+        TreeObject.Cell cell(ObjectPath path, Map<String, String> labels, List<String> env) {
+            Provenance provenance = new Provenance(TemplateKind.CONFIG.bindingKind(), config.ref(), values, env);
+            TreeObject.Cell c = made(blueprint.template().blueprint(), values, path, labels, provenance);
+            List<String> overrides = EnvOverrides.merged(config.template().config().env(), env);
             CellSpec spec = c.spec();
             List<ContainerSpec> containers = spec.containers().stream().map(x -> x.withEnvOverrides(overrides)).toList();
             return new TreeObject.Cell(c.path(), c.metadata(), new CellSpec(containers, spec.rootContainerId(),
                     spec.autoDelete(), spec.resources(), spec.provenance()), null);
-        });
+        }
+    }
+
+    private FromConfig fromConfig(TemplateIndex.Entry config) {
+        TemplateIndex.Entry blueprint = templateService.blueprintOf(config.template().config(), config.scope(), config.name());
+        Map<String, String> values = blueprint.template().blueprint().values(config.template().config().values(),
+                "spec.values",
+                TemplateService.describe(TemplateKind.BLUEPRINT, blueprint.scope(), blueprint.name()));
+        return new FromConfig(config, blueprint, values);
+    }
+
+    /**
+     * {@code cell} with its {@code status.outOfSync} when it was made from a CellConfig: the config
+     * and its blueprint as they are now make the cell again (with the env it was given), and what
+     * differs from its spec, if anything, is the verdict. Other objects are returned as they are.
+     */
+    TreeObject withSync(TreeObject object) {
+        if (!(object instanceof TreeObject.Cell cell) || cell.status() == null || cell.spec().provenance() == null
+                || !TemplateKind.CONFIG.bindingKind().equals(cell.spec().provenance().bindingKind())) {
+            return object;
+        }
+        Provenance provenance = cell.spec().provenance();
+        TemplateSync verdict;
+        try {
+            TemplateRef ref = provenance.bindingRef();
+            TemplateIndex.Entry config = templates.get(TemplateKind.CONFIG, ref.scope(), ref.name())
+                    .map(t -> new TemplateIndex.Entry(ref.scope(), ref.name(), t)).orElse(null);
+            if (config == null) {
+                verdict = new TemplateSync(true, "ConfigNotFound", NotFoundException.template(TemplateKind.CONFIG,
+                        ref.name(), ref.scope(), false).getMessage());
+            } else {
+                TreeObject.Cell now = fromConfig(config).cell(cell.path(), cell.metadata().labels(), provenance.envOverrides());
+                CellSpec remade = ((TreeObject.Cell) InheritedDefaults.applied(now, index)).spec().normalized();
+                List<String> changes = ManifestDiff.changes(cell, new TreeObject.Cell(cell.path(), cell.metadata(), remade, null));
+                verdict = changes.isEmpty() ? TemplateSync.IN_SYNC : new TemplateSync(true, "TemplateChanged",
+                        Sizes.cut("made again now: " + String.join("; ", changes), Sizes.MAX_MESSAGE_CHARS));
+            }
+        } catch (KukeonException e) {
+            verdict = new TemplateSync(true, "RematerializeFailed", Failures.describe(e));
+        }
+        return new TreeObject.Cell(cell.path(), cell.metadata(), cell.spec(), cell.status().withSync(verdict));
     }
 
     private static TreeObject.Cell made(CellBlueprint blueprint, Map<String, String> values, ObjectPath cell,

@@ -154,7 +154,7 @@ public final class KukeonService implements Kukeon {
     @Override
     public CompletionStage<ObjectResponse> get(GetRequest in) {
         return guarded(() -> tree.get(Validation.path(in.getKind(), in.getPath()))
-                .thenApply(reply -> respond(reply, false)));
+                .thenApply(reply -> respond(Reply.of(materializer.withSync(reply.object()), reply.outcome()), false)));
     }
 
     @Override
@@ -167,7 +167,8 @@ public final class KukeonService implements Kukeon {
                         + parent.kind().label() + " \"" + parent + "\"");
             }
             LabelSelector selector = LabelSelector.parse(in.getSelector());
-            return requireExists(parent, index, tree).thenApply(v -> ListPages.page(kind, index.list(kind, parent, selector::matches), in));
+            return requireExists(parent, index, tree).thenApply(v -> ListPages.page(kind,
+                    index.list(kind, parent, selector::matches), in, materializer::withSync));
         });
     }
 

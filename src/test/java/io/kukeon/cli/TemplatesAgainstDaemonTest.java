@@ -168,6 +168,42 @@ class TemplatesAgainstDaemonTest extends AgainstTestDaemon {
     }
 
     @Test
+    void aCellFromAConfigIsOutOfSyncOnceItsConfigOrBlueprintMakesAnotherCell() throws Exception {
+        ok("init");
+        ok("apply", "-f", write("templates.yaml", TEMPLATES).toString());
+        ok("create", "cell", "made", "--from-config", "web-prod", "--env", "EXTRA=1");
+        ok("create", "cell", "plain", "--image", "busybox");
+        String wide = ok("get", "cells", "-o", "wide").out();
+        assertTrue(wide.lines().findFirst().orElseThrow().endsWith(" SYNC"), wide);
+        assertTrue(wide.lines().anyMatch(l -> l.startsWith("made ") && l.endsWith(" Synced")), wide);
+        assertTrue(wide.lines().anyMatch(l -> l.startsWith("plain ") && l.endsWith(" -")), "not from a config: " + wide);
+        String synced = ok("get", "cell", "made", "-o", "yaml").out();
+        assertTrue(synced.contains("  outOfSync: false\n"), synced);
+        assertEquals("Cell \"made\": unchanged\n", ok("apply", "-f", write("made.yaml", synced).toString()).out(),
+                "the verdict is status: output, applied back as nothing");
+
+        ok("apply", "-f", write("hi.yaml", TEMPLATES.replace("GREETING: hello", "GREETING: hi")).toString());
+        String changed = ok("get", "cell", "made", "-o", "yaml").out();
+        assertTrue(changed.contains("  outOfSync: true\n  outOfSyncReason: TemplateChanged\n"), changed);
+        assertTrue(changed.contains("outOfSyncError: 'made again now: spec.containers[server].args: [-c, echo hello] -> [-c, echo hi];")
+                && changed.contains("spec.provenance.params.GREETING: hello -> hi'"), "says what differs: " + changed);
+        assertTrue(ok("get", "cells", "-o", "wide").out().lines().anyMatch(l -> l.startsWith("made ") && l.endsWith(" OutOfSync")));
+
+        KukeRun required = kuke("apply", "-f", write("required.yaml", TEMPLATES.replace("  parameters:\n",
+                "  parameters:\n    - name: NEW\n")).toString());
+        assertTrue(required.out().startsWith("CellBlueprint \"web\": updated\nCellConfig \"web-prod\": failed\n"),
+                "a blueprint may change under its configs; a config is checked against it: " + required.out());
+        String failed = ok("get", "cell", "made", "-o", "yaml").out();
+        assertTrue(failed.contains("  outOfSyncReason: RematerializeFailed\n  outOfSyncError: 'spec.values.NEW: is required by"
+                + " CellBlueprint \"web\" of space \"default/default\""), failed);
+
+        ok("delete", "cellconfig", "web-prod", "--space", "default", "--stack", "default");
+        String orphan = ok("get", "cell", "made", "-o", "json").out();
+        assertTrue(orphan.contains("\"outOfSyncReason\": \"ConfigNotFound\""), orphan);
+        assertTrue(orphan.contains("cellconfig \\\"web-prod\\\" not found in stack \\\"default/default/default\\\""), orphan);
+    }
+
+    @Test
     void badSourcesNameTheFieldAndCreateNothing() throws Exception {
         ok("init");
         ok("apply", "-f", write("templates.yaml", TEMPLATES).toString());
