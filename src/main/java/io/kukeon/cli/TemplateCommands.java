@@ -22,15 +22,18 @@ import java.util.Map;
 final class TemplateCommands {
     private TemplateCommands() {}
 
-    /** The scope flags of a template: as deep as given (a deeper one requires the shallower), realm "default" if none. */
-    static final class TemplateScopeFlags {
+    /**
+     * The scope flags of what a realm, space or stack holds (a template; with {@code --cell}, a secret):
+     * as deep as given (a deeper one requires the shallower), realm "default" if none.
+     */
+    static class TemplateScopeFlags {
         @Option(names = "--realm", defaultValue = "default", description = "Realm (default: ${DEFAULT-VALUE}).")
         String realm;
 
-        @Option(names = "--space", description = "Space: the template is the space's (needs --realm).")
+        @Option(names = "--space", description = "Space: held by the space, not its realm (needs --realm).")
         String space;
 
-        @Option(names = "--stack", description = "Stack: the template is the stack's (needs --space).")
+        @Option(names = "--stack", description = "Stack: held by the stack (needs --space).")
         String stack;
 
         ObjectPath scope() {
