@@ -115,6 +115,11 @@ class TemplatesAgainstDaemonTest extends AgainstTestDaemon {
         assertEquals(1, gone.exit());
         assertTrue(gone.err().contains("cellblueprint \"web\" not found in space \"default/default\""), gone.err());
         assertTrue(ok("events").out().contains("cellblueprint \"web\" removed"));
+
+        ok("apply", "-f", templates.toString());
+        assertEquals("CellConfig \"web-prod\": deleted\nCellBlueprint \"web\": deleted\n",
+                ok("delete", "-f", templates.toString()).out(), "a config before the blueprint it names");
+        assertEquals("", ok("get", "cellblueprints", "-o", "yaml").out());
     }
 
     @Test
