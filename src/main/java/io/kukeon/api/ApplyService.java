@@ -6,6 +6,7 @@ import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.CellSpec;
 import io.kukeon.manifest.SecretDocument;
 import io.kukeon.manifest.VolumeDocument;
+import io.kukeon.manifest.TemplateDocument;
 import io.kukeon.model.CellState;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
@@ -47,9 +48,11 @@ final class ApplyService {
     private final SecretIndex storedSecrets;
     private final VolumeIndex storedVolumes;
     private final VolumeService volumes;
+    private final TemplateService templates;
 
     ApplyService(SupervisorTree tree, ObjectIndex index, SecretIndex storedSecrets, VolumeIndex storedVolumes, HostIds ids,
-                 DataDirSpace dataDir, PublishedPortHolds holds, SecretService secrets, VolumeService volumes) {
+                 DataDirSpace dataDir, PublishedPortHolds holds, SecretService secrets, VolumeService volumes,
+                 TemplateService templates) {
         this.tree = tree;
         this.index = index;
         this.ids = ids;
@@ -59,6 +62,7 @@ final class ApplyService {
         this.storedSecrets = storedSecrets;
         this.storedVolumes = storedVolumes;
         this.volumes = volumes;
+        this.templates = templates;
     }
 
     CompletionStage<ApplyResponse> apply(ApplyRequest request) {
@@ -98,6 +102,9 @@ final class ApplyService {
         if (document.isVolume()) {
             VolumeDocument volume = document.volume();
             return applyHeld(result, volume.path(), () -> volumes.wouldPut(volume), () -> volumes.put(volume), dryRun);
+        }
+        if (document.isTemplate()) {
+            return applyTemplate(result, document.template(), dryRun);
         }
         TreeObject desired = InheritedDefaults.applied(document.object(), index);
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
@@ -147,6 +154,21 @@ final class ApplyService {
         }
         return put.get().thenApply(outcome -> result.setOutcome(outcome).build())
                 .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
+    }
+
+    /** A CellBlueprint or CellConfig goes to its scope, which must exist (as a Secret's). */
+    private CompletionStage<ApplyResult> applyTemplate(ApplyResult.Builder result, TemplateDocument template, boolean dryRun) {
+        result.setPath(template.path());
+        try {
+            if (dryRun) {
+                return CompletableFuture.completedFuture(result.setOutcome(templates.wouldPut(template)).build());
+            }
+            dataDir.requireRoom();
+            return templates.put(template).thenApply(outcome -> result.setOutcome(outcome).build())
+                    .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
+        } catch (KukeonException e) {
+            return CompletableFuture.completedFuture(failed(result, e));
+        }
     }
 
     private ApplyResult done(ApplyResult.Builder result, Reply reply, boolean noChanges) {

@@ -146,6 +146,23 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
     }
 
     @Override
+    public void listTemplates(io.kukeon.wire.v1.ListTemplatesRequest request,
+                              StreamObserver<io.kukeon.wire.v1.ListTemplatesResponse> out) {
+        calls.unary(() -> kukeon.listTemplates(request), out);
+    }
+
+    @Override
+    public void deleteTemplate(io.kukeon.wire.v1.DeleteTemplateRequest request,
+                               StreamObserver<io.kukeon.wire.v1.DeleteTemplateResponse> out) {
+        calls.unary(() -> kukeon.deleteTemplate(request), out);
+    }
+
+    @Override
+    public void materializeCell(io.kukeon.wire.v1.MaterializeCellRequest request, StreamObserver<ObjectResponse> out) {
+        calls.unary(() -> kukeon.materializeCell(request), out);
+    }
+
+    @Override
     public void version(VersionRequest request, StreamObserver<VersionResponse> out) {
         calls.unary(() -> kukeon.version(request), out);
     }

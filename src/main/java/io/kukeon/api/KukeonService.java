@@ -20,6 +20,7 @@ import io.kukeon.wire.v1.ListVolumesRequest;
 import io.kukeon.wire.v1.ListVolumesResponse;
 import io.kukeon.wire.v1.PutVolumeRequest;
 import io.kukeon.wire.v1.PutVolumeResponse;
+import io.kukeon.supervisor.TemplateIndex;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ApplyRequest;
@@ -29,6 +30,8 @@ import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.DeleteResponse;
 import io.kukeon.wire.v1.DeleteSecretRequest;
 import io.kukeon.wire.v1.DeleteSecretResponse;
+import io.kukeon.wire.v1.DeleteTemplateRequest;
+import io.kukeon.wire.v1.DeleteTemplateResponse;
 import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
@@ -42,9 +45,12 @@ import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ListResponse;
 import io.kukeon.wire.v1.ListSecretsRequest;
 import io.kukeon.wire.v1.ListSecretsResponse;
+import io.kukeon.wire.v1.ListTemplatesRequest;
+import io.kukeon.wire.v1.ListTemplatesResponse;
 import io.kukeon.wire.v1.LoadImageResponse;
 import io.kukeon.wire.v1.LogChunk;
 import io.kukeon.wire.v1.LogsRequest;
+import io.kukeon.wire.v1.MaterializeCellRequest;
 import io.kukeon.wire.v1.ObjectResponse;
 import io.kukeon.wire.v1.PutSecretRequest;
 import io.kukeon.wire.v1.PutSecretResponse;
@@ -84,11 +90,13 @@ public final class KukeonService implements Kukeon {
     private final SecretIndex storedSecrets;
     private final VolumeService volumes;
     private final VolumeIndex storedVolumes;
+    private final TemplateService templates;
+    private final CellMaterializer materializer;
     /** Published ports of creates and applies in flight: one set for both, so neither races the other. */
     private final PublishedPortHolds portHolds = new PublishedPortHolds();
 
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
-                         VolumeIndex storedVolumes, VolumeDirectories volumeDirectories,
+                         VolumeIndex storedVolumes, VolumeDirectories volumeDirectories, TemplateIndex storedTemplates,
                          JournalQueries journal, ImageService images, DaemonStatus status, HostIds ids,
                          DataDirSpace dataDir) {
         this.tree = tree;
@@ -100,7 +108,10 @@ public final class KukeonService implements Kukeon {
         this.storedVolumes = storedVolumes;
         this.secrets = new SecretService(tree, index, storedSecrets);
         this.volumes = new VolumeService(tree, index, storedVolumes, volumeDirectories);
-        this.applier = new ApplyService(tree, index, storedSecrets, storedVolumes, ids, dataDir, portHolds, secrets, volumes);
+        this.templates = new TemplateService(tree, index, storedTemplates);
+        this.materializer = new CellMaterializer(index, storedTemplates, templates, this::createObject);
+        this.applier = new ApplyService(tree, index, storedSecrets, storedVolumes, ids, dataDir, portHolds, secrets, volumes,
+                templates);
         this.images = images;
         this.status = status;
     }
@@ -125,18 +136,39 @@ public final class KukeonService implements Kukeon {
             if (!in.hasObject()) {
                 throw new InvalidArgumentException("object", "is required");
             }
-            TreeObject desired = InheritedDefaults.applied(ObjectMapping.fromProto(in.getObject()), index);
-            PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, storedSecrets, storedVolumes, portHolds);
-            return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
-                    .whenComplete((reply, error) -> hold.release())
+            return createObject(ObjectMapping.fromProto(in.getObject()))
                     .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
         });
+    }
+
+    /** Checks and creates one object (CREATE: parents must exist, a cell is not started, an existing one is left). */
+    private CompletionStage<Reply> createObject(TreeObject object) {
+        TreeObject desired = InheritedDefaults.applied(object, index);
+        PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, storedSecrets, storedVolumes, portHolds);
+        return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
+                .whenComplete((reply, error) -> hold.release());
+    }
+
+    @Override
+    public CompletionStage<ObjectResponse> materializeCell(MaterializeCellRequest in) {
+        return writing(() -> materializer.materialize(in)
+                .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED)));
+    }
+
+    @Override
+    public CompletionStage<ListTemplatesResponse> listTemplates(ListTemplatesRequest in) {
+        return guarded(() -> templates.list(in));
+    }
+
+    @Override
+    public CompletionStage<DeleteTemplateResponse> deleteTemplate(DeleteTemplateRequest in) {
+        return guarded(() -> templates.delete(in));
     }
 
     @Override
     public CompletionStage<ObjectResponse> get(GetRequest in) {
         return guarded(() -> tree.get(Validation.path(in.getKind(), in.getPath()))
-                .thenApply(reply -> respond(reply, false)));
+                .thenApply(reply -> respond(Reply.of(materializer.withSync(reply.object()), reply.outcome()), false)));
     }
 
     @Override
@@ -149,7 +181,8 @@ public final class KukeonService implements Kukeon {
                         + parent.kind().label() + " \"" + parent + "\"");
             }
             LabelSelector selector = LabelSelector.parse(in.getSelector());
-            return requireExists(parent, index, tree).thenApply(v -> ListPages.page(kind, index.list(kind, parent, selector::matches), in));
+            return requireExists(parent, index, tree).thenApply(v -> ListPages.page(kind,
+                    index.list(kind, parent, selector::matches), in, materializer::withSync));
         });
     }
 

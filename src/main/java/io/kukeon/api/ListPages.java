@@ -14,6 +14,7 @@ import io.kukeon.wire.v1.ObjectDoc;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * One response of a List: the objects sorted by path, after the page token, within the page size and
@@ -22,7 +23,8 @@ import java.util.List;
 final class ListPages {
     private ListPages() {}
 
-    static ListResponse page(Kind kind, List<TreeObject> found, ListRequest in) {
+    /** @param shown the object as the list shows it (a cell with its template verdict), worked out for this page only */
+    static ListResponse page(Kind kind, List<TreeObject> found, ListRequest in, UnaryOperator<TreeObject> shown) {
         if (in.getPageSize() < 0) {
             throw new InvalidArgumentException("page_size", "must not be negative");
         }
@@ -40,7 +42,7 @@ final class ListPages {
             if (in.getPageSize() > 0 && out.getObjectsCount() == in.getPageSize()) {
                 return out.setNextPageToken(last).build();
             }
-            ObjectDoc doc = ObjectMapping.toProto(o);
+            ObjectDoc doc = ObjectMapping.toProto(shown.apply(o));
             long size = CodedOutputStream.computeMessageSize(ListResponse.OBJECTS_FIELD_NUMBER, doc);
             if (bytes + size > Sizes.MAX_RESPONSE_BYTES) {
                 if (out.getObjectsCount() == 0) {

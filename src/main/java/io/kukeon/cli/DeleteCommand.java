@@ -21,7 +21,8 @@ import java.util.List;
 /** {@code delete KIND NAME} or {@code delete -f FILE} (the file's objects, children first). */
 @Command(name = "delete", aliases = "d", mixinStandardHelpOptions = true,
         description = "Delete an object, or the objects of a manifest (children before parents).",
-        subcommands = {SecretCommands.Delete.class, VolumeCommands.Delete.class})
+        subcommands = {SecretCommands.Delete.class, VolumeCommands.Delete.class, TemplateCommands.DeleteBlueprint.class,
+                TemplateCommands.DeleteConfig.class})
 final class DeleteCommand extends DaemonCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", converter = KindName.class,
             completionCandidates = KindName.Candidates.class)
@@ -89,6 +90,8 @@ final class DeleteCommand extends DaemonCommand {
                 } else if (d.isVolume()) {
                     daemon.work().deleteVolume(DeleteVolumeRequest.newBuilder().setScope(d.volume().scope().toString())
                             .setName(d.volume().name()).build());
+                } else if (d.isTemplate()) {
+                    TemplateCommands.Delete.delete(daemon, d.template().kind(), d.template().scope(), d.template().name());
                 } else {
                     delete(daemon, d.object().kind(), d.object().path());
                 }

@@ -25,11 +25,13 @@ import java.util.stream.Collectors;
 /** Lists objects of a kind in a scope, or shows one; {@code -w} keeps printing changes. */
 @Command(name = "get", aliases = "g", mixinStandardHelpOptions = true,
         description = "List the objects of a kind in a scope, or show one by name.",
-        subcommands = {SecretCommands.Get.class, VolumeCommands.Get.class})
+        subcommands = {SecretCommands.Get.class, VolumeCommands.Get.class, TemplateCommands.GetBlueprints.class,
+                TemplateCommands.GetConfigs.class})
 final class GetCommand extends DaemonCommand {
     // optional to picocli only so that "get secrets|volumes" reaches its subcommand; validate() requires it
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", converter = KindName.class, completionCandidates = KindName.Candidates.class,
-            description = "realm(s), space(s), stack(s), cell(s), container(s), secret(s) or volume(s); short: r, sp, st, ce, co, sec, vol.")
+            description = "realm(s), space(s), stack(s), cell(s), container(s), secret(s), volume(s), cellblueprint(s) or"
+                    + " cellconfig(s); short: r, sp, st, ce, co, sec, vol, bp, cfg.")
     Kind kind;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One object; all when left out.")

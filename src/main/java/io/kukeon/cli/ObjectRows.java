@@ -35,7 +35,7 @@ final class ObjectRows {
             switch (kind) {
                 case REALM -> h.add("NAMESPACE");
                 case SPACE -> h.add("EGRESS");
-                case CELL -> h.addAll(List.of("CONTAINERS", "CGROUP", "IP"));
+                case CELL -> h.addAll(List.of("CONTAINERS", "CGROUP", "IP", "SYNC"));
                 case CONTAINER -> h.addAll(List.of("IMAGE", "EXIT", "PID"));
                 default -> { }
             }
@@ -65,6 +65,7 @@ final class ObjectRows {
                     r.add(containers(d));
                     r.add(dash(d.getStatus().getCgroup().getPath()));
                     r.add(dash(d.getStatus().getNetwork().getAddress()));
+                    r.add(!d.getStatus().hasSync() ? "-" : d.getStatus().getSync().getOutOfSync() ? "OutOfSync" : "Synced");
                 }
                 case CONTAINER -> {
                     r.add(dash(cs.getImage().isEmpty() ? d.getContainer().getImage() : cs.getImage()));

@@ -29,20 +29,12 @@ import java.util.Map;
 final class SecretCommands {
     private SecretCommands() {}
 
-    /** The scope flags of a secret: as deep as given (a deeper one requires the shallower), realm "default" if none. */
-    static final class SecretScopeFlags {
-        @Option(names = "--realm", defaultValue = "default", description = "Realm (default: ${DEFAULT-VALUE}).")
-        String realm;
-
-        @Option(names = "--space", description = "Space: the secret is the space's (needs --realm).")
-        String space;
-
-        @Option(names = "--stack", description = "Stack: the secret is the stack's (needs --space).")
-        String stack;
-
+    /** The scope flags of a secret: a template's, and {@code --cell}. */
+    static final class SecretScopeFlags extends TemplateCommands.TemplateScopeFlags {
         @Option(names = "--cell", description = "Cell: the secret is the cell's (needs --stack).")
         String cell;
 
+        @Override
         ObjectPath scope() {
             return SecretScope.of("--", realm, space, stack, cell);
         }

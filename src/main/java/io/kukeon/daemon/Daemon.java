@@ -20,6 +20,7 @@ import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.SecretIndex;
 import io.kukeon.supervisor.VolumeIndex;
 import io.kukeon.volumes.VolumeDirectories;
+import io.kukeon.supervisor.TemplateIndex;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.SupervisorTree;
@@ -79,7 +80,7 @@ public final class Daemon implements AutoCloseable {
         SecretStaging secrets = factory.secrets(config);
         Ports ports = new Ports(runtime, cgroups, networks, factory.egress(config), config.ids(), index, config.treeSettings(),
                 new PullSlots(config.pullLimits()), secrets, new SecretIndex(), new VolumeIndex(),
-                new VolumeDirectories(config.volumesDir()));
+                new VolumeDirectories(config.volumesDir()), new TemplateIndex());
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
@@ -91,7 +92,7 @@ public final class Daemon implements AutoCloseable {
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
                 runtime, cgroups, networks, index, reads);
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
-                index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
+                index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
                 system, Blocking.pulls(system), reads), status, config.ids(), dataDir);
         ApiServer api;
         try {

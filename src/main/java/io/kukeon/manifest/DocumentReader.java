@@ -3,6 +3,7 @@ package io.kukeon.manifest;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.Names;
+import io.kukeon.model.TemplateKind;
 import io.kukeon.model.TreeObject;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -15,9 +16,9 @@ import java.util.Map;
 /** Reads one document's envelope ({@code apiVersion, kind, metadata, spec, status}) and hands the spec to its kind. */
 final class DocumentReader {
     static final String API_VERSION = "v1beta1";
-    private static final String KINDS = "one of Realm, Space, Stack, Cell, Container, Secret, Volume";
+    private static final String KINDS = "one of Realm, Space, Stack, Cell, Container, Secret, Volume, CellBlueprint, CellConfig";
     /** Kinds of the reference that this implementation does not have yet. */
-    private static final List<String> LATER_KINDS = List.of("CellBlueprint", "CellConfig");
+    private static final List<String> LATER_KINDS = List.of();
 
     private DocumentReader() {}
 
@@ -32,6 +33,10 @@ final class DocumentReader {
             }
             if (kindRead.equals(VolumeDocument.KIND)) {
                 return ManifestDocument.volume(index, context.documentLine(), name, VolumeReader.read(doc), context.warnings());
+            }
+            if (kindRead.equals(TemplateKind.BLUEPRINT.kindName()) || kindRead.equals(TemplateKind.CONFIG.kindName())) {
+                return ManifestDocument.template(index, context.documentLine(), name,
+                        TemplateReader.read(TemplateKind.parse("kind", kindRead), doc), context.warnings());
             }
             TreeObject object = object(doc);
             return new ManifestDocument(index, context.documentLine(), kind, name, object, context.warnings(), null);
@@ -84,7 +89,8 @@ final class DocumentReader {
             throw doc.context().problem("kind", doc.markOf("kind"),
                     "kind " + kind + " is not supported by kukeon for the JVM yet");
         }
-        List<String> kinds = List.of("Realm", "Space", "Stack", "Cell", "Container", SecretDocument.KIND, VolumeDocument.KIND);
+        List<String> kinds = List.of("Realm", "Space", "Stack", "Cell", "Container", SecretDocument.KIND, VolumeDocument.KIND,
+                TemplateKind.BLUEPRINT.kindName(), TemplateKind.CONFIG.kindName());
         if (!kinds.contains(kind)) {
             String spelled = kinds.stream().filter(k -> k.equalsIgnoreCase(kind)).findFirst().orElse(null);
             throw doc.context().problem("kind", doc.markOf("kind"), "unknown kind \"" + Names.printable(kind) + "\"; "

@@ -15,30 +15,38 @@ import java.util.List;
  * @param warnings notes on the document for its author, one human line each
  * @param error    why the document was refused, or null
  * @param secret   the Secret a {@code kind: Secret} document describes, or null
- * @param volume   the Volume a {@code kind: Volume} document describes, or null (exactly one of object,
- *                 secret, volume and error is set)
+ * @param volume   the Volume a {@code kind: Volume} document describes, or null
+ * @param template the CellBlueprint or CellConfig the document describes, or null (exactly one of object,
+ *                 secret, volume, template and error is set)
  */
 public record ManifestDocument(int index, int line, String kind, String name, TreeObject object,
-                               List<String> warnings, ManifestError error, SecretDocument secret, VolumeDocument volume) {
+                               List<String> warnings, ManifestError error, SecretDocument secret, VolumeDocument volume,
+                               TemplateDocument template) {
     public ManifestDocument {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
-        if ((object != null ? 1 : 0) + (error != null ? 1 : 0) + (secret != null ? 1 : 0) + (volume != null ? 1 : 0) != 1) {
-            throw new IllegalArgumentException("a document has either an object, a secret, a volume or an error");
+        if ((object != null ? 1 : 0) + (error != null ? 1 : 0) + (secret != null ? 1 : 0) + (volume != null ? 1 : 0)
+                + (template != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("a document has either an object, a secret, a volume, a template or an error");
         }
     }
 
     /** A document of the tree (object set) or a refused one (error set). */
     public ManifestDocument(int index, int line, String kind, String name, TreeObject object, List<String> warnings,
                             ManifestError error) {
-        this(index, line, kind, name, object, warnings, error, null, null);
+        this(index, line, kind, name, object, warnings, error, null, null, null);
     }
 
     static ManifestDocument secret(int index, int line, String name, SecretDocument secret, List<String> warnings) {
-        return new ManifestDocument(index, line, SecretDocument.KIND, name, null, warnings, null, secret, null);
+        return new ManifestDocument(index, line, SecretDocument.KIND, name, null, warnings, null, secret, null, null);
     }
 
     static ManifestDocument volume(int index, int line, String name, VolumeDocument volume, List<String> warnings) {
-        return new ManifestDocument(index, line, VolumeDocument.KIND, name, null, warnings, null, null, volume);
+        return new ManifestDocument(index, line, VolumeDocument.KIND, name, null, warnings, null, null, volume, null);
+    }
+
+    static ManifestDocument template(int index, int line, String name, TemplateDocument template, List<String> warnings) {
+        return new ManifestDocument(index, line, template.kind().kindName(), name, null, warnings, null, null, null,
+                template);
     }
 
     public boolean isSecret() {
@@ -47,6 +55,10 @@ public record ManifestDocument(int index, int line, String kind, String name, Tr
 
     public boolean isVolume() {
         return volume != null;
+    }
+
+    public boolean isTemplate() {
+        return template != null;
     }
 
     public boolean failed() {

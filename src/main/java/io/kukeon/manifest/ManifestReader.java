@@ -102,8 +102,9 @@ public final class ManifestReader {
     }
 
     /**
-     * Stable: Realm, Space, Stack, Secret and Volume, Cell, Container, whatever their order in the file
-     * (a cell's secretRef or volumeRef finds the Secrets and Volumes of the same manifest); broken documents last.
+     * Stable: Realm, Space, Stack, Secret, Volume and CellBlueprint, CellConfig, Cell, Container, whatever
+     * their order in the file (a cell's secretRef or volumeRef finds the Secrets and Volumes of the same
+     * manifest, a config its blueprint); broken documents last.
      */
     public static List<ManifestDocument> inApplyOrder(List<ManifestDocument> documents) {
         List<ManifestDocument> out = new ArrayList<>(documents);
@@ -119,12 +120,16 @@ public final class ManifestReader {
     }
 
     private static int rank(ManifestDocument d, boolean reverse) {
-        int last = 2 * Kind.values().length;
+        int last = 4 * Kind.values().length;
         if (d.failed()) {
             return last;
         }
-        // a Secret or a Volume after every scope (which a stack's apply may create), before the cells that use it
-        int rank = d.isSecret() || d.isVolume() ? 2 * Kind.STACK.depth() + 1 : 2 * d.object().kind().depth();
+        // a Secret, a Volume or a template after every scope (which a stack's apply may create), before the
+        // cells; a config after the blueprints it names
+        int afterScopes = 4 * Kind.STACK.depth() + 1;
+        int rank = d.isSecret() || d.isVolume() ? afterScopes
+                : d.isTemplate() ? afterScopes + (d.template().kind() == io.kukeon.model.TemplateKind.CONFIG ? 1 : 0)
+                : 4 * d.object().kind().depth();
         return reverse ? last - 1 - rank : rank;
     }
 

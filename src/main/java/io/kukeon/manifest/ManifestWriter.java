@@ -1,9 +1,12 @@
 package io.kukeon.manifest;
 
+import io.kukeon.model.CellBlueprint;
+import io.kukeon.model.CellConfig;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ReclaimPolicy;
 import io.kukeon.model.SecretData;
+import io.kukeon.model.TemplateKind;
 import io.kukeon.model.TreeObject;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -76,6 +79,47 @@ public final class ManifestWriter {
         }
         doc.put("metadata", metadata);
         doc.put("spec", new LinkedHashMap<>(Map.of("reclaimPolicy", reclaimPolicy.name())));
+        return doc;
+    }
+
+    /**
+     * A CellBlueprint or CellConfig as a document: its scope in metadata, its spec as the document
+     * that put it said it (a blueprint's cell with its {@code ${KEY}} references as written).
+     */
+    public static Map<String, Object> templateDocument(TemplateKind kind, ObjectPath scope, String name,
+                                                       CellBlueprint blueprint, CellConfig config) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("apiVersion", DocumentReader.API_VERSION);
+        doc.put("kind", kind.kindName());
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", name);
+        for (Kind level : List.of(Kind.REALM, Kind.SPACE, Kind.STACK)) {
+            if (scope.nameAt(level) != null) {
+                metadata.put(level.label(), scope.nameAt(level));
+            }
+        }
+        doc.put("metadata", metadata);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        if (blueprint != null) {
+            spec.put("prefix", blueprint.prefix());
+            List<Object> parameters = new ArrayList<>();
+            for (CellBlueprint.Parameter p : blueprint.parameters()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", p.name());
+                if (p.defaultValue() != null) {
+                    m.put("default", p.defaultValue());   // "" too: a default, unlike none
+                }
+                SpecDocument.put(m, "description", p.description());
+                parameters.add(m);
+            }
+            SpecDocument.put(spec, "parameters", parameters);
+            spec.put("cell", CellTemplate.tree(blueprint.cell()));
+        } else {
+            spec.put("blueprintRef", SpecDocument.templateRef(config.blueprintRef()));
+            SpecDocument.put(spec, "values", new LinkedHashMap<>(config.values()));
+            SpecDocument.put(spec, "env", config.env());
+        }
+        doc.put("spec", spec);
         return doc;
     }
 

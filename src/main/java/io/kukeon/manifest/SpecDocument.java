@@ -8,6 +8,8 @@ import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.MountRules;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.Provenance;
+import io.kukeon.model.TemplateRef;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.Resources;
@@ -86,6 +88,28 @@ final class SpecDocument {
         }
         spec.put("containers", containers);
         put(spec, "resources", resources(c.resources()));
+        if (c.provenance() != null) {
+            spec.put("provenance", provenance(c.provenance()));
+        }
+    }
+
+    private static Map<String, Object> provenance(Provenance p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bindingKind", p.bindingKind());
+        m.put("bindingRef", templateRef(p.bindingRef()));
+        put(m, "params", new LinkedHashMap<>(p.params()));
+        put(m, "envOverrides", p.envOverrides());
+        return m;
+    }
+
+    /** A CellBlueprint or CellConfig named from elsewhere: its name, then the coordinates given. */
+    static Map<String, Object> templateRef(TemplateRef r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", r.name());
+        put(m, "realm", r.realm());
+        put(m, "space", r.space());
+        put(m, "stack", r.stack());
+        return m;
     }
 
     private static void container(Map<String, Object> m, ContainerSpec c, boolean withId) {

@@ -5,6 +5,8 @@ import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.Metadata;
 import io.kukeon.model.Names;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.Provenance;
+import io.kukeon.model.TemplateRef;
 import io.kukeon.model.RealmSpec;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.ContainerDefaults;
@@ -108,12 +110,34 @@ final class SpecReader {
         Boolean autoDelete = spec.bool("autoDelete");
         Boolean nested = spec.bool("nestedCgroupRuntime");
         CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
-                ResourcesReader.read(spec), nested != null && nested);
+                ResourcesReader.read(spec), nested != null && nested, provenance(spec));
         spec.refuseUnsupportedBecause("tty", ContainerReader.ATTACH_LATER);
-        spec.refuseUnsupported("provenance");
         spec.rejectUnknown();
         cell.validate();
         return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);
+    }
+
+    /** {@code spec.provenance}: written by kukeond on a cell it made from a template, read back as it was written. */
+    private static Provenance provenance(FieldReader spec) {
+        FieldReader p = spec.mapping("provenance");
+        if (p == null) {
+            return null;
+        }
+        Provenance out = new Provenance(p.string("bindingKind"), templateRef(p, "bindingRef"), p.stringMap("params"),
+                p.strings("envOverrides"));
+        p.rejectUnknown();
+        return out;
+    }
+
+    /** A {@code {name, realm?, space?, stack?}} reference to a CellBlueprint or CellConfig; null when absent. */
+    static TemplateRef templateRef(FieldReader parent, String key) {
+        FieldReader r = parent.mapping(key);
+        if (r == null) {
+            return null;
+        }
+        TemplateRef out = new TemplateRef(r.string("name"), r.string("realm"), r.string("space"), r.string("stack"));
+        r.rejectUnknown();
+        return out;
     }
 
     static TreeObject container(FieldReader spec, FieldReader doc, Metadata metadata) {

@@ -63,6 +63,11 @@ final class StatusDocument {
         s.containers().forEach(c -> containers.add(container(c)));
         put(m, "containers", containers);
         m.put("readyObserved", s.readyObserved());
+        if (s.sync() != null) {   // the reference's keys
+            m.put("outOfSync", s.sync().outOfSync());
+            put(m, "outOfSyncReason", s.sync().reason());
+            put(m, "outOfSyncError", s.sync().message());
+        }
         times(m, s.createdAt(), s.updatedAt(), s.readyAt());
         if (s.observedGeneration() != 0) {
             m.put("observedGeneration", s.observedGeneration());

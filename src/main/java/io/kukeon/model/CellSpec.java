@@ -13,9 +13,12 @@ import java.util.Set;
  * @param autoDelete      delete the cell once its workloads have exited and none will restart (exit code aside, as
  *                        {@code docker run --rm}); the deletion is journaled before it is carried out
  * @param resources       limits of the cell's cgroup, shared by all its containers
+ * @param nestedCgroupRuntime its containers may run a cgroup manager of their own (writable cgroups, every
+ *                        controller delegated)
+ * @param provenance      the template the cell was made from (lineage, acting on nothing); null: none
  */
 public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
-                       boolean nestedCgroupRuntime) {
+                       boolean nestedCgroupRuntime, Provenance provenance) {
 
     public static final int MAX_CONTAINERS = 64;
     /** The name of the synthesized root container. */
@@ -29,11 +32,16 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         containers = containers == null ? List.of() : List.copyOf(containers);
         resources = Resources.orNone(resources);
         rootContainerId = rootContainerId == null || rootContainerId.isEmpty() ? null : rootContainerId;
+        // provenance is absent from journals before templates: null, as a cell made without one
     }
 
-    /** A cell whose containers run no cgroup manager of their own. */
+    /** A cell made without a template, whose containers run no cgroup manager of their own. */
     public CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources) {
-        this(containers, rootContainerId, autoDelete, resources, false);
+        this(containers, rootContainerId, autoDelete, resources, false, null);
+    }
+
+    public CellSpec withProvenance(Provenance madeFrom) {
+        return new CellSpec(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, madeFrom);
     }
 
     public static ContainerSpec pauseRoot() {
@@ -88,6 +96,9 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
                     "\"root\" is the name of the synthesized root; mark it root: true or rename it");
         }
         resources.validate("spec.resources");
+        if (provenance != null) {
+            provenance.validate("spec.provenance");
+        }
     }
 
     /**
@@ -109,12 +120,12 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
             // the synthesized root follows its containers (io.kukeon.network.HostNetworkRoot holds the whole rule)
             out.add(pauseRoot().withHostNetwork(containers.stream().anyMatch(ContainerSpec::hostNetwork)));
         }
-        return new CellSpec(out, rootId, autoDelete, resources, nestedCgroupRuntime);
+        return new CellSpec(out, rootId, autoDelete, resources, nestedCgroupRuntime, provenance);
     }
 
     /** This spec with other containers; everything else kept. */
     public CellSpec withContainers(List<ContainerSpec> others) {
-        return new CellSpec(others, rootContainerId, autoDelete, resources, nestedCgroupRuntime);
+        return new CellSpec(others, rootContainerId, autoDelete, resources, nestedCgroupRuntime, provenance);
     }
 
     /** This spec with {@code container} in place of the one of the same id (which keeps its root flag), or added. */

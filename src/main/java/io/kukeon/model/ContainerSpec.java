@@ -75,6 +75,13 @@ public record ContainerSpec(String id, boolean root, String image, String comman
                 restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets);
     }
 
+    /** This container with {@code overrides} ({@code KEY=VALUE}) in its environment, replacing the same keys. */
+    public ContainerSpec withEnvOverrides(List<String> overrides) {
+        List<String> merged = new java.util.ArrayList<>(EnvOverrides.merged(env, overrides));
+        return new ContainerSpec(id, root, image, command, args, merged, workingDir, user, restartPolicy,
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets);
+    }
+
     public ContainerSpec withHostNetwork(boolean onHostNetwork) {
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
                 restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, security, volumes, tmpfs,

@@ -18,7 +18,7 @@ public final class NotFoundException extends KukeonException {
         this(message, kind, null);
     }
 
-    /** @param heldKind what a scope holds that is not a tree node ("Secret", "Volume"), when that is what is missing */
+    /** @param heldKind what a scope holds that is not a tree node ("Secret", "Volume", "CellBlueprint"), when that is what is missing */
     private NotFoundException(String message, Kind kind, String heldKind) {
         super(message);
         this.objectKind = kind;
@@ -36,6 +36,15 @@ public final class NotFoundException extends KukeonException {
     public static NotFoundException volume(String name, ObjectPath scope) {
         return new NotFoundException("volume \"" + name + "\" not found in " + scope.kind().label() + " \"" + scope + "\"",
                 null, "Volume");
+    }
+
+    /**
+     * A CellBlueprint or CellConfig that is not held: exactly at {@code scope}, or (nearest) there
+     * nor in any scope above it.
+     */
+    public static NotFoundException template(TemplateKind kind, String name, ObjectPath scope, boolean nearest) {
+        return new NotFoundException(kind.label() + " \"" + name + "\" not found in " + scope.kind().label() + " \""
+                + scope + "\"" + (nearest ? " nor above it" : ""), null, kind.kindName());
     }
 
     /** Whether it is this very object that does not exist (not one of its parents or children). */

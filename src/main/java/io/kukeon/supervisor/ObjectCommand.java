@@ -1,7 +1,10 @@
 package io.kukeon.supervisor;
 
 import io.kukeon.model.ReclaimPolicy;
+import io.kukeon.model.CellBlueprint;
+import io.kukeon.model.CellConfig;
 import io.kukeon.model.SecretData;
+import io.kukeon.model.TemplateKind;
 import io.kukeon.model.TreeObject;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
@@ -86,4 +89,15 @@ public sealed interface ObjectCommand extends Routed.Addressed {
 
     /** Delete a Volume of the scope this is sent to, and its directory; refused while an active cell mounts it. */
     record RemoveVolume(String name, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    /** Create or replace a CellBlueprint or CellConfig (exactly one set) of the scope this is sent to. */
+    record PutTemplate(String name, CellBlueprint blueprint, CellConfig config, ActorRef<StatusReply<Reply>> replyTo)
+            implements ObjectCommand {
+        public TemplateKind kind() {
+            return blueprint != null ? TemplateKind.BLUEPRINT : TemplateKind.CONFIG;
+        }
+    }
+
+    /** Remove a CellBlueprint or CellConfig of the scope this is sent to. */
+    record RemoveTemplate(TemplateKind kind, String name, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
 }

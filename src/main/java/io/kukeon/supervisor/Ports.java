@@ -12,9 +12,10 @@ import io.kukeon.volumes.VolumeDirectories;
  * What every actor of the tree is built with: the ports to the host (containerd, the cgroups,
  * the spaces' networks and their egress rules), the naming rules of this host, the in-memory view it keeps
  * current, the tunables, the pull slots all its containers share, where their secrets come from,
- * the Secrets the scopes hold, and the Volumes they hold with where their directories are.
+ * the Secrets the scopes hold, the Volumes they hold with where their directories are, and their cell templates.
  */
 public record Ports(ContainerRuntime runtime, CgroupManager cgroups, SpaceNetworks networks,
                     EgressFirewall egress, HostIds ids,
                     ObjectIndex index, TreeSettings settings, PullSlots pullSlots, SecretStaging secrets,
-                    SecretIndex storedSecrets, VolumeIndex storedVolumes, VolumeDirectories volumeDirectories) {}
+                    SecretIndex storedSecrets, VolumeIndex storedVolumes, VolumeDirectories volumeDirectories,
+                    TemplateIndex templates) {}

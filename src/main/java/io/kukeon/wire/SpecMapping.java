@@ -1,6 +1,10 @@
 package io.kukeon.wire;
 
+import io.kukeon.model.CellBlueprint;
+import io.kukeon.model.CellConfig;
 import io.kukeon.model.CellSpec;
+import io.kukeon.model.Provenance;
+import io.kukeon.model.TemplateRef;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerDefaults;
 import io.kukeon.model.ContainerSecret;
@@ -112,6 +116,11 @@ public final class SpecMapping {
                 .setAutoDelete(s.autoDelete()).setResources(ResourcesMapping.toProto(s.resources()))
                 .setNestedCgroupRuntime(s.nestedCgroupRuntime());
         s.containers().forEach(c -> b.addContainers(toProto(c)));
+        if (s.provenance() != null) {
+            Provenance p = s.provenance();
+            b.setProvenance(io.kukeon.wire.v1.Provenance.newBuilder().setBindingKind(nz(p.bindingKind()))
+                    .setBindingRef(toProto(p.bindingRef())).putAllParams(p.params()).addAllEnvOverrides(p.envOverrides()));
+        }
         return b.build();
     }
 
@@ -120,8 +129,51 @@ public final class SpecMapping {
         for (var c : p.getContainersList()) {
             containers.add(fromProto(c));
         }
+        Provenance provenance = !p.hasProvenance() ? null : new Provenance(blankToNull(p.getProvenance().getBindingKind()),
+                fromProto(p.getProvenance().getBindingRef()), p.getProvenance().getParamsMap(),
+                p.getProvenance().getEnvOverridesList());
         return new CellSpec(containers, blankToNull(p.getRootContainerId()), p.getAutoDelete(),
-                ResourcesMapping.fromProto(p.getResources()), p.getNestedCgroupRuntime());
+                ResourcesMapping.fromProto(p.getResources()), p.getNestedCgroupRuntime(), provenance);
+    }
+
+    public static io.kukeon.wire.v1.TemplateRef toProto(TemplateRef r) {
+        return io.kukeon.wire.v1.TemplateRef.newBuilder().setName(nz(r.name())).setRealm(nz(r.realm()))
+                .setSpace(nz(r.space())).setStack(nz(r.stack())).build();
+    }
+
+    public static TemplateRef fromProto(io.kukeon.wire.v1.TemplateRef p) {
+        return new TemplateRef(blankToNull(p.getName()), p.getRealm(), p.getSpace(), p.getStack());
+    }
+
+    public static io.kukeon.wire.v1.CellBlueprintSpec toProto(CellBlueprint b) {
+        var out = io.kukeon.wire.v1.CellBlueprintSpec.newBuilder().setPrefix(nz(b.prefix())).setCellJson(nz(b.cell()));
+        for (CellBlueprint.Parameter p : b.parameters()) {
+            var param = io.kukeon.wire.v1.BlueprintParameter.newBuilder().setName(nz(p.name()))
+                    .setDescription(nz(p.description()));
+            if (p.defaultValue() != null) {
+                param.setDefault(p.defaultValue());
+            }
+            out.addParameters(param);
+        }
+        return out.build();
+    }
+
+    public static CellBlueprint fromProto(io.kukeon.wire.v1.CellBlueprintSpec p) {
+        List<CellBlueprint.Parameter> parameters = new ArrayList<>();
+        for (var param : p.getParametersList()) {
+            parameters.add(new CellBlueprint.Parameter(param.getName(), param.hasDefault() ? param.getDefault() : null,
+                    blankToNull(param.getDescription())));
+        }
+        return new CellBlueprint(blankToNull(p.getPrefix()), parameters, p.getCellJson());
+    }
+
+    public static io.kukeon.wire.v1.CellConfigSpec toProto(CellConfig c) {
+        return io.kukeon.wire.v1.CellConfigSpec.newBuilder().setBlueprintRef(toProto(c.blueprintRef()))
+                .putAllValues(c.values()).addAllEnv(c.env()).build();
+    }
+
+    public static CellConfig fromProto(io.kukeon.wire.v1.CellConfigSpec p) {
+        return new CellConfig(fromProto(p.getBlueprintRef()), p.getValuesMap(), p.getEnvList());
     }
 
     public static io.kukeon.wire.v1.ContainerSpec toProto(ContainerSpec c) {

@@ -3,6 +3,7 @@ package io.kukeon.wire;
 import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
+import io.kukeon.model.TemplateSync;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.GroupStatus;
@@ -44,6 +45,10 @@ public final class StatusMapping {
         if (s.cgroup() != null) b.setCgroup(toProto(s.cgroup()));
         s.containers().forEach(c -> b.addContainers(toContainerProto(c)));
         if (s.network() != null) b.setNetwork(toProto(s.network()));
+        if (s.sync() != null) {
+            b.setSync(io.kukeon.wire.v1.CellSync.newBuilder().setOutOfSync(s.sync().outOfSync())
+                    .setReason(nz(s.sync().reason())).setMessage(nz(s.sync().message())));
+        }
         return b.build();
     }
 
@@ -53,7 +58,9 @@ public final class StatusMapping {
         return new CellStatus(CellState.valueOf(p.getState()), blankToNull(p.getReason()), blankToNull(p.getMessage()),
                 p.hasCgroup() ? fromProto(p.getCgroup()) : null, containers, p.getReadyObserved(),
                 p.hasNetwork() ? fromProto(p.getNetwork()) : null,
-                instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration());
+                instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration(),
+                !p.hasSync() ? null : new TemplateSync(p.getSync().getOutOfSync(), blankToNull(p.getSync().getReason()),
+                        blankToNull(p.getSync().getMessage())));
     }
 
     public static io.kukeon.wire.v1.CellNetworkStatus toProto(CellNetworkStatus n) {

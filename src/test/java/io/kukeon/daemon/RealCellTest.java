@@ -7,6 +7,7 @@ import io.kukeon.testing.RealComponents;
 import io.kukeon.testing.RealDaemon;
 import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResult;
+import io.kukeon.wire.v1.BlueprintSource;
 import io.kukeon.wire.v1.ContainerStatus;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.DeleteRequest;
@@ -14,6 +15,7 @@ import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.MaterializeCellRequest;
 import io.kukeon.wire.v1.ObjectDoc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -213,6 +215,43 @@ class RealCellTest {
         assertEquals("updated", fits.getOutcome(), fits.toString());
         assertEquals("134217728", Files.readString(limitFile).trim());
         assertEquals("Ready", get("Cell", "r/s/t/hog").getStatus().getState());
+    }
+
+    /** A cell made from a blueprint runs with its parameter substituted: in its arguments and in its environment. */
+    @Test
+    void aCellFromABlueprintRunsWithTheValueGiven() throws Exception {
+        ApplyResult blueprint = apply("""
+                apiVersion: v1beta1
+                kind: CellBlueprint
+                metadata: {name: greeter, realm: r, space: s}
+                spec:
+                  parameters:
+                    - name: GREETING
+                  cell:
+                    containers:
+                      - id: app
+                        image: docker.io/library/busybox:latest
+                        command: /bin/sh
+                        args: ['-c', 'echo "arg=${GREETING}"; echo "env=$GREETING"; exec sleep 3600']
+                        env:
+                          - GREETING=${GREETING}
+                """).get(0);
+        assertEquals("created", blueprint.getOutcome(), blueprint.toString());
+        ObjectDoc made = api.materializeCell(MaterializeCellRequest.newBuilder().setStack("r/s/t").setBlueprint(
+                BlueprintSource.newBuilder().setName("greeter").putParams("GREETING", "hello-from-a-blueprint")).build()).getObject();
+        assertTrue(made.getPath().matches("r/s/t/greeter-[0-9a-f]{6}"), made.getPath());
+        assertEquals("Pending", made.getStatus().getState(), "made, not started");
+        api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath(made.getPath()).build());
+        ObjectDoc running = await("Cell", made.getPath(), c -> c.getStatus().getState().equals("Ready"));
+        Path log = Path.of(status(running, "app").getLogPath());
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (Instant.now().isBefore(deadline) && !(Files.exists(log) && Files.readString(log).lines().count() >= 2)) {
+            Thread.sleep(100);
+        }
+        assertEquals(List.of("arg=hello-from-a-blueprint", "env=hello-from-a-blueprint"), Files.readString(log).lines().toList());
+        String id = made.getPath().substring("r/s/t/".length());
+        assertEquals(TaskInfo.Status.RUNNING, host.containerd.task(host.namespace("r"), "s_t_" + id + "_app").status(),
+                "containerd runs it under the generated name");
     }
 
     @Test

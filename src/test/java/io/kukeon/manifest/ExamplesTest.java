@@ -44,4 +44,12 @@ class ExamplesTest {
         assertEquals(List.of(Kind.REALM, Kind.SPACE, Kind.STACK, Kind.CELL, Kind.CELL),
                 ManifestReader.inApplyOrder(docs).stream().map(d -> d.object().kind()).toList());
     }
+
+    @Test
+    void cellTemplatesHoldABlueprintAndTheConfigThatFillsItIn() throws Exception {
+        List<ManifestDocument> docs = read("cell-templates.yaml");
+        assertEquals(List.of("CellBlueprint", "CellConfig"), docs.stream().map(ManifestDocument::kind).toList());
+        assertEquals("default/default/cellblueprint/greeter", docs.get(0).template().path());
+        assertEquals("greeter", docs.get(1).template().config().blueprintRef().name());
+    }
 }

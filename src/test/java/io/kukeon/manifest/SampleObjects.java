@@ -3,6 +3,8 @@ package io.kukeon.manifest;
 import io.kukeon.testing.Specs;
 import io.kukeon.model.CellNetworkStatus;
 import io.kukeon.model.CellSpec;
+import io.kukeon.model.Provenance;
+import io.kukeon.model.TemplateRef;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
 import io.kukeon.model.ContainerSecret;
@@ -111,7 +113,8 @@ final class SampleObjects {
                 Map.of("kukeon.io/description", "the front end\nserved on: 8080", "empty", ""), 3),
                 new CellSpec(List.of(fullContainer("main", true),
                         Specs.container("side").restart(RestartPolicy.ALWAYS).backoffSeconds(1).build()),
-                        "main", false, fullResources(), true),
+                        "main", false, fullResources(), true, new Provenance("config", new TemplateRef("web-prod", "r", "s", "st"),
+                        Map.of("IMAGE", "busybox", "GREETING", "hello: world"), List.of("MODE=prod"))),
                 new CellStatus(CellState.Degraded, "WorkloadDown", "side is restarting",
                         new GroupStatus("/kukeon/r/s/st/c", true, List.of("pids"), List.of(), null),
                         List.of(containerStatus("main"), containerStatus("side")), true,

@@ -76,7 +76,7 @@ public final class ActorTestBed {
         this.ports = new Ports(runtime, cgroups, networks, egress, ids, index, settings,
                 new PullSlots(PullSlots.Limits.defaults()), new SecretStaging(tempLogDir(), "actor-test-bed", Map.of()),
                 new io.kukeon.supervisor.SecretIndex(), new io.kukeon.supervisor.VolumeIndex(),
-                new io.kukeon.volumes.VolumeDirectories(tempLogDir().resolve("volumes")));
+                new io.kukeon.volumes.VolumeDirectories(tempLogDir().resolve("volumes")), new io.kukeon.supervisor.TemplateIndex());
     }
 
     private static Path tempLogDir() {

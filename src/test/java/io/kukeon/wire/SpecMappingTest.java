@@ -1,12 +1,18 @@
 package io.kukeon.wire;
 
+import io.kukeon.model.CellBlueprint;
+import io.kukeon.model.CellConfig;
+import io.kukeon.model.CellSpec;
 import io.kukeon.model.ContainerSecret;
+import io.kukeon.model.Provenance;
+import io.kukeon.model.TemplateRef;
 import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.testing.Specs;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,5 +47,21 @@ class SpecMappingTest {
         assertFalse(p.getPrivileged() || p.getReadOnlyRootFilesystem() || p.getHostPid() || p.getHostCgroup());
         assertEquals(0, p.getSecurityOptsCount() + p.getDevicesCount());
         assertEquals(ContainerSecurity.NONE, SpecMapping.fromProto(p).security());
+    }
+
+    @Test
+    void aCellsProvenanceAndTemplatesCrossTheWireAsWritten() {
+        CellSpec made = new CellSpec(List.of(Specs.container("app").build()), null, false, null, false,
+                new Provenance("blueprint", new TemplateRef("web", "r", "s", null), Map.of("A", "1"), List.of("B=2")));
+        assertEquals(made, SpecMapping.fromProto(SpecMapping.toProto(made)));
+        CellSpec plain = new CellSpec(List.of(Specs.container("app").build()), null, false, null);
+        assertFalse(SpecMapping.toProto(plain).hasProvenance());
+        assertEquals(null, SpecMapping.fromProto(SpecMapping.toProto(plain)).provenance());
+
+        CellBlueprint blueprint = new CellBlueprint("web", List.of(new CellBlueprint.Parameter("A", "", "empty is a default"),
+                new CellBlueprint.Parameter("B", null, null)), "{\"containers\": []}");
+        assertEquals(blueprint, SpecMapping.fromProto(SpecMapping.toProto(blueprint)), "an empty default stays a default");
+        CellConfig config = new CellConfig(new TemplateRef("web", "r", null, null), Map.of("B", "x"), List.of("C=3"));
+        assertEquals(config, SpecMapping.fromProto(SpecMapping.toProto(config)));
     }
 }

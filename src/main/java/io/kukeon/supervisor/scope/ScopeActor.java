@@ -11,7 +11,9 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.model.StoredTemplate;
 import io.kukeon.model.StoredVolume;
+import io.kukeon.model.TemplateScope;
 import io.kukeon.model.VolumeScope;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
@@ -160,6 +162,12 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         }
         if (command instanceof ObjectCommand.RemoveVolume remove) {
             return onRemoveVolume(state, remove);
+        }
+        if (command instanceof ObjectCommand.PutTemplate put) {
+            return onPutTemplate(state, put);
+        }
+        if (command instanceof ObjectCommand.RemoveTemplate remove) {
+            return onRemoveTemplate(state, remove);
         }
         command.fail(new InvalidArgumentException("kind",
                 "only cells and containers can be started, stopped, killed or restarted, not a " + path.kind().label()));
@@ -339,6 +347,54 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
     private void publishVolumes(ScopeRecord state) {
         if (state.exists() && !(work instanceof Retired)) {
             ports.storedVolumes().replace(path, state.volumes());
+        }
+    }
+
+    // ---- cell templates ----
+
+    private Effect<ScopeEvent, ScopeRecord> onPutTemplate(ScopeRecord state, ObjectCommand.PutTemplate put) {
+        if (!state.exists() || work instanceof Retired) {
+            put.fail(notFound());
+            return Effect().none();
+        }
+        StoredTemplate stored = state.templates().get(put.kind(), put.name());
+        if (stored != null && Objects.equals(stored.blueprint(), put.blueprint()) && Objects.equals(stored.config(), put.config())) {
+            put.reply(Reply.of(null, Reply.Outcome.UNCHANGED));
+            return Effect().none();
+        }
+        int held = state.templates().of(put.kind()).size();
+        if (stored == null && held >= TemplateScope.MAX_TEMPLATES) {
+            put.fail(new ResourceExhaustedException(path.kind().label() + " \"" + path + "\" holds " + held + " "
+                    + put.kind().kindName() + "s; at most " + TemplateScope.MAX_TEMPLATES));
+            return Effect().none();
+        }
+        Reply.Outcome outcome = stored == null ? Reply.Outcome.CREATED : Reply.Outcome.UPDATED;
+        return Effect().persist(new ScopeEvent.TemplatePut(put.name(), put.blueprint(), put.config(), Instant.now()))
+                .thenRun(s -> {
+                    publishTemplates(s);
+                    put.reply(Reply.of(null, outcome));
+                });
+    }
+
+    private Effect<ScopeEvent, ScopeRecord> onRemoveTemplate(ScopeRecord state, ObjectCommand.RemoveTemplate remove) {
+        if (!state.exists() || work instanceof Retired) {
+            remove.fail(notFound());
+            return Effect().none();
+        }
+        if (state.templates().get(remove.kind(), remove.name()) == null) {
+            remove.fail(NotFoundException.template(remove.kind(), remove.name(), path, false));
+            return Effect().none();
+        }
+        return Effect().persist(new ScopeEvent.TemplateRemoved(remove.kind(), remove.name(), Instant.now()))
+                .thenRun(s -> {
+                    publishTemplates(s);
+                    remove.reply(Reply.deleted(List.of(path + "/" + remove.kind().label() + "/" + remove.name())));
+                });
+    }
+
+    private void publishTemplates(ScopeRecord state) {
+        if (state.exists() && !(work instanceof Retired)) {
+            ports.templates().replace(path, state.templates());
         }
     }
 
@@ -577,6 +633,7 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
     protected void onRecovered(ScopeRecord state) {
         publishSecrets(state);   // before the children: their containers look secrets up when they start
         publishVolumes(state);   // and volumes
+        publishTemplates(state);
         if (state.exists() && state.phase() != ScopeRecord.Phase.DELETING && !state.volumes().isEmpty()) {
             ensureVolumeDirectories(state.volumes(), null, null);   // re-asserted: made again if gone
         }

@@ -1,9 +1,12 @@
 package io.kukeon.supervisor.scope;
 
+import io.kukeon.model.CellBlueprint;
+import io.kukeon.model.CellConfig;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.ReclaimPolicy;
 import io.kukeon.model.SecretData;
+import io.kukeon.model.TemplateKind;
 import io.kukeon.supervisor.JournalEvent;
 import io.kukeon.supervisor.JournalName;
 
@@ -113,6 +116,21 @@ public sealed interface ScopeEvent extends JournalEvent {
     record VolumeRemoved(String name, Instant at) implements ScopeEvent {
         public String summary() {
             return "volume \"" + name + "\" removed";
+        }
+    }
+
+    /** A CellBlueprint or CellConfig of this scope was created or replaced (exactly one of the two is set). */
+    @JournalName("scope.TemplatePut")
+    record TemplatePut(String name, CellBlueprint blueprint, CellConfig config, Instant at) implements ScopeEvent {
+        public String summary() {
+            return (blueprint != null ? TemplateKind.BLUEPRINT : TemplateKind.CONFIG).label() + " \"" + name + "\" put";
+        }
+    }
+
+    @JournalName("scope.TemplateRemoved")
+    record TemplateRemoved(TemplateKind kind, String name, Instant at) implements ScopeEvent {
+        public String summary() {
+            return kind.label() + " \"" + name + "\" removed";
         }
     }
 }

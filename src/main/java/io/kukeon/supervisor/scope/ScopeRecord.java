@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.scope;
 
+import io.kukeon.model.CellTemplates;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.StoredSecret;
@@ -27,12 +28,14 @@ import java.util.TreeSet;
  * @param children the names of the level's children, which outlive its own deletion in the record
  * @param secrets  the Secrets this level holds, by name (values sealed in the journal); gone with the level
  * @param volumes  the Volumes this level holds, by name; gone with the level (their directories as their policy says)
+ * @param templates the CellBlueprints and CellConfigs this level holds; gone with the level
  */
 @JournalName(value = "scope.Record", version = 2)
 public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> labels, Map<String, String> annotations,
                           Generations generations,
                           Set<String> children, Outcome outcome, Timestamps times,
-                          Map<String, StoredSecret> secrets, Map<String, StoredVolume> volumes) implements Journaled {
+                          Map<String, StoredSecret> secrets, Map<String, StoredVolume> volumes,
+                          CellTemplates templates) implements Journaled {
 
     public enum Phase { ABSENT, PROVISIONING, PROVISIONED, DELETING }
 
@@ -55,10 +58,11 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         times = times == null ? Timestamps.NONE : times;
         secrets = secrets == null ? Map.of() : Map.copyOf(secrets);   // absent from journals before Secrets
         volumes = volumes == null ? Map.of() : Map.copyOf(volumes);   // absent from journals before Volumes
+        templates = templates == null ? CellTemplates.NONE : templates;   // absent from journals before templates
     }
 
     public static ScopeRecord empty() {
-        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null, null, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, null, null, null, null, null, null, null);
     }
 
     boolean exists() {
@@ -103,6 +107,10 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
             return volumePut(e);
         } else if (event instanceof ScopeEvent.VolumeRemoved e) {
             return volumeRemoved(e);
+        } else if (event instanceof ScopeEvent.TemplatePut e) {
+            return withTemplates(templates.put(e.name(), e.blueprint(), e.config(), e.at()));
+        } else if (event instanceof ScopeEvent.TemplateRemoved e) {
+            return withTemplates(templates.remove(e.kind(), e.name()));
         }
         throw new IllegalArgumentException("a realm, space or stack has no transition for " + event);
     }
@@ -110,18 +118,18 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
 
     ScopeRecord created(Created e) {
         return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.next(), children, Outcome.NONE,
-                Timestamps.createdAt(e.at()), secrets, volumes);
+                Timestamps.createdAt(e.at()), secrets, volumes, templates);
     }
 
     ScopeRecord updated(Updated e) {
         return new ScopeRecord(Phase.PROVISIONING, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), children,
-                outcome, times.touched(e.at()), secrets, volumes);
+                outcome, times.touched(e.at()), secrets, volumes, templates);
     }
 
     ScopeRecord provisioned(Provisioned e) {
         Outcome found = new Outcome(e.cgroup(), e.namespaceReady(), e.state(), e.reason(), e.message());
         Timestamps t = e.state() == LevelState.Ready ? times.ready(e.at()) : times.touched(e.at());
-        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations.observedNow(), children, found, t, secrets, volumes);
+        return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations.observedNow(), children, found, t, secrets, volumes, templates);
     }
 
     ScopeRecord withChild(String name, boolean present) {
@@ -131,20 +139,20 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
         } else {
             c.remove(name);
         }
-        return new ScopeRecord(phase, spec, labels, annotations, generations, c, outcome, times, secrets, volumes);
+        return new ScopeRecord(phase, spec, labels, annotations, generations, c, outcome, times, secrets, volumes, templates);
     }
 
     ScopeRecord deleteRequested() {
-        return new ScopeRecord(Phase.DELETING, spec, labels, annotations, generations, children, outcome, times, secrets, volumes);
+        return new ScopeRecord(Phase.DELETING, spec, labels, annotations, generations, children, outcome, times, secrets, volumes, templates);
     }
 
     ScopeRecord deleteFailed(DeleteFailed e) {
         return new ScopeRecord(Phase.PROVISIONED, spec, labels, annotations, generations, children,
-                outcome.withProblem(e.reason(), e.message()), times.touched(e.at()), secrets, volumes);
+                outcome.withProblem(e.reason(), e.message()), times.touched(e.at()), secrets, volumes, templates);
     }
 
     ScopeRecord deleted() {
-        return new ScopeRecord(Phase.ABSENT, null, null, null, generations, children, null, null, null, null);
+        return new ScopeRecord(Phase.ABSENT, null, null, null, generations, children, null, null, null, null, null);
     }
 
     ScopeRecord secretPut(ScopeEvent.SecretPut e) {
@@ -156,7 +164,7 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
     }
 
     private ScopeRecord withSecrets(Map<String, StoredSecret> s) {
-        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, s, volumes);
+        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, s, volumes, templates);
     }
 
     ScopeRecord volumePut(ScopeEvent.VolumePut e) {
@@ -173,6 +181,10 @@ public record ScopeRecord(Phase phase, ScopeSpec spec, Map<String, String> label
     }
 
     private ScopeRecord withVolumes(Map<String, StoredVolume> v) {
-        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, secrets, v);
+        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, secrets, v, templates);
+    }
+
+    private ScopeRecord withTemplates(CellTemplates t) {
+        return new ScopeRecord(phase, spec, labels, annotations, generations, children, outcome, times, secrets, volumes, t);
     }
 }

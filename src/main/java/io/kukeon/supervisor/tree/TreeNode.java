@@ -161,11 +161,12 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
         parent.tell(new ChildMessages.DeleteFailed(path.name(), origin, error));
     }
 
-    /** The delete is done: the object (and the Secrets and Volumes it held) leaves the index, and the parent forgets it and answers. */
+    /** The delete is done: the object (and the Secrets, Volumes and templates it held) leaves the index, and the parent forgets it and answers. */
     protected void reportDeleted(ChildMessages.DeleteOrigin origin, List<String> deleted) {
         ports.index().remove(path);
         ports.storedSecrets().removeScope(path);
         ports.storedVolumes().removeScope(path);
+        ports.templates().removeScope(path);
         parent.tell(new ChildMessages.Gone(path.name(), origin, Reply.deleted(deleted)));
     }
 

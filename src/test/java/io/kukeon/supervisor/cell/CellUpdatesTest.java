@@ -39,7 +39,7 @@ class CellUpdatesTest {
 
     @Test
     void aChangedNestedCgroupRuntimeRestartsTheWholeCell() {
-        CellSpec nested = new CellSpec(List.of(WEB), null, false, null, true);
+        CellSpec nested = new CellSpec(List.of(WEB), null, false, null, true, null);
         assertEquals(List.of("the whole cell restarts: nestedCgroupRuntime changed"),
                 CellUpdates.effects(cell(WEB), nested, CellState.Ready));
     }

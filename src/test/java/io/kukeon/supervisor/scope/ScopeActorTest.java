@@ -1,5 +1,10 @@
 package io.kukeon.supervisor.scope;
 
+import io.kukeon.model.TemplateScope;
+import io.kukeon.model.TemplateRef;
+import io.kukeon.model.TemplateKind;
+import io.kukeon.model.CellConfig;
+import io.kukeon.model.CellBlueprint;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
 import io.kukeon.model.CellStatus;
@@ -262,6 +267,59 @@ class ScopeActorTest {
         }
         assertInstanceOf(ResourceExhaustedException.class, putVolume("one-more", ReclaimPolicy.Delete).getError());
         assertEquals(VolumeScope.MAX_VOLUMES, bed.ports.storedVolumes().list(path).size());
+    }
+
+    @Test
+    void templatesArePutReplacedRemovedPerKindAndSurviveARestart() {
+        apply(realm(RealmSpec.DEFAULT));
+        CellBlueprint blueprint = new CellBlueprint("web", List.of(new CellBlueprint.Parameter("IMAGE", "busybox", null)),
+                "{\"containers\": [{\"id\": \"app\", \"image\": \"${IMAGE}\"}]}");
+        CellConfig config = new CellConfig(new TemplateRef("web", null, null, null), Map.of("IMAGE", "alpine"), List.of("A=1"));
+        assertEquals(Reply.Outcome.CREATED, send(path, r -> new ObjectCommand.PutTemplate("web", blueprint, null, r)).getValue().outcome());
+        assertEquals(Reply.Outcome.CREATED, send(path, r -> new ObjectCommand.PutTemplate("web", null, config, r)).getValue().outcome(),
+                "a blueprint and a config may share a name");
+        assertEquals(Reply.Outcome.UNCHANGED, send(path, r -> new ObjectCommand.PutTemplate("web", blueprint, null, r)).getValue().outcome());
+        assertEquals(List.of(ScopeEvent.Created.class, ScopeEvent.Provisioned.class, ScopeEvent.TemplatePut.class,
+                ScopeEvent.TemplatePut.class), written());
+        CellBlueprint changed = new CellBlueprint("www", blueprint.parameters(), blueprint.cell());
+        assertEquals(Reply.Outcome.UPDATED, send(path, r -> new ObjectCommand.PutTemplate("web", changed, null, r)).getValue().outcome());
+        assertEquals("www", bed.ports.templates().get(TemplateKind.BLUEPRINT, path, "web").orElseThrow().blueprint().prefix());
+
+        actor.restart();   // replayed through the journal's serializer
+        host.expectMessageClass(ChildMessages.NamespaceHeld.class);
+        assertEquals(changed, actor.getState().templates().get(TemplateKind.BLUEPRINT, "web").blueprint());
+        assertEquals(config, actor.getState().templates().get(TemplateKind.CONFIG, "web").config());
+        assertTrue(bed.ports.templates().get(TemplateKind.CONFIG, path, "web").isPresent(), "published again at recovery");
+
+        Reply removed = send(path, r -> new ObjectCommand.RemoveTemplate(TemplateKind.BLUEPRINT, "web", r)).getValue();
+        assertEquals(List.of(realm + "/cellblueprint/web"), removed.deleted());
+        assertTrue(bed.ports.templates().get(TemplateKind.BLUEPRINT, path, "web").isEmpty());
+        assertTrue(bed.ports.templates().get(TemplateKind.CONFIG, path, "web").isPresent(), "the config stays");
+        NotFoundException gone = (NotFoundException) send(path, r -> new ObjectCommand.RemoveTemplate(TemplateKind.BLUEPRINT,
+                "web", r)).getError();
+        assertEquals("cellblueprint \"web\" not found in realm \"" + realm + "\"", gone.getMessage());
+        assertEquals("CellBlueprintNotFound", gone.kind());
+
+        actor.runCommand(new Routed(path, new ObjectCommand.Delete(false, false, testKit.<StatusReply<Reply>>createTestProbe().ref())));
+        host.expectMessageClass(ChildMessages.Gone.class);
+        assertTrue(bed.ports.templates().list(TemplateKind.CONFIG, null).stream().noneMatch(e -> e.scope().equals(path)),
+                "gone with its scope");
+        assertTrue(actor.getState().templates().isEmpty());
+    }
+
+    @Test
+    void aScopeHoldsAtMost64BlueprintsAndTemplatesOfAnAbsentScopeAreRefused() {
+        assertInstanceOf(NotFoundException.class, send(path, r -> new ObjectCommand.PutTemplate("x",
+                new CellBlueprint("x", List.of(), "{}"), null, r)).getError());
+        apply(realm(RealmSpec.DEFAULT));
+        for (int i = 0; i < TemplateScope.MAX_TEMPLATES; i++) {
+            String name = "b" + i;
+            assertTrue(send(path, r -> new ObjectCommand.PutTemplate(name, new CellBlueprint(name, List.of(), "{}"), null, r))
+                    .isSuccess());
+        }
+        assertInstanceOf(ResourceExhaustedException.class, send(path, r -> new ObjectCommand.PutTemplate("one-more",
+                new CellBlueprint("x", List.of(), "{}"), null, r)).getError());
+        assertEquals(TemplateScope.MAX_TEMPLATES, bed.ports.templates().list(TemplateKind.BLUEPRINT, path).size());
     }
 
     private StatusReply<Reply> putVolume(String name, ReclaimPolicy policy) {
