@@ -4,11 +4,9 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.SecretRef;
 import io.kukeon.model.StoredSecret;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The Secrets every scope holds, kept current by the scope's actor after it persists a change, after
@@ -16,40 +14,31 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * container's {@code secretRef} is looked up in it; values are only read when a container starts.
  */
 public final class SecretIndex {
-    private final ConcurrentSkipListMap<String, Held> byScope = new ConcurrentSkipListMap<>();
+    private final ScopeHoldings<StoredSecret> held = new ScopeHoldings<>();
 
     /** One secret as the index answers: where it is held, its name, and the stored secret. */
-    public record Entry(ObjectPath scope, String name, StoredSecret secret) {}
-
-    private record Held(ObjectPath scope, Map<String, StoredSecret> secrets) {}
-
-    /** The secrets {@code scope} holds now (an empty map forgets the scope). */
-    public void replace(ObjectPath scope, Map<String, StoredSecret> secrets) {
-        if (secrets.isEmpty()) {
-            byScope.remove(scope.toString());
-        } else {
-            byScope.put(scope.toString(), new Held(scope, Map.copyOf(secrets)));
+    public record Entry(ObjectPath scope, String name, StoredSecret secret) {
+        static Entry of(ScopeHoldings.Held<StoredSecret> h) {
+            return new Entry(h.scope(), h.name(), h.value());
         }
     }
 
+    /** The secrets {@code scope} holds now (an empty map forgets the scope). */
+    public void replace(ObjectPath scope, Map<String, StoredSecret> secrets) {
+        held.replace(scope, secrets);
+    }
+
     public void removeScope(ObjectPath scope) {
-        byScope.remove(scope.toString());
+        held.removeScope(scope);
     }
 
     public Optional<StoredSecret> get(ObjectPath scope, String name) {
-        Held held = byScope.get(scope.toString());
-        return held == null ? Optional.empty() : Optional.ofNullable(held.secrets().get(name));
+        return held.get(scope, name);
     }
 
     /** The nearest scope at or above {@code from} holding a secret of that name: cell, then stack, space, realm. */
     public Optional<Entry> nearest(ObjectPath from, String name) {
-        for (ObjectPath scope = from; scope != null; scope = scope.parent()) {
-            Optional<StoredSecret> found = get(scope, name);
-            if (found.isPresent()) {
-                return Optional.of(new Entry(scope, name, found.get()));
-            }
-        }
-        return Optional.empty();
+        return held.nearest(from, name).map(Entry::of);
     }
 
     /**
@@ -63,15 +52,6 @@ public final class SecretIndex {
 
     /** Secrets held by {@code scope} and the scopes under it (null: every scope), by scope then name. */
     public List<Entry> list(ObjectPath scope) {
-        Map<String, Held> range = scope == null ? byScope
-                : byScope.subMap(scope.toString(), true, scope + "/\uffff", true);
-        List<Entry> out = new ArrayList<>();
-        for (Held held : range.values()) {
-            if (scope == null || held.scope().equals(scope) || held.scope().toString().startsWith(scope + "/")) {
-                held.secrets().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .forEach(e -> out.add(new Entry(held.scope(), e.getKey(), e.getValue())));
-            }
-        }
-        return out;
+        return held.list(scope).stream().map(Entry::of).toList();
     }
 }

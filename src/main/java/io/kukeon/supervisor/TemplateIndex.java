@@ -6,11 +6,10 @@ import io.kukeon.model.StoredTemplate;
 import io.kukeon.model.TemplateKind;
 import io.kukeon.model.TemplateRef;
 
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The CellBlueprints and CellConfigs every realm, space and stack holds, kept current by the scope's
@@ -18,33 +17,31 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * The API lists from it and materializes cells from it.
  */
 public final class TemplateIndex {
-    private final ConcurrentSkipListMap<String, Held> byScope = new ConcurrentSkipListMap<>();
+    private final Map<TemplateKind, ScopeHoldings<StoredTemplate>> held = new EnumMap<>(Map.of(
+            TemplateKind.BLUEPRINT, new ScopeHoldings<>(), TemplateKind.CONFIG, new ScopeHoldings<>()));
 
     /** One template as the index answers: where it is held, its name, and the stored template. */
     public record Entry(ObjectPath scope, String name, StoredTemplate template) {
         public TemplateRef ref() {
             return TemplateRef.at(scope, name);
         }
-    }
 
-    private record Held(ObjectPath scope, CellTemplates templates) {}
-
-    /** The templates {@code scope} holds now (none forgets the scope). */
-    public void replace(ObjectPath scope, CellTemplates templates) {
-        if (templates.isEmpty()) {
-            byScope.remove(scope.toString());
-        } else {
-            byScope.put(scope.toString(), new Held(scope, templates));
+        static Entry of(ScopeHoldings.Held<StoredTemplate> h) {
+            return new Entry(h.scope(), h.name(), h.value());
         }
     }
 
+    /** The templates {@code scope} holds now (none forgets the scope). */
+    public void replace(ObjectPath scope, CellTemplates templates) {
+        held.forEach((kind, holdings) -> holdings.replace(scope, templates.of(kind)));
+    }
+
     public void removeScope(ObjectPath scope) {
-        byScope.remove(scope.toString());
+        held.values().forEach(holdings -> holdings.removeScope(scope));
     }
 
     public Optional<StoredTemplate> get(TemplateKind kind, ObjectPath scope, String name) {
-        Held held = byScope.get(scope.toString());
-        return held == null ? Optional.empty() : Optional.ofNullable(held.templates().get(kind, name));
+        return held.get(kind).get(scope, name);
     }
 
     /**
@@ -52,29 +49,12 @@ public final class TemplateIndex {
      * holding the name from {@code from} up (stack, space, realm).
      */
     public Optional<Entry> resolve(TemplateKind kind, TemplateRef ref, ObjectPath from) {
-        if (ref.hasScope()) {
-            return get(kind, ref.scope(), ref.name()).map(t -> new Entry(ref.scope(), ref.name(), t));
-        }
-        for (ObjectPath scope = from; scope != null; scope = scope.parent()) {
-            Optional<StoredTemplate> found = get(kind, scope, ref.name());
-            if (found.isPresent()) {
-                return Optional.of(new Entry(scope, ref.name(), found.get()));
-            }
-        }
-        return Optional.empty();
+        ScopeHoldings<StoredTemplate> ofKind = held.get(kind);
+        return (ref.hasScope() ? ofKind.at(ref.scope(), ref.name()) : ofKind.nearest(from, ref.name())).map(Entry::of);
     }
 
     /** Templates of {@code kind} held by {@code scope} and the scopes under it (null: every scope), by scope then name. */
     public List<Entry> list(TemplateKind kind, ObjectPath scope) {
-        Map<String, Held> range = scope == null ? byScope
-                : byScope.subMap(scope.toString(), true, scope + "/\uffff", true);
-        List<Entry> out = new ArrayList<>();
-        for (Held held : range.values()) {
-            if (scope == null || held.scope().equals(scope) || held.scope().toString().startsWith(scope + "/")) {
-                held.templates().of(kind).entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .forEach(e -> out.add(new Entry(held.scope(), e.getKey(), e.getValue())));
-            }
-        }
-        return out;
+        return held.get(kind).list(scope).stream().map(Entry::of).toList();
     }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The Volumes every scope holds, kept current by the scope's actor after it persists a change, after
@@ -21,10 +20,14 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * container's {@code volumeRef} is resolved in it, and it tells which cells use a volume.
  */
 public final class VolumeIndex {
-    private final ConcurrentSkipListMap<String, Held> byScope = new ConcurrentSkipListMap<>();
+    private final ScopeHoldings<StoredVolume> held = new ScopeHoldings<>();
 
     /** One volume as the index answers: where it is held, its name, and the stored volume. */
-    public record Entry(ObjectPath scope, String name, StoredVolume volume) {}
+    public record Entry(ObjectPath scope, String name, StoredVolume volume) {
+        static Entry of(ScopeHoldings.Held<StoredVolume> h) {
+            return new Entry(h.scope(), h.name(), h.value());
+        }
+    }
 
     /** A cell whose containers mount a volume, and its state. */
     public record User(ObjectPath cell, CellState state) {
@@ -34,24 +37,17 @@ public final class VolumeIndex {
         }
     }
 
-    private record Held(ObjectPath scope, Map<String, StoredVolume> volumes) {}
-
     /** The volumes {@code scope} holds now (an empty map forgets the scope). */
     public void replace(ObjectPath scope, Map<String, StoredVolume> volumes) {
-        if (volumes.isEmpty()) {
-            byScope.remove(scope.toString());
-        } else {
-            byScope.put(scope.toString(), new Held(scope, Map.copyOf(volumes)));
-        }
+        held.replace(scope, volumes);
     }
 
     public void removeScope(ObjectPath scope) {
-        byScope.remove(scope.toString());
+        held.removeScope(scope);
     }
 
     public Optional<StoredVolume> get(ObjectPath scope, String name) {
-        Held held = byScope.get(scope.toString());
-        return held == null ? Optional.empty() : Optional.ofNullable(held.volumes().get(name));
+        return held.get(scope, name);
     }
 
     /**
@@ -59,30 +55,12 @@ public final class VolumeIndex {
      * that scope's; without, the nearest scope holding the name from the cell's stack up.
      */
     public Optional<Entry> resolve(VolumeRef ref, ObjectPath cell) {
-        if (ref.hasScope()) {
-            return get(ref.scope(), ref.name()).map(v -> new Entry(ref.scope(), ref.name(), v));
-        }
-        for (ObjectPath scope = cell.parent(); scope != null; scope = scope.parent()) {
-            Optional<StoredVolume> found = get(scope, ref.name());
-            if (found.isPresent()) {
-                return Optional.of(new Entry(scope, ref.name(), found.get()));
-            }
-        }
-        return Optional.empty();
+        return (ref.hasScope() ? held.at(ref.scope(), ref.name()) : held.nearest(cell.parent(), ref.name())).map(Entry::of);
     }
 
     /** Volumes held by {@code scope} and the scopes under it (null: every scope), by scope then name. */
     public List<Entry> list(ObjectPath scope) {
-        Map<String, Held> range = scope == null ? byScope
-                : byScope.subMap(scope.toString(), true, scope + "/\uffff", true);
-        List<Entry> out = new ArrayList<>();
-        for (Held held : range.values()) {
-            if (scope == null || held.scope().equals(scope) || held.scope().toString().startsWith(scope + "/")) {
-                held.volumes().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .forEach(e -> out.add(new Entry(held.scope(), e.getKey(), e.getValue())));
-            }
-        }
-        return out;
+        return held.list(scope).stream().map(Entry::of).toList();
     }
 
     /** The cells under {@code scope} (from the object index) whose containers mount its volume {@code name}. */
