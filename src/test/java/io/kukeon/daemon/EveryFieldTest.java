@@ -60,6 +60,7 @@ class EveryFieldTest {
                 "touch /in/x; echo in=$?",
                 "touch /made/ok; echo made=$?",
                 "touch /scratch/ok; echo scratch=$?",
+                "echo kept > /data/kept.txt; echo volume=$?",
                 "stat -c 'device=%t:%T' " + device,
                 "for f in memory/memory.limit_in_bytes memory.max pids/pids.max pids.max; do"
                         + " [ -f /sys/fs/cgroup/$f ] && echo \"limit $f=$(cat /sys/fs/cgroup/$f)\"; done",
@@ -128,6 +129,10 @@ class EveryFieldTest {
         assertTrue(main.contains("rootfs=1") && main.contains("in=1"), "read-only root and bind: " + main);
         assertTrue(main.contains("made=0") && main.contains("scratch=0"), main);
         assertTrue(Files.exists(work.resolve("made/ok")), "ensure made the bind's source");
+        assertTrue(main.contains("volume=0"), main);
+        try (var found = Files.find(work.resolve("data"), 12, (p, a) -> p.endsWith("cells/My.cell/kept.txt"))) {
+            assertEquals(1, found.count(), "the stack's volume holds the cell's own directory");
+        }
         assertTrue(main.contains("device=1:3"), main);
         assertTrue(main.contains("memory.limit_in_bytes=134217728") || main.contains("memory.max=134217728"), main);
         assertTrue(main.contains("pids.max=64"), main);
