@@ -50,9 +50,16 @@ public final class ManifestWriter {
      * which applied back keeps the stored value.
      */
     public static Map<String, Object> secretDocument(ObjectPath scope, String name) {
+        Map<String, Object> doc = heldDocument(SecretDocument.KIND, scope, name);
+        doc.put("spec", new LinkedHashMap<>(Map.of("data", SecretData.REDACTED)));
+        return doc;
+    }
+
+    /** The envelope of what a scope holds (a Secret, a Volume, a template): its name and its scope in metadata. */
+    private static Map<String, Object> heldDocument(String kind, ObjectPath scope, String name) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("apiVersion", DocumentReader.API_VERSION);
-        doc.put("kind", SecretDocument.KIND);
+        doc.put("kind", kind);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", name);
         for (Kind level : List.of(Kind.REALM, Kind.SPACE, Kind.STACK, Kind.CELL)) {
@@ -61,23 +68,12 @@ public final class ManifestWriter {
             }
         }
         doc.put("metadata", metadata);
-        doc.put("spec", new LinkedHashMap<>(Map.of("data", SecretData.REDACTED)));
         return doc;
     }
 
     /** A Volume as a document: its scope in metadata and its reclaim policy, which applied back is unchanged. */
     public static Map<String, Object> volumeDocument(ObjectPath scope, String name, ReclaimPolicy reclaimPolicy) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("apiVersion", DocumentReader.API_VERSION);
-        doc.put("kind", VolumeDocument.KIND);
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", name);
-        for (Kind level : List.of(Kind.REALM, Kind.SPACE, Kind.STACK)) {
-            if (scope.nameAt(level) != null) {
-                metadata.put(level.label(), scope.nameAt(level));
-            }
-        }
-        doc.put("metadata", metadata);
+        Map<String, Object> doc = heldDocument(VolumeDocument.KIND, scope, name);
         doc.put("spec", new LinkedHashMap<>(Map.of("reclaimPolicy", reclaimPolicy.name())));
         return doc;
     }
@@ -88,17 +84,7 @@ public final class ManifestWriter {
      */
     public static Map<String, Object> templateDocument(TemplateKind kind, ObjectPath scope, String name,
                                                        CellBlueprint blueprint, CellConfig config) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("apiVersion", DocumentReader.API_VERSION);
-        doc.put("kind", kind.kindName());
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", name);
-        for (Kind level : List.of(Kind.REALM, Kind.SPACE, Kind.STACK)) {
-            if (scope.nameAt(level) != null) {
-                metadata.put(level.label(), scope.nameAt(level));
-            }
-        }
-        doc.put("metadata", metadata);
+        Map<String, Object> doc = heldDocument(kind.kindName(), scope, name);
         Map<String, Object> spec = new LinkedHashMap<>();
         if (blueprint != null) {
             spec.put("prefix", blueprint.prefix());

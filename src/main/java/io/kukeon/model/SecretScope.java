@@ -37,6 +37,19 @@ public final class SecretScope {
         return ObjectPath.of(segments);
     }
 
+    /**
+     * A path as the API carries it for what only a realm, space or stack holds (a Volume, a template);
+     * a deeper one is refused, saying what {@code what} is and {@code why} not there.
+     */
+    public static ObjectPath parseUpToStack(String field, String text, String what, String why) {
+        ObjectPath scope = ObjectPath.parse(field, text);
+        if (scope.kind().depth() > Kind.STACK.depth()) {
+            throw new InvalidArgumentException(field, what + " is held by a realm, space or stack, not a "
+                    + scope.kind().label() + why);
+        }
+        return scope;
+    }
+
     /** A scope path as the API carries it; a container's path is refused. */
     public static ObjectPath parse(String field, String text) {
         ObjectPath scope = ObjectPath.parse(field, text);

@@ -14,11 +14,6 @@ public final class TemplateScope {
 
     /** A scope path as the API carries it: a realm, space or stack. */
     public static ObjectPath parse(String field, String text) {
-        ObjectPath scope = ObjectPath.parse(field, text);
-        if (scope.kind().depth() > Kind.STACK.depth()) {
-            throw new InvalidArgumentException(field, "a template is held by a realm, space or stack, not a "
-                    + scope.kind().label());
-        }
-        return scope;
+        return SecretScope.parseUpToStack(field, text, "a template", "");
     }
 }

@@ -17,12 +17,7 @@ public final class VolumeScope {
 
     /** A scope path as the API carries it; a cell's or a container's path is refused. */
     public static ObjectPath parse(String field, String text) {
-        ObjectPath scope = ObjectPath.parse(field, text);
-        if (scope.kind() == Kind.CELL || scope.kind() == Kind.CONTAINER) {
-            throw new InvalidArgumentException(field, "a volume is held by a realm, space or stack, not a "
-                    + scope.kind().label() + " (a volume outlives the cells that mount it)");
-        }
-        return scope;
+        return SecretScope.parseUpToStack(field, text, "a volume", " (a volume outlives the cells that mount it)");
     }
 
     /** A volume's name: the same rule as an object's. */
