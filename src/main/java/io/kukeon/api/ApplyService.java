@@ -104,7 +104,9 @@ final class ApplyService {
             return applyHeld(result, volume.path(), () -> volumes.wouldPut(volume), () -> volumes.put(volume), dryRun);
         }
         if (document.isTemplate()) {
-            return applyTemplate(result, document.template(), dryRun);
+            TemplateDocument template = document.template();
+            return applyHeld(result, template.path(), () -> templates.wouldPut(template), () -> templates.put(template),
+                    dryRun);
         }
         TreeObject desired = InheritedDefaults.applied(document.object(), index);
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
@@ -138,33 +140,19 @@ final class ApplyService {
     }
 
     /**
-     * A Secret or a Volume goes to its scope, which must exist (apply does not create a scope for
-     * what it holds); a dry run says what the put would do.
+     * A Secret, a Volume or a template goes to its scope, which must exist (apply does not create a
+     * scope for what it holds); a dry run says what the put would do. A put refused before it is
+     * sent (a check of the document) fails this document only.
      */
     private CompletionStage<ApplyResult> applyHeld(ApplyResult.Builder result, String path, Supplier<String> wouldPut,
                                                    Supplier<CompletionStage<String>> put, boolean dryRun) {
         result.setPath(path);
-        if (dryRun) {
-            return CompletableFuture.completedFuture(result.setOutcome(wouldPut.get()).build());
-        }
-        try {
-            dataDir.requireRoom();
-        } catch (KukeonException e) {
-            return CompletableFuture.completedFuture(failed(result, e));
-        }
-        return put.get().thenApply(outcome -> result.setOutcome(outcome).build())
-                .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
-    }
-
-    /** A CellBlueprint or CellConfig goes to its scope, which must exist (as a Secret's). */
-    private CompletionStage<ApplyResult> applyTemplate(ApplyResult.Builder result, TemplateDocument template, boolean dryRun) {
-        result.setPath(template.path());
         try {
             if (dryRun) {
-                return CompletableFuture.completedFuture(result.setOutcome(templates.wouldPut(template)).build());
+                return CompletableFuture.completedFuture(result.setOutcome(wouldPut.get()).build());
             }
             dataDir.requireRoom();
-            return templates.put(template).thenApply(outcome -> result.setOutcome(outcome).build())
+            return put.get().thenApply(outcome -> result.setOutcome(outcome).build())
                     .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));
