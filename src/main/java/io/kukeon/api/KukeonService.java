@@ -70,6 +70,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -98,7 +99,7 @@ public final class KukeonService implements Kukeon {
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
                          VolumeIndex storedVolumes, VolumeDirectories volumeDirectories, TemplateIndex storedTemplates,
                          JournalQueries journal, ImageService images, DaemonStatus status, HostIds ids,
-                         DataDirSpace dataDir) {
+                         DataDirSpace dataDir, Executor reads) {
         this.tree = tree;
         this.index = index;
         this.journal = journal;
@@ -107,7 +108,7 @@ public final class KukeonService implements Kukeon {
         this.storedSecrets = storedSecrets;
         this.storedVolumes = storedVolumes;
         this.secrets = new SecretService(tree, index, storedSecrets);
-        this.volumes = new VolumeService(tree, index, storedVolumes, volumeDirectories);
+        this.volumes = new VolumeService(tree, index, storedVolumes, volumeDirectories, reads);
         this.templates = new TemplateService(tree, index, storedTemplates);
         this.materializer = new CellMaterializer(index, storedTemplates, templates, this::createObject);
         this.applier = new ApplyService(tree, index, storedSecrets, storedVolumes, ids, dataDir, portHolds, secrets, volumes,

@@ -3,7 +3,6 @@ package io.kukeon.api;
 import io.kukeon.manifest.SecretDocument;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
-import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.SecretData;
 import io.kukeon.model.SecretScope;
 import io.kukeon.model.StoredSecret;
@@ -28,9 +27,6 @@ import java.util.concurrent.CompletionStage;
  * from the {@link SecretIndex}. Values come in and never go out.
  */
 final class SecretService {
-    /** Secrets one list answers at most (64 per scope; a narrower scope lists fewer). */
-    static final int MAX_LISTED = 10_000;
-
     private final SupervisorTree tree;
     private final ObjectIndex objects;
     private final SecretIndex secrets;
@@ -69,16 +65,8 @@ final class SecretService {
         ObjectPath scope = in.getScope().isEmpty() ? null : SecretScope.parse("scope", in.getScope());
         String name = in.getName().isEmpty() ? null : SecretScope.requireName("name", in.getName());
         return KukeonService.requireExists(scope, objects, tree).thenApply(v -> {
-            List<SecretIndex.Entry> found = secrets.list(scope).stream()
-                    .filter(e -> name == null || e.name().equals(name) && (scope == null || e.scope().equals(scope)))
-                    .toList();
-            if (found.size() > MAX_LISTED) {
-                throw new ResourceExhaustedException(found.size() + " secrets match; a list holds at most " + MAX_LISTED
-                        + ": narrow it with a scope");
-            }
-            if (name != null && scope != null && found.isEmpty()) {
-                throw NotFoundException.secret(name, scope);
-            }
+            List<SecretIndex.Entry> found = HeldListing.matching(secrets.list(scope), SecretIndex.Entry::scope,
+                    SecretIndex.Entry::name, scope, name, "secrets", () -> NotFoundException.secret(name, scope));
             ListSecretsResponse.Builder out = ListSecretsResponse.newBuilder();
             found.forEach(e -> out.addSecrets(info(e.scope(), e.name(), e.secret())));
             return out.build();

@@ -11,7 +11,6 @@ import io.kukeon.model.TemplateScope;
 import io.kukeon.model.TemplateRef;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.Names;
-import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.SupervisorTree;
@@ -33,9 +32,6 @@ import java.util.concurrent.CompletionStage;
  * the holding scope, a list is read from the {@link TemplateIndex}.
  */
 final class TemplateService {
-    /** Templates one list answers at most (64 of a kind per scope; a narrower scope lists fewer). */
-    static final int MAX_LISTED = 10_000;
-
     private final SupervisorTree tree;
     private final ObjectIndex objects;
     private final TemplateIndex templates;
@@ -97,16 +93,8 @@ final class TemplateService {
         ObjectPath scope = in.getScope().isEmpty() ? null : TemplateScope.parse("scope", in.getScope());
         String name = in.getName().isEmpty() ? null : Names.require("name", in.getName());
         return KukeonService.requireExists(scope, objects, tree).thenApply(v -> {
-            List<TemplateIndex.Entry> found = templates.list(kind, scope).stream()
-                    .filter(e -> name == null || e.name().equals(name) && (scope == null || e.scope().equals(scope)))
-                    .toList();
-            if (found.size() > MAX_LISTED) {
-                throw new ResourceExhaustedException(found.size() + " templates match; a list holds at most " + MAX_LISTED
-                        + ": narrow it with a scope");
-            }
-            if (name != null && scope != null && found.isEmpty()) {
-                throw NotFoundException.template(kind, name, scope, false);
-            }
+            List<TemplateIndex.Entry> found = HeldListing.matching(templates.list(kind, scope), TemplateIndex.Entry::scope,
+                    TemplateIndex.Entry::name, scope, name, "templates", () -> NotFoundException.template(kind, name, scope, false));
             ListTemplatesResponse.Builder out = ListTemplatesResponse.newBuilder();
             found.forEach(e -> out.addTemplates(info(e)));
             return out.build();

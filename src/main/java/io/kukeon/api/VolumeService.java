@@ -4,7 +4,6 @@ import io.kukeon.manifest.VolumeDocument;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ReclaimPolicy;
-import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.StoredVolume;
 import io.kukeon.model.VolumeScope;
 import io.kukeon.supervisor.ObjectCommand;
@@ -24,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Volumes through the API: a put or a delete goes to the actor of the holding scope, a list is read
@@ -32,7 +32,6 @@ import java.util.concurrent.CompletionStage;
  */
 final class VolumeService {
     /** Volumes one list answers at most (64 per scope; a narrower scope lists fewer). */
-    static final int MAX_LISTED = 10_000;
     /** The bounds of a size: entries walked and time spent per volume, and time spent per list. */
     static final int SIZE_MAX_ENTRIES = 100_000;
     static final Duration SIZE_MAX_TIME = Duration.ofSeconds(1);
@@ -42,8 +41,11 @@ final class VolumeService {
     private final ObjectIndex objects;
     private final VolumeIndex volumes;
     private final VolumeDirectories directories;
+    private final Executor reads;
 
-    VolumeService(SupervisorTree tree, ObjectIndex objects, VolumeIndex volumes, VolumeDirectories directories) {
+    VolumeService(SupervisorTree tree, ObjectIndex objects, VolumeIndex volumes, VolumeDirectories directories,
+                  Executor reads) {
+        this.reads = reads;
         this.tree = tree;
         this.objects = objects;
         this.volumes = volumes;
@@ -77,17 +79,10 @@ final class VolumeService {
     CompletionStage<ListVolumesResponse> list(ListVolumesRequest in) {
         ObjectPath scope = in.getScope().isEmpty() ? null : VolumeScope.parse("scope", in.getScope());
         String name = in.getName().isEmpty() ? null : VolumeScope.requireName("name", in.getName());
-        return KukeonService.requireExists(scope, objects, tree).thenApply(v -> {
-            List<VolumeIndex.Entry> found = volumes.list(scope).stream()
-                    .filter(e -> name == null || e.name().equals(name) && (scope == null || e.scope().equals(scope)))
-                    .toList();
-            if (found.size() > MAX_LISTED) {
-                throw new ResourceExhaustedException(found.size() + " volumes match; a list holds at most " + MAX_LISTED
-                        + ": narrow it with a scope");
-            }
-            if (name != null && scope != null && found.isEmpty()) {
-                throw NotFoundException.volume(name, scope);
-            }
+        // the sizes are walked on disk: on the reads pool, never on the thread that answered requireExists
+        return KukeonService.requireExists(scope, objects, tree).thenApplyAsync(v -> {
+            List<VolumeIndex.Entry> found = HeldListing.matching(volumes.list(scope), VolumeIndex.Entry::scope,
+                    VolumeIndex.Entry::name, scope, name, "volumes", () -> NotFoundException.volume(name, scope));
             ListVolumesResponse.Builder out = ListVolumesResponse.newBuilder();
             long deadline = System.nanoTime() + LIST_SIZE_MAX_TIME.toNanos();
             for (VolumeIndex.Entry e : found) {
@@ -97,7 +92,7 @@ final class VolumeService {
                 out.addVolumes(info(e.scope(), e.name(), e.volume(), usage));
             }
             return out.build();
-        });
+        }, reads);
     }
 
     CompletionStage<DeleteVolumeResponse> delete(DeleteVolumeRequest in) {

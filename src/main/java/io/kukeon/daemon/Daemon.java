@@ -93,7 +93,7 @@ public final class Daemon implements AutoCloseable {
                 runtime, cgroups, networks, index, reads);
         KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, Blocking.pulls(system), reads), status, config.ids(), dataDir);
+                system, Blocking.pulls(system), reads), status, config.ids(), dataDir, reads);
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);
