@@ -238,13 +238,11 @@ final class FieldReader {
     }
 
     /**
-     * What refuses a field the reference has and kukeond does not act on yet: a manifest that asks
-     * for it would run without it, so it is refused by name.
+     * What refuses a field the reference has and kukeond does not act on yet (saying why when there
+     * is more to say than "not yet"): a manifest that asks for it would run without it, so it is
+     * refused by name.
      */
-    static final String UNSUPPORTED = unsupported(null);
-
-    /** {@link #UNSUPPORTED}, saying why when there is more to say than "not yet". */
-    static String unsupported(String why) {
+    private static String unsupported(String why) {
         return "is not supported yet" + (why == null ? "" : " (" + why + ")")
                 + "; kukeond would run without it, so the document is refused (remove the field, or leave it empty or false)";
     }
