@@ -15,7 +15,7 @@ import java.util.Map;
 
 import static io.kukeon.manifest.SpecDocument.put;
 
-/** The {@code status} of an object as {@code get -o yaml|json} shows it; reading a manifest ignores it. */
+/** The {@code status} of an object as {@code get -o yaml|json} shows it; a manifest reads it as output, asking for nothing. */
 final class StatusDocument {
     private StatusDocument() {}
 

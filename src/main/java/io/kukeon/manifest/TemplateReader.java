@@ -35,7 +35,7 @@ final class TemplateReader {
             throw doc.context().problem("spec", doc.node().getStartMark(), "is required");
         }
         doc.rejectUnknown();
-        // the reference's repository and secret slots: not done here, so refused rather than ignored
+        // the reference's repository and secret slots: not done here, so refused by name
         spec.refuseUnsupported("repos", "secrets");
         TemplateDocument out = kind == TemplateKind.BLUEPRINT
                 ? new TemplateDocument(kind, scope, name, blueprint(spec, scope, name), null)
