@@ -59,21 +59,46 @@ final class GrpcCalls {
     }
 
     <T> void serverStream(Supplier<Source<T, NotUsed>> call, StreamObserver<T> out) {
+        send(call, (ServerCallStreamObserver<T>) out, () -> { });
+    }
+
+    <Q, T> StreamObserver<Q> clientStream(Function<Source<Q, NotUsed>, CompletionStage<T>> call, StreamObserver<T> out) {
         ServerCallStreamObserver<T> caller = (ServerCallStreamObserver<T>) out;
+        Receiver<Q> in = new Receiver<>(caller, materializer);
+        caller.setOnCancelHandler(in::clientGone);
+        unary(() -> call.apply(in.source), out);
+        caller.request(1);
+        return in;
+    }
+
+    /** Both ways at once (exec): the client's messages as read by the service, its answer as the client reads it. */
+    <Q, T> StreamObserver<Q> bidiStream(Function<Source<Q, NotUsed>, Source<T, NotUsed>> call, StreamObserver<T> out) {
+        ServerCallStreamObserver<T> caller = (ServerCallStreamObserver<T>) out;
+        Receiver<Q> in = new Receiver<>(caller, materializer);
+        send(() -> call.apply(in.source), caller, in::clientGone);
+        caller.request(1);
+        return in;
+    }
+
+    /** Sends the service's stream at the client's pace; a cancel by the client stops it and runs {@code onCancel}. */
+    private <T> void send(Supplier<Source<T, NotUsed>> call, ServerCallStreamObserver<T> caller, Runnable onCancel) {
         Readiness readiness = new Readiness(caller);
         Source<T, NotUsed> source;
         try {
             source = call.get();
         } catch (RuntimeException e) {
-            out.onError(ErrorMapping.grpcException(e));
+            caller.onError(ErrorMapping.grpcException(e));
             return;
         }
         Pair<UniqueKillSwitch, CompletionStage<org.apache.pekko.Done>> running = source
                 .viaMat(KillSwitches.single(), Keep.right())
                 .mapAsync(1, element -> readiness.whenReady().thenApply(ready -> element))
-                .toMat(Sink.foreach(out::onNext), Keep.both())
+                .toMat(Sink.foreach(caller::onNext), Keep.both())
                 .run(materializer);
-        caller.setOnCancelHandler(running.first()::shutdown);
+        caller.setOnCancelHandler(() -> {
+            running.first().shutdown();
+            onCancel.run();
+        });
         streams.add(running.first());
         running.second().whenComplete((done, error) -> {
             streams.remove(running.first());
@@ -81,43 +106,51 @@ final class GrpcCalls {
                 return;
             }
             if (error != null) {
-                out.onError(ErrorMapping.grpcException(error));
+                caller.onError(ErrorMapping.grpcException(error));
             } else {
-                out.onCompleted();
+                caller.onCompleted();
             }
         });
     }
 
-    <Q, T> StreamObserver<Q> clientStream(Function<Source<Q, NotUsed>, CompletionStage<T>> call, StreamObserver<T> out) {
-        ServerCallStreamObserver<T> caller = (ServerCallStreamObserver<T>) out;
-        caller.disableAutoRequest();
-        Pair<SourceQueueWithComplete<Q>, Source<Q, NotUsed>> inbound = Source.<Q>queue(INBOUND_BUFFER, OverflowStrategy.backpressure())
-                .preMaterialize(materializer);
-        SourceQueueWithComplete<Q> queue = inbound.first();
-        caller.setOnCancelHandler(() -> queue.fail(new ClientGone()));
-        unary(() -> call.apply(inbound.second()), out);
-        caller.request(1);
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(Q message) {
-                // one offer at a time: the next message is asked for once this one is in the buffer
-                queue.offer(message).whenComplete((result, error) -> {
-                    if (error == null && result == QueueOfferResult.enqueued()) {
-                        caller.request(1);
-                    }
-                });
-            }
+    /** A client's stream as a Source read at the service's pace: the next message is asked for once one is taken. */
+    private static final class Receiver<Q> implements StreamObserver<Q> {
+        private final ServerCallStreamObserver<?> caller;
+        private final SourceQueueWithComplete<Q> queue;
+        final Source<Q, NotUsed> source;
 
-            @Override
-            public void onError(Throwable error) {
-                queue.fail(new ClientGone());
-            }
+        Receiver(ServerCallStreamObserver<?> caller, Materializer materializer) {
+            this.caller = caller;
+            caller.disableAutoRequest();
+            Pair<SourceQueueWithComplete<Q>, Source<Q, NotUsed>> inbound =
+                    Source.<Q>queue(INBOUND_BUFFER, OverflowStrategy.backpressure()).preMaterialize(materializer);
+            this.queue = inbound.first();
+            this.source = inbound.second();
+        }
 
-            @Override
-            public void onCompleted() {
-                queue.complete();
-            }
-        };
+        void clientGone() {
+            queue.fail(new ClientGone());
+        }
+
+        @Override
+        public void onNext(Q message) {
+            // one offer at a time: the next message is asked for once this one is in the buffer
+            queue.offer(message).whenComplete((result, error) -> {
+                if (error == null && result == QueueOfferResult.enqueued()) {
+                    caller.request(1);
+                }
+            });
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            clientGone();
+        }
+
+        @Override
+        public void onCompleted() {
+            queue.complete();
+        }
     }
 
     private static <T> CompletionStage<T> started(Supplier<CompletionStage<T>> call) {

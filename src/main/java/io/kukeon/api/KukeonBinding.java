@@ -7,6 +7,8 @@ import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.DeleteResponse;
 import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.ExecInput;
+import io.kukeon.wire.v1.ExecOutput;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
 import io.kukeon.wire.v1.HistoryResponse;
@@ -97,6 +99,11 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
     @Override
     public void logs(LogsRequest request, StreamObserver<LogChunk> out) {
         calls.serverStream(() -> kukeon.logs(request), out);
+    }
+
+    @Override
+    public StreamObserver<ExecInput> exec(StreamObserver<ExecOutput> out) {
+        return calls.bidiStream(kukeon::exec, out);
     }
 
     @Override

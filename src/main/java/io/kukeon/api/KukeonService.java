@@ -48,6 +48,8 @@ import io.kukeon.wire.v1.ListSecretsResponse;
 import io.kukeon.wire.v1.ListTemplatesRequest;
 import io.kukeon.wire.v1.ListTemplatesResponse;
 import io.kukeon.wire.v1.LoadImageResponse;
+import io.kukeon.wire.v1.ExecInput;
+import io.kukeon.wire.v1.ExecOutput;
 import io.kukeon.wire.v1.LogChunk;
 import io.kukeon.wire.v1.LogsRequest;
 import io.kukeon.wire.v1.MaterializeCellRequest;
@@ -84,6 +86,7 @@ public final class KukeonService implements Kukeon {
     private final JournalQueries journal;
     private final ApplyService applier;
     private final ImageService images;
+    private final ExecService execs;
     private final DaemonStatus status;
     private final HostIds ids;
     private final DataDirSpace dataDir;
@@ -98,7 +101,7 @@ public final class KukeonService implements Kukeon {
 
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
                          VolumeIndex storedVolumes, VolumeDirectories volumeDirectories, TemplateIndex storedTemplates,
-                         JournalQueries journal, ImageService images, DaemonStatus status, HostIds ids,
+                         JournalQueries journal, ImageService images, ExecService execs, DaemonStatus status, HostIds ids,
                          DataDirSpace dataDir, Executor reads) {
         this.tree = tree;
         this.index = index;
@@ -114,6 +117,7 @@ public final class KukeonService implements Kukeon {
         this.applier = new ApplyService(tree, index, storedSecrets, storedVolumes, ids, dataDir, portHolds, secrets, volumes,
                 templates);
         this.images = images;
+        this.execs = execs;
         this.status = status;
     }
 
@@ -285,6 +289,11 @@ public final class KukeonService implements Kukeon {
         } catch (RuntimeException e) {
             return Source.failed(e);
         }
+    }
+
+    @Override
+    public Source<ExecOutput, NotUsed> exec(Source<ExecInput, NotUsed> in) {
+        return execs.exec(in);
     }
 
     @Override

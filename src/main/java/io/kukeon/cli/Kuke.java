@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +28,7 @@ public final class Kuke implements Callable<Integer> {
      */
     private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, ApplyCommand.class, GetCommand.class,
             CreateCommand.class, DeleteCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
-            RestartCommand.class, LogsCommand.class, EventsCommand.class, ImageCommand.class, StatusCommand.class,
+            RestartCommand.class, LogsCommand.class, ExecCommand.class, EventsCommand.class, ImageCommand.class, StatusCommand.class,
             VersionCommand.class, CompletionCommand.class);
 
     static final int OK = 0;
@@ -47,13 +48,20 @@ public final class Kuke implements Callable<Integer> {
     static final String TERMINAL_PROPERTY = "kuke.stderr.terminal";
 
     private final Function<String, String> env;
+    /** kuke is this JVM (its main ran): signals may be taken over. Not so where it runs inside another program (a test). */
+    private static volatile boolean ownsProcess;
+
     private final InputStream stdin;
     private final boolean terminal;
+    private final OutputStream rawOut;
+    private final OutputStream rawErr;
 
-    private Kuke(Function<String, String> env, InputStream stdin, boolean terminal) {
+    private Kuke(Function<String, String> env, InputStream stdin, boolean terminal, OutputStream rawOut, OutputStream rawErr) {
         this.env = env;
         this.stdin = stdin;
         this.terminal = terminal;
+        this.rawOut = rawOut;
+        this.rawErr = rawErr;
     }
 
     public static void main(String[] args) {
@@ -62,7 +70,8 @@ public final class Kuke implements Callable<Integer> {
             QuietLogging.wanted = true;
             PrintWriter out = new PrintWriter(System.out, true);
             PrintWriter err = new PrintWriter(System.err, true);
-            code = run(args, out, err, System::getenv, System.in, Boolean.getBoolean(TERMINAL_PROPERTY));
+            ownsProcess = true;
+            code = run(args, out, err, System::getenv, System.in, Boolean.getBoolean(TERMINAL_PROPERTY), System.out, System.err);
             out.flush();
             err.flush();
         } catch (Throwable t) {
@@ -85,7 +94,16 @@ public final class Kuke implements Callable<Integer> {
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, InputStream stdin,
                           boolean terminal) {
-        Kuke kuke = new Kuke(env, stdin, terminal);
+        return run(args, out, err, env, stdin, terminal, new TextOutputStream(out), new TextOutputStream(err));
+    }
+
+    /**
+     * Runs one command line, with byte streams for what passes through kuke unchanged (an exec's
+     * output): {@code rawOut} and {@code out} are the same stdout, {@code out} flushed before a raw write.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, InputStream stdin,
+                          boolean terminal, OutputStream rawOut, OutputStream rawErr) {
+        Kuke kuke = new Kuke(env, stdin, terminal, rawOut, rawErr);
         CommandLine cl = new CommandLine(kuke);
         Class<?> invoked = invokedCommand(args);
         for (Class<?> c : COMMANDS) {
@@ -142,6 +160,18 @@ public final class Kuke implements Callable<Integer> {
 
     boolean terminal() {
         return terminal;
+    }
+
+    boolean ownsProcess() {
+        return ownsProcess;
+    }
+
+    OutputStream rawOut() {
+        return rawOut;
+    }
+
+    OutputStream rawErr() {
+        return rawErr;
     }
 
     /** The command the first word names (options of kuke itself skipped); null when unknown or it needs them all. */

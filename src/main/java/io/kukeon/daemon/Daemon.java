@@ -3,6 +3,7 @@ package io.kukeon.daemon;
 import io.kukeon.api.ApiServer;
 import io.kukeon.api.DaemonStatus;
 import io.kukeon.api.DataDirSpace;
+import io.kukeon.api.ExecService;
 import io.kukeon.api.HealthService;
 import io.kukeon.api.ImageService;
 import io.kukeon.api.JournalQueries;
@@ -30,6 +31,7 @@ import io.kukeon.supervisor.host.RuntimeEventRouter;
 import io.kukeon.supervisor.tree.Blocking;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,9 @@ public final class Daemon implements AutoCloseable {
 
     private final ActorSystem<TreeCommand> system;
     private final ApiServer api;
+    /** Under the data dir: the pipes of the execs running (see {@link ExecService}). */
+    static final String EXEC_DIR = "exec";
+
     private final ObjectIndex index;
 
     private Daemon(ActorSystem<TreeCommand> system, ApiServer api, ObjectIndex index) {
@@ -91,9 +96,13 @@ public final class Daemon implements AutoCloseable {
                 config.dataDirLimits().warn());
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
                 runtime, cgroups, networks, index, reads);
-        KukeonService service = new KukeonService(new SupervisorTree(system, system.scheduler(), config.askTimeout()),
+        SupervisorTree tree = new SupervisorTree(system, system.scheduler(), config.askTimeout());
+        ExecService execs = new ExecService(tree, config.ids(), runtime, config.dataDir().resolve(EXEC_DIR),
+                Materializer.matFromSystem(system));
+        execs.endLeftovers();
+        KukeonService service = new KukeonService(tree,
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, Blocking.pulls(system), reads), status, config.ids(), dataDir, reads);
+                system, Blocking.pulls(system), reads), execs, status, config.ids(), dataDir, reads);
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);

@@ -98,6 +98,36 @@ public record ContainerSpec(String id, boolean root, String image, String comman
             throw new InvalidArgumentException(field + ".image",
                     "\"" + Names.printable(image) + "\" must be an image reference without spaces, at most 512 characters");
         }
+        validateProcess(field, command, args, env, workingDir, user);
+        if (restartBackoffSeconds != null) {
+            if (restartBackoffSeconds < 0 || restartBackoffSeconds > 86_400) {
+                throw new InvalidArgumentException(field + ".restartBackoffSeconds", "must be between 0 and 86400");
+            }
+            if (restartPolicy == RestartPolicy.NEVER) {
+                throw new InvalidArgumentException(field + ".restartBackoffSeconds",
+                        "requires restartPolicy always or on-failure");
+            }
+        }
+        if (restartMaxRetries != null) {
+            if (restartMaxRetries < 1 || restartMaxRetries > 1_000_000) {
+                throw new InvalidArgumentException(field + ".restartMaxRetries", "must be between 1 and 1000000");
+            }
+            if (restartPolicy != RestartPolicy.ON_FAILURE) {
+                throw new InvalidArgumentException(field + ".restartMaxRetries", "requires restartPolicy on-failure");
+            }
+        }
+        resources.validate(field + ".resources");
+        security.validate(field);
+        Set<String> targets = validateMounts(field);
+        validateSecrets(field, targets);
+    }
+
+    /**
+     * The rules of a process's command, arguments, environment, working directory and user, for a
+     * container and for an exec in one ({@code field} prefixes the names in the errors).
+     */
+    public static void validateProcess(String field, String command, List<String> args, List<String> env,
+                                       String workingDir, String user) {
         if (args.size() > MAX_ARGS) {
             throw new InvalidArgumentException(field + ".args", "at most " + MAX_ARGS + " arguments");
         }
@@ -122,27 +152,6 @@ public record ContainerSpec(String id, boolean root, String image, String comman
             throw new InvalidArgumentException(field + ".workingDir", "must be an absolute path");
         }
         checkUser(field + ".user", user);
-        if (restartBackoffSeconds != null) {
-            if (restartBackoffSeconds < 0 || restartBackoffSeconds > 86_400) {
-                throw new InvalidArgumentException(field + ".restartBackoffSeconds", "must be between 0 and 86400");
-            }
-            if (restartPolicy == RestartPolicy.NEVER) {
-                throw new InvalidArgumentException(field + ".restartBackoffSeconds",
-                        "requires restartPolicy always or on-failure");
-            }
-        }
-        if (restartMaxRetries != null) {
-            if (restartMaxRetries < 1 || restartMaxRetries > 1_000_000) {
-                throw new InvalidArgumentException(field + ".restartMaxRetries", "must be between 1 and 1000000");
-            }
-            if (restartPolicy != RestartPolicy.ON_FAILURE) {
-                throw new InvalidArgumentException(field + ".restartMaxRetries", "requires restartPolicy on-failure");
-            }
-        }
-        resources.validate(field + ".resources");
-        security.validate(field);
-        Set<String> targets = validateMounts(field);
-        validateSecrets(field, targets);
     }
 
     /** Each mount, and no two on one target; returns the targets taken. */

@@ -75,6 +75,20 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Deletes task, snapshot and container record. Missing is fine. */
     void deleteContainer(String namespace, String containerdId);
 
+    /**
+     * Starts a process in the container's running task. A task that is not running, a command not
+     * found ({@link RuntimeFailure#COMMAND_NOT_FOUND}) or that cannot run
+     * ({@link RuntimeFailure#COMMAND_CANNOT_RUN}) is a {@link RuntimeFailure}, with nothing left behind.
+     */
+    RunningExec exec(ExecRequest request);
+
+    /**
+     * Ends and removes the exec processes whose pipe directories a kukeond that died left under
+     * {@code execDir} ({@code <execDir>/<namespace>/<containerd id>/<exec id>}), and those directories.
+     * Returns how many it ended.
+     */
+    int endLeftoverExecs(Path execDir);
+
     /** Every container of the namespace that carries our labels, with its task. */
     List<ObservedContainer> listContainers(String namespace);
 

@@ -12,6 +12,13 @@ public final class RuntimeFailure extends KukeonException {
     /** A realm's namespace is another realm's, or was made by someone else and holds things. */
     public static final String NAMESPACE_NOT_OURS = "NamespaceNotOurs";
 
+    /** An exec's command is not in the container (a shell's 127). */
+    public static final String COMMAND_NOT_FOUND = "CommandNotFound";
+    /** An exec's command is there but cannot be run (a shell's 126). */
+    public static final String COMMAND_CANNOT_RUN = "CommandCannotRun";
+    /** The container has no running task. */
+    public static final String NOT_RUNNING = "NotRunning";
+
     private final String kind;
 
     public RuntimeFailure(String kind, String message) {

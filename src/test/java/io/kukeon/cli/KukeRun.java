@@ -26,6 +26,24 @@ record KukeRun(int exit, String out, String err) {
         return of(Map.of("KUKEON_HOST", "127.0.0.1:1", "KUKEON_TOKEN_FILE", "/nonexistent/token"), args);
     }
 
+    /** kuke's stdout as bytes, for output that passes through unchanged (exec); stderr, kuke's and the command's, as text. */
+    record Bytes(int exit, byte[] out, String err) {
+        String outText() {
+            return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    static Bytes bytes(Map<String, String> env, InputStream stdin, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        PrintWriter outText = new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8));
+        PrintWriter errText = new PrintWriter(new java.io.OutputStreamWriter(err, java.nio.charset.StandardCharsets.UTF_8));
+        int code = Kuke.run(args, outText, errText, env::get, stdin, false, out, err);
+        outText.flush();
+        errText.flush();
+        return new Bytes(code, out.toByteArray(), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static KukeRun run(Map<String, String> env, InputStream stdin, boolean terminal, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

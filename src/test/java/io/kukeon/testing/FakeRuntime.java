@@ -5,6 +5,8 @@ import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.runtime.ExecRequest;
+import io.kukeon.runtime.RunningExec;
 import io.kukeon.runtime.ImageInfo;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.PullProgress;
@@ -378,6 +380,16 @@ public final class FakeRuntime implements ContainerRuntime {
         }
         containers.remove(key(namespace, containerdId));
         save();
+    }
+
+    @Override
+    public RunningExec exec(ExecRequest request) {
+        throw new RuntimeFailure(RuntimeFailure.NOT_RUNNING, "the fake runtime runs no processes");
+    }
+
+    @Override
+    public int endLeftoverExecs(Path execDir) {
+        return 0;
     }
 
     @Override

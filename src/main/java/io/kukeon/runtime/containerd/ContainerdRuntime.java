@@ -9,6 +9,8 @@ import io.kukeon.model.UnavailableException;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.runtime.ExecRequest;
+import io.kukeon.runtime.RunningExec;
 import io.kukeon.runtime.ImageInfo;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.PullProgress;
@@ -76,6 +78,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
     private final Images images;
     private final Containers containers;
     private final Tasks tasks;
+    private final ExecProcesses execs;
     private final ImageUnpacker unpacker;
     private final OciArchiveLoader loader;
     private final ImagePuller puller;
@@ -94,6 +97,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
         this.images = new Images(conn);
         this.containers = new Containers(conn);
         this.tasks = new Tasks(conn);
+        this.execs = new ExecProcesses(conn);
         this.unpacker = new ImageUnpacker(conn, content, snapshots);
         this.loader = new OciArchiveLoader(content, images, leases, unpacker, config.snapshotter());
         this.registryIo = Executors.newFixedThreadPool(REGISTRY_IO_THREADS, daemonThreads("kukeon-registry-io"));
@@ -477,6 +481,90 @@ public final class ContainerdRuntime implements ContainerRuntime {
         if (c != null) {
             containers.delete(namespace, containerdId);
         }
+    }
+
+    @Override
+    public RunningExec exec(ExecRequest request) {
+        String ns = request.namespace();
+        String id = request.containerdId();
+        Process task = tasks.get(ns, id);
+        Container c = task == null ? null : containers.get(ns, id);
+        if (c == null || task.getStatus() != io.kukeon.runtime.containerd.api.types.task.Status.RUNNING) {
+            throw new RuntimeFailure(RuntimeFailure.NOT_RUNNING, "container " + id + " is not running");
+        }
+        String process = OciSpecBuilder.execProcess(c.getSpec().getValue().toStringUtf8(), request,
+                request.user() == null ? OciSpecBuilder.ImageFiles.NONE : imageFiles(ns, c.getImage()));
+        ExecPipes pipes = ExecPipes.make(request.ioDir(), request.stdin(), !request.tty());
+        try {
+            execs.create(ns, id, request.execId(), process, path(pipes.stdin), pipes.stdout.toString(),
+                    path(pipes.stderr), request.tty());
+        } catch (RuntimeException e) {
+            pipes.close();
+            throw e;
+        }
+        try {
+            pipes.openWhile(() -> execs.start(ns, id, request.execId()), config.callTimeout());
+        } catch (RuntimeException e) {
+            try {
+                execs.kill(ns, id, request.execId(), StopOptions.SIGKILL);
+                execs.awaitExit(ns, id, request.execId(), config.killGrace());
+                execs.delete(ns, id, request.execId());
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            } finally {
+                pipes.close();
+            }
+            throw e;
+        }
+        return new ContainerdExec(execs, request, pipes, execs.exit(ns, id, request.execId()), config.killGrace());
+    }
+
+    private static String path(Path pipe) {
+        return pipe == null ? "" : pipe.toString();
+    }
+
+    /** The image's small files (/etc/passwd, /etc/group), read from its layers. */
+    private LayerFiles imageFiles(String ns, String reference) {
+        Image image = images.get(ns, reference);
+        if (image == null) {
+            throw new RuntimeFailure(RuntimeFailure.IMAGE_NOT_FOUND, "image " + reference + " is not in namespace " + ns
+                    + ": a user name cannot be looked up (use a numeric uid[:gid])");
+        }
+        ResolvedImage resolvedImage = resolved.resolve(ns, reference, image.getTarget());
+        return new LayerFiles(digest -> content.open(ns, digest), resolvedImage.manifest().layers());
+    }
+
+    @Override
+    public int endLeftoverExecs(Path execDir) {
+        int ended = 0;
+        if (!Files.isDirectory(execDir)) {
+            return 0;
+        }
+        try (var namespaceDirs = Files.list(execDir)) {
+            for (Path nsDir : (Iterable<Path>) namespaceDirs::iterator) {
+                try (var containerDirs = Files.list(nsDir)) {
+                    for (Path containerDir : (Iterable<Path>) containerDirs::iterator) {
+                        try (var execDirs = Files.list(containerDir)) {
+                            for (Path leftover : (Iterable<Path>) execDirs::iterator) {
+                                String ns = nsDir.getFileName().toString();
+                                String id = containerDir.getFileName().toString();
+                                String execId = leftover.getFileName().toString();
+                                execs.kill(ns, id, execId, StopOptions.SIGKILL);
+                                execs.awaitExit(ns, id, execId, config.killGrace());
+                                execs.delete(ns, id, execId);
+                                FileModes.deleteTree(leftover);
+                                ended++;
+                            }
+                        }
+                        Files.deleteIfExists(containerDir);
+                    }
+                }
+                Files.deleteIfExists(nsDir);
+            }
+        } catch (IOException e) {
+            throw new RuntimeFailure("RuntimeError", "cannot sweep the leftover execs under " + execDir + ": " + e.getMessage(), e);
+        }
+        return ended;
     }
 
     @Override

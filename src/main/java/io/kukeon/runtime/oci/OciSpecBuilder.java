@@ -7,6 +7,7 @@ import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Resources;
 import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.ExecRequest;
 import io.kukeon.runtime.OciMount;
 import io.kukeon.runtime.RuntimeFailure;
 
@@ -93,6 +94,41 @@ public final class OciSpecBuilder {
     /** The uid and gid the container's process runs as: its user, else the image's, resolved in the image's files. */
     public static int[] processUser(ContainerRequest request, ImageConfig image, ImageFiles files) {
         return users(request.user() != null ? request.user() : image.user(), files);
+    }
+
+    /**
+     * The process of an exec in a container whose spec is {@code containerSpec}: the container's
+     * process (its confinement: capabilities, rlimits, no-new-privileges, AppArmor, SELinux label)
+     * with the request's command, terminal, environment added key by key, working directory and user.
+     */
+    public static String execProcess(String containerSpec, ExecRequest request, ImageFiles files) {
+        ObjectNode process;
+        try {
+            process = (ObjectNode) JSON.readTree(containerSpec).path("process").deepCopy();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("the container's spec is not an OCI spec: " + e.getMessage(), e);
+        }
+        strings(process.putArray("args"), request.args());
+        process.put("terminal", request.tty());
+        process.remove("consoleSize");
+        if (request.tty() && request.width() > 0 && request.height() > 0) {
+            process.putObject("consoleSize").put("height", request.height()).put("width", request.width());
+        }
+        List<String> containerEnv = new ArrayList<>();
+        process.path("env").forEach(e -> containerEnv.add(e.asText()));
+        strings(process.putArray("env"), env(containerEnv, request.env()));
+        if (request.workingDir() != null) {
+            process.put("cwd", request.workingDir());
+        }
+        if (request.user() != null) {
+            int[] user = users(request.user(), files);
+            process.putObject("user").put("uid", user[0]).put("gid", user[1]);
+        }
+        try {
+            return JSON.writeValueAsString(process);
+        } catch (Exception e) {
+            throw new IllegalStateException("an ObjectNode always serializes", e);
+        }
     }
 
     private static boolean onHost(String namespace, ContainerRequest request) {

@@ -1,0 +1,281 @@
+package io.kukeon.cli;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.kukeon.api.Docs;
+import io.kukeon.testing.BusyboxUpload;
+import io.kukeon.testing.DaemonProcess;
+import io.kukeon.testing.Eventually;
+import io.kukeon.testing.RealHost;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ExecInput;
+import io.kukeon.wire.v1.ExecOutput;
+import io.kukeon.wire.v1.ExecStart;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.TerminalSize;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code kuke exec} against a kukeond process, the real containerd and runc: exit codes and streams
+ * apart, 10 MiB through stdin byte for byte, a terminal that resizes, the shell's 126/127, clear
+ * errors for a wrong container or a stopped one, and no process left behind by a client that goes
+ * away, by 100 execs, or by a kukeond killed in the middle of one.
+ */
+@Tag("containerd")
+class RealExecTest {
+    private static final String SLEEPER = "command: /bin/sh\n      args: ['-c', \"trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done\"]\n";
+
+    private static Path work;
+    private static RealHost host;
+    private static DaemonProcess daemon;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void startDaemon() throws Exception {
+        work = Files.createTempDirectory("kukeon-exec-test");
+        host = new RealHost();
+        daemon = DaemonProcess.kukeond(work.resolve("data"), host.daemonSettings());
+        daemon.start();
+        env = Map.of("KUKEON_HOST", "unix:" + work.resolve("data/kukeond.sock"), "KUKEON_TOKEN_FILE", "/nonexistent/token");
+        Docs.createStack(daemon.client(), "r/s/t");
+        BusyboxUpload.into(daemon.asyncClient(), "r");
+        apply("apiVersion: v1beta1\nkind: Cell\nmetadata: {name: solo}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
+                + "  containers:\n    - id: app\n      image: docker.io/library/busybox:latest\n      env: [GREETING=hello]\n      " + SLEEPER
+                + "---\napiVersion: v1beta1\nkind: Cell\nmetadata: {name: pair}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
+                + "  containers:\n    - id: a\n      image: docker.io/library/busybox:latest\n      " + SLEEPER
+                + "    - id: b\n      image: docker.io/library/busybox:latest\n      " + SLEEPER);
+    }
+
+    @AfterAll
+    static void stopDaemon() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (host != null) {
+            host.close();
+        }
+        if (work != null) {
+            io.kukeon.secrets.FileModes.deleteTree(work);
+        }
+    }
+
+    private static void apply(String yaml) throws IOException {
+        daemon.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(yaml)).build());
+    }
+
+    /** kuke with the test's scope flags after its first word (they must come before "--"). */
+    private static KukeRun.Bytes kuke(byte[] stdin, String... args) {
+        List<String> words = new java.util.ArrayList<>(List.of(args));
+        words.addAll(1, List.of("--realm", "r", "--space", "s", "--stack", "t"));
+        return KukeRun.bytes(env, new ByteArrayInputStream(stdin), words.toArray(String[]::new));
+    }
+
+    private static KukeRun.Bytes kuke(String... args) {
+        return kuke(new byte[0], args);
+    }
+
+    @Test
+    void exitCodeAndStreamsApartAndTheContainersEnvironment() {
+        KukeRun.Bytes r = kuke("exec", "solo", "--", "sh", "-c", "echo out $GREETING $EXTRA; echo err >&2; exit 7");
+        assertEquals(7, r.exit(), r.err());
+        assertEquals("out hello\n", r.outText());
+        assertEquals("err\n", r.err());
+
+        r = kuke("exec", "solo", "-e", "EXTRA=more", "-w", "/tmp", "-u", "1000:1000", "--", "sh", "-c", "echo $GREETING $EXTRA $(pwd) $(id -u):$(id -g)");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("hello more /tmp 1000:1000\n", r.outText());
+    }
+
+    @Test
+    void tenMebibytesOfStdinComeBackByteForByte() {
+        byte[] data = new byte[10 << 20];
+        new Random(20261206).nextBytes(data);
+        KukeRun.Bytes r = kuke(data, "exec", "-i", "solo", "--", "cat");
+        assertEquals(0, r.exit(), r.err());
+        assertArrayEquals(data, r.out(), "the bytes through cat");
+    }
+
+    @Test
+    void aCommandNotFoundOrNotRunnableExitsAsAShellDoes() {
+        KukeRun.Bytes r = kuke("exec", "solo", "--", "no-such-command");
+        assertEquals(127, r.exit(), r.err());
+        assertTrue(r.err().contains("no-such-command") && r.err().contains("not found"), r.err());
+        r = kuke("exec", "solo", "--", "/etc/passwd");
+        assertEquals(126, r.exit(), r.err());
+        assertTrue(r.err().contains("permission denied"), r.err());
+    }
+
+    @Test
+    void theContainerMustBeNamedWhenThereAreTwoAndMustRun() throws Exception {
+        KukeRun.Bytes r = kuke("exec", "pair", "--", "true");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("has 2 containers (a, b): name one with -c"), r.err());
+        r = kuke("exec", "pair", "-c", "c", "--", "true");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("container \"c\" not found in cell \"pair\""), r.err());
+        assertEquals(0, kuke("exec", "pair", "-c", "b", "--", "true").exit());
+
+        daemon.client().stop(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/pair").build());
+        r = kuke("exec", "pair", "-c", "a", "--", "true");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("is not running (Stopped)"), r.err());
+        daemon.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/pair").build());
+    }
+
+    @Test
+    void aTerminalIsATtyAndItsResizeIsSeen() throws Exception {
+        ExecCall call = ExecCall.start(ExecStart.newBuilder().setPath("r/s/t/solo")
+                .addAllCommand(List.of("sh", "-c", "tty; stty size; read line; stty size"))
+                .setStdin(true).setTty(true).setSize(TerminalSize.newBuilder().setWidth(80).setHeight(24)).build());
+        call.awaitOutput("24 80");
+        call.send(ExecInput.newBuilder().setResize(TerminalSize.newBuilder().setWidth(132).setHeight(43)).build());
+        call.send(ExecInput.newBuilder().setStdin(ByteString.copyFromUtf8("go\r")).build());
+        assertEquals(0, call.exit.get(30, TimeUnit.SECONDS));
+        String out = call.output();
+        assertTrue(out.contains("/dev/pts/"), out);
+        assertTrue(out.contains("43 132"), out);
+    }
+
+    @Test
+    void aClientThatGoesAwayAndAHundredExecsLeaveNoProcess() throws Exception {
+        String before = processes();
+        ExecCall call = ExecCall.start(ExecStart.newBuilder().setPath("r/s/t/solo")
+                .addAllCommand(List.of("sh", "-c", "echo started; exec sleep 987654")).build());
+        call.awaitOutput("started");
+        assertTrue(processes().contains("sleep 987654"), processes());
+        call.requests.cancel("the client goes away", null);
+        Eventually.value("the exec killed", Duration.ofSeconds(30), () -> hostRuns("sleep 987654") ? null : true);
+
+        for (int i = 0; i < 100; i++) {
+            assertEquals(0, kuke("exec", "solo", "--", "true").exit());
+        }
+        assertEquals(before, processes(), "the container's processes before and after");
+        assertEquals(2L, taskPids(), "ctr task ps: the shell and its sleep");
+        Eventually.value("no exec pipes left", Duration.ofSeconds(10), () -> emptyExecDir() ? true : null);
+    }
+
+    @Test
+    void anExecLeftByAKilledKukeondIsEndedAtItsStart() throws Exception {
+        ExecCall call = ExecCall.start(ExecStart.newBuilder().setPath("r/s/t/solo")
+                .addAllCommand(List.of("sh", "-c", "echo started; exec sleep 876543")).build());
+        call.awaitOutput("started");
+        daemon.kill9();
+        assertTrue(hostRuns("sleep 876543"), "still running while kukeond is down");
+        daemon.start();
+        Eventually.value("the leftover exec ended", Duration.ofSeconds(30), () -> hostRuns("sleep 876543") ? null : true);
+        Eventually.value("its pipes removed", Duration.ofSeconds(10), () -> emptyExecDir() ? true : null);
+        assertEquals(0, kuke("exec", "solo", "--", "true").exit(), "exec works after the restart");
+    }
+
+    /** What busybox ps sees in the container, without the ps itself. */
+    private static String processes() {
+        KukeRun.Bytes r = kuke("exec", "solo", "--", "ps", "-o", "args");
+        assertEquals(0, r.exit(), r.err());
+        return r.outText().lines().filter(l -> !l.startsWith("ps ")).sorted().reduce("", (a, b) -> a + b + "\n");
+    }
+
+    /** Whether a process with this command line runs on the host (the container's are seen from here too). */
+    private static boolean hostRuns(String commandLine) throws IOException {
+        String wanted = commandLine.replace(' ', '\0') + "\0";
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).anyMatch(p -> {
+                try {
+                    return new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).equals(wanted);
+                } catch (IOException gone) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    /** The task's processes as containerd's own tool lists them. */
+    private static long taskPids() throws Exception {
+        Process p = new ProcessBuilder("ctr", "--address", host.socket.toString(), "-n", host.namespace("r"),
+                "task", "ps", "s_t_solo_app").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        return out.lines().skip(1).filter(l -> !l.isBlank()).count();
+    }
+
+    private static boolean emptyExecDir() throws IOException {
+        Path dir = work.resolve("data/exec");
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.noneMatch(p -> p.getFileName().toString().startsWith("kuke-exec-"));
+        }
+    }
+
+    /** An exec on the API directly, for what kuke's terminal and its going away need. */
+    private static final class ExecCall implements ClientResponseObserver<ExecInput, ExecOutput> {
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ClientCallStreamObserver<ExecInput> requests;
+
+        static ExecCall start(ExecStart start) throws IOException {
+            ExecCall call = new ExecCall();
+            daemon.asyncClient().exec(call);
+            call.send(ExecInput.newBuilder().setStart(start).build());
+            return call;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<ExecInput> requests) {
+            this.requests = requests;
+        }
+
+        synchronized void send(ExecInput message) {
+            requests.onNext(message);
+        }
+
+        synchronized String output() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        void awaitOutput(String text) throws Exception {
+            Eventually.value("\"" + text + "\" in the output", Duration.ofSeconds(30), () -> output().contains(text) ? true : null);
+        }
+
+        @Override
+        public synchronized void onNext(ExecOutput o) {
+            out.writeBytes(o.getStdout().toByteArray());
+            out.writeBytes(o.getStderr().toByteArray());
+            if (o.hasExit()) {
+                exit.complete(o.getExit().getCode());
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            exit.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            exit.complete(-1);
+        }
+    }
+}
