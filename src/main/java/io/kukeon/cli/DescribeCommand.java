@@ -32,13 +32,16 @@ import java.util.List;
  * a cell's containers), laid out by {@link Description}.
  */
 @Command(name = "describe", aliases = "desc", mixinStandardHelpOptions = true,
-        description = {"Show one realm, space, stack, cell or container in words: its spec, status and reason, its",
-                "containers (image, state, pid, restarts, last exit, OOM kills, limits against usage), its network,",
-                "what it holds or uses, and its last " + Description.EVENTS_SHOWN + " events."},
+        description = "Show one realm, space, stack, cell or container in words: its spec, status and reason, its"
+                + " containers (image, state, pid, restarts, last exit, OOM kills, limits against usage), its network,"
+                + " what it holds or uses, and its last " + Description.EVENTS_SHOWN + " events.",
         footer = {"%nExamples:",
-                "  kuke describe cell web                                  cell web of default/default/default",
+                "  # cell web of default/default/default",
+                "  kuke describe cell web",
+                "  # cell frontend of demo/shop/web",
                 "  kuke describe cell frontend --realm demo --space shop --stack web",
-                "  kuke describe container app --cell web                  one container of cell web"})
+                "  # one container of cell web",
+                "  kuke describe container app --cell web"})
 final class DescribeCommand extends DaemonCommand {
     @Parameters(index = "0", paramLabel = "KIND", converter = KindName.class, completionCandidates = KindName.Candidates.class,
             description = "realm, space, stack, cell or container (short: r, sp, st, ce, co).")

@@ -27,9 +27,12 @@ import java.util.stream.Collectors;
         description = {"Print the recorded events of one object (KIND/NAME or KIND/PATH) or of everything, oldest first.",
                 "Without KIND/NAME every realm, space and stack is covered; each scope flag given narrows it."},
         footer = {"%nExamples:",
-                "  kuke events --realm demo                               everything of realm demo",
-                "  kuke events cell/web --stack api                       cell web of default/default/api",
-                "  kuke events container/demo/shop/web/frontend/app -f    one container by its path, then follow"})
+                "  # everything of realm demo",
+                "  kuke events --realm demo",
+                "  # cell web of default/default/api",
+                "  kuke events cell/web --stack api",
+                "  # one container by its path, then follow",
+                "  kuke events container/demo/shop/web/frontend/app -f"})
 final class EventsCommand extends DaemonCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND/NAME",
             description = "e.g. cell/web, or the full path as printed: cell/realm/space/stack/web; everything when left out.")

@@ -30,9 +30,12 @@ import java.util.stream.Collectors;
         description = {"List the objects of a kind, or show one by name.",
                 "A list covers every realm, space and stack; each scope flag given narrows it."},
         footer = {"%nExamples:",
-                "  kuke get cells                           every cell, with its realm, space and stack",
-                "  kuke get cells --realm demo --stack web  the cells of stacks named web in realm demo",
-                "  kuke get cell web -o yaml                cell web of default/default/default, as a manifest"},
+                "  # every cell, with its realm, space and stack",
+                "  kuke get cells",
+                "  # the cells of stacks named web in realm demo",
+                "  kuke get cells --realm demo --stack web",
+                "  # cell web of default/default/default, as a manifest",
+                "  kuke get cell web -o yaml"},
         subcommands = {SecretCommands.Get.class, VolumeCommands.Get.class, TemplateCommands.GetBlueprints.class,
                 TemplateCommands.GetConfigs.class})
 final class GetCommand extends DaemonCommand {

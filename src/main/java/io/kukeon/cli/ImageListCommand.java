@@ -14,8 +14,10 @@ import java.util.List;
 @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
         description = "List the images of every realm, or of one.",
         footer = {"%nExamples:",
-                "  kuke image ls               the images of every realm",
-                "  kuke image ls --realm demo  those of realm demo"})
+                "  # the images of every realm",
+                "  kuke image ls",
+                "  # those of realm demo",
+                "  kuke image ls --realm demo"})
 final class ImageListCommand extends DaemonCommand {
     @Option(names = "--realm", paramLabel = "REALM", description = "Only this realm's images (left out: every realm's).")
     String realm;

@@ -102,7 +102,14 @@ final class SecretCommands {
 
     @Command(name = "secret", aliases = {"secrets", "sec"}, mixinStandardHelpOptions = true,
             description = {"List secrets (names and sizes, never values), or show one.",
-                    "A list covers every scope; each scope flag given narrows it."})
+                    "A list covers every scope; each scope flag given narrows it."},
+            footer = {"%nExamples:",
+                    "  # the secrets of every scope",
+                    "  kuke get secrets",
+                    "  # those of realm prod's stacks named web and their cells",
+                    "  kuke get secrets --realm prod --stack web",
+                    "  # realm default's secret db, as a manifest (data redacted)",
+                    "  kuke get secret db -o yaml"})
     static final class Get extends DaemonCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "One secret of the scope; all when left out.")
         String name;

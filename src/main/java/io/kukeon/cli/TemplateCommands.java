@@ -111,7 +111,14 @@ final class TemplateCommands {
 
     @Command(name = "cellblueprint", aliases = {"cellblueprints", "blueprint", "blueprints", "bp"},
             mixinStandardHelpOptions = true, description = {"List the CellBlueprints, or show one.",
-                    "A list covers every scope; each scope flag given narrows it."})
+                    "A list covers every scope; each scope flag given narrows it."},
+            footer = {"%nExamples:",
+                    "  # those of every scope",
+                    "  kuke get cellblueprints",
+                    "  # those of space demo/web and its stacks",
+                    "  kuke get bp --realm demo --space web",
+                    "  # realm default's greeter, as a manifest",
+                    "  kuke get bp greeter -o yaml"})
     static final class GetBlueprints extends Get {
         TemplateKind kind() {
             return TemplateKind.BLUEPRINT;
@@ -120,7 +127,14 @@ final class TemplateCommands {
 
     @Command(name = "cellconfig", aliases = {"cellconfigs", "config", "configs", "cfg"},
             mixinStandardHelpOptions = true, description = {"List the CellConfigs, or show one.",
-                    "A list covers every scope; each scope flag given narrows it."})
+                    "A list covers every scope; each scope flag given narrows it."},
+            footer = {"%nExamples:",
+                    "  # those of every scope",
+                    "  kuke get cellconfigs",
+                    "  # those of every stack named web",
+                    "  kuke get cfg --stack web",
+                    "  # realm demo's greeter-prod, as a manifest",
+                    "  kuke get cfg greeter-prod -o yaml --realm demo"})
     static final class GetConfigs extends Get {
         TemplateKind kind() {
             return TemplateKind.CONFIG;

@@ -77,7 +77,14 @@ final class VolumeCommands {
 
     @Command(name = "volume", aliases = {"volumes", "vol"}, mixinStandardHelpOptions = true,
             description = {"List volumes, with the bytes they hold and the cells that mount them, or show one.",
-                    "A list covers every scope; each scope flag given narrows it."})
+                    "A list covers every scope; each scope flag given narrows it."},
+            footer = {"%nExamples:",
+                    "  # the volumes of every scope",
+                    "  kuke get volumes",
+                    "  # realm prod's and those of the scopes under it",
+                    "  kuke get volumes --realm prod",
+                    "  # realm default's volume cache, with its directory",
+                    "  kuke get volume cache -o wide"})
     static final class Get extends DaemonCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "One volume of the scope; all when left out.")
         String name;
