@@ -115,13 +115,18 @@ final class DescribeCommand extends DaemonCommand {
                 .getObject();
     }
 
-    /** Adds the object's events to {@code into}; answers how many older ones the daemon left out. */
+    /**
+     * Adds the object's newest events (no more than are shown, so that a cell of many containers is
+     * held in bounded memory) to {@code into}; answers how many older ones were left out.
+     */
     private static long history(DaemonConnection daemon, ObjectDoc object, List<Event> into) {
         try {
             HistoryResponse h = daemon.calls().history(HistoryRequest.newBuilder().setKind(object.getKind())
                     .setPath(object.getPath()).build());
-            into.addAll(h.getEventsList());
-            return h.getLeftOut();
+            List<Event> all = h.getEventsList();
+            int kept = Math.min(all.size(), Description.EVENTS_SHOWN);
+            into.addAll(all.subList(all.size() - kept, all.size()));
+            return h.getLeftOut() + all.size() - kept;
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
                 throw e;
