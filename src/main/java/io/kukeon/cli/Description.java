@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  * @param secrets    the secrets a realm, space or stack holds itself
  * @param volumes    the volumes a realm, space or stack holds itself
  * @param events     the object's events (a cell's: its containers' too), oldest first
- * @param leftOut    older events the daemon left out of its answers
+ * @param leftOut    older events not passed in (the daemon left them out, or only the newest were kept)
  */
 record Description(ObjectDoc object, List<ObjectDoc> containers, ObjectDoc space, List<ObjectDoc> children,
                    List<SecretInfo> secrets, List<VolumeInfo> volumes, List<Event> events, long leftOut) {
