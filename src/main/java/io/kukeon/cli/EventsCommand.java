@@ -13,17 +13,29 @@ import picocli.CommandLine.Parameters;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.stream.Collectors;
 
 /**
- * The durable history: of one object ({@code events cell/web}, from the History RPC), or of
- * everything (the Watch RPC from the start of the journal, ending at its current end unless
- * {@code --follow}). {@code --follow} goes on with new events.
+ * The durable history: of one object ({@code events cell/web} in the scope flags' stack, or by its
+ * full path as the events print it, {@code cell/demo/shop/web/frontend}; from the History RPC), or
+ * of everything the scope flags given match (the Watch RPC from the start of the journal, ending at
+ * its current end unless {@code --follow}). {@code --follow} goes on with new events.
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
-        description = "Print the recorded events of one object (KIND/NAME) or of everything, oldest first.")
+        description = {"Print the recorded events of one object (KIND/NAME or KIND/PATH) or of everything, oldest first.",
+                "Without KIND/NAME every realm, space and stack is covered; each scope flag given narrows it."},
+        footer = {"%nExamples:",
+                "  # everything of realm demo",
+                "  kuke events --realm demo",
+                "  # cell web of default/default/api",
+                "  kuke events cell/web --stack api",
+                "  # one container by its path, then follow",
+                "  kuke events container/demo/shop/web/frontend/app -f"})
 final class EventsCommand extends DaemonCommand {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND/NAME", description = "e.g. cell/web; everything when left out.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND/NAME",
+            description = "e.g. cell/web, or the full path as printed: cell/realm/space/stack/web; everything when left out.")
     String object;
 
     @Option(names = {"-f", "--follow"}, description = "Keep printing new events until interrupted.")
@@ -35,14 +47,17 @@ final class EventsCommand extends DaemonCommand {
     @Mixin
     Scope scope;
 
-    @Option(names = "--cell", paramLabel = "CELL", description = "For container/NAME: its cell.")
+    @Option(names = "--cell", paramLabel = "CELL",
+            description = "For container/NAME: its cell; without KIND/NAME: only that cell's events and its containers'.")
     String cell;
 
     private Kind kind;
     private ObjectPath path;
+    private ScopeFilter filter;
 
     @Override
     void validate() {
+        filter = scope.filter(cell);
         if (object == null) {
             return;
         }
@@ -51,17 +66,29 @@ final class EventsCommand extends DaemonCommand {
             throw usage("'" + object + "' is not KIND/NAME, e.g. cell/web");
         }
         kind = new KindName().convert(object.substring(0, slash));
-        if (kind == Kind.CONTAINER && cell == null) {
-            throw usage("--cell is required for the events of a container");
+        String[] names = object.substring(slash + 1).split("/", -1);
+        if (names.length == 1) {
+            if (kind == Kind.CONTAINER && cell == null) {
+                throw usage("--cell is required for the events of a container");
+            }
+            path = scope.path(kind, names[0], cell);
+        } else if (names.length == kind.depth() + 1) {
+            if (!filter.isEverywhere()) {
+                throw usage("'" + object + "' is a full path: leave out " + filter.deepestFlag());
+            }
+            path = ObjectPath.parse(object.substring(slash + 1));
+        } else {
+            throw usage("'" + object + "' is neither KIND/NAME nor KIND/PATH; the path of a " + kind.label() + " is "
+                    + Arrays.stream(Kind.values()).limit(kind.depth() + 1L).map(Kind::label).collect(Collectors.joining("/")));
         }
-        path = scope.path(kind, object.substring(slash + 1), cell);
     }
 
     @Override
     int run(DaemonConnection daemon) {
         Instant cutoff = since == null ? null : Instant.now().minus(since);
         if (path == null) {
-            print(daemon.streams().watch(WatchRequest.newBuilder().setAfterOffset(0).setUntilNow(!follow).build()), cutoff);
+            print(daemon.streams().watch(WatchRequest.newBuilder().setPathPrefix(filter.prefix(ScopeFilter.FLAGS.size()))
+                    .setAfterOffset(0).setUntilNow(!follow).build()), cutoff);
             return 0;
         }
         long lastOffset = 0;
@@ -78,11 +105,14 @@ final class EventsCommand extends DaemonCommand {
         return 0;
     }
 
-    /** Every event of the stream; objects below the one asked for (a prefix match) are left out. */
+    /**
+     * Every event of the stream the filter matches; of one object, objects below it (a prefix match)
+     * are left out.
+     */
     private void print(Iterator<Event> events, Instant cutoff) {
         while (events.hasNext()) {
             Event e = events.next();
-            if (path == null || e.getPath().equals(path.toString())) {
+            if (path == null ? filter.matches(e.getPath()) : e.getPath().equals(path.toString())) {
                 print(e, cutoff);
             }
         }

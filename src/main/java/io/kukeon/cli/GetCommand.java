@@ -22,9 +22,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Lists objects of a kind in a scope, or shows one; {@code -w} keeps printing changes. */
+/**
+ * Lists objects of a kind, everywhere or narrowed by the scope flags given, or shows one (whose scope
+ * flags default to {@code default}); {@code -w} keeps printing changes.
+ */
 @Command(name = "get", aliases = "g", mixinStandardHelpOptions = true,
-        description = "List the objects of a kind in a scope, or show one by name.",
+        description = {"List the objects of a kind, or show one by name.",
+                "A list covers every realm, space and stack; each scope flag given narrows it."},
+        footer = {"%nExamples:",
+                "  # every cell, with its realm, space and stack",
+                "  kuke get cells",
+                "  # the cells of stacks named web in realm demo",
+                "  kuke get cells --realm demo --stack web",
+                "  # cell web of default/default/default, as a manifest",
+                "  kuke get cell web -o yaml"},
         subcommands = {SecretCommands.Get.class, VolumeCommands.Get.class, TemplateCommands.GetBlueprints.class,
                 TemplateCommands.GetConfigs.class})
 final class GetCommand extends DaemonCommand {
@@ -50,10 +61,11 @@ final class GetCommand extends DaemonCommand {
     @Mixin
     Scope scope;
 
-    @Option(names = "--cell", paramLabel = "CELL", description = "For containers: the cell (all cells of the stack when left out).")
+    @Option(names = "--cell", paramLabel = "CELL", description = "For containers: the cell (a list without it covers every cell).")
     String cell;
 
     private LabelSelector labels;
+    private ScopeFilter filter;
 
     @Override
     void validate() {
@@ -71,11 +83,16 @@ final class GetCommand extends DaemonCommand {
         } catch (InvalidArgumentException e) {
             throw usage(e.getMessage());
         }
+        filter = scope.filter(cell);
+        String deepest = filter.deepestFlag();
+        if (name == null && deepest != null && ScopeFilter.FLAGS.indexOf(deepest) > kind.depth()) {
+            throw usage(deepest + " does not narrow a list of " + kind.label() + "s");
+        }
     }
 
     @Override
     int run(DaemonConnection daemon) {
-        String prefix = name != null ? scope.path(kind, name, cell).toString() : scope.parent(kind, cell);
+        String prefix = name != null ? scope.path(kind, name, cell).toString() : filter.prefix(kind.depth());
         // the watch starts before the list, so nothing that happens in between is missed
         Iterator<Event> changes = watch ? daemon.streams().watch(WatchRequest.newBuilder()
                 .addKinds(kind.displayName()).setPathPrefix(prefix).setFromNow(true).build()) : null;
@@ -84,7 +101,7 @@ final class GetCommand extends DaemonCommand {
                         .getObject())
                 : daemon.listAll(ListRequest.newBuilder().setKind(kind.displayName()).setParent(prefix)
                         .setSelector(labels.toString()).build()).stream()
-                        .filter(d -> labels.matches(d.getMetadata().getLabelsMap())).toList();
+                        .filter(d -> filter.matches(d.getPath()) && labels.matches(d.getMetadata().getLabelsMap())).toList();
         Instant now = Instant.now();
         // watched json is a stream of objects from the first on, not a list followed by objects
         out().print(watch && output == OutputFormat.json
@@ -101,9 +118,8 @@ final class GetCommand extends DaemonCommand {
     }
 
     private String emptyLine() {
-        String where = scope.describeParent(kind, cell);
         return "No " + kind.label() + "s" + (labels.isEmpty() ? "" : " matching \"" + labels + "\"") + " found"
-                + (where == null ? "" : " in " + where) + ".";
+                + filter.where() + ".";
     }
 
     /**
@@ -122,8 +138,7 @@ final class GetCommand extends DaemonCommand {
         }
         while (changes.hasNext()) {
             Event e = changes.next();
-            boolean inScope = name != null ? e.getPath().equals(prefix)
-                    : prefix.isEmpty() || e.getPath().startsWith(prefix + "/");
+            boolean inScope = name != null ? e.getPath().equals(prefix) : filter.matches(e.getPath());
             if (!inScope || !e.getKind().equals(kind.displayName())) {
                 continue;
             }

@@ -1,33 +1,51 @@
 package io.kukeon.cli;
 
-import io.kukeon.model.Names;
 import io.kukeon.model.Sizes;
 import io.kukeon.wire.v1.Image;
 import io.kukeon.wire.v1.ListImagesRequest;
+import io.kukeon.wire.v1.ListRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
 import java.util.List;
 
-@Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true, description = "List the images of a realm.")
+/** The images of every realm, or of the one {@code --realm} names: images are held per realm (its containerd namespace). */
+@Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
+        description = "List the images of every realm, or of one.",
+        footer = {"%nExamples:",
+                "  # the images of every realm",
+                "  kuke image ls",
+                "  # those of realm demo",
+                "  kuke image ls --realm demo"})
 final class ImageListCommand extends DaemonCommand {
-    @Option(names = "--realm", defaultValue = "default", description = "Realm (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--realm", paramLabel = "REALM", description = "Only this realm's images (left out: every realm's).")
     String realm;
+
+    /** One image of one realm, as listed. */
+    record RealmImage(String realm, Image image) {}
 
     @Override
     int run(DaemonConnection daemon) {
-        Names.require("--realm", realm);
-        List<Image> images = daemon.calls().listImages(ListImagesRequest.newBuilder().setRealm(realm).build()).getImagesList();
-        out().print(render(images, realm));
+        ScopeFilter filter = new ScopeFilter(realm);
+        List<String> realms = realm != null ? List.of(realm)
+                : daemon.listAll(ListRequest.newBuilder().setKind("Realm").build()).stream().map(r -> r.getPath()).toList();
+        List<RealmImage> images = new ArrayList<>();
+        for (String r : realms) {
+            daemon.calls().listImages(ListImagesRequest.newBuilder().setRealm(r).build()).getImagesList()
+                    .forEach(i -> images.add(new RealmImage(r, i)));
+        }
+        out().print(render(images, filter));
         return 0;
     }
 
-    static String render(List<Image> images, String realm) {
+    static String render(List<RealmImage> images, ScopeFilter filter) {
         if (images.isEmpty()) {
-            return "No images found in realm \"" + realm + "\".\n";
+            return "No images found" + filter.where() + ".\n";
         }
-        Table t = new Table(List.of("NAME", "DIGEST", "SIZE"));
-        images.forEach(i -> t.add(List.of(i.getName(), shortDigest(i.getDigest()), Sizes.of(i.getSize()))));
+        Table t = new Table(List.of("NAME", "REALM", "DIGEST", "SIZE"));
+        images.forEach(i -> t.add(List.of(i.image().getName(), i.realm(), shortDigest(i.image().getDigest()),
+                Sizes.of(i.image().getSize()))));
         return t.render();
     }
 

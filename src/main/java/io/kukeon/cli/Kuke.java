@@ -27,7 +27,7 @@ public final class Kuke implements Callable<Integer> {
      * unknown words get them all.
      */
     private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, ApplyCommand.class, GetCommand.class,
-            CreateCommand.class, DeleteCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
+            DescribeCommand.class, CreateCommand.class, DeleteCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
             RestartCommand.class, LogsCommand.class, ExecCommand.class, EventsCommand.class, ImageCommand.class, StatusCommand.class,
             VersionCommand.class, CompletionCommand.class);
 

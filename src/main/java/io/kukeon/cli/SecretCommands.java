@@ -31,12 +31,17 @@ final class SecretCommands {
 
     /** The scope flags of a secret: a template's, and {@code --cell}. */
     static final class SecretScopeFlags extends TemplateCommands.TemplateScopeFlags {
-        @Option(names = "--cell", description = "Cell: the secret is the cell's (needs --stack).")
+        @Option(names = "--cell", description = "Cell: the secret is the cell's (needs --stack); a list: narrowed to it.")
         String cell;
 
         @Override
         ObjectPath scope() {
             return SecretScope.of("--", realm, space, stack, cell);
+        }
+
+        @Override
+        ScopeFilter filter() {
+            return ScopeFilter.given(mixee, realm, space, stack, cell);
         }
     }
 
@@ -96,7 +101,15 @@ final class SecretCommands {
     }
 
     @Command(name = "secret", aliases = {"secrets", "sec"}, mixinStandardHelpOptions = true,
-            description = "List secrets of a scope and the scopes under it (names and sizes, never values), or show one.")
+            description = {"List secrets (names and sizes, never values), or show one.",
+                    "A list covers every scope; each scope flag given narrows it."},
+            footer = {"%nExamples:",
+                    "  # the secrets of every scope",
+                    "  kuke get secrets",
+                    "  # those of realm prod's stacks named web and their cells",
+                    "  kuke get secrets --realm prod --stack web",
+                    "  # realm default's secret db, as a manifest (data redacted)",
+                    "  kuke get secret db -o yaml"})
     static final class Get extends DaemonCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "One secret of the scope; all when left out.")
         String name;
@@ -110,22 +123,23 @@ final class SecretCommands {
 
         @Override
         int run(DaemonConnection daemon) {
-            ObjectPath scope = flags.scope();
-            ListSecretsRequest.Builder request = ListSecretsRequest.newBuilder().setScope(scope.toString());
+            HeldList listed = HeldList.of(name, flags.filter(), flags::scope);
+            ListSecretsRequest.Builder request = ListSecretsRequest.newBuilder().setScope(listed.requestScope());
             if (name != null) {
                 request.setName(SecretScope.requireName("NAME", name));
             }
-            List<SecretInfo> found = daemon.calls().listSecrets(request.build()).getSecretsList();
-            out().print(render(found, scope));
+            List<SecretInfo> found = listed.narrow(daemon.calls().listSecrets(request.build()).getSecretsList(),
+                    SecretInfo::getScope);
+            out().print(render(found, listed));
             return 0;
         }
 
-        private String render(List<SecretInfo> found, ObjectPath scope) {
+        private String render(List<SecretInfo> found, HeldList listed) {
             List<Map<String, Object>> docs = found.stream()
                     .map(s -> ManifestWriter.secretDocument(ObjectPath.parse(s.getScope()), s.getName())).toList();
             return ObjectOutput.renderHeld(docs, output, name != null, () -> {
                 if (found.isEmpty()) {
-                    return "No secrets found in " + where(scope) + ".\n";
+                    return listed.noneFound("secrets");
                 }
                 Instant now = Instant.now();
                 Table t = new Table(List.of("NAME", "SCOPE", "SIZE", "AGE"));

@@ -11,8 +11,10 @@ import io.kukeon.wire.v1.ListTemplatesRequest;
 import io.kukeon.wire.v1.TemplateInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.time.Instant;
 import java.util.List;
@@ -27,17 +29,26 @@ final class TemplateCommands {
      * as deep as given (a deeper one requires the shallower), realm "default" if none.
      */
     static class TemplateScopeFlags {
-        @Option(names = "--realm", defaultValue = "default", description = "Realm (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--realm", defaultValue = "default",
+                description = "Realm (default: ${DEFAULT-VALUE}); a list without it covers every realm.")
         String realm;
 
-        @Option(names = "--space", description = "Space: held by the space, not its realm (needs --realm).")
+        @Option(names = "--space", description = "Space: held by the space, not its realm (needs --realm); a list: narrowed to it.")
         String space;
 
-        @Option(names = "--stack", description = "Stack: held by the stack (needs --space).")
+        @Option(names = "--stack", description = "Stack: held by the stack (needs --space); a list: narrowed to it.")
         String stack;
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
 
         ObjectPath scope() {
             return TemplateScope.of("--", realm, space, stack);
+        }
+
+        /** What a list is narrowed to: the flags given, each at its level, none of them needing another. */
+        ScopeFilter filter() {
+            return ScopeFilter.given(mixee, realm, space, stack);
         }
     }
 
@@ -56,18 +67,19 @@ final class TemplateCommands {
 
         @Override
         int run(DaemonConnection daemon) {
-            ObjectPath scope = flags.scope();
+            HeldList listed = HeldList.of(name, flags.filter(), flags::scope);
             ListTemplatesRequest.Builder request = ListTemplatesRequest.newBuilder().setKind(kind().kindName())
-                    .setScope(scope.toString());
+                    .setScope(listed.requestScope());
             if (name != null) {
                 request.setName(Names.require("NAME", name));
             }
-            List<TemplateInfo> found = daemon.calls().listTemplates(request.build()).getTemplatesList();
-            out().print(render(found, scope));
+            List<TemplateInfo> found = listed.narrow(daemon.calls().listTemplates(request.build()).getTemplatesList(),
+                    TemplateInfo::getScope);
+            out().print(render(found, listed));
             return 0;
         }
 
-        private String render(List<TemplateInfo> found, ObjectPath scope) {
+        private String render(List<TemplateInfo> found, HeldList listed) {
             List<Map<String, Object>> docs = found.stream().map(t -> ManifestWriter.templateDocument(kind(),
                     ObjectPath.parse(t.getScope()), t.getName(), t.hasBlueprint() ? SpecMapping.fromProto(t.getBlueprint()) : null,
                     t.hasConfig() ? SpecMapping.fromProto(t.getConfig()) : null)).toList();
@@ -79,7 +91,7 @@ final class TemplateCommands {
                             : ManifestWriter.jsonItems(docs);
                 default:
                     if (found.isEmpty()) {
-                        return "No " + kind().kindName() + "s found in " + SecretCommands.where(scope) + ".\n";
+                        return listed.noneFound(kind().kindName() + "s");
                     }
                     Instant now = Instant.now();
                     Table t = new Table(kind() == TemplateKind.BLUEPRINT
@@ -98,7 +110,15 @@ final class TemplateCommands {
     }
 
     @Command(name = "cellblueprint", aliases = {"cellblueprints", "blueprint", "blueprints", "bp"},
-            mixinStandardHelpOptions = true, description = "List the CellBlueprints of a scope and the scopes under it, or show one.")
+            mixinStandardHelpOptions = true, description = {"List the CellBlueprints, or show one.",
+                    "A list covers every scope; each scope flag given narrows it."},
+            footer = {"%nExamples:",
+                    "  # those of every scope",
+                    "  kuke get cellblueprints",
+                    "  # those of space demo/web and its stacks",
+                    "  kuke get bp --realm demo --space web",
+                    "  # realm default's greeter, as a manifest",
+                    "  kuke get bp greeter -o yaml"})
     static final class GetBlueprints extends Get {
         TemplateKind kind() {
             return TemplateKind.BLUEPRINT;
@@ -106,7 +126,15 @@ final class TemplateCommands {
     }
 
     @Command(name = "cellconfig", aliases = {"cellconfigs", "config", "configs", "cfg"},
-            mixinStandardHelpOptions = true, description = "List the CellConfigs of a scope and the scopes under it, or show one.")
+            mixinStandardHelpOptions = true, description = {"List the CellConfigs, or show one.",
+                    "A list covers every scope; each scope flag given narrows it."},
+            footer = {"%nExamples:",
+                    "  # those of every scope",
+                    "  kuke get cellconfigs",
+                    "  # those of every stack named web",
+                    "  kuke get cfg --stack web",
+                    "  # realm demo's greeter-prod, as a manifest",
+                    "  kuke get cfg greeter-prod -o yaml --realm demo"})
     static final class GetConfigs extends Get {
         TemplateKind kind() {
             return TemplateKind.CONFIG;

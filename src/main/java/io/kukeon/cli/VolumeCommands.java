@@ -11,8 +11,10 @@ import io.kukeon.wire.v1.PutVolumeResponse;
 import io.kukeon.wire.v1.VolumeInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,17 +27,25 @@ final class VolumeCommands {
 
     /** The scope flags of a volume: as deep as given (a deeper one requires the shallower), realm "default" if none. */
     static final class VolumeScopeFlags {
-        @Option(names = "--realm", defaultValue = "default", description = "Realm (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--realm", defaultValue = "default",
+                description = "Realm (default: ${DEFAULT-VALUE}); a list without it covers every realm.")
         String realm;
 
-        @Option(names = "--space", description = "Space: the volume is the space's (needs --realm).")
+        @Option(names = "--space", description = "Space: the volume is the space's (needs --realm); a list: narrowed to it.")
         String space;
 
-        @Option(names = "--stack", description = "Stack: the volume is the stack's (needs --space).")
+        @Option(names = "--stack", description = "Stack: the volume is the stack's (needs --space); a list: narrowed to it.")
         String stack;
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
 
         ObjectPath scope() {
             return VolumeScope.of("--", realm, space, stack);
+        }
+
+        ScopeFilter filter() {
+            return ScopeFilter.given(mixee, realm, space, stack);
         }
     }
 
@@ -66,7 +76,15 @@ final class VolumeCommands {
     }
 
     @Command(name = "volume", aliases = {"volumes", "vol"}, mixinStandardHelpOptions = true,
-            description = "List volumes of a scope and the scopes under it, with the bytes they hold and the cells that mount them, or show one.")
+            description = {"List volumes, with the bytes they hold and the cells that mount them, or show one.",
+                    "A list covers every scope; each scope flag given narrows it."},
+            footer = {"%nExamples:",
+                    "  # the volumes of every scope",
+                    "  kuke get volumes",
+                    "  # realm prod's and those of the scopes under it",
+                    "  kuke get volumes --realm prod",
+                    "  # realm default's volume cache, with its directory",
+                    "  kuke get volume cache -o wide"})
     static final class Get extends DaemonCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "One volume of the scope; all when left out.")
         String name;
@@ -80,21 +98,22 @@ final class VolumeCommands {
 
         @Override
         int run(DaemonConnection daemon) {
-            ObjectPath scope = flags.scope();
-            ListVolumesRequest.Builder request = ListVolumesRequest.newBuilder().setScope(scope.toString());
+            HeldList listed = HeldList.of(name, flags.filter(), flags::scope);
+            ListVolumesRequest.Builder request = ListVolumesRequest.newBuilder().setScope(listed.requestScope());
             if (name != null) {
                 request.setName(VolumeScope.requireName("NAME", name));
             }
-            List<VolumeInfo> found = daemon.calls().listVolumes(request.build()).getVolumesList();
-            out().print(render(found, scope));
+            List<VolumeInfo> found = listed.narrow(daemon.calls().listVolumes(request.build()).getVolumesList(),
+                    VolumeInfo::getScope);
+            out().print(render(found, listed));
             return 0;
         }
 
-        private String render(List<VolumeInfo> found, ObjectPath scope) {
+        private String render(List<VolumeInfo> found, HeldList listed) {
             List<Map<String, Object>> docs = found.stream().map(v -> ManifestWriter.volumeDocument(ObjectPath.parse(v.getScope()),
                     v.getName(), ReclaimPolicy.parse("reclaimPolicy", v.getReclaimPolicy()))).toList();
             return ObjectOutput.renderHeld(docs, output, name != null, () -> found.isEmpty()
-                    ? "No volumes found in " + SecretCommands.where(scope) + ".\n" : table(found).render());
+                    ? listed.noneFound("volumes") : table(found).render());
         }
 
         private Table table(List<VolumeInfo> found) {

@@ -21,7 +21,7 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         assertEquals("realm \"default\": created\nspace \"default\": created\nstack \"default\": created\n", ok("init").out());
         assertEquals("realm \"default\": already existed\nspace \"default\": already existed\n"
                 + "stack \"default\": already existed\n", ok("init").out());
-        assertEquals("No cells found in stack \"default\".\n", ok("get", "cells").out());
+        assertEquals("No cells found.\n", ok("get", "cells").out());
         assertTrue(ok("get", "realms").out().matches("NAME {6}STATE {3}AGE\ndefault {3}Ready {3}\\d+s\n"), ok("get", "realms").out());
     }
 
@@ -176,7 +176,7 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         String frontend = ok("get", "cells", "--realm", "demo", "--space", "shop", "--stack", "web", "-l", "tier=frontend").out();
         assertEquals(2, frontend.lines().count(), frontend);
         assertTrue(frontend.lines().skip(1).allMatch(l -> l.startsWith("frontend ")));
-        assertEquals("No cells matching \"tier=nothing\" found in stack \"web\".\n",
+        assertEquals("No cells matching \"tier=nothing\" found in realm \"demo\", space \"shop\", stack \"web\".\n",
                 ok("get", "cells", "--realm", "demo", "--space", "shop", "--stack", "web", "-l", "tier=nothing").out());
         String wide = ok("get", "realms", "-o", "wide").out();
         assertTrue(wide.startsWith("NAME   STATE   AGE   NAMESPACE\ndemo   Ready   "), wide);
@@ -223,7 +223,7 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
         for (String realm : List.of("sec-%61bc", "caf\u00e9", "caf\u00e9-%61", "%C3%A9")) {
             KukeRun r = kuke("get", "cells", "--realm", realm);
             assertEquals(1, r.exit(), realm);
-            assertEquals("realm: \"" + realm + "\" " + io.kukeon.model.Names.RULE + "\n", r.err());
+            assertEquals("--realm: \"" + realm + "\" " + io.kukeon.model.Names.RULE + "\n", r.err());
         }
     }
 
@@ -334,7 +334,7 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
     void watchPrintsEachChangeOnceUntilTheStreamEnds() throws Exception {
         ok("init");
         BackgroundKuke watch = background("get", "cells", "-w");
-        watch.awaitOut("No cells found in stack \"default\".\n");
+        watch.awaitOut("No cells found.\n");
         ok("apply", "-f", example("hello-world.yaml"));
         watch.awaitOut(" Ready ");
         ok("stop", "hello-world");

@@ -50,7 +50,7 @@ class KukeProcessTest extends AgainstTestDaemon {
             for (String realm : List.of("caf\u00e9", "sec-%61bc", "\u65e5\u672c-%C3%A9")) {
                 Result r = run(Map.of("LC_ALL", locale, "LANG", locale), "get", "cells", "--realm", realm);
                 assertEquals(1, r.exit, locale + " " + realm);
-                assertEquals("realm: \"" + realm + "\"" + RULE, r.err, "LC_ALL=" + locale);
+                assertEquals("--realm: \"" + realm + "\"" + RULE, r.err, "LC_ALL=" + locale);
             }
         }
     }

@@ -124,9 +124,12 @@ class RenderingTest {
                 .addChecks(StatusResponse.Check.newBuilder().setName("containerd").setLevel("FAIL").setDetail("/run/containerd/containerd.sock: connection refused"))
                 .addChecks(StatusResponse.Check.newBuilder().setName("cgroup-driver").setLevel("WARN").setDetail("cgroup v1: memory.min not applied"))
                 .build()));
-        Golden.assertMatches("images.txt", ImageListCommand.render(List.of(
+        Golden.assertMatches("images.txt", ImageListCommand.render(List.of(new ImageListCommand.RealmImage("default",
                 Image.newBuilder().setName("docker.io/library/busybox:latest")
-                        .setDigest("sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79").setSize(2_155_000).build()), "default"));
-        assertEquals("No images found in realm \"r\".\n", ImageListCommand.render(List.of(), "r"));
+                        .setDigest("sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79").setSize(2_155_000).build()),
+                new ImageListCommand.RealmImage("demo", Image.newBuilder().setName("docker.io/library/alpine:3")
+                        .setDigest("sha256:0123456789abcdef0123").setSize(3_500_000).build())), new ScopeFilter()));
+        assertEquals("No images found in realm \"r\".\n", ImageListCommand.render(List.of(), new ScopeFilter("r")));
+        assertEquals("No images found.\n", ImageListCommand.render(List.of(), new ScopeFilter()));
     }
 }

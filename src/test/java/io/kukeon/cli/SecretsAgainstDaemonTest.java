@@ -35,9 +35,11 @@ class SecretsAgainstDaemonTest extends AgainstTestDaemon {
 
         String table = ok("get", "secrets").out();
         assertTrue(table.matches("NAME +SCOPE +SIZE +AGE\ndb +default +17B +\\d+s\napi +default/default/default +11B +\\d+s\n"), table);
-        KukeRun missing = kuke("get", "secrets", "--space", "default", "--stack", "other");
+        KukeRun missing = kuke("get", "secrets", "--realm", "default", "--space", "default", "--stack", "other");
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("stack \"other\" not found"), missing.err());
+        assertEquals("No secrets found in space \"default\", stack \"other\".\n",
+                ok("get", "secrets", "--space", "default", "--stack", "other").out(), "without a realm: stacks of that name anywhere");
         ok("create", "realm", "empty");
         assertEquals("No secrets found in realm \"empty\".\n", ok("get", "secrets", "--realm", "empty").out());
 

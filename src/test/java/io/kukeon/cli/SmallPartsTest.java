@@ -1,5 +1,6 @@
 package io.kukeon.cli;
 
+import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,9 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SmallPartsTest {
 
@@ -53,19 +56,48 @@ class SmallPartsTest {
     }
 
     @Test
-    void scopeBuildsPathsParentsAndMessages() {
+    void scopeBuildsPathsAndMessages() {
         Scope s = new Scope();
         s.realm = "r";
         s.space = "s";
         s.stack = "st";
         assertEquals("r/s/st/web", s.path(Kind.CELL, "web", null).toString());
         assertEquals("r/s/st/web/app", s.path(Kind.CONTAINER, "app", "web").toString());
-        assertEquals("r/s/st", s.parent(Kind.CELL, null));
-        assertEquals("r/s/st", s.parent(Kind.CONTAINER, null));
-        assertEquals("", s.parent(Kind.REALM, null));
         assertEquals("stack \"st\"", s.describeParent(Kind.CELL, null));
         assertEquals("cell \"web\"", s.describeParent(Kind.CONTAINER, "web"));
         assertEquals(null, s.describeParent(Kind.REALM, null));
+    }
+
+    @Test
+    void aScopeFilterNarrowsAtTheLevelOfEachFlagGivenAndTheDaemonToTheLeadingOnes() {
+        ScopeFilter everywhere = new ScopeFilter(null, null, null);
+        assertTrue(everywhere.isEverywhere());
+        assertEquals("", everywhere.prefix(3));
+        assertTrue(everywhere.matches("r1/s/st/web"));
+        assertTrue(everywhere.matches(""), "the host's own events too");
+        assertEquals("", everywhere.where());
+
+        ScopeFilter stackOnly = new ScopeFilter(null, null, "web");
+        assertEquals("", stackOnly.prefix(3), "no realm given: the daemon lists everywhere");
+        assertTrue(stackOnly.matches("r1/s/web/c1"));
+        assertTrue(stackOnly.matches("r2/other/web"));
+        assertFalse(stackOnly.matches("r1/s/db/c1"));
+        assertFalse(stackOnly.matches("r1/s"), "a space is not in any stack");
+        assertEquals(" in stack \"web\"", stackOnly.where());
+        assertEquals("--stack", stackOnly.deepestFlag());
+
+        ScopeFilter realmAndStack = new ScopeFilter("r1", null, "web", null);
+        assertEquals("r1", realmAndStack.prefix(3));
+        assertEquals("", realmAndStack.prefix(0), "a realm has no parent to narrow to");
+        assertTrue(realmAndStack.matches("r1/any/web/c"));
+        assertFalse(realmAndStack.matches("r2/any/web/c"));
+        assertEquals(" in realm \"r1\", stack \"web\"", realmAndStack.where());
+
+        assertEquals("r1/s", new ScopeFilter("r1", "s", "st").prefix(2));
+        assertEquals("r1/s/st/c", new ScopeFilter("r1", "s", "st", "c").prefix(4));
+
+        InvalidArgumentException bad = assertThrows(InvalidArgumentException.class, () -> new ScopeFilter(null, "a_b"));
+        assertTrue(bad.getMessage().startsWith("--space: \"a_b\" must be"), bad.getMessage());
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +36,12 @@ class UsageErrorTest {
             "image                        | Missing required subcommand (see 'kuke image --help')",
             "completion fish              | Invalid value for positional parameter at index 0 (SHELL): expected one of [bash, zsh] (case-sensitive) but was 'fish' (see 'kuke completion --help')",
             "get cells --bogus            | Unknown option: '--bogus' (see 'kuke get --help')",
+            "get spaces --stack a         | --stack does not narrow a list of spaces (see 'kuke get --help')",
+            "events cell/r/s/web          | 'cell/r/s/web' is neither KIND/NAME nor KIND/PATH; the path of a cell is realm/space/stack/cell (see 'kuke events --help')",
+            "events cell/r/s/st/web --realm r | 'cell/r/s/st/web' is a full path: leave out --realm (see 'kuke events --help')",
+            "describe container app       | --cell is required to describe a container (see 'kuke describe --help')",
+            "describe cell web --cell x   | --cell is for a container only (see 'kuke describe --help')",
+            "describe cell                | Missing required parameter: 'NAME' (see 'kuke describe --help')",
     })
     void usageErrorExitsTwoWithOneLine(String args, String line) {
         KukeRun r = KukeRun.offline(args.trim().split("\\s+"));
@@ -98,5 +105,15 @@ class UsageErrorTest {
         KukeRun badDelete = KukeRun.offline("delete", "-f", "-");
         assertEquals(1, badDelete.exit(), "an empty manifest on stdin is refused");
         assertEquals("manifest: line 1, column 1: no document found\n", badDelete.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"get", "describe", "events", "image ls", "get secrets", "get volumes", "get bp", "get cfg"})
+    void theHelpOfACommandThatListsOrDescribesEndsWithExamples(String command) {
+        KukeRun r = KukeRun.offline((command + " --help").split(" "));
+        assertEquals(0, r.exit(), r.err());
+        List<String> examples = r.out().lines().dropWhile(l -> !l.equals("Examples:")).skip(1).toList();
+        assertTrue(examples.stream().filter(l -> l.startsWith("  kuke " + command.split(" ")[0])).count() >= 2, r.out());
+        assertTrue(examples.stream().allMatch(l -> l.length() <= 80 && (l.startsWith("  kuke ") || l.startsWith("  # "))), r.out());
     }
 }
