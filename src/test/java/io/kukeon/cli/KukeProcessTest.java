@@ -13,10 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,15 +28,7 @@ class KukeProcessTest extends AgainstTestDaemon {
     /** An installation of kuke whose jar is this build's classpath. */
     @BeforeEach
     void install() throws IOException {
-        home = work.resolve("home");
-        Files.createDirectories(home.resolve("target/lib"));
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, List.of(System.getProperty("java.class.path")
-                .split(File.pathSeparator)).stream().map(e -> Path.of(e).toUri().toString()).collect(Collectors.joining(" ")));
-        try (OutputStream out = Files.newOutputStream(home.resolve("target/kukeon.jar"))) {
-            new JarOutputStream(out, manifest).close();
-        }
+        home = KukeHome.create(work.resolve("home"));
     }
 
     @Test
@@ -97,8 +85,7 @@ class KukeProcessTest extends AgainstTestDaemon {
     private record Result(int exit, String err) {}
 
     private Result run(Map<String, String> extraEnv, String... args) throws Exception {
-        Path projectDir = Path.of(System.getProperty("kukeon.projectDir", "."));
-        List<String> command = new ArrayList<>(List.of(projectDir.resolve("bin/kuke").toString()));
+        List<String> command = new ArrayList<>(List.of(KukeHome.kuke().toString()));
         command.addAll(List.of(args));
         Path err = Files.createTempFile(work, "kuke", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile())

@@ -186,7 +186,42 @@ class RealExecTest {
         daemon.start();
         Eventually.value("the leftover exec ended", Duration.ofSeconds(30), () -> hostRuns("sleep 876543") ? null : true);
         Eventually.value("its pipes removed", Duration.ofSeconds(10), () -> emptyExecDir() ? true : null);
-        assertEquals(0, kuke("exec", "solo", "--", "true").exit(), "exec works after the restart");
+        // once the restarted kukeond has adopted the container again
+        Eventually.value("exec works after the restart", Duration.ofSeconds(30), () -> kuke("exec", "solo", "--", "true").exit() == 0 ? true : null);
+    }
+
+    /**
+     * bin/kuke as a person at a terminal runs it (util-linux's script gives it one): keys go to the
+     * process raw, Ctrl-C included, and kuke exits with the process's code.
+     */
+    @Test
+    void aRealKukeOnATerminalPassesKeysAndCtrlCToTheProcess() throws Exception {
+        Path home = KukeHome.create(work.resolve("kuke-home"));
+        String kuke = KukeHome.kuke() + " exec --realm r --space s --stack t -it solo -- ";
+        // a shell that reads a line, then one that waits for Ctrl-C; the keys come once kuke has had time to start
+        ProcessResult typed = onTerminal(home, "sleep 5; printf 'echo typed-$((6*7)); exit 5\\r'",
+                kuke + "sh");
+        assertEquals(5, typed.exit(), typed.output());
+        assertTrue(typed.output().contains("typed-42"), typed.output());
+        ProcessResult interrupted = onTerminal(home, "sleep 5; printf '\\003'",
+                kuke + "sh -c \"trap 'echo got-ctrl-c; exit 9' INT; tty; while :; do sleep 1; done\"");
+        assertEquals(9, interrupted.exit(), interrupted.output());
+        assertTrue(interrupted.output().contains("/dev/pts/") && interrupted.output().contains("got-ctrl-c"), interrupted.output());
+    }
+
+    private record ProcessResult(int exit, String output) {}
+
+    /** {@code command} on a terminal of its own, {@code keys} (a shell's printf) typed into it. */
+    private static ProcessResult onTerminal(Path home, String keys, String command) throws Exception {
+        Path out = Files.createTempFile(work, "terminal", ".out");
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "(" + keys + ") | script -qefc \"$0\" /dev/null", command)
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("KUKEON_") || k.equals("JAVA_TOOL_OPTIONS"));
+        builder.environment().putAll(env);
+        builder.environment().putAll(Map.of("KUKEON_HOME", home.toString(), "KUKEON_CDS", "off"));
+        Process p = builder.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kuke on a terminal finished: " + Files.readString(out));
+        return new ProcessResult(p.exitValue(), Files.readString(out));
     }
 
     /** What busybox ps sees in the container, without the ps itself. */

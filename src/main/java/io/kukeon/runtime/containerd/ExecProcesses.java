@@ -66,7 +66,7 @@ final class ExecProcesses {
 
     /** runc's own words from containerd's "OCI runtime exec failed: exec failed: …: exec: "x": …: unknown". */
     static String runcReason(String detail) {
-        int at = detail.indexOf("exec: ");
+        int at = detail.lastIndexOf("exec: ");
         String reason = at >= 0 ? detail.substring(at + "exec: ".length()) : detail;
         return reason.endsWith(": unknown") ? reason.substring(0, reason.length() - ": unknown".length()) : reason;
     }

@@ -260,4 +260,34 @@ class OciSpecBuilderTest {
         it.forEachRemaining(out::add);
         return out;
     }
+
+    @Test
+    void anExecKeepsTheContainersConfinementAndReplacesOnlyWhatItNames() throws Exception {
+        String container = OciSpecBuilder.build(request(null, List.of(), List.of("MODE=prod"), "www", null, null), NGINX_LIKE, FILES);
+        io.kukeon.runtime.ExecRequest exec = new io.kukeon.runtime.ExecRequest("realm.kukeon.io", "sp_st_cell_web", "kuke-exec-1",
+                List.of("sh", "-c", "id"), List.of("MODE=debug", "EXTRA=1"), "/tmp", "0:50", false, true, 120, 40,
+                java.nio.file.Path.of("/tmp/unused"));
+        JsonNode p = JSON.readTree(OciSpecBuilder.execProcess(container, exec, FILES));
+        JsonNode original = JSON.readTree(container).at("/process");
+        assertEquals(List.of("sh", "-c", "id"), strings(p.at("/args")));
+        assertTrue(p.at("/terminal").asBoolean());
+        assertEquals(40, p.at("/consoleSize/height").asInt());
+        assertEquals(120, p.at("/consoleSize/width").asInt());
+        assertTrue(strings(p.at("/env")).containsAll(List.of("MODE=debug", "EXTRA=1", "NGINX_VERSION=1.25")), p.at("/env").toString());
+        assertFalse(strings(p.at("/env")).contains("MODE=prod"));
+        assertEquals("/tmp", p.at("/cwd").asText());
+        assertEquals(0, p.at("/user/uid").asInt());
+        assertEquals(50, p.at("/user/gid").asInt());
+        assertEquals(original.at("/capabilities"), p.at("/capabilities"), "the container's capabilities");
+        assertEquals(original.at("/noNewPrivileges"), p.at("/noNewPrivileges"));
+        assertEquals(original.at("/rlimits"), p.at("/rlimits"));
+
+        io.kukeon.runtime.ExecRequest plain = new io.kukeon.runtime.ExecRequest("realm.kukeon.io", "sp_st_cell_web", "kuke-exec-2",
+                List.of("true"), List.of(), null, null, false, false, 0, 0, java.nio.file.Path.of("/tmp/unused"));
+        JsonNode q = JSON.readTree(OciSpecBuilder.execProcess(container, plain, FILES));
+        assertEquals(original.at("/user"), q.at("/user"), "the container's user");
+        assertEquals(original.at("/cwd"), q.at("/cwd"));
+        assertFalse(q.at("/terminal").asBoolean());
+        assertTrue(q.at("/consoleSize").isMissingNode());
+    }
 }
