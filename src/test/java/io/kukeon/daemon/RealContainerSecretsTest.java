@@ -104,7 +104,7 @@ class RealContainerSecretsTest {
                 assertEquals("created", results.get(0).getOutcome(), results.toString());
                 assertEquals("keeper", results.get(1).getName());
                 assertEquals("created", results.get(1).getOutcome(), results.toString());
-                Path keeperLog = dataDir.resolve("logs/r/s/t/keeper/app.log");
+                Path keeperLog = dataDir.resolve("logs/r/s/t/keeper/app/current.log");
                 List<String> fromStored = List.of("ref-env=" + sha256(spaceToken), "ref-file=400 1000", "ref-sum=" + sha256(caValue));
                 assertEquals(fromStored, Eventually.value("the secretRef container's report", Duration.ofSeconds(30),
                         () -> lines(keeperLog, 3)));
@@ -115,7 +115,7 @@ class RealContainerSecretsTest {
                 assertTrue(missing.getError().startsWith("spec.containers[0].secrets[0].secretRef: Secret \"nope\""),
                         missing.getError());
 
-                Path log = dataDir.resolve("logs/r/s/t/vault/app.log");
+                Path log = dataDir.resolve("logs/r/s/t/vault/app/current.log");
                 List<String> expected = List.of("env=" + sha256(envValue), "file=400 1000 " + fileValue.length(),
                         "sum=" + sha256(fileValue), "write=refused");
                 assertEquals(expected, Eventually.value("the container's report", Duration.ofSeconds(30),
@@ -200,7 +200,7 @@ class RealContainerSecretsTest {
         if (!Files.exists(log)) {
             return null;
         }
-        List<String> lines = Files.readAllLines(log);
+        List<String> lines = io.kukeon.testing.CriLog.texts(log);
         return lines.size() >= count ? lines : null;
     }
 

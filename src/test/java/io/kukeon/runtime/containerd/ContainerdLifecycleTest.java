@@ -101,7 +101,7 @@ class ContainerdLifecycleTest {
         assertTrue(log.contains("oops\n"), log);
 
         // starting again replaces the stopped task, and the log is appended to
-        bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
+        bed.runtime.startTask(bed.namespace, r.containerdId(), bed.logTarget(r.containerdId()));
         assertNotNull(bed.tasks.awaitExit(bed.namespace, r.containerdId(), Duration.ofSeconds(10)));
         String twice = waitForContent(bed.log(r.containerdId()), text -> count(text, "oops\n") == 2);
         assertEquals(2, count(twice, "hello-from-kukeon\n"), twice);
@@ -119,7 +119,7 @@ class ContainerdLifecycleTest {
         int runs = 30;
         for (int i = 1; i < runs; i++) {
             assertNotNull(bed.tasks.awaitExit(bed.namespace, r.containerdId(), Duration.ofSeconds(10)));
-            bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
+            bed.runtime.startTask(bed.namespace, r.containerdId(), bed.logTarget(r.containerdId()));
         }
         assertNotNull(bed.tasks.awaitExit(bed.namespace, r.containerdId(), Duration.ofSeconds(10)));
         bed.runtime.stop(bed.namespace, r.containerdId(), StopOptions.graceful(Duration.ofSeconds(1)));   // the loggers drain and end
@@ -245,7 +245,7 @@ class ContainerdLifecycleTest {
             assertEquals("cell1", found.get(0).labels().get("kukeon.io/cell"));
             assertEquals(TaskInfo.running(pid), restarted.task(bed.namespace, r.containerdId()));
             // starting again is idempotent: the running task is returned as it is
-            assertEquals(pid, restarted.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId())).pid());
+            assertEquals(pid, restarted.startTask(bed.namespace, r.containerdId(), bed.logTarget(r.containerdId())).pid());
         }
     }
 
