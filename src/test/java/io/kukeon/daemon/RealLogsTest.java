@@ -49,22 +49,7 @@ class RealLogsTest {
     @BeforeAll
     static void start() throws Exception {
         host = new RealDaemon(Files.createDirectories(work.resolve("data")));
-        host.apply("""
-                apiVersion: v1beta1
-                kind: Realm
-                metadata: {name: r}
-                ---
-                apiVersion: v1beta1
-                kind: Space
-                metadata: {name: s}
-                spec: {realmId: r}
-                ---
-                apiVersion: v1beta1
-                kind: Stack
-                metadata: {name: t}
-                spec: {realmId: r, spaceId: s}
-                """);
-        host.loadBusybox("r");
+        host.createStack("r", "s", "t");
         Path trigger = Files.createDirectories(work.resolve("trigger"));
         List<ApplyResult> applied = host.apply("apiVersion: v1beta1\nkind: Cell\nmetadata: {name: chatty}\n"
                 + "spec:\n  realmId: r\n  spaceId: s\n  stackId: t\n  containers:\n"
@@ -72,7 +57,7 @@ class RealLogsTest {
                 + container("flood", "yes $(printf %098d 0) | head -c 31457646; seq 1 5 | sed s/^/tail-/; exec sleep 3600",
                         "      logMaxSizeBytes: 1048576\n      logMaxFiles: 3\n")
                 + container("timed", "echo early; sleep 2; echo late >&2; exec sleep 3600", "")
-                + container("twice", "if [ -e /ran ]; then echo second-run; exec sleep 3600; fi; touch /ran; echo first-run; exit 1",
+                + container("twice", "if [ -e /ran ]; then echo second-run; exec sleep 3600; fi; touch /ran; echo first-run; sleep 1; exit 1",
                         "      restartPolicy: on-failure\n      restartBackoffSeconds: 1\n")
                 // batches of 100 lines (about 14 KiB as records) half a second apart once /trigger/go exists
                 + container("ticker", "while [ ! -e /trigger/go ]; do sleep 0.1; done; for b in $(seq 0 11); do"
