@@ -9,8 +9,9 @@
  *   max-size BYTES    a file is rotated before a record would take it over this size
  *   max-files N       the current file and N-1 rotated ones are kept
  *
- * Each line becomes one record "<RFC3339Nano UTC> <stdout|stderr> <F|P> <text>\n"; a line longer
- * than the line buffer is cut into P records ending with an F one. Records reach the file whole:
+ * Each line becomes one record "<RFC3339Nano UTC> <stdout|stderr> <F|P> <text>\n" (the lines of one
+ * read share its time: when the logger got them); a line longer than the line buffer is cut into
+ * P records ending with an F one. Records reach the file whole:
  * each lies within one write(2) on an O_APPEND fd, and one process writes both streams. SIGTERM
  * (the shim's, at task delete) is ignored so both pipes drain to their end. A failed write (a full
  * disk) drops the records it held, counts them, and the next ones are tried again.
@@ -145,8 +146,14 @@ static void flush_out(void) {
     out_used = out_records = 0;
 }
 
-/* Formats the time once per second; the nanoseconds every time. */
-static size_t timestamp(char *buf) {
+/*
+ * The time of the records cut from one read: the moment the bytes reached the logger. Formatted
+ * once per read (the seconds once per second), so a flood of short lines costs a copy per record.
+ */
+static char now_text[40];
+static size_t now_length;
+
+static void stamp_now(void) {
     static time_t cached_second = -1;
     static char cached[32];
     struct timespec now;
@@ -157,7 +164,7 @@ static size_t timestamp(char *buf) {
         strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
         cached_second = now.tv_sec;
     }
-    return (size_t) sprintf(buf, "%s.%09ldZ", cached, (long) now.tv_nsec);
+    now_length = (size_t) snprintf(now_text, sizeof now_text, "%s.%09ldZ", cached, (long) now.tv_nsec);
 }
 
 static void record(const struct stream *s, const char *text, size_t len, char tag) {
@@ -166,8 +173,14 @@ static void record(const struct stream *s, const char *text, size_t len, char ta
         flush_out();
     }
     char *p = out + out_used;
-    p += timestamp(p);
-    p += sprintf(p, " %s %c ", s->name, tag);
+    memcpy(p, now_text, now_length);
+    p += now_length;
+    *p++ = ' ';
+    memcpy(p, s->name, 6);   /* "stdout" or "stderr" */
+    p += 6;
+    *p++ = ' ';
+    *p++ = tag;
+    *p++ = ' ';
     memcpy(p, text, len);
     p += len;
     *p++ = '\n';
@@ -214,6 +227,7 @@ static int drain(struct stream *s) {
     if (n < 0 && errno == EAGAIN) {
         return 1;
     }
+    stamp_now();
     if (n <= 0) {
         if (n < 0) {
             complain("cannot read %s: %s", s->name, strerror(errno));
