@@ -204,7 +204,14 @@ class RealLogsTest {
         Eventually.value("the logger writes while kukeond is down", Duration.ofSeconds(10),
                 () -> Files.size(current) > sizeAtStop + 100 ? true : null);
         host.start();
-        List<String> beats = read(logs("steady")).lines().toList();
+        // the cell's status lists its containers (and their logs) once they have reported after the restart
+        List<String> beats = Eventually.value("steady's log after the restart", Duration.ofSeconds(30), () -> {
+            try {
+                return read(logs("steady")).lines().toList();
+            } catch (io.grpc.StatusRuntimeException notYet) {
+                return null;
+            }
+        });
         assertTrue(beats.size() > 8, beats.toString());
         for (int i = 0; i < beats.size(); i++) {
             assertEquals("beat-" + (i + 1), beats.get(i), "no line lost while kukeond was down");
