@@ -1,7 +1,7 @@
 # Sourced by run.sh and test.sh: installs what kukeon needs from Debian/Ubuntu packages,
 # only what is missing. Needs root.
 
-kukeon_packages=(containerd runc busybox-static containernetworking-plugins iproute2 iptables curl
+kukeon_packages=(containerd runc busybox-static containernetworking-plugins iproute2 iptables curl gcc libc6-dev
                  docker-registry skopeo apache2-utils)
 
 install_prerequisites() {

@@ -280,12 +280,9 @@ public final class KukeonService implements Kukeon {
     public Source<LogChunk, NotUsed> logs(LogsRequest in) {
         try {
             ObjectPath cell = Validation.path("Cell", in.getPath());
-            if (in.getTailLines() < 0) {
-                throw new InvalidArgumentException("tail_lines", "must not be negative");
-            }
+            LogQuery query = LogQuery.of(in);
             return Source.completionStage(tree.get(cell))
-                    .flatMapConcat(reply -> LogStream.of(LogFiles.of((TreeObject.Cell) reply.object(), in.getContainer()),
-                            in.getFollow(), in.getTailLines()));
+                    .flatMapConcat(reply -> LogStream.of(LogFiles.of((TreeObject.Cell) reply.object(), in.getContainer()), query));
         } catch (RuntimeException e) {
             return Source.failed(e);
         }

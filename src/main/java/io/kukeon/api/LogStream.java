@@ -1,89 +1,77 @@
 package io.kukeon.api;
 
-import com.google.protobuf.ByteString;
+import io.kukeon.runtime.ContainerLogDir;
 import io.kukeon.wire.v1.LogChunk;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
- * Streams container log files (the shim writes them): what is there, optionally only the last
- * lines, then, when following, whatever is appended, checked every 200 ms.
+ * Streams containers' logs ({@code kukeon-logger} writes them, {@link LogCursor} reads them):
+ * each container's lines in turn, then, when following, whatever is written later, looked for
+ * every 200 ms. Chunks are made as the client takes them, so a slow client holds one chunk.
  */
 final class LogStream {
-    private static final int CHUNK = 64 * 1024;
+    private static final Duration FOLLOW_EVERY = Duration.ofMillis(200);
 
     private LogStream() {}
 
-    /** @param files container name → its log file, in the order to print them */
-    static Source<LogChunk, NotUsed> of(Map<String, Path> files, boolean follow, int tailLines) {
-        Map<String, Long> start = new LinkedHashMap<>();
-        files.forEach((name, file) -> start.put(name, tailLines > 0 ? tailOffset(file, tailLines) : 0L));
-        Source<Integer, ?> ticks = follow ? Source.tick(Duration.ZERO, Duration.ofMillis(200), 0).mapMaterializedValue(c -> NotUsed.getInstance())
+    /** @param dirs container name → its log directory, in the order to print them */
+    static Source<LogChunk, NotUsed> of(Map<String, ContainerLogDir> dirs, LogQuery query) {
+        Source<Integer, NotUsed> ticks = query.follow()
+                ? Source.tick(Duration.ZERO, FOLLOW_EVERY, 0).mapMaterializedValue(c -> NotUsed.getInstance())
                 : Source.single(0);
-        return ticks.statefulMapConcat(() -> {
-            Map<String, Long> offsets = new LinkedHashMap<>(start);
-            return tick -> read(files, offsets);
-        }).mapMaterializedValue(m -> NotUsed.getInstance());
+        List<LogCursor> cursors = new ArrayList<>();   // of the one materialization (a call's response)
+        return ticks.<LogChunk>statefulMapConcat(() -> {
+            try {
+                for (Map.Entry<String, ContainerLogDir> d : dirs.entrySet()) {
+                    cursors.add(new LogCursor(d.getKey(), d.getValue(), query));
+                }
+            } catch (IOException e) {
+                cursors.forEach(LogCursor::close);
+                throw new UncheckedIOException("cannot open a log: " + e.getMessage(), e);
+            }
+            return tick -> () -> available(cursors);
+        }).watchTermination((mat, done) -> {
+            done.whenComplete((d, e) -> cursors.forEach(LogCursor::close));
+            return NotUsed.getInstance();
+        });
     }
 
-    private static List<LogChunk> read(Map<String, Path> files, Map<String, Long> offsets) throws IOException {
-        List<LogChunk> out = new ArrayList<>();
-        for (Map.Entry<String, Path> f : files.entrySet()) {
-            if (!Files.exists(f.getValue())) {
-                continue;
-            }
-            try (RandomAccessFile raf = new RandomAccessFile(f.getValue().toFile(), "r")) {
-                long pos = offsets.get(f.getKey());
-                if (raf.length() < pos) {
-                    pos = 0;   // the file was truncated or replaced
-                }
-                raf.seek(pos);
-                byte[] buf = new byte[CHUNK];
-                int n;
-                while ((n = raf.read(buf)) > 0) {
-                    out.add(LogChunk.newBuilder().setContainer(f.getKey()).setData(ByteString.copyFrom(buf, 0, n)).build());
-                    pos += n;
-                }
-                offsets.put(f.getKey(), pos);
-            }
-        }
-        return out;
-    }
+    /** What the cursors have now, one chunk at a time as it is asked for. */
+    private static Iterator<LogChunk> available(List<LogCursor> cursors) {
+        return new Iterator<>() {
+            private int at;
+            private LogChunk next;
 
-    /** Where the last {@code lines} lines of the file begin. */
-    static long tailOffset(Path file, int lines) {
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long pos = raf.length();
-            int seen = 0;
-            if (pos > 0) {
-                raf.seek(pos - 1);
-                if (raf.read() == '\n') {
-                    pos--;
+            @Override
+            public boolean hasNext() {
+                while (next == null && at < cursors.size()) {
+                    next = cursors.get(at).next();
+                    if (next == null) {
+                        at++;
+                    }
                 }
+                return next != null;
             }
-            while (pos > 0) {
-                raf.seek(pos - 1);
-                if (raf.read() == '\n' && ++seen == lines) {
-                    return pos;
+
+            @Override
+            public LogChunk next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
                 }
-                pos--;
+                LogChunk c = next;
+                next = null;
+                return c;
             }
-            return 0;
-        } catch (IOException e) {
-            return 0;
-        }
+        };
     }
 }

@@ -8,6 +8,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import picocli.CommandLine;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 
 /** stdout and stderr of a cell's containers. */
@@ -26,6 +31,19 @@ final class LogsCommand extends DaemonCommand {
     @Option(names = "--tail", paramLabel = "N", defaultValue = "0", description = "Only the last N lines of each log (0: all).")
     int tail;
 
+    @Option(names = "--since", paramLabel = "WHEN",
+            description = "Only lines written since then: a duration back from now (30s, 10m, 2h, 1d) or an RFC 3339 time.")
+    String since;
+
+    @Option(names = "--timestamps", description = "Begin each line with the time it was written (RFC 3339, UTC).")
+    boolean timestamps;
+
+    @Option(names = {"-p", "--previous"}, description = "The output of the run before the container's last start.")
+    boolean previous;
+
+    @Option(names = "--stream", paramLabel = "stdout|stderr", description = "Only this stream (default: both, in the order written).")
+    String stream;
+
     @Mixin
     Scope scope;
 
@@ -34,13 +52,42 @@ final class LogsCommand extends DaemonCommand {
         if (tail < 0) {
             throw usage("--tail must be 0 or more");
         }
+        if (stream != null && !stream.equals("stdout") && !stream.equals("stderr")) {
+            throw usage("--stream must be stdout or stderr");
+        }
+        if (previous && follow) {
+            throw usage("--previous cannot be followed (-f): that run is over");
+        }
+        sinceTime();
+    }
+
+    /** --since as an RFC 3339 time: a duration counts back from now. */
+    private String sinceTime() {
+        if (since == null) {
+            return "";
+        }
+        try {
+            return Instant.parse(since).toString();
+        } catch (DateTimeParseException notATime) {
+            try {
+                return Instant.now().minus(Durations.parse(since)).toString();
+            } catch (CommandLine.TypeConversionException notADuration) {
+                try {
+                    return OffsetDateTime.parse(since).toInstant().toString();
+                } catch (DateTimeParseException neither) {
+                    throw usage("--since '" + since + "' is neither a duration (30s, 10m, 2h, 1d) nor an RFC 3339 time"
+                            + " (2026-01-02T15:04:05Z)");
+                }
+            }
+        }
     }
 
     @Override
     int run(DaemonConnection daemon) {
         Iterator<LogChunk> chunks = daemon.streams().logs(LogsRequest.newBuilder()
                 .setPath(scope.path(Kind.CELL, cell, null).toString())
-                .setContainer(container == null ? "" : container).setFollow(follow).setTailLines(tail).build());
+                .setContainer(container == null ? "" : container).setFollow(follow).setTailLines(tail)
+                .setSince(sinceTime()).setTimestamps(timestamps).setPrevious(previous).setStream(stream == null ? "" : stream).build());
         LogPrinter printer = new LogPrinter(out(), container == null);
         while (chunks.hasNext()) {
             LogChunk c = chunks.next();

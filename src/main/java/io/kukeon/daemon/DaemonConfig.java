@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.api.ApiSettings;
+import io.kukeon.model.ContainerLogs;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.network.NetworkSettings;
 import io.kukeon.network.ResolvConf;
 import io.kukeon.network.SubnetPool;
+import io.kukeon.runtime.containerd.TaskLog;
 import io.kukeon.supervisor.PullSlots;
 import io.kukeon.supervisor.TreeSettings;
 import io.kukeon.supervisor.journal.JournalSerializer;
@@ -34,7 +36,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            List<String> insecureRegistries, boolean failureInjection, Path keyFile,
                            Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
                            DataDirLimits dataDirLimits, NetworkSettings network,
-                           Config pekko, Path secretsDir) {
+                           Config pekko, Path secretsDir, Path logger, ContainerLogs logDefaults) {
     /** Under the data dir: the Volumes' directories, whose contents are their users'. */
     static final String VOLUMES_DIR = "volumes";
 
@@ -52,7 +54,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
             "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
-            "secrets-dir");
+            "secrets-dir", "logger", "log-max-size", "log-max-files");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -118,7 +120,22 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
                 duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), network(k),
-                pekko, absolute("secrets-dir", string(k, "secrets-dir")));
+                pekko, absolute("secrets-dir", string(k, "secrets-dir")), logger(k), logDefaults(k));
+    }
+
+    /** The task logger binary; empty = beside the jar, where the build puts it. */
+    private static Path logger(Config k) {
+        String logger = string(k, "logger");
+        return logger.isEmpty() ? TaskLog.besideTheJar() : absolute("logger", logger);
+    }
+
+    /** How a container's log rotates when its spec does not say. */
+    private static ContainerLogs logDefaults(Config k) {
+        long size = bytes(k, "log-max-size");
+        if (size < ContainerLogs.MIN_SIZE || size > ContainerLogs.MAX_SIZE) {
+            throw new InvalidArgumentException("log-max-size", "must be between 4KiB and 1GiB");
+        }
+        return new ContainerLogs(size, integer(k, "log-max-files", 1, ContainerLogs.MAX_FILES));
     }
 
     static NetworkSettings network(Config k) {
@@ -214,7 +231,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
 
     public TreeSettings treeSettings() {
         return new TreeSettings(snapshotEvery, stopTimeout, startupGrace, logDir(), dataDir.resolve("cells"), restart,
-                failureInjection);
+                failureInjection, logDefaults);
     }
 
     private static String string(Config k, String key) {

@@ -15,21 +15,24 @@ import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.containerd.ContainerdConfig;
 import io.kukeon.runtime.containerd.ContainerdRuntime;
+import io.kukeon.runtime.containerd.TaskLog;
 
 import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * The real ports: containerd over its unix socket, the cgroup driver this host's layout calls for,
+ * The real ports: containerd over its unix socket (tasks logging through {@code kukeon-logger}), the cgroup driver this host's layout calls for,
  * the CNI plugins for the spaces' networks and iptables for their egress rules, both in kukeond's
  * {@code network-namespace}.
  */
 public final class HostPorts implements PortsFactory {
+    /** Refuses to start without the task logger: no container could be started. */
     @Override
     public ContainerRuntime runtime(DaemonConfig config) {
         return new ContainerdRuntime(config.containerdSocket(),
                 ContainerdConfig.defaults().withInsecureRegistries(Set.copyOf(config.insecureRegistries()))
-                        .withRegistryTimeouts(config.registryConnectTimeout(), config.registryStallTimeout()));
+                        .withRegistryTimeouts(config.registryConnectTimeout(), config.registryStallTimeout())
+                        .withLogger(TaskLog.requireRunnable(config.logger())));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.kukeon.manifest;
 
+import io.kukeon.model.ContainerLogs;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.SecretRef;
@@ -65,7 +66,8 @@ final class ContainerReader {
                 c.string("command"), c.strings("args"), c.strings("env"), c.string("workingDir"), c.string("user"),
                 RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
                 c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
-                c.strings("ports"), security(c), MountsReader.volumes(c), MountsReader.tmpfs(c), secrets(c));
+                c.strings("ports"), security(c), MountsReader.volumes(c), MountsReader.tmpfs(c), secrets(c),
+                new ContainerLogs(c.integer("logMaxSizeBytes"), c.smallInteger("logMaxFiles")));
         UNSUPPORTED.forEach(c::refuseUnsupportedBecause);
         c.acceptOutput(DAEMON_FILLED);
         c.rejectUnknown();

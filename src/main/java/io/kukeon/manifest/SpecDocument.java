@@ -139,6 +139,8 @@ final class SpecDocument {
         put(m, "volumes", c.volumes().stream().map(SpecDocument::volume).toList());
         put(m, "tmpfs", c.tmpfs().stream().map(SpecDocument::tmpfs).toList());
         put(m, "secrets", c.secrets().stream().map(SpecDocument::secret).toList());
+        put(m, "logMaxSizeBytes", c.logs().maxSizeBytes());
+        put(m, "logMaxFiles", c.logs().maxFiles());
     }
 
     private static Map<String, Object> volume(VolumeMount v) {

@@ -23,12 +23,14 @@ import java.util.Set;
  * @param volumes               binds of the host's paths, tmpfs mounts and named Volumes, each at its own target
  * @param tmpfs                 tmpfs mounts with mount options, at targets none of {@code volumes} takes
  * @param secrets               values kukeond hands the container at each start, as variables or files
+ * @param logs                  how its log rotates ({@link ContainerLogs#DEFAULTS}: kukeond's settings)
  */
 public record ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                             String workingDir, String user, RestartPolicy restartPolicy,
                             Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
                             boolean hostNetwork, List<String> ports, ContainerSecurity security,
-                            List<VolumeMount> volumes, List<TmpfsMount> tmpfs, List<ContainerSecret> secrets) {
+                            List<VolumeMount> volumes, List<TmpfsMount> tmpfs, List<ContainerSecret> secrets,
+                            ContainerLogs logs) {
 
     public static final int MAX_ARGS = 1024;
     public static final int MAX_ARG_LENGTH = 65_536;
@@ -43,11 +45,22 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         volumes = volumes == null ? List.of() : List.copyOf(volumes);   // absent from journals older than mounts
         tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
         secrets = secrets == null ? List.of() : List.copyOf(secrets);   // absent from journals older than secrets
+        logs = ContainerLogs.orDefaults(logs);   // absent from journals older than log rotation
         restartPolicy = restartPolicy == null ? RestartPolicy.NEVER : restartPolicy;
         resources = Resources.orNone(resources);
         command = command == null || command.isEmpty() ? null : command;
         workingDir = workingDir == null || workingDir.isEmpty() ? null : workingDir;
         user = user == null || user.isEmpty() ? null : user;
+    }
+
+    /** A container whose log rotates as kukeond's settings say. */
+    public ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
+                         String workingDir, String user, RestartPolicy restartPolicy,
+                         Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
+                         boolean hostNetwork, List<String> ports, ContainerSecurity security,
+                         List<VolumeMount> volumes, List<TmpfsMount> tmpfs, List<ContainerSecret> secrets) {
+        this(id, root, image, command, args, env, workingDir, user, restartPolicy, restartBackoffSeconds,
+                restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, ContainerLogs.DEFAULTS);
     }
 
     /** A container with the default confinement, without mounts of its own nor secrets. */
@@ -72,20 +85,20 @@ public record ContainerSpec(String id, boolean root, String image, String comman
 
     public ContainerSpec withRoot(boolean isRoot) {
         return new ContainerSpec(id, isRoot, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, logs);
     }
 
     /** This container with {@code overrides} ({@code KEY=VALUE}) in its environment, replacing the same keys. */
     public ContainerSpec withEnvOverrides(List<String> overrides) {
         List<String> merged = new java.util.ArrayList<>(EnvOverrides.merged(env, overrides));
         return new ContainerSpec(id, root, image, command, args, merged, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, logs);
     }
 
     public ContainerSpec withHostNetwork(boolean onHostNetwork) {
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
                 restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, security, volumes, tmpfs,
-                secrets);
+                secrets, logs);
     }
 
     /** Validates every field; {@code field} is the prefix, e.g. {@code spec.containers[1]}. */
@@ -120,6 +133,7 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         security.validate(field);
         Set<String> targets = validateMounts(field);
         validateSecrets(field, targets);
+        logs.validate(field);
     }
 
     /**
@@ -224,7 +238,7 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user != null ? user : d.user(),
                 restartPolicy, restartBackoffSeconds, restartMaxRetries,
                 resources.equals(Resources.NONE) ? d.resources() : resources, hostNetwork, ports, inherited, volumes,
-                tmpfs.isEmpty() ? d.tmpfs() : tmpfs, secrets);
+                tmpfs.isEmpty() ? d.tmpfs() : tmpfs, secrets, logs);
     }
 
     private static void checkText(String field, String value) {

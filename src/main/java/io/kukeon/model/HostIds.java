@@ -80,8 +80,8 @@ public record HostIds(String cgroupRoot, String namespaceSuffix) {
         return new CgroupPath(segments);
     }
 
-    /** {@code <logDir>/<realm>/<space>/<stack>/<cell>/<container>.log}: stdout and stderr of a container. */
-    public Path logFile(Path logDir, ObjectPath container) {
+    /** {@code <logDir>/<realm>/<space>/<stack>/<cell>/<container>}: the directory of a container's log files. */
+    public Path logDir(Path logDir, ObjectPath container) {
         if (container.kind() != Kind.CONTAINER) {
             throw new IllegalArgumentException("not a container path: " + container);
         }
@@ -89,7 +89,7 @@ public record HostIds(String cgroupRoot, String namespaceSuffix) {
         for (String segment : container.segments().subList(0, 4)) {
             dir = dir.resolve(segment);
         }
-        return dir.resolve(container.name() + ".log");
+        return dir.resolve(container.name());
     }
 
     /**

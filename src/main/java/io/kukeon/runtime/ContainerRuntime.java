@@ -55,10 +55,11 @@ public interface ContainerRuntime extends AutoCloseable {
     void ensureContainer(ContainerRequest request);
 
     /**
-     * Starts the container's task with stdout and stderr appended to {@code logFile}. A running
-     * task is returned as it is; a stopped one is deleted first.
+     * Starts the container's task with stdout and stderr written to {@code log} by a logger beside
+     * the task. A running task is returned as it is; a stopped one is deleted first, and a new
+     * task's log begins a new run (the last run's files become the previous run's).
      */
-    TaskInfo startTask(String namespace, String containerdId, Path logFile);
+    TaskInfo startTask(String namespace, String containerdId, LogTarget log);
 
     /** The container's task as containerd sees it (NO_CONTAINER / NO_TASK when absent). */
     TaskInfo task(String namespace, String containerdId);

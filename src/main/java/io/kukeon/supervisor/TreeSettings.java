@@ -1,5 +1,7 @@
 package io.kukeon.supervisor;
 
+import io.kukeon.model.ContainerLogs;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -9,13 +11,14 @@ import java.time.Duration;
  * @param snapshotEvery  snapshot an actor's state every N events
  * @param stopTimeout    wait after SIGTERM before SIGKILL, when a stop names none
  * @param startupGrace   a workload that is not running this long after its start failed to start
- * @param logDir         container logs live under it, one file per container
+ * @param logDir         container logs live under it, one directory per container
  * @param cellsDir       each cell's own files (its /etc/hosts, …) live under it, one directory per cell
  * @param restartBackoff the restart policy's delays
  * @param failureInjection honour {@link Notice.InjectedFailure} (tests only)
+ * @param logDefaults    how a container's log rotates when its spec leaves it to kukeond (both set)
  */
 public record TreeSettings(int snapshotEvery, Duration stopTimeout, Duration startupGrace, Path logDir, Path cellsDir,
-                           RestartBackoff restartBackoff, boolean failureInjection) {
+                           RestartBackoff restartBackoff, boolean failureInjection, ContainerLogs logDefaults) {
 
     /** The directory of one cell's own files. */
     public Path cellDir(io.kukeon.model.ObjectPath cell) {

@@ -7,6 +7,7 @@ import io.kukeon.model.Provenance;
 import io.kukeon.model.TemplateRef;
 import io.kukeon.model.EgressPolicy;
 import io.kukeon.model.ContainerDefaults;
+import io.kukeon.model.ContainerLogs;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.SecretRef;
@@ -197,6 +198,8 @@ public final class SpecMapping {
         }
         if (c.restartBackoffSeconds() != null) b.setRestartBackoffSeconds(c.restartBackoffSeconds());
         if (c.restartMaxRetries() != null) b.setRestartMaxRetries(c.restartMaxRetries());
+        if (c.logs().maxSizeBytes() != null) b.setLogMaxSizeBytes(c.logs().maxSizeBytes());
+        if (c.logs().maxFiles() != null) b.setLogMaxFiles(c.logs().maxFiles());
         ContainerSecurity s = c.security();
         b.setPrivileged(s.privileged()).setReadOnlyRootFilesystem(s.readOnlyRootFilesystem())
                 .addAllSecurityOpts(s.securityOpts()).addAllDevices(s.devices())
@@ -229,7 +232,9 @@ public final class SpecMapping {
                 p.hasRestartMaxRetries() ? p.getRestartMaxRetries() : null,
                 ResourcesMapping.fromProto(p.getResources()), p.getHostNetwork(), p.getPortsList(), security(p),
                 p.getVolumesList().stream().map(SpecMapping::fromProto).toList(),
-                p.getTmpfsList().stream().map(SpecMapping::fromProto).toList(), secrets(p));
+                p.getTmpfsList().stream().map(SpecMapping::fromProto).toList(), secrets(p),
+                new ContainerLogs(p.hasLogMaxSizeBytes() ? p.getLogMaxSizeBytes() : null,
+                        p.hasLogMaxFiles() ? p.getLogMaxFiles() : null));
     }
 
     private static List<ContainerSecret> secrets(io.kukeon.wire.v1.ContainerSpec p) {

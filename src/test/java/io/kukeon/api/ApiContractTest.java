@@ -228,9 +228,9 @@ class ApiContractTest {
     @Test
     void logsReturnWhatTheContainerWroteAndTheTail() throws Exception {
         apply(example("hello-world.yaml"), false);
-        Path log = dataDir.resolve("logs/default/default/default/hello-world/web.log");
+        Path log = dataDir.resolve("logs/default/default/default/hello-world/web/current.log");
         Files.createDirectories(log.getParent());
-        Files.writeString(log, "one\ntwo\nthree\n");
+        Files.writeString(log, io.kukeon.testing.CriLog.records("stdout", "one", "two", "three"));
         String all = read(api.logs(LogsRequest.newBuilder().setPath("default/default/default/hello-world")
                 .setContainer("web").build()));
         assertEquals("one\ntwo\nthree\n", all);

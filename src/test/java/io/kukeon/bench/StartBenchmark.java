@@ -8,7 +8,9 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.network.CniPlugins;
 import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.SpaceNetwork;
+import io.kukeon.runtime.ContainerLogDir;
 import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.LogTarget;
 import io.kukeon.runtime.containerd.ContainerdRuntime;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
@@ -253,7 +255,7 @@ public final class StartBenchmark {
         runtime.ensureContainer(new ContainerRequest(ns, id, Map.of("kukeon.io/cell", cell), "docker.io/library/busybox:latest",
                 command, args, List.of(), null, null, joins.isEmpty() ? cell : null,
                 new CgroupPath(List.of(cgroupRoot, "raw", cell, id)), null, joins, "s_t_" + cell));
-        return runtime.startTask(ns, id, dir.resolve(id + ".log")).pid();
+        return runtime.startTask(ns, id, new LogTarget(new ContainerLogDir(dir.resolve(id)), 10L * 1024 * 1024, 5)).pid();
     }
 
     private static String rawId(String cell, String container) {

@@ -129,13 +129,14 @@ class FollowingCommandsTest extends AgainstTestDaemon {
     void followedLogsPrintWhatIsWrittenLater() throws Exception {
         ok("apply", "-f", example("hello-world.yaml"));
         var log = logOf("hello-world", "fetch");
-        Files.writeString(log, "first\n");
+        Files.writeString(log, io.kukeon.testing.CriLog.records("stdout", "first"));
         BackgroundKuke logs = background("logs", "hello-world", "--container", "fetch", "-f");
         logs.awaitOut("first\n");
-        Files.writeString(log, "second\n", StandardOpenOption.APPEND);
+        Files.writeString(log, io.kukeon.testing.CriLog.records("stdout", "second"), StandardOpenOption.APPEND);
         logs.awaitOut("second\n");
-        Files.writeString(log, "third, written ", StandardOpenOption.APPEND);
-        Files.writeString(log, "in two parts\n", StandardOpenOption.APPEND);
+        String third = io.kukeon.testing.CriLog.records("stdout", "third, written in two parts");
+        Files.writeString(log, third.substring(0, 40), StandardOpenOption.APPEND);   // a record written in two parts
+        Files.writeString(log, third.substring(40), StandardOpenOption.APPEND);
         logs.awaitOut("in two parts\n");
         assertEquals(0, logs.stop());
         assertEquals("first\nsecond\nthird, written in two parts\n", logs.out());

@@ -1,5 +1,6 @@
 package io.kukeon.cli;
 
+import io.kukeon.testing.CriLog;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -293,12 +294,26 @@ class KukeAgainstDaemonTest extends AgainstTestDaemon {
     void logsPrintEachContainersOutput() throws Exception {
         ok("apply", "-f", example("hello-world.yaml"));
         for (String c : List.of("root", "web", "fetch")) {
-            Files.writeString(logOf("hello-world", c), "hello from " + c + "\nbye\n");
+            Files.writeString(logOf("hello-world", c), CriLog.records("stdout", "hello from " + c)
+                    + CriLog.records("stderr", "bye"));
         }
         assertEquals("hello from fetch\nbye\n", ok("logs", "hello-world", "--container", "fetch").out());
         assertEquals("bye\n", ok("logs", "hello-world", "-c", "web", "--tail", "1").out());
         String all = ok("logs", "hello-world").out();
         assertTrue(all.contains("[web] hello from web\n") && all.contains("[fetch] bye\n"), all);
+        assertEquals("bye\n", ok("logs", "hello-world", "-c", "web", "--stream", "stderr").out());
+        assertTrue(ok("logs", "hello-world", "-c", "web", "--timestamps").out()
+                .matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\S+Z hello from web\n\\S+Z bye\n"));
+        assertEquals("", ok("logs", "hello-world", "-c", "web", "--since", "2999-01-01T00:00:00Z").out());
+        assertEquals("hello from web\nbye\n", ok("logs", "hello-world", "-c", "web", "--since", "1h").out());
+        KukeRun badStream = kuke("logs", "hello-world", "--stream", "both");
+        assertEquals(2, badStream.exit(), badStream.err());
+        assertTrue(badStream.err().contains("--stream must be stdout or stderr"), badStream.err());
+        KukeRun badSince = kuke("logs", "hello-world", "--since", "yesterday");
+        assertEquals(2, badSince.exit(), badSince.err());
+        assertTrue(badSince.err().contains("--since 'yesterday' is neither a duration"), badSince.err());
+        KukeRun followPrevious = kuke("logs", "hello-world", "--previous", "-f");
+        assertEquals(2, followPrevious.exit(), followPrevious.err());
     }
 
     @Test

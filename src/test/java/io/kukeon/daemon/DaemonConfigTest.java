@@ -63,6 +63,28 @@ class DaemonConfigTest {
     }
 
     @Test
+    void logSettingsHaveDefaultsAndBoundsAndTheLoggerIsBesideTheBuild() {
+        DaemonConfig c = DaemonConfig.load(Map.of(), null, Map.of());
+        assertEquals(new io.kukeon.model.ContainerLogs(10L * 1024 * 1024, 5), c.treeSettings().logDefaults());
+        assertEquals("kukeon-logger", c.logger().getFileName().toString());
+        assertEquals("target", c.logger().getParent().getFileName().toString(), "beside the classes or the jar: " + c.logger());
+        assertEquals(new io.kukeon.model.ContainerLogs(1024L * 1024, 2), DaemonConfig.load(Map.of(), null,
+                Map.of("KUKEOND_LOG_MAX_SIZE", "1MiB", "KUKEOND_LOG_MAX_FILES", "2")).treeSettings().logDefaults());
+        assertEquals(Path.of("/opt/logger"), DaemonConfig.load(Map.of("logger", "/opt/logger"), null, Map.of()).logger());
+        assertEquals("log-max-size", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("log-max-size", "1KiB"), null, Map.of())).field());
+        assertEquals("log-max-files", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("log-max-files", "101"), null, Map.of())).field());
+        assertEquals("logger", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("logger", "relative/logger"), null, Map.of())).field());
+        InvalidArgumentException missing = assertThrows(InvalidArgumentException.class,
+                () -> io.kukeon.runtime.containerd.TaskLog.requireRunnable(dir.resolve("no-logger")));
+        assertEquals("logger", missing.field());
+        assertTrue(missing.getMessage().contains("is missing or not executable"), missing.getMessage());
+        assertEquals(c.logger(), io.kukeon.runtime.containerd.TaskLog.requireRunnable(c.logger()), "the build made it");
+    }
+
+    @Test
     void badApiSettingsAreRefusedNamingTheirKey() {
         assertEquals("api-max-connections", assertThrows(InvalidArgumentException.class,
                 () -> DaemonConfig.load(Map.of("api-max-connections", "0"), null, Map.of())).field());

@@ -248,7 +248,7 @@ class RealCellTest {
         while (Instant.now().isBefore(deadline) && !(Files.exists(log) && Files.readString(log).lines().count() >= 2)) {
             Thread.sleep(100);
         }
-        assertEquals(List.of("arg=hello-from-a-blueprint", "env=hello-from-a-blueprint"), Files.readString(log).lines().toList());
+        assertEquals(List.of("arg=hello-from-a-blueprint", "env=hello-from-a-blueprint"), io.kukeon.testing.CriLog.texts(log));
         String id = made.getPath().substring("r/s/t/".length());
         assertEquals(TaskInfo.Status.RUNNING, host.containerd.task(host.namespace("r"), "s_t_" + id + "_app").status(),
                 "containerd runs it under the generated name");

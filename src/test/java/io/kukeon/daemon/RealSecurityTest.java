@@ -168,7 +168,9 @@ class RealSecurityTest {
         ApplyResult changed = host.apply(RealCellTest.cell("changing", container("app", app, ""))).get(0);
         assertEquals("updated", changed.getOutcome(), changed.toString());
         assertTrue(changed.getChangesList().toString().contains("readOnlyRootFilesystem"), changed.toString());
-        assertTrue(log("changing", "app", "touch=0").contains("touch=1"), "the first run's line stays before the new one");
+        assertEquals("touch=0\n", log("changing", "app", "touch=0"), "the new run's log");
+        String previous = read(LogsRequest.newBuilder().setPath("r/s/t/changing").setContainer("app").setPrevious(true));
+        assertTrue(previous.endsWith("touch=1\n") && !previous.contains("touch=0"), "the first run is the previous one: " + previous);
     }
 
     @Test
@@ -206,12 +208,16 @@ class RealSecurityTest {
 
     private String log(String cell, String container, String last) throws Exception {
         return Eventually.value(container + "'s log holding " + last, Duration.ofSeconds(30), () -> {
-            Iterator<LogChunk> chunks = host.client().logs(LogsRequest.newBuilder().setPath("r/s/t/" + cell)
-                    .setContainer(container).build());
-            StringBuilder out = new StringBuilder();
-            chunks.forEachRemaining(c -> out.append(c.getData().toString(StandardCharsets.UTF_8)));
-            return out.toString().contains(last) ? out.toString() : null;
+            String out = read(LogsRequest.newBuilder().setPath("r/s/t/" + cell).setContainer(container));
+            return out.contains(last) ? out : null;
         });
+    }
+
+    private String read(LogsRequest.Builder request) throws Exception {
+        Iterator<LogChunk> chunks = host.client().logs(request.build());
+        StringBuilder out = new StringBuilder();
+        chunks.forEachRemaining(c -> out.append(c.getData().toString(StandardCharsets.UTF_8)));
+        return out.toString();
     }
 
     /** A {@code /proc/self/status} line's value as the container printed it. */

@@ -54,7 +54,7 @@ class SealedLoginRealTest {
         host.loadBusybox("r");   // the pause root's image: there is no Docker Hub here
         assertReady(apply(cell("first", image)));
 
-        Path log = dataDir.resolve("logs/r/s/t/first/app.log");
+        Path log = dataDir.resolve("logs/r/s/t/first/app/current.log");
         awaitLog(log, "hello-log");
         assertEquals("rw-------", mode(log), "the shim's logger creates the log 0600");
         for (Path dir = log.getParent(); !dir.equals(dataDir.getParent()); dir = dir.getParent()) {

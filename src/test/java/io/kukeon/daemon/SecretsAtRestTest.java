@@ -113,7 +113,7 @@ class SecretsAtRestTest {
         try (TestDaemon daemon = TestDaemon.start(dataDir)) {
             apply(daemon.client(), realm("pw", "a"));
         }
-        Path log = Files.writeString(Files.createDirectories(dataDir.resolve("logs/r/s/t/c")).resolve("app.log"), "out\n");
+        Path log = Files.writeString(Files.createDirectories(dataDir.resolve("logs/r/s/t/c/app")).resolve("current.log"), "out\n");
         Files.createSymbolicLink(dataDir.resolve("logs/shared-link"), outside);
         List<Path> files = everything(dataDir);
         for (Path f : files) {

@@ -98,7 +98,8 @@ final class SampleObjects {
                         ContainerSecret.fromFile("tls.key", "/etc/kukeon/tls.key", "/run/secrets/tls.key"),
                         new ContainerSecret("DB_PASSWORD", null, null, null, new SecretRef("db", null, null, null, null)),
                         new ContainerSecret("ca.pem", null, null, "/run/secrets/ca.pem",
-                                new SecretRef("ca", "default", "default", null, null)));
+                                new SecretRef("ca", "default", "default", null, null)))
+                .logs(1048576L, 3);
         return root ? c.root().build() : c.build();
     }
 

@@ -69,7 +69,7 @@ class NameFuzzTest {
             assertTrue(dir.startsWith(CGROUP_MOUNT.resolve("kukeon")), dir.toString());
             assertEquals(depth + 1, CGROUP_MOUNT.relativize(dir).getNameCount(), "one directory per level: " + dir);
         }
-        Path log = IDS.logFile(LOG_DIR, container).normalize();
+        Path log = IDS.logDir(LOG_DIR, container).normalize();
         assertTrue(log.startsWith(LOG_DIR), log.toString());
         assertEquals(5, LOG_DIR.relativize(log).getNameCount(), log.toString());
 

@@ -69,7 +69,8 @@ public final class ActorTestBed {
     /** Snapshots every 100 events, a stop timeout of 2 s, no startup grace, restarts 50 ms apart. */
     public ActorTestBed() {
         this(new TreeSettings(100, Duration.ofSeconds(2), Duration.ZERO, tempLogDir(), tempLogDir(),
-                new TreeSettings.RestartBackoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(10)), true));
+                new TreeSettings.RestartBackoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(10)), true,
+                new io.kukeon.model.ContainerLogs(10L * 1024 * 1024, 5)));
     }
 
     public ActorTestBed(TreeSettings settings) {

@@ -4,6 +4,7 @@ import io.kukeon.model.GroupStatus;
 import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.LogTarget;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.ExecRequest;
 import io.kukeon.runtime.RunningExec;
@@ -316,7 +317,7 @@ public final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
-    public TaskInfo startTask(String namespace, String containerdId, Path logFile) {
+    public TaskInfo startTask(String namespace, String containerdId, LogTarget log) {
         up();
         FakeContainer c = containers.get(key(namespace, containerdId));
         if (c == null) {

@@ -1,6 +1,7 @@
 package io.kukeon.testing;
 
 import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerLogs;
 import io.kukeon.model.ContainerSecret;
 import io.kukeon.model.ContainerSecurity;
 import io.kukeon.model.ContainerSpec;
@@ -53,6 +54,7 @@ public final class Specs {
         private List<VolumeMount> volumes = List.of();
         private List<TmpfsMount> tmpfs = List.of();
         private List<ContainerSecret> secrets = List.of();
+        private ContainerLogs logs = ContainerLogs.DEFAULTS;
         private ContainerSecurity security = ContainerSecurity.NONE;
 
         private ContainerBuilder(String id) {
@@ -144,9 +146,14 @@ public final class Specs {
             return this;
         }
 
+        public ContainerBuilder logs(Long maxSizeBytes, Integer maxFiles) {
+            this.logs = new ContainerLogs(maxSizeBytes, maxFiles);
+            return this;
+        }
+
         public ContainerSpec build() {
             return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restart, backoffSeconds,
-                    maxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets);
+                    maxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, logs);
         }
     }
 

@@ -31,6 +31,16 @@ class SpecMappingTest {
     }
 
     @Test
+    void logRotationCrossesTheWireAndUnsetStaysUnset() {
+        ContainerSpec set = Specs.container("app").image("busybox").logs(1048576L, 3).build();
+        assertEquals(set, SpecMapping.fromProto(SpecMapping.toProto(set)));
+        ContainerSpec half = Specs.container("app").image("busybox").logs(null, 7).build();
+        io.kukeon.wire.v1.ContainerSpec p = SpecMapping.toProto(half);
+        assertFalse(p.hasLogMaxSizeBytes());
+        assertEquals(half, SpecMapping.fromProto(p));
+    }
+
+    @Test
     void everySecurityFieldSurvivesTheWire() {
         ContainerSpec c = with(new ContainerSecurity(true, new ContainerSecurity.Capabilities(List.of("net_admin"),
                 List.of("ALL")), true, List.of("no-new-privileges=false", "seccomp=/etc/p.json"), List.of("/dev/fuse"), true,

@@ -1,5 +1,6 @@
 package io.kukeon.runtime.containerd;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -20,11 +21,12 @@ import java.util.stream.Collectors;
  * @param killGrace          after SIGKILL, how long to wait for the task to be reaped
  * @param reconnectMin       first delay before the event stream re-subscribes
  * @param reconnectMax       longest delay between re-subscribe attempts
+ * @param logger             the task logger binary (see {@link TaskLog})
  */
 public record ContainerdConfig(String snapshotter, Set<String> insecureRegistries, Duration callTimeout,
                                Duration healthTimeout, Duration pullTimeout, Duration killGrace,
                                Duration reconnectMin, Duration reconnectMax, Duration registryConnectTimeout,
-                               Duration registryStallTimeout) {
+                               Duration registryStallTimeout, Path logger) {
 
     public static final Set<String> DEFAULT_INSECURE_REGISTRIES = Set.of("127.0.0.1", "localhost");
 
@@ -42,27 +44,33 @@ public record ContainerdConfig(String snapshotter, Set<String> insecureRegistrie
         reconnectMax = positive("reconnectMax", reconnectMax);
         registryConnectTimeout = positive("registryConnectTimeout", registryConnectTimeout);
         registryStallTimeout = positive("registryStallTimeout", registryStallTimeout);
+        logger = logger == null ? TaskLog.besideTheJar() : logger;
     }
 
     public static ContainerdConfig defaults() {
         return new ContainerdConfig("overlayfs", DEFAULT_INSECURE_REGISTRIES, Duration.ofSeconds(30),
                 Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), null);
     }
 
     public ContainerdConfig withInsecureRegistries(Set<String> hosts) {
         return new ContainerdConfig(snapshotter, hosts, callTimeout, healthTimeout, pullTimeout, killGrace,
-                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout);
+                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, logger);
     }
 
     public ContainerdConfig withSnapshotter(String name) {
         return new ContainerdConfig(name, insecureRegistries, callTimeout, healthTimeout, pullTimeout, killGrace,
-                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout);
+                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, logger);
     }
 
     public ContainerdConfig withRegistryTimeouts(Duration connect, Duration stall) {
         return new ContainerdConfig(snapshotter, insecureRegistries, callTimeout, healthTimeout, pullTimeout, killGrace,
-                reconnectMin, reconnectMax, connect, stall);
+                reconnectMin, reconnectMax, connect, stall, logger);
+    }
+
+    public ContainerdConfig withLogger(Path binary) {
+        return new ContainerdConfig(snapshotter, insecureRegistries, callTimeout, healthTimeout, pullTimeout, killGrace,
+                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, binary);
     }
 
     /** Plain HTTP is allowed for this registry host ({@code host} or {@code host:port}). */

@@ -10,6 +10,7 @@ import io.kukeon.model.RegistryCredential;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.ExecRequest;
+import io.kukeon.runtime.LogTarget;
 import io.kukeon.runtime.RunningExec;
 import io.kukeon.runtime.ImageInfo;
 import io.kukeon.runtime.ObservedContainer;
@@ -363,13 +364,13 @@ public final class ContainerdRuntime implements ContainerRuntime {
     }
 
     @Override
-    public TaskInfo startTask(String namespace, String containerdId, Path logFile) {
+    public TaskInfo startTask(String namespace, String containerdId, LogTarget log) {
         Container c = containers.get(namespace, containerdId);
         if (c == null) {
             throw new RuntimeFailure("ContainerNotFound", "container " + containerdId + " does not exist in namespace " + namespace);
         }
         try {
-            FileModes.createPrivateDirectories(logFile.toAbsolutePath().getParent());
+            FileModes.createPrivateDirectories(log.dir().directory().toAbsolutePath());
         } catch (IOException e) {
             throw new RuntimeFailure("RuntimeError", "cannot create the log directory of " + containerdId + ": " + e.getMessage(), e);
         }
@@ -387,8 +388,11 @@ public final class ContainerdRuntime implements ContainerRuntime {
                 }
             }
             try {
+                if (attempt == 1) {   // a retry's task may be the interrupted create's, already logging
+                    keepLastRunAsPrevious(containerdId, log);
+                }
                 tasks.create(namespace, containerdId, snapshots.mounts(namespace, c.getSnapshotter(), c.getSnapshotKey()),
-                        TaskLog.uri(logFile));
+                        TaskLog.uri(config.logger(), log));
                 break;
             } catch (RuntimeFailure | UnavailableException e) {
                 if (attempt == CREATE_ATTEMPTS) {
@@ -406,6 +410,16 @@ public final class ContainerdRuntime implements ContainerRuntime {
                 e.addSuppressed(cleanup);
             }
             throw e;
+        }
+    }
+
+    /** A new task begins a new run of the log; an adopted one (above) goes on writing its own. */
+    private static void keepLastRunAsPrevious(String containerdId, LogTarget log) {
+        try {
+            log.dir().keepLastRunAsPrevious();
+        } catch (IOException e) {
+            throw new RuntimeFailure("RuntimeError", "cannot keep the last log of " + containerdId + " as the previous one: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,47 +1,66 @@
 package io.kukeon.runtime.containerd;
 
-import io.kukeon.secrets.FileModes;
+import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.runtime.LogTarget;
 
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where a task's stdout and stderr go: appended to the container's log file by a few lines of
- * {@code /bin/sh} that the shim starts beside the task (containerd's {@code binary://} logging), so
- * the log is written while kukeond is down.
+ * Where a task's stdout and stderr go: to our logger, {@code kukeon-logger} (src/main/c), which
+ * the shim starts beside the task (containerd's {@code binary://} logging), so the log is written
+ * while kukeond is down. It writes each line as a kubelet CRI record (time, stream, text) into the
+ * container's {@code current.log}, rotating it by size and count; see the C file for the details.
  *
  * <p>Not containerd's {@code file://}: with it the shim copies both streams into one file and the
  * stdout copier closes that file when stdout ends, even while stderr is still being copied; a
  * process that ends right after writing to stderr loses those lines (7 runs in 100 of
  * {@code echo out; echo err >&2} here; containerd 1.6 to 2.x, "error copying stderr" in its log).
- * Here each stream has its own {@code cat}, each appending with O_APPEND; SIGTERM, which the
- * shim sends when the task is deleted, is ignored so that both drain to the end of their pipes.
- * The shim's umask is its own: the script sets {@link FileModes}' so that a new log is 0600.
+ * The logger reads both pipes to their end and ignores the SIGTERM the shim sends at task delete.
  */
-final class TaskLog {
+public final class TaskLog {
     private TaskLog() {}
 
     /**
-     * The stdout and stderr URI for a task logging to {@code logFile}. The shim runs the URI's
-     * path with each query key and value as arguments ({@code sh -c SCRIPT}), the streams on
-     * fds 3 and 4, and waits for fd 5 to close: every copy of it, the {@code cat}s' too.
+     * The stdout and stderr URI for a task logging to {@code log}. The shim runs the URI's path
+     * with each query key and value as arguments, in a Go map's (random) order: the logger reads
+     * them as pairs. The streams are on fds 3 and 4; the shim waits for fd 5 to close.
      */
-    static String uri(Path logFile) {
-        String log = quoted(logFile.toAbsolutePath().toString());
-        String script = "PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
-                + "umask " + FileModes.PRIVATE_UMASK + "\n"
-                + "trap '' TERM\n"
-                + "cat <&3 >>" + log + " 4<&- 5>&- &\n"
-                + "cat <&4 >>" + log + " 3<&- 5>&- &\n"
-                + "exec 3<&- 4<&- 5>&-\n"
-                + "wait\n";
-        // Go's query parser: '&' and ';' separate pairs, '+' is a space; all escaped here.
-        return "binary:///bin/sh?-c=" + URLEncoder.encode(script, StandardCharsets.UTF_8);
+    static String uri(Path logger, LogTarget log) {
+        String query = "file=" + queryValue(log.dir().current().toAbsolutePath().toString())
+                + "&max-size=" + log.maxSizeBytes() + "&max-files=" + log.maxFiles();
+        try {
+            // the multi-argument URI quotes what a path may not hold as it is; Go's parser unquotes it
+            return new java.net.URI("binary", "", logger.toAbsolutePath().toString(), null) + "?" + query;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("the logger's path " + logger + " cannot be a URI: " + e.getMessage(), e);
+        }
     }
 
-    /** A single-quoted sh word. */
-    private static String quoted(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
+    /** Go's query parser: '&' and ';' separate pairs, '+' is a space; all escaped here. */
+    private static String queryValue(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** {@code kukeon-logger} beside the jar (or the classes) kukeond runs from: where Maven builds it. */
+    public static Path besideTheJar() {
+        try {
+            Path code = Path.of(TaskLog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return code.toAbsolutePath().getParent().resolve("kukeon-logger");
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of("kukeon-logger").toAbsolutePath();
+        }
+    }
+
+    /** Refuses, in one line, a logger that is missing or cannot be run: no container could log. */
+    public static Path requireRunnable(Path logger) {
+        if (!Files.isRegularFile(logger) || !Files.isExecutable(logger)) {
+            throw new InvalidArgumentException("logger", logger + " is missing or not executable; build it with mvn"
+                    + " (it is target/kukeon-logger) or set logger to its path");
+        }
+        return logger;
     }
 }

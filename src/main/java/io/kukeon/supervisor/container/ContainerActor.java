@@ -113,7 +113,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         super(context, PersistenceIds.of(path), path, cell, ports, realm);
         this.timers = timers;
         this.calls = new ContainerRuntimeCalls(ports, path);
-        this.identity = new ContainerRecord.Identity(path.name(), calls.containerdId(), calls.logFile().toString(),
+        this.identity = new ContainerRecord.Identity(path.name(), calls.containerdId(), calls.logDir().current().toString(),
                 ports.ids().cgroup(path).toString());
     }
 

@@ -1,11 +1,14 @@
 package io.kukeon.supervisor.container;
 
+import io.kukeon.model.ContainerLogs;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.Kind;
 import io.kukeon.network.CellNameFiles;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.runtime.ContainerLogDir;
 import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.LogTarget;
 import io.kukeon.runtime.OciMount;
 import io.kukeon.runtime.PullProgress;
 import io.kukeon.runtime.RuntimeFailure;
@@ -57,8 +60,8 @@ final class ContainerRuntimeCalls {
         return containerdId;
     }
 
-    Path logFile() {
-        return ports.ids().logFile(ports.settings().logDir(), path);
+    ContainerLogDir logDir() {
+        return new ContainerLogDir(ports.ids().logDir(ports.settings().logDir(), path));
     }
 
     /**
@@ -81,7 +84,7 @@ final class ContainerRuntimeCalls {
                 .thenComposeAsync(request -> ensureContainerIfImagePresent(request) ? CompletableFuture.completedFuture(null)
                         : pull(realm, spec.image(), progress, pullPool)
                                 .thenRunAsync(() -> ports.runtime().ensureContainer(request), runtimePool), runtimePool)
-                .thenApplyAsync(done -> startTask(namespace), runtimePool);
+                .thenApplyAsync(done -> startTask(namespace, spec.logs()), runtimePool);
     }
 
     /** Whether the container record could be made: false when the realm lacks its image. */
@@ -103,19 +106,21 @@ final class ContainerRuntimeCalls {
                 () -> ports.runtime().ensureImage(realm.namespace(), image, realm.credentials(), progress), pullPool, progress);
     }
 
-    private TaskInfo startTask(String namespace) {
-        Path log = logFile();
+    /** The container's log settings over kukeond's defaults (applied here, so the spec keeps what its manifest said). */
+    private TaskInfo startTask(String namespace, ContainerLogs logs) {
+        ContainerLogDir dir = logDir();
         try {
             try {
-                FileModes.createPrivateDirectories(log.getParent());
+                FileModes.createPrivateDirectories(dir.directory());
             } catch (NoSuchFileException e) {
                 // an empty level was just removed by the delete of a sibling's last log: make it again
-                FileModes.createPrivateDirectories(log.getParent());
+                FileModes.createPrivateDirectories(dir.directory());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the log directory " + log.getParent(), e);
+            throw new UncheckedIOException("cannot create the log directory " + dir.directory(), e);
         }
-        return ports.runtime().startTask(namespace, containerdId, log);
+        ContainerLogs rotation = logs.over(ports.settings().logDefaults());
+        return ports.runtime().startTask(namespace, containerdId, new LogTarget(dir, rotation.maxSizeBytes(), rotation.maxFiles()));
     }
 
     TaskInfo stop(RealmAccess realm, Duration timeout, boolean kill) {
@@ -153,8 +158,8 @@ final class ContainerRuntimeCalls {
         ports.runtime().deleteContainer(realm.namespace(), containerdId);
         ports.secrets().remove(containerdId);
         try {
-            Files.deleteIfExists(logFile());
-            removeEmptyLevels(logFile().getParent(), ports.settings().logDir());
+            logDir().delete();
+            removeEmptyLevels(logDir().directory().getParent(), ports.settings().logDir());
         } catch (IOException e) {
             // a log that cannot be removed is not worth failing a delete for
         }

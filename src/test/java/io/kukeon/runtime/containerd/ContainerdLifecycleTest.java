@@ -100,11 +100,12 @@ class ContainerdLifecycleTest {
         assertTrue(log.contains("hello-from-kukeon\n"), log);
         assertTrue(log.contains("oops\n"), log);
 
-        // starting again replaces the stopped task, and the log is appended to
-        bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
+        // starting again replaces the stopped task; the first run's log becomes the previous one
+        bed.runtime.startTask(bed.namespace, r.containerdId(), bed.logTarget(r.containerdId()));
         assertNotNull(bed.tasks.awaitExit(bed.namespace, r.containerdId(), Duration.ofSeconds(10)));
-        String twice = waitForContent(bed.log(r.containerdId()), text -> count(text, "oops\n") == 2);
-        assertEquals(2, count(twice, "hello-from-kukeon\n"), twice);
+        String again = waitForContent(bed.log(r.containerdId()), text -> text.contains("oops\n"));
+        assertEquals(1, count(again, "hello-from-kukeon\n"), again);
+        assertEquals(log, Files.readString(bed.log(r.containerdId()).resolveSibling("previous.log")));
     }
 
     /**
@@ -117,15 +118,26 @@ class ContainerdLifecycleTest {
         ContainerRequest r = bed.request("cell1", "quick", List.of("sh", "-c", "echo out; echo err >&2"));
         bed.run(r);
         int runs = 30;
+        Path previousLog = bed.log(r.containerdId()).resolveSibling("previous.log");
+        List<String> lost = new java.util.ArrayList<>();
         for (int i = 1; i < runs; i++) {
             assertNotNull(bed.tasks.awaitExit(bed.namespace, r.containerdId(), Duration.ofSeconds(10)));
-            bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
+            // the stopped task is deleted (its logger drained and ended) before the new one's run begins
+            bed.runtime.startTask(bed.namespace, r.containerdId(), bed.logTarget(r.containerdId()));
+            String previous = Files.readString(previousLog);
+            if (count(previous, "out\n") != 1 || count(previous, "err\n") != 1) {
+                lost.add("run " + i + ": " + previous);
+            }
         }
+        assertEquals(List.of(), lost);
         assertNotNull(bed.tasks.awaitExit(bed.namespace, r.containerdId(), Duration.ofSeconds(10)));
         bed.runtime.stop(bed.namespace, r.containerdId(), StopOptions.graceful(Duration.ofSeconds(1)));   // the loggers drain and end
 
-        String log = waitForContent(bed.log(r.containerdId()), text -> count(text, "err\n") == runs);
-        assertEquals(List.of(runs, runs), List.of(count(log, "out\n"), count(log, "err\n")), log);
+        // each start begins a new run of the log (the last one kept as the previous): every run has both lines
+        String last = waitForContent(bed.log(r.containerdId()), text -> text.contains("err\n"));
+        String previous = Files.readString(bed.log(r.containerdId()).resolveSibling("previous.log"));
+        assertEquals(List.of(1, 1, 1, 1), List.of(count(last, "out\n"), count(last, "err\n"), count(previous, "out\n"),
+                count(previous, "err\n")), last + previous);
     }
 
     @Test
@@ -245,7 +257,7 @@ class ContainerdLifecycleTest {
             assertEquals("cell1", found.get(0).labels().get("kukeon.io/cell"));
             assertEquals(TaskInfo.running(pid), restarted.task(bed.namespace, r.containerdId()));
             // starting again is idempotent: the running task is returned as it is
-            assertEquals(pid, restarted.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId())).pid());
+            assertEquals(pid, restarted.startTask(bed.namespace, r.containerdId(), bed.logTarget(r.containerdId())).pid());
         }
     }
 

@@ -2,7 +2,9 @@ package io.kukeon.runtime.containerd;
 
 import io.kukeon.model.CgroupPath;
 import io.kukeon.model.Resources;
+import io.kukeon.runtime.ContainerLogDir;
 import io.kukeon.runtime.ContainerRequest;
+import io.kukeon.runtime.LogTarget;
 import io.kukeon.runtime.ImageInfo;
 import io.kukeon.runtime.TaskInfo;
 import io.kukeon.testing.RealComponents;
@@ -78,14 +80,19 @@ final class ContainerdTestBed implements AutoCloseable {
         return new CgroupPath(List.of(cgroupRoot, "sp", "st", cell, containerdId));
     }
 
+    /** The container's log: the current run's file. */
     Path log(String containerdId) {
-        return dir.resolve(containerdId + ".log");
+        return logTarget(containerdId).dir().current();
+    }
+
+    LogTarget logTarget(String containerdId) {
+        return new LogTarget(new ContainerLogDir(dir.resolve(containerdId)), 10L * 1024 * 1024, 5);
     }
 
     /** Creates and starts; returns the running task. */
     TaskInfo run(ContainerRequest r) {
         runtime.ensureContainer(r);
-        return runtime.startTask(namespace, r.containerdId(), log(r.containerdId()));
+        return runtime.startTask(namespace, r.containerdId(), logTarget(r.containerdId()));
     }
 
     @Override

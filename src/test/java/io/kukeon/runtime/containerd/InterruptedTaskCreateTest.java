@@ -37,7 +37,7 @@ class InterruptedTaskCreateTest {
                     bed.runtime.ensureContainer(r);
                     createCutShort(bed, r, Duration.ofMillis(deadline));
                     try {
-                        TaskInfo task = bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
+                        TaskInfo task = bed.runtime.startTask(bed.namespace, r.containerdId(), bed.logTarget(r.containerdId()));
                         if (task.status() != TaskInfo.Status.RUNNING) {
                             failures.add("cut at " + deadline + " ms: " + task);
                         }
@@ -73,7 +73,7 @@ class InterruptedTaskCreateTest {
             // left a minute ago: no create is writing to it (one that is, is waited for, not removed)
             Files.setLastModifiedTime(bundle, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
 
-            TaskInfo task = bed.runtime.startTask(bed.namespace, r.containerdId(), bed.log(r.containerdId()));
+            TaskInfo task = bed.runtime.startTask(bed.namespace, r.containerdId(), bed.logTarget(r.containerdId()));
 
             assertEquals(TaskInfo.Status.RUNNING, task.status());
             assertTrue(Files.exists(kept), "what was mounted on the leftover rootfs is not walked into");
@@ -88,12 +88,12 @@ class InterruptedTaskCreateTest {
         ContainerdConfig d = ContainerdConfig.defaults();
         ContainerdConfig impatient = new ContainerdConfig(d.snapshotter(), d.insecureRegistries(), deadline,
                 d.healthTimeout(), d.pullTimeout(), d.killGrace(), d.reconnectMin(), d.reconnectMax(),
-                d.registryConnectTimeout(), d.registryStallTimeout());
+                d.registryConnectTimeout(), d.registryStallTimeout(), d.logger());
         try (ContainerdConnection calls = new ContainerdConnection(bed.socket, impatient)) {
             Container c = bed.containers.get(bed.namespace, r.containerdId());
             new Tasks(calls).create(bed.namespace, r.containerdId(),
                     bed.snapshots.mounts(bed.namespace, c.getSnapshotter(), c.getSnapshotKey()),
-                    TaskLog.uri(bed.log(r.containerdId())));
+                    TaskLog.uri(d.logger(), bed.logTarget(r.containerdId())));
         } catch (RuntimeException cutShort) {
             // the deadline: the create goes on in containerd without its caller
         }
