@@ -124,7 +124,7 @@ final class CellMaterializer {
     private static ContainerSpec renamed(ContainerSpec c, String id) {
         return new ContainerSpec(id, c.root(), c.image(), c.command(), c.args(), c.env(), c.workingDir(), c.user(),
                 c.restartPolicy(), c.restartBackoffSeconds(), c.restartMaxRetries(), c.resources(), c.hostNetwork(),
-                c.ports(), c.security(), c.volumes(), c.tmpfs(), c.secrets(), c.logs());
+                c.ports(), c.security(), c.volumes(), c.tmpfs(), c.secrets(), c.logs(), c.attachable());
     }
 
     /** The last part of an image's path, without tag or digest, as a name: {@code docker.io/library/busybox:1} → busybox. */

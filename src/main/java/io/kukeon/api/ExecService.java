@@ -22,6 +22,7 @@ import io.kukeon.wire.v1.ExecExit;
 import io.kukeon.wire.v1.ExecInput;
 import io.kukeon.wire.v1.ExecOutput;
 import io.kukeon.wire.v1.ExecStart;
+import io.kukeon.wire.v1.TerminalSize;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
@@ -114,8 +115,67 @@ public final class ExecService {
     public Source<ExecOutput, NotUsed> exec(Source<ExecInput, NotUsed> in) {
         return in.prefixAndTail(1).flatMapConcat(first -> {
             ExecStart start = startOf(first.first());
-            return Source.completionStage(request(start)).flatMapConcat(request -> run(request, first.second()));
+            return Source.completionStage(target(start)).flatMapConcat(target -> run(request(start, target), first.second()));
         }).mapMaterializedValue(m -> NotUsed.getInstance());
+    }
+
+    /** kuke attach: the terminal of an attachable container; the call's end detaches. */
+    public Source<ExecOutput, NotUsed> attach(Source<ExecInput, NotUsed> in) {
+        return in.prefixAndTail(1).flatMapConcat(first -> {
+            ExecStart start = attachStartOf(first.first());
+            return Source.completionStage(target(start)).flatMapConcat(target -> {
+                if (!target.spec().attachable()) {
+                    throw new FailedPreconditionException("NotAttachable", "container \"" + target.spec().id()
+                            + "\" has no terminal to attach to: set attachable: true in its spec (kuke exec -it runs a shell in it)");
+                }
+                acquireSlot();
+                CompletableFuture<RunningExec> attached = CompletableFuture.supplyAsync(
+                        () -> runtime.attach(target.namespace(), target.containerdId()), io);
+                attached.whenComplete((terminal, failure) -> {
+                    if (failure != null) {
+                        slots.release();
+                    }
+                });
+                return Source.completionStage(attached).flatMapConcat(terminal -> {
+                    if (start.getSize().getWidth() > 0 && start.getSize().getHeight() > 0) {
+                        io.execute(() -> terminal.resize(start.getSize().getWidth(), start.getSize().getHeight()));
+                    }
+                    return streaming(terminal, false, false, first.second(), () -> {
+                        try {
+                            terminal.close();
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                });
+            });
+        }).mapMaterializedValue(m -> NotUsed.getInstance());
+    }
+
+    private static ExecStart attachStartOf(List<ExecInput> first) {
+        if (first.isEmpty() || !first.get(0).hasStart()) {
+            throw new InvalidArgumentException("start", "the first message of an attach must be its start");
+        }
+        ExecStart start = first.get(0).getStart();
+        if (start.getCommandCount() > 0 || start.getEnvCount() > 0 || !start.getWorkingDir().isEmpty()
+                || !start.getUser().isEmpty() || start.getStdin() || start.getTty()) {
+            throw new InvalidArgumentException("start", "an attach names the cell, the container and the terminal's size"
+                    + " only (command, env, working_dir, user, stdin and tty are an exec's)");
+        }
+        checkSize(start.getSize());
+        return start;
+    }
+
+    private static void checkSize(TerminalSize size) {
+        if (size.getWidth() > 65_535 || size.getHeight() > 65_535) {
+            throw new InvalidArgumentException("size", "width and height are at most 65535");
+        }
+    }
+
+    private void acquireSlot() {
+        if (!slots.tryAcquire()) {
+            throw new ResourceExhaustedException(MAX_EXECS + " execs and attaches are running on this host, the most at once");
+        }
     }
 
     private static ExecStart startOf(List<ExecInput> first) {
@@ -129,14 +189,15 @@ public final class ExecService {
         List<String> command = start.getCommandList();
         ContainerSpec.validateProcess("exec", command.get(0), command.subList(1, command.size()), start.getEnvList(),
                 blankToNull(start.getWorkingDir()), blankToNull(start.getUser()));
-        if (start.getSize().getWidth() > 65_535 || start.getSize().getHeight() > 65_535) {
-            throw new InvalidArgumentException("size", "width and height are at most 65535");
-        }
+        checkSize(start.getSize());
         return start;
     }
 
-    /** The container the start names, running, as the runtime knows it. */
-    private CompletionStage<ExecRequest> request(ExecStart start) {
+    /** A running container as the runtime knows it, and its spec. */
+    private record Target(String namespace, String containerdId, ContainerSpec spec) {}
+
+    /** The container the start names, which must be running. */
+    private CompletionStage<Target> target(ExecStart start) {
         ObjectPath cellPath = Validation.path("Cell", start.getPath());
         return tree.get(cellPath).thenCompose(cellReply -> {
             TreeObject.Cell cell = (TreeObject.Cell) cellReply.object();
@@ -148,19 +209,22 @@ public final class ExecService {
                         + "\" is not running (" + (status == null ? "no status" : status.state().name())
                         + "): start the cell first");
             }
+            ContainerSpec spec = cell.spec().containers().stream().filter(c -> c.id().equals(name)).findFirst().orElseThrow();
             ObjectPath container = cellPath.child(name);
             return tree.get(cellPath.ancestor(Kind.REALM)).thenApply(realmReply -> {
                 TreeObject.Realm realm = (TreeObject.Realm) realmReply.object();
                 String namespace = realm.spec().namespace() != null ? realm.spec().namespace() : ids.namespace(realm.path().name());
-                String containerdId = ids.containerdId(container);
-                String execId = "kuke-exec-" + HexFormat.of().formatHex(bytes(6));
-                List<String> command = start.getCommandList();
-                return new ExecRequest(namespace, containerdId, execId, command, start.getEnvList(),
-                        blankToNull(start.getWorkingDir()), blankToNull(start.getUser()), start.getStdin(), start.getTty(),
-                        start.getSize().getWidth(), start.getSize().getHeight(),
-                        execDir.resolve(namespace).resolve(containerdId).resolve(execId));
+                return new Target(namespace, ids.containerdId(container), spec);
             });
         });
+    }
+
+    private ExecRequest request(ExecStart start, Target target) {
+        String execId = "kuke-exec-" + HexFormat.of().formatHex(bytes(6));
+        return new ExecRequest(target.namespace(), target.containerdId(), execId, start.getCommandList(), start.getEnvList(),
+                blankToNull(start.getWorkingDir()), blankToNull(start.getUser()), start.getStdin(), start.getTty(),
+                start.getSize().getWidth(), start.getSize().getHeight(),
+                execDir.resolve(target.namespace()).resolve(target.containerdId()).resolve(execId));
     }
 
     private static byte[] bytes(int n) {
@@ -189,16 +253,14 @@ public final class ExecService {
     }
 
     private Source<ExecOutput, NotUsed> run(ExecRequest request, Source<ExecInput, NotUsed> input) {
-        if (!slots.tryAcquire()) {
-            throw new ResourceExhaustedException(MAX_EXECS + " execs are running on this host, the most at once");
-        }
+        acquireSlot();
         CompletableFuture<RunningExec> started = CompletableFuture.supplyAsync(() -> runtime.exec(request), io);
         return Source.completionStage(started.handle(Started::new)).flatMapConcat(s -> {
             if (s.failure() != null) {
                 slots.release();
                 return Source.single(notRun(unwrap(s.failure())));
             }
-            return streaming(request, s.exec(), input);
+            return streaming(s.exec(), !request.tty(), request.stdin(), input, () -> end(request, s.exec()));
         });
     }
 
@@ -221,13 +283,20 @@ public final class ExecService {
         return ExecOutput.newBuilder().setExit(ExecExit.newBuilder().setCode(code).setReason(failure.getMessage())).build();
     }
 
-    private Source<ExecOutput, NotUsed> streaming(ExecRequest request, RunningExec exec, Source<ExecInput, NotUsed> input) {
+    /**
+     * The call's two directions: the client's messages to the process as it takes them, its output
+     * (and stderr when {@code withStderr}) then its exit to the client; {@code end} once either side is done.
+     *
+     * @param closeStdinAtEnd the client's end of input is the process's end of stdin
+     */
+    private Source<ExecOutput, NotUsed> streaming(RunningExec exec, boolean withStderr, boolean closeStdinAtEnd,
+                                                  Source<ExecInput, NotUsed> input, Runnable end) {
         SharedKillSwitch badInput = KillSwitches.shared("exec-input");
         input.mapAsync(1, message -> CompletableFuture.runAsync(() -> take(exec, message), io))
                 .runWith(Sink.ignore(), materializer)
                 .whenComplete((done, failure) -> {
                     if (failure == null) {
-                        if (request.stdin()) {
+                        if (closeStdinAtEnd) {
                             io.execute(exec::closeStdin);   // the client's stdin ended
                         }
                     } else if (unwrap(failure) instanceof InvalidArgumentException) {
@@ -238,7 +307,7 @@ public final class ExecService {
         OutputReads reads = new OutputReads(exec, io);
         exec.exit().thenRun(reads::cutWhenStalled);
         Source<ExecOutput, NotUsed> stdout = reads.source(exec::readStdout, b -> ExecOutput.newBuilder().setStdout(b).build());
-        Source<ExecOutput, NotUsed> stderr = request.tty() ? Source.empty()
+        Source<ExecOutput, NotUsed> stderr = !withStderr ? Source.empty()
                 : reads.source(exec::readStderr, b -> ExecOutput.newBuilder().setStderr(b).build());
         return stdout.merge(stderr)
                 .concat(Source.completionStage(exec.exit())
@@ -247,7 +316,7 @@ public final class ExecService {
                 .watchTermination((notUsed, done) -> {
                     done.whenComplete((d, failure) -> CompletableFuture.runAsync(() -> {
                         reads.finished();
-                        end(request, exec);
+                        end.run();
                     }, io));
                     return notUsed;
                 });

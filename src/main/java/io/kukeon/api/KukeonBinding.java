@@ -107,6 +107,11 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
     }
 
     @Override
+    public StreamObserver<ExecInput> attach(StreamObserver<ExecOutput> out) {
+        return calls.bidiStream(kukeon::attach, out);
+    }
+
+    @Override
     public StreamObserver<ImageChunk> loadImage(StreamObserver<LoadImageResponse> out) {
         return calls.clientStream(chunks -> kukeon.loadImage(chunks.via(uploadLimit.flow())), out);
     }

@@ -294,6 +294,11 @@ public final class KukeonService implements Kukeon {
     }
 
     @Override
+    public Source<ExecOutput, NotUsed> attach(Source<ExecInput, NotUsed> in) {
+        return execs.attach(in);
+    }
+
+    @Override
     public CompletionStage<LoadImageResponse> loadImage(Source<ImageChunk, NotUsed> in) {
         return writing(() -> images.load(in));
     }

@@ -39,6 +39,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            Config pekko, Path secretsDir, Path logger, ContainerLogs logDefaults) {
     /** Under the data dir: the Volumes' directories, whose contents are their users'. */
     static final String VOLUMES_DIR = "volumes";
+    /** Under the data dir: attachable containers' stdin pipes and attach sockets. */
+    public static final String ATTACH_DIR = "attach";
 
     /**
      * Free space of the data dir: below {@code reserve} bytes, calls that write are refused (0 = never);

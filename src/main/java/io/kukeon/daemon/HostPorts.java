@@ -32,7 +32,8 @@ public final class HostPorts implements PortsFactory {
         return new ContainerdRuntime(config.containerdSocket(),
                 ContainerdConfig.defaults().withInsecureRegistries(Set.copyOf(config.insecureRegistries()))
                         .withRegistryTimeouts(config.registryConnectTimeout(), config.registryStallTimeout())
-                        .withLogger(TaskLog.requireRunnable(config.logger())));
+                        .withLogger(TaskLog.requireRunnable(config.logger()))
+                        .withAttachDir(config.dataDir().resolve(DaemonConfig.ATTACH_DIR)));
     }
 
     @Override

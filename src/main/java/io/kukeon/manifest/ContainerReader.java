@@ -14,7 +14,9 @@ import java.util.Map;
 
 /** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
 final class ContainerReader {
-    static final String ATTACH_LATER = "terminals to attach to are not there yet (kuke logs reads a container's output)";
+    /** Why a cell's {@code tty} (its {@code default}: the container attach and exec choose) is refused. */
+    static final String TTY_DEFAULT_LATER = "a cell's default container for attach and exec is not there yet: name the"
+            + " container with kuke attach/exec -c";
     /** Fields of the reference's ContainerSpec that kukeond does not act on yet, and why: refused when set. */
     static final Map<String, String> UNSUPPORTED = orderedMap(
             "networks", "a container is on its cell's network, which is its space's (a space chooses its own with"
@@ -22,10 +24,11 @@ final class ContainerReader {
             "networksAliases", "a cell is known on its space's network by its name only",
             "cniConfigPath", "a container is on its cell's network, which is its space's (set spec.cniConfigPath on"
                     + " the Space)",
-            "repos", "cloning repositories into a container comes with attachable containers",
+            "repos", "cloning repositories into a container is the reference's in-container terminal wrapper's work,"
+                    + " which kukeon for the JVM does not run",
             "git", "the reference turns it into GIT_* variables: set them in env instead",
-            "attachable", ATTACH_LATER,
-            "tty", ATTACH_LATER);
+            "tty", "kukeon for the JVM runs no terminal wrapper in the container (the reference's kuketty): an attachable"
+                    + " container's own process is on the terminal");
     /** Fields the reference's daemon fills in (its {@code get} prints them): they ask for nothing. */
     static final String[] DAEMON_FILLED = {"containerdId", "kukeonGroupGID"};
 
@@ -67,7 +70,7 @@ final class ContainerReader {
                 RestartPolicy.parse(c.field("restartPolicy"), restart), c.smallInteger("restartBackoffSeconds"),
                 c.smallInteger("restartMaxRetries"), ResourcesReader.read(c), hostNetwork != null && hostNetwork,
                 c.strings("ports"), security(c), MountsReader.volumes(c), MountsReader.tmpfs(c), secrets(c),
-                new ContainerLogs(c.integer("logMaxSizeBytes"), c.smallInteger("logMaxFiles")));
+                new ContainerLogs(c.integer("logMaxSizeBytes"), c.smallInteger("logMaxFiles")), isTrue(c.bool("attachable")));
         UNSUPPORTED.forEach(c::refuseUnsupportedBecause);
         c.acceptOutput(DAEMON_FILLED);
         c.rejectUnknown();

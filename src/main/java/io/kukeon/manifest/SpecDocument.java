@@ -141,6 +141,9 @@ final class SpecDocument {
         put(m, "secrets", c.secrets().stream().map(SpecDocument::secret).toList());
         put(m, "logMaxSizeBytes", c.logs().maxSizeBytes());
         put(m, "logMaxFiles", c.logs().maxFiles());
+        if (c.attachable()) {
+            m.put("attachable", true);
+        }
     }
 
     private static Map<String, Object> volume(VolumeMount v) {

@@ -111,7 +111,7 @@ final class SpecReader {
         Boolean nested = spec.bool("nestedCgroupRuntime");
         CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
                 ResourcesReader.read(spec), nested != null && nested, provenance(spec));
-        spec.refuseUnsupportedBecause("tty", ContainerReader.ATTACH_LATER);
+        spec.refuseUnsupportedBecause("tty", ContainerReader.TTY_DEFAULT_LATER);
         spec.rejectUnknown();
         cell.validate();
         return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);

@@ -24,13 +24,14 @@ import java.util.Set;
  * @param tmpfs                 tmpfs mounts with mount options, at targets none of {@code volumes} takes
  * @param secrets               values kukeond hands the container at each start, as variables or files
  * @param logs                  how its log rotates ({@link ContainerLogs#DEFAULTS}: kukeond's settings)
+ * @param attachable            it runs on a terminal with an open stdin that {@code kuke attach} connects to
  */
 public record ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
                             String workingDir, String user, RestartPolicy restartPolicy,
                             Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
                             boolean hostNetwork, List<String> ports, ContainerSecurity security,
                             List<VolumeMount> volumes, List<TmpfsMount> tmpfs, List<ContainerSecret> secrets,
-                            ContainerLogs logs) {
+                            ContainerLogs logs, boolean attachable) {
 
     public static final int MAX_ARGS = 1024;
     public static final int MAX_ARG_LENGTH = 65_536;
@@ -51,6 +52,17 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         command = command == null || command.isEmpty() ? null : command;
         workingDir = workingDir == null || workingDir.isEmpty() ? null : workingDir;
         user = user == null || user.isEmpty() ? null : user;
+    }
+
+    /** A container without a terminal to attach to (attachable, absent from journals older than it, is false too). */
+    public ContainerSpec(String id, boolean root, String image, String command, List<String> args, List<String> env,
+                         String workingDir, String user, RestartPolicy restartPolicy,
+                         Integer restartBackoffSeconds, Integer restartMaxRetries, Resources resources,
+                         boolean hostNetwork, List<String> ports, ContainerSecurity security,
+                         List<VolumeMount> volumes, List<TmpfsMount> tmpfs, List<ContainerSecret> secrets,
+                         ContainerLogs logs) {
+        this(id, root, image, command, args, env, workingDir, user, restartPolicy, restartBackoffSeconds,
+                restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, logs, false);
     }
 
     /** A container whose log rotates as kukeond's settings say. */
@@ -85,20 +97,20 @@ public record ContainerSpec(String id, boolean root, String image, String comman
 
     public ContainerSpec withRoot(boolean isRoot) {
         return new ContainerSpec(id, isRoot, image, command, args, env, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, logs);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, logs, attachable);
     }
 
     /** This container with {@code overrides} ({@code KEY=VALUE}) in its environment, replacing the same keys. */
     public ContainerSpec withEnvOverrides(List<String> overrides) {
         List<String> merged = new java.util.ArrayList<>(EnvOverrides.merged(env, overrides));
         return new ContainerSpec(id, root, image, command, args, merged, workingDir, user, restartPolicy,
-                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, logs);
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, logs, attachable);
     }
 
     public ContainerSpec withHostNetwork(boolean onHostNetwork) {
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
                 restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, security, volumes, tmpfs,
-                secrets, logs);
+                secrets, logs, attachable);
     }
 
     /** Validates every field; {@code field} is the prefix, e.g. {@code spec.containers[1]}. */
@@ -238,7 +250,7 @@ public record ContainerSpec(String id, boolean root, String image, String comman
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user != null ? user : d.user(),
                 restartPolicy, restartBackoffSeconds, restartMaxRetries,
                 resources.equals(Resources.NONE) ? d.resources() : resources, hostNetwork, ports, inherited, volumes,
-                tmpfs.isEmpty() ? d.tmpfs() : tmpfs, secrets, logs);
+                tmpfs.isEmpty() ? d.tmpfs() : tmpfs, secrets, logs, attachable);
     }
 
     private static void checkText(String field, String value) {

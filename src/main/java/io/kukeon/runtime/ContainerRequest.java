@@ -29,13 +29,14 @@ import java.util.Map;
  *                       the directories of the volumes it mounts: that directory, not what it holds)
  * @param nestedCgroupRuntime its cell's: the container's cgroup tree is mounted writable, for a cgroup manager
  *                       of its own (a nested runtime, systemd)
+ * @param terminal       its process runs on a terminal with an open stdin (an attachable container)
  */
 public record ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
                                String command, List<String> args, List<String> env, String workingDir, String user,
                                String hostname, CgroupPath cgroupsPath, Resources resources,
                                Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
                                List<OciMount> mounts, ContainerSecurity security, List<Path> userOwnedFiles,
-                               boolean nestedCgroupRuntime) {
+                               boolean nestedCgroupRuntime, boolean terminal) {
     public ContainerRequest {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         args = args == null ? List.of() : List.copyOf(args);
@@ -53,6 +54,17 @@ public record ContainerRequest(String namespace, String containerdId, Map<String
         return "ContainerRequest[namespace=" + namespace + ", containerdId=" + containerdId + ", image=" + image
                 + ", env keys=" + env.stream().map(e -> e.indexOf('=') < 0 ? e : e.substring(0, e.indexOf('='))).toList()
                 + ", mounts=" + mounts + "]";
+    }
+
+    /** A container without a terminal. */
+    public ContainerRequest(String namespace, String containerdId, Map<String, String> labels, String image,
+                            String command, List<String> args, List<String> env, String workingDir, String user,
+                            String hostname, CgroupPath cgroupsPath, Resources resources,
+                            Map<String, String> joinNamespaces, String shimGroup, boolean hostNetwork,
+                            List<OciMount> mounts, ContainerSecurity security, List<Path> userOwnedFiles,
+                            boolean nestedCgroupRuntime) {
+        this(namespace, containerdId, labels, image, command, args, env, workingDir, user, hostname, cgroupsPath,
+                resources, joinNamespaces, shimGroup, hostNetwork, mounts, security, userOwnedFiles, nestedCgroupRuntime, false);
     }
 
     /** A container that runs no cgroup manager of its own. */

@@ -84,6 +84,13 @@ public interface ContainerRuntime extends AutoCloseable {
     RunningExec exec(ExecRequest request);
 
     /**
+     * Connects to an attachable container's terminal (its output, its stdin, its size); closing the
+     * connection detaches and leaves the container running. A container that is not running, or has
+     * no terminal, is a {@link RuntimeFailure}.
+     */
+    RunningExec attach(String namespace, String containerdId);
+
+    /**
      * Ends and removes the exec processes whose pipe directories a kukeond that died left under
      * {@code execDir} ({@code <execDir>/<namespace>/<containerd id>/<exec id>}), and those directories.
      * Returns how many it ended.

@@ -200,6 +200,7 @@ public final class SpecMapping {
         if (c.restartMaxRetries() != null) b.setRestartMaxRetries(c.restartMaxRetries());
         if (c.logs().maxSizeBytes() != null) b.setLogMaxSizeBytes(c.logs().maxSizeBytes());
         if (c.logs().maxFiles() != null) b.setLogMaxFiles(c.logs().maxFiles());
+        b.setAttachable(c.attachable());
         ContainerSecurity s = c.security();
         b.setPrivileged(s.privileged()).setReadOnlyRootFilesystem(s.readOnlyRootFilesystem())
                 .addAllSecurityOpts(s.securityOpts()).addAllDevices(s.devices())
@@ -234,7 +235,7 @@ public final class SpecMapping {
                 p.getVolumesList().stream().map(SpecMapping::fromProto).toList(),
                 p.getTmpfsList().stream().map(SpecMapping::fromProto).toList(), secrets(p),
                 new ContainerLogs(p.hasLogMaxSizeBytes() ? p.getLogMaxSizeBytes() : null,
-                        p.hasLogMaxFiles() ? p.getLogMaxFiles() : null));
+                        p.hasLogMaxFiles() ? p.getLogMaxFiles() : null), p.getAttachable());
     }
 
     private static List<ContainerSecret> secrets(io.kukeon.wire.v1.ContainerSpec p) {

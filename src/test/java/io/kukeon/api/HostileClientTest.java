@@ -221,7 +221,7 @@ class HostileClientTest {
                 return new byte[0];
             }
         };
-        for (String method : List.of("kukeon.v1.Kukeon/Exec", "kukeon.v2.Kukeon/Get")) {
+        for (String method : List.of("kukeon.v1.Kukeon/PortForward", "kukeon.v2.Kukeon/Get")) {
             MethodDescriptor<byte[], byte[]> unknown = MethodDescriptor.<byte[], byte[]>newBuilder()
                     .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
                     .setRequestMarshaller(raw).setResponseMarshaller(raw).build();

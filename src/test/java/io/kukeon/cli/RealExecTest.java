@@ -65,7 +65,10 @@ class RealExecTest {
                 + "  containers:\n    - id: app\n      image: docker.io/library/busybox:latest\n      env: [GREETING=hello]\n      " + SLEEPER
                 + "---\napiVersion: v1beta1\nkind: Cell\nmetadata: {name: pair}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
                 + "  containers:\n    - id: a\n      image: docker.io/library/busybox:latest\n      " + SLEEPER
-                + "    - id: b\n      image: docker.io/library/busybox:latest\n      " + SLEEPER);
+                + "    - id: b\n      image: docker.io/library/busybox:latest\n      " + SLEEPER
+                + "---\napiVersion: v1beta1\nkind: Cell\nmetadata: {name: term}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
+                + "  containers:\n    - id: shell\n      image: docker.io/library/busybox:latest\n      command: /bin/sh\n"
+                + "      attachable: true\n");
     }
 
     @AfterAll
@@ -224,6 +227,55 @@ class RealExecTest {
         return new ProcessResult(p.exitValue(), Files.readString(out));
     }
 
+    /**
+     * An attachable busybox sh: a command through attach, a detach that leaves it running, a kill -9
+     * of kukeond that leaves its terminal open (the logger holds its stdin), attach again, and its
+     * exit code at the end; what it printed is in its log too.
+     */
+    @Test
+    void anAttachableShellAnswersThroughAttachAndOutlivesAKilledKukeond() throws Exception {
+        ExecStart term = ExecStart.newBuilder().setPath("r/s/t/term")
+                .setSize(TerminalSize.newBuilder().setWidth(100).setHeight(30)).build();
+        ExecCall first = ExecCall.attach(term);
+        first.type("echo hi-$((1+1)); stty size\r");
+        first.awaitOutput("hi-2");
+        first.awaitOutput("30 100");
+        first.requests.cancel("detach", null);
+        assertEquals(0, kuke("exec", "term", "--", "true").exit(), "the shell goes on after the detach");
+
+        daemon.kill9();
+        daemon.start();
+        ExecCall again = Eventually.value("attach after the restart", Duration.ofSeconds(60), () -> {
+            ExecCall call = ExecCall.attach(term);
+            call.type("echo again-$((2+2))\r");
+            try {
+                call.awaitOutput("again-4", Duration.ofSeconds(5));
+                return call;
+            } catch (Exception | AssertionError notYet) {   // the restarted kukeond has not adopted the cell yet
+                call.requests.cancel("retry", null);
+                return null;
+            }
+        });
+        again.requests.cancel("detach", null);
+
+        // kuke attach on a real terminal: keys in, screen out, Ctrl-] twice detaches
+        ProcessResult attached = onTerminal(KukeHome.create(work.resolve("attach-home")),
+                "sleep 5; printf 'echo attached-$((3*3))\\r'; sleep 2; printf '\\035\\035'",
+                KukeHome.kuke() + " attach --realm r --space s --stack t term");
+        assertEquals(0, attached.exit(), attached.output());
+        assertTrue(attached.output().contains("attached-9") && attached.output().contains("detached from cell \"term\""),
+                attached.output());
+
+        ExecCall last = ExecCall.attach(term);
+        last.type("exit 3\r");
+        assertEquals(3, last.exit.get(30, TimeUnit.SECONDS), "the shell's exit code ends the attach");
+        KukeRun.Bytes logs = kuke("logs", "term");
+        assertTrue(logs.outText().contains("hi-2") && logs.outText().contains("again-4"), logs.outText());
+        KukeRun.Bytes notAttachable = kuke("attach", "solo");
+        assertEquals(1, notAttachable.exit());
+        assertTrue(notAttachable.err().contains("has no terminal to attach to"), notAttachable.err());
+    }
+
     /** What busybox ps sees in the container, without the ps itself. */
     private static String processes() {
         KukeRun.Bytes r = kuke("exec", "solo", "--", "ps", "-o", "args");
@@ -277,6 +329,17 @@ class RealExecTest {
             return call;
         }
 
+        static ExecCall attach(ExecStart start) throws IOException {
+            ExecCall call = new ExecCall();
+            daemon.asyncClient().attach(call);
+            call.send(ExecInput.newBuilder().setStart(start).build());
+            return call;
+        }
+
+        void type(String keys) {
+            send(ExecInput.newBuilder().setStdin(ByteString.copyFromUtf8(keys)).build());
+        }
+
         @Override
         public void beforeStart(ClientCallStreamObserver<ExecInput> requests) {
             this.requests = requests;
@@ -291,7 +354,11 @@ class RealExecTest {
         }
 
         void awaitOutput(String text) throws Exception {
-            Eventually.value("\"" + text + "\" in the output", Duration.ofSeconds(30), () -> output().contains(text) ? true : null);
+            awaitOutput(text, Duration.ofSeconds(30));
+        }
+
+        void awaitOutput(String text, Duration within) throws Exception {
+            Eventually.value("\"" + text + "\" in the output", within, () -> output().contains(text) ? true : null);
         }
 
         @Override

@@ -389,6 +389,11 @@ public final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
+    public RunningExec attach(String namespace, String containerdId) {
+        throw new RuntimeFailure(RuntimeFailure.NOT_RUNNING, "the fake runtime runs no terminals");
+    }
+
+    @Override
     public int endLeftoverExecs(Path execDir) {
         return 0;
     }

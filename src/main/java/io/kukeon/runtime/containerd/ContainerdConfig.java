@@ -22,11 +22,13 @@ import java.util.stream.Collectors;
  * @param reconnectMin       first delay before the event stream re-subscribes
  * @param reconnectMax       longest delay between re-subscribe attempts
  * @param logger             the task logger binary (see {@link TaskLog})
+ * @param attachDir          where attachable containers' terminals are reached: each one's stdin pipe and the
+ *                           socket its logger serves (null: no container can be attachable)
  */
 public record ContainerdConfig(String snapshotter, Set<String> insecureRegistries, Duration callTimeout,
                                Duration healthTimeout, Duration pullTimeout, Duration killGrace,
                                Duration reconnectMin, Duration reconnectMax, Duration registryConnectTimeout,
-                               Duration registryStallTimeout, Path logger) {
+                               Duration registryStallTimeout, Path logger, Path attachDir) {
 
     public static final Set<String> DEFAULT_INSECURE_REGISTRIES = Set.of("127.0.0.1", "localhost");
 
@@ -50,27 +52,32 @@ public record ContainerdConfig(String snapshotter, Set<String> insecureRegistrie
     public static ContainerdConfig defaults() {
         return new ContainerdConfig("overlayfs", DEFAULT_INSECURE_REGISTRIES, Duration.ofSeconds(30),
                 Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), null);
+                Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), null, null);
     }
 
     public ContainerdConfig withInsecureRegistries(Set<String> hosts) {
         return new ContainerdConfig(snapshotter, hosts, callTimeout, healthTimeout, pullTimeout, killGrace,
-                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, logger);
+                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, logger, attachDir);
     }
 
     public ContainerdConfig withSnapshotter(String name) {
         return new ContainerdConfig(name, insecureRegistries, callTimeout, healthTimeout, pullTimeout, killGrace,
-                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, logger);
+                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, logger, attachDir);
     }
 
     public ContainerdConfig withRegistryTimeouts(Duration connect, Duration stall) {
         return new ContainerdConfig(snapshotter, insecureRegistries, callTimeout, healthTimeout, pullTimeout, killGrace,
-                reconnectMin, reconnectMax, connect, stall, logger);
+                reconnectMin, reconnectMax, connect, stall, logger, attachDir);
     }
 
     public ContainerdConfig withLogger(Path binary) {
         return new ContainerdConfig(snapshotter, insecureRegistries, callTimeout, healthTimeout, pullTimeout, killGrace,
-                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, binary);
+                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, binary, attachDir);
+    }
+
+    public ContainerdConfig withAttachDir(Path dir) {
+        return new ContainerdConfig(snapshotter, insecureRegistries, callTimeout, healthTimeout, pullTimeout, killGrace,
+                reconnectMin, reconnectMax, registryConnectTimeout, registryStallTimeout, logger, dir);
     }
 
     /** Plain HTTP is allowed for this registry host ({@code host} or {@code host:port}). */

@@ -59,6 +59,7 @@ import java.util.concurrent.Executors;
  */
 public final class ContainerdRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(ContainerdRuntime.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Label the supervisor puts on every container it owns; listContainers returns those. */
     public static final String CELL_LABEL = "kukeon.io/cell";
@@ -391,8 +392,12 @@ public final class ContainerdRuntime implements ContainerRuntime {
                 if (attempt == 1) {   // a retry's task may be the interrupted create's, already logging
                     keepLastRunAsPrevious(containerdId, log);
                 }
+                TaskTerminal terminal = onTerminal(c) ? TaskTerminal.of(config.attachDir(), namespace, containerdId) : null;
+                if (terminal != null) {
+                    terminal.prepare();
+                }
                 tasks.create(namespace, containerdId, snapshots.mounts(namespace, c.getSnapshotter(), c.getSnapshotKey()),
-                        TaskLog.uri(config.logger(), log));
+                        TaskLog.uri(config.logger(), log, terminal), terminal);
                 break;
             } catch (RuntimeFailure | UnavailableException e) {
                 if (attempt == CREATE_ATTEMPTS) {
@@ -411,6 +416,35 @@ public final class ContainerdRuntime implements ContainerRuntime {
             }
             throw e;
         }
+    }
+
+    /** The record of a container whose task runs; {@link RuntimeFailure#NOT_RUNNING} otherwise. */
+    private Container running(String namespace, String containerdId) {
+        Process task = tasks.get(namespace, containerdId);
+        Container c = task == null ? null : containers.get(namespace, containerdId);
+        if (c == null || task.getStatus() != io.kukeon.runtime.containerd.api.types.task.Status.RUNNING) {
+            throw new RuntimeFailure(RuntimeFailure.NOT_RUNNING, "container " + containerdId + " is not running");
+        }
+        return c;
+    }
+
+    /** Whether the container's process runs on a terminal (an attachable container), as its OCI spec says. */
+    private static boolean onTerminal(Container c) {
+        try {
+            return JSON.readTree(c.getSpec().getValue().toStringUtf8()).path("process").path("terminal").asBoolean(false);
+        } catch (IOException e) {
+            throw new RuntimeFailure("RuntimeError", "the spec of container " + c.getId() + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public RunningExec attach(String namespace, String containerdId) {
+        Container c = running(namespace, containerdId);
+        if (!onTerminal(c)) {
+            throw new RuntimeFailure("NotAttachable", "container " + containerdId + " has no terminal: set attachable: true");
+        }
+        return ContainerdAttach.connect(TaskTerminal.of(config.attachDir(), namespace, containerdId).socket(),
+                execs, namespace, containerdId);
     }
 
     /** A new task begins a new run of the log; an adopted one (above) goes on writing its own. */
@@ -495,17 +529,16 @@ public final class ContainerdRuntime implements ContainerRuntime {
         if (c != null) {
             containers.delete(namespace, containerdId);
         }
+        if (config.attachDir() != null) {
+            TaskTerminal.at(config.attachDir(), namespace, containerdId).remove();
+        }
     }
 
     @Override
     public RunningExec exec(ExecRequest request) {
         String ns = request.namespace();
         String id = request.containerdId();
-        Process task = tasks.get(ns, id);
-        Container c = task == null ? null : containers.get(ns, id);
-        if (c == null || task.getStatus() != io.kukeon.runtime.containerd.api.types.task.Status.RUNNING) {
-            throw new RuntimeFailure(RuntimeFailure.NOT_RUNNING, "container " + id + " is not running");
-        }
+        Container c = running(ns, id);
         String process = OciSpecBuilder.execProcess(c.getSpec().getValue().toStringUtf8(), request,
                 request.user() == null ? OciSpecBuilder.ImageFiles.NONE : imageFiles(ns, c.getImage()));
         ExecPipes pipes = ExecPipes.make(request.ioDir(), request.stdin(), !request.tty());

@@ -25,7 +25,6 @@ import java.util.concurrent.TimeoutException;
  * Channels, not streams: closing one ends a read or write that blocks on it in another thread.
  */
 final class ExecPipes implements AutoCloseable {
-    private static final Duration MKFIFO_TIMEOUT = Duration.ofSeconds(5);
     /** How long a released open takes to return. */
     private static final Duration RELEASE_WAIT = Duration.ofSeconds(1);
 
@@ -50,26 +49,11 @@ final class ExecPipes implements AutoCloseable {
                 withStderr ? dir.resolve("stderr") : null);
         try {
             FileModes.createPrivateDirectories(dir);
-            List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "600"));
-            for (Path p : pipes.paths()) {
-                mkfifo.add(p.toString());
-            }
-            Process p = new ProcessBuilder(mkfifo).redirectErrorStream(true).start();
-            if (!p.waitFor(MKFIFO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("mkfifo did not end within " + MKFIFO_TIMEOUT.toSeconds() + " s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException("mkfifo: " + new String(p.getInputStream().readNBytes(500)).trim());
-            }
+            NamedPipes.make(pipes.paths());
             return pipes;
         } catch (IOException e) {
             pipes.remove();
             throw new RuntimeFailure("RuntimeError", "cannot make the pipes of an exec in " + dir + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pipes.remove();
-            throw new RuntimeFailure("RuntimeError", "interrupted while making the pipes of an exec", e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.kukeon.runtime.containerd;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -71,10 +72,15 @@ final class ExecProcesses {
         return reason.endsWith(": unknown") ? reason.substring(0, reason.length() - ": unknown".length()) : reason;
     }
 
-    /** The exit status once the process has ended (no deadline: it may run for days). */
+    /**
+     * The exit status once the process has ended (no deadline: it may run for days). Cancelling the
+     * future ends the wait in containerd too: an attach that detaches leaves no call behind.
+     */
     CompletableFuture<Integer> exit(String namespace, String id, String execId) {
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        conn.stub(TasksGrpc::newStub, namespace, null, null).wait(
+        Context.CancellableContext waiting = Context.current().withCancellation();
+        exit.whenComplete((code, failure) -> waiting.cancel(null));
+        waiting.run(() -> conn.stub(TasksGrpc::newStub, namespace, null, null).wait(
                 WaitRequest.newBuilder().setContainerId(id).setExecId(execId).build(), new StreamObserver<>() {
                     @Override
                     public void onNext(WaitResponse value) {
@@ -92,7 +98,7 @@ final class ExecProcesses {
                     public void onCompleted() {
                         exit.completeExceptionally(new RuntimeFailure("RuntimeError", "wait for exec in " + id + ": no answer"));
                     }
-                });
+                }));
         return exit;
     }
 

@@ -30,8 +30,20 @@ public final class TaskLog {
      * them as pairs. The streams are on fds 3 and 4; the shim waits for fd 5 to close.
      */
     static String uri(Path logger, LogTarget log) {
+        return uri(logger, log, null);
+    }
+
+    /**
+     * With a terminal (not null), the logger also holds the terminal's stdin pipe open and serves
+     * its attach socket: clients get the output raw and write to the stdin.
+     */
+    static String uri(Path logger, LogTarget log, TaskTerminal terminal) {
         String query = "file=" + queryValue(log.dir().current().toAbsolutePath().toString())
                 + "&max-size=" + log.maxSizeBytes() + "&max-files=" + log.maxFiles();
+        if (terminal != null) {
+            query += "&attach-socket=" + queryValue(terminal.socket().toAbsolutePath().toString())
+                    + "&stdin=" + queryValue(terminal.stdin().toAbsolutePath().toString());
+        }
         try {
             // the multi-argument URI quotes what a path may not hold as it is; Go's parser unquotes it
             return new java.net.URI("binary", "", logger.toAbsolutePath().toString(), null) + "?" + query;

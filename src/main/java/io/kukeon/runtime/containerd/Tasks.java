@@ -60,9 +60,14 @@ final class Tasks {
      * Creates the task (the shim starts, runc creates the process, not yet running) with stdout and
      * stderr going to {@code logUri} (see {@link TaskLog}).
      */
-    void create(String namespace, String id, List<Mount> rootfs, String logUri) {
-        CreateTaskRequest request = CreateTaskRequest.newBuilder().setContainerId(id).addAllRootfs(rootfs)
-                .setStdout(logUri).setStderr(logUri).build();
+    void create(String namespace, String id, List<Mount> rootfs, String logUri, TaskTerminal terminal) {
+        CreateTaskRequest.Builder builder = CreateTaskRequest.newBuilder().setContainerId(id).addAllRootfs(rootfs)
+                .setStdout(logUri).setStderr(logUri);
+        if (terminal != null) {
+            // one stream on a terminal: the shim copies it to the logger's stdout fd
+            builder.setTerminal(true).setStdin(terminal.stdin().toAbsolutePath().toString());
+        }
+        CreateTaskRequest request = builder.build();
         conn.run("create task " + id, () -> {
             try {
                 stub(namespace).create(request);

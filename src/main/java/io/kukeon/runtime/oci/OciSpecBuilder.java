@@ -146,7 +146,7 @@ public final class OciSpecBuilder {
 
     private static ObjectNode process(ContainerRequest request, ImageConfig image, ImageFiles files) {
         ObjectNode p = JSON.createObjectNode();
-        p.put("terminal", false);
+        p.put("terminal", request.terminal());
         int[] user = processUser(request, image, files);
         p.putObject("user").put("uid", user[0]).put("gid", user[1]);
         strings(p.putArray("args"), args(request, image));

@@ -228,7 +228,7 @@ final class ContainerRuntimeCalls {
         return new ContainerRequest(namespace, containerdId, labels, image, spec.command(), spec.args(), lastWins(env),
                 spec.workingDir(), spec.user(), root ? path.nameAt(Kind.CELL) : null, ports.ids().cgroup(path),
                 spec.resources(), joins, shimGroup, hostNetwork, mounts, spec.security(), userOwned(secrets, volumeSources),
-                nestedCgroups);
+                nestedCgroups, spec.attachable());
     }
 
     /** The staged secrets' files and the mounted volumes' directories become the container's user's, as the reference does. */

@@ -34,6 +34,6 @@ class ContainerdConfigTest {
         ContainerdConfig d = ContainerdConfig.defaults();
         assertThrows(IllegalArgumentException.class, () -> new ContainerdConfig("overlayfs", null, Duration.ZERO,
                 d.healthTimeout(), d.pullTimeout(), d.killGrace(), d.reconnectMin(), d.reconnectMax(),
-                d.registryConnectTimeout(), d.registryStallTimeout(), d.logger()));
+                d.registryConnectTimeout(), d.registryStallTimeout(), d.logger(), d.attachDir()));
     }
 }

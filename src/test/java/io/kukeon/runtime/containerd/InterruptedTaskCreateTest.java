@@ -88,12 +88,12 @@ class InterruptedTaskCreateTest {
         ContainerdConfig d = ContainerdConfig.defaults();
         ContainerdConfig impatient = new ContainerdConfig(d.snapshotter(), d.insecureRegistries(), deadline,
                 d.healthTimeout(), d.pullTimeout(), d.killGrace(), d.reconnectMin(), d.reconnectMax(),
-                d.registryConnectTimeout(), d.registryStallTimeout(), d.logger());
+                d.registryConnectTimeout(), d.registryStallTimeout(), d.logger(), d.attachDir());
         try (ContainerdConnection calls = new ContainerdConnection(bed.socket, impatient)) {
             Container c = bed.containers.get(bed.namespace, r.containerdId());
             new Tasks(calls).create(bed.namespace, r.containerdId(),
                     bed.snapshots.mounts(bed.namespace, c.getSnapshotter(), c.getSnapshotKey()),
-                    TaskLog.uri(d.logger(), bed.logTarget(r.containerdId())));
+                    TaskLog.uri(d.logger(), bed.logTarget(r.containerdId())), null);
         } catch (RuntimeException cutShort) {
             // the deadline: the create goes on in containerd without its caller
         }

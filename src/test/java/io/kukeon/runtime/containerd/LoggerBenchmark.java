@@ -75,7 +75,7 @@ public final class LoggerBenchmark {
         bed.runtime.ensureContainer(r);
         Container c = bed.containers.get(bed.namespace, r.containerdId());
         bed.tasks.create(bed.namespace, r.containerdId(), bed.snapshots.mounts(bed.namespace, c.getSnapshotter(), c.getSnapshotKey()),
-                uri);
+                uri, null);
         List<Long> logger = loggerProcesses(file.toString());
         long start = System.nanoTime();
         bed.tasks.start(bed.namespace, r.containerdId());
