@@ -44,7 +44,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,8 +69,13 @@ public final class ExecService {
     private static final Logger LOG = LoggerFactory.getLogger(ExecService.class);
     /** Execs at once, on the whole host. */
     static final int MAX_EXECS = 64;
-    /** Blocking calls an exec can have at once: a read of stdout, one of stderr, a write of stdin, one more. */
+    /**
+     * Threads per exec: three may block for as long as the exec lasts (the reads of stdout and
+     * stderr, a write of stdin), the fourth serves its short calls (start, resize, close).
+     */
     private static final int THREADS_PER_EXEC = 4;
+    /** Short calls waiting for a thread, on the whole host. */
+    private static final int QUEUED_CALLS = 1024;
     static final int MAX_STDIN_MESSAGE = 1 << 20;
     private static final int CHUNK = 32 * 1024;
     /** After the process's exit, output is cut once every read has waited this long: a child it left holds the pipe. */
@@ -93,11 +98,14 @@ public final class ExecService {
         this.execDir = execDir;
         this.materializer = materializer;
         AtomicInteger n = new AtomicInteger();
-        this.io = new ThreadPoolExecutor(0, MAX_EXECS * THREADS_PER_EXEC, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "kukeon-exec-io-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_EXECS * THREADS_PER_EXEC, MAX_EXECS * THREADS_PER_EXEC,
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUED_CALLS), r -> {
+                    Thread t = new Thread(r, "kukeon-exec-io-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);   // no exec, no thread
+        this.io = pool;
     }
 
     /** Ends what the execs of a kukeond that died left running; containerd not answering is said in one line. */
