@@ -237,10 +237,14 @@ class RealExecTest {
         ExecStart term = ExecStart.newBuilder().setPath("r/s/t/term")
                 .setSize(TerminalSize.newBuilder().setWidth(100).setHeight(30)).build();
         ExecCall first = ExecCall.attach(term);
+        ExecCall watcher = ExecCall.attach(term);   // a second client sees the same screen
         first.type("echo hi-$((1+1)); stty size\r");
         first.awaitOutput("hi-2");
         first.awaitOutput("30 100");
+        first.type("echo both-$((5+5))\r");   // by now the watcher is connected too
+        watcher.awaitOutput("both-10");
         first.requests.cancel("detach", null);
+        watcher.requests.cancel("detach", null);
         assertEquals(0, kuke("exec", "term", "--", "true").exit(), "the shell goes on after the detach");
 
         daemon.kill9();
