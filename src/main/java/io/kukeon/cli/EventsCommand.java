@@ -1,11 +1,11 @@
 package io.kukeon.cli;
 
 import io.kukeon.model.Kind;
+import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.HistoryRequest;
 import io.kukeon.wire.v1.WatchRequest;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -152,7 +152,7 @@ final class EventsCommand extends DaemonCommand {
             listed.add(EventLine.item(e));
             return;
         } else {
-            throw new CommandLine.ParameterException(spec.commandLine(), "more than " + MAX_LISTED_EVENTS
+            throw new ResourceExhaustedException("more than " + MAX_LISTED_EVENTS
                     + " events to print as one document: narrow them with --since or a scope flag, or use --follow");
         }
         out().flush();

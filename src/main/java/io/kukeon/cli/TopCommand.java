@@ -3,6 +3,7 @@ package io.kukeon.cli;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kukeon.model.Kind;
+import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.Sizes;
 import io.kukeon.wire.v1.ContainerStatus;
 import io.kukeon.wire.v1.GetRequest;
@@ -69,8 +70,8 @@ final class TopCommand extends DaemonCommand {
 
     private ScopeFilter filter;
 
-    /** One object's figures at one moment. */
-    private record Reading(ObjectDoc doc, GroupStatus.Usage usage, int restarts, long nanos) {}
+    /** One object's figures at one moment ({@code nanos}: {@link System#nanoTime()}). */
+    record Reading(ObjectDoc doc, GroupStatus.Usage usage, int restarts, long nanos) {}
 
     /** What a row shows; null where the figure is unknown (e.g. a stopped container has no usage). */
     record Figures(String path, Double cpuPercent, Long memoryBytes, Long memoryLimitBytes, Long pids,
@@ -119,7 +120,7 @@ final class TopCommand extends DaemonCommand {
         List<ObjectDoc> listed = daemon.listAll(ListRequest.newBuilder().setKind(kind.displayName())
                 .setParent(filter.prefix(kind.depth())).build()).stream().filter(d -> filter.matches(d.getPath())).toList();
         if (listed.size() > MAX_OBJECTS) {
-            throw new IllegalStateException(listed.size() + " " + kind.label() + "s are more than top reads (" + MAX_OBJECTS
+            throw new ResourceExhaustedException(listed.size() + " " + kind.label() + "s are more than top reads (" + MAX_OBJECTS
                     + "): narrow them with --realm, --space or --stack");
         }
         Map<String, Reading> readings = new LinkedHashMap<>();
@@ -155,7 +156,8 @@ final class TopCommand extends DaemonCommand {
             Double cpu = null;
             if (u != null && u.hasCpuMicros() && a != null && a.usage() != null && a.usage().hasCpuMicros() && b.nanos() > a.nanos()) {
                 // a restarted container starts counting again: its time since then is all we know
-                long spent = Math.max(0, u.getCpuMicros() - a.usage().getCpuMicros());
+                long spent = u.getCpuMicros() >= a.usage().getCpuMicros() ? u.getCpuMicros() - a.usage().getCpuMicros()
+                        : u.getCpuMicros();
                 cpu = spent * 100_000.0 / (b.nanos() - a.nanos());
             }
             rows.add(u == null ? new Figures(path, null, null, null, null, null, null, b.restarts())
