@@ -30,7 +30,7 @@ import java.util.Map;
  */
 @Command(name = "top", mixinStandardHelpOptions = true,
         description = {"Show the CPU, memory, pids, block I/O and restarts of cells or containers, busiest first.",
-                "CPU % is measured over a second (100% = one core); every realm, space and stack unless a scope flag narrows it."},
+                "CPU %% is measured over a second (100%% = one core); every realm, space and stack unless a scope flag narrows it."},
         footer = {"%nExamples:",
                 "  # every cell, busiest first",
                 "  kuke top",
