@@ -62,7 +62,7 @@ class UsageErrorTest {
         KukeRun r = KukeRun.offline("--help");
         assertEquals(0, r.exit());
         for (String c : new String[] {"init", "apply", "get", "create", "delete", "start", "stop", "kill", "restart",
-                "logs", "events", "image", "status", "version", "completion"}) {
+                "logs", "top", "events", "image", "status", "version", "completion"}) {
             assertTrue(r.out().contains("\n  " + c), () -> c + " missing from\n" + r.out());
         }
         assertEquals(0, KukeRun.offline("get", "--help").exit());
@@ -108,7 +108,7 @@ class UsageErrorTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"get", "describe", "events", "image ls", "get secrets", "get volumes", "get bp", "get cfg"})
+    @CsvSource(delimiter = '|', value = {"get", "describe", "events", "image ls", "get secrets", "get volumes", "get bp", "get cfg", "top"})
     void theHelpOfACommandThatListsOrDescribesEndsWithExamples(String command) {
         KukeRun r = KukeRun.offline((command + " --help").split(" "));
         assertEquals(0, r.exit(), r.err());
