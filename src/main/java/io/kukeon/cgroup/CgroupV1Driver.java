@@ -106,11 +106,16 @@ public final class CgroupV1Driver implements CgroupManager {
     public GroupStatus.Usage usage(CgroupPath group) {
         View v = new View(group);
         Long cpuNanos = FlatKeyed.number(v.read("cpuacct", "cpuacct.usage"));
+        Long memoryLimit = FlatKeyed.number(v.read("memory", "memory.limit_in_bytes"));
+        // the throttle file counts every bio, whichever I/O scheduler the device uses (CFQ's only its own)
+        BlockIo io = BlockIo.v1(v.read("blkio", "blkio.throttle.io_service_bytes_recursive"));
         return new GroupStatus.Usage(
                 FlatKeyed.number(v.read("memory", "memory.usage_in_bytes")),
                 cpuNanos == null ? null : cpuNanos / 1000,
                 FlatKeyed.number(v.read("pids", "pids.current")),
-                oomKills(group));
+                oomKills(group),
+                memoryLimit == null ? null : GroupStatus.Usage.memoryLimit(memoryLimit),
+                BlockIo.read(io), BlockIo.write(io));
     }
 
     /**

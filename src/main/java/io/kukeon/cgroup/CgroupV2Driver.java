@@ -56,11 +56,14 @@ public final class CgroupV2Driver implements CgroupManager {
         if (!hierarchy.exists(group)) {
             return new GroupStatus.Usage(null, null, null, null);
         }
+        BlockIo io = BlockIo.v2(hierarchy.read(group, "io.stat"));
         return new GroupStatus.Usage(
                 FlatKeyed.number(hierarchy.read(group, "memory.current")),
                 FlatKeyed.get(hierarchy.read(group, "cpu.stat"), "usage_usec"),
                 FlatKeyed.number(hierarchy.read(group, "pids.current")),
-                FlatKeyed.get(hierarchy.read(group, "memory.events"), "oom_kill"));
+                FlatKeyed.get(hierarchy.read(group, "memory.events"), "oom_kill"),
+                FlatKeyed.number(hierarchy.read(group, "memory.max")),
+                BlockIo.read(io), BlockIo.write(io));
     }
 
     @Override

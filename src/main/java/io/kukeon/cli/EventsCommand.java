@@ -1,6 +1,7 @@
 package io.kukeon.cli;
 
 import io.kukeon.model.Kind;
+import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.HistoryRequest;
@@ -13,8 +14,10 @@ import picocli.CommandLine.Parameters;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -43,6 +46,11 @@ final class EventsCommand extends DaemonCommand {
 
     @Option(names = "--since", paramLabel = "DURATION", converter = Durations.class, description = "Only events this recent, e.g. 10m, 2h.")
     Duration since;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
+            description = "table (lines), yaml, json, name or jsonpath=TEMPLATE (default: ${DEFAULT-VALUE}); with --follow, one"
+                    + " document per event.")
+    Output output;
 
     @Mixin
     Scope scope;
@@ -83,24 +91,32 @@ final class EventsCommand extends DaemonCommand {
         }
     }
 
+    /** Without --follow, documents are gathered into one list; a journal longer than this is narrowed first. */
+    static final int MAX_LISTED_EVENTS = 100_000;
+
+    private final List<Printed.Item> listed = new ArrayList<>();
+
     @Override
     int run(DaemonConnection daemon) {
         Instant cutoff = since == null ? null : Instant.now().minus(since);
         if (path == null) {
             print(daemon.streams().watch(WatchRequest.newBuilder().setPathPrefix(filter.prefix(ScopeFilter.FLAGS.size()))
                     .setAfterOffset(0).setUntilNow(!follow).build()), cutoff);
-            return 0;
+        } else {
+            long lastOffset = 0;
+            for (Event e : daemon.calls().history(HistoryRequest.newBuilder().setKind(kind.displayName())
+                    .setPath(path.toString()).build()).getEventsList()) {
+                print(e, cutoff);
+                lastOffset = Math.max(lastOffset, e.getOffset());
+            }
+            if (follow) {
+                WatchRequest.Builder w = WatchRequest.newBuilder().addKinds(kind.displayName()).setPathPrefix(path.toString());
+                print(daemon.streams().watch(lastOffset > 0 ? w.setAfterOffset(lastOffset).build() : w.setFromNow(true).build()),
+                        cutoff);
+            }
         }
-        long lastOffset = 0;
-        for (Event e : daemon.calls().history(HistoryRequest.newBuilder().setKind(kind.displayName())
-                .setPath(path.toString()).build()).getEventsList()) {
-            print(e, cutoff);
-            lastOffset = Math.max(lastOffset, e.getOffset());
-        }
-        if (follow) {
-            WatchRequest.Builder w = WatchRequest.newBuilder().addKinds(kind.displayName()).setPathPrefix(path.toString());
-            print(daemon.streams().watch(lastOffset > 0 ? w.setAfterOffset(lastOffset).build() : w.setFromNow(true).build()),
-                    cutoff);
+        if (output.documents() && !follow) {
+            out().print(Printed.render(output, listed, false, () -> ""));
         }
         return 0;
     }
@@ -128,7 +144,17 @@ final class EventsCommand extends DaemonCommand {
                 // an unparsable time is shown rather than hidden
             }
         }
-        out().println(EventLine.of(e));
+        if (!output.documents()) {
+            out().println(EventLine.of(e));
+        } else if (follow) {
+            out().print(Printed.render(output, List.of(EventLine.item(e)), true, () -> ""));
+        } else if (listed.size() < MAX_LISTED_EVENTS) {
+            listed.add(EventLine.item(e));
+            return;
+        } else {
+            throw new ResourceExhaustedException("more than " + MAX_LISTED_EVENTS
+                    + " events to print as one document: narrow them with --since or a scope flag, or use --follow");
+        }
         out().flush();
     }
 }

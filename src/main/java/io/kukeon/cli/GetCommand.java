@@ -48,9 +48,9 @@ final class GetCommand extends DaemonCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One object; all when left out.")
     String name;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
-            description = "table, wide, yaml or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
+            description = Output.HELP)
+    Output output;
 
     @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Only objects whose labels match, e.g. env=prod,tier!=db.")
     String selector;
@@ -103,11 +103,11 @@ final class GetCommand extends DaemonCommand {
                         .setSelector(labels.toString()).build()).stream()
                         .filter(d -> filter.matches(d.getPath()) && labels.matches(d.getMetadata().getLabelsMap())).toList();
         Instant now = Instant.now();
-        // watched json is a stream of objects from the first on, not a list followed by objects
-        out().print(watch && output == OutputFormat.json
-                ? docs.stream().map(d -> ManifestWriter.json(ObjectOutput.object(d))).collect(Collectors.joining())
+        // watched documents are a stream of single objects from the first on, not a list followed by objects
+        out().print(watch && output.documents()
+                ? docs.stream().map(d -> ObjectOutput.render(List.of(d), kind, output, true, "", now)).collect(Collectors.joining())
                 : ObjectOutput.render(docs, kind, output, name != null, emptyLine(), now));
-        if (docs.isEmpty() && output == OutputFormat.yaml) {
+        if (docs.isEmpty() && output.documents()) {
             err().println(emptyLine());
         }
         out().flush();
@@ -128,7 +128,7 @@ final class GetCommand extends DaemonCommand {
      * operation journals several events.
      */
     private void follow(Iterator<Event> changes, String prefix, List<ObjectDoc> initial, Instant start) {
-        boolean wide = output == OutputFormat.wide;
+        boolean wide = output.is(OutputFormat.wide);
         List<String> headers = ObjectRows.headers(kind, wide);
         int age = headers.indexOf("AGE");
         int[] widths = initial.isEmpty() ? null : ObjectOutput.table(initial, kind, wide, start).widths(true);
@@ -164,28 +164,20 @@ final class GetCommand extends DaemonCommand {
             } else {
                 last.remove(doc.getPath());
             }
-            switch (output) {
-                case yaml -> {
-                    if (e.hasObject()) {
-                        out().print(ManifestWriter.yaml(List.of(ObjectOutput.object(doc))));
-                    }
+            if (output.documents()) {
+                if (e.hasObject()) {
+                    out().print(ObjectOutput.render(List.of(doc), kind, output, true, "", now));
                 }
-                case json -> {
-                    if (e.hasObject()) {
-                        out().print(ManifestWriter.json(ObjectOutput.object(doc)));
-                    }
+            } else {
+                List<String> row = ObjectRows.row(doc, kind, wide, now);
+                if (widths == null) {
+                    widths = new Table(headers).add(row).widths(true);
+                    // states change in place; room for the longest keeps the later columns still
+                    int state = headers.indexOf("STATE");
+                    widths[state] = Math.max(widths[state], "Degraded".length());
+                    out().println(Table.line(headers, widths));
                 }
-                default -> {
-                    List<String> row = ObjectRows.row(doc, kind, wide, now);
-                    if (widths == null) {
-                        widths = new Table(headers).add(row).widths(true);
-                        // states change in place; room for the longest keeps the later columns still
-                        int state = headers.indexOf("STATE");
-                        widths[state] = Math.max(widths[state], "Degraded".length());
-                        out().println(Table.line(headers, widths));
-                    }
-                    out().println(Table.line(row, widths));
-                }
+                out().println(Table.line(row, widths));
             }
             out().flush();
         }
@@ -193,7 +185,7 @@ final class GetCommand extends DaemonCommand {
 
     /** What the user saw of an object: its row without the age, or its whole document. */
     private String shown(ObjectDoc d, boolean wide, int ageColumn, Instant now) {
-        if (output == OutputFormat.yaml || output == OutputFormat.json) {
+        if (output.documents()) {
             return d.toString();
         }
         List<String> row = new java.util.ArrayList<>(ObjectRows.row(d, kind, wide, now));

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The images of every realm, or of the one {@code --realm} names: images are held per realm (its containerd namespace). */
 @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
@@ -21,6 +23,10 @@ import java.util.List;
 final class ImageListCommand extends DaemonCommand {
     @Option(names = "--realm", paramLabel = "REALM", description = "Only this realm's images (left out: every realm's).")
     String realm;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
+            description = "table, yaml, json, name (image/REALM/NAME) or jsonpath=TEMPLATE (default: ${DEFAULT-VALUE}).")
+    Output output;
 
     /** One image of one realm, as listed. */
     record RealmImage(String realm, Image image) {}
@@ -35,7 +41,8 @@ final class ImageListCommand extends DaemonCommand {
             daemon.calls().listImages(ListImagesRequest.newBuilder().setRealm(r).build()).getImagesList()
                     .forEach(i -> images.add(new RealmImage(r, i)));
         }
-        out().print(render(images, filter));
+        out().print(Printed.render(output, images.stream().map(ImageListCommand::item).toList(), false,
+                () -> render(images, filter)));
         return 0;
     }
 
@@ -47,6 +54,15 @@ final class ImageListCommand extends DaemonCommand {
         images.forEach(i -> t.add(List.of(i.image().getName(), i.realm(), shortDigest(i.image().getDigest()),
                 Sizes.of(i.image().getSize()))));
         return t.render();
+    }
+
+    private static Printed.Item item(RealmImage i) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("realm", i.realm());
+        doc.put("name", i.image().getName());
+        doc.put("digest", i.image().getDigest());
+        doc.put("sizeBytes", i.image().getSize());
+        return new Printed.Item("image/" + i.realm() + "/" + i.image().getName(), doc);
     }
 
     /** {@code sha256:} and the first 12 hex digits, as docker shows image IDs. */

@@ -8,10 +8,11 @@ import io.kukeon.wire.v1.ObjectDoc;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Objects from the API printed as {@code -o} asks; yaml and json are manifests that apply back. */
+/** Objects from the API printed as {@code -o} asks (through {@link Printed}); yaml and json are manifests that apply back. */
 final class ObjectOutput {
     private ObjectOutput() {}
 
@@ -19,37 +20,34 @@ final class ObjectOutput {
      * @param single    one object was asked for by name (json prints it bare, not in {@code items})
      * @param emptyLine what table output says when there is nothing, e.g. {@code No cells found in stack "default".}
      */
-    static String render(List<ObjectDoc> docs, Kind kind, OutputFormat format, boolean single, String emptyLine,
+    static String render(List<ObjectDoc> docs, Kind kind, Output output, boolean single, String emptyLine,
                          Instant now) {
-        switch (format) {
-            case yaml:
-                return docs.isEmpty() ? "" : ManifestWriter.yaml(objects(docs));
-            case json:
-                return single && docs.size() == 1 ? ManifestWriter.json(object(docs.get(0)))
-                        : ManifestWriter.json(objects(docs));
-            default:
-                if (docs.isEmpty()) {
-                    return emptyLine + "\n";
-                }
-                return table(docs, kind, format == OutputFormat.wide, now).render();
-        }
+        List<Printed.Item> items = docs.stream()
+                .map(d -> new Printed.Item(kind.label() + "/" + d.getPath(), ManifestWriter.document(object(d)))).toList();
+        return Printed.render(output, items, single, () -> docs.isEmpty() ? emptyLine + "\n"
+                : table(docs, kind, output.is(OutputFormat.wide), now).render());
     }
 
     /**
-     * What a scope holds (Secrets, Volumes) as documents when {@code -o} asks for yaml or json; the
-     * table, when it asks for one, from {@code table} (called only then).
+     * What a scope holds (Secrets, Volumes, templates) as {@code -o} asks; the table, when it asks for
+     * one, from {@code table} (called only then).
      *
      * @param single one was asked for by name (json prints it bare, not in {@code items})
      */
-    static String renderHeld(List<Map<String, Object>> docs, OutputFormat format, boolean single, Supplier<String> table) {
-        switch (format) {
-            case yaml:
-                return docs.isEmpty() ? "" : ManifestWriter.yamlDocuments(docs);
-            case json:
-                return single && docs.size() == 1 ? ManifestWriter.jsonDocument(docs.get(0)) : ManifestWriter.jsonItems(docs);
-            default:
-                return table.get();
+    static String renderHeld(List<Map<String, Object>> docs, Output output, boolean single, Supplier<String> table) {
+        return Printed.render(output, docs.stream().map(d -> new Printed.Item(heldName(d), d)).toList(), single, table);
+    }
+
+    /** {@code secret/demo/web/db-password}: the kind, the scope from metadata, the name. */
+    private static String heldName(Map<String, Object> doc) {
+        Map<?, ?> metadata = (Map<?, ?>) doc.get("metadata");
+        StringBuilder name = new StringBuilder(String.valueOf(doc.get("kind")).toLowerCase(Locale.ROOT));
+        for (Kind level : List.of(Kind.REALM, Kind.SPACE, Kind.STACK, Kind.CELL)) {
+            if (metadata.get(level.label()) != null) {
+                name.append('/').append(metadata.get(level.label()));
+            }
         }
+        return name.append('/').append(metadata.get("name")).toString();
     }
 
     static Table table(List<ObjectDoc> docs, Kind kind, boolean wide, Instant now) {
@@ -62,7 +60,4 @@ final class ObjectOutput {
         return ObjectMapping.fromProto(d);
     }
 
-    private static List<TreeObject> objects(List<ObjectDoc> docs) {
-        return docs.stream().map(ObjectOutput::object).toList();
-    }
 }

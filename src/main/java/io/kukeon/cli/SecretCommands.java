@@ -114,9 +114,9 @@ final class SecretCommands {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "One secret of the scope; all when left out.")
         String name;
 
-        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
-                description = "table, wide, yaml or json (default: ${DEFAULT-VALUE}); data is always <redacted>.")
-        OutputFormat output;
+        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
+                description = Output.HELP + " Data is always <redacted>.")
+        Output output;
 
         @Mixin
         SecretScopeFlags flags;

@@ -56,9 +56,9 @@ final class TemplateCommands {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "One template of the scope; all when left out.")
         String name;
 
-        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
-                description = "table, wide, yaml or json (default: ${DEFAULT-VALUE}).")
-        OutputFormat output;
+        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
+                description = Output.HELP)
+        Output output;
 
         @Mixin
         TemplateScopeFlags flags;
@@ -83,29 +83,23 @@ final class TemplateCommands {
             List<Map<String, Object>> docs = found.stream().map(t -> ManifestWriter.templateDocument(kind(),
                     ObjectPath.parse(t.getScope()), t.getName(), t.hasBlueprint() ? SpecMapping.fromProto(t.getBlueprint()) : null,
                     t.hasConfig() ? SpecMapping.fromProto(t.getConfig()) : null)).toList();
-            switch (output) {
-                case yaml:
-                    return docs.isEmpty() ? "" : ManifestWriter.yamlDocuments(docs);
-                case json:
-                    return name != null && docs.size() == 1 ? ManifestWriter.jsonDocument(docs.get(0))
-                            : ManifestWriter.jsonItems(docs);
-                default:
-                    if (found.isEmpty()) {
-                        return listed.noneFound(kind().kindName() + "s");
-                    }
-                    Instant now = Instant.now();
-                    Table t = new Table(kind() == TemplateKind.BLUEPRINT
-                            ? List.of("NAME", "SCOPE", "PREFIX", "PARAMETERS", "AGE")
-                            : List.of("NAME", "SCOPE", "BLUEPRINT", "VALUES", "AGE"));
-                    for (TemplateInfo info : found) {
-                        t.add(kind() == TemplateKind.BLUEPRINT
-                                ? List.of(info.getName(), info.getScope(), info.getBlueprint().getPrefix(),
-                                String.valueOf(info.getBlueprint().getParametersCount()), Age.since(info.getCreatedAt(), now))
-                                : List.of(info.getName(), info.getScope(), info.getConfig().getBlueprintRef().getName(),
-                                String.valueOf(info.getConfig().getValuesCount()), Age.since(info.getCreatedAt(), now)));
-                    }
-                    return t.render();
-            }
+            return ObjectOutput.renderHeld(docs, output, name != null, () -> {
+                if (found.isEmpty()) {
+                    return listed.noneFound(kind().kindName() + "s");
+                }
+                Instant now = Instant.now();
+                Table t = new Table(kind() == TemplateKind.BLUEPRINT
+                        ? List.of("NAME", "SCOPE", "PREFIX", "PARAMETERS", "AGE")
+                        : List.of("NAME", "SCOPE", "BLUEPRINT", "VALUES", "AGE"));
+                for (TemplateInfo info : found) {
+                    t.add(kind() == TemplateKind.BLUEPRINT
+                            ? List.of(info.getName(), info.getScope(), info.getBlueprint().getPrefix(),
+                            String.valueOf(info.getBlueprint().getParametersCount()), Age.since(info.getCreatedAt(), now))
+                            : List.of(info.getName(), info.getScope(), info.getConfig().getBlueprintRef().getName(),
+                            String.valueOf(info.getConfig().getValuesCount()), Age.since(info.getCreatedAt(), now)));
+                }
+                return t.render();
+            });
         }
     }
 

@@ -89,9 +89,9 @@ final class VolumeCommands {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "One volume of the scope; all when left out.")
         String name;
 
-        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
-                description = "table, wide, yaml or json (default: ${DEFAULT-VALUE}).")
-        OutputFormat output;
+        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
+                description = Output.HELP)
+        Output output;
 
         @Mixin
         VolumeScopeFlags flags;
@@ -118,7 +118,7 @@ final class VolumeCommands {
 
         private Table table(List<VolumeInfo> found) {
             Instant now = Instant.now();
-            boolean wide = output == OutputFormat.wide;
+            boolean wide = output.is(OutputFormat.wide);
             Table t = new Table(wide ? List.of("NAME", "SCOPE", "RECLAIM", "SIZE", "USERS", "AGE", "DIRECTORY")
                     : List.of("NAME", "SCOPE", "RECLAIM", "SIZE", "USERS", "AGE"));
             for (VolumeInfo v : found) {

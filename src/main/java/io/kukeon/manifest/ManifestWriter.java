@@ -141,6 +141,11 @@ public final class ManifestWriter {
         return JsonText.of(doc);
     }
 
+    /** Any part of a document (a map, a list, a value) as JSON. */
+    public static String jsonValue(Object value) {
+        return JsonText.of(value);
+    }
+
     /** Documents as {@code {"items": [...]}} (see {@link #json(List)}). */
     public static String jsonItems(List<Map<String, Object>> items) {
         Map<String, Object> list = new LinkedHashMap<>();

@@ -143,6 +143,9 @@ final class StatusDocument {
             put(u, "cpuMicros", usage.cpuMicros());
             put(u, "pids", usage.pids());
             put(u, "oomKills", usage.oomKills());
+            put(u, "memoryLimitBytes", usage.memoryLimitBytes());
+            put(u, "blockReadBytes", usage.blockReadBytes());
+            put(u, "blockWriteBytes", usage.blockWriteBytes());
             put(m, "usage", u);
         }
     }

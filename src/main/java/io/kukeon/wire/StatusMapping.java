@@ -135,13 +135,17 @@ public final class StatusMapping {
         if (usage.cpuMicros() != null) u.setCpuMicros(usage.cpuMicros());
         if (usage.pids() != null) u.setPids(usage.pids());
         if (usage.oomKills() != null) u.setOomKills(usage.oomKills());
+        if (usage.memoryLimitBytes() != null) u.setMemoryLimitBytes(usage.memoryLimitBytes());
+        if (usage.blockReadBytes() != null) u.setBlockReadBytes(usage.blockReadBytes());
+        if (usage.blockWriteBytes() != null) u.setBlockWriteBytes(usage.blockWriteBytes());
         return u.build();
     }
 
     public static GroupStatus.Usage fromProto(io.kukeon.wire.v1.GroupStatus.Usage u) {
         return new GroupStatus.Usage(u.hasMemoryBytes() ? u.getMemoryBytes() : null,
                 u.hasCpuMicros() ? u.getCpuMicros() : null, u.hasPids() ? u.getPids() : null,
-                u.hasOomKills() ? u.getOomKills() : null);
+                u.hasOomKills() ? u.getOomKills() : null, u.hasMemoryLimitBytes() ? u.getMemoryLimitBytes() : null,
+                u.hasBlockReadBytes() ? u.getBlockReadBytes() : null, u.hasBlockWriteBytes() ? u.getBlockWriteBytes() : null);
     }
 
     public static String time(Instant t) {

@@ -130,4 +130,24 @@ class CgroupV1DriverTest {
 
         assertEquals(new GroupStatus.Usage(1_048_576L, 5_000L, 3L, 3L), driver.usage(CELL));
     }
+
+    @Test
+    void usageReadsTheMemoryLimitAndBlockIo() throws IOException {
+        driver.ensure(CELL, Resources.NONE);
+        Path memory = cgroupDir.resolve("memory").resolve(CELL.relative());
+        Path blkio = cgroupDir.resolve("blkio").resolve(CELL.relative());
+        Files.writeString(memory.resolve("memory.limit_in_bytes"), "67108864\n");
+        Files.createDirectories(blkio);
+        Files.writeString(blkio.resolve("blkio.throttle.io_service_bytes_recursive"),
+                "8:0 Read 4096\n8:0 Write 8192\n8:0 Sync 0\n8:0 Total 12288\n8:16 Read 1000\n8:16 Write 0\nTotal 13288\n");
+
+        GroupStatus.Usage usage = driver.usage(CELL);
+        assertEquals(67_108_864L, usage.memoryLimitBytes());
+        assertEquals(5096L, usage.blockReadBytes());
+        assertEquals(8192L, usage.blockWriteBytes());
+
+        // no limit reads as the largest page-aligned long
+        Files.writeString(memory.resolve("memory.limit_in_bytes"), "9223372036854771712\n");
+        assertEquals(null, driver.usage(CELL).memoryLimitBytes());
+    }
 }

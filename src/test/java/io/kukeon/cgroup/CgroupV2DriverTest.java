@@ -219,6 +219,12 @@ class CgroupV2DriverTest {
                 "cpu.stat", "usage_usec 1234\nuser_usec 1000\nsystem_usec 234\n", "pids.current", "3\n");
 
         assertEquals(new GroupStatus.Usage(4096L, 1234L, 3L, 2L), driver.usage(CELL));
+
+        FakeCgroup2Tree.group(mount, "kukeon/realm/space/stack/cell", "memory.max", "67108864\n",
+                "io.stat", "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n8:16 rbytes=1000 wbytes=0 rios=1 wios=0\n");
+        assertEquals(new GroupStatus.Usage(4096L, 1234L, 3L, 2L, 67_108_864L, 5096L, 8192L), driver.usage(CELL));
+        FakeCgroup2Tree.group(mount, "kukeon/realm/space/stack/cell", "memory.max", "max\n");
+        assertEquals(null, driver.usage(CELL).memoryLimitBytes());
         assertEquals(new GroupStatus.Usage(null, null, null, null), driver.usage(CELL.child("gone")));
     }
 

@@ -38,8 +38,9 @@ class RenderingTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void everyKindInEveryFormat(Kind kind) throws Exception {
-        for (OutputFormat f : OutputFormat.values()) {
-            String out = ObjectOutput.render(of(kind), kind, f, false, "unused", SampleDocs.NOW);
+        // jsonpath prints what a template picks: JsonPathTest
+        for (OutputFormat f : List.of(OutputFormat.table, OutputFormat.wide, OutputFormat.yaml, OutputFormat.json, OutputFormat.name)) {
+            String out = ObjectOutput.render(of(kind), kind, new Output(f, null), false, "unused", SampleDocs.NOW);
             Golden.assertMatches(kind.label() + "s." + (f == OutputFormat.wide ? "wide.txt" : f == OutputFormat.table
                     ? "table.txt" : f.name()), out);
         }
@@ -50,7 +51,7 @@ class RenderingTest {
     void yamlAndJsonOutputReadBackAsTheSameObjects(Kind kind) {
         List<TreeObject> expected = of(kind).stream().map(ObjectMapping::fromProto).map(RenderingTest::asApplied).toList();
         for (OutputFormat f : List.of(OutputFormat.yaml, OutputFormat.json)) {
-            String out = ObjectOutput.render(of(kind), kind, f, false, "", SampleDocs.NOW);
+            String out = ObjectOutput.render(of(kind), kind, new Output(f, null), false, "", SampleDocs.NOW);
             List<ManifestDocument> docs = ManifestReader.read(out.getBytes(StandardCharsets.UTF_8));
             docs.forEach(d -> assertEquals(null, d.error(), f + ": " + d.error()));
             assertEquals(expected, docs.stream().map(ManifestDocument::object).toList(), f.name());
@@ -76,17 +77,17 @@ class RenderingTest {
     @Test
     void oneObjectByNameIsOneRowOrOneBareJsonObject() throws Exception {
         List<ObjectDoc> one = List.of(SampleDocs.cells().get(0));
-        Golden.assertMatches("cell.table.txt", ObjectOutput.render(one, Kind.CELL, OutputFormat.table, true, "", SampleDocs.NOW));
-        Golden.assertMatches("cell.json", ObjectOutput.render(one, Kind.CELL, OutputFormat.json, true, "", SampleDocs.NOW));
+        Golden.assertMatches("cell.table.txt", ObjectOutput.render(one, Kind.CELL, new Output(OutputFormat.table, null), true, "", SampleDocs.NOW));
+        Golden.assertMatches("cell.json", ObjectOutput.render(one, Kind.CELL, new Output(OutputFormat.json, null), true, "", SampleDocs.NOW));
     }
 
     @Test
     void anEmptyListPrintsTheNothingFoundLineOrAnEmptyDocument() {
         String line = "No cells found in stack \"default\".";
-        assertEquals(line + "\n", ObjectOutput.render(List.of(), Kind.CELL, OutputFormat.table, false, line, SampleDocs.NOW));
-        assertEquals("", ObjectOutput.render(List.of(), Kind.CELL, OutputFormat.yaml, false, line, SampleDocs.NOW));
+        assertEquals(line + "\n", ObjectOutput.render(List.of(), Kind.CELL, new Output(OutputFormat.table, null), false, line, SampleDocs.NOW));
+        assertEquals("", ObjectOutput.render(List.of(), Kind.CELL, new Output(OutputFormat.yaml, null), false, line, SampleDocs.NOW));
         assertEquals("{\n  \"items\": []\n}\n",
-                ObjectOutput.render(List.of(), Kind.CELL, OutputFormat.json, false, line, SampleDocs.NOW));
+                ObjectOutput.render(List.of(), Kind.CELL, new Output(OutputFormat.json, null), false, line, SampleDocs.NOW));
     }
 
     @Test

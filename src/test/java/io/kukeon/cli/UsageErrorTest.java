@@ -19,7 +19,7 @@ class UsageErrorTest {
             "frob                         | unknown command 'frob' for 'kuke' (see 'kuke --help')",
             "get                          | Missing required parameter: 'KIND' (see 'kuke get --help')",
             "get pods                     | Invalid value for positional parameter at index 0 (KIND): unknown kind 'pods'; one of realm, space, stack, cell, container (or their plurals) (see 'kuke get --help')",
-            "get cells -o xml             | Invalid value for option '--output': expected one of [table, wide, yaml, json] (case-sensitive) but was 'xml' (see 'kuke get --help')",
+            "get cells -o xml             | Invalid value for option '--output': 'xml' is not an output format; expected one of table, wide, yaml, json, name, jsonpath=TEMPLATE (see 'kuke get --help')",
             "get cell web -l app=web      | give a NAME or a selector (-l), not both (see 'kuke get --help')",
             "get cells -l a=b=c           | selector: \"a=b=c\" is not a requirement; use key=value, key==value, key!=value, key or !key, joined by commas (see 'kuke get --help')",
             "get container web            | --cell is required to get a container by name (see 'kuke get --help')",
@@ -62,7 +62,7 @@ class UsageErrorTest {
         KukeRun r = KukeRun.offline("--help");
         assertEquals(0, r.exit());
         for (String c : new String[] {"init", "apply", "get", "create", "delete", "start", "stop", "kill", "restart",
-                "logs", "events", "image", "status", "version", "completion"}) {
+                "logs", "top", "events", "image", "status", "version", "completion"}) {
             assertTrue(r.out().contains("\n  " + c), () -> c + " missing from\n" + r.out());
         }
         assertEquals(0, KukeRun.offline("get", "--help").exit());
@@ -108,7 +108,7 @@ class UsageErrorTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"get", "describe", "events", "image ls", "get secrets", "get volumes", "get bp", "get cfg"})
+    @CsvSource(delimiter = '|', value = {"get", "describe", "events", "image ls", "get secrets", "get volumes", "get bp", "get cfg", "top"})
     void theHelpOfACommandThatListsOrDescribesEndsWithExamples(String command) {
         KukeRun r = KukeRun.offline((command + " --help").split(" "));
         assertEquals(0, r.exit(), r.err());

@@ -32,7 +32,15 @@ final class TaskMetrics {
                 m.hasMemory() && m.getMemory().hasUsage() ? m.getMemory().getUsage().getUsage() : null,
                 m.hasCpu() && m.getCpu().hasUsage() ? m.getCpu().getUsage().getTotal() / 1000 : null,
                 m.hasPids() ? m.getPids().getCurrent() : null,
-                m.hasMemoryOomControl() ? m.getMemoryOomControl().getOomKill() : null);
+                m.hasMemoryOomControl() ? m.getMemoryOomControl().getOomKill() : null,
+                m.hasMemory() && m.getMemory().hasUsage() ? GroupStatus.Usage.memoryLimit(m.getMemory().getUsage().getLimit()) : null,
+                m.hasBlkio() ? v1Bytes(m.getBlkio(), "Read") : null,
+                m.hasBlkio() ? v1Bytes(m.getBlkio(), "Write") : null);
+    }
+
+    private static long v1Bytes(io.kukeon.runtime.containerd.api.cgroups.v1.BlkIOStat blkio, String op) {
+        return blkio.getIoServiceBytesRecursiveList().stream().filter(e -> e.getOp().equalsIgnoreCase(op))
+                .mapToLong(e -> e.getValue()).sum();
     }
 
     static GroupStatus.Usage v2(io.kukeon.runtime.containerd.api.cgroups.v2.Metrics m) {
@@ -40,6 +48,9 @@ final class TaskMetrics {
                 m.hasMemory() ? m.getMemory().getUsage() : null,
                 m.hasCpu() ? m.getCpu().getUsageUsec() : null,
                 m.hasPids() ? m.getPids().getCurrent() : null,
-                m.hasMemoryEvents() ? m.getMemoryEvents().getOomKill() : null);
+                m.hasMemoryEvents() ? m.getMemoryEvents().getOomKill() : null,
+                m.hasMemory() ? GroupStatus.Usage.memoryLimit(m.getMemory().getUsageLimit()) : null,
+                m.hasIo() ? m.getIo().getUsageList().stream().mapToLong(e -> e.getRbytes()).sum() : null,
+                m.hasIo() ? m.getIo().getUsageList().stream().mapToLong(e -> e.getWbytes()).sum() : null);
     }
 }

@@ -40,6 +40,30 @@ class TaskMetricsTest {
     }
 
     @Test
+    void decodesTheMemoryLimitAndBlockIoOfEitherVersion() {
+        var v1 = io.kukeon.runtime.containerd.api.cgroups.v1.Metrics.newBuilder()
+                .setMemory(MemoryStat.newBuilder().setUsage(MemoryEntry.newBuilder().setUsage(4096).setLimit(1L << 26)))
+                .setBlkio(io.kukeon.runtime.containerd.api.cgroups.v1.BlkIOStat.newBuilder()
+                        .addIoServiceBytesRecursive(blkio("Read", 100)).addIoServiceBytesRecursive(blkio("Write", 200))
+                        .addIoServiceBytesRecursive(blkio("Read", 5)).addIoServiceBytesRecursive(blkio("Total", 305))).build();
+        GroupStatus.Usage u1 = TaskMetrics.decode(Any.newBuilder().setTypeUrl(TaskMetrics.V1).setValue(v1.toByteString()).build());
+        assertEquals(new GroupStatus.Usage(4096L, null, null, null, 1L << 26, 105L, 200L), u1);
+
+        var v2 = io.kukeon.runtime.containerd.api.cgroups.v2.Metrics.newBuilder()
+                // "max" arrives as 2^64 - 1: no limit
+                .setMemory(io.kukeon.runtime.containerd.api.cgroups.v2.MemoryStat.newBuilder().setUsage(8192).setUsageLimit(-1L))
+                .setIo(io.kukeon.runtime.containerd.api.cgroups.v2.IOStat.newBuilder()
+                        .addUsage(io.kukeon.runtime.containerd.api.cgroups.v2.IOEntry.newBuilder().setRbytes(7).setWbytes(9))
+                        .addUsage(io.kukeon.runtime.containerd.api.cgroups.v2.IOEntry.newBuilder().setRbytes(1).setWbytes(1))).build();
+        GroupStatus.Usage u2 = TaskMetrics.decode(Any.newBuilder().setTypeUrl(TaskMetrics.V2).setValue(v2.toByteString()).build());
+        assertEquals(new GroupStatus.Usage(8192L, null, null, null, null, 8L, 10L), u2);
+    }
+
+    private static io.kukeon.runtime.containerd.api.cgroups.v1.BlkIOEntry blkio(String op, long bytes) {
+        return io.kukeon.runtime.containerd.api.cgroups.v1.BlkIOEntry.newBuilder().setOp(op).setMajor(8).setValue(bytes).build();
+    }
+
+    @Test
     void anUnknownTypeIsAnError() {
         RuntimeFailure e = assertThrows(RuntimeFailure.class,
                 () -> TaskMetrics.decode(Any.newBuilder().setTypeUrl("io.containerd.windows.Stats").build()));
