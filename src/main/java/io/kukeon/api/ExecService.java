@@ -40,7 +40,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
@@ -160,11 +159,16 @@ public final class ExecService {
         }).mapMaterializedValue(m -> NotUsed.getInstance());
     }
 
-    private static ExecStart attachStartOf(List<ExecInput> first) {
+    /** The call's first message, which must be its start. */
+    private static ExecStart firstStart(List<ExecInput> first, String call) {
         if (first.isEmpty() || !first.get(0).hasStart()) {
-            throw new InvalidArgumentException("start", "the first message of an attach must be its start");
+            throw new InvalidArgumentException("start", "the first message of an " + call + " must be its start");
         }
-        ExecStart start = first.get(0).getStart();
+        return first.get(0).getStart();
+    }
+
+    private static ExecStart attachStartOf(List<ExecInput> first) {
+        ExecStart start = firstStart(first, "attach");
         if (start.getCommandCount() > 0 || start.getEnvCount() > 0 || !start.getWorkingDir().isEmpty()
                 || !start.getUser().isEmpty() || start.getStdin() || start.getTty()) {
             throw new InvalidArgumentException("start", "an attach names the cell, the container and the terminal's size"
@@ -187,10 +191,7 @@ public final class ExecService {
     }
 
     private static ExecStart startOf(List<ExecInput> first) {
-        if (first.isEmpty() || !first.get(0).hasStart()) {
-            throw new InvalidArgumentException("start", "the first message of an exec must be its start");
-        }
-        ExecStart start = first.get(0).getStart();
+        ExecStart start = firstStart(first, "exec");
         if (start.getCommandCount() == 0) {
             throw new InvalidArgumentException("command", "is required: the command to run and its arguments");
         }
@@ -389,11 +390,9 @@ public final class ExecService {
         return s == null || s.isEmpty() ? null : s;
     }
 
+    /** The failure under a future's wrapping, as one to throw again. */
     private static RuntimeException unwrap(Throwable t) {
-        Throwable e = t;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
+        Throwable e = ErrorMapping.unwrap(t);
         return e instanceof RuntimeException ? (RuntimeException) e : new RuntimeException(e);
     }
 
