@@ -20,6 +20,9 @@
  * (the shim's, at task delete) is ignored so both pipes drain to their end. A failed write (a full
  * disk) drops the records it held, counts them, and the next ones are tried again.
  *
+ * When both pipes reached their end and everything is written, PATH.ended is created: a reader of
+ * the run (kuke run) knows it has all of it.
+ *
  * Attached clients never hold logging up: a client more than CLIENT_OUTPUT bytes behind is
  * disconnected; a client's input waits in CLIENT_INPUT bytes (it is not read while they are full)
  * and goes to the FIFO without blocking.
@@ -484,7 +487,7 @@ static void parse_pairs(int argc, char **argv) {
             exit(2);
         }
     }
-    if (log_path == NULL || log_path[0] != '/' || strlen(log_path) + 4 >= PATH_MAX) {
+    if (log_path == NULL || log_path[0] != '/' || strlen(log_path) + 8 >= PATH_MAX) {
         complain("file must be an absolute path");
         exit(2);
     }
@@ -493,6 +496,25 @@ static void parse_pairs(int argc, char **argv) {
         exit(2);
     }
     line_limit = (size_t) max_size - HEADER_MAX < LINE_MAX_BYTES ? (size_t) max_size - HEADER_MAX : LINE_MAX_BYTES;
+}
+
+/* PATH.ended: the task's output reached its end and all of it is in the log (a reader of the run stops there). */
+static void mark_ended(void) {
+    struct stat named, written;
+    if (stat(log_path, &named) != 0 || log_fd < 0 || fstat(log_fd, &written) != 0
+            || named.st_ino != written.st_ino || named.st_dev != written.st_dev) {
+        return;   /* deleted with its container, or a new run's file took the name: not this run's to mark */
+    }
+    char ended[PATH_MAX];
+    snprintf(ended, sizeof ended, "%s.ended", log_path);
+    int fd = open(ended, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno != ENOENT) {
+            complain("cannot create %s: %s", ended, strerror(errno));
+        }
+        return;
+    }
+    close(fd);
 }
 
 int main(int argc, char **argv) {
@@ -566,5 +588,6 @@ int main(int argc, char **argv) {
     if (dropped > 0) {
         complain("%lu records were dropped", dropped);
     }
+    mark_ended();
     return 0;
 }

@@ -15,6 +15,7 @@ import io.kukeon.model.UnavailableException;
 import io.kukeon.network.CellNameFiles;
 import io.kukeon.network.SpaceNetworks;
 import io.kukeon.runtime.ContainerRuntime;
+import io.kukeon.runtime.ContainerLogDir;
 import io.kukeon.secrets.FileModes;
 import io.kukeon.secrets.SecretStaging;
 import io.kukeon.supervisor.ObjectIndex;
@@ -102,7 +103,7 @@ public final class Daemon implements AutoCloseable {
         execs.endLeftovers();
         KukeonService service = new KukeonService(tree,
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, Blocking.pulls(system), reads), execs, status, config.ids(), dataDir, reads);
+                system, Blocking.pulls(system), reads), execs, status, config.ids(), dataDir, config.logDir(), reads);
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);
@@ -184,6 +185,7 @@ public final class Daemon implements AutoCloseable {
         // H2 appends its errors to this file, which it would create under the JVM's umask.
         FileModes.createPrivateFile(config.journalBase().resolveSibling(config.journalBase().getFileName() + ".trace.db"));
         FileModes.createPrivateDirectories(config.logDir());
+        ContainerLogDir.sweep(config.logDir());
         Path uploads = dir.resolve("uploads");
         if (Files.isDirectory(uploads)) {
             try (var stale = Files.list(uploads)) {

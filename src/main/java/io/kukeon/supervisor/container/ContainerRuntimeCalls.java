@@ -158,24 +158,9 @@ final class ContainerRuntimeCalls {
         ports.runtime().deleteContainer(realm.namespace(), containerdId);
         ports.secrets().remove(containerdId);
         try {
-            logDir().delete();
-            removeEmptyLevels(logDir().directory().getParent(), ports.settings().logDir());
+            logDir().delete(ports.settings().logDir());
         } catch (IOException e) {
             // a log that cannot be removed is not worth failing a delete for
-        }
-    }
-
-    /**
-     * The cell's, stack's, space's and realm's log directories that the delete left empty, from
-     * {@code dir} up to (not including) {@code logDir}: nothing of a deleted object remains.
-     */
-    static void removeEmptyLevels(Path dir, Path logDir) throws IOException {
-        for (Path d = dir; d != null && d.startsWith(logDir) && !d.equals(logDir); d = d.getParent()) {
-            try {
-                Files.deleteIfExists(d);
-            } catch (DirectoryNotEmptyException e) {
-                return;   // another container's log: this level and the ones above stay
-            }
         }
     }
 
