@@ -377,10 +377,11 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (result.error() != null) {
             publish(state);
             abort(result.error());
-        } else {
-            complete(state);
+            return Effect().unstashAll();
         }
-        return Effect().unstashAll();
+        complete(state);
+        // a workload that exited while the start was busy was reported then: what it means is decided now
+        return afterReports(state).thenUnstashAll();
     }
 
     private Effect<CellEvent, CellRecord> requestStop(Waiting waiting, Duration timeout, boolean kill) {
@@ -546,6 +547,11 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (gone(state) || !containers.isRunning(changed.name())) {
             return Effect().none();
         }
+        return afterReports(state);
+    }
+
+    /** What the containers' reports mean for the cell now: a new root, a delete once done, a workload's failure. */
+    private EffectBuilder<CellEvent, CellRecord> afterReports(CellRecord state) {
         Map<String, ContainerStatus> reported = CellView.statuses(containers.reports());
         if (rootRestartedAlone(state)) {
             return restartAroundNewRoot();

@@ -170,7 +170,7 @@ final class CellOperations {
         for (ContainerSpec w : stale) {
             stops.add(stopOne(w.id(), null, false));
         }
-        return all(stops).thenCompose(done -> startWorkloads(toStart, joinsOf(rootPid))).thenApply(done -> null);
+        return all(stops).thenCompose(done -> startWorkloads(toStart, joinsOf(rootPid), spec.autoDelete())).thenApply(done -> null);
     }
 
     /**
@@ -201,7 +201,7 @@ final class CellOperations {
                             : stopWorkloads(spec, null, true).thenCompose(stopped -> previousNetwork == null
                                     ? CompletableFuture.completedFuture(Done.getInstance()) : detach(spec, null));
                     return moved.thenCompose(d -> attach(spec, pid))
-                            .thenCompose(network -> startWorkloads(spec.workloads(), joinsOf(pid))
+                            .thenCompose(network -> startWorkloads(spec.workloads(), joinsOf(pid), spec.autoDelete())
                                     .thenApply(done -> new Start(pid, network)))
                             .exceptionallyCompose(failed -> detach(spec, pid).handle((d, e) -> {
                                 throw failed instanceof CompletionException c ? c : new CompletionException(failed);
@@ -259,19 +259,23 @@ final class CellOperations {
         }, blocking);
     }
 
-    /** Starts the given workloads into an already running root's namespaces, then checks they stay up. */
-    CompletionStage<Done> startWorkloads(List<ContainerSpec> workloads, Map<String, String> joins) {
+    /**
+     * Starts the given workloads into an already running root's namespaces, then checks they stay up,
+     * unless the cell runs to its completion ({@code autoDelete}, as {@code kuke run --rm}): there
+     * an early exit is the workload's answer, not a failed start.
+     */
+    CompletionStage<Done> startWorkloads(List<ContainerSpec> workloads, Map<String, String> joins, boolean runToCompletion) {
         List<CompletableFuture<ContainerStatus>> started = new ArrayList<>();
         for (ContainerSpec w : workloads) {
             started.add(startOne(w.id(), joins, true));
         }
         return all(started).thenCompose(statuses -> {
             for (ContainerStatus s : statuses) {
-                if (!s.state().isActive()) {
+                if (!startedOrDone(s, runToCompletion)) {
                     throw notRunning(s);
                 }
             }
-            return livenessCheck(workloads);
+            return runToCompletion ? CompletableFuture.completedFuture(Done.getInstance()) : livenessCheck(workloads);
         });
     }
 
@@ -289,7 +293,7 @@ final class CellOperations {
             }
             return all(checks).thenApply(statuses -> {
                 for (ContainerStatus s : statuses) {
-                    if (!s.state().isActive()) {
+                    if (!startedOrDone(s, false)) {
                         throw new RuntimeFailure("ContainerExitedEarly", "container \"" + s.name()
                                 + "\" exited within " + grace + " ms of its start" + exit(s)
                                 + "; see kuke logs " + cell.name() + " --container " + s.name());
@@ -298,6 +302,15 @@ final class CellOperations {
                 return Done.getInstance();
             });
         });
+    }
+
+    /**
+     * Running, or already done: a workload that did its job at once (exit code 0) did not fail to
+     * start, nor did one of a cell that runs to completion that exited with any code.
+     */
+    static boolean startedOrDone(ContainerStatus s, boolean runToCompletion) {
+        boolean exited = (s.state() == ContainerState.Exited || s.state() == ContainerState.Error) && s.exitCode() != null;
+        return s.state().isActive() || (exited && (runToCompletion || s.exitCode() == 0));
     }
 
     /** @param cellIntent see {@link ContainerProtocol.Start}: the cell has journaled an intent covering this start */

@@ -1,0 +1,76 @@
+package io.kukeon.supervisor;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kukeon.api.Docs;
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.Metadata;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.model.TreeObject;
+import io.kukeon.testing.Eventually;
+import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.ObjectMapping;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ObjectDoc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The start's liveness check ({@code startup-grace}) on the fake runtime, whose workload given
+ * {@code exit=N} exits as soon as it starts: an exit 0 did its job, any other code failed the start,
+ * and a cell that runs to completion ({@code autoDelete}) is not checked at all.
+ */
+class StartupGraceTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void anEarlyExitFailsTheStartUnlessItIsZeroOrTheCellRunsToCompletion() throws Exception {
+        try (TestDaemon daemon = TestDaemon.withConfig(dataDir, "", Map.of("startup-grace", "300ms"))) {
+            KukeonGrpc.KukeonBlockingStub api = daemon.client();
+            Docs.createStack(api, "r/s/t");
+            create(api, "r/s/t/done", false, "exit=0");
+            create(api, "r/s/t/failed", false, "exit=3");
+            create(api, "r/s/t/job", true, "exit=3");
+
+            assertEquals("Exited", start(api, "r/s/t/done").getStatus().getState(), "exit 0 did its job");
+            ObjectDoc failed = start(api, "r/s/t/failed");
+            assertEquals("Failed", failed.getStatus().getState());
+            assertEquals("ContainerExitedEarly", failed.getStatus().getReason());
+            try {
+                start(api, "r/s/t/job");   // answered before or after its delete: either way not a failed start
+            } catch (StatusRuntimeException deleted) {
+                assertEquals(Status.Code.NOT_FOUND, deleted.getStatus().getCode(), deleted.getMessage());
+            }
+            Eventually.value("the job deleted once it exited", Duration.ofSeconds(30), () -> {
+                try {
+                    api.get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/job").build());
+                    return null;
+                } catch (StatusRuntimeException e) {
+                    return e.getStatus().getCode() == Status.Code.NOT_FOUND ? true : null;
+                }
+            });
+        }
+    }
+
+    private static void create(KukeonGrpc.KukeonBlockingStub api, String path, boolean autoDelete, String arg) {
+        ObjectPath p = ObjectPath.parse(path);
+        api.create(CreateRequest.newBuilder().setObject(ObjectMapping.toProto(new TreeObject.Cell(p,
+                new Metadata(p.name(), Map.of(), 0), new CellSpec(List.of(Docs.container("app", arg)), null, autoDelete, null),
+                null))).build());
+    }
+
+    private static ObjectDoc start(KukeonGrpc.KukeonBlockingStub api, String path) {
+        return api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath(path).build()).getObject();
+    }
+}
