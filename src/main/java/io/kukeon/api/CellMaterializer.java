@@ -84,6 +84,13 @@ final class CellMaterializer {
             case CLONE -> fromClone(in, stack, labels);
             default -> throw new InvalidArgumentException("source", "one of image, blueprint, config or clone is required");
         };
+        if (in.getAutoDelete()) {
+            Function<ObjectPath, TreeObject.Cell> at = made.at();
+            made = new Made(made.prefix(), path -> {
+                TreeObject.Cell c = at.apply(path);
+                return new TreeObject.Cell(c.path(), c.metadata(), c.spec().withAutoDelete(true), c.status());
+            });
+        }
         if (name != null) {
             return create.apply(made.at().apply(stack.child(name)));
         }

@@ -17,10 +17,15 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -87,6 +92,35 @@ public final class JournalQueries {
         } catch (SQLException e) {
             throw new io.kukeon.model.UnavailableException("JournalUnavailable", "cannot read the journal: " + e.getMessage(), e);
         }
+    }
+
+    /** The highest sequence number of the object's events, 0 when it has none. Blocking. */
+    public long lastSequenceNr(ObjectPath path) {
+        try (Connection c = store.connection();
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT COALESCE(MAX(\"sequence_number\"), 0) FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
+            s.setString(1, PersistenceIds.of(path).id());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new io.kukeon.model.UnavailableException("JournalUnavailable", "cannot read the journal: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The object's first event of that type after sequence number {@code after}, when it is
+     * journaled (a live query): the switch ends the wait (the stage then fails).
+     */
+    public <T> Pair<UniqueKillSwitch, CompletionStage<T>> nextEvent(ObjectPath path, long after, Class<T> type) {
+        return journal.eventsByPersistenceId(PersistenceIds.of(path).id(), after + 1, Long.MAX_VALUE)
+                .map(EventEnvelope::event)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .viaMat(KillSwitches.single(), Keep.right())
+                .toMat(Sink.head(), Keep.both())
+                .run(system);
     }
 
     /** Why the journal does not answer a query right now, or null when it does. */

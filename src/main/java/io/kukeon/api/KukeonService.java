@@ -66,6 +66,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Source;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -87,6 +88,7 @@ public final class KukeonService implements Kukeon {
     private final ApplyService applier;
     private final ImageService images;
     private final ExecService execs;
+    private final RunLogs runLogs;
     private final DaemonStatus status;
     private final HostIds ids;
     private final DataDirSpace dataDir;
@@ -102,7 +104,7 @@ public final class KukeonService implements Kukeon {
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
                          VolumeIndex storedVolumes, VolumeDirectories volumeDirectories, TemplateIndex storedTemplates,
                          JournalQueries journal, ImageService images, ExecService execs, DaemonStatus status, HostIds ids,
-                         DataDirSpace dataDir, Executor reads) {
+                         DataDirSpace dataDir, Path logRoot, Executor reads) {
         this.tree = tree;
         this.index = index;
         this.journal = journal;
@@ -119,6 +121,7 @@ public final class KukeonService implements Kukeon {
         this.images = images;
         this.execs = execs;
         this.status = status;
+        this.runLogs = new RunLogs(journal, logRoot, reads);
     }
 
     @Override
@@ -282,7 +285,9 @@ public final class KukeonService implements Kukeon {
             ObjectPath cell = Validation.path("Cell", in.getPath());
             LogQuery query = LogQuery.of(in);
             return Source.completionStage(tree.get(cell))
-                    .flatMapConcat(reply -> LogStream.of(LogFiles.of((TreeObject.Cell) reply.object(), in.getContainer()), query));
+                    .flatMapConcat(reply -> query.nextRun()
+                            ? runLogs.of((TreeObject.Cell) reply.object(), in.getContainer(), query)
+                            : LogStream.of(LogFiles.of((TreeObject.Cell) reply.object(), in.getContainer()), query));
         } catch (RuntimeException e) {
             return Source.failed(e);
         }

@@ -19,16 +19,21 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads one container's log across its files in order ({@code .N} … {@code .1}, then the current
  * one) as lines: P records joined, filtered and formatted as the {@link LogQuery} says. Files are
  * opened as the read begins, so a rotation meanwhile changes nothing; when following, a file
  * renamed away is finished and the files that came after it are read next, found by inode.
- * Bounded: a read buffer of {@link #BUFFER} bytes, a joined line of at most {@link #MAX_LINE}
+ * For the next run, the files there at the start are passed over (by inode: a start renames them to
+ * the previous run's) and the read ends once the logger has marked the run ended (or the task
+ * exited a while ago) and all of it was read. Bounded: a read buffer of {@link #BUFFER} bytes, a joined line of at most {@link #MAX_LINE}
  * (longer ones are cut), chunks of at most {@link #CHUNK}.
  */
 final class LogCursor implements AutoCloseable {
@@ -39,6 +44,7 @@ final class LogCursor implements AutoCloseable {
     private final String container;
     private final ContainerLogDir dir;
     private final LogQuery query;
+    private final BooleanSupplier runOver;
     private final Deque<Opened> next = new ArrayDeque<>();
     private Opened reading;
     private final ByteBuffer in = ByteBuffer.allocate(BUFFER);
@@ -46,6 +52,10 @@ final class LogCursor implements AutoCloseable {
     private final Deque<LogChunk> ready = new ArrayDeque<>();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private boolean ended;
+    /** Next run: the files of the runs before it. */
+    private final Set<Object> passedOver = new HashSet<>();
+    /** Next run: the logger had marked the run ended before this read began (a file of the run being read). */
+    private boolean endedBeforeRead;
 
     /** An open log file; its key (device and inode) tells it apart from a file that took its name. */
     private record Opened(Path path, Object key, FileChannel channel) {}
@@ -58,10 +68,26 @@ final class LogCursor implements AutoCloseable {
     }
 
     LogCursor(String container, ContainerLogDir dir, LogQuery query) throws IOException {
+        this(container, dir, query, () -> false);
+    }
+
+    /**
+     * @param runOver next run: whether the run is over although the logger has not marked it (its
+     *                task exited a while ago: the shim keeps an exited task's pipes, and so the
+     *                logger's end, until the task is deleted)
+     */
+    LogCursor(String container, ContainerLogDir dir, LogQuery query, BooleanSupplier runOver) throws IOException {
         this.container = container;
+        this.runOver = runOver;
         this.dir = dir;
         this.query = query;
         in.limit(0);   // read mode, empty
+        if (query.nextRun()) {
+            for (Path file : dir.run(false)) {
+                passedOver.add(key(file));
+            }
+            return;
+        }
         for (Path file : dir.run(query.previous())) {
             Opened o = open(file);
             if (o != null) {
@@ -97,6 +123,9 @@ final class LogCursor implements AutoCloseable {
     /** The next chunk available now, or null. */
     LogChunk next() {
         try {
+            // looked at first: once the mark is there, everything the logger wrote is there to be read;
+            // and only once a file of the run was found (the last run's mark goes before it is made)
+            endedBeforeRead = query.nextRun() && reading != null && (dir.currentRunEnded() || runOver.getAsBoolean());
             while (ready.isEmpty() && !ended) {
                 if (!readLines()) {
                     break;
@@ -153,6 +182,15 @@ final class LogCursor implements AutoCloseable {
                 continue;
             }
             if (!findNewerFiles()) {
+                if (endedBeforeRead) {
+                    reading.channel().close();
+                    reading = null;
+                    byte[] rest = lineInBuffer(true);
+                    if (rest != null) {
+                        return rest;
+                    }
+                    endOfRun();
+                }
                 return null;
             }
         }
@@ -160,10 +198,14 @@ final class LogCursor implements AutoCloseable {
 
     /** When following: the files written after the one being read, if it was rotated away; false when there are none. */
     private boolean findNewerFiles() throws IOException {
-        List<Path> run = dir.run(false);
+        List<Path> run = new ArrayList<>();
         List<Object> keys = new ArrayList<>();
-        for (Path p : run) {
-            keys.add(key(p));
+        for (Path p : dir.run(false)) {
+            Object key = key(p);
+            if (!passedOver.contains(key)) {
+                run.add(p);
+                keys.add(key);
+            }
         }
         int at = reading == null ? -1 : keys.indexOf(reading.key());
         if (reading != null && at == run.size() - 1) {

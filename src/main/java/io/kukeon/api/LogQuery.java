@@ -16,8 +16,15 @@ import java.time.format.DateTimeParseException;
  * @param timestamps each line begins with its record's time
  * @param previous   the run before the last start of the container's task, instead of the last one
  * @param stream     {@code stdout} or {@code stderr} only (null = both)
+ * @param nextRun    the run a start makes next, from its beginning to its end (what the log holds now is
+ *                   passed over); followed
  */
-record LogQuery(boolean follow, int tailLines, Instant since, boolean timestamps, boolean previous, String stream) {
+record LogQuery(boolean follow, int tailLines, Instant since, boolean timestamps, boolean previous, String stream,
+                boolean nextRun) {
+
+    LogQuery(boolean follow, int tailLines, Instant since, boolean timestamps, boolean previous, String stream) {
+        this(follow, tailLines, since, timestamps, previous, stream, false);
+    }
 
     static LogQuery of(LogsRequest in) {
         if (in.getTailLines() < 0) {
@@ -37,6 +44,13 @@ record LogQuery(boolean follow, int tailLines, Instant since, boolean timestamps
         }
         if (in.getPrevious() && in.getFollow()) {
             throw new InvalidArgumentException("previous", "the previous run is over: it cannot be followed");
+        }
+        if (in.getNextRun()) {
+            String other = in.getPrevious() ? "previous" : in.getTailLines() > 0 ? "tail_lines" : since != null ? "since" : null;
+            if (other != null) {
+                throw new InvalidArgumentException(other, "does not go with next_run: the next run is read whole, from its beginning");
+            }
+            return new LogQuery(true, 0, null, in.getTimestamps(), false, stream, true);
         }
         return new LogQuery(in.getFollow(), in.getTailLines(), since, in.getTimestamps(), in.getPrevious(), stream);
     }

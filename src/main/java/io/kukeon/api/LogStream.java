@@ -46,6 +46,21 @@ final class LogStream {
         });
     }
 
+    /**
+     * Cursors of runs read to their end ({@link LogQuery#nextRun}): what they have, looked for every
+     * 200 ms, until every one has ended. The caller closes them.
+     */
+    static Source<LogChunk, NotUsed> toTheirEnd(List<LogCursor> cursors) {
+        LogChunk end = LogChunk.newBuilder().setRunEnded(true).build();   // this stream's own: never sent
+        return Source.tick(Duration.ZERO, FOLLOW_EVERY, 0)
+                .<LogChunk>mapConcat(tick -> () -> {
+                    Iterator<LogChunk> now = available(cursors);
+                    return now.hasNext() || !cursors.stream().allMatch(LogCursor::ended) ? now : List.of(end).iterator();
+                })
+                .takeWhile(chunk -> chunk != end)
+                .mapMaterializedValue(c -> NotUsed.getInstance());
+    }
+
     /** What the cursors have now, one chunk at a time as it is asked for. */
     private static Iterator<LogChunk> available(List<LogCursor> cursors) {
         return new Iterator<>() {

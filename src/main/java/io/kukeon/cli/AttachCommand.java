@@ -1,6 +1,7 @@
 package io.kukeon.cli;
 
 import io.kukeon.model.Kind;
+import io.kukeon.model.ObjectPath;
 import io.kukeon.wire.v1.ExecInput;
 import io.kukeon.wire.v1.ExecStart;
 import picocli.CommandLine.Command;
@@ -33,16 +34,21 @@ final class AttachCommand extends DaemonCommand {
 
     @Override
     int run(DaemonConnection daemon) throws Exception {
+        return attach(this, daemon, scope.path(Kind.CELL, cell, null), container);
+    }
+
+    /** Attaches {@code command}'s terminal to the container's (null: the cell's only workload) until it detaches or the process ends. */
+    static int attach(DaemonCommand command, DaemonConnection daemon, ObjectPath cell, String container) throws Exception {
         TerminalMode terminal = TerminalMode.ofStdin();
-        ExecStart.Builder start = ExecStart.newBuilder().setPath(scope.path(Kind.CELL, cell, null).toString())
+        ExecStart.Builder start = ExecStart.newBuilder().setPath(cell.toString())
                 .setContainer(container == null ? "" : container);
         if (terminal != null) {
             start.setSize(StdioCall.size(terminal));
         }
-        int code = StdioCall.run(kuke(), daemon.async()::attach, ExecInput.newBuilder().setStart(start).build(), terminal,
-                true, terminal == null ? null : DETACH_KEYS, out(), err());
+        int code = StdioCall.run(command.kuke(), daemon.async()::attach, ExecInput.newBuilder().setStart(start).build(), terminal,
+                true, terminal == null ? null : DETACH_KEYS, command.out(), command.err());
         if (code == StdioCall.DETACHED) {
-            err().println("detached from cell \"" + cell + "\"; it goes on (kuke attach " + cell + " to come back)");
+            command.err().println("detached from cell \"" + cell.name() + "\"; it goes on (kuke attach " + cell.name() + " to come back)");
             return 0;
         }
         return code;

@@ -28,7 +28,7 @@ public final class Kuke implements Callable<Integer> {
      */
     private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, ApplyCommand.class, GetCommand.class,
             DescribeCommand.class, CreateCommand.class, DeleteCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
-            RestartCommand.class, LogsCommand.class, ExecCommand.class, AttachCommand.class, TopCommand.class, EventsCommand.class,
+            RestartCommand.class, LogsCommand.class, ExecCommand.class, AttachCommand.class, RunCommand.class, TopCommand.class, EventsCommand.class,
             ImageCommand.class, StatusCommand.class,
             VersionCommand.class, CompletionCommand.class);
 

@@ -39,22 +39,39 @@ abstract class LifecycleCommand extends DaemonCommand {
     @Override
     int run(DaemonConnection daemon) {
         ObjectPath path = container == null ? scope.path(Kind.CELL, cell, null) : scope.path(Kind.CONTAINER, container, cell);
-        ObjectResponse response;
-        try (PullWatch pulls = PullWatch.watch(daemon, List.of(path.ancestor(Kind.CELL)),
-                new ProgressLine(err(), kuke().terminal()), kuke().terminal() && startsSomething())) {
-            response = call(daemon, LifecycleRequest.newBuilder().setKind(path.kind().displayName()).setPath(path.toString())
-                    .setTimeoutSeconds(timeoutSeconds()).build());
-        }
+        ObjectResponse response = showingPulls(this, daemon, path, startsSomething(), () -> call(daemon,
+                LifecycleRequest.newBuilder().setKind(path.kind().displayName()).setPath(path.toString())
+                        .setTimeoutSeconds(timeoutSeconds()).build()));
         String what = container == null ? "cell \"" + cell + "\"" : "container \"" + container + "\" of cell \"" + cell + "\"";
-        Status status = response.getObject().getStatus();
-        if (startsSomething() && NOT_STARTED.contains(status.getState())) {
-            // the daemon answers with the object as it ended up: a start that failed is the user's failure too
-            err().println(what + " did not start (" + status.getState() + (status.getReason().isEmpty() ? "" : ", "
-                    + status.getReason()) + ")" + (status.getMessage().isEmpty() ? "" : ": " + ErrorLine.oneLine(status.getMessage())));
+        String failure = startsSomething() ? notStarted(what, response) : null;
+        if (failure != null) {
+            err().println(failure);
             return 1;
         }
         out().println(container == null ? done() + " " + what + " from stack \"" + scope.stack + "\"" : done() + " " + what);
         return 0;
+    }
+
+    /** The call, with the progress of the pulls it makes shown on a terminal when {@code pulls}. */
+    static ObjectResponse showingPulls(DaemonCommand command, DaemonConnection daemon, ObjectPath path, boolean pulls,
+                                       java.util.function.Supplier<ObjectResponse> call) {
+        try (PullWatch watch = PullWatch.watch(daemon, List.of(path.ancestor(Kind.CELL)),
+                new ProgressLine(command.err(), command.kuke().terminal()), command.kuke().terminal() && pulls)) {
+            return call.get();
+        }
+    }
+
+    /**
+     * Why a start did not start {@code what}, in one line, or null when it did: the daemon answers
+     * with the object as it ended up, and a start that failed is the user's failure too.
+     */
+    static String notStarted(String what, ObjectResponse response) {
+        Status status = response.getObject().getStatus();
+        if (!NOT_STARTED.contains(status.getState())) {
+            return null;
+        }
+        return what + " did not start (" + status.getState() + (status.getReason().isEmpty() ? "" : ", "
+                + status.getReason()) + ")" + (status.getMessage().isEmpty() ? "" : ": " + ErrorLine.oneLine(status.getMessage()));
     }
 
     /** States a start or restart can leave an object in that mean it is not running because of it. */

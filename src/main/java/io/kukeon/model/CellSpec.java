@@ -40,6 +40,10 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         this(containers, rootContainerId, autoDelete, resources, false, null);
     }
 
+    public CellSpec withAutoDelete(boolean deleteWhenDone) {
+        return new CellSpec(containers, rootContainerId, deleteWhenDone, resources, nestedCgroupRuntime, provenance);
+    }
+
     public CellSpec withProvenance(Provenance madeFrom) {
         return new CellSpec(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, madeFrom);
     }

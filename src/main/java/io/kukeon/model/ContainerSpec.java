@@ -107,6 +107,12 @@ public record ContainerSpec(String id, boolean root, String image, String comman
                 restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs, secrets, logs, attachable);
     }
 
+    public ContainerSpec withAttachable(boolean onATerminal) {
+        return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
+                restartBackoffSeconds, restartMaxRetries, resources, hostNetwork, ports, security, volumes, tmpfs,
+                secrets, logs, onATerminal);
+    }
+
     public ContainerSpec withHostNetwork(boolean onHostNetwork) {
         return new ContainerSpec(id, root, image, command, args, env, workingDir, user, restartPolicy,
                 restartBackoffSeconds, restartMaxRetries, resources, onHostNetwork, ports, security, volumes, tmpfs,

@@ -141,7 +141,7 @@ class LogCursorTest {
             assertEquals("[previous.log, previous.log.1, previous.log.2]",
                     files.map(p -> p.getFileName().toString()).sorted().toList().toString());
         }
-        d.delete();
+        d.delete(root);
         assertTrue(Files.notExists(d.directory()));
     }
 
@@ -179,5 +179,55 @@ class LogCursorTest {
             write(d.current(), "1 stdout F hello");
             assertEquals("hello\n", c.next().getData().toStringUtf8());
         }
+    }
+
+    private static String drain(LogCursor c) {
+        StringBuilder s = new StringBuilder();
+        for (LogChunk chunk = c.next(); chunk != null; chunk = c.next()) {
+            s.append(chunk.getData().toStringUtf8());
+        }
+        return s.toString();
+    }
+
+    /**
+     * The next run: the last run's lines and its end mark are passed over; the new run is read
+     * across a rotation, and the read ends once its mark is there and all of it was read.
+     */
+    @Test
+    void theNextRunIsReadFromItsBeginningToItsMark() throws IOException {
+        ContainerLogDir d = dir();
+        write(d.current(), "1 stdout F last run");
+        Files.createFile(d.directory().resolve(ContainerLogDir.ENDED));
+        try (LogCursor c = new LogCursor("app", d, new LogQuery(true, 0, null, false, false, null, true))) {
+            assertEquals("", drain(c), "the last run, ended, is not this one");
+            assertTrue(!c.ended());
+            d.keepLastRunAsPrevious();   // a start
+            write(d.current(), "2 stdout F one", "3 stdout P tw");
+            assertEquals("one\n", drain(c));
+            Files.move(d.current(), d.directory().resolve("current.log.1"));
+            write(d.current(), "4 stdout F o", "5 stderr F three");
+            Files.createFile(d.directory().resolve(ContainerLogDir.ENDED));
+            assertEquals("two\nthree\n", drain(c));
+            assertTrue(c.ended());
+        }
+    }
+
+    /** A delete while a reader holds the directory waits for it; the reader's end finishes it, empty levels too. */
+    @Test
+    void aDeleteWaitsForTheReaderOfTheRun() throws IOException {
+        ContainerLogDir d = new ContainerLogDir(root.resolve("r/s/t/c/app"));
+        ContainerLogDir.Reader reader = d.read(root);
+        write(d.current(), "1 stdout F kept for the reader");
+        d.delete(root);
+        assertTrue(Files.exists(d.current()), "held");
+        reader.close();
+        assertTrue(Files.notExists(root.resolve("r")), "deleted up to the log root");
+
+        ContainerLogDir e = new ContainerLogDir(root.resolve("r/s/t/c/app"));
+        e.read(root);   // a reader that kukeond's end cut short
+        write(e.current(), "1 stdout F left");
+        e.delete(root);
+        ContainerLogDir.sweep(root);
+        assertTrue(Files.notExists(root.resolve("r")), "the next start finishes the delete");
     }
 }

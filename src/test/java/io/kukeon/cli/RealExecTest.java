@@ -280,6 +280,70 @@ class RealExecTest {
         assertTrue(notAttachable.err().contains("has no terminal to attach to"), notAttachable.err());
     }
 
+    private static final String BUSYBOX = "docker.io/library/busybox:latest";
+
+    /**
+     * kuke run: the output of a run that ends at once reaches kuke although --rm deletes its cell
+     * right away; the exit code is the workload's; a cell of that name is started again and shows
+     * only its new run; nothing of a deleted run's cell is left (its log directory included).
+     */
+    @Test
+    void runShowsTheWholeRunAndExitsWithItsCodeAndRmLeavesNothing() throws Exception {
+        KukeRun.Bytes hi = kuke("run", "--rm", "--image", BUSYBOX, "--", "echo", "hi");
+        assertEquals(0, hi.exit(), hi.err());
+        assertEquals("hi\n", hi.outText());
+        KukeRun.Bytes failed = kuke("run", "--rm", "--image", BUSYBOX, "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertEquals(3, failed.exit(), failed.err());
+        assertEquals(List.of("err", "out"), failed.outText().lines().sorted().toList());
+        Eventually.value("the --rm cells deleted", Duration.ofSeconds(60), () -> kuke("get", "cells").outText().lines()
+                .noneMatch(l -> l.startsWith("busybox-")) ? true : null);
+        Eventually.value("their logs deleted", Duration.ofSeconds(30), () -> {
+            try (Stream<Path> cells = Files.list(work.resolve("data/logs/r/s/t"))) {
+                return cells.noneMatch(p -> p.getFileName().toString().startsWith("busybox-")) ? true : null;
+            }
+        });
+
+        KukeRun.Bytes first = kuke("run", "job", "--image", BUSYBOX, "--", "sh", "-c", "echo run-$RANDOM");
+        assertEquals(0, first.exit(), first.err());
+        KukeRun.Bytes again = kuke("run", "job", "--image", BUSYBOX);
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(1, again.outText().lines().count(), "only the new run: " + again.outText());
+        assertTrue(again.outText().startsWith("run-") && !again.outText().equals(first.outText()), again.outText());
+        assertEquals(0, kuke("delete", "cell", "job").exit());
+    }
+
+    @Test
+    void runDetachedFromAFileAndOnATerminal() throws Exception {
+        KukeRun.Bytes detached = kuke("run", "daemonized", "-d", "--image", BUSYBOX, "--", "sleep", "1000");
+        assertEquals(0, detached.exit(), detached.err());
+        assertEquals("daemonized\n", detached.outText());
+        assertTrue(kuke("get", "cell", "daemonized").outText().contains("Ready"), "left running");
+        assertEquals(0, kuke("delete", "cell", "daemonized").exit());
+
+        Path job = work.resolve("job.yaml");
+        Files.writeString(job, "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: fromfile}\nspec:\n  realmId: r\n  spaceId: s\n"
+                + "  stackId: t\n  autoDelete: true\n  containers:\n    - id: app\n      image: " + BUSYBOX + "\n"
+                + "      command: /bin/sh\n      args: ['-c', 'echo from-file; exit 4']\n");
+        KukeRun.Bytes fromFile = kuke("run", "-f", job.toString());
+        assertEquals(4, fromFile.exit(), fromFile.err());
+        assertEquals("from-file\n", fromFile.outText());
+
+        // a bad command line changes nothing
+        KukeRun.Bytes twoNames = kuke("run", "--image", BUSYBOX, "echo", "hi");
+        assertEquals(2, twoNames.exit());
+        assertTrue(twoNames.err().contains("the command goes after it"), twoNames.err());
+        assertEquals(2, kuke("run", "-i", "--image", BUSYBOX).exit());
+        assertTrue(kuke("get", "cells").outText().lines().noneMatch(l -> l.startsWith("busybox-") || l.startsWith("echo")));
+
+        // -it: the container's terminal here; its exit code is kuke's, and --rm deletes it
+        ProcessResult shell = onTerminal(KukeHome.create(work.resolve("run-home")),
+                "sleep 6; printf 'echo ran-$((6*7)); exit 5\\r'",
+                KukeHome.kuke() + " run --realm r --space s --stack t interactive --rm -it --image " + BUSYBOX + " -- sh");
+        assertEquals(5, shell.exit(), shell.output());
+        assertTrue(shell.output().contains("ran-42"), shell.output());
+        Eventually.value("the -it --rm cell deleted", Duration.ofSeconds(60), () -> kuke("get", "cell", "interactive").exit() == 1 ? true : null);
+    }
+
     /** What busybox ps sees in the container, without the ps itself. */
     private static String processes() {
         KukeRun.Bytes r = kuke("exec", "solo", "--", "ps", "-o", "args");
