@@ -33,6 +33,8 @@ public enum LogFormat {
             if (it.next() instanceof OutputStreamAppender<ILoggingEvent> stream) {
                 JsonEncoder json = new JsonEncoder();
                 json.setContext(context);
+                json.setWithFormattedMessage(true);   // the line as text shows it, beside the pattern and its arguments
+                json.setWithContext(false);           // the same on every line
                 json.start();
                 stream.stop();
                 stream.setEncoder(json);

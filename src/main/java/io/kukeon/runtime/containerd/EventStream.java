@@ -122,7 +122,11 @@ final class EventStream implements ContainerRuntime.Subscription {
             }
             announced = available;
         }
-        log.info(available ? "containerd event stream connected" : "containerd event stream lost: {}", reason);
+        if (available) {
+            log.info("containerd event stream connected");
+        } else {
+            log.warn("containerd event stream lost: {}", reason);   // exits are missed until it is back, then relisted
+        }
         try {
             listener.availabilityChanged(available, reason);
         } catch (RuntimeException e) {
