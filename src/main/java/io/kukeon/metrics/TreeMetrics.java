@@ -25,6 +25,7 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -124,17 +125,21 @@ public final class TreeMetrics implements MultiCollector {
     private static GaugeSnapshot gauge(String name, String help, Map<ObjectPath, GroupStatus.Usage> usage,
                                        Function<GroupStatus.Usage, Double> figure) {
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
-        usage.forEach((path, u) -> Optional.ofNullable(figure.apply(u)).ifPresent(v ->
-                b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labelsOf(path)).value(v).build())));
+        eachFigure(usage, figure, (labels, v) -> b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(v).build()));
         return b.build();
     }
 
     private static CounterSnapshot counter(String name, String help, Map<ObjectPath, GroupStatus.Usage> usage,
                                            Function<GroupStatus.Usage, Double> figure) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
-        usage.forEach((path, u) -> Optional.ofNullable(figure.apply(u)).ifPresent(v ->
-                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labelsOf(path)).value(v).build())));
+        eachFigure(usage, figure, (labels, v) -> b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(v).build()));
         return b.build();
+    }
+
+    /** Each container's figure, where its reading has one. */
+    private static void eachFigure(Map<ObjectPath, GroupStatus.Usage> usage, Function<GroupStatus.Usage, Double> figure,
+                                   BiConsumer<Labels, Double> point) {
+        usage.forEach((path, u) -> Optional.ofNullable(figure.apply(u)).ifPresent(v -> point.accept(labelsOf(path), v)));
     }
 
     /** The usage of the running containers (at most {@link #MAX_USAGE_READS}) whose reading came within the time limit. */
