@@ -1,9 +1,11 @@
 package io.kukeon.metrics;
 
+import io.kukeon.model.CellState;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.Kind;
+import io.kukeon.model.LevelState;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import io.kukeon.runtime.ContainerRuntime;
@@ -17,11 +19,13 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +73,7 @@ public final class TreeMetrics implements MultiCollector {
         GaugeSnapshot.Builder objects = GaugeSnapshot.builder().name("kukeon_objects")
                 .help("Objects of each level of the tree, by state");
         for (Kind kind : Kind.values()) {
-            Map<String, Integer> byState = counts.getOrDefault(kind, new java.util.TreeMap<>());
+            Map<String, Integer> byState = counts.getOrDefault(kind, new TreeMap<>());
             for (String state : statesOf(kind)) {
                 objects.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                         .labels(Labels.of("level", kind.label(), "state", state)).value(byState.getOrDefault(state, 0)).build());
@@ -80,11 +84,11 @@ public final class TreeMetrics implements MultiCollector {
 
     private static List<String> statesOf(Kind kind) {
         Enum<?>[] states = switch (kind) {
-            case CELL -> io.kukeon.model.CellState.values();
+            case CELL -> CellState.values();
             case CONTAINER -> ContainerState.values();
-            default -> io.kukeon.model.LevelState.values();
+            default -> LevelState.values();
         };
-        return java.util.Arrays.stream(states).map(Enum::name).toList();
+        return Arrays.stream(states).map(Enum::name).toList();
     }
 
     static List<MetricSnapshot> containerFigures(List<TreeObject.Container> containers,
