@@ -6,6 +6,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.kukeon.metrics.ApiCallMetrics;
 import io.kukeon.model.Sizes;
 import io.kukeon.wire.health.Health;
 import io.kukeon.wire.health.HealthGrpc;
@@ -122,6 +123,7 @@ public final class ApiServer implements AutoCloseable {
         long keepalive = settings.keepalive().toMillis();
         return builder.bossEventLoopGroup(loops).workerEventLoopGroup(loops)
                 .executor(system.executionContext())
+                .intercept(new ApiCallMetrics())
                 .maxInboundMessageSize((int) Sizes.MAX_REQUEST_BYTES)
                 .maxInboundMetadataSize(MAX_HEADER_BYTES)
                 .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)

@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -39,10 +42,11 @@ public final class DaemonStatus {
     private final SpaceNetworks networks;
     private final ObjectIndex index;
     private final Executor reads;
+    private final MetricsState metrics;
 
     public DaemonStatus(String version, JournalQueries journal, JournalHealth journalHealth, DataDirSpace dataDir,
                         ContainerRuntime runtime, CgroupManager cgroups, SpaceNetworks networks, ObjectIndex index,
-                        Executor reads) {
+                        Executor reads, MetricsState metrics) {
         this.version = version;
         this.journal = journal;
         this.journalHealth = journalHealth;
@@ -52,6 +56,7 @@ public final class DaemonStatus {
         this.networks = networks;
         this.index = index;
         this.reads = reads;
+        this.metrics = metrics;
     }
 
     /** On the reads pool: asking containerd may take as long as its timeout, and calls are not to wait behind it. */
@@ -82,6 +87,8 @@ public final class DaemonStatus {
                 out.addChecks(check("cgroups", "FAIL", e.getMessage()));
             }
             out.addChecks(networkCheck());
+            out.addChecks(metrics.check());
+            objectChecks(out);
             return out.build();
         }, reads);
     }
@@ -114,6 +121,17 @@ public final class DaemonStatus {
                     : check("network", "FAIL", String.join("; ", problems));
         } catch (RuntimeException e) {
             return check("network", "FAIL", e.getMessage());
+        }
+    }
+
+    /** One line per level: how many of its objects are in each state, e.g. "cells: 3 Ready, 1 Failed"; WARN when one is Failed. */
+    private void objectChecks(StatusResponse.Builder out) {
+        Map<Kind, SortedMap<String, Integer>> counts = index.countsByState();
+        for (Kind kind : Kind.values()) {
+            SortedMap<String, Integer> byState = counts.getOrDefault(kind, new TreeMap<>());
+            String detail = byState.isEmpty() ? "none" : byState.entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+            out.addChecks(check(kind.label() + "s", byState.containsKey("Failed") ? "WARN" : "OK", detail));
         }
     }
 

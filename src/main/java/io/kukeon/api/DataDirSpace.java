@@ -50,13 +50,23 @@ public final class DataDirSpace {
         }
     }
 
+    /** What its filesystem holds, as df counts it; empty when it cannot be read. */
+    private String used() {
+        try {
+            long total = store.getTotalSpace();
+            return ", " + Sizes.of(total - store.getUnallocatedSpace()) + " used of " + Sizes.of(total);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** OK, WARN below the warning level, FAIL below the reserve, with the free space. */
     StatusResponse.Check check() {
         long free = freeBytes();
         if (free < 0) {
             return DaemonStatus.check(NAME, "WARN", "cannot read the free space of " + dir);
         }
-        String detail = Sizes.of(free) + " free in " + dir;
+        String detail = Sizes.of(free) + " free in " + dir + used();
         if (reserve > 0 && free < reserve) {
             return DaemonStatus.check(NAME, "FAIL", detail + ", below the reserve of " + Sizes.of(reserve)
                     + ": calls that write are refused");

@@ -8,8 +8,10 @@ import io.kukeon.api.HealthService;
 import io.kukeon.api.ImageService;
 import io.kukeon.api.JournalQueries;
 import io.kukeon.api.KukeonService;
+import io.kukeon.api.MetricsState;
 import io.kukeon.api.TokenAuth;
 import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.metrics.MetricsEndpoint;
 import io.kukeon.model.KukeonException;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.network.CellNameFiles;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -95,8 +98,9 @@ public final class Daemon implements AutoCloseable {
         JournalQueries journal = new JournalQueries(system, index, JournalStore.get(system.classicSystem()));
         DataDirSpace dataDir = new DataDirSpace(config.dataDir(), config.dataDirLimits().reserve(),
                 config.dataDirLimits().warn());
+        Metrics metrics = startMetrics(config, index, runtime, reads);
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
-                runtime, cgroups, networks, index, reads);
+                runtime, cgroups, networks, index, reads, metrics.state());
         SupervisorTree tree = new SupervisorTree(system, system.scheduler(), config.askTimeout());
         ExecService execs = new ExecService(tree, config.ids(), runtime, config.dataDir().resolve(EXEC_DIR),
                 Materializer.matFromSystem(system));
@@ -108,6 +112,7 @@ public final class Daemon implements AutoCloseable {
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);
         } catch (IOException | RuntimeException e) {
+            metrics.close();
             system.terminate();
             try {   // the journal is closed before the caller hears of the failure
                 system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -124,6 +129,7 @@ public final class Daemon implements AutoCloseable {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-api",
                 () -> CompletableFuture.supplyAsync(() -> {
+                    metrics.close();
                     api.close();
                     return Done.getInstance();
                 }));
@@ -133,9 +139,36 @@ public final class Daemon implements AutoCloseable {
             secrets.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
-        LOG.info("kukeond {} listening on {}, data in {}, containerd at {}", version(), api.where(),
-                config.dataDir(), config.containerdSocket());
+        LOG.info("kukeond {} listening on {}, data in {}, containerd at {}, metrics {}", version(), api.where(),
+                config.dataDir(), config.containerdSocket(), metrics.state().where() == null ? "off" : metrics.state().where());
         return new Daemon(system, api, index);
+    }
+
+    /** The Prometheus endpoint, when it listens, and what status says of it. */
+    private record Metrics(MetricsEndpoint endpoint, MetricsState state) {
+        void close() {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+        }
+    }
+
+    /** A port that cannot be had leaves kukeond without metrics, said once in the log and in status: containers come first. */
+    private static Metrics startMetrics(DaemonConfig config, ObjectIndex index, ContainerRuntime runtime, Executor reads) {
+        if (config.metricsListen() == null) {
+            return new Metrics(null, MetricsState.off());
+        }
+        try {
+            MetricsEndpoint endpoint = MetricsEndpoint.start(config.metricsListen(),
+                    MetricsEndpoint.registry(index, config.ids(), runtime, reads));
+            return new Metrics(endpoint, MetricsState.listening(endpoint.where()));
+        } catch (IOException | RuntimeException e) {
+            InetSocketAddress where = config.metricsListen();
+            MetricsState failed = MetricsState.failed("cannot listen on " + where.getHostString() + ":" + where.getPort()
+                    + " (metrics-listen): " + rootMessage(e));
+            LOG.warn("no metrics endpoint: {}", failed.problem());
+            return new Metrics(null, failed);
+        }
     }
 
     /** The API's TCP port, or -1 when it listens on its unix socket only. */

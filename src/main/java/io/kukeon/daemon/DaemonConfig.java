@@ -36,7 +36,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            List<String> insecureRegistries, boolean failureInjection, Path keyFile,
                            Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
                            DataDirLimits dataDirLimits, NetworkSettings network,
-                           Config pekko, Path secretsDir, Path logger, ContainerLogs logDefaults) {
+                           Config pekko, Path secretsDir, Path logger, ContainerLogs logDefaults,
+                           InetSocketAddress metricsListen, LogFormat logFormat) {
     /** Under the data dir: the Volumes' directories, whose contents are their users'. */
     static final String VOLUMES_DIR = "volumes";
     /** Under the data dir: attachable containers' stdin pipes and attach sockets. */
@@ -56,7 +57,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
             "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
-            "secrets-dir", "logger", "log-max-size", "log-max-files");
+            "secrets-dir", "logger", "log-max-size", "log-max-files", "metrics-listen", "log-format");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -122,7 +123,14 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 durationOrZero(k, "startup-grace"), durationOrZero(k, "relist-interval"), duration(k, "ask-timeout"), restart,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
                 duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), network(k),
-                pekko, absolute("secrets-dir", string(k, "secrets-dir")), logger(k), logDefaults(k));
+                pekko, absolute("secrets-dir", string(k, "secrets-dir")), logger(k), logDefaults(k), metricsListen(k),
+                LogFormat.parse("log-format", string(k, "log-format")));
+    }
+
+    /** Where the Prometheus endpoint listens; null: {@code none}, no endpoint. */
+    private static InetSocketAddress metricsListen(Config k) {
+        String listen = string(k, "metrics-listen");
+        return listen.equals("none") ? null : tcpAddress("metrics-listen", listen, "none");
     }
 
     /** The task logger binary; empty = beside the jar, where the build puts it. */
@@ -177,15 +185,16 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             throw new InvalidArgumentException("socket", "and listen are both empty: kukeond would have no API");
         }
         return new ApiSettings(socket.isEmpty() ? null : absolute("socket", socket), string(k, "socket-group"),
-                listen.isEmpty() ? null : tcpAddress(listen), duration(k, "api-idle-timeout"), duration(k, "api-keepalive"),
+                listen.isEmpty() ? null : tcpAddress("listen", listen, "empty"), duration(k, "api-idle-timeout"), duration(k, "api-keepalive"),
                 duration(k, "api-handshake-timeout"),
                 integer(k, "api-max-connections", 1, 65_536), integer(k, "api-max-connections-per-peer", 1, 65_536));
     }
 
-    private static InetSocketAddress tcpAddress(String listen) {
+    /** HOST:PORT of a local address; {@code off} says how the setting is turned off instead. */
+    private static InetSocketAddress tcpAddress(String key, String listen, String off) {
         int colon = listen.lastIndexOf(':');
         if (colon <= 0) {
-            throw new InvalidArgumentException("listen", "\"" + listen + "\" must be HOST:PORT, e.g. 127.0.0.1:7420, or empty");
+            throw new InvalidArgumentException(key, "\"" + listen + "\" must be HOST:PORT, e.g. 127.0.0.1:7420, or " + off);
         }
         String host = listen.substring(0, colon);
         int port;
@@ -195,11 +204,11 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             port = -1;
         }
         if (port < 0 || port > 65535) {
-            throw new InvalidArgumentException("listen", "port of \"" + listen + "\" must be 0-65535");
+            throw new InvalidArgumentException(key, "port of \"" + listen + "\" must be 0-65535");
         }
         InetSocketAddress address = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);
         if (address.isUnresolved()) {
-            throw new InvalidArgumentException("listen", "host of \"" + listen + "\" is not an address of this host");
+            throw new InvalidArgumentException(key, "host of \"" + listen + "\" is not an address of this host");
         }
         return address;
     }

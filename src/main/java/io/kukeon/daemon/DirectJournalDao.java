@@ -1,5 +1,6 @@
 package io.kukeon.daemon;
 
+import io.kukeon.metrics.DaemonMetrics;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
 import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
 import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables;
@@ -54,6 +55,7 @@ public final class DirectJournalDao extends DefaultJournalDao {
     @Override
     public Future<BoxedUnit> writeJournalRows(
             Seq<Tuple2<JournalTables.JournalPekkoSerializationRow, Set<String>>> rows) {
+        long started = System.nanoTime();
         try (Connection c = db().source().createConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement events = c.prepareStatement(INSERT_EVENT, Statement.RETURN_GENERATED_KEYS);
@@ -78,9 +80,12 @@ public final class DirectJournalDao extends DefaultJournalDao {
                 c.setAutoCommit(true);   // back to the pool as it came
             }
         } catch (SQLException | RuntimeException e) {
+            DaemonMetrics.JOURNAL_WRITE.observe((System.nanoTime() - started) / 1e9);
+            DaemonMetrics.JOURNAL_WRITE_FAILURES.inc();
             store.writeFailed(e);   // after the connection went back: a closed database's pool is replaced
             return Future$.MODULE$.failed(e);
         }
+        DaemonMetrics.JOURNAL_WRITE.observe((System.nanoTime() - started) / 1e9);
         store.writeSucceeded();
         return Future$.MODULE$.successful(BoxedUnit.UNIT);
     }

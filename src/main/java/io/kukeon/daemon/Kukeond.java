@@ -38,6 +38,12 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--namespace-suffix", paramLabel = "SUFFIX", description = "realm namespaces are <realm>.<SUFFIX> (default kukeon.io)")
     String namespaceSuffix;
 
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "the Prometheus endpoint (default 127.0.0.1:9420; none = off)")
+    String metricsListen;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json, one object per line")
+    String logFormat;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = new LinkedHashMap<>();
@@ -47,7 +53,10 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "containerd-socket", containerdSocket);
         put(flags, "cgroup-root", cgroupRoot);
         put(flags, "namespace-suffix", namespaceSuffix);
+        put(flags, "metrics-listen", metricsListen);
+        put(flags, "log-format", logFormat);
         DaemonConfig settings = DaemonConfig.load(flags, config, System.getenv());
+        settings.logFormat().apply();
         Daemon daemon = Daemon.start(settings, new HostPorts());
         daemon.awaitTermination();
         return 0;

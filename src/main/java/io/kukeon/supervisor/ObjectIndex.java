@@ -8,9 +8,12 @@ import io.kukeon.network.Ipv4Subnet;
 import io.kukeon.network.NetworkClaim;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -73,6 +76,15 @@ public final class ObjectIndex {
 
     public int size() {
         return byPath.size();
+    }
+
+    /** How many objects of each kind are in each display state (kinds and states with none are absent). */
+    public Map<Kind, SortedMap<String, Integer>> countsByState() {
+        Map<Kind, SortedMap<String, Integer>> counts = new EnumMap<>(Kind.class);
+        for (TreeObject o : byPath.values()) {
+            counts.computeIfAbsent(o.kind(), k -> new TreeMap<>()).merge(o.state(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /** The host's journal changed what networks spaces hold. */

@@ -217,7 +217,8 @@ class ApiContractTest {
         assertEquals("kukeon.v1", api.version(VersionRequest.getDefaultInstance()).getApiVersion());
         StatusResponse status = api.status(StatusRequest.getDefaultInstance());
         List<String> names = status.getChecksList().stream().map(StatusResponse.Check::getName).toList();
-        assertEquals(List.of("daemon", "journal", "data-dir", "containerd", "cgroups", "network"), names);
+        assertEquals(List.of("daemon", "journal", "data-dir", "containerd", "cgroups", "network", "metrics",
+                "realms", "spaces", "stacks", "cells", "containers"), names);
         assertTrue(status.getChecksList().stream().allMatch(c -> c.getLevel().equals("OK")), status.toString());
         daemon.runtime.setAvailable(false);
         StatusResponse down = api.status(StatusRequest.getDefaultInstance());

@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("containerd")
 class RealTopCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
-    private static final boolean V1 = Files.isDirectory(CGROUPS.resolve("memory"));
+    static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+    static final boolean V1 = Files.isDirectory(CGROUPS.resolve("memory"));
     private static final long HOLD_LIMIT = 256L << 20;
 
     @TempDir
@@ -145,7 +145,7 @@ class RealTopCliTest {
     }
 
     /** A number from the group's file: v1 under the controller's hierarchy, v2 in the unified one. */
-    private static long cgroupFile(String group, String controller, String v1File, String v2File) throws Exception {
+    static long cgroupFile(String group, String controller, String v1File, String v2File) throws Exception {
         Path dir = V1 ? CGROUPS.resolve(controller).resolve(group.substring(1)) : CGROUPS.resolve(group.substring(1));
         return Long.parseLong(Files.readString(dir.resolve(V1 ? v1File : v2File)).trim());
     }

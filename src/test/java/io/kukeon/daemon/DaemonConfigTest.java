@@ -63,6 +63,22 @@ class DaemonConfigTest {
     }
 
     @Test
+    void metricsListenOnLoopbackByDefaultNoneTurnsItOffAndABadValueIsRefusedByName() {
+        DaemonConfig c = DaemonConfig.load(Map.of(), null, Map.of());
+        assertEquals(new java.net.InetSocketAddress("127.0.0.1", 9420), c.metricsListen());
+        assertEquals(LogFormat.TEXT, c.logFormat());
+        assertEquals(null, DaemonConfig.load(Map.of("metrics-listen", "none"), null, Map.of()).metricsListen());
+        assertEquals(LogFormat.JSON, DaemonConfig.load(Map.of(), null, Map.of("KUKEOND_LOG_FORMAT", "json")).logFormat());
+        for (String bad : new String[] {"9420", "localhost:99999", "", "off"}) {
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                    () -> DaemonConfig.load(Map.of("metrics-listen", bad), null, Map.of()), bad);
+            assertEquals("metrics-listen", e.field(), bad);
+        }
+        assertEquals("log-format", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("log-format", "xml"), null, Map.of())).field());
+    }
+
+    @Test
     void logSettingsHaveDefaultsAndBoundsAndTheLoggerIsBesideTheBuild() {
         DaemonConfig c = DaemonConfig.load(Map.of(), null, Map.of());
         assertEquals(new io.kukeon.model.ContainerLogs(10L * 1024 * 1024, 5), c.treeSettings().logDefaults());

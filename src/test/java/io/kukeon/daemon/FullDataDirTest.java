@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kukeon.api.Docs;
 import io.kukeon.testing.SmallTmpfs;
+import io.kukeon.metrics.DaemonMetrics;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.wire.health.HealthCheckRequest;
 import io.kukeon.wire.health.HealthCheckResponse;
@@ -134,6 +135,8 @@ class FullDataDirTest {
                     "ask-timeout", "20s"));
             try {
                 api().create(CreateRequest.newBuilder().setObject(Docs.realm(REALM)).build());
+                double writeFailures = DaemonMetrics.JOURNAL_WRITE_FAILURES.get();
+                double actorRestarts = actorRestarts();
                 Set<String> acknowledged = new HashSet<>();
                 String failure = null;
                 for (int batch = 0; batch < 200 && failure == null; batch++) {
@@ -173,6 +176,8 @@ class FullDataDirTest {
                 }
                 assertNotNull(whileFailing, "status never said the journal cannot write");
                 assertTrue(whileFailing.getDetail().contains("cannot write"), whileFailing.getDetail());
+                assertTrue(DaemonMetrics.JOURNAL_WRITE_FAILURES.get() > writeFailures, "kukeon_journal_write_failures_total counted");
+                assertTrue(actorRestarts() > actorRestarts, "kukeon_actor_restarts_total counted the actors the failed writes restarted");
                 assertFalse(check("data-dir").getLevel().equals("OK"), check("data-dir").toString());
                 // reads answer; a space whose own write made it but whose apply then failed may be listed too
                 Set<String> whileFull = listSpaces();
@@ -209,6 +214,11 @@ class FullDataDirTest {
                 daemon.close();
             }
         }
+    }
+
+    /** kukeon_actor_restarts_total over every level. */
+    private static double actorRestarts() {
+        return DaemonMetrics.ACTOR_RESTARTS.collect().getDataPoints().stream().mapToDouble(p -> p.getValue()).sum();
     }
 
     private static void fillUp(Path file) throws java.io.IOException {

@@ -62,6 +62,8 @@ public final class DaemonProcess implements AutoCloseable {
     public static DaemonProcess kukeond(Path dataDir, Map<String, String> settings) {
         List<String> args = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
         Map<String, String> env = new HashMap<>();
+        // test daemons run side by side: one that is scraped sets its own port
+        env.put(DaemonConfig.envName("metrics-listen"), "none");
         settings.forEach((key, value) -> {
             if (FLAGS.contains(key)) {
                 args.add("--" + key);

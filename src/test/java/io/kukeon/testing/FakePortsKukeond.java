@@ -24,7 +24,7 @@ public final class FakePortsKukeond {
         Files.createDirectories(dataDir);
         DaemonConfig config = DaemonConfig.load(Map.of("data-dir", dataDir.toString(), "listen", "127.0.0.1:0",
                 "socket", dataDir.resolve("kukeond.sock").toString(),
-                "relist-interval", "0s", "startup-grace", "50ms"), null, Map.of());
+                "relist-interval", "0s", "startup-grace", "50ms", "metrics-listen", "none"), null, Map.of());
         FakeRuntime runtime = new FakeRuntime(dataDir.resolve("fake-runtime.tsv"));
         FakeCgroups cgroups = new FakeCgroups();
         FakeSpaceNetworks networks = new FakeSpaceNetworks();

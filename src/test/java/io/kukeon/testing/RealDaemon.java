@@ -77,6 +77,7 @@ public final class RealDaemon implements AutoCloseable {
                 "relist-interval", "0s", "stop-timeout", "10s",
                 "secrets-dir", dataDir.resolveSibling(dataDir.getFileName() + "-secrets").toString()));
         flags.putAll(host.daemonSettings());
+        flags.put("metrics-listen", "none");   // test daemons run side by side: one that is scraped sets its own port
         flags.putAll(extraFlags);
         config = DaemonConfig.load(flags, null, Map.of());
         daemon = Daemon.start(config, new HostPorts());

@@ -102,6 +102,7 @@ public final class TestDaemon implements AutoCloseable {
         Map<String, String> flags = new HashMap<>(Map.of("data-dir", dataDir.toString(), "listen", "127.0.0.1:0",
                 "socket", dataDir.resolve("kukeond.sock").toString(),
                 "relist-interval", "0s", "startup-grace", "50ms"));
+        flags.put("metrics-listen", "none");   // test daemons run side by side: one that is scraped sets its own port
         flags.putAll(extraFlags);
         config = DaemonConfig.load(flags, configFile, Map.of());
         daemon = Daemon.start(config, new PortsFactory() {

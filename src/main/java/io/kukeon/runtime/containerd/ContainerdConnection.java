@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
+import io.kukeon.metrics.ContainerdCallMetrics;
 import io.kukeon.runtime.RuntimeHealth;
 import io.kukeon.runtime.containerd.api.version.VersionGrpc;
 import io.kukeon.runtime.containerd.api.version.VersionResponse;
@@ -47,6 +48,7 @@ final class ContainerdConnection implements AutoCloseable {
                 .eventLoopGroup(eventLoop)
                 .usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024)
+                .intercept(new ContainerdCallMetrics())
                 .build();
     }
 

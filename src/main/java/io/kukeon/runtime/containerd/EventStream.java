@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
+import io.kukeon.metrics.DaemonMetrics;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.RuntimeHealth;
 import io.kukeon.runtime.RuntimeListener;
@@ -106,6 +107,7 @@ final class EventStream implements ContainerRuntime.Subscription {
             }
             generation++;
             current.cancel(null);
+            DaemonMetrics.EVENT_STREAM_RECONNECTS.inc();
             scheduler.schedule(this::subscribe, delay.toMillis(), TimeUnit.MILLISECONDS);
             delay = delay.multipliedBy(2).compareTo(conn.config().reconnectMax()) > 0 ? conn.config().reconnectMax()
                     : delay.multipliedBy(2);
@@ -120,7 +122,11 @@ final class EventStream implements ContainerRuntime.Subscription {
             }
             announced = available;
         }
-        log.info(available ? "containerd event stream connected" : "containerd event stream lost: {}", reason);
+        if (available) {
+            log.info("containerd event stream connected");
+        } else {
+            log.warn("containerd event stream lost: {}", reason);   // exits are missed until it is back, then relisted
+        }
         try {
             listener.availabilityChanged(available, reason);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.kukeon.supervisor.tree;
 
+import io.kukeon.metrics.DaemonMetrics;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
@@ -284,8 +285,11 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
      */
     private SignalHandlerBuilder<S> lifecycleSignals() {
         return newSignalHandlerBuilder()
-                .onSignal(PreRestart.instance(), s -> abandonAll(new UnavailableException("JournalUnavailable",
-                        "the journal refused a write; nothing was changed, try again")))
+                .onSignal(PreRestart.instance(), s -> {
+                    DaemonMetrics.ACTOR_RESTARTS.labelValues(path == null ? "host" : path.kind().label()).inc();
+                    abandonAll(new UnavailableException("JournalUnavailable",
+                            "the journal refused a write; nothing was changed, try again"));
+                })
                 .onSignal(PostStop.instance(), s -> abandonAll(new UnavailableException("Stopping",
                         "kukeond is stopping; try again")));
     }

@@ -47,6 +47,7 @@ class ContainerdReconnectTest {
             runtime.ensureNamespace("kukeon-test-reconnect", "test", false);
             assertTrue(runtime.listNamespaces().contains("kukeon-test-reconnect"));
 
+            double reconnects = io.kukeon.metrics.DaemonMetrics.EVENT_STREAM_RECONNECTS.get();
             containerd.stop();
             RecordingListener.Availability lost = listener.nextAvailability(10_000);
             assertNotNull(lost);
@@ -57,6 +58,8 @@ class ContainerdReconnectTest {
             assertEquals(new RecordingListener.Availability(true, null), listener.nextAvailability(15_000),
                     "back after a containerd restart");
             assertTrue(runtime.listNamespaces().contains("kukeon-test-reconnect"), "calls work again at once");
+            assertTrue(io.kukeon.metrics.DaemonMetrics.EVENT_STREAM_RECONNECTS.get() > reconnects,
+                    "kukeon_containerd_event_stream_reconnects_total counted the loss");
             runtime.deleteNamespace("kukeon-test-reconnect", "test");
         }
     }
