@@ -231,7 +231,7 @@ public final class Kuke implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"kuke " + ClientVersion.get()};
+            return new String[] {"kuke " + io.kukeon.build.BuildInfo.describe()};
         }
     }
 }
