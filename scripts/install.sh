@@ -101,6 +101,8 @@ case ":$PATH:" in *":$bindir:"*) ;; *) echo "note: $bindir is not on PATH; add i
 # systemd runs when this directory exists (sd_booted(3))
 if [ ! -d /run/systemd/system ]; then
   echo "systemd does not run on this host: start kukeond yourself, e.g. $prefix/bin/kukeond --config $sysconfdir/kukeond.conf"
+elif ! systemd-analyze unit-paths 2>/dev/null | grep -qxF "$unitdir"; then
+  echo "$unitdir is not a directory systemd reads units from: kukeond.service is installed, not enabled"
 elif [ "$enable" = no ]; then
   echo "installed; start it with: systemctl daemon-reload && systemctl enable --now kukeond.service"
 else

@@ -24,24 +24,26 @@ if [ ! -f "$list" ] || [ ! -f "$prefix/lib/kukeon.jar" ]; then
   exit 1
 fi
 
+# systemd is asked only about the unit this installation put where systemd loads it from
+loaded_by_systemd() {
+  [ -d /run/systemd/system ] && [ "$(systemctl show --property=FragmentPath --value kukeond.service 2>/dev/null)" = "$1" ]
+}
 mapfile -t installed < "$list"
 for path in "${installed[@]}"; do
-  case "$path" in
-    */kukeond.service)
-      if [ -d /run/systemd/system ]; then
-        echo "==> systemctl disable --now kukeond.service (its containers keep running)"
-        systemctl disable --now kukeond.service || true
-      fi
-      ;;
-  esac
+  if [[ "$path" == */kukeond.service ]] && loaded_by_systemd "$path"; then
+    echo "==> systemctl disable --now kukeond.service (its containers keep running)"
+    systemctl disable --now kukeond.service || true
+  fi
 done
 for path in "${installed[@]}"; do
   # only what install.sh made: links into the prefix and the unit
   if [ -L "$path" ] && [[ "$(readlink "$path")" == "$prefix/"* ]]; then
     echo "==> removing $path"; rm -f "$path"
   elif [[ "$path" == */kukeond.service ]] && [ -f "$path" ]; then
+    reload=no
+    loaded_by_systemd "$path" && reload=yes
     echo "==> removing $path"; rm -f "$path"
-    [ -d /run/systemd/system ] && systemctl daemon-reload
+    if [ "$reload" = yes ]; then systemctl daemon-reload; fi
   fi
 done
 echo "==> removing $prefix"
