@@ -1,5 +1,6 @@
 package io.kukeon.api;
 
+import io.kukeon.build.BuildInfo;
 import io.kukeon.cgroup.CgroupDriverInfo;
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.model.Kind;
@@ -63,7 +64,8 @@ public final class DaemonStatus {
     CompletionStage<VersionResponse> version() {
         return CompletableFuture.supplyAsync(() -> {
             RuntimeHealth health = runtime.health();
-            return VersionResponse.newBuilder().setVersion(version).setApiVersion(API_VERSION).setRuntime("containerd")
+            return VersionResponse.newBuilder().setVersion(version).setCommit(BuildInfo.commit()).setApiVersion(API_VERSION)
+                    .setRuntime("containerd")
                     .setRuntimeVersion(health.available() && health.version() != null ? health.version() : "unavailable")
                     .build();
         }, reads);

@@ -1,6 +1,6 @@
 package io.kukeon.cli;
 
-import picocli.AutoComplete;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-/** A completion script; picocli's bash script also runs under zsh (through bashcompinit). */
+/** A completion script ({@link ShellFiles}). */
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script.", "bash: source <(kuke completion bash)",
                 "zsh:  source <(kuke completion zsh)"})
@@ -23,11 +23,8 @@ final class CompletionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String script = AutoComplete.bash("kuke", spec.root().commandLine());
-        if (shell == Shell.zsh) {
-            script = "#compdef kuke\nautoload -U +X bashcompinit && bashcompinit\n" + script;
-        }
-        spec.commandLine().getOut().print(script);
+        CommandLine root = spec.root().commandLine();
+        spec.commandLine().getOut().print(shell == Shell.zsh ? ShellFiles.zsh(root) : ShellFiles.bash(root));
         return 0;
     }
 }

@@ -105,13 +105,7 @@ public final class Kuke implements Callable<Integer> {
     public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, InputStream stdin,
                           boolean terminal, OutputStream rawOut, OutputStream rawErr) {
         Kuke kuke = new Kuke(env, stdin, terminal, rawOut, rawErr);
-        CommandLine cl = new CommandLine(kuke);
-        Class<?> invoked = invokedCommand(args);
-        for (Class<?> c : COMMANDS) {
-            if (invoked == null || invoked == c) {
-                cl.addSubcommand(instantiate(c));
-            }
-        }
+        CommandLine cl = commandLine(kuke, invokedCommand(args));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Kuke::usageError);
@@ -133,6 +127,23 @@ public final class Kuke implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /** kuke with {@code invoked} as its only command, or every command when null. */
+    private static CommandLine commandLine(Kuke kuke, Class<?> invoked) {
+        CommandLine cl = new CommandLine(kuke);
+        for (Class<?> c : COMMANDS) {
+            if (invoked == null || invoked == c) {
+                cl.addSubcommand(instantiate(c));
+            }
+        }
+        return cl;
+    }
+
+    /** Every command, as help and completion see them (nothing runs). */
+    static CommandLine everyCommand() {
+        return commandLine(new Kuke(System::getenv, InputStream.nullInputStream(), false, OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream()), null);
     }
 
     @Spec
@@ -231,7 +242,7 @@ public final class Kuke implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"kuke " + ClientVersion.get()};
+            return new String[] {"kuke " + io.kukeon.build.BuildInfo.describe()};
         }
     }
 }

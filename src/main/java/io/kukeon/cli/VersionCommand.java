@@ -1,5 +1,6 @@
 package io.kukeon.cli;
 
+import io.kukeon.build.BuildInfo;
 import io.kukeon.wire.v1.VersionRequest;
 import io.kukeon.wire.v1.VersionResponse;
 import picocli.CommandLine.Command;
@@ -21,14 +22,16 @@ final class VersionCommand extends DaemonCommand {
     int run(DaemonConnection daemon) {
         if (!output.documents()) {
             // the client's line first: it is worth seeing when the daemon does not answer
-            out().println("Client: kuke " + ClientVersion.get());
+            out().println("Client: kuke " + BuildInfo.describe());
             out().flush();
         }
         VersionResponse v = daemon.calls().version(VersionRequest.getDefaultInstance());
         Map<String, Object> client = new LinkedHashMap<>();
         client.put("version", ClientVersion.get());
+        client.put("commit", BuildInfo.commit());
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("version", v.getVersion());
+        server.put("commit", v.getCommit());
         server.put("apiVersion", v.getApiVersion());
         server.put("runtime", v.getRuntime());
         server.put("runtimeVersion", v.getRuntimeVersion());
@@ -36,7 +39,8 @@ final class VersionCommand extends DaemonCommand {
         doc.put("client", client);
         doc.put("server", server);
         out().print(Printed.render(output, List.of(new Printed.Item("version/" + v.getVersion(), doc)), true,
-                () -> "Server: kukeond " + v.getVersion() + " (API " + v.getApiVersion()
+                () -> "Server: kukeond " + v.getVersion() + " (commit " + (v.getCommit().isEmpty() ? BuildInfo.UNKNOWN_COMMIT : v.getCommit())
+                        + ", API " + v.getApiVersion()
                         + (v.getRuntime().isEmpty() ? "" : ", " + v.getRuntime() + " " + v.getRuntimeVersion()) + ")\n"));
         return 0;
     }

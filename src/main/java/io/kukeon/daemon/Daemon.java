@@ -40,7 +40,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +48,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -200,15 +198,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static String version() {
-        try (InputStream in = Daemon.class.getResourceAsStream("/io/kukeon/version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
-        }
+        return io.kukeon.build.BuildInfo.version();
     }
 
     private static void prepareDataDir(DaemonConfig config) throws IOException {

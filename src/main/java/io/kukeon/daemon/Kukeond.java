@@ -98,7 +98,7 @@ public final class Kukeond implements Callable<Integer> {
     /** Prints the version from the build. */
     static final class Version implements CommandLine.IVersionProvider {
         public String[] getVersion() {
-            return new String[] {"kukeond " + Daemon.version()};
+            return new String[] {"kukeond " + io.kukeon.build.BuildInfo.describe()};
         }
     }
 

@@ -38,7 +38,7 @@ class ClosedPortTest {
         int port = closedPort();
         KukeRun r = KukeRun.of(Map.of("KUKEON_HOST", "127.0.0.1:" + port), "version");
         assertEquals(1, r.exit());
-        assertEquals("Client: kuke " + ClientVersion.get() + "\n", r.out());
+        assertEquals("Client: kuke " + io.kukeon.build.BuildInfo.describe() + "\n", r.out());
         assertEquals("cannot reach kukeond at 127.0.0.1:" + port + ": connection refused\n", r.err());
     }
 

@@ -93,6 +93,12 @@ class OutputAgainstDaemonTest extends AgainstTestDaemon {
 
         JsonNode version = json("version", "-o", "json");
         assertEquals(ClientVersion.get(), version.get("client").get("version").asText());
+        // the same build on both sides: the commit it was made from, carried on the wire
+        assertEquals(io.kukeon.build.BuildInfo.commit(), version.get("client").get("commit").asText());
+        assertEquals(io.kukeon.build.BuildInfo.commit(), version.get("server").get("commit").asText());
+        String table = ok("version").out();
+        assertTrue(table.contains("Server: kukeond " + version.get("server").get("version").asText() + " (commit "
+                + io.kukeon.build.BuildInfo.commit() + ", API "), table);
         String server = version.get("server").get("version").asText();
         assertFalse(server.isEmpty());
         assertEquals(server, yaml("version", "-o", "yaml").get(0).get("server") instanceof Map<?, ?> m ? m.get("version") : null);

@@ -90,9 +90,14 @@ class RealExecTest {
 
     /** kuke with the test's scope flags after its first word (they must come before "--"). */
     private static KukeRun.Bytes kuke(byte[] stdin, String... args) {
-        List<String> words = new java.util.ArrayList<>(List.of(args));
-        words.addAll(1, List.of("--realm", "r", "--space", "s", "--stack", "t"));
-        return KukeRun.bytes(env, new ByteArrayInputStream(stdin), words.toArray(String[]::new));
+        return KukeRun.bytes(env, new ByteArrayInputStream(stdin), scoped(args));
+    }
+
+    /** {@code words} with the test's scope flags after the first word. */
+    private static String[] scoped(String... words) {
+        List<String> all = new java.util.ArrayList<>(List.of(words));
+        all.addAll(1, List.of("--realm", "r", "--space", "s", "--stack", "t"));
+        return all.toArray(String[]::new);
     }
 
     private static KukeRun.Bytes kuke(String... args) {
@@ -191,6 +196,37 @@ class RealExecTest {
         Eventually.value("its pipes removed", Duration.ofSeconds(10), () -> emptyExecDir() ? true : null);
         // once the restarted kukeond has adopted the container again
         Eventually.value("exec works after the restart", Duration.ofSeconds(30), () -> kuke("exec", "solo", "--", "true").exit() == 0 ? true : null);
+    }
+
+    /**
+     * bin/kuke as the build lays it out, on its own classpath (target/lib/kuke.classpath: no pekko,
+     * scala, H2 or slick) and this build's classes: apply, get, logs and exec against the real daemon.
+     */
+    @Test
+    void kukeOnItsOwnClasspathAppliesGetsReadsLogsAndExecs() throws Exception {
+        Path home = KukeHome.clientOnly(work.resolve("client-home"));
+        Path manifest = work.resolve("client.yaml");
+        Files.writeString(manifest, "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: client}\nspec:\n  realmId: r\n"
+                + "  spaceId: s\n  stackId: t\n  containers:\n    - id: app\n      image: docker.io/library/busybox:latest\n"
+                + "      command: /bin/sh\n      args: ['-c', \"echo from-the-client-$((20+22)); exec sleep 3600\"]\n");
+        KukeHome.Result applied = KukeHome.run(home, env, "apply", "-f", manifest.toString());
+        assertEquals(0, applied.exit(), applied.err());
+        assertTrue(applied.out().contains("client"), applied.out());
+
+        KukeHome.Result cells = KukeHome.run(home, env, scoped("get", "cells"));
+        assertEquals(0, cells.exit(), cells.err());
+        assertTrue(cells.out().lines().anyMatch(l -> l.startsWith("client ") && l.contains("Ready")), cells.out());
+
+        String logs = Eventually.value("the container's line in its log", Duration.ofSeconds(30), () -> {
+            KukeHome.Result r = KukeHome.run(home, env, scoped("logs", "client"));
+            return r.exit() == 0 && r.out().contains("from-the-client-42") ? r.out() : null;
+        });
+        assertEquals("[app] from-the-client-42\n", logs);
+
+        KukeHome.Result exec = KukeHome.run(home, env, scoped("exec", "client", "--", "sh", "-c", "echo exec-$((6*7)); exit 3"));
+        assertEquals(3, exec.exit(), exec.err());
+        assertEquals("exec-42\n", exec.out());
+        assertEquals("", exec.err());
     }
 
     /**
