@@ -242,7 +242,10 @@ public final class ExecService {
         return b;
     }
 
-    /** The container asked for, else the cell's only one (its pause root aside); a clear error otherwise. */
+    /**
+     * The container asked for, else the cell's {@code tty.default}, else its only one (its pause root
+     * aside); a clear error otherwise.
+     */
     static String containerName(TreeObject.Cell cell, String asked) {
         List<String> names = cell.spec().containers().stream().map(ContainerSpec::id).collect(Collectors.toList());
         if (!asked.isEmpty()) {
@@ -252,11 +255,14 @@ public final class ExecService {
             }
             return asked;
         }
+        if (cell.spec().ttyDefault() != null) {
+            return cell.spec().ttyDefault();
+        }
         List<String> workloads = cell.spec().containers().stream().filter(c -> !CellSpec.isPauseRoot(c))
                 .map(ContainerSpec::id).collect(Collectors.toList());
         if (workloads.size() != 1) {
             throw new InvalidArgumentException("container", "cell \"" + cell.path().name() + "\" has "
-                    + workloads.size() + " containers (" + String.join(", ", workloads) + "): name one with -c");
+                    + workloads.size() + " containers (" + String.join(", ", workloads) + "): name one with -c, or set the cell's tty.default");
         }
         return workloads.get(0);
     }

@@ -15,8 +15,6 @@ import java.util.Map;
 /** Reads one container: an entry of a cell's {@code spec.containers}, or the spec of a Container document. */
 final class ContainerReader {
     /** Why a cell's {@code tty} (its {@code default}: the container attach and exec choose) is refused. */
-    static final String TTY_DEFAULT_LATER = "a cell's default container for attach and exec is not there yet: name the"
-            + " container with kuke attach/exec -c";
     /** Fields of the reference's ContainerSpec that kukeond does not act on yet, and why: refused when set. */
     static final Map<String, String> UNSUPPORTED = orderedMap(
             "networks", "a container is on its cell's network, which is its space's (a space chooses its own with"

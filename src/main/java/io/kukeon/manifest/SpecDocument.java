@@ -80,6 +80,9 @@ final class SpecDocument {
         if (c.nestedCgroupRuntime()) {
             spec.put("nestedCgroupRuntime", true);
         }
+        if (c.ttyDefault() != null) {
+            spec.put("tty", new LinkedHashMap<>(Map.of("default", c.ttyDefault())));
+        }
         List<Object> containers = new ArrayList<>();
         for (ContainerSpec cs : c.containers()) {
             Map<String, Object> m = new LinkedHashMap<>();

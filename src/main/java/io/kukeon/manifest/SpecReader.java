@@ -110,11 +110,21 @@ final class SpecReader {
         Boolean autoDelete = spec.bool("autoDelete");
         Boolean nested = spec.bool("nestedCgroupRuntime");
         CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
-                ResourcesReader.read(spec), nested != null && nested, provenance(spec));
-        spec.refuseUnsupportedBecause("tty", ContainerReader.TTY_DEFAULT_LATER);
+                ResourcesReader.read(spec), nested != null && nested, provenance(spec), ttyDefault(spec));
         spec.rejectUnknown();
         cell.validate();
         return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);
+    }
+
+    /** {@code spec.tty}: the reference's cell terminal settings, of which {@code default} is the one a cell has. */
+    private static String ttyDefault(FieldReader spec) {
+        FieldReader tty = spec.mapping("tty");
+        if (tty == null) {
+            return null;
+        }
+        String name = tty.string("default");
+        tty.rejectUnknown();
+        return name;
     }
 
     /** {@code spec.provenance}: written by kukeond on a cell it made from a template, read back as it was written. */

@@ -16,9 +16,11 @@ import java.util.Set;
  * @param nestedCgroupRuntime its containers may run a cgroup manager of their own (writable cgroups, every
  *                        controller delegated)
  * @param provenance      the template the cell was made from (lineage, acting on nothing); null: none
+ * @param ttyDefault      {@code tty.default}: the attachable container that attach and exec reach when none is
+ *                        named; null: the cell's only workload
  */
 public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
-                       boolean nestedCgroupRuntime, Provenance provenance) {
+                       boolean nestedCgroupRuntime, Provenance provenance, String ttyDefault) {
 
     public static final int MAX_CONTAINERS = 64;
     /** The name of the synthesized root container. */
@@ -32,7 +34,14 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         containers = containers == null ? List.of() : List.copyOf(containers);
         resources = Resources.orNone(resources);
         rootContainerId = rootContainerId == null || rootContainerId.isEmpty() ? null : rootContainerId;
-        // provenance is absent from journals before templates: null, as a cell made without one
+        // provenance is absent from journals before templates: null, as a cell made without one;
+        // ttyDefault from journals before it: null, as a cell without one
+        ttyDefault = ttyDefault == null || ttyDefault.isEmpty() ? null : ttyDefault;
+    }
+
+    public CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
+                    boolean nestedCgroupRuntime, Provenance provenance) {
+        this(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, provenance, null);
     }
 
     /** A cell made without a template, whose containers run no cgroup manager of their own. */
@@ -41,11 +50,11 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
     }
 
     public CellSpec withAutoDelete(boolean deleteWhenDone) {
-        return new CellSpec(containers, rootContainerId, deleteWhenDone, resources, nestedCgroupRuntime, provenance);
+        return new CellSpec(containers, rootContainerId, deleteWhenDone, resources, nestedCgroupRuntime, provenance, ttyDefault);
     }
 
     public CellSpec withProvenance(Provenance madeFrom) {
-        return new CellSpec(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, madeFrom);
+        return new CellSpec(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, madeFrom, ttyDefault);
     }
 
     public static ContainerSpec pauseRoot() {
@@ -100,6 +109,15 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
                     "\"root\" is the name of the synthesized root; mark it root: true or rename it");
         }
         resources.validate("spec.resources");
+        if (ttyDefault != null) {
+            Names.require("spec.tty.default", ttyDefault);
+            boolean attachableWorkload = containers.stream().anyMatch(c -> c.id().equals(ttyDefault) && c.attachable()
+                    && !c.root() && !ttyDefault.equals(rootContainerId));
+            if (!attachableWorkload) {
+                throw new InvalidArgumentException("spec.tty.default", "\"" + ttyDefault
+                        + "\" names no attachable workload of this cell (a container with attachable: true)");
+            }
+        }
         if (provenance != null) {
             provenance.validate("spec.provenance");
         }
@@ -124,12 +142,12 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
             // the synthesized root follows its containers (io.kukeon.network.HostNetworkRoot holds the whole rule)
             out.add(pauseRoot().withHostNetwork(containers.stream().anyMatch(ContainerSpec::hostNetwork)));
         }
-        return new CellSpec(out, rootId, autoDelete, resources, nestedCgroupRuntime, provenance);
+        return new CellSpec(out, rootId, autoDelete, resources, nestedCgroupRuntime, provenance, ttyDefault);
     }
 
     /** This spec with other containers; everything else kept. */
     public CellSpec withContainers(List<ContainerSpec> others) {
-        return new CellSpec(others, rootContainerId, autoDelete, resources, nestedCgroupRuntime, provenance);
+        return new CellSpec(others, rootContainerId, autoDelete, resources, nestedCgroupRuntime, provenance, ttyDefault);
     }
 
     /** This spec with {@code container} in place of the one of the same id (which keeps its root flag), or added. */

@@ -115,7 +115,7 @@ public final class SpecMapping {
     public static io.kukeon.wire.v1.CellSpec toProto(CellSpec s) {
         var b = io.kukeon.wire.v1.CellSpec.newBuilder().setRootContainerId(nz(s.rootContainerId()))
                 .setAutoDelete(s.autoDelete()).setResources(ResourcesMapping.toProto(s.resources()))
-                .setNestedCgroupRuntime(s.nestedCgroupRuntime());
+                .setNestedCgroupRuntime(s.nestedCgroupRuntime()).setTtyDefault(nz(s.ttyDefault()));
         s.containers().forEach(c -> b.addContainers(toProto(c)));
         if (s.provenance() != null) {
             Provenance p = s.provenance();
@@ -134,7 +134,8 @@ public final class SpecMapping {
                 fromProto(p.getProvenance().getBindingRef()), p.getProvenance().getParamsMap(),
                 p.getProvenance().getEnvOverridesList());
         return new CellSpec(containers, blankToNull(p.getRootContainerId()), p.getAutoDelete(),
-                ResourcesMapping.fromProto(p.getResources()), p.getNestedCgroupRuntime(), provenance);
+                ResourcesMapping.fromProto(p.getResources()), p.getNestedCgroupRuntime(), provenance,
+                blankToNull(p.getTtyDefault()));
     }
 
     public static io.kukeon.wire.v1.TemplateRef toProto(TemplateRef r) {

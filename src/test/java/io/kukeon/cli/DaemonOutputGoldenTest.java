@@ -89,7 +89,7 @@ class DaemonOutputGoldenTest extends AgainstTestDaemon {
         assertEquals("", status.err());
         Golden.assertMatches("daemon/status-fail.txt", mask(status.out()).replace(Daemon.version(), "<version>")
                 .replaceAll("up \\d+ s", "up <n> s").replaceAll("last offset \\d+", "last offset <n>")
-                .replaceAll("[0-9.]+ [KMGT]iB free", "<free> free"));
+                .replaceAll("[0-9.]+ [KMGT]iB free", "<free> free").replaceAll("[0-9.]+ [KMGT]?i?B used of [0-9.]+ [KMGT]?i?B", "<used> used of <size>"));
     }
 
     private static String[] args(List<String> first, String... more) {

@@ -67,8 +67,9 @@ class RealExecTest {
                 + "  containers:\n    - id: a\n      image: docker.io/library/busybox:latest\n      " + SLEEPER
                 + "    - id: b\n      image: docker.io/library/busybox:latest\n      " + SLEEPER
                 + "---\napiVersion: v1beta1\nkind: Cell\nmetadata: {name: term}\nspec:\n  realmId: r\n  spaceId: s\n  stackId: t\n"
+                + "  tty: {default: shell}\n"   // attach and exec without -c reach it, beside another workload
                 + "  containers:\n    - id: shell\n      image: docker.io/library/busybox:latest\n      command: /bin/sh\n"
-                + "      attachable: true\n");
+                + "      attachable: true\n    - id: helper\n      image: docker.io/library/busybox:latest\n      " + SLEEPER);
     }
 
     @AfterAll
