@@ -87,11 +87,11 @@ public final class ExecBenchmark {
         System.out.printf("kukeond / containerd client: %.2f%n", median(kukeond) / median(raw));
     }
 
-    private interface Work {
+    interface Work {
         void run() throws Exception;
     }
 
-    private static long timed(Work work) throws Exception {
+    static long timed(Work work) throws Exception {
         long start = System.nanoTime();
         work.run();
         return System.nanoTime() - start;
@@ -155,27 +155,27 @@ public final class ExecBenchmark {
         require(p.exitValue());
     }
 
-    private static void require(int exitCode) {
+    static void require(int exitCode) {
         if (exitCode != 0) {
             throw new IllegalStateException("exit code " + exitCode);
         }
     }
 
-    private static io.grpc.Metadata tokenHeader(RealDaemon host) throws java.io.IOException {
+    static io.grpc.Metadata tokenHeader(RealDaemon host) throws java.io.IOException {
         io.grpc.Metadata headers = new io.grpc.Metadata();
         headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
                 "Bearer " + Files.readString(host.dataDir.resolve("token")).trim());
         return headers;
     }
 
-    private static void row(String name, List<Long> nanos) {
+    static void row(String name, List<Long> nanos) {
         List<Long> s = new ArrayList<>(nanos);
         Collections.sort(s);
         System.out.printf("%-40s %7.1f ms %7.1f ms %7.1f ms%n", name, median(nanos), s.get((int) (s.size() * 0.9)) / 1e6,
                 s.get(0) / 1e6);
     }
 
-    private static double median(List<Long> nanos) {
+    static double median(List<Long> nanos) {
         List<Long> s = new ArrayList<>(nanos);
         Collections.sort(s);
         return s.get(s.size() / 2) / 1e6;

@@ -125,8 +125,9 @@ class KukeonLoggerTest {
             assertEquals(0, logger.finish());
         }
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("current.log", "current.log.1", "current.log.2"), files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("current.log")).sorted().toList());
+            // and, both pipes drained, the end of the run is marked
+            assertEquals(List.of("current.log", "current.log.1", "current.log.2", "current.log.ended"),
+                    files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("current.log")).sorted().toList());
         }
         List<Integer> numbers = new ArrayList<>();
         for (String name : List.of("current.log.2", "current.log.1", "current.log")) {
@@ -141,6 +142,20 @@ class KukeonLoggerTest {
             assertEquals(numbers.get(i - 1) + 1, numbers.get(i), "the kept files hold consecutive lines, oldest first");
         }
         assertTrue(numbers.size() > 8192 * 2 / 90, "the rotated files are full: " + numbers.size() + " lines kept");
+    }
+
+    /** A new run took the name current.log (a start renamed this run's file): the last run's logger marks nothing. */
+    @Test
+    void aLoggerWhoseFileWasRenamedAwayDoesNotMarkTheNewRun() throws Exception {
+        try (Running logger = new Running("file", log().toString(), "max-size", "65536", "max-files", "1")) {
+            logger.stdout.write("last run\n".getBytes(StandardCharsets.UTF_8));
+            io.kukeon.testing.Eventually.value("the line logged", java.time.Duration.ofSeconds(10),
+                    () -> Files.exists(log()) && Files.readString(log()).contains("last run") ? true : null);
+            Files.move(log(), dir.resolve("previous.log"));
+            Files.writeString(log(), "");
+            assertEquals(0, logger.finish());
+        }
+        assertTrue(Files.notExists(dir.resolve("current.log.ended")));
     }
 
     @Test
