@@ -2,7 +2,7 @@
 # only what is missing. Needs root.
 
 kukeon_packages=(containerd runc busybox-static containernetworking-plugins iproute2 iptables curl gcc libc6-dev
-                 docker-registry skopeo apache2-utils)
+                 docker-registry skopeo apache2-utils fish groff-base man-db)
 
 install_prerequisites() {
   local missing=()

@@ -30,7 +30,7 @@ public final class Kuke implements Callable<Integer> {
             DescribeCommand.class, CreateCommand.class, DeleteCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
             RestartCommand.class, LogsCommand.class, ExecCommand.class, AttachCommand.class, TopCommand.class, EventsCommand.class,
             ImageCommand.class, StatusCommand.class,
-            VersionCommand.class, CompletionCommand.class);
+            VersionCommand.class, CompletionCommand.class, CompleteCommand.class);
 
     static final int OK = 0;
     static final int FAILED = 1;
@@ -105,13 +105,7 @@ public final class Kuke implements Callable<Integer> {
     public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, InputStream stdin,
                           boolean terminal, OutputStream rawOut, OutputStream rawErr) {
         Kuke kuke = new Kuke(env, stdin, terminal, rawOut, rawErr);
-        CommandLine cl = new CommandLine(kuke);
-        Class<?> invoked = invokedCommand(args);
-        for (Class<?> c : COMMANDS) {
-            if (invoked == null || invoked == c) {
-                cl.addSubcommand(instantiate(c));
-            }
-        }
+        CommandLine cl = commandLine(kuke, invokedCommand(args));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler(Kuke::usageError);
@@ -135,6 +129,23 @@ public final class Kuke implements Callable<Integer> {
         }
     }
 
+    /** kuke with every command, as help, completion scripts and man pages describe it. */
+    static CommandLine model() {
+        return commandLine(new Kuke(System::getenv, InputStream.nullInputStream(), false, OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream()), null);
+    }
+
+    /** kuke with the command {@code invoked} alone, or with all of them when null. */
+    private static CommandLine commandLine(Kuke kuke, Class<?> invoked) {
+        CommandLine cl = new CommandLine(kuke);
+        for (Class<?> c : COMMANDS) {
+            if (invoked == null || invoked == c) {
+                cl.addSubcommand(instantiate(c));
+            }
+        }
+        return cl;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -146,11 +157,19 @@ public final class Kuke implements Callable<Integer> {
     }
 
     Settings settings() {
-        return Settings.resolve(host, tokenFile, env);
+        return settings(host, tokenFile);
+    }
+
+    /** The settings with {@code --host} and {@code --token-file} as given (null: as kuke's own). */
+    Settings settings(String hostFlag, String tokenFileFlag) {
+        return Settings.resolve(hostFlag != null ? hostFlag : host, tokenFileFlag != null ? tokenFileFlag : tokenFile, env);
     }
 
     DaemonConnection connect() {
-        Settings s = settings();
+        return connect(settings());
+    }
+
+    static DaemonConnection connect(Settings s) {
         return s.socket() != null ? DaemonConnection.overSocket(s.host(), s.socket())
                 : DaemonConnection.overTcp(s.host(), s.token());
     }
@@ -189,7 +208,7 @@ public final class Kuke implements Callable<Integer> {
             for (Class<?> c : COMMANDS) {
                 Command command = c.getAnnotation(Command.class);
                 if (command.name().equals(a) || List.of(command.aliases()).contains(a)) {
-                    return c == CompletionCommand.class ? null : c;
+                    return c == CompletionCommand.class || c == CompleteCommand.class ? null : c;
                 }
             }
             return null;

@@ -254,4 +254,50 @@ class RealSeeingCliTest {
         assertEquals(2, noCell.exit());
         assertTrue(noCell.err().startsWith("--cell is required to describe a container"), noCell.err());
     }
+
+    /** Completion as bash and fish do it at a TAB, through bin/kuke on the PATH: the names come from this kukeond. */
+    @Test
+    void bashAndFishCompleteTheNamesThisKukeondHolds() throws Exception {
+        Path home = KukeHome.create(work.resolve("kuke-home"));
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("kuke"), KukeHome.kuke().toAbsolutePath());
+        ShellFiles.write(work.resolve("shell"));
+        Path bash = work.resolve("shell/completion/kuke.bash");
+        Path fish = work.resolve("shell/completion/kuke.fish");
+        Map<String, String> shellEnv = new java.util.HashMap<>(env);
+        shellEnv.putAll(Map.of("PATH", bin + ":/usr/bin:/bin", "KUKEON_HOME", home.toString(), "KUKEON_CDS", "off"));
+
+        String bashCompletes = "source \"$0\"; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _kuke; printf '%s\\n' \"${COMPREPLY[@]}\"";
+        assertEquals(List.of("flaky", "web"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
+                "kuke", "get", "cell", "--realm", "r1", "--space", "s", "--stack", "a", ""));
+        assertEquals(List.of("flaky"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
+                "kuke", "start", "--realm", "r1", "--space", "s", "--stack", "a", "f"));
+        assertEquals(List.of("app", "main"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
+                "kuke", "describe", "container", "--realm", "r1", "--space", "s", "--stack", "a", "--cell", "flaky", ""));
+        assertTrue(shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(), "kuke", "get", "cells", "--realm", "")
+                .containsAll(List.of("r1", "r2")));
+        assertEquals(List.of("a", "b"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
+                "kuke", "get", "cells", "--realm", "r2", "--stack", ""));
+
+        assertEquals(List.of(), shell(shellEnv, "fish", "-n", fish.toString()));
+        String fishCompletes = "source $argv[1]; complete -C $argv[2]";
+        assertEquals(List.of("flaky", "web"), shell(shellEnv, "fish", "-c", fishCompletes, fish.toString(),
+                "kuke get cell --realm r1 --space s --stack a ").stream().map(l -> l.split("\t")[0]).toList());
+        assertEquals(List.of("app"), shell(shellEnv, "fish", "-c", fishCompletes, fish.toString(),
+                "kuke logs flaky --realm r1 --space s --stack a --container a").stream().map(l -> l.split("\t")[0]).toList());
+    }
+
+    /** The lines a shell printed (stdout and stderr), with its environment {@code shellEnv} alone; it must exit 0. */
+    private static List<String> shell(Map<String, String> shellEnv, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(shellEnv);
+        builder.environment().put("HOME", work.toString());
+        Process p = builder.start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), String.join(" ", command));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> !l.isEmpty()).toList();
+    }
 }
