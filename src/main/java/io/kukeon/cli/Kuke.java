@@ -19,7 +19,14 @@ import java.util.function.Function;
  * Every failure is one line on stderr; no stack trace reaches the user.
  */
 @Command(name = "kuke", mixinStandardHelpOptions = true, versionProvider = Kuke.Version.class,
-        description = "Drive kukeond: realms > spaces > stacks > cells > containers.")
+        description = "Drive kukeond: realms > spaces > stacks > cells > containers.",
+        footer = {"%nExamples:",
+                "  # realm, space and stack default, then the cells of a manifest",
+                "  kuke init && kuke apply -f web.yaml",
+                "  # every cell, with its realm, space and stack",
+                "  kuke get cells",
+                "  # the output of cell web as it comes",
+                "  kuke logs web -f"})
 public final class Kuke implements Callable<Integer> {
     /**
      * The commands, in the order help lists them. Only the one invoked is given to picocli (whose

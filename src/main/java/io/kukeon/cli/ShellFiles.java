@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Writes what a distribution installs for shells, from kuke's command model:
@@ -28,6 +29,10 @@ public final class ShellFiles {
         Path completion = Files.createDirectories(dir.resolve("completion"));
         for (CompletionCommand.Shell shell : CompletionCommand.Shell.values()) {
             Files.writeString(completion.resolve(shell.fileName), shell.script(kuke), StandardCharsets.UTF_8);
+        }
+        Path man = Files.createDirectories(dir.resolve("man/man1"));
+        for (Map.Entry<String, String> page : ManPages.pages(kuke).entrySet()) {
+            Files.writeString(man.resolve(page.getKey()), page.getValue(), StandardCharsets.UTF_8);
         }
     }
 }
