@@ -115,7 +115,7 @@ final class BashCompletion {
                 elif ((positional == 0)) && child=$(__kuke_child "$command" "$word") && [ -n "$child" ]; then
                   command=$child
                 else
-                  positional+=1
+                  positional=$((positional + 1))
                 fi
               done
               if [ -n "$valueof" ]; then
@@ -127,8 +127,12 @@ final class BashCompletion {
                 if ((positional == 0)); then words="$(__kuke_subcommands "$command") $words"; fi
               fi
               local names="" fixed
+              local -a line=()
               case " $words " in
-                *" @names "*) names=$("${COMP_WORDS[0]}" __complete -- "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null) ;;
+                *" @names "*)
+                  # the words after kuke up to the one completed (a loop: zsh reads ${a[@]:1:n} otherwise)
+                  for ((i = 1; i <= COMP_CWORD; i++)); do line+=("${COMP_WORDS[i]}"); done
+                  names=$("${COMP_WORDS[0]}" __complete -- "${line[@]}" 2>/dev/null) ;;
               esac
               COMPREPLY=()
               case " $words " in
