@@ -1,5 +1,6 @@
 package io.kukeon.api;
 
+import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
@@ -9,6 +10,7 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.ImageInfo;
+import io.kukeon.runtime.registry.ImageReference;
 import io.kukeon.secrets.FileModes;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.wire.v1.Image;
@@ -24,13 +26,17 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Image load (an uploaded OCI archive) and list, in a realm's containerd namespace. */
+/** Image load (an uploaded OCI archive) and list (with the cells that use each), in a realm's containerd namespace. */
 public final class ImageService {
     private final ContainerRuntime runtime;
     private final ObjectIndex index;
@@ -92,9 +98,33 @@ public final class ImageService {
     }
 
     CompletionStage<ListImagesResponse> list(String realm) {
-        String namespace = namespaceOf(realm.isEmpty() ? "default" : realm);
-        return CompletableFuture.supplyAsync(() -> ListImagesResponse.newBuilder()
-                .addAllImages(toProto(runtime.listImages(namespace))).build(), reads);
+        String name = realm.isEmpty() ? "default" : realm;
+        String namespace = namespaceOf(name);
+        return CompletableFuture.supplyAsync(() -> {
+            Map<String, Set<String>> users = cellsByImage(name);
+            return ListImagesResponse.newBuilder().addAllImages(runtime.listImages(namespace).stream()
+                    .map(i -> toProto(i).addAllUsedBy(users.getOrDefault(i.name(), Set.of())).build()).toList()).build();
+        }, reads);
+    }
+
+    /** The paths of the realm's cells by the images their containers run, each named as pulled (normalized). */
+    private Map<String, Set<String>> cellsByImage(String realm) {
+        Map<String, Set<String>> users = new HashMap<>();
+        for (TreeObject o : index.list(Kind.CELL, ObjectPath.of(realm), labels -> true)) {
+            TreeObject.Cell cell = (TreeObject.Cell) o;
+            for (ContainerSpec c : cell.spec().containers()) {
+                users.computeIfAbsent(pulledName(c.image()), k -> new TreeSet<>()).add(cell.path().toString());
+            }
+        }
+        return users;
+    }
+
+    private static String pulledName(String image) {
+        try {
+            return ImageReference.normalize(image);
+        } catch (InvalidArgumentException unreadable) {
+            return image;
+        }
     }
 
     private String namespaceOf(String realm) {
@@ -107,8 +137,11 @@ public final class ImageService {
     }
 
     private static List<Image> toProto(List<ImageInfo> images) {
-        return images.stream().map(i -> Image.newBuilder().setName(i.name()).setDigest(i.digest()).setSize(i.size()).build())
-                .toList();
+        return images.stream().map(i -> toProto(i).build()).toList();
+    }
+
+    private static Image.Builder toProto(ImageInfo i) {
+        return Image.newBuilder().setName(i.name()).setDigest(i.digest()).setSize(i.size());
     }
 
     private static void close(OutputStream out) {

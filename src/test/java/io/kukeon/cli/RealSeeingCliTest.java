@@ -157,6 +157,13 @@ class RealSeeingCliTest {
         assertEquals(Set.of("r1", "r2"), every.lines().skip(1).map(l -> l.split("\\s+")[1]).collect(Collectors.toSet()), every);
         String r2 = ok("image", "ls", "--realm", "r2").out();
         assertTrue(r2.lines().skip(1).allMatch(l -> l.split("\\s+")[1].equals("r2")) && r2.lines().count() > 1, r2);
+        assertEquals(every, ok("get", "images").out(), "get images is image ls");
+
+        String busybox = "docker.io/library/busybox:latest";
+        assertTrue(r2.lines().anyMatch(l -> l.startsWith(busybox + " ") && l.endsWith(" r2/s/a/web,r2/s/b/web")), r2);
+        assertEquals("r1/s/a/flaky r1/s/a/web r1/s/b/web", ok("get", "images", "--realm", "r1", "-o",
+                "jsonpath={range .items[*]}{.usedBy[*]}{end}").out().strip(),
+                "the cells of r1 that run busybox (the only image there), sorted");
     }
 
     @Test
