@@ -1,6 +1,7 @@
 package io.kukeon.api;
 
 import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
@@ -17,6 +18,8 @@ import io.kukeon.wire.v1.Image;
 import io.kukeon.wire.v1.ImageChunk;
 import io.kukeon.wire.v1.ListImagesResponse;
 import io.kukeon.wire.v1.LoadImageResponse;
+import io.kukeon.wire.v1.RemoveImagesRequest;
+import io.kukeon.wire.v1.RemoveImagesResponse;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
@@ -26,7 +29,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +43,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** Image load (an uploaded OCI archive) and list (with the cells that use each), in a realm's containerd namespace. */
 public final class ImageService {
+    /** Images one RemoveImages call may name. */
+    static final int MAX_REMOVED = 1000;
+
     private final ContainerRuntime runtime;
     private final ObjectIndex index;
     private final HostIds ids;
@@ -105,6 +113,51 @@ public final class ImageService {
             return ListImagesResponse.newBuilder().addAllImages(runtime.listImages(namespace).stream()
                     .map(i -> toProto(i).addAllUsedBy(users.getOrDefault(i.name(), Set.of())).build()).toList()).build();
         }, reads);
+    }
+
+    /**
+     * Removes the images named, or the unused ones; every image named is checked (present, unused or
+     * forced) before any is removed.
+     */
+    CompletionStage<RemoveImagesResponse> remove(RemoveImagesRequest in) {
+        String realm = in.getRealm().isEmpty() ? "default" : in.getRealm();
+        String namespace = namespaceOf(realm);
+        if (in.getUnused() == (in.getNamesCount() > 0)) {
+            throw new InvalidArgumentException("names", "name the images to remove, or ask for the unused ones; one of the two");
+        }
+        if (in.getNamesCount() > MAX_REMOVED) {
+            throw new InvalidArgumentException("names", in.getNamesCount() + " images; at most " + MAX_REMOVED + " a call");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < in.getNamesCount(); i++) {
+            names.add(ImageReference.parse(in.getNames(i)).toString());
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            Map<String, Set<String>> users = cellsByImage(realm);
+            Map<String, ImageInfo> present = new LinkedHashMap<>();
+            runtime.listImages(namespace).forEach(i -> present.put(i.name(), i));
+            List<ImageInfo> chosen = new ArrayList<>();
+            if (in.getUnused()) {
+                present.values().stream().filter(i -> !users.containsKey(i.name())).forEach(chosen::add);
+            }
+            for (String name : names) {
+                ImageInfo image = present.get(name);
+                if (image == null) {
+                    throw new NotFoundException("image \"" + name + "\" not found in realm \"" + realm + "\"", Kind.REALM);
+                }
+                if (users.containsKey(name) && !in.getForce()) {
+                    throw new FailedPreconditionException("ImageInUse", "image \"" + name + "\" is used by cell "
+                            + String.join(", ", users.get(name)) + " (--force removes it anyway)");
+                }
+                chosen.add(image);
+            }
+            RemoveImagesResponse.Builder out = RemoveImagesResponse.newBuilder();
+            for (ImageInfo image : chosen) {
+                runtime.removeImage(namespace, image.name());
+                out.addRemoved(toProto(image)).setFreedBytes(out.getFreedBytes() + image.size());
+            }
+            return out.build();
+        }, imports);
     }
 
     /** The paths of the realm's cells by the images their containers run, each named as pulled (normalized). */

@@ -10,12 +10,14 @@ import java.util.Map;
 
 /**
  * Which object names complete a parameter of kuke, decided in one place from the picocli model:
- * the scope options by their names, a {@code CELL} parameter, a {@code NAME} by the kind given
+ * the scope options by their names, a {@code CELL} or {@code IMAGE} parameter, a {@code NAME} by the kind given
  * before it or the kind its command is about. The completion scripts ask kukeond for these names
  * ({@code kuke __complete}); every other value completes from the script itself.
  */
 enum NameSource {
     REALM, SPACE, STACK, CELL, CONTAINER, SECRET, VOLUME, BLUEPRINT, CONFIG,
+    /** The images of the realm ({@code --realm}, default {@code default}). */
+    IMAGE,
     /** The kind named by the command's {@code KIND} parameter ({@code get cell <NAME>}). */
     KIND_GIVEN;
 
@@ -40,6 +42,9 @@ enum NameSource {
         }
         if (positional.paramLabel().equals("CELL")) {
             return CELL;
+        }
+        if (positional.paramLabel().equals("IMAGE")) {
+            return IMAGE;
         }
         if (!positional.paramLabel().equals("NAME")) {
             return null;

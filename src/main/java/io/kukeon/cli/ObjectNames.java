@@ -3,7 +3,9 @@ package io.kukeon.cli;
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TemplateKind;
+import io.kukeon.wire.v1.Image;
 import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ListImagesRequest;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ListSecretsRequest;
 import io.kukeon.wire.v1.ListTemplatesRequest;
@@ -35,6 +37,11 @@ final class ObjectNames {
         }
         Kind kind = source.treeKind();
         List<String> levels = levels(line, oneObject);
+        if (source == NameSource.IMAGE) {
+            String realm = line.option("--realm", true);
+            return sorted(api.listImages(ListImagesRequest.newBuilder().setRealm(realm == null ? "" : realm).build())
+                    .getImagesList().stream().map(Image::getName), line.prefix());
+        }
         if (kind != null) {
             return sorted(treeNames(api, kind, new ScopeFilter(levels.subList(0, kind.depth()).toArray(String[]::new))), line.prefix());
         }

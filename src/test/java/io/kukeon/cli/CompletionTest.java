@@ -68,6 +68,7 @@ class CompletionTest {
         assertEquals(NameSource.SECRET, source("get", "secret", ""));
         assertEquals(NameSource.VOLUME, source("delete", "volume", ""));
         assertEquals(NameSource.BLUEPRINT, source("create", "cell", "web", "--from-blueprint", ""));
+        assertEquals(NameSource.IMAGE, source("image", "rm", "--realm", "demo", ""));
         assertNull(source("create", "cell", ""), "a new object has a new name");
         assertNull(source("create", "cell", "web", "--container", ""));
         assertNull(source("get", "cells", "-o", ""));

@@ -166,6 +166,34 @@ class RealSeeingCliTest {
                 "the cells of r1 that run busybox (the only image there), sorted");
     }
 
+    /**
+     * An image cells use is kept unless forced; prune removes what no cell uses. In a realm of its own,
+     * emptied again, so that the other tests see the realms they made.
+     */
+    @Test
+    void imagesAreRemovedOnlyWhenNoCellUsesThemOrByForce() throws Exception {
+        String busybox = "docker.io/library/busybox:latest";
+        KukeRun used = kuke("image", "rm", "busybox", "--realm", "r2");
+        assertEquals(new KukeRun(1, "", "image \"" + busybox + "\" is used by cell r2/s/a/web, r2/s/b/web"
+                + " (--force removes it anyway)\n"), used);
+        assertTrue(ok("image", "ls", "--realm", "r2").out().contains(busybox), "nothing removed");
+
+        ok("create", "realm", "images");
+        String archive = io.kukeon.testing.RealComponents.busyboxArchive().toString();
+        ok("image", "load", archive, "--realm", "images");
+        String size = ok("image", "ls", "--realm", "images").out().lines().skip(1).findFirst().orElseThrow()
+                .split(" {3,}")[3];
+        assertEquals("Removed " + busybox + " (" + size + ")\nFreed " + size + ".\n", ok("image", "prune", "--realm", "images").out());
+        assertEquals("No images found in realm \"images\".\n", ok("image", "ls", "--realm", "images").out());
+        assertEquals("Freed 0 B.\n", ok("image", "prune", "--realm", "images").out(), "nothing left to prune");
+
+        ok("image", "load", archive, "--realm", "images");
+        assertEquals("Removed " + busybox + " (" + size + ")\nFreed " + size + ".\n", ok("image", "rm", "busybox", "--realm", "images").out());
+        KukeRun gone = kuke("image", "rm", busybox, "--realm", "images");
+        assertEquals(new KukeRun(1, "", "image \"" + busybox + "\" not found in realm \"images\"\n"), gone);
+        ok("delete", "realm", "images");
+    }
+
     @Test
     void yamlOfEveryCellEverywhereAppliesBackUnchanged() {
         for (String format : List.of("yaml", "json")) {
