@@ -2,7 +2,7 @@
 # only what is missing. Needs root.
 
 kukeon_packages=(containerd runc busybox-static containernetworking-plugins iproute2 iptables curl gcc libc6-dev
-                 docker-registry skopeo apache2-utils systemd)
+                 docker-registry skopeo apache2-utils systemd fish groff-base man-db)
 # the metrics test parses a scrape with the Prometheus project's own text-format parser
 kukeon_packages+=(python3-prometheus-client)
 

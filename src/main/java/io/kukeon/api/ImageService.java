@@ -1,5 +1,7 @@
 package io.kukeon.api;
 
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
@@ -9,12 +11,15 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.ImageInfo;
+import io.kukeon.runtime.registry.ImageReference;
 import io.kukeon.secrets.FileModes;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.wire.v1.Image;
 import io.kukeon.wire.v1.ImageChunk;
 import io.kukeon.wire.v1.ListImagesResponse;
 import io.kukeon.wire.v1.LoadImageResponse;
+import io.kukeon.wire.v1.RemoveImagesRequest;
+import io.kukeon.wire.v1.RemoveImagesResponse;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
@@ -24,14 +29,23 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Image load (an uploaded OCI archive) and list, in a realm's containerd namespace. */
+/** Image load (an uploaded OCI archive) and list (with the cells that use each), in a realm's containerd namespace. */
 public final class ImageService {
+    /** Images one RemoveImages call may name. */
+    static final int MAX_REMOVED = 1000;
+
     private final ContainerRuntime runtime;
     private final ObjectIndex index;
     private final HostIds ids;
@@ -92,9 +106,78 @@ public final class ImageService {
     }
 
     CompletionStage<ListImagesResponse> list(String realm) {
-        String namespace = namespaceOf(realm.isEmpty() ? "default" : realm);
-        return CompletableFuture.supplyAsync(() -> ListImagesResponse.newBuilder()
-                .addAllImages(toProto(runtime.listImages(namespace))).build(), reads);
+        String name = realm.isEmpty() ? "default" : realm;
+        String namespace = namespaceOf(name);
+        return CompletableFuture.supplyAsync(() -> {
+            Map<String, Set<String>> users = cellsByImage(name);
+            return ListImagesResponse.newBuilder().addAllImages(runtime.listImages(namespace).stream()
+                    .map(i -> toProto(i).addAllUsedBy(users.getOrDefault(i.name(), Set.of())).build()).toList()).build();
+        }, reads);
+    }
+
+    /**
+     * Removes the images named, or the unused ones; every image named is checked (present, unused or
+     * forced) before any is removed.
+     */
+    CompletionStage<RemoveImagesResponse> remove(RemoveImagesRequest in) {
+        String realm = in.getRealm().isEmpty() ? "default" : in.getRealm();
+        String namespace = namespaceOf(realm);
+        if (in.getUnused() == (in.getNamesCount() > 0)) {
+            throw new InvalidArgumentException("names", "name the images to remove, or ask for the unused ones; one of the two");
+        }
+        if (in.getNamesCount() > MAX_REMOVED) {
+            throw new InvalidArgumentException("names", in.getNamesCount() + " images; at most " + MAX_REMOVED + " a call");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < in.getNamesCount(); i++) {
+            names.add(ImageReference.parse(in.getNames(i)).toString());
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            Map<String, Set<String>> users = cellsByImage(realm);
+            Map<String, ImageInfo> present = new LinkedHashMap<>();
+            runtime.listImages(namespace).forEach(i -> present.put(i.name(), i));
+            List<ImageInfo> chosen = new ArrayList<>();
+            if (in.getUnused()) {
+                present.values().stream().filter(i -> !users.containsKey(i.name())).forEach(chosen::add);
+            }
+            for (String name : names) {
+                ImageInfo image = present.get(name);
+                if (image == null) {
+                    throw new NotFoundException("image \"" + name + "\" not found in realm \"" + realm + "\"", Kind.REALM);
+                }
+                if (users.containsKey(name) && !in.getForce()) {
+                    throw new FailedPreconditionException("ImageInUse", "image \"" + name + "\" is used by cell "
+                            + String.join(", ", users.get(name)) + " (--force removes it anyway)");
+                }
+                chosen.add(image);
+            }
+            RemoveImagesResponse.Builder out = RemoveImagesResponse.newBuilder();
+            for (ImageInfo image : chosen) {
+                runtime.removeImage(namespace, image.name());
+                out.addRemoved(toProto(image)).setFreedBytes(out.getFreedBytes() + image.size());
+            }
+            return out.build();
+        }, imports);
+    }
+
+    /** The paths of the realm's cells by the images their containers run, each named as pulled (normalized). */
+    private Map<String, Set<String>> cellsByImage(String realm) {
+        Map<String, Set<String>> users = new HashMap<>();
+        for (TreeObject o : index.list(Kind.CELL, ObjectPath.of(realm), labels -> true)) {
+            TreeObject.Cell cell = (TreeObject.Cell) o;
+            for (ContainerSpec c : cell.spec().containers()) {
+                users.computeIfAbsent(pulledName(c.image()), k -> new TreeSet<>()).add(cell.path().toString());
+            }
+        }
+        return users;
+    }
+
+    private static String pulledName(String image) {
+        try {
+            return ImageReference.normalize(image);
+        } catch (InvalidArgumentException unreadable) {
+            return image;
+        }
     }
 
     private String namespaceOf(String realm) {
@@ -107,8 +190,11 @@ public final class ImageService {
     }
 
     private static List<Image> toProto(List<ImageInfo> images) {
-        return images.stream().map(i -> Image.newBuilder().setName(i.name()).setDigest(i.digest()).setSize(i.size()).build())
-                .toList();
+        return images.stream().map(i -> toProto(i).build()).toList();
+    }
+
+    private static Image.Builder toProto(ImageInfo i) {
+        return Image.newBuilder().setName(i.name()).setDigest(i.digest()).setSize(i.size());
     }
 
     private static void close(OutputStream out) {

@@ -122,6 +122,12 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
     }
 
     @Override
+    public void removeImages(io.kukeon.wire.v1.RemoveImagesRequest request,
+                             StreamObserver<io.kukeon.wire.v1.RemoveImagesResponse> out) {
+        calls.unary(() -> kukeon.removeImages(request), out);
+    }
+
+    @Override
     public void putSecret(io.kukeon.wire.v1.PutSecretRequest request,
                           StreamObserver<io.kukeon.wire.v1.PutSecretResponse> out) {
         calls.unary(() -> kukeon.putSecret(request), out);

@@ -314,6 +314,11 @@ public final class KukeonService implements Kukeon {
     }
 
     @Override
+    public CompletionStage<io.kukeon.wire.v1.RemoveImagesResponse> removeImages(io.kukeon.wire.v1.RemoveImagesRequest in) {
+        return guarded(() -> images.remove(in));
+    }
+
+    @Override
     public CompletionStage<PutSecretResponse> putSecret(PutSecretRequest in) {
         return writing(() -> secrets.put(in));
     }

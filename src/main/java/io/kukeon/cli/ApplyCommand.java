@@ -19,7 +19,12 @@ import java.util.List;
 
 /** Sends a manifest to kukeond as it is; kukeond reads, orders and applies it. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = "Create or update the objects of a manifest (multi-document YAML, apiVersion v1beta1).")
+        description = "Create or update the objects of a manifest (multi-document YAML, apiVersion v1beta1).",
+        footer = {"%nExamples:",
+                "  # what would change, then change it",
+                "  kuke apply -f web.yaml --dry-run && kuke apply -f web.yaml",
+                "  # every cell as printed, back: each unchanged",
+                "  kuke get cells -o yaml | kuke apply -f -"})
 final class ApplyCommand extends DaemonCommand {
     @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE", description = "The manifest, or - for stdin.")
     String file;

@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
         description = {"Attach to the terminal of an attachable container (attachable: true) of a cell.",
                 "Ctrl-] twice detaches and leaves it running; when its process ends, kuke exits with its code."},
         footer = {"", "Examples:",
+                "  # the terminal of the attachable container of cell shell",
                 "  kuke attach shell",
+                "  # of container editor of cell dev in realm work",
                 "  kuke attach dev -c editor --realm work"})
 final class AttachCommand extends DaemonCommand {
     /** The reference's detach keys: Ctrl-] Ctrl-]. */

@@ -36,7 +36,14 @@ import java.util.TreeMap;
 @Command(name = "create", aliases = "c", mixinStandardHelpOptions = true,
         description = "Create a realm, space, stack, cell, secret or volume.",
         subcommands = {CreateCommand.Realm.class, CreateCommand.Space.class, CreateCommand.Stack.class,
-                CreateCommand.Cell.class, SecretCommands.Create.class, VolumeCommands.Create.class})
+                CreateCommand.Cell.class, SecretCommands.Create.class, VolumeCommands.Create.class},
+        footer = {"%nExamples:",
+                "  # realm demo, then its space shop",
+                "  kuke create realm demo && kuke create space shop --realm demo",
+                "  # cell web of one container, created and not started",
+                "  kuke create cell web --image docker.io/library/nginx:latest",
+                "  # a secret of realm default",
+                "  kuke create secret db --from-literal s3cret"})
 final class CreateCommand {
 
     /** Shared by the four kinds: the name, labels, the scope, and how the outcome is reported. */
@@ -69,7 +76,12 @@ final class CreateCommand {
         }
     }
 
-    @Command(name = "realm", aliases = "r", mixinStandardHelpOptions = true, description = "Create a realm.")
+    @Command(name = "realm", aliases = "r", mixinStandardHelpOptions = true, description = "Create a realm.",
+            footer = {"%nExamples:",
+                    "  # realm demo, its images in containerd namespace demo.kukeon.io",
+                    "  kuke create realm demo",
+                    "  # with a containerd namespace of its own choosing",
+                    "  kuke create realm demo --namespace demo.example.org"})
     static final class Realm extends One {
         @Option(names = "--namespace", paramLabel = "NS", description = "containerd namespace (default: <name>.kukeon.io).")
         String namespace;
@@ -85,7 +97,12 @@ final class CreateCommand {
         }
     }
 
-    @Command(name = "space", aliases = "sp", mixinStandardHelpOptions = true, description = "Create a space in --realm.")
+    @Command(name = "space", aliases = "sp", mixinStandardHelpOptions = true, description = "Create a space in --realm.",
+            footer = {"%nExamples:",
+                    "  # space shop of realm demo",
+                    "  kuke create space shop --realm demo",
+                    "  # with a label",
+                    "  kuke create space shop --realm demo --label team=web"})
     static final class Space extends One {
         Kind kind() {
             return Kind.SPACE;
@@ -97,7 +114,12 @@ final class CreateCommand {
     }
 
     @Command(name = "stack", aliases = "st", mixinStandardHelpOptions = true,
-            description = "Create a stack in --realm/--space.")
+            description = "Create a stack in --realm/--space.",
+            footer = {"%nExamples:",
+                    "  # stack web of demo/shop",
+                    "  kuke create stack web --realm demo --space shop",
+                    "  # stack db of default/default",
+                    "  kuke create stack db"})
     static final class Stack extends One {
         Kind kind() {
             return Kind.STACK;
@@ -112,7 +134,14 @@ final class CreateCommand {
             description = {"Create a cell in --realm/--space/--stack from exactly one of: an image (one container),",
                     "a CellBlueprint, a CellConfig or another cell (--clone). The cell is created, not started:",
                     "kuke start NAME runs it. Without NAME, the cell is named <prefix>-<6 hex>.",
-                    "Arguments that start with '-' go after --, e.g. kuke create cell web --image busybox --command sh -- -c 'echo hi'."})
+                    "Arguments that start with '-' go after --, e.g. kuke create cell web --image busybox --command sh -- -c 'echo hi'."},
+            footer = {"%nExamples:",
+                    "  # one container of an image and its command, then run it",
+                    "  kuke create cell web --image docker.io/library/busybox:latest --command sleep 3600 && kuke start web",
+                    "  # from blueprint greeter, named greeter-<6 hex>",
+                    "  kuke create cell --from-blueprint greeter --param GREETING=hi",
+                    "  # a copy of cell web",
+                    "  kuke create cell web2 --clone web"})
     static final class Cell extends DaemonCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME",
                 description = "The cell's name; generated when left out (then no ARGS can be given).")

@@ -86,6 +86,11 @@ final class DaemonConnection implements AutoCloseable {
         return KukeonGrpc.newBlockingStub(channel).withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** For what someone waits for at a key press (completion): a deadline of {@code millis}. */
+    KukeonGrpc.KukeonBlockingStub quick(long millis) {
+        return KukeonGrpc.newBlockingStub(channel).withDeadlineAfter(millis, TimeUnit.MILLISECONDS);
+    }
+
     /**
      * For work of unknown length (apply, delete, start, stop, kill, restart: pulls, cascades): no
      * deadline of ours, so that kuke never reports failure for work that goes on and succeeds.

@@ -22,7 +22,14 @@ import java.util.List;
 @Command(name = "delete", aliases = "d", mixinStandardHelpOptions = true,
         description = "Delete an object, or the objects of a manifest (children before parents).",
         subcommands = {SecretCommands.Delete.class, VolumeCommands.Delete.class, TemplateCommands.DeleteBlueprint.class,
-                TemplateCommands.DeleteConfig.class})
+                TemplateCommands.DeleteConfig.class},
+        footer = {"%nExamples:",
+                "  # cell web of default/default/default",
+                "  kuke delete cell web",
+                "  # stack web of demo/shop and everything below it",
+                "  kuke delete stack web --realm demo --space shop --cascade",
+                "  # what a manifest describes, children first",
+                "  kuke delete -f web.yaml"})
 final class DeleteCommand extends DaemonCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", converter = KindName.class,
             completionCandidates = KindName.Candidates.class)

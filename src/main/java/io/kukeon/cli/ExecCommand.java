@@ -19,8 +19,11 @@ import java.util.List;
 @Command(name = "exec", mixinStandardHelpOptions = true,
         description = "Run a command in a running container of a cell; exits with the command's exit code.",
         footer = {"", "Examples:",
+                "  # a command in the only container of cell web",
                 "  kuke exec web -- ls -l /",
+                "  # a shell with a terminal in its container sidecar",
                 "  kuke exec web -c sidecar -it -- sh",
+                "  # a file through stdin",
                 "  kuke exec db -i -- sh -c 'cat > /tmp/dump.sql' < dump.sql"})
 final class ExecCommand extends DaemonCommand {
     @Parameters(index = "0", paramLabel = "CELL")

@@ -12,15 +12,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The images of every realm, or of the one {@code --realm} names: images are held per realm (its containerd namespace). */
+/**
+ * The images of every realm, or of the one {@code --realm} names, each with the cells that use it:
+ * images are held per realm (its containerd namespace).
+ */
 @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
-        description = "List the images of every realm, or of one.",
+        description = "List the images of every realm, or of one, with their sizes and the cells that use them.",
         footer = {"%nExamples:",
                 "  # the images of every realm",
                 "  kuke image ls",
                 "  # those of realm demo",
                 "  kuke image ls --realm demo"})
-final class ImageListCommand extends DaemonCommand {
+class ImageListCommand extends DaemonCommand {
+    /** {@code kuke get images}: the same list. */
+    @Command(name = "image", aliases = {"images", "img"}, mixinStandardHelpOptions = true,
+            description = "List the images of every realm, or of one, with their sizes and the cells that use them.",
+            footer = {"%nExamples:",
+                    "  # the images of every realm",
+                    "  kuke get images",
+                    "  # the names of realm demo's images",
+                    "  kuke get images --realm demo -o jsonpath='{.items[*].name}'"})
+    static final class Get extends ImageListCommand {
+    }
+
     @Option(names = "--realm", paramLabel = "REALM", description = "Only this realm's images (left out: every realm's).")
     String realm;
 
@@ -50,9 +64,9 @@ final class ImageListCommand extends DaemonCommand {
         if (images.isEmpty()) {
             return "No images found" + filter.where() + ".\n";
         }
-        Table t = new Table(List.of("NAME", "REALM", "DIGEST", "SIZE"));
+        Table t = new Table(List.of("NAME", "REALM", "DIGEST", "SIZE", "USED BY"));
         images.forEach(i -> t.add(List.of(i.image().getName(), i.realm(), shortDigest(i.image().getDigest()),
-                Sizes.of(i.image().getSize()))));
+                Sizes.of(i.image().getSize()), i.image().getUsedByCount() == 0 ? "-" : String.join(",", i.image().getUsedByList()))));
         return t.render();
     }
 
@@ -62,6 +76,7 @@ final class ImageListCommand extends DaemonCommand {
         doc.put("name", i.image().getName());
         doc.put("digest", i.image().getDigest());
         doc.put("sizeBytes", i.image().getSize());
+        doc.put("usedBy", List.copyOf(i.image().getUsedByList()));
         return new Printed.Item("image/" + i.realm() + "/" + i.image().getName(), doc);
     }
 

@@ -24,7 +24,12 @@ import java.util.concurrent.ExecutionException;
  * Streams an OCI or docker image archive to kukeond in 1 MiB chunks, sending only as fast as the
  * connection takes them (so a large archive is never held in memory); progress on a terminal.
  */
-@Command(name = "load", mixinStandardHelpOptions = true, description = "Import an image archive (tar, or - for stdin) into a realm.")
+@Command(name = "load", mixinStandardHelpOptions = true, description = "Import an image archive (tar, or - for stdin) into a realm.",
+        footer = {"%nExamples:",
+                "  # an OCI or docker archive into realm default",
+                "  kuke image load busybox-oci.tar",
+                "  # from stdin into realm demo",
+                "  kuke image load - --realm demo < busybox-oci.tar"})
 final class ImageLoadCommand extends DaemonCommand {
     static final int CHUNK = 1 << 20;
 

@@ -12,7 +12,12 @@ import picocli.CommandLine.Mixin;
 
 /** Creates realm, space and stack {@code default} (or those named by the scope flags); running it again is harmless. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Create the default realm, space and stack; reports created or already existed for each.")
+        description = "Create the default realm, space and stack; reports created or already existed for each.",
+        footer = {"%nExamples:",
+                "  # realm, space and stack default",
+                "  kuke init",
+                "  # realm demo with its space shop and stack web",
+                "  kuke init --realm demo --space shop --stack web"})
 final class InitCommand extends DaemonCommand {
     @Mixin
     Scope scope;

@@ -19,7 +19,14 @@ import java.util.function.Function;
  * Every failure is one line on stderr; no stack trace reaches the user.
  */
 @Command(name = "kuke", mixinStandardHelpOptions = true, versionProvider = Kuke.Version.class,
-        description = "Drive kukeond: realms > spaces > stacks > cells > containers.")
+        description = "Drive kukeond: realms > spaces > stacks > cells > containers.",
+        footer = {"%nExamples:",
+                "  # realm, space and stack default, then the cells of a manifest",
+                "  kuke init && kuke apply -f web.yaml",
+                "  # every cell, with its realm, space and stack",
+                "  kuke get cells",
+                "  # the output of cell web as it comes",
+                "  kuke logs web -f"})
 public final class Kuke implements Callable<Integer> {
     /**
      * The commands, in the order help lists them. Only the one invoked is given to picocli (whose
@@ -30,7 +37,7 @@ public final class Kuke implements Callable<Integer> {
             DescribeCommand.class, CreateCommand.class, DeleteCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
             RestartCommand.class, LogsCommand.class, ExecCommand.class, AttachCommand.class, RunCommand.class, TopCommand.class, EventsCommand.class,
             ImageCommand.class, StatusCommand.class,
-            VersionCommand.class, CompletionCommand.class);
+            VersionCommand.class, CompletionCommand.class, CompleteCommand.class);
 
     static final int OK = 0;
     static final int FAILED = 1;
@@ -129,7 +136,13 @@ public final class Kuke implements Callable<Integer> {
         }
     }
 
-    /** kuke with {@code invoked} as its only command, or every command when null. */
+    /** kuke with every command, as help, completion scripts and man pages describe it. */
+    static CommandLine model() {
+        return commandLine(new Kuke(System::getenv, InputStream.nullInputStream(), false, OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream()), null);
+    }
+
+    /** kuke with the command {@code invoked} alone, or with all of them when null. */
     private static CommandLine commandLine(Kuke kuke, Class<?> invoked) {
         CommandLine cl = new CommandLine(kuke);
         for (Class<?> c : COMMANDS) {
@@ -138,12 +151,6 @@ public final class Kuke implements Callable<Integer> {
             }
         }
         return cl;
-    }
-
-    /** Every command, as help and completion see them (nothing runs). */
-    static CommandLine everyCommand() {
-        return commandLine(new Kuke(System::getenv, InputStream.nullInputStream(), false, OutputStream.nullOutputStream(),
-                OutputStream.nullOutputStream()), null);
     }
 
     @Spec
@@ -157,11 +164,19 @@ public final class Kuke implements Callable<Integer> {
     }
 
     Settings settings() {
-        return Settings.resolve(host, tokenFile, env);
+        return settings(host, tokenFile);
+    }
+
+    /** The settings with {@code --host} and {@code --token-file} as given (null: as kuke's own). */
+    Settings settings(String hostFlag, String tokenFileFlag) {
+        return Settings.resolve(hostFlag != null ? hostFlag : host, tokenFileFlag != null ? tokenFileFlag : tokenFile, env);
     }
 
     DaemonConnection connect() {
-        Settings s = settings();
+        return connect(settings());
+    }
+
+    static DaemonConnection connect(Settings s) {
         return s.socket() != null ? DaemonConnection.overSocket(s.host(), s.socket())
                 : DaemonConnection.overTcp(s.host(), s.token());
     }
@@ -200,7 +215,7 @@ public final class Kuke implements Callable<Integer> {
             for (Class<?> c : COMMANDS) {
                 Command command = c.getAnnotation(Command.class);
                 if (command.name().equals(a) || List.of(command.aliases()).contains(a)) {
-                    return c == CompletionCommand.class ? null : c;
+                    return c == CompletionCommand.class || c == CompleteCommand.class ? null : c;
                 }
             }
             return null;

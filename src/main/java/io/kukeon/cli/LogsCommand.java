@@ -17,7 +17,14 @@ import java.util.Iterator;
 
 /** stdout and stderr of a cell's containers. */
 @Command(name = "logs", aliases = "log", mixinStandardHelpOptions = true,
-        description = "Print the output of a cell's containers (each line prefixed with its container unless --container).")
+        description = "Print the output of a cell's containers (each line prefixed with its container unless --container).",
+        footer = {"%nExamples:",
+                "  # the output of every container of cell web",
+                "  kuke logs web",
+                "  # container app of it, following",
+                "  kuke logs web -c app -f",
+                "  # the last 100 lines of the last 10 minutes, with their times",
+                "  kuke logs web --tail 100 --since 10m --timestamps"})
 final class LogsCommand extends DaemonCommand {
     @Parameters(index = "0", paramLabel = "CELL")
     String cell;

@@ -42,10 +42,12 @@ import java.util.concurrent.TimeUnit;
                 "workload's exit code. A cell of that name that exists is started as it is.",
                 "The command and its arguments go after --. Ctrl-C stops showing; the cell goes on."},
         footer = {"", "Examples:",
+                "  # prints hi, exits 0 and leaves no cell",
                 "  kuke run --rm --image docker.io/library/busybox:latest -- echo hi",
+                "  # a shell on the container's terminal; Ctrl-] twice detaches",
                 "  kuke run shell -it --image docker.io/library/busybox:latest -- sh",
-                "  kuke run web -d --image docker.io/library/nginx:latest",
-                "  kuke run -f job.yaml"})
+                "  # the file's one Cell, started; kuke returns at once",
+                "  kuke run -f job.yaml -d"})
 final class RunCommand extends DaemonCommand {
     /** How long the end of a run is waited for after a start that says it failed (the workload may have run and exited). */
     static final long AFTER_FAILED_START_SECONDS = 10;

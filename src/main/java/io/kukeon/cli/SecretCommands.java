@@ -52,7 +52,12 @@ final class SecretCommands {
 
     @Command(name = "secret", aliases = "sec", mixinStandardHelpOptions = true,
             description = {"Create a secret, or give it a new value (containers see it at their next start).",
-                    "The value is sealed at rest and never printed."})
+                    "The value is sealed at rest and never printed."},
+            footer = {"%nExamples:",
+                    "  # secret db of realm default",
+                    "  kuke create secret db --from-literal s3cret",
+                    "  # a file as secret tls of stack demo/shop/web",
+                    "  kuke create secret tls --from-file tls.pem --realm demo --space shop --stack web"})
     static final class Create extends DaemonCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -150,7 +155,12 @@ final class SecretCommands {
         }
     }
 
-    @Command(name = "secret", aliases = {"secrets", "sec"}, mixinStandardHelpOptions = true, description = "Delete a secret.")
+    @Command(name = "secret", aliases = {"secrets", "sec"}, mixinStandardHelpOptions = true, description = "Delete a secret.",
+            footer = {"%nExamples:",
+                    "  # secret db of realm default",
+                    "  kuke delete secret db",
+                    "  # secret tls of stack demo/shop/web",
+                    "  kuke delete secret tls --realm demo --space shop --stack web"})
     static final class Delete extends DaemonCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;

@@ -1,40 +1,38 @@
 package io.kukeon.cli;
 
-import picocli.AutoComplete;
 import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
- * The shell's files made from kuke's command model: {@code kuke completion} prints them, and the
- * build writes them into the distribution ({@code ShellFiles DIR}: {@code DIR/completion/kuke.bash}
- * and {@code DIR/completion/_kuke}). picocli's bash script also runs under zsh, through bashcompinit.
+ * Writes what a distribution installs for shells, from kuke's command model:
+ * {@code DIR/completion/{kuke.bash,_kuke,kuke.fish}} and {@code DIR/man/man1/*.1}.
+ * Usage: {@code java -cp … io.kukeon.cli.ShellFiles DIR}.
  */
 public final class ShellFiles {
     private ShellFiles() {}
 
-    /** Writes the files under {@code args[0]}, made from every command of kuke. */
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
-            throw new IllegalArgumentException("usage: ShellFiles DIR");
+            System.err.println("usage: ShellFiles DIR");
+            System.exit(Kuke.USAGE);
         }
-        write(Path.of(args[0]), Kuke.everyCommand());
+        write(Path.of(args[0]));
     }
 
-    static void write(Path dir, CommandLine root) throws IOException {
+    static void write(Path dir) throws IOException {
+        CommandLine kuke = Kuke.model();
         Path completion = Files.createDirectories(dir.resolve("completion"));
-        Files.writeString(completion.resolve("kuke.bash"), bash(root), StandardCharsets.UTF_8);
-        Files.writeString(completion.resolve("_kuke"), zsh(root), StandardCharsets.UTF_8);
-    }
-
-    static String bash(CommandLine root) {
-        return AutoComplete.bash("kuke", root);
-    }
-
-    static String zsh(CommandLine root) {
-        return "#compdef kuke\nautoload -U +X bashcompinit && bashcompinit\n" + bash(root);
+        for (CompletionCommand.Shell shell : CompletionCommand.Shell.values()) {
+            Files.writeString(completion.resolve(shell.fileName), shell.script(kuke), StandardCharsets.UTF_8);
+        }
+        Path man = Files.createDirectories(dir.resolve("man/man1"));
+        for (Map.Entry<String, String> page : ManPages.pages(kuke).entrySet()) {
+            Files.writeString(man.resolve(page.getKey()), page.getValue(), StandardCharsets.UTF_8);
+        }
     }
 }

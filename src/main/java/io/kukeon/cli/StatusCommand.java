@@ -10,7 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /** kukeond's own checks (daemon, journal, containerd, cgroup driver), one row each; exit 1 on any FAIL. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show kukeond's health checks: OK, WARN or FAIL each.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show kukeond's health checks: OK, WARN or FAIL each.",
+        footer = {"%nExamples:",
+                "  # each check of kukeond: OK, WARN or FAIL",
+                "  kuke status",
+                "  # the checks as JSON",
+                "  kuke status -o json"})
 final class StatusCommand extends DaemonCommand {
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
             description = "table, yaml, json, name or jsonpath=TEMPLATE; each check a record (default: ${DEFAULT-VALUE}).")

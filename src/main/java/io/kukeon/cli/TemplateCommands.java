@@ -159,7 +159,12 @@ final class TemplateCommands {
     }
 
     @Command(name = "cellblueprint", aliases = {"cellblueprints", "blueprint", "bp"}, mixinStandardHelpOptions = true,
-            description = "Delete a CellBlueprint (cells made from it stay).")
+            description = "Delete a CellBlueprint (cells made from it stay).",
+            footer = {"%nExamples:",
+                    "  # blueprint greeter of realm default",
+                    "  kuke delete cellblueprint greeter",
+                    "  # blueprint greeter of space demo/shop",
+                    "  kuke delete cellblueprint greeter --realm demo --space shop"})
     static final class DeleteBlueprint extends Delete {
         TemplateKind kind() {
             return TemplateKind.BLUEPRINT;
@@ -167,7 +172,12 @@ final class TemplateCommands {
     }
 
     @Command(name = "cellconfig", aliases = {"cellconfigs", "config", "cfg"}, mixinStandardHelpOptions = true,
-            description = "Delete a CellConfig (cells made from it stay).")
+            description = "Delete a CellConfig (cells made from it stay).",
+            footer = {"%nExamples:",
+                    "  # config greeter-prod of realm default",
+                    "  kuke delete cellconfig greeter-prod",
+                    "  # config greeter-prod of stack demo/shop/web",
+                    "  kuke delete cellconfig greeter-prod --realm demo --space shop --stack web"})
     static final class DeleteConfig extends Delete {
         TemplateKind kind() {
             return TemplateKind.CONFIG;

@@ -11,7 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /** The client's version (always) and kukeond's (when it answers). */
-@Command(name = "version", mixinStandardHelpOptions = true, description = "Show the versions of kuke and kukeond.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Show the versions of kuke and kukeond.",
+        footer = {"%nExamples:",
+                "  # kuke and kukeond",
+                "  kuke version",
+                "  # kukeond's version alone",
+                "  kuke version -o jsonpath='{.server.version}'"})
 final class VersionCommand extends DaemonCommand {
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
             description = "table (two lines), yaml, json, name or jsonpath=TEMPLATE, e.g. jsonpath='{.server.version}'"

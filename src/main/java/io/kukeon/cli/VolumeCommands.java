@@ -51,7 +51,12 @@ final class VolumeCommands {
 
     @Command(name = "volume", aliases = "vol", mixinStandardHelpOptions = true,
             description = {"Create a volume (a directory under kukeond's data dir that containers mount with",
-                    "volumes: [{kind: volume, volumeRef: {name: NAME}}]), or change its reclaim policy."})
+                    "volumes: [{kind: volume, volumeRef: {name: NAME}}]), or change its reclaim policy."},
+            footer = {"%nExamples:",
+                    "  # volume cache of realm default",
+                    "  kuke create volume cache",
+                    "  # kept when its scope is deleted",
+                    "  kuke create volume data --reclaim-policy Retain --realm demo"})
     static final class Create extends DaemonCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -135,7 +140,12 @@ final class VolumeCommands {
     }
 
     @Command(name = "volume", aliases = {"volumes", "vol"}, mixinStandardHelpOptions = true,
-            description = "Delete a volume and its directory (refused while a cell that mounts it is not stopped).")
+            description = "Delete a volume and its directory (refused while a cell that mounts it is not stopped).",
+            footer = {"%nExamples:",
+                    "  # volume cache of realm default",
+                    "  kuke delete volume cache",
+                    "  # volume data of realm demo",
+                    "  kuke delete volume data --realm demo"})
     static final class Delete extends DaemonCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;

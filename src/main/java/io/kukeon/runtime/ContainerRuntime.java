@@ -46,6 +46,9 @@ public interface ContainerRuntime extends AutoCloseable {
 
     List<ImageInfo> listImages(String namespace);
 
+    /** Removes the image record of that name (missing is fine) and waits for containerd's collection of what it alone held. */
+    void removeImage(String namespace, String name);
+
     /**
      * Makes the container record exist with this spec: creates it (snapshot under a lease), or
      * updates the spec of an existing one (its writable layer is kept). The image reference is

@@ -121,6 +121,19 @@ class BadInputTest {
         assertThrows(StatusRuntimeException.class, () -> api.get(GetRequest.newBuilder().setKind("Space").setPath("r/bad").build()));
     }
 
+    /** RemoveImages: names and unused both or neither, too many names, a malformed name, an unknown realm or image. */
+    @Test
+    void aRemovalOfImagesThatBreaksARuleIsRefused() {
+        io.kukeon.wire.v1.RemoveImagesRequest inR = io.kukeon.wire.v1.RemoveImagesRequest.newBuilder().setRealm("r").build();
+        refused("neither", Status.Code.INVALID_ARGUMENT, () -> api.removeImages(inR));
+        refused("both", Status.Code.INVALID_ARGUMENT, () -> api.removeImages(inR.toBuilder().addNames("busybox").setUnused(true).build()));
+        refused("too many", Status.Code.INVALID_ARGUMENT, () -> api.removeImages(inR.toBuilder()
+                .addAllNames(java.util.Collections.nCopies(ImageService.MAX_REMOVED + 1, "busybox")).build()));
+        refused("malformed", Status.Code.INVALID_ARGUMENT, () -> api.removeImages(inR.toBuilder().addNames("Bad Name!").build()));
+        refused("unknown realm", Status.Code.NOT_FOUND, () -> api.removeImages(inR.toBuilder().setRealm("nope").setUnused(true).build()));
+        refused("absent image", Status.Code.NOT_FOUND, () -> api.removeImages(inR.toBuilder().addNames("busybox").build()));
+    }
+
     @Test
     void badNamesAreRefusedAtEveryLevel() {
         for (String bad : BAD_NAMES) {

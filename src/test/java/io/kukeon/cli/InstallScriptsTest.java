@@ -108,7 +108,7 @@ class InstallScriptsTest {
         }
         KukeHome.clientOnly(tree);
         Files.createSymbolicLink(tree.resolve("target/kukeon-logger"), PROJECT.resolve("target/kukeon-logger"));
-        ShellFiles.write(tree.resolve("target/dist"), Kuke.everyCommand());
+        ShellFiles.write(tree.resolve("target/dist"));
         Run conf = run(Map.of(), List.of("sh", PROJECT.resolve("scripts/lib/commented-defaults.sh").toString(),
                 PROJECT.resolve("conf/application.conf").toString(), tree.resolve("target/dist/conf/kukeond.conf").toString()));
         assertEquals(0, conf.exit, conf.output);

@@ -157,6 +157,41 @@ class RealSeeingCliTest {
         assertEquals(Set.of("r1", "r2"), every.lines().skip(1).map(l -> l.split("\\s+")[1]).collect(Collectors.toSet()), every);
         String r2 = ok("image", "ls", "--realm", "r2").out();
         assertTrue(r2.lines().skip(1).allMatch(l -> l.split("\\s+")[1].equals("r2")) && r2.lines().count() > 1, r2);
+        assertEquals(every, ok("get", "images").out(), "get images is image ls");
+
+        String busybox = "docker.io/library/busybox:latest";
+        assertTrue(r2.lines().anyMatch(l -> l.startsWith(busybox + " ") && l.endsWith(" r2/s/a/web,r2/s/b/web")), r2);
+        assertEquals("r1/s/a/flaky r1/s/a/web r1/s/b/web", ok("get", "images", "--realm", "r1", "-o",
+                "jsonpath={range .items[*]}{.usedBy[*]}{end}").out().strip(),
+                "the cells of r1 that run busybox (the only image there), sorted");
+    }
+
+    /**
+     * An image cells use is kept unless forced; prune removes what no cell uses. In a realm of its own,
+     * emptied again, so that the other tests see the realms they made.
+     */
+    @Test
+    void imagesAreRemovedOnlyWhenNoCellUsesThemOrByForce() throws Exception {
+        String busybox = "docker.io/library/busybox:latest";
+        KukeRun used = kuke("image", "rm", "busybox", "--realm", "r2");
+        assertEquals(new KukeRun(1, "", "image \"" + busybox + "\" is used by cell r2/s/a/web, r2/s/b/web"
+                + " (--force removes it anyway)\n"), used);
+        assertTrue(ok("image", "ls", "--realm", "r2").out().contains(busybox), "nothing removed");
+
+        ok("create", "realm", "images");
+        String archive = io.kukeon.testing.RealComponents.busyboxArchive().toString();
+        ok("image", "load", archive, "--realm", "images");
+        String size = ok("image", "ls", "--realm", "images").out().lines().skip(1).findFirst().orElseThrow()
+                .split(" {3,}")[3];
+        assertEquals("Removed " + busybox + " (" + size + ")\nFreed " + size + ".\n", ok("image", "prune", "--realm", "images").out());
+        assertEquals("No images found in realm \"images\".\n", ok("image", "ls", "--realm", "images").out());
+        assertEquals("Freed 0 B.\n", ok("image", "prune", "--realm", "images").out(), "nothing left to prune");
+
+        ok("image", "load", archive, "--realm", "images");
+        assertEquals("Removed " + busybox + " (" + size + ")\nFreed " + size + ".\n", ok("image", "rm", "busybox", "--realm", "images").out());
+        KukeRun gone = kuke("image", "rm", busybox, "--realm", "images");
+        assertEquals(new KukeRun(1, "", "image \"" + busybox + "\" not found in realm \"images\"\n"), gone);
+        ok("delete", "realm", "images");
     }
 
     @Test
@@ -253,5 +288,51 @@ class RealSeeingCliTest {
         KukeRun noCell = kuke("describe", "container", "app");
         assertEquals(2, noCell.exit());
         assertTrue(noCell.err().startsWith("--cell is required to describe a container"), noCell.err());
+    }
+
+    /** Completion as bash and fish do it at a TAB, through bin/kuke on the PATH: the names come from this kukeond. */
+    @Test
+    void bashAndFishCompleteTheNamesThisKukeondHolds() throws Exception {
+        Path home = KukeHome.create(work.resolve("kuke-home"));
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("kuke"), KukeHome.kuke().toAbsolutePath());
+        ShellFiles.write(work.resolve("shell"));
+        Path bash = work.resolve("shell/completion/kuke.bash");
+        Path fish = work.resolve("shell/completion/kuke.fish");
+        Map<String, String> shellEnv = new java.util.HashMap<>(env);
+        shellEnv.putAll(Map.of("PATH", bin + ":/usr/bin:/bin", "KUKEON_HOME", home.toString(), "KUKEON_CDS", "off"));
+
+        String bashCompletes = "source \"$0\"; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _kuke; printf '%s\\n' \"${COMPREPLY[@]}\"";
+        assertEquals(List.of("flaky", "web"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
+                "kuke", "get", "cell", "--realm", "r1", "--space", "s", "--stack", "a", ""));
+        assertEquals(List.of("flaky"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
+                "kuke", "start", "--realm", "r1", "--space", "s", "--stack", "a", "f"));
+        assertEquals(List.of("app", "main"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
+                "kuke", "describe", "container", "--realm", "r1", "--space", "s", "--stack", "a", "--cell", "flaky", ""));
+        assertTrue(shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(), "kuke", "get", "cells", "--realm", "")
+                .containsAll(List.of("r1", "r2")));
+        assertEquals(List.of("a", "b"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
+                "kuke", "get", "cells", "--realm", "r2", "--stack", ""));
+
+        assertEquals(List.of(), shell(shellEnv, "fish", "-n", fish.toString()));
+        String fishCompletes = "source $argv[1]; complete -C $argv[2]";
+        assertEquals(List.of("flaky", "web"), shell(shellEnv, "fish", "-c", fishCompletes, fish.toString(),
+                "kuke get cell --realm r1 --space s --stack a ").stream().map(l -> l.split("\t")[0]).toList());
+        assertEquals(List.of("app"), shell(shellEnv, "fish", "-c", fishCompletes, fish.toString(),
+                "kuke logs flaky --realm r1 --space s --stack a --container a").stream().map(l -> l.split("\t")[0]).toList());
+    }
+
+    /** The lines a shell printed (stdout and stderr), with its environment {@code shellEnv} alone; it must exit 0. */
+    private static List<String> shell(Map<String, String> shellEnv, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(shellEnv);
+        builder.environment().put("HOME", work.toString());
+        Process p = builder.start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), String.join(" ", command));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> !l.isEmpty()).toList();
     }
 }

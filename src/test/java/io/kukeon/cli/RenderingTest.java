@@ -127,7 +127,8 @@ class RenderingTest {
                 .build()));
         Golden.assertMatches("images.txt", ImageListCommand.render(List.of(new ImageListCommand.RealmImage("default",
                 Image.newBuilder().setName("docker.io/library/busybox:latest")
-                        .setDigest("sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79").setSize(2_155_000).build()),
+                        .setDigest("sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79").setSize(2_155_000)
+                        .addUsedBy("default/default/default/api").addUsedBy("default/default/default/web").build()),
                 new ImageListCommand.RealmImage("demo", Image.newBuilder().setName("docker.io/library/alpine:3")
                         .setDigest("sha256:0123456789abcdef0123").setSize(3_500_000).build())), new ScopeFilter()));
         assertEquals("No images found in realm \"r\".\n", ImageListCommand.render(List.of(), new ScopeFilter("r")));

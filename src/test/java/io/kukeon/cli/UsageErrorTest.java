@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Usage errors exit 2 with one line naming the problem and where help is; help itself exits 0. */
@@ -34,7 +35,7 @@ class UsageErrorTest {
             "logs web --tail -1           | --tail must be 0 or more (see 'kuke logs --help')",
             "events cellweb               | 'cellweb' is not KIND/NAME, e.g. cell/web (see 'kuke events --help')",
             "image                        | Missing required subcommand (see 'kuke image --help')",
-            "completion fish              | Invalid value for positional parameter at index 0 (SHELL): expected one of [bash, zsh] (case-sensitive) but was 'fish' (see 'kuke completion --help')",
+            "completion tcsh              | Invalid value for positional parameter at index 0 (SHELL): expected one of [bash, zsh, fish] (case-sensitive) but was 'tcsh' (see 'kuke completion --help')",
             "get cells --bogus            | Unknown option: '--bogus' (see 'kuke get --help')",
             "get spaces --stack a         | --stack does not narrow a list of spaces (see 'kuke get --help')",
             "events cell/r/s/web          | 'cell/r/s/web' is neither KIND/NAME nor KIND/PATH; the path of a cell is realm/space/stack/cell (see 'kuke events --help')",
@@ -65,6 +66,7 @@ class UsageErrorTest {
                 "logs", "top", "events", "image", "status", "version", "completion"}) {
             assertTrue(r.out().contains("\n  " + c), () -> c + " missing from\n" + r.out());
         }
+        assertFalse(r.out().contains("__complete"), "hidden");
         assertEquals(0, KukeRun.offline("get", "--help").exit());
         assertEquals(0, KukeRun.offline("create", "cell", "-h").exit());
     }
@@ -73,9 +75,10 @@ class UsageErrorTest {
     void completionScriptsComeFromTheCommandTree() {
         KukeRun bash = KukeRun.offline("completion", "bash");
         assertEquals(0, bash.exit());
-        assertTrue(bash.out().contains("complete -F _complete_kuke"), bash.out().substring(0, 200));
-        assertTrue(bash.out().contains("(\"realms\" \"spaces\" \"stacks\" \"cells\" \"containers\")"));
-        assertTrue(bash.out().lines().anyMatch(l -> l.matches(" *local cmds\\d+=\\(image load\\)")), "image's subcommands");
+        assertTrue(bash.out().contains("\ncomplete -F _kuke kuke\n"), bash.out().substring(0, 200));
+        assertTrue(bash.out().contains("\n    \"/get #0\") echo \"realms spaces stacks cells containers\" ;;\n"));
+        assertTrue(bash.out().contains("\n    \"/image\") echo \"load ls list rm remove prune\" ;;\n"), "image's subcommands");
+        assertFalse(bash.out().contains("__complete\""), "the hidden command is not completed");
         KukeRun zsh = KukeRun.offline("completion", "zsh");
         assertEquals(0, zsh.exit());
         assertEquals("#compdef kuke\nautoload -U +X bashcompinit && bashcompinit\n" + bash.out(), zsh.out(),

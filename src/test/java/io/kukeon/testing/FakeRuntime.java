@@ -305,6 +305,12 @@ public final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void removeImage(String namespace, String name) {
+        up();
+        images.getOrDefault(namespace, Set.of()).remove(name);
+    }
+
+    @Override
     public void ensureContainer(ContainerRequest request) {
         up();
         if (!images.getOrDefault(request.namespace(), Set.of()).contains(request.image())) {

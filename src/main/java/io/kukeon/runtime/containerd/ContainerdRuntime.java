@@ -279,6 +279,11 @@ public final class ContainerdRuntime implements ContainerRuntime {
         return out;
     }
 
+    @Override
+    public void removeImage(String namespace, String name) {
+        images.delete(namespace, name, true);
+    }
+
     private void ensureUnpacked(String namespace, ResolvedImage image) {
         if (!unpacker.isUnpacked(namespace, config.snapshotter(), image)) {
             try (Leases.Held lease = leases.acquire(namespace, "unpack", CREATE_LEASE)) {
