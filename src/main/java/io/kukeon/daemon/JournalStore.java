@@ -52,7 +52,9 @@ public final class JournalStore implements Extension, JournalHealth {
     private volatile String readProblem;
     private boolean replacing;   // guarded by this: logged once until a write succeeds
 
-    private static final String URL_SETTING = "pekko-persistence-jdbc.shared-databases.slick.db.url";
+    private static final String DB_SETTINGS = "pekko-persistence-jdbc.shared-databases.slick.db.";
+    /** What status says of the store (kind and where, no credentials), set by {@link JournalSettings}. */
+    static final String DESCRIPTION_SETTING = "kukeon-journal.description";
 
     private JournalStore(ActorSystem system) {
         this.system = system;
@@ -102,7 +104,20 @@ public final class JournalStore implements Extension, JournalHealth {
         if (connections != null && !connections.isClosed()) {
             return connections.getConnection();
         }
-        return java.sql.DriverManager.getConnection(system.settings().config().getString(URL_SETTING), "sa", "");
+        var config = system.settings().config();
+        java.util.Properties credentials = new java.util.Properties();
+        credentials.setProperty("user", config.getString(DB_SETTINGS + "user"));
+        credentials.setProperty("password", config.getString(DB_SETTINGS + "password"));
+        if (config.hasPath(DB_SETTINGS + "properties.sslmode")) {
+            credentials.setProperty("sslmode", config.getString(DB_SETTINGS + "properties.sslmode"));
+        }
+        return java.sql.DriverManager.getConnection(config.getString(DB_SETTINGS + "url"), credentials);
+    }
+
+    @Override
+    public String store() {
+        var config = system.settings().config();
+        return config.hasPath(DESCRIPTION_SETTING) ? config.getString(DESCRIPTION_SETTING) : "H2 journal";
     }
 
     @Override

@@ -1,0 +1,41 @@
+package io.kukeon.testing;
+
+import io.kukeon.daemon.JournalSettings;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Databases of the tests' own on the private PostgreSQL server of {@code scripts/test.sh}: each
+ * journal test gets a new, empty one, so tests never see each other's rows (the server and all its
+ * databases are removed with the test work dir).
+ */
+public final class PrivatePostgres {
+    private PrivatePostgres() {}
+
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    /** A new, empty database, as a journal's settings (pool of {@code poolSize}). */
+    public static JournalSettings newJournal(String name, int poolSize) {
+        String server = RealComponents.postgresUrl();
+        String database = "kukeon_" + name.toLowerCase().replaceAll("[^a-z0-9]", "_") + "_" + ProcessHandle.current().pid()
+                + "_" + NEXT.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(server, credentials()); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + database + " on " + server + ": " + e.getMessage(), e);
+        }
+        String url = server.substring(0, server.lastIndexOf('/') + 1) + database;
+        return JournalSettings.postgres(url, RealComponents.postgresUser(), "", poolSize, "");
+    }
+
+    private static Properties credentials() {
+        Properties p = new Properties();
+        p.setProperty("user", RealComponents.postgresUser());
+        return p;
+    }
+}
