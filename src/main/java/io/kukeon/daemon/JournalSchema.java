@@ -20,14 +20,14 @@ import java.util.List;
  * the right to create any); when one is missing and cannot be made, kukeond stops naming the
  * statement to run.
  */
-final class JournalSchema {
+public final class JournalSchema {
     private JournalSchema() {}
 
     /** Every table kukeond reads or writes; the key table is {@link JournalKey}'s. */
     static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state", "kukeon_sealing_key");
     private static final String POSTGRES_SCRIPT = "journal-schema/postgres.sql";
 
-    static void apply(JournalSettings journal) {
+    public static void apply(JournalSettings journal) {
         try (Connection c = journal.connect(); Statement s = c.createStatement()) {
             if (journal.kind() == JournalSettings.Kind.H2) {
                 s.execute("RUNSCRIPT FROM 'classpath:" + journal.schemaResource() + "'");
