@@ -61,4 +61,5 @@ mvn -B verify \
   -Dkukeon.registry.user="$REG_USER" \
   -Dkukeon.registry.password="$REG_PASS" \
   -Dkukeon.postgres.url="$PG_URL" \
+  -Dkukeon.postgres.base="$PG" \
   "$@"

@@ -19,7 +19,14 @@ as_postgres() { su postgres -s /bin/sh -c "$1"; }
 # initdb refuses root; fsync is off: the server and its data are thrown away after the run
 as_postgres "'$BIN/initdb' -D '$BASE/data' -A trust -U kukeon --no-sync -E UTF8" >"$BASE/initdb.log" 2>&1 \
   || { cat "$BASE/initdb.log" >&2; exit 1; }
-as_postgres "'$BIN/pg_ctl' -D '$BASE/data' -l '$BASE/server.log' -w -t 30 \
-  -o \"-p $PORT -k '$BASE' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start" >/dev/null \
-  || { cat "$BASE/server.log" >&2; exit 1; }
+# in its configuration, so that a test that stops the server (ctl-postgres.sh) starts it the same
+cat >> "$BASE/data/postgresql.conf" <<CONF
+port = $PORT
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$BASE'
+fsync = off
+max_connections = 200
+CONF
+"$(dirname "$0")/ctl-postgres.sh" "$BASE" start
+
 echo "jdbc:postgresql://127.0.0.1:$PORT/postgres"

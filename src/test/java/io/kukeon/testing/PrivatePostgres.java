@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,6 +32,38 @@ public final class PrivatePostgres {
         }
         String url = server.substring(0, server.lastIndexOf('/') + 1) + database;
         return JournalSettings.postgres(url, RealComponents.postgresUser(), "", poolSize, "");
+    }
+
+    /** Stops the private server (fast: its connections are cut), keeping its data. */
+    public static void stopServer() {
+        ctl("stop");
+    }
+
+    public static void startServer() {
+        ctl("start");
+    }
+
+    /** scripts/postgres/ctl-postgres.sh on the server of {@code -Dkukeon.postgres.base} (the test run's own). */
+    private static void ctl(String action) {
+        String base = System.getProperty("kukeon.postgres.base", System.getenv("KUKEON_TEST_POSTGRES_BASE"));
+        RealComponents.need("PostgreSQL's directory", base != null && !base.isEmpty(),
+                "set -Dkukeon.postgres.base to the BASE of scripts/postgres/start-postgres.sh (scripts/test.sh does)");
+        try {
+            Process p = new ProcessBuilder("scripts/postgres/ctl-postgres.sh", base, action).redirectErrorStream(true).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("ctl-postgres.sh " + action + " did not finish within 60 s");
+            }
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("ctl-postgres.sh " + action + " failed: " + output);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Properties credentials() {
