@@ -94,7 +94,7 @@ public final class JournalStore implements Extension, JournalHealth {
         if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
             return;
         }
-        writeProblem = "a write failed at " + now() + ": " + firstLine(e);
+        writeProblem = "a write failed at " + now() + ": " + JournalSchema.firstLine(e);
         replaceConnections(e);
     }
 
@@ -143,7 +143,7 @@ public final class JournalStore implements Extension, JournalHealth {
         } catch (SQLTransientException e) {
             // the pool is busy or slow: the next check sees
         } catch (SQLException e) {
-            readProblem = "reading it failed at " + now() + ": " + firstLine(e);
+            readProblem = "reading it failed at " + now() + ": " + JournalSchema.firstLine(e);
             replaceConnections(e);
         }
     }
@@ -156,7 +156,7 @@ public final class JournalStore implements Extension, JournalHealth {
         }
         synchronized (this) {
             if (!replacing) {
-                LOG.warn("the journal failed ({}); its connections are replaced, and it reopens on the next", firstLine(why));
+                LOG.warn("the journal failed ({}); its connections are replaced, and it reopens on the next", JournalSchema.firstLine(why));
                 replacing = true;
             }
         }
@@ -165,11 +165,5 @@ public final class JournalStore implements Extension, JournalHealth {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }
