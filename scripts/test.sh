@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, against real components: installs the prerequisites, starts a private
-# containerd and an htpasswd-protected registry on 127.0.0.1, builds a busybox OCI image from
-# busybox-static, runs `mvn verify` with tests of real components required (they fail, never
-# skip, when a component is missing), and removes everything it started, also on failure.
+# containerd, an htpasswd-protected registry and a PostgreSQL server (scripts/postgres) on
+# 127.0.0.1, builds a busybox OCI image from busybox-static, runs `mvn verify` with tests of real
+# components required (they fail, never skip, when a component is missing), and removes everything
+# it started, also on failure.
 #
 #   usage: sudo scripts/test.sh [extra maven args, e.g. -Dtest=TreeLifecycleTest]
 set -euo pipefail
@@ -16,6 +17,8 @@ REG=$WORK/registry
 REG_PORT=${KUKEON_TEST_REGISTRY_PORT:-5055}
 REG_USER=kukeon
 REG_PASS=kukeon-test
+PG=$WORK/postgres
+PG_PORT=${KUKEON_TEST_POSTGRES_PORT:-55432}
 ARCHIVE=$WORK/busybox-oci.tar
 # The tests' cgroup roots are kukeon-test-<run>-<id>: the clean-up removes this run's roots (and
 # kills what runs in them) and never touches those of another suite on the same host.
@@ -25,6 +28,7 @@ PREFIX=kukeon-test-$RUN-
 cleanup() {
   local prefix
   scripts/containerd/stop-registry.sh "$REG" >/dev/null 2>&1 || true
+  scripts/postgres/stop-postgres.sh "$PG" >/dev/null 2>&1 || true
   prefix=$(cat "$WORK/cgroup-prefix" 2>/dev/null || true)
   case "$prefix" in
     kukeon-test-*-) scripts/containerd/cleanup-containerd.sh "$CTRD" "$prefix*" || true ;;
@@ -44,6 +48,8 @@ echo "==> busybox image"
 scripts/containerd/make-busybox-oci.sh "$ARCHIVE" >/dev/null
 echo "==> registry on 127.0.0.1:$REG_PORT"
 scripts/containerd/start-registry.sh "$REG" "$REG_PORT" "$REG_USER" "$REG_PASS" "$ARCHIVE" >/dev/null
+echo "==> PostgreSQL on 127.0.0.1:$PG_PORT"
+PG_URL=$(scripts/postgres/start-postgres.sh "$PG" "$PG_PORT")
 
 echo "==> mvn verify"
 mvn -B verify \
@@ -54,4 +60,6 @@ mvn -B verify \
   -Dkukeon.registry="127.0.0.1:$REG_PORT" \
   -Dkukeon.registry.user="$REG_USER" \
   -Dkukeon.registry.password="$REG_PASS" \
+  -Dkukeon.postgres.url="$PG_URL" \
+  -Dkukeon.postgres.base="$PG" \
   "$@"

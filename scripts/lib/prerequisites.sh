@@ -5,6 +5,8 @@ kukeon_packages=(containerd runc busybox-static containernetworking-plugins ipro
                  docker-registry skopeo apache2-utils systemd fish groff-base man-db)
 # the metrics test parses a scrape with the Prometheus project's own text-format parser
 kukeon_packages+=(python3-prometheus-client)
+# the journal tests run on a private PostgreSQL server too (scripts/postgres/start-postgres.sh)
+kukeon_packages+=(postgresql)
 
 install_prerequisites() {
   local missing=()

@@ -144,7 +144,7 @@ public final class DaemonStatus {
             return check("journal", "FAIL", "the journal cannot write: " + problem);
         }
         String down = journal.queryProblem();
-        return down == null ? check("journal", "OK", "H2 journal answers, last offset " + journal.lastOffset())
+        return down == null ? check("journal", "OK", journalHealth.store() + " answers, last offset " + journal.lastOffset())
                 : check("journal", "FAIL", "the journal does not answer: " + down);
     }
 

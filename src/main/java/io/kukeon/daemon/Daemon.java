@@ -43,10 +43,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -75,9 +71,9 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(DaemonConfig config, PortsFactory factory) throws IOException {
         ApiServer.prepare(config.api());   // a socket path that cannot be ours fails here, before anything is touched
         prepareDataDir(config);
-        applySchema(config.jdbcUrl());
+        JournalSchema.apply(config.journal());
         tightenDataDir(config.dataDir());
-        JournalKey.verify(config.keyFile(), config.jdbcUrl());
+        JournalKey.verify(config.keyFile(), config.journal());
         TokenAuth auth = TokenAuth.fromFile(config.tokenFile());
 
         ContainerRuntime runtime = factory.runtime(config);
@@ -227,18 +223,6 @@ public final class Daemon implements AutoCloseable {
         int changed = FileModes.tightenTree(real, CellNameFiles::isNameFile, volumes::equals);
         if (changed > 0) {
             LOG.info("made {} files and directories in {} readable by root only (0700/0600)", changed, real);
-        }
-    }
-
-    /** The journal's tables, from journal-schema/h2.sql (idempotent); fails fast if another kukeond holds the file. */
-    static void applySchema(String jdbcUrl) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "");
-             Statement s = c.createStatement()) {
-            s.execute("RUNSCRIPT FROM 'classpath:/journal-schema/h2.sql'");
-        } catch (SQLException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("already in use")
-                    ? "the journal is in use by another kukeond" : e.getMessage();
-            throw new UnavailableException("JournalUnavailable", "cannot open the journal (" + jdbcUrl + "): " + why, e);
         }
     }
 

@@ -37,7 +37,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
                            DataDirLimits dataDirLimits, NetworkSettings network,
                            Config pekko, Path secretsDir, Path logger, ContainerLogs logDefaults,
-                           InetSocketAddress metricsListen, LogFormat logFormat) {
+                           InetSocketAddress metricsListen, LogFormat logFormat, JournalSettings journal) {
     /** Under the data dir: the Volumes' directories, whose contents are their users'. */
     static final String VOLUMES_DIR = "volumes";
     /** Under the data dir: attachable containers' stdin pipes and attach sockets. */
@@ -57,7 +57,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
             "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
-            "secrets-dir", "logger", "log-max-size", "log-max-files", "metrics-listen", "log-format");
+            "secrets-dir", "logger", "log-max-size", "log-max-files", "metrics-listen", "log-format",
+            "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -108,8 +109,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         Path journal = dataDir.resolve("journal").resolve("kukeon");
         String keySetting = string(k, "key-file");
         Path keyFile = keySetting.isEmpty() ? dataDir.resolve("keys").resolve("journal.key") : absolute("key-file", keySetting);
-        Map<String, Object> pekkoSettings = new HashMap<>();
-        pekkoSettings.put("pekko-persistence-jdbc.shared-databases.slick.db.url", jdbcUrl(journal));
+        JournalSettings journalSettings = JournalSettings.read(k, journal);
+        Map<String, Object> pekkoSettings = new HashMap<>(journalSettings.pekkoSettings());
         pekkoSettings.put(JournalSerializer.KEY_FILE_SETTING, keyFile.toString());
         for (String pool : POOLS) {
             pekkoSettings.put("kukeon-pools." + pool + ".thread-pool-executor.fixed-pool-size",
@@ -124,7 +125,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
                 duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), network(k),
                 pekko, absolute("secrets-dir", string(k, "secrets-dir")), logger(k), logDefaults(k), metricsListen(k),
-                LogFormat.parse("log-format", string(k, "log-format")));
+                LogFormat.parse("log-format", string(k, "log-format")), journalSettings);
     }
 
     /** Where the Prometheus endpoint listens; null: {@code none}, no endpoint. */
@@ -218,11 +219,17 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         return "jdbc:h2:file:" + journalFileBase + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
-    public String jdbcUrl() {
-        return jdbcUrl(journalBase());
+    /** Not the records' own: {@link #pekko} holds the journal's password, which is never printed. */
+    @Override
+    public String toString() {
+        return "DaemonConfig[dataDir=" + dataDir + ", api=" + api + ", containerdSocket=" + containerdSocket + ", journal=" + journal + "]";
     }
 
-    /** The journal's files are this path with H2's suffixes ({@code .mv.db}, {@code .trace.db}). */
+    public String jdbcUrl() {
+        return journal.url();
+    }
+
+    /** The H2 journal's files are this path with H2's suffixes ({@code .mv.db}, {@code .trace.db}). */
     public Path journalBase() {
         return dataDir.resolve("journal").resolve("kukeon");
     }
@@ -245,7 +252,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 failureInjection, logDefaults);
     }
 
-    private static String string(Config k, String key) {
+    static String string(Config k, String key) {
         try {
             return k.getString(key).trim();
         } catch (ConfigException e) {
@@ -253,14 +260,14 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         }
     }
 
-    private static Path absolute(String key, String value) {
+    static Path absolute(String key, String value) {
         if (value.isEmpty() || !value.startsWith("/") || value.indexOf('\0') >= 0) {
             throw new InvalidArgumentException(key, "\"" + value + "\" must be an absolute path");
         }
         return Path.of(value).normalize();
     }
 
-    private static int integer(Config k, String key, int min, int max) {
+    static int integer(Config k, String key, int min, int max) {
         int v;
         try {
             v = k.getInt(key);

@@ -29,13 +29,16 @@ import java.sql.Types;
  * connection borrowed from the pool for it. The default DAO hands every write to a stream queue
  * and then to Slick's thread pool, three thread hand-offs that cost far more than H2's commit
  * (0.1 ms). Reads, deletes and the read journal are the default DAO's; rows and tags are the
- * same, in the same tables, named as in {@code journal-schema/h2.sql} (the plugin's defaults).
+ * same, in the same tables, named as in {@code journal-schema/h2.sql} and {@code postgres.sql} (the
+ * plugin's defaults; quoted lower case, which both H2 and PostgreSQL read as the same names).
  */
 public final class DirectJournalDao extends DefaultJournalDao {
     private static final String INSERT_EVENT = "INSERT INTO \"event_journal\" (\"deleted\", \"persistence_id\", "
             + "\"sequence_number\", \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\", "
             + "\"event_ser_id\", \"event_ser_manifest\", \"meta_payload\", \"meta_ser_id\", \"meta_ser_manifest\") "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The generated key asked for by name: PostgreSQL would return every column for RETURN_GENERATED_KEYS. */
+    private static final String[] ORDERING = {"ordering"};
     private static final String INSERT_TAG = "INSERT INTO \"event_tag\" (\"event_id\", \"tag\") VALUES (?, ?)";
 
     private final JournalStore store;
@@ -58,7 +61,7 @@ public final class DirectJournalDao extends DefaultJournalDao {
         long started = System.nanoTime();
         try (Connection c = db().source().createConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement events = c.prepareStatement(INSERT_EVENT, Statement.RETURN_GENERATED_KEYS);
+            try (PreparedStatement events = c.prepareStatement(INSERT_EVENT, ORDERING);
                  PreparedStatement tags = c.prepareStatement(INSERT_TAG)) {
                 var it = rows.iterator();
                 while (it.hasNext()) {
@@ -112,7 +115,7 @@ public final class DirectJournalDao extends DefaultJournalDao {
         if (r.metaPayload().isDefined()) {
             s.setBytes(10, r.metaPayload().get());
         } else {
-            s.setNull(10, Types.BLOB);
+            s.setNull(10, Types.VARBINARY);   // BLOB would be an oid to PostgreSQL, not its bytea
         }
         if (r.metaSerId().isDefined()) {
             s.setInt(11, (Integer) r.metaSerId().get());

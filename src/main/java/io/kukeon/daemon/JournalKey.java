@@ -10,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,14 +25,18 @@ import java.util.Set;
 final class JournalKey {
     private JournalKey() {}
 
+    private static final String KEY_TABLE = "kukeon_sealing_key";
+
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     /** Makes the key at the first start, or checks that the key file holds the journal's key; fails in one line. */
-    static void verify(Path keyFile, String jdbcUrl) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "sa", "")) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS PUBLIC.\"kukeon_sealing_key\" (\"key_id\" VARCHAR(64) NOT NULL PRIMARY KEY)");
+    static void verify(Path keyFile, JournalSettings journal) {
+        try (Connection c = journal.connect()) {
+            if (JournalSchema.missingTables(c).contains(KEY_TABLE)) {   // a journal older than sealing
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE IF NOT EXISTS PUBLIC.\"kukeon_sealing_key\" (\"key_id\" VARCHAR(64) NOT NULL PRIMARY KEY)");
+                }
             }
             String recorded = recordedKeyId(c);
             Sealer sealer;

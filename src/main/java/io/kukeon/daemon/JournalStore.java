@@ -52,7 +52,9 @@ public final class JournalStore implements Extension, JournalHealth {
     private volatile String readProblem;
     private boolean replacing;   // guarded by this: logged once until a write succeeds
 
-    private static final String URL_SETTING = "pekko-persistence-jdbc.shared-databases.slick.db.url";
+    private static final String DB_SETTINGS = "pekko-persistence-jdbc.shared-databases.slick.db.";
+    /** What status says of the store (kind and where, no credentials), set by {@link JournalSettings}. */
+    static final String DESCRIPTION_SETTING = "kukeon-journal.description";
 
     private JournalStore(ActorSystem system) {
         this.system = system;
@@ -92,7 +94,7 @@ public final class JournalStore implements Extension, JournalHealth {
         if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
             return;
         }
-        writeProblem = "a write failed at " + now() + ": " + firstLine(e);
+        writeProblem = "a write failed at " + now() + ": " + JournalSchema.firstLine(e);
         replaceConnections(e);
     }
 
@@ -102,7 +104,20 @@ public final class JournalStore implements Extension, JournalHealth {
         if (connections != null && !connections.isClosed()) {
             return connections.getConnection();
         }
-        return java.sql.DriverManager.getConnection(system.settings().config().getString(URL_SETTING), "sa", "");
+        var config = system.settings().config();
+        java.util.Properties credentials = new java.util.Properties();
+        credentials.setProperty("user", config.getString(DB_SETTINGS + "user"));
+        credentials.setProperty("password", config.getString(DB_SETTINGS + "password"));
+        if (config.hasPath(DB_SETTINGS + "properties.sslmode")) {
+            credentials.setProperty("sslmode", config.getString(DB_SETTINGS + "properties.sslmode"));
+        }
+        return java.sql.DriverManager.getConnection(config.getString(DB_SETTINGS + "url"), credentials);
+    }
+
+    @Override
+    public String store() {
+        var config = system.settings().config();
+        return config.hasPath(DESCRIPTION_SETTING) ? config.getString(DESCRIPTION_SETTING) : "H2 journal";
     }
 
     @Override
@@ -128,7 +143,7 @@ public final class JournalStore implements Extension, JournalHealth {
         } catch (SQLTransientException e) {
             // the pool is busy or slow: the next check sees
         } catch (SQLException e) {
-            readProblem = "reading it failed at " + now() + ": " + firstLine(e);
+            readProblem = "reading it failed at " + now() + ": " + JournalSchema.firstLine(e);
             replaceConnections(e);
         }
     }
@@ -141,7 +156,7 @@ public final class JournalStore implements Extension, JournalHealth {
         }
         synchronized (this) {
             if (!replacing) {
-                LOG.warn("the journal failed ({}); its connections are replaced, and it reopens on the next", firstLine(why));
+                LOG.warn("the journal failed ({}); its connections are replaced, and it reopens on the next", JournalSchema.firstLine(why));
                 replacing = true;
             }
         }
@@ -150,11 +165,5 @@ public final class JournalStore implements Extension, JournalHealth {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -44,6 +44,18 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json, one object per line")
     String logFormat;
 
+    @Option(names = "--journal-kind", paramLabel = "KIND", description = "h2 (default, under the data dir) or postgres")
+    String journalKind;
+
+    @Option(names = "--journal-url", paramLabel = "URL", description = "for postgres: jdbc:postgresql://HOST:PORT/DATABASE")
+    String journalUrl;
+
+    @Option(names = "--journal-user", paramLabel = "USER", description = "for postgres: the database user")
+    String journalUser;
+
+    @Option(names = "--journal-password-file", paramLabel = "FILE", description = "for postgres: a 0600 file holding the password")
+    String journalPasswordFile;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = new LinkedHashMap<>();
@@ -55,6 +67,10 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "namespace-suffix", namespaceSuffix);
         put(flags, "metrics-listen", metricsListen);
         put(flags, "log-format", logFormat);
+        put(flags, "journal.kind", journalKind);
+        put(flags, "journal.url", journalUrl);
+        put(flags, "journal.user", journalUser);
+        put(flags, "journal.password-file", journalPasswordFile);
         DaemonConfig settings = DaemonConfig.load(flags, config, System.getenv());
         settings.logFormat().apply();
         Daemon daemon = Daemon.start(settings, new HostPorts());

@@ -41,9 +41,14 @@ class CrashReplayTest {
     @TempDir
     Path dataDir;
 
+    /** A daemon on the data dir's H2 journal; on PostgreSQL in {@link PostgresCrashReplayTest}. */
+    DaemonProcess daemon() {
+        return new DaemonProcess(dataDir);
+    }
+
     @Test
     void everyAcknowledgedObjectSurvivesAKill9() throws Exception {
-        try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
+        try (DaemonProcess daemon = daemon()) {
             daemon.start();
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             int cells = 0;
@@ -100,7 +105,7 @@ class CrashReplayTest {
 
     @Test
     void sigtermStopsTheDaemonCleanlyAndLeavesContainersRunning() throws Exception {
-        try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
+        try (DaemonProcess daemon = daemon()) {
             daemon.start();
             Docs.createStack(daemon.client(), "r/s/t");
             create(daemon.client(), Docs.cell("r/s/t/c", Map.of(), Docs.container("app", "sleep")));
@@ -129,7 +134,7 @@ class CrashReplayTest {
     /** Found by the kill -9 storm: the restarted daemon carried on with the cascade but never finished it. */
     @Test
     void aCascadeDeleteInterruptedByAKill9FinishesAfterTheRestart() throws Exception {
-        try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
+        try (DaemonProcess daemon = daemon()) {
             daemon.start();
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             Docs.createStack(api, "r/s/t");
@@ -154,7 +159,7 @@ class CrashReplayTest {
 
     @Test
     void anUpdateOfARunningCellInterruptedByAKill9IsFinishedAfterTheRestart() throws Exception {
-        try (DaemonProcess daemon = new DaemonProcess(dataDir)) {
+        try (DaemonProcess daemon = daemon()) {
             daemon.start();
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             Docs.createStack(api, "r/s/t");

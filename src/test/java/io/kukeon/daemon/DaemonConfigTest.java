@@ -180,4 +180,63 @@ class DaemonConfigTest {
         assertEquals(0, set.reserve());
         assertEquals(2L << 30, set.warn());
     }
+
+    @Test
+    void aPostgresJournalIsConfiguredByKeysAndItsPasswordIsReadFromItsFileOnly() throws Exception {
+        Path passwordFile = dir.resolve("journal-password");
+        Files.writeString(passwordFile, "s3cret-pw\n");
+        Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        DaemonConfig c = DaemonConfig.load(Map.of("journal.kind", "postgres", "journal.password-file", passwordFile.toString()),
+                null, Map.of("KUKEOND_JOURNAL_URL", "jdbc:postgresql://db1.example:5433/kukeon", "KUKEOND_JOURNAL_USER", "kukeond",
+                        "KUKEOND_JOURNAL_POOL_SIZE", "8", "KUKEOND_JOURNAL_SSLMODE", "verify-full"));
+        assertEquals(JournalSettings.Kind.POSTGRES, c.journal().kind());
+        String db = "pekko-persistence-jdbc.shared-databases.slick.";
+        assertEquals("slick.jdbc.PostgresProfile$", c.pekko().getString(db + "profile"));
+        assertEquals("jdbc:postgresql://db1.example:5433/kukeon", c.pekko().getString(db + "db.url"));
+        assertEquals("kukeond", c.pekko().getString(db + "db.user"));
+        assertEquals("s3cret-pw", c.pekko().getString(db + "db.password"), "the first line of the file, for the driver alone");
+        assertEquals("verify-full", c.pekko().getString(db + "db.properties.sslmode"));
+        assertEquals(8, c.pekko().getInt(db + "db.maxConnections"));
+        assertEquals("PostgreSQL journal on db1.example:5433/kukeon (sslmode verify-full)", c.journal().toString());
+        assertEquals(c.journal().toString(), c.pekko().getString(JournalStore.DESCRIPTION_SETTING), "what status says");
+        assertTrue(!c.toString().contains("s3cret-pw"), "the settings never print the password");
+
+        DaemonConfig h2 = DaemonConfig.load(Map.of(), null, Map.of());
+        assertEquals(JournalSettings.Kind.H2, h2.journal().kind());
+        assertEquals("slick.jdbc.H2Profile$", h2.pekko().getString(db + "profile"));
+        assertEquals("H2 journal", h2.journal().toString());
+    }
+
+    @Test
+    void badJournalSettingsAreRefusedNamingTheirKey() throws Exception {
+        Map<String, String> postgres = Map.of("journal.kind", "postgres", "journal.url", "jdbc:postgresql://127.0.0.1:5432/kukeon",
+                "journal.user", "kukeond");
+        assertEquals("journal.kind", refused(Map.of("journal.kind", "mysql")));
+        assertEquals("journal.url", refused(Map.of("journal.url", "jdbc:postgresql://127.0.0.1/kukeon")),
+                "a postgres setting on an h2 journal does nothing: refused");
+        assertEquals("journal.url", refused(with(postgres, "journal.url", "jdbc:mysql://127.0.0.1/kukeon")));
+        assertEquals("journal.url", refused(with(postgres, "journal.url", "jdbc:postgresql://127.0.0.1/kukeon?password=x")));
+        assertEquals("journal.url", refused(with(postgres, "journal.url", "jdbc:postgresql://127.0.0.1/")));
+        assertEquals("journal.user", refused(with(postgres, "journal.user", "")));
+        assertEquals("journal.sslmode", refused(with(postgres, "journal.sslmode", "sometimes")));
+        assertEquals("journal.pool-size", refused(with(postgres, "journal.pool-size", "0")));
+        assertEquals("journal.password-file", refused(with(postgres, "journal.password-file", dir.resolve("none").toString())));
+        Path shared = dir.resolve("shared-password");
+        Files.writeString(shared, "pw\n");
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(with(postgres, "journal.password-file", shared.toString()), null, Map.of()));
+        assertEquals("journal.password-file", e.field());
+        assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+    }
+
+    private static String refused(Map<String, String> flags) {
+        return assertThrows(InvalidArgumentException.class, () -> DaemonConfig.load(flags, null, Map.of())).field();
+    }
+
+    private static Map<String, String> with(Map<String, String> flags, String key, String value) {
+        Map<String, String> changed = new java.util.HashMap<>(flags);
+        changed.put(key, value);
+        return changed;
+    }
 }

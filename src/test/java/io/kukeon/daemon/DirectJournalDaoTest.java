@@ -20,11 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -72,11 +70,16 @@ class DirectJournalDaoTest {
         }
     }
 
+    /** The store under test: H2 here, PostgreSQL in {@link PostgresDirectJournalDaoTest}. */
+    JournalSettings journal(Path dir) {
+        return JournalSettings.h2(dir.resolve("kukeon"), 5);
+    }
+
     @Test
     void writtenEventsAreRecoveredAndFoundByTagAndByPersistenceId(@TempDir Path dir) throws Exception {
-        String url = DaemonConfig.jdbcUrl(dir.resolve("kukeon"));
-        Daemon.applySchema(url);
-        Config config = ConfigFactory.parseMap(Map.of("pekko-persistence-jdbc.shared-databases.slick.db.url", url))
+        JournalSettings store = journal(dir);
+        JournalSchema.apply(store);
+        Config config = ConfigFactory.parseMap(store.pekkoSettings())
                 .withFallback(ConfigFactory.parseFile(Path.of("conf/application.conf").toFile()))
                 .withFallback(ConfigFactory.load()).resolve();
         assertEquals(DirectJournalDao.class.getName(), config.getString("jdbc-journal.dao"));
@@ -106,7 +109,7 @@ class DirectJournalDaoTest {
         } finally {
             kit.shutdownTestKit();
         }
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
+        try (Connection c = store.connect();
              ResultSet tags = c.createStatement().executeQuery(
                      "SELECT COUNT(*) FROM \"event_tag\" t JOIN \"event_journal\" j ON t.\"event_id\" = j.\"ordering\"")) {
             tags.next();

@@ -17,6 +17,7 @@ import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ObjectDoc;
 import io.kukeon.wire.v1.WatchRequest;
+import io.kukeon.daemon.JournalSettings;
 import io.kukeon.testing.FakeRuntime;
 import io.kukeon.testing.TestDaemon;
 
@@ -77,8 +78,14 @@ final class JournalFixture {
      * copied beside), waits until the tree is quiet, observes it, and stops the daemon.
      */
     static Replay replay(Path fixture, Path workDir) throws Exception {
+        return replay(fixture, workDir, JournalRows::h2);
+    }
+
+    /** As {@link #replay(Path, Path)}, into the journal {@code store} gives for the data dir (H2 in it, or a PostgreSQL database). */
+    static Replay replay(Path fixture, Path workDir, java.util.function.Function<Path, JournalSettings> store) throws Exception {
         Path dataDir = workDir.resolve("data");
-        JournalRows.load(fixture, dataDir);
+        JournalSettings journal = store.apply(dataDir);
+        JournalRows.load(fixture, dataDir, journal);
         if (Files.exists(fixture.resolve(KEY))) {
             Path key = Files.createDirectories(dataDir.resolve("keys")).resolve(KEY);
             Files.copy(fixture.resolve(KEY), key);
@@ -87,9 +94,10 @@ final class JournalFixture {
         Path state = workDir.resolve(RUNTIME_STATE);
         Files.copy(fixture.resolve(RUNTIME_STATE), state);
         Instant started = Instant.now();
-        try (TestDaemon daemon = TestDaemon.withConfig(dataDir, new FakeRuntime(state), fixture.resolve(CONFIG), Map.of())) {
-            awaitQuiet(daemon);
-            return new Replay(observe(daemon, fixture, started), JournalRows.lastOrdering(dataDir));
+        try (TestDaemon daemon = TestDaemon.withConfig(dataDir, new FakeRuntime(state), fixture.resolve(CONFIG),
+                JournalRows.flags(journal))) {
+            awaitQuiet(daemon, journal);
+            return new Replay(observe(daemon, fixture, started), JournalRows.lastOrdering(journal));
         }
     }
 
@@ -97,12 +105,12 @@ final class JournalFixture {
      * Waits until nothing changes any more: the same objects in the same states and no new journal
      * row for {@link #QUIET}, polled every 100 ms.
      */
-    static void awaitQuiet(TestDaemon daemon) throws InterruptedException, IOException {
+    static void awaitQuiet(TestDaemon daemon, JournalSettings journal) throws InterruptedException, IOException {
         Instant deadline = Instant.now().plus(SETTLE_TIMEOUT);
         String last = null;
         Instant since = Instant.now();
         while (Instant.now().isBefore(deadline)) {
-            String now = JournalRows.lastOrdering(daemon.dataDir) + "\n" + listAll(daemon.client());
+            String now = JournalRows.lastOrdering(journal) + "\n" + listAll(daemon.client());
             if (!now.equals(last)) {
                 last = now;
                 since = Instant.now();

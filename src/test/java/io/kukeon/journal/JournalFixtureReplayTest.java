@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kukeon.daemon.JournalSettings;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,6 +47,11 @@ class JournalFixtureReplayTest {
         }
     }
 
+    /** The store the fixture is loaded into: the data dir's H2 file here, PostgreSQL in {@link PostgresJournalFixtureReplayTest}. */
+    JournalSettings journal(Path dataDir) {
+        return JournalRows.h2(dataDir);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void replaysToTheRecordedStates(String name, @TempDir Path work) throws Exception {
@@ -60,7 +66,7 @@ class JournalFixtureReplayTest {
         root.addAppender(log);
         JournalFixture.Replay replay;
         try {
-            replay = JournalFixture.replay(fixture, work);
+            replay = JournalFixture.replay(fixture, work, this::journal);
         } finally {
             root.detachAppender(log);
         }

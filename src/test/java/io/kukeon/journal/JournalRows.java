@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.kukeon.daemon.DaemonConfig;
+import io.kukeon.daemon.JournalSchema;
+import io.kukeon.daemon.JournalSettings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +48,17 @@ final class JournalRows {
 
     static String jdbcUrl(Path dataDir) {
         return DaemonConfig.jdbcUrl(dataDir.resolve("journal").resolve("kukeon"));
+    }
+
+    /** The H2 journal a daemon on {@code dataDir} opens. */
+    static JournalSettings h2(Path dataDir) {
+        return JournalSettings.h2(dataDir.resolve("journal").resolve("kukeon"), 1);
+    }
+
+    /** The flags that point a daemon at {@code journal} (none for its own H2 file). */
+    static Map<String, String> flags(JournalSettings journal) {
+        return journal.kind() == JournalSettings.Kind.H2 ? Map.of()
+                : Map.of("journal.kind", "postgres", "journal.url", journal.url(), "journal.user", journal.user());
     }
 
     /** Writes every row of the journal's tables under {@code fixture}, one JSON object a line, blobs in base64. */
@@ -110,21 +123,25 @@ final class JournalRows {
      * it, every row with its own {@code ordering}, and the ordering's identity moved past them so that
      * the events a replay writes come after the fixture's.
      */
-    static void load(Path fixture, Path dataDir) throws SQLException, IOException {
+    static void load(Path fixture, Path dataDir, JournalSettings journal) throws SQLException, IOException {
         Files.createDirectories(dataDir.resolve("journal"));
         if (Files.exists(dataDir.resolve("journal").resolve("kukeon.mv.db"))) {
             throw new IllegalStateException("a journal exists already in " + dataDir);
         }
-        try (Connection c = DriverManager.getConnection(jdbcUrl(dataDir), "sa", "")) {
-            try (Statement s = c.createStatement()) {
-                s.execute("RUNSCRIPT FROM 'classpath:/journal-schema/h2.sql'");
+        JournalSchema.apply(journal);
+        try (Connection c = journal.connect()) {
+            if (maxOrdering(c) != 0) {
+                throw new IllegalStateException("the journal " + journal + " has rows already");
             }
             c.setAutoCommit(false);
             for (String table : TABLES) {
                 insertRows(c, table, fixture.resolve(table + ".jsonl"));
             }
             try (Statement s = c.createStatement()) {
-                s.execute("ALTER TABLE \"event_journal\" ALTER COLUMN \"ordering\" RESTART WITH " + (maxOrdering(c) + 1));
+                s.execute(journal.kind() == JournalSettings.Kind.H2
+                        ? "ALTER TABLE \"event_journal\" ALTER COLUMN \"ordering\" RESTART WITH " + (maxOrdering(c) + 1)
+                        : "SELECT setval(pg_get_serial_sequence('event_journal', 'ordering'), " + Math.max(1, maxOrdering(c))
+                        + ", " + (maxOrdering(c) > 0) + ")");
             }
             c.commit();
         }
@@ -132,7 +149,7 @@ final class JournalRows {
 
     private static void insertRows(Connection c, String table, Path file) throws SQLException, IOException {
         Map<String, Integer> types = new LinkedHashMap<>();
-        try (ResultSet r = c.getMetaData().getColumns(null, "PUBLIC", table, null)) {
+        try (ResultSet r = c.getMetaData().getColumns(null, null, table, null)) {
             while (r.next()) {
                 types.put(r.getString("COLUMN_NAME"), r.getInt("DATA_TYPE"));
             }
@@ -177,7 +194,7 @@ final class JournalRows {
                     s.setBytes(index, Base64.getDecoder().decode(value.asText()));
             case Types.BIGINT -> s.setLong(index, value.asLong());
             case Types.INTEGER, Types.SMALLINT -> s.setInt(index, value.asInt());
-            case Types.BOOLEAN -> s.setBoolean(index, value.asBoolean());
+            case Types.BOOLEAN, Types.BIT -> s.setBoolean(index, value.asBoolean());   // PostgreSQL's boolean is BIT
             default -> s.setString(index, value.asText());
         }
     }
@@ -191,11 +208,11 @@ final class JournalRows {
     }
 
     /** The highest ordering in the journal of a running (or stopped) daemon. */
-    static long lastOrdering(Path dataDir) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl(dataDir), "sa", "")) {
+    static long lastOrdering(JournalSettings journal) {
+        try (Connection c = journal.connect()) {
             return maxOrdering(c);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the journal in " + dataDir, e);
+            throw new IllegalStateException("cannot read the journal " + journal, e);
         }
     }
 

@@ -19,12 +19,19 @@ import java.util.Map;
  * <p>args: data-dir
  */
 public final class FakePortsKukeond {
+    /** The journal's settings alone pass from the environment (KUKEOND_JOURNAL_*): the same daemon runs on H2 or PostgreSQL. */
+    private static Map<String, String> journalEnvironment() {
+        Map<String, String> journal = new java.util.HashMap<>(System.getenv());
+        journal.keySet().removeIf(k -> !k.startsWith("KUKEOND_JOURNAL_"));
+        return journal;
+    }
+
     public static void main(String[] args) throws Exception {
         Path dataDir = Path.of(args[0]);
         Files.createDirectories(dataDir);
         DaemonConfig config = DaemonConfig.load(Map.of("data-dir", dataDir.toString(), "listen", "127.0.0.1:0",
                 "socket", dataDir.resolve("kukeond.sock").toString(),
-                "relist-interval", "0s", "startup-grace", "50ms", "metrics-listen", "none"), null, Map.of());
+                "relist-interval", "0s", "startup-grace", "50ms", "metrics-listen", "none"), null, journalEnvironment());
         FakeRuntime runtime = new FakeRuntime(dataDir.resolve("fake-runtime.tsv"));
         FakeCgroups cgroups = new FakeCgroups();
         FakeSpaceNetworks networks = new FakeSpaceNetworks();

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * Gate for tests of real components (containerd, cgroups, CNI plugins, a registry): a missing one
  * fails the test, never skips it. Such tests carry the tags {@code containerd}, {@code cgroup},
- * {@code cni}, {@code network} or {@code registry}, which a plain {@code mvn verify} leaves out
+ * {@code cni}, {@code network}, {@code registry} or {@code postgres}, which a plain {@code mvn verify} leaves out
  * ({@code surefire.excludedGroups} in the pom); {@code scripts/test.sh} (what CI runs) starts the
  * components and runs them all.
  */
@@ -69,6 +69,22 @@ public final class RealComponents {
 
     public static String registryPassword() {
         return System.getProperty("kukeon.registry.password", "kukeon-test");
+    }
+
+    /**
+     * A JDBC URL of the private PostgreSQL server started for tests ({@code -Dkukeon.postgres.url}, to
+     * its maintenance database; user {@code -Dkukeon.postgres.user}, trust authentication): see
+     * {@link PrivatePostgres} for a database of a test's own.
+     */
+    public static String postgresUrl() {
+        String s = System.getProperty("kukeon.postgres.url", System.getenv("KUKEON_TEST_POSTGRES_URL"));
+        need("PostgreSQL", s != null && s.startsWith("jdbc:postgresql://"),
+                "set -Dkukeon.postgres.url=jdbc:postgresql://127.0.0.1:PORT/postgres (scripts/test.sh starts one)");
+        return s;
+    }
+
+    public static String postgresUser() {
+        return System.getProperty("kukeon.postgres.user", "kukeon");
     }
 
     /** Real cgroups need root and a writable /sys/fs/cgroup. */

@@ -1,0 +1,104 @@
+package io.kukeon.daemon;
+
+import io.kukeon.model.UnavailableException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The journal's tables, from {@code journal-schema/<kind>.sql}, made at a start that finds them
+ * missing. H2 runs its script whole (idempotent; it also fails fast when another kukeond holds the
+ * file). On PostgreSQL, tables a database owner made are left alone (the journal's user may lack
+ * the right to create any); when one is missing and cannot be made, kukeond stops naming the
+ * statement to run.
+ */
+public final class JournalSchema {
+    private JournalSchema() {}
+
+    /** Every table kukeond reads or writes; the key table is {@link JournalKey}'s. */
+    static final List<String> TABLES = List.of("event_journal", "event_tag", "snapshot", "durable_state", "kukeon_sealing_key");
+    private static final String POSTGRES_SCRIPT = "journal-schema/postgres.sql";
+
+    public static void apply(JournalSettings journal) {
+        try (Connection c = journal.connect(); Statement s = c.createStatement()) {
+            if (journal.kind() == JournalSettings.Kind.H2) {
+                s.execute("RUNSCRIPT FROM 'classpath:" + journal.schemaResource() + "'");
+                return;
+            }
+            if (missingTables(c).isEmpty()) {
+                return;
+            }
+            for (String statement : statements(journal.schemaResource())) {
+                try {
+                    s.execute(statement);
+                } catch (SQLException e) {
+                    throw new UnavailableException("JournalUnavailable", "cannot create the journal's tables on " + journal
+                            + " (" + firstLine(e) + "): have a database owner run " + POSTGRES_SCRIPT + ", which failed at: "
+                            + statement.lines().findFirst().orElse(statement), e);
+                }
+            }
+        } catch (SQLException e) {
+            String why = e.getMessage() != null && e.getMessage().contains("already in use")
+                    ? "the journal is in use by another kukeond" : firstLine(e);
+            throw new UnavailableException("JournalUnavailable", "cannot open the journal (" + describe(journal) + "): " + why, e);
+        }
+    }
+
+    /** The H2 journal names its file (it is ours); a PostgreSQL one its host and database, never its credentials. */
+    private static String describe(JournalSettings journal) {
+        return journal.kind() == JournalSettings.Kind.H2 ? journal.url() : journal.toString();
+    }
+
+    static List<String> missingTables(Connection c) throws SQLException {
+        List<String> missing = new ArrayList<>();
+        DatabaseMetaData meta = c.getMetaData();
+        for (String table : TABLES) {
+            try (ResultSet found = meta.getTables(null, null, table, new String[] {"TABLE"})) {
+                if (!found.next()) {
+                    missing.add(table);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** The script's statements: split at each ';' that ends a line, comments dropped. */
+    static List<String> statements(String resource) {
+        String script;
+        try (InputStream in = JournalSchema.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar holds no " + resource);
+            }
+            script = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
+        }
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (line.strip().startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (line.strip().endsWith(";")) {
+                String statement = current.toString().strip();
+                statements.add(statement.substring(0, statement.length() - 1));
+                current.setLength(0);
+            }
+        }
+        return statements;
+    }
+
+    static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+}

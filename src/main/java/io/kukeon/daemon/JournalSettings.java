@@ -1,0 +1,207 @@
+package io.kukeon.daemon;
+
+import com.typesafe.config.Config;
+import io.kukeon.model.InvalidArgumentException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where the journal lives: the embedded H2 file under the data dir, or a PostgreSQL database
+ * ({@code journal.kind}). The password is read once from {@code journal.password-file} and goes
+ * only to the driver: never into {@link #toString()}, status or the log.
+ */
+public final class JournalSettings {
+    public enum Kind { H2, POSTGRES }
+
+    /** The driver's own values of {@code sslmode}; empty = the driver's default (prefer). */
+    static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    /** A password file is a line, not a document. */
+    private static final long MAX_PASSWORD_FILE = 4096;
+    private static final String POSTGRES_PREFIX = "jdbc:postgresql://";
+
+    private final Kind kind;
+    private final String url;
+    private final String user;
+    private final String password;
+    private final int poolSize;
+    private final String sslmode;
+
+    private JournalSettings(Kind kind, String url, String user, String password, int poolSize, String sslmode) {
+        this.kind = kind;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.poolSize = poolSize;
+        this.sslmode = sslmode;
+    }
+
+    /** The embedded journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */
+    public static JournalSettings h2(Path journalFileBase, int poolSize) {
+        return new JournalSettings(Kind.H2, DaemonConfig.jdbcUrl(journalFileBase), "sa", "", poolSize, "");
+    }
+
+    /** A PostgreSQL journal (tests and tools; kukeond reads its settings with {@link #read}). */
+    public static JournalSettings postgres(String url, String user, String password, int poolSize, String sslmode) {
+        return new JournalSettings(Kind.POSTGRES, url, user, password, poolSize, sslmode);
+    }
+
+    /** {@code kukeon.journal}: every value checked, a bad one refused naming its key. */
+    static JournalSettings read(Config k, Path journalFileBase) {
+        String kindName = DaemonConfig.string(k, "journal.kind");
+        int poolSize = DaemonConfig.integer(k, "journal.pool-size", 1, 100);
+        String url = DaemonConfig.string(k, "journal.url");
+        String user = DaemonConfig.string(k, "journal.user");
+        String passwordFile = DaemonConfig.string(k, "journal.password-file");
+        String sslmode = DaemonConfig.string(k, "journal.sslmode");
+        switch (kindName) {
+            case "h2":
+                for (String key : List.of("url", "user", "password-file", "sslmode")) {
+                    if (!DaemonConfig.string(k, "journal." + key).isEmpty()) {
+                        throw new InvalidArgumentException("journal." + key, "is for kind = postgres; the journal's kind is h2");
+                    }
+                }
+                return h2(journalFileBase, poolSize);
+            case "postgres":
+                checkPostgresUrl(url);
+                if (user.isEmpty()) {
+                    throw new InvalidArgumentException("journal.user", "must name the database user for kind = postgres");
+                }
+                if (!sslmode.isEmpty() && !SSL_MODES.contains(sslmode)) {
+                    throw new InvalidArgumentException("journal.sslmode", "\"" + sslmode + "\" must be one of " + String.join(", ", SSL_MODES));
+                }
+                String password = passwordFile.isEmpty() ? "" : readPassword(DaemonConfig.absolute("journal.password-file", passwordFile));
+                return postgres(url, user, password, poolSize, sslmode);
+            default:
+                throw new InvalidArgumentException("journal.kind", "\"" + kindName + "\" must be h2 or postgres");
+        }
+    }
+
+    private static void checkPostgresUrl(String url) {
+        if (!url.startsWith(POSTGRES_PREFIX)) {
+            throw new InvalidArgumentException("journal.url", "must be a PostgreSQL JDBC URL, " + POSTGRES_PREFIX + "HOST:PORT/DATABASE");
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.contains("password=")) {
+            throw new InvalidArgumentException("journal.url", "must not hold a password: put it in journal.password-file");
+        }
+        if (lower.contains("sslmode=")) {
+            throw new InvalidArgumentException("journal.url", "must not set sslmode: set journal.sslmode");
+        }
+        if (hostAndDatabase(url).isEmpty()) {
+            throw new InvalidArgumentException("journal.url", "must name a host and a database: " + POSTGRES_PREFIX + "HOST:PORT/DATABASE");
+        }
+    }
+
+    /** The first line of the file, read once; the file must be root's alone (it is a credential). */
+    private static String readPassword(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidArgumentException("journal.password-file", "no such file: " + file);
+            }
+            if (Files.size(file) > MAX_PASSWORD_FILE) {
+                throw new InvalidArgumentException("journal.password-file", file + " is larger than " + MAX_PASSWORD_FILE + " bytes");
+            }
+            var mode = Files.getPosixFilePermissions(file);
+            if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) {
+                throw new InvalidArgumentException("journal.password-file", file + " is readable by other users: chmod 600 it");
+            }
+            String content = Files.readString(file, StandardCharsets.UTF_8);
+            String line = content.lines().findFirst().orElse("");
+            if (line.isEmpty()) {
+                throw new InvalidArgumentException("journal.password-file", file + " is empty");
+            }
+            return line;
+        } catch (IOException e) {
+            throw new InvalidArgumentException("journal.password-file", "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** The journal's schema script, in the jar and in {@code journal-schema/}. */
+    public String schemaResource() {
+        return kind == Kind.H2 ? "/journal-schema/h2.sql" : "/journal-schema/postgres.sql";
+    }
+
+    /** A connection of our own (schema, key check, tools), with the same credentials and TLS as the pool's. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, driverProperties());
+    }
+
+    private Properties driverProperties() {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        if (!sslmode.isEmpty()) {
+            p.setProperty("sslmode", sslmode);
+        }
+        return p;
+    }
+
+    /** The settings of pekko-persistence-jdbc's shared database (Slick and its Hikari pool). */
+    Map<String, Object> pekkoSettings() {
+        String db = "pekko-persistence-jdbc.shared-databases.slick.db.";
+        Map<String, Object> s = new HashMap<>();
+        s.put("pekko-persistence-jdbc.shared-databases.slick.profile",
+                kind == Kind.H2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$");
+        s.put(db + "url", url);
+        s.put(db + "user", user);
+        s.put(db + "password", password);
+        s.put(db + "driver", kind == Kind.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
+        s.put(db + "numThreads", poolSize);
+        s.put(db + "maxConnections", poolSize);
+        if (!sslmode.isEmpty()) {
+            s.put(db + "properties.sslmode", sslmode);
+        }
+        s.put(JournalStore.DESCRIPTION_SETTING, toString());
+        return s;
+    }
+
+    /** What status and the log say of the store: its kind and where, never a credential. */
+    @Override
+    public String toString() {
+        return kind == Kind.H2 ? "H2 journal" : "PostgreSQL journal on " + hostAndDatabase(url)
+                + (sslmode.isEmpty() ? "" : " (sslmode " + sslmode + ")");
+    }
+
+    /** HOST:PORT/DATABASE of a PostgreSQL URL, without its parameters; empty when it names none. */
+    static String hostAndDatabase(String url) {
+        try {
+            URI uri = new URI(url.substring("jdbc:".length()));
+            String host = uri.getRawAuthority();
+            String path = uri.getRawPath();
+            if (host == null || path == null || path.length() < 2) {
+                return "";
+            }
+            return host.substring(host.indexOf('@') + 1) + path;
+        } catch (java.net.URISyntaxException | IndexOutOfBoundsException e) {
+            return "";
+        }
+    }
+}
