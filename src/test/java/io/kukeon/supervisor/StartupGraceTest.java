@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The start's liveness check ({@code startup-grace}) on the fake runtime, whose workload given
@@ -63,10 +64,30 @@ class StartupGraceTest {
         }
     }
 
-    private static void create(KukeonGrpc.KukeonBlockingStub api, String path, boolean autoDelete, String arg) {
+    /**
+     * containerd reports the exit of a task that ends at once before the start's own answer comes
+     * back (the fake runtime's late-answer= holds the answer back): the exit is kept and written with
+     * the start, not dropped until a relist.
+     */
+    @Test
+    void anExitReportedBeforeTheStartsAnswerIsRecorded() throws Exception {
+        try (TestDaemon daemon = TestDaemon.withConfig(dataDir, "", Map.of("startup-grace", "0ms", "relist-interval", "0ms"))) {
+            KukeonGrpc.KukeonBlockingStub api = daemon.client();
+            Docs.createStack(api, "r/s/t");
+            create(api, "r/s/t/quick", false, "exit=7", "late-answer=500");
+            // the start's answer knows: the workload ended as it started (before, it answered Ready and the
+            // exit stayed unseen until a relist)
+            ObjectDoc quick = start(api, "r/s/t/quick");
+            assertEquals("Failed", quick.getStatus().getState());
+            assertEquals("ContainerExitedEarly", quick.getStatus().getReason());
+            assertTrue(quick.getStatus().getMessage().contains("exited as it started (exit code 7)"), quick.getStatus().getMessage());
+        }
+    }
+
+    private static void create(KukeonGrpc.KukeonBlockingStub api, String path, boolean autoDelete, String... args) {
         ObjectPath p = ObjectPath.parse(path);
         api.create(CreateRequest.newBuilder().setObject(ObjectMapping.toProto(new TreeObject.Cell(p,
-                new Metadata(p.name(), Map.of(), 0), new CellSpec(List.of(Docs.container("app", arg)), null, autoDelete, null),
+                new Metadata(p.name(), Map.of(), 0), new CellSpec(List.of(Docs.container("app", args)), null, autoDelete, null),
                 null))).build());
     }
 

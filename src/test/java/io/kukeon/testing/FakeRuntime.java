@@ -342,6 +342,7 @@ public final class FakeRuntime implements ContainerRuntime {
         save();
         if (exitAtOnce != null) {
             exit(namespace, containerdId, exitAtOnce);
+            pause(c, "late-answer=");   // the exit's event reaches kukeond before the start's answer
         }
         return task;
     }

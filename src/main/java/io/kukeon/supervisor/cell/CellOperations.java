@@ -375,6 +375,10 @@ final class CellOperations {
         if (UnavailableException.RUNTIME_UNAVAILABLE.equals(s.reason())) {
             return new UnavailableException(UnavailableException.RUNTIME_UNAVAILABLE, message);
         }
+        if (s.reason() == null && s.exitCode() != null) {   // it ran, and ended as it started
+            return new RuntimeFailure("ContainerExitedEarly", "container \"" + s.name() + "\" exited as it started"
+                    + exit(s) + "; see kuke logs " + cell.name() + " --container " + s.name());
+        }
         return new FailedPreconditionException(s.reason() != null ? s.reason() : "StartContainerFailed", message);
     }
 

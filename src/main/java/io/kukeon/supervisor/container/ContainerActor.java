@@ -254,6 +254,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     }
 
     private Effect<ContainerEvent, ContainerRecord> onTaskResult(ContainerRecord state, TaskResult result) {
+        Notice.TaskExited exitedMeanwhile = work instanceof Calling calling ? calling.exitedMeanwhile() : null;
         List<ActorRef<StatusReply<ContainerStatus>>> waiting = settle();
         if (result.error() != null) {
             Throwable e = result.error();
@@ -268,9 +269,14 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
         }
         TaskInfo task = result.task();
         if (task.status() != TaskInfo.Status.RUNNING) {
-            return recordExit(state, task.pid(), task.exitCode() == null ? -1 : task.exitCode(), task.exitedAt(), waiting);
+            return recordExit(state, List.of(), task.pid(), task.exitCode() == null ? -1 : task.exitCode(), task.exitedAt(), waiting);
         }
         ContainerEvent.TaskStarted started = new ContainerEvent.TaskStarted(task.pid(), Instant.now());
+        if (exitedMeanwhile != null && (exitedMeanwhile.pid() == 0 || exitedMeanwhile.pid() == task.pid())) {
+            // its exit came first and was kept: the start and the exit are written together
+            return recordExit(state.started(started), List.of(started), task.pid(), exitedMeanwhile.exitCode(),
+                    exitedMeanwhile.exitedAt(), waiting);
+        }
         answer(state.started(started), waiting);   // what containerd shows; AwaitJournal waits behind this write
         return Effect().persist(started).thenRun(this::publish).thenUnstashAll();
     }
@@ -334,7 +340,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 && task.status() != TaskInfo.Status.PAUSED && task.status() != TaskInfo.Status.PAUSING;
         if (lost) {
             int code = task.status() == TaskInfo.Status.STOPPED && task.exitCode() != null ? task.exitCode() : -1;
-            return recordExit(state, task.pid(), code, task.exitedAt(), result.askers());
+            return recordExit(state, List.of(), task.pid(), code, task.exitedAt(), result.askers());
         }
         if (nothingShouldRun(state) && task.status() == TaskInfo.Status.RUNNING) {
             // A start containerd carried out after its failure was written (it went down meanwhile):
@@ -409,7 +415,10 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             boolean ours = state.phase() == Phase.RUNNING && (state.pid() == null || exited.pid() == 0
                     || state.pid() == exited.pid());
             if (ours && !busy()) {   // a stop in flight records the exit itself
-                return recordExit(state, exited.pid(), exited.exitCode(), exited.exitedAt(), List.of());
+                return recordExit(state, List.of(), exited.pid(), exited.exitCode(), exited.exitedAt(), List.of());
+            }
+            if (state.phase() == Phase.STARTING && work instanceof Calling calling && calling.call() == Call.START) {
+                work = calling.exited(exited);   // recorded with the start's result, which has not come yet
             }
         }
         return Effect().none();
@@ -417,13 +426,14 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
 
     // ---- exits and restarts ----
 
-    private Effect<ContainerEvent, ContainerRecord> recordExit(ContainerRecord state, int pid, int exitCode,
-                                                              Instant exitedAt,
+    /** @param before events written with the exit, first (and {@code state} is after them) */
+    private Effect<ContainerEvent, ContainerRecord> recordExit(ContainerRecord state, List<ContainerEvent> before, int pid,
+                                                              int exitCode, Instant exitedAt,
                                                               List<ActorRef<StatusReply<ContainerStatus>>> waiting) {
         boolean oom = observed.oomPending();
         observed = new Observed(observed.runtimeDown(), false);
         Instant at = exitedAt != null ? exitedAt : Instant.now();
-        List<ContainerEvent> events = new ArrayList<>();
+        List<ContainerEvent> events = new ArrayList<>(before);
         events.add(new ContainerEvent.TaskExited(pid, exitCode, oom, at));
         RestartRules.afterExit(state, exitCode, at, ports.settings().restartBackoff(), Instant.now()).ifPresent(events::add);
         return Effect().persist(events)

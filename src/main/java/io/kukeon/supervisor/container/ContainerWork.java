@@ -1,6 +1,7 @@
 package io.kukeon.supervisor.container;
 
 import io.kukeon.model.ContainerStatus;
+import io.kukeon.supervisor.Notice;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -33,17 +34,22 @@ sealed interface ContainerWork {
      * @param pullWait why the image pull of a start has not begun (waits for its registry), or null
      */
     record Calling(Call call, List<ActorRef<StatusReply<ContainerStatus>>> waiting, ContainerStatus.Pull pulled,
-                   String pullWait) implements ContainerWork {
+                   String pullWait, Notice.TaskExited exitedMeanwhile) implements ContainerWork {
         public Calling {
             waiting = List.copyOf(waiting);
         }
 
         Calling pulling(ContainerStatus.Pull progress) {
-            return new Calling(call, waiting, progress, null);
+            return new Calling(call, waiting, progress, null, exitedMeanwhile);
         }
 
         Calling pullWaiting(String why) {
-            return new Calling(call, waiting, new ContainerStatus.Pull(0, 0), why);
+            return new Calling(call, waiting, new ContainerStatus.Pull(0, 0), why, exitedMeanwhile);
+        }
+
+        /** containerd reported the task's exit before the start's answer (a command that ends at once). */
+        Calling exited(Notice.TaskExited exit) {
+            return new Calling(call, waiting, pulled, pullWait, exit);
         }
     }
 
@@ -58,7 +64,7 @@ sealed interface ContainerWork {
 
     /** The call starts: whoever waited for its intent to be written now waits for its outcome. */
     default Calling calling(Call call) {
-        return new Calling(call, waiting(), null, null);
+        return new Calling(call, waiting(), null, null, null);
     }
 
     default boolean busy() {
@@ -77,7 +83,7 @@ sealed interface ContainerWork {
     default ContainerWork abandoned(Throwable why) {
         waiting().forEach(replyTo -> replyTo.tell(StatusReply.error(why)));
         if (this instanceof Calling c) {
-            return new Calling(c.call(), List.of(), null, null);
+            return new Calling(c.call(), List.of(), null, null, c.exitedMeanwhile());
         }
         return this instanceof Recording ? IDLE : this;
     }
