@@ -109,7 +109,11 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
     protected CommandHandlerBuilderByState<TreeCommand, E, S, S> inAnyState(CommandHandlerBuilder<TreeCommand, E, S> builder) {
         return builder.forAnyState()
                 .onCommand(UsageRead.class, (state, read) -> {
-                    read.get().reply(Reply.of(view(state, read.usage()), Reply.Outcome.DONE));
+                    if (!exists(state)) {   // deleted while its usage was read
+                        read.get().fail(notFound());
+                    } else {
+                        read.get().reply(Reply.of(view(state, read.usage()), Reply.Outcome.DONE));
+                    }
                     return Effect().none();
                 })
                 .onCommand(ChildMessages.Probe.class, (state, probe) -> answerProbe(exists(state), probe))
