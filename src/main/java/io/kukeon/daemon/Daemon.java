@@ -3,6 +3,7 @@ package io.kukeon.daemon;
 import io.kukeon.api.ApiServer;
 import io.kukeon.api.DaemonStatus;
 import io.kukeon.api.DataDirSpace;
+import io.kukeon.api.HeapRoom;
 import io.kukeon.api.ExecService;
 import io.kukeon.api.HealthService;
 import io.kukeon.api.ImageService;
@@ -102,7 +103,8 @@ public final class Daemon implements AutoCloseable {
         execs.endLeftovers();
         KukeonService service = new KukeonService(tree,
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, Blocking.pulls(system), reads), execs, status, config.ids(), dataDir, config.logDir(), reads);
+                system, Blocking.pulls(system), reads), execs, status, config.ids(), dataDir, HeapRoom.ofThisJvm(),
+                config.logDir(), reads);
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);
