@@ -28,13 +28,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MemoryBenchmark {
     private static final int CALLERS = 16;
+    /** A space's network is a /24: 200 cells each leave room. */
+    private static final int CELLS_PER_SPACE = 200;
+
+    private static String stackOf(int cell) {
+        return "bench/s" + (cell / CELLS_PER_SPACE) + "/t";
+    }
 
     public static void main(String[] args) throws Exception {
         int cells = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int histogram = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         Path dir = Files.createTempDirectory("kukeon-bench-memory");
         try (TestDaemon daemon = new TestDaemon(dir, Map.of())) {
-            Docs.createStack(daemon.client(), "bench/s/t");
+            for (int s = 0; s * CELLS_PER_SPACE < cells; s++) {
+                Docs.createStack(daemon.client(), stackOf(s * CELLS_PER_SPACE));
+            }
             long empty = heapAfterGc();
             long t0 = System.nanoTime();
             startCells(daemon, cells);
@@ -66,11 +74,15 @@ public final class MemoryBenchmark {
         try {
             List<CompletableFuture<Void>> calls = new ArrayList<>();
             for (int i = 0; i < cells; i++) {
-                String path = "bench/s/t/c" + i;
+                String path = stackOf(i) + "/c" + i;
                 calls.add(CompletableFuture.runAsync(() -> {
                     KukeonGrpc.KukeonBlockingStub api = client(daemon);
                     api.create(CreateRequest.newBuilder().setObject(Docs.cell(path, Map.of(), Docs.container("app", "sleep"))).build());
-                    api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath(path).build());
+                    String state = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath(path).build()).getObject()
+                            .getStatus().getState();
+                    if (!state.equals("Ready")) {
+                        throw new IllegalStateException(path + " is " + state + " after its start");
+                    }
                 }, callers));
             }
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get();
@@ -88,7 +100,11 @@ public final class MemoryBenchmark {
     }
 
     private static void untilAllReady(TestDaemon daemon, int cells) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (true) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not all cells Ready 5 min after the restart: " + states(client(daemon)));
+            }
             try {
                 if (ready(client(daemon)) >= cells) {
                     return;
@@ -98,6 +114,12 @@ public final class MemoryBenchmark {
             }
             Thread.sleep(200);
         }
+    }
+
+    private static Map<String, Long> states(KukeonGrpc.KukeonBlockingStub api) {
+        return api.list(ListRequest.newBuilder().setKind("Cell").setPageSize(5000).build()).getObjectsList().stream()
+                .collect(java.util.stream.Collectors.groupingBy(c -> c.getStatus().getState(), java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
     }
 
     private static long ready(KukeonGrpc.KukeonBlockingStub api) {
