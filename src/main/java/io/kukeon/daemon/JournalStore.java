@@ -108,8 +108,10 @@ public final class JournalStore implements Extension, JournalHealth {
         java.util.Properties credentials = new java.util.Properties();
         credentials.setProperty("user", config.getString(DB_SETTINGS + "user"));
         credentials.setProperty("password", config.getString(DB_SETTINGS + "password"));
-        if (config.hasPath(DB_SETTINGS + "properties.sslmode")) {
-            credentials.setProperty("sslmode", config.getString(DB_SETTINGS + "properties.sslmode"));
+        for (String property : new String[] {"sslmode", "ApplicationName"}) {
+            if (config.hasPath(DB_SETTINGS + "properties." + property)) {
+                credentials.setProperty(property, config.getString(DB_SETTINGS + "properties." + property));
+            }
         }
         return java.sql.DriverManager.getConnection(config.getString(DB_SETTINGS + "url"), credentials);
     }
