@@ -189,6 +189,9 @@ public final class JournalSettings {
             s.put(db + "properties.ApplicationName", APPLICATION_NAME);
         }
         s.put(JournalStore.DESCRIPTION_SETTING, toString());
+        if (kind == Kind.H2) {
+            s.put(JournalStore.H2_FILE_SETTING, h2File().toString());
+        }
         return s;
     }
 
