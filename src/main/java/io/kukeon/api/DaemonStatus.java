@@ -156,6 +156,9 @@ public final class DaemonStatus {
      * be measured (the journal row says why it fails).
      */
     private StatusResponse.Check journalStoreCheck() {
+        if (journalHealth.writeProblem() != null) {   // a store away would make status wait for its timeouts again
+            return check(JOURNAL_STORE, "WARN", journalHealth.store() + ": not measured while the journal cannot write");
+        }
         try {
             long started = System.nanoTime();
             journal.lastOffset();

@@ -95,7 +95,8 @@ public final class Daemon implements AutoCloseable {
         Metrics metrics = startMetrics(config, index, runtime, reads);
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
                 runtime, cgroups, networks, index, reads, metrics.state());
-        SupervisorTree tree = new SupervisorTree(system, system.scheduler(), config.askTimeout());
+        SupervisorTree tree = new SupervisorTree(system, system.scheduler(), config.askTimeout(),
+                JournalStore.get(system.classicSystem()));
         ExecService execs = new ExecService(tree, config.ids(), runtime, config.dataDir().resolve(EXEC_DIR),
                 Materializer.matFromSystem(system));
         execs.endLeftovers();

@@ -54,7 +54,7 @@ public final class JournalExport {
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             return exported;
         } catch (SQLException e) {
-            throw new UnavailableException("JournalUnavailable", "cannot read the " + journal + ": " + OfflineStore.firstLine(e), e);
+            throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot read the " + journal + ": " + OfflineStore.firstLine(e), e);
         } catch (IOException e) {
             throw new UnavailableException("ExportFailed", "cannot write " + target + ": " + e.getMessage(), e);
         } finally {

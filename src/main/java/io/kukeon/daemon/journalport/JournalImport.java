@@ -72,7 +72,7 @@ public final class JournalImport {
                     ? intoH2(journal, h2Base, serialization, from, header, force)
                     : intoPostgres(journal, serialization, from, header, force);
         } catch (SQLException e) {
-            throw new UnavailableException("JournalUnavailable", "cannot write the " + journal + ": " + OfflineStore.firstLine(e)
+            throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot write the " + journal + ": " + OfflineStore.firstLine(e)
                     + "; nothing was imported", e);
         } catch (IOException e) {
             throw new UnavailableException("ImportFailed", "cannot import " + from + ": " + e.getMessage() + "; nothing was imported", e);
@@ -291,7 +291,7 @@ public final class JournalImport {
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new UnavailableException("JournalUnavailable", "cannot read back the snapshots: " + OfflineStore.firstLine(e), e);
+            throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot read back the snapshots: " + OfflineStore.firstLine(e), e);
         }
     }
 

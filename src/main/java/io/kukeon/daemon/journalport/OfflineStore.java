@@ -44,7 +44,7 @@ final class OfflineStore {
                 throw new FailedPreconditionException("JournalInUse", "a kukeond runs on the journal " + h2File(h2Base)
                         + " (H2 lets one process open it): stop it first, then run " + tool + " again");
             }
-            throw new UnavailableException("JournalUnavailable", "cannot open the " + journal + ": " + firstLine(e), e);
+            throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot open the " + journal + ": " + firstLine(e), e);
         }
         try {
             if (journal.kind() == JournalSettings.Kind.POSTGRES) {
@@ -56,7 +56,7 @@ final class OfflineStore {
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new UnavailableException("JournalUnavailable", "cannot read the " + journal + ": " + firstLine(e), e);
+            throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot read the " + journal + ": " + firstLine(e), e);
         }
     }
 
