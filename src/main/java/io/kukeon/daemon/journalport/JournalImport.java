@@ -135,6 +135,7 @@ public final class JournalImport {
                 }
                 throw e;
             }
+            Files.setPosixFilePermissions(OfflineStore.h2File(importBase), FileModes.PRIVATE_FILE);   // the journal is root's only
             Files.move(OfflineStore.h2File(importBase), OfflineStore.h2File(base), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             deleteH2Files(importBase);
@@ -253,7 +254,7 @@ public final class JournalImport {
             JournalTables.snapshots(c, kind, stored::snapshot);
             JournalTables.events(c, stored::event);
         } catch (SQLException | RuntimeException e) {
-            throw e instanceof RuntimeException r ? r : new UnavailableException("JournalUnavailable",
+            throw e instanceof RuntimeException r ? r : new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE,
                     "cannot read back what was imported: " + OfflineStore.firstLine(e), e);
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -92,6 +92,8 @@ class JournalPortTest {
                 + "replayed the file and the journal: the states of all 16 objects and all " + snapshots + " snapshots match\n",
                 imported.out());
         assertTrue(snapshots > 0, "snapshot-every = 3 made snapshots");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(copy.resolve("journal/kukeon.mv.db"))));
 
         Path again = work.resolve("again.kjx");
         assertEquals(0, kukeond("journal", "export", "--data-dir", copy.toString(), "--to", again.toString()).exit());
@@ -123,7 +125,9 @@ class JournalPortTest {
     void aJournalThatHoldsEventsIsReplacedOnlyWithForce() throws Exception {
         copyRuntime();
         Path data = work.resolve("used");
-        TestDaemon.start(data).close();   // a journal of its own: a daemon's start, its own key
+        try (TestDaemon own = TestDaemon.start(data)) {   // a journal of its own, with its own key and an acknowledged realm
+            own.client().create(io.kukeon.wire.v1.CreateRequest.newBuilder().setObject(io.kukeon.api.Docs.realm("elsewhere")).build());
+        }
         Path before = work.resolve("before.kjx");
         assertEquals(0, kukeond("journal", "export", "--data-dir", data.toString(), "--to", before.toString()).exit());
 
