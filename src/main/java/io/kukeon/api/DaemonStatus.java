@@ -6,6 +6,7 @@ import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.model.Kind;
 import io.kukeon.model.LevelState;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.Sizes;
 import io.kukeon.model.TreeObject;
 import io.kukeon.network.SpaceNetwork;
 import io.kukeon.network.SpaceNetworks;
@@ -77,6 +78,7 @@ public final class DaemonStatus {
             out.addChecks(check("daemon", "OK", "kukeond " + version + ", up "
                     + Duration.between(started, Instant.now()).toSeconds() + " s"));
             out.addChecks(journalCheck());
+            out.addChecks(journalStoreCheck());
             out.addChecks(dataDir.check());
             RuntimeHealth health = runtime.health();
             out.addChecks(health.available() ? check("containerd", "OK", "containerd " + health.version())
@@ -146,6 +148,35 @@ public final class DaemonStatus {
         String down = journal.queryProblem();
         return down == null ? check("journal", "OK", journalHealth.store() + " answers, last offset " + journal.lastOffset())
                 : check("journal", "FAIL", "the journal does not answer: " + down);
+    }
+
+    /**
+     * Which store holds the journal, how much it takes and how fast it answers: a read timed now (the
+     * last offset, through the journal's pool) and the median of its last writes. WARN when it cannot
+     * be measured (the journal row says why it fails).
+     */
+    private StatusResponse.Check journalStoreCheck() {
+        if (journalHealth.writeProblem() != null) {   // a store away would make status wait for its timeouts again
+            return check(JOURNAL_STORE, "WARN", journalHealth.store() + ": not measured while the journal cannot write");
+        }
+        try {
+            long started = System.nanoTime();
+            journal.lastOffset();
+            Duration read = Duration.ofNanos(System.nanoTime() - started);
+            long size = journalHealth.sizeBytes();
+            Duration write = journalHealth.recentWriteLatency();
+            return check(JOURNAL_STORE, "OK", journalHealth.store() + ", " + Sizes.of(size) + " in " + journalHealth.sizeOf()
+                    + "; read " + millis(read) + ", write " + (write == null ? "none yet"
+                    : millis(write) + " (median of the last " + JournalHealth.RECENT_WRITES + " writes)"));
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return check(JOURNAL_STORE, "WARN", journalHealth.store() + ": cannot measure it: " + e.getMessage());
+        }
+    }
+
+    static final String JOURNAL_STORE = "journal-store";
+
+    private static String millis(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f ms", d.toNanos() / 1e6);
     }
 
     /** Whether the journal both answers and takes writes. */

@@ -88,8 +88,9 @@ public final class DirectJournalDao extends DefaultJournalDao {
             store.writeFailed(e);   // after the connection went back: a closed database's pool is replaced
             return Future$.MODULE$.failed(e);
         }
-        DaemonMetrics.JOURNAL_WRITE.observe((System.nanoTime() - started) / 1e9);
-        store.writeSucceeded();
+        long took = System.nanoTime() - started;
+        DaemonMetrics.JOURNAL_WRITE.observe(took / 1e9);
+        store.writeSucceeded(took);
         return Future$.MODULE$.successful(BoxedUnit.UNIT);
     }
 

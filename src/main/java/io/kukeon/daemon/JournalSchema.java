@@ -57,7 +57,7 @@ public final class JournalSchema {
         return journal.kind() == JournalSettings.Kind.H2 ? journal.url() : journal.toString();
     }
 
-    static List<String> missingTables(Connection c) throws SQLException {
+    public static List<String> missingTables(Connection c) throws SQLException {
         List<String> missing = new ArrayList<>();
         DatabaseMetaData meta = c.getMetaData();
         for (String table : TABLES) {

@@ -30,6 +30,8 @@ public final class JournalSettings {
     /** A password file is a line, not a document. */
     private static final long MAX_PASSWORD_FILE = 4096;
     private static final String POSTGRES_PREFIX = "jdbc:postgresql://";
+    /** What kukeond's connections to PostgreSQL call themselves ({@code pg_stat_activity}): tools see that one runs. */
+    public static final String APPLICATION_NAME = "kukeond";
 
     private final Kind kind;
     private final String url;
@@ -151,17 +153,21 @@ public final class JournalSettings {
 
     /** A connection of our own (schema, key check, tools), with the same credentials and TLS as the pool's. */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, driverProperties());
+        return connect(APPLICATION_NAME);
     }
 
-    private Properties driverProperties() {
+    /** A connection of a tool's (e.g. "kukeond journal export"), named so on PostgreSQL: it is no kukeond's. */
+    public Connection connect(String applicationName) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password);
         if (!sslmode.isEmpty()) {
             p.setProperty("sslmode", sslmode);
         }
-        return p;
+        if (kind == Kind.POSTGRES) {
+            p.setProperty("ApplicationName", applicationName);
+        }
+        return DriverManager.getConnection(url, p);
     }
 
     /** The settings of pekko-persistence-jdbc's shared database (Slick and its Hikari pool). */
@@ -179,8 +185,29 @@ public final class JournalSettings {
         if (!sslmode.isEmpty()) {
             s.put(db + "properties.sslmode", sslmode);
         }
+        if (kind == Kind.POSTGRES) {
+            s.put(db + "properties.ApplicationName", APPLICATION_NAME);
+        }
         s.put(JournalStore.DESCRIPTION_SETTING, toString());
+        if (kind == Kind.H2) {
+            s.put(JournalStore.H2_FILE_SETTING, h2File().toString());
+        }
         return s;
+    }
+
+    /** The H2 journal's file ({@code <base>.mv.db}); null for PostgreSQL. */
+    public Path h2File() {
+        if (kind != Kind.H2) {
+            return null;
+        }
+        String base = url.substring("jdbc:h2:file:".length());
+        int options = base.indexOf(';');
+        return Path.of((options < 0 ? base : base.substring(0, options)) + ".mv.db");
+    }
+
+    /** The store and where, for tools and status: the H2 journal's file, or {@link #toString()}. */
+    public String describe() {
+        return kind == Kind.H2 ? "H2 journal " + h2File() : toString();
     }
 
     /** What status and the log say of the store: its kind and where, never a credential. */

@@ -59,6 +59,9 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
     /** Why the last check could not read the journal, null once one can. */
     private volatile String readProblem;
     private boolean replacing;   // guarded by this: logged once until a write succeeds
+    /** The durations of the last writes, a ring; guarded by itself. */
+    private final long[] recentWrites = new long[RECENT_WRITES];
+    private long recentWriteCount;
     /** Why the store cannot be reached, null while it can: the gate is closed meanwhile. */
     private volatile String unreachable;
     /** When the store first answered again after {@link #unreachable} was set; 0 until it does. */
@@ -67,6 +70,11 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
     private static final String DB_SETTINGS = "pekko-persistence-jdbc.shared-databases.slick.db.";
     /** What status says of the store (kind and where, no credentials), set by {@link JournalSettings}. */
     static final String DESCRIPTION_SETTING = "kukeon-journal.description";
+    /** The H2 journal's file, set by {@link JournalSettings}; absent for PostgreSQL. */
+    static final String H2_FILE_SETTING = "kukeon-journal.h2-file";
+    /** Every table kukeond keeps on PostgreSQL, summed: a missing one counts nothing. */
+    private static final String POSTGRES_SIZE = "SELECT COALESCE(SUM(pg_total_relation_size(to_regclass('public.' || t))), 0) "
+            + "FROM unnest(ARRAY['" + String.join("', '", JournalSchema.TABLES) + "']) AS t";
 
     private JournalStore(ActorSystem system) {
         this.system = system;
@@ -91,7 +99,11 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
         system.registerOnTermination(checker::shutdownNow);
     }
 
-    void writeSucceeded() {
+    /** A write took {@code nanos}: kept among the last {@link #RECENT_WRITES} for status. */
+    void writeSucceeded(long nanos) {
+        synchronized (recentWrites) {
+            recentWrites[(int) (recentWriteCount++ % RECENT_WRITES)] = nanos;
+        }
         if (writeProblem != null) {
             writeProblem = null;
             synchronized (this) {
@@ -182,8 +194,10 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
         java.util.Properties credentials = new java.util.Properties();
         credentials.setProperty("user", config.getString(DB_SETTINGS + "user"));
         credentials.setProperty("password", config.getString(DB_SETTINGS + "password"));
-        if (config.hasPath(DB_SETTINGS + "properties.sslmode")) {
-            credentials.setProperty("sslmode", config.getString(DB_SETTINGS + "properties.sslmode"));
+        for (String property : new String[] {"sslmode", "ApplicationName"}) {
+            if (config.hasPath(DB_SETTINGS + "properties." + property)) {
+                credentials.setProperty(property, config.getString(DB_SETTINGS + "properties." + property));
+            }
         }
         return java.sql.DriverManager.getConnection(config.getString(DB_SETTINGS + "url"), credentials);
     }
@@ -192,6 +206,44 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
     public String store() {
         var config = system.settings().config();
         return config.hasPath(DESCRIPTION_SETTING) ? config.getString(DESCRIPTION_SETTING) : "H2 journal";
+    }
+
+    @Override
+    public long sizeBytes() throws SQLException {
+        var config = system.settings().config();
+        if (config.hasPath(H2_FILE_SETTING)) {
+            try {
+                return java.nio.file.Files.size(java.nio.file.Path.of(config.getString(H2_FILE_SETTING)));
+            } catch (java.io.IOException e) {
+                throw new SQLException("cannot read the size of " + config.getString(H2_FILE_SETTING) + ": " + e.getMessage(), e);
+            }
+        }
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            try (java.sql.ResultSet r = s.executeQuery(POSTGRES_SIZE)) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public String sizeOf() {
+        var config = system.settings().config();
+        return config.hasPath(H2_FILE_SETTING) ? "the file " + config.getString(H2_FILE_SETTING) : "its tables";
+    }
+
+    @Override
+    public java.time.Duration recentWriteLatency() {
+        long[] writes;
+        synchronized (recentWrites) {
+            writes = java.util.Arrays.copyOf(recentWrites, (int) Math.min(recentWriteCount, RECENT_WRITES));
+        }
+        if (writes.length == 0) {
+            return null;
+        }
+        java.util.Arrays.sort(writes);
+        return java.time.Duration.ofNanos(writes[writes.length / 2]);
     }
 
     @Override

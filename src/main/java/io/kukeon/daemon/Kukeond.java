@@ -2,10 +2,9 @@ package io.kukeon.daemon;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -14,14 +13,11 @@ import java.util.concurrent.Callable;
  * running). Every flag is also a key of the config file and a {@code KUKEOND_*} variable.
  */
 @Command(name = "kukeond", mixinStandardHelpOptions = true, versionProvider = Kukeond.Version.class,
-        description = "The kukeon container supervisor daemon.")
+        description = "The kukeon container supervisor daemon.", subcommands = JournalCommand.class)
 public final class Kukeond implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file with a kukeon { } block")
-    Path config;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "journal, token and logs (default /var/lib/kukeon)")
-    String dataDir;
+    @Mixin
+    JournalFlags store = new JournalFlags();
 
     @Option(names = "--socket", paramLabel = "PATH", description = "the API's unix socket (default /run/kukeon/kukeond.sock; empty = none)")
     String socket;
@@ -44,22 +40,9 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json, one object per line")
     String logFormat;
 
-    @Option(names = "--journal-kind", paramLabel = "KIND", description = "h2 (default, under the data dir) or postgres")
-    String journalKind;
-
-    @Option(names = "--journal-url", paramLabel = "URL", description = "for postgres: jdbc:postgresql://HOST:PORT/DATABASE")
-    String journalUrl;
-
-    @Option(names = "--journal-user", paramLabel = "USER", description = "for postgres: the database user")
-    String journalUser;
-
-    @Option(names = "--journal-password-file", paramLabel = "FILE", description = "for postgres: a 0600 file holding the password")
-    String journalPasswordFile;
-
     @Override
     public Integer call() throws Exception {
-        Map<String, String> flags = new LinkedHashMap<>();
-        put(flags, "data-dir", dataDir);
+        Map<String, String> flags = store.flags();
         put(flags, "socket", socket);
         put(flags, "listen", listen);
         put(flags, "containerd-socket", containerdSocket);
@@ -67,11 +50,7 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "namespace-suffix", namespaceSuffix);
         put(flags, "metrics-listen", metricsListen);
         put(flags, "log-format", logFormat);
-        put(flags, "journal.kind", journalKind);
-        put(flags, "journal.url", journalUrl);
-        put(flags, "journal.user", journalUser);
-        put(flags, "journal.password-file", journalPasswordFile);
-        DaemonConfig settings = DaemonConfig.load(flags, config, System.getenv());
+        DaemonConfig settings = DaemonConfig.load(flags, store.config, System.getenv());
         settings.logFormat().apply();
         Daemon daemon = Daemon.start(settings, new HostPorts());
         daemon.awaitTermination();
@@ -93,7 +72,7 @@ public final class Kukeond implements Callable<Integer> {
         }
     }
 
-    private static void put(Map<String, String> flags, String key, String value) {
+    static void put(Map<String, String> flags, String key, String value) {
         if (value != null) {
             flags.put(key, value);
         }
@@ -101,14 +80,19 @@ public final class Kukeond implements Callable<Integer> {
 
     public static void main(String[] args) {
         ensureCommonPool();
+        int code = commandLine().execute(args);
+        System.exit(code);
+    }
+
+    /** kukeond's command line, its subcommands included, with its handling of failures. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Kukeond());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             // One line, never a stack trace: bad settings are usage errors, the rest failures.
-            System.err.println("kukeond: " + e.getMessage());
+            commandLine.getErr().println("kukeond: " + e.getMessage());
             return e instanceof io.kukeon.model.InvalidArgumentException ? 2 : 1;
         });
-        int code = cli.execute(args);
-        System.exit(code);
+        return cli;
     }
 
     /** Prints the version from the build. */

@@ -49,6 +49,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -217,9 +218,14 @@ class ApiContractTest {
         assertEquals("kukeon.v1", api.version(VersionRequest.getDefaultInstance()).getApiVersion());
         StatusResponse status = api.status(StatusRequest.getDefaultInstance());
         List<String> names = status.getChecksList().stream().map(StatusResponse.Check::getName).toList();
-        assertEquals(List.of("daemon", "journal", "data-dir", "containerd", "cgroups", "network", "metrics",
+        assertEquals(List.of("daemon", "journal", "journal-store", "data-dir", "containerd", "cgroups", "network", "metrics",
                 "realms", "spaces", "stacks", "cells", "containers"), names);
         assertTrue(status.getChecksList().stream().allMatch(c -> c.getLevel().equals("OK")), status.toString());
+        String store = status.getChecks(2).getDetail();
+        assertTrue(store.matches("H2 journal, [0-9.]+ (B|KiB|MiB) in the file " + java.util.regex.Pattern.quote(
+                dataDir.resolve("journal/kukeon.mv.db").toString()) + "; read [0-9.]+ ms, write [0-9.]+ ms \\(median of the last 64 "
+                + "writes\\)"), store);
+        assertFalse(store.startsWith("H2 journal, 0 B"), "the file has the daemon's first events: " + store);
         daemon.runtime.setAvailable(false);
         StatusResponse down = api.status(StatusRequest.getDefaultInstance());
         assertEquals("FAIL", down.getChecksList().stream().filter(c -> c.getName().equals("containerd"))
