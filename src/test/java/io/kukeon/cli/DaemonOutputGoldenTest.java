@@ -90,7 +90,8 @@ class DaemonOutputGoldenTest extends AgainstTestDaemon {
         Golden.assertMatches("daemon/status-fail.txt", mask(status.out()).replace(Daemon.version(), "<version>")
                 .replaceAll("up \\d+ s", "up <n> s").replaceAll("last offset \\d+", "last offset <n>")
                 .replaceAll("[0-9.]+ [KMGT]iB free", "<free> free").replaceAll("[0-9.]+ [KMGT]?i?B used of [0-9.]+ [KMGT]?i?B", "<used> used of <size>")
-                .replaceAll("journal, [0-9.]+ [KMGT]?i?B in ", "journal, <size> in ").replaceAll("read [0-9.]+ ms, write [0-9.]+ ms", "read <n> ms, write <n> ms"));
+                .replaceAll("journal, [0-9.]+ [KMGT]?i?B in ", "journal, <size> in ").replaceAll("read [0-9.]+ ms, write ([0-9.]+ ms \\(median of the last \\d+ writes\\)|none yet)",
+                        "read <n> ms, write <latency>"));
     }
 
     private static String[] args(List<String> first, String... more) {
