@@ -9,7 +9,8 @@
 #          (the third: one trial in N restarts containerd under the running kukeond instead;
 #          --journal postgres: kukeond's journal on a private PostgreSQL server, see lib/journal-option.sh)
 #   env:   CONTAINERD_SOCKET (default: a private containerd started under /tmp/kukeon-bench-ctrd),
-#          KUKEON_BENCH_POSTGRES_PORT (default 55439)
+#          KUKEON_BENCH_POSTGRES_PORT (default 55439),
+#          STORM_MINUTES (no trial starts after that many minutes; default: no limit)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/prerequisites.sh
@@ -20,4 +21,4 @@ set -- "${ARGS[@]}"
 journal_start
 # What an interrupted storm leaves (its cgroup root, its daemon's network namespace) is removed by
 # bench_java's clean-up at exit, by the run's prefix; the PostgreSQL server by journal_start's.
-( bench_java "${JOURNAL_JAVA_OPTS[@]}" io.kukeon.storm.StormMain "${1:-100}" ${2:-$RANDOM$RANDOM} ${3:-0} )
+( bench_java "${JOURNAL_JAVA_OPTS[@]}" -Dkukeon.storm.minutes="${STORM_MINUTES:-}" io.kukeon.storm.StormMain "${1:-100}" ${2:-$RANDOM$RANDOM} ${3:-0} )

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -88,19 +89,23 @@ final class KillStorm implements AutoCloseable {
     /** Runs the trials on kukeond's H2 journal, printing one line each and a summary. */
     static List<Trial> run(Path dataDir, int trials, long seed, int containerdRestartOneIn, PrintStream log)
             throws Exception {
-        return run(dataDir, trials, seed, containerdRestartOneIn, Map.of(), log);
+        return run(dataDir, trials, seed, containerdRestartOneIn, Map.of(), null, log);
     }
 
-    /** Runs the trials on the journal these journal.* settings of kukeond name, printing one line each and a summary. */
+    /**
+     * Runs the trials on the journal these journal.* settings of kukeond name, printing one line each and a summary.
+     *
+     * @param until no trial starts after this (null: all of them run)
+     */
     static List<Trial> run(Path dataDir, int trials, long seed, int containerdRestartOneIn, Map<String, String> journal,
-                           PrintStream log) throws Exception {
+                           Instant until, PrintStream log) throws Exception {
         List<Trial> done = new ArrayList<>();
         log.println("kill -9 storm: " + trials + " trials, seed " + seed + " (the same seed replays the same requests), journal "
                 + journal.getOrDefault("journal.kind", "h2"));
         try (KillStorm storm = new KillStorm(dataDir, seed, containerdRestartOneIn, journal)) {
             log.println("cgroup root " + storm.host.cgroupRoot + ", namespaces <realm>." + storm.host.suffix + ", daemon log "
                     + storm.daemon.log());
-            for (int n = 1; n <= trials; n++) {
+            for (int n = 1; n <= trials && (until == null || Instant.now().isBefore(until)); n++) {
                 Trial t = storm.trial(n);
                 done.add(t);
                 log.println("trial " + n + ": " + t.ops() + " ops, killed after " + t.killedAfterMs() + " ms, violations: "
