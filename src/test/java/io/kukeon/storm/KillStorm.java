@@ -86,12 +86,6 @@ final class KillStorm implements AutoCloseable {
         }
     }
 
-    /** Runs the trials on kukeond's H2 journal, printing one line each and a summary. */
-    static List<Trial> run(Path dataDir, int trials, long seed, int containerdRestartOneIn, PrintStream log)
-            throws Exception {
-        return run(dataDir, trials, seed, containerdRestartOneIn, Map.of(), null, log);
-    }
-
     /**
      * Runs the trials on the journal these journal.* settings of kukeond name, printing one line each and a summary.
      *
