@@ -3,7 +3,7 @@
 # busybox image built from busybox-static. Its kukeond runs its networks in a network namespace
 # of its own (RealHost); the clean-up at exit removes it with the cgroup root.
 #
-#   bench_java CLASS [ARGS...]
+#   bench_java CLASS [ARGS...]   (bench_jvm: the same without containerd and busybox)
 
 bench_java() {
   require_root
@@ -22,14 +22,18 @@ bench_java() {
   # shellcheck disable=SC2064
   trap "rm -f '$archive'; scripts/containerd/cleanup-containerd.sh '$work' '$prefix*' >/dev/null 2>&1 || true" EXIT
   scripts/containerd/make-busybox-oci.sh "$archive" >/dev/null
+  bench_jvm -Dkukeon.containerd.socket="$sock" -Dkukeon.test.cgroupPrefix="$prefix" -Dkukeon.busybox.archive="$archive" "$@"
+}
+
+# Builds, then runs a benchmark main of src/test/java in a JVM with kukeond's options, without a
+# containerd: bench_jvm [-D...] CLASS [ARGS...]
+bench_jvm() {
   mvn -B -q -DskipTests test-compile package
   local junit opentest
   junit=$(find ~/.m2/repository/org/junit -name 'junit-jupiter-api-*.jar' | head -1)
   opentest=$(find ~/.m2/repository/org/opentest4j -name '*.jar' | head -1)
   # kukeond runs in this JVM: its JVM options, and the common pool as it sets it on small hosts
   # (Kukeond.ensureCommonPool).
-  java @conf/kukeond.jvm -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dlogback.configurationFile=conf/logback.xml -Dkukeon.containerd.socket="$sock" \
-    -Dkukeon.test.cgroupPrefix="$prefix" \
-    -Dkukeon.busybox.archive="$archive" -Dkukeon.projectDir="$PWD" \
-    -cp "target/test-classes:target/kukeon.jar:target/lib/*:$junit:$opentest" "$@"
+  java @conf/kukeond.jvm -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dlogback.configurationFile=conf/logback.xml \
+    -Dkukeon.projectDir="$PWD" -cp "target/test-classes:target/kukeon.jar:target/lib/*:$junit:$opentest" "$@"
 }

@@ -2,17 +2,12 @@ package io.kukeon.bench;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.kukeon.bench.JournalThroughputBenchmark.Write;
 import io.kukeon.daemon.DaemonConfig;
-import io.kukeon.testing.JacksonCbor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,41 +20,13 @@ import java.util.Map;
 
 /**
  * One persist round trip through the daemon's journal (pekko-persistence-jdbc on an H2 file,
- * the daemon's configuration): command in, event written, reply out; back to back and with idle
+ * the daemon's configuration): command in, event written (a tree event, by
+ * {@link JournalThroughputBenchmark.Writer}), reply out; back to back and with idle
  * gaps between writes, as in a cell start where containerd calls separate them.
  *
  * <p>args: N [gap-ms=20] [journal DAO class, default: the daemon's]
  */
 public final class JournalBenchmark {
-
-    record Write(ActorRef<Long> replyTo) implements JacksonCbor {}
-
-    record Written(long n) implements JacksonCbor {}
-
-    static final class Probe extends EventSourcedBehavior<Write, Written, Long> {
-        Probe(String id) {
-            super(PersistenceId.ofUniqueId(id));
-        }
-
-        @Override
-        public Long emptyState() {
-            return 0L;
-        }
-
-        @Override
-        public CommandHandler<Write, Written, Long> commandHandler() {
-            return newCommandHandlerBuilder().forAnyState()
-                    .onCommand(Write.class, (state, w) -> Effect().persist(new Written(state + 1))
-                            .thenRun(s -> w.replyTo().tell(s)))
-                    .build();
-        }
-
-        @Override
-        public EventHandler<Long, Written> eventHandler() {
-            return newEventHandlerBuilder().forAnyState().onEvent(Written.class, (s, e) -> e.n()).build();
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         long gap = args.length > 1 ? Long.parseLong(args[1]) : 20;
@@ -78,7 +45,7 @@ public final class JournalBenchmark {
                 .withFallback(ConfigFactory.load()).resolve();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "journal-bench", config);
         try {
-            ActorRef<Write> probe = system.systemActorOf(new Probe("bench|probe"), "probe",
+            ActorRef<Write> probe = system.systemActorOf(new JournalThroughputBenchmark.Writer("bench|probe"), "probe",
                     org.apache.pekko.actor.typed.Props.empty());
             for (int i = 0; i < 200; i++) {
                 write(system, probe);   // warm-up

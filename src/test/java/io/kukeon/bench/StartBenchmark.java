@@ -17,6 +17,7 @@ import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.testing.NetworkNamespaces;
+import io.kukeon.testing.PrivatePostgres;
 import io.kukeon.testing.RealDaemon;
 import io.kukeon.testing.RealHost;
 import io.kukeon.wire.v1.CreateRequest;
@@ -44,7 +45,9 @@ import java.util.Map;
  * asked of the supervisor tree in-process, which leaves out the gRPC API's own round trip.
  *
  * <p>Run by scripts/bench-start.sh: {@code -Dkukeon.containerd.socket}, {@code -Dkukeon.busybox.archive},
- * args: N [startup-grace, e.g. 0ms]. Its kukeond has the default settings otherwise.
+ * args: N [startup-grace, e.g. 0ms]; {@code -Dkukeon.test.journal=postgres} puts kukeond's journal on a
+ * database of the private PostgreSQL server of {@code -Dkukeon.postgres.url}. Its kukeond has the
+ * default settings otherwise.
  */
 public final class StartBenchmark {
     /** The raw network's /24, in a namespace of its own (kukeond's space has its /24 from pod-subnet in its namespace). */
@@ -63,7 +66,9 @@ public final class StartBenchmark {
         List<Long> ratios = new ArrayList<>();   // per round, in thousandths
         List<Long> rpc = new ArrayList<>();
         long compilerMillis;
-        try (RealDaemon host = new RealDaemon(dir, Map.of("startup-grace", grace));
+        Map<String, String> settings = new HashMap<>(PrivatePostgres.daemonJournalOfRun("start"));
+        settings.put("startup-grace", grace);
+        try (RealDaemon host = new RealDaemon(dir, settings);
              NetworkNamespaces rawNamespaces = new NetworkNamespaces("bench")) {
             var api = host.client();
             Docs.createStack(api, "bench/s/t");
@@ -135,7 +140,8 @@ public final class StartBenchmark {
             // printed before the daemon closes: its clean-up may fail on what it finds, the figures stand
             double r = median(Sample.nanos(rawNetworked));
             double k = median(Sample.nanos(kukeond));
-            System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s%n", n, grace);
+            System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s; %s%n", n, grace,
+                    host.config().journal());
             System.out.printf("JVM (kukeond's and the raw client's): %s%n", JvmCpu.options());
             System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
             row("raw containerd gRPC (2 containers)", Sample.nanos(raw));

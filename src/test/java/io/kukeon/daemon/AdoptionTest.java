@@ -30,29 +30,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * kill -9 of the real kukeond with ten cells running on the real containerd: after the restart
  * every container runs with the same PID (no restart), every cell is Ready, and the history shows
- * the daemon's restart and nothing else.
+ * the daemon's restart and nothing else. On PostgreSQL in {@link PostgresAdoptionTest}.
  */
 @Tag("containerd")
 class AdoptionTest {
-    private static final int CELLS = 10;
-
     @TempDir
     Path dataDir;
 
+    /** Cells running when the daemon is killed. */
+    int cells() {
+        return 10;
+    }
+
+    /** The real kukeond on the host, with its journal in the data dir (H2). */
+    DaemonProcess daemon(RealHost host) {
+        return DaemonProcess.kukeond(dataDir, host.daemonSettings());
+    }
+
     @Test
     void aKilledDaemonAdoptsEveryRunningContainer() throws Exception {
-        try (RealHost host = new RealHost(); DaemonProcess daemon = DaemonProcess.kukeond(dataDir, host.daemonSettings())) {
+        int cellCount = cells();
+        try (RealHost host = new RealHost(); DaemonProcess daemon = daemon(host)) {
             daemon.start();
             KukeonGrpc.KukeonBlockingStub api = daemon.client();
             Docs.createStack(api, "r/s/t");
             BusyboxUpload.into(daemon.asyncClient(), "r");
-            for (int i = 0; i < CELLS; i++) {
+            for (int i = 0; i < cellCount; i++) {
                 daemon.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/c" + i, Map.of(),
                         ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("3600")))).build());
                 daemon.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/c" + i).build());
             }
             Map<String, Integer> pids = pids(daemon.client());
-            assertEquals(CELLS * 2, pids.size(), "a root and a workload per cell");
+            assertEquals(cellCount * 2, pids.size(), "a root and a workload per cell");
             Map<String, Integer> events = containerEvents(daemon.client(), pids);
             int daemonStarts = daemonStarts(daemon.client());
 
@@ -63,7 +72,7 @@ class AdoptionTest {
             List<ObjectDoc> cells = List.of();
             while (Instant.now().isBefore(deadline)) {
                 cells = daemon.client().list(ListRequest.newBuilder().setKind("Cell").build()).getObjectsList();
-                if (cells.size() == CELLS && cells.stream().allMatch(c -> c.getStatus().getState().equals("Ready"))) {
+                if (cells.size() == cellCount && cells.stream().allMatch(c -> c.getStatus().getState().equals("Ready"))) {
                     break;
                 }
                 Thread.sleep(100);

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +41,11 @@ final class KillStorm implements AutoCloseable {
     /**
      * @param violations empty when the invariant held
      * @param after      what the restart took and found, for the log
+     * @param restartSeconds from the fault to kukeond answering again (0 when kukeond ran on)
+     * @param settleSeconds  from then to the settled observation the invariant is checked on
      */
-    record Trial(int number, int ops, long killedAfterMs, List<String> violations, String after) {}
+    record Trial(int number, int ops, long killedAfterMs, List<String> violations, String after, double restartSeconds,
+                 double settleSeconds) {}
 
     private final PrivateContainerd containerd;
     private final RealHost host;
@@ -51,7 +56,8 @@ final class KillStorm implements AutoCloseable {
     /** One trial in this many restarts containerd instead of killing kukeond (0: never). */
     private final int containerdRestartOneIn;
 
-    private KillStorm(Path dataDir, long seed, int containerdRestartOneIn) throws Exception {
+    /** @param journal kukeond's journal.* settings (none: its H2 file under the data dir) */
+    private KillStorm(Path dataDir, long seed, int containerdRestartOneIn, Map<String, String> journal) throws Exception {
         this.rng = new Random(seed);
         this.dataDir = dataDir;
         this.containerdRestartOneIn = containerdRestartOneIn;
@@ -61,6 +67,7 @@ final class KillStorm implements AutoCloseable {
         Map<String, String> settings = new HashMap<>(host.daemonSettings());
         // busybox sleep ignores SIGTERM: a short stop timeout keeps stops (and so the trials) short
         settings.putAll(Map.of("stop-timeout", "1s", "startup-grace", "100ms"));
+        settings.putAll(journal);
         this.daemon = DaemonProcess.kukeond(dataDir, settings);
         try {
             daemon.start();
@@ -79,15 +86,20 @@ final class KillStorm implements AutoCloseable {
         }
     }
 
-    /** Runs the trials, printing one line each and a summary. */
-    static List<Trial> run(Path dataDir, int trials, long seed, int containerdRestartOneIn, PrintStream log)
-            throws Exception {
+    /**
+     * Runs the trials on the journal these journal.* settings of kukeond name, printing one line each and a summary.
+     *
+     * @param until no trial starts after this (null: all of them run)
+     */
+    static List<Trial> run(Path dataDir, int trials, long seed, int containerdRestartOneIn, Map<String, String> journal,
+                           Instant until, PrintStream log) throws Exception {
         List<Trial> done = new ArrayList<>();
-        log.println("kill -9 storm: " + trials + " trials, seed " + seed + " (the same seed replays the same requests)");
-        try (KillStorm storm = new KillStorm(dataDir, seed, containerdRestartOneIn)) {
+        log.println("kill -9 storm: " + trials + " trials, seed " + seed + " (the same seed replays the same requests), journal "
+                + journal.getOrDefault("journal.kind", "h2"));
+        try (KillStorm storm = new KillStorm(dataDir, seed, containerdRestartOneIn, journal)) {
             log.println("cgroup root " + storm.host.cgroupRoot + ", namespaces <realm>." + storm.host.suffix + ", daemon log "
                     + storm.daemon.log());
-            for (int n = 1; n <= trials; n++) {
+            for (int n = 1; n <= trials && (until == null || Instant.now().isBefore(until)); n++) {
                 Trial t = storm.trial(n);
                 done.add(t);
                 log.println("trial " + n + ": " + t.ops() + " ops, killed after " + t.killedAfterMs() + " ms, violations: "
@@ -95,8 +107,18 @@ final class KillStorm implements AutoCloseable {
                 t.violations().forEach(v -> log.println("  " + v));
             }
         }
-        log.println("trials " + done.size() + ", violations " + done.stream().mapToInt(t -> t.violations().size()).sum());
+        log.println(summary(done));
         return done;
+    }
+
+    /** "trials T, violations V" and the run's figures: requests, restart and settle times (avg/max). */
+    static String summary(List<Trial> done) {
+        double[] restarts = done.stream().mapToDouble(Trial::restartSeconds).filter(s -> s > 0).toArray();
+        double[] settles = done.stream().mapToDouble(Trial::settleSeconds).toArray();
+        return String.format("trials %d, violations %d, requests %d; restart avg %.1f s max %.1f s; settled avg %.1f s max %.1f s later",
+                done.size(), done.stream().mapToInt(t -> t.violations().size()).sum(), done.stream().mapToInt(Trial::ops).sum(),
+                Arrays.stream(restarts).average().orElse(0), Arrays.stream(restarts).max().orElse(0),
+                Arrays.stream(settles).average().orElse(0), Arrays.stream(settles).max().orElse(0));
     }
 
     private KukeonGrpc.KukeonBlockingStub api() {
@@ -149,7 +171,7 @@ final class KillStorm implements AutoCloseable {
                 (up - killed) / 1e9, (done - up) / 1e9, settled.listed().size(),
                 settled.containerd().values().stream().mapToInt(List::size).sum());
         return new Trial(number, clients.stream().mapToInt(StormClient::ops).sum(), killAfter, List.copyOf(violations),
-                after);
+                after, restartContainerd ? 0 : (up - killed) / 1e9, (done - up) / 1e9);
     }
 
     /**

@@ -1,13 +1,20 @@
 package io.kukeon.storm;
 
+import io.kukeon.testing.PrivatePostgres;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Random;
 
 /**
  * The kill -9 storm as a long run outside JUnit, for scripts/storm.sh: args TRIALS (default 100)
  * and SEED (default random), and N: one trial in N restarts containerd instead of killing kukeond
- * (default 0: never); {@code -Dkukeon.containerd.socket}, {@code -Dkukeon.busybox.archive}.
+ * (default 0: never); {@code -Dkukeon.containerd.socket}, {@code -Dkukeon.busybox.archive}, and
+ * {@code -Dkukeon.test.journal=postgres} for kukeond's journal on a new database of the private
+ * PostgreSQL server of {@code -Dkukeon.postgres.url} (default h2: its file in the data dir);
+ * {@code -Dkukeon.storm.minutes=M}: no trial starts after M minutes (default: no limit).
  * Exits 1 when any trial found a violation.
  */
 public final class StormMain {
@@ -16,7 +23,8 @@ public final class StormMain {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : new Random().nextLong();
         Path dataDir = Files.createTempDirectory("kukeon-storm");
         int containerdRestartOneIn = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-        int violations = KillStorm.run(dataDir, trials, seed, containerdRestartOneIn, System.out).stream()
+        int violations = KillStorm.run(dataDir, trials, seed, containerdRestartOneIn, PrivatePostgres.daemonJournalOfRun("storm"),
+                until(), System.out).stream()
                 .mapToInt(t -> t.violations().size()).sum();
         if (violations == 0) {
             io.kukeon.testing.TempDirs.deleteRecursively(dataDir);
@@ -24,5 +32,10 @@ public final class StormMain {
             System.out.println("kept for a look: " + dataDir + " (daemon.log, journal/)");
         }
         System.exit(violations == 0 ? 0 : 1);
+    }
+
+    private static Instant until() {
+        String minutes = System.getProperty("kukeon.storm.minutes", "");
+        return minutes.isEmpty() ? null : Instant.now().plus(Duration.ofMinutes(Long.parseLong(minutes)));
     }
 }

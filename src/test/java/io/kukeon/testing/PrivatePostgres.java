@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,32 @@ public final class PrivatePostgres {
         }
         String url = server.substring(0, server.lastIndexOf('/') + 1) + database;
         return JournalSettings.postgres(url, RealComponents.postgresUser(), "", poolSize, "");
+    }
+
+    /**
+     * A new, empty database as kukeond's settings (keys of {@code DaemonConfig.KEYS}, for
+     * {@link DaemonProcess#kukeond}): its journal on it, with the daemon's default pool.
+     */
+    public static Map<String, String> newDaemonJournal(String name) {
+        JournalSettings journal = newJournal(name, 5);
+        return Map.of("journal.kind", "postgres", "journal.url", journal.url(), "journal.user", journal.user());
+    }
+
+    /**
+     * kukeond's journal for a benchmark or long run, as {@code -Dkukeon.test.journal} names it:
+     * {@code h2} (the default: no settings, its file in the data dir) or {@code postgres}
+     * ({@link #newDaemonJournal}).
+     */
+    public static Map<String, String> daemonJournalOfRun(String name) {
+        String kind = System.getProperty("kukeon.test.journal", "h2");
+        switch (kind) {
+            case "h2":
+                return Map.of();
+            case "postgres":
+                return newDaemonJournal(name);
+            default:
+                throw new IllegalArgumentException("kukeon.test.journal \"" + kind + "\" must be h2 or postgres");
+        }
     }
 
     /** Stops the private server (fast: its connections are cut), keeping its data. */
