@@ -42,17 +42,25 @@ public final class DirectJournalDao extends DefaultJournalDao {
     private static final String INSERT_TAG = "INSERT INTO \"event_tag\" (\"event_id\", \"tag\") VALUES (?, ?)";
 
     private final JournalStore store;
+    private final boolean groupCommits;
 
     public DirectJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
                             Serialization serialization, ExecutionContext ec, Materializer mat) {
         super(db, profile, journalConfig, serialization, ec, mat);
         this.store = JournalStore.get(mat.system());
+        this.groupCommits = !(profile instanceof slick.jdbc.H2Profile);
         store.watch(db);
     }
 
+    /**
+     * H2: at once, on the journal actor's thread (a commit costs 0.1 ms). A database server: through the
+     * default DAO's queue, which gathers what every actor waits to write into one transaction
+     * ({@link #writeJournalRows}) — one commit round trip for many writers, where one each would make
+     * 100 concurrent writers wait behind each other's commits (measured: 120 events/s, 0.8 s each).
+     */
     @Override
     public Future<BoxedUnit> queueWriteJournalRows(Seq<Tuple2<JournalTables.JournalPekkoSerializationRow, Set<String>>> rows) {
-        return writeJournalRows(rows);
+        return groupCommits ? super.queueWriteJournalRows(rows) : writeJournalRows(rows);
     }
 
     @Override
