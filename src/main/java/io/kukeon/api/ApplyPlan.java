@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  * Which earlier documents of a manifest (in apply order) each document waits for, so that the
  * others can be applied at once. A document <em>needs</em> the documents of the objects it lives
  * in (a cell its stack, space and realm; a Secret its scope): when one of them is not applied,
- * neither is it. It comes <em>after</em> the documents whose outcome it must see, applied or not:
+ * neither is it. A Secret, Volume or template also waits for every earlier document of the tree,
+ * whose apply may make its scope as a missing parent. It comes <em>after</em> the documents whose
+ * outcome it must see, applied or not:
  * an earlier document of the same object; the Secrets, Volumes and blueprints it names; the cells
  * that publish one of its host ports (the first one keeps the port, as in a sequential apply); the
  * other containers of its cell; and every earlier realm (for a space: space), whose namespace (subnet)
@@ -36,8 +38,13 @@ import java.util.function.Supplier;
  * document count.
  */
 final class ApplyPlan {
-    /** The waits of one document, as indexes into the documents in apply order; {@code needs} nearest scope first. */
-    record Step(List<Integer> needs, List<Integer> after) {
+    /**
+     * The waits of one document, as indexes into the documents in apply order; {@code needs} nearest
+     * scope first. {@code afterScopes}: also after every earlier document of the tree (a Secret,
+     * Volume or template, whose scope an earlier realm, space or stack below it may be making as a
+     * missing parent; one wait shared by all of them keeps the waits linear).
+     */
+    record Step(List<Integer> needs, List<Integer> after, boolean afterScopes) {
         Step {
             needs = List.copyOf(needs);
             after = List.copyOf(after);
@@ -52,10 +59,6 @@ final class ApplyPlan {
 
     Step step(int index) {
         return steps.get(index);
-    }
-
-    int size() {
-        return steps.size();
     }
 
     /** @param documents the manifest's documents in apply order (parents first) */
@@ -80,7 +83,7 @@ final class ApplyPlan {
             Set<Integer> needs = new LinkedHashSet<>();
             Set<Integer> after = new LinkedHashSet<>();
             if (d.failed()) {
-                return new Step(List.of(), List.of());
+                return new Step(List.of(), List.of(), false);
             }
             if (d.object() != null) {
                 TreeObject o = d.object();
@@ -111,14 +114,14 @@ final class ApplyPlan {
                 addIfPresent(after, lastHeld.get(held));
                 if (d.isTemplate() && d.template().kind() == TemplateKind.CONFIG) {
                     var ref = d.template().config().blueprintRef();
-                    waitForHeld(after, ref.hasScope() ? ref.scope() : null, scope,
+                    waitForHeld(after, ref.hasScope() ? scopeOrNull(ref::scope) : null, scope,
                             s -> new TemplateDocument(TemplateKind.BLUEPRINT, s, ref.name(), null, null).path());
                 }
                 lastHeld.put(held, index);
             }
             after.removeAll(needs);
             after.remove(index);
-            return new Step(new ArrayList<>(needs), new ArrayList<>(after));
+            return new Step(new ArrayList<>(needs), new ArrayList<>(after), d.object() == null);
         }
 
         /** The Secrets and Volumes the container's refs name, looked up from its cell as the checks do. */

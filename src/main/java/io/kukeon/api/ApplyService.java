@@ -89,12 +89,15 @@ final class ApplyService {
         // filled in order before any wait on it is registered: each callback sees the slots it reads
         @SuppressWarnings("unchecked")
         CompletableFuture<ApplyResult>[] results = new CompletableFuture[documents.size()];
+        EarlierTree earlierTree = new EarlierTree();
         for (int i = 0; i < documents.size(); i++) {
             ManifestDocument document = documents.get(i);
             ApplyPlan.Step step = plan.step(i);
-            CompletableFuture<?>[] waits = Stream.concat(step.needs().stream(), step.after().stream())
-                    .map(j -> results[j]).toArray(CompletableFuture[]::new);
-            results[i] = CompletableFuture.allOf(waits).thenCompose(v -> {
+            Stream<CompletableFuture<?>> waits = Stream.concat(step.needs().stream(), step.after().stream()).map(j -> results[j]);
+            if (step.afterScopes()) {
+                waits = Stream.concat(waits, Stream.of(earlierTree.done()));
+            }
+            results[i] = CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenCompose(v -> {
                 ApplyResult missing = null;
                 for (int needed : step.needs()) {   // nearest first: the last one missing is where it began
                     ApplyResult parent = results[needed].join();
@@ -103,6 +106,9 @@ final class ApplyService {
                 return missing != null ? CompletableFuture.completedFuture(dependentNotApplied(document, missing))
                         : slots.run(() -> applyOne(document, request.getDryRun()));
             }).handle((result, error) -> error == null ? result : failed(started(document), ErrorMapping.unwrap(error)));
+            if (document.object() != null) {
+                earlierTree.add(results[i]);
+            }
         }
         return CompletableFuture.allOf(results).thenApply(v -> {
             ApplyResponse.Builder response = ApplyResponse.newBuilder();
@@ -111,6 +117,24 @@ final class ApplyService {
             }
             return withinResponseLimit(response, Sizes.MAX_RESPONSE_BYTES);
         });
+    }
+
+    /** The documents of the tree so far, and one wait for all of them, made again only when one was added since. */
+    private static final class EarlierTree {
+        private final List<CompletableFuture<ApplyResult>> documents = new java.util.ArrayList<>();
+        private CompletableFuture<Void> done;
+
+        void add(CompletableFuture<ApplyResult> document) {
+            documents.add(document);
+            done = null;
+        }
+
+        CompletableFuture<Void> done() {
+            if (done == null) {
+                done = CompletableFuture.allOf(documents.toArray(CompletableFuture[]::new));
+            }
+            return done;
+        }
     }
 
     /** A document that failed and left nothing behind (a failed cell start still made the cell). */

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What each document of a manifest waits for, by the names of the documents (in apply order). */
 class ApplyPlanTest {
@@ -131,6 +133,8 @@ class ApplyPlanTest {
         assertEquals(List.of("r"), p.needs("uses"));
         assertEquals(List.of("data", "db", "far"), p.after("uses"));
         assertEquals(List.of(), p.after("plain"));
+        assertTrue(p.plan().step(p.at("far")).afterScopes(), "a stack below realm q, were there one, may be making it");
+        assertFalse(p.plan().step(p.at("uses")).afterScopes(), "a cell's apply makes its missing scopes itself");
     }
 
     @Test
