@@ -16,13 +16,14 @@ import java.time.Duration;
  * @param handshakeTimeout      a connection that has not begun HTTP/2 within this is closed
  * @param maxConnections        TCP connections served at once
  * @param maxConnectionsPerPeer TCP connections served at once from one address
+ * @param applyParallelism      documents of one manifest applied at once
  */
 public record ApiSettings(Path socket, String socketGroup, InetSocketAddress tcp, Duration idleTimeout, Duration keepalive,
-                          Duration handshakeTimeout, int maxConnections, int maxConnectionsPerPeer) {
+                          Duration handshakeTimeout, int maxConnections, int maxConnectionsPerPeer, int applyParallelism) {
     /** The same, listening on TCP port {@code port} (the one chosen when the setting asked for port 0). */
     ApiSettings withTcpPort(int port) {
         return new ApiSettings(socket, socketGroup, new InetSocketAddress(tcp.getAddress(), port), idleTimeout, keepalive,
-                handshakeTimeout, maxConnections, maxConnectionsPerPeer);
+                handshakeTimeout, maxConnections, maxConnectionsPerPeer, applyParallelism);
     }
 
     /** Where a caller reaches the API, for log lines and errors. */

@@ -8,6 +8,7 @@ import io.kukeon.manifest.SecretDocument;
 import io.kukeon.manifest.VolumeDocument;
 import io.kukeon.manifest.TemplateDocument;
 import io.kukeon.model.CellState;
+import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
 import io.kukeon.model.LevelState;
@@ -30,15 +31,23 @@ import io.kukeon.wire.v1.ApplyResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Apply: documents in kind order (parents first), each upserted with missing parents created
- * and cells started; one result per document, and a failed document does not stop the others.
+ * and cells started; one result per document, in that order, and a failed document does not stop
+ * the others. Documents that do not wait for one another ({@link ApplyPlan}) are applied at once,
+ * at most {@code parallelism} of them; a document whose parent or scope was not applied is not
+ * tried, and says which one failed.
  * With dry_run, each document is only compared with what exists. Each document goes down the
  * tree once: what exists is read from the index, and the upsert's answer is the object as it is then.
  */
 final class ApplyService {
+    /** The error kind of a document not tried because one it needs was not applied. */
+    static final String NOT_APPLIED = "NotApplied";
+
     private final SupervisorTree tree;
     private final ObjectIndex index;
     private final HostIds ids;
@@ -49,10 +58,16 @@ final class ApplyService {
     private final VolumeIndex storedVolumes;
     private final VolumeService volumes;
     private final TemplateService templates;
+    private final int parallelism;
+    private final Executor executor;
 
+    /**
+     * @param parallelism documents of one manifest applied at once
+     * @param executor    where each document's apply starts (its checks run there)
+     */
     ApplyService(SupervisorTree tree, ObjectIndex index, SecretIndex storedSecrets, VolumeIndex storedVolumes, HostIds ids,
                  DataDirSpace dataDir, PublishedPortHolds holds, SecretService secrets, VolumeService volumes,
-                 TemplateService templates) {
+                 TemplateService templates, int parallelism, Executor executor) {
         this.tree = tree;
         this.index = index;
         this.ids = ids;
@@ -63,21 +78,81 @@ final class ApplyService {
         this.storedVolumes = storedVolumes;
         this.volumes = volumes;
         this.templates = templates;
+        this.parallelism = parallelism;
+        this.executor = executor;
     }
 
     CompletionStage<ApplyResponse> apply(ApplyRequest request) {
         List<ManifestDocument> documents = ManifestReader.inApplyOrder(ManifestReader.read(request.getManifest().toByteArray()));
-        ApplyResponse.Builder response = ApplyResponse.newBuilder();
-        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-        for (ManifestDocument document : documents) {
-            chain = chain.thenCompose(v -> applyOne(document, request.getDryRun())
-                    .thenAccept(result -> {
-                        synchronized (response) {
-                            response.addResults(result);
-                        }
-                    }));
+        ApplyPlan plan = ApplyPlan.of(documents);
+        ApplySlots slots = new ApplySlots(parallelism, executor);
+        // filled in order before any wait on it is registered: each callback sees the slots it reads
+        @SuppressWarnings("unchecked")
+        CompletableFuture<ApplyResult>[] results = new CompletableFuture[documents.size()];
+        EarlierTree earlierTree = new EarlierTree();
+        for (int i = 0; i < documents.size(); i++) {
+            ManifestDocument document = documents.get(i);
+            ApplyPlan.Step step = plan.step(i);
+            Stream<CompletableFuture<?>> waits = Stream.concat(step.needs().stream(), step.after().stream()).map(j -> results[j]);
+            if (step.afterScopes()) {
+                waits = Stream.concat(waits, Stream.of(earlierTree.done()));
+            }
+            results[i] = CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+                ApplyResult missing = null;
+                for (int needed : step.needs()) {   // nearest first: the last one missing is where it began
+                    ApplyResult parent = results[needed].join();
+                    missing = notApplied(parent) ? parent : missing;
+                }
+                return missing != null ? CompletableFuture.completedFuture(dependentNotApplied(document, missing))
+                        : slots.run(() -> applyOne(document, request.getDryRun()));
+            }).handle((result, error) -> error == null ? result : failed(started(document), ErrorMapping.unwrap(error)));
+            if (document.object() != null) {
+                earlierTree.add(results[i]);
+            }
         }
-        return chain.thenApply(v -> withinResponseLimit(response, Sizes.MAX_RESPONSE_BYTES));
+        return CompletableFuture.allOf(results).thenApply(v -> {
+            ApplyResponse.Builder response = ApplyResponse.newBuilder();
+            for (CompletableFuture<ApplyResult> result : results) {
+                response.addResults(result.join());
+            }
+            return withinResponseLimit(response, Sizes.MAX_RESPONSE_BYTES);
+        });
+    }
+
+    /** The documents of the tree so far, and one wait for all of them, made again only when one was added since. */
+    private static final class EarlierTree {
+        private final List<CompletableFuture<ApplyResult>> documents = new java.util.ArrayList<>();
+        private CompletableFuture<Void> done;
+
+        void add(CompletableFuture<ApplyResult> document) {
+            documents.add(document);
+            done = null;
+        }
+
+        CompletableFuture<Void> done() {
+            if (done == null) {
+                done = CompletableFuture.allOf(documents.toArray(CompletableFuture[]::new));
+            }
+            return done;
+        }
+    }
+
+    /** A document that failed and left nothing behind (a failed cell start still made the cell). */
+    private static boolean notApplied(ApplyResult result) {
+        return result.getOutcome().equals("failed") && !result.hasObject();
+    }
+
+    /** A document whose realm, space, stack, cell or scope was not applied: nothing is tried. */
+    private static ApplyResult dependentNotApplied(ManifestDocument document, ApplyResult parent) {
+        ApplyResult.Builder result = started(document);
+        if (document.object() != null) {
+            result.setPath(document.object().path().toString()).setKind(document.object().kind().displayName());
+        } else if (!document.failed()) {
+            result.setPath(ApplyPlan.heldPath(document));
+        }
+        String what = (parent.getKind().isEmpty() ? "Document" : parent.getKind()) + " \"" + parent.getName() + "\" (line "
+                + parent.getLine() + ")";
+        return failed(result, new FailedPreconditionException(NOT_APPLIED, "not applied: " + what + " failed"));
     }
 
     /** The results, without their objects when with them the response would be over {@code budget}. */
@@ -88,9 +163,14 @@ final class ApplyService {
         return response.build();
     }
 
-    private CompletionStage<ApplyResult> applyOne(ManifestDocument document, boolean dryRun) {
-        ApplyResult.Builder result = ApplyResult.newBuilder().setKind(nz(document.kind())).setName(nz(document.name()))
+    /** The result of a document as far as the manifest tells: kind, name, line and warnings. */
+    private static ApplyResult.Builder started(ManifestDocument document) {
+        return ApplyResult.newBuilder().setKind(nz(document.kind())).setName(nz(document.name()))
                 .setLine(document.line()).addAllWarnings(document.warnings());
+    }
+
+    private CompletionStage<ApplyResult> applyOne(ManifestDocument document, boolean dryRun) {
+        ApplyResult.Builder result = started(document);
         if (document.failed()) {
             return CompletableFuture.completedFuture(result.setOutcome("failed").setError(document.error().toString())
                     .setLine(document.error().line()).setErrorKind("InvalidArgument").build());

@@ -105,7 +105,7 @@ public final class KukeonService implements Kukeon {
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
                          VolumeIndex storedVolumes, VolumeDirectories volumeDirectories, TemplateIndex storedTemplates,
                          JournalQueries journal, ImageService images, ExecService execs, DaemonStatus status, HostIds ids,
-                         DataDirSpace dataDir, HeapRoom heap, Path logRoot, Executor reads) {
+                         DataDirSpace dataDir, HeapRoom heap, Path logRoot, Executor reads, int applyParallelism) {
         this.tree = tree;
         this.index = index;
         this.journal = journal;
@@ -119,7 +119,7 @@ public final class KukeonService implements Kukeon {
         this.templates = new TemplateService(tree, index, storedTemplates);
         this.materializer = new CellMaterializer(index, storedTemplates, templates, this::createObject);
         this.applier = new ApplyService(tree, index, storedSecrets, storedVolumes, ids, dataDir, portHolds, secrets, volumes,
-                templates);
+                templates, applyParallelism, reads);
         this.images = images;
         this.execs = execs;
         this.status = status;

@@ -104,7 +104,7 @@ public final class Daemon implements AutoCloseable {
         KukeonService service = new KukeonService(tree,
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
                 system, Blocking.pulls(system), reads), execs, status, config.ids(), dataDir, HeapRoom.ofThisJvm(),
-                config.logDir(), reads);
+                config.logDir(), reads, config.api().applyParallelism());
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);

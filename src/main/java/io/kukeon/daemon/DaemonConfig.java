@@ -53,7 +53,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
     public static final List<String> KEYS = List.of("data-dir", "socket", "socket-group", "listen", "containerd-socket", "cgroup-root",
             "namespace-suffix", "cgroup-mountpoint", "snapshot-every", "stop-timeout", "startup-grace",
             "relist-interval", "ask-timeout", "api-idle-timeout", "api-keepalive", "api-handshake-timeout", "api-max-connections",
-            "api-max-connections-per-peer", "key-file",
+            "api-max-connections-per-peer", "apply-parallelism", "key-file",
             "pools.runtime", "pools.pulls", "pools.reads", "registry.connect-timeout",
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
             "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
@@ -188,7 +188,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         return new ApiSettings(socket.isEmpty() ? null : absolute("socket", socket), string(k, "socket-group"),
                 listen.isEmpty() ? null : tcpAddress("listen", listen, "empty"), duration(k, "api-idle-timeout"), duration(k, "api-keepalive"),
                 duration(k, "api-handshake-timeout"),
-                integer(k, "api-max-connections", 1, 65_536), integer(k, "api-max-connections-per-peer", 1, 65_536));
+                integer(k, "api-max-connections", 1, 65_536), integer(k, "api-max-connections-per-peer", 1, 65_536),
+                integer(k, "apply-parallelism", 1, 256));
     }
 
     /** HOST:PORT of a local address; {@code off} says how the setting is turned off instead. */

@@ -36,7 +36,7 @@ final class RawCniChain {
     private final Path bridgeNamespace;
     private final List<Path> executables = new ArrayList<>();
     private final String pluginPath;
-    private final Map<String, JsonNode> results = new HashMap<>();
+    private final Map<String, JsonNode> results = new java.util.concurrent.ConcurrentHashMap<>();   // ApplyBenchmark adds at once
 
     /** @param bridgeNamespace where the bridge, host veths and NAT rules are made ({@code /run/netns/NAME}) */
     RawCniChain(NetworkConfigList network, CniPlugins plugins, Path bridgeNamespace) {

@@ -256,7 +256,7 @@ public final class StartBenchmark {
     }
 
     /** Create + start of one container with the same client the daemon uses, no actor, no journal. */
-    private static int runRaw(ContainerdRuntime runtime, String ns, String cgroupRoot, String cell, String name,
+    static int runRaw(ContainerdRuntime runtime, String ns, String cgroupRoot, String cell, String name,
                               String command, List<String> args, Map<String, String> joins, Path dir) {
         String id = rawId(cell, name);
         runtime.ensureContainer(new ContainerRequest(ns, id, Map.of("kukeon.io/cell", cell), "docker.io/library/busybox:latest",
@@ -265,7 +265,7 @@ public final class StartBenchmark {
         return runtime.startTask(ns, id, new LogTarget(new ContainerLogDir(dir.resolve(id)), 10L * 1024 * 1024, 5)).pid();
     }
 
-    private static String rawId(String cell, String container) {
+    static String rawId(String cell, String container) {
         return "s_t_" + cell + "_" + container;
     }
 

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,12 +41,12 @@ class DaemonConfigTest {
     void theApiConnectionSettingsHaveDefaultsAndAreSetLikeAnyKey() {
         DaemonConfig c = DaemonConfig.load(Map.of(), null, Map.of("KUKEOND_API_IDLE_TIMEOUT", "45s",
                 "KUKEOND_API_KEEPALIVE", "15s", "KUKEOND_API_MAX_CONNECTIONS", "64", "KUKEOND_API_MAX_CONNECTIONS_PER_PEER", "8",
-                "KUKEOND_API_HANDSHAKE_TIMEOUT", "3s", "KUKEOND_SOCKET_GROUP", "kukeon"));
+                "KUKEOND_API_HANDSHAKE_TIMEOUT", "3s", "KUKEOND_SOCKET_GROUP", "kukeon", "KUKEOND_APPLY_PARALLELISM", "3"));
         assertEquals(new ApiSettings(Path.of("/run/kukeon/kukeond.sock"), "kukeon", null, Duration.ofSeconds(45),
-                Duration.ofSeconds(15), Duration.ofSeconds(3), 64, 8), c.api());
+                Duration.ofSeconds(15), Duration.ofSeconds(3), 64, 8, 3), c.api());
         DaemonConfig defaults = DaemonConfig.load(Map.of(), null, Map.of());
         assertEquals(new ApiSettings(Path.of("/run/kukeon/kukeond.sock"), "", null, Duration.ofSeconds(20),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), 1024, 64), defaults.api());
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 1024, 64, 16), defaults.api());
     }
 
     @Test
@@ -106,6 +107,10 @@ class DaemonConfigTest {
                 () -> DaemonConfig.load(Map.of("api-max-connections", "0"), null, Map.of())).field());
         assertEquals("api-max-connections-per-peer", assertThrows(InvalidArgumentException.class,
                 () -> DaemonConfig.load(Map.of("api-max-connections-per-peer", "-1"), null, Map.of())).field());
+        for (String bad : List.of("0", "257", "many")) {
+            assertEquals("apply-parallelism", assertThrows(InvalidArgumentException.class,
+                    () -> DaemonConfig.load(Map.of("apply-parallelism", bad), null, Map.of())).field(), bad);
+        }
         assertEquals("socket", assertThrows(InvalidArgumentException.class,
                 () -> DaemonConfig.load(Map.of("socket", "relative.sock"), null, Map.of())).field());
         InvalidArgumentException none = assertThrows(InvalidArgumentException.class,

@@ -48,6 +48,8 @@ public final class FakeRuntime implements ContainerRuntime {
     private final List<RuntimeListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger pids = new AtomicInteger(1000);
     private final AtomicInteger starts = new AtomicInteger();
+    private final AtomicInteger startsInFlight = new AtomicInteger();
+    private final AtomicInteger mostStartsInFlight = new AtomicInteger();
     private final Map<String, AtomicInteger> taskQueries = new ConcurrentHashMap<>();
     private volatile boolean available = true;
     private final Path stateFile;
@@ -206,6 +208,11 @@ public final class FakeRuntime implements ContainerRuntime {
         save();
     }
 
+    /** The most task starts that were in their {@code slow-start=} pause at once. */
+    public int mostStartsInFlight() {
+        return mostStartsInFlight.get();
+    }
+
     public int starts() {
         return starts.get();
     }
@@ -332,7 +339,12 @@ public final class FakeRuntime implements ContainerRuntime {
         if (c.task().status() == TaskInfo.Status.RUNNING) {
             return c.task();
         }
-        pause(c, "slow-start=");
+        mostStartsInFlight.accumulateAndGet(startsInFlight.incrementAndGet(), Math::max);
+        try {
+            pause(c, "slow-start=");
+        } finally {
+            startsInFlight.decrementAndGet();
+        }
         starts.incrementAndGet();
         int pid = pids.incrementAndGet();
         Integer exitAtOnce = c.request().args().stream().filter(a -> a.startsWith("exit="))
