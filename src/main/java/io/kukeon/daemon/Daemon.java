@@ -101,7 +101,7 @@ public final class Daemon implements AutoCloseable {
         execs.endLeftovers();
         KukeonService service = new KukeonService(tree,
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, Blocking.pulls(system), reads), execs, status, config.ids(), dataDir, config.logDir(), reads);
+                system, Blocking.pulls(system), reads, ports.pullSlots(), ImageService.PULL_DEADLINE), execs, status, config.ids(), dataDir, config.logDir(), reads);
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);
