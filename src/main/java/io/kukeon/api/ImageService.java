@@ -121,7 +121,7 @@ public final class ImageService {
                 .exceptionally(error -> {
                     throw ErrorMapping.unwrap(error) instanceof TimeoutException ? new RuntimeFailure("PullTimedOut",
                             "the pull of " + image + " into realm \"" + realm + "\" did not finish within "
-                                    + pullDeadline.toSeconds() + " s") : new CompletionException(ErrorMapping.unwrap(error));
+                                    + PullSlots.readable(pullDeadline)) : new CompletionException(ErrorMapping.unwrap(error));
                 });
         PullImageProgress[] sent = {PullImageProgress.getDefaultInstance()};
         Source<PullImageProgress, NotUsed> changes = Source.tick(PROGRESS_EVERY, PROGRESS_EVERY, NotUsed.getInstance())

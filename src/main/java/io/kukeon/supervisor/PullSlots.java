@@ -124,7 +124,8 @@ public final class PullSlots {
                 + ": the pulls before it have not finished"));
     }
 
-    private static String readable(Duration d) {
+    /** A wait as the messages of pulls say it: {@code 10 s}, {@code 500 ms}. */
+    public static String readable(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
