@@ -90,7 +90,7 @@ public final class JournalQueries {
             r.next();
             return r.getLong(1);
         } catch (SQLException e) {
-            throw new io.kukeon.model.UnavailableException("JournalUnavailable", "cannot read the journal: " + e.getMessage(), e);
+            throw new io.kukeon.model.UnavailableException(io.kukeon.model.UnavailableException.JOURNAL_UNAVAILABLE, "cannot read the journal: " + e.getMessage(), e);
         }
     }
 
@@ -105,7 +105,7 @@ public final class JournalQueries {
                 return r.getLong(1);
             }
         } catch (SQLException e) {
-            throw new io.kukeon.model.UnavailableException("JournalUnavailable", "cannot read the journal: " + e.getMessage(), e);
+            throw new io.kukeon.model.UnavailableException(io.kukeon.model.UnavailableException.JOURNAL_UNAVAILABLE, "cannot read the journal: " + e.getMessage(), e);
         }
     }
 

@@ -98,6 +98,7 @@ public final class KukeonService implements Kukeon {
     private final DaemonStatus status;
     private final HostIds ids;
     private final DataDirSpace dataDir;
+    private final HeapRoom heap;
     private final SecretService secrets;
     private final SecretIndex storedSecrets;
     private final VolumeService volumes;
@@ -110,12 +111,13 @@ public final class KukeonService implements Kukeon {
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
                          VolumeIndex storedVolumes, VolumeDirectories volumeDirectories, TemplateIndex storedTemplates,
                          JournalQueries journal, ImageService images, ExecService execs, DaemonStatus status, HostIds ids,
-                         DataDirSpace dataDir, Path logRoot, Executor reads) {
+                         DataDirSpace dataDir, HeapRoom heap, Path logRoot, Executor reads) {
         this.tree = tree;
         this.index = index;
         this.journal = journal;
         this.ids = ids;
         this.dataDir = dataDir;
+        this.heap = heap;
         this.storedSecrets = storedSecrets;
         this.storedVolumes = storedVolumes;
         this.secrets = new SecretService(tree, index, storedSecrets);
@@ -139,6 +141,7 @@ public final class KukeonService implements Kukeon {
             }
             if (!in.getDryRun()) {
                 dataDir.requireRoom();
+                heap.requireRoom();
             }
             return applier.apply(in);
         });
@@ -327,7 +330,8 @@ public final class KukeonService implements Kukeon {
     @Override
     public Source<PullImageProgress, NotUsed> pullImage(PullImageRequest in) {
         try {
-            dataDir.requireRoom();
+            dataDir.requireRoom();   // new work, as writing() refuses it
+            heap.requireRoom();
             return images.pull(in);
         } catch (RuntimeException e) {
             return Source.failed(e);
@@ -405,12 +409,13 @@ public final class KukeonService implements Kukeon {
 
     /**
      * A call that starts new work: refused up front, before anything is routed, while the data dir is
-     * below its reserve. Stop, kill and delete are not: they are how room is made, and their few
+     * below its reserve or the heap is nearly full. Stop, kill and delete are not: they are how room is made, and their few
      * events are what the reserve keeps room for.
      */
     private <T> CompletionStage<T> writing(Supplier<CompletionStage<T>> call) {
         return guarded(() -> {
             dataDir.requireRoom();
+            heap.requireRoom();
             return call.get();
         });
     }

@@ -3,6 +3,7 @@ package io.kukeon.daemon;
 import io.kukeon.api.ApiServer;
 import io.kukeon.api.DaemonStatus;
 import io.kukeon.api.DataDirSpace;
+import io.kukeon.api.HeapRoom;
 import io.kukeon.api.ExecService;
 import io.kukeon.api.HealthService;
 import io.kukeon.api.ImageService;
@@ -95,13 +96,15 @@ public final class Daemon implements AutoCloseable {
         Metrics metrics = startMetrics(config, index, runtime, reads);
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
                 runtime, cgroups, networks, index, reads, metrics.state());
-        SupervisorTree tree = new SupervisorTree(system, system.scheduler(), config.askTimeout());
+        SupervisorTree tree = new SupervisorTree(system, system.scheduler(), config.askTimeout(),
+                JournalStore.get(system.classicSystem()));
         ExecService execs = new ExecService(tree, config.ids(), runtime, config.dataDir().resolve(EXEC_DIR),
                 Materializer.matFromSystem(system));
         execs.endLeftovers();
         KukeonService service = new KukeonService(tree,
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
-                system, Blocking.pulls(system), reads, ports.pullSlots(), ImageService.PULL_DEADLINE), execs, status, config.ids(), dataDir, config.logDir(), reads);
+                system, Blocking.pulls(system), reads, ports.pullSlots(), ImageService.PULL_DEADLINE), execs, status, config.ids(),
+                dataDir, HeapRoom.ofThisJvm(), config.logDir(), reads);
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);

@@ -80,7 +80,7 @@ public final class DirectJournalDao extends DefaultJournalDao {
                 rollback(c, e);
                 throw e;
             } finally {
-                c.setAutoCommit(true);   // back to the pool as it came
+                restoreAutoCommit(c);
             }
         } catch (SQLException | RuntimeException e) {
             DaemonMetrics.JOURNAL_WRITE.observe((System.nanoTime() - started) / 1e9);
@@ -99,6 +99,18 @@ public final class DirectJournalDao extends DefaultJournalDao {
             c.rollback();
         } catch (SQLException e) {
             writeFailure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Back to the pool as it came. On a connection the server dropped this fails too, and must not
+     * hide the write's own failure, which tells whether the store can be reached.
+     */
+    private static void restoreAutoCommit(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException brokenConnection) {
+            // the pool discards a broken connection; the write's outcome was already decided
         }
     }
 

@@ -60,7 +60,7 @@ final class JournalKey {
                         + ", but the journal's secrets are sealed with key " + recorded + ": restore the key file it was written with");
             }
         } catch (SQLException e) {
-            throw new UnavailableException("JournalUnavailable", "cannot read the journal's key id: " + e.getMessage(), e);
+            throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot read the journal's key id: " + e.getMessage(), e);
         }
     }
 

@@ -40,7 +40,7 @@ public final class JournalSchema {
                 try {
                     s.execute(statement);
                 } catch (SQLException e) {
-                    throw new UnavailableException("JournalUnavailable", "cannot create the journal's tables on " + journal
+                    throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot create the journal's tables on " + journal
                             + " (" + firstLine(e) + "): have a database owner run " + POSTGRES_SCRIPT + ", which failed at: "
                             + statement.lines().findFirst().orElse(statement), e);
                 }
@@ -48,7 +48,7 @@ public final class JournalSchema {
         } catch (SQLException e) {
             String why = e.getMessage() != null && e.getMessage().contains("already in use")
                     ? "the journal is in use by another kukeond" : firstLine(e);
-            throw new UnavailableException("JournalUnavailable", "cannot open the journal (" + describe(journal) + "): " + why, e);
+            throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot open the journal (" + describe(journal) + "): " + why, e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.kukeon.daemon;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.kukeon.api.JournalHealth;
+import io.kukeon.supervisor.JournalGate;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -13,6 +14,7 @@ import slick.jdbc.hikaricp.HikariCPJdbcDataSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -30,10 +32,16 @@ import java.util.concurrent.TimeUnit;
  * pool is told to replace all of its connections, and the actors, which restart and replay on
  * their own, write again. Checked every second too: a failure may first meet a snapshot or a
  * read, which do not pass here.
+ *
+ * <p>A store that cannot be reached at all (a database server stopped, the network to it cut) also
+ * closes the {@link JournalGate}: the calls that would wait on actors failing their recovery are
+ * refused at once. The gate opens again once the store has answered for {@link #SETTLE_MS}, by
+ * when every such actor has had its next recovery (their backoff is at most 5 s, plus 20 %).
  */
-public final class JournalStore implements Extension, JournalHealth {
+public final class JournalStore implements Extension, JournalHealth, JournalGate {
     private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
     private static final long CHECK_EVERY_MS = 1000;
+    static final long SETTLE_MS = 7000;
 
     public static final Id ID = new Id();
 
@@ -51,6 +59,10 @@ public final class JournalStore implements Extension, JournalHealth {
     /** Why the last check could not read the journal, null once one can. */
     private volatile String readProblem;
     private boolean replacing;   // guarded by this: logged once until a write succeeds
+    /** Why the store cannot be reached, null while it can: the gate is closed meanwhile. */
+    private volatile String unreachable;
+    /** When the store first answered again after {@link #unreachable} was set; 0 until it does. */
+    private volatile long answeringSinceNanos;
 
     private static final String DB_SETTINGS = "pekko-persistence-jdbc.shared-databases.slick.db.";
     /** What status says of the store (kind and where, no credentials), set by {@link JournalSettings}. */
@@ -94,8 +106,70 @@ public final class JournalStore implements Extension, JournalHealth {
         if (e instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
             return;
         }
+        if (isUnreachable(e)) {   // the pool reconnects by itself once the store answers
+            writeProblem = "a write failed at " + now() + ": " + whyUnreachable(e);
+            closeGate(writeProblem);
+            return;
+        }
         writeProblem = "a write failed at " + now() + ": " + JournalSchema.firstLine(e);
         replaceConnections(e);
+    }
+
+    @Override
+    public String closedBecause() {
+        return unreachable;
+    }
+
+    /**
+     * Whether the failure says the store cannot be reached (SQL state class 08, connection exception;
+     * 57P, the server shutting down or starting; or the pool finding no connection it can open),
+     * rather than refusing this one statement.
+     */
+    static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException && t.getCause() != null) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The store's own words (the driver's "Connection to HOST:PORT refused"), not the pool's timeout around them. */
+    static String whyUnreachable(Throwable e) {
+        SQLException innermost = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                innermost = sql;
+            }
+        }
+        return JournalSchema.firstLine(innermost != null ? innermost : e);
+    }
+
+    private synchronized void closeGate(String why) {
+        answeringSinceNanos = 0;
+        if (unreachable == null) {   // the first reason, with its time, stands until the store answers
+            LOG.warn("the journal cannot be reached ({}); calls are refused until it is back", why);
+            unreachable = why;
+        }
+    }
+
+    /** The store answered a check: once it has for {@link #SETTLE_MS}, the gate opens. */
+    private synchronized void storeAnswered() {
+        if (unreachable == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (answeringSinceNanos == 0) {
+            answeringSinceNanos = now;
+        } else if (now - answeringSinceNanos >= TimeUnit.MILLISECONDS.toNanos(SETTLE_MS)) {
+            unreachable = null;
+            answeringSinceNanos = 0;
+            LOG.info("the journal answers again; calls are taken again");
+        }
     }
 
     @Override
@@ -123,7 +197,8 @@ public final class JournalStore implements Extension, JournalHealth {
     @Override
     public String writeProblem() {
         String write = writeProblem;
-        return write != null ? write : readProblem;
+        String read = readProblem;
+        return write != null ? write : read != null ? read : unreachable;
     }
 
     /**
@@ -140,9 +215,16 @@ public final class JournalStore implements Extension, JournalHealth {
             s.setQueryTimeout(2);
             s.execute("SELECT 1 FROM \"event_journal\" WHERE 1 = 0");
             readProblem = null;
+            storeAnswered();
         } catch (SQLTransientException e) {
-            // the pool is busy or slow: the next check sees
+            if (isUnreachable(e)) {
+                closeGate("it cannot be reached since " + now() + ": " + whyUnreachable(e));
+            }
+            // otherwise the pool is busy or slow: the next check sees
         } catch (SQLException e) {
+            if (isUnreachable(e)) {
+                closeGate("reading it failed at " + now() + ": " + whyUnreachable(e));
+            }
             readProblem = "reading it failed at " + now() + ": " + JournalSchema.firstLine(e);
             replaceConnections(e);
         }

@@ -4,6 +4,8 @@ package io.kukeon.model;
 public final class UnavailableException extends KukeonException {
     /** The kind of every failure that is containerd not answering. */
     public static final String RUNTIME_UNAVAILABLE = "RuntimeUnavailable";
+    /** The kind of every failure that is the journal not taking a write or a read. */
+    public static final String JOURNAL_UNAVAILABLE = "JournalUnavailable";
 
     private final String kind;
 

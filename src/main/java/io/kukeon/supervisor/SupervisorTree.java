@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.pattern.StatusReply;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -19,17 +20,19 @@ public final class SupervisorTree {
     private final ActorRef<TreeCommand> host;
     private final Scheduler scheduler;
     private final Duration writeTimeout;
+    private final JournalGate journal;
 
-    public SupervisorTree(ActorRef<TreeCommand> host, Scheduler scheduler, Duration writeTimeout) {
+    public SupervisorTree(ActorRef<TreeCommand> host, Scheduler scheduler, Duration writeTimeout, JournalGate journal) {
         this.host = host;
         this.scheduler = scheduler;
         this.writeTimeout = writeTimeout;
+        this.journal = journal;
     }
 
     /**
      * Sends the command to the object at {@code target}. Fails with the actor's
-     * {@link io.kukeon.model.KukeonException}, or with an {@link UnavailableException} when the tree
-     * does not answer in time (journal or runtime stuck).
+     * {@link io.kukeon.model.KukeonException}, or with an {@link UnavailableException} at once while
+     * the journal cannot be reached, or when the tree does not answer in time (runtime stuck).
      */
     public CompletionStage<Reply> ask(ObjectPath target, Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command) {
         return ask(target, command, writeTimeout);
@@ -42,6 +45,11 @@ public final class SupervisorTree {
 
     private CompletionStage<Reply> ask(ObjectPath target, Function<ActorRef<StatusReply<Reply>>, ObjectCommand> command,
                                        Duration timeout) {
+        String closed = journal.closedBecause();
+        if (closed != null) {
+            return CompletableFuture.failedFuture(new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE,
+                    "the journal is unavailable (" + closed + "); nothing was changed, try again"));
+        }
         return Asks.<TreeCommand, Reply>askWithStatus(host, replyTo -> new Routed(target, command.apply(replyTo)),
                         timeout, scheduler)
                 .exceptionally(error -> {

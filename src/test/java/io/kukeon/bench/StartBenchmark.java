@@ -12,6 +12,7 @@ import io.kukeon.runtime.ContainerLogDir;
 import io.kukeon.runtime.ContainerRequest;
 import io.kukeon.runtime.LogTarget;
 import io.kukeon.runtime.containerd.ContainerdRuntime;
+import io.kukeon.supervisor.JournalGate;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.SupervisorTree;
@@ -70,7 +71,7 @@ public final class StartBenchmark {
             String rawNs = "kukeon-bench-raw-" + host.id;
             ContainerdRuntime runtime = host.containerd;
             SupervisorTree tree = new SupervisorTree(host.daemon().system(), host.daemon().system().scheduler(),
-                    Duration.ofMinutes(2));
+                    Duration.ofMinutes(2), JournalGate.OPEN);
             runtime.ensureNamespace(rawNs, RealHost.RAW_REALM, false);
             runtime.loadImage(rawNs, io.kukeon.testing.RealComponents.busyboxArchive());
             // the raw side's bridge, veths and NAT rules: a namespace of the same kind as kukeond's, of its own

@@ -1,11 +1,11 @@
 package io.kukeon.daemon;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kukeon.api.Docs;
 import io.kukeon.testing.SmallTmpfs;
 import io.kukeon.metrics.DaemonMetrics;
+import io.kukeon.testing.BulkManifests;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.wire.health.HealthCheckRequest;
 import io.kukeon.wire.health.HealthCheckResponse;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -247,26 +246,7 @@ class FullDataDirTest {
     }
 
     private static ApplyRequest spaces(int batch, int count) {
-        Random random = new Random(batch);
-        StringBuilder yaml = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            yaml.append("apiVersion: v1beta1\nkind: Space\nmetadata:\n  name: s").append(batch).append('-').append(i)
-                    .append("\n  labels:\n");
-            for (int l = 0; l < 32; l++) {
-                yaml.append("    k").append(l).append('-').append(letters(random, 200)).append(": ")
-                        .append(letters(random, 63)).append('\n');
-            }
-            yaml.append("spec:\n  realmId: ").append(REALM).append("\n---\n");
-        }
-        return ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(yaml.toString())).build();
-    }
-
-    private static String letters(Random random, int n) {
-        StringBuilder s = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            s.append((char) ('a' + random.nextInt(26)));
-        }
-        return s.toString();
+        return BulkManifests.spaces(REALM, batch, count);
     }
 
     private Set<String> listSpaces() throws java.io.IOException {

@@ -39,6 +39,9 @@ public final class DaemonProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final boolean writesPortFile;
     private Process process;
+    /** -Xmx of the daemon's JVM. */
+    private String maxHeap = DEFAULT_MAX_HEAP;
+    private static final String DEFAULT_MAX_HEAP = "512m";
     private ManagedChannel channel;
 
     /** {@link FakePortsKukeond} on this data dir. */
@@ -82,6 +85,17 @@ public final class DaemonProcess implements AutoCloseable {
         return new DaemonProcess(dataDir, mainClass, args, all, writesPortFile);
     }
 
+    /** The daemon's JVM gets this -Xmx (e.g. "40m") instead of 512m. */
+    public DaemonProcess withMaxHeap(String xmx) {
+        this.maxHeap = xmx;
+        return this;
+    }
+
+    /** The daemon's process id (while it runs). */
+    public long pid() {
+        return process.pid();
+    }
+
     public void start() throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Path portFile = dataDir.resolve("port");
@@ -90,7 +104,10 @@ public final class DaemonProcess implements AutoCloseable {
         // The JVM options of bin/kukeond (C1 only, the serial collector), with a bound on the heap.
         Path conf = Path.of(System.getProperty("kukeon.projectDir", System.getProperty("user.dir")), "conf");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + conf.resolve("kukeond.jvm"), "-Xmx512m"));
+                "@" + conf.resolve("kukeond.jvm"), "-Xmx" + maxHeap));
+        if (!maxHeap.equals(DEFAULT_MAX_HEAP)) {
+            command.add("-Xms" + maxHeap);   // kukeond.jvm's -Xms may be above a small -Xmx
+        }
         // The test classpath's logback-test.xml would swallow the daemon's log.
         Path logback = conf.resolve("logback.xml");
         if (Files.isRegularFile(logback)) {

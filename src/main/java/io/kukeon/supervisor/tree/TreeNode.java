@@ -22,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilderByState;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -62,10 +63,15 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
     private final List<Children<?>> registries = new ArrayList<>();
     /** Messages waiting for their new child to be recorded before they are sent on. */
     private final List<Routed> routing = new ArrayList<>();
+    /** Recoveries failed in a row (the object outlives its restarts): the first is told, the rest only counted. */
+    private int failedRecoveries;
 
     protected TreeNode(ActorContext<TreeCommand> context, PersistenceId persistenceId, ObjectPath path,
                        ActorRef<TreeCommand> parent, Ports ports, RealmAccess realm) {
-        super(persistenceId, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        // Not logged by Pekko, whose lines carry a stack trace each: the journal's store says once that
+        // it failed (JournalStore), and a failed recovery is told in one line (lifecycleSignals).
+        super(persistenceId, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
+                .withLoggingEnabled(false));
         this.context = context;
         this.ports = ports;
         this.path = path;
@@ -278,7 +284,10 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
 
     @Override
     public SignalHandler<S> signalHandler() {
-        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+        return lifecycleSignals().onSignal(RecoveryCompleted.instance(), state -> {
+            failedRecoveries = 0;
+            onRecovered(state);
+        }).build();
     }
 
     /**
@@ -291,11 +300,30 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
         return newSignalHandlerBuilder()
                 .onSignal(PreRestart.instance(), s -> {
                     DaemonMetrics.ACTOR_RESTARTS.labelValues(path == null ? "host" : path.kind().label()).inc();
-                    abandonAll(new UnavailableException("JournalUnavailable",
+                    abandonAll(new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE,
                             "the journal refused a write; nothing was changed, try again"));
                 })
                 .onSignal(PostStop.instance(), s -> abandonAll(new UnavailableException("Stopping",
-                        "kukeond is stopping; try again")));
+                        "kukeond is stopping; try again")))
+                .onSignal(RecoveryFailed.class, (s, failed) -> {
+                    if (failedRecoveries++ == 0) {
+                        context.getLog().warn("{} cannot read its journal ({}); it tries again with backoff",
+                                describe(), Failures.describe(rootCause(failed.getFailure())));
+                    }
+                });
+    }
+
+    private String describe() {
+        return path == null ? "the host" : path.kind().label() + " " + path;
+    }
+
+    /** The driver's own words ("Connection to HOST:PORT refused"), not the wrappers around them. */
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private void abandonAll(UnavailableException why) {
