@@ -11,13 +11,19 @@ import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import io.kukeon.runtime.ContainerRuntime;
 import io.kukeon.runtime.ImageInfo;
+import io.kukeon.runtime.PullProgress;
+import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.runtime.registry.ImageReference;
 import io.kukeon.secrets.FileModes;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.PullSlots;
+import io.kukeon.supervisor.tree.RealmAccess;
 import io.kukeon.wire.v1.Image;
 import io.kukeon.wire.v1.ImageChunk;
 import io.kukeon.wire.v1.ListImagesResponse;
 import io.kukeon.wire.v1.LoadImageResponse;
+import io.kukeon.wire.v1.PullImageProgress;
+import io.kukeon.wire.v1.PullImageRequest;
 import io.kukeon.wire.v1.RemoveImagesRequest;
 import io.kukeon.wire.v1.RemoveImagesResponse;
 import org.apache.pekko.NotUsed;
@@ -29,6 +35,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,12 +44,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Image load (an uploaded OCI archive) and list (with the cells that use each), in a realm's containerd namespace. */
+/** Image pull (from a registry), load (an uploaded OCI archive) and list (with the cells that use each), in a realm's containerd namespace. */
 public final class ImageService {
+    /** How often a PullImage call's progress is sampled (and at most sent). */
+    static final Duration PROGRESS_EVERY = Duration.ofMillis(200);
+    /** How long a PullImage may take: long enough for a big image on a slow link, not for ever. */
+    public static final Duration PULL_DEADLINE = Duration.ofHours(1);
     /** Images one RemoveImages call may name. */
     static final int MAX_REMOVED = 1000;
 
@@ -53,13 +67,17 @@ public final class ImageService {
     private final ActorSystem<?> system;
     private final Executor imports;
     private final Executor reads;
+    private final PullSlots pullSlots;
+    private final Duration pullDeadline;
 
     /**
-     * @param imports the pool an uploaded archive is imported on (that of image pulls)
-     * @param reads   the pool image lists run on
+     * @param imports      the pool an uploaded archive is imported on, and a pull runs on (that of image pulls)
+     * @param reads        the pool image lists run on
+     * @param pullSlots    the slots cells' pulls take too
+     * @param pullDeadline how long a PullImage may take, its wait for a slot included
      */
     public ImageService(ContainerRuntime runtime, ObjectIndex index, HostIds ids, Path uploads, ActorSystem<?> system,
-                        Executor imports, Executor reads) {
+                        Executor imports, Executor reads, PullSlots pullSlots, Duration pullDeadline) {
         this.runtime = runtime;
         this.index = index;
         this.ids = ids;
@@ -67,6 +85,56 @@ public final class ImageService {
         this.system = system;
         this.imports = imports;
         this.reads = reads;
+        this.pullSlots = pullSlots;
+        this.pullDeadline = pullDeadline;
+    }
+
+    /**
+     * Pulls the image into the realm as a cell's start does: its namespace and logins (as the realm
+     * holds them, {@link RealmAccess}), a slot of its registry host. The latest progress is sampled
+     * every {@link #PROGRESS_EVERY} and sent when it changed; the image comes last. A call that ends
+     * early (the client went away, the deadline passed) gives up its wait for a slot; a pull that
+     * runs already goes on (what it fetched serves the next pull).
+     */
+    Source<PullImageProgress, NotUsed> pull(PullImageRequest in) {
+        String realm = in.getRealm().isEmpty() ? "default" : in.getRealm();
+        ImageReference reference = ImageReference.parse(in.getImage());
+        String image = reference.toString();
+        RealmAccess access = accessOf(realm);
+        AtomicReference<PullImageProgress> latest = new AtomicReference<>(PullImageProgress.getDefaultInstance());
+        PullProgress progress = new PullProgress() {
+            @Override
+            public void bytes(long done, long total) {
+                latest.set(PullImageProgress.newBuilder().setDoneBytes(done).setTotalBytes(total).build());
+            }
+
+            @Override
+            public void waiting(String why) {
+                latest.set(PullImageProgress.newBuilder().setWaiting(why).build());
+            }
+        };
+        CompletableFuture<ImageInfo> pulled = pullSlots.run(reference.domain(),
+                () -> runtime.ensureImage(access.namespace(), image, access.credentials(), progress), imports, progress);
+        CompletableFuture<PullImageProgress> last = pulled.thenApply(info -> PullImageProgress.newBuilder()
+                        .setDoneBytes(info.size()).setTotalBytes(info.size()).setImage(toProto(info)).build())
+                .orTimeout(pullDeadline.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(error -> {
+                    throw ErrorMapping.unwrap(error) instanceof TimeoutException ? new RuntimeFailure("PullTimedOut",
+                            "the pull of " + image + " into realm \"" + realm + "\" did not finish within "
+                                    + PullSlots.readable(pullDeadline)) : new CompletionException(ErrorMapping.unwrap(error));
+                });
+        PullImageProgress[] sent = {PullImageProgress.getDefaultInstance()};
+        Source<PullImageProgress, NotUsed> changes = Source.tick(PROGRESS_EVERY, PROGRESS_EVERY, NotUsed.getInstance())
+                .map(tick -> latest.get())
+                .filter(p -> !p.equals(sent[0]))
+                .map(p -> sent[0] = p)
+                .mapMaterializedValue(tick -> NotUsed.getInstance());
+        return changes.merge(Source.completionStage(last), true)
+                .takeWhile(p -> !p.hasImage(), true)
+                .watchTermination((mat, done) -> {
+                    done.whenComplete((d, error) -> pulled.cancel(false));
+                    return mat;
+                });
     }
 
     CompletionStage<LoadImageResponse> load(Source<ImageChunk, NotUsed> chunks) {
@@ -181,12 +249,17 @@ public final class ImageService {
     }
 
     private String namespaceOf(String realm) {
+        return accessOf(realm).namespace();
+    }
+
+    /** The realm's namespace and registry logins, as its actor last published them. */
+    private RealmAccess accessOf(String realm) {
         Names.require("realm", realm);
         TreeObject o = index.get(ObjectPath.of(realm)).orElseThrow(() -> new NotFoundException(Kind.REALM, ObjectPath.of(realm)));
         if (!(o instanceof TreeObject.Realm r)) {
             throw new InvalidArgumentException("realm", realm + " is not a realm");
         }
-        return r.spec().namespaceOn(ids, realm);
+        return new RealmAccess(r.spec().namespaceOn(ids, realm), r.spec().registryCredentials());
     }
 
     private static List<Image> toProto(List<ImageInfo> images) {

@@ -128,6 +128,18 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
     }
 
     @Override
+    public void pullImage(io.kukeon.wire.v1.PullImageRequest request,
+                          StreamObserver<io.kukeon.wire.v1.PullImageProgress> out) {
+        calls.serverStream(() -> kukeon.pullImage(request), out);
+    }
+
+    @Override
+    public void putRegistryCredential(io.kukeon.wire.v1.PutRegistryCredentialRequest request,
+                                      StreamObserver<io.kukeon.wire.v1.PutRegistryCredentialResponse> out) {
+        calls.unary(() -> kukeon.putRegistryCredential(request), out);
+    }
+
+    @Override
     public void putSecret(io.kukeon.wire.v1.PutSecretRequest request,
                           StreamObserver<io.kukeon.wire.v1.PutSecretResponse> out) {
         calls.unary(() -> kukeon.putSecret(request), out);

@@ -5,7 +5,9 @@ import io.kukeon.manifest.ManifestReader;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
+import io.kukeon.model.Names;
 import io.kukeon.model.NotFoundException;
+import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.TreeObject;
@@ -54,6 +56,10 @@ import io.kukeon.wire.v1.LogChunk;
 import io.kukeon.wire.v1.LogsRequest;
 import io.kukeon.wire.v1.MaterializeCellRequest;
 import io.kukeon.wire.v1.ObjectResponse;
+import io.kukeon.wire.v1.PullImageProgress;
+import io.kukeon.wire.v1.PullImageRequest;
+import io.kukeon.wire.v1.PutRegistryCredentialRequest;
+import io.kukeon.wire.v1.PutRegistryCredentialResponse;
 import io.kukeon.wire.v1.PutSecretRequest;
 import io.kukeon.wire.v1.PutSecretResponse;
 import io.kukeon.wire.v1.StatusRequest;
@@ -319,6 +325,42 @@ public final class KukeonService implements Kukeon {
     @Override
     public CompletionStage<io.kukeon.wire.v1.RemoveImagesResponse> removeImages(io.kukeon.wire.v1.RemoveImagesRequest in) {
         return guarded(() -> images.remove(in));
+    }
+
+    @Override
+    public Source<PullImageProgress, NotUsed> pullImage(PullImageRequest in) {
+        try {
+            dataDir.requireRoom();   // new work, as writing() refuses it
+            heap.requireRoom();
+            return images.pull(in);
+        } catch (RuntimeException e) {
+            return Source.failed(e);
+        }
+    }
+
+    @Override
+    public CompletionStage<PutRegistryCredentialResponse> putRegistryCredential(PutRegistryCredentialRequest in) {
+        return writing(() -> {
+            String realm = in.getRealm();
+            Names.require("realm", realm);
+            if (!in.hasCredential()) {
+                throw new InvalidArgumentException("credential", "is required");
+            }
+            RegistryCredential credential = new RegistryCredential(in.getCredential().getUsername(),
+                    in.getCredential().getPassword(), in.getCredential().getServerAddress());
+            credential.validate("credential");
+            if (credential.password().isEmpty() || credential.password().equals(RegistryCredential.REDACTED)) {
+                throw new InvalidArgumentException("credential.password", "must be the password itself, not empty or "
+                        + RegistryCredential.REDACTED);
+            }
+            ObjectPath path = ObjectPath.of(realm);
+            // for the answer's word only: the actor decides on its stored spec
+            boolean had = index.get(path).filter(o -> o instanceof TreeObject.Realm r
+                    && r.spec().hasCredentialFor(credential.serverAddress())).isPresent();
+            return tree.ask(path, replyTo -> new ObjectCommand.PutRegistryCredential(credential, replyTo))
+                    .thenApply(reply -> PutRegistryCredentialResponse.newBuilder().setOutcome(
+                            reply.outcome() == Reply.Outcome.UNCHANGED ? "unchanged" : had ? "updated" : "created").build());
+        });
     }
 
     @Override

@@ -140,6 +140,8 @@ final class BashCompletion {
               esac
               fixed=${words//@names/}
               COMPREPLY+=($(compgen -W "${fixed//@files/} $names" -- "$cur"))
+              # a kind and its slash (events cell/): the name follows, not a space
+              if ((${#COMPREPLY[@]} == 1)) && [[ ${COMPREPLY[0]} == */ ]]; then compopt -o nospace 2>/dev/null; fi
             }
 
             complete -F _kuke kuke

@@ -34,9 +34,10 @@ import java.util.TreeMap;
 
 /** {@code create realm|space|stack|cell NAME}: one object; an existing one is reported and left as it is. */
 @Command(name = "create", aliases = "c", mixinStandardHelpOptions = true,
-        description = "Create a realm, space, stack, cell, secret or volume.",
+        description = "Create a realm, space, stack, cell, secret, volume or registry credential.",
         subcommands = {CreateCommand.Realm.class, CreateCommand.Space.class, CreateCommand.Stack.class,
-                CreateCommand.Cell.class, SecretCommands.Create.class, VolumeCommands.Create.class},
+                CreateCommand.Cell.class, SecretCommands.Create.class, VolumeCommands.Create.class,
+                RegistryCredentialCommand.class},
         footer = {"%nExamples:",
                 "  # realm demo, then its space shop",
                 "  kuke create realm demo && kuke create space shop --realm demo",

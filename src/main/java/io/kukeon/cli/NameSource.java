@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Which object names complete a parameter of kuke, decided in one place from the picocli model:
- * the scope options by their names, a {@code CELL} or {@code IMAGE} parameter, a {@code NAME} by the kind given
- * before it or the kind its command is about. The completion scripts ask kukeond for these names
+ * the scope options by their names, a {@code CELL}, {@code IMAGE} or {@code KIND/NAME} parameter, a {@code NAME} by
+ * the kind given before it or the kind its command is about. The completion scripts ask kukeond for these names
  * ({@code kuke __complete}); every other value completes from the script itself.
  */
 enum NameSource {
@@ -19,7 +19,9 @@ enum NameSource {
     /** The images of the realm ({@code --realm}, default {@code default}). */
     IMAGE,
     /** The kind named by the command's {@code KIND} parameter ({@code get cell <NAME>}). */
-    KIND_GIVEN;
+    KIND_GIVEN,
+    /** One word {@code KIND/NAME} or {@code KIND/PATH} ({@code events cell/web}): the kind first, then its objects. */
+    KIND_SLASH_NAME;
 
     private static final Map<String, NameSource> OPTIONS = Map.of("--realm", REALM, "--space", SPACE, "--stack", STACK,
             "--cell", CELL, "--container", CONTAINER, "--clone", CELL, "--from-blueprint", BLUEPRINT,
@@ -45,6 +47,9 @@ enum NameSource {
         }
         if (positional.paramLabel().equals("IMAGE")) {
             return IMAGE;
+        }
+        if (positional.paramLabel().equals("KIND/NAME")) {
+            return KIND_SLASH_NAME;
         }
         if (!positional.paramLabel().equals("NAME")) {
             return null;

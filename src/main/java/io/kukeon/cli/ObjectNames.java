@@ -29,6 +29,9 @@ final class ObjectNames {
     /** The names, sorted, without repeats, that start with what the word holds so far. */
     static List<String> list(KukeonGrpc.KukeonBlockingStub api, NameSource source, CompletionLine line) {
         boolean oneObject = line.completing() instanceof PositionalParamSpec;
+        if (source == NameSource.KIND_SLASH_NAME) {
+            return kindSlashNames(api, line);
+        }
         if (source == NameSource.KIND_GIVEN) {
             if (line.positional().isEmpty()) {
                 return List.of();
@@ -86,9 +89,36 @@ final class ObjectNames {
 
     /** The last names of the objects of {@code kind} under the levels given (null: any name there). */
     private static Stream<String> treeNames(KukeonGrpc.KukeonBlockingStub api, Kind kind, ScopeFilter filter) {
+        return treePaths(api, kind, filter).map(ObjectPath::name);
+    }
+
+    /** The paths of the objects of {@code kind} under the levels given (null: any name there). */
+    private static Stream<ObjectPath> treePaths(KukeonGrpc.KukeonBlockingStub api, Kind kind, ScopeFilter filter) {
         List<ObjectDoc> docs = DaemonConnection.listAll(api, ListRequest.newBuilder().setKind(kind.displayName())
                 .setParent(filter.prefix(kind.depth())).build());
-        return docs.stream().map(ObjectDoc::getPath).filter(filter::matches).map(p -> ObjectPath.parse(p).name());
+        return docs.stream().map(ObjectDoc::getPath).filter(filter::matches).map(ObjectPath::parse);
+    }
+
+    /**
+     * {@code KIND/NAME} as {@code kuke events} reads it: before a slash, the kinds ({@code cell/}); after
+     * one, that kind's objects by their full path (every object the scope flags given match) and by
+     * their name when they are in the scope the flags point to with their defaults (for a container,
+     * only with {@code --cell}). The kind stays as typed ({@code cells/}).
+     */
+    private static List<String> kindSlashNames(KukeonGrpc.KukeonBlockingStub api, CompletionLine line) {
+        String prefix = line.prefix();
+        int slash = prefix.indexOf('/');
+        if (slash < 0) {
+            return sorted(Arrays.stream(Kind.values()).map(k -> k.label() + "/"), prefix);
+        }
+        Kind kind = new KindName().convert(prefix.substring(0, slash));
+        String typed = prefix.substring(0, slash + 1);
+        List<String> given = levels(line, false).subList(0, kind.depth());
+        List<String> scoped = levels(line, true).subList(0, kind.depth());
+        return sorted(treePaths(api, kind, new ScopeFilter(given.toArray(String[]::new))).flatMap(path ->
+                        path.segments().subList(0, kind.depth()).equals(scoped)
+                                ? Stream.of(path.toString(), path.name()) : Stream.of(path.toString()))
+                .map(name -> typed + name), prefix);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.kukeon.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,6 +29,32 @@ public record RealmSpec(String namespace, List<RegistryCredential> registryCrede
             registryCredentials.get(i).validate("spec.registryCredentials[" + i + "]");
         }
         resources.validate("spec.resources");
+    }
+
+    /**
+     * This spec with {@code credential} in place of the one for its server address (the first of
+     * them, where others of that address go), or added last: one credential per server address.
+     */
+    public RealmSpec withCredential(RegistryCredential credential) {
+        List<RegistryCredential> credentials = new ArrayList<>();
+        boolean placed = false;
+        for (RegistryCredential c : registryCredentials) {
+            if (!c.serverAddress().equals(credential.serverAddress())) {
+                credentials.add(c);
+            } else if (!placed) {
+                credentials.add(credential);
+                placed = true;
+            }
+        }
+        if (!placed) {
+            credentials.add(credential);
+        }
+        return new RealmSpec(namespace, credentials, resources);
+    }
+
+    /** Whether the realm has a credential for this server address ("" = the default one). */
+    public boolean hasCredentialFor(String serverAddress) {
+        return registryCredentials.stream().anyMatch(c -> c.serverAddress().equals(serverAddress));
     }
 
     /** The namespace this realm uses on the given host. */

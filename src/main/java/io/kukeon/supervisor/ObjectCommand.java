@@ -1,6 +1,7 @@
 package io.kukeon.supervisor;
 
 import io.kukeon.model.ReclaimPolicy;
+import io.kukeon.model.RegistryCredential;
 import io.kukeon.model.CellBlueprint;
 import io.kukeon.model.CellConfig;
 import io.kukeon.model.SecretData;
@@ -100,4 +101,8 @@ public sealed interface ObjectCommand extends Routed.Addressed {
 
     /** Remove a CellBlueprint or CellConfig of the scope this is sent to. */
     record RemoveTemplate(TemplateKind kind, String name, ActorRef<StatusReply<Reply>> replyTo) implements ObjectCommand {}
+
+    /** Create or replace the realm's registry credential for its server address; sent to a realm. */
+    record PutRegistryCredential(RegistryCredential credential, ActorRef<StatusReply<Reply>> replyTo)
+            implements ObjectCommand {}
 }

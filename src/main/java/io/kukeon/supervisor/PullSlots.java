@@ -71,6 +71,7 @@ public final class PullSlots {
     /**
      * Runs {@code pull} on {@code pool} once a slot of {@code registry} is free. A pull that has to
      * wait tells {@code progress} so, and when its turn comes, that it runs (0 of a size not known yet).
+     * Cancelling the future returned gives up a wait for a slot; a pull that runs already runs on.
      */
     public <T> CompletableFuture<T> run(String registry, Supplier<T> pull, Executor pool, PullProgress progress) {
         String host = registry.toLowerCase(Locale.ROOT);
@@ -99,22 +100,32 @@ public final class PullSlots {
         }
         CompletableFuture.delayedExecutor(limits.maxWait().toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> giveUp(host, queued, result, registry));
+        // whoever waits for it may give up (a client that went away): its place in the queue goes too
+        result.whenComplete((value, error) -> {
+            if (result.isCancelled()) {
+                leaveQueue(host, queued);
+            }
+        });
         return result;
     }
 
+    /** Whether {@code queued} was still waiting (and is not any more); false once it has its slot. */
+    private synchronized boolean leaveQueue(String host, Waiting queued) {
+        Registry r = registries.get(host);
+        return r != null && r.waiting.remove(queued);
+    }
+
     private void giveUp(String host, Waiting queued, CompletableFuture<?> result, String registry) {
-        synchronized (this) {
-            Registry r = registries.get(host);
-            if (r == null || !r.waiting.remove(queued)) {
-                return;   // it got its slot
-            }
+        if (!leaveQueue(host, queued)) {
+            return;   // it got its slot, or was cancelled
         }
         result.completeExceptionally(new RuntimeFailure(REGISTRY_BUSY, "waited " + readable(limits.maxWait())
                 + " for one of " + limits.perRegistry() + " pull slots of registry " + registry
                 + ": the pulls before it have not finished"));
     }
 
-    private static String readable(Duration d) {
+    /** A wait as the messages of pulls say it: {@code 10 s}, {@code 500 ms}. */
+    public static String readable(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 

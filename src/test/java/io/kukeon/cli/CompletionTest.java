@@ -69,6 +69,8 @@ class CompletionTest {
         assertEquals(NameSource.VOLUME, source("delete", "volume", ""));
         assertEquals(NameSource.BLUEPRINT, source("create", "cell", "web", "--from-blueprint", ""));
         assertEquals(NameSource.IMAGE, source("image", "rm", "--realm", "demo", ""));
+        assertEquals(NameSource.KIND_SLASH_NAME, source("events", ""));
+        assertEquals(NameSource.KIND_SLASH_NAME, source("events", "--realm", "r", "cell/w"));
         assertNull(source("create", "cell", ""), "a new object has a new name");
         assertNull(source("create", "cell", "web", "--container", ""));
         assertNull(source("get", "cells", "-o", ""));
@@ -124,6 +126,8 @@ class CompletionTest {
         assertEquals(new KukeRun(0, "", ""), offline);
         assertEquals(new KukeRun(0, "", ""), KukeRun.offline("__complete", "--", "get", "cell", "--realm", "bad/name", ""));
         assertEquals(new KukeRun(0, "", ""), KukeRun.offline("__complete"));
+        assertEquals(new KukeRun(0, "cell/\ncontainer/\n", ""), KukeRun.offline("__complete", "--", "events", "c"),
+                "the kinds of events KIND/NAME need no daemon");
     }
 
     /** A daemon that never answers: the names are given up after the deadline, quietly. */

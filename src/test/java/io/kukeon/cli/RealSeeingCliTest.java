@@ -313,6 +313,8 @@ class RealSeeingCliTest {
                 .containsAll(List.of("r1", "r2")));
         assertEquals(List.of("a", "b"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
                 "kuke", "get", "cells", "--realm", "r2", "--stack", ""));
+        assertEquals(List.of("cell/r1/s/a/flaky"), shell(shellEnv, "bash", "-c", bashCompletes, bash.toString(),
+                "kuke", "events", "cell/r1/s/a/f"));
 
         assertEquals(List.of(), shell(shellEnv, "fish", "-n", fish.toString()));
         String fishCompletes = "source $argv[1]; complete -C $argv[2]";
@@ -320,6 +322,8 @@ class RealSeeingCliTest {
                 "kuke get cell --realm r1 --space s --stack a ").stream().map(l -> l.split("\t")[0]).toList());
         assertEquals(List.of("app"), shell(shellEnv, "fish", "-c", fishCompletes, fish.toString(),
                 "kuke logs flaky --realm r1 --space s --stack a --container a").stream().map(l -> l.split("\t")[0]).toList());
+        assertEquals(List.of("cell/r2/s/a/web", "cell/r2/s/b/web"), shell(shellEnv, "fish", "-c", fishCompletes, fish.toString(),
+                "kuke events cell/r2/").stream().map(l -> l.split("\t")[0]).toList());
     }
 
     /** The lines a shell printed (stdout and stderr), with its environment {@code shellEnv} alone; it must exit 0. */

@@ -77,7 +77,7 @@ class UsageErrorTest {
         assertEquals(0, bash.exit());
         assertTrue(bash.out().contains("\ncomplete -F _kuke kuke\n"), bash.out().substring(0, 200));
         assertTrue(bash.out().contains("\n    \"/get #0\") echo \"realms spaces stacks cells containers\" ;;\n"));
-        assertTrue(bash.out().contains("\n    \"/image\") echo \"load ls list rm remove prune\" ;;\n"), "image's subcommands");
+        assertTrue(bash.out().contains("\n    \"/image\") echo \"pull load ls list rm remove prune\" ;;\n"), "image's subcommands");
         assertFalse(bash.out().contains("__complete\""), "the hidden command is not completed");
         KukeRun zsh = KukeRun.offline("completion", "zsh");
         assertEquals(0, zsh.exit());

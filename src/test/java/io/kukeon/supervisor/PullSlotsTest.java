@@ -119,4 +119,21 @@ class PullSlotsTest {
                 e.getCause().getMessage());
         assertFalse(queued.isDone());
     }
+
+    @Test
+    void aCancelledWaitLeavesTheQueueAndTheNextInLineTakesTheSlot() throws Exception {
+        PullSlots slots = new PullSlots(new PullSlots.Limits(1, 1, Duration.ofSeconds(30)));
+        CompletableFuture<String> first = slots.run("hung.example", this::hangingPull, pool, PullProgress.NONE);
+        AtomicInteger ranAfterCancel = new AtomicInteger();
+        CompletableFuture<String> gaveUp = slots.run("hung.example", () -> "never" + ranAfterCancel.incrementAndGet(),
+                pool, PullProgress.NONE);
+        assertTrue(gaveUp.cancel(false));
+        // the queue (of one) has room again: a full one would refuse at once
+        CompletableFuture<String> next = slots.run("hung.example", () -> "next", pool, PullProgress.NONE);
+        assertFalse(next.isDone());
+        release.countDown();
+        assertEquals("pulled", first.get(10, TimeUnit.SECONDS));
+        assertEquals("next", next.get(10, TimeUnit.SECONDS), "the slot went to the one still waiting");
+        assertEquals(0, ranAfterCancel.get(), "the cancelled pull never ran");
+    }
 }

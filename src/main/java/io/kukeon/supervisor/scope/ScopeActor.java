@@ -169,6 +169,9 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         if (command instanceof ObjectCommand.RemoveTemplate remove) {
             return onRemoveTemplate(state, remove);
         }
+        if (command instanceof ObjectCommand.PutRegistryCredential put && path.kind() == Kind.REALM) {
+            return onPutRegistryCredential(state, put);
+        }
         command.fail(new InvalidArgumentException("kind",
                 "only cells and containers can be started, stopped, killed or restarted, not a " + path.kind().label()));
         return Effect().none();
@@ -212,6 +215,21 @@ public final class ScopeActor extends TreeNode<ScopeEvent, ScopeRecord> {
         }
         return recordAndProvision(new Updated(desired, labels, annotations, state.generations().current() + 1, Instant.now()),
                 waiting(upsert, Reply.Outcome.UPDATED));
+    }
+
+    /**
+     * An upsert of the realm as it is, with the one credential put in: decided here, on the stored
+     * spec, so that the other credentials keep their passwords and two puts at once both land.
+     */
+    private Effect<ScopeEvent, ScopeRecord> onPutRegistryCredential(ScopeRecord state, ObjectCommand.PutRegistryCredential put) {
+        if (!state.exists() || work instanceof Retired) {
+            put.fail(notFound());
+            return Effect().none();
+        }
+        TreeObject.Realm current = (TreeObject.Realm) view(state, null);
+        TreeObject.Realm desired = new TreeObject.Realm(path, current.metadata(),
+                current.spec().withCredential(put.credential()), current.status());
+        return onUpsert(state, new ObjectCommand.Upsert(desired, ObjectCommand.Mode.APPLY, put.replyTo()));
     }
 
     // ---- secrets ----
