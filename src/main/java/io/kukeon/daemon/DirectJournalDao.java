@@ -43,12 +43,14 @@ public final class DirectJournalDao extends DefaultJournalDao {
 
     private final JournalStore store;
     private final boolean groupCommits;
+    private final ExecutionContext writers;
 
     public DirectJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
                             Serialization serialization, ExecutionContext ec, Materializer mat) {
         super(db, profile, journalConfig, serialization, ec, mat);
         this.store = JournalStore.get(mat.system());
         this.groupCommits = !(profile instanceof slick.jdbc.H2Profile);
+        this.writers = groupCommits ? writerPool(mat.system(), journalConfig.daoConfig().parallelism()) : ec;
         store.watch(db);
     }
 
@@ -63,9 +65,35 @@ public final class DirectJournalDao extends DefaultJournalDao {
         return groupCommits ? super.queueWriteJournalRows(rows) : writeJournalRows(rows);
     }
 
+    /**
+     * One transaction for these rows. Gathered by the queue (a database server), on the DAO's pool, so
+     * that several batches are written at once as the default DAO does; otherwise on this thread.
+     */
     @Override
     public Future<BoxedUnit> writeJournalRows(
             Seq<Tuple2<JournalTables.JournalPekkoSerializationRow, Set<String>>> rows) {
+        if (!groupCommits) {
+            return write(rows);
+        }
+        return Future$.MODULE$.delegate(() -> write(rows), writers);
+    }
+
+    /**
+     * Threads of their own for the gathered writes, as many as the queue writes at once: a write that
+     * waits on the database (up to the pool's 2 s connection timeout when it is away) must not hold a
+     * thread of the actors' dispatcher.
+     */
+    private static ExecutionContext writerPool(org.apache.pekko.actor.ActorSystem system, int threads) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "kukeond-journal-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        system.registerOnTermination(pool::shutdown);
+        return ExecutionContext.fromExecutorService(pool);
+    }
+
+    private Future<BoxedUnit> write(Seq<Tuple2<JournalTables.JournalPekkoSerializationRow, Set<String>>> rows) {
         long started = System.nanoTime();
         try (Connection c = db().source().createConnection()) {
             c.setAutoCommit(false);
