@@ -184,8 +184,7 @@ public final class CgroupV1Driver implements CgroupManager {
             if (h == null) {
                 return null;
             }
-            CgroupPath parent = group.parent();
-            return parent == null ? h.readMountFile(file) : h.read(parent, file);
+            return h.read(group.parent(), file);
         }
 
         @Override

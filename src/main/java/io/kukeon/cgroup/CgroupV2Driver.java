@@ -103,8 +103,7 @@ public final class CgroupV2Driver implements CgroupManager {
 
         @Override
         public String readParent(String controller, String file) {
-            CgroupPath parent = group.parent();
-            return parent == null ? hierarchy.readMountFile(file) : hierarchy.read(parent, file);
+            return hierarchy.read(group.parent(), file);
         }
 
         @Override

@@ -20,9 +20,12 @@ import java.util.stream.Stream;
 /**
  * One mounted hierarchy seen through our root: every directory and file it touches is checked to lie
  * under {@code <mount>/<root>} (by name, and after resolving symlinks), so no group name and no link
- * planted in the tree can make us create, write or remove anything else. The single exception is
- * reading the mount root's own files and adding controllers to its {@code cgroup.subtree_control},
- * without which nothing below could be limited on cgroup v2.
+ * planted in the tree can make us create, write or remove anything else. The exception is the way
+ * down to our root (the mount root and the groups above ours, e.g. the service group systemd
+ * delegates): their files are read, a missing group on it is created (as runc does, in a v1
+ * hierarchy the service manager does not use), controllers are added to their
+ * {@code cgroup.subtree_control} (without which nothing below could be limited on cgroup v2), and an
+ * empty v1 {@code cpuset.cpus}/{@code cpuset.mems} is filled; nothing there is ever removed.
  *
  * <p>A plain directory may stand in for a cgroup filesystem (a test's fake tree). The kernel creates
  * and removes a group's interface files itself; in a stand-in we create a file on first write and
@@ -78,8 +81,10 @@ final class ConfinedHierarchy {
                 throw new CgroupEscapeException(q + " is not a directory");
             }
             try {
-                if (!q.toRealPath().startsWith(top)) {
-                    throw new CgroupEscapeException(q + " resolves to " + q.toRealPath() + ", outside " + top);
+                // on the way down to our root a group must be itself; from the root on, anywhere under it
+                Path real = q.toRealPath();
+                if (q.startsWith(top) ? !real.startsWith(top) : !real.equals(q)) {
+                    throw new CgroupEscapeException(q + " resolves to " + real + ", outside " + top);
                 }
             } catch (IOException e) {
                 throw new CgroupFailureException("cannot resolve " + q + ": " + e, e);
@@ -92,19 +97,25 @@ final class ConfinedHierarchy {
         return Files.isDirectory(dir(group), NOFOLLOW);
     }
 
-    /** Creates the group and its missing ancestors up to our root, top first. */
+    /** Creates the group and its missing ancestors, top first: those on the way down to our root, then ours. */
     void createDirs(CgroupPath group) {
         dir(group);
         List<CgroupPath> levels = new ArrayList<>();
-        for (CgroupPath g = group; g != null && g.isUnder(root); g = g.parent()) {
+        for (CgroupPath g = group; g != null; g = g.parent()) {
             levels.add(0, g);
         }
         for (CgroupPath level : levels) {
-            Path d = dir(level);
+            boolean above = isAboveRoot(level);
+            Path d = above ? aboveRoot(level) : dir(level);
             try {
                 Files.createDirectory(d);
             } catch (FileAlreadyExistsException e) {
-                dir(level); // re-checked: it must be a real directory under the root, not something planted
+                // re-checked: it must be a real directory on the way or under the root, not something planted
+                if (above) {
+                    aboveRoot(level);
+                } else {
+                    dir(level);
+                }
             } catch (IOException e) {
                 throw new CgroupFailureException("cannot create " + d + ": " + reason(e), e);
             }
@@ -128,25 +139,69 @@ final class ConfinedHierarchy {
 
     /** The file's content without the trailing newline, or null when the file does not exist. */
     String read(CgroupPath group, String name) {
-        return readPath(file(group, name));
+        return readPath(group == null || isAboveRoot(group) ? fileAboveRoot(group, name) : file(group, name));
     }
 
-    /** Writes one value in one write(2), as the kernel wants it; the newline makes a stand-in look like the kernel's reads. */
+    /**
+     * Writes one value in one write(2), as the kernel wants it; the newline makes a stand-in look like the kernel's reads.
+     * On the way down to our root ({@code group} null: the mount root) only additions to
+     * {@code cgroup.subtree_control} and an empty v1 cpuset's cpus and mems are written.
+     */
     void write(CgroupPath group, String name, String value) throws IOException {
-        writePath(file(group, name), value);
+        if (group == null || isAboveRoot(group)) {
+            writePath(writableAboveRoot(group, name, value), value);
+        } else {
+            writePath(file(group, name), value);
+        }
     }
 
     /** A file of the mount root itself (e.g. {@code cgroup.controllers}); read-only. */
     String readMountFile(String name) {
-        return readPath(mount.resolve(name));
+        return read(null, name);
     }
 
-    /** Adds controllers to the mount root's {@code cgroup.subtree_control}; never removes any. */
-    void enableAtMountRoot(String plusList) throws IOException {
-        if (!plusList.matches("(\\+[a-z_]+ ?)+")) {
-            throw new IllegalArgumentException("only additions are written at the mount root: " + plusList);
+    /** A group that holds our root (not the mount root, which is null here). */
+    private boolean isAboveRoot(CgroupPath group) {
+        return root.isUnder(group) && !root.equals(group);
+    }
+
+    /** The directory of a group on the way down to our root, refused when a link on the way could lead elsewhere. */
+    private Path aboveRoot(CgroupPath group) {
+        if (group != null && !isAboveRoot(group)) {
+            throw new CgroupEscapeException(group + " is not on the way down to our cgroup root " + root);
         }
-        writePath(mount.resolve("cgroup.subtree_control"), plusList);
+        Path q = mount;
+        for (String segment : group == null ? List.<String>of() : group.segments()) {
+            q = q.resolve(segment);
+            if (Files.isSymbolicLink(q) || (Files.exists(q, NOFOLLOW) && !Files.isDirectory(q, NOFOLLOW))) {
+                throw new CgroupEscapeException(q + " is not a directory; refusing to use it on the way to " + top);
+            }
+        }
+        return q;
+    }
+
+    private Path fileAboveRoot(CgroupPath group, String name) {
+        if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+            throw new IllegalArgumentException("not a cgroup file name: " + name);
+        }
+        Path f = aboveRoot(group).resolve(name);
+        if (Files.isSymbolicLink(f)) {
+            throw new CgroupEscapeException(f + " is a symlink; refusing to follow it");
+        }
+        return f;
+    }
+
+    private Path writableAboveRoot(CgroupPath group, String name, String value) {
+        boolean additions = name.equals("cgroup.subtree_control") && value.matches("(\\+[a-z_]+ ?)+");
+        String current = read(group, name);
+        boolean emptyCpuset = (name.equals("cpuset.cpus") || name.equals("cpuset.mems"))
+                && (current == null || current.isBlank());
+        if (!additions && !emptyCpuset) {
+            throw new CgroupEscapeException("only controllers added to cgroup.subtree_control and an empty cpuset's"
+                    + " cpus and mems are written above our root, not " + name + " = " + value
+                    + " in " + aboveRoot(group));
+        }
+        return fileAboveRoot(group, name);
     }
 
     /** The group and every group below it, deepest first. Symlinks are listed as nothing and never followed. */

@@ -44,8 +44,7 @@ final class SubtreeDelegation {
             parents.add(1, p);
         }
         for (CgroupPath parent : parents) {
-            Set<String> enabled = parse(parent == null ? h.readMountFile("cgroup.subtree_control")
-                    : h.read(parent, "cgroup.subtree_control"));
+            Set<String> enabled = parse(h.read(parent, "cgroup.subtree_control"));
             Set<String> add = new TreeSet<>(wanted);
             add.retainAll(offered);
             add.removeAll(enabled);
@@ -69,14 +68,14 @@ final class SubtreeDelegation {
         Set<String> all = new TreeSet<>(enabled);
         all.addAll(add);
         try {
-            write(h, parent, plusList(all));
+            h.write(parent, "cgroup.subtree_control", plusList(all));
             return add;
         } catch (IOException together) {
             // one refusal fails the whole write: try one by one to learn which controller and why
             Set<String> accepted = new TreeSet<>();
             for (String c : add) {
                 try {
-                    write(h, parent, "+" + c);
+                    h.write(parent, "cgroup.subtree_control", "+" + c);
                     accepted.add(c);
                 } catch (IOException e) {
                     missing.put(c, "enabling " + c + " in " + where(h, parent) + "/cgroup.subtree_control failed: "
@@ -85,14 +84,6 @@ final class SubtreeDelegation {
                 }
             }
             return accepted;
-        }
-    }
-
-    private static void write(ConfinedHierarchy h, CgroupPath parent, String plusList) throws IOException {
-        if (parent == null) {
-            h.enableAtMountRoot(plusList);
-        } else {
-            h.write(parent, "cgroup.subtree_control", plusList);
         }
     }
 

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * Deterministic external identifiers, computed from names and the daemon's configuration, so that
  * a restarted daemon finds its objects again without any table beside the journal.
  *
- * @param cgroupRoot      the first segment of every cgroup we own (default {@code kukeon})
+ * @param cgroupRoot      the group that holds every cgroup we own, below the hierarchy's mountpoint: one name
+ *                        (default {@code kukeon}) or a path such as {@code system.slice/kukeond.service/kukeon}
+ *                        (the subtree systemd delegates to its service); a leading {@code /} is dropped
  * @param namespaceSuffix appended to a realm's name to form its containerd namespace
  */
 public record HostIds(String cgroupRoot, String namespaceSuffix) {
@@ -19,18 +21,35 @@ public record HostIds(String cgroupRoot, String namespaceSuffix) {
     public static final int CONTAINERD_ID_MAX = 76;
     public static final Pattern CONTAINERD_ID = Pattern.compile("[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*");
 
+    /** One segment of the root: what systemd's unit and slice names and our own default look like. */
+    private static final Pattern ROOT_SEGMENT = Pattern.compile("[a-z0-9]([-a-z0-9_.]*[a-z0-9])?");
+
     public HostIds {
-        if (cgroupRoot == null || cgroupRoot.isEmpty() || !cgroupRoot.matches("[a-z0-9]([-a-z0-9_.]*[a-z0-9])?")
-                || cgroupRoot.contains("..")) {
+        String root = cgroupRoot != null && cgroupRoot.startsWith("/") ? cgroupRoot.substring(1) : cgroupRoot;
+        if (!isRootPath(root)) {
             throw new InvalidArgumentException("cgroupRoot",
-                    "\"" + Names.printable(String.valueOf(cgroupRoot)) + "\" must be one cgroup name"
-                            + " (not \"/\"; a-z, 0-9, '-', '_', '.')");
+                    "\"" + Names.printable(String.valueOf(cgroupRoot)) + "\" must be a cgroup name or a path of names"
+                            + " below the mountpoint (not \"/\"; each name of a-z, 0-9, '-', '_', '.')");
         }
+        cgroupRoot = root;
         if (namespaceSuffix == null || !namespaceSuffix.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
                 || namespaceSuffix.contains("..")) {
             throw new InvalidArgumentException("namespaceSuffix",
                     "\"" + Names.printable(String.valueOf(namespaceSuffix)) + "\" must be a dotted DNS name");
         }
+    }
+
+    /** Whether {@code root} (without a leading {@code /}) is a usable cgroup root: names joined by {@code /}. */
+    public static boolean isRootPath(String root) {
+        if (root == null || root.isEmpty()) {
+            return false;
+        }
+        for (String segment : root.split("/", -1)) {
+            if (!ROOT_SEGMENT.matcher(segment).matches() || segment.contains("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static HostIds defaults() {
@@ -69,8 +88,7 @@ public record HostIds(String cgroupRoot, String namespaceSuffix) {
      * {@code /<root>/.../<cell>/<containerd-id>}.
      */
     public CgroupPath cgroup(ObjectPath path) {
-        List<String> segments = new ArrayList<>();
-        segments.add(cgroupRoot);
+        List<String> segments = new ArrayList<>(cgroupRootPath().segments());
         if (path.kind() == Kind.CONTAINER) {
             segments.addAll(path.segments().subList(0, 4));
             segments.add(containerdId(path));
@@ -126,6 +144,11 @@ public record HostIds(String cgroupRoot, String namespaceSuffix) {
 
     /** The group that holds everything we create. */
     public CgroupPath cgroupRootPath() {
-        return new CgroupPath(List.of(cgroupRoot));
+        return CgroupPath.parse(cgroupRoot);
+    }
+
+    /** The same namespaces, under another cgroup root. */
+    public HostIds withCgroupRoot(String root) {
+        return new HostIds(root, namespaceSuffix);
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The v1 driver against plain directories laid out as a hybrid host's /sys/fs/cgroup. */
@@ -62,6 +63,37 @@ class CgroupV1DriverTest {
             assertEquals("0\n", Files.readString(cgroupDir.resolve("cpuset/" + g + "/cpuset.mems")), g);
         }
         assertEquals("2\n", Files.readString(cgroupDir.resolve("cpuset/kukeon/realm/space/stack/cell/c1/cpuset.cpus")));
+    }
+
+    @Test
+    void aRootInAServiceSubtreeIsMadeWhereTheServiceManagerMadeNoGroup() throws IOException {
+        // systemd made the service's group in the hierarchies it uses, not in cpuset or freezer
+        for (String h : List.of("cpu", "cpuacct", "memory", "blkio", "pids", "devices", "systemd", "unified")) {
+            Files.createDirectories(cgroupDir.resolve(h).resolve("system.slice/kukeond.service"));
+        }
+        Files.writeString(cgroupDir.resolve("memory/system.slice/kukeond.service/memory.limit_in_bytes"), "1024\n");
+        CgroupManager inService = CgroupDrivers.open(new CgroupSettings("/system.slice/kukeond.service/kukeon", cgroupDir),
+                List.of());
+        CgroupPath cell = CgroupPath.parse("/system.slice/kukeond.service/kukeon/realm/space/stack/cell");
+
+        inService.ensure(cell, Resources.NONE);
+
+        for (String h : List.of("cpu", "cpuset", "memory", "freezer", "systemd", "unified")) {
+            assertTrue(Files.isDirectory(cgroupDir.resolve(h).resolve(cell.relative())), h);
+        }
+        for (String g : List.of("system.slice", "system.slice/kukeond.service", "system.slice/kukeond.service/kukeon",
+                cell.relative())) {
+            assertEquals("0-3\n", Files.readString(cgroupDir.resolve("cpuset/" + g + "/cpuset.cpus")), g);
+        }
+        assertEquals("1024\n", Files.readString(cgroupDir.resolve("memory/system.slice/kukeond.service/memory.limit_in_bytes")),
+                "the service's own files are systemd's");
+        assertEquals("/system.slice/kukeond.service/kukeon", inService.info().root());
+        assertThrows(CgroupEscapeException.class, () -> inService.ensure(CgroupPath.parse("/system.slice/other"), Resources.NONE));
+
+        inService.delete(CgroupPath.parse("/system.slice/kukeond.service/kukeon/realm"));
+
+        assertFalse(Files.exists(cgroupDir.resolve("memory/system.slice/kukeond.service/kukeon/realm")));
+        assertTrue(Files.isDirectory(cgroupDir.resolve("cpuset/system.slice/kukeond.service")), "never removed above the root");
     }
 
     @Test

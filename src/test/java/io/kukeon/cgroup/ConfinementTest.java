@@ -45,6 +45,30 @@ class ConfinementTest {
     }
 
     @Test
+    void aboveADeepRootOnlyControllersAreAddedAndNothingIsRemoved() throws IOException {
+        Path service = Files.createDirectories(mount.resolve("system.slice/kukeond.service"));
+        Files.writeString(mount.resolve("system.slice/cgroup.subtree_control"), "memory\n");
+        Files.writeString(service.resolve("memory.max"), "1024\n");
+        CgroupManager deep = CgroupDrivers.open(new CgroupSettings("system.slice/kukeond.service/kukeon", mount), List.of());
+        CgroupPath cell = CgroupPath.parse("/system.slice/kukeond.service/kukeon/realm");
+
+        deep.ensure(cell, new Resources(64L << 20, null, null, null, null, null, null));
+
+        assertEquals("67108864\n", Files.readString(mount.resolve(cell.relative()).resolve("memory.max")));
+        assertTrue(Files.readString(service.resolve("cgroup.subtree_control")).contains("+memory"),
+                "the delegated service group enables what its children need");
+        assertEquals("1024\n", Files.readString(service.resolve("memory.max")), "the service's own limit is systemd's");
+        assertThrows(CgroupEscapeException.class, () -> deep.ensure(CgroupPath.parse("/system.slice/kukeond.service/x"),
+                Resources.NONE));
+        assertThrows(CgroupEscapeException.class, () -> deep.delete(CgroupPath.parse("/system.slice/kukeond.service")));
+
+        deep.delete(CgroupPath.parse("/system.slice/kukeond.service/kukeon"));
+
+        assertTrue(Files.isDirectory(service), "groups above the root stay");
+        assertFalse(Files.exists(service.resolve("kukeon")));
+    }
+
+    @Test
     void aSymlinkInsideTheTreeIsNotFollowed() throws IOException {
         Files.createDirectories(mount.resolve("kukeon"));
         Files.createSymbolicLink(mount.resolve("kukeon/realm"), outside);
@@ -90,14 +114,15 @@ class ConfinementTest {
     }
 
     @Test
-    void theRootMustBeOneNameAndNeverSlash() {
-        for (String bad : new String[] {"/", "", "a/b", "..", "/../etc", "Kukeon"}) {
+    void theRootIsNamesAndNeverSlash() {
+        for (String bad : new String[] {"/", "", "a//b", "a/", "..", "/../etc", "a/../b", "Kukeon", "a/B"}) {
             InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> new CgroupSettings(bad, null), bad);
             assertEquals("cgroupRoot", e.field());
         }
         assertThrows(InvalidArgumentException.class, () -> new CgroupSettings(null, null));
         assertEquals("kukeon", new CgroupSettings("/kukeon", null).root());
         assertEquals("kukeon", CgroupSettings.defaults().root());
+        assertEquals("system.slice/kukeond.service/kukeon", new CgroupSettings("/system.slice/kukeond.service/kukeon", null).root());
     }
 
     @Test
