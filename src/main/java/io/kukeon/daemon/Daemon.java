@@ -11,8 +11,12 @@ import io.kukeon.api.JournalQueries;
 import io.kukeon.api.KukeonService;
 import io.kukeon.api.MetricsState;
 import io.kukeon.api.TokenAuth;
+import io.kukeon.cgroup.CgroupDrivers;
+import io.kukeon.cgroup.CgroupLayout;
 import io.kukeon.cgroup.CgroupManager;
+import io.kukeon.cgroup.CgroupSettings;
 import io.kukeon.metrics.MetricsEndpoint;
+import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.network.CellNameFiles;
@@ -69,8 +73,10 @@ public final class Daemon implements AutoCloseable {
         this.index = index;
     }
 
-    public static Daemon start(DaemonConfig config, PortsFactory factory) throws IOException {
-        ApiServer.prepare(config.api());   // a socket path that cannot be ours fails here, before anything is touched
+    public static Daemon start(DaemonConfig settings, PortsFactory factory) throws IOException {
+        ApiServer.prepare(settings.api());   // a socket path that cannot be ours fails here, before anything is touched
+        DaemonConfig config = settings.withIds(InstanceRecord.settle(settings.dataDir(), settings.ids(),
+                isFresh(settings), () -> chooseCgroupRoot(settings)));
         prepareDataDir(config);
         JournalSchema.apply(config.journal());
         tightenDataDir(config.dataDir());
@@ -198,6 +204,21 @@ public final class Daemon implements AutoCloseable {
 
     public static String version() {
         return io.kukeon.build.BuildInfo.version();
+    }
+
+    /** Nothing of an earlier kukeond is in the data dir: it makes both of these at its first start. */
+    private static boolean isFresh(DaemonConfig config) {
+        return Files.notExists(config.journalBase().getParent()) && Files.notExists(config.logDir());
+    }
+
+    private static CgroupRootChoice chooseCgroupRoot(DaemonConfig config) {
+        try {
+            boolean pureV2 = CgroupDrivers.layout(new CgroupSettings(HostIds.DEFAULT_CGROUP_ROOT, config.cgroupMountpoint()))
+                    .mode() == CgroupLayout.Mode.V2;
+            return CgroupRootChoice.of(Files.readString(Path.of("/proc/self/cgroup")), System.getenv("INVOCATION_ID"), pureV2);
+        } catch (IOException | RuntimeException e) {
+            return new CgroupRootChoice(HostIds.DEFAULT_CGROUP_ROOT, "kukeond's own cgroup could not be read: " + e.getMessage());
+        }
     }
 
     private static void prepareDataDir(DaemonConfig config) throws IOException {

@@ -128,6 +128,14 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 LogFormat.parse("log-format", string(k, "log-format")), journalSettings);
     }
 
+    /** The same settings with these ids (an {@code auto} cgroup root resolved, see {@link InstanceRecord}). */
+    public DaemonConfig withIds(HostIds resolved) {
+        return new DaemonConfig(dataDir, api, containerdSocket, resolved, cgroupMountpoint, snapshotEvery, stopTimeout,
+                startupGrace, relistInterval, askTimeout, restart, insecureRegistries, failureInjection, keyFile,
+                registryConnectTimeout, registryStallTimeout, pullLimits, dataDirLimits, network, pekko, secretsDir, logger,
+                logDefaults, metricsListen, logFormat, journal);
+    }
+
     /** Where the Prometheus endpoint listens; null: {@code none}, no endpoint. */
     private static InetSocketAddress metricsListen(Config k) {
         String listen = string(k, "metrics-listen");

@@ -28,7 +28,8 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--containerd-socket", paramLabel = "PATH", description = "default /run/containerd/containerd.sock")
     String containerdSocket;
 
-    @Option(names = "--cgroup-root", paramLabel = "NAME", description = "first segment of our cgroups (default kukeon)")
+    @Option(names = "--cgroup-root", paramLabel = "PATH",
+            description = "the group holding our cgroups; default auto: under systemd, <service>/kukeon, else kukeon")
     String cgroupRoot;
 
     @Option(names = "--namespace-suffix", paramLabel = "SUFFIX", description = "realm namespaces are <realm>.<SUFFIX> (default kukeon.io)")

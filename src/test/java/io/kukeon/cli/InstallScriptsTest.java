@@ -65,7 +65,10 @@ class InstallScriptsTest {
                 "no default path left: " + unitText);
         Run verified = run(Map.of(), List.of("systemd-analyze", "verify", unit.toString()));
         assertEquals(0, verified.exit, verified.output);
-        assertEquals("", verified.output);
+        // systemd before 254 does not know DelegateSubgroup= (and ignores it): the one line it may say
+        assertTrue(verified.output.isEmpty() || verified.output.matches(
+                "\\S*kukeond\\.service:\\d+: Unknown key (name )?'DelegateSubgroup' in section \\[Service\\], ignoring\\.\\n"),
+                verified.output);
 
         // the installed kuke, through its link, from its own lib/
         Run version = run(Map.of(), List.of(bin.resolve("kuke").toString(), "--version"));

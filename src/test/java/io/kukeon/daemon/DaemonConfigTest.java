@@ -30,7 +30,7 @@ class DaemonConfigTest {
         assertEquals("", c.api().socketGroup());
         assertEquals(null, c.api().tcp(), "no TCP listener unless asked for");
         assertEquals(Path.of("/run/containerd/containerd.sock"), c.containerdSocket());
-        assertEquals("kukeon", c.ids().cgroupRoot());
+        assertEquals("auto", c.ids().cgroupRoot(), "chosen when the data dir is first used: InstanceRecord");
         assertEquals("default.kukeon.io", c.ids().namespace("default"));
         assertEquals(Duration.ofSeconds(10), c.stopTimeout());
         assertTrue(c.jdbcUrl().startsWith("jdbc:h2:file:/var/lib/kukeon/journal/kukeon;WRITE_DELAY=0"));

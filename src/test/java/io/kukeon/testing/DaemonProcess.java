@@ -43,6 +43,8 @@ public final class DaemonProcess implements AutoCloseable {
     private String maxHeap = DEFAULT_MAX_HEAP;
     private static final String DEFAULT_MAX_HEAP = "512m";
     private ManagedChannel channel;
+    /** Cgroup directories the daemon's process joins before the JVM starts, as a service manager puts it there. */
+    private List<Path> groups = List.of();
 
     /** {@link FakePortsKukeond} on this data dir. */
     public DaemonProcess(Path dataDir) {
@@ -91,6 +93,12 @@ public final class DaemonProcess implements AutoCloseable {
         return this;
     }
 
+    /** The daemon starts as a member of these cgroups (their directories, one per hierarchy). */
+    public DaemonProcess inCgroups(List<Path> groupDirs) {
+        this.groups = List.copyOf(groupDirs);
+        return this;
+    }
+
     /** The daemon's process id (while it runs). */
     public long pid() {
         return process.pid();
@@ -103,7 +111,15 @@ public final class DaemonProcess implements AutoCloseable {
         int port = writesPortFile ? 0 : freePort();
         // The JVM options of bin/kukeond (C1 only, the serial collector), with a bound on the heap.
         Path conf = Path.of(System.getProperty("kukeon.projectDir", System.getProperty("user.dir")), "conf");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>();
+        if (!groups.isEmpty()) {
+            // the shell joins the groups and becomes the JVM: the pid is the daemon's
+            command.addAll(List.of("/bin/sh", "-c", "while [ \"$1\" != -- ]; do echo $$ > \"$1/cgroup.procs\" || exit 97;"
+                    + " shift; done; shift; exec \"$@\"", "sh"));
+            groups.forEach(g -> command.add(g.toString()));
+            command.add("--");
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + conf.resolve("kukeond.jvm"), "-Xmx" + maxHeap));
         if (!maxHeap.equals(DEFAULT_MAX_HEAP)) {
             command.add("-Xms" + maxHeap);   // kukeond.jvm's -Xms may be above a small -Xmx
