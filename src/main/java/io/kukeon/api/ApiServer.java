@@ -4,6 +4,8 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.InternalNettyServerCredentials;
+import io.grpc.netty.InternalProtocolNegotiator;
+import io.grpc.netty.InternalProtocolNegotiators;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.kukeon.metrics.ApiCallMetrics;
@@ -89,8 +91,11 @@ public final class ApiServer implements AutoCloseable {
                 ApiSocket.restrict(settings.socket(), settings.socketGroup());
             }
             if (settings.tcp() != null) {
+                InternalProtocolNegotiator.ProtocolNegotiator negotiator = settings.tls() == null
+                        ? InternalProtocolNegotiators.serverPlaintext()
+                        : InternalProtocolNegotiators.serverTls(settings.tls().serverContext());
                 Server tcp = builder(NettyServerBuilder.forAddress(settings.tcp(), InternalNettyServerCredentials.create(
-                        new PeerConnectionLimits(settings.maxConnectionsPerPeer(), settings.maxConnections()))),
+                        new PeerConnectionLimits(settings.maxConnectionsPerPeer(), settings.maxConnections(), negotiator))),
                         settings, services, loop(loops, "kukeon-api-tcp"), system)
                         .channelType(EpollServerSocketChannel.class).build().start();
                 servers.add(tcp);

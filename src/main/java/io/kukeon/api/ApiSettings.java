@@ -17,19 +17,22 @@ import java.time.Duration;
  * @param maxConnections        TCP connections served at once
  * @param maxConnectionsPerPeer TCP connections served at once from one address
  * @param applyParallelism      documents of one manifest applied at once
+ * @param tls                   TLS of the TCP listener, or null for plain HTTP/2 (allowed on loopback addresses, or
+ *                              anywhere with {@code insecure-listen})
  */
 public record ApiSettings(Path socket, String socketGroup, InetSocketAddress tcp, Duration idleTimeout, Duration keepalive,
-                          Duration handshakeTimeout, int maxConnections, int maxConnectionsPerPeer, int applyParallelism) {
+                          Duration handshakeTimeout, int maxConnections, int maxConnectionsPerPeer, int applyParallelism,
+                          ApiTls tls) {
     /** The same, listening on TCP port {@code port} (the one chosen when the setting asked for port 0). */
     ApiSettings withTcpPort(int port) {
         return new ApiSettings(socket, socketGroup, new InetSocketAddress(tcp.getAddress(), port), idleTimeout, keepalive,
-                handshakeTimeout, maxConnections, maxConnectionsPerPeer, applyParallelism);
+                handshakeTimeout, maxConnections, maxConnectionsPerPeer, applyParallelism, tls);
     }
 
     /** Where a caller reaches the API, for log lines and errors. */
     public String where() {
         String unix = socket == null ? null : "unix:" + socket;
-        String inet = tcp == null ? null : tcp.getHostString() + ":" + tcp.getPort();
+        String inet = tcp == null ? null : tcp.getHostString() + ":" + tcp.getPort() + (tls == null ? "" : " (TLS)");
         return unix == null ? inet : inet == null ? unix : unix + " and " + inet;
     }
 }

@@ -2,7 +2,6 @@ package io.kukeon.api;
 
 import io.grpc.netty.GrpcHttp2ConnectionHandler;
 import io.grpc.netty.InternalProtocolNegotiator;
-import io.grpc.netty.InternalProtocolNegotiators;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,13 +21,13 @@ import java.util.Set;
  * Bounds the TCP connections of the API: at most {@code perPeer} from one address and {@code total}
  * in all. A connection over a limit is closed as soon as it is accepted, before it costs more than a
  * socket; the unix socket has no such limit and is never crowded out by TCP peers. grpc-java has no
- * public hook per accepted connection, so this wraps its plaintext negotiator (its "Internal" API,
+ * public hook per accepted connection, so this wraps its plaintext or TLS negotiator (its "Internal" API,
  * the one grpc-java offers for this): the first handler of each connection.
  */
 final class PeerConnectionLimits implements InternalProtocolNegotiator.ProtocolNegotiator {
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnectionLimits.class);
 
-    private final InternalProtocolNegotiator.ProtocolNegotiator plaintext = InternalProtocolNegotiators.serverPlaintext();
+    private final InternalProtocolNegotiator.ProtocolNegotiator negotiator;
     private final int perPeer;
     private final int total;
     private final Map<InetAddress, Integer> byPeer = new HashMap<>();
@@ -36,19 +35,21 @@ final class PeerConnectionLimits implements InternalProtocolNegotiator.ProtocolN
     /** Refusals are logged once per peer until a connection of that peer closes: a flood costs one line. */
     private final Set<InetAddress> refusedLogged = new HashSet<>();
 
-    PeerConnectionLimits(int perPeer, int total) {
+    /** @param negotiator what the connection does once admitted: plain HTTP/2 or TLS first */
+    PeerConnectionLimits(int perPeer, int total, InternalProtocolNegotiator.ProtocolNegotiator negotiator) {
+        this.negotiator = negotiator;
         this.perPeer = perPeer;
         this.total = total;
     }
 
     @Override
     public AsciiString scheme() {
-        return plaintext.scheme();
+        return negotiator.scheme();
     }
 
     @Override
     public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpcHandler) {
-        ChannelHandler next = plaintext.newHandler(grpcHandler);
+        ChannelHandler next = negotiator.newHandler(grpcHandler);
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void handlerAdded(ChannelHandlerContext ctx) {
@@ -97,6 +98,6 @@ final class PeerConnectionLimits implements InternalProtocolNegotiator.ProtocolN
 
     @Override
     public void close() {
-        plaintext.close();
+        negotiator.close();
     }
 }

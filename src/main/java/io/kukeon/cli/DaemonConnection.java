@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One plain gRPC channel to kukeond on one daemon thread: over its unix socket, or over TCP carrying
- * {@code authorization: Bearer <token>} on every call.
+ * One gRPC channel to kukeond on one daemon thread: over its unix socket, or over TCP (plain or TLS)
+ * carrying {@code authorization: Bearer <token>} on every call.
  */
 final class DaemonConnection implements AutoCloseable {
     /** Reads give up after this; streams (logs -f, get -w) run until the user stops them. */
@@ -59,15 +59,23 @@ final class DaemonConnection implements AutoCloseable {
                 .build();
     }
 
-    /** On TCP: the token goes with every call. NIO, as loading the epoll library would cost more than it saves. */
-    static DaemonConnection overTcp(String host, String token) {
+    /**
+     * On TCP: the token goes with every call, over TLS when {@code tls} is given. NIO, as loading the
+     * epoll library would cost more than it saves.
+     */
+    static DaemonConnection overTcp(String host, String token, ClientTls tls) {
         Metadata headers = new Metadata();
         if (token != null) {
             headers.put(AUTHORIZATION, "Bearer " + token);
         }
-        return new DaemonConnection(host, new NioEventLoopGroup(1, new DefaultThreadFactory("kuke-io", true)),
-                NettyChannelBuilder.forTarget(host).usePlaintext().channelType(NioSocketChannel.class)
-                        .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)));
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(host).channelType(NioSocketChannel.class)
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+        if (tls == null) {
+            builder.usePlaintext();
+        } else {
+            builder.useTransportSecurity().sslContext(tls.context());
+        }
+        return new DaemonConnection(host, new NioEventLoopGroup(1, new DefaultThreadFactory("kuke-io", true)), builder);
     }
 
     /** On the unix socket: who may connect is the socket's mode and group; no token. Netty's NIO has no unix sockets. */

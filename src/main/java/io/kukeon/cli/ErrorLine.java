@@ -73,6 +73,9 @@ final class ErrorLine {
 
     private static String unreachable(Status status) {
         for (Throwable c = status.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLException) {
+                return "TLS failed (" + oneLine(String.valueOf(c.getMessage())) + "; see --ca-file, --cert-file and --key-file)";
+            }
             if (c instanceof ConnectException) {
                 String m = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
                 return m.contains("refused") ? "connection refused" : m.contains("timed out") ? "connection timed out"

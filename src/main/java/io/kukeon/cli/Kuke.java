@@ -52,6 +52,18 @@ public final class Kuke implements Callable<Integer> {
                     + Settings.DEFAULT_DATA_DIR + "/token).")
     String tokenFile;
 
+    @Option(names = "--ca-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "TLS to kukeond on TCP, trusting this PEM CA (env KUKEON_CA_FILE).")
+    String caFile;
+
+    @Option(names = "--cert-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Mutual TLS: kuke's PEM certificate (env KUKEON_CERT_FILE), with --key-file.")
+    String certFile;
+
+    @Option(names = "--key-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Mutual TLS: the certificate's PKCS#8 PEM key (env KUKEON_KEY_FILE).")
+    String keyFile;
+
     /** Set by bin/kuke when stderr is a terminal (Java 17 cannot tell for stderr alone). */
     static final String TERMINAL_PROPERTY = "kuke.stderr.terminal";
 
@@ -169,7 +181,8 @@ public final class Kuke implements Callable<Integer> {
 
     /** The settings with {@code --host} and {@code --token-file} as given (null: as kuke's own). */
     Settings settings(String hostFlag, String tokenFileFlag) {
-        return Settings.resolve(hostFlag != null ? hostFlag : host, tokenFileFlag != null ? tokenFileFlag : tokenFile, env);
+        return Settings.resolve(hostFlag != null ? hostFlag : host, tokenFileFlag != null ? tokenFileFlag : tokenFile,
+                new Settings.TlsFlags(caFile, certFile, keyFile), env);
     }
 
     DaemonConnection connect() {
@@ -178,7 +191,7 @@ public final class Kuke implements Callable<Integer> {
 
     static DaemonConnection connect(Settings s) {
         return s.socket() != null ? DaemonConnection.overSocket(s.host(), s.socket())
-                : DaemonConnection.overTcp(s.host(), s.token());
+                : DaemonConnection.overTcp(s.host(), s.token(), s.tls());
     }
 
     InputStream stdin() {

@@ -11,19 +11,33 @@ import java.util.function.Function;
  * Where kukeond is and how to prove who we are: flag, then environment, then default.
  * {@code --host} / {@code KUKEON_HOST} / {@code unix:/run/kukeon/kukeond.sock}: a unix socket
  * ({@code unix:PATH}, no token needed) or {@code HOST[:PORT]} on TCP (port 7420 when none is given);
- * {@code --token-file} / {@code KUKEON_TOKEN_FILE} / {@code $KUKEON_DATA_DIR/token} / {@code /var/lib/kukeon/token}.
+ * {@code --token-file} / {@code KUKEON_TOKEN_FILE} / {@code $KUKEON_DATA_DIR/token} / {@code /var/lib/kukeon/token};
+ * TLS on TCP with {@code --ca-file} / {@code KUKEON_CA_FILE} (and {@code --cert-file}, {@code --key-file} /
+ * {@code KUKEON_CERT_FILE}, {@code KUKEON_KEY_FILE} for mutual TLS).
+ *
+ * @param tls null: plain HTTP/2
  */
-record Settings(String host, Path tokenFile) {
+record Settings(String host, Path tokenFile, ClientTls tls) {
     static final int DEFAULT_PORT = 7420;
     static final String UNIX = "unix:";
     static final String DEFAULT_HOST = UNIX + "/run/kukeon/kukeond.sock";
     static final String DEFAULT_DATA_DIR = "/var/lib/kukeon";
 
     static Settings resolve(String hostFlag, String tokenFileFlag, Function<String, String> env) {
+        return resolve(hostFlag, tokenFileFlag, new TlsFlags(null, null, null), env);
+    }
+
+    /** {@code --ca-file}, {@code --cert-file}, {@code --key-file} as given (null: not given). */
+    record TlsFlags(String caFile, String certFile, String keyFile) {}
+
+    static Settings resolve(String hostFlag, String tokenFileFlag, TlsFlags tlsFlags, Function<String, String> env) {
         String host = withPort(firstSet(hostFlag, env.apply("KUKEON_HOST"), DEFAULT_HOST));
         String dataDir = firstSet(env.apply("KUKEON_DATA_DIR"), DEFAULT_DATA_DIR);
         String tokenFile = firstSet(tokenFileFlag, env.apply("KUKEON_TOKEN_FILE"), dataDir + "/token");
-        return new Settings(host, Path.of(tokenFile));
+        ClientTls tls = ClientTls.of(firstSet(tlsFlags.caFile(), env.apply("KUKEON_CA_FILE")),
+                firstSet(tlsFlags.certFile(), env.apply("KUKEON_CERT_FILE")),
+                firstSet(tlsFlags.keyFile(), env.apply("KUKEON_KEY_FILE")));
+        return new Settings(host, Path.of(tokenFile), tls);
     }
 
     /** The token, or null when it cannot be read; {@link #tokenProblem()} then says why. */

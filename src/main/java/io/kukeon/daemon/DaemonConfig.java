@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.api.ApiSettings;
+import io.kukeon.api.ApiTls;
 import io.kukeon.model.ContainerLogs;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
@@ -58,7 +59,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
             "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
             "secrets-dir", "logger", "log-max-size", "log-max-files", "metrics-listen", "log-format",
-            "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode");
+            "tls-cert-file", "tls-key-file", "tls-client-ca-file", "insecure-listen", "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -193,11 +194,47 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         if (socket.isEmpty() && listen.isEmpty()) {
             throw new InvalidArgumentException("socket", "and listen are both empty: kukeond would have no API");
         }
+        InetSocketAddress tcp = listen.isEmpty() ? null : tcpAddress("listen", listen, "empty");
+        ApiTls tls = tls(k);
+        boolean insecure = flag(k, "insecure-listen");
+        if (tcp != null && tls == null && !tcp.getAddress().isLoopbackAddress() && !insecure) {
+            // the bearer token would cross the network in clear text
+            throw new InvalidArgumentException("listen", "\"" + listen + "\" is not a loopback address: beyond this host"
+                    + " kukeond listens only with TLS (tls-cert-file and tls-key-file), or with insecure-listen = true");
+        }
         return new ApiSettings(socket.isEmpty() ? null : absolute("socket", socket), string(k, "socket-group"),
-                listen.isEmpty() ? null : tcpAddress("listen", listen, "empty"), duration(k, "api-idle-timeout"), duration(k, "api-keepalive"),
+                tcp, duration(k, "api-idle-timeout"), duration(k, "api-keepalive"),
                 duration(k, "api-handshake-timeout"),
                 integer(k, "api-max-connections", 1, 65_536), integer(k, "api-max-connections-per-peer", 1, 65_536),
-                integer(k, "apply-parallelism", 1, 256));
+                integer(k, "apply-parallelism", 1, 256), tls);
+    }
+
+    /** TLS of the TCP listener: both of the certificate and its key, or neither (a client CA only with them). */
+    private static ApiTls tls(Config k) {
+        String cert = string(k, "tls-cert-file");
+        String key = string(k, "tls-key-file");
+        String clientCa = string(k, "tls-client-ca-file");
+        if (cert.isEmpty() != key.isEmpty()) {
+            String missing = cert.isEmpty() ? "tls-cert-file" : "tls-key-file";
+            throw new InvalidArgumentException(missing, "is needed with " + (cert.isEmpty() ? "tls-key-file" : "tls-cert-file"));
+        }
+        if (cert.isEmpty()) {
+            if (!clientCa.isEmpty()) {
+                throw new InvalidArgumentException("tls-client-ca-file", "needs tls-cert-file and tls-key-file: callers"
+                        + " present their certificates over TLS");
+            }
+            return null;
+        }
+        return new ApiTls(absolute("tls-cert-file", cert), absolute("tls-key-file", key),
+                clientCa.isEmpty() ? null : absolute("tls-client-ca-file", clientCa));
+    }
+
+    private static boolean flag(Config k, String key) {
+        try {
+            return k.getBoolean(key);
+        } catch (ConfigException e) {
+            throw new InvalidArgumentException(key, "\"" + k.getValue(key).unwrapped() + "\" must be true or false");
+        }
     }
 
     /** HOST:PORT of a local address; {@code off} says how the setting is turned off instead. */

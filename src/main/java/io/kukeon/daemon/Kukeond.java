@@ -41,6 +41,18 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json, one object per line")
     String logFormat;
 
+    @Option(names = "--tls-cert-file", paramLabel = "FILE", description = "serve --listen over TLS with this PEM certificate chain")
+    String tlsCertFile;
+
+    @Option(names = "--tls-key-file", paramLabel = "FILE", description = "the certificate's key (PEM, PKCS#8)")
+    String tlsKeyFile;
+
+    @Option(names = "--tls-client-ca-file", paramLabel = "FILE", description = "mutual TLS: callers need a certificate this CA signed")
+    String tlsClientCaFile;
+
+    @Option(names = "--insecure-listen", description = "allow --listen on a non-loopback address without TLS")
+    boolean insecureListen;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = store.flags();
@@ -51,6 +63,10 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "namespace-suffix", namespaceSuffix);
         put(flags, "metrics-listen", metricsListen);
         put(flags, "log-format", logFormat);
+        put(flags, "tls-cert-file", tlsCertFile);
+        put(flags, "tls-key-file", tlsKeyFile);
+        put(flags, "tls-client-ca-file", tlsClientCaFile);
+        put(flags, "insecure-listen", insecureListen ? "true" : null);
         DaemonConfig settings = DaemonConfig.load(flags, store.config, System.getenv());
         settings.logFormat().apply();
         Daemon daemon = Daemon.start(settings, new HostPorts());

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.kukeon.api.ApiSettings;
+import io.kukeon.api.ApiTls;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -43,10 +44,35 @@ class DaemonConfigTest {
                 "KUKEOND_API_KEEPALIVE", "15s", "KUKEOND_API_MAX_CONNECTIONS", "64", "KUKEOND_API_MAX_CONNECTIONS_PER_PEER", "8",
                 "KUKEOND_API_HANDSHAKE_TIMEOUT", "3s", "KUKEOND_SOCKET_GROUP", "kukeon", "KUKEOND_APPLY_PARALLELISM", "3"));
         assertEquals(new ApiSettings(Path.of("/run/kukeon/kukeond.sock"), "kukeon", null, Duration.ofSeconds(45),
-                Duration.ofSeconds(15), Duration.ofSeconds(3), 64, 8, 3), c.api());
+                Duration.ofSeconds(15), Duration.ofSeconds(3), 64, 8, 3, null), c.api());
         DaemonConfig defaults = DaemonConfig.load(Map.of(), null, Map.of());
         assertEquals(new ApiSettings(Path.of("/run/kukeon/kukeond.sock"), "", null, Duration.ofSeconds(20),
-                Duration.ofSeconds(5), Duration.ofSeconds(10), 1024, 64, 16), defaults.api());
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 1024, 64, 16, null), defaults.api());
+    }
+
+    @Test
+    void beyondLoopbackTheApiListensOnlyWithTlsOrWhenToldItIsInsecure(@TempDir Path tmp) throws Exception {
+        InvalidArgumentException clear = assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("listen", "0.0.0.0:7420"), null, Map.of()));
+        assertEquals("listen", clear.field());
+        assertTrue(clear.getMessage().contains("tls-cert-file"), clear.getMessage());
+        assertEquals(null, DaemonConfig.load(Map.of("listen", "127.0.0.1:7420"), null, Map.of()).api().tls());
+        assertEquals("0.0.0.0", DaemonConfig.load(Map.of("listen", "0.0.0.0:7420", "insecure-listen", "true"), null, Map.of())
+                .api().tcp().getHostString());
+
+        Path cert = Files.writeString(tmp.resolve("cert.pem"), "x");
+        Path key = Files.writeString(tmp.resolve("key.pem"), "x");
+        ApiSettings tls = DaemonConfig.load(Map.of("listen", "0.0.0.0:7420", "tls-cert-file", cert.toString(),
+                "tls-key-file", key.toString()), null, Map.of()).api();
+        assertEquals(new ApiTls(cert, key, null), tls.tls());
+        assertEquals("tls-key-file", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("tls-cert-file", cert.toString()), null, Map.of())).field());
+        assertEquals("tls-client-ca-file", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("tls-client-ca-file", cert.toString()), null, Map.of())).field());
+        assertEquals("tls-cert-file", assertThrows(InvalidArgumentException.class, () -> DaemonConfig.load(
+                Map.of("tls-cert-file", tmp.resolve("none.pem").toString(), "tls-key-file", key.toString()), null, Map.of())).field());
+        assertEquals("insecure-listen", assertThrows(InvalidArgumentException.class,
+                () -> DaemonConfig.load(Map.of("insecure-listen", "maybe"), null, Map.of())).field());
     }
 
     @Test
@@ -124,7 +150,7 @@ class DaemonConfigTest {
         Path file = dir.resolve("kukeond.conf");
         Files.writeString(file, "kukeon { listen = \"127.0.0.1:1111\", cgroup-root = from-file, namespace-suffix = file.io }");
         Map<String, String> env = Map.of("KUKEOND_LISTEN", "127.0.0.1:2222", "KUKEOND_CGROUP_ROOT", "from-env");
-        DaemonConfig c = DaemonConfig.load(Map.of("listen", "0.0.0.0:3333"), file, env);
+        DaemonConfig c = DaemonConfig.load(Map.of("listen", "0.0.0.0:3333", "insecure-listen", "true"), file, env);
         assertEquals(new InetSocketAddress("0.0.0.0", 3333), c.api().tcp());
         assertEquals("from-env", c.ids().cgroupRoot());
         assertEquals("r.file.io", c.ids().namespace("r"));

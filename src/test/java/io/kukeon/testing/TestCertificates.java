@@ -1,0 +1,76 @@
+package io.kukeon.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A CA and certificates it signed, made with the JDK's keytool (no other tool needed): PEM files as
+ * kukeond and kuke read them ({@code <name>.pem}, {@code <name>.key} in PKCS#8, the CA's {@code ca.pem}).
+ */
+public final class TestCertificates {
+    private static final String PASS = "test-pass";
+    public final Path dir;
+    private final String ca;
+
+    /** A CA named {@code name} in {@code dir} (its certificate {@code <name>.pem}). */
+    public TestCertificates(Path dir, String name) throws IOException, InterruptedException {
+        this.dir = dir;
+        keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
+                "-ext", "bc:c", "-validity", "2", "-keystore", store(name).toString(), "-storepass", PASS);
+        keytool("-exportcert", "-rfc", "-alias", name, "-keystore", store(name).toString(), "-storepass", PASS,
+                "-file", dir.resolve(name + ".pem").toString());
+        this.ca = name;
+    }
+
+    public Path caFile() {
+        return dir.resolve(ca + ".pem");
+    }
+
+    /** A certificate for {@code 127.0.0.1} the CA signed: {@code <name>.pem} and its key {@code <name>.key}. */
+    public void sign(String name) throws IOException, InterruptedException, GeneralSecurityException {
+        keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
+                "-validity", "2", "-keystore", store(name).toString(), "-storepass", PASS);
+        Path request = dir.resolve(name + ".csr");
+        keytool("-certreq", "-alias", name, "-keystore", store(name).toString(), "-storepass", PASS, "-file", request.toString());
+        keytool("-gencert", "-rfc", "-alias", ca, "-keystore", store(ca).toString(), "-storepass", PASS,
+                "-infile", request.toString(), "-outfile", cert(name).toString(), "-ext", "SAN=ip:127.0.0.1", "-validity", "2");
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store(name))) {
+            keys.load(in, PASS.toCharArray());
+        }
+        byte[] pkcs8 = keys.getKey(name, PASS.toCharArray()).getEncoded();
+        Files.writeString(key(name), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
+    }
+
+    public Path cert(String name) {
+        return dir.resolve(name + ".pem");
+    }
+
+    public Path key(String name) {
+        return dir.resolve(name + ".key");
+    }
+
+    private Path store(String name) {
+        return dir.resolve(name + ".p12");
+    }
+
+    private static void keytool(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(args));
+        command.add("-noprompt");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("keytool " + String.join(" ", args) + " failed: " + output);
+        }
+    }
+}
