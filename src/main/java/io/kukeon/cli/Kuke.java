@@ -1,5 +1,6 @@
 package io.kukeon.cli;
 
+import io.kukeon.model.KukeonException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +37,7 @@ public final class Kuke implements Callable<Integer> {
     private static final List<Class<?>> COMMANDS = List.of(InitCommand.class, ApplyCommand.class, GetCommand.class,
             DescribeCommand.class, CreateCommand.class, DeleteCommand.class, StartCommand.class, StopCommand.class, KillCommand.class,
             RestartCommand.class, LogsCommand.class, ExecCommand.class, AttachCommand.class, RunCommand.class, TopCommand.class, EventsCommand.class,
-            ImageCommand.class, StatusCommand.class,
+            ImageCommand.class, StatusCommand.class, ConfigCommand.class,
             VersionCommand.class, CompletionCommand.class, CompleteCommand.class);
 
     static final int OK = 0;
@@ -63,6 +64,10 @@ public final class Kuke implements Callable<Integer> {
     @Option(names = "--key-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Mutual TLS: the certificate's PKCS#8 PEM key (env KUKEON_KEY_FILE).")
     String keyFile;
+
+    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "The daemon of this context of kuke config (env KUKEON_CONTEXT; default: the current one).")
+    String context;
 
     /** Set by bin/kuke when stderr is a terminal (Java 17 cannot tell for stderr alone). */
     static final String TERMINAL_PROPERTY = "kuke.stderr.terminal";
@@ -132,7 +137,14 @@ public final class Kuke implements Callable<Integer> {
             if (stoppedByInterrupt(e)) {
                 return OK;
             }
-            Settings s = kuke.settings();
+            Settings s;
+            try {
+                s = kuke.settings();
+            } catch (KukeonException unusable) {
+                // the settings themselves are wrong (a context that is not there): that is the error
+                line.getErr().println(ErrorLine.of(unusable, null, null));
+                return FAILED;
+            }
             line.getErr().println(ErrorLine.of(e, s.host(), s.tokenProblem()));
             return FAILED;
         });
@@ -182,7 +194,7 @@ public final class Kuke implements Callable<Integer> {
     /** The settings with {@code --host} and {@code --token-file} as given (null: as kuke's own). */
     Settings settings(String hostFlag, String tokenFileFlag) {
         return Settings.resolve(hostFlag != null ? hostFlag : host, tokenFileFlag != null ? tokenFileFlag : tokenFile,
-                new Settings.TlsFlags(caFile, certFile, keyFile), env);
+                new Settings.TlsFlags(caFile, certFile, keyFile), context, env);
     }
 
     DaemonConnection connect() {
@@ -196,6 +208,11 @@ public final class Kuke implements Callable<Integer> {
 
     InputStream stdin() {
         return stdin;
+    }
+
+    /** kuke's environment (a test's map in tests). */
+    Function<String, String> env() {
+        return env;
     }
 
     boolean terminal() {

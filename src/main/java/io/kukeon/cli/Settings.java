@@ -13,7 +13,8 @@ import java.util.function.Function;
  * ({@code unix:PATH}, no token needed) or {@code HOST[:PORT]} on TCP (port 7420 when none is given);
  * {@code --token-file} / {@code KUKEON_TOKEN_FILE} / {@code $KUKEON_DATA_DIR/token} / {@code /var/lib/kukeon/token};
  * TLS on TCP with {@code --ca-file} / {@code KUKEON_CA_FILE} (and {@code --cert-file}, {@code --key-file} /
- * {@code KUKEON_CERT_FILE}, {@code KUKEON_KEY_FILE} for mutual TLS).
+ * {@code KUKEON_CERT_FILE}, {@code KUKEON_KEY_FILE} for mutual TLS). A context ({@link KukeContexts})
+ * fills what flags and environment leave unset.
  *
  * @param tls null: plain HTTP/2
  */
@@ -24,19 +25,24 @@ record Settings(String host, Path tokenFile, ClientTls tls) {
     static final String DEFAULT_DATA_DIR = "/var/lib/kukeon";
 
     static Settings resolve(String hostFlag, String tokenFileFlag, Function<String, String> env) {
-        return resolve(hostFlag, tokenFileFlag, new TlsFlags(null, null, null), env);
+        return resolve(hostFlag, tokenFileFlag, new TlsFlags(null, null, null), null, env);
     }
 
     /** {@code --ca-file}, {@code --cert-file}, {@code --key-file} as given (null: not given). */
     record TlsFlags(String caFile, String certFile, String keyFile) {}
 
-    static Settings resolve(String hostFlag, String tokenFileFlag, TlsFlags tlsFlags, Function<String, String> env) {
-        String host = withPort(firstSet(hostFlag, env.apply("KUKEON_HOST"), DEFAULT_HOST));
+    /** @param contextFlag {@code --context}, else {@code KUKEON_CONTEXT}, else the current context of {@link KukeContexts} */
+    static Settings resolve(String hostFlag, String tokenFileFlag, TlsFlags tlsFlags, String contextFlag,
+                            Function<String, String> env) {
+        KukeContexts.Context c = KukeContexts.load(KukeContexts.file(env))
+                .select(firstSet(contextFlag, env.apply("KUKEON_CONTEXT")));
+        KukeContexts.Context context = c != null ? c : new KukeContexts.Context(null, null, null, null, null);
+        String host = withPort(firstSet(hostFlag, env.apply("KUKEON_HOST"), context.host(), DEFAULT_HOST));
         String dataDir = firstSet(env.apply("KUKEON_DATA_DIR"), DEFAULT_DATA_DIR);
-        String tokenFile = firstSet(tokenFileFlag, env.apply("KUKEON_TOKEN_FILE"), dataDir + "/token");
-        ClientTls tls = ClientTls.of(firstSet(tlsFlags.caFile(), env.apply("KUKEON_CA_FILE")),
-                firstSet(tlsFlags.certFile(), env.apply("KUKEON_CERT_FILE")),
-                firstSet(tlsFlags.keyFile(), env.apply("KUKEON_KEY_FILE")));
+        String tokenFile = firstSet(tokenFileFlag, env.apply("KUKEON_TOKEN_FILE"), context.tokenFile(), dataDir + "/token");
+        ClientTls tls = ClientTls.of(firstSet(tlsFlags.caFile(), env.apply("KUKEON_CA_FILE"), context.caFile()),
+                firstSet(tlsFlags.certFile(), env.apply("KUKEON_CERT_FILE"), context.certFile()),
+                firstSet(tlsFlags.keyFile(), env.apply("KUKEON_KEY_FILE"), context.keyFile()));
         return new Settings(host, Path.of(tokenFile), tls);
     }
 
