@@ -423,7 +423,15 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     /** The window is over: containerd is asked now, as each workload may have exited unseen so far. */
     private Effect<CellEvent, CellRecord> onBringUpDue(CellRecord state, BringUpDue due) {
-        if (!due.until().equals(verdictDue) || state.bringUp() == null) {
+        if (!due.until().equals(verdictDue)) {
+            return Effect().none();   // a later window's, or judged already
+        }
+        if (!judging(state)) {
+            verdictDue = null;   // ended by a stop, a start or a failure
+            return Effect().none();
+        }
+        if (busy() || state.activity() != Activity.NONE || runtimeDown) {
+            verdictAt(due.until(), VERDICT_RETRY);   // no verdict in the middle of other work, nor from what cannot be seen
             return Effect().none();
         }
         context.pipeToSelf(operations.checkNow(state.bringUp().workloads()),
@@ -432,24 +440,34 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     private Effect<CellEvent, CellRecord> onBringUpChecked(CellRecord state, BringUpChecked checked) {
-        if (!checked.until().equals(verdictDue) || state.bringUp() == null) {
-            return Effect().none();   // judged meanwhile, or ended by a stop, a start or a failure
+        if (!checked.until().equals(verdictDue) || !judging(state)) {
+            return Effect().none();   // judged meanwhile, or ended by a stop, a start or a failure (onBringUpDue forgets it)
         }
         boolean unknown = checked.error() != null || runtimeDown
                 || checked.statuses().stream().anyMatch(st -> st.state() == ContainerState.Unknown);
         if (unknown || busy() || state.activity() != Activity.NONE) {
-            verdictAt(checked.until(), VERDICT_RETRY);   // no verdict from what cannot be seen, nor in the middle of other work
+            verdictAt(checked.until(), VERDICT_RETRY);
             return Effect().none();
         }
         Map<String, ContainerStatus> statuses = new HashMap<>();
         checked.statuses().forEach(st -> statuses.put(st.name(), st));
         RuntimeFailure failure = operations.bringUpFailure(state.bringUp(), statuses);
-        if (failure != null && state.sticky() == null) {
+        if (failure != null) {
             return failBringUp(failure);
         }
         verdictDue = null;
         publish(state);
         return Effect().none();
+    }
+
+    /** The record holds a window a verdict can still fail: a cell meant to run, not failed since. */
+    private static boolean judging(CellRecord state) {
+        return state.bringUp() != null && state.run().desired() && state.sticky() == null;
+    }
+
+    /** The end of the window whose verdict is still to come, as the status shows it (null: none). */
+    private Instant shownVerdictDue(CellRecord state) {
+        return verdictDue != null && judging(state) && verdictDue.equals(state.bringUp().until()) ? verdictDue : null;
     }
 
     /**
@@ -670,8 +688,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (rootRestartedAlone(state)) {
             return restartAroundNewRoot();
         }
-        if (state.bringUp() != null && state.run().desired() && state.sticky() == null && !busy()
-                && state.activity() == Activity.NONE && !runtimeDown) {
+        if (judging(state) && !busy() && state.activity() == Activity.NONE && !runtimeDown) {
             RuntimeFailure failure = operations.bringUpFailure(state.bringUp(), reported);
             if (failure != null) {
                 return failBringUp(failure);
@@ -778,7 +795,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         spawnContainers(state);
         if (state.activity() == Activity.NONE) {
             operations.ensureCgroup(state.spec());
-            if (state.bringUp() != null && state.sticky() == null && state.bringUp().until().isAfter(Instant.now())) {
+            if (judging(state) && state.bringUp().until().isAfter(Instant.now())) {
                 // interrupted within its window: the verdict is still to come
                 verdictAt(state.bringUp().until(), Duration.between(Instant.now(), state.bringUp().until()));
             }
@@ -829,7 +846,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     private TreeObject viewOf(CellRecord state, ObjectPath target) {
-        return views.of(state, target, containers.reports(), runtimeDown, verdictDue);
+        return views.of(state, target, containers.reports(), runtimeDown, shownVerdictDue(state));
     }
 
     @Override
@@ -839,6 +856,6 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     @Override
     protected TreeObject view(CellRecord state, GroupStatus.Usage usage) {
-        return views.cell(state, containers.reports(), runtimeDown, usage, verdictDue);
+        return views.cell(state, containers.reports(), runtimeDown, usage, shownVerdictDue(state));
     }
 }
