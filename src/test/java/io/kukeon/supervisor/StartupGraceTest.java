@@ -47,16 +47,16 @@ class StartupGraceTest {
             create(api, "r/s/t/job", true, "exit=3");
 
             start(api, "r/s/t/done");
-            assertEquals("Exited", judged(api, "r/s/t/done").getStatus().getState(), "exit 0 did its job");
+            assertEquals("Exited", Docs.judged(api, "r/s/t/done").getStatus().getState(), "exit 0 did its job");
             start(api, "r/s/t/failed");   // failed as it answered, or by the verdict that follows
-            ObjectDoc failed = judged(api, "r/s/t/failed");
+            ObjectDoc failed = Docs.judged(api, "r/s/t/failed");
             assertEquals("Failed", failed.getStatus().getState());
             assertEquals("ContainerExitedEarly", failed.getStatus().getReason());
             create(api, "r/s/t/later", false, "exit=3", "exit-after=50");
             ObjectDoc answered = start(api, "r/s/t/later");
             assertEquals("Ready", answered.getStatus().getState(), "answered before its workload exits");
             assertFalse(answered.getStatus().getBringUpDue().isEmpty(), "with when the verdict is due");
-            ObjectDoc later = judged(api, "r/s/t/later");
+            ObjectDoc later = Docs.judged(api, "r/s/t/later");
             assertEquals("Failed", later.getStatus().getState());
             assertTrue(later.getStatus().getMessage().contains("exited within 300 ms of its start (exit code 3)"),
                     later.getStatus().getMessage());
@@ -94,14 +94,6 @@ class StartupGraceTest {
             assertEquals("ContainerExitedEarly", quick.getStatus().getReason());
             assertTrue(quick.getStatus().getMessage().contains("exited as it started (exit code 7)"), quick.getStatus().getMessage());
         }
-    }
-
-    /** The cell once the verdict on its bring-up is in. */
-    private static ObjectDoc judged(KukeonGrpc.KukeonBlockingStub api, String path) throws Exception {
-        return Eventually.value("the bring-up of " + path + " judged", Duration.ofSeconds(30), () -> {
-            ObjectDoc cell = api.get(GetRequest.newBuilder().setKind("Cell").setPath(path).build()).getObject();
-            return cell.getStatus().getBringUpDue().isEmpty() ? cell : null;
-        });
     }
 
     private static void create(KukeonGrpc.KukeonBlockingStub api, String path, boolean autoDelete, String... args) {
