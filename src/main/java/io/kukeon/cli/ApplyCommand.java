@@ -41,6 +41,9 @@ final class ApplyCommand extends DaemonCommand {
             response = daemon.work().apply(ApplyRequest.newBuilder()
                     .setManifest(ByteString.copyFrom(manifest)).setDryRun(dryRun).build());
         }
+        if (!dryRun) {
+            response = BringUpVerdicts.judged(daemon, response);   // one wait for the whole manifest
+        }
         out().print(ApplyReport.render(response, dryRun));
         return ApplyReport.failures(response) > 0 ? 1 : 0;
     }

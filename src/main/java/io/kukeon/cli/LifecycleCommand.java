@@ -43,7 +43,7 @@ abstract class LifecycleCommand extends DaemonCommand {
                 LifecycleRequest.newBuilder().setKind(path.kind().displayName()).setPath(path.toString())
                         .setTimeoutSeconds(timeoutSeconds()).build()));
         String what = container == null ? "cell \"" + cell + "\"" : "container \"" + container + "\" of cell \"" + cell + "\"";
-        String failure = startsSomething() ? notStarted(what, response) : null;
+        String failure = startsSomething() ? notStarted(what, BringUpVerdicts.judged(daemon, response)) : null;
         if (failure != null) {
             err().println(failure);
             return 1;

@@ -136,7 +136,7 @@ final class RunCommand extends DaemonCommand {
             throw usage(what + " has no attachable workload: -it needs attachable: true");
         }
         if (detach) {
-            String failure = LifecycleCommand.notStarted(what, start(daemon, path));
+            String failure = LifecycleCommand.notStarted(what, BringUpVerdicts.judged(daemon, start(daemon, path)));
             if (failure != null) {
                 err().println(failure);
                 return 1;
@@ -145,7 +145,7 @@ final class RunCommand extends DaemonCommand {
             return 0;
         }
         if (tty) {
-            String failure = LifecycleCommand.notStarted(what, start(daemon, path));
+            String failure = LifecycleCommand.notStarted(what, BringUpVerdicts.judged(daemon, start(daemon, path)));
             if (failure != null) {
                 err().println(failure);
                 return 1;

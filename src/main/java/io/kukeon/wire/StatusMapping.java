@@ -41,7 +41,7 @@ public final class StatusMapping {
         var b = io.kukeon.wire.v1.Status.newBuilder().setState(s.state().name()).setReason(nz(s.reason()))
                 .setMessage(nz(s.message())).setReadyObserved(s.readyObserved()).setCreatedAt(time(s.createdAt()))
                 .setUpdatedAt(time(s.updatedAt())).setReadyAt(time(s.readyAt()))
-                .setObservedGeneration(s.observedGeneration());
+                .setObservedGeneration(s.observedGeneration()).setBringUpDue(time(s.bringUpDue()));
         if (s.cgroup() != null) b.setCgroup(toProto(s.cgroup()));
         s.containers().forEach(c -> b.addContainers(toContainerProto(c)));
         if (s.network() != null) b.setNetwork(toProto(s.network()));
@@ -60,7 +60,7 @@ public final class StatusMapping {
                 p.hasNetwork() ? fromProto(p.getNetwork()) : null,
                 instant(p.getCreatedAt()), instant(p.getUpdatedAt()), instant(p.getReadyAt()), p.getObservedGeneration(),
                 !p.hasSync() ? null : new TemplateSync(p.getSync().getOutOfSync(), blankToNull(p.getSync().getReason()),
-                        blankToNull(p.getSync().getMessage())));
+                        blankToNull(p.getSync().getMessage())), instant(p.getBringUpDue()));
     }
 
     public static io.kukeon.wire.v1.CellNetworkStatus toProto(CellNetworkStatus n) {

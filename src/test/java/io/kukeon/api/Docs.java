@@ -22,6 +22,14 @@ import java.util.Map;
 public final class Docs {
     private Docs() {}
 
+    /** The cell once the verdict on its last start's bring-up is in (its status no longer says one is due). */
+    public static ObjectDoc judged(KukeonGrpc.KukeonBlockingStub api, String path) throws Exception {
+        return io.kukeon.testing.Eventually.value("the bring-up of " + path + " judged", java.time.Duration.ofSeconds(30), () -> {
+            ObjectDoc cell = api.get(io.kukeon.wire.v1.GetRequest.newBuilder().setKind("Cell").setPath(path).build()).getObject();
+            return cell.getStatus().getBringUpDue().isEmpty() ? cell : null;
+        });
+    }
+
     public static ObjectDoc realm(String name) {
         return ObjectMapping.toProto(new TreeObject.Realm(ObjectPath.of(name), new Metadata(name, Map.of(), 0),
                 RealmSpec.DEFAULT, null));

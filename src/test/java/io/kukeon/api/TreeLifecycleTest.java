@@ -159,6 +159,7 @@ class TreeLifecycleTest {
         createTree();
         create(Docs.cell("r1/s1/t1/job", Map.of(), Docs.container("work", "sleep")));
         api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r1/s1/t1/job").build());
+        Docs.judged(api, "r1/s1/t1/job");   // past its bring-up: the exit is the workload's, not a failed start
         daemon.runtime.exit("r1.kukeon.io", "s1_t1_job_work", 3);
         ObjectDoc cell = await("Cell", "r1/s1/t1/job", c -> c.getStatus().getState().equals("Error"));
         assertEquals("WorkloadFailed", cell.getStatus().getReason());
@@ -178,10 +179,11 @@ class TreeLifecycleTest {
     }
 
     @Test
-    void aContainerThatExitsAtOnceFailsTheStart() {
+    void aContainerThatExitsAtOnceFailsTheStart() throws Exception {
         createTree();
         create(Docs.cell("r1/s1/t1/bad", Map.of(), Docs.container("crash", "exit=1")));
-        ObjectDoc cell = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r1/s1/t1/bad").build()).getObject();
+        api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r1/s1/t1/bad").build());
+        ObjectDoc cell = Docs.judged(api, "r1/s1/t1/bad");   // failed as the start answered, or by the bring-up's verdict
         assertEquals("Failed", cell.getStatus().getState());
         assertTrue(cell.getStatus().getMessage().contains("crash"), cell.getStatus().getMessage());
     }
@@ -251,6 +253,7 @@ class TreeLifecycleTest {
         createTree();
         create(Docs.cell("r1/s1/t1/svc", Map.of(), Docs.container("app", io.kukeon.model.RestartPolicy.ALWAYS, "sleep")));
         api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r1/s1/t1/svc").build());
+        Docs.judged(api, "r1/s1/t1/svc");   // past its bring-up: the exit is the workload's, not a failed start
         int firstPid = daemon.runtime.container("r1.kukeon.io", "s1_t1_svc_app").task().pid();
         daemon.runtime.exit("r1.kukeon.io", "s1_t1_svc_app", 1);
         ObjectDoc c = await("Container", "r1/s1/t1/svc/app", d -> d.getStatus().getContainer().getRestartCount() == 1

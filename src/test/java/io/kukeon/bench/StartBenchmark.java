@@ -45,7 +45,7 @@ import java.util.Map;
  * asked of the supervisor tree in-process, which leaves out the gRPC API's own round trip.
  *
  * <p>Run by scripts/bench-start.sh: {@code -Dkukeon.containerd.socket}, {@code -Dkukeon.busybox.archive},
- * args: N [startup-grace, e.g. 0ms]; {@code -Dkukeon.test.journal=postgres} puts kukeond's journal on a
+ * args: N [startup-grace, e.g. 0ms; default: kukeond's]; {@code -Dkukeon.test.journal=postgres} puts kukeond's journal on a
  * database of the private PostgreSQL server of {@code -Dkukeon.postgres.url}. Its kukeond has the
  * default settings otherwise.
  */
@@ -55,7 +55,7 @@ public final class StartBenchmark {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        String grace = args.length > 1 ? args[1] : "0ms";
+        String grace = args.length > 1 ? args[1] : null;   // null: kukeond's default, as a user has it
         Path dir = Files.createTempDirectory("kukeon-bench");
         List<Sample> raw = new ArrayList<>();
         List<Sample> rawNetworked = new ArrayList<>();
@@ -67,7 +67,9 @@ public final class StartBenchmark {
         List<Long> rpc = new ArrayList<>();
         long compilerMillis;
         Map<String, String> settings = new HashMap<>(PrivatePostgres.daemonJournalOfRun("start"));
-        settings.put("startup-grace", grace);
+        if (grace != null) {
+            settings.put("startup-grace", grace);
+        }
         try (RealDaemon host = new RealDaemon(dir, settings);
              NetworkNamespaces rawNamespaces = new NetworkNamespaces("bench")) {
             var api = host.client();
@@ -140,8 +142,8 @@ public final class StartBenchmark {
             // printed before the daemon closes: its clean-up may fail on what it finds, the figures stand
             double r = median(Sample.nanos(rawNetworked));
             double k = median(Sample.nanos(kukeond));
-            System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %s; %s%n", n, grace,
-                    host.config().journal());
+            System.out.printf("cell start = pause root + 1 workload joining its namespaces; N=%d, startup-grace %d ms%s; %s%n", n,
+                    host.config().startupGrace().toMillis(), grace == null ? " (default)" : "", host.config().journal());
             System.out.printf("JVM (kukeond's and the raw client's): %s%n", JvmCpu.options());
             System.out.printf("%-34s %10s %10s %10s%n", "", "median", "p90", "min");
             row("raw containerd gRPC (2 containers)", Sample.nanos(raw));

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +23,12 @@ class StartExitCodeTest extends AgainstTestDaemon {
                 - {id: app, image: no-such-image, command: sleep}
             """;
 
+    /** A grace the fake workload's exit 100 ms after its start falls well within. */
+    @Override
+    Map<String, String> daemonFlags() {
+        return Map.of("startup-grace", "500ms");
+    }
+
     @Test
     void startAndRestartOfACellThatEndsUpFailedSayWhyAndExit1() throws Exception {
         daemon.runtime.unknownImage("no-such-image");
@@ -35,6 +42,24 @@ class StartExitCodeTest extends AgainstTestDaemon {
             assertEquals("", r.out(), command + " does not say it started");
             assertTrue(r.err().startsWith("cell \"broken\" did not start (Failed, ImageNotFound): "), r.err());
             assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        }
+    }
+
+    /** A workload that dies just after the start answered: apply, start and restart wait for the verdict. */
+    @Test
+    void aBringUpThatFailsAfterTheAnswerIsReportedAndExits1() throws Exception {
+        ok("init");
+        Path manifest = Files.writeString(work.resolve("quits.yaml"), CELL.replace("broken", "quits")
+                .replace("image: no-such-image, command: sleep", "image: busybox, command: sleep, args: [exit=3, exit-after=100]"));
+        KukeRun applied = kuke("apply", "-f", manifest.toString());
+        assertEquals(1, applied.exit(), applied.out() + applied.err());
+        assertTrue(applied.out().contains("Cell \"quits\": failed\n  Error: line 1: container \"app\" exited within 500 ms of its start"
+                + " (exit code 3)"), applied.out());
+        for (String command : new String[] {"start", "restart"}) {
+            KukeRun r = kuke(command, "quits");
+            assertEquals(1, r.exit(), command + ": " + r.out() + r.err());
+            assertTrue(r.err().startsWith("cell \"quits\" did not start (Failed, ContainerExitedEarly): container \"app\""
+                    + " exited within 500 ms"), r.err());
         }
     }
 

@@ -172,6 +172,27 @@ class RealCellTest {
         assertEquals(3, task.exitCode());
     }
 
+    /**
+     * A workload that dies just after its start, within the startup grace (300 ms): the apply answers
+     * as soon as the tasks run and says when the verdict is due; the verdict fails the cell as a
+     * start that waited would have, and the restart policy (always) does not bring the workload back.
+     */
+    @Test
+    void aWorkloadThatDiesWithinTheGraceFailsTheCellAndIsNotRestarted() throws Exception {
+        ApplyResult result = apply(cell("dies", container("work", "sleep 0.1; exit 3", "      restartPolicy: always\n"))).get(0);
+        ObjectDoc cell = await("Cell", "r/s/t/dies", c -> c.getStatus().getBringUpDue().isEmpty());
+        assertEquals("Failed", cell.getStatus().getState(), result.toString());
+        assertEquals("ContainerExitedEarly", cell.getStatus().getReason());
+        assertTrue(cell.getStatus().getMessage().contains("container \"work\" exited within 300 ms of its start (exit code 3)"),
+                cell.getStatus().getMessage());
+        Thread.sleep(500);   // a restart by the policy would be immediate (its first delay is 0)
+        assertEquals(0, status(get("Cell", "r/s/t/dies"), "work").getRestartCount(), "not restarted by its policy");
+        for (String task : List.of("s_t_dies_work", "s_t_dies_root")) {
+            TaskInfo.Status left = host.containerd.task(host.namespace("r"), task).status();
+            assertTrue(left != TaskInfo.Status.RUNNING, task + " still " + left);
+        }
+    }
+
     @Test
     void stopOfAProcessThatIgnoresSigtermEndsWithSigkillAfterTheTimeout() throws Exception {
         apply(cell("stubborn", "    - id: app\n      image: docker.io/library/busybox:latest\n      command: sleep\n"

@@ -32,10 +32,12 @@ class RestartPolicyTest {
     @TempDir
     Path dataDir;
 
-    private static void cell(KukeonGrpc.KukeonBlockingStub api, String name, ContainerSpec container) {
+    /** The cell, started and past its bring-up: from then on an exit is the restart policy's. */
+    private static void cell(KukeonGrpc.KukeonBlockingStub api, String name, ContainerSpec container) throws Exception {
         Docs.createStack(api, "r/s/t");
         api.create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/" + name, Map.of(), container)).build());
         api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/" + name).build());
+        Docs.judged(api, "r/s/t/" + name);
     }
 
     private static ContainerSpec app(RestartPolicy policy, Integer backoffSeconds, Integer maxRetries) {

@@ -24,12 +24,14 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The start's liveness check ({@code startup-grace}) on the fake runtime, whose workload given
- * {@code exit=N} exits as soon as it starts: an exit 0 did its job, any other code failed the start,
- * and a cell that runs to completion ({@code autoDelete}) is not checked at all.
+ * The start's bring-up check ({@code startup-grace}) on the fake runtime, whose workload given
+ * {@code exit=N} exits as soon as it starts: the start answers at once with the check's end in its
+ * status; then an exit 0 did its job, any other code failed the start, and a cell that runs to
+ * completion ({@code autoDelete}) is not checked at all.
  */
 class StartupGraceTest {
     @TempDir
@@ -44,10 +46,20 @@ class StartupGraceTest {
             create(api, "r/s/t/failed", false, "exit=3");
             create(api, "r/s/t/job", true, "exit=3");
 
-            assertEquals("Exited", start(api, "r/s/t/done").getStatus().getState(), "exit 0 did its job");
-            ObjectDoc failed = start(api, "r/s/t/failed");
+            start(api, "r/s/t/done");
+            assertEquals("Exited", Docs.judged(api, "r/s/t/done").getStatus().getState(), "exit 0 did its job");
+            start(api, "r/s/t/failed");   // failed as it answered, or by the verdict that follows
+            ObjectDoc failed = Docs.judged(api, "r/s/t/failed");
             assertEquals("Failed", failed.getStatus().getState());
             assertEquals("ContainerExitedEarly", failed.getStatus().getReason());
+            create(api, "r/s/t/later", false, "exit=3", "exit-after=50");
+            ObjectDoc answered = start(api, "r/s/t/later");
+            assertEquals("Ready", answered.getStatus().getState(), "answered before its workload exits");
+            assertFalse(answered.getStatus().getBringUpDue().isEmpty(), "with when the verdict is due");
+            ObjectDoc later = Docs.judged(api, "r/s/t/later");
+            assertEquals("Failed", later.getStatus().getState());
+            assertTrue(later.getStatus().getMessage().contains("exited within 300 ms of its start (exit code 3)"),
+                    later.getStatus().getMessage());
             try {
                 start(api, "r/s/t/job");   // answered before or after its delete: either way not a failed start
             } catch (StatusRuntimeException deleted) {

@@ -23,15 +23,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small in-memory stand-in for containerd, for tests of the tree and the API. Tasks "run"
  * until told to exit. A container whose args contain {@code exit=<code>} exits right after
- * its start, as a process that dies at once would; one with {@code slow-start=<ms>},
+ * its start, as a process that dies at once would (with {@code exit-after=<ms>} too: that long
+ * after its start); one with {@code slow-start=<ms>},
  * {@code slow-delete=<ms>} or {@code slow-stop=<ms>} takes that long to start its task, to delete
  * or to stop, so that a test can kill the daemon (or fail its journal) in the middle of one.
  */
@@ -352,7 +355,17 @@ public final class FakeRuntime implements ContainerRuntime {
         TaskInfo task = TaskInfo.running(pid);
         containers.put(key(namespace, containerdId), new FakeContainer(c.request(), task));
         save();
-        if (exitAtOnce != null) {
+        Long exitAfter = c.request().args().stream().filter(a -> a.startsWith("exit-after="))
+                .map(a -> Long.parseLong(a.substring(11))).findFirst().orElse(null);
+        if (exitAtOnce != null && exitAfter != null) {
+            // dies soon after it started, its start long answered: a bring-up that fails
+            CompletableFuture.delayedExecutor(exitAfter, TimeUnit.MILLISECONDS).execute(() -> {
+                FakeContainer now = containers.get(key(namespace, containerdId));
+                if (now != null && now.task().pid() == pid && now.task().status() == TaskInfo.Status.RUNNING) {
+                    exit(namespace, containerdId, exitAtOnce);
+                }
+            });
+        } else if (exitAtOnce != null) {
             exit(namespace, containerdId, exitAtOnce);
             pause(c, "late-answer=");   // the exit's event reaches kukeond before the start's answer
         }

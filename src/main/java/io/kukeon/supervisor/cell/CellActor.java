@@ -2,6 +2,7 @@ package io.kukeon.supervisor.cell;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
+import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.FailedPreconditionException;
@@ -12,6 +13,7 @@ import io.kukeon.model.NotFoundException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.Notice;
 import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.PersistenceIds;
@@ -23,6 +25,7 @@ import io.kukeon.supervisor.cell.CellRecord.Activity;
 import io.kukeon.supervisor.cell.CellWork.Deleting;
 import io.kukeon.supervisor.cell.CellWork.OnContainer;
 import io.kukeon.supervisor.cell.CellWork.Retired;
+import io.kukeon.supervisor.cell.CellWork.Unwinding;
 import io.kukeon.supervisor.container.ContainerActor;
 import io.kukeon.supervisor.container.ContainerProtocol;
 import io.kukeon.supervisor.tree.Blocking;
@@ -49,6 +52,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +83,16 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     private record ContainerOpDone(ObjectPath target, Throwable error) implements TreeCommand {}
 
+    /** The bring-up window ending at {@code until} is over: containerd is asked about its workloads. */
+    private record BringUpDue(Instant until) implements TreeCommand {}
+
+    private record BringUpChecked(Instant until, List<ContainerStatus> statuses, Throwable error) implements TreeCommand {}
+
+    private record BringUpUnwound(Throwable error) implements TreeCommand {}
+
+    /** How soon a bring-up verdict that could not be given (containerd down, the cell busy) is tried again. */
+    private static final Duration VERDICT_RETRY = Duration.ofMillis(200);
+
     // ---- factory ----
 
     public static Behavior<TreeCommand> create(ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
@@ -92,6 +106,13 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private CellWork work = CellWork.IDLE;
     /** containerd does not answer: the containers' state is not known. */
     private boolean runtimeDown;
+    /**
+     * The end of the bring-up window whose verdict is still to come (null: none): shown in the
+     * cell's status, so that whoever started it can wait for the verdict. Not journaled: a window
+     * that ended while kukeond was down counts as passed, though exits found at adoption that fell
+     * in it still fail the cell (see {@link #afterReports}).
+     */
+    private Instant verdictDue;
 
     private CellActor(ActorContext<TreeCommand> context, ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
                       RealmAccess realm) {
@@ -129,6 +150,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                 .onCommand(StopDone.class, this::onStopDone)
                 .onCommand(DeleteDone.class, this::onDeleteDone)
                 .onCommand(ContainerOpDone.class, this::onContainerOpDone)
+                .onCommand(BringUpDue.class, this::onBringUpDue)
+                .onCommand(BringUpChecked.class, this::onBringUpChecked)
+                .onCommand(BringUpUnwound.class, this::onBringUpUnwound)
                 .onCommand(ContainerProtocol.Changed.class, this::onContainerChanged)
                 .onCommand(Broadcast.class, this::onBroadcast);
         return builder.build();
@@ -321,9 +345,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         List<CellEvent> events = new ArrayList<>();
         CellOperations.Start newRoot = result.done().newRoot();
-        events.add(new CellEvent.CgroupProvisioned(result.done().cgroup(), Instant.now()));
+        CellEvent.BringUpCheck check = bringUpCheck(state.spec(), result.done().workloadsStarted());
+        events.add(new CellEvent.CgroupProvisioned(result.done().cgroup(), Instant.now(), newRoot == null ? check : null));
         if (newRoot != null) {
-            events.addAll(startedEvents(newRoot));
+            events.addAll(startedEvents(newRoot, check));
         }
         if (state.run().desired() && state.run().rootPid() == null && newRoot == null) {
             events.add(new CellEvent.StartRequested(Instant.now()));   // a cell meant to run: its start, same waiters
@@ -336,6 +361,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         return Effect().persist(events)
                 .thenRun(s -> {
                     stopRetiredContainers(s);
+                    awaitVerdict(s, check);
                     complete(s);
                 })
                 .thenUnstashAll();
@@ -361,16 +387,122 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         // Written while the containers write theirs; still busy until the answer, which waits for both.
         CompletionStage<Done> containersJournaled = operations.journaled(state.spec());
-        return Effect().persist(startedEvents(result.started()))
-                .thenRun(s -> context.pipeToSelf(containersJournaled,
-                        (done, error) -> new ContainersJournaled(Blocking.unwrap(error))));
+        CellEvent.BringUpCheck check = bringUpCheck(state.spec(), state.spec().workloads().stream().map(ContainerSpec::id).toList());
+        return Effect().persist(startedEvents(result.started(), check))
+                .thenRun(s -> {
+                    awaitVerdict(s, check);
+                    context.pipeToSelf(containersJournaled, (done, error) -> new ContainersJournaled(Blocking.unwrap(error)));
+                });
     }
 
-    /** The root's address, then the start itself, in one write. */
-    private static List<CellEvent> startedEvents(CellOperations.Start started) {
+    // ---- the bring-up check: the start answers at once, the verdict follows ----
+
+    /**
+     * The check of the workloads just started, written with their start: none for a cell that runs
+     * to its completion, nor with a startup grace of 0.
+     */
+    private CellEvent.BringUpCheck bringUpCheck(CellSpec spec, List<String> workloadsStarted) {
+        Duration grace = operations.bringUpGrace();
+        if (grace == null || spec.autoDelete() || workloadsStarted.isEmpty()) {
+            return null;
+        }
+        return new CellEvent.BringUpCheck(workloadsStarted, grace.toMillis());
+    }
+
+    /** After a write that opened a window ({@code check} set): its verdict is due at the window's end. */
+    private void awaitVerdict(CellRecord state, CellEvent.BringUpCheck check) {
+        if (state.bringUp() != null && check != null) {
+            verdictAt(state.bringUp().until(), Duration.between(Instant.now(), state.bringUp().until()));
+        }
+    }
+
+    private void verdictAt(Instant until, Duration delay) {
+        verdictDue = until;
+        context.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay, context.getSelf(), new BringUpDue(until));
+    }
+
+    /** The window is over: containerd is asked now, as each workload may have exited unseen so far. */
+    private Effect<CellEvent, CellRecord> onBringUpDue(CellRecord state, BringUpDue due) {
+        if (!due.until().equals(verdictDue)) {
+            return Effect().none();   // a later window's, or judged already
+        }
+        if (!judging(state)) {
+            verdictDue = null;   // ended by a stop, a start or a failure
+            return Effect().none();
+        }
+        if (busy() || state.activity() != Activity.NONE || runtimeDown) {
+            verdictAt(due.until(), VERDICT_RETRY);   // no verdict in the middle of other work, nor from what cannot be seen
+            return Effect().none();
+        }
+        context.pipeToSelf(operations.checkNow(state.bringUp().workloads()),
+                (statuses, error) -> new BringUpChecked(due.until(), statuses, Blocking.unwrap(error)));
+        return Effect().none();
+    }
+
+    private Effect<CellEvent, CellRecord> onBringUpChecked(CellRecord state, BringUpChecked checked) {
+        if (!checked.until().equals(verdictDue) || !judging(state)) {
+            return Effect().none();   // judged meanwhile, or ended by a stop, a start or a failure (onBringUpDue forgets it)
+        }
+        boolean unknown = checked.error() != null || runtimeDown
+                || checked.statuses().stream().anyMatch(st -> st.state() == ContainerState.Unknown);
+        if (unknown || busy() || state.activity() != Activity.NONE) {
+            verdictAt(checked.until(), VERDICT_RETRY);
+            return Effect().none();
+        }
+        Map<String, ContainerStatus> statuses = new HashMap<>();
+        checked.statuses().forEach(st -> statuses.put(st.name(), st));
+        RuntimeFailure failure = operations.bringUpFailure(state.bringUp(), statuses);
+        if (failure != null) {
+            return failBringUp(failure);
+        }
+        verdictDue = null;
+        publish(state);
+        return Effect().none();
+    }
+
+    /** The record holds a window a verdict can still fail: a cell meant to run, not failed since. */
+    private static boolean judging(CellRecord state) {
+        return state.bringUp() != null && state.run().desired() && state.sticky() == null;
+    }
+
+    /** The end of the window whose verdict is still to come, as the status shows it (null: none). */
+    private Instant shownVerdictDue(CellRecord state) {
+        return verdictDue != null && judging(state) && verdictDue.equals(state.bringUp().until()) ? verdictDue : null;
+    }
+
+    /**
+     * A workload exited within its window: the start failed, as it would have had the answer waited.
+     * Written first; then what runs is killed and the address released, the restart policy having
+     * held back (see RestartRules).
+     */
+    private EffectBuilder<CellEvent, CellRecord> failBringUp(RuntimeFailure failure) {
+        return Effect().persist(new CellEvent.StartFailed(failure.kind(), failure.getMessage(), Instant.now()))
+                .thenRun(s -> {
+                    verdictDue = null;
+                    work = new Unwinding();
+                    publish(s);
+                    context.pipeToSelf(operations.stop(s.spec(), Duration.ZERO, true),
+                            (done, error) -> new BringUpUnwound(Blocking.unwrap(error)));
+                });
+    }
+
+    private Effect<CellEvent, CellRecord> onBringUpUnwound(CellRecord state, BringUpUnwound done) {
+        if (done.error() != null) {
+            context.getLog().warn("{}: after its failed bring-up, what ran could not all be stopped: {}", path,
+                    done.error().getMessage());
+        }
+        if (work instanceof Unwinding) {
+            work = CellWork.IDLE;
+        }
+        publish(state);
+        return Effect().unstashAll();
+    }
+
+    /** The root's address, then the start itself with its bring-up check, in one write. */
+    private static List<CellEvent> startedEvents(CellOperations.Start started, CellEvent.BringUpCheck check) {
         Instant now = Instant.now();
-        return started.network() == null ? List.of(new CellEvent.Started(started.rootPid(), now))
-                : List.of(new CellEvent.NetworkAttached(started.network(), now), new CellEvent.Started(started.rootPid(), now));
+        CellEvent.Started start = new CellEvent.Started(started.rootPid(), now, check);
+        return started.network() == null ? List.of(start) : List.of(new CellEvent.NetworkAttached(started.network(), now), start);
     }
 
     private Effect<CellEvent, CellRecord> onContainersJournaled(CellRecord state, ContainersJournaled result) {
@@ -556,6 +688,12 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (rootRestartedAlone(state)) {
             return restartAroundNewRoot();
         }
+        if (judging(state) && !busy() && state.activity() == Activity.NONE && !runtimeDown) {
+            RuntimeFailure failure = operations.bringUpFailure(state.bringUp(), reported);
+            if (failure != null) {
+                return failBringUp(failure);
+            }
+        }
         CellState derived = CellStateRules.derive(state.spec(), reported, runtimeDown);
         if (CellStateRules.doneForAutoDelete(state, derived) && !busy() && state.activity() == Activity.NONE) {
             // Written before it is carried out: a crash from here on finishes the delete at recovery,
@@ -657,6 +795,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         spawnContainers(state);
         if (state.activity() == Activity.NONE) {
             operations.ensureCgroup(state.spec());
+            if (judging(state) && state.bringUp().until().isAfter(Instant.now())) {
+                // interrupted within its window: the verdict is still to come
+                verdictAt(state.bringUp().until(), Duration.between(Instant.now(), state.bringUp().until()));
+            }
         } else {
             resume(state);
         }
@@ -704,7 +846,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     private TreeObject viewOf(CellRecord state, ObjectPath target) {
-        return views.of(state, target, containers.reports(), runtimeDown);
+        return views.of(state, target, containers.reports(), runtimeDown, shownVerdictDue(state));
     }
 
     @Override
@@ -714,6 +856,6 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     @Override
     protected TreeObject view(CellRecord state, GroupStatus.Usage usage) {
-        return views.cell(state, containers.reports(), runtimeDown, usage);
+        return views.cell(state, containers.reports(), runtimeDown, usage, shownVerdictDue(state));
     }
 }

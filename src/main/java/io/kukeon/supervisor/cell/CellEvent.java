@@ -40,8 +40,19 @@ public sealed interface CellEvent extends JournalEvent {
         }
     }
 
+    /**
+     * The workloads a start (or an update) just started must go on running, or have exited 0, for
+     * {@code graceMillis} from the event's time: one that exits within it fails the cell's start.
+     */
+    record BringUpCheck(java.util.List<String> workloads, long graceMillis) {
+        public BringUpCheck {
+            workloads = workloads == null ? java.util.List.of() : java.util.List.copyOf(workloads);
+        }
+    }
+
+    /** @param bringUp the check of the workloads an update started into the running cell (null: none; absent from journals before it) */
     @JournalName("cell.CgroupProvisioned")
-    record CgroupProvisioned(GroupStatus cgroup, Instant at) implements CellEvent {
+    record CgroupProvisioned(GroupStatus cgroup, Instant at, BringUpCheck bringUp) implements CellEvent {
         public String summary() {
             return "cgroup " + cgroup.path() + " ready";
         }
@@ -61,8 +72,9 @@ public sealed interface CellEvent extends JournalEvent {
         }
     }
 
+    /** @param bringUp the check of the workloads this start started (null: none; absent from journals before it) */
     @JournalName("cell.Started")
-    record Started(int rootPid, Instant at) implements CellEvent {
+    record Started(int rootPid, Instant at, BringUpCheck bringUp) implements CellEvent {
         public String summary() {
             return "started, root pid " + rootPid;
         }

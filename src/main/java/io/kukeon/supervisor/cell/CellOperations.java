@@ -36,7 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -83,8 +82,16 @@ final class CellOperations {
         }, blocking);
     }
 
-    /** What {@link #provision} did: the cell's cgroup, and the new root when it restarted the whole cell (else null). */
-    record Provisioning(GroupStatus cgroup, Start newRoot) {}
+    /**
+     * What {@link #provision} did: the cell's cgroup, the new root when it restarted the whole cell
+     * (else null), and the workloads it started (whose bring-up the cell checks).
+     */
+    record Provisioning(GroupStatus cgroup, Start newRoot, List<String> workloadsStarted) {}
+
+    /** What a new spec did to a running cell: see {@link #applyToRunning}. */
+    record Applied(Start newRoot, List<String> workloadsStarted) {
+        static final Applied NOTHING = new Applied(null, List.of());
+    }
 
     /** A started cell: its root's pid and the root's place on its space's network. */
     record Start(int rootPid, CellNetworkStatus network) {}
@@ -96,9 +103,9 @@ final class CellOperations {
     CompletionStage<Provisioning> provision(CellSpec spec, Collection<String> retiring, Integer rootPid) {
         return ensureCgroup(spec).thenCompose(cgroup -> deleteAll(retiring)
                 .thenCompose(done -> define(spec))
-                .thenCompose(definitions -> rootPid == null ? CompletableFuture.<Start>completedFuture(null)
-                        : applyToRunning(spec, definitions, rootPid).thenCompose(newRoot -> journaled(spec).thenApply(d -> newRoot)))
-                .thenApply(newRoot -> new Provisioning(cgroup, newRoot)));
+                .thenCompose(definitions -> rootPid == null ? CompletableFuture.completedFuture(Applied.NOTHING)
+                        : applyToRunning(spec, definitions, rootPid).thenCompose(applied -> journaled(spec).thenApply(d -> applied)))
+                .thenApply(applied -> new Provisioning(cgroup, applied.newRoot(), applied.workloadsStarted())));
     }
 
     /**
@@ -156,12 +163,13 @@ final class CellOperations {
     /**
      * A running cell takes a new spec: a stale root means a full restart (completes with the new
      * root's pid); else stale workloads are stopped, and they and the idle ones (new, stopped by an
-     * interrupted update) are started into the root's namespaces (completes with null).
+     * interrupted update) are started into the root's namespaces. Completes with the workloads started.
      */
-    CompletionStage<Start> applyToRunning(CellSpec spec, Map<String, ContainerProtocol.Definition> definitions,
+    CompletionStage<Applied> applyToRunning(CellSpec spec, Map<String, ContainerProtocol.Definition> definitions,
                                             int rootPid) {
         if (definitions.get(spec.rootContainerId()).stale()) {
-            return stop(spec, null, false).thenCompose(done -> start(spec, null, null));
+            return stop(spec, null, false).thenCompose(done -> start(spec, null, null))
+                    .thenApply(newRoot -> new Applied(newRoot, ids(spec.workloads())));
         }
         List<ContainerSpec> stale = spec.workloads().stream().filter(w -> definitions.get(w.id()).stale()).toList();
         List<ContainerSpec> toStart = spec.workloads().stream()
@@ -170,12 +178,13 @@ final class CellOperations {
         for (ContainerSpec w : stale) {
             stops.add(stopOne(w.id(), null, false));
         }
-        return all(stops).thenCompose(done -> startWorkloads(toStart, joinsOf(rootPid), spec.autoDelete())).thenApply(done -> null);
+        return all(stops).thenCompose(done -> startWorkloads(toStart, joinsOf(rootPid), spec.autoDelete()))
+                .thenApply(done -> new Applied(null, ids(toStart)));
     }
 
     /**
      * Root first, attached to its space's network; then every workload joins the root's net, ipc
-     * and uts namespaces; then, after the startup grace, every workload must still run. Completes
+     * and uts namespaces (whether they stay up is the cell's bring-up check, after the answer). Completes
      * with the root's pid and address, once containerd shows it all running (see {@link #journaled}).
      * Only for a cell that has journaled its intent to start or to take a new spec. When it fails
      * after the attachment, the address is released again (the actor kills what did start).
@@ -260,48 +269,64 @@ final class CellOperations {
     }
 
     /**
-     * Starts the given workloads into an already running root's namespaces, then checks they stay up,
-     * unless the cell runs to its completion ({@code autoDelete}, as {@code kuke run --rm}): there
-     * an early exit is the workload's answer, not a failed start.
+     * Starts the given workloads into an already running root's namespaces; completes once each
+     * runs (or did its job). Whether they stay up is checked by the cell for {@link #bringUpGrace}
+     * after its answer, unless the cell runs to its completion ({@code autoDelete}, as
+     * {@code kuke run --rm}): there an early exit is the workload's answer, not a failed start.
      */
     CompletionStage<Done> startWorkloads(List<ContainerSpec> workloads, Map<String, String> joins, boolean runToCompletion) {
+        Duration grace = runToCompletion ? null : bringUpGrace();
         List<CompletableFuture<ContainerStatus>> started = new ArrayList<>();
         for (ContainerSpec w : workloads) {
-            started.add(startOne(w.id(), joins, true));
+            started.add(startOne(w.id(), joins, true, grace));
         }
-        return all(started).thenCompose(statuses -> {
+        return all(started).thenApply(statuses -> {
             for (ContainerStatus s : statuses) {
                 if (!startedOrDone(s, runToCompletion)) {
                     throw notRunning(s);
                 }
             }
-            return runToCompletion ? CompletableFuture.completedFuture(Done.getInstance()) : livenessCheck(workloads);
+            return Done.getInstance();
         });
     }
 
-    private CompletionStage<Done> livenessCheck(List<ContainerSpec> workloads) {
-        long grace = ports.settings().startupGrace().toMillis();
-        if (workloads.isEmpty() || grace == 0) {
-            return CompletableFuture.completedFuture(Done.getInstance());   // a grace of 0: the start's own answer stands
+    /** How long a started workload must go on running: the startup grace; null when it is 0 (not checked). */
+    Duration bringUpGrace() {
+        Duration grace = ports.settings().startupGrace();
+        return grace.isZero() || grace.isNegative() ? null : grace;
+    }
+
+    /** Asks containerd now about each workload of a bring-up window (each container records an exit it finds). */
+    CompletionStage<List<ContainerStatus>> checkNow(Collection<String> workloads) {
+        List<CompletableFuture<ContainerStatus>> checks = new ArrayList<>();
+        for (String w : workloads) {
+            checks.add(Asks.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(w),
+                    ContainerProtocol.Check::new, Duration.ofSeconds(30), scheduler));
         }
-        Executor later = CompletableFuture.delayedExecutor(grace, TimeUnit.MILLISECONDS, blocking);
-        return CompletableFuture.runAsync(() -> { }, later).thenCompose(x -> {
-            List<CompletableFuture<ContainerStatus>> checks = new ArrayList<>();
-            for (ContainerSpec w : workloads) {
-                checks.add(Asks.<TreeCommand, ContainerStatus>askWithStatus(containers.apply(w.id()),
-                        ContainerProtocol.Check::new, Duration.ofSeconds(30), scheduler));
+        return all(checks);
+    }
+
+    /**
+     * The bring-up's verdict on what the window's workloads report: the first that exited on its own
+     * by the window's end, other than with 0, fails it (null: none did so far). An exit after the
+     * window is the restart policy's; a stop by the user is no exit of its own.
+     */
+    RuntimeFailure bringUpFailure(CellRecord.BringUp window, Map<String, ContainerStatus> reported) {
+        for (String w : window.workloads()) {
+            ContainerStatus s = reported.get(w);
+            boolean exitedOnItsOwn = s != null && (s.state() == ContainerState.Exited || s.state() == ContainerState.Error);
+            if (exitedOnItsOwn && !startedOrDone(s, false)
+                    && (s.finishTime() == null || !s.finishTime().isAfter(window.until()))) {
+                return new RuntimeFailure("ContainerExitedEarly", "container \"" + s.name()
+                        + "\" exited within " + window.graceMillis() + " ms of its start" + exit(s)
+                        + "; see kuke logs " + cell.name() + " --container " + s.name());
             }
-            return all(checks).thenApply(statuses -> {
-                for (ContainerStatus s : statuses) {
-                    if (!startedOrDone(s, false)) {
-                        throw new RuntimeFailure("ContainerExitedEarly", "container \"" + s.name()
-                                + "\" exited within " + grace + " ms of its start" + exit(s)
-                                + "; see kuke logs " + cell.name() + " --container " + s.name());
-                    }
-                }
-                return Done.getInstance();
-            });
-        });
+        }
+        return null;
+    }
+
+    private static List<String> ids(List<ContainerSpec> containers) {
+        return containers.stream().map(ContainerSpec::id).toList();
     }
 
     /**
@@ -315,8 +340,13 @@ final class CellOperations {
 
     /** @param cellIntent see {@link ContainerProtocol.Start}: the cell has journaled an intent covering this start */
     CompletableFuture<ContainerStatus> startOne(String name, Map<String, String> joins, boolean cellIntent) {
+        return startOne(name, joins, cellIntent, null);
+    }
+
+    private CompletableFuture<ContainerStatus> startOne(String name, Map<String, String> joins, boolean cellIntent,
+                                                        Duration bringUpGrace) {
         return Asks.askWithStatus(containers.apply(name),
-                replyTo -> new ContainerProtocol.Start(joins, cellIntent, replyTo), START_TIMEOUT, scheduler);
+                replyTo -> new ContainerProtocol.Start(joins, cellIntent, bringUpGrace, replyTo), START_TIMEOUT, scheduler);
     }
 
     /** Workloads first (in parallel), then the root, then its address released. */

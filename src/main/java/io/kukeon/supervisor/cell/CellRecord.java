@@ -20,6 +20,7 @@ import io.kukeon.supervisor.tree.HeldSecrets;
 import io.kukeon.supervisor.tree.Timestamps;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,12 +33,14 @@ import java.util.stream.Collectors;
  * @param activity the intent being carried out (NONE at rest): written before the work, so recovery resumes it
  * @param retiring containers removed from the spec, still to be deleted
  * @param secrets  the Secrets the cell holds, by name (values sealed in the journal); gone with the cell
+ * @param bringUp  the last start's bring-up window, until another start, a stop or a failure ends it
+ *                 (null: none; absent from journals before the window)
  */
 @JournalName("cell.Record")
 public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labels, Map<String, String> annotations,
                          Generations generations,
                          Activity activity, Run run, Set<String> retiring, GroupStatus cgroup, Problem problem,
-                         Timestamps times, Map<String, StoredSecret> secrets) implements Journaled {
+                         Timestamps times, Map<String, StoredSecret> secrets, BringUp bringUp) implements Journaled {
 
     /** The intent the cell is carrying out; NONE when it is at rest. */
     public enum Activity { NONE, PROVISIONING, STARTING, STOPPING, DELETING }
@@ -66,6 +69,20 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
      */
     public record Problem(CellState sticky, String reason, String message) {}
 
+    /**
+     * Workloads that must still run (or have exited 0) {@code graceMillis} after {@code openedAt}:
+     * one that exits within that window fails the cell's start.
+     */
+    public record BringUp(List<String> workloads, long graceMillis, Instant openedAt) {
+        public BringUp {
+            workloads = workloads == null ? List.of() : List.copyOf(workloads);
+        }
+
+        public Instant until() {
+            return openedAt.plusMillis(graceMillis);
+        }
+    }
+
     public CellRecord {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);   // absent from journals before annotations
@@ -78,7 +95,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     public static CellRecord empty() {
-        return new CellRecord(false, null, null, null, null, Activity.NONE, null, null, null, null, null, null);
+        return new CellRecord(false, null, null, null, null, Activity.NONE, null, null, null, null, null, null, null);
     }
 
     /** Whether the host was brought to the current spec: not so after a provisioning that failed. */
@@ -150,7 +167,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     CellRecord created(CellCreated e) {
         return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.next(), Activity.PROVISIONING,
-                new Run(e.start(), false, null, false, null), Set.of(), null, null, Timestamps.createdAt(e.at()), secrets);
+                new Run(e.start(), false, null, false, null), Set.of(), null, null, Timestamps.createdAt(e.at()), secrets, null);
     }
 
     CellRecord updated(CellUpdated e) {
@@ -158,7 +175,8 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         gone.addAll(containerNames());
         gone.removeAll(names(e.spec()));
         Run wanted = new Run(run.desired() || e.start(), run.everStarted(), run.rootPid(), run.readyObserved(), run.network());
-        return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), Activity.PROVISIONING, wanted, gone, cgroup, problem, times.touched(e.at()), secrets);
+        return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), Activity.PROVISIONING, wanted, gone, cgroup, problem, times.touched(e.at()), secrets,
+                bringUp);
     }
 
     CellRecord provisioned(CgroupProvisioned e) {
@@ -166,17 +184,31 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         // not is started next, and that start decides).
         Problem kept = sticky() == CellState.Failed && (!run.desired() || !specInForce())
                 ? new Problem(null, problem.reason(), problem.message()) : problem;
-        return new CellRecord(true, spec, labels, annotations, generations.observedNow(), Activity.NONE, run, Set.of(), e.cgroup(), kept, times.touched(e.at()), secrets);
+        return new CellRecord(true, spec, labels, annotations, generations.observedNow(), Activity.NONE, run, Set.of(), e.cgroup(), kept, times.touched(e.at()), secrets,
+                opened(e.bringUp(), e.at()));
     }
 
-    /** ProvisionFailed, StartFailed (Failed), WorkloadFailed (Error), DeleteFailed (the sticky state as it was). */
+    /** ProvisionFailed, StartFailed (Failed), WorkloadFailed (Error), DeleteFailed (the sticky state as it was): the bring-up is judged. */
     CellRecord failed(String reason, String message, Instant at, CellState as) {
-        return with(Activity.NONE, run, new Problem(as, reason, message), times.touched(at));
+        return with(Activity.NONE, run, new Problem(as, reason, message), times.touched(at)).withBringUp(null);
+    }
+
+    /** A window opened while another is still open (an update during a start's) covers both's workloads. */
+    private BringUp opened(CellEvent.BringUpCheck check, Instant at) {
+        if (check == null) {
+            return bringUp;
+        }
+        Set<String> workloads = new java.util.LinkedHashSet<>();
+        if (bringUp != null && bringUp.until().isAfter(at)) {
+            workloads.addAll(bringUp.workloads());
+        }
+        workloads.addAll(check.workloads());
+        return new BringUp(List.copyOf(workloads), check.graceMillis(), at);
     }
 
     CellRecord startRequested(StartRequested e) {
         return with(Activity.STARTING, new Run(true, run.everStarted(), run.rootPid(), false, run.network()), null,
-                times.touched(e.at()));
+                times.touched(e.at())).withBringUp(null);
     }
 
     CellRecord networkAttached(CellEvent.NetworkAttached e) {
@@ -184,7 +216,8 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     CellRecord started(Started e) {
-        return with(Activity.NONE, new Run(true, true, e.rootPid(), true, run.network()), null, times.ready(e.at()));
+        return with(Activity.NONE, new Run(true, true, e.rootPid(), true, run.network()), null, times.ready(e.at()))
+                .withBringUp(opened(e.bringUp(), e.at()));
     }
 
     /** What did start was stopped and its address released (see CellOperations#start). */
@@ -194,7 +227,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     CellRecord stopRequested(StopRequested e) {
         return with(Activity.STOPPING, new Run(false, run.everStarted(), run.rootPid(), run.readyObserved(), run.network()),
-                null, times.touched(e.at()));
+                null, times.touched(e.at())).withBringUp(null);
     }
 
     CellRecord stopped(Stopped e) {
@@ -206,7 +239,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     CellRecord deleted() {
-        return new CellRecord(false, null, null, null, generations, Activity.NONE, null, null, null, null, null, null);
+        return new CellRecord(false, null, null, null, generations, Activity.NONE, null, null, null, null, null, null, null);
     }
 
     private CellRecord withRun(Run newRun) {
@@ -215,7 +248,12 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     private CellRecord with(Activity newActivity, Run newRun, Problem newProblem, Timestamps newTimes) {
         return new CellRecord(true, spec, labels, annotations, generations, newActivity, newRun, retiring, cgroup, newProblem, newTimes,
-                secrets);
+                secrets, bringUp);
+    }
+
+    private CellRecord withBringUp(BringUp window) {
+        return new CellRecord(exists, spec, labels, annotations, generations, activity, run, retiring, cgroup, problem, times,
+                secrets, window);
     }
 
     CellRecord secretPut(CellEvent.SecretPut e) {
@@ -227,6 +265,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     private CellRecord withSecrets(Map<String, StoredSecret> s) {
-        return new CellRecord(exists, spec, labels, annotations, generations, activity, run, retiring, cgroup, problem, times, s);
+        return new CellRecord(exists, spec, labels, annotations, generations, activity, run, retiring, cgroup, problem, times, s,
+                bringUp);
     }
 }

@@ -11,6 +11,7 @@ import io.kukeon.model.Metadata;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,17 +37,19 @@ final class CellView {
     }
 
     /** The cell, or one of its containers as it last reported. */
-    TreeObject of(CellRecord state, ObjectPath target, Map<String, TreeObject.Container> reports, boolean runtimeDown) {
+    TreeObject of(CellRecord state, ObjectPath target, Map<String, TreeObject.Container> reports, boolean runtimeDown,
+                  Instant verdictDue) {
         if (target.equals(path)) {
-            return cell(state, reports, runtimeDown, null);
+            return cell(state, reports, runtimeDown, null, verdictDue);
         }
         TreeObject.Container reported = reports.get(target.name());
         return reported != null ? reported : new TreeObject.Container(target, new Metadata(target.name(), Map.of(), 0),
                 state.spec().container(target.name()), notCreated(target.name()));
     }
 
+    /** @param verdictDue the end of the bring-up window whose verdict is still to come (null: none) */
     TreeObject.Cell cell(CellRecord s, Map<String, TreeObject.Container> reports, boolean runtimeDown,
-                         GroupStatus.Usage usage) {
+                         GroupStatus.Usage usage, Instant verdictDue) {
         Map<String, ContainerStatus> reported = statuses(reports);
         List<ContainerStatus> containers = new ArrayList<>();
         for (ContainerSpec c : s.spec().containers()) {
@@ -66,7 +69,7 @@ final class CellView {
         }
         CellStatus status = new CellStatus(shown, reason, message, usage == null ? cgroup : cgroup.withUsage(usage),
                 containers, s.run().readyObserved(), s.run().network(), s.times().createdAt(), s.times().updatedAt(), s.times().readyAt(),
-                s.generations().observed());
+                s.generations().observed()).withBringUpDue(verdictDue);
         return new TreeObject.Cell(path, new Metadata(path.name(), s.labels(), s.annotations(), s.generations().current()), s.spec(), status);
     }
 

@@ -25,6 +25,9 @@ sealed interface CellWork {
     /** One container's start, stop, kill or restart, for {@code command}. */
     record OnContainer(ObjectCommand command) implements CellWork {}
 
+    /** A failed bring-up's containers killed and its address released; what changes the cell waits meanwhile. */
+    record Unwinding() implements CellWork {}
+
     /** Deleted by this incarnation: the parent stops it; meanwhile it answers as a cell that is gone. */
     record Retired() implements CellWork {}
 

@@ -190,7 +190,8 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             return check(state, List.of(start.replyTo()));   // already running: confirm with containerd
         }
         timers.cancel(RestartDue.class);
-        ContainerEvent.StartRequested intent = new ContainerEvent.StartRequested(start.joins(), false, Instant.now());
+        ContainerEvent.StartRequested intent = new ContainerEvent.StartRequested(start.joins(), false, Instant.now(),
+                start.bringUpGrace() == null ? null : start.bringUpGrace().toMillis());
         work = ContainerWork.recording(start.replyTo());
         if (start.cellIntent()) {
             // The cell's intent is durable already: the task starts while ours is written, one
@@ -469,7 +470,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             scheduleRestart(state);   // a timer capped at LONGEST_TIMER woke early
             return Effect().none();
         }
-        return Effect().persist(new ContainerEvent.StartRequested(state.joins(), true, Instant.now())).thenRun(s -> {
+        return Effect().persist(new ContainerEvent.StartRequested(state.joins(), true, Instant.now(), null)).thenRun(s -> {
             startTask(s);
             publish(s);
         });

@@ -21,9 +21,15 @@ public sealed interface ContainerEvent extends JournalEvent {
         }
     }
 
-    /** @param restart a restart by the restart policy, not a start by the cell */
+    /**
+     * @param restart            a restart by the restart policy, not a start by the cell
+     * @param bringUpGraceMillis the cell's start checks this run's bring-up: an exit within this long
+     *                           of the task's start is the cell's to judge, not the restart policy's
+     *                           (null: not checked; absent from journals before the bring-up window)
+     */
     @JournalName("container.StartRequested")
-    record StartRequested(Map<String, String> joins, boolean restart, Instant at) implements ContainerEvent {
+    record StartRequested(Map<String, String> joins, boolean restart, Instant at, Long bringUpGraceMillis)
+            implements ContainerEvent {
         public String summary() {
             return restart ? "restart requested" : "start requested";
         }

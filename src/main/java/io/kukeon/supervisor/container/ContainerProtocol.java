@@ -45,9 +45,15 @@ public final class ContainerProtocol {
      * @param cellIntent the cell has journaled an intent that covers this start (its own start, or an
      *                   update): the container starts the task at once and writes its own
      *                   {@code StartRequested} alongside; a cell recovering that intent repeats the start
+     * @param bringUpGrace the cell checks this run's bring-up (null: it does not): an exit within this
+     *                   long of the task's start schedules no restart, the cell fails instead
      */
-    public record Start(Map<String, String> joins, boolean cellIntent, ActorRef<StatusReply<ContainerStatus>> replyTo)
-            implements Command {}
+    public record Start(Map<String, String> joins, boolean cellIntent, Duration bringUpGrace,
+                        ActorRef<StatusReply<ContainerStatus>> replyTo) implements Command {
+        public Start(Map<String, String> joins, boolean cellIntent, ActorRef<StatusReply<ContainerStatus>> replyTo) {
+            this(joins, cellIntent, null, replyTo);
+        }
+    }
 
     /** Answers the status once everything the container has answered before is in its journal. */
     public record AwaitJournal(ActorRef<StatusReply<ContainerStatus>> replyTo) implements Command {}

@@ -68,28 +68,38 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
      * @param attempt restarts in the current run of failures (starts over after a healthy run)
      * @param nextAt  when the restart that is owed happens (null: none owed)
      * @param gaveUp  on-failure ran out of retries
+     * @param heldWithinMillis the cell's start checks this run's bring-up: an exit within this long of
+     *                the task's start is the cell's to judge and owes no restart (null: none; absent
+     *                from snapshots before the bring-up window)
      */
-    public record Restarts(int count, int attempt, Instant nextAt, boolean gaveUp) {
-        static final Restarts NONE = new Restarts(0, 0, null, false);
+    public record Restarts(int count, int attempt, Instant nextAt, boolean gaveUp, Long heldWithinMillis) {
+        static final Restarts NONE = new Restarts(0, 0, null, false, null);
 
         Restarts settled() {
-            return new Restarts(count, attempt, null, false);
+            return new Restarts(count, attempt, null, false, heldWithinMillis);
         }
 
-        Restarts startedOver() {
-            return new Restarts(count, 0, null, false);
+        Restarts startedOver(Long bringUpGraceMillis) {
+            return new Restarts(count, 0, null, false, bringUpGraceMillis);
         }
 
+        /** By the policy: its run's bring-up is over, the policy alone decides what follows. */
         Restarts restarting() {
-            return new Restarts(count + 1, attempt, null, false);
+            return new Restarts(count + 1, attempt, null, false, null);
         }
 
         Restarts scheduled(int newAttempt, Instant due) {
-            return new Restarts(count, newAttempt, due, false);
+            return new Restarts(count, newAttempt, due, false, heldWithinMillis);
         }
 
         Restarts exhausted() {
-            return new Restarts(count, attempt, null, true);
+            return new Restarts(count, attempt, null, true, heldWithinMillis);
+        }
+
+        /** Whether an exit at {@code exitedAt} of the task started at {@code startedAt} falls in the cell's bring-up. */
+        boolean heldAt(Instant startedAt, Instant exitedAt) {
+            return heldWithinMillis != null && startedAt != null
+                    && exitedAt.isBefore(startedAt.plusMillis(heldWithinMillis));
         }
     }
 
@@ -186,7 +196,8 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
 
     ContainerRecord defined(Defined e) {
         boolean fresh = phase == Phase.ABSENT;
-        Restarts r = fresh ? restarts.startedOver() : new Restarts(restarts.count(), restarts.attempt(), restarts.nextAt(), false);
+        Restarts r = fresh ? restarts.startedOver(null)
+                : new Restarts(restarts.count(), restarts.attempt(), restarts.nextAt(), false, restarts.heldWithinMillis());
         return new ContainerRecord(fresh ? Phase.DEFINED : phase, e.spec(),
                 new Generations(generations.current() + 1, generations.started()), joins, task, problem, r,
                 !fresh && wantRunning,
@@ -195,7 +206,7 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
 
     ContainerRecord startRequested(StartRequested e) {
         return new ContainerRecord(Phase.STARTING, spec, new Generations(generations.current(), generations.current()),
-                e.joins(), task, null, e.restart() ? restarts.restarting() : restarts.startedOver(), true,
+                e.joins(), task, null, e.restart() ? restarts.restarting() : restarts.startedOver(e.bringUpGraceMillis()), true,
                 times.touched(e.at()), nestedCgroups);
     }
 
@@ -226,11 +237,11 @@ public record ContainerRecord(Phase phase, ContainerSpec spec, Generations gener
     }
 
     ContainerRecord stopRequested(StopRequested e) {
-        return with(Phase.STOPPING, task, problem, restarts.startedOver(), false, e.at());
+        return with(Phase.STOPPING, task, problem, restarts.startedOver(null), false, e.at());
     }
 
     ContainerRecord stopped(TaskStopped e) {
-        return with(Phase.STOPPED, task.ended(e.exitCode(), false, e.at()), null, restarts.startedOver(), false, e.at());
+        return with(Phase.STOPPED, task.ended(e.exitCode(), false, e.at()), null, restarts.startedOver(null), false, e.at());
     }
 
     ContainerRecord deleteRequested() {

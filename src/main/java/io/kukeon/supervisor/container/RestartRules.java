@@ -17,7 +17,8 @@ final class RestartRules {
 
     /**
      * A restart scheduled (with its backoff), restarts given up, or nothing (the policy does not
-     * restart this exit, or the container was stopped).
+     * restart this exit, the container was stopped, or the exit fell in its cell's bring-up: the
+     * cell fails then, rather than the policy restarting it into a loop).
      *
      * @param exitedAt when the task exited; a run that lasted {@code resetAfter} starts the backoff over
      */
@@ -25,7 +26,8 @@ final class RestartRules {
                                               TreeSettings.RestartBackoff backoff, Instant now) {
         ContainerSpec spec = state.spec();
         RestartPolicy policy = spec.restartPolicy();
-        if (!state.wantRunning() || !policy.restartsAfter(exitCode)) {
+        if (!state.wantRunning() || !policy.restartsAfter(exitCode)
+                || state.restarts().heldAt(state.task().startedAt(), exitedAt)) {
             return Optional.empty();
         }
         Instant startedAt = state.task().startedAt();

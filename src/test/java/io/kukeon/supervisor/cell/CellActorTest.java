@@ -22,6 +22,7 @@ import io.kukeon.supervisor.ObjectCommand;
 import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.Routed;
 import io.kukeon.supervisor.TreeCommand;
+import io.kukeon.supervisor.TreeSettings;
 import io.kukeon.supervisor.cell.CellRecord.Activity;
 import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.supervisor.tree.RealmAccess;
@@ -53,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +80,11 @@ class CellActorTest {
 
     @BeforeEach
     void newCell() {
-        bed = new ActorTestBed();
+        newCell(new ActorTestBed());
+    }
+
+    private void newCell(ActorTestBed testBed) {
+        bed = testBed;
         stack = testKit.createTestProbe();
         name = "c" + CELLS.incrementAndGet();
         path = ObjectPath.parse("r/s/t/" + name);
@@ -219,6 +225,120 @@ class CellActorTest {
         await("the verdict written", () -> written().contains(CellEvent.WorkloadFailed.class));
         assertEquals(CellState.Error, actor.getState().sticky());
         assertTrue(actor.getState().message().contains("exited with code 3"), actor.getState().message());
+    }
+
+    // ---- the bring-up check: the start answers at once, the verdict follows ----
+
+    /** The cell again, on a bed whose startup grace is {@code grace}. */
+    private void newCellWithGrace(Duration grace) {
+        TreeSettings defaults = new ActorTestBed().ports.settings();
+        newCell(new ActorTestBed(new TreeSettings(defaults.snapshotEvery(), defaults.stopTimeout(), grace, defaults.logDir(),
+                defaults.cellsDir(), defaults.restartBackoff(), defaults.failureInjection(), defaults.logDefaults())));
+    }
+
+    private static CellSpec restartingAlways() {
+        return app(container("app").args("sleep").restart(RestartPolicy.ALWAYS).backoffSeconds(0).build());
+    }
+
+    private TreeObject.Cell get() {
+        return (TreeObject.Cell) ask(ObjectCommand.Get::new, path).object();
+    }
+
+    /**
+     * The start answers once its tasks run, with the end of the window in its status; a workload that
+     * exits within it fails the cell with the reason the start gave when it waited, and its restart
+     * policy (always, no backoff) does not bring it back: the cell kills what ran instead.
+     */
+    @Test
+    void aWorkloadThatExitsWithinTheBringUpFailsTheCellAndIsNotRestarted() {
+        newCellWithGrace(Duration.ofSeconds(5));
+        Reply reply = upsert(restartingAlways(), ObjectCommand.Mode.APPLY);
+        TreeObject.Cell started = (TreeObject.Cell) reply.object();
+        assertEquals(CellState.Ready, started.status().state(), "answered while the window is open");
+        assertNotNull(started.status().bringUpDue());
+        assertTrue(started.status().bringUpDue().isAfter(Instant.now()), "answered without waiting for the grace");
+        assertEquals(CellEvent.Started.class, written().get(written().size() - 1), "the window written with the start");
+        assertEquals(List.of("app"), actor.getState().bringUp().workloads());
+        exits("app", 3);
+        await("the bring-up failed", () -> actor.getState().sticky() == CellState.Failed);
+        assertEquals("ContainerExitedEarly", actor.getState().reason());
+        assertTrue(actor.getState().message().contains("exited within 5000 ms of its start (exit code 3)"),
+                actor.getState().message());
+        await("what ran killed", () -> !runs("root"));
+        stack.expectNoMessage(Duration.ofMillis(300));
+        assertNeverRestarted("app");
+        assertFalse(runs("app"));
+        TreeObject.Cell failed = get();
+        assertEquals(CellState.Failed, failed.status().state());
+        assertNull(failed.status().bringUpDue(), "judged");
+        assertNull(failed.status().network(), "its address released");
+    }
+
+    /** Past the window, an exit is its restart policy's; the verdict came at the window's end. */
+    @Test
+    void anExitAfterTheBringUpIsLeftToTheRestartPolicy() {
+        newCellWithGrace(Duration.ofMillis(200));
+        upsert(restartingAlways(), ObjectCommand.Mode.APPLY);
+        await("judged at the window's end", () -> get().status().bringUpDue() == null);
+        int pid = task("app").pid();
+        exits("app", 3);
+        await("restarted by its policy", () -> runs("app") && task("app").pid() != pid);
+        assertFalse(written().contains(CellEvent.StartFailed.class));
+        assertNull(actor.getState().sticky());
+    }
+
+    /** An exit nobody reported (its event lost) is found by asking containerd at the window's end. */
+    @Test
+    void anUnreportedExitWithinTheWindowIsFoundAtItsEnd() {
+        newCellWithGrace(Duration.ofMillis(300));
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        bed.runtime.exitSilently(NS, "s_t_" + name + "_app", 1);
+        await("the bring-up failed", () -> actor.getState().sticky() == CellState.Failed);
+        assertEquals("ContainerExitedEarly", actor.getState().reason());
+        assertEquals(CellEvent.StartFailed.class, written().get(written().size() - 1));
+    }
+
+    /** Exit 0 within the window did its job: no failure. */
+    @Test
+    void anExitZeroWithinTheWindowIsNoFailure() {
+        newCellWithGrace(Duration.ofMillis(300));
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        exits("app", 0);
+        await("judged", () -> get().status().bringUpDue() == null);
+        assertEquals(CellState.Exited, get().status().state());
+        assertFalse(written().contains(CellEvent.StartFailed.class));
+    }
+
+    /** kukeond killed within the window: the workload's exit meanwhile is found at recovery and fails the cell. */
+    @Test
+    void anExitWithinTheWindowWhileKukeondWasDownFailsTheCellAtRecovery() {
+        newCellWithGrace(Duration.ofSeconds(5));
+        upsert(restartingAlways(), ObjectCommand.Mode.APPLY);
+        bed.runtime.exitSilently(NS, "s_t_" + name + "_app", 2);
+        actor.restart();
+        await("the bring-up failed", () -> actor.getState().sticky() == CellState.Failed);
+        await("what ran killed", () -> !runs("root"));
+        assertNeverRestarted("app");
+    }
+
+    private void assertNeverRestarted(String container) {
+        List<Class<?>> containerJournal = ActorTestBed.written(actor, "Container|" + path.child(container));
+        assertTrue(containerJournal.contains(io.kukeon.supervisor.container.ContainerEvent.TaskExited.class), containerJournal.toString());
+        assertFalse(containerJournal.contains(io.kukeon.supervisor.container.ContainerEvent.RestartScheduled.class),
+                "never restarted by its policy: " + containerJournal);
+    }
+
+    /** A window that ended while kukeond was down counts as passed: no verdict pending, nothing failed. */
+    @Test
+    void aWindowThatEndedWhileKukeondWasDownCountsAsPassed() {
+        newCellWithGrace(Duration.ofMillis(100));
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        await("judged", () -> get().status().bringUpDue() == null);
+        actor.restart();
+        TreeObject.Cell recovered = get();
+        assertNull(recovered.status().bringUpDue());
+        await("Ready after adoption", () -> get().status().state() == CellState.Ready);
+        assertFalse(written().contains(CellEvent.StartFailed.class));
     }
 
     // ---- autoDelete ----

@@ -87,8 +87,8 @@ class CellStateRulesTest {
         Map<String, ContainerStatus> all = reported(ContainerState.Ready, ContainerState.Ready, null, ContainerState.Ready);
         CellRecord created = CellRecord.empty().created(new CellCreated(TWO, Map.of(), Map.of(), true, T));
         assertEquals(CellState.Pending, CellStateRules.display(created, Map.of(), false), "created by apply, not started yet");
-        CellRecord running = created.provisioned(new CgroupProvisioned(GroupStatus.missing("/kukeon/c"), T))
-                .startRequested(new StartRequested(T)).started(new Started(42, T));
+        CellRecord running = created.provisioned(new CgroupProvisioned(GroupStatus.missing("/kukeon/c"), T, null))
+                .startRequested(new StartRequested(T)).started(new Started(42, T, null));
         assertEquals(CellState.Ready, CellStateRules.display(running, all, false));
         assertEquals(CellState.Error, CellStateRules.display(running.failed("WorkloadFailed", "x", T, CellState.Error), all,
                 false), "sticky");

@@ -315,7 +315,7 @@ class ContainerActorTest {
     void aStartLeftWithoutOutcomeIsCarriedOutAtRecovery() {
         ContainerSpec spec = sleeper(RestartPolicy.NEVER);
         actor.initialize(new ContainerEvent.Defined(spec, Instant.now()),
-                new ContainerEvent.StartRequested(Map.of(), false, Instant.now()));
+                new ContainerEvent.StartRequested(Map.of(), false, Instant.now(), null));
         await("the start carried out", () -> actor.getState().phase() == Phase.RUNNING);
         assertEquals(TaskInfo.Status.RUNNING, task().status());
         assertEquals(1, bed.runtime.starts());
