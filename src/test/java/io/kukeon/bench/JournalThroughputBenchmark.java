@@ -270,7 +270,7 @@ class JournalThroughputBenchmark {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         try {
             for (int w = 0; w < writers; w++) {
-                String persistenceId = "bench-raw-" + writers + "-" + w;
+                String persistenceId = (sync ? "bench-raw-sync-" : "bench-raw-") + writers + "-" + w;
                 Thread t = new Thread(() -> {
                     try {
                         for (long seq = 1; ; seq++) {
