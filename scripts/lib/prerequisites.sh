@@ -7,6 +7,8 @@ kukeon_packages=(containerd runc busybox-static containernetworking-plugins ipro
 kukeon_packages+=(python3-prometheus-client)
 # the journal tests run on a private PostgreSQL server too (scripts/postgres/start-postgres.sh)
 kukeon_packages+=(postgresql)
+# the journal's durability test traces kukeond's fsyncs
+kukeon_packages+=(strace)
 
 install_prerequisites() {
   local missing=()

@@ -25,6 +25,30 @@ import java.util.Properties;
 public final class JournalSettings {
     public enum Kind { H2, POSTGRES }
 
+    /**
+     * When an acknowledged event is on stable storage ({@code journal.sync}). COMMIT: before the reply
+     * that depends on it (H2: kukeond syncs the file, one sync shared by the writes that gathered;
+     * PostgreSQL: the server flushes its WAL at commit, as its synchronous_commit = on does). OS: when
+     * the operating system writes its page cache out: a kill -9 of kukeond loses nothing, a power loss
+     * may lose the last events acknowledged (PostgreSQL: synchronous_commit = off for kukeond's sessions).
+     */
+    public enum Sync {
+        COMMIT, OS;
+
+        static Sync parse(String value) {
+            return switch (value) {
+                case "commit" -> COMMIT;
+                case "os" -> OS;
+                default -> throw new InvalidArgumentException("journal.sync", "\"" + value + "\" must be commit or os");
+            };
+        }
+
+        /** As written in the settings. */
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** The driver's own values of {@code sslmode}; empty = the driver's default (prefer). */
     static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     /** A password file is a line, not a document. */
@@ -39,24 +63,31 @@ public final class JournalSettings {
     private final String password;
     private final int poolSize;
     private final String sslmode;
+    private final Sync sync;
 
-    private JournalSettings(Kind kind, String url, String user, String password, int poolSize, String sslmode) {
+    private JournalSettings(Kind kind, String url, String user, String password, int poolSize, String sslmode, Sync sync) {
         this.kind = kind;
         this.url = url;
         this.user = user;
         this.password = password;
         this.poolSize = poolSize;
         this.sslmode = sslmode;
+        this.sync = sync;
     }
 
     /** The embedded journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */
     public static JournalSettings h2(Path journalFileBase, int poolSize) {
-        return new JournalSettings(Kind.H2, DaemonConfig.jdbcUrl(journalFileBase), "sa", "", poolSize, "");
+        return new JournalSettings(Kind.H2, DaemonConfig.jdbcUrl(journalFileBase), "sa", "", poolSize, "", Sync.COMMIT);
     }
 
     /** A PostgreSQL journal (tests and tools; kukeond reads its settings with {@link #read}). */
     public static JournalSettings postgres(String url, String user, String password, int poolSize, String sslmode) {
-        return new JournalSettings(Kind.POSTGRES, url, user, password, poolSize, sslmode);
+        return new JournalSettings(Kind.POSTGRES, url, user, password, poolSize, sslmode, Sync.COMMIT);
+    }
+
+    /** The same store, synced as {@code sync} says. */
+    public JournalSettings withSync(Sync sync) {
+        return new JournalSettings(kind, url, user, password, poolSize, sslmode, sync);
     }
 
     /** {@code kukeon.journal}: every value checked, a bad one refused naming its key. */
@@ -67,6 +98,7 @@ public final class JournalSettings {
         String user = DaemonConfig.string(k, "journal.user");
         String passwordFile = DaemonConfig.string(k, "journal.password-file");
         String sslmode = DaemonConfig.string(k, "journal.sslmode");
+        Sync sync = Sync.parse(DaemonConfig.string(k, "journal.sync"));
         switch (kindName) {
             case "h2":
                 for (String key : List.of("url", "user", "password-file", "sslmode")) {
@@ -74,7 +106,7 @@ public final class JournalSettings {
                         throw new InvalidArgumentException("journal." + key, "is for kind = postgres; the journal's kind is h2");
                     }
                 }
-                return h2(journalFileBase, poolSize);
+                return h2(journalFileBase, poolSize).withSync(sync);
             case "postgres":
                 checkPostgresUrl(url);
                 if (user.isEmpty()) {
@@ -84,7 +116,7 @@ public final class JournalSettings {
                     throw new InvalidArgumentException("journal.sslmode", "\"" + sslmode + "\" must be one of " + String.join(", ", SSL_MODES));
                 }
                 String password = passwordFile.isEmpty() ? "" : readPassword(DaemonConfig.absolute("journal.password-file", passwordFile));
-                return postgres(url, user, password, poolSize, sslmode);
+                return postgres(url, user, password, poolSize, sslmode).withSync(sync);
             default:
                 throw new InvalidArgumentException("journal.kind", "\"" + kindName + "\" must be h2 or postgres");
         }
@@ -146,6 +178,10 @@ public final class JournalSettings {
         return poolSize;
     }
 
+    public Sync sync() {
+        return sync;
+    }
+
     /** The journal's schema script, in the jar and in {@code journal-schema/}. */
     public String schemaResource() {
         return kind == Kind.H2 ? "/journal-schema/h2.sql" : "/journal-schema/postgres.sql";
@@ -187,8 +223,12 @@ public final class JournalSettings {
         }
         if (kind == Kind.POSTGRES) {
             s.put(db + "properties.ApplicationName", APPLICATION_NAME);
+            if (sync == Sync.OS) {   // the server acknowledges a commit before its WAL is flushed
+                s.put(db + "properties.options", "-c synchronous_commit=off");
+            }
         }
         s.put(JournalStore.DESCRIPTION_SETTING, toString());
+        s.put(JournalStore.SYNC_SETTING, sync.value());
         if (kind == Kind.H2) {
             s.put(JournalStore.H2_FILE_SETTING, h2File().toString());
         }

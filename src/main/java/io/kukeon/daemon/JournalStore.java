@@ -72,6 +72,8 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
     static final String DESCRIPTION_SETTING = "kukeon-journal.description";
     /** The H2 journal's file, set by {@link JournalSettings}; absent for PostgreSQL. */
     static final String H2_FILE_SETTING = "kukeon-journal.h2-file";
+    /** {@code journal.sync}'s value, set by {@link JournalSettings}: the journal's DAO syncs by it. */
+    static final String SYNC_SETTING = "kukeon-journal.sync";
     /** Every table kukeond keeps on PostgreSQL, summed: a missing one counts nothing. */
     private static final String POSTGRES_SIZE = "SELECT COALESCE(SUM(pg_total_relation_size(to_regclass('public.' || t))), 0) "
             + "FROM unnest(ARRAY['" + String.join("', '", JournalSchema.TABLES) + "']) AS t";

@@ -53,6 +53,9 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--insecure-listen", description = "allow --listen on a non-loopback address without TLS")
     boolean insecureListen;
 
+    @Option(names = "--journal-sync", paramLabel = "WHEN", description = "commit (default: on disk before the reply) or os (the OS's cache)")
+    String journalSync;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = store.flags();
@@ -67,6 +70,7 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "tls-key-file", tlsKeyFile);
         put(flags, "tls-client-ca-file", tlsClientCaFile);
         put(flags, "insecure-listen", insecureListen ? "true" : null);
+        put(flags, "journal.sync", journalSync);
         DaemonConfig settings = DaemonConfig.load(flags, store.config, System.getenv());
         settings.logFormat().apply();
         Daemon daemon = Daemon.start(settings, new HostPorts());

@@ -55,7 +55,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * read by {@link DaemonConfig} as kukeond reads them (journal plugin, DAO, pool of 5), the schema
  * made as kukeond makes it. Beside each: pekko-persistence-jdbc's default DAO (what kukeond's
  * {@code DirectJournalDao} replaced), and the raw baseline: the same rows inserted and committed
- * with plain JDBC on a pool of as many connections, one transaction per event.
+ * with plain JDBC on a pool of as many connections, one transaction per event (on H2 also with a
+ * sync of the file after each commit). H2 is measured synced at commit (the default) and left to the
+ * OS ({@code journal.sync = os}).
  *
  * <p>Run by scripts/bench-journal.sh in a JVM with kukeond's options ({@link #main}; args: seconds
  * measured per case, default 5, after 2 s of warm-up; {@code -Dkukeon.postgres.url}); as a test:
@@ -136,17 +138,19 @@ class JournalThroughputBenchmark {
 
     private static void run(Path dataDir, Duration measured) throws Exception {
         Map<String, Map<String, String>> stores = new java.util.LinkedHashMap<>();
-        stores.put("H2", Map.of());
+        stores.put("H2", Map.of());   // journal.sync = commit, the default: fsynced before the answer
+        stores.put("H2 os", Map.of("journal.sync", "os"));   // written to the page cache only, as before
         stores.put("PostgreSQL", PrivatePostgres.newDaemonJournal("bench"));
         List<String> table = new ArrayList<>();
         table.add(String.format("%-11s %-8s %-26s %12s %9s %9s", "store", "writers", "path", "events/s", "p50 ms", "p99 ms"));
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         for (var store : stores.entrySet()) {
             Map<String, String> flags = new HashMap<>(store.getValue());
-            flags.put("data-dir", dataDir.resolve(store.getKey()).toString());
+            flags.put("data-dir", dataDir.resolve(store.getKey().replace(' ', '-')).toString());
             DaemonConfig config = DaemonConfig.load(flags, null, Map.of());
             JournalSchema.apply(config.journal());
-            for (String dao : List.of("kukeond", "default DAO")) {
+            boolean alsoBaselines = !store.getKey().equals("H2 os");   // its default DAO and raw rows are H2's
+            for (String dao : alsoBaselines ? List.of("kukeond", "default DAO") : List.of("kukeond")) {
                 var pekko = dao.equals("kukeond") ? config.pekko()
                         : ConfigFactory.parseMap(Map.of("jdbc-journal.dao", DEFAULT_DAO)).withFallback(config.pekko());
                 ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "journal-bench", pekko);
@@ -158,10 +162,16 @@ class JournalThroughputBenchmark {
                         table.add(row(store.getKey(), writers, dao.equals("kukeond") ? "kukeond's journal" : "journal, default DAO", r));
                         assertEquals(acknowledged.get(), rows(config.journal(), prefix), "every acknowledged event is a row of " + store.getKey());
                     }
-                    if (dao.equals("kukeond")) {
+                    if (dao.equals("kukeond") && alsoBaselines) {
                         Payload payload = payload(system);
                         for (int writers : WRITERS) {
-                            table.add(row(store.getKey(), writers, "raw JDBC (baseline)", rawInserts(config.journal(), payload, writers, measured)));
+                            table.add(row(store.getKey(), writers, "raw JDBC (baseline)", rawInserts(config.journal(), payload, writers, measured, false)));
+                        }
+                        if (config.journal().kind() == JournalSettings.Kind.H2) {   // PostgreSQL's commit already syncs
+                            for (int writers : WRITERS) {
+                                table.add(row(store.getKey(), writers, "raw JDBC + sync (baseline)",
+                                        rawInserts(config.journal(), payload, writers, measured, true)));
+                            }
                         }
                     }
                 } finally {
@@ -242,9 +252,11 @@ class JournalThroughputBenchmark {
 
     /**
      * The raw baseline: {@code writers} threads, each inserting an event row and its tag and committing,
-     * one event at a time, on connections of a pool as large as the journal's.
+     * one event at a time, on connections of a pool as large as the journal's; with {@code sync}, H2's
+     * file is synced after each commit ({@code CHECKPOINT SYNC}): durable, without group commit.
      */
-    private static Result rawInserts(JournalSettings journal, Payload payload, int writers, Duration measured) throws Exception {
+    private static Result rawInserts(JournalSettings journal, Payload payload, int writers, Duration measured, boolean sync)
+            throws Exception {
         BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(journal.poolSize());
         for (int i = 0; i < journal.poolSize(); i++) {
             Connection c = journal.connect();
@@ -258,7 +270,7 @@ class JournalThroughputBenchmark {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         try {
             for (int w = 0; w < writers; w++) {
-                String persistenceId = "bench-raw-" + writers + "-" + w;
+                String persistenceId = (sync ? "bench-raw-sync-" : "bench-raw-") + writers + "-" + w;
                 Thread t = new Thread(() -> {
                     try {
                         for (long seq = 1; ; seq++) {
@@ -269,6 +281,11 @@ class JournalThroughputBenchmark {
                             Connection c = pool.take();
                             try {
                                 insert(c, persistenceId, seq, payload);
+                                if (sync) {
+                                    try (var s = c.createStatement()) {
+                                        s.execute("CHECKPOINT SYNC");
+                                    }
+                                }
                             } finally {
                                 pool.add(c);
                             }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -239,6 +240,23 @@ class DaemonConfigTest {
     }
 
     @Test
+    void theJournalSyncsAtCommitUnlessToldToLeaveItToTheOs() {
+        DaemonConfig defaults = DaemonConfig.load(Map.of(), null, Map.of());
+        assertEquals(JournalSettings.Sync.COMMIT, defaults.journal().sync());
+        assertEquals("commit", defaults.pekko().getString(JournalStore.SYNC_SETTING), "what the journal's DAO reads");
+        DaemonConfig os = DaemonConfig.load(Map.of("journal.sync", "os"), null, Map.of());
+        assertEquals(JournalSettings.Sync.OS, os.journal().sync());
+        assertEquals("os", os.pekko().getString(JournalStore.SYNC_SETTING));
+
+        String options = "pekko-persistence-jdbc.shared-databases.slick.db.properties.options";
+        Map<String, String> postgres = Map.of("journal.kind", "postgres", "journal.url", "jdbc:postgresql://127.0.0.1:5432/kukeon",
+                "journal.user", "kukeond");
+        assertFalse(DaemonConfig.load(postgres, null, Map.of()).pekko().hasPath(options), "commit: the server's synchronous_commit");
+        assertEquals("-c synchronous_commit=off",
+                DaemonConfig.load(postgres, null, Map.of("KUKEOND_JOURNAL_SYNC", "os")).pekko().getString(options));
+    }
+
+    @Test
     void badJournalSettingsAreRefusedNamingTheirKey() throws Exception {
         Map<String, String> postgres = Map.of("journal.kind", "postgres", "journal.url", "jdbc:postgresql://127.0.0.1:5432/kukeon",
                 "journal.user", "kukeond");
@@ -251,6 +269,7 @@ class DaemonConfigTest {
         assertEquals("journal.user", refused(with(postgres, "journal.user", "")));
         assertEquals("journal.sslmode", refused(with(postgres, "journal.sslmode", "sometimes")));
         assertEquals("journal.pool-size", refused(with(postgres, "journal.pool-size", "0")));
+        assertEquals("journal.sync", refused(Map.of("journal.sync", "never")));
         assertEquals("journal.password-file", refused(with(postgres, "journal.password-file", dir.resolve("none").toString())));
         Path shared = dir.resolve("shared-password");
         Files.writeString(shared, "pw\n");
