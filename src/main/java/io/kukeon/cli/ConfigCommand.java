@@ -49,6 +49,28 @@ final class ConfigCommand {
         }
     }
 
+    /** A command on one existing context: refused, changing nothing, when there is none of that name. */
+    abstract static class OnExistingContext extends ContextCommand {
+        @Parameters(index = "0", paramLabel = "NAME", description = "A context of get-contexts.")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            KukeContexts all = contexts();
+            if (!all.contexts().containsKey(name)) {
+                return fail(KukeContexts.missing(name));
+            }
+            change(all).save(file());
+            print(done());
+            return Kuke.OK;
+        }
+
+        /** The contexts after the change. */
+        abstract KukeContexts change(KukeContexts all);
+
+        abstract String done();
+    }
+
     @Command(name = "set-context", mixinStandardHelpOptions = true,
             description = {"Add a context, or change the settings given of an existing one: kuke's --host, --token-file,",
                     "--ca-file, --cert-file and --key-file."},
@@ -90,19 +112,15 @@ final class ConfigCommand {
                     "  kuke config use-context lab",
                     "  # and back",
                     "  kuke config use-context local"})
-    static final class UseContext extends ContextCommand {
-        @Parameters(index = "0", paramLabel = "NAME", description = "A context of get-contexts.")
-        String name;
+    static final class UseContext extends OnExistingContext {
+        @Override
+        KukeContexts change(KukeContexts all) {
+            return new KukeContexts(name, all.contexts());
+        }
 
         @Override
-        public Integer call() throws IOException {
-            KukeContexts all = contexts();
-            if (!all.contexts().containsKey(name)) {
-                return fail("no context \"" + name + "\" (kuke config get-contexts lists them)");
-            }
-            new KukeContexts(name, all.contexts()).save(file());
-            print("Switched to context " + name + ".");
-            return Kuke.OK;
+        String done() {
+            return "Switched to context " + name + ".";
         }
     }
 
@@ -152,21 +170,17 @@ final class ConfigCommand {
                     "  kuke config delete-context lab",
                     "  # then choose another",
                     "  kuke config use-context local"})
-    static final class DeleteContext extends ContextCommand {
-        @Parameters(index = "0", paramLabel = "NAME", description = "A context of get-contexts.")
-        String name;
-
+    static final class DeleteContext extends OnExistingContext {
         @Override
-        public Integer call() throws IOException {
-            KukeContexts all = contexts();
-            if (!all.contexts().containsKey(name)) {
-                return fail("no context \"" + name + "\" (kuke config get-contexts lists them)");
-            }
+        KukeContexts change(KukeContexts all) {
             Map<String, KukeContexts.Context> contexts = new LinkedHashMap<>(all.contexts());
             contexts.remove(name);
-            new KukeContexts(name.equals(all.current()) ? null : all.current(), contexts).save(file());
-            print("Deleted context " + name + ".");
-            return Kuke.OK;
+            return new KukeContexts(name.equals(all.current()) ? null : all.current(), contexts);
+        }
+
+        @Override
+        String done() {
+            return "Deleted context " + name + ".";
         }
     }
 }

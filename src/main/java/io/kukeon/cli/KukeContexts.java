@@ -112,9 +112,13 @@ record KukeContexts(String current, Map<String, Context> contexts) {
         }
         Context c = contexts.get(name);
         if (c == null) {
-            throw new InvalidArgumentException("--context", "no context \"" + name + "\" (kuke config get-contexts lists them)");
+            throw new InvalidArgumentException("--context", missing(name));
         }
         return c;
+    }
+
+    static String missing(String name) {
+        return "no context \"" + name + "\" (kuke config get-contexts lists them)";
     }
 
     /** Written whole, 0600 from its first byte (it names token and key files), then moved into place. */
