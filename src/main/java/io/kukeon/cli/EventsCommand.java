@@ -5,7 +5,11 @@ import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.HistoryRequest;
+import io.kukeon.wire.v1.JournalExtentRequest;
+import io.kukeon.wire.v1.JournalExtentResponse;
 import io.kukeon.wire.v1.WatchRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,9 +103,13 @@ final class EventsCommand extends DaemonCommand {
     @Override
     int run(DaemonConnection daemon) {
         Instant cutoff = since == null ? null : Instant.now().minus(since);
+        if (!output.documents()) {
+            sayWhereHistoryBegins(daemon, cutoff);
+        }
         if (path == null) {
-            print(daemon.streams().watch(WatchRequest.newBuilder().setPathPrefix(filter.prefix(ScopeFilter.FLAGS.size()))
-                    .setAfterOffset(0).setUntilNow(!follow).build()), cutoff);
+            WatchRequest.Builder all = WatchRequest.newBuilder().setPathPrefix(filter.prefix(ScopeFilter.FLAGS.size()))
+                    .setAfterOffset(0).setUntilNow(!follow);
+            print(daemon.streams().watch(cutoff == null ? all.build() : all.setSince(cutoff.toString()).build()), cutoff);
         } else {
             long lastOffset = 0;
             for (Event e : daemon.calls().history(HistoryRequest.newBuilder().setKind(kind.displayName())
@@ -119,6 +127,29 @@ final class EventsCommand extends DaemonCommand {
             out().print(Printed.render(output, listed, false, () -> ""));
         }
         return 0;
+    }
+
+    /**
+     * When retention has deleted events the listing would otherwise have shown, a line on stderr says
+     * where history begins now. Nothing from a kukeond older than the JournalExtent call.
+     */
+    private void sayWhereHistoryBegins(DaemonConnection daemon, Instant cutoff) {
+        JournalExtentResponse extent;
+        try {
+            extent = daemon.calls().journalExtent(JournalExtentRequest.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+                return;
+            }
+            throw e;
+        }
+        if (!extent.getTrimmed() || extent.getHistorySince().isEmpty()
+                || cutoff != null && !cutoff.isBefore(Instant.parse(extent.getHistorySince()))) {
+            return;
+        }
+        err().println("history since " + extent.getHistorySince() + ": older events were deleted (journal retention: "
+                + extent.getRetention() + ")");
+        err().flush();
     }
 
     /**

@@ -90,7 +90,8 @@ public final class Daemon implements AutoCloseable {
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
 
         Executor reads = Blocking.reads(system);
-        JournalQueries journal = new JournalQueries(system, index, JournalStore.get(system.classicSystem()));
+        JournalStore store = JournalStore.get(system.classicSystem());
+        JournalQueries journal = new JournalQueries(system, index, store, config.retention().describe());
         DataDirSpace dataDir = new DataDirSpace(config.dataDir(), config.dataDirLimits().reserve(),
                 config.dataDirLimits().warn());
         Metrics metrics = startMetrics(config, index, runtime, reads);
@@ -123,6 +124,8 @@ public final class Daemon implements AutoCloseable {
                     + rootMessage(e), e);
         }
 
+        Runnable stopRetention = new JournalRetention(store::connection, config.retention(), java.time.Clock.systemUTC(),
+                config.journal().kind() == JournalSettings.Kind.H2 ? new H2Compaction(store::connection) : null).startInBackground();
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-api",
                 () -> CompletableFuture.supplyAsync(() -> {
@@ -130,6 +133,10 @@ public final class Daemon implements AutoCloseable {
                     api.close();
                     return Done.getInstance();
                 }));
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-journal-retention", () -> {
+            stopRetention.run();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-runtime", () -> {
             events.close();
             runtime.close();

@@ -37,7 +37,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
                            DataDirLimits dataDirLimits, NetworkSettings network,
                            Config pekko, Path secretsDir, Path logger, ContainerLogs logDefaults,
-                           InetSocketAddress metricsListen, LogFormat logFormat, JournalSettings journal) {
+                           InetSocketAddress metricsListen, LogFormat logFormat, JournalSettings journal,
+                           JournalRetention.Policy retention) {
     /** Under the data dir: the Volumes' directories, whose contents are their users'. */
     static final String VOLUMES_DIR = "volumes";
     /** Under the data dir: attachable containers' stdin pipes and attach sockets. */
@@ -58,7 +59,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "registry.stall-timeout", "registry.pulls-per-host", "registry.pull-queue-length", "registry.pull-queue-wait",
             "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
             "secrets-dir", "logger", "log-max-size", "log-max-files", "metrics-listen", "log-format",
-            "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode");
+            "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode",
+            "journal.retention", "journal.keep-per-object");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -125,7 +127,16 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
                 duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), network(k),
                 pekko, absolute("secrets-dir", string(k, "secrets-dir")), logger(k), logDefaults(k), metricsListen(k),
-                LogFormat.parse("log-format", string(k, "log-format")), journalSettings);
+                LogFormat.parse("log-format", string(k, "log-format")), journalSettings, retention(k));
+    }
+
+    /** How long events are kept (0 = for ever), and how many of each object's newest whatever their age. */
+    static JournalRetention.Policy retention(Config k) {
+        Duration keep = durationOrZero(k, "journal.retention");
+        if (!keep.isZero() && keep.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new InvalidArgumentException("journal.retention", "must be 0 (keep everything) or at least 1m");
+        }
+        return new JournalRetention.Policy(keep, integer(k, "journal.keep-per-object", 1, 1_000_000));
     }
 
     /** Where the Prometheus endpoint listens; null: {@code none}, no endpoint. */

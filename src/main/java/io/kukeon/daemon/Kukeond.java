@@ -40,6 +40,10 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json, one object per line")
     String logFormat;
 
+    @Option(names = "--journal-retention", paramLabel = "DURATION",
+            description = "events older than this go once a snapshot covers them (default 30d; 0 = keep everything)")
+    String journalRetention;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = store.flags();
@@ -50,6 +54,7 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "namespace-suffix", namespaceSuffix);
         put(flags, "metrics-listen", metricsListen);
         put(flags, "log-format", logFormat);
+        put(flags, "journal.retention", journalRetention);
         DaemonConfig settings = DaemonConfig.load(flags, store.config, System.getenv());
         settings.logFormat().apply();
         Daemon daemon = Daemon.start(settings, new HostPorts());
