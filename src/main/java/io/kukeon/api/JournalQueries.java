@@ -45,9 +45,9 @@ public final class JournalQueries {
     private final ObjectIndex index;
     private final JournalHealth store;
     /** What the retention setting keeps, as JournalExtent says it. */
-    private final String retention;
+    private final RetentionPolicy retention;
 
-    public JournalQueries(ActorSystem<?> system, ObjectIndex index, JournalHealth store, String retention) {
+    public JournalQueries(ActorSystem<?> system, ObjectIndex index, JournalHealth store, RetentionPolicy retention) {
         this.system = system;
         this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         this.index = index;
@@ -111,13 +111,11 @@ public final class JournalQueries {
     public JournalExtentResponse extent() {
         try (Connection c = store.connection();
              Statement s = c.createStatement();
-             // each the first entry of an index; the journal numbers its events from 1, so a first one above 1 was deleted
-             ResultSet r = s.executeQuery("SELECT MIN(\"write_timestamp\"), MIN(\"ordering\") FROM \"event_journal\"")) {
+             ResultSet r = s.executeQuery("SELECT MIN(\"write_timestamp\") FROM \"event_journal\"")) {   // the time index's first entry
             r.next();
             long oldest = r.getLong(1);
-            boolean empty = r.wasNull();
-            return JournalExtentResponse.newBuilder().setHistorySince(empty ? "" : Instant.ofEpochMilli(oldest).toString())
-                    .setRetention(retention).setTrimmed(!empty && r.getLong(2) > 1).build();
+            return JournalExtentResponse.newBuilder().setHistorySince(r.wasNull() ? "" : Instant.ofEpochMilli(oldest).toString())
+                    .setRetention(retention.describe()).setRetentionSeconds(retention.keep().toSeconds()).build();
         } catch (SQLException e) {
             throw new io.kukeon.model.UnavailableException(io.kukeon.model.UnavailableException.JOURNAL_UNAVAILABLE, "cannot read the journal: " + e.getMessage(), e);
         }

@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = {"Print the recorded events of one object (KIND/NAME or KIND/PATH) or of everything, oldest first.",
-                "Without KIND/NAME every realm, space and stack is covered; each scope flag given narrows it."},
+                "Without KIND/NAME every realm, space and stack is covered; each scope flag given narrows it.",
+                "When the listing reaches back past the daemon's journal retention, a line on stderr says where history begins."},
         footer = {"%nExamples:",
                 "  # everything of realm demo",
                 "  kuke events --realm demo",
@@ -48,7 +49,7 @@ final class EventsCommand extends DaemonCommand {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new events until interrupted.")
     boolean follow;
 
-    @Option(names = "--since", paramLabel = "DURATION", converter = Durations.class, description = "Only events this recent, e.g. 10m, 2h.")
+    @Option(names = "--since", paramLabel = "DURATION", converter = Durations.class, description = "Only events this recent, e.g. 10m, 2h (the daemon finds them by time, whatever the journal's length).")
     Duration since;
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
@@ -130,8 +131,8 @@ final class EventsCommand extends DaemonCommand {
     }
 
     /**
-     * When retention has deleted events the listing would otherwise have shown, a line on stderr says
-     * where history begins now. Nothing from a kukeond older than the JournalExtent call.
+     * When the listing reaches back past the journal's retention, where deleted events may be missing,
+     * a line on stderr says where history begins. Nothing from a kukeond older than the JournalExtent call.
      */
     private void sayWhereHistoryBegins(DaemonConnection daemon, Instant cutoff) {
         JournalExtentResponse extent;
@@ -143,11 +144,15 @@ final class EventsCommand extends DaemonCommand {
             }
             throw e;
         }
-        if (!extent.getTrimmed() || extent.getHistorySince().isEmpty()
-                || cutoff != null && !cutoff.isBefore(Instant.parse(extent.getHistorySince()))) {
+        if (extent.getRetentionSeconds() == 0 || extent.getHistorySince().isEmpty()) {
             return;
         }
-        err().println("history since " + extent.getHistorySince() + ": older events were deleted (journal retention: "
+        Instant kept = Instant.now().minusSeconds(extent.getRetentionSeconds());
+        Instant oldest = Instant.parse(extent.getHistorySince());
+        if (!oldest.isBefore(kept) || cutoff != null && !cutoff.isBefore(oldest)) {
+            return;   // all of the history asked for is within the retention
+        }
+        err().println("history since " + extent.getHistorySince() + "; older events may have been deleted (journal retention: "
                 + extent.getRetention() + ")");
         err().flush();
     }

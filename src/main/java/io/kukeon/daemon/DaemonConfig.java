@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.api.ApiSettings;
+import io.kukeon.api.RetentionPolicy;
 import io.kukeon.model.ContainerLogs;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
@@ -38,7 +39,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            DataDirLimits dataDirLimits, NetworkSettings network,
                            Config pekko, Path secretsDir, Path logger, ContainerLogs logDefaults,
                            InetSocketAddress metricsListen, LogFormat logFormat, JournalSettings journal,
-                           JournalRetention.Policy retention) {
+                           RetentionPolicy retention) {
     /** Under the data dir: the Volumes' directories, whose contents are their users'. */
     static final String VOLUMES_DIR = "volumes";
     /** Under the data dir: attachable containers' stdin pipes and attach sockets. */
@@ -131,12 +132,12 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
     }
 
     /** How long events are kept (0 = for ever), and how many of each object's newest whatever their age. */
-    static JournalRetention.Policy retention(Config k) {
+    static RetentionPolicy retention(Config k) {
         Duration keep = durationOrZero(k, "journal.retention");
         if (!keep.isZero() && keep.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new InvalidArgumentException("journal.retention", "must be 0 (keep everything) or at least 1m");
         }
-        return new JournalRetention.Policy(keep, integer(k, "journal.keep-per-object", 1, 1_000_000));
+        return new RetentionPolicy(keep, integer(k, "journal.keep-per-object", 1, 1_000_000));
     }
 
     /** Where the Prometheus endpoint listens; null: {@code none}, no endpoint. */

@@ -8,21 +8,24 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Gives the H2 journal's free space back to the file system after the retention sweep. H2 reuses
- * the space of deleted rows only once whole chunks of its file are dead, and with
- * {@code WRITE_DELAY=0} it has no background writer to compact them; so the sweep asks the
- * database's MVStore to compact: rewrite the sparse chunks and move them down, then truncate
- * ({@link MVStore#compactFile}, what H2 itself does for up to 200 ms when it closes).
+ * Gives the H2 journal's free space back after the retention sweep. H2 reuses the space of deleted
+ * rows only once whole chunks of its file are dead, and with {@code WRITE_DELAY=0} it has no
+ * background writer to rewrite the sparse ones; so the sweep does what that writer's housekeeping
+ * does: {@link MVStore#compact(int, int)} rewrites the live rows of chunks below a fill rate into
+ * new ones, the old chunks die, their space is reused by later writes, and the file is truncated
+ * when its end is free. Not {@code compactFile}, which moves chunks and is meant for a closed
+ * store: on an open one it failed an assertion of H2 2.4.240 ("AssertionError: 42").
  *
- * <p>It holds the store's lock meanwhile, so it goes in short slices, resting as long between
- * them. {@code compactFile} also sets the store's retention time to 0 for good (old chunks may be
- * overwritten at once); the setting it had is put back after each slice.
+ * <p>Bounded: at most {@link #SLICE_BYTES} rewritten a slice, {@link #MAX_SLICES} slices, resting
+ * between them as long as each took.
  */
 public final class H2Compaction {
-    /** One slice: writers wait at most this long behind it. */
-    static final int SLICE_MILLIS = 100;
+    /** Rewrite chunks filled less than this (percent), as H2's own housekeeping does by default. */
+    static final int TARGET_FILL_RATE = 90;
+    /** Bytes rewritten in one slice. */
+    static final int SLICE_BYTES = 4 << 20;
     /** Slices per compaction: bounded, the next sweep goes on. */
-    static final int MAX_SLICES = 50;
+    static final int MAX_SLICES = 256;
 
     private final JournalRetention.Connections connections;
 
@@ -30,24 +33,18 @@ public final class H2Compaction {
         this.connections = connections;
     }
 
-    /** Compacts in slices until the file stops shrinking (or {@link #MAX_SLICES}). Blocking. */
+    /** Rewrites sparse chunks, slice by slice, until none is left (or {@link #MAX_SLICES}). Blocking. */
     public void compact() throws SQLException, InterruptedException {
         try (Connection c = connections.open()) {
             MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
-            long size = store.getFileStore().size();
             for (int slice = 0; slice < MAX_SLICES && !Thread.currentThread().isInterrupted(); slice++) {
-                int retention = store.getRetentionTime();
-                try {
-                    store.compactFile(SLICE_MILLIS);
-                } finally {
-                    store.setRetentionTime(retention);
-                }
-                long now = store.getFileStore().size();
-                if (now >= size) {
+                long started = System.nanoTime();
+                boolean rewritten = store.compact(TARGET_FILL_RATE, SLICE_BYTES);
+                store.commit();
+                if (!rewritten) {
                     return;
                 }
-                size = now;
-                Thread.sleep(SLICE_MILLIS);
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(System.nanoTime() - started);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.kukeon.daemon;
 
+import io.kukeon.api.RetentionPolicy;
 import io.kukeon.supervisor.JournalName;
 import io.kukeon.supervisor.cell.CellEvent;
 import io.kukeon.supervisor.container.ContainerEvent;
@@ -20,10 +21,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the journal bounded: a background sweep, on a thread of its own (never the actors'), deletes
- * the events older than {@link Policy#keep()} that an object's recovery no longer needs:
+ * the events older than {@link RetentionPolicy#keep()} that an object's recovery no longer needs:
  * <ul>
  * <li>of an object that exists, those its latest snapshot covers, always leaving its newest
- *     {@link Policy#keepPerObject()} (so {@code kuke events KIND/NAME} still tells its recent story,
+ *     {@link RetentionPolicy#keepPerObject()} (so {@code kuke events KIND/NAME} still tells its recent story,
  *     and the highest sequence number stays in the table, where the journal continues from it);</li>
  * <li>of a deleted object (its newest event says so, and is itself older than {@code keep}), every
  *     event and snapshot: nothing recovers it any more.</li>
@@ -44,27 +45,6 @@ public final class JournalRetention {
     static final Set<String> DELETED = Set.of(journalName(ScopeEvent.Deleted.class), journalName(CellEvent.Deleted.class),
             journalName(ContainerEvent.ContainerDeleted.class));
 
-    /**
-     * @param keep          events younger than this are always kept; zero = keep everything (no sweep)
-     * @param keepPerObject the newest events of an existing object that are kept whatever their age (at least 1)
-     */
-    public record Policy(Duration keep, int keepPerObject) {
-        public boolean keepsEverything() {
-            return keep.isZero();
-        }
-
-        /** e.g. "30d, and the last 100 events of each object", as the events' history line and the log say it. */
-        public String describe() {
-            if (keepsEverything()) {
-                return "everything";
-            }
-            long seconds = keep.toSeconds();
-            String age = seconds % 86_400 == 0 ? seconds / 86_400 + "d" : seconds % 3600 == 0 ? seconds / 3600 + "h"
-                    : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
-            return age + ", and the last " + keepPerObject + " events of each object";
-        }
-    }
-
     /** Connections to the journal's store (its pool's). */
     @FunctionalInterface
     public interface Connections {
@@ -75,12 +55,12 @@ public final class JournalRetention {
     public record Sweep(long eventsDeleted, long snapshotsDeleted, int objectsTrimmed, int objectsRemoved) {}
 
     private final Connections connections;
-    private final Policy policy;
+    private final RetentionPolicy policy;
     private final Clock clock;
     /** Null for a database server, which reclaims space on its own (autovacuum). */
     private final H2Compaction compaction;
 
-    public JournalRetention(Connections connections, Policy policy, Clock clock, H2Compaction compaction) {
+    public JournalRetention(Connections connections, RetentionPolicy policy, Clock clock, H2Compaction compaction) {
         this.connections = connections;
         this.policy = policy;
         this.clock = clock;

@@ -1,5 +1,7 @@
 package io.kukeon.daemon;
 
+import io.kukeon.api.RetentionPolicy;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 final class RetentionScenario {
     static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
-    static final JournalRetention.Policy POLICY = new JournalRetention.Policy(Duration.ofDays(30), 10);
+    static final RetentionPolicy POLICY = new RetentionPolicy(Duration.ofDays(30), 10);
     private static final long OLD = NOW.minus(Duration.ofDays(40)).toEpochMilli();
     private static final long RECENT = NOW.minus(Duration.ofDays(1)).toEpochMilli();
 
