@@ -67,7 +67,7 @@ public final class JournalRetention {
         this.compaction = compaction;
     }
 
-    /** Sweeps in the background until {@code onStop} runs the returned task. Nothing when everything is kept. */
+    /** Sweeps in the background; the task returned stops it. Nothing when everything is kept. */
     public Runnable startInBackground() {
         if (policy.keepsEverything()) {
             return () -> { };

@@ -1,6 +1,8 @@
 package io.kukeon.daemon;
 
 import io.kukeon.model.UnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +23,7 @@ import java.util.List;
  * statement to run.
  */
 public final class JournalSchema {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalSchema.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
     private JournalSchema() {}
 
     /** Every table kukeond reads or writes; the key table is {@link JournalKey}'s. */

@@ -33,12 +33,13 @@ import java.util.Map;
  * kuke). Then the retention sweep over it (each object's events 60 to 30 days old, covered by a
  * snapshot): its time, the rows and the file's size before and after, and the start again.
  *
- * <p>The history is 1,000 objects of 1,000 events each, copies of a real event kukeond wrote
+ * <p>The history is objects of 1,000 events each, copies of a real event kukeond wrote
  * (a container's), tagged as kukeond tags them; written straight into the table in batches.
  * Run by scripts/bench-retention.sh; args: events (default 1,000,000).
  */
 public final class RetentionBenchmark {
-    private static final int OBJECTS = 1_000;
+    /** Events per object of the history: a long-lived object's, of which the sweep keeps the last 100. */
+    private static final int PER_OBJECT = 1_000;
 
     private RetentionBenchmark() {}
 
@@ -98,10 +99,10 @@ public final class RetentionBenchmark {
                 WatchRequest.Builder watch = WatchRequest.newBuilder().setUntilNow(true);
                 String since = Instant.now().minus(Duration.ofMinutes(10)).toString();
                 long t = System.nanoTime();
-                long recent = count(daemon.channel(), watch.clone().setSince(since).build());
+                long recent = count(daemon.client(), watch.clone().setSince(since).build());
                 double sinceSeconds = seconds(t);
                 t = System.nanoTime();
-                long all = count(daemon.channel(), watch.build());
+                long all = count(daemon.client(), watch.build());
                 double allSeconds = seconds(t);
                 java.util.Arrays.sort(starts);
                 System.out.printf("%s: start to first answer %.2f s (median of 3); events --since 10m: %d events in %.3f s; "
@@ -112,9 +113,8 @@ public final class RetentionBenchmark {
     }
 
     /** The events of the Watch; at most {@link #WATCH_LIMIT} of waiting (the count then is "at least"). */
-    private static long count(io.grpc.ManagedChannel channel, WatchRequest request) {
-        Iterator<Event> events = io.kukeon.wire.v1.KukeonGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(WATCH_LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).watch(request);
+    private static long count(io.kukeon.wire.v1.KukeonGrpc.KukeonBlockingStub api, WatchRequest request) {
+        Iterator<Event> events = api.withDeadlineAfter(WATCH_LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).watch(request);
         long n = 0;
         try {
             while (events.hasNext()) {
@@ -132,7 +132,7 @@ public final class RetentionBenchmark {
 
     private static final Duration WATCH_LIMIT = Duration.ofSeconds(120);
 
-    /** {@code events} copies of a container's event: {@link #OBJECTS} objects, each 60 to 30 days old, a snapshot at its last. */
+    /** {@code events} copies of a container's event: objects of {@link #PER_OBJECT}, each 60 to 30 days old, a snapshot at its last. */
     private static void history(Path dataDir, int events) throws Exception {
         JournalSettings journal = JournalSettings.h2(dataDir.resolve("journal").resolve("kukeon"), 1);
         try (Connection c = journal.connect()) {
@@ -158,17 +158,17 @@ public final class RetentionBenchmark {
                 snapshotManifest = any ? r.getString(3) : manifest;
             }
             c.setAutoCommit(false);
-            int perObject = events / OBJECTS;
+            int perObject = PER_OBJECT;
             long now = System.currentTimeMillis();
             long span = Duration.ofDays(30).toMillis();
             try (PreparedStatement event = c.prepareStatement("INSERT INTO \"event_journal\" (\"persistence_id\", \"sequence_number\", "
                     + "\"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\", \"event_ser_id\", \"event_ser_manifest\") "
                     + "VALUES (?, ?, 'bench', ?, '', ?, ?, ?)");
-                 PreparedStatement tag = c.prepareStatement("INSERT INTO \"event_tag\" SELECT \"ordering\", 'events' FROM \"event_journal\" "
+                 PreparedStatement tag = c.prepareStatement("INSERT INTO \"event_tag\" SELECT \"ordering\", ? FROM \"event_journal\" "
                          + "WHERE \"persistence_id\" = ?");
                  PreparedStatement snap = c.prepareStatement("INSERT INTO \"snapshot\" (\"persistence_id\", \"sequence_number\", \"created\", "
                          + "\"snapshot_ser_id\", \"snapshot_ser_manifest\", \"snapshot_payload\") VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (int o = 0; o < OBJECTS; o++) {
+                for (int o = 0; o < events / PER_OBJECT; o++) {
                     String id = "Container|history/s/t/c" + o + "/app";
                     for (int seq = 1; seq <= perObject; seq++) {
                         event.setString(1, id);
@@ -181,7 +181,8 @@ public final class RetentionBenchmark {
                         event.addBatch();
                     }
                     event.executeBatch();
-                    tag.setString(1, id);
+                    tag.setString(1, io.kukeon.supervisor.JournalTags.EVENTS);
+                    tag.setString(2, id);
                     tag.executeUpdate();
                     snap.setString(1, id);
                     snap.setLong(2, perObject);
