@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS PUBLIC."event_journal" (
     );
 
 CREATE UNIQUE INDEX IF NOT EXISTS "event_journal_ordering_idx" on PUBLIC."event_journal" ("ordering");
+-- kukeond's own: `kuke events --since` and the retention sweep find events by their time through it.
+CREATE INDEX IF NOT EXISTS "event_journal_write_timestamp_idx" on PUBLIC."event_journal" ("write_timestamp");
 
 CREATE TABLE IF NOT EXISTS PUBLIC."event_tag" (
     "event_id" BIGINT NOT NULL,

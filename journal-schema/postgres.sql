@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS public.event_journal (
 );
 
 CREATE UNIQUE INDEX IF NOT EXISTS event_journal_ordering_idx ON public.event_journal(ordering);
+-- kukeond's own: `kuke events --since` and the retention sweep find events by their time through it
+-- (kukeond adds it at start to a journal made before it, when it may).
+CREATE INDEX IF NOT EXISTS event_journal_write_timestamp_idx ON public.event_journal(write_timestamp);
 
 CREATE TABLE IF NOT EXISTS public.event_tag (
     event_id BIGINT,

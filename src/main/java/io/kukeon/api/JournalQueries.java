@@ -10,6 +10,7 @@ import io.kukeon.supervisor.PersistenceIds;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.HistoryResponse;
+import io.kukeon.wire.v1.JournalExtentResponse;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
@@ -43,12 +44,15 @@ public final class JournalQueries {
     private final JdbcReadJournal journal;
     private final ObjectIndex index;
     private final JournalHealth store;
+    /** What the retention setting keeps, as JournalExtent says it. */
+    private final RetentionPolicy retention;
 
-    public JournalQueries(ActorSystem<?> system, ObjectIndex index, JournalHealth store) {
+    public JournalQueries(ActorSystem<?> system, ObjectIndex index, JournalHealth store, RetentionPolicy retention) {
         this.system = system;
         this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         this.index = index;
         this.store = store;
+        this.retention = retention;
     }
 
     /** The events of one object, oldest first. */
@@ -66,8 +70,9 @@ public final class JournalQueries {
      * only those of the given kinds (empty = all) at or under {@code prefix} (null = all).
      */
     public Source<Event, NotUsed> watch(long afterOffset, boolean fromNow, boolean untilNow, Set<Kind> kinds,
-                                        ObjectPath prefix) {
-        long start = fromNow ? lastOffset() : afterOffset;
+                                        ObjectPath prefix, Instant since) {
+        long start = fromNow ? lastOffset() : since == null ? afterOffset : Math.max(afterOffset, offsetBefore(since));
+        Predicate<EventEnvelope> recent = e -> since == null || e.timestamp() >= since.toEpochMilli();
         Predicate<EventEnvelope> wanted = e -> {
             ObjectPath path = pathOf(e.persistenceId());
             if (path == null) {
@@ -78,8 +83,42 @@ public final class JournalQueries {
         Source<EventEnvelope, NotUsed> events = untilNow
                 ? journal.currentEventsByTag(JournalTags.EVENTS, Offset.sequence(start))
                 : journal.eventsByTag(JournalTags.EVENTS, Offset.sequence(start));
-        return events.filter(wanted::test)
+        return events.filter(e -> recent.test(e) && wanted.test(e))
                 .map(e -> toProto(e, true));
+    }
+
+    /**
+     * The offset after which the events written at or after {@code since} begin: through the index by
+     * write time (the events of the last minutes are few, whatever the journal's length). Events are
+     * numbered in the order they are written, so the first of them bounds the rest (a concurrent
+     * writer's slightly older time is filtered out by the watch).
+     */
+    long offsetBefore(Instant since) {
+        try (Connection c = store.connection();
+             PreparedStatement s = c.prepareStatement("SELECT MIN(\"ordering\") FROM \"event_journal\" WHERE \"write_timestamp\" >= ?")) {
+            s.setLong(1, since.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                long first = r.getLong(1);
+                return r.wasNull() ? lastOffset() : first - 1;
+            }
+        } catch (SQLException e) {
+            throw new io.kukeon.model.UnavailableException(io.kukeon.model.UnavailableException.JOURNAL_UNAVAILABLE, "cannot read the journal: " + e.getMessage(), e);
+        }
+    }
+
+    /** How far back history goes, and what retention keeps. Blocking. */
+    public JournalExtentResponse extent() {
+        try (Connection c = store.connection();
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT MIN(\"write_timestamp\") FROM \"event_journal\"")) {   // the time index's first entry
+            r.next();
+            long oldest = r.getLong(1);
+            return JournalExtentResponse.newBuilder().setHistorySince(r.wasNull() ? "" : Instant.ofEpochMilli(oldest).toString())
+                    .setRetention(retention.describe()).setRetentionSeconds(retention.keep().toSeconds()).build();
+        } catch (SQLException e) {
+            throw new io.kukeon.model.UnavailableException(io.kukeon.model.UnavailableException.JOURNAL_UNAVAILABLE, "cannot read the journal: " + e.getMessage(), e);
+        }
     }
 
     /** The highest offset in the journal (0 when empty). */

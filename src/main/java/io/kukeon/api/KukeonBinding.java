@@ -201,4 +201,10 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
     public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
         calls.unary(() -> kukeon.status(request), out);
     }
+
+    @Override
+    public void journalExtent(io.kukeon.wire.v1.JournalExtentRequest request,
+                              StreamObserver<io.kukeon.wire.v1.JournalExtentResponse> out) {
+        calls.unary(() -> kukeon.journalExtent(request), out);
+    }
 }

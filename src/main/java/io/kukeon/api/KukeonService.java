@@ -38,6 +38,8 @@ import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
 import io.kukeon.wire.v1.HistoryResponse;
+import io.kukeon.wire.v1.JournalExtentRequest;
+import io.kukeon.wire.v1.JournalExtentResponse;
 import io.kukeon.wire.v1.ImageChunk;
 import io.kukeon.wire.v1.Kukeon;
 import io.kukeon.wire.v1.LifecycleRequest;
@@ -74,6 +76,7 @@ import org.apache.pekko.stream.javadsl.Source;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -105,6 +108,8 @@ public final class KukeonService implements Kukeon {
     private final VolumeIndex storedVolumes;
     private final TemplateService templates;
     private final CellMaterializer materializer;
+    /** The read pool: the journal's extent is a query of the store. */
+    private final Executor reads;
     /** Published ports of creates and applies in flight: one set for both, so neither races the other. */
     private final PublishedPortHolds portHolds = new PublishedPortHolds();
 
@@ -130,6 +135,7 @@ public final class KukeonService implements Kukeon {
         this.execs = execs;
         this.status = status;
         this.runLogs = new RunLogs(journal, logRoot, reads);
+        this.reads = reads;
     }
 
     @Override
@@ -268,10 +274,26 @@ public final class KukeonService implements Kukeon {
                 throw new InvalidArgumentException("after_offset", "must not be negative");
             }
             ObjectPath prefix = in.getPathPrefix().isEmpty() ? null : ObjectPath.parse("path_prefix", in.getPathPrefix());
-            return journal.watch(in.getAfterOffset(), in.getFromNow(), in.getUntilNow(), kinds, prefix);
+            return journal.watch(in.getAfterOffset(), in.getFromNow(), in.getUntilNow(), kinds, prefix, since(in.getSince()));
         } catch (RuntimeException e) {
             return Source.failed(e);
         }
+    }
+
+    private static Instant since(String since) {
+        if (since.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(since);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidArgumentException("since", "\"" + since + "\" must be an RFC 3339 time, e.g. 2026-12-06T10:00:00Z");
+        }
+    }
+
+    @Override
+    public CompletionStage<JournalExtentResponse> journalExtent(JournalExtentRequest in) {
+        return CompletableFuture.supplyAsync(journal::extent, reads);
     }
 
     @Override

@@ -5,7 +5,11 @@ import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.HistoryRequest;
+import io.kukeon.wire.v1.JournalExtentRequest;
+import io.kukeon.wire.v1.JournalExtentResponse;
 import io.kukeon.wire.v1.WatchRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +32,8 @@ import java.util.stream.Collectors;
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = {"Print the recorded events of one object (KIND/NAME or KIND/PATH) or of everything, oldest first.",
-                "Without KIND/NAME every realm, space and stack is covered; each scope flag given narrows it."},
+                "Without KIND/NAME every realm, space and stack is covered; each scope flag given narrows it.",
+                "When the listing reaches back past the daemon's journal retention, a line on stderr says where history begins."},
         footer = {"%nExamples:",
                 "  # everything of realm demo",
                 "  kuke events --realm demo",
@@ -44,7 +49,7 @@ final class EventsCommand extends DaemonCommand {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new events until interrupted.")
     boolean follow;
 
-    @Option(names = "--since", paramLabel = "DURATION", converter = Durations.class, description = "Only events this recent, e.g. 10m, 2h.")
+    @Option(names = "--since", paramLabel = "DURATION", converter = Durations.class, description = "Only events this recent, e.g. 10m, 2h (the daemon finds them by time, whatever the journal's length).")
     Duration since;
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
@@ -99,9 +104,13 @@ final class EventsCommand extends DaemonCommand {
     @Override
     int run(DaemonConnection daemon) {
         Instant cutoff = since == null ? null : Instant.now().minus(since);
+        if (!output.documents()) {
+            sayWhereHistoryBegins(daemon, cutoff);
+        }
         if (path == null) {
-            print(daemon.streams().watch(WatchRequest.newBuilder().setPathPrefix(filter.prefix(ScopeFilter.FLAGS.size()))
-                    .setAfterOffset(0).setUntilNow(!follow).build()), cutoff);
+            WatchRequest.Builder all = WatchRequest.newBuilder().setPathPrefix(filter.prefix(ScopeFilter.FLAGS.size()))
+                    .setAfterOffset(0).setUntilNow(!follow);
+            print(daemon.streams().watch(cutoff == null ? all.build() : all.setSince(cutoff.toString()).build()), cutoff);
         } else {
             long lastOffset = 0;
             for (Event e : daemon.calls().history(HistoryRequest.newBuilder().setKind(kind.displayName())
@@ -119,6 +128,33 @@ final class EventsCommand extends DaemonCommand {
             out().print(Printed.render(output, listed, false, () -> ""));
         }
         return 0;
+    }
+
+    /**
+     * When the listing reaches back past the journal's retention, where deleted events may be missing,
+     * a line on stderr says where history begins. Nothing from a kukeond older than the JournalExtent call.
+     */
+    private void sayWhereHistoryBegins(DaemonConnection daemon, Instant cutoff) {
+        JournalExtentResponse extent;
+        try {
+            extent = daemon.calls().journalExtent(JournalExtentRequest.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+                return;
+            }
+            throw e;
+        }
+        if (extent.getRetentionSeconds() == 0 || extent.getHistorySince().isEmpty()) {
+            return;
+        }
+        Instant kept = Instant.now().minusSeconds(extent.getRetentionSeconds());
+        Instant oldest = Instant.parse(extent.getHistorySince());
+        if (!oldest.isBefore(kept) || cutoff != null && !cutoff.isBefore(oldest)) {
+            return;   // all of the history asked for is within the retention
+        }
+        err().println("history since " + extent.getHistorySince() + "; older events may have been deleted (journal retention: "
+                + extent.getRetention() + ")");
+        err().flush();
     }
 
     /**

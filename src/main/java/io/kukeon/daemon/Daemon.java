@@ -96,7 +96,8 @@ public final class Daemon implements AutoCloseable {
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
 
         Executor reads = Blocking.reads(system);
-        JournalQueries journal = new JournalQueries(system, index, JournalStore.get(system.classicSystem()));
+        JournalStore store = JournalStore.get(system.classicSystem());
+        JournalQueries journal = new JournalQueries(system, index, store, config.retention());
         DataDirSpace dataDir = new DataDirSpace(config.dataDir(), config.dataDirLimits().reserve(),
                 config.dataDirLimits().warn());
         Metrics metrics = startMetrics(config, index, runtime, reads);
@@ -129,6 +130,8 @@ public final class Daemon implements AutoCloseable {
                     + rootMessage(e), e);
         }
 
+        Runnable stopRetention = new JournalRetention(store::connection, config.retention(), java.time.Clock.systemUTC(),
+                config.journal().kind() == JournalSettings.Kind.H2 ? new H2Compaction(store::connection) : null).startInBackground();
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-api",
                 () -> CompletableFuture.supplyAsync(() -> {
@@ -136,6 +139,10 @@ public final class Daemon implements AutoCloseable {
                     api.close();
                     return Done.getInstance();
                 }));
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-journal-retention", () -> {
+            stopRetention.run();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-runtime", () -> {
             events.close();
             runtime.close();

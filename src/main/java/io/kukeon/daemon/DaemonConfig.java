@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.api.ApiSettings;
 import io.kukeon.api.ApiTls;
+import io.kukeon.api.RetentionPolicy;
 import io.kukeon.model.ContainerLogs;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
@@ -38,7 +39,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            Duration registryConnectTimeout, Duration registryStallTimeout, PullSlots.Limits pullLimits,
                            DataDirLimits dataDirLimits, NetworkSettings network,
                            Config pekko, Path secretsDir, Path logger, ContainerLogs logDefaults,
-                           InetSocketAddress metricsListen, LogFormat logFormat, JournalSettings journal) {
+                           InetSocketAddress metricsListen, LogFormat logFormat, JournalSettings journal,
+                           RetentionPolicy retention) {
     /** Under the data dir: the Volumes' directories, whose contents are their users'. */
     static final String VOLUMES_DIR = "volumes";
     /** Under the data dir: attachable containers' stdin pipes and attach sockets. */
@@ -60,7 +62,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
             "secrets-dir", "logger", "log-max-size", "log-max-files", "metrics-listen", "log-format",
             "tls-cert-file", "tls-key-file", "tls-client-ca-file", "insecure-listen", "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode",
-            "journal.sync");
+            "journal.sync", "journal.retention", "journal.keep-per-object");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -127,7 +129,16 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
                 duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), network(k),
                 pekko, absolute("secrets-dir", string(k, "secrets-dir")), logger(k), logDefaults(k), metricsListen(k),
-                LogFormat.parse("log-format", string(k, "log-format")), journalSettings);
+                LogFormat.parse("log-format", string(k, "log-format")), journalSettings, retention(k));
+    }
+
+    /** How long events are kept (0 = for ever), and how many of each object's newest whatever their age. */
+    static RetentionPolicy retention(Config k) {
+        Duration keep = durationOrZero(k, "journal.retention");
+        if (!keep.isZero() && keep.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new InvalidArgumentException("journal.retention", "must be 0 (keep everything) or at least 1m");
+        }
+        return new RetentionPolicy(keep, integer(k, "journal.keep-per-object", 1, 1_000_000));
     }
 
     /** The same settings with these ids (an {@code auto} cgroup root resolved, see {@link InstanceRecord}). */
@@ -135,7 +146,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         return new DaemonConfig(dataDir, api, containerdSocket, resolved, cgroupMountpoint, snapshotEvery, stopTimeout,
                 startupGrace, relistInterval, askTimeout, restart, insecureRegistries, failureInjection, keyFile,
                 registryConnectTimeout, registryStallTimeout, pullLimits, dataDirLimits, network, pekko, secretsDir, logger,
-                logDefaults, metricsListen, logFormat, journal);
+                logDefaults, metricsListen, logFormat, journal, retention);
     }
 
     /** Where the Prometheus endpoint listens; null: {@code none}, no endpoint. */

@@ -1,6 +1,8 @@
 package io.kukeon.daemon;
 
 import io.kukeon.model.UnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +23,7 @@ import java.util.List;
  * statement to run.
  */
 public final class JournalSchema {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
     private JournalSchema() {}
 
     /** Every table kukeond reads or writes; the key table is {@link JournalKey}'s. */
@@ -34,6 +37,7 @@ public final class JournalSchema {
                 return;
             }
             if (missingTables(c).isEmpty()) {
+                addTimeIndex(c, journal);
                 return;
             }
             for (String statement : statements(journal.schemaResource())) {
@@ -49,6 +53,30 @@ public final class JournalSchema {
             String why = e.getMessage() != null && e.getMessage().contains("already in use")
                     ? "the journal is in use by another kukeond" : firstLine(e);
             throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot open the journal (" + describe(journal) + "): " + why, e);
+        }
+    }
+
+    /** Finds events by time ({@code kuke events --since}, the retention sweep); the script makes it on new journals. */
+    static final String TIME_INDEX = "event_journal_write_timestamp_idx";
+
+    /**
+     * A PostgreSQL journal made before the time index gets it. Without the right to create it, kukeond
+     * still runs (queries by time then scan), saying once which statement a database owner is to run.
+     */
+    private static void addTimeIndex(Connection c, JournalSettings journal) throws SQLException {
+        try (ResultSet found = c.getMetaData().getIndexInfo(null, null, "event_journal", false, false)) {
+            while (found.next()) {
+                if (TIME_INDEX.equals(found.getString("INDEX_NAME"))) {
+                    return;
+                }
+            }
+        }
+        String create = "CREATE INDEX IF NOT EXISTS " + TIME_INDEX + " ON public.event_journal(write_timestamp)";
+        try (Statement s = c.createStatement()) {
+            s.execute(create);
+        } catch (SQLException e) {
+            LOG.warn("the journal on {} has no index by time, so kuke events --since and the retention sweep scan it ({}): "
+                    + "have a database owner run: {}", journal, firstLine(e), create);
         }
     }
 

@@ -56,6 +56,10 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--journal-sync", paramLabel = "WHEN", description = "commit (default: on disk before the reply) or os (the OS's cache)")
     String journalSync;
 
+    @Option(names = "--journal-retention", paramLabel = "DURATION",
+            description = "events older than this go once a snapshot covers them (default 30d; 0 = keep everything)")
+    String journalRetention;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = store.flags();
@@ -71,6 +75,7 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "tls-client-ca-file", tlsClientCaFile);
         put(flags, "insecure-listen", insecureListen ? "true" : null);
         put(flags, "journal.sync", journalSync);
+        put(flags, "journal.retention", journalRetention);
         DaemonConfig settings = DaemonConfig.load(flags, store.config, System.getenv());
         settings.logFormat().apply();
         Daemon daemon = Daemon.start(settings, new HostPorts());

@@ -1,0 +1,51 @@
+package io.kukeon.daemon;
+
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Gives the H2 journal's free space back after the retention sweep. H2 reuses the space of deleted
+ * rows only once whole chunks of its file are dead, and with {@code WRITE_DELAY=0} it has no
+ * background writer to rewrite the sparse ones; so the sweep does what that writer's housekeeping
+ * does: {@link MVStore#compact(int, int)} rewrites the live rows of chunks below a fill rate into
+ * new ones, the old chunks die, their space is reused by later writes, and the file is truncated
+ * when its end is free. Not {@code compactFile}, which moves chunks and is meant for a closed
+ * store: on an open one it failed an assertion of H2 2.4.240 ("AssertionError: 42").
+ *
+ * <p>Bounded: at most {@link #SLICE_BYTES} rewritten a slice, {@link #MAX_SLICES} slices, resting
+ * between them as long as each took.
+ */
+public final class H2Compaction {
+    /** Rewrite chunks filled less than this (percent), as H2's own housekeeping does by default. */
+    static final int TARGET_FILL_RATE = 90;
+    /** Bytes rewritten in one slice. */
+    static final int SLICE_BYTES = 4 << 20;
+    /** Slices per compaction: bounded, the next sweep goes on. */
+    static final int MAX_SLICES = 256;
+
+    private final JournalRetention.Connections connections;
+
+    public H2Compaction(JournalRetention.Connections connections) {
+        this.connections = connections;
+    }
+
+    /** Rewrites sparse chunks, slice by slice, until none is left (or {@link #MAX_SLICES}). Blocking. */
+    public void compact() throws SQLException, InterruptedException {
+        try (Connection c = connections.open()) {
+            MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
+            for (int slice = 0; slice < MAX_SLICES && !Thread.currentThread().isInterrupted(); slice++) {
+                long started = System.nanoTime();
+                boolean rewritten = store.compact(TARGET_FILL_RATE, SLICE_BYTES);
+                store.commit();
+                if (!rewritten) {
+                    return;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(System.nanoTime() - started);
+            }
+        }
+    }
+}
