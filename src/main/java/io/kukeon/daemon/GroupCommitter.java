@@ -109,7 +109,13 @@ final class GroupCommitter<W> implements AutoCloseable {
             queue.drainTo(group);
             group.removeIf(p -> p.done().isDone());   // timed out while queued: nobody waits for it
             if (!group.isEmpty()) {
-                commitAndSync(group);
+                try {
+                    commitAndSync(group);
+                } catch (RuntimeException | Error broken) {
+                    // never let the one writer thread die (H2 answers a file it could not write with
+                    // AssertionErrors): this group fails, the next one is tried afresh
+                    group.forEach(p -> p.done().completeExceptionally(broken));
+                }
             }
             group.clear();
         }
@@ -121,7 +127,7 @@ final class GroupCommitter<W> implements AutoCloseable {
         try {
             store.commit(writes(group));
             committed.addAll(group);
-        } catch (Exception groupFailure) {
+        } catch (Exception | AssertionError groupFailure) {
             if (group.size() == 1) {
                 group.get(0).done().completeExceptionally(groupFailure);
             } else {
@@ -129,7 +135,7 @@ final class GroupCommitter<W> implements AutoCloseable {
                     try {
                         store.commit(List.of(p.write()));
                         committed.add(p);
-                    } catch (Exception e) {
+                    } catch (Exception | AssertionError e) {
                         p.done().completeExceptionally(e);
                     }
                 }
@@ -140,7 +146,7 @@ final class GroupCommitter<W> implements AutoCloseable {
         }
         try {
             store.sync();
-        } catch (Exception syncFailure) {
+        } catch (Exception | AssertionError syncFailure) {
             committed.forEach(p -> p.done().completeExceptionally(syncFailure));
             return;
         }

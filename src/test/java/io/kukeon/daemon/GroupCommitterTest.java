@@ -45,6 +45,9 @@ class GroupCommitterTest {
             if (writes.contains("bad")) {
                 throw new SQLException("duplicate key", "23505");
             }
+            if (writes.contains("broken")) {
+                throw new AssertionError("v=604 / cnt=0");   // how H2 answers after its file could not be written
+            }
             synchronized (log) {
                 log.add("commit " + writes);
             }
@@ -90,6 +93,17 @@ class GroupCommitterTest {
         CompletableFuture<Void> f = committer.submit(first);
         assertTrue(store.entered.await(30, TimeUnit.SECONDS), "the writer took " + first);
         return f;
+    }
+
+    @Test
+    void anAssertionErrorOfTheStoreFailsItsWriteAndTheWriterGoesOn() throws Exception {
+        committer(100, LONG);
+        CompletableFuture<Void> broken = committer.submit("broken");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> broken.get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof AssertionError, String.valueOf(e.getCause()));
+
+        committer.submit("after").get(30, TimeUnit.SECONDS);
+        assertEquals(List.of("commit [after]", "sync"), store.log());
     }
 
     @Test
