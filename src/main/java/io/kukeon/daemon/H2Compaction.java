@@ -33,10 +33,21 @@ public final class H2Compaction {
         this.connections = connections;
     }
 
+    /** Forces what H2 has written to its file onto the disk (fsync). Blocking. */
+    public void syncFile() throws SQLException {
+        try (Connection c = connections.open()) {
+            store(c).sync();
+        }
+    }
+
+    private static MVStore store(Connection c) throws SQLException {
+        return ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
+    }
+
     /** Rewrites sparse chunks, slice by slice, until none is left (or {@link #MAX_SLICES}). Blocking. */
     public void compact() throws SQLException, InterruptedException {
         try (Connection c = connections.open()) {
-            MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
+            MVStore store = store(c);
             for (int slice = 0; slice < MAX_SLICES && !Thread.currentThread().isInterrupted(); slice++) {
                 long started = System.nanoTime();
                 boolean rewritten = store.compact(TARGET_FILL_RATE, SLICE_BYTES);

@@ -101,6 +101,11 @@ public final class JournalRetention {
         if (policy.keepsEverything()) {
             return new Sweep(0, 0, 0, 0);
         }
+        if (compaction != null) {
+            // snapshots are not synced at their write (journal.sync covers events): the ones that
+            // cover what this sweep deletes must not be lost to a power cut that the deletions survive
+            compaction.syncFile();
+        }
         long cutoff = clock.millis() - policy.keep().toMillis();
         long events = 0;
         long snapshots = 0;

@@ -52,6 +52,7 @@ class CrashLoopRetentionTest {
             daemon.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/loop", Map.of(),
                     Specs.container("app").args("sleep").restart(RestartPolicy.ALWAYS).build())).build());
             daemon.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/loop").build());
+            Docs.judged(daemon.client(), "r/s/t/loop");   // an exit within the startup grace would fail the cell
             int pid = 0;
             for (int restart = 1; restart <= RESTARTS; restart++) {
                 pid = awaitNewTask(daemon, pid);   // watched in the fake runtime itself: no API call per restart
