@@ -51,7 +51,7 @@ class RealSecurityTest {
      * v1 or hybrid host, in the cgroup2 tree on a v2 one.
      */
     static final String CGROUP_PROBE = "d=/sys/fs/cgroup; [ -d $d/pids ] && d=$d/pids; grep \" /sys/fs/cgroup\" /proc/mounts;"
-            + " mkdir $d/inner; echo mkdir=$?; echo $$ > $d/inner/cgroup.procs; echo moved=$?; grep pids /proc/self/cgroup";
+            + " mkdir $d/inner; echo mkdir=$?; echo $$ > $d/inner/cgroup.procs; echo moved=$?; grep pids /proc/self/cgroup; echo probed=1";
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -134,11 +134,11 @@ class RealSecurityTest {
         String cell = RealCellTest.cell("nested", container("runtime", CGROUP_PROBE, ""))
                 .replace("  containers:\n", "  nestedCgroupRuntime: true\n  containers:\n");
         assertEquals("created", host.apply(cell).get(0).getOutcome());
-        String nested = log("nested", "runtime", "moved=");
+        String nested = log("nested", "runtime", "probed=");
         assertTrue(nested.contains("mkdir=0") && nested.contains("moved=0"), nested);
         assertTrue(Pattern.compile("(?m)pids:/inner$").matcher(nested).find(), "its own subtree is its root: " + nested);
         assertTrue(Pattern.compile("/sys/fs/cgroup\\S* cgroup2? rw[ ,]").matcher(nested).find(), nested);
-        String plain = log("admin", "moved=");
+        String plain = log("admin", "probed=");
         assertTrue(plain.contains("Read-only file system") && plain.contains("mkdir=1"), plain);
         assertTrue(Pattern.compile("/sys/fs/cgroup\\S* cgroup2? ro[ ,]").matcher(plain).find(), plain);
     }
