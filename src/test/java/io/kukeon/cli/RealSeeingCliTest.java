@@ -62,7 +62,7 @@ class RealSeeingCliTest {
                     - id: app
                       image: docker.io/library/busybox:latest
                       command: /bin/sh
-                      args: ['-c', 'if [ -e /marks/once ]; then exec sleep 3600; fi; touch /marks/once; exit 3']
+                      args: ['-c', 'if [ -e /marks/once ]; then exec sleep 3600; fi; touch /marks/once; sleep 1; exit 3']
                       restartPolicy: always
                       restartBackoffSeconds: 1
                       resources: {memoryLimitBytes: 67108864, pidsLimit: 32}
