@@ -2,7 +2,6 @@ package io.kukeon.supervisor.cell;
 
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.CellState;
-import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.FailedPreconditionException;
@@ -52,7 +51,6 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,16 +81,6 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     private record ContainerOpDone(ObjectPath target, Throwable error) implements TreeCommand {}
 
-    /** The bring-up window ending at {@code until} is over: containerd is asked about its workloads. */
-    private record BringUpDue(Instant until) implements TreeCommand {}
-
-    private record BringUpChecked(Instant until, List<ContainerStatus> statuses, Throwable error) implements TreeCommand {}
-
-    private record BringUpUnwound(Throwable error) implements TreeCommand {}
-
-    /** How soon a bring-up verdict that could not be given (containerd down, the cell busy) is tried again. */
-    private static final Duration VERDICT_RETRY = Duration.ofMillis(200);
-
     // ---- factory ----
 
     public static Behavior<TreeCommand> create(ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
@@ -104,15 +92,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private final CellOperations operations;
     private final CellView views;
     private CellWork work = CellWork.IDLE;
+    private final BringUpWindow bringUp;
     /** containerd does not answer: the containers' state is not known. */
     private boolean runtimeDown;
-    /**
-     * The end of the bring-up window whose verdict is still to come (null: none): shown in the
-     * cell's status, so that whoever started it can wait for the verdict. Not journaled: a window
-     * that ended while kukeond was down counts as passed, though exits found at adoption that fell
-     * in it still fail the cell (see {@link #afterReports}).
-     */
-    private Instant verdictDue;
 
     private CellActor(ActorContext<TreeCommand> context, ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
                       RealmAccess realm) {
@@ -121,6 +103,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         this.operations = new CellOperations(ports, path, parent, context.getSystem().scheduler(), Blocking.runtime(context),
                 containers::running);
         this.views = new CellView(path, ports.ids());
+        this.bringUp = new BringUpWindow(context, operations);
     }
 
     @Override
@@ -150,9 +133,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                 .onCommand(StopDone.class, this::onStopDone)
                 .onCommand(DeleteDone.class, this::onDeleteDone)
                 .onCommand(ContainerOpDone.class, this::onContainerOpDone)
-                .onCommand(BringUpDue.class, this::onBringUpDue)
-                .onCommand(BringUpChecked.class, this::onBringUpChecked)
-                .onCommand(BringUpUnwound.class, this::onBringUpUnwound)
+                .onCommand(BringUpWindow.Due.class, this::onBringUpDue)
+                .onCommand(BringUpWindow.Checked.class, this::onBringUpChecked)
+                .onCommand(BringUpWindow.Unwound.class, this::onBringUpUnwound)
                 .onCommand(ContainerProtocol.Changed.class, this::onContainerChanged)
                 .onCommand(Broadcast.class, this::onBroadcast);
         return builder.build();
@@ -345,7 +328,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         List<CellEvent> events = new ArrayList<>();
         CellOperations.Start newRoot = result.done().newRoot();
-        CellEvent.BringUpCheck check = bringUpCheck(state.spec(), result.done().workloadsStarted());
+        CellEvent.BringUpCheck check = bringUp.checkFor(state.spec(), result.done().workloadsStarted());
         events.add(new CellEvent.CgroupProvisioned(result.done().cgroup(), Instant.now(), newRoot == null ? check : null));
         if (newRoot != null) {
             events.addAll(startedEvents(newRoot, check));
@@ -361,7 +344,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         return Effect().persist(events)
                 .thenRun(s -> {
                     stopRetiredContainers(s);
-                    awaitVerdict(s, check);
+                    bringUp.opened(s, check);
                     complete(s);
                 })
                 .thenUnstashAll();
@@ -387,87 +370,36 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         // Written while the containers write theirs; still busy until the answer, which waits for both.
         CompletionStage<Done> containersJournaled = operations.journaled(state.spec());
-        CellEvent.BringUpCheck check = bringUpCheck(state.spec(), state.spec().workloads().stream().map(ContainerSpec::id).toList());
+        CellEvent.BringUpCheck check = bringUp.checkFor(state.spec(), state.spec().workloads().stream().map(ContainerSpec::id).toList());
         return Effect().persist(startedEvents(result.started(), check))
                 .thenRun(s -> {
-                    awaitVerdict(s, check);
+                    bringUp.opened(s, check);
                     context.pipeToSelf(containersJournaled, (done, error) -> new ContainersJournaled(Blocking.unwrap(error)));
                 });
     }
 
     // ---- the bring-up check: the start answers at once, the verdict follows ----
 
-    /**
-     * The check of the workloads just started, written with their start: none for a cell that runs
-     * to its completion, nor with a startup grace of 0.
-     */
-    private CellEvent.BringUpCheck bringUpCheck(CellSpec spec, List<String> workloadsStarted) {
-        Duration grace = operations.bringUpGrace();
-        if (grace == null || spec.autoDelete() || workloadsStarted.isEmpty()) {
-            return null;
-        }
-        return new CellEvent.BringUpCheck(workloadsStarted, grace.toMillis());
-    }
-
-    /** After a write that opened a window ({@code check} set): its verdict is due at the window's end. */
-    private void awaitVerdict(CellRecord state, CellEvent.BringUpCheck check) {
-        if (state.bringUp() != null && check != null) {
-            verdictAt(state.bringUp().until(), Duration.between(Instant.now(), state.bringUp().until()));
-        }
-    }
-
-    private void verdictAt(Instant until, Duration delay) {
-        verdictDue = until;
-        context.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay, context.getSelf(), new BringUpDue(until));
-    }
-
-    /** The window is over: containerd is asked now, as each workload may have exited unseen so far. */
-    private Effect<CellEvent, CellRecord> onBringUpDue(CellRecord state, BringUpDue due) {
-        if (!due.until().equals(verdictDue)) {
-            return Effect().none();   // a later window's, or judged already
-        }
-        if (!judging(state)) {
-            verdictDue = null;   // ended by a stop, a start or a failure
-            return Effect().none();
-        }
-        if (busy() || state.activity() != Activity.NONE || runtimeDown) {
-            verdictAt(due.until(), VERDICT_RETRY);   // no verdict in the middle of other work, nor from what cannot be seen
-            return Effect().none();
-        }
-        context.pipeToSelf(operations.checkNow(state.bringUp().workloads()),
-                (statuses, error) -> new BringUpChecked(due.until(), statuses, Blocking.unwrap(error)));
+    /** The window is over: containerd is asked now, if the cell can judge. */
+    private Effect<CellEvent, CellRecord> onBringUpDue(CellRecord state, BringUpWindow.Due due) {
+        bringUp.due(state, due, canJudge(state));
         return Effect().none();
     }
 
-    private Effect<CellEvent, CellRecord> onBringUpChecked(CellRecord state, BringUpChecked checked) {
-        if (!checked.until().equals(verdictDue) || !judging(state)) {
-            return Effect().none();   // judged meanwhile, or ended by a stop, a start or a failure (onBringUpDue forgets it)
+    private Effect<CellEvent, CellRecord> onBringUpChecked(CellRecord state, BringUpWindow.Checked checked) {
+        BringUpWindow.Verdict verdict = bringUp.checked(state, checked, canJudge(state));
+        if (verdict instanceof BringUpWindow.Failed failed) {
+            return failBringUp(failed.failure());
         }
-        boolean unknown = checked.error() != null || runtimeDown
-                || checked.statuses().stream().anyMatch(st -> st.state() == ContainerState.Unknown);
-        if (unknown || busy() || state.activity() != Activity.NONE) {
-            verdictAt(checked.until(), VERDICT_RETRY);
-            return Effect().none();
+        if (verdict instanceof BringUpWindow.Passed) {
+            publish(state);
         }
-        Map<String, ContainerStatus> statuses = new HashMap<>();
-        checked.statuses().forEach(st -> statuses.put(st.name(), st));
-        RuntimeFailure failure = operations.bringUpFailure(state.bringUp(), statuses);
-        if (failure != null) {
-            return failBringUp(failure);
-        }
-        verdictDue = null;
-        publish(state);
         return Effect().none();
     }
 
-    /** The record holds a window a verdict can still fail: a cell meant to run, not failed since. */
-    private static boolean judging(CellRecord state) {
-        return state.bringUp() != null && state.run().desired() && state.sticky() == null;
-    }
-
-    /** The end of the window whose verdict is still to come, as the status shows it (null: none). */
-    private Instant shownVerdictDue(CellRecord state) {
-        return verdictDue != null && judging(state) && verdictDue.equals(state.bringUp().until()) ? verdictDue : null;
+    /** Idle, with containerd answering: a bring-up verdict can be given now. */
+    private boolean canJudge(CellRecord state) {
+        return !busy() && state.activity() == Activity.NONE && !runtimeDown;
     }
 
     /**
@@ -478,15 +410,15 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private EffectBuilder<CellEvent, CellRecord> failBringUp(RuntimeFailure failure) {
         return Effect().persist(new CellEvent.StartFailed(failure.kind(), failure.getMessage(), Instant.now()))
                 .thenRun(s -> {
-                    verdictDue = null;
+                    bringUp.failed();
                     work = new Unwinding();
                     publish(s);
                     context.pipeToSelf(operations.stop(s.spec(), Duration.ZERO, true),
-                            (done, error) -> new BringUpUnwound(Blocking.unwrap(error)));
+                            (done, error) -> new BringUpWindow.Unwound(Blocking.unwrap(error)));
                 });
     }
 
-    private Effect<CellEvent, CellRecord> onBringUpUnwound(CellRecord state, BringUpUnwound done) {
+    private Effect<CellEvent, CellRecord> onBringUpUnwound(CellRecord state, BringUpWindow.Unwound done) {
         if (done.error() != null) {
             context.getLog().warn("{}: after its failed bring-up, what ran could not all be stopped: {}", path,
                     done.error().getMessage());
@@ -688,11 +620,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         if (rootRestartedAlone(state)) {
             return restartAroundNewRoot();
         }
-        if (judging(state) && !busy() && state.activity() == Activity.NONE && !runtimeDown) {
-            RuntimeFailure failure = operations.bringUpFailure(state.bringUp(), reported);
-            if (failure != null) {
-                return failBringUp(failure);
-            }
+        RuntimeFailure failure = canJudge(state) ? bringUp.failureIn(state, reported) : null;
+        if (failure != null) {
+            return failBringUp(failure);
         }
         CellState derived = CellStateRules.derive(state.spec(), reported, runtimeDown);
         if (CellStateRules.doneForAutoDelete(state, derived) && !busy() && state.activity() == Activity.NONE) {
@@ -795,10 +725,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         spawnContainers(state);
         if (state.activity() == Activity.NONE) {
             operations.ensureCgroup(state.spec());
-            if (judging(state) && state.bringUp().until().isAfter(Instant.now())) {
-                // interrupted within its window: the verdict is still to come
-                verdictAt(state.bringUp().until(), Duration.between(Instant.now(), state.bringUp().until()));
-            }
+            bringUp.recovered(state);   // interrupted within its window: the verdict is still to come
         } else {
             resume(state);
         }
@@ -846,7 +773,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     private TreeObject viewOf(CellRecord state, ObjectPath target) {
-        return views.of(state, target, containers.reports(), runtimeDown, shownVerdictDue(state));
+        return views.of(state, target, containers.reports(), runtimeDown, bringUp.shownDue(state));
     }
 
     @Override
@@ -856,6 +783,6 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     @Override
     protected TreeObject view(CellRecord state, GroupStatus.Usage usage) {
-        return views.cell(state, containers.reports(), runtimeDown, usage, shownVerdictDue(state));
+        return views.cell(state, containers.reports(), runtimeDown, usage, bringUp.shownDue(state));
     }
 }
