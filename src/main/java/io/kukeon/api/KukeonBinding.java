@@ -207,4 +207,9 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
                               StreamObserver<io.kukeon.wire.v1.JournalExtentResponse> out) {
         calls.unary(() -> kukeon.journalExtent(request), out);
     }
+
+    @Override
+    public void listNodes(io.kukeon.wire.v1.ListNodesRequest request, StreamObserver<io.kukeon.wire.v1.ListNodesResponse> out) {
+        calls.unary(() -> kukeon.listNodes(request), out);
+    }
 }

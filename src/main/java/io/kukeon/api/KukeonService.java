@@ -92,6 +92,7 @@ import java.util.function.Supplier;
  */
 public final class KukeonService implements Kukeon {
     private final SupervisorTree tree;
+    private final io.kukeon.fleet.Fleet fleet;
     private final io.kukeon.supervisor.ObjectIndex index;
     private final JournalQueries journal;
     private final ApplyService applier;
@@ -116,7 +117,9 @@ public final class KukeonService implements Kukeon {
     public KukeonService(SupervisorTree tree, io.kukeon.supervisor.ObjectIndex index, SecretIndex storedSecrets,
                          VolumeIndex storedVolumes, VolumeDirectories volumeDirectories, TemplateIndex storedTemplates,
                          JournalQueries journal, ImageService images, ExecService execs, DaemonStatus status, HostIds ids,
-                         DataDirSpace dataDir, HeapRoom heap, Path logRoot, Executor reads, int applyParallelism) {
+                         DataDirSpace dataDir, HeapRoom heap, Path logRoot, Executor reads, int applyParallelism,
+                         io.kukeon.fleet.Fleet fleet) {
+        this.fleet = fleet;
         this.tree = tree;
         this.index = index;
         this.journal = journal;
@@ -294,6 +297,11 @@ public final class KukeonService implements Kukeon {
     @Override
     public CompletionStage<JournalExtentResponse> journalExtent(JournalExtentRequest in) {
         return CompletableFuture.supplyAsync(journal::extent, reads);
+    }
+
+    @Override
+    public CompletionStage<io.kukeon.wire.v1.ListNodesResponse> listNodes(io.kukeon.wire.v1.ListNodesRequest in) {
+        return guarded(() -> fleet.nodes().thenApply(NodeRows::response));
     }
 
     @Override

@@ -37,12 +37,12 @@ import java.util.stream.Collectors;
                 "  # cell web of default/default/default, as a manifest",
                 "  kuke get cell web -o yaml"},
         subcommands = {SecretCommands.Get.class, VolumeCommands.Get.class, TemplateCommands.GetBlueprints.class,
-                TemplateCommands.GetConfigs.class, ImageListCommand.Get.class})
+                TemplateCommands.GetConfigs.class, ImageListCommand.Get.class, NodeCommands.Get.class})
 final class GetCommand extends DaemonCommand {
     // optional to picocli only so that "get secrets|volumes" reaches its subcommand; validate() requires it
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", converter = KindName.class, completionCandidates = KindName.Candidates.class,
             description = "realm(s), space(s), stack(s), cell(s), container(s), secret(s), volume(s), cellblueprint(s),"
-                    + " cellconfig(s) or image(s); short: r, sp, st, ce, co, sec, vol, bp, cfg, img.")
+                    + " cellconfig(s), image(s) or node(s); short: r, sp, st, ce, co, sec, vol, bp, cfg, img, no.")
     Kind kind;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One object; all when left out.")

@@ -1,6 +1,9 @@
 package io.kukeon.daemon;
 
 import io.kukeon.api.ApiServer;
+import io.kukeon.fleet.ClusterSettings;
+import io.kukeon.fleet.Fleet;
+import io.kukeon.fleet.FleetExit;
 import io.kukeon.api.DaemonStatus;
 import io.kukeon.api.DataDirSpace;
 import io.kukeon.api.HeapRoom;
@@ -67,10 +70,13 @@ public final class Daemon implements AutoCloseable {
 
     private final ObjectIndex index;
 
-    private Daemon(ActorSystem<TreeCommand> system, ApiServer api, ObjectIndex index) {
+    private final Fleet fleet;
+
+    private Daemon(ActorSystem<TreeCommand> system, ApiServer api, ObjectIndex index, Fleet fleet) {
         this.system = system;
         this.api = api;
         this.index = index;
+        this.fleet = fleet;
     }
 
     public static Daemon start(DaemonConfig settings, PortsFactory factory) throws IOException {
@@ -103,6 +109,9 @@ public final class Daemon implements AutoCloseable {
         Metrics metrics = startMetrics(config, index, runtime, reads);
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
                 runtime, cgroups, networks, index, reads, metrics.state());
+        ClusterSettings cluster = config.cluster();
+        Fleet fleet = cluster.clustered() ? Fleet.member(system, index, cluster)
+                : Fleet.alone(system, index, cluster.nodeName(), cluster.labels(), cluster.capacity());
         SupervisorTree tree = new SupervisorTree(system, system.scheduler(), config.askTimeout(),
                 JournalStore.get(system.classicSystem()));
         ExecService execs = new ExecService(tree, config.ids(), runtime, config.dataDir().resolve(EXEC_DIR),
@@ -111,7 +120,7 @@ public final class Daemon implements AutoCloseable {
         KukeonService service = new KukeonService(tree,
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
                 system, Blocking.pulls(system), reads, ports.pullSlots(), ImageService.PULL_DEADLINE), execs, status, config.ids(),
-                dataDir, HeapRoom.ofThisJvm(), config.logDir(), reads, config.api().applyParallelism());
+                dataDir, HeapRoom.ofThisJvm(), config.logDir(), reads, config.api().applyParallelism(), fleet);
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);
@@ -151,7 +160,7 @@ public final class Daemon implements AutoCloseable {
         });
         LOG.info("kukeond {} listening on {}, data in {}, containerd at {}, metrics {}", version(), api.where(),
                 config.dataDir(), config.containerdSocket(), metrics.state().where() == null ? "off" : metrics.state().where());
-        return new Daemon(system, api, index);
+        return new Daemon(system, api, index, fleet);
     }
 
     /** The Prometheus endpoint, when it listens, and what status says of it. */
@@ -192,6 +201,18 @@ public final class Daemon implements AutoCloseable {
 
     public ObjectIndex index() {
         return index;
+    }
+
+    /**
+     * Why the daemon stopped on its own, as the one line kukeond exits with: the cluster downed this
+     * node, refused it, or it left because its name was taken; null for a stop that was asked for.
+     */
+    public String exitProblem() {
+        String clash = fleet.problem();
+        if (clash != null) {
+            return clash;
+        }
+        return FleetExit.describe(CoordinatedShutdown.get(system).getShutdownReason().orElse(null));
     }
 
     /** Blocks until the daemon has stopped. */

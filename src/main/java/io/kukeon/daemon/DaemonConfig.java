@@ -3,6 +3,10 @@ package io.kukeon.daemon;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.kukeon.fleet.ClusterSecret;
+import io.kukeon.fleet.ClusterSettings;
+import io.kukeon.fleet.NodeCapacity;
+import io.kukeon.fleet.NodeNames;
 import io.kukeon.api.ApiSettings;
 import io.kukeon.api.ApiTls;
 import io.kukeon.api.RetentionPolicy;
@@ -40,7 +44,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                            DataDirLimits dataDirLimits, NetworkSettings network,
                            Config pekko, Path secretsDir, Path logger, ContainerLogs logDefaults,
                            InetSocketAddress metricsListen, LogFormat logFormat, JournalSettings journal,
-                           RetentionPolicy retention) {
+                           RetentionPolicy retention, ClusterSettings cluster) {
     /** Under the data dir: the Volumes' directories, whose contents are their users'. */
     static final String VOLUMES_DIR = "volumes";
     /** Under the data dir: attachable containers' stdin pipes and attach sockets. */
@@ -62,7 +66,9 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
             "secrets-dir", "logger", "log-max-size", "log-max-files", "metrics-listen", "log-format",
             "tls-cert-file", "tls-key-file", "tls-client-ca-file", "insecure-listen", "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode",
-            "journal.sync", "journal.retention", "journal.keep-per-object");
+            "journal.sync", "journal.retention", "journal.keep-per-object",
+            "cluster.listen", "cluster.seeds", "cluster.node-name", "cluster.secret-file", "cluster.labels", "cluster.cpu",
+            "cluster.memory", "cluster.stable-after");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -116,6 +122,10 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         JournalSettings journalSettings = JournalSettings.read(k, journal);
         Map<String, Object> pekkoSettings = new HashMap<>(journalSettings.pekkoSettings());
         pekkoSettings.put(JournalSerializer.KEY_FILE_SETTING, keyFile.toString());
+        ClusterSettings cluster = cluster(k);
+        if (cluster.clustered()) {
+            pekkoSettings.putAll(cluster.pekkoSettings());
+        }
         for (String pool : POOLS) {
             pekkoSettings.put("kukeon-pools." + pool + ".thread-pool-executor.fixed-pool-size",
                     integer(k, "pools." + pool, 2, 1024));
@@ -129,7 +139,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 k.getStringList("insecure-registries"), k.getBoolean("failure-injection"), keyFile,
                 duration(k, "registry.connect-timeout"), duration(k, "registry.stall-timeout"), pullLimits, dataDirLimits(k), network(k),
                 pekko, absolute("secrets-dir", string(k, "secrets-dir")), logger(k), logDefaults(k), metricsListen(k),
-                LogFormat.parse("log-format", string(k, "log-format")), journalSettings, retention(k));
+                LogFormat.parse("log-format", string(k, "log-format")), journalSettings, retention(k), cluster);
     }
 
     /** How long events are kept (0 = for ever), and how many of each object's newest whatever their age. */
@@ -146,7 +156,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         return new DaemonConfig(dataDir, api, containerdSocket, resolved, cgroupMountpoint, snapshotEvery, stopTimeout,
                 startupGrace, relistInterval, askTimeout, restart, insecureRegistries, failureInjection, keyFile,
                 registryConnectTimeout, registryStallTimeout, pullLimits, dataDirLimits, network, pekko, secretsDir, logger,
-                logDefaults, metricsListen, logFormat, journal, retention);
+                logDefaults, metricsListen, logFormat, journal, retention, cluster);
     }
 
     /** Where the Prometheus endpoint listens; null: {@code none}, no endpoint. */
@@ -251,6 +261,16 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
 
     /** HOST:PORT of a local address; {@code off} says how the setting is turned off instead. */
     private static InetSocketAddress tcpAddress(String key, String listen, String off) {
+        InetSocketAddress address = hostPort(key, listen, off);
+        address = new InetSocketAddress(address.getHostString(), address.getPort());
+        if (address.isUnresolved()) {
+            throw new InvalidArgumentException(key, "host of \"" + listen + "\" is not an address of this host");
+        }
+        return address;
+    }
+
+    /** HOST:PORT, the host not looked up (another host's name may resolve only later). */
+    private static InetSocketAddress hostPort(String key, String listen, String off) {
         int colon = listen.lastIndexOf(':');
         if (colon <= 0) {
             throw new InvalidArgumentException(key, "\"" + listen + "\" must be HOST:PORT, e.g. 127.0.0.1:7420, or " + off);
@@ -265,11 +285,68 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         if (port < 0 || port > 65535) {
             throw new InvalidArgumentException(key, "port of \"" + listen + "\" must be 0-65535");
         }
-        InetSocketAddress address = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);
-        if (address.isUnresolved()) {
-            throw new InvalidArgumentException(key, "host of \"" + listen + "\" is not an address of this host");
+        return InetSocketAddress.createUnresolved(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);
+    }
+
+    /**
+     * The node's name (its host's by default) and, with {@code cluster.listen}, how it joins a fleet:
+     * a cluster needs its shared secret; without seeds a node starts a cluster of its own.
+     */
+    static ClusterSettings cluster(Config k) {
+        String name = string(k, "cluster.node-name");
+        if (name.isEmpty()) {
+            name = NodeNames.ofThisHost();
         }
-        return address;
+        NodeNames.check("cluster.node-name", name);
+        Map<String, String> labels = NodeNames.labels("cluster.labels", string(k, "cluster.labels"));
+        NodeCapacity host = NodeCapacity.ofThisHost();
+        NodeCapacity capacity = new NodeCapacity(cpuMillis(k, "cluster.cpu", host.cpuMillis()),
+                string(k, "cluster.memory").equals("auto") ? host.memoryBytes() : bytes(k, "cluster.memory"));
+        String listen = string(k, "cluster.listen");
+        String seeds = string(k, "cluster.seeds");
+        if (listen.isEmpty()) {
+            if (!seeds.isEmpty()) {
+                throw new InvalidArgumentException("cluster.seeds", "needs cluster.listen: where this node listens for the others");
+            }
+            return new ClusterSettings(name, null, List.of(), "", labels, capacity, duration(k, "cluster.stable-after"));
+        }
+        InetSocketAddress at = tcpAddress("cluster.listen", listen, "empty (no cluster)");
+        if (at.getPort() == 0) {
+            throw new InvalidArgumentException("cluster.listen", "needs a port other than 0: the other nodes reach this one there");
+        }
+        List<InetSocketAddress> seedList = new ArrayList<>();
+        for (String seed : seeds.split(",")) {
+            if (!seed.isBlank()) {
+                seedList.add(hostPort("cluster.seeds", seed.trim(), "empty (start a cluster)"));
+            }
+        }
+        if (seedList.isEmpty()) {
+            seedList.add(InetSocketAddress.createUnresolved(at.getHostString(), at.getPort()));
+        }
+        String secret = string(k, "cluster.secret-file");
+        if (secret.isEmpty()) {
+            throw new InvalidArgumentException("cluster.secret-file", "is needed with cluster.listen: only nodes that hold"
+                    + " the same secret join the cluster");
+        }
+        return new ClusterSettings(name, at, seedList, ClusterSecret.digestOf(absolute("cluster.secret-file", secret)),
+                labels, capacity, duration(k, "cluster.stable-after"));
+    }
+
+    /** Cores, whole or not ({@code 1.5}), as thousandths; {@code auto}: the host's. */
+    private static long cpuMillis(Config k, String key, long auto) {
+        String value = string(k, key);
+        if (value.equals("auto")) {
+            return auto;
+        }
+        try {
+            long millis = new java.math.BigDecimal(value).movePointRight(3).longValueExact();
+            if (millis > 0 && millis <= 1_000_000_000L) {
+                return millis;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // said below
+        }
+        throw new InvalidArgumentException(key, "\"" + value + "\" must be auto or a number of cores, e.g. 2 or 1.5");
     }
 
     /** The journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */

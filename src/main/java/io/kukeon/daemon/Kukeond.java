@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -60,6 +61,21 @@ public final class Kukeond implements Callable<Integer> {
             description = "events older than this go once a snapshot covers them (default 30d; 0 = keep everything)")
     String journalRetention;
 
+    @Option(names = "--cluster-listen", paramLabel = "HOST:PORT", description = "join a fleet: where this node listens for the other nodes")
+    String clusterListen;
+
+    @Option(names = "--cluster-seed", paramLabel = "HOST:PORT,...", description = "nodes to join through (default: start a cluster)")
+    String clusterSeeds;
+
+    @Option(names = "--cluster-secret-file", paramLabel = "FILE", description = "the fleet's shared secret (mode 0600), the same on every node")
+    String clusterSecretFile;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name in the fleet (default: the host's)")
+    String nodeName;
+
+    @Option(names = "--node-label", paramLabel = "KEY=VALUE", description = "a label of this node (repeatable)")
+    List<String> nodeLabels;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> flags = store.flags();
@@ -76,10 +92,20 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "insecure-listen", insecureListen ? "true" : null);
         put(flags, "journal.sync", journalSync);
         put(flags, "journal.retention", journalRetention);
+        put(flags, "cluster.listen", clusterListen);
+        put(flags, "cluster.seeds", clusterSeeds);
+        put(flags, "cluster.secret-file", clusterSecretFile);
+        put(flags, "cluster.node-name", nodeName);
+        put(flags, "cluster.labels", nodeLabels == null ? null : String.join(",", nodeLabels));
         DaemonConfig settings = DaemonConfig.load(flags, store.config, System.getenv());
         settings.logFormat().apply();
         Daemon daemon = Daemon.start(settings, new HostPorts());
         daemon.awaitTermination();
+        String problem = daemon.exitProblem();
+        if (problem != null) {
+            System.err.println("kukeond: " + problem);
+            return 1;
+        }
         return 0;
     }
 

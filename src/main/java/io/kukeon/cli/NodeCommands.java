@@ -1,0 +1,79 @@
+package io.kukeon.cli;
+
+import io.kukeon.model.Sizes;
+import io.kukeon.wire.v1.ListNodesRequest;
+import io.kukeon.wire.v1.Node;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The fleet's nodes: {@code kuke get nodes}. */
+final class NodeCommands {
+    private NodeCommands() {}
+
+    @Command(name = "node", aliases = {"nodes", "no"}, mixinStandardHelpOptions = true,
+            description = {"List the fleet's nodes: their state, labels, cells, and what the cells' limits reserve"
+                    + " of each one's CPU and memory.", "A kukeond alone is a fleet of one node."},
+            footer = {"%nExamples:",
+                    "  # every node of the fleet",
+                    "  kuke get nodes",
+                    "  # the nodes as JSON",
+                    "  kuke get nodes -o json"})
+    static final class Get extends DaemonCommand {
+        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT", converter = Output.Parse.class,
+                description = "table, yaml, json, name (node/NAME) or jsonpath=TEMPLATE (default: ${DEFAULT-VALUE}).")
+        Output output;
+
+        @Override
+        int run(DaemonConnection daemon) {
+            List<Node> nodes = daemon.calls().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
+            out().print(Printed.render(output, nodes.stream().map(NodeCommands::item).toList(), false,
+                    () -> render(nodes, Instant.now())));
+            return 0;
+        }
+    }
+
+    static String render(List<Node> nodes, Instant now) {
+        Table t = new Table(List.of("NAME", "STATUS", "LABELS", "CELLS", "CPU", "MEMORY", "AGE"));
+        for (Node n : nodes) {
+            t.add(List.of(n.getName(), n.getStatus(), n.getLabelsCount() == 0 ? "-" : labels(n.getLabelsMap()),
+                    Integer.toString(n.getCells()),
+                    cores(n.getCpuAllocatedMillis()) + "/" + cores(n.getCpuCapacityMillis()),
+                    Sizes.of(n.getMemoryAllocatedBytes()) + "/" + Sizes.of(n.getMemoryCapacityBytes()),
+                    Age.since(n.getSince(), now)));
+        }
+        return t.render();
+    }
+
+    private static String labels(Map<String, String> labels) {
+        return new TreeMap<>(labels).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+    }
+
+    /** Thousandths of a core as cores: 2, 1.5, 0.25. */
+    static String cores(long millis) {
+        return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+    }
+
+    private static Printed.Item item(Node n) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", n.getName());
+        doc.put("status", n.getStatus());
+        doc.put("labels", new TreeMap<>(n.getLabelsMap()));
+        doc.put("cells", n.getCells());
+        doc.put("cpuAllocatedMillis", n.getCpuAllocatedMillis());
+        doc.put("cpuCapacityMillis", n.getCpuCapacityMillis());
+        doc.put("memoryAllocatedBytes", n.getMemoryAllocatedBytes());
+        doc.put("memoryCapacityBytes", n.getMemoryCapacityBytes());
+        doc.put("since", n.getSince());
+        doc.put("address", n.getAddress());
+        return new Printed.Item("node/" + n.getName(), doc);
+    }
+}

@@ -1,0 +1,54 @@
+package io.kukeon.fleet;
+
+import io.kukeon.model.InvalidArgumentException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+
+/** The fleet's shared secret: a file only root reads, the same on every node; only its digest leaves the host. */
+public final class ClusterSecret {
+    static final String KEY = "cluster.secret-file";
+    static final int MIN_LENGTH = 16;
+    private static final long MAX_BYTES = 4096;
+
+    private ClusterSecret() {}
+
+    /** The digest members compare when a node asks to join; the file's rules are checked first. */
+    public static String digestOf(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidArgumentException(KEY, "no such file: " + file);
+        }
+        String secret;
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+            if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                throw new InvalidArgumentException(KEY, file + " must be readable by its owner only (chmod 600)");
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                throw new InvalidArgumentException(KEY, file + " must hold at most " + MAX_BYTES + " bytes");
+            }
+            secret = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new InvalidArgumentException(KEY, "cannot read " + file + ": " + e.getMessage());
+        }
+        if (secret.length() < MIN_LENGTH) {
+            throw new InvalidArgumentException(KEY, file + " must hold at least " + MIN_LENGTH
+                    + " characters, e.g. from: head -c 32 /dev/urandom | base64");
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update("kukeon cluster secret\0".getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.kukeon.fleet;
+
+import io.kukeon.model.CellSpec;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.model.Kind;
+import io.kukeon.model.Resources;
+import io.kukeon.model.TreeObject;
+import io.kukeon.supervisor.ObjectIndex;
+
+/**
+ * What a node's cells take: how many, and the CPU (thousandths of a core) and memory their limits
+ * reserve; a cell without limits of its own counts its containers'. Replicated to every member.
+ */
+public record NodeLoad(int cells, long cpuMillis, long memoryBytes) implements FleetMessage {
+
+    public static final NodeLoad NONE = new NodeLoad(0, 0, 0);
+
+    public static NodeLoad of(ObjectIndex index) {
+        int cells = 0;
+        long cpu = 0;
+        long memory = 0;
+        for (TreeObject o : index.list(Kind.CELL, null, labels -> true)) {
+            CellSpec spec = ((TreeObject.Cell) o).spec();
+            cells++;
+            long cellCpu = cpuMillis(spec.resources());
+            long cellMemory = memoryBytes(spec.resources());
+            if (cellCpu == 0 || cellMemory == 0) {
+                long containersCpu = 0;
+                long containersMemory = 0;
+                for (ContainerSpec c : spec.containers()) {
+                    containersCpu += cpuMillis(c.resources());
+                    containersMemory += memoryBytes(c.resources());
+                }
+                cellCpu = cellCpu == 0 ? containersCpu : cellCpu;
+                cellMemory = cellMemory == 0 ? containersMemory : cellMemory;
+            }
+            cpu += cellCpu;
+            memory += cellMemory;
+        }
+        return new NodeLoad(cells, cpu, memory);
+    }
+
+    /** The CPU a quota allows, in thousandths of a core; 0 without one. */
+    static long cpuMillis(Resources r) {
+        if (r == null || r.cpu() == null || r.cpu().quotaMicros() == null) {
+            return 0;
+        }
+        long period = r.cpu().periodMicros() == null ? 100_000 : r.cpu().periodMicros();
+        return r.cpu().quotaMicros() * 1000 / period;
+    }
+
+    /** The memory limit in bytes; 0 without one. */
+    static long memoryBytes(Resources r) {
+        if (r == null) {
+            return 0;
+        }
+        if (r.memory() != null && r.memory().max() != null) {
+            return r.memory().max();
+        }
+        return r.memoryLimitBytes() == null ? 0 : r.memoryLimitBytes();
+    }
+}

@@ -1,0 +1,62 @@
+package io.kukeon.fleet;
+
+import io.kukeon.model.InvalidArgumentException;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** A node's name and labels: what they may be, and the name a host gets by default. */
+public final class NodeNames {
+    /** As a DNS label, like the names of kukeon's objects. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+    private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+    private static final int MAX_LABELS = 64;
+
+    private NodeNames() {}
+
+    /** The host's name up to its first dot, in lower case; {@code node} when it has none that fits. */
+    public static String ofThisHost() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "");
+        }
+        int dot = host.indexOf('.');
+        String name = (dot > 0 ? host.substring(0, dot) : host).toLowerCase(Locale.ROOT);
+        return NAME.matcher(name).matches() ? name : "node";
+    }
+
+    public static void check(String key, String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new InvalidArgumentException(key, "\"" + name + "\" must be at most 63 lower-case letters, digits and '-',"
+                    + " starting and ending with a letter or digit");
+        }
+    }
+
+    /** {@code k=v,k2=v2} as labels, each as a manifest's label must be. */
+    public static Map<String, String> labels(String key, String text) {
+        Map<String, String> labels = new TreeMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
+            String v = eq < 0 ? "" : pair.substring(eq + 1).trim();
+            if (eq < 0 || !LABEL_KEY.matcher(k).matches() || !LABEL_VALUE.matcher(v).matches()) {
+                throw new InvalidArgumentException(key, "\"" + pair.trim() + "\" must be KEY=VALUE, as a manifest's label");
+            }
+            labels.put(k, v);
+        }
+        if (labels.size() > MAX_LABELS) {
+            throw new InvalidArgumentException(key, "at most " + MAX_LABELS + " labels");
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,148 @@
+package io.kukeon.fleet;
+
+import io.kukeon.api.Docs;
+import io.kukeon.testing.Eventually;
+import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.ListNodesRequest;
+import io.kukeon.wire.v1.Node;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three kukeonds (fake runtime, each its own data dir and journal) form one Pekko Cluster on
+ * 127.0.0.1: each lists the same three nodes, Up, with their labels, capacity and cells; a node
+ * whose secret differs is refused and stops, and so does one whose name is taken.
+ */
+class FleetMembershipTest {
+    private final List<TestDaemon> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        daemons.forEach(TestDaemon::close);
+    }
+
+    @Test
+    void threeNodesFormOneFleetAndStrangersAreRefused(@TempDir Path dir) throws Exception {
+        Path secret = secret(dir.resolve("secret"), "the fleet's shared secret, 32 chars");
+        int seedPort = freePort();
+        TestDaemon a = node(dir, "a", seedPort, seedPort, secret, Map.of("cluster.labels", "zone=east,disk=ssd", "cluster.cpu", "1.5",
+                "cluster.memory", "2GiB"));
+        TestDaemon b = node(dir, "b", freePort(), seedPort, secret, Map.of("cluster.labels", "zone=west"));
+        TestDaemon c = node(dir, "c", freePort(), seedPort, secret, Map.of());
+
+        for (TestDaemon d : List.of(a, b, c)) {
+            Eventually.value("three nodes Up as seen from " + d.daemon().port(), Duration.ofSeconds(60),
+                    () -> upNames(d).equals(List.of("a", "b", "c")) ? true : null);
+        }
+        Node seenFromC = byName(c, "a");
+        assertEquals(Map.of("zone", "east", "disk", "ssd"), seenFromC.getLabelsMap());
+        assertEquals(1500, seenFromC.getCpuCapacityMillis());
+        assertEquals(2L << 30, seenFromC.getMemoryCapacityBytes());
+        assertEquals("127.0.0.1:" + seedPort, seenFromC.getAddress());
+
+        // a cell on b, with a memory limit: a sees it counted against b
+        Docs.createStack(b.client(), "r/s/st");
+        b.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/st/web", Map.of(),
+                io.kukeon.testing.Specs.container("app").args("sleep", "1000")
+                        .resources(new io.kukeon.model.Resources(64L << 20, null, null, null, null, null, null)).build())).build());
+        Node bFromA = Eventually.value("b's cell seen from a", Duration.ofSeconds(30), () -> {
+            Node n = byName(a, "b");
+            return n.getCells() == 1 ? n : null;
+        });
+        assertEquals(64L << 20, bFromA.getMemoryAllocatedBytes());
+        assertEquals(0, byName(a, "a").getCells());
+
+        // a stranger: another secret
+        TestDaemon stranger = node(dir, "d", freePort(), seedPort, secret(dir.resolve("other"), "somebody else's secret!!"), Map.of());
+        assertTrue(stopsOnItsOwn(stranger), "the stranger's kukeond stops");
+        assertTrue(stranger.daemon().exitProblem().contains("cluster.secret-file"), stranger.daemon().exitProblem());
+        // a second "b"
+        TestDaemon twin = node(dir, "b", freePort(), seedPort, secret, Map.of(), "b2");
+        assertTrue(stopsOnItsOwn(twin), "the second b's kukeond stops");
+        assertTrue(twin.daemon().exitProblem().contains("\"b\" is taken"), twin.daemon().exitProblem());
+
+        assertEquals(List.of("a", "b", "c"), upNames(a));
+        assertNull(a.daemon().exitProblem());
+    }
+
+    @Test
+    void aKukeondAloneIsAFleetOfOne(@TempDir Path dir) throws Exception {
+        TestDaemon alone = track(new TestDaemon(dir.resolve("alone"), Map.of("cluster.node-name", "solo",
+                "cluster.labels", "role=edge")));
+        List<Node> nodes = alone.client().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
+        assertEquals(1, nodes.size());
+        assertEquals("solo", nodes.get(0).getName());
+        assertEquals("Up", nodes.get(0).getStatus());
+        assertEquals(Map.of("role", "edge"), nodes.get(0).getLabelsMap());
+        assertEquals(Runtime.getRuntime().availableProcessors() * 1000L, nodes.get(0).getCpuCapacityMillis());
+        assertEquals("", nodes.get(0).getAddress());
+    }
+
+    private TestDaemon node(Path dir, String name, int port, int seedPort, Path secret, Map<String, String> extra)
+            throws IOException {
+        return node(dir, name, port, seedPort, secret, extra, name);
+    }
+
+    private TestDaemon node(Path dir, String name, int port, int seedPort, Path secret, Map<String, String> extra,
+                            String dataDir) throws IOException {
+        Map<String, String> flags = new HashMap<>(extra);
+        flags.put("cluster.node-name", name);
+        flags.put("cluster.listen", "127.0.0.1:" + port);
+        flags.put("cluster.seeds", "127.0.0.1:" + seedPort);
+        flags.put("cluster.secret-file", secret.toString());
+        return track(new TestDaemon(dir.resolve(dataDir), flags));
+    }
+
+    private TestDaemon track(TestDaemon d) {
+        daemons.add(d);
+        return d;
+    }
+
+    private static boolean stopsOnItsOwn(TestDaemon d) throws Exception {
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> d.daemon().awaitTermination());
+        stopped.get(60, TimeUnit.SECONDS);
+        return stopped.isDone();
+    }
+
+    private static List<String> upNames(TestDaemon d) throws IOException {
+        return d.client().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().stream()
+                .filter(n -> n.getStatus().equals("Up")).map(Node::getName).toList();
+    }
+
+    private static Node byName(TestDaemon d, String name) throws IOException {
+        return d.client().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().stream()
+                .filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Path secret(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
