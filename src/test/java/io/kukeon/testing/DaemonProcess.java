@@ -170,6 +170,15 @@ public final class DaemonProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Waits for the daemon to end on its own; its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("kukeond did not stop on its own within " + timeout.toSeconds() + " s");
+        }
+        closeChannel();
+        return process.exitValue();
+    }
+
     /** SIGTERM: what systemd sends; returns the exit code (143 = terminated by the signal, after a clean shutdown). */
     public int terminate() throws InterruptedException {
         closeChannel();
