@@ -1,6 +1,5 @@
 package io.kukeon.cli;
 
-import io.kukeon.model.Sizes;
 import io.kukeon.wire.v1.ListNodesRequest;
 import io.kukeon.wire.v1.Node;
 import picocli.CommandLine.Command;
@@ -46,7 +45,7 @@ final class NodeCommands {
             t.add(List.of(n.getName(), n.getStatus(), n.getLabelsCount() == 0 ? "-" : labels(n.getLabelsMap()),
                     Integer.toString(n.getCells()),
                     cores(n.getCpuAllocatedMillis()) + "/" + cores(n.getCpuCapacityMillis()),
-                    Sizes.of(n.getMemoryAllocatedBytes()) + "/" + Sizes.of(n.getMemoryCapacityBytes()),
+                    quantity(n.getMemoryAllocatedBytes()) + "/" + quantity(n.getMemoryCapacityBytes()),
                     Age.since(n.getSince(), now)));
         }
         return t.render();
@@ -60,6 +59,19 @@ final class NodeCommands {
     /** Thousandths of a core as cores: 2, 1.5, 0.25. */
     static String cores(long millis) {
         return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+    }
+
+    /** Bytes as kubectl shows a quantity: 0, 512Ki, 64Mi, 1.5Gi. */
+    static String quantity(long bytes) {
+        String[] units = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
+        BigDecimal v = BigDecimal.valueOf(bytes);
+        int u = 0;
+        BigDecimal kibi = BigDecimal.valueOf(1024);
+        while (v.compareTo(kibi) >= 0 && u < units.length - 1) {
+            v = v.divide(kibi);
+            u++;
+        }
+        return v.setScale(1, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + units[u];
     }
 
     private static Printed.Item item(Node n) {
