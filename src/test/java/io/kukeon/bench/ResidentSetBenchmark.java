@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * kukeond sets on small hosts) on the fake runtime, driven over its API from this JVM. VmRSS idle,
  * then after N one-workload cells are created and started; with native memory tracking on, the JVM's
  * own account of where the memory goes (heap, metaspace, code cache, thread stacks, ...).
+ * KUKEOND_JAVA_OPTS adds options after conf/kukeond.jvm's, as bin/kukeond does.
  *
  * <p>usage: {@code ResidentSetBenchmark N [nmt]}
  */
@@ -77,6 +78,10 @@ public final class ResidentSetBenchmark {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + project.resolve("conf/kukeond.jvm"), "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
                 "-Dlogback.configurationFile=" + project.resolve("conf/logback.xml")));
+        String extra = System.getenv("KUKEOND_JAVA_OPTS");   // as bin/kukeond: after kukeond.jvm, so it wins
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         if (nmt) {
             command.add("-XX:NativeMemoryTracking=summary");
         }
