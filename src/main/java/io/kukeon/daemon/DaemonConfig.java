@@ -349,9 +349,14 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         throw new InvalidArgumentException(key, "\"" + value + "\" must be auto or a number of cores, e.g. 2 or 1.5");
     }
 
-    /** The journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */
+    /**
+     * The journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. Its page
+     * cache is bounded at 4 MiB (H2's default, 16 MiB, and the bookkeeping of the pages it evicted, grew
+     * with the journal: ~3 KiB of heap per container at 1,000, docs/benchmarks.md "Memory"); a BLOB a query
+     * returned is kept 5 s for its reader, not H2's 5 min (the journal copies each payload as it reads the row).
+     */
     public static String jdbcUrl(Path journalFileBase) {
-        return "jdbc:h2:file:" + journalFileBase + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + journalFileBase + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=4096;LOB_TIMEOUT=5000";
     }
 
     /** Not the records' own: {@link #pekko} holds the journal's password, which is never printed. */

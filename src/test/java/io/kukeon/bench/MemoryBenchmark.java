@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
 public final class MemoryBenchmark {
     private static final int CALLERS = 16;
     /** A space's network is a /24: 200 cells each leave room. */
-    private static final int CELLS_PER_SPACE = 200;
+    static final int CELLS_PER_SPACE = 200;
 
-    private static String stackOf(int cell) {
+    static String stackOf(int cell) {
         return "bench/s" + (cell / CELLS_PER_SPACE) + "/t";
     }
 
@@ -44,8 +44,9 @@ public final class MemoryBenchmark {
                 Docs.createStack(daemon.client(), stackOf(s * CELLS_PER_SPACE));
             }
             long empty = heapAfterGc();
+            heapDump("empty");
             long t0 = System.nanoTime();
-            startCells(daemon, cells);
+            startCells(() -> client(daemon), cells);
             long startedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             long created = heapAfterGc();
             int containers = 2 * cells;   // each cell: its root and one workload
@@ -56,11 +57,16 @@ public final class MemoryBenchmark {
             if (histogram > 0) {
                 printHistogram(histogram);
             }
+            heapDump("created");
             daemon.stop();
             long stopped = heapAfterGc();
+            long t1 = System.nanoTime();
             daemon.start();
             untilAllReady(daemon, cells);
+            long adoptedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
             long adopted = heapAfterGc();
+            heapDump("adopted");
+            System.out.printf("restart: all %d cells Ready again in %d ms%n", cells, adoptedMs);
             System.out.printf("heap after GC: daemon stopped %.1f MiB, after a restart that adopted them %.1f MiB: "
                     + "%.1f KiB per container%n", mib(stopped), mib(adopted), kib(adopted - stopped) / containers);
             System.out.printf("resident set of this JVM: %s%n", residentSet());
@@ -69,14 +75,14 @@ public final class MemoryBenchmark {
     }
 
     /** Each call on a stub of its own: TestDaemon's stubs carry a deadline from when they are made. */
-    private static void startCells(TestDaemon daemon, int cells) throws Exception {
+    static void startCells(java.util.function.Supplier<KukeonGrpc.KukeonBlockingStub> client, int cells) throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
         try {
             List<CompletableFuture<Void>> calls = new ArrayList<>();
             for (int i = 0; i < cells; i++) {
                 String path = stackOf(i) + "/c" + i;
                 calls.add(CompletableFuture.runAsync(() -> {
-                    KukeonGrpc.KukeonBlockingStub api = client(daemon);
+                    KukeonGrpc.KukeonBlockingStub api = client.get();
                     api.create(CreateRequest.newBuilder().setObject(Docs.cell(path, Map.of(), Docs.container("app", "sleep"))).build());
                     String state = api.start(LifecycleRequest.newBuilder().setKind("Cell").setPath(path).build()).getObject()
                             .getStatus().getState();
@@ -153,6 +159,18 @@ public final class MemoryBenchmark {
                 .redirectErrorStream(true).start();
         List<String> out = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
         out.stream().limit(lines + 3).forEach(System.out::println);
+    }
+
+    /** With -Dkukeon.bench.heapDump=PREFIX, a heap dump of live objects to PREFIX-WHEN.hprof for an analysis. */
+    private static void heapDump(String when) throws Exception {
+        String prefix = System.getProperty("kukeon.bench.heapDump");
+        if (prefix == null) {
+            return;
+        }
+        Process jcmd = new ProcessBuilder("jcmd", String.valueOf(ProcessHandle.current().pid()), "GC.heap_dump",
+                prefix + "-" + when + ".hprof").redirectErrorStream(true).start();
+        System.out.print(new String(jcmd.getInputStream().readAllBytes()));
+        jcmd.waitFor();
     }
 
     private static String residentSet() throws java.io.IOException {

@@ -39,6 +39,20 @@ class DaemonConfigTest {
         assertEquals(c.jdbcUrl(), c.pekko().getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
     }
 
+    /** H2 takes the journal URL's bounds: a 4 MiB page cache, a returned BLOB kept 5 s (not 16 MiB and 5 min). */
+    @Test
+    void theH2JournalOpensWithItsCacheAndLobTimeoutBounded() throws Exception {
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(DaemonConfig.jdbcUrl(dir.resolve("kukeon")), "sa", "");
+             java.sql.ResultSet settings = db.createStatement().executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM "
+                     + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN ('CACHE_SIZE', 'LOB_TIMEOUT') ORDER BY SETTING_NAME")) {
+            Map<String, String> values = new java.util.TreeMap<>();
+            while (settings.next()) {
+                values.put(settings.getString(1), settings.getString(2));
+            }
+            assertEquals(Map.of("CACHE_SIZE", "4096", "LOB_TIMEOUT", "5000"), values);
+        }
+    }
+
     @Test
     void theApiConnectionSettingsHaveDefaultsAndAreSetLikeAnyKey() {
         DaemonConfig c = DaemonConfig.load(Map.of(), null, Map.of("KUKEOND_API_IDLE_TIMEOUT", "45s",

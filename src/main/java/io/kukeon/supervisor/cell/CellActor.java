@@ -32,6 +32,7 @@ import io.kukeon.supervisor.tree.Broadcast;
 import io.kukeon.supervisor.tree.ChildMessages;
 import io.kukeon.supervisor.tree.ChildMessages.DeleteOrigin;
 import io.kukeon.supervisor.tree.Children;
+import io.kukeon.supervisor.tree.CommandTable;
 import io.kukeon.supervisor.tree.Failures;
 import io.kukeon.supervisor.tree.HeldSecrets;
 import io.kukeon.supervisor.tree.RealmAccess;
@@ -43,7 +44,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -118,27 +118,34 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         return work.busy();
     }
 
+    /** The handlers, built once for all cells (see {@link CommandTable}). */
+    private static final CommandTable<CellActor, TreeCommand, CellEvent, CellRecord> COMMANDS = commands();
+
+    private static CommandTable<CellActor, TreeCommand, CellEvent, CellRecord> commands() {
+        CommandTable.Builder<CellActor, TreeCommand, CellEvent, CellRecord> table = CommandTable.builder();
+        whileBusy(table);
+        return inAnyState(table)
+                .on(Routed.class, (actor, state, routed) -> routed.isFor(actor.path) ? actor.onCommand(state, routed)
+                        : actor.onContainerMessage(state, routed))
+                .on(ChildMessages.CascadeDelete.class, (actor, state, delete) -> actor.onDelete(state,
+                        new ChildMessages.Cascade(delete)))
+                .on(Provisioned.class, CellActor::onProvisioned)
+                .on(StartDone.class, CellActor::onStartDone)
+                .on(ContainersJournaled.class, CellActor::onContainersJournaled)
+                .on(StopDone.class, CellActor::onStopDone)
+                .on(DeleteDone.class, CellActor::onDeleteDone)
+                .on(ContainerOpDone.class, CellActor::onContainerOpDone)
+                .on(BringUpWindow.Due.class, CellActor::onBringUpDue)
+                .on(BringUpWindow.Checked.class, CellActor::onBringUpChecked)
+                .on(BringUpWindow.Unwound.class, CellActor::onBringUpUnwound)
+                .on(ContainerProtocol.Changed.class, CellActor::onContainerChanged)
+                .on(Broadcast.class, CellActor::onBroadcast)
+                .build();
+    }
+
     @Override
     public CommandHandler<TreeCommand, CellEvent, CellRecord> commandHandler() {
-        CommandHandlerBuilder<TreeCommand, CellEvent, CellRecord> builder = newCommandHandlerBuilder();
-        whileBusy(builder);
-        inAnyState(builder)
-                .onCommand(Routed.class, (state, routed) -> routed.isFor(path) ? onCommand(state, routed)
-                        : onContainerMessage(state, routed))
-                .onCommand(ChildMessages.CascadeDelete.class, (state, delete) -> onDelete(state,
-                        new ChildMessages.Cascade(delete)))
-                .onCommand(Provisioned.class, this::onProvisioned)
-                .onCommand(StartDone.class, this::onStartDone)
-                .onCommand(ContainersJournaled.class, this::onContainersJournaled)
-                .onCommand(StopDone.class, this::onStopDone)
-                .onCommand(DeleteDone.class, this::onDeleteDone)
-                .onCommand(ContainerOpDone.class, this::onContainerOpDone)
-                .onCommand(BringUpWindow.Due.class, this::onBringUpDue)
-                .onCommand(BringUpWindow.Checked.class, this::onBringUpChecked)
-                .onCommand(BringUpWindow.Unwound.class, this::onBringUpUnwound)
-                .onCommand(ContainerProtocol.Changed.class, this::onContainerChanged)
-                .onCommand(Broadcast.class, this::onBroadcast);
-        return builder.build();
+        return COMMANDS.handlerFor(this);
     }
 
     private boolean gone(CellRecord state) {

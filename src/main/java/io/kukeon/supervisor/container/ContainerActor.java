@@ -28,6 +28,7 @@ import io.kukeon.supervisor.container.ContainerWork.Retired;
 import io.kukeon.supervisor.container.ContainerRecord.Phase;
 import io.kukeon.supervisor.tree.Blocking;
 import io.kukeon.supervisor.tree.Broadcast;
+import io.kukeon.supervisor.tree.CommandTable;
 import io.kukeon.supervisor.tree.Failures;
 import io.kukeon.supervisor.tree.RealmAccess;
 import io.kukeon.supervisor.tree.TreeNode;
@@ -38,7 +39,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 
@@ -135,38 +135,47 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 || command instanceof Stop || command instanceof Delete || command instanceof RestartDue;
     }
 
+    /** The handlers, built once for all containers (see {@link CommandTable}). */
+    private static final CommandTable<ContainerActor, TreeCommand, ContainerEvent, ContainerRecord> COMMANDS = commands();
+
+    private static CommandTable<ContainerActor, TreeCommand, ContainerEvent, ContainerRecord> commands() {
+        CommandTable.Builder<ContainerActor, TreeCommand, ContainerEvent, ContainerRecord> table = CommandTable.builder();
+        table.forState((actor, s) -> actor.work instanceof Retired)
+                .on(Define.class, (actor, s, define) -> actor.replyError(define.replyTo(), actor.notFound()));
+        whileBusy(table);
+        return inAnyState(table)
+                .on(Define.class, ContainerActor::onDefine)
+                .on(Start.class, ContainerActor::onStart)
+                .on(AwaitJournal.class, (actor, state, await) -> actor.reply(await.replyTo(), state))
+                .on(Stop.class, ContainerActor::onStop)
+                .on(Check.class, (actor, state, check) -> actor.check(state, List.of(check.replyTo())))
+                .on(Recheck.class, (actor, state, recheck) -> actor.check(state, List.of()))
+                .on(HostTidied.class, ContainerActor::onHostTidied)
+                .on(Delete.class, ContainerActor::onDelete)
+                .on(Routed.class, ContainerActor::onRouted)
+                .on(TaskResult.class, ContainerActor::onTaskResult)
+                .on(StopResult.class, ContainerActor::onStopResult)
+                .on(CheckResult.class, ContainerActor::onCheckResult)
+                .on(DeleteResult.class, ContainerActor::onDeleteResult)
+                .on(RestartDue.class, ContainerActor::onRestartDue)
+                .on(PullProgressed.class, ContainerActor::onPullProgressed)
+                .on(PullWaiting.class, ContainerActor::onPullWaiting)
+                .on(Broadcast.class, ContainerActor::onBroadcast)
+                .build();
+    }
+
     @Override
     public CommandHandler<TreeCommand, ContainerEvent, ContainerRecord> commandHandler() {
-        CommandHandlerBuilder<TreeCommand, ContainerEvent, ContainerRecord> builder = newCommandHandlerBuilder();
-        builder.forState(s -> work instanceof Retired)
-                .onCommand(Define.class, define -> replyError(define.replyTo(), notFound()));
-        whileBusy(builder);
-        inAnyState(builder)
-                .onCommand(Define.class, this::onDefine)
-                .onCommand(Start.class, this::onStart)
-                .onCommand(AwaitJournal.class, (state, await) -> reply(await.replyTo(), state))
-                .onCommand(Stop.class, this::onStop)
-                .onCommand(Check.class, (state, check) -> check(state, List.of(check.replyTo())))
-                .onCommand(Recheck.class, (state, recheck) -> check(state, List.of()))
-                .onCommand(HostTidied.class, (state, done) -> {
-                    if (done.error() != null) {
-                        context.getLog().warn("{}: what runs or was left against the record could not be removed: {}", path,
-                                done.error().getMessage());
-                    }
-                    publish(state);
-                    return Effect().none();
-                })
-                .onCommand(Delete.class, this::onDelete)
-                .onCommand(Routed.class, this::onRouted)
-                .onCommand(TaskResult.class, this::onTaskResult)
-                .onCommand(StopResult.class, this::onStopResult)
-                .onCommand(CheckResult.class, this::onCheckResult)
-                .onCommand(DeleteResult.class, this::onDeleteResult)
-                .onCommand(RestartDue.class, this::onRestartDue)
-                .onCommand(PullProgressed.class, this::onPullProgressed)
-                .onCommand(PullWaiting.class, this::onPullWaiting)
-                .onCommand(Broadcast.class, this::onBroadcast);
-        return builder.build();
+        return COMMANDS.handlerFor(this);
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> onHostTidied(ContainerRecord state, HostTidied done) {
+        if (done.error() != null) {
+            context.getLog().warn("{}: what runs or was left against the record could not be removed: {}", path,
+                    done.error().getMessage());
+        }
+        publish(state);
+        return Effect().none();
     }
 
     private Effect<ContainerEvent, ContainerRecord> onDefine(ContainerRecord state, Define define) {

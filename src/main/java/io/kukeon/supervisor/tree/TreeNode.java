@@ -14,6 +14,7 @@ import io.kukeon.supervisor.Reply;
 import io.kukeon.supervisor.Routed;
 import io.kukeon.supervisor.TreeCommand;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
@@ -66,12 +67,17 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
     /** Recoveries failed in a row (the object outlives its restarts): the first is told, the rest only counted. */
     private int failedRecoveries;
 
+    // Immutable, so shared by all actors rather than made for each (two strategies and their durations an actor).
+    private static final BackoffSupervisorStrategy ON_JOURNAL_FAILURE =
+            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2).withLoggingEnabled(false);
+    private static final BackoffSupervisorStrategy ON_EXCEPTION =
+            SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2);
+
     protected TreeNode(ActorContext<TreeCommand> context, PersistenceId persistenceId, ObjectPath path,
                        ActorRef<TreeCommand> parent, Ports ports, RealmAccess realm) {
         // Not logged by Pekko, whose lines carry a stack trace each: the journal's store says once that
         // it failed (JournalStore), and a failed recovery is told in one line (lifecycleSignals).
-        super(persistenceId, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)
-                .withLoggingEnabled(false));
+        super(persistenceId, ON_JOURNAL_FAILURE);
         this.context = context;
         this.ports = ports;
         this.path = path;
@@ -81,8 +87,7 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
 
     /** An exception restarts only this actor, which replays its own journal. */
     public static Behavior<TreeCommand> supervised(Behavior<TreeCommand> behavior) {
-        return Behaviors.supervise(behavior)
-                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        return Behaviors.supervise(behavior).onFailure(ON_EXCEPTION);
     }
 
     @Override
@@ -114,20 +119,33 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
      */
     protected CommandHandlerBuilderByState<TreeCommand, E, S, S> inAnyState(CommandHandlerBuilder<TreeCommand, E, S> builder) {
         return builder.forAnyState()
-                .onCommand(UsageRead.class, (state, read) -> {
-                    if (!exists(state)) {   // deleted while its usage was read
-                        read.get().fail(notFound());
-                    } else {
-                        read.get().reply(Reply.of(view(state, read.usage()), Reply.Outcome.DONE));
-                    }
-                    return Effect().none();
-                })
+                .onCommand(UsageRead.class, this::answerUsageRead)
                 .onCommand(ChildMessages.Probe.class, (state, probe) -> answerProbe(exists(state), probe))
-                .onCommand(RealmAccess.Changed.class, changed -> {
-                    realm = changed.access();
-                    registries.forEach(children -> children.tellRunning(changed));
-                    return Effect().none();
-                });
+                .onCommand(RealmAccess.Changed.class, this::keepRealm);
+    }
+
+    /** {@link #inAnyState(CommandHandlerBuilder)} for an actor whose handlers are a {@link CommandTable}. */
+    protected static <A extends TreeNode<E, S>, E extends JournalEvent, S> CommandTable.Builder<A, TreeCommand, E, S> inAnyState(
+            CommandTable.Builder<A, TreeCommand, E, S> table) {
+        return table.forAnyState()
+                .on(UsageRead.class, TreeNode::answerUsageRead)
+                .on(ChildMessages.Probe.class, (actor, state, probe) -> actor.answerProbe(actor.exists(state), probe))
+                .on(RealmAccess.Changed.class, (actor, state, changed) -> actor.keepRealm(changed));
+    }
+
+    private Effect<E, S> answerUsageRead(S state, UsageRead read) {
+        if (!exists(state)) {   // deleted while its usage was read
+            read.get().fail(notFound());
+        } else {
+            read.get().reply(Reply.of(view(state, read.usage()), Reply.Outcome.DONE));
+        }
+        return Effect().none();
+    }
+
+    Effect<E, S> keepRealm(RealmAccess.Changed changed) {
+        realm = changed.access();
+        registries.forEach(children -> children.tellRunning(changed));
+        return Effect().none();
     }
 
     // ---- work in flight ----
@@ -147,6 +165,13 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
     /** The one place where commands wait for the work in flight; the actor adds what else is handled then. */
     protected CommandHandlerBuilderByState<TreeCommand, E, S, S> whileBusy(CommandHandlerBuilder<TreeCommand, E, S> builder) {
         return builder.forState(s -> busy()).onCommand(this::waitsWhileBusy, command -> Effect().stash());
+    }
+
+    /** {@link #whileBusy(CommandHandlerBuilder)} for an actor whose handlers are a {@link CommandTable}. */
+    protected static <A extends TreeNode<E, S>, E extends JournalEvent, S> CommandTable.Builder<A, TreeCommand, E, S> whileBusy(
+            CommandTable.Builder<A, TreeCommand, E, S> table) {
+        return table.forState((actor, state) -> actor.busy())
+                .on((actor, command) -> actor.waitsWhileBusy(command), (actor, state, command) -> actor.Effect().stash());
     }
 
     /** A Get's live usage, read off the actor's thread; the actor answers with its view then. */
@@ -267,7 +292,7 @@ public abstract class TreeNode<E extends JournalEvent, S> extends EventSourcedBe
     }
 
     /** Answers a probe: a child that does not exist says so; one that does stays silent. */
-    private Effect<E, S> answerProbe(boolean exists, ChildMessages.Probe probe) {
+    Effect<E, S> answerProbe(boolean exists, ChildMessages.Probe probe) {
         if (!exists) {
             probe.parent().tell(new ChildMessages.Absent(path.name()));
         }
