@@ -9,22 +9,21 @@ import io.kukeon.testing.RealHost;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.LifecycleRequest;
-import io.kukeon.wire.v1.ListNodesRequest;
-import io.kukeon.wire.v1.Node;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.kukeon.fleet.FleetTesting.byName;
+import static io.kukeon.fleet.FleetTesting.freePort;
+import static io.kukeon.fleet.FleetTesting.secret;
+import static io.kukeon.fleet.FleetTesting.statuses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,9 +42,7 @@ class FleetFaultsTest {
 
     @Test
     void aKilledNodeIsDownedAndRejoinsAPausedOneStopsWhenItResumes() throws Exception {
-        Path secret = work.resolve("secret");
-        Files.writeString(secret, "a fleet secret of some length");
-        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path secret = secret(work.resolve("secret"), "a fleet secret of some length");
         int seed = freePort();
         try (RealHost hostA = new RealHost(); RealHost hostB = new RealHost(); RealHost hostC = new RealHost();
              DaemonProcess a = member(hostA, "a", seed, seed, secret);
@@ -55,7 +52,7 @@ class FleetFaultsTest {
             b.start();
             c.start();
             for (DaemonProcess d : List.of(a, b, c)) {
-                Eventually.value("three nodes Up", Duration.ofSeconds(60), () -> statuses(d).equals(
+                Eventually.value("three nodes Up", Duration.ofSeconds(60), () -> statuses(d.client()).equals(
                         Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
             }
             Docs.createStack(b.client(), "r/s/t");
@@ -64,19 +61,19 @@ class FleetFaultsTest {
                     ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("1000")))).build());
             b.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/web").build());
             assertEquals("Ready", Docs.judged(b.client(), "r/s/t/web").getStatus().getState());
-            Eventually.value("b's cell seen from a", Duration.ofSeconds(30), () -> byName(a, "b").getCells() == 1 ? true : null);
+            Eventually.value("b's cell seen from a", Duration.ofSeconds(30), () -> byName(a.client(), "b").getCells() == 1 ? true : null);
 
             // b's host "loses" its kukeond: the others down it; its containers run on
             b.kill9();
             Eventually.value("b unreachable, then downed and gone", Duration.ofSeconds(60),
-                    () -> statuses(a).equals(Map.of("a", "Up", "c", "Up")) ? true : null);
+                    () -> statuses(a.client()).equals(Map.of("a", "Up", "c", "Up")) ? true : null);
             List<io.kukeon.runtime.ObservedContainer> onB = hostB.containerd.listContainers(hostB.namespace("r"));
             assertTrue(onB.stream().anyMatch(o -> o.task().status() == io.kukeon.runtime.TaskInfo.Status.RUNNING),
                     "b's containers still run: " + onB);
             // started again, b rejoins and adopts its cell
             b.start();
             Eventually.value("b Up again", Duration.ofSeconds(60),
-                    () -> statuses(c).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
+                    () -> statuses(c.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
             assertEquals("Ready", b.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/web").build())
                     .getObject().getStatus().getState());
 
@@ -84,7 +81,7 @@ class FleetFaultsTest {
             new ProcessBuilder("kill", "-STOP", Long.toString(c.pid())).start().waitFor();
             try {
                 Eventually.value("c downed", Duration.ofSeconds(60),
-                        () -> statuses(a).equals(Map.of("a", "Up", "b", "Up")) ? true : null);
+                        () -> statuses(a.client()).equals(Map.of("a", "Up", "b", "Up")) ? true : null);
             } finally {
                 new ProcessBuilder("kill", "-CONT", Long.toString(c.pid())).start().waitFor();
             }
@@ -101,22 +98,5 @@ class FleetFaultsTest {
         settings.put("cluster.secret-file", secret.toString());
         settings.put("cluster.stable-after", STABLE_AFTER);
         return DaemonProcess.kukeond(work.resolve(name), settings);
-    }
-
-    private static Map<String, String> statuses(DaemonProcess d) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        d.client().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().forEach(n -> out.put(n.getName(), n.getStatus()));
-        return out;
-    }
-
-    private static Node byName(DaemonProcess d, String name) throws IOException {
-        return d.client().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().stream()
-                .filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

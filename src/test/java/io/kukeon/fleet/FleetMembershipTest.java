@@ -11,10 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,8 +20,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.kukeon.fleet.FleetTesting.freePort;
+import static io.kukeon.fleet.FleetTesting.secret;
+import static io.kukeon.fleet.FleetTesting.statuses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,24 +124,10 @@ class FleetMembershipTest {
     }
 
     private static List<String> upNames(TestDaemon d) throws IOException {
-        return d.client().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().stream()
-                .filter(n -> n.getStatus().equals("Up")).map(Node::getName).toList();
+        return statuses(d.client()).entrySet().stream().filter(e -> e.getValue().equals("Up")).map(Map.Entry::getKey).toList();
     }
 
     private static Node byName(TestDaemon d, String name) throws IOException {
-        return d.client().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().stream()
-                .filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
-    }
-
-    private static Path secret(Path file, String text) throws IOException {
-        Files.writeString(file, text);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return FleetTesting.byName(d.client(), name);
     }
 }

@@ -1,0 +1,42 @@
+package io.kukeon.fleet;
+
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ListNodesRequest;
+import io.kukeon.wire.v1.Node;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What the fleet's tests share: a secret file, a free cluster port, the nodes one daemon lists. */
+final class FleetTesting {
+    private FleetTesting() {}
+
+    static Path secret(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Node name to status, as this daemon lists them. */
+    static Map<String, String> statuses(KukeonGrpc.KukeonBlockingStub api) {
+        Map<String, String> out = new TreeMap<>();
+        api.listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().forEach(n -> out.put(n.getName(), n.getStatus()));
+        return out;
+    }
+
+    static Node byName(KukeonGrpc.KukeonBlockingStub api, String name) {
+        return api.listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().stream()
+                .filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
+    }
+}
