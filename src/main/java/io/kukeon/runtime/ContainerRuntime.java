@@ -67,6 +67,14 @@ public interface ContainerRuntime extends AutoCloseable {
     /** The container's task as containerd sees it (NO_CONTAINER / NO_TASK when absent). */
     TaskInfo task(String namespace, String containerdId);
 
+    /**
+     * {@link #task}, for checks that come many at once (an adoption, a relist): concurrent callers
+     * of one namespace may share one list of it, made after they asked.
+     */
+    default TaskInfo sweptTask(String namespace, String containerdId) {
+        return task(namespace, containerdId);
+    }
+
     /** Sends a signal; a missing task is fine. */
     void kill(String namespace, String containerdId, int signal, boolean all);
 
