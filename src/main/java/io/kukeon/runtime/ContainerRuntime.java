@@ -5,6 +5,8 @@ import io.kukeon.model.RegistryCredential;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The port to the container runtime (containerd). Every method blocks and is idempotent where
@@ -69,10 +71,11 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /**
      * {@link #task}, for checks that come many at once (an adoption, a relist): concurrent callers
-     * of one namespace may share one list of it, made after they asked.
+     * of one namespace may share one list of it, begun after they asked. Runs on {@code executor};
+     * waiting for the shared list holds no thread.
      */
-    default TaskInfo sweptTask(String namespace, String containerdId) {
-        return task(namespace, containerdId);
+    default CompletableFuture<TaskInfo> sweptTask(String namespace, String containerdId, Executor executor) {
+        return CompletableFuture.supplyAsync(() -> task(namespace, containerdId), executor);
     }
 
     /** Sends a signal; a missing task is fine. */

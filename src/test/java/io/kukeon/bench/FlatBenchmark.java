@@ -69,7 +69,8 @@ public final class FlatBenchmark {
         try (TestDaemon daemon = new TestDaemon(dir, Map.of())) {
             Api api = daemon::client;
             Docs.createStack(api.call(), STACK);
-            System.out.printf("fake runtime, default settings, %d samples each; one container a cell%n", samples);
+            System.out.printf("fake runtime, default settings, %d samples each; one container a cell; load average %s%n",
+                    samples, loadAverage());
             measure(api, counts, samples, Docs.container("app", "sleep"), null);
         }
     }
@@ -79,7 +80,8 @@ public final class FlatBenchmark {
             Api api = host::client;
             Docs.createStack(api.call(), STACK);
             host.loadBusybox("bench");
-            System.out.printf("real containerd, default settings, %d samples each; a cell = pause root + 1 workload%n", samples);
+            System.out.printf("real containerd, default settings, %d samples each; a cell = pause root + 1 workload; load average %s%n",
+                    samples, loadAverage());
             measure(api, counts, samples, busybox(), new Raw(host.containerd, host.namespace("bench")));
             api.call().delete(DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
         }
@@ -204,6 +206,7 @@ public final class FlatBenchmark {
                     }
                 }
                 long answering = System.nanoTime();
+                long cpuAnswering = cpuMillis(daemon.pid());
                 while (true) {
                     long ready = daemon.client().list(ListRequest.newBuilder().setKind("Cell").build()).getObjectsList().stream()
                             .filter(c -> c.getStatus().getState().equals("Ready")).count();
@@ -213,14 +216,28 @@ public final class FlatBenchmark {
                     Thread.sleep(10);
                 }
                 long adopted = System.nanoTime();
-                System.out.printf("round %d: kill -9, start: API answering after %.0f ms; %d real cells (%d containers) Ready"
-                                + " %.0f ms later (%.0f ms from the start); raw containerd list of them with their tasks: %.1f ms"
-                                + " (median of 5)%n", round, ms(answering - t0), cells, cells * 2, ms(adopted - answering),
-                        ms(adopted - t0), ms(pct(rawLists, 50)));
+                long cpuAdopted = cpuMillis(daemon.pid());
+                System.out.printf("round %d: kill -9, start: API answering after %.0f ms (kukeond CPU %d ms); %d real cells"
+                                + " (%d containers) Ready %.0f ms later (kukeond CPU %d ms meanwhile; %.0f ms from the start);"
+                                + " raw containerd list of them with their tasks: %.1f ms (median of 5); load average %s%n",
+                        round, ms(answering - t0), cpuAnswering, cells, cells * 2, ms(adopted - answering),
+                        cpuAdopted - cpuAnswering, ms(adopted - t0), ms(pct(rawLists, 50)), loadAverage());
             }
             daemon.client().withDeadlineAfter(5, TimeUnit.MINUTES)
                     .delete(DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
         }
+    }
+
+    /** CPU time (user + system) the process has used, from /proc (clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
+    private static String loadAverage() throws IOException {
+        String[] l = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return l[0] + " " + l[1] + " " + l[2];
     }
 
     /** Work that returns something the timing keeps alive. */

@@ -49,7 +49,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -512,9 +514,10 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     /** One list of the namespace for every caller that joined it; a container the list lacks is asked for alone. */
     @Override
-    public TaskInfo sweptTask(String namespace, String containerdId) {
-        TaskInfo swept = sweeps.task(namespace, containerdId);
-        return swept != null ? swept : task(namespace, containerdId);
+    public CompletableFuture<TaskInfo> sweptTask(String namespace, String containerdId, Executor executor) {
+        return sweeps.task(namespace, containerdId, executor).thenCompose(swept -> swept != null
+                ? CompletableFuture.completedFuture(swept)
+                : CompletableFuture.supplyAsync(() -> task(namespace, containerdId), executor));
     }
 
     @Override

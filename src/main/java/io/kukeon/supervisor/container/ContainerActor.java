@@ -47,6 +47,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -326,22 +327,22 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
 
     private Effect<ContainerEvent, ContainerRecord> check(ContainerRecord state,
                                                          List<ActorRef<StatusReply<ContainerStatus>>> askers) {
-        return check(state, askers, calls::task);
+        return check(state, askers, access -> CompletableFuture.supplyAsync(() -> calls.task(access), Blocking.runtime(context)));
     }
 
     /** A check nobody waits for, made with every other container's of the moment (adoption, relist): one list a namespace. */
     private Effect<ContainerEvent, ContainerRecord> sweptCheck(ContainerRecord state) {
-        return check(state, List.of(), calls::sweptTask);
+        return check(state, List.of(), access -> calls.sweptTask(access, Blocking.runtime(context)));
     }
 
     private Effect<ContainerEvent, ContainerRecord> check(ContainerRecord state, List<ActorRef<StatusReply<ContainerStatus>>> askers,
-                                                         Function<RealmAccess, TaskInfo> lookup) {
+                                                         Function<RealmAccess, CompletableFuture<TaskInfo>> lookup) {
         if (!state.exists() || state.phase() == Phase.DEFINED) {
             answer(state, askers);
             return Effect().none();
         }
         RealmAccess access = realm;
-        Blocking.pipe(context, () -> lookup.apply(access), (task, error) -> new CheckResult(task, error, askers));
+        Blocking.pipe(context, lookup.apply(access), (task, error) -> new CheckResult(task, error, askers));
         return Effect().none();
     }
 

@@ -151,8 +151,8 @@ final class ContainerRuntimeCalls {
     }
 
     /** The task as a list of the whole namespace shows it, shared with the other checks of the moment (adoption, relist). */
-    TaskInfo sweptTask(RealmAccess realm) {
-        return ports.runtime().sweptTask(realm.namespace(), containerdId);
+    CompletableFuture<TaskInfo> sweptTask(RealmAccess realm, Executor executor) {
+        return ports.runtime().sweptTask(realm.namespace(), containerdId, executor);
     }
 
     GroupStatus.Usage usage(RealmAccess realm) {
