@@ -42,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FlatBenchmark {
     private static final String STACK = "bench/s/t";
+    /** A space's network is one /24: the running cells fill spaces of this many, the probes have one of their own. */
+    private static final int CELLS_A_SPACE = 200;
+    private static final String PROBES = "bench/probes/t";
     /** As `kuke get` pages (DaemonConnection.LIST_PAGE_SIZE). */
     private static final int CLI_PAGE = 1000;
 
@@ -69,6 +72,7 @@ public final class FlatBenchmark {
         try (TestDaemon daemon = new TestDaemon(dir, Map.of())) {
             Api api = daemon::client;
             Docs.createStack(api.call(), STACK);
+            Docs.createStack(api.call(), PROBES);
             System.out.printf("fake runtime, default settings, %d samples each; one container a cell; load average %s%n",
                     samples, loadAverage());
             measure(api, counts, samples, Docs.container("app", "sleep"), null);
@@ -79,6 +83,7 @@ public final class FlatBenchmark {
         try (RealDaemon host = new RealDaemon(dir, Map.of())) {
             Api api = host::client;
             Docs.createStack(api.call(), STACK);
+            Docs.createStack(api.call(), PROBES);
             host.loadBusybox("bench");
             System.out.printf("real containerd, default settings, %d samples each; a cell = pause root + 1 workload; load average %s%n",
                     samples, loadAverage());
@@ -120,7 +125,7 @@ public final class FlatBenchmark {
             List<Long> pages = new ArrayList<>();
             List<Long> rawLists = new ArrayList<>();
             List<Long> rawGets = new ArrayList<>();
-            String probeOf = target == 0 ? null : STACK + "/c" + (target / 2);
+            String probeOf = target == 0 ? null : cellPath(target / 2);
             for (int i = 0; i < samples; i++) {
                 starts.add(probeStart(api, "probe" + target + "-" + i, app));
                 if (probeOf != null) {
@@ -145,7 +150,7 @@ public final class FlatBenchmark {
 
     /** A cell created, its Start timed, then stopped and deleted so the count stays. */
     private static long probeStart(Api api, String name, ContainerSpec app) throws Exception {
-        String path = STACK + "/" + name;
+        String path = PROBES + "/" + name;
         api.call().create(CreateRequest.newBuilder().setObject(Docs.cell(path, Map.of(), app)).build());
         long t0 = System.nanoTime();
         var status = api.call().start(LifecycleRequest.newBuilder().setKind("Cell").setPath(path).build())
@@ -173,11 +178,20 @@ public final class FlatBenchmark {
         }
     }
 
+    /** Cell i: bench/s/t/ci for the first 200, then bench/s1/t, bench/s2/t, ... */
+    private static String cellPath(int i) {
+        int space = i / CELLS_A_SPACE;
+        return "bench/s" + (space == 0 ? "" : String.valueOf(space)) + "/t/c" + i;
+    }
+
     /** Cells c{from}..c{to-1}, created and started one after the other. */
     private static int startCells(Api api, int from, int to, ContainerSpec app) throws Exception {
         for (int i = from; i < to; i++) {
-            api.call().create(CreateRequest.newBuilder().setObject(Docs.cell(STACK + "/c" + i, Map.of(), app)).build());
-            api.call().start(LifecycleRequest.newBuilder().setKind("Cell").setPath(STACK + "/c" + i).build());
+            if (i % CELLS_A_SPACE == 0 && i > 0) {
+                Docs.createStack(api.call(), cellPath(i).substring(0, cellPath(i).lastIndexOf('/')));
+            }
+            api.call().create(CreateRequest.newBuilder().setObject(Docs.cell(cellPath(i), Map.of(), app)).build());
+            api.call().start(LifecycleRequest.newBuilder().setKind("Cell").setPath(cellPath(i)).build());
         }
         return Math.max(from, to);
     }
