@@ -58,6 +58,7 @@ public final class FlatBenchmark {
             default -> throw new IllegalArgumentException("mode: fake [COUNTS] [SAMPLES] | real [COUNTS] [SAMPLES] | adopt [N] [ROUNDS]");
         }
         io.kukeon.testing.TempDirs.deleteRecursively(dir);
+        System.exit(0);   // seen: a closed daemon's non-daemon thread kept the JVM, and bench-flat.sh, waiting
     }
 
     private static int[] counts(String[] args, String fallback) {
