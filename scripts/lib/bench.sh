@@ -8,7 +8,7 @@
 bench_java() {
   require_root
   install_prerequisites
-  local work=/tmp/kukeon-bench-ctrd sock archive prefix
+  local work=${KUKEON_BENCH_WORK:-/tmp/kukeon-bench-ctrd} sock archive prefix
   # The daemons' cgroup roots and network namespaces are kukeon-test-<run>-<id> (RealHost): what an
   # interrupted run leaves is removed by this run's prefix, never another suite's.
   prefix=kukeon-test-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')-

@@ -208,7 +208,7 @@ public final class KukeonService implements Kukeon {
             }
             LabelSelector selector = LabelSelector.parse(in.getSelector());
             return requireExists(parent, index, tree).thenApply(v -> ListPages.page(kind,
-                    index.list(kind, parent, selector::matches), in, materializer::withSync));
+                    after -> index.listAfter(kind, parent, after, selector::matches), in, materializer::withSync));
         });
     }
 

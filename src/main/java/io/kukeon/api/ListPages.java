@@ -12,8 +12,7 @@ import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ListResponse;
 import io.kukeon.wire.v1.ObjectDoc;
 
-import java.util.Comparator;
-import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,22 +22,22 @@ import java.util.function.UnaryOperator;
 final class ListPages {
     private ListPages() {}
 
-    /** @param shown the object as the list shows it (a cell with its template verdict), worked out for this page only */
-    static ListResponse page(Kind kind, List<TreeObject> found, ListRequest in, UnaryOperator<TreeObject> shown) {
+    /**
+     * @param from  the objects of the list sorted by path, those after the given path only (null: from the first);
+     *              read only as far as this page goes, so a page's cost does not grow with the objects after it
+     * @param shown the object as the list shows it (a cell with its template verdict), worked out for this page only
+     */
+    static ListResponse page(Kind kind, Function<String, Iterable<TreeObject>> from, ListRequest in, UnaryOperator<TreeObject> shown) {
         if (in.getPageSize() < 0) {
             throw new InvalidArgumentException("page_size", "must not be negative");
         }
         boolean paging = in.getPageSize() > 0 || !in.getPageToken().isEmpty();
         String after = in.getPageToken().isEmpty() ? null : ObjectPath.parse("page_token", in.getPageToken()).toString();
-        List<TreeObject> sorted = found.stream().sorted(Comparator.comparing(o -> o.path().toString())).toList();
         ListResponse.Builder out = ListResponse.newBuilder();
         long bytes = 0;
         String last = null;
-        for (TreeObject o : sorted) {
+        for (TreeObject o : from.apply(after)) {
             String path = o.path().toString();
-            if (after != null && path.compareTo(after) <= 0) {
-                continue;
-            }
             if (in.getPageSize() > 0 && out.getObjectsCount() == in.getPageSize()) {
                 return out.setNextPageToken(last).build();
             }

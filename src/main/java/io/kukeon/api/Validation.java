@@ -5,7 +5,6 @@ import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
-import io.kukeon.model.KukeonException;
 import io.kukeon.model.Names;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.RealmSpec;
@@ -30,7 +29,6 @@ import io.kukeon.wire.v1.ObjectDoc;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntFunction;
@@ -168,7 +166,7 @@ final class Validation {
 
     private static List<PortClaim> checkPorts(ObjectPath cell, CellSpec spec, IntFunction<String> fields, ObjectIndex index,
                                               List<PortClaim> heldByOthers) {
-        List<PortClaim> others = publishedByOthers(index, cell);
+        List<PortClaim> others = index.publishedByOthers(cell);
         others.addAll(heldByOthers);
         CellNetworking.check(cell.toString(), spec, fields, others);
         return CellNetworking.claims(cell.toString(), spec, fields);
@@ -225,21 +223,6 @@ final class Validation {
             throw new InvalidArgumentException("spec.hostNetwork", "cell \"" + cell.path().name() + "\": " + e.getMessage());
         }
         return checkPorts(cell.path(), merged, fields, index, heldByOthers);
-    }
-
-    /** The ports every other cell the daemon knows publishes (those of applies in flight are held apart). */
-    private static List<PortClaim> publishedByOthers(ObjectIndex index, ObjectPath cell) {
-        List<PortClaim> claims = new ArrayList<>();
-        for (TreeObject o : index.list(Kind.CELL, null, labels -> true)) {
-            if (o instanceof TreeObject.Cell other && !other.path().equals(cell)) {
-                try {
-                    claims.addAll(CellNetworking.claims(other.path().toString(), other.spec(), CellNetworking.CELL_FIELDS));
-                } catch (KukeonException stale) {
-                    // a cell kept from before a rule existed publishes nothing it could clash with
-                }
-            }
-        }
-        return claims;
     }
 
     /** An object's spec and labels as stored must fit {@link Sizes#MAX_SPEC_BYTES}: no object outgrows a response. */

@@ -99,7 +99,9 @@ final class ConfinedHierarchy {
 
     /** Creates the group and its missing ancestors, top first: those on the way down to our root, then ours. */
     void createDirs(CgroupPath group) {
-        dir(group);
+        if (Files.isDirectory(dir(group), NOFOLLOW)) {
+            return;   // dir checked every level on the way: each a real directory where it should be
+        }
         List<CgroupPath> levels = new ArrayList<>();
         for (CgroupPath g = group; g != null; g = g.parent()) {
             levels.add(0, g);

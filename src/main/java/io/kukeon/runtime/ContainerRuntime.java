@@ -5,6 +5,8 @@ import io.kukeon.model.RegistryCredential;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The port to the container runtime (containerd). Every method blocks and is idempotent where
@@ -66,6 +68,15 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /** The container's task as containerd sees it (NO_CONTAINER / NO_TASK when absent). */
     TaskInfo task(String namespace, String containerdId);
+
+    /**
+     * {@link #task}, for checks that come many at once (an adoption, a relist): concurrent callers
+     * of one namespace may share one list of it, begun after they asked. Runs on {@code executor};
+     * waiting for the shared list holds no thread.
+     */
+    default CompletableFuture<TaskInfo> sweptTask(String namespace, String containerdId, Executor executor) {
+        return CompletableFuture.supplyAsync(() -> task(namespace, containerdId), executor);
+    }
 
     /** Sends a signal; a missing task is fine. */
     void kill(String namespace, String containerdId, int signal, boolean all);

@@ -20,6 +20,7 @@ import io.kukeon.runtime.RuntimeHealth;
 import io.kukeon.runtime.RuntimeListener;
 import io.kukeon.runtime.StopOptions;
 import io.kukeon.runtime.TaskInfo;
+import io.kukeon.runtime.TaskSweeps;
 import io.kukeon.runtime.archive.LayerFiles;
 import io.kukeon.runtime.containerd.api.containers.Container;
 import io.kukeon.runtime.containerd.api.images.Image;
@@ -48,7 +49,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -87,6 +90,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
     /** Runs the registry client's own work (its connections' I/O and callbacks); the JDK's default is unbounded. */
     private final ExecutorService registryIo;
     private final List<EventStream> streams = new CopyOnWriteArrayList<>();
+    private final TaskSweeps sweeps = new TaskSweeps(this::listContainers);
 
     public ContainerdRuntime(Path socket, ContainerdConfig config) {
         this.config = config;
@@ -506,6 +510,14 @@ public final class ContainerdRuntime implements ContainerRuntime {
             return Tasks.info(p);
         }
         return containers.get(namespace, containerdId) == null ? TaskInfo.NO_CONTAINER : TaskInfo.NO_TASK;
+    }
+
+    /** One list of the namespace for every caller that joined it; a container the list lacks is asked for alone. */
+    @Override
+    public CompletableFuture<TaskInfo> sweptTask(String namespace, String containerdId, Executor executor) {
+        return sweeps.task(namespace, containerdId, executor).thenCompose(swept -> swept != null
+                ? CompletableFuture.completedFuture(swept)
+                : CompletableFuture.supplyAsync(() -> task(namespace, containerdId), executor));
     }
 
     @Override

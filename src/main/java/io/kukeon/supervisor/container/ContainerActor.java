@@ -47,6 +47,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * One container of a cell: its containerd container and task, its log file and its restart
@@ -149,7 +151,7 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 .on(AwaitJournal.class, (actor, state, await) -> actor.reply(await.replyTo(), state))
                 .on(Stop.class, ContainerActor::onStop)
                 .on(Check.class, (actor, state, check) -> actor.check(state, List.of(check.replyTo())))
-                .on(Recheck.class, (actor, state, recheck) -> actor.check(state, List.of()))
+                .on(Recheck.class, (actor, state, recheck) -> actor.sweptCheck(state))
                 .on(HostTidied.class, ContainerActor::onHostTidied)
                 .on(Delete.class, ContainerActor::onDelete)
                 .on(Routed.class, ContainerActor::onRouted)
@@ -325,12 +327,22 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
 
     private Effect<ContainerEvent, ContainerRecord> check(ContainerRecord state,
                                                          List<ActorRef<StatusReply<ContainerStatus>>> askers) {
+        return check(state, askers, access -> CompletableFuture.supplyAsync(() -> calls.task(access), Blocking.runtime(context)));
+    }
+
+    /** A check nobody waits for, made with every other container's of the moment (adoption, relist): one list a namespace. */
+    private Effect<ContainerEvent, ContainerRecord> sweptCheck(ContainerRecord state) {
+        return check(state, List.of(), access -> calls.sweptTask(access, Blocking.runtime(context)));
+    }
+
+    private Effect<ContainerEvent, ContainerRecord> check(ContainerRecord state, List<ActorRef<StatusReply<ContainerStatus>>> askers,
+                                                         Function<RealmAccess, CompletableFuture<TaskInfo>> lookup) {
         if (!state.exists() || state.phase() == Phase.DEFINED) {
             answer(state, askers);
             return Effect().none();
         }
         RealmAccess access = realm;
-        Blocking.pipe(context, () -> calls.task(access), (task, error) -> new CheckResult(task, error, askers));
+        Blocking.pipe(context, lookup.apply(access), (task, error) -> new CheckResult(task, error, askers));
         return Effect().none();
     }
 
@@ -495,10 +507,10 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             return Effect().none();
         }
         if (state.phase() == Phase.RUNNING && !busy()) {
-            return check(state, List.of());
+            return sweptCheck(state);
         }
         if (nothingShouldRun(state)) {
-            return check(state, List.of());
+            return sweptCheck(state);
         }
         if ((state.phase() == Phase.STOPPING || state.phase() == Phase.DELETING) && !busy()) {
             carryOutOpenIntent(state);   // written while containerd did not answer: as after a recovery

@@ -150,6 +150,11 @@ final class ContainerRuntimeCalls {
         return ports.runtime().task(realm.namespace(), containerdId);
     }
 
+    /** The task as a list of the whole namespace shows it, shared with the other checks of the moment (adoption, relist). */
+    CompletableFuture<TaskInfo> sweptTask(RealmAccess realm, Executor executor) {
+        return ports.runtime().sweptTask(realm.namespace(), containerdId, executor);
+    }
+
     GroupStatus.Usage usage(RealmAccess realm) {
         return ports.runtime().metrics(realm.namespace(), containerdId);
     }

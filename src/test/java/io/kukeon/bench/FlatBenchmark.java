@@ -1,0 +1,282 @@
+package io.kukeon.bench;
+
+import io.kukeon.api.Docs;
+import io.kukeon.model.ContainerSpec;
+import io.kukeon.runtime.containerd.ContainerdRuntime;
+import io.kukeon.testing.BusyboxUpload;
+import io.kukeon.testing.DaemonProcess;
+import io.kukeon.testing.RealDaemon;
+import io.kukeon.testing.RealHost;
+import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ListResponse;
+import io.kukeon.wire.v1.VersionRequest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 19 goal 3, flat per-object cost: with 0, 100, 1,000 cells already running, the time of a
+ * cell start, a Get of one cell, and {@code kuke get cells} (every cell, page after page of the
+ * CLI's size, 1,000) with its cost per row, and the first page of 100. Default settings.
+ * <ul>
+ *   <li>{@code fake [COUNTS=0,100,1000] [SAMPLES=20]}: the fake runtime (the tree, journal and API alone);</li>
+ *   <li>{@code real [COUNTS=0,100] [SAMPLES=10]}: the real containerd, with its own list of the
+ *   namespace's containers and tasks, and a get of one task, as the raw baseline;</li>
+ *   <li>{@code adopt [N=100] [ROUNDS=3]}: N real cells running, kukeond killed with SIGKILL and started again
+ *   (its own JVM), ROUNDS times: the time until its API answers, and from then until every cell is Ready again,
+ *   beside containerd's own list of the same containers and tasks.</li>
+ * </ul>
+ * Run by scripts/bench-flat.sh.
+ */
+public final class FlatBenchmark {
+    private static final String STACK = "bench/s/t";
+    /** A space's network is one /24: the running cells fill spaces of this many, the probes have one of their own. */
+    private static final int CELLS_A_SPACE = 200;
+    private static final String PROBES = "bench/probes/t";
+    /** As `kuke get` pages (DaemonConnection.LIST_PAGE_SIZE). */
+    private static final int CLI_PAGE = 1000;
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "fake";
+        Path dir = Files.createTempDirectory("kukeon-bench-flat");
+        switch (mode) {
+            case "fake" -> fake(dir, counts(args, "0,100,1000"), samples(args, 20));
+            case "real" -> real(dir, counts(args, "0,100"), samples(args, 10));
+            case "adopt" -> adopt(dir, args.length > 1 ? Integer.parseInt(args[1]) : 100, samples(args, 3));
+            default -> throw new IllegalArgumentException("mode: fake [COUNTS] [SAMPLES] | real [COUNTS] [SAMPLES] | adopt [N] [ROUNDS]");
+        }
+        io.kukeon.testing.TempDirs.deleteRecursively(dir);
+        System.exit(0);   // seen: a closed daemon's non-daemon thread kept the JVM, and bench-flat.sh, waiting
+    }
+
+    private static int[] counts(String[] args, String fallback) {
+        return Arrays.stream((args.length > 1 ? args[1] : fallback).split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static int samples(String[] args, int fallback) {
+        return args.length > 2 ? Integer.parseInt(args[2]) : fallback;
+    }
+
+    private static void fake(Path dir, int[] counts, int samples) throws Exception {
+        try (TestDaemon daemon = new TestDaemon(dir, Map.of())) {
+            Api api = daemon::client;
+            Docs.createStack(api.call(), STACK);
+            Docs.createStack(api.call(), PROBES);
+            System.out.printf("fake runtime, default settings, %d samples each; one container a cell; load average %s%n",
+                    samples, loadAverage());
+            measure(api, counts, samples, Docs.container("app", "sleep"), null);
+        }
+    }
+
+    private static void real(Path dir, int[] counts, int samples) throws Exception {
+        try (RealDaemon host = new RealDaemon(dir, Map.of())) {
+            Api api = host::client;
+            Docs.createStack(api.call(), STACK);
+            Docs.createStack(api.call(), PROBES);
+            host.loadBusybox("bench");
+            System.out.printf("real containerd, default settings, %d samples each; a cell = pause root + 1 workload; load average %s%n",
+                    samples, loadAverage());
+            measure(api, counts, samples, busybox(), new Raw(host.containerd, host.namespace("bench")));
+            api.call().delete(DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
+        }
+    }
+
+    /** A stub made for each call: a stub's deadline runs from when it was made. */
+    private interface Api {
+        KukeonGrpc.KukeonBlockingStub call() throws IOException;
+    }
+
+    /** containerd's own calls over the same namespace: the baseline of a list and a get. */
+    private record Raw(ContainerdRuntime containerd, String namespace) {
+        long listNanos() throws Exception {
+            return time(() -> containerd.listContainers(namespace).size());
+        }
+
+        long getNanos() throws Exception {
+            return time(() -> containerd.task(namespace, "s_t_c0_app").status().ordinal());
+        }
+    }
+
+    private static ContainerSpec busybox() {
+        return ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("3600"));
+    }
+
+    private static void measure(Api api, int[] counts, int samples, ContainerSpec app, Raw raw)
+            throws Exception {
+        System.out.printf("%-6s %18s %18s %14s %14s %14s %16s%s%n", "cells", "start p50/p90 ms", "get p50/p90 ms",
+                "list all ms", "per row us", "page 100 ms", "running rows", raw == null ? "" : "   raw list ms  raw get ms");
+        int running = 0;
+        for (int target : counts) {
+            running = startCells(api, running, target, app);
+            List<Long> starts = new ArrayList<>();
+            List<Long> gets = new ArrayList<>();
+            List<Long> lists = new ArrayList<>();
+            List<Long> pages = new ArrayList<>();
+            List<Long> rawLists = new ArrayList<>();
+            List<Long> rawGets = new ArrayList<>();
+            String probeOf = target == 0 ? null : cellPath(target / 2);
+            for (int i = 0; i < samples; i++) {
+                starts.add(probeStart(api, "probe" + target + "-" + i, app));
+                if (probeOf != null) {
+                    gets.add(time(() -> api.call().get(GetRequest.newBuilder().setKind("Cell").setPath(probeOf).build())
+                            .getObject().getStatus().getState().length()));
+                }
+                lists.add(time(() -> listAll(api)));
+                pages.add(time(() -> api.call().list(ListRequest.newBuilder().setKind("Cell").setPageSize(100).build())
+                        .getObjectsCount()));
+                if (raw != null && target > 0) {
+                    rawLists.add(raw.listNanos());
+                    rawGets.add(raw.getNanos());
+                }
+            }
+            int rows = Math.max(1, target);
+            System.out.printf("%-6d %8.1f /%7.1f  %8.2f /%7.2f  %14.2f %14.1f %14.2f %16d%s%n", target, ms(pct(starts, 50)),
+                    ms(pct(starts, 90)), ms(pct(gets, 50)), ms(pct(gets, 90)), ms(pct(lists, 50)),
+                    pct(lists, 50) / 1e3 / rows, ms(pct(pages, 50)), target,
+                    raw == null || target == 0 ? "" : String.format("   %11.2f %11.2f", ms(pct(rawLists, 50)), ms(pct(rawGets, 50))));
+        }
+    }
+
+    /** A cell created, its Start timed, then stopped and deleted so the count stays. */
+    private static long probeStart(Api api, String name, ContainerSpec app) throws Exception {
+        String path = PROBES + "/" + name;
+        api.call().create(CreateRequest.newBuilder().setObject(Docs.cell(path, Map.of(), app)).build());
+        long t0 = System.nanoTime();
+        var status = api.call().start(LifecycleRequest.newBuilder().setKind("Cell").setPath(path).build())
+                .getObject().getStatus();
+        long nanos = System.nanoTime() - t0;
+        if (!status.getState().equals("Ready")) {
+            throw new IllegalStateException("cell " + path + " is " + status);
+        }
+        api.call().stop(LifecycleRequest.newBuilder().setKind("Cell").setPath(path).build());
+        api.call().delete(DeleteRequest.newBuilder().setKind("Cell").setPath(path).setCascade(true).build());
+        return nanos;
+    }
+
+    /** `kuke get cells`: every page of the CLI's size. */
+    private static int listAll(Api api) throws Exception {
+        ListRequest page = ListRequest.newBuilder().setKind("Cell").setPageSize(CLI_PAGE).build();
+        int rows = 0;
+        while (true) {
+            ListResponse response = api.call().list(page);
+            rows += response.getObjectsCount();
+            if (response.getNextPageToken().isEmpty()) {
+                return rows;
+            }
+            page = page.toBuilder().setPageToken(response.getNextPageToken()).build();
+        }
+    }
+
+    /** Cell i: bench/s/t/ci for the first 200, then bench/s1/t, bench/s2/t, ... */
+    private static String cellPath(int i) {
+        int space = i / CELLS_A_SPACE;
+        return "bench/s" + (space == 0 ? "" : String.valueOf(space)) + "/t/c" + i;
+    }
+
+    /** Cells c{from}..c{to-1}, created and started one after the other. */
+    private static int startCells(Api api, int from, int to, ContainerSpec app) throws Exception {
+        for (int i = from; i < to; i++) {
+            if (i % CELLS_A_SPACE == 0 && i > 0) {
+                Docs.createStack(api.call(), cellPath(i).substring(0, cellPath(i).lastIndexOf('/')));
+            }
+            api.call().create(CreateRequest.newBuilder().setObject(Docs.cell(cellPath(i), Map.of(), app)).build());
+            api.call().start(LifecycleRequest.newBuilder().setKind("Cell").setPath(cellPath(i)).build());
+        }
+        return Math.max(from, to);
+    }
+
+    /** N real cells, kukeond killed with SIGKILL, started again: until its API answers, then until all are Ready. */
+    private static void adopt(Path dir, int cells, int rounds) throws Exception {
+        try (RealHost host = new RealHost(); DaemonProcess daemon = DaemonProcess.kukeond(dir.resolve("data"), host.daemonSettings())) {
+            daemon.start();
+            Docs.createStack(daemon.client(), STACK);
+            BusyboxUpload.into(daemon.asyncClient(), "bench");
+            startCells(daemon::client, 0, cells, busybox());
+            List<Long> rawLists = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                rawLists.add(time(() -> host.containerd.listContainers(host.namespace("bench")).size()));
+            }
+            for (int round = 1; round <= rounds; round++) {
+                daemon.kill9();
+                long t0 = System.nanoTime();
+                daemon.start();
+                while (true) {
+                    try {
+                        daemon.client().withDeadlineAfter(5, TimeUnit.SECONDS).version(VersionRequest.getDefaultInstance());
+                        break;
+                    } catch (io.grpc.StatusRuntimeException notYet) {
+                        Thread.sleep(5);
+                    }
+                }
+                long answering = System.nanoTime();
+                long cpuAnswering = cpuMillis(daemon.pid());
+                while (true) {
+                    long ready = daemon.client().list(ListRequest.newBuilder().setKind("Cell").build()).getObjectsList().stream()
+                            .filter(c -> c.getStatus().getState().equals("Ready")).count();
+                    if (ready == cells) {
+                        break;
+                    }
+                    Thread.sleep(10);
+                }
+                long adopted = System.nanoTime();
+                long cpuAdopted = cpuMillis(daemon.pid());
+                System.out.printf("round %d: kill -9, start: API answering after %.0f ms (kukeond CPU %d ms); %d real cells"
+                                + " (%d containers) Ready %.0f ms later (kukeond CPU %d ms meanwhile; %.0f ms from the start);"
+                                + " raw containerd list of them with their tasks: %.1f ms (median of 5); load average %s%n",
+                        round, ms(answering - t0), cpuAnswering, cells, cells * 2, ms(adopted - answering),
+                        cpuAdopted - cpuAnswering, ms(adopted - t0), ms(pct(rawLists, 50)), loadAverage());
+            }
+            daemon.client().withDeadlineAfter(5, TimeUnit.MINUTES)
+                    .delete(DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
+        }
+    }
+
+    /** CPU time (user + system) the process has used, from /proc (clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
+    private static String loadAverage() throws IOException {
+        String[] l = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return l[0] + " " + l[1] + " " + l[2];
+    }
+
+    /** Work that returns something the timing keeps alive. */
+    private interface Work {
+        long run() throws Exception;
+    }
+
+    private static long time(Work work) throws Exception {
+        long t0 = System.nanoTime();
+        if (work.run() < 0) {
+            throw new IllegalStateException("unreachable: keeps the result alive");
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static long pct(List<Long> values, int p) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+    }
+}
