@@ -103,7 +103,7 @@ public final class Daemon implements AutoCloseable {
 
         Executor reads = Blocking.reads(system);
         JournalStore store = JournalStore.get(system.classicSystem());
-        JournalQueries journal = new JournalQueries(system, index, store, config.retention());
+        JournalQueries journal = new JournalQueries(system, index, store, config.retention(), reads);
         DataDirSpace dataDir = new DataDirSpace(config.dataDir(), config.dataDirLimits().reserve(),
                 config.dataDirLimits().warn());
         Metrics metrics = startMetrics(config, index, runtime, reads);
