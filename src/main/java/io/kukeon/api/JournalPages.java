@@ -18,12 +18,13 @@ import java.util.concurrent.Executor;
 
 /**
  * The journal's events of a range of offsets, read straight from {@code event_journal} a page at a
- * time through its unique index on {@code ordering}: what a Watch up to now reads. The read
- * journal's events-by-tag query joins {@code event_tag} (on H2 it left the range asked for and timed
- * out on 100,000 rows) and first waits for its sequence actor to walk the whole journal after a
- * start; neither is needed for events already written. The tag is not read: every event every
- * release wrote carries the one tag ({@code JournalTags.EVENTS}). Payloads are deserialized as the
- * plugin does, by their serializer id and manifest; deleted rows are left out as it leaves them out.
+ * time through its unique index on {@code ordering}: what a Watch reads up to now. The read
+ * journal's events-by-tag query joins {@code event_tag} and, after a start, first waits for its
+ * sequence actor to have walked the journal's offsets ({@code kuke events --since} timed out
+ * through it at 100,000 events); neither is needed for events already written. The tag is not
+ * read: every event every release wrote carries the one tag ({@code JournalTags.EVENTS}). Payloads
+ * are deserialized as the plugin does, by their serializer id and manifest; rows marked deleted
+ * are left out as it leaves them out.
  *
  * <p>Bounded: a page holds at most {@link #PAGE_ROWS} rows, read only when the stream asks for more
  * (the gRPC stream's flow control), each in at most {@link #PAGE_TIMEOUT}; the range's end is fixed

@@ -84,9 +84,15 @@ public final class Daemon implements AutoCloseable {
         DaemonConfig config = settings.withIds(InstanceRecord.settle(settings.dataDir(), settings.ids(),
                 isFresh(settings), () -> chooseCgroupRoot(settings)));
         prepareDataDir(config);
-        JournalSchema.apply(config.journal());
-        tightenDataDir(config.dataDir());
-        JournalKey.verify(config.keyFile(), config.journal());
+        java.sql.Connection heldOpen = JournalStore.holdOpen(config.journal());   // H2 opened once for the start
+        try {
+            JournalSchema.apply(config.journal());
+            tightenDataDir(config.dataDir());
+            JournalKey.verify(config.keyFile(), config.journal());
+        } catch (IOException | RuntimeException e) {
+            JournalStore.closeQuietly(heldOpen);
+            throw e;
+        }
         TokenAuth auth = TokenAuth.fromFile(config.tokenFile());
 
         ContainerRuntime runtime = factory.runtime(config);
@@ -99,6 +105,7 @@ public final class Daemon implements AutoCloseable {
                 new VolumeDirectories(config.volumesDir()), new TemplateIndex());
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());
+        JournalStore.get(system.classicSystem()).closeOncePooled(heldOpen);
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
 
         Executor reads = Blocking.reads(system);
