@@ -2,6 +2,7 @@ package io.kukeon.api;
 
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.api.JournalPages.StoredEvent;
 import io.kukeon.model.Sizes;
 import io.kukeon.supervisor.JournalEvent;
 import io.kukeon.supervisor.JournalTags;
@@ -18,6 +19,7 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -32,12 +34,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
 /**
- * History and Watch, read from the journal: every event is tagged, so one live query by tag
- * gives all of them in global order, resumable from any offset.
+ * History and Watch, read from the journal. What is already written is read in pages by offset
+ * ({@link JournalPages}); what comes after, live, through the read journal: every event is tagged,
+ * so one live query by tag gives all of them in global order, resumable from any offset.
  */
 public final class JournalQueries {
     private final ActorSystem<?> system;
@@ -46,20 +50,22 @@ public final class JournalQueries {
     private final JournalHealth store;
     /** What the retention setting keeps, as JournalExtent says it. */
     private final RetentionPolicy retention;
+    private final JournalPages written;
 
-    public JournalQueries(ActorSystem<?> system, ObjectIndex index, JournalHealth store, RetentionPolicy retention) {
+    /** {@code reads}: the pool the pages of history are read on. */
+    public JournalQueries(ActorSystem<?> system, ObjectIndex index, JournalHealth store, RetentionPolicy retention, Executor reads) {
         this.system = system;
+        this.written = new JournalPages(store, SerializationExtension.get(system.classicSystem()), reads);
         this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         this.index = index;
         this.store = store;
         this.retention = retention;
     }
 
-    /** The events of one object, oldest first. */
     /** The object's events, oldest first: the newest that fit a response, and how many older ones did not. */
     public CompletionStage<HistoryResponse> history(ObjectPath path) {
         return journal.currentEventsByPersistenceId(PersistenceIds.of(path).id(), 0L, Long.MAX_VALUE)
-                .map(e -> toProto(e, false))
+                .map(e -> toProto(stored(e), false))
                 .runWith(Sink.fold(new NewestEvents(Sizes.MAX_RESPONSE_BYTES), NewestEvents::add), system)
                 .thenApply(NewestEvents::response);
     }
@@ -72,19 +78,27 @@ public final class JournalQueries {
     public Source<Event, NotUsed> watch(long afterOffset, boolean fromNow, boolean untilNow, Set<Kind> kinds,
                                         ObjectPath prefix, Instant since) {
         long start = fromNow ? lastOffset() : since == null ? afterOffset : Math.max(afterOffset, offsetBefore(since));
-        Predicate<EventEnvelope> recent = e -> since == null || e.timestamp() >= since.toEpochMilli();
-        Predicate<EventEnvelope> wanted = e -> {
+        Predicate<StoredEvent> recent = e -> since == null || e.timestamp() >= since.toEpochMilli();
+        Predicate<StoredEvent> wanted = e -> {
             ObjectPath path = pathOf(e.persistenceId());
             if (path == null) {
                 return kinds.isEmpty() && prefix == null;   // the host's own events (daemon starts, realms added)
             }
             return (kinds.isEmpty() || kinds.contains(path.kind())) && (prefix == null || prefix.contains(path));
         };
-        Source<EventEnvelope, NotUsed> events = untilNow
-                ? journal.currentEventsByTag(JournalTags.EVENTS, Offset.sequence(start))
-                : journal.eventsByTag(JournalTags.EVENTS, Offset.sequence(start));
+        // up to the last event now from the pages; a live Watch then goes on from there (where a
+        // from_now Watch begins, at once) with the read journal
+        long now = fromNow ? start : lastOffset();
+        Source<StoredEvent, NotUsed> events = written.between(start, now);
+        if (!untilNow) {
+            events = events.concat(journal.eventsByTag(JournalTags.EVENTS, Offset.sequence(Math.max(start, now))).map(JournalQueries::stored));
+        }
         return events.filter(e -> recent.test(e) && wanted.test(e))
                 .map(e -> toProto(e, true));
+    }
+
+    static StoredEvent stored(EventEnvelope e) {
+        return new StoredEvent(e.offset() instanceof Sequence s ? s.value() : 0, e.persistenceId(), e.sequenceNr(), e.timestamp(), e.event());
     }
 
     /**
@@ -176,12 +190,12 @@ public final class JournalQueries {
         }
     }
 
-    private Event toProto(EventEnvelope e, boolean withObject) {
+    private Event toProto(StoredEvent e, boolean withObject) {
         ObjectPath path = pathOf(e.persistenceId());
         String kind = e.persistenceId().substring(0, e.persistenceId().indexOf('|'));
         String name = e.event().getClass().getSimpleName();
         Event.Builder b = Event.newBuilder()
-                .setOffset(e.offset() instanceof Sequence s ? s.value() : 0)
+                .setOffset(e.offset())
                 .setKind(kind)
                 .setPath(path == null ? "" : path.toString())
                 .setType(name.startsWith(kind) ? name : kind + name)

@@ -84,9 +84,15 @@ public final class Daemon implements AutoCloseable {
         DaemonConfig config = settings.withIds(InstanceRecord.settle(settings.dataDir(), settings.ids(),
                 isFresh(settings), () -> chooseCgroupRoot(settings)));
         prepareDataDir(config);
-        JournalSchema.apply(config.journal());
-        tightenDataDir(config.dataDir());
-        JournalKey.verify(config.keyFile(), config.journal());
+        java.sql.Connection heldOpen = JournalStore.holdOpen(config.journal());   // H2 opened once for the start
+        try {
+            JournalSchema.apply(config.journal());
+            tightenDataDir(config.dataDir());
+            JournalKey.verify(config.keyFile(), config.journal());
+        } catch (IOException | RuntimeException e) {
+            JournalStore.closeQuietly(heldOpen);
+            throw e;
+        }
         TokenAuth auth = TokenAuth.fromFile(config.tokenFile());
 
         ContainerRuntime runtime = factory.runtime(config);
@@ -99,11 +105,12 @@ public final class Daemon implements AutoCloseable {
                 new VolumeDirectories(config.volumesDir()), new TemplateIndex());
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());
+        JournalStore.get(system.classicSystem()).closeOncePooled(heldOpen);
         ContainerRuntime.Subscription events = runtime.subscribe(new RuntimeEventRouter(system));
 
         Executor reads = Blocking.reads(system);
         JournalStore store = JournalStore.get(system.classicSystem());
-        JournalQueries journal = new JournalQueries(system, index, store, config.retention());
+        JournalQueries journal = new JournalQueries(system, index, store, config.retention(), reads);
         DataDirSpace dataDir = new DataDirSpace(config.dataDir(), config.dataDirLimits().reserve(),
                 config.dataDirLimits().warn());
         Metrics metrics = startMetrics(config, index, runtime, reads);

@@ -66,6 +66,8 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
     private volatile String unreachable;
     /** When the store first answered again after {@link #unreachable} was set; 0 until it does. */
     private volatile long answeringSinceNanos;
+    /** The start's connection keeping H2 open until the pool has one; guarded by this. */
+    private java.sql.Connection heldOpen;
 
     private static final String DB_SETTINGS = "pekko-persistence-jdbc.shared-databases.slick.db.";
     /** What status says of the store (kind and where, no credentials), set by {@link JournalSettings}. */
@@ -86,12 +88,58 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
         return ID.get(system);
     }
 
+    /**
+     * An embedded journal's connection that keeps its database open through a start ({@link
+     * #closeOncePooled}): H2 closes the database when its last connection closes, compacting and
+     * closing the file, and opens it again at the next connection; the start's short reads (schema,
+     * key) would each pay both, seconds on a long journal. Null for a database server, or when the
+     * journal cannot be opened (the schema's check then says why).
+     */
+    static java.sql.Connection holdOpen(JournalSettings journal) {
+        if (journal.kind() != JournalSettings.Kind.H2) {
+            return null;
+        }
+        try {
+            return journal.connect();
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** Closes the start's {@link #holdOpen} connection once the journal's pool holds the database (now, when it does). */
+    public synchronized void closeOncePooled(java.sql.Connection held) {
+        if (pool != null) {
+            closeQuietly(held);
+        } else if (held != null) {
+            heldOpen = held;
+            system.registerOnTermination(() -> {
+                synchronized (this) {
+                    closeQuietly(heldOpen);
+                    heldOpen = null;
+                }
+            });
+        }
+    }
+
+    static void closeQuietly(java.sql.Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // the database is closing or gone: nothing of ours is held by it any more
+        }
+    }
+
     /** Called by the journal DAO with its database: from then on the pool is watched. */
     synchronized void watch(JdbcBackend.JdbcDatabaseDef db) {
         if (pool != null || !(db.source() instanceof HikariCPJdbcDataSource hikari)) {
             return;
         }
         pool = hikari.ds();
+        closeQuietly(heldOpen);   // the pool holds a connection from its start (its minimum), so H2 stays open
+        heldOpen = null;
         ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kukeond-journal-check");
             t.setDaemon(true);
