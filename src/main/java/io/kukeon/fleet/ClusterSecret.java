@@ -5,7 +5,6 @@ import io.kukeon.model.InvalidArgumentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -28,7 +27,7 @@ public final class ClusterSecret {
         }
         String secret;
         try {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);   // a link's target: secrets are often mounted as links
             if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
                 throw new InvalidArgumentException(KEY, file + " must be readable by its owner only (chmod 600)");
             }

@@ -68,6 +68,10 @@ class ClusterConfigTest {
         Path other = secret("o", "0123456789abcdef-other", "rw-------");
         assertNotEquals(digest, load(Map.of("cluster.listen", "127.0.0.1:25520", "cluster.secret-file", other.toString()))
                 .pekko().getString("kukeon-fleet.secret-digest"));
+        // a link to the secret (as mounted secrets often are) is read through
+        Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("link"), secret);
+        assertEquals(digest, load(Map.of("cluster.listen", "127.0.0.1:25520", "cluster.secret-file", link.toString()))
+                .pekko().getString("kukeon-fleet.secret-digest"));
         // without seeds, a node starts a cluster of its own
         assertEquals(List.of("pekko://kukeond@127.0.0.1:25520"), load(Map.of("cluster.listen", "127.0.0.1:25520",
                 "cluster.secret-file", secret.toString())).pekko().getStringList("pekko.cluster.seed-nodes"));
