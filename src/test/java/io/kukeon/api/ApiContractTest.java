@@ -214,9 +214,15 @@ class ApiContractTest {
     }
 
     @Test
-    void versionAndStatusAnswer() {
+    void versionAndStatusAnswer() throws Exception {
         assertEquals("kukeon.v1", api.version(VersionRequest.getDefaultInstance()).getApiVersion());
-        StatusResponse status = api.status(StatusRequest.getDefaultInstance());
+        // a write of its own, so that the store's line has a write time to show (a daemon just
+        // started may have written nothing yet: "write none yet")
+        api.create(CreateRequest.newBuilder().setObject(Docs.realm("status-check")).build());
+        StatusResponse status = io.kukeon.testing.Eventually.value("a write timed", Duration.ofSeconds(10), () -> {
+            StatusResponse s = api.status(StatusRequest.getDefaultInstance());
+            return s.getChecks(2).getDetail().contains("write none yet") ? null : s;
+        });
         List<String> names = status.getChecksList().stream().map(StatusResponse.Check::getName).toList();
         assertEquals(List.of("daemon", "journal", "journal-store", "data-dir", "containerd", "cgroups", "network", "metrics",
                 "realms", "spaces", "stacks", "cells", "containers"), names);
