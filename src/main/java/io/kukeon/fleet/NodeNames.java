@@ -1,6 +1,7 @@
 package io.kukeon.fleet;
 
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.Metadata;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,9 +14,6 @@ import java.util.regex.Pattern;
 public final class NodeNames {
     /** As a DNS label, like the names of kukeon's objects. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
-    private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
-    private static final int MAX_LABELS = 64;
 
     private NodeNames() {}
 
@@ -39,7 +37,7 @@ public final class NodeNames {
         }
     }
 
-    /** {@code k=v,k2=v2} as labels, each as a manifest's label must be. */
+    /** {@code k=v,k2=v2} as labels, each as a manifest's label must be ({@link Metadata#validateLabels}). */
     public static Map<String, String> labels(String key, String text) {
         Map<String, String> labels = new TreeMap<>();
         for (String pair : text.split(",")) {
@@ -47,15 +45,15 @@ public final class NodeNames {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String k = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
-            String v = eq < 0 ? "" : pair.substring(eq + 1).trim();
-            if (eq < 0 || !LABEL_KEY.matcher(k).matches() || !LABEL_VALUE.matcher(v).matches()) {
-                throw new InvalidArgumentException(key, "\"" + pair.trim() + "\" must be KEY=VALUE, as a manifest's label");
+            if (eq < 0) {
+                throw new InvalidArgumentException(key, "\"" + pair.trim() + "\" must be KEY=VALUE");
             }
-            labels.put(k, v);
+            labels.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
-        if (labels.size() > MAX_LABELS) {
-            throw new InvalidArgumentException(key, "at most " + MAX_LABELS + " labels");
+        try {
+            Metadata.validateLabels(labels);
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException(key, e.getMessage());
         }
         return labels;
     }
