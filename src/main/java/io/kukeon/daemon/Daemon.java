@@ -1,9 +1,6 @@
 package io.kukeon.daemon;
 
 import io.kukeon.api.ApiServer;
-import io.kukeon.fleet.ClusterSettings;
-import io.kukeon.fleet.Fleet;
-import io.kukeon.fleet.FleetExit;
 import io.kukeon.api.DaemonStatus;
 import io.kukeon.api.DataDirSpace;
 import io.kukeon.api.HeapRoom;
@@ -18,6 +15,9 @@ import io.kukeon.cgroup.CgroupDrivers;
 import io.kukeon.cgroup.CgroupLayout;
 import io.kukeon.cgroup.CgroupManager;
 import io.kukeon.cgroup.CgroupSettings;
+import io.kukeon.fleet.ClusterSettings;
+import io.kukeon.fleet.Fleet;
+import io.kukeon.fleet.FleetExit;
 import io.kukeon.metrics.MetricsEndpoint;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
