@@ -101,7 +101,7 @@ class RealSpaceNetworkTest {
         assertTrue(addr.stdout().contains(webIp + "/24"), addr.stdout());
 
         // by name: the client's /etc/hosts lists web, and web's (rewritten in place, seen through its bind mount) the client
-        apply(cell("client", "until wget -qO /tmp/got http://web:8080/; do sleep 0.2; done; exec sleep 3600"));
+        apply(cell("client", "until wget -qO /tmp/part http://web:8080/; do sleep 0.2; done; mv /tmp/part /tmp/got; exec sleep 3600"));
         ObjectDoc client = get("Cell", "r/s/t/client");
         String clientIp = client.getStatus().getNetwork().getAddress();
         assertNotEquals(webIp, clientIp);
@@ -148,7 +148,7 @@ class RealSpaceNetworkTest {
             assertEquals(List.of(webIp), files.map(f -> f.getFileName().toString())
                     .filter(io.kukeon.network.Ipv4::isAddress).toList(), "one lease");
         }
-        apply(cell("late", "until wget -qO /tmp/got http://web:8080/; do sleep 0.2; done; exec sleep 3600"));
+        apply(cell("late", "until wget -qO /tmp/part http://web:8080/; do sleep 0.2; done; mv /tmp/part /tmp/got; exec sleep 3600"));
         Path lateRoot = Path.of("/proc/" + pid(get("Cell", "r/s/t/late"), "app") + "/root");
         assertEquals("still-here\n", await("web reached by name after the restart",
                 () -> Files.readString(lateRoot.resolve("tmp/got"))));
@@ -202,7 +202,7 @@ class RealSpaceNetworkTest {
             assertEquals(List.of(address), files.map(f -> f.getFileName().toString())
                     .filter(io.kukeon.network.Ipv4::isAddress).toList(), "one lease");
         }
-        apply(cell("client", "until wget -qO /tmp/got http://web:8080/; do sleep 0.2; done; exec sleep 3600"));
+        apply(cell("client", "until wget -qO /tmp/part http://web:8080/; do sleep 0.2; done; mv /tmp/part /tmp/got; exec sleep 3600"));
         Path clientRoot = Path.of("/proc/" + pid(get("Cell", "r/s/t/client"), "app") + "/root");
         assertEquals("after-the-root\n", await("web reached by name", () -> Files.readString(clientRoot.resolve("tmp/got"))));
     }

@@ -112,7 +112,7 @@ class RealUserNetworkTest {
                 .run(List.of("ip", "-4", "-o", "addr", "show", "eth0"), Map.of(), new byte[0]);
         assertTrue(addr.stdout().contains(webIp + "/24"), addr.stdout());
 
-        apply(cell("client", "until wget -qO /tmp/got http://web:8080/; do sleep 0.2; done; exec sleep 3600"));
+        apply(cell("client", "until wget -qO /tmp/part http://web:8080/; do sleep 0.2; done; mv /tmp/part /tmp/got; exec sleep 3600"));
         ObjectDoc client = get("Cell", "r/u/t/client");
         String clientIp = client.getStatus().getNetwork().getAddress();
         assertNotEquals(webIp, clientIp);
