@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.kukeon.fleet.CallFailed;
 import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.KukeonException;
@@ -37,6 +38,23 @@ public final class ErrorMapping {
             return new StatusRuntimeException(s.getStatus(), s.getTrailers());
         }
         return status(e).asRuntimeException(trailers(e instanceof KukeonException k ? k.kind() : "Internal"));
+    }
+
+    /** A failure here, as the member that routed the call here carries it back to its client. */
+    static CallFailed forFleet(Throwable error) {
+        StatusRuntimeException e = grpcException(error);
+        Metadata trailers = e.getTrailers();
+        String kind = trailers == null ? null : trailers.get(KIND);
+        return new CallFailed(e.getStatus().getCode().value(), kind, e.getStatus().getDescription());
+    }
+
+    /** A failure on the member a call was routed to, as that member's own client would have seen it. */
+    static Throwable fromFleet(Throwable error) {
+        Throwable e = unwrap(error);
+        if (e instanceof CallFailed f) {
+            return Status.fromCodeValue(f.code()).withDescription(f.getMessage()).asRuntimeException(trailers(f.kind()));
+        }
+        return e;
     }
 
     /** Trailers that carry the stable kind of a failure. */

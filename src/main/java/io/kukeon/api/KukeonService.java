@@ -109,6 +109,7 @@ public final class KukeonService implements Kukeon {
     private final VolumeIndex storedVolumes;
     private final TemplateService templates;
     private final CellMaterializer materializer;
+    private final FleetRoutes routes;
     /** The read pool: the journal's extent is a query of the store. */
     private final Executor reads;
     /** Published ports of creates and applies in flight: one set for both, so neither races the other. */
@@ -120,6 +121,7 @@ public final class KukeonService implements Kukeon {
                          DataDirSpace dataDir, HeapRoom heap, Path logRoot, Executor reads, int applyParallelism,
                          io.kukeon.fleet.Fleet fleet) {
         this.fleet = fleet;
+        this.routes = new FleetRoutes(fleet, index);
         this.tree = tree;
         this.index = index;
         this.journal = journal;
@@ -193,12 +195,21 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<ObjectResponse> get(GetRequest in) {
+        return routes.onHolder(FleetRoutes.GET, in.getKind(), in.getPath(), in, ObjectResponse.parser(), this::getHere,
+                KukeonService::onNode);
+    }
+
+    private CompletionStage<ObjectResponse> getHere(GetRequest in) {
         return guarded(() -> tree.get(Validation.path(in.getKind(), in.getPath()))
                 .thenApply(reply -> respond(Reply.of(materializer.withSync(reply.object()), reply.outcome()), false)));
     }
 
     @Override
     public CompletionStage<ListResponse> list(ListRequest in) {
+        return routes.list(in, this::listHere);
+    }
+
+    private CompletionStage<ListResponse> listHere(ListRequest in) {
         return guarded(() -> {
             Kind kind = Kind.parse("kind", in.getKind());
             ObjectPath parent = in.getParent().isEmpty() ? null : ObjectPath.parse("parent", in.getParent());
@@ -226,6 +237,11 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<DeleteResponse> delete(DeleteRequest in) {
+        return routes.onHolder(FleetRoutes.DELETE, in.getKind(), in.getPath(), in, DeleteResponse.parser(), this::deleteHere,
+                (deleted, node) -> deleted);
+    }
+
+    private CompletionStage<DeleteResponse> deleteHere(DeleteRequest in) {
         return guarded(() -> tree.ask(Validation.path(in.getKind(), in.getPath()),
                         replyTo -> new ObjectCommand.Delete(in.getCascade(), in.getForce(), replyTo))
                 .thenApply(reply -> DeleteResponse.newBuilder().addAllDeleted(reply.deleted()).build()));
@@ -233,24 +249,66 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<ObjectResponse> start(LifecycleRequest in) {
-        return writing(() -> lifecycle(in, ObjectCommand.Start::new));
+        return onHolder(FleetRoutes.START, in);
     }
 
     @Override
     public CompletionStage<ObjectResponse> stop(LifecycleRequest in) {
-        Duration timeout = timeout(in);
-        return guarded(() -> lifecycle(in, replyTo -> new ObjectCommand.Stop(timeout, replyTo)));
+        return onHolder(FleetRoutes.STOP, in);
     }
 
     @Override
     public CompletionStage<ObjectResponse> kill(LifecycleRequest in) {
-        return guarded(() -> lifecycle(in, ObjectCommand.Kill::new));
+        return onHolder(FleetRoutes.KILL, in);
     }
 
     @Override
     public CompletionStage<ObjectResponse> restart(LifecycleRequest in) {
-        Duration timeout = timeout(in);
-        return writing(() -> lifecycle(in, replyTo -> new ObjectCommand.Restart(timeout, replyTo)));
+        return onHolder(FleetRoutes.RESTART, in);
+    }
+
+    private CompletionStage<ObjectResponse> onHolder(String method, LifecycleRequest in) {
+        return routes.onHolder(method, in.getKind(), in.getPath(), in, ObjectResponse.parser(),
+                here -> lifecycleHere(method, here), KukeonService::onNode);
+    }
+
+    /** A start, stop, kill or restart of an object this node holds. */
+    private CompletionStage<ObjectResponse> lifecycleHere(String method, LifecycleRequest in) {
+        return switch (method) {
+            case FleetRoutes.START -> writing(() -> lifecycle(in, ObjectCommand.Start::new));
+            case FleetRoutes.STOP -> guarded(() -> lifecycle(in, replyTo -> new ObjectCommand.Stop(timeout(in), replyTo)));
+            case FleetRoutes.KILL -> guarded(() -> lifecycle(in, ObjectCommand.Kill::new));
+            case FleetRoutes.RESTART -> writing(() -> lifecycle(in, replyTo -> new ObjectCommand.Restart(timeout(in), replyTo)));
+            default -> throw new IllegalArgumentException(method);
+        };
+    }
+
+    private static ObjectResponse onNode(ObjectResponse answer, String node) {
+        return answer.toBuilder().setObject(answer.getObject().toBuilder().setNode(node)).build();
+    }
+
+    /**
+     * This node's answers to the calls the fleet's other members route here: each runs here, never
+     * routed on (the member that routed it already chose this node).
+     */
+    public io.kukeon.fleet.NodeCalls nodeCalls() {
+        return (method, request) -> {
+            try {
+                return switch (method) {
+                    case FleetRoutes.GET -> FleetRoutes.answered(getHere(GetRequest.parseFrom(request)));
+                    case FleetRoutes.LIST -> FleetRoutes.answered(listHere(ListRequest.parseFrom(request)));
+                    case FleetRoutes.DELETE -> FleetRoutes.answered(deleteHere(DeleteRequest.parseFrom(request)));
+                    case FleetRoutes.START, FleetRoutes.STOP, FleetRoutes.KILL, FleetRoutes.RESTART ->
+                            FleetRoutes.answered(lifecycleHere(method, LifecycleRequest.parseFrom(request)));
+                    case FleetRoutes.HISTORY -> FleetRoutes.answered(historyHere(HistoryRequest.parseFrom(request)));
+                    case FleetRoutes.LOGS -> FleetRoutes.answered(logsHere(LogsRequest.parseFrom(request)));
+                    default -> Source.failed(new io.kukeon.fleet.CallFailed(io.grpc.Status.Code.UNIMPLEMENTED.value(),
+                            "Unimplemented", "kukeond does not take a routed " + method + " call"));
+                };
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                return Source.failed(ErrorMapping.forFleet(e));
+            }
+        };
     }
 
     private CompletionStage<ObjectResponse> lifecycle(LifecycleRequest in,
@@ -306,6 +364,11 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<HistoryResponse> history(HistoryRequest in) {
+        return routes.onHolder(FleetRoutes.HISTORY, in.getKind(), in.getPath(), in, HistoryResponse.parser(),
+                this::historyHere, (history, node) -> history);
+    }
+
+    private CompletionStage<HistoryResponse> historyHere(HistoryRequest in) {
         return guarded(() -> {
             ObjectPath path = Validation.path(in.getKind(), in.getPath());
             return journal.history(path).thenApply(history -> {
@@ -320,6 +383,10 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public Source<LogChunk, NotUsed> logs(LogsRequest in) {
+        return routes.streamOnHolder(FleetRoutes.LOGS, "Cell", in.getPath(), in, LogChunk.parser(), this::logsHere);
+    }
+
+    private Source<LogChunk, NotUsed> logsHere(LogsRequest in) {
         try {
             ObjectPath cell = Validation.path("Cell", in.getPath());
             LogQuery query = LogQuery.of(in);

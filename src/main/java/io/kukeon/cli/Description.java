@@ -62,6 +62,9 @@ record Description(ObjectDoc object, List<ObjectDoc> containers, ObjectDoc space
         t.field(0, "Name", object.getMetadata().getName().isEmpty() ? last(object.getPath()) : object.getMetadata().getName());
         t.field(0, "Kind", object.getKind());
         t.field(0, "Path", object.getPath());
+        if (!object.getNode().isEmpty()) {
+            t.field(0, "Node", object.getNode());
+        }
         t.field(0, "Labels", pairs(object.getMetadata().getLabelsMap()));
         if (object.getMetadata().getAnnotationsCount() > 0) {
             t.field(0, "Annotations", pairs(object.getMetadata().getAnnotationsMap()));

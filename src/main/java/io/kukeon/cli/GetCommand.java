@@ -129,12 +129,13 @@ final class GetCommand extends DaemonCommand {
      */
     private void follow(Iterator<Event> changes, String prefix, List<ObjectDoc> initial, Instant start) {
         boolean wide = output.is(OutputFormat.wide);
-        List<String> headers = ObjectRows.headers(kind, wide);
+        boolean nodes = ObjectRows.fromFleet(initial);
+        List<String> headers = ObjectRows.headers(kind, wide, nodes);
         int age = headers.indexOf("AGE");
         int[] widths = initial.isEmpty() ? null : ObjectOutput.table(initial, kind, wide, start).widths(true);
         Map<String, String> last = new HashMap<>();
         for (ObjectDoc d : initial) {
-            last.put(d.getPath(), shown(d, wide, age, start));
+            last.put(d.getPath(), shown(d, wide, nodes, age, start));
         }
         while (changes.hasNext()) {
             Event e = changes.next();
@@ -155,7 +156,7 @@ final class GetCommand extends DaemonCommand {
                 continue;
             }
             Instant now = Instant.now();
-            String seen = shown(doc, wide, age, now);
+            String seen = shown(doc, wide, nodes, age, now);
             if (seen.equals(last.get(doc.getPath()))) {
                 continue;
             }
@@ -169,7 +170,7 @@ final class GetCommand extends DaemonCommand {
                     out().print(ObjectOutput.render(List.of(doc), kind, output, true, "", now));
                 }
             } else {
-                List<String> row = ObjectRows.row(doc, kind, wide, now);
+                List<String> row = ObjectRows.row(doc, kind, wide, nodes, now);
                 if (widths == null) {
                     widths = new Table(headers).add(row).widths(true);
                     // states change in place; room for the longest keeps the later columns still
@@ -184,11 +185,11 @@ final class GetCommand extends DaemonCommand {
     }
 
     /** What the user saw of an object: its row without the age, or its whole document. */
-    private String shown(ObjectDoc d, boolean wide, int ageColumn, Instant now) {
+    private String shown(ObjectDoc d, boolean wide, boolean nodes, int ageColumn, Instant now) {
         if (output.documents()) {
             return d.toString();
         }
-        List<String> row = new java.util.ArrayList<>(ObjectRows.row(d, kind, wide, now));
+        List<String> row = new java.util.ArrayList<>(ObjectRows.row(d, kind, wide, nodes, now));
         row.remove(ageColumn);
         return String.join("\t", row);
     }

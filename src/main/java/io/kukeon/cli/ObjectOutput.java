@@ -51,8 +51,9 @@ final class ObjectOutput {
     }
 
     static Table table(List<ObjectDoc> docs, Kind kind, boolean wide, Instant now) {
-        Table t = new Table(ObjectRows.headers(kind, wide));
-        docs.forEach(d -> t.add(ObjectRows.row(d, kind, wide, now)));
+        boolean nodes = ObjectRows.fromFleet(docs);
+        Table t = new Table(ObjectRows.headers(kind, wide, nodes));
+        docs.forEach(d -> t.add(ObjectRows.row(d, kind, wide, nodes, now)));
         return t;
     }
 

@@ -15,14 +15,19 @@ import java.util.List;
  * policy and how many targets it allows, {@code allow}, {@code deny+2}), stack {@code NAME REALM SPACE STATE AGE},
  * cell {@code NAME REALM SPACE STACK STATE AGE} (+{@code CONTAINERS CGROUP IP}), container
  * {@code NAME REALM SPACE STACK CELL STATE RESTARTS AGE} (+{@code IMAGE EXIT PID}). {@code IP} is ours,
- * last so that the reference's columns keep their places.
+ * last so that the reference's columns keep their places. From a fleet, {@code NODE} follows {@code AGE}.
  */
 final class ObjectRows {
     private static final List<String> PARENTS = List.of("REALM", "SPACE", "STACK", "CELL");
 
     private ObjectRows() {}
 
-    static List<String> headers(Kind kind, boolean wide) {
+    /** Whether the rows name their nodes: the objects come from a fleet. */
+    static boolean fromFleet(List<ObjectDoc> docs) {
+        return docs.stream().anyMatch(d -> !d.getNode().isEmpty());
+    }
+
+    static List<String> headers(Kind kind, boolean wide, boolean nodes) {
         List<String> h = new ArrayList<>();
         h.add("NAME");
         h.addAll(PARENTS.subList(0, kind.depth()));
@@ -31,6 +36,9 @@ final class ObjectRows {
             h.add("RESTARTS");
         }
         h.add("AGE");
+        if (nodes) {
+            h.add("NODE");
+        }
         if (wide) {
             switch (kind) {
                 case REALM -> h.add("NAMESPACE");
@@ -43,7 +51,7 @@ final class ObjectRows {
         return h;
     }
 
-    static List<String> row(ObjectDoc d, Kind kind, boolean wide, Instant now) {
+    static List<String> row(ObjectDoc d, Kind kind, boolean wide, boolean nodes, Instant now) {
         String[] path = d.getPath().split("/", -1);
         List<String> r = new ArrayList<>();
         r.add(path[path.length - 1]);
@@ -57,6 +65,9 @@ final class ObjectRows {
         }
         String created = d.getStatus().getCreatedAt();
         r.add(Age.since(created.isEmpty() && kind == Kind.CONTAINER ? cs.getStartTime() : created, now));
+        if (nodes) {
+            r.add(dash(d.getNode()));
+        }
         if (wide) {
             switch (kind) {
                 case REALM -> r.add(dash(d.getStatus().getNamespace()));

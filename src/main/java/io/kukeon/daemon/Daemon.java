@@ -128,6 +128,7 @@ public final class Daemon implements AutoCloseable {
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
                 system, Blocking.pulls(system), reads, ports.pullSlots(), ImageService.PULL_DEADLINE), execs, status, config.ids(),
                 dataDir, HeapRoom.ofThisJvm(), config.logDir(), reads, config.api().applyParallelism(), fleet);
+        fleet.serve(service.nodeCalls());
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);

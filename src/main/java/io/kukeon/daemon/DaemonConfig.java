@@ -308,7 +308,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             if (!seeds.isEmpty()) {
                 throw new InvalidArgumentException("cluster.seeds", "needs cluster.listen: where this node listens for the others");
             }
-            return new ClusterSettings(name, null, List.of(), "", labels, capacity, duration(k, "cluster.stable-after"));
+            return new ClusterSettings(name, null, List.of(), ClusterSecret.Keys.NONE, labels, capacity,
+                    duration(k, "cluster.stable-after"));
         }
         InetSocketAddress at = tcpAddress("cluster.listen", listen, "empty (no cluster)");
         if (at.getPort() == 0) {
@@ -328,7 +329,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             throw new InvalidArgumentException("cluster.secret-file", "is needed with cluster.listen: only nodes that hold"
                     + " the same secret join the cluster");
         }
-        return new ClusterSettings(name, at, seedList, ClusterSecret.digestOf(absolute("cluster.secret-file", secret)),
+        return new ClusterSettings(name, at, seedList, ClusterSecret.of(absolute("cluster.secret-file", secret)),
                 labels, capacity, duration(k, "cluster.stable-after"));
     }
 

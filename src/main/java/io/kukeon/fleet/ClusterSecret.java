@@ -20,8 +20,22 @@ public final class ClusterSecret {
 
     private ClusterSecret() {}
 
-    /** The digest members compare when a node asks to join; the file's rules are checked first. */
-    public static String digestOf(Path file) {
+    /**
+     * What the members derive from the secret: the digest compared when a node asks to join (it
+     * crosses the network), and the key that seals the calls one member routes to another (it never
+     * does). Empty for a kukeond alone.
+     */
+    public record Keys(String joinDigest, String callKey) {
+        public static final Keys NONE = new Keys("", "");
+    }
+
+    /** The keys of the secret in {@code file}; the file's rules are checked first. */
+    public static Keys of(Path file) {
+        String secret = read(file);
+        return new Keys(hash("kukeon cluster secret\0", secret), hash("kukeon node calls\0", secret));
+    }
+
+    private static String read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidArgumentException(KEY, "no such file: " + file);
         }
@@ -42,9 +56,13 @@ public final class ClusterSecret {
             throw new InvalidArgumentException(KEY, file + " must hold at least " + MIN_LENGTH
                     + " characters, e.g. from: head -c 32 /dev/urandom | base64");
         }
+        return secret;
+    }
+
+    private static String hash(String purpose, String secret) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update("kukeon cluster secret\0".getBytes(StandardCharsets.UTF_8));
+            sha.update(purpose.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);

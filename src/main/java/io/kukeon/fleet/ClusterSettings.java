@@ -14,12 +14,12 @@ import java.util.Map;
  * @param nodeName     unique in the fleet; the name {@code kuke get nodes} shows
  * @param listen       where this member listens for the others (Artery's canonical address); null: alone, no cluster
  * @param seeds        members to join through; this node's own address among them lets it start the cluster
- * @param secretDigest a digest of the shared secret, compared when a node asks to join (see {@link ClusterSecretCheck})
+ * @param secret       what the members derive from the shared secret (see {@link ClusterSecretCheck}, {@link CallSeal})
  * @param labels       this node's labels, part of its membership
  * @param capacity     what this node offers its cells
  * @param stableAfter  how long membership must be still before the split-brain resolver downs unreachable members
  */
-public record ClusterSettings(String nodeName, InetSocketAddress listen, List<InetSocketAddress> seeds, String secretDigest,
+public record ClusterSettings(String nodeName, InetSocketAddress listen, List<InetSocketAddress> seeds, ClusterSecret.Keys secret,
                               Map<String, String> labels, NodeCapacity capacity, Duration stableAfter) {
 
     /** The actor system's name: members of one cluster share it. */
@@ -54,7 +54,7 @@ public record ClusterSettings(String nodeName, InetSocketAddress listen, List<In
         s.put("pekko.cluster.split-brain-resolver.active-strategy", "keep-majority");
         s.put("pekko.cluster.split-brain-resolver.stable-after", stableAfter.toMillis() + "ms");
         s.put("pekko.cluster.configuration-compatibility-check.checkers.kukeon-secret", ClusterSecretCheck.class.getName());
-        s.put(DIGEST_SETTING, secretDigest);
+        s.put(DIGEST_SETTING, secret.joinDigest());
         return s;
     }
 }

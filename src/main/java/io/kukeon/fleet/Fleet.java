@@ -1,21 +1,31 @@
 package io.kukeon.fleet;
 
 import io.kukeon.supervisor.ObjectIndex;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.japi.pf.PFBuilder;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,30 +36,35 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Fleet {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** How long another member has to open its answer to a routed call. */
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
     private final ActorSystem<?> system;
     private final ObjectIndex index;
     private final NodeRoles.Described self;
     private final boolean clustered;
     private final AtomicReference<String> problem = new AtomicReference<>();
+    /** Seals the calls this member routes, and checks those routed here; null alone. */
+    private final CallSeal seals;
 
-    private Fleet(ActorSystem<?> system, ObjectIndex index, NodeRoles.Described self, boolean clustered) {
+    private Fleet(ActorSystem<?> system, ObjectIndex index, NodeRoles.Described self, CallSeal seals) {
         this.system = system;
         this.index = index;
         this.self = self;
-        this.clustered = clustered;
+        this.clustered = seals != null;
+        this.seals = seals;
     }
 
     /** A kukeond alone: one node, this host. */
     public static Fleet alone(ActorSystem<?> system, ObjectIndex index, String nodeName, Map<String, String> labels,
                               NodeCapacity capacity) {
-        return new Fleet(system, index, new NodeRoles.Described(nodeName, labels, capacity, System.currentTimeMillis()), false);
+        return new Fleet(system, index, new NodeRoles.Described(nodeName, labels, capacity, System.currentTimeMillis()), null);
     }
 
     /** A member of a cluster: starts replicating this node's load and watching for a clash of names. */
     public static Fleet member(ActorSystem<?> system, ObjectIndex index, ClusterSettings settings) {
         NodeRoles.Described self = NodeRoles.read(Cluster.get(system).selfMember().getRoles());
-        Fleet fleet = new Fleet(system, index, self, true);
+        Fleet fleet = new Fleet(system, index, self, new CallSeal(settings.secret().callKey(), java.time.Clock.systemUTC()));
         system.systemActorOf(NodeWatch.create(settings.nodeName(), index, fleet.problem), "kukeon-node-watch",
                 org.apache.pekko.actor.typed.Props.empty());
         return fleet;
@@ -57,6 +72,75 @@ public final class Fleet {
 
     public String nodeName() {
         return self.name();
+    }
+
+    /** A member of a cluster, whose calls may be routed to other nodes. */
+    public boolean clustered() {
+        return clustered;
+    }
+
+    /** Opens this node's door to the other members: the calls they route here run on {@code calls}. */
+    public void serve(NodeCalls calls) {
+        if (clustered) {
+            system.systemActorOf(NodeGateway.create(calls, seals), "kukeon-node-gateway", org.apache.pekko.actor.typed.Props.empty());
+        }
+    }
+
+    /** The other members that are Up and reachable now and whose door is open: node name to door. */
+    public CompletionStage<Map<String, ActorRef<NodeGateway.Call>>> others() {
+        if (!clustered) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
+                replyTo -> Receptionist.find(NodeGateway.KEY, replyTo), READ_TIMEOUT, system.scheduler());
+        return listing.thenApply(found -> {
+            Cluster cluster = Cluster.get(system);
+            Set<Member> unreachable = cluster.state().getUnreachable();
+            Map<Address, String> upByAddress = new HashMap<>();
+            for (Member m : cluster.state().getMembers()) {
+                NodeRoles.Described d = NodeRoles.read(m.getRoles());
+                if (d != null && m.status() == MemberStatus.up() && !unreachable.contains(m)
+                        && !m.equals(cluster.selfMember())) {
+                    upByAddress.put(m.address(), d.name());
+                }
+            }
+            Map<String, ActorRef<NodeGateway.Call>> doors = new TreeMap<>();
+            for (ActorRef<NodeGateway.Call> door : found.getServiceInstances(NodeGateway.KEY)) {
+                String name = upByAddress.get(door.path().address());
+                if (name != null) {
+                    doors.put(name, door);
+                }
+            }
+            return doors;
+        });
+    }
+
+    /**
+     * Runs a call on another member: its answer's messages as they come, each as protobuf bytes. A
+     * failure there, or a member that does not open its answer in time, fails the source with a
+     * {@link CallFailed}.
+     */
+    public Source<byte[], NotUsed> call(String node, ActorRef<NodeGateway.Call> door, String method, byte[] request) {
+        CallSeal.Sealed sealed = seals.seal(method, request);
+        CompletionStage<NodeGateway.Opened> opened = AskPattern.ask(door,
+                replyTo -> new NodeGateway.Call(method, request, sealed.sentAtMillis(), sealed.mac(), replyTo), OPEN_TIMEOUT,
+                system.scheduler());
+        return Source.completionStage(opened.exceptionally(e -> {
+                    throw new CallFailed(14, "NodeUnavailable", "node \"" + node + "\" did not answer within "
+                            + OPEN_TIMEOUT.toSeconds() + "s");
+                }))
+                .flatMapConcat(o -> o.answer().getSource().via(Piece.joined()));
+    }
+
+    /** A unary call on another member: its one answer, within {@code timeout}. */
+    public CompletionStage<byte[]> answer(String node, ActorRef<NodeGateway.Call> door, String method, byte[] request,
+                                          Duration timeout) {
+        return call(node, door, method, request)
+                .completionTimeout(timeout)
+                .mapError(new PFBuilder<Throwable, Throwable>().match(java.util.concurrent.TimeoutException.class,
+                        e -> new CallFailed(4, "DeadlineExceeded", "node \"" + node + "\" did not answer " + method
+                                + " within " + timeout.toSeconds() + "s")).build())
+                .runWith(Sink.head(), Materializer.matFromSystem(system));
     }
 
     /** Why this member left the cluster on its own (its name taken), or null. */

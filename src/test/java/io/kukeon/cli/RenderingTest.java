@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What {@code kuke} prints for objects and results, against golden files. */
 class RenderingTest {
@@ -44,6 +45,17 @@ class RenderingTest {
             Golden.assertMatches(kind.label() + "s." + (f == OutputFormat.wide ? "wide.txt" : f == OutputFormat.table
                     ? "table.txt" : f.name()), out);
         }
+    }
+
+    @Test
+    void objectsFromAFleetNameTheirNodesAfterTheAge() {
+        List<ObjectDoc> cells = SampleDocs.cells().stream().map(d -> d.toBuilder().setNode("node-b").build()).toList();
+        List<String> lines = ObjectOutput.render(cells, Kind.CELL, new Output(OutputFormat.table, null), false, "", SampleDocs.NOW)
+                .lines().toList();
+        assertTrue(lines.get(0).matches("NAME +REALM +SPACE +STACK +STATE +AGE +NODE"), lines.get(0));
+        assertTrue(lines.stream().skip(1).allMatch(l -> l.endsWith(" node-b")), String.join("\n", lines));
+        String wide = ObjectOutput.render(cells, Kind.CELL, new Output(OutputFormat.wide, null), false, "", SampleDocs.NOW);
+        assertTrue(wide.lines().findFirst().orElseThrow().matches("NAME +REALM +SPACE +STACK +STATE +AGE +NODE +CONTAINERS .*"), wide);
     }
 
     @ParameterizedTest

@@ -106,10 +106,7 @@ class FleetMembershipTest {
     private TestDaemon node(Path dir, String name, int port, int seedPort, Path secret, Map<String, String> extra,
                             String dataDir) throws IOException {
         Map<String, String> flags = new HashMap<>(extra);
-        flags.put("cluster.node-name", name);
-        flags.put("cluster.listen", "127.0.0.1:" + port);
-        flags.put("cluster.seeds", "127.0.0.1:" + seedPort);
-        flags.put("cluster.secret-file", secret.toString());
+        flags.putAll(FleetTesting.member(name, port, seedPort, secret));
         return track(new TestDaemon(dir.resolve(dataDir), flags));
     }
 

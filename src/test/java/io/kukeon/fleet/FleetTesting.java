@@ -22,6 +22,12 @@ final class FleetTesting {
         return file;
     }
 
+    /** The settings that make a kukeond the member {@code name} listening on {@code port}, joining through {@code seedPort}. */
+    static Map<String, String> member(String name, int port, int seedPort, Path secret) {
+        return Map.of("cluster.node-name", name, "cluster.listen", "127.0.0.1:" + port,
+                "cluster.seeds", "127.0.0.1:" + seedPort, "cluster.secret-file", secret.toString());
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

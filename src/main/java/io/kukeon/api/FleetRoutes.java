@@ -1,0 +1,239 @@
+package io.kukeon.api;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.grpc.Status;
+import io.kukeon.fleet.CallFailed;
+import io.kukeon.fleet.Fleet;
+import io.kukeon.fleet.NodeGateway;
+import io.kukeon.model.FailedPreconditionException;
+import io.kukeon.model.Kind;
+import io.kukeon.model.ResourceExhaustedException;
+import io.kukeon.model.Sizes;
+import io.kukeon.model.UnavailableException;
+import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ListResponse;
+import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.ObjectResponse;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.japi.pf.PFBuilder;
+import org.apache.pekko.stream.javadsl.Source;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * Where a call runs in a fleet. A call on one object runs on the node that holds it: here when this
+ * node does, else on the one other member that does (each asked with a Get); a list runs on every
+ * member, and their pages are merged, each object naming its node. A kukeond alone runs every call
+ * here.
+ */
+final class FleetRoutes {
+    static final String GET = "Get";
+    static final String LIST = "List";
+    static final String DELETE = "Delete";
+    static final String START = "Start";
+    static final String STOP = "Stop";
+    static final String KILL = "Kill";
+    static final String RESTART = "Restart";
+    static final String HISTORY = "History";
+    static final String LOGS = "Logs";
+    /** How long a routed unary call may take on the other node (a stop waits up to its own timeout). */
+    static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Fleet fleet;
+    private final ObjectIndex index;
+
+    FleetRoutes(Fleet fleet, ObjectIndex index) {
+        this.fleet = fleet;
+        this.index = index;
+    }
+
+    /** A unary call on the object at {@code kind}/{@code path}, run where it is held; its answer stamped with that node. */
+    <Q extends Message, R extends Message> CompletionStage<R> onHolder(String method, String kind, String path, Q in,
+                                                                       Parser<R> parser, Function<Q, CompletionStage<R>> here,
+                                                                       BiFunction<R, String, R> stamp) {
+        if (!fleet.clustered() || heldHere(kind, path)) {
+            return here.apply(in).thenApply(answer -> fleet.clustered() ? stamp.apply(answer, fleet.nodeName()) : answer);
+        }
+        return holder(kind, path).thenCompose(holder -> holder == null ? here.apply(in)
+                : unary(holder.node(), holder.door(), method, in, parser).thenApply(answer -> stamp.apply(answer, holder.node())));
+    }
+
+    /** A streamed call on the object at {@code kind}/{@code path}, run where it is held. */
+    <Q extends Message, R> Source<R, NotUsed> streamOnHolder(String method, String kind, String path, Q in, Parser<R> parser,
+                                                             Function<Q, Source<R, NotUsed>> here) {
+        if (!fleet.clustered() || heldHere(kind, path)) {
+            return here.apply(in);
+        }
+        return Source.completionStage(holder(kind, path)).flatMapConcat(holder -> holder == null ? here.apply(in)
+                : fleet.call(holder.node(), holder.door(), method, in.toByteArray()).map(parser::parseFrom)
+                        .mapError(new PFBuilder<Throwable, Throwable>().match(CallFailed.class, ErrorMapping::fromFleet).build()));
+    }
+
+    /** A list over every member: each one's page, merged by path (then node), within the request's page. */
+    CompletionStage<ListResponse> list(ListRequest in, Function<ListRequest, CompletionStage<ListResponse>> here) {
+        if (!fleet.clustered()) {
+            return here.apply(in);
+        }
+        return fleet.others().thenCompose(doors -> {
+            Map<String, CompletableFuture<ListResponse>> parts = new TreeMap<>();
+            parts.put(fleet.nodeName(), here.apply(in).toCompletableFuture());
+            doors.forEach((node, door) -> parts.put(node, unary(node, door, LIST, in, ListResponse.parser()).toCompletableFuture()));
+            return CompletableFuture.allOf(parts.values().toArray(CompletableFuture[]::new))
+                    .handle((all, failed) -> merged(in, parts));
+        });
+    }
+
+    /** What {@link NodeCalls} sends back for a call that ran here: its messages' bytes, a failure as the API would map it. */
+    static Source<byte[], NotUsed> answered(Source<? extends Message, NotUsed> answer) {
+        return answer.<byte[]>map(Message::toByteArray)
+                .mapError(new PFBuilder<Throwable, Throwable>().matchAny(ErrorMapping::forFleet).build());
+    }
+
+    static Source<byte[], NotUsed> answered(CompletionStage<? extends Message> answer) {
+        return answered(Source.completionStage(answer));
+    }
+
+    private boolean heldHere(String kind, String path) {
+        try {
+            return index.get(Validation.path(kind, path)).isPresent();
+        } catch (RuntimeException invalid) {
+            return true;   // not a path: here says why
+        }
+    }
+
+    private record Holder(String node, ActorRef<NodeGateway.Call> door) {}
+
+    /**
+     * The one other member that holds the object; null when none does (here then answers NOT_FOUND).
+     * Two that hold it, or none that does while one did not answer, is an error naming them.
+     */
+    private CompletionStage<Holder> holder(String kind, String path) {
+        GetRequest probe = GetRequest.newBuilder().setKind(kind).setPath(path).build();
+        return fleet.others().thenCompose(doors -> {
+            Map<String, CompletableFuture<Status.Code>> answers = new TreeMap<>();
+            doors.forEach((node, door) -> answers.put(node, unary(node, door, GET, probe, ObjectResponse.parser())
+                    .handle((found, failed) -> failed == null ? Status.Code.OK
+                            : ErrorMapping.grpcException(failed).getStatus().getCode()).toCompletableFuture()));
+            return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+                List<String> holders = new ArrayList<>();
+                List<String> silent = new ArrayList<>();
+                answers.forEach((node, code) -> {
+                    Status.Code c = code.join();
+                    if (c == Status.Code.OK) {
+                        holders.add(node);
+                    } else if (c != Status.Code.NOT_FOUND) {
+                        silent.add(node);
+                    }
+                });
+                String what = kind.toLowerCase(java.util.Locale.ROOT) + " \"" + path + "\"";
+                if (holders.size() > 1) {
+                    throw new FailedPreconditionException("HeldTwice", what + " is held by nodes " + String.join(", ", holders)
+                            + ": act on it through each of them");
+                }
+                if (holders.isEmpty() && !silent.isEmpty()) {
+                    throw new UnavailableException("NodeUnavailable", what + " is not on node \"" + fleet.nodeName()
+                            + "\", and node(s) " + String.join(", ", silent) + " could not be asked for it");
+                }
+                return holders.isEmpty() ? null : new Holder(holders.get(0), doors.get(holders.get(0)));
+            });
+        });
+    }
+
+    private <R extends Message> CompletionStage<R> unary(String node, ActorRef<NodeGateway.Call> door, String method,
+                                                         Message in, Parser<R> parser) {
+        return fleet.answer(node, door, method, in.toByteArray(), ANSWER_TIMEOUT)
+                .handle((bytes, failed) -> {
+                    if (failed != null) {
+                        throw asUnchecked(ErrorMapping.fromFleet(failed));
+                    }
+                    try {
+                        return parser.parseFrom(bytes);
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new UnavailableException("NodeUnavailable", "node \"" + node + "\" answered " + method
+                                + " with a message that does not parse: " + e.getMessage());
+                    }
+                });
+    }
+
+    private static RuntimeException asUnchecked(Throwable e) {
+        return e instanceof RuntimeException r ? r : new UnavailableException("NodeUnavailable", String.valueOf(e.getMessage()), e);
+    }
+
+    /**
+     * The members' pages as one: objects sorted by path and node, none past the first path at which
+     * a member's page ended with more to come (the next page starts there), within the page size and
+     * {@link Sizes#MAX_RESPONSE_BYTES}. The objects of one path (a scope held by several nodes)
+     * stay on one page.
+     */
+    private ListResponse merged(ListRequest in, Map<String, CompletableFuture<ListResponse>> parts) {
+        List<ObjectDoc> docs = new ArrayList<>();
+        String endsAt = null;
+        RuntimeException notFound = null;
+        int answered = 0;
+        for (Map.Entry<String, CompletableFuture<ListResponse>> part : parts.entrySet()) {
+            ListResponse page;
+            try {
+                page = part.getValue().join();
+            } catch (RuntimeException failed) {
+                if (ErrorMapping.grpcException(failed).getStatus().getCode() == Status.Code.NOT_FOUND) {
+                    notFound = notFound == null ? failed : notFound;
+                    continue;
+                }
+                throw failed;
+            }
+            answered++;
+            page.getObjectsList().forEach(d -> docs.add(d.toBuilder().setNode(part.getKey()).build()));
+            if (!page.getNextPageToken().isEmpty()) {
+                String last = page.getObjects(page.getObjectsCount() - 1).getPath();
+                endsAt = endsAt == null || last.compareTo(endsAt) < 0 ? last : endsAt;
+            }
+        }
+        if (answered == 0 && notFound != null) {
+            throw notFound;
+        }
+        docs.sort(Comparator.comparing(ObjectDoc::getPath).thenComparing(ObjectDoc::getNode));
+        boolean paging = in.getPageSize() > 0 || !in.getPageToken().isEmpty();
+        ListResponse.Builder out = ListResponse.newBuilder();
+        long bytes = 0;
+        int i = 0;
+        while (i < docs.size() && (endsAt == null || docs.get(i).getPath().compareTo(endsAt) <= 0)) {
+            int j = i;
+            long groupBytes = 0;
+            while (j < docs.size() && docs.get(j).getPath().equals(docs.get(i).getPath())) {
+                groupBytes += CodedOutputStream.computeMessageSize(ListResponse.OBJECTS_FIELD_NUMBER, docs.get(j));
+                j++;
+            }
+            boolean full = in.getPageSize() > 0 && out.getObjectsCount() > 0 && out.getObjectsCount() + (j - i) > in.getPageSize();
+            if (bytes + groupBytes > Sizes.MAX_RESPONSE_BYTES || full) {
+                if (out.getObjectsCount() == 0 || !paging) {
+                    throw new ResourceExhaustedException("the " + Kind.parse("kind", in.getKind()).label() + "s found are more"
+                            + " than a response may carry (" + Sizes.of(Sizes.MAX_RESPONSE_BYTES) + "): narrow the list"
+                            + " (parent, selector) or page through it (page_size, page_token)");
+                }
+                return out.setNextPageToken(docs.get(i - 1).getPath()).build();
+            }
+            out.addAllObjects(docs.subList(i, j));
+            bytes += groupBytes;
+            i = j;
+        }
+        if (endsAt != null) {
+            out.setNextPageToken(out.getObjectsCount() == 0 ? endsAt : docs.get(i - 1).getPath());
+        }
+        return out.build();
+    }
+}

@@ -1,0 +1,173 @@
+package io.kukeon.fleet;
+
+import com.typesafe.config.ConfigFactory;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kukeon.api.Docs;
+import io.kukeon.testing.CriLog;
+import io.kukeon.testing.Eventually;
+import io.kukeon.testing.Specs;
+import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.HistoryRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ListResponse;
+import io.kukeon.wire.v1.LogChunk;
+import io.kukeon.wire.v1.LogsRequest;
+import io.kukeon.wire.v1.ObjectDoc;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.kukeon.fleet.FleetTesting.freePort;
+import static io.kukeon.fleet.FleetTesting.member;
+import static io.kukeon.fleet.FleetTesting.secret;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three kukeonds (fake runtime, each its own tree and journal) in one cluster: through any of them,
+ * a list covers every node's objects and names each one's node, and a call on one object (get,
+ * stop, history, logs) runs on the node that holds it.
+ */
+class FleetRoutingTest {
+    private final List<TestDaemon> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        daemons.forEach(TestDaemon::close);
+    }
+
+    @Test
+    void everyNodeListsTheFleetAndRoutesACallToTheNodeThatHoldsItsObject(@TempDir Path dir) throws Exception {
+        Path secret = secret(dir.resolve("secret"), "the fleet's shared secret, 32 chars");
+        int seedPort = freePort();
+        TestDaemon a = start(dir, "a", seedPort, seedPort, secret);
+        int bPort = freePort();
+        TestDaemon b = start(dir, "b", bPort, seedPort, secret);
+        TestDaemon c = start(dir, "c", freePort(), seedPort, secret);
+        Eventually.value("three nodes Up as seen from a", Duration.ofSeconds(60),
+                () -> FleetTesting.statuses(a.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
+
+        Docs.createStack(b.client(), "r/s/st");
+        b.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/st/web", Map.of(),
+                Specs.container("app").args("sleep", "1000").build())).build());
+        Docs.createStack(c.client(), "r/s/st");
+        c.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/st/db", Map.of(),
+                Specs.container("app").args("sleep", "1000").build())).build());
+
+        // a list through a holds b's and c's cells, each naming its node; a's own is empty
+        KukeonGrpc.KukeonBlockingStub viaA = Eventually.value("the gateways found", Duration.ofSeconds(30),
+                () -> cells(a.client(), 0).size() == 2 ? a.client() : null);
+        assertEquals(List.of("r/s/st/db@c", "r/s/st/web@b"), cells(viaA, 0));
+        assertEquals(List.of("r/s/st/db@c", "r/s/st/web@b"), cells(c.client(), 0), "the same list through c");
+        // pages of one: one cell each, the token carrying on across the nodes
+        ListResponse first = viaA.list(ListRequest.newBuilder().setKind("Cell").setPageSize(1).build());
+        assertEquals(List.of("r/s/st/db@c"), named(first));
+        ListResponse second = viaA.list(ListRequest.newBuilder().setKind("Cell").setPageSize(1)
+                .setPageToken(first.getNextPageToken()).build());
+        assertEquals(List.of("r/s/st/web@b"), named(second));
+        assertEquals("", second.getNextPageToken());
+        // a stack held by both b and c is listed twice, under each node
+        assertEquals(List.of("r/s/st@b", "r/s/st@c"), named(viaA.list(ListRequest.newBuilder().setKind("Stack").build())));
+        // a list under a parent that a does not hold: a's "not found" gives way to the others' pages
+        assertEquals(List.of("r/s/st/db@c", "r/s/st/web@b"), named(viaA.list(ListRequest.newBuilder().setKind("Cell")
+                .setParent("r/s/st").build())));
+
+        // a Get through a is answered by b, the node that holds the cell
+        ObjectDoc web = viaA.get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/web").build()).getObject();
+        assertEquals("b", web.getNode());
+        assertEquals(b.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/web").build()).getObject()
+                .getStatus().getState(), web.getStatus().getState());
+        // a stop through a stops the cell on b
+        ObjectDoc stopped = viaA.stop(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/st/web").build()).getObject();
+        assertEquals("b", stopped.getNode());
+        assertEquals("Stopped", b.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/web").build())
+                .getObject().getStatus().getState());
+        assertTrue(viaA.history(HistoryRequest.newBuilder().setKind("Cell").setPath("r/s/st/web").build()).getEventsCount() > 0,
+                "b's journal answers for its cell");
+
+        // logs through a come from b's log file, as b itself gives them
+        String[] lines = new String[2000];
+        java.util.Arrays.setAll(lines, i -> i + " " + "x".repeat(100));
+        Path log = b.dataDir.resolve("logs/r/s/st/web/app/current.log");
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, CriLog.records("stdout", lines));
+        LogsRequest logs = LogsRequest.newBuilder().setPath("r/s/st/web").setContainer("app").build();
+        String throughA = text(viaA.logs(logs));
+        assertEquals(String.join("\n", lines) + "\n", throughA);
+        assertEquals(text(b.client().logs(logs)), throughA);
+
+        // what no node holds is NOT_FOUND; what two hold is named, not guessed
+        StatusRuntimeException none = assertThrows(StatusRuntimeException.class,
+                () -> viaA.get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/nothing").build()));
+        assertEquals(Status.Code.NOT_FOUND, none.getStatus().getCode());
+        StatusRuntimeException twice = assertThrows(StatusRuntimeException.class,
+                () -> viaA.get(GetRequest.newBuilder().setKind("Stack").setPath("r/s/st").build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, twice.getStatus().getCode());
+        assertTrue(twice.getStatus().getDescription().contains("held by nodes b, c"), twice.getStatus().getDescription());
+        // an error on the holder comes back as the holder said it
+        StatusRuntimeException bad = assertThrows(StatusRuntimeException.class, () -> viaA.logs(LogsRequest.newBuilder()
+                .setPath("r/s/st/web").setContainer("nope").build()).forEachRemaining(ch -> { }));
+        assertEquals(Status.Code.NOT_FOUND, bad.getStatus().getCode());
+
+        // a stranger who reaches b's cluster port, not knowing the fleet's secret, has its call refused
+        ActorSystem<Void> stranger = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, ConfigFactory.parseMap(Map.of(
+                "pekko.actor.provider", "remote", "pekko.remote.artery.canonical.hostname", "127.0.0.1",
+                "pekko.remote.artery.canonical.port", 0)).withFallback(ConfigFactory.load()));
+        try {
+            ActorRef<NodeGateway.Call> door = ActorRefResolver.get(stranger).resolveActorRef(
+                    "pekko://" + ClusterSettings.SYSTEM + "@127.0.0.1:" + bPort + "/system/kukeon-node-gateway");
+            byte[] probe = GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/web").build().toByteArray();
+            NodeGateway.Opened opened = AskPattern.<NodeGateway.Call, NodeGateway.Opened>ask(door,
+                    replyTo -> new NodeGateway.Call("Get", probe, System.currentTimeMillis(), new byte[32], replyTo),
+                    Duration.ofSeconds(10), stranger.scheduler()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            java.util.concurrent.CompletionException refused = assertThrows(java.util.concurrent.CompletionException.class,
+                    () -> opened.answer().getSource().via(Piece.joined()).runWith(Sink.seq(), stranger).toCompletableFuture().join());
+            CallFailed f = (CallFailed) refused.getCause();
+            assertEquals(Status.Code.PERMISSION_DENIED.value(), f.code());
+            assertTrue(f.getMessage().contains("does not hold this fleet's secret"), f.getMessage());
+        } finally {
+            stranger.terminate();
+        }
+    }
+
+    private TestDaemon start(Path dir, String name, int port, int seedPort, Path secret) throws Exception {
+        TestDaemon d = new TestDaemon(dir.resolve(name), member(name, port, seedPort, secret));
+        daemons.add(d);
+        return d;
+    }
+
+    private static List<String> cells(KukeonGrpc.KukeonBlockingStub api, int pageSize) {
+        return named(api.list(ListRequest.newBuilder().setKind("Cell").setPageSize(pageSize).build()));
+    }
+
+    private static String text(Iterator<LogChunk> chunks) {
+        StringBuilder read = new StringBuilder();
+        chunks.forEachRemaining(ch -> read.append(ch.getData().toStringUtf8()));
+        return read.toString();
+    }
+
+    private static List<String> named(ListResponse list) {
+        return list.getObjectsList().stream().map(d -> d.getPath() + "@" + d.getNode()).toList();
+    }
+}
