@@ -51,6 +51,8 @@ final class FleetRoutes {
     static final String RESTART = "Restart";
     static final String HISTORY = "History";
     static final String LOGS = "Logs";
+    static final String EXEC = "Exec";
+    static final String ATTACH = "Attach";
     /** How long a routed unary call may take on the other node (a stop waits up to its own timeout). */
     static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
@@ -82,6 +84,28 @@ final class FleetRoutes {
         return Source.completionStage(holder(kind, path)).flatMapConcat(holder -> holder == null ? here.apply(in)
                 : fleet.call(holder.node(), holder.door(), method, in.toByteArray()).map(parser::parseFrom)
                         .mapError(new PFBuilder<Throwable, Throwable>().match(CallFailed.class, ErrorMapping::fromFleet).build()));
+    }
+
+    /**
+     * A call whose client streams too (exec, attach), run where the cell its first message names is
+     * held; the client's messages follow it there.
+     */
+    <Q extends Message, R> Source<R, NotUsed> streamingOnHolder(String method, Source<Q, NotUsed> in, Function<Q, String> cellOf,
+                                                                Parser<R> parser, Function<Source<Q, NotUsed>, Source<R, NotUsed>> here) {
+        if (!fleet.clustered()) {
+            return here.apply(in);
+        }
+        return in.prefixAndTail(1).flatMapConcat(firstAndRest -> {
+            Source<Q, NotUsed> whole = Source.from(firstAndRest.first()).concat(firstAndRest.second());
+            String cell = firstAndRest.first().isEmpty() ? "" : cellOf.apply(firstAndRest.first().get(0));
+            if (cell.isEmpty() || heldHere("Cell", cell)) {
+                return here.apply(whole);
+            }
+            return Source.completionStage(holder("Cell", cell)).flatMapConcat(holder -> holder == null ? here.apply(whole)
+                    : fleet.call(holder.node(), holder.door(), method, firstAndRest.first().get(0).toByteArray(),
+                            firstAndRest.second().map(Message::toByteArray)).map(parser::parseFrom)
+                    .mapError(new PFBuilder<Throwable, Throwable>().match(CallFailed.class, ErrorMapping::fromFleet).build()));
+        }).mapMaterializedValue(m -> NotUsed.getInstance());
     }
 
     /** A list over every member: each one's page, merged by path (then node), within the request's page. */

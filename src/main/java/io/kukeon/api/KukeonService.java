@@ -292,7 +292,7 @@ public final class KukeonService implements Kukeon {
      * routed on (the member that routed it already chose this node).
      */
     public io.kukeon.fleet.NodeCalls nodeCalls() {
-        return (method, request) -> {
+        return (method, request, more) -> {
             try {
                 return switch (method) {
                     case FleetRoutes.GET -> FleetRoutes.answered(getHere(GetRequest.parseFrom(request)));
@@ -302,6 +302,10 @@ public final class KukeonService implements Kukeon {
                             FleetRoutes.answered(lifecycleHere(method, LifecycleRequest.parseFrom(request)));
                     case FleetRoutes.HISTORY -> FleetRoutes.answered(historyHere(HistoryRequest.parseFrom(request)));
                     case FleetRoutes.LOGS -> FleetRoutes.answered(logsHere(LogsRequest.parseFrom(request)));
+                    case FleetRoutes.EXEC -> FleetRoutes.answered(execs.exec(Source.single(ExecInput.parseFrom(request))
+                            .concat(more.map(ExecInput::parseFrom))));
+                    case FleetRoutes.ATTACH -> FleetRoutes.answered(execs.attach(Source.single(ExecInput.parseFrom(request))
+                            .concat(more.map(ExecInput::parseFrom))));
                     default -> Source.failed(new io.kukeon.fleet.CallFailed(io.grpc.Status.Code.UNIMPLEMENTED.value(),
                             "Unimplemented", "kukeond does not take a routed " + method + " call"));
                 };
@@ -401,12 +405,17 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public Source<ExecOutput, NotUsed> exec(Source<ExecInput, NotUsed> in) {
-        return execs.exec(in);
+        return routes.streamingOnHolder(FleetRoutes.EXEC, in, KukeonService::cellOf, ExecOutput.parser(), execs::exec);
     }
 
     @Override
     public Source<ExecOutput, NotUsed> attach(Source<ExecInput, NotUsed> in) {
-        return execs.attach(in);
+        return routes.streamingOnHolder(FleetRoutes.ATTACH, in, KukeonService::cellOf, ExecOutput.parser(), execs::attach);
+    }
+
+    /** The cell an exec or attach names in its first message; empty when it names none (here says what is wrong). */
+    private static String cellOf(ExecInput first) {
+        return first.hasStart() ? first.getStart().getPath() : "";
     }
 
     @Override

@@ -121,15 +121,28 @@ public final class Fleet {
      * {@link CallFailed}.
      */
     public Source<byte[], NotUsed> call(String node, ActorRef<NodeGateway.Call> door, String method, byte[] request) {
+        return call(node, door, method, request, null);
+    }
+
+    /**
+     * A call whose client streams (exec, attach) on another member: {@code request} is its first
+     * message, {@code more} the rest, sent on as the other member asks for them.
+     */
+    public Source<byte[], NotUsed> call(String node, ActorRef<NodeGateway.Call> door, String method, byte[] request,
+                                        Source<byte[], NotUsed> more) {
         CallSeal.Sealed sealed = seals.seal(method, request);
-        CompletionStage<NodeGateway.Opened> opened = AskPattern.ask(door,
-                replyTo -> new NodeGateway.Call(method, request, sealed.sentAtMillis(), sealed.mac(), replyTo), OPEN_TIMEOUT,
-                system.scheduler());
+        CompletionStage<NodeGateway.Opened> opened = AskPattern.ask(door, replyTo -> new NodeGateway.Call(method, request,
+                more != null, sealed.sentAtMillis(), sealed.mac(), replyTo), OPEN_TIMEOUT, system.scheduler());
         return Source.completionStage(opened.exceptionally(e -> {
                     throw new CallFailed(14, "NodeUnavailable", "node \"" + node + "\" did not answer within "
                             + OPEN_TIMEOUT.toSeconds() + "s");
                 }))
-                .flatMapConcat(o -> o.answer().getSource().via(Piece.joined()));
+                .flatMapConcat(o -> {
+                    if (more != null && o.more() != null) {
+                        Piece.cut(more).runWith(o.more().getSink(), Materializer.matFromSystem(system));
+                    }
+                    return o.answer().getSource().via(Piece.joined());
+                });
     }
 
     /** A unary call on another member: its one answer, within {@code timeout}. */

@@ -10,5 +10,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * arrives here runs here: it is never routed on to another node.
  */
 public interface NodeCalls {
-    Source<byte[], NotUsed> call(String method, byte[] request);
+    /**
+     * @param request the request, or the first message of a call whose client streams (exec, attach)
+     * @param more    the client's further messages of such a call; empty for the others
+     */
+    Source<byte[], NotUsed> call(String method, byte[] request, Source<byte[], NotUsed> more);
 }

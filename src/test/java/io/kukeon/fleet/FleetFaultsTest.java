@@ -1,5 +1,6 @@
 package io.kukeon.fleet;
 
+import io.grpc.stub.StreamObserver;
 import io.kukeon.api.Docs;
 import io.kukeon.model.ContainerSpec;
 import io.kukeon.testing.BusyboxUpload;
@@ -7,8 +8,14 @@ import io.kukeon.testing.DaemonProcess;
 import io.kukeon.testing.Eventually;
 import io.kukeon.testing.RealHost;
 import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.ExecExit;
+import io.kukeon.wire.v1.ExecInput;
+import io.kukeon.wire.v1.ExecOutput;
+import io.kukeon.wire.v1.ExecStart;
 import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.LogsRequest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +26,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.kukeon.fleet.FleetTesting.byName;
 import static io.kukeon.fleet.FleetTesting.freePort;
@@ -58,9 +67,21 @@ class FleetFaultsTest {
             Docs.createStack(b.client(), "r/s/t");
             BusyboxUpload.into(b.asyncClient(), "r");
             b.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/web", Map.of(),
-                    ContainerSpec.of("app", "docker.io/library/busybox:latest", "sleep", List.of("1000")))).build());
+                    ContainerSpec.of("app", "docker.io/library/busybox:latest", "/bin/sh",
+                            List.of("-c", "echo started-on-b; exec sleep 1000")))).build());
             b.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/web").build());
             assertEquals("Ready", Docs.judged(b.client(), "r/s/t/web").getStatus().getState());
+
+            // through a: b's cell runs a command, and its log is read, on b's host
+            ExecOutcome ran = exec(a.asyncClient(), "r/s/t/web", "cat", "/etc/hostname");
+            assertEquals(0, ran.exit().getCode(), ran.exit().getReason());
+            assertEquals("web\n", ran.stdout());
+            Eventually.value("b's log read through a", Duration.ofSeconds(20), () -> {
+                StringBuilder log = new StringBuilder();
+                a.client().logs(LogsRequest.newBuilder().setPath("r/s/t/web").setContainer("app").build())
+                        .forEachRemaining(chunk -> log.append(chunk.getData().toStringUtf8()));
+                return log.toString().equals("started-on-b\n") ? true : null;
+            });
             Eventually.value("b's cell seen from a", Duration.ofSeconds(30), () -> byName(a.client(), "b").getCells() == 1 ? true : null);
 
             // b's host "loses" its kukeond: the others down it; its containers run on
@@ -88,6 +109,38 @@ class FleetFaultsTest {
             assertEquals(1, c.awaitExit(Duration.ofSeconds(60)));
             assertTrue(Files.readString(c.log()).contains("the cluster downed this node"), Files.readString(c.log()));
         }
+    }
+
+    private record ExecOutcome(String stdout, ExecExit exit) {}
+
+    /** Runs a command in the cell's only container through {@code api}, stdin closed at once. */
+    private static ExecOutcome exec(KukeonGrpc.KukeonStub api, String cell, String... command) throws Exception {
+        CompletableFuture<ExecExit> exit = new CompletableFuture<>();
+        StringBuilder stdout = new StringBuilder();
+        StreamObserver<ExecInput> in = api.exec(new StreamObserver<>() {
+            @Override
+            public void onNext(ExecOutput out) {
+                if (out.hasStdout()) {
+                    stdout.append(out.getStdout().toStringUtf8());
+                } else if (out.hasExit()) {
+                    exit.complete(out.getExit());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                exit.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                exit.completeExceptionally(new IllegalStateException("the exec ended without an exit"));
+            }
+        });
+        in.onNext(ExecInput.newBuilder().setStart(ExecStart.newBuilder().setPath(cell).addAllCommand(List.of(command))).build());
+        in.onCompleted();
+        ExecExit done = exit.get(30, TimeUnit.SECONDS);
+        return new ExecOutcome(stdout.toString(), done);
     }
 
     private DaemonProcess member(RealHost host, String name, int port, int seed, Path secret) {

@@ -9,6 +9,9 @@ import io.kukeon.testing.Eventually;
 import io.kukeon.testing.Specs;
 import io.kukeon.testing.TestDaemon;
 import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.ExecInput;
+import io.kukeon.wire.v1.ExecOutput;
+import io.kukeon.wire.v1.ExecStart;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.HistoryRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
@@ -130,6 +133,30 @@ class FleetRoutingTest {
                 .setPath("r/s/st/web").setContainer("nope").build()).forEachRemaining(ch -> { }));
         assertEquals(Status.Code.NOT_FOUND, bad.getStatus().getCode());
 
+        // an exec through a reaches b, which says its (stopped) cell runs nothing; a itself would not know the cell
+        java.util.concurrent.CompletableFuture<Throwable> execEnd = new java.util.concurrent.CompletableFuture<>();
+        io.grpc.stub.StreamObserver<ExecInput> execIn = KukeonGrpc.newStub(a.channel()).withInterceptors(bearer(a))
+                .exec(new io.grpc.stub.StreamObserver<ExecOutput>() {
+                    @Override
+                    public void onNext(ExecOutput out) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        execEnd.complete(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        execEnd.complete(null);
+                    }
+                });
+        execIn.onNext(ExecInput.newBuilder().setStart(ExecStart.newBuilder().setPath("r/s/st/web").addCommand("true")).build());
+        execIn.onCompleted();
+        Throwable execFailed = execEnd.get(30, TimeUnit.SECONDS);
+        assertTrue(execFailed instanceof StatusRuntimeException s && s.getStatus().getDescription().contains("of cell \"r/s/st/web\" is not running"),
+                String.valueOf(execFailed));
+
         // a stranger who reaches b's cluster port, not knowing the fleet's secret, has its call refused
         ActorSystem<Void> stranger = ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM, ConfigFactory.parseMap(Map.of(
                 "pekko.actor.provider", "remote", "pekko.remote.artery.canonical.hostname", "127.0.0.1",
@@ -139,7 +166,7 @@ class FleetRoutingTest {
                     "pekko://" + ClusterSettings.SYSTEM + "@127.0.0.1:" + bPort + "/system/kukeon-node-gateway");
             byte[] probe = GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/web").build().toByteArray();
             NodeGateway.Opened opened = AskPattern.<NodeGateway.Call, NodeGateway.Opened>ask(door,
-                    replyTo -> new NodeGateway.Call("Get", probe, System.currentTimeMillis(), new byte[32], replyTo),
+                    replyTo -> new NodeGateway.Call("Get", probe, false, System.currentTimeMillis(), new byte[32], replyTo),
                     Duration.ofSeconds(10), stranger.scheduler()).toCompletableFuture().get(20, TimeUnit.SECONDS);
             java.util.concurrent.CompletionException refused = assertThrows(java.util.concurrent.CompletionException.class,
                     () -> opened.answer().getSource().via(Piece.joined()).runWith(Sink.seq(), stranger).toCompletableFuture().join());
@@ -155,6 +182,12 @@ class FleetRoutingTest {
         TestDaemon d = new TestDaemon(dir.resolve(name), member(name, port, seedPort, secret));
         daemons.add(d);
         return d;
+    }
+
+    private static io.grpc.ClientInterceptor bearer(TestDaemon d) throws java.io.IOException {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + d.token());
+        return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
     private static List<String> cells(KukeonGrpc.KukeonBlockingStub api, int pageSize) {
