@@ -1,8 +1,11 @@
 package io.kukeon.fleet;
 
+import io.kukeon.api.Docs;
 import io.kukeon.testing.Eventually;
 import io.kukeon.testing.TestCertificates;
 import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.ObjectDoc;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * certificates one CA issued form a cluster over Artery's {@code tls-tcp}; a third holding the same
  * secret, but a certificate another CA issued, is never admitted: neither side completes TLS with
  * it, so its join never reaches the secret check, and it is Up in no one's view. A raw TLS caller
- * shows the members' side alone: it asks for a certificate, and takes only one the fleet's CA issued. (A failure prints
+ * shows the members' side alone: it asks for a certificate, and takes only one the fleet's CA issued;
+ * a call routed from one member to the other crosses the TLS transport. (A failure prints
  * the daemons' log: the handshakes' errors are there.)
  */
 @ExtendWith(LogCapturingExtension.class)
@@ -77,6 +81,11 @@ class FleetTlsTest {
         assertTrue(keepsConnection(seedPort, fleet, fleet, "b"), "a caller with a certificate the fleet's CA issued");
         assertFalse(keepsConnection(seedPort, fleet, null, null), "a caller without a certificate");
         assertFalse(keepsConnection(seedPort, fleet, other, "c"), "a caller with another CA's certificate");
+        // a call routed between members (sealed, answered through a stream) crosses the TLS transport
+        Docs.createStack(b.client(), "r/s/st");
+        ObjectDoc stack = Eventually.value("b's stack got through a", Duration.ofSeconds(30),
+                () -> a.client().get(GetRequest.newBuilder().setKind("Stack").setPath("r/s/st").build()).getObject());
+        assertEquals("b", stack.getNode());
 
         TestDaemon c = node(dir, "c", freePort(), seedPort, secret, other);
         long until = System.nanoTime() + STRANGER_TRIES.toNanos();
