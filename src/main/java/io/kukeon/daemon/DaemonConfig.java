@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kukeon.fleet.ClusterSecret;
 import io.kukeon.fleet.ClusterSettings;
+import io.kukeon.fleet.ClusterTls;
 import io.kukeon.fleet.NodeCapacity;
 import io.kukeon.fleet.NodeNames;
 import io.kukeon.api.ApiSettings;
@@ -68,7 +69,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "tls-cert-file", "tls-key-file", "tls-client-ca-file", "insecure-listen", "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode",
             "journal.sync", "journal.retention", "journal.keep-per-object",
             "cluster.listen", "cluster.seeds", "cluster.node-name", "cluster.secret-file", "cluster.labels", "cluster.cpu",
-            "cluster.memory", "cluster.stable-after");
+            "cluster.memory", "cluster.stable-after", "cluster.tls-cert-file", "cluster.tls-key-file", "cluster.tls-ca-file");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -308,8 +309,13 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             if (!seeds.isEmpty()) {
                 throw new InvalidArgumentException("cluster.seeds", "needs cluster.listen: where this node listens for the others");
             }
+            for (String key : ClusterTls.KEYS) {
+                if (!string(k, key).isEmpty()) {
+                    throw new InvalidArgumentException(key, "needs cluster.listen: TLS is for the cluster's transport");
+                }
+            }
             return new ClusterSettings(name, null, List.of(), ClusterSecret.Keys.NONE, labels, capacity,
-                    duration(k, "cluster.stable-after"));
+                    duration(k, "cluster.stable-after"), null);
         }
         InetSocketAddress at = tcpAddress("cluster.listen", listen, "empty (no cluster)");
         if (at.getPort() == 0) {
@@ -330,7 +336,23 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                     + " the same secret join the cluster");
         }
         return new ClusterSettings(name, at, seedList, ClusterSecret.of(absolute("cluster.secret-file", secret)),
-                labels, capacity, duration(k, "cluster.stable-after"));
+                labels, capacity, duration(k, "cluster.stable-after"), clusterTls(k));
+    }
+
+    /** The cluster's transport over TLS: its certificate, key and CA, all three or none (null: plain TCP). */
+    private static ClusterTls clusterTls(Config k) {
+        List<String> given = ClusterTls.KEYS.stream().filter(key -> !string(k, key).isEmpty()).toList();
+        if (given.isEmpty()) {
+            return null;
+        }
+        for (String key : ClusterTls.KEYS) {
+            if (!given.contains(key)) {
+                throw new InvalidArgumentException(key, "is needed with " + String.join(" and ", given)
+                        + ": the cluster's TLS takes this node's certificate, its key and the fleet's CA");
+            }
+        }
+        return new ClusterTls(absolute(ClusterTls.CERT_KEY, string(k, ClusterTls.CERT_KEY)),
+                absolute(ClusterTls.KEY_KEY, string(k, ClusterTls.KEY_KEY)), absolute(ClusterTls.CA_KEY, string(k, ClusterTls.CA_KEY)));
     }
 
     /** Cores, whole or not ({@code 1.5}), as thousandths; {@code auto}: the host's. */

@@ -70,6 +70,16 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--cluster-secret-file", paramLabel = "FILE", description = "the fleet's shared secret (mode 0600), the same on every node")
     String clusterSecretFile;
 
+    @Option(names = "--cluster-tls-cert-file", paramLabel = "FILE",
+            description = "the cluster's transport over mutual TLS: this node's PEM certificate, issued by the CA")
+    String clusterTlsCertFile;
+
+    @Option(names = "--cluster-tls-key-file", paramLabel = "FILE", description = "its RSA key (PEM, mode 0600)")
+    String clusterTlsKeyFile;
+
+    @Option(names = "--cluster-tls-ca-file", paramLabel = "FILE", description = "the fleet's CA: peers need a certificate it issued")
+    String clusterTlsCaFile;
+
     @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name in the fleet (default: the host's)")
     String nodeName;
 
@@ -95,6 +105,9 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "cluster.listen", clusterListen);
         put(flags, "cluster.seeds", clusterSeeds);
         put(flags, "cluster.secret-file", clusterSecretFile);
+        put(flags, "cluster.tls-cert-file", clusterTlsCertFile);
+        put(flags, "cluster.tls-key-file", clusterTlsKeyFile);
+        put(flags, "cluster.tls-ca-file", clusterTlsCaFile);
         put(flags, "cluster.node-name", nodeName);
         put(flags, "cluster.labels", nodeLabels == null ? null : String.join(",", nodeLabels));
         DaemonConfig settings = DaemonConfig.load(flags, store.config, System.getenv());

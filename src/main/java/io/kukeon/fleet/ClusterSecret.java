@@ -41,10 +41,7 @@ public final class ClusterSecret {
         }
         String secret;
         try {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);   // a link's target: secrets are often mounted as links
-            if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                throw new InvalidArgumentException(KEY, file + " must be readable by its owner only (chmod 600)");
-            }
+            ownerOnly(KEY, file);
             if (Files.size(file) > MAX_BYTES) {
                 throw new InvalidArgumentException(KEY, file + " must hold at most " + MAX_BYTES + " bytes");
             }
@@ -66,6 +63,14 @@ public final class ClusterSecret {
             return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** A credential's file (the secret, a private key) must be its owner's alone: refused otherwise, by {@code key}. */
+    static void ownerOnly(String key, Path file) throws IOException {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);   // a link's target: secrets are often mounted as links
+        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            throw new InvalidArgumentException(key, file + " must be readable by its owner only (chmod 600)");
         }
     }
 }

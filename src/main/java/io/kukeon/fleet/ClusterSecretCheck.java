@@ -15,7 +15,7 @@ import java.util.List;
  * Admits a node to the cluster only when it holds the same secret as the member it asks: Pekko's
  * join-time configuration check, which runs on the member for every node that asks to join, and
  * makes a refused node shut down. What crosses the network is a digest of the secret, never the
- * secret; on a network others can read, the cluster's transport needs TLS as well (docs/fleet.md).
+ * secret; on a network others can read, the cluster's transport needs TLS as well ({@link ClusterTls}).
  */
 public final class ClusterSecretCheck extends JoinConfigCompatChecker {
 

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * How this kukeond takes part in a fleet: a member of a Pekko Cluster (Artery TCP) named
- * {@value #SYSTEM}, joining through the seeds, admitted only by members holding the same secret.
+ * {@value #SYSTEM}, joining through the seeds, admitted only by members holding the same secret; over
+ * TLS with mutual authentication when {@code tls} is given.
  *
  * @param nodeName     unique in the fleet; the name {@code kuke get nodes} shows
  * @param listen       where this member listens for the others (Artery's canonical address); null: alone, no cluster
@@ -18,9 +19,10 @@ import java.util.Map;
  * @param labels       this node's labels, part of its membership
  * @param capacity     what this node offers its cells
  * @param stableAfter  how long membership must be still before the split-brain resolver downs unreachable members
+ * @param tls          the transport's certificate, key and CA; null: plain TCP
  */
 public record ClusterSettings(String nodeName, InetSocketAddress listen, List<InetSocketAddress> seeds, ClusterSecret.Keys secret,
-                              Map<String, String> labels, NodeCapacity capacity, Duration stableAfter) {
+                              Map<String, String> labels, NodeCapacity capacity, Duration stableAfter, ClusterTls tls) {
 
     /** The actor system's name: members of one cluster share it. */
     public static final String SYSTEM = "kukeond";
@@ -42,6 +44,9 @@ public record ClusterSettings(String nodeName, InetSocketAddress listen, List<In
         Map<String, Object> s = new HashMap<>();
         s.put("pekko.actor.provider", "cluster");
         s.put("pekko.remote.artery.transport", "tcp");
+        if (tls != null) {
+            s.putAll(tls.pekkoSettings());
+        }
         s.put("pekko.remote.artery.canonical.hostname", listen.getHostString());
         s.put("pekko.remote.artery.canonical.port", listen.getPort());
         List<String> seedAddresses = new ArrayList<>();

@@ -1,13 +1,18 @@
 package io.kukeon.daemon;
 
+import com.typesafe.config.Config;
 import io.kukeon.fleet.ClusterSettings;
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.testing.TestCertificates;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +20,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,8 +43,94 @@ class ClusterConfigTest {
     }
 
     private void refused(String key, Map<String, String> flags) {
+        refused(key, "", flags);
+    }
+
+    private void refused(String key, String why, Map<String, String> flags) {
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> load(flags));
-        assertTrue(e.getMessage().contains(key), e.getMessage());
+        assertTrue(e.getMessage().contains(key) && e.getMessage().contains(why), e.getMessage());
+    }
+
+    /** A member's settings with the cluster's TLS files given (null: that key left out). */
+    private Map<String, String> member(Path cert, Path key, Path ca) throws Exception {
+        Map<String, String> flags = new HashMap<>(Map.of("cluster.listen", "127.0.0.1:25520",
+                "cluster.secret-file", secret("s", "0123456789abcdef-fleet", "rw-------").toString()));
+        if (cert != null) {
+            flags.put("cluster.tls-cert-file", cert.toString());
+        }
+        if (key != null) {
+            flags.put("cluster.tls-key-file", key.toString());
+        }
+        if (ca != null) {
+            flags.put("cluster.tls-ca-file", ca.toString());
+        }
+        return flags;
+    }
+
+    /** A fleet's CA and node a's certificate, a stranger's CA and its node x's: keytool is slow, made once. */
+    @TempDir
+    static Path certificates;
+    private static TestCertificates fleet;
+    private static TestCertificates stranger;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        fleet = TestCertificates.rsa(certificates, "fleet-ca");
+        fleet.sign("a", "dns:kukeon-fleet");
+        stranger = TestCertificates.rsa(certificates, "other-ca");
+        stranger.sign("x", "dns:kukeon-fleet");
+    }
+
+    @Test
+    void withTheThreeTlsFilesArteryRunsOverTlsWithThem() throws Exception {
+        DaemonConfig config = load(member(fleet.cert("a"), fleet.key("a"), fleet.caFile()));
+        assertEquals("tls-tcp", config.pekko().getString("pekko.remote.artery.transport"));
+        assertEquals("org.apache.pekko.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider",
+                config.pekko().getString("pekko.remote.artery.ssl.ssl-engine-provider"));
+        Config engine = config.pekko().getConfig("pekko.remote.artery.ssl.rotating-keys-engine");
+        assertEquals(fleet.cert("a").toString(), engine.getString("cert-file"));
+        assertEquals(fleet.key("a").toString(), engine.getString("key-file"));
+        assertEquals(fleet.caFile().toString(), engine.getString("ca-cert-file"));
+        // without them, plain TCP
+        DaemonConfig plain = load(member(null, null, null));
+        assertEquals("tcp", plain.pekko().getString("pekko.remote.artery.transport"));
+        assertNull(plain.cluster().tls());
+    }
+
+    @Test
+    void badTlsFilesAreRefusedByTheKeyTheyCameIn() throws Exception {
+        Path a = fleet.cert("a");
+        Path ca = fleet.caFile();
+        // all three or none, and only with cluster.listen
+        refused("cluster.tls-key-file", "is needed with cluster.tls-cert-file", member(a, null, null));
+        refused("cluster.tls-ca-file", "is needed with cluster.tls-cert-file and cluster.tls-key-file",
+                member(a, fleet.key("a"), null));
+        refused("cluster.tls-cert-file", "is needed", member(null, fleet.key("a"), ca));
+        refused("cluster.tls-ca-file", "needs cluster.listen", Map.of("cluster.tls-ca-file", ca.toString()));
+        refused("cluster.tls-cert-file", "absolute path", member(Path.of("a.pem"), fleet.key("a"), ca));
+        // files that are not what they should be
+        refused("cluster.tls-ca-file", "is not a readable file", member(a, fleet.key("a"), dir.resolve("missing.pem")));
+        refused("cluster.tls-cert-file", "holds no PEM certificate", member(fleet.key("a"), fleet.key("a"), ca));
+        refused("cluster.tls-key-file", "is not the key of the certificate", member(a, stranger.key("x"), ca));
+        refused("cluster.tls-cert-file", "was not issued by the CA", member(stranger.cert("x"), stranger.key("x"), ca));
+        Path certAsKey = Files.copy(a, dir.resolve("cert-as.key"));
+        Files.setPosixFilePermissions(certAsKey, PosixFilePermissions.fromString("rw-------"));
+        refused("cluster.tls-key-file", "holds no RSA private key", member(a, certAsKey, ca));
+        refused("cluster.tls-key-file", "RSA", member(a, ellipticKey(), ca));
+        Path open = Files.copy(fleet.key("a"), dir.resolve("open.key"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+        refused("cluster.tls-key-file", "readable by its owner only", member(a, open, ca));
+    }
+
+    /** An EC key in PKCS#8 PEM, 0600: the API's TLS takes it, Pekko's cluster transport does not. */
+    private Path ellipticKey() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        Path file = dir.resolve("ec.key");
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder()
+                .encodeToString(generator.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 
     @Test
