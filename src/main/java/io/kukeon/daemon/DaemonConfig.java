@@ -69,7 +69,8 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "tls-cert-file", "tls-key-file", "tls-client-ca-file", "insecure-listen", "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode",
             "journal.sync", "journal.retention", "journal.keep-per-object",
             "cluster.listen", "cluster.seeds", "cluster.node-name", "cluster.secret-file", "cluster.labels", "cluster.cpu",
-            "cluster.memory", "cluster.stable-after", "cluster.tls-cert-file", "cluster.tls-key-file", "cluster.tls-ca-file");
+            "cluster.memory", "cluster.stable-after", "cluster.tls-cert-file", "cluster.tls-key-file", "cluster.tls-ca-file",
+            "cluster.insecure-listen");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
     private static final List<String> POOLS = List.of("runtime", "pulls", "reads");
@@ -335,8 +336,15 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             throw new InvalidArgumentException("cluster.secret-file", "is needed with cluster.listen: only nodes that hold"
                     + " the same secret join the cluster");
         }
+        ClusterTls tls = clusterTls(k);
+        if (tls == null && !at.getAddress().isLoopbackAddress() && !flag(k, "cluster.insecure-listen")) {
+            // routed calls carry logs, exec input and objects' specs between the nodes
+            throw new InvalidArgumentException("cluster.listen", "\"" + listen + "\" is not a loopback address: beyond this"
+                    + " host the fleet talks only over TLS (cluster.tls-cert-file, cluster.tls-key-file and"
+                    + " cluster.tls-ca-file), or with cluster.insecure-listen = true");
+        }
         return new ClusterSettings(name, at, seedList, ClusterSecret.of(absolute("cluster.secret-file", secret)),
-                labels, capacity, duration(k, "cluster.stable-after"), clusterTls(k));
+                labels, capacity, duration(k, "cluster.stable-after"), tls);
     }
 
     /** The cluster's transport over TLS: its certificate, key and CA, all three or none (null: plain TCP). */

@@ -80,6 +80,9 @@ public final class Kukeond implements Callable<Integer> {
     @Option(names = "--cluster-tls-ca-file", paramLabel = "FILE", description = "the fleet's CA: peers need a certificate it issued")
     String clusterTlsCaFile;
 
+    @Option(names = "--cluster-insecure-listen", description = "allow --cluster-listen on a non-loopback address without TLS")
+    boolean clusterInsecureListen;
+
     @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name in the fleet (default: the host's)")
     String nodeName;
 
@@ -108,6 +111,7 @@ public final class Kukeond implements Callable<Integer> {
         put(flags, "cluster.tls-cert-file", clusterTlsCertFile);
         put(flags, "cluster.tls-key-file", clusterTlsKeyFile);
         put(flags, "cluster.tls-ca-file", clusterTlsCaFile);
+        put(flags, "cluster.insecure-listen", clusterInsecureListen ? "true" : null);
         put(flags, "cluster.node-name", nodeName);
         put(flags, "cluster.labels", nodeLabels == null ? null : String.join(",", nodeLabels));
         DaemonConfig settings = DaemonConfig.load(flags, store.config, System.getenv());

@@ -188,4 +188,20 @@ class ClusterConfigTest {
         refused("cluster.cpu", Map.of("cluster.cpu", "0"));
         refused("cluster.memory", Map.of("cluster.memory", "much"));
     }
+
+    @Test
+    void beyondLoopbackTheFleetTalksOverTlsOrWhenToldInClearText() throws Exception {
+        String secret = secret("s", "0123456789abcdef-fleet", "rw-------").toString();
+        // 0.0.0.0 (every address of the host) is not loopback, and is always there to listen on
+        refused("cluster.listen", "is not a loopback address", Map.of("cluster.listen", "0.0.0.0:25520",
+                "cluster.secret-file", secret));
+        io.kukeon.fleet.ClusterSettings insecure = load(Map.of("cluster.listen", "0.0.0.0:25520", "cluster.secret-file", secret,
+                "cluster.insecure-listen", "true")).cluster();
+        assertTrue(insecure.clustered());
+        assertNull(insecure.tls());
+        io.kukeon.fleet.ClusterSettings withTls = load(member(fleet.cert("a"), fleet.key("a"), fleet.caFile()).entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                        e -> e.getKey().equals("cluster.listen") ? "0.0.0.0:25520" : e.getValue()))).cluster();
+        assertEquals(fleet.caFile(), withTls.tls().caFile());
+    }
 }
