@@ -7,6 +7,7 @@ import io.kukeon.model.Resources;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,12 @@ public final class CgroupV1Driver implements CgroupManager {
         if (cpuset == null) {
             return;
         }
+        // v1 keeps a child's cpus and mems within its parent's (it refuses to shrink a parent below a
+        // child): a group that has both has ancestors that have them too, the case at every recovery
+        ConfinedHierarchy.CheckedGroup leaf = cpuset.checked(group);
+        if (leaf.exists() && filled(leaf.read("cpuset.mems")) && filled(leaf.read("cpuset.cpus"))) {
+            return;
+        }
         List<CgroupPath> levels = new ArrayList<>();
         for (CgroupPath g = group; g != null; g = g.parent()) {
             levels.add(0, g);
@@ -84,7 +91,7 @@ public final class CgroupV1Driver implements CgroupManager {
             GroupView view = new View(level);
             for (String file : List.of("cpuset.mems", "cpuset.cpus")) {
                 String current = cpuset.read(level, file);
-                if (current == null || current.isBlank()) {
+                if (!filled(current)) {
                     String inherited = V1Limits.inherited(view, file);
                     try {
                         cpuset.write(level, file, inherited);
@@ -95,6 +102,10 @@ public final class CgroupV1Driver implements CgroupManager {
                 }
             }
         }
+    }
+
+    private static boolean filled(String cpusetValue) {
+        return cpusetValue != null && !cpusetValue.isBlank();
     }
 
     @Override
@@ -152,9 +163,10 @@ public final class CgroupV1Driver implements CgroupManager {
         return List.copyOf(out);
     }
 
-    /** The group's files across hierarchies, by controller. */
+    /** The group's files across hierarchies, by controller; its directory in each checked once (see {@link ConfinedHierarchy#checked}). */
     private final class View implements GroupView {
         private final CgroupPath group;
+        private final Map<ConfinedHierarchy, ConfinedHierarchy.CheckedGroup> checked = new HashMap<>();
 
         View(CgroupPath group) {
             this.group = group;
@@ -168,14 +180,14 @@ public final class CgroupV1Driver implements CgroupManager {
 
         @Override
         public boolean has(String controller, String file) {
-            ConfinedHierarchy h = byController.get(controller);
-            return h != null && h.exists(group) && h.has(group, file);
+            ConfinedHierarchy.CheckedGroup g = existing(controller);
+            return g != null && g.has(file);
         }
 
         @Override
         public String read(String controller, String file) {
-            ConfinedHierarchy h = byController.get(controller);
-            return h == null || !h.exists(group) ? null : h.read(group, file);
+            ConfinedHierarchy.CheckedGroup g = existing(controller);
+            return g == null ? null : g.read(file);
         }
 
         @Override
@@ -189,12 +201,26 @@ public final class CgroupV1Driver implements CgroupManager {
 
         @Override
         public void write(String controller, String file, String value) throws IOException {
-            hierarchy(controller).write(group, file, value);
+            in(hierarchy(controller)).write(file, value);
         }
 
         @Override
         public Path path(String controller, String file) {
-            return hierarchy(controller).file(group, file);
+            return in(hierarchy(controller)).file(file);
+        }
+
+        /** The group in the controller's hierarchy, or null when the host lacks it or the group is not there. */
+        private ConfinedHierarchy.CheckedGroup existing(String controller) {
+            ConfinedHierarchy h = byController.get(controller);
+            if (h == null) {
+                return null;
+            }
+            ConfinedHierarchy.CheckedGroup g = in(h);
+            return g.exists() ? g : null;
+        }
+
+        private ConfinedHierarchy.CheckedGroup in(ConfinedHierarchy h) {
+            return checked.computeIfAbsent(h, x -> x.checked(group));
         }
 
         private ConfinedHierarchy hierarchy(String controller) {

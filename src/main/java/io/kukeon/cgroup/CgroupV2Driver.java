@@ -71,14 +71,16 @@ public final class CgroupV2Driver implements CgroupManager {
         SubtreeRemoval.remove(List.of(hierarchy), null, group);
     }
 
-    /** The group's files, with the controllers its parent delegates to it. */
+    /** The group's files (its directory checked once), with the controllers its parent delegates to it. */
     private final class View implements GroupView {
         private final CgroupPath group;
+        private final ConfinedHierarchy.CheckedGroup checked;
         private final Set<String> available;
         private final Map<String, String> missing;
 
         View(CgroupPath group, Set<String> available, Map<String, String> missing) {
             this.group = group;
+            this.checked = hierarchy.checked(group);
             this.available = available;
             this.missing = missing;
         }
@@ -93,12 +95,12 @@ public final class CgroupV2Driver implements CgroupManager {
 
         @Override
         public boolean has(String controller, String file) {
-            return whyUnavailable(controller) == null && hierarchy.has(group, file);
+            return whyUnavailable(controller) == null && checked.has(file);
         }
 
         @Override
         public String read(String controller, String file) {
-            return hierarchy.read(group, file);
+            return checked.read(file);
         }
 
         @Override
@@ -108,12 +110,12 @@ public final class CgroupV2Driver implements CgroupManager {
 
         @Override
         public void write(String controller, String file, String value) throws IOException {
-            hierarchy.write(group, file, value);
+            checked.write(file, value);
         }
 
         @Override
         public Path path(String controller, String file) {
-            return hierarchy.file(group, file);
+            return checked.file(file);
         }
     }
 }

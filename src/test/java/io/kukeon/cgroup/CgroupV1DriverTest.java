@@ -65,6 +65,18 @@ class CgroupV1DriverTest {
         assertEquals("2\n", Files.readString(cgroupDir.resolve("cpuset/kukeon/realm/space/stack/cell/c1/cpuset.cpus")));
     }
 
+    /** An existing group whose cpus were emptied (a CPU taken offline) gets its parent's again at the next ensure. */
+    @Test
+    void anExistingGroupWithAnEmptiedCpusetIsFilledAgain() throws IOException {
+        driver.ensure(CELL, Resources.NONE);
+        Path cpus = cgroupDir.resolve("cpuset").resolve(CELL.relative()).resolve("cpuset.cpus");
+        Files.writeString(cpus, "\n");
+
+        driver.ensure(CELL, Resources.NONE);
+
+        assertEquals("0-3\n", Files.readString(cpus));
+    }
+
     @Test
     void aRootInAServiceSubtreeIsMadeWhereTheServiceManagerMadeNoGroup() throws IOException {
         // systemd made the service's group in the hierarchies it uses, not in cpuset or freezer

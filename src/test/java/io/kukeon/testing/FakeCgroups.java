@@ -14,9 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /** An in-memory cgroup tree: which groups exist and with which limits. */
 public final class FakeCgroups implements CgroupManager {
     private final Map<String, Resources> groups = new ConcurrentHashMap<>();
+    private final Map<String, Integer> ensures = new ConcurrentHashMap<>();
 
     public Map<String, Resources> groups() {
         return Map.copyOf(groups);
+    }
+
+    /** How many times the group was ensured. */
+    public int ensures(String group) {
+        return ensures.getOrDefault(group, 0);
     }
 
     /** As after a reboot: the tree is gone. */
@@ -38,6 +44,7 @@ public final class FakeCgroups implements CgroupManager {
 
     @Override
     public GroupStatus ensure(CgroupPath group, Resources resources, Delegation delegation) {
+        ensures.merge(group.toString(), 1, Integer::sum);
         Long limit = resources.memoryMax();
         if (limit != null && limit < memoryInUse) {
             throw new CgroupFailureException("fake: cannot write " + limit + " to " + group

@@ -95,6 +95,11 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private final BringUpWindow bringUp;
     /** containerd does not answer: the containers' state is not known. */
     private boolean runtimeDown;
+    /**
+     * The cell's group was ensured at this actor's recovery and containerd has not gone away since:
+     * the "containerd available" that follows a daemon's start has nothing to re-ensure.
+     */
+    private boolean groupEnsuredAtRecovery;
 
     private CellActor(ActorContext<TreeCommand> context, ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
                       RealmAccess realm) {
@@ -674,10 +679,15 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         runtimeDown = !broadcast.runtimeAvailable();
         containers.tellRunning(broadcast);
         if (!gone(state) && broadcast.reprovision() && !busy() && state.activity() == Activity.NONE) {
-            operations.ensureCgroup(state.spec());   // a reboot removes the tree; limits are re-applied as they are
+            if (!groupEnsuredAtRecovery) {
+                operations.ensureCgroup(state.spec());   // a reboot removes the tree; limits are re-applied as they are
+            }
             if (state.run().network() != null) {
                 operations.refreshNames(state.run().network());
             }
+        }
+        if (broadcast.reprovision() || !broadcast.runtimeAvailable()) {
+            groupEnsuredAtRecovery = false;   // from now on, each "containerd available" re-ensures the group
         }
         if (!gone(state) && broadcast.runtimeAvailable() && !busy() && state.activity() != Activity.NONE) {
             // An intent written while containerd did not answer (a stop, a delete): carried out now.
@@ -732,6 +742,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         spawnContainers(state);
         if (state.activity() == Activity.NONE) {
             operations.ensureCgroup(state.spec());
+            groupEnsuredAtRecovery = true;
             bringUp.recovered(state);   // interrupted within its window: the verdict is still to come
         } else {
             resume(state);

@@ -658,4 +658,27 @@ class CellActorTest {
         await("side started once containerd answers", () -> runs("side") && actor.getState().activity() == Activity.NONE);
         assertEquals("Ready", bed.index.get(path).orElseThrow().state());
     }
+
+    /**
+     * At a daemon's start a cell's group is ensured at its recovery (made again if a reboot removed
+     * it), not a second time at the "containerd available" that follows; once containerd went away
+     * and returns, it is ensured again.
+     */
+    @Test
+    void theGroupIsEnsuredOnceAtRecoveryAndAgainWhenContainerdReturns() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        String group = "/kukeon/r/s/t/" + name;
+        bed.cgroups.wipe();
+        int before = bed.cgroups.ensures(group);
+
+        actor.restart();
+        await("made again at recovery", () -> bed.cgroups.groups().containsKey(group));
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(true, true));   // containerd available, at the start
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(false, true));   // a relist
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(false, false));   // containerd gone
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(true, true));   // and back
+        await("ensured again when containerd returned", () -> bed.cgroups.ensures(group) >= before + 2);
+
+        assertEquals(before + 2, bed.cgroups.ensures(group), "at recovery and when containerd returned, not at the start's");
+    }
 }
