@@ -55,6 +55,8 @@ final class FleetRoutes {
     static final String ATTACH = "Attach";
     /** How long a routed unary call may take on the other node (a stop waits up to its own timeout). */
     static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
+    /** How long a member has to say whether it holds an object, and to answer its page of a list. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final Fleet fleet;
     private final ObjectIndex index;
@@ -72,7 +74,7 @@ final class FleetRoutes {
             return here.apply(in).thenApply(answer -> fleet.clustered() ? stamp.apply(answer, fleet.nodeName()) : answer);
         }
         return holder(kind, path).thenCompose(holder -> holder == null ? here.apply(in)
-                : unary(holder.node(), holder.door(), method, in, parser).thenApply(answer -> stamp.apply(answer, holder.node())));
+                : unary(holder.node(), holder.door(), method, in, parser, ANSWER_TIMEOUT).thenApply(answer -> stamp.apply(answer, holder.node())));
     }
 
     /** A streamed call on the object at {@code kind}/{@code path}, run where it is held. */
@@ -116,7 +118,8 @@ final class FleetRoutes {
         return fleet.others().thenCompose(doors -> {
             Map<String, CompletableFuture<ListResponse>> parts = new TreeMap<>();
             parts.put(fleet.nodeName(), here.apply(in).toCompletableFuture());
-            doors.forEach((node, door) -> parts.put(node, unary(node, door, LIST, in, ListResponse.parser()).toCompletableFuture()));
+            doors.forEach((node, door) -> parts.put(node, unary(node, door, LIST, in, ListResponse.parser(), READ_TIMEOUT)
+                    .toCompletableFuture()));
             return CompletableFuture.allOf(parts.values().toArray(CompletableFuture[]::new))
                     .handle((all, failed) -> merged(in, parts));
         });
@@ -150,7 +153,7 @@ final class FleetRoutes {
         GetRequest probe = GetRequest.newBuilder().setKind(kind).setPath(path).build();
         return fleet.others().thenCompose(doors -> {
             Map<String, CompletableFuture<Status.Code>> answers = new TreeMap<>();
-            doors.forEach((node, door) -> answers.put(node, unary(node, door, GET, probe, ObjectResponse.parser())
+            doors.forEach((node, door) -> answers.put(node, unary(node, door, GET, probe, ObjectResponse.parser(), READ_TIMEOUT)
                     .handle((found, failed) -> failed == null ? Status.Code.OK
                             : ErrorMapping.grpcException(failed).getStatus().getCode()).toCompletableFuture()));
             return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
@@ -179,8 +182,8 @@ final class FleetRoutes {
     }
 
     private <R extends Message> CompletionStage<R> unary(String node, ActorRef<NodeGateway.Call> door, String method,
-                                                         Message in, Parser<R> parser) {
-        return fleet.answer(node, door, method, in.toByteArray(), ANSWER_TIMEOUT)
+                                                         Message in, Parser<R> parser, Duration timeout) {
+        return fleet.answer(node, door, method, in.toByteArray(), timeout)
                 .handle((bytes, failed) -> {
                     if (failed != null) {
                         throw asUnchecked(ErrorMapping.fromFleet(failed));

@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.kukeon.bench.BenchTiming.loadAverage;
+import static io.kukeon.bench.BenchTiming.pct;
+import static io.kukeon.bench.BenchTiming.time;
+
 /**
  * Issue 19 goal 3, flat per-object cost: with 0, 100, 1,000 cells already running, the time of a
  * cell start, a Get of one cell, and {@code kuke get cells} (every cell, page after page of the
@@ -250,33 +254,8 @@ public final class FlatBenchmark {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
-    private static String loadAverage() throws IOException {
-        String[] l = Files.readString(Path.of("/proc/loadavg")).split(" ");
-        return l[0] + " " + l[1] + " " + l[2];
-    }
-
-    /** Work that returns something the timing keeps alive. */
-    private interface Work {
-        long run() throws Exception;
-    }
-
-    private static long time(Work work) throws Exception {
-        long t0 = System.nanoTime();
-        if (work.run() < 0) {
-            throw new IllegalStateException("unreachable: keeps the result alive");
-        }
-        return System.nanoTime() - t0;
-    }
-
     private static double ms(long nanos) {
         return nanos / 1e6;
     }
 
-    private static long pct(List<Long> values, int p) {
-        if (values.isEmpty()) {
-            return 0;
-        }
-        List<Long> sorted = values.stream().sorted().toList();
-        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
-    }
 }

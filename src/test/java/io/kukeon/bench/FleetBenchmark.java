@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.kukeon.bench.BenchTiming.loadAverage;
+import static io.kukeon.bench.BenchTiming.pct;
+import static io.kukeon.bench.BenchTiming.time;
+
 /**
  * Issue 18, what routing costs: three kukeonds in one cluster (fake runtime, in this JVM, each its
  * own tree and journal) with N cells each, beside a kukeond alone holding all 3N, same run, default
@@ -132,18 +136,6 @@ public final class FleetBenchmark {
         return LifecycleRequest.newBuilder().setKind("Cell").setPath(path).build();
     }
 
-    private interface Work {
-        long run() throws Exception;
-    }
-
-    private static long time(Work work) throws Exception {
-        long t0 = System.nanoTime();
-        if (work.run() < 0) {
-            throw new IllegalStateException("unreachable: keeps the result alive");
-        }
-        return System.nanoTime() - t0;
-    }
-
     private static void record(boolean keep, List<Long> into, long nanos) {
         if (keep) {
             into.add(nanos);
@@ -154,19 +146,10 @@ public final class FleetBenchmark {
         System.out.printf("%-40s %10.1f %10.1f%n", what, pct(nanos, 50) / 1e6, pct(nanos, 90) / 1e6);
     }
 
-    private static long pct(List<Long> values, int p) {
-        List<Long> sorted = values.stream().sorted().toList();
-        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
-    }
-
     private static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    private static String loadAverage() throws java.io.IOException {
-        String[] l = Files.readString(Path.of("/proc/loadavg")).split(" ");
-        return l[0] + " " + l[1] + " " + l[2];
-    }
 }
