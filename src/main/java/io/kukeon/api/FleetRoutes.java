@@ -77,6 +77,20 @@ final class FleetRoutes {
                 : unary(holder.node(), holder.door(), method, in, parser, ANSWER_TIMEOUT).thenApply(answer -> stamp.apply(answer, holder.node())));
     }
 
+    /** A Get, answered by the holder's answer to whether it holds the object: one call, not two. */
+    CompletionStage<ObjectResponse> get(GetRequest in, Function<GetRequest, CompletionStage<ObjectResponse>> here) {
+        if (!fleet.clustered() || heldHere(in.getKind(), in.getPath())) {
+            return here.apply(in).thenApply(answer -> fleet.clustered() ? onNode(answer, fleet.nodeName()) : answer);
+        }
+        return holder(in.getKind(), in.getPath()).thenCompose(holder -> holder == null ? here.apply(in)
+                : CompletableFuture.completedFuture(onNode(holder.found(), holder.node())));
+    }
+
+    /** An object's answer, naming the node that holds the object. */
+    static ObjectResponse onNode(ObjectResponse answer, String node) {
+        return answer.toBuilder().setObject(answer.getObject().toBuilder().setNode(node)).build();
+    }
+
     /** A streamed call on the object at {@code kind}/{@code path}, run where it is held. */
     <Q extends Message, R> Source<R, NotUsed> streamOnHolder(String method, String kind, String path, Q in, Parser<R> parser,
                                                              Function<Q, Source<R, NotUsed>> here) {
@@ -143,7 +157,11 @@ final class FleetRoutes {
         }
     }
 
-    private record Holder(String node, ActorRef<NodeGateway.Call> door) {}
+    /** @param found its answer to the Get that asked whether it holds the object */
+    private record Holder(String node, ActorRef<NodeGateway.Call> door, ObjectResponse found) {}
+
+    /** A member's answer to that Get: the object, or the status it failed with. */
+    private record Probe(Status.Code code, ObjectResponse found) {}
 
     /**
      * The one other member that holds the object; null when none does (here then answers NOT_FOUND).
@@ -152,15 +170,15 @@ final class FleetRoutes {
     private CompletionStage<Holder> holder(String kind, String path) {
         GetRequest probe = GetRequest.newBuilder().setKind(kind).setPath(path).build();
         return fleet.others().thenCompose(doors -> {
-            Map<String, CompletableFuture<Status.Code>> answers = new TreeMap<>();
+            Map<String, CompletableFuture<Probe>> answers = new TreeMap<>();
             doors.forEach((node, door) -> answers.put(node, unary(node, door, GET, probe, ObjectResponse.parser(), READ_TIMEOUT)
-                    .handle((found, failed) -> failed == null ? Status.Code.OK
-                            : ErrorMapping.grpcException(failed).getStatus().getCode()).toCompletableFuture()));
+                    .handle((found, failed) -> failed == null ? new Probe(Status.Code.OK, found)
+                            : new Probe(ErrorMapping.grpcException(failed).getStatus().getCode(), null)).toCompletableFuture()));
             return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
                 List<String> holders = new ArrayList<>();
                 List<String> silent = new ArrayList<>();
-                answers.forEach((node, code) -> {
-                    Status.Code c = code.join();
+                answers.forEach((node, answer) -> {
+                    Status.Code c = answer.join().code();
                     if (c == Status.Code.OK) {
                         holders.add(node);
                     } else if (c != Status.Code.NOT_FOUND) {
@@ -176,7 +194,11 @@ final class FleetRoutes {
                     throw new UnavailableException("NodeUnavailable", what + " is not on node \"" + fleet.nodeName()
                             + "\", and node(s) " + String.join(", ", silent) + " could not be asked for it");
                 }
-                return holders.isEmpty() ? null : new Holder(holders.get(0), doors.get(holders.get(0)));
+                if (holders.isEmpty()) {
+                    return null;
+                }
+                String node = holders.get(0);
+                return new Holder(node, doors.get(node), answers.get(node).join().found());
             });
         });
     }

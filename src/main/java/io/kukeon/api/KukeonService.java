@@ -195,8 +195,7 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<ObjectResponse> get(GetRequest in) {
-        return routes.onHolder(FleetRoutes.GET, in.getKind(), in.getPath(), in, ObjectResponse.parser(), this::getHere,
-                KukeonService::onNode);
+        return routes.get(in, this::getHere);
     }
 
     private CompletionStage<ObjectResponse> getHere(GetRequest in) {
@@ -269,7 +268,7 @@ public final class KukeonService implements Kukeon {
 
     private CompletionStage<ObjectResponse> onHolder(String method, LifecycleRequest in) {
         return routes.onHolder(method, in.getKind(), in.getPath(), in, ObjectResponse.parser(),
-                here -> lifecycleHere(method, here), KukeonService::onNode);
+                here -> lifecycleHere(method, here), FleetRoutes::onNode);
     }
 
     /** A start, stop, kill or restart of an object this node holds. */
@@ -281,10 +280,6 @@ public final class KukeonService implements Kukeon {
             case FleetRoutes.RESTART -> writing(() -> lifecycle(in, replyTo -> new ObjectCommand.Restart(timeout(in), replyTo)));
             default -> throw new IllegalArgumentException(method);
         };
-    }
-
-    private static ObjectResponse onNode(ObjectResponse answer, String node) {
-        return answer.toBuilder().setObject(answer.getObject().toBuilder().setNode(node)).build();
     }
 
     /**
