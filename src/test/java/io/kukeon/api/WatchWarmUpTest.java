@@ -36,11 +36,12 @@ class WatchWarmUpTest {
     void theWarmUpReadsTheNewestEventsAsAWatchDoes() throws Exception {
         try (TestDaemon daemon = TestDaemon.start(dataDir)) {
             JournalQueries queries = queries(daemon);
-            assertEquals(queries.lastOffset(), queries.warmUp().toCompletableFuture().get(30, TimeUnit.SECONDS), "an empty journal");
             Docs.createStack(daemon.client(), "w/s/t");
-            long few = queries.lastOffset();
-            assertTrue(few > 0 && few < JournalQueries.WARM_UP_EVENTS, "a stack's events: " + few);
-            assertEquals(few, queries.warmUp().toCompletableFuture().get(30, TimeUnit.SECONDS), "all of a short journal");
+            long before = queries.lastOffset();
+            assertTrue(before > 0 && before < JournalQueries.WARM_UP_EVENTS, "a short journal: " + before);
+            long read = queries.warmUp().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            long after = queries.lastOffset();   // the daemon may journal events of its own meanwhile
+            assertTrue(before <= read && read <= after, "all of a short journal: " + before + " <= " + read + " <= " + after);
 
             for (int i = 0; queries.lastOffset() <= JournalQueries.WARM_UP_EVENTS; i++) {
                 Docs.createStack(daemon.client(), "w/s" + i + "/u");
