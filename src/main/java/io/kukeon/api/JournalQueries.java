@@ -2,6 +2,7 @@ package io.kukeon.api;
 
 import io.kukeon.model.Kind;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.TreeObject;
 import io.kukeon.api.JournalPages.StoredEvent;
 import io.kukeon.model.Sizes;
 import io.kukeon.supervisor.JournalEvent;
@@ -10,6 +11,7 @@ import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.PersistenceIds;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.Event;
+import io.kukeon.wire.v1.ObjectDoc;
 import io.kukeon.wire.v1.HistoryResponse;
 import io.kukeon.wire.v1.JournalExtentResponse;
 import org.apache.pekko.NotUsed;
@@ -33,7 +35,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
@@ -51,11 +55,13 @@ public final class JournalQueries {
     /** What the retention setting keeps, as JournalExtent says it. */
     private final RetentionPolicy retention;
     private final JournalPages written;
+    private final Executor reads;
 
     /** {@code reads}: the pool the pages of history are read on. */
     public JournalQueries(ActorSystem<?> system, ObjectIndex index, JournalHealth store, RetentionPolicy retention, Executor reads) {
         this.system = system;
         this.written = new JournalPages(store, SerializationExtension.get(system.classicSystem()), reads);
+        this.reads = reads;
         this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         this.index = index;
         this.store = store;
@@ -65,7 +71,7 @@ public final class JournalQueries {
     /** The object's events, oldest first: the newest that fit a response, and how many older ones did not. */
     public CompletionStage<HistoryResponse> history(ObjectPath path) {
         return journal.currentEventsByPersistenceId(PersistenceIds.of(path).id(), 0L, Long.MAX_VALUE)
-                .map(e -> toProto(stored(e), false))
+                .map(e -> toProto(stored(e), null))
                 .runWith(Sink.fold(new NewestEvents(Sizes.MAX_RESPONSE_BYTES), NewestEvents::add), system)
                 .thenApply(NewestEvents::response);
     }
@@ -94,7 +100,53 @@ public final class JournalQueries {
             events = events.concat(journal.eventsByTag(JournalTags.EVENTS, Offset.sequence(Math.max(start, now))).map(JournalQueries::stored));
         }
         return events.filter(e -> recent.test(e) && wanted.test(e))
-                .map(e -> toProto(e, true));
+                .statefulMap(ObjectDocs::new, (docs, e) -> Pair.create(docs, toProto(e, docs)), docs -> Optional.empty());
+    }
+
+    /**
+     * The objects' documents a Watch has sent, by path: an object's events come in runs, each sent
+     * with the object as it is now, so one mapping serves them all while the object has not changed
+     * (the tree's objects are immutable records, replaced on each change: the same instance, the
+     * same document). The mapping was most of a Watch's work per event. At most {@link #MAX} kept.
+     */
+    static final class ObjectDocs extends java.util.LinkedHashMap<ObjectPath, Pair<TreeObject, ObjectDoc>> {
+        static final int MAX = 256;
+
+        ObjectDocs() {
+            super(16, 0.75f, true);
+        }
+
+        ObjectDoc of(TreeObject object) {
+            Pair<TreeObject, ObjectDoc> sent = get(object.path());
+            if (sent != null && sent.first() == object) {
+                return sent.second();
+            }
+            ObjectDoc doc = ObjectMapping.toProto(object);
+            put(object.path(), Pair.create(object, doc));
+            return doc;
+        }
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<ObjectPath, Pair<TreeObject, ObjectDoc>> eldest) {
+            return size() > MAX;
+        }
+    }
+
+    /** How many of the newest events {@link #warmUp} reads: a few pages' worth of code, not of data. */
+    static final int WARM_UP_EVENTS = 64;
+
+    /**
+     * Runs a Watch once over the newest events, up to now, and drops what it gives. A Watch's first
+     * run in a JVM loads and compiles its code (the queries by time and offset, the events'
+     * deserializers, the mapping to protos and their encoding): the first {@code kuke events
+     * --since} right after a start took 2 s where the next took 0.2 s. kukeond starts this once
+     * it listens, on the reads pool, off the start's path; it reads at most one page. Gives how
+     * many events it read.
+     */
+    public CompletionStage<Long> warmUp() {
+        return CompletableFuture.supplyAsync(() -> watch(Math.max(0, lastOffset() - WARM_UP_EVENTS), false, true, Set.of(), null,
+                        Instant.EPOCH), reads)
+                .thenCompose(events -> events.map(Event::toByteArray).runWith(Sink.fold(0L, (read, bytes) -> read + 1), system));
     }
 
     static StoredEvent stored(EventEnvelope e) {
@@ -190,7 +242,8 @@ public final class JournalQueries {
         }
     }
 
-    private Event toProto(StoredEvent e, boolean withObject) {
+    /** The event; with its object's document as it is now when {@code docs} is given. */
+    private Event toProto(StoredEvent e, ObjectDocs docs) {
         ObjectPath path = pathOf(e.persistenceId());
         String kind = e.persistenceId().substring(0, e.persistenceId().indexOf('|'));
         String name = e.event().getClass().getSimpleName();
@@ -202,8 +255,8 @@ public final class JournalQueries {
                 .setSummary(e.event() instanceof JournalEvent j ? j.summary() : name)
                 .setTimestamp(Instant.ofEpochMilli(e.timestamp()).toString())
                 .setSequenceNr(e.sequenceNr());
-        if (withObject && path != null) {
-            index.get(path).ifPresent(o -> b.setObject(ObjectMapping.toProto(o)));
+        if (docs != null && path != null) {
+            index.get(path).ifPresent(o -> b.setObject(docs.of(o)));
         }
         return b.build();
     }

@@ -147,6 +147,11 @@ public final class Daemon implements AutoCloseable {
                     + rootMessage(e), e);
         }
 
+        journal.warmUp().whenComplete((done, failed) -> {
+            if (failed != null) {   // only speed is lost; a journal that does not answer is said by status and the calls
+                LOG.debug("the Watch's warm-up read failed: {}", failed.toString());
+            }
+        });
         Runnable stopRetention = new JournalRetention(store::connection, config.retention(), java.time.Clock.systemUTC(),
                 config.journal().kind() == JournalSettings.Kind.H2 ? new H2Compaction(store::connection) : null).startInBackground();
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);

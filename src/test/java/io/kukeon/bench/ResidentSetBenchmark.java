@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * kukeond's resident set (issue 19, goal 4: at most 150 MiB idle, 300 MiB with 1,000 containers):
  * the daemon alone in a JVM of its own, started with conf/kukeond.jvm's options (and the common pool
  * kukeond sets on small hosts) on the fake runtime, driven over its API from this JVM. VmRSS idle,
- * then after N one-workload cells are created and started; with native memory tracking on, the JVM's
+ * right after the first API calls and again once idle after them, then after N one-workload cells
+ * are created and started; with native memory tracking on, the JVM's
  * own account of where the memory goes (heap, metaspace, code cache, thread stacks, ...).
  * KUKEOND_JAVA_OPTS adds options after conf/kukeond.jvm's, as bin/kukeond does.
  *
@@ -51,7 +52,9 @@ public final class ResidentSetBenchmark {
                 for (int s = 0; s * MemoryBenchmark.CELLS_PER_SPACE < cells; s++) {
                     Docs.createStack(client.get(), MemoryBenchmark.stackOf(s * MemoryBenchmark.CELLS_PER_SPACE));
                 }
-                System.out.printf("kukeond idle with its API used once: %s%n", residentSet(daemon.pid()));
+                System.out.printf("kukeond with its API used once: %s%n", residentSet(daemon.pid()));
+                Thread.sleep(2 * SETTLE_MS);   // conf/kukeond.jvm trims malloc's free memory every 5 s
+                System.out.printf("kukeond idle %d s after its API was used once: %s%n", 2 * SETTLE_MS / 1000, residentSet(daemon.pid()));
                 long t0 = System.nanoTime();
                 MemoryBenchmark.startCells(client, cells);
                 System.out.printf("%d cells (%d containers) created and started in %d ms%n", cells, 2 * cells,
