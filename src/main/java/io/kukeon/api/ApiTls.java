@@ -22,6 +22,7 @@ public record ApiTls(Path certFile, Path keyFile, Path clientCaFile) {
     public ApiTls {
         readable("tls-cert-file", certFile);
         readable("tls-key-file", keyFile);
+        io.kukeon.model.PrivateFiles.requireOwnerOnly("tls-key-file", keyFile);
         if (clientCaFile != null) {
             readable("tls-client-ca-file", clientCaFile);
         }

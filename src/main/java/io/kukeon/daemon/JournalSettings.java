@@ -147,10 +147,7 @@ public final class JournalSettings {
             if (Files.size(file) > MAX_PASSWORD_FILE) {
                 throw new InvalidArgumentException("journal.password-file", file + " is larger than " + MAX_PASSWORD_FILE + " bytes");
             }
-            var mode = Files.getPosixFilePermissions(file);
-            if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) {
-                throw new InvalidArgumentException("journal.password-file", file + " is readable by other users: chmod 600 it");
-            }
+            io.kukeon.model.PrivateFiles.requireOwnerOnly("journal.password-file", file);
             String content = Files.readString(file, StandardCharsets.UTF_8);
             String line = content.lines().findFirst().orElse("");
             if (line.isEmpty()) {

@@ -1,16 +1,15 @@
 package io.kukeon.fleet;
 
 import io.kukeon.model.InvalidArgumentException;
+import io.kukeon.model.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Set;
 
 /** The fleet's shared secret: a file only root reads, the same on every node; only its digest leaves the host. */
 public final class ClusterSecret {
@@ -41,7 +40,7 @@ public final class ClusterSecret {
         }
         String secret;
         try {
-            ownerOnly(KEY, file);
+            PrivateFiles.requireOwnerOnly(KEY, file);
             if (Files.size(file) > MAX_BYTES) {
                 throw new InvalidArgumentException(KEY, file + " must hold at most " + MAX_BYTES + " bytes");
             }
@@ -63,14 +62,6 @@ public final class ClusterSecret {
             return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
-
-    /** A credential's file (the secret, a private key) must be its owner's alone: refused otherwise, by {@code key}. */
-    static void ownerOnly(String key, Path file) throws IOException {
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);   // a link's target: secrets are often mounted as links
-        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-            throw new InvalidArgumentException(key, file + " must be readable by its owner only (chmod 600)");
         }
     }
 }

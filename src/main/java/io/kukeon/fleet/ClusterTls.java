@@ -82,11 +82,7 @@ public record ClusterTls(Path certFile, Path keyFile, Path caFile) {
     /** Read as Pekko reads it, so that what passes here passes there. */
     private static PrivateKey privateKey(Path file) {
         byte[] pem = read(KEY_KEY, file);
-        try {
-            ClusterSecret.ownerOnly(KEY_KEY, file);
-        } catch (IOException e) {
-            throw new InvalidArgumentException(KEY_KEY, "cannot read " + file + ": " + e.getMessage());
-        }
+        io.kukeon.model.PrivateFiles.requireOwnerOnly(KEY_KEY, file);
         try {
             PrivateKey key = DERPrivateKeyLoader.load(PEMDecoder.decode(new String(pem, StandardCharsets.UTF_8)));
             if (key instanceof RSAKey) {

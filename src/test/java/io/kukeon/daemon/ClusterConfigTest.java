@@ -119,7 +119,7 @@ class ClusterConfigTest {
         refused("cluster.tls-key-file", "RSA", member(a, ellipticKey(), ca));
         Path open = Files.copy(fleet.key("a"), dir.resolve("open.key"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
-        refused("cluster.tls-key-file", "readable by its owner only", member(a, open, ca));
+        refused("cluster.tls-key-file", "readable by other users: chmod 600", member(a, open, ca));
     }
 
     /** An EC key in PKCS#8 PEM, 0600: the API's TLS takes it, Pekko's cluster transport does not. */

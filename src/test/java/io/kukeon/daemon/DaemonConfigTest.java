@@ -77,6 +77,9 @@ class DaemonConfigTest {
 
         Path cert = Files.writeString(tmp.resolve("cert.pem"), "x");
         Path key = Files.writeString(tmp.resolve("key.pem"), "x");
+        assertEquals("tls-key-file", assertThrows(InvalidArgumentException.class, () -> DaemonConfig.load(Map.of("tls-cert-file",
+                cert.toString(), "tls-key-file", key.toString()), null, Map.of())).field(), "a key others may read");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         ApiSettings tls = DaemonConfig.load(Map.of("listen", "0.0.0.0:7420", "tls-cert-file", cert.toString(),
                 "tls-key-file", key.toString()), null, Map.of()).api();
         assertEquals(new ApiTls(cert, key, null), tls.tls());
