@@ -23,6 +23,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.javadsl.Source;
+import scala.PartialFunction;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,9 @@ final class FleetRoutes {
     static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
     /** How long a member has to say whether it holds an object, and to answer its page of a list. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    /** A failure on the holder, as its own client would have seen it. */
+    private static final PartialFunction<Throwable, Throwable> AS_THE_HOLDER_SAID =
+            new PFBuilder<Throwable, Throwable>().match(CallFailed.class, ErrorMapping::fromFleet).build();
 
     private final Fleet fleet;
     private final ObjectIndex index;
@@ -74,7 +78,8 @@ final class FleetRoutes {
             return here.apply(in).thenApply(answer -> fleet.clustered() ? stamp.apply(answer, fleet.nodeName()) : answer);
         }
         return holder(kind, path).thenCompose(holder -> holder == null ? here.apply(in)
-                : unary(holder.node(), holder.door(), method, in, parser, ANSWER_TIMEOUT).thenApply(answer -> stamp.apply(answer, holder.node())));
+                : unary(holder.node(), holder.door(), method, in, parser, ANSWER_TIMEOUT)
+                        .thenApply(answer -> stamp.apply(answer, holder.node())));
     }
 
     /** A Get, answered by the holder's answer to whether it holds the object: one call, not two. */
@@ -99,7 +104,7 @@ final class FleetRoutes {
         }
         return Source.completionStage(holder(kind, path)).flatMapConcat(holder -> holder == null ? here.apply(in)
                 : fleet.call(holder.node(), holder.door(), method, in.toByteArray()).map(parser::parseFrom)
-                        .mapError(new PFBuilder<Throwable, Throwable>().match(CallFailed.class, ErrorMapping::fromFleet).build()));
+                        .mapError(AS_THE_HOLDER_SAID));
     }
 
     /**
@@ -120,7 +125,7 @@ final class FleetRoutes {
             return Source.completionStage(holder("Cell", cell)).flatMapConcat(holder -> holder == null ? here.apply(whole)
                     : fleet.call(holder.node(), holder.door(), method, firstAndRest.first().get(0).toByteArray(),
                             firstAndRest.second().map(Message::toByteArray)).map(parser::parseFrom)
-                    .mapError(new PFBuilder<Throwable, Throwable>().match(CallFailed.class, ErrorMapping::fromFleet).build()));
+                    .mapError(AS_THE_HOLDER_SAID));
         }).mapMaterializedValue(m -> NotUsed.getInstance());
     }
 
