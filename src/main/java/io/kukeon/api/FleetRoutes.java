@@ -137,8 +137,11 @@ final class FleetRoutes {
         return fleet.others().thenCompose(doors -> {
             Map<String, CompletableFuture<ListResponse>> parts = new TreeMap<>();
             parts.put(fleet.nodeName(), here.apply(in).toCompletableFuture());
-            doors.forEach((node, door) -> parts.put(node, unary(node, door, LIST, in, ListResponse.parser(), READ_TIMEOUT)
-                    .toCompletableFuture()));
+            doors.forEach((node, door) -> {
+                if (door != null) {   // a member that joined a moment ago, its door not known here yet, is left out
+                    parts.put(node, unary(node, door, LIST, in, ListResponse.parser(), READ_TIMEOUT).toCompletableFuture());
+                }
+            });
             return CompletableFuture.allOf(parts.values().toArray(CompletableFuture[]::new))
                     .handle((all, failed) -> merged(in, parts));
         });
@@ -176,9 +179,12 @@ final class FleetRoutes {
         GetRequest probe = GetRequest.newBuilder().setKind(kind).setPath(path).build();
         return fleet.others().thenCompose(doors -> {
             Map<String, CompletableFuture<Probe>> answers = new TreeMap<>();
-            doors.forEach((node, door) -> answers.put(node, unary(node, door, GET, probe, ObjectResponse.parser(), READ_TIMEOUT)
-                    .handle((found, failed) -> failed == null ? new Probe(Status.Code.OK, found)
-                            : new Probe(ErrorMapping.grpcException(failed).getStatus().getCode(), null)).toCompletableFuture()));
+            doors.forEach((node, door) -> answers.put(node, door == null
+                    ? CompletableFuture.completedFuture(new Probe(Status.Code.UNAVAILABLE, null))   // not known here yet
+                    : unary(node, door, GET, probe, ObjectResponse.parser(), READ_TIMEOUT)
+                            .handle((found, failed) -> failed == null ? new Probe(Status.Code.OK, found)
+                                    : new Probe(ErrorMapping.grpcException(failed).getStatus().getCode(), null))
+                            .toCompletableFuture()));
             return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
                 List<String> holders = new ArrayList<>();
                 List<String> silent = new ArrayList<>();

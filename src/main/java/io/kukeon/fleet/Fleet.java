@@ -86,7 +86,11 @@ public final class Fleet {
         }
     }
 
-    /** The other members that are Up and reachable now and whose door is open: node name to door. */
+    /**
+     * The other members that are Up and reachable now: node name to door, or to null while the
+     * receptionist has not yet told this member of that one's door (the first seconds after it
+     * joined): it cannot be asked yet.
+     */
     public CompletionStage<Map<String, ActorRef<NodeGateway.Call>>> others() {
         if (!clustered) {
             return CompletableFuture.completedFuture(Map.of());
@@ -105,6 +109,7 @@ public final class Fleet {
                 }
             }
             Map<String, ActorRef<NodeGateway.Call>> doors = new TreeMap<>();
+            upByAddress.values().forEach(name -> doors.put(name, null));
             for (ActorRef<NodeGateway.Call> door : found.getServiceInstances(NodeGateway.KEY)) {
                 String name = upByAddress.get(door.path().address());
                 if (name != null) {

@@ -73,7 +73,9 @@ class FleetFaultsTest {
             assertEquals("Ready", Docs.judged(b.client(), "r/s/t/web").getStatus().getState());
 
             // through a: b's cell runs a command, and its log is read, on b's host
-            ExecOutcome ran = exec(a.asyncClient(), "r/s/t/web", "cat", "/etc/hostname");
+            // (a learns b's gateway from the receptionist a moment after b is Up: until then, UNAVAILABLE)
+            ExecOutcome ran = Eventually.value("an exec through a", Duration.ofSeconds(20),
+                    () -> exec(a.asyncClient(), "r/s/t/web", "cat", "/etc/hostname"));
             assertEquals(0, ran.exit().getCode(), ran.exit().getReason());
             assertEquals("web\n", ran.stdout());
             Eventually.value("b's log read through a", Duration.ofSeconds(20), () -> {

@@ -79,8 +79,10 @@ class FleetRoutingTest {
                 Specs.container("app").args("sleep", "1000").build())).build());
 
         // a list through a holds b's and c's cells, each naming its node; a's own is empty
-        KukeonGrpc.KukeonBlockingStub viaA = Eventually.value("the gateways found", Duration.ofSeconds(30),
+        // each member learns the others' gateways from the receptionist, a moment after they are Up
+        KukeonGrpc.KukeonBlockingStub viaA = Eventually.value("a knows every gateway", Duration.ofSeconds(30),
                 () -> cells(a.client(), 0).size() == 2 ? a.client() : null);
+        Eventually.value("c knows every gateway", Duration.ofSeconds(30), () -> cells(c.client(), 0).size() == 2 ? true : null);
         assertEquals(List.of("r/s/st/db@c", "r/s/st/web@b"), cells(viaA, 0));
         assertEquals(List.of("r/s/st/db@c", "r/s/st/web@b"), cells(c.client(), 0), "the same list through c");
         // pages of one: one cell each, the token carrying on across the nodes
