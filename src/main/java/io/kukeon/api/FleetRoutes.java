@@ -13,7 +13,9 @@ import io.kukeon.model.Kind;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.model.ObjectPath;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ListResponse;
@@ -64,31 +66,37 @@ final class FleetRoutes {
 
     private final Fleet fleet;
     private final ObjectIndex index;
+    private final SupervisorTree tree;
 
-    FleetRoutes(Fleet fleet, ObjectIndex index) {
+    FleetRoutes(Fleet fleet, ObjectIndex index, SupervisorTree tree) {
         this.fleet = fleet;
         this.index = index;
+        this.tree = tree;
     }
 
     /** A unary call on the object at {@code kind}/{@code path}, run where it is held; its answer stamped with that node. */
     <Q extends Message, R extends Message> CompletionStage<R> onHolder(String method, String kind, String path, Q in,
                                                                        Parser<R> parser, Function<Q, CompletionStage<R>> here,
                                                                        BiFunction<R, String, R> stamp) {
-        if (!fleet.clustered() || heldHere(kind, path)) {
-            return here.apply(in).thenApply(answer -> fleet.clustered() ? stamp.apply(answer, fleet.nodeName()) : answer);
+        if (!fleet.clustered()) {
+            return here.apply(in);
         }
-        return holder(kind, path).thenCompose(holder -> holder == null ? here.apply(in)
-                : unary(holder.node(), holder.door(), method, in, parser, ANSWER_TIMEOUT)
-                        .thenApply(answer -> stamp.apply(answer, holder.node())));
+        return heldHere(kind, path).thenCompose(local -> local
+                ? here.apply(in).thenApply(answer -> stamp.apply(answer, fleet.nodeName()))
+                : holder(kind, path).thenCompose(holder -> holder == null ? here.apply(in)
+                        : unary(holder.node(), holder.door(), method, in, parser, ANSWER_TIMEOUT)
+                                .thenApply(answer -> stamp.apply(answer, holder.node()))));
     }
 
     /** A Get, answered by the holder's answer to whether it holds the object: one call, not two. */
     CompletionStage<ObjectResponse> get(GetRequest in, Function<GetRequest, CompletionStage<ObjectResponse>> here) {
-        if (!fleet.clustered() || heldHere(in.getKind(), in.getPath())) {
-            return here.apply(in).thenApply(answer -> fleet.clustered() ? onNode(answer, fleet.nodeName()) : answer);
+        if (!fleet.clustered()) {
+            return here.apply(in);
         }
-        return holder(in.getKind(), in.getPath()).thenCompose(holder -> holder == null ? here.apply(in)
-                : CompletableFuture.completedFuture(onNode(holder.found(), holder.node())));
+        return heldHere(in.getKind(), in.getPath()).thenCompose(local -> local
+                ? here.apply(in).thenApply(answer -> onNode(answer, fleet.nodeName()))
+                : holder(in.getKind(), in.getPath()).thenCompose(holder -> holder == null ? here.apply(in)
+                        : CompletableFuture.completedFuture(onNode(holder.found(), holder.node()))));
     }
 
     /** An object's answer, naming the node that holds the object. */
@@ -99,12 +107,13 @@ final class FleetRoutes {
     /** A streamed call on the object at {@code kind}/{@code path}, run where it is held. */
     <Q extends Message, R> Source<R, NotUsed> streamOnHolder(String method, String kind, String path, Q in, Parser<R> parser,
                                                              Function<Q, Source<R, NotUsed>> here) {
-        if (!fleet.clustered() || heldHere(kind, path)) {
+        if (!fleet.clustered()) {
             return here.apply(in);
         }
-        return Source.completionStage(holder(kind, path)).flatMapConcat(holder -> holder == null ? here.apply(in)
-                : fleet.call(holder.node(), holder.door(), method, in.toByteArray()).map(parser::parseFrom)
-                        .mapError(AS_THE_HOLDER_SAID));
+        return Source.completionStage(heldHere(kind, path)).flatMapConcat(local -> local ? here.apply(in)
+                : Source.completionStage(holder(kind, path)).flatMapConcat(holder -> holder == null ? here.apply(in)
+                        : fleet.call(holder.node(), holder.door(), method, in.toByteArray()).map(parser::parseFrom)
+                                .mapError(AS_THE_HOLDER_SAID)));
     }
 
     /**
@@ -119,13 +128,12 @@ final class FleetRoutes {
         return in.prefixAndTail(1).flatMapConcat(firstAndRest -> {
             Source<Q, NotUsed> whole = Source.from(firstAndRest.first()).concat(firstAndRest.second());
             String cell = firstAndRest.first().isEmpty() ? "" : cellOf.apply(firstAndRest.first().get(0));
-            if (cell.isEmpty() || heldHere("Cell", cell)) {
-                return here.apply(whole);
-            }
-            return Source.completionStage(holder("Cell", cell)).flatMapConcat(holder -> holder == null ? here.apply(whole)
-                    : fleet.call(holder.node(), holder.door(), method, firstAndRest.first().get(0).toByteArray(),
-                            firstAndRest.second().map(Message::toByteArray)).map(parser::parseFrom)
-                    .mapError(AS_THE_HOLDER_SAID));
+            CompletionStage<Boolean> local = cell.isEmpty() ? CompletableFuture.completedFuture(true) : heldHere("Cell", cell);
+            return Source.completionStage(local).flatMapConcat(isLocal -> isLocal ? here.apply(whole)
+                    : Source.completionStage(holder("Cell", cell)).flatMapConcat(holder -> holder == null ? here.apply(whole)
+                            : fleet.call(holder.node(), holder.door(), method, firstAndRest.first().get(0).toByteArray(),
+                                    firstAndRest.second().map(Message::toByteArray)).map(parser::parseFrom)
+                            .mapError(AS_THE_HOLDER_SAID)));
         }).mapMaterializedValue(m -> NotUsed.getInstance());
     }
 
@@ -157,12 +165,23 @@ final class FleetRoutes {
         return answered(Source.completionStage(answer));
     }
 
-    private boolean heldHere(String kind, String path) {
+    /**
+     * Whether this node holds the object. The index answers for every object whose actor has
+     * recovered; right after a start it may lack one that is here, so the tree, which answers once
+     * its actors have, is asked before the others are.
+     */
+    private CompletionStage<Boolean> heldHere(String kind, String path) {
+        ObjectPath target;
         try {
-            return index.get(Validation.path(kind, path)).isPresent();
+            target = Validation.path(kind, path);
         } catch (RuntimeException invalid) {
-            return true;   // not a path: here says why
+            return CompletableFuture.completedFuture(true);   // not a path: here says why
         }
+        if (index.get(target).isPresent()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return tree.get(target).handle((found, failed) -> failed == null
+                || ErrorMapping.grpcException(failed).getStatus().getCode() != Status.Code.NOT_FOUND);
     }
 
     /** @param found its answer to the Get that asked whether it holds the object */

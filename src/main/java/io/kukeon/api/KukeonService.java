@@ -121,7 +121,7 @@ public final class KukeonService implements Kukeon {
                          DataDirSpace dataDir, HeapRoom heap, Path logRoot, Executor reads, int applyParallelism,
                          io.kukeon.fleet.Fleet fleet) {
         this.fleet = fleet;
-        this.routes = new FleetRoutes(fleet, index);
+        this.routes = new FleetRoutes(fleet, index, tree);
         this.tree = tree;
         this.index = index;
         this.journal = journal;
