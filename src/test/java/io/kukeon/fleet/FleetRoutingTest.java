@@ -122,6 +122,12 @@ class FleetRoutingTest {
         assertEquals(String.join("\n", lines) + "\n", throughA);
         assertEquals(text(b.client().logs(logs)), throughA);
 
+        // an object whose actor has not reached the index yet (right after a start) is still held here:
+        // the tree answers for it, the others are not asked
+        b.daemon().index().remove(io.kukeon.model.ObjectPath.parse("r/s/st/web"));
+        assertEquals("b", b.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/web").build())
+                .getObject().getNode());
+
         // what no node holds is NOT_FOUND; what two hold is named, not guessed
         StatusRuntimeException none = assertThrows(StatusRuntimeException.class,
                 () -> viaA.get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/nothing").build()));
