@@ -2,19 +2,16 @@ package io.kukeon.fleet;
 
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Metadata;
+import io.kukeon.model.Names;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /** A node's name and labels: what they may be, and the name a host gets by default. */
 public final class NodeNames {
-    /** As a DNS label, like the names of kukeon's objects. */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-
     private NodeNames() {}
 
     /** The host's name up to its first dot, in lower case; {@code node} when it has none that fits. */
@@ -27,14 +24,11 @@ public final class NodeNames {
         }
         int dot = host.indexOf('.');
         String name = (dot > 0 ? host.substring(0, dot) : host).toLowerCase(Locale.ROOT);
-        return NAME.matcher(name).matches() ? name : "node";
+        return Names.isNodeName(name) ? name : "node";
     }
 
     public static void check(String key, String name) {
-        if (!NAME.matcher(name).matches()) {
-            throw new InvalidArgumentException(key, "\"" + name + "\" must be at most 63 lower-case letters, digits and '-',"
-                    + " starting and ending with a letter or digit");
-        }
+        Names.requireNodeName(key, name);
     }
 
     /** {@code k=v,k2=v2} as labels, each as a manifest's label must be ({@link Metadata#validateLabels}). */

@@ -83,6 +83,8 @@ final class SpecDocument {
         if (c.ttyDefault() != null) {
             spec.put("tty", new LinkedHashMap<>(Map.of("default", c.ttyDefault())));
         }
+        put(spec, "node", c.node());
+        put(spec, "nodeSelector", new LinkedHashMap<>(c.nodeSelector()));
         List<Object> containers = new ArrayList<>();
         for (ContainerSpec cs : c.containers()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -110,7 +110,8 @@ final class SpecReader {
         Boolean autoDelete = spec.bool("autoDelete");
         Boolean nested = spec.bool("nestedCgroupRuntime");
         CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
-                ResourcesReader.read(spec), nested != null && nested, provenance(spec), ttyDefault(spec));
+                ResourcesReader.read(spec), nested != null && nested, provenance(spec), ttyDefault(spec),
+                spec.string("node"), spec.stringMap("nodeSelector"));
         spec.rejectUnknown();
         cell.validate();
         return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);

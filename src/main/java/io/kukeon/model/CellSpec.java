@@ -1,9 +1,12 @@
 package io.kukeon.model;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A cell: a pod of containers sharing the root container's net, ipc and uts namespaces.
@@ -18,9 +21,13 @@ import java.util.Set;
  * @param provenance      the template the cell was made from (lineage, acting on nothing); null: none
  * @param ttyDefault      {@code tty.default}: the attachable container that attach and exec reach when none is
  *                        named; null: the cell's only workload
+ * @param node            {@code node}: the fleet's node the cell must run on; null: any (absent from journals
+ *                        before placement)
+ * @param nodeSelector    {@code nodeSelector}: labels the node it runs on must have; empty: any
  */
 public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
-                       boolean nestedCgroupRuntime, Provenance provenance, String ttyDefault) {
+                       boolean nestedCgroupRuntime, Provenance provenance, String ttyDefault, String node,
+                       Map<String, String> nodeSelector) {
 
     public static final int MAX_CONTAINERS = 64;
     /** The name of the synthesized root container. */
@@ -37,6 +44,13 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         // provenance is absent from journals before templates: null, as a cell made without one;
         // ttyDefault from journals before it: null, as a cell without one
         ttyDefault = ttyDefault == null || ttyDefault.isEmpty() ? null : ttyDefault;
+        node = node == null || node.isEmpty() ? null : node;
+        nodeSelector = nodeSelector == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(nodeSelector));
+    }
+
+    public CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
+                    boolean nestedCgroupRuntime, Provenance provenance, String ttyDefault) {
+        this(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, provenance, ttyDefault, null, null);
     }
 
     public CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
@@ -50,11 +64,11 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
     }
 
     public CellSpec withAutoDelete(boolean deleteWhenDone) {
-        return new CellSpec(containers, rootContainerId, deleteWhenDone, resources, nestedCgroupRuntime, provenance, ttyDefault);
+        return new CellSpec(containers, rootContainerId, deleteWhenDone, resources, nestedCgroupRuntime, provenance, ttyDefault, node, nodeSelector);
     }
 
     public CellSpec withProvenance(Provenance madeFrom) {
-        return new CellSpec(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, madeFrom, ttyDefault);
+        return new CellSpec(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, madeFrom, ttyDefault, node, nodeSelector);
     }
 
     public static ContainerSpec pauseRoot() {
@@ -121,6 +135,16 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
         if (provenance != null) {
             provenance.validate("spec.provenance");
         }
+        if (node != null) {
+            Names.requireNodeName("spec.node", node);
+        }
+        Metadata.validateLabels("spec.nodeSelector", nodeSelector);
+    }
+
+    /** Whether a node of this name and these labels may run the cell. */
+    public boolean placeableOn(String nodeName, Map<String, String> nodeLabels) {
+        return (node == null || node.equals(nodeName))
+                && nodeSelector.entrySet().stream().allMatch(e -> e.getValue().equals(nodeLabels.get(e.getKey())));
     }
 
     /**
@@ -142,12 +166,12 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
             // the synthesized root follows its containers (io.kukeon.network.HostNetworkRoot holds the whole rule)
             out.add(pauseRoot().withHostNetwork(containers.stream().anyMatch(ContainerSpec::hostNetwork)));
         }
-        return new CellSpec(out, rootId, autoDelete, resources, nestedCgroupRuntime, provenance, ttyDefault);
+        return new CellSpec(out, rootId, autoDelete, resources, nestedCgroupRuntime, provenance, ttyDefault, node, nodeSelector);
     }
 
     /** This spec with other containers; everything else kept. */
     public CellSpec withContainers(List<ContainerSpec> others) {
-        return new CellSpec(others, rootContainerId, autoDelete, resources, nestedCgroupRuntime, provenance, ttyDefault);
+        return new CellSpec(others, rootContainerId, autoDelete, resources, nestedCgroupRuntime, provenance, ttyDefault, node, nodeSelector);
     }
 
     /** This spec with {@code container} in place of the one of the same id (which keeps its root flag), or added. */

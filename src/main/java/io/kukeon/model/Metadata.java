@@ -34,18 +34,23 @@ public record Metadata(String name, Map<String, String> labels, Map<String, Stri
     }
 
     public static void validateLabels(Map<String, String> labels) {
+        validateLabels("metadata.labels", labels);
+    }
+
+    /** Labels, or what must match labels, given in {@code field}. */
+    public static void validateLabels(String field, Map<String, String> labels) {
         if (labels == null) {
             return;
         }
         if (labels.size() > MAX_LABELS) {
-            throw new InvalidArgumentException("metadata.labels", "at most " + MAX_LABELS + " labels");
+            throw new InvalidArgumentException(field, "at most " + MAX_LABELS + " labels");
         }
         for (Map.Entry<String, String> e : labels.entrySet()) {
             String k = e.getKey();
-            requireKey("metadata.labels", k);
+            requireKey(field, k);
             String v = e.getValue();
             if (v == null || v.length() > 63 || !v.matches("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?")) {
-                throw new InvalidArgumentException("metadata.labels." + k,
+                throw new InvalidArgumentException(field + "." + k,
                         "value \"" + Names.printable(String.valueOf(v)) + "\" must be at most 63 letters, digits, '-', '_', '.'");
             }
         }

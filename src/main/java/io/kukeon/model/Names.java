@@ -29,6 +29,22 @@ public final class Names {
     }
 
     /** Returns the name, or throws naming {@code field} and the rule. */
+    /** A node of the fleet is named as a DNS label, like the names of kukeon's objects. */
+    private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    public static String requireNodeName(String field, String name) {
+        if (name == null || !NODE_NAME.matcher(name).matches()) {
+            throw new InvalidArgumentException(field, "\"" + printable(String.valueOf(name)) + "\" must be at most 63"
+                    + " lower-case letters, digits and '-', starting and ending with a letter or digit");
+        }
+        return name;
+    }
+
+    /** Whether {@code name} may name a node. */
+    public static boolean isNodeName(String name) {
+        return NODE_NAME.matcher(name).matches();
+    }
+
     public static String require(String field, String name) {
         if (name == null || name.isEmpty()) {
             throw new InvalidArgumentException(field, "is required; it " + RULE);

@@ -115,7 +115,8 @@ public final class SpecMapping {
     public static io.kukeon.wire.v1.CellSpec toProto(CellSpec s) {
         var b = io.kukeon.wire.v1.CellSpec.newBuilder().setRootContainerId(nz(s.rootContainerId()))
                 .setAutoDelete(s.autoDelete()).setResources(ResourcesMapping.toProto(s.resources()))
-                .setNestedCgroupRuntime(s.nestedCgroupRuntime()).setTtyDefault(nz(s.ttyDefault()));
+                .setNestedCgroupRuntime(s.nestedCgroupRuntime()).setTtyDefault(nz(s.ttyDefault()))
+                .setNode(nz(s.node())).putAllNodeSelector(s.nodeSelector());
         s.containers().forEach(c -> b.addContainers(toProto(c)));
         if (s.provenance() != null) {
             Provenance p = s.provenance();
@@ -135,7 +136,7 @@ public final class SpecMapping {
                 p.getProvenance().getEnvOverridesList());
         return new CellSpec(containers, blankToNull(p.getRootContainerId()), p.getAutoDelete(),
                 ResourcesMapping.fromProto(p.getResources()), p.getNestedCgroupRuntime(), provenance,
-                blankToNull(p.getTtyDefault()));
+                blankToNull(p.getTtyDefault()), blankToNull(p.getNode()), p.getNodeSelectorMap());
     }
 
     public static io.kukeon.wire.v1.TemplateRef toProto(TemplateRef r) {
