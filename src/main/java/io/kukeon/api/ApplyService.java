@@ -60,6 +60,7 @@ final class ApplyService {
     private final TemplateService templates;
     private final int parallelism;
     private final Executor executor;
+    private final FleetRoutes routes;
 
     /**
      * @param parallelism documents of one manifest applied at once
@@ -67,7 +68,7 @@ final class ApplyService {
      */
     ApplyService(SupervisorTree tree, ObjectIndex index, SecretIndex storedSecrets, VolumeIndex storedVolumes, HostIds ids,
                  DataDirSpace dataDir, PublishedPortHolds holds, SecretService secrets, VolumeService volumes,
-                 TemplateService templates, int parallelism, Executor executor) {
+                 TemplateService templates, int parallelism, Executor executor, FleetRoutes routes) {
         this.tree = tree;
         this.index = index;
         this.ids = ids;
@@ -80,9 +81,11 @@ final class ApplyService {
         this.templates = templates;
         this.parallelism = parallelism;
         this.executor = executor;
+        this.routes = routes;
     }
 
-    CompletionStage<ApplyResponse> apply(ApplyRequest request) {
+    /** @param mayRoute whether a cell's document may go to the node that holds the cell or that placement chooses */
+    CompletionStage<ApplyResponse> apply(ApplyRequest request, boolean mayRoute) {
         List<ManifestDocument> documents = ManifestReader.inApplyOrder(ManifestReader.read(request.getManifest().toByteArray()));
         ApplyPlan plan = ApplyPlan.of(documents);
         ApplySlots slots = new ApplySlots(parallelism, executor);
@@ -104,7 +107,8 @@ final class ApplyService {
                     missing = notApplied(parent) ? parent : missing;
                 }
                 return missing != null ? CompletableFuture.completedFuture(dependentNotApplied(document, missing))
-                        : slots.run(() -> applyOne(document, request.getDryRun()));
+                        : slots.run(() -> mayRoute ? applyWhereItRuns(document, request.getDryRun())
+                                : applyOne(document, request.getDryRun()));
             }).handle((result, error) -> error == null ? result : failed(started(document), ErrorMapping.unwrap(error)));
             if (document.object() != null) {
                 earlierTree.add(results[i]);
@@ -169,6 +173,28 @@ final class ApplyService {
                 .setLine(document.line()).addAllWarnings(document.warnings());
     }
 
+    /**
+     * A cell's document, or a container's, applied on the node that holds the cell, or for a new cell
+     * the node placement chooses; any other document here.
+     */
+    private CompletionStage<ApplyResult> applyWhereItRuns(ManifestDocument document, boolean dryRun) {
+        TreeObject object = document.failed() ? null : document.object();
+        if (!(object instanceof TreeObject.Cell) && !(object instanceof TreeObject.Container)) {
+            return applyOne(document, dryRun);
+        }
+        ObjectPath cell = object instanceof TreeObject.Cell ? object.path() : object.path().parent();
+        CellSpec spec = object instanceof TreeObject.Cell c ? c.spec() : null;
+        ApplyResult.Builder result = started(document).setPath(object.path().toString()).setKind(object.kind().displayName());
+        return routes.cellTarget(cell, spec, dryRun)
+                .thenCompose(target -> target.here() ? applyOne(document, dryRun)
+                        : routes.applyOn(target, object, dryRun).thenApply(there -> {
+                            result.setOutcome(there.getOutcome()).setError(there.getError()).setErrorKind(there.getErrorKind())
+                                    .addAllChanges(there.getChangesList()).addAllEffects(there.getEffectsList());
+                            return there.hasObject() ? result.setObject(there.getObject()).build() : result.build();
+                        }))
+                .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
+    }
+
     private CompletionStage<ApplyResult> applyOne(ManifestDocument document, boolean dryRun) {
         ApplyResult.Builder result = started(document);
         if (document.failed()) {
@@ -192,6 +218,7 @@ final class ApplyService {
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
         PublishedPortHolds.Hold hold;
         try {
+            routes.requirePlaceableHere(desired);
             hold = Validation.validateAndHold(desired, ids, index, storedSecrets, storedVolumes, holds);
         } catch (KukeonException e) {
             return CompletableFuture.completedFuture(failed(result, e));

@@ -13,7 +13,16 @@ import io.kukeon.model.Kind;
 import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.UnavailableException;
+import io.kukeon.fleet.Placement;
+import io.kukeon.manifest.ManifestWriter;
+import io.kukeon.model.CellSpec;
 import io.kukeon.model.ObjectPath;
+import io.kukeon.model.TreeObject;
+import io.kukeon.wire.ObjectMapping;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResponse;
+import io.kukeon.wire.v1.ApplyResult;
+import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.supervisor.ObjectIndex;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.wire.v1.GetRequest;
@@ -27,6 +36,7 @@ import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.javadsl.Source;
 import scala.PartialFunction;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,10 +66,17 @@ final class FleetRoutes {
     static final String LOGS = "Logs";
     static final String EXEC = "Exec";
     static final String ATTACH = "Attach";
+    static final String CREATE = "Create";
+    static final String APPLY = "Apply";
     /** How long a routed unary call may take on the other node (a stop waits up to its own timeout). */
     static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
     /** How long a member has to say whether it holds an object, and to answer its page of a list. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a call on one object waits for the doors of members that joined a moment ago (the
+     * receptionist tells of a door a gossip round or two after its member is Up); a list does not.
+     */
+    static final Duration DOOR_WAIT = Duration.ofSeconds(5);
     /** A failure on the holder, as its own client would have seen it. */
     private static final PartialFunction<Throwable, Throwable> AS_THE_HOLDER_SAID =
             new PFBuilder<Throwable, Throwable>().match(CallFailed.class, ErrorMapping::fromFleet).build();
@@ -67,11 +84,133 @@ final class FleetRoutes {
     private final Fleet fleet;
     private final ObjectIndex index;
     private final SupervisorTree tree;
+    private final Placement placement;
 
     FleetRoutes(Fleet fleet, ObjectIndex index, SupervisorTree tree) {
         this.fleet = fleet;
         this.index = index;
         this.tree = tree;
+        this.placement = new Placement(fleet, Clock.systemUTC());
+    }
+
+    boolean clustered() {
+        return fleet.clustered();
+    }
+
+    /** Where a cell's create or apply runs: here, or on the node behind {@code door}. */
+    record CellTarget(String node, ActorRef<NodeGateway.Call> door, boolean exists) {
+        boolean here() {
+            return door == null;
+        }
+    }
+
+    /**
+     * Where a create or apply of the cell at {@code cell} runs: on the node that holds it, else (a
+     * new cell) on the node placement chooses for {@code spec}; null {@code spec} (a container of
+     * the cell) only follows the cell. A changed placement of a cell that exists is refused.
+     */
+    CompletionStage<CellTarget> cellTarget(ObjectPath cell, CellSpec spec, boolean dryRun) {
+        CellTarget here = new CellTarget(fleet.nodeName(), null, true);
+        if (!fleet.clustered()) {
+            return CompletableFuture.completedFuture(here);   // kept here, as requirePlaceableHere checks
+        }
+        return heldHere(Kind.CELL.displayName(), cell.toString()).thenCompose(local -> local
+                ? kept(cell, spec, fleet.nodeName()).thenApply(v -> here)
+                : holder(Kind.CELL.displayName(), cell.toString()).thenCompose(holder -> {
+                    if (holder != null) {
+                        return kept(cell, spec, holder.node()).thenApply(v -> new CellTarget(holder.node(), holder.door(), true));
+                    }
+                    if (spec == null) {
+                        return CompletableFuture.completedFuture(here);   // a container of a cell no node holds: here says so
+                    }
+                    return placement.place(cell, spec, dryRun).thenCompose(node -> node.equals(fleet.nodeName())
+                            ? CompletableFuture.completedFuture(new CellTarget(node, null, false))
+                            : fleet.othersKnown(DOOR_WAIT).thenApply(doors -> {
+                                ActorRef<NodeGateway.Call> door = doors.get(node);
+                                if (door == null) {
+                                    throw new UnavailableException("NodeUnavailable", "cell \"" + cell + "\" is placed on node \""
+                                            + node + "\", which cannot be asked yet; try again");
+                                }
+                                return new CellTarget(node, door, false);
+                            }));
+                }));
+    }
+
+    /** Fails when the cell, held on {@code node}, now asks for another node: its node is decided once. */
+    private CompletionStage<Void> kept(ObjectPath cell, CellSpec spec, String node) {
+        if (spec == null || (spec.node() == null && spec.nodeSelector().isEmpty())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return fleet.nodes().thenAccept(nodes -> {
+            Map<String, String> labels = nodes.stream().filter(n -> n.name().equals(node)).findFirst()
+                    .map(io.kukeon.fleet.NodeView::labels).orElse(Map.of());
+            requirePlaceable(cell, spec, node, labels, "; a cell's node is decided once: delete the cell and apply it again"
+                    + " to move it");
+        });
+    }
+
+    /** Fails when the cell cannot run on this node, as its {@code spec.node} and {@code spec.nodeSelector} say. */
+    void requirePlaceableHere(TreeObject object) {
+        if (object instanceof TreeObject.Cell cell) {
+            requirePlaceable(cell.path(), cell.spec(), fleet.nodeName(), fleet.nodeLabels(),
+                    fleet.clustered() ? "" : " (this kukeond runs alone)");
+        }
+    }
+
+    private static void requirePlaceable(ObjectPath cell, CellSpec spec, String node, Map<String, String> labels,
+                                         String why) {
+        if (spec.node() != null && !spec.node().equals(node)) {
+            throw new FailedPreconditionException(Placement.UNSCHEDULABLE, "spec.node: cell \"" + cell + "\" would run on node \""
+                    + node + "\", not \"" + spec.node() + "\"" + why);
+        }
+        if (!spec.placeableOn(node, labels)) {
+            throw new FailedPreconditionException(Placement.UNSCHEDULABLE, "spec.nodeSelector: node \"" + node
+                    + "\", where cell \"" + cell + "\" would run, lacks some of its labels (has: " + labels + ")" + why);
+        }
+    }
+
+    /**
+     * Creates the cell on the node {@code target} names, its realm, space and stack first as this
+     * node holds them (those it does not hold must be there already); the answer names that node.
+     */
+    CompletionStage<ObjectResponse> createOn(CellTarget target, CreateRequest in) {
+        CompletionStage<?> parents = CompletableFuture.completedFuture(null);
+        if (!target.exists()) {
+            for (TreeObject scope : ancestorsHere(ObjectMapping.fromProto(in.getObject()).path())) {
+                CreateRequest create = CreateRequest.newBuilder().setObject(ObjectMapping.toProto(scope)).build();
+                parents = parents.thenCompose(v -> unary(target.node(), target.door(), CREATE, create, ObjectResponse.parser(),
+                        ANSWER_TIMEOUT));
+            }
+        }
+        return parents.thenCompose(v -> unary(target.node(), target.door(), CREATE, in, ObjectResponse.parser(), ANSWER_TIMEOUT))
+                .thenApply(answer -> onNode(answer, target.node()));
+    }
+
+    /**
+     * Applies one document of a manifest (a cell, or a container of one) on the node {@code target}
+     * names, after the realm, space and stack this node holds for a new cell; its result as that
+     * node gives it, the object naming that node.
+     */
+    CompletionStage<ApplyResult> applyOn(CellTarget target, TreeObject object, boolean dryRun) {
+        List<TreeObject> documents = new ArrayList<>(target.exists() ? List.of() : ancestorsHere(object.path()));
+        documents.add(object);
+        ApplyRequest request = ApplyRequest.newBuilder().setDryRun(dryRun)
+                .setManifest(com.google.protobuf.ByteString.copyFromUtf8(ManifestWriter.yaml(documents))).build();
+        return unary(target.node(), target.door(), APPLY, request, ApplyResponse.parser(), ANSWER_TIMEOUT).thenApply(response -> {
+            ApplyResult last = response.getResults(response.getResultsCount() - 1);
+            return last.hasObject() ? last.toBuilder().setObject(last.getObject().toBuilder().setNode(target.node())).build() : last;
+        });
+    }
+
+    /** The realm, space and stack above {@code path} that this node holds, from the top. */
+    private List<TreeObject> ancestorsHere(ObjectPath path) {
+        List<TreeObject> out = new ArrayList<>();
+        for (ObjectPath p = path.parent(); p != null; p = p.parent()) {
+            if (p.kind() == Kind.REALM || p.kind() == Kind.SPACE || p.kind() == Kind.STACK) {
+                index.get(p).ifPresent(o -> out.add(0, o));
+            }
+        }
+        return out;
     }
 
     /** A unary call on the object at {@code kind}/{@code path}, run where it is held; its answer stamped with that node. */
@@ -196,7 +335,7 @@ final class FleetRoutes {
      */
     private CompletionStage<Holder> holder(String kind, String path) {
         GetRequest probe = GetRequest.newBuilder().setKind(kind).setPath(path).build();
-        return fleet.others().thenCompose(doors -> {
+        return fleet.othersKnown(DOOR_WAIT).thenCompose(doors -> {
             Map<String, CompletableFuture<Probe>> answers = new TreeMap<>();
             doors.forEach((node, door) -> answers.put(node, door == null
                     ? CompletableFuture.completedFuture(new Probe(Status.Code.UNAVAILABLE, null))   // not known here yet

@@ -135,7 +135,7 @@ public final class KukeonService implements Kukeon {
         this.templates = new TemplateService(tree, index, storedTemplates);
         this.materializer = new CellMaterializer(index, storedTemplates, templates, this::createObject);
         this.applier = new ApplyService(tree, index, storedSecrets, storedVolumes, ids, dataDir, portHolds, secrets, volumes,
-                templates, applyParallelism, reads);
+                templates, applyParallelism, reads, routes);
         this.images = images;
         this.execs = execs;
         this.status = status;
@@ -145,6 +145,11 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<ApplyResponse> apply(ApplyRequest in) {
+        return apply(in, routes.clustered());
+    }
+
+    /** @param mayRoute whether a cell's document may go to another node (not when another member routed it here) */
+    private CompletionStage<ApplyResponse> apply(ApplyRequest in, boolean mayRoute) {
         return guarded(() -> {
             if (in.getManifest().size() > ManifestReader.MAX_BYTES) {
                 throw new ResourceExhaustedException("manifest is " + in.getManifest().size() + " bytes; at most "
@@ -154,7 +159,7 @@ public final class KukeonService implements Kukeon {
                 dataDir.requireRoom();
                 heap.requireRoom();
             }
-            return applier.apply(in);
+            return applier.apply(in, mayRoute);
         });
     }
 
@@ -164,13 +169,23 @@ public final class KukeonService implements Kukeon {
             if (!in.hasObject()) {
                 throw new InvalidArgumentException("object", "is required");
             }
-            return createObject(ObjectMapping.fromProto(in.getObject()))
-                    .thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
+            TreeObject object = ObjectMapping.fromProto(in.getObject());
+            if (!(object instanceof TreeObject.Cell cell) || !routes.clustered()) {
+                return createHere(object);
+            }
+            return routes.cellTarget(cell.path(), cell.spec(), false).thenCompose(target -> target.here()
+                    ? createHere(object).thenApply(answer -> FleetRoutes.onNode(answer, target.node()))
+                    : routes.createOn(target, in));
         });
+    }
+
+    private CompletionStage<ObjectResponse> createHere(TreeObject object) {
+        return createObject(object).thenApply(reply -> respond(reply, reply.outcome() == Reply.Outcome.CREATED));
     }
 
     /** Checks and creates one object (CREATE: parents must exist, a cell is not started, an existing one is left). */
     private CompletionStage<Reply> createObject(TreeObject object) {
+        routes.requirePlaceableHere(object);
         TreeObject desired = InheritedDefaults.applied(object, index);
         PublishedPortHolds.Hold hold = Validation.validateAndHold(desired, ids, index, storedSecrets, storedVolumes, portHolds);
         return tree.ask(desired.path(), replyTo -> new ObjectCommand.Upsert(desired, ObjectCommand.Mode.CREATE, replyTo))
@@ -291,6 +306,11 @@ public final class KukeonService implements Kukeon {
             try {
                 return switch (method) {
                     case FleetRoutes.GET -> FleetRoutes.answered(getHere(GetRequest.parseFrom(request)));
+                    case FleetRoutes.CREATE -> {
+                        CreateRequest create = CreateRequest.parseFrom(request);
+                        yield FleetRoutes.answered(writing(() -> createHere(ObjectMapping.fromProto(create.getObject()))));
+                    }
+                    case FleetRoutes.APPLY -> FleetRoutes.answered(apply(ApplyRequest.parseFrom(request), false));
                     case FleetRoutes.LIST -> FleetRoutes.answered(listHere(ListRequest.parseFrom(request)));
                     case FleetRoutes.DELETE -> FleetRoutes.answered(deleteHere(DeleteRequest.parseFrom(request)));
                     case FleetRoutes.START, FleetRoutes.STOP, FleetRoutes.KILL, FleetRoutes.RESTART ->

@@ -38,6 +38,8 @@ public final class Fleet {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     /** How long another member has to open its answer to a routed call. */
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+    /** How often a member that waits for another's door asks the receptionist again. */
+    private static final Duration DOOR_POLL = Duration.ofMillis(250);
 
     private final ActorSystem<?> system;
     private final ObjectIndex index;
@@ -72,6 +74,10 @@ public final class Fleet {
 
     public String nodeName() {
         return self.name();
+    }
+
+    public Map<String, String> nodeLabels() {
+        return self.labels();
     }
 
     /** A member of a cluster, whose calls may be routed to other nodes. */
@@ -118,6 +124,18 @@ public final class Fleet {
             }
             return doors;
         });
+    }
+
+    /**
+     * The other members as {@link #others()} has them, asked again every {@link #DOOR_POLL} while
+     * the door of one that is Up is not known here yet, for at most {@code wait}: a call on one
+     * object waits out the moment after a member joined rather than fail.
+     */
+    public CompletionStage<Map<String, ActorRef<NodeGateway.Call>>> othersKnown(Duration wait) {
+        return others().thenCompose(doors -> !doors.containsValue(null) || wait.compareTo(DOOR_POLL) < 0
+                ? CompletableFuture.completedFuture(doors)
+                : org.apache.pekko.pattern.Patterns.after(DOOR_POLL, system.classicSystem().scheduler(),
+                        system.executionContext(), () -> othersKnown(wait.minus(DOOR_POLL))));
     }
 
     /**

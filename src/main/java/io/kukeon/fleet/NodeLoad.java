@@ -16,28 +16,32 @@ public record NodeLoad(int cells, long cpuMillis, long memoryBytes) implements F
     public static final NodeLoad NONE = new NodeLoad(0, 0, 0);
 
     public static NodeLoad of(ObjectIndex index) {
-        int cells = 0;
-        long cpu = 0;
-        long memory = 0;
+        NodeLoad load = NONE;
         for (TreeObject o : index.list(Kind.CELL, null, labels -> true)) {
-            CellSpec spec = ((TreeObject.Cell) o).spec();
-            cells++;
-            long cellCpu = cpuMillis(spec.resources());
-            long cellMemory = memoryBytes(spec.resources());
-            if (cellCpu == 0 || cellMemory == 0) {
-                long containersCpu = 0;
-                long containersMemory = 0;
-                for (ContainerSpec c : spec.containers()) {
-                    containersCpu += cpuMillis(c.resources());
-                    containersMemory += memoryBytes(c.resources());
-                }
-                cellCpu = cellCpu == 0 ? containersCpu : cellCpu;
-                cellMemory = cellMemory == 0 ? containersMemory : cellMemory;
-            }
-            cpu += cellCpu;
-            memory += cellMemory;
+            load = load.plus(demandOf(((TreeObject.Cell) o).spec()));
         }
-        return new NodeLoad(cells, cpu, memory);
+        return load;
+    }
+
+    /** What one cell takes: itself as one cell, with its limits, or its containers' where it has none. */
+    public static NodeLoad demandOf(CellSpec spec) {
+        long cellCpu = cpuMillis(spec.resources());
+        long cellMemory = memoryBytes(spec.resources());
+        if (cellCpu == 0 || cellMemory == 0) {
+            long containersCpu = 0;
+            long containersMemory = 0;
+            for (ContainerSpec c : spec.containers()) {
+                containersCpu += cpuMillis(c.resources());
+                containersMemory += memoryBytes(c.resources());
+            }
+            cellCpu = cellCpu == 0 ? containersCpu : cellCpu;
+            cellMemory = cellMemory == 0 ? containersMemory : cellMemory;
+        }
+        return new NodeLoad(1, cellCpu, cellMemory);
+    }
+
+    public NodeLoad plus(NodeLoad more) {
+        return new NodeLoad(cells + more.cells, cpuMillis + more.cpuMillis, memoryBytes + more.memoryBytes);
     }
 
     /** The CPU a quota allows, in thousandths of a core; 0 without one. */

@@ -66,9 +66,9 @@ class FleetFaultsTest {
             }
             Docs.createStack(b.client(), "r/s/t");
             BusyboxUpload.into(b.asyncClient(), "r");
-            b.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/t/web", Map.of(),
+            b.client().create(CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/t/web", Map.of(),
                     ContainerSpec.of("app", "docker.io/library/busybox:latest", "/bin/sh",
-                            List.of("-c", "echo started-on-b; exec sleep 1000")))).build());
+                            List.of("-c", "echo started-on-b; exec sleep 1000"))), "b")).build());
             b.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/web").build());
             assertEquals("Ready", Docs.judged(b.client(), "r/s/t/web").getStatus().getState());
 

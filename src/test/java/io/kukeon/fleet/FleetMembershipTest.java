@@ -60,9 +60,10 @@ class FleetMembershipTest {
 
         // a cell on b, with a memory limit: a sees it counted against b
         Docs.createStack(b.client(), "r/s/st");
-        b.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/st/web", Map.of(),
+        b.client().create(CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/st/web", Map.of(),
                 io.kukeon.testing.Specs.container("app").args("sleep", "1000")
-                        .resources(new io.kukeon.model.Resources(64L << 20, null, null, null, null, null, null)).build())).build());
+                        .resources(new io.kukeon.model.Resources(64L << 20, null, null, null, null, null, null)).build()),
+                "b")).build());
         Node bFromA = Eventually.value("b's cell seen from a", Duration.ofSeconds(30), () -> {
             Node n = byName(a, "b");
             return n.getCells() == 1 ? n : null;

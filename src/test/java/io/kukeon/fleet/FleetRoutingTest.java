@@ -72,11 +72,11 @@ class FleetRoutingTest {
                 () -> FleetTesting.statuses(a.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
 
         Docs.createStack(b.client(), "r/s/st");
-        b.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/st/web", Map.of(),
-                Specs.container("app").args("sleep", "1000").build())).build());
+        b.client().create(CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/st/web", Map.of(),
+                Specs.container("app").args("sleep", "1000").build()), "b")).build());
         Docs.createStack(c.client(), "r/s/st");
-        c.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/st/db", Map.of(),
-                Specs.container("app").args("sleep", "1000").build())).build());
+        c.client().create(CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/st/db", Map.of(),
+                Specs.container("app").args("sleep", "1000").build()), "c")).build());
 
         // a list through a holds b's and c's cells, each naming its node; a's own is empty
         // each member learns the others' gateways from the receptionist, a moment after they are Up

@@ -28,6 +28,11 @@ final class FleetTesting {
                 "cluster.seeds", "127.0.0.1:" + seedPort, "cluster.secret-file", secret.toString());
     }
 
+    /** The cell's document with {@code spec.node} set: it runs there, wherever it is created. */
+    static io.kukeon.wire.v1.ObjectDoc onNode(io.kukeon.wire.v1.ObjectDoc cell, String node) {
+        return cell.toBuilder().setCell(cell.getCell().toBuilder().setNode(node)).build();
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -1,0 +1,269 @@
+package io.kukeon.fleet;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kukeon.api.Docs;
+import io.kukeon.model.ObjectPath;
+import io.kukeon.testing.Eventually;
+import io.kukeon.testing.Specs;
+import io.kukeon.testing.TestDaemon;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResponse;
+import io.kukeon.wire.v1.ApplyResult;
+import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ObjectDoc;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static io.kukeon.fleet.FleetTesting.freePort;
+import static io.kukeon.fleet.FleetTesting.member;
+import static io.kukeon.fleet.FleetTesting.secret;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three kukeonds (fake runtime) in one cluster, a with 1 GiB of memory and zone=eu, b with 4 GiB and
+ * zone=eu, c with 2 GiB and zone=us: cells applied or created through a land on the node their
+ * spec names, on one with the labels asked for, or on the one with the most free memory among those
+ * their limits fit; what fits nowhere is refused naming each node's reason, and a cell's node, once
+ * decided, is kept.
+ */
+class FleetPlacementTest {
+    private final List<TestDaemon> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        daemons.forEach(TestDaemon::close);
+    }
+
+    @Test
+    void cellsGoWhereTheirSpecAsksOrWhereMostMemoryIsFree(@TempDir Path dir) throws Exception {
+        Path secret = secret(dir.resolve("secret"), "the fleet's shared secret, 32 chars");
+        int seedPort = freePort();
+        TestDaemon a = start(dir, "a", seedPort, seedPort, secret, "zone=eu", "1GiB");
+        TestDaemon b = start(dir, "b", freePort(), seedPort, secret, "zone=eu", "4GiB");
+        TestDaemon c = start(dir, "c", freePort(), seedPort, secret, "zone=us", "2GiB");
+        // each member learns the others' gateways a moment after they are Up: a and c list b's and c's stacks
+        Docs.createStack(b.client(), "probe/s/st");
+        Docs.createStack(c.client(), "probe/s/st");
+        for (TestDaemon d : List.of(a, c)) {
+            Eventually.value("every gateway known", Duration.ofSeconds(60), () ->
+                    d.client().list(ListRequest.newBuilder().setKind("Stack").build()).getObjectsCount() == 2 ? true : null);
+        }
+
+        ApplyResponse applied = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
+                apiVersion: v1beta1
+                kind: Space
+                metadata:
+                  name: s
+                spec:
+                  realmId: r
+                ---
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: pinned}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  node: c
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                ---
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: in-us}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  nodeSelector: {zone: us}
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                ---
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: anywhere}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                ---
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: on-no-node}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  node: zz
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                """)).build());
+        // then, when b has the most free memory: one that takes 3 GiB in zone eu, one that fits nowhere
+        // (one apply after the other: a manifest's cells are placed at once, in no set order)
+        ApplyResponse big = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: big-in-eu}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  nodeSelector: {zone: eu}
+                  resources: {memoryLimitBytes: 3221225472}
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                ---
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: too-big}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  resources: {memoryLimitBytes: 8589934592}
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                """)).build());
+        Map<String, ApplyResult> results = new TreeMap<>();
+        applied.getResultsList().forEach(r -> results.put(r.getName(), r));
+        big.getResultsList().forEach(r -> results.put(r.getName(), r));
+        assertEquals("created", results.get("pinned").getOutcome(), results.get("pinned").toString());
+        assertEquals("c", results.get("pinned").getObject().getNode());
+        assertEquals("c", results.get("in-us").getObject().getNode());
+        assertEquals("b", results.get("anywhere").getObject().getNode(), "b has the most free memory");
+        assertEquals("b", results.get("big-in-eu").getObject().getNode(), "a's 1 GiB cannot hold 3 GiB");
+        assertEquals("failed", results.get("too-big").getOutcome());
+        assertEquals("Unschedulable", results.get("too-big").getErrorKind());
+        assertTrue(results.get("too-big").getError().contains("no node can run cell \"r/s/st/too-big\": a: the cell's limits"
+                + " take 8.0 GiB of memory"), results.get("too-big").getError());
+        assertEquals("failed", results.get("on-no-node").getOutcome());
+        assertEquals("spec.node: no node of the fleet is named \"zz\" (nodes: a, b, c)", results.get("on-no-node").getError());
+
+        // each cell is in its node's own tree, started there, and nowhere else
+        assertHeldOnlyBy("r/s/st/pinned", c, a, b);
+        assertHeldOnlyBy("r/s/st/in-us", c, a, b);
+        assertHeldOnlyBy("r/s/st/anywhere", b, a, c);
+        assertHeldOnlyBy("r/s/st/big-in-eu", b, a, c);
+        assertFalse(b.runtime.containers().isEmpty(), "b runs the cells placed on it");
+        // the space of the manifest is on c as a has it, made there before its cells
+        assertEquals(a.daemon().index().get(ObjectPath.parse("r/s")).map(o -> io.kukeon.wire.ObjectMapping.toProto(o).getSpace())
+                .orElseThrow(), c.daemon().index().get(ObjectPath.parse("r/s")).map(o ->
+                io.kukeon.wire.ObjectMapping.toProto(o).getSpace()).orElseThrow());
+        // a list through c names each cell's node
+        assertEquals(List.of("r/s/st/anywhere@b", "r/s/st/big-in-eu@b", "r/s/st/in-us@c", "r/s/st/pinned@c"),
+                c.client().list(ListRequest.newBuilder().setKind("Cell").setParent("r/s/st").build()).getObjectsList().stream()
+                        .map(d -> d.getPath() + "@" + d.getNode()).toList());
+
+        // applied again through a, unchanged, each stays where it is; asked to move, it is refused
+        ApplyResponse again = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: anywhere}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                ---
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: pinned}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  node: a
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                """)).build());
+        assertEquals("unchanged", again.getResults(0).getOutcome(), again.getResults(0).toString());
+        assertEquals("b", again.getResults(0).getObject().getNode());
+        assertEquals("Unschedulable", again.getResults(1).getErrorKind());
+        assertEquals("spec.node: cell \"r/s/st/pinned\" would run on node \"c\", not \"a\"; a cell's node is decided once:"
+                + " delete the cell and apply it again to move it", again.getResults(1).getError());
+        assertHeldOnlyBy("r/s/st/pinned", c, a, b);
+
+        // a create through a places the same way: now on c (2 GiB free, b 1 GiB, a 1 GiB), in a stack
+        // only a had, which is made on c first
+        Docs.createStack(a.client(), "r/s/st2");
+        ObjectDoc created = a.client().create(CreateRequest.newBuilder().setObject(Docs.cell("r/s/st2/made", Map.of(),
+                Specs.container("app").args("sleep", "1000").build())).build()).getObject();
+        assertEquals("c", created.getNode());
+        assertHeldOnlyBy("r/s/st2/made", c, a, b);
+        assertTrue(c.daemon().index().get(ObjectPath.parse("r/s/st2")).isPresent(), "the stack was made on c");
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> a.client().create(
+                CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/st/pinned-b", Map.of(),
+                        Specs.container("app").args("sleep", "1000").build()), "zz")).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().startsWith("spec.node: no node of the fleet is named \"zz\""),
+                refused.getStatus().getDescription());
+    }
+
+    @Test
+    void aKukeondAloneRunsTheCellsItsNameAndLabelsAllowAndRefusesTheOthers(@TempDir Path dir) throws Exception {
+        TestDaemon alone = new TestDaemon(dir.resolve("solo"), Map.of("cluster.node-name", "solo", "cluster.labels", "zone=eu"));
+        daemons.add(alone);
+        ApplyResponse applied = alone.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: here}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  node: solo
+                  nodeSelector: {zone: eu}
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                ---
+                apiVersion: v1beta1
+                kind: Cell
+                metadata: {name: in-us}
+                spec:
+                  realmId: r
+                  spaceId: s
+                  stackId: st
+                  nodeSelector: {zone: us}
+                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
+                """)).build());
+        assertEquals("created", applied.getResults(0).getOutcome(), applied.getResults(0).toString());
+        assertEquals("failed", applied.getResults(1).getOutcome());
+        assertEquals("spec.nodeSelector: node \"solo\", where cell \"r/s/st/in-us\" would run, lacks some of its labels"
+                + " (has: {zone=eu}) (this kukeond runs alone)", applied.getResults(1).getError());
+        assertFalse(alone.daemon().index().get(ObjectPath.parse("r/s/st/in-us")).isPresent(), "nothing was made");
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> alone.client().create(
+                CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/st/elsewhere", Map.of(),
+                        Specs.container("app").args("sleep", "1000").build()), "other")).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+        assertEquals("spec.node: cell \"r/s/st/elsewhere\" would run on node \"solo\", not \"other\" (this kukeond runs"
+                + " alone)", refused.getStatus().getDescription());
+    }
+
+    private static void assertHeldOnlyBy(String cell, TestDaemon holder, TestDaemon... others) {
+        ObjectPath path = ObjectPath.parse(cell);
+        assertTrue(holder.daemon().index().get(path).isPresent(), cell + " is held by its node");
+        for (TestDaemon other : others) {
+            assertFalse(other.daemon().index().get(path).isPresent(), cell + " is held by one node only");
+        }
+    }
+
+    private TestDaemon start(Path dir, String name, int port, int seedPort, Path secret, String labels, String memory)
+            throws Exception {
+        Map<String, String> settings = new HashMap<>(member(name, port, seedPort, secret));
+        settings.put("cluster.labels", labels);
+        settings.put("cluster.memory", memory);
+        TestDaemon d = new TestDaemon(dir.resolve(name), settings);
+        daemons.add(d);
+        return d;
+    }
+}
