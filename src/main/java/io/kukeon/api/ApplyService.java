@@ -186,7 +186,8 @@ final class ApplyService {
         CellSpec spec = object instanceof TreeObject.Cell c ? c.spec() : null;
         ApplyResult.Builder result = started(document).setPath(object.path().toString()).setKind(object.kind().displayName());
         return routes.cellTarget(cell, spec, dryRun)
-                .thenCompose(target -> target.here() ? applyOne(document, dryRun)
+                .thenCompose(target -> target.here() ? applyOne(document, dryRun).thenApply(here -> !here.hasObject() ? here
+                                : here.toBuilder().setObject(here.getObject().toBuilder().setNode(target.node())).build())
                         : routes.applyOn(target, object, dryRun).thenApply(there -> {
                             result.setOutcome(there.getOutcome()).setError(there.getError()).setErrorKind(there.getErrorKind())
                                     .addAllChanges(there.getChangesList()).addAllEffects(there.getEffectsList());

@@ -5,7 +5,7 @@ import io.kukeon.wire.v1.ApplyResult;
 
 /**
  * The outcome of an apply, per document as the reference prints it:
- * {@code Cell "web": updated}, then {@code   - change} lines, {@code   => effect} lines (what the
+ * {@code Cell "web": updated} (in a fleet, a cell's {@code on node NAME}), then {@code   - change} lines, {@code   => effect} lines (what the
  * change does to a running cell), warnings and {@code   Error: ...}.
  */
 final class ApplyReport {
@@ -15,6 +15,9 @@ final class ApplyReport {
         StringBuilder out = new StringBuilder();
         for (ApplyResult r : response.getResultsList()) {
             out.append(label(r.getKind(), r.getName(), r.getLine())).append(": ").append(r.getOutcome());
+            if (!r.getOutcome().equals("failed") && !r.getObject().getNode().isEmpty()) {   // in a fleet: where it runs
+                out.append(" on node ").append(r.getObject().getNode());
+            }
             if (dryRun && !r.getOutcome().equals("failed")) {
                 out.append(" (dry run)");
             }

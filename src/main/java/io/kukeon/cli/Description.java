@@ -127,6 +127,13 @@ record Description(ObjectDoc object, List<ObjectDoc> containers, ObjectDoc space
         if (spec.getNestedCgroupRuntime()) {
             words.add("containers may run a cgroup manager of their own");
         }
+        if (!spec.getNode().isEmpty()) {
+            words.add("runs on node " + spec.getNode());
+        }
+        if (spec.getNodeSelectorCount() > 0) {
+            words.add("runs on a node labelled " + new java.util.TreeMap<>(spec.getNodeSelectorMap()).entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+        }
         if (spec.hasProvenance()) {
             words.add("made from " + spec.getProvenance().getBindingKind() + " \""
                     + spec.getProvenance().getBindingRef().getName() + "\"");

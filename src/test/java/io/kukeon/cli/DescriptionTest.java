@@ -195,4 +195,17 @@ class DescriptionTest {
                   <none>
                 """, text);
     }
+
+    @Test
+    void aPlacedCellSaysItsNodeAndWhatItAskedFor() {
+        ObjectDoc cell = ObjectDoc.newBuilder().setKind("Cell").setPath("r/s/st/web").setNode("b")
+                .setMetadata(Metadata.newBuilder().setName("web"))
+                .setCell(io.kukeon.wire.v1.CellSpec.newBuilder().setNode("b").putNodeSelector("zone", "eu")
+                        .putNodeSelector("disk", "ssd").addContainers(io.kukeon.wire.v1.ContainerSpec.newBuilder().setId("app")))
+                .setStatus(Status.newBuilder().setState("Ready")).build();
+        String text = new Description(cell, List.of(), null, List.of(), List.of(), List.of(), List.of(), 0).render(NOW);
+        assertTrue(text.contains("\nNode:             b\n"), text);
+        assertTrue(text.contains("\nSpec:             1 container; runs on node b; runs on a node labelled disk=ssd,zone=eu\n"),
+                text);
+    }
 }

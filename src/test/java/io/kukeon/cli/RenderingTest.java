@@ -116,6 +116,9 @@ class RenderingTest {
                         .setError("line 51, column 3: not valid YAML: mapping values are not allowed here"))
                 .build();
         Golden.assertMatches("apply.txt", ApplyReport.render(r, false));
+        ApplyResponse placed = ApplyResponse.newBuilder().addResults(ApplyResult.newBuilder().setKind("Cell").setName("web")
+                .setOutcome("created").setLine(1).setObject(io.kukeon.wire.v1.ObjectDoc.newBuilder().setNode("b"))).build();
+        assertEquals("Cell \"web\": created on node b\n", ApplyReport.render(placed, false), "in a fleet, where a cell runs");
         Golden.assertMatches("apply-dry-run.txt", ApplyReport.render(r, true));
         assertEquals(2, ApplyReport.failures(r));
     }
