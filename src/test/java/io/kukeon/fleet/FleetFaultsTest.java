@@ -38,9 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three kukeond processes on the test containerd, each with its own data dir, cgroup root and
- * namespace suffix, as one cluster on 127.0.0.1: a node killed with -9 is downed by the others
- * while its containers run on, and rejoins when started again, adopting them; a node paused past
- * stable-after is downed, and when it resumes it stops with exit 1 saying so.
+ * namespace suffix, as one cluster on 127.0.0.1: cells applied through one node run on the node
+ * their spec or the free memory chooses; calls through one node reach another's cells; a node
+ * killed with -9 is downed by the others while its containers run on, and rejoins when started
+ * again, adopting them; a node paused past stable-after is downed, and when it resumes it stops
+ * with exit 1 saying so.
  */
 @Tag("containerd")
 class FleetFaultsTest {
@@ -54,9 +56,9 @@ class FleetFaultsTest {
         Path secret = secret(work.resolve("secret"), "a fleet secret of some length");
         int seed = freePort();
         try (RealHost hostA = new RealHost(); RealHost hostB = new RealHost(); RealHost hostC = new RealHost();
-             DaemonProcess a = member(hostA, "a", seed, seed, secret);
-             DaemonProcess b = member(hostB, "b", freePort(), seed, secret);
-             DaemonProcess c = member(hostC, "c", freePort(), seed, secret)) {
+             DaemonProcess a = member(hostA, "a", seed, seed, secret, "role=edge", "2GiB");
+             DaemonProcess b = member(hostB, "b", freePort(), seed, secret, "role=core", "1GiB");
+             DaemonProcess c = member(hostC, "c", freePort(), seed, secret, "role=edge", "4GiB")) {
             a.start();
             b.start();
             c.start();
@@ -85,6 +87,30 @@ class FleetFaultsTest {
                 return log.toString().equals("started-on-b\n") ? true : null;
             });
             Eventually.value("b's cell seen from a", Duration.ofSeconds(30), () -> byName(a.client(), "b").getCells() == 1 ? true : null);
+
+            // cells applied through a land where their spec asks, or on c, the most free memory: their
+            // containers run in that host's containerd (each host's image loaded there first)
+            for (DaemonProcess d : List.of(a, c)) {
+                Docs.createStack(d.client(), "r/s/t");
+                BusyboxUpload.into(d.asyncClient(), "r");
+            }
+            io.kukeon.wire.v1.ApplyResponse placed = a.client().apply(io.kukeon.wire.v1.ApplyRequest.newBuilder()
+                    .setManifest(com.google.protobuf.ByteString.copyFromUtf8(placedCell("pinned", "node: a")
+                            + "---\n" + placedCell("core", "nodeSelector: {role: core}") + "---\n" + placedCell("anywhere", ""))).build());
+            placed.getResultsList().forEach(r -> assertEquals("created", r.getOutcome(), r.toString()));
+            assertEquals(Map.of("pinned", "a", "core", "b", "anywhere", "c"), placed.getResultsList().stream().collect(
+                    java.util.stream.Collectors.toMap(io.kukeon.wire.v1.ApplyResult::getName, r -> r.getObject().getNode())));
+            Map<String, RealHost> hosts = Map.of("a", hostA, "b", hostB, "c", hostC);
+            for (String cell : List.of("pinned", "core", "anywhere")) {
+                for (Map.Entry<String, RealHost> host : hosts.entrySet()) {
+                    boolean runsThere = host.getValue().containerd.listContainers(host.getValue().namespace("r")).stream()
+                            .anyMatch(o -> cell.equals(o.labels().get("kukeon.io/cell"))
+                                    && o.task().status() == io.kukeon.runtime.TaskInfo.Status.RUNNING);
+                    boolean placedThere = placed.getResultsList().stream().anyMatch(r -> r.getName().equals(cell)
+                            && r.getObject().getNode().equals(host.getKey()));
+                    assertEquals(placedThere, runsThere, cell + " runs on " + host.getKey() + " exactly when placed there");
+                }
+            }
 
             // b's host "loses" its kukeond: the others down it; its containers run on
             b.kill9();
@@ -145,8 +171,17 @@ class FleetFaultsTest {
         return new ExecOutcome(stdout.toString(), done);
     }
 
-    private DaemonProcess member(RealHost host, String name, int port, int seed, Path secret) {
+    /** A one-container cell of stack r/s/t that sleeps, with {@code placement} as a line of its spec. */
+    private static String placedCell(String name, String placement) {
+        return "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: r\n  spaceId: s\n"
+                + "  stackId: t\n" + (placement.isEmpty() ? "" : "  " + placement + "\n")
+                + "  containers: [{id: app, image: 'docker.io/library/busybox:latest', command: sleep, args: ['1000']}]\n";
+    }
+
+    private DaemonProcess member(RealHost host, String name, int port, int seed, Path secret, String labels, String memory) {
         Map<String, String> settings = new HashMap<>(host.daemonSettings());
+        settings.put("cluster.labels", labels);
+        settings.put("cluster.memory", memory);
         settings.put("cluster.node-name", name);
         settings.put("cluster.listen", "127.0.0.1:" + port);
         settings.put("cluster.seeds", "127.0.0.1:" + seed);
