@@ -46,6 +46,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 
 /**
@@ -213,12 +214,20 @@ final class FleetRoutes {
         return out;
     }
 
-    /** A unary call on the object at {@code kind}/{@code path}, run where it is held; its answer stamped with that node. */
+    /**
+     * A unary call on the object at {@code kind}/{@code path}, run where it is held; its answer
+     * stamped with that node. A realm, space or stack may be held by several nodes (each runs cells
+     * under it): the call then runs on every one of them, and their answers are one by {@code copies}.
+     */
     <Q extends Message, R extends Message> CompletionStage<R> onHolder(String method, String kind, String path, Q in,
                                                                        Parser<R> parser, Function<Q, CompletionStage<R>> here,
-                                                                       BiFunction<R, String, R> stamp) {
+                                                                       BiFunction<R, String, R> stamp, BinaryOperator<R> copies) {
         if (!fleet.clustered()) {
             return here.apply(in);
+        }
+        if (isScope(kind)) {
+            return onEveryHolder(kind, path, in, here, (node, door) -> unary(node, door, method, in, parser, ANSWER_TIMEOUT),
+                    stamp, copies);
         }
         return heldHere(kind, path).thenCompose(local -> local
                 ? here.apply(in).thenApply(answer -> stamp.apply(answer, fleet.nodeName()))
@@ -232,10 +241,59 @@ final class FleetRoutes {
         if (!fleet.clustered()) {
             return here.apply(in);
         }
+        if (isScope(in.getKind())) {   // this node's copy when it has one, else the first holder's; named with every holder
+            return onEveryHolder(in.getKind(), in.getPath(), in, here, null, FleetRoutes::onNode, (first, other) -> first);
+        }
         return heldHere(in.getKind(), in.getPath()).thenCompose(local -> local
                 ? here.apply(in).thenApply(answer -> onNode(answer, fleet.nodeName()))
                 : holder(in.getKind(), in.getPath()).thenCompose(holder -> holder == null ? here.apply(in)
                         : CompletableFuture.completedFuture(onNode(holder.found(), holder.node()))));
+    }
+
+    /**
+     * Runs the call on every node that holds the scope: here when this node does, and on each other
+     * holder by {@code there} (null: its answer to whether it holds it is the answer). Every holder
+     * answers before the call does; a failure on one fails the call, once the others are done. The
+     * answers, this node's first, then by node name, are one by {@code copies}, stamped with the
+     * holders' names joined by commas. When no node holds it, here answers (NOT_FOUND).
+     */
+    private <Q extends Message, R extends Message> CompletionStage<R> onEveryHolder(
+            String kind, String path, Q in, Function<Q, CompletionStage<R>> here,
+            BiFunction<String, ActorRef<NodeGateway.Call>, CompletionStage<R>> there, BiFunction<R, String, R> stamp,
+            BinaryOperator<R> copies) {
+        return heldHere(kind, path).thenCompose(local -> holders(kind, path).thenCompose(others -> {
+            Map<String, CompletableFuture<R>> answers = new java.util.LinkedHashMap<>();
+            if (local) {
+                answers.put(fleet.nodeName(), here.apply(in).toCompletableFuture());
+            }
+            for (Holder h : others) {
+                @SuppressWarnings("unchecked")
+                CompletionStage<R> answer = there == null ? CompletableFuture.completedFuture((R) h.found())
+                        : there.apply(h.node(), h.door());
+                answers.put(h.node(), answer.toCompletableFuture());
+            }
+            if (answers.isEmpty()) {
+                return here.apply(in);
+            }
+            String nodes = String.join(",", answers.keySet());
+            return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).handle((all, failed) -> {
+                if (failed != null) {
+                    throw failed instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                            ? asUnchecked(c.getCause()) : asUnchecked(failed);
+                }
+                return stamp.apply(answers.values().stream().map(CompletableFuture::join).reduce(copies).orElseThrow(), nodes);
+            });
+        }));
+    }
+
+    /** A realm, space or stack: a name that every node running cells under it holds a copy of. */
+    private static boolean isScope(String kind) {
+        try {
+            Kind k = Kind.parse("kind", kind);
+            return k == Kind.REALM || k == Kind.SPACE || k == Kind.STACK;
+        } catch (RuntimeException notAKind) {
+            return false;   // here says why
+        }
     }
 
     /** An object's answer, naming the node that holds the object. */
@@ -331,9 +389,24 @@ final class FleetRoutes {
 
     /**
      * The one other member that holds the object; null when none does (here then answers NOT_FOUND).
-     * Two that hold it, or none that does while one did not answer, is an error naming them.
+     * Two that hold it is an error naming them.
      */
     private CompletionStage<Holder> holder(String kind, String path) {
+        return holders(kind, path).thenApply(holders -> {
+            if (holders.size() > 1) {
+                throw new FailedPreconditionException("HeldTwice", what(kind, path) + " is held by nodes " + holders.stream()
+                        .map(Holder::node).collect(java.util.stream.Collectors.joining(", ")) + ": act on it through each of them");
+            }
+            return holders.isEmpty() ? null : holders.get(0);
+        });
+    }
+
+    /**
+     * The other members that hold the object, by name, each asked with a Get. One that could not be
+     * asked is an error naming it when none holds the object, or when the object is a scope (which
+     * that one may hold too).
+     */
+    private CompletionStage<List<Holder>> holders(String kind, String path) {
         GetRequest probe = GetRequest.newBuilder().setKind(kind).setPath(path).build();
         return fleet.othersKnown(DOOR_WAIT).thenCompose(doors -> {
             Map<String, CompletableFuture<Probe>> answers = new TreeMap<>();
@@ -344,32 +417,28 @@ final class FleetRoutes {
                                     : new Probe(ErrorMapping.grpcException(failed).getStatus().getCode(), null))
                             .toCompletableFuture()));
             return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
-                List<String> holders = new ArrayList<>();
+                List<Holder> holders = new ArrayList<>();
                 List<String> silent = new ArrayList<>();
                 answers.forEach((node, answer) -> {
                     Status.Code c = answer.join().code();
                     if (c == Status.Code.OK) {
-                        holders.add(node);
+                        holders.add(new Holder(node, doors.get(node), answer.join().found()));
                     } else if (c != Status.Code.NOT_FOUND) {
                         silent.add(node);
                     }
                 });
-                String what = kind.toLowerCase(java.util.Locale.ROOT) + " \"" + path + "\"";
-                if (holders.size() > 1) {
-                    throw new FailedPreconditionException("HeldTwice", what + " is held by nodes " + String.join(", ", holders)
-                            + ": act on it through each of them");
+                if (!silent.isEmpty() && (holders.isEmpty() || isScope(kind))) {
+                    throw new UnavailableException("NodeUnavailable", what(kind, path) + (holders.isEmpty()
+                            ? " is not on node \"" + fleet.nodeName() + "\", and node(s) " : " may be held by node(s) ")
+                            + String.join(", ", silent) + (holders.isEmpty() ? " could not be asked for it" : ", which could not be asked"));
                 }
-                if (holders.isEmpty() && !silent.isEmpty()) {
-                    throw new UnavailableException("NodeUnavailable", what + " is not on node \"" + fleet.nodeName()
-                            + "\", and node(s) " + String.join(", ", silent) + " could not be asked for it");
-                }
-                if (holders.isEmpty()) {
-                    return null;
-                }
-                String node = holders.get(0);
-                return new Holder(node, doors.get(node), answers.get(node).join().found());
+                return holders;
             });
         });
+    }
+
+    private static String what(String kind, String path) {
+        return kind.toLowerCase(java.util.Locale.ROOT) + " \"" + path + "\"";
     }
 
     private <R extends Message> CompletionStage<R> unary(String node, ActorRef<NodeGateway.Call> door, String method,

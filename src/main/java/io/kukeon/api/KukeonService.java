@@ -252,7 +252,9 @@ public final class KukeonService implements Kukeon {
     @Override
     public CompletionStage<DeleteResponse> delete(DeleteRequest in) {
         return routes.onHolder(FleetRoutes.DELETE, in.getKind(), in.getPath(), in, DeleteResponse.parser(), this::deleteHere,
-                (deleted, node) -> deleted);
+                (deleted, node) -> deleted, (some, more) -> DeleteResponse.newBuilder().addAllDeleted(
+                        new java.util.LinkedHashSet<>(java.util.stream.Stream.concat(some.getDeletedList().stream(),
+                                more.getDeletedList().stream()).toList())).build());
     }
 
     private CompletionStage<DeleteResponse> deleteHere(DeleteRequest in) {
@@ -283,7 +285,7 @@ public final class KukeonService implements Kukeon {
 
     private CompletionStage<ObjectResponse> onHolder(String method, LifecycleRequest in) {
         return routes.onHolder(method, in.getKind(), in.getPath(), in, ObjectResponse.parser(),
-                here -> lifecycleHere(method, here), FleetRoutes::onNode);
+                here -> lifecycleHere(method, here), FleetRoutes::onNode, (first, other) -> first);
     }
 
     /** A start, stop, kill or restart of an object this node holds. */
@@ -384,7 +386,7 @@ public final class KukeonService implements Kukeon {
     @Override
     public CompletionStage<HistoryResponse> history(HistoryRequest in) {
         return routes.onHolder(FleetRoutes.HISTORY, in.getKind(), in.getPath(), in, HistoryResponse.parser(),
-                this::historyHere, (history, node) -> history);
+                this::historyHere, (history, node) -> history, (first, other) -> first);
     }
 
     private CompletionStage<HistoryResponse> historyHere(HistoryRequest in) {

@@ -57,15 +57,16 @@ public final class FleetBenchmark {
                 Thread.sleep(200);
             }
             for (TestDaemon d : List.of(a, b, c)) {
-                seed(d.client(), d == a ? "a" : d == b ? "b" : "c", cells);
+                String node = d == a ? "a" : d == b ? "b" : "c";
+                seed(d.client(), node, node, cells);
             }
-            seed(alone.client(), "a", cells);
-            seed(alone.client(), "b", cells);
-            seed(alone.client(), "c", cells);
+            seed(alone.client(), "a", null, cells);
+            seed(alone.client(), "b", null, cells);
+            seed(alone.client(), "c", null, cells);
             Docs.createStack(a.client(), "probe/s/t");
             Docs.createStack(b.client(), "probe/s/t");
-            create(a.client(), "probe/s/t/here");
-            create(b.client(), "probe/s/t/there");
+            create(a.client(), "probe/s/t/here", "a");
+            create(b.client(), "probe/s/t/there", "b");
             while (a.client().list(ListRequest.newBuilder().setKind("Cell").setPageSize(CLI_PAGE).build()).getObjectsCount()
                     < 3 * cells + 2) {
                 Thread.sleep(200);   // the receptionist has not yet told a of every gateway
@@ -114,18 +115,22 @@ public final class FleetBenchmark {
         return d;
     }
 
-    /** N cells under bench/s/t, named after the node, each started. */
-    private static void seed(KukeonGrpc.KukeonBlockingStub api, String node, int cells) {
+    /** N cells under bench/s/t, named after the node, each started; on node {@code pin}, or placed when null. */
+    private static void seed(KukeonGrpc.KukeonBlockingStub api, String name, String pin, int cells) {
         Docs.createStack(api, STACK);
         for (int i = 0; i < cells; i++) {
-            String path = STACK + "/" + node + "-" + i;
-            create(api, path);
+            String path = STACK + "/" + name + "-" + i;
+            create(api, path, pin);
             api.start(cell(path));
         }
     }
 
-    private static void create(KukeonGrpc.KukeonBlockingStub api, String path) {
-        api.create(CreateRequest.newBuilder().setObject(Docs.cell(path, Map.of(), Docs.container("app", "sleep"))).build());
+    private static void create(KukeonGrpc.KukeonBlockingStub api, String path, String pin) {
+        io.kukeon.wire.v1.ObjectDoc doc = Docs.cell(path, Map.of(), Docs.container("app", "sleep"));
+        if (pin != null) {
+            doc = doc.toBuilder().setCell(doc.getCell().toBuilder().setNode(pin)).build();
+        }
+        api.create(CreateRequest.newBuilder().setObject(doc).build());
     }
 
     private static GetRequest get(String path) {
