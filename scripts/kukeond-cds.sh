@@ -7,10 +7,12 @@
 # again with -XX:ArchiveClassesAtExit, recovers them, answers a few calls, and writes the archive
 # when stopped. scripts/install.sh and scripts/run.sh run it; run it by hand after 'mvn package'.
 # The archive is for the JDK and jars it was made with: bin/kukeond ignores it once they change.
+# KUKEON_CDS=off: does nothing.
 #
 #   usage: scripts/kukeond-cds.sh [--if-stale] [HOME]   (HOME: an installation or the build tree;
 #                                                       default: the one above this script)
 set -euo pipefail
+[ "${KUKEON_CDS:-on}" = off ] && exit 0   # no archive wanted (bin/kukeond would not use it)
 if_stale=no
 [ "${1:-}" = --if-stale ] && { if_stale=yes; shift; }
 home=$(cd "${1:-$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/..}" && pwd)
