@@ -27,14 +27,14 @@ mkdir -p "$(dirname "$jsa")"
 work=$(mktemp -d /tmp/kukeond-cds.XXXXXX)
 group=kukeond-cds-training-$$
 daemon=
+# (under set -e: a failing command here would end the clean-up half way)
 cleanup() {
-  [ -n "$daemon" ] && kill -KILL "$daemon" 2>/dev/null
+  if [ -n "$daemon" ]; then kill -KILL "$daemon" 2>/dev/null || true; fi
   rm -rf "$work" "$jsa.$$"
   # the cgroups this run's kukeond made, on every hierarchy (v1) or the one (v2)
   for root in /sys/fs/cgroup/"$group" /sys/fs/cgroup/*/"$group"; do
-    [ -d "$root" ] && find "$root" -depth -type d -exec rmdir {} + 2>/dev/null
+    if [ -d "$root" ]; then find "$root" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
-  return 0
 }
 trap cleanup EXIT
 # the daemon takes its settings from flags only: none of the caller's KUKEOND_* variables
