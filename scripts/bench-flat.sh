@@ -12,6 +12,8 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/bench.sh
 if [ "${1:-fake}" = fake ]; then
   bench_jvm io.kukeon.bench.FlatBenchmark "$@"
+elif [ "$1" = adopt ]; then
+  KUKEON_BENCH_CDS=yes bench_java io.kukeon.bench.FlatBenchmark "$@"
 else
   bench_java io.kukeon.bench.FlatBenchmark "$@"
 fi

@@ -2,6 +2,7 @@
 # Installs kukeon from an unpacked distribution (kukeon-VERSION.tar.gz, which holds this script) or
 # from the build tree (after mvn package):
 #   <prefix>/{bin,lib,conf,completion,man,scripts} the installation (replaced by a new install)
+#   <prefix>/lib/cds/kukeond-jdk*.jsa              kukeond's class-data archive (scripts/kukeond-cds.sh)
 #   <bindir>/kuke, <bindir>/kukeond                links into <prefix>/bin
 #   <sysconfdir>/kukeond.conf                      kukeond's settings, every default commented out;
 #                                                  created only when absent (yours are kept)
@@ -58,7 +59,7 @@ rm -rf "$prefix.new"
 mkdir -p "$prefix.new/bin" "$prefix.new/lib" "$prefix.new/conf"
 install -m 0755 "$src/bin/kuke" "$src/bin/kukeond" "$prefix.new/bin/"
 mkdir -p "$prefix.new/scripts"
-install -m 0755 "$src/scripts/uninstall.sh" "$prefix.new/scripts/"
+install -m 0755 "$src/scripts/uninstall.sh" "$src/scripts/kukeond-cds.sh" "$prefix.new/scripts/"
 cp -L "$lib"/*.jar "$prefix.new/lib/"
 install -m 0644 "$jar" "$lib/kuke.classpath" "$prefix.new/lib/"
 install -m 0755 "$logger" "$prefix.new/lib/"
@@ -73,6 +74,11 @@ rm -rf "$prefix.old"
 mv "$prefix.new" "$prefix"
 rm -rf "$prefix.old"
 installed=()
+
+# kukeond's class-data archive (its start and adoption of running containers, in lib/cds): a training run
+# of its own, without containerd; kukeond runs without it if it cannot be made
+echo "==> $prefix/lib/cds: kukeond's class-data archive"
+"$prefix/scripts/kukeond-cds.sh" "$prefix" >/dev/null || echo "note: no class-data archive; kukeond starts without it"
 
 echo "==> $bindir/kuke, $bindir/kukeond"
 mkdir -p "$bindir"

@@ -29,6 +29,8 @@ bench_java() {
 # containerd: bench_jvm [-D...] CLASS [ARGS...]
 bench_jvm() {
   mvn -B -q -DskipTests test-compile package
+  # kukeond's class-data archive, for the benchmarks that start it by bin/kukeond (bench-flat.sh adopt)
+  [ "${KUKEON_BENCH_CDS:-no}" = no ] || scripts/kukeond-cds.sh --if-stale >/dev/null
   local junit opentest
   junit=$(find ~/.m2/repository/org/junit -name 'junit-jupiter-api-*.jar' | head -1)
   opentest=$(find ~/.m2/repository/org/opentest4j -name '*.jar' | head -1)

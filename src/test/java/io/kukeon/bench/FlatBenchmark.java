@@ -39,7 +39,8 @@ import static io.kukeon.bench.BenchTiming.time;
  *   <li>{@code real [COUNTS=0,100] [SAMPLES=10]}: the real containerd, with its own list of the
  *   namespace's containers and tasks, and a get of one task, as the raw baseline;</li>
  *   <li>{@code adopt [N=100] [ROUNDS=3]}: N real cells running, kukeond killed with SIGKILL and started again
- *   (its own JVM), ROUNDS times: the time until its API answers, and from then until every cell is Ready again,
+ *   (its own JVM, by bin/kukeond), ROUNDS times without its class-data archive and ROUNDS times with it,
+ *   alternately: the time until its API answers, and from then until every cell is Ready again,
  *   beside containerd's own list of the same containers and tasks.</li>
  * </ul>
  * Run by scripts/bench-flat.sh.
@@ -203,7 +204,7 @@ public final class FlatBenchmark {
 
     /** N real cells, kukeond killed with SIGKILL, started again: until its API answers, then until all are Ready. */
     private static void adopt(Path dir, int cells, int rounds) throws Exception {
-        try (RealHost host = new RealHost(); DaemonProcess daemon = DaemonProcess.kukeond(dir.resolve("data"), host.daemonSettings())) {
+        try (RealHost host = new RealHost(); DaemonProcess daemon = DaemonProcess.kukeond(dir.resolve("data"), host.daemonSettings()).throughScript()) {
             daemon.start();
             Docs.createStack(daemon.client(), STACK);
             BusyboxUpload.into(daemon.asyncClient(), "bench");
@@ -212,10 +213,13 @@ public final class FlatBenchmark {
             for (int i = 0; i < 5; i++) {
                 rawLists.add(time(() -> host.containerd.listContainers(host.namespace("bench")).size()));
             }
-            for (int round = 1; round <= rounds; round++) {
+            for (int start = 0; start < 2 * rounds; start++) {
+                int round = start / 2 + 1;
+                // alternately without and with kukeond's class-data archive (scripts/kukeond-cds.sh), at the same load
+                boolean archive = start % 2 == 1;
                 daemon.kill9();
                 long t0 = System.nanoTime();
-                daemon.start();
+                daemon.useClassDataArchive(archive).start();
                 while (true) {
                     try {
                         daemon.client().withDeadlineAfter(5, TimeUnit.SECONDS).version(VersionRequest.getDefaultInstance());
@@ -236,10 +240,10 @@ public final class FlatBenchmark {
                 }
                 long adopted = System.nanoTime();
                 long cpuAdopted = cpuMillis(daemon.pid());
-                System.out.printf("round %d: kill -9, start: API answering after %.0f ms (kukeond CPU %d ms); %d real cells"
+                System.out.printf("round %d, %s the class-data archive: kill -9, start: API answering after %.0f ms (kukeond CPU %d ms); %d real cells"
                                 + " (%d containers) Ready %.0f ms later (kukeond CPU %d ms meanwhile; %.0f ms from the start);"
                                 + " raw containerd list of them with their tasks: %.1f ms (median of 5); load average %s%n",
-                        round, ms(answering - t0), cpuAnswering, cells, cells * 2, ms(adopted - answering),
+                        round, archive ? "with" : "without", ms(answering - t0), cpuAnswering, cells, cells * 2, ms(adopted - answering),
                         cpuAdopted - cpuAnswering, ms(adopted - t0), ms(pct(rawLists, 50)), loadAverage());
             }
             daemon.client().withDeadlineAfter(5, TimeUnit.MINUTES)

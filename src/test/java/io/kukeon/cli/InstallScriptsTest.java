@@ -105,7 +105,7 @@ class InstallScriptsTest {
     /** A build tree as mvn package leaves it, the jars being kuke's only (the installed kukeond is not run). */
     private static Path buildTree(Path tree) throws Exception {
         for (String file : List.of("bin/kuke", "bin/kukeond", "conf/kukeond.jvm", "conf/kukeond.service", "scripts/install.sh",
-                "scripts/uninstall.sh", "README.md")) {
+                "scripts/uninstall.sh", "scripts/kukeond-cds.sh", "README.md")) {
             Files.createDirectories(tree.resolve(file).getParent());
             Files.copy(PROJECT.resolve(file), tree.resolve(file), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }

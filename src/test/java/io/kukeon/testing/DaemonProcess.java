@@ -45,6 +45,10 @@ public final class DaemonProcess implements AutoCloseable {
     private ManagedChannel channel;
     /** Cgroup directories the daemon's process joins before the JVM starts, as a service manager puts it there. */
     private List<Path> groups = List.of();
+    /** Started by bin/kukeond (its jars and class-data archive) rather than on this JVM's classpath. */
+    private boolean throughScript;
+    /** For a start by bin/kukeond: whether it may use kukeond's class-data archive (KUKEON_CDS). */
+    private boolean classDataArchive = true;
 
     /** {@link FakePortsKukeond} on this data dir. */
     public DaemonProcess(Path dataDir) {
@@ -99,6 +103,24 @@ public final class DaemonProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The real kukeond is started as users start it, by bin/kukeond: the jars of target/ (after
+     * {@code mvn package}) and, while it is fresh, the class-data archive of scripts/kukeond-cds.sh.
+     */
+    public DaemonProcess throughScript() {
+        if (!mainClass.equals(Kukeond.class.getName())) {
+            throw new IllegalStateException("bin/kukeond starts the real kukeond only, not " + mainClass);
+        }
+        this.throughScript = true;
+        return this;
+    }
+
+    /** For {@link #throughScript()}: the next starts use kukeond's class-data archive, or not (KUKEON_CDS=off). */
+    public DaemonProcess useClassDataArchive(boolean use) {
+        this.classDataArchive = use;
+        return this;
+    }
+
     /** The daemon's process id (while it runs). */
     public long pid() {
         return process.pid();
@@ -119,17 +141,27 @@ public final class DaemonProcess implements AutoCloseable {
             groups.forEach(g -> command.add(g.toString()));
             command.add("--");
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + conf.resolve("kukeond.jvm"), "-Xmx" + maxHeap));
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + maxHeap));
         if (!maxHeap.equals(DEFAULT_MAX_HEAP)) {
-            command.add("-Xms" + maxHeap);   // kukeond.jvm's -Xms may be above a small -Xmx
+            jvmOptions.add("-Xms" + maxHeap);   // kukeond.jvm's -Xms may be above a small -Xmx
         }
         // The test classpath's logback-test.xml would swallow the daemon's log.
         Path logback = conf.resolve("logback.xml");
         if (Files.isRegularFile(logback)) {
-            command.add("-Dlogback.configurationFile=" + logback);
+            jvmOptions.add("-Dlogback.configurationFile=" + logback);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        Map<String, String> launcherEnv = new HashMap<>();
+        if (throughScript) {
+            command.add(conf.resolveSibling("bin").resolve("kukeond").toString());
+            String more = System.getenv("KUKEOND_JAVA_OPTS");   // a benchmark's, e.g. -Xlog:class+load; after ours, as bin/kukeond
+            launcherEnv.put("KUKEOND_JAVA_OPTS", String.join(" ", jvmOptions) + (more == null ? "" : " " + more));
+            launcherEnv.put("KUKEON_CDS", classDataArchive ? "on" : "off");
+        } else {
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "@" + conf.resolve("kukeond.jvm")));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        }
         command.addAll(args);
         if (!writesPortFile) {
             command.addAll(List.of("--listen", "127.0.0.1:" + port));
@@ -141,6 +173,7 @@ public final class DaemonProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("KUKEOND_"));
         builder.environment().putAll(env);
+        builder.environment().putAll(launcherEnv);
         process = builder.start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (writesPortFile ? !Files.exists(portFile) : !listening(port)) {
