@@ -3,7 +3,7 @@
 # start and its adoption of running containers after a restart map most of their classes from it
 # instead of loading them from the jars (docs/benchmarks.md, "Adoption after kill -9").
 # A training run: kukeond on a data dir and a cgroup root of its own, both removed afterwards, and
-# no containerd (it never touches the host's): it records a few objects and is stopped, then starts
+# no containerd (it never touches the host's), its network in a namespace of its own: it records a few objects and is stopped, then starts
 # again with -XX:ArchiveClassesAtExit, recovers them, answers a few calls, and writes the archive
 # when stopped. scripts/install.sh and scripts/run.sh run it; run it by hand after 'mvn package'.
 # The archive is for the JDK and jars it was made with: bin/kukeond ignores it once they change.
@@ -26,10 +26,13 @@ mkdir -p "$(dirname "$jsa")"
 
 work=$(mktemp -d /tmp/kukeond-cds.XXXXXX)
 group=kukeond-cds-training-$$
+# the space's bridge and egress rules go into a network namespace of the run's own, never the host's
+netns=kukeond-cds-$$
 daemon=
 # (under set -e: a failing command here would end the clean-up half way)
 cleanup() {
   if [ -n "$daemon" ]; then kill -KILL "$daemon" 2>/dev/null || true; fi
+  ip netns delete "$netns" 2>/dev/null || true
   rm -rf "$work" "$jsa.$$"
   # the cgroups this run's kukeond made, on every hierarchy (v1) or the one (v2)
   for root in /sys/fs/cgroup/"$group" /sys/fs/cgroup/*/"$group"; do
@@ -37,6 +40,7 @@ cleanup() {
   done
 }
 trap cleanup EXIT
+ip netns add "$netns"
 # the daemon takes its settings from flags only: none of the caller's KUKEOND_* variables
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^KUKEOND_' || true)
 
@@ -48,6 +52,7 @@ start() {
   rm -f "$sock"
   KUKEON_CDS=off KUKEOND_JAVA_OPTS="$*" "$home/bin/kukeond" --data-dir "$work/data" --socket "$sock" \
     --containerd-socket "$work/no-containerd.sock" --cgroup-root "$group" --metrics-listen none \
+    --network-namespace "/run/netns/$netns" \
     </dev/null >>"$work/kukeond.log" 2>&1 &
   daemon=$!
   for _ in $(seq 1 600); do
