@@ -82,6 +82,9 @@ public final class FleetBenchmark {
             List<Long> getThere = new ArrayList<>();
             List<Long> startHere = new ArrayList<>();
             List<Long> startThere = new ArrayList<>();
+            List<Long> createHere = new ArrayList<>();
+            List<Long> createThere = new ArrayList<>();
+            List<Long> createAlone = new ArrayList<>();
             for (int i = 0; i < samples + 3; i++) {   // the first 3: warm-up, not kept
                 boolean keep = i >= 3;
                 record(keep, fleetList, time(() -> viaA.list(all).getObjectsCount()));
@@ -92,6 +95,10 @@ public final class FleetBenchmark {
                 record(keep, startThere, time(() -> viaA.start(cell("probe/s/t/there")).getSerializedSize()));
                 viaA.stop(cell("probe/s/t/here"));
                 viaA.stop(cell("probe/s/t/there"));
+                int n = i;   // a new cell each time: placed (here by its spec.node), checked on every member, made
+                record(keep, createHere, time(() -> create(viaA, "probe/s/t/new-a-" + n, "a")));
+                record(keep, createThere, time(() -> create(viaA, "probe/s/t/new-b-" + n, "b")));
+                record(keep, createAlone, time(() -> create(lone, STACK + "/new-" + n, null)));
             }
             System.out.printf("%-40s %10s %10s%n", "", "p50 ms", "p90 ms");
             row("kuke get cells through a (" + (3 * cells + 2) + ", 3 members)", fleetList);
@@ -100,6 +107,9 @@ public final class FleetBenchmark {
             row("Get through a, cell on b", getThere);
             row("start through a, cell on a", startHere);
             row("start through a, cell on b", startThere);
+            row("create through a, placed on a", createHere);
+            row("create through a, placed on b", createThere);
+            row("create, kukeond alone", createAlone);
         } finally {
             daemons.forEach(TestDaemon::close);
             io.kukeon.testing.TempDirs.deleteRecursively(dir);
@@ -125,12 +135,12 @@ public final class FleetBenchmark {
         }
     }
 
-    private static void create(KukeonGrpc.KukeonBlockingStub api, String path, String pin) {
+    private static int create(KukeonGrpc.KukeonBlockingStub api, String path, String pin) {
         io.kukeon.wire.v1.ObjectDoc doc = Docs.cell(path, Map.of(), Docs.container("app", "sleep"));
         if (pin != null) {
             doc = doc.toBuilder().setCell(doc.getCell().toBuilder().setNode(pin)).build();
         }
-        api.create(CreateRequest.newBuilder().setObject(doc).build());
+        return api.create(CreateRequest.newBuilder().setObject(doc).build()).getSerializedSize();
     }
 
     private static GetRequest get(String path) {
