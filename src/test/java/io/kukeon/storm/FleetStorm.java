@@ -58,6 +58,10 @@ final class FleetStorm implements AutoCloseable {
     private final Random rng;
     /** Per trial: from the restart to the first look that found every member Up through every member. */
     private final List<Double> rejoinSeconds = new ArrayList<>();
+    /** What setting the fleet up took, for the log. */
+    private String setup = "";
+    /** False once a trial ended without every member Up through every member: the next could not be checked. */
+    private boolean together = true;
 
     private FleetStorm(Path work, int size, long seed) throws Exception {
         this.rng = new Random(seed);
@@ -81,19 +85,24 @@ final class FleetStorm implements AutoCloseable {
                 Path dataDir = work.resolve(name);
                 members.add(new Member(name, host, dataDir, DaemonProcess.kukeond(dataDir, settings)));
             }
-            startAll();
+            long begun = System.nanoTime();
+            eachMember(m -> m.daemon.start());
+            long started = System.nanoTime();
             List<String> forming = new ArrayList<>();
-            Settling.await(this::look, FleetObservation::membership, o -> "", forming);
+            Settling.await(this::membership, lines -> lines, lines -> "", forming);
             if (!forming.isEmpty()) {
                 throw new IllegalStateException("the fleet did not form: " + forming);
             }
-            for (Member m : members) {
+            long formed = System.nanoTime();
+            eachMember(m -> {
                 for (String realm : REALMS) {
                     m.daemon.client().create(CreateRequest.newBuilder().setObject(Docs.realm(realm)).build());
                     BusyboxUpload.into(m.daemon.asyncClient(), realm);
-                    model.acknowledged(ObjectPath.of(realm), Possible.SCOPE);
                 }
-            }
+            });
+            REALMS.forEach(realm -> model.acknowledged(ObjectPath.of(realm), Possible.SCOPE));
+            setup = String.format("members started in %.1f s, all Up %.1f s later, realms and images in %.1f s",
+                    (started - begun) / 1e9, (formed - started) / 1e9, (System.nanoTime() - formed) / 1e9);
         } catch (Exception | AssertionError e) {
             try {
                 close();
@@ -104,22 +113,26 @@ final class FleetStorm implements AutoCloseable {
         }
     }
 
-    /** The members' JVMs start side by side (each start waits for its API to answer). */
-    private void startAll() throws Exception {
-        List<Thread> starts = new ArrayList<>();
+    private interface MemberStep {
+        void run(Member m) throws Exception;
+    }
+
+    /** The step on every member side by side (JVM starts, uploads, clean-ups: each waits on its own); the first failure. */
+    private void eachMember(MemberStep step) throws Exception {
+        List<Thread> threads = new ArrayList<>();
         List<Exception> failed = Collections.synchronizedList(new ArrayList<>());
         for (Member m : members) {
             Thread t = new Thread(() -> {
                 try {
-                    m.daemon.start();
+                    step.run(m);
                 } catch (Exception e) {
                     failed.add(e);
                 }
-            }, "start-" + m.name);
-            starts.add(t);
+            }, "fleet-storm-" + m.name);
+            threads.add(t);
             t.start();
         }
-        for (Thread t : starts) {
+        for (Thread t : threads) {
             t.join();
         }
         if (!failed.isEmpty()) {
@@ -139,6 +152,7 @@ final class FleetStorm implements AutoCloseable {
         log.println("fleet kill -9 storm: " + size + " members, " + trials + " trials, seed " + seed
                 + " (the same seed replays the same requests), load average " + loadAverage());
         try (FleetStorm storm = new FleetStorm(work, size, seed)) {
+            log.println(storm.setup);
             for (Member m : storm.members) {
                 log.println("member " + m.name + ": cgroup root " + m.host.cgroupRoot + ", namespaces <realm>." + m.host.suffix
                         + ", daemon log " + m.daemon.log());
@@ -148,6 +162,10 @@ final class FleetStorm implements AutoCloseable {
                 done.add(t);
                 log.println("trial " + n + ": " + t.ops() + " ops, " + t.after() + ", violations: " + t.violations().size());
                 t.violations().forEach(v -> log.println("  " + v));
+                if (!storm.together) {
+                    log.println("the fleet did not come together again: no more trials");
+                    break;
+                }
             }
             double[] rejoins = storm.rejoinSeconds.stream().mapToDouble(Double::doubleValue).toArray();
             log.println(KillStorm.summary(done) + String.format("; all Up again avg %.1f s max %.1f s after the restart; load average %s",
@@ -191,10 +209,13 @@ final class FleetStorm implements AutoCloseable {
             return o;
         }, o -> o.moving(model), FleetObservation::fingerprint, violations);
         long done = System.nanoTime();
-        Map<String, String> roots = new TreeMap<>();
-        members.forEach(m -> roots.put(m.name, m.host.cgroupRoot));
-        violations.addAll(FleetInvariant.check(model, settled, roots));
-        KillStorm.carryOver(model, settled.merged());
+        together = settled.membership().isEmpty();
+        if (together) {   // else its lists leave members out: the invariant would report them all
+            Map<String, String> roots = new TreeMap<>();
+            members.forEach(m -> roots.put(m.name, m.host.cgroupRoot));
+            violations.addAll(FleetInvariant.check(model, settled, roots));
+            KillStorm.carryOver(model, settled.merged());
+        }
         rejoinSeconds.add(allUp[0] == 0 ? Double.NaN : (allUp[0] - up) / 1e9);
         Map<String, Long> cells = new TreeMap<>();
         members.forEach(m -> cells.put(m.name, settled.byNode().get(m.name).of("Cell").stream().count()));
@@ -215,29 +236,25 @@ final class FleetStorm implements AutoCloseable {
     }
 
     /**
-     * One look at the fleet: the members as each member lists them, every kind listed through every
-     * member (the first member's lists are the fleet's; another's that differ are a disagreement),
-     * and each member's host.
+     * One look at the fleet: the members as each member lists them; once all are Up through all,
+     * every kind listed through every member (the first member's lists are the fleet's; another's
+     * that differ are a disagreement), and each member's host.
      */
     private FleetObservation look() throws IOException {
-        List<String> membership = new ArrayList<>();
+        List<String> membership = membership();
+        Map<String, Observation> byNode = new LinkedHashMap<>();
+        if (!membership.isEmpty()) {   // the lists would leave members out; the hosts are looked at once it has come together
+            members.forEach(m -> byNode.put(m.name, new Observation(List.of(), Map.of(), Map.of(), Map.of(),
+                    Observation.Network.NONE)));
+            return new FleetObservation(membership, List.of(), List.of(), byNode);
+        }
         List<String> listing = new ArrayList<>();
-        Set<String> names = members.stream().map(Member::name).collect(Collectors.toCollection(TreeSet::new));
         List<ObjectDoc> fleet = null;
         for (Member through : members) {
             try {
-                KukeonGrpc.KukeonBlockingStub api = api(through);
-                Map<String, String> statuses = new TreeMap<>();
-                api.listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().forEach(n -> statuses.put(n.getName(), n.getStatus()));
-                for (String name : names) {
-                    if (!"Up".equals(statuses.get(name))) {
-                        membership.add("through " + through.name + ": " + name + " is " + statuses.getOrDefault(name, "not a member")
-                                + ", not Up");
-                    }
-                }
                 List<ObjectDoc> listed = new ArrayList<>();
                 for (String kind : Observation.KINDS) {
-                    listed.addAll(api.list(ListRequest.newBuilder().setKind(kind).build()).getObjectsList());
+                    listed.addAll(api(through).list(ListRequest.newBuilder().setKind(kind).build()).getObjectsList());
                 }
                 if (fleet == null) {
                     fleet = listed;
@@ -246,15 +263,36 @@ final class FleetStorm implements AutoCloseable {
                             + ": " + difference(where(listed), where(fleet)));
                 }
             } catch (StatusRuntimeException e) {
-                membership.add("through " + through.name + ": " + e.getStatus().getCode() + " " + e.getStatus().getDescription());
+                listing.add("through " + through.name + ": a list failed " + e.getStatus().getCode() + " "
+                        + e.getStatus().getDescription());
             }
         }
-        Map<String, Observation> byNode = new LinkedHashMap<>();
         for (Member m : members) {
             List<ObjectDoc> held = fleet == null ? List.of() : fleet.stream().filter(d -> d.getNode().equals(m.name)).toList();
             byNode.put(m.name, Observation.of(held, m.host, m.dataDir));
         }
         return new FleetObservation(membership, listing, fleet == null ? List.of() : List.copyOf(fleet), byNode);
+    }
+
+    /** One line per member that some member does not list Up, or that does not answer. */
+    private List<String> membership() {
+        List<String> membership = new ArrayList<>();
+        for (Member through : members) {
+            try {
+                Map<String, String> statuses = new TreeMap<>();
+                api(through).listNodes(ListNodesRequest.getDefaultInstance()).getNodesList()
+                        .forEach(n -> statuses.put(n.getName(), n.getStatus()));
+                for (Member m : members) {
+                    if (!"Up".equals(statuses.get(m.name))) {
+                        membership.add("through " + through.name + ": " + m.name + " is "
+                                + statuses.getOrDefault(m.name, "not a member") + ", not Up");
+                    }
+                }
+            } catch (StatusRuntimeException e) {
+                membership.add("through " + through.name + ": " + e.getStatus().getCode() + " " + e.getStatus().getDescription());
+            }
+        }
+        return membership;
     }
 
     /** Each object as "kind path on node". */
@@ -292,23 +330,10 @@ final class FleetStorm implements AutoCloseable {
      */
     @Override
     public void close() throws Exception {
-        Exception first = null;
-        for (Member m : members) {
-            try {
-                m.daemon.close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        for (Member m : members) {
-            try {
-                m.host.close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
+        try {
+            eachMember(m -> m.daemon.close());
+        } finally {
+            eachMember(m -> m.host.close());
         }
     }
 }
