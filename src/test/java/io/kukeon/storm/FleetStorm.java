@@ -120,12 +120,12 @@ final class FleetStorm implements AutoCloseable {
     /** The step on every member side by side (JVM starts, uploads, clean-ups: each waits on its own); the first failure. */
     private void eachMember(MemberStep step) throws Exception {
         List<Thread> threads = new ArrayList<>();
-        List<Exception> failed = Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failed = Collections.synchronizedList(new ArrayList<>());
         for (Member m : members) {
             Thread t = new Thread(() -> {
                 try {
                     step.run(m);
-                } catch (Exception e) {
+                } catch (Exception | AssertionError e) {
                     failed.add(e);
                 }
             }, "fleet-storm-" + m.name);
@@ -135,8 +135,10 @@ final class FleetStorm implements AutoCloseable {
         for (Thread t : threads) {
             t.join();
         }
-        if (!failed.isEmpty()) {
-            throw failed.get(0);
+        if (!failed.isEmpty() && failed.get(0) instanceof Exception e) {
+            throw e;
+        } else if (!failed.isEmpty()) {
+            throw (AssertionError) failed.get(0);
         }
     }
 
