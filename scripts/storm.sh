@@ -20,22 +20,23 @@ cd "$(dirname "$(readlink -f "$0")")/.."
 . scripts/lib/bench.sh
 . scripts/lib/journal-option.sh
 FLEET=0
+FLEET_GIVEN=
 rest=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --fleet) FLEET=${2:-}; shift $(( $# > 1 ? 2 : 1 )) ;;
-    --fleet=*) FLEET=${1#--fleet=}; shift ;;
+    --fleet) FLEET=${2:-}; FLEET_GIVEN=1; shift $(( $# > 1 ? 2 : 1 )) ;;
+    --fleet=*) FLEET=${1#--fleet=}; FLEET_GIVEN=1; shift ;;
     *) rest+=("$1"); shift ;;
   esac
 done
 journal_parse "${rest[@]}"
 set -- "${ARGS[@]}"
-if [ "$FLEET" != 0 ]; then
-  # each member keeps its own tree and journal yet: members on one database would write the same events
+if [ -n "$FLEET_GIVEN" ]; then
   case "$FLEET" in
     3|4|5) ;;
     *) echo "--fleet '$FLEET': must be 3, 4 or 5 members (killing one must leave a majority)" >&2; exit 2 ;;
   esac
+  # each member keeps its own tree and journal yet: members on one database would write the same events
   [ "$JOURNAL_KIND" = h2 ] || { echo "--fleet: --journal must be h2 (each member's journal in its data dir)" >&2; exit 2; }
   [ "${3:-0}" = 0 ] || { echo "--fleet: CONTAINERD_RESTART_ONE_IN must be 0 (the fleet storm kills members only)" >&2; exit 2; }
 fi
