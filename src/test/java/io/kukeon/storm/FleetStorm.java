@@ -169,7 +169,7 @@ final class FleetStorm implements AutoCloseable {
                     break;
                 }
             }
-            double[] rejoins = storm.rejoinSeconds.stream().mapToDouble(Double::doubleValue).toArray();
+            double[] rejoins = storm.rejoinSeconds.stream().mapToDouble(Double::doubleValue).filter(s -> !Double.isNaN(s)).toArray();
             log.println(KillStorm.summary(done) + String.format("; all Up again avg %.1f s max %.1f s after the restart; load average %s",
                     Arrays.stream(rejoins).average().orElse(0), Arrays.stream(rejoins).max().orElse(0), loadAverage()));
         }
