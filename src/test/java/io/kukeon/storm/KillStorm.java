@@ -138,7 +138,7 @@ final class KillStorm implements AutoCloseable {
         List<StormClient> clients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            StormClient client = new StormClient(i, rng.nextLong(), REALMS, this::api, model, halt, faulted, violations);
+            StormClient client = new StormClient(i, rng.nextLong(), REALMS, this::api, true, model, halt, faulted, violations);
             clients.add(client);
             threads.add(new Thread(client, "storm-client-" + i));
         }
@@ -165,7 +165,7 @@ final class KillStorm implements AutoCloseable {
         Observation settled = Settling.await(() -> Observation.take(daemon.client(), host, dataDir), model, violations);
         long done = System.nanoTime();
         violations.addAll(StormInvariant.check(model, settled, host.cgroupRoot));
-        carryOver(settled);
+        carryOver(model, settled);
         String after = String.format("%s in %.1f s, settled %.1f s later: %d objects, %d containers in containerd",
                 restartContainerd ? "containerd restarted, kukeond ran on" : "kukeond killed and restarted",
                 (up - killed) / 1e9, (done - up) / 1e9, settled.listed().size(),
@@ -178,7 +178,7 @@ final class KillStorm implements AutoCloseable {
      * The next trial starts from what exists (a violation is reported once, not again in every
      * later trial); a level still being deleted (it did not settle) may be gone by then.
      */
-    private void carryOver(Observation settled) {
+    static void carryOver(Expectations model, Observation settled) {
         List<ObjectPath> paths = new ArrayList<>(model.paths());
         List<ObjectPath> deleting = new ArrayList<>();
         for (ObjectDoc d : settled.listed()) {

@@ -121,6 +121,11 @@ record Observation(List<ObjectDoc> listed, Map<String, List<ObservedContainer>> 
         for (String kind : KINDS) {
             listed.addAll(api.list(ListRequest.newBuilder().setKind(kind).build()).getObjectsList());
         }
+        return of(listed, host, dataDir);
+    }
+
+    /** These listed objects, with what the host holds: containerd's records, cgroups, processes and networks. */
+    static Observation of(List<ObjectDoc> listed, RealHost host, Path dataDir) throws IOException {
         Map<String, List<ObservedContainer>> containerd = new TreeMap<>();
         Map<String, Process> processes = new TreeMap<>();
         String ending = "." + host.suffix;

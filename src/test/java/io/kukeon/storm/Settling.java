@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -29,19 +30,26 @@ final class Settling {
 
     /** The settled observation; when the daemon does not settle in time, the last one and a violation saying so. */
     static Observation await(Callable<Observation> look, Expectations model, List<String> violations) throws Exception {
+        return await(look, o -> moving(o, model), Observation::fingerprint, violations);
+    }
+
+    /** The same for any kind of look (e.g. a fleet's): what it shows still moving, and its fingerprint. */
+    static <T> T await(Callable<T> look, Function<T, List<String>> moving, Function<T, String> fingerprint,
+                       List<String> violations) throws Exception {
         Instant deadline = Instant.now().plus(LIMIT);
-        Observation previous = null;
+        T previous = null;
         int same = 0;
         while (true) {
-            Observation now = look.call();
-            List<String> moving = moving(now, model);
-            same = moving.isEmpty() && previous != null && previous.fingerprint().equals(now.fingerprint()) ? same + 1 : 0;
+            T now = look.call();
+            List<String> stillMoving = moving.apply(now);
+            same = stillMoving.isEmpty() && previous != null && fingerprint.apply(previous).equals(fingerprint.apply(now))
+                    ? same + 1 : 0;
             if (same >= 2) {
                 return now;
             }
             if (Instant.now().isAfter(deadline)) {
-                violations.add("did not settle within " + LIMIT.toSeconds() + " s: " + (moving.isEmpty()
-                        ? "the state kept changing" : String.join("; ", moving)));
+                violations.add("did not settle within " + LIMIT.toSeconds() + " s: " + (stillMoving.isEmpty()
+                        ? "the state kept changing" : String.join("; ", stillMoving)));
                 return now;
             }
             previous = now;
@@ -51,13 +59,26 @@ final class Settling {
 
     /** What is visibly still in progress. */
     static List<String> moving(Observation o, Expectations model) {
+        List<String> out = notRecovered(o.listed(), model);
+        out.addAll(inProgress(o));
+        return out;
+    }
+
+    /** The objects the clients know exist that {@code listed} does not show yet. */
+    static List<String> notRecovered(List<ObjectDoc> listed, Expectations model) {
         List<String> out = new ArrayList<>();
-        Set<String> listed = o.listed().stream().map(ObjectDoc::getPath).collect(Collectors.toSet());
+        Set<String> paths = listed.stream().map(ObjectDoc::getPath).collect(Collectors.toSet());
         for (ObjectPath p : model.paths()) {
-            if (model.surelyExists(p) && !listed.contains(p.toString())) {
+            if (model.surelyExists(p) && !paths.contains(p.toString())) {
                 out.add(p + " not recovered yet");
             }
         }
+        return out;
+    }
+
+    /** What one daemon's objects and its host show still in progress. */
+    static List<String> inProgress(Observation o) {
+        List<String> out = new ArrayList<>();
         for (ObjectDoc d : o.listed()) {
             String state = d.getStatus().getState();
             if (d.getMetadata().getGeneration() != d.getStatus().getObservedGeneration() && !d.getKind().equals("Container")) {

@@ -33,6 +33,8 @@ final class StormClient implements Runnable {
     private final Random rng;
     private final List<String> realms;
     private final Supplier<KukeonGrpc.KukeonBlockingStub> api;
+    /** Whether it deletes spaces and stacks too, or cells only (a fleet's scopes are each node's own yet). */
+    private final boolean deletesScopes;
     private final Expectations model;
     private final AtomicBoolean halt;
     /** A fault (kill -9, containerd restart) has begun: a failure from now on is in doubt, not a violation. */
@@ -41,12 +43,13 @@ final class StormClient implements Runnable {
     private int ops;
     private boolean stopped;
 
-    StormClient(int index, long seed, List<String> realms, Supplier<KukeonGrpc.KukeonBlockingStub> api,
+    StormClient(int index, long seed, List<String> realms, Supplier<KukeonGrpc.KukeonBlockingStub> api, boolean deletesScopes,
                 Expectations model, AtomicBoolean halt, AtomicBoolean faulted, List<String> violations) {
         this.index = index;
         this.rng = new Random(seed);
         this.realms = realms;
         this.api = api;
+        this.deletesScopes = deletesScopes;
         this.model = model;
         this.halt = halt;
         this.faulted = faulted;
@@ -70,8 +73,10 @@ final class StormClient implements Runnable {
                 stop(existingCell());
             } else if (roll < 88) {
                 delete(existingCell());
-            } else {
+            } else if (deletesScopes) {
                 delete(roll < 95 ? randomCell().parent() : randomCell().parent().parent());
+            } else {
+                delete(existingCell());
             }
         }
     }

@@ -61,8 +61,25 @@ final class StormInvariant {
     }
 
     static List<String> check(Expectations model, Observation seen, String cgroupRoot) {
-        StormInvariant check = new StormInvariant(model, seen, cgroupRoot);
+        List<String> out = new ArrayList<>(acknowledged(model, seen));
+        out.addAll(onHost(seen, cgroupRoot));
+        return out;
+    }
+
+    /** (a) without the parents: the objects {@code seen} lists against what the clients were told. */
+    static List<String> acknowledged(Expectations model, Observation seen) {
+        StormInvariant check = new StormInvariant(model, seen, "");
         check.acknowledged();
+        return check.out;
+    }
+
+    /**
+     * (a)'s parents, (b) to (e): what the objects one daemon holds and its host must agree on,
+     * whatever the clients were told (in a fleet, each node with its own host).
+     */
+    static List<String> onHost(Observation seen, String cgroupRoot) {
+        StormInvariant check = new StormInvariant(null, seen, cgroupRoot);
+        check.parents();
         check.containerd();
         check.cgroups();
         check.nothingTwice();
@@ -204,6 +221,13 @@ final class StormInvariant {
             if (!d.getKind().equals("Container") && !known.contains(p)) {
                 out.add(d.getKind() + " " + p + " exists, but no client ever asked for it");
             }
+        }
+    }
+
+    // (a)
+    private void parents() {
+        for (ObjectDoc d : seen.listed()) {
+            ObjectPath p = ObjectPath.parse(d.getPath());
             if (p.parent() != null && !observed(seen, p.parent()).exists()) {
                 out.add(d.getKind() + " " + p + " exists without its " + p.parent().kind().label());
             }

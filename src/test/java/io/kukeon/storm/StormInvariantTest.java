@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * speaks up when its part of the world is wrong (so that a storm with no violations means something).
  */
 class StormInvariantTest {
-    private static final String ROOT = "kukeon-test-x";
-    private static final ObjectPath CELL = ObjectPath.of("r0", "w0a", "t1", "c1");
+    static final String ROOT = "kukeon-test-x";
+    static final ObjectPath CELL = ObjectPath.of("r0", "w0a", "t1", "c1");
 
     /** One running cell (root + app) under realm r0, as the API, containerd and cgroupfs would show it. */
     private final List<ObjectDoc> listed = new ArrayList<>(List.of(scope("Realm", "r0"), scope("Space", "r0/w0a"),
@@ -163,13 +163,13 @@ class StormInvariantTest {
         assertViolation("has 2 links for 1 running cells");
     }
 
-    private static ObjectDoc scope(String kind, String path) {
+    static ObjectDoc scope(String kind, String path) {
         return ObjectDoc.newBuilder().setKind(kind).setPath(path)
                 .setMetadata(Metadata.newBuilder().setName(path.substring(path.lastIndexOf('/') + 1)).setGeneration(1))
                 .setStatus(Status.newBuilder().setState("Ready").setObservedGeneration(1)).build();
     }
 
-    private static ObjectDoc cell(String state, String containers) {
+    static ObjectDoc cell(String state, String containers) {
         return ObjectDoc.newBuilder().setKind("Cell").setPath(CELL.toString())
                 .setMetadata(Metadata.newBuilder().setName("c1").setGeneration(1))
                 .setCell(CellSpec.newBuilder().addContainers(ContainerSpec.newBuilder().setId("root").setRoot(true)
@@ -181,7 +181,7 @@ class StormInvariantTest {
                         .addContainers(ContainerStatus.newBuilder().setName("app").setContainerdId("w0a_t1_c1_app").setState(containers))).build();
     }
 
-    private static ObjectDoc container(String name, String command, int pid, String state) {
+    static ObjectDoc container(String name, String command, int pid, String state) {
         ContainerSpec.Builder spec = ContainerSpec.newBuilder().setId(name).setCommand(command);
         if (name.equals("app")) {
             spec.addArgs("3600");
@@ -192,12 +192,12 @@ class StormInvariantTest {
                         .setContainerdId("w0a_t1_c1_" + name).setState(state).setPid(pid))).build();
     }
 
-    private static ObservedContainer record(String name, int pid) {
+    static ObservedContainer record(String name, int pid) {
         return new ObservedContainer("w0a_t1_c1_" + name, Map.of("kukeon.io/realm", "r0", "kukeon.io/space", "w0a",
                 "kukeon.io/stack", "t1", "kukeon.io/cell", "c1", "kukeon.io/container", name), TaskInfo.running(pid));
     }
 
-    private static Observation.Process process(String name, String... argv) {
+    static Observation.Process process(String name, String... argv) {
         return new Observation.Process(List.of("0::/" + ROOT + "/r0/w0a/t1/c1/w0a_t1_c1_" + name), List.of(argv));
     }
 }
