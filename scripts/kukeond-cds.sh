@@ -41,7 +41,8 @@ cleanup() {
 }
 trap cleanup EXIT
 ip netns add "$netns"
-# the daemon takes its settings from flags only: none of the caller's KUKEOND_* variables
+printf 'kukeon {\n  network-namespace = "/run/netns/%s"\n}\n' "$netns" > "$work/kukeond.conf"
+# the daemon takes its settings from these flags and that file only: none of the caller's KUKEOND_* variables
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^KUKEOND_' || true)
 
 sock=$work/kukeond.sock
@@ -52,7 +53,7 @@ start() {
   rm -f "$sock"
   KUKEON_CDS=off KUKEOND_JAVA_OPTS="$*" "$home/bin/kukeond" --data-dir "$work/data" --socket "$sock" \
     --containerd-socket "$work/no-containerd.sock" --cgroup-root "$group" --metrics-listen none \
-    --network-namespace "/run/netns/$netns" \
+    --config "$work/kukeond.conf" \
     </dev/null >>"$work/kukeond.log" 2>&1 &
   daemon=$!
   for _ in $(seq 1 600); do
