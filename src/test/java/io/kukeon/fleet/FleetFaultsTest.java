@@ -95,8 +95,9 @@ class FleetFaultsTest {
                 BusyboxUpload.into(d.asyncClient(), "r");
             }
             io.kukeon.wire.v1.ApplyResponse placed = a.client().apply(io.kukeon.wire.v1.ApplyRequest.newBuilder()
-                    .setManifest(com.google.protobuf.ByteString.copyFromUtf8(placedCell("pinned", "node: a")
-                            + "---\n" + placedCell("core", "nodeSelector: {role: core}") + "---\n" + placedCell("anywhere", ""))).build());
+                    .setManifest(com.google.protobuf.ByteString.copyFromUtf8(FleetTesting.cellDocument("r/s/t", "pinned", "node: a")
+                            + "---\n" + FleetTesting.cellDocument("r/s/t", "core", "nodeSelector: {role: core}") + "---\n"
+                            + FleetTesting.cellDocument("r/s/t", "anywhere"))).build());
             placed.getResultsList().forEach(r -> assertEquals("created", r.getOutcome(), r.toString()));
             assertEquals(Map.of("pinned", "a", "core", "b", "anywhere", "c"), placed.getResultsList().stream().collect(
                     java.util.stream.Collectors.toMap(io.kukeon.wire.v1.ApplyResult::getName, r -> r.getObject().getNode())));
@@ -169,13 +170,6 @@ class FleetFaultsTest {
         in.onCompleted();
         ExecExit done = exit.get(30, TimeUnit.SECONDS);
         return new ExecOutcome(stdout.toString(), done);
-    }
-
-    /** A one-container cell of stack r/s/t that sleeps, with {@code placement} as a line of its spec. */
-    private static String placedCell(String name, String placement) {
-        return "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: r\n  spaceId: s\n"
-                + "  stackId: t\n" + (placement.isEmpty() ? "" : "  " + placement + "\n")
-                + "  containers: [{id: app, image: 'docker.io/library/busybox:latest', command: sleep, args: ['1000']}]\n";
     }
 
     private DaemonProcess member(RealHost host, String name, int port, int seed, Path secret, String labels, String memory) {

@@ -65,77 +65,23 @@ class FleetPlacementTest {
                     d.client().list(ListRequest.newBuilder().setKind("Stack").build()).getObjectsCount() == 2 ? true : null);
         }
 
-        ApplyResponse applied = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
+        ApplyResponse applied = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(manifest("""
                 apiVersion: v1beta1
                 kind: Space
                 metadata:
                   name: s
                 spec:
                   realmId: r
-                ---
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: pinned}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  node: c
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                ---
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: in-us}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  nodeSelector: {zone: us}
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                ---
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: anywhere}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                ---
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: on-no-node}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  node: zz
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                """)).build());
+                """,
+                FleetTesting.cellDocument("r/s/st", "pinned", "node: c"),
+                FleetTesting.cellDocument("r/s/st", "in-us", "nodeSelector: {zone: us}"),
+                FleetTesting.cellDocument("r/s/st", "anywhere"),
+                FleetTesting.cellDocument("r/s/st", "on-no-node", "node: zz")))).build());
         // then, when b has the most free memory: one that takes 3 GiB in zone eu, one that fits nowhere
         // (one apply after the other: a manifest's cells are placed at once, in no set order)
-        ApplyResponse big = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: big-in-eu}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  nodeSelector: {zone: eu}
-                  resources: {memoryLimitBytes: 3221225472}
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                ---
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: too-big}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  resources: {memoryLimitBytes: 8589934592}
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                """)).build());
+        ApplyResponse big = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(manifest(
+                FleetTesting.cellDocument("r/s/st", "big-in-eu", "nodeSelector: {zone: eu}", "resources: {memoryLimitBytes: 3221225472}"),
+                FleetTesting.cellDocument("r/s/st", "too-big", "resources: {memoryLimitBytes: 8589934592}")))).build());
         Map<String, ApplyResult> results = new TreeMap<>();
         applied.getResultsList().forEach(r -> results.put(r.getName(), r));
         big.getResultsList().forEach(r -> results.put(r.getName(), r));
@@ -167,26 +113,9 @@ class FleetPlacementTest {
                         .map(d -> d.getPath() + "@" + d.getNode()).toList());
 
         // applied again through a, unchanged, each stays where it is; asked to move, it is refused
-        ApplyResponse again = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: anywhere}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                ---
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: pinned}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  node: a
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                """)).build());
+        ApplyResponse again = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(manifest(
+                FleetTesting.cellDocument("r/s/st", "anywhere"),
+                FleetTesting.cellDocument("r/s/st", "pinned", "node: a")))).build());
         assertEquals("unchanged", again.getResults(0).getOutcome(), again.getResults(0).toString());
         assertEquals("b", again.getResults(0).getObject().getNode());
         assertEquals("Unschedulable", again.getResults(1).getErrorKind());
@@ -214,28 +143,9 @@ class FleetPlacementTest {
     void aKukeondAloneRunsTheCellsItsNameAndLabelsAllowAndRefusesTheOthers(@TempDir Path dir) throws Exception {
         TestDaemon alone = new TestDaemon(dir.resolve("solo"), Map.of("cluster.node-name", "solo", "cluster.labels", "zone=eu"));
         daemons.add(alone);
-        ApplyResponse applied = alone.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: here}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  node: solo
-                  nodeSelector: {zone: eu}
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                ---
-                apiVersion: v1beta1
-                kind: Cell
-                metadata: {name: in-us}
-                spec:
-                  realmId: r
-                  spaceId: s
-                  stackId: st
-                  nodeSelector: {zone: us}
-                  containers: [{id: app, image: busybox, command: sleep, args: ["1000"]}]
-                """)).build());
+        ApplyResponse applied = alone.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(manifest(
+                FleetTesting.cellDocument("r/s/st", "here", "node: solo", "nodeSelector: {zone: eu}"),
+                FleetTesting.cellDocument("r/s/st", "in-us", "nodeSelector: {zone: us}")))).build());
         assertEquals("created", applied.getResults(0).getOutcome(), applied.getResults(0).toString());
         assertEquals("failed", applied.getResults(1).getOutcome());
         assertEquals("spec.nodeSelector: node \"solo\", where cell \"r/s/st/in-us\" would run, lacks some of its labels"
@@ -255,6 +165,11 @@ class FleetPlacementTest {
         for (TestDaemon other : others) {
             assertFalse(other.daemon().index().get(path).isPresent(), cell + " is held by one node only");
         }
+    }
+
+    /** Documents as one manifest. */
+    private static String manifest(String... documents) {
+        return String.join("---\n", documents);
     }
 
     private TestDaemon start(Path dir, String name, int port, int seedPort, Path secret, String labels, String memory)

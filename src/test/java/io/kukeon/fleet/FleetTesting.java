@@ -33,6 +33,18 @@ final class FleetTesting {
         return cell.toBuilder().setCell(cell.getCell().toBuilder().setNode(node)).build();
     }
 
+    /** A one-container cell of the stack at {@code stack} that sleeps, {@code specLines} added to its spec, as YAML. */
+    static String cellDocument(String stack, String name, String... specLines) {
+        String[] at = stack.split("/");
+        StringBuilder doc = new StringBuilder("apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + name + "}\nspec:\n"
+                + "  realmId: " + at[0] + "\n  spaceId: " + at[1] + "\n  stackId: " + at[2] + "\n");
+        for (String line : specLines) {
+            doc.append("  ").append(line).append('\n');
+        }
+        return doc.append("  containers: [{id: app, image: 'docker.io/library/busybox:latest', command: sleep, args: ['1000']}]\n")
+                .toString();
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
