@@ -14,6 +14,7 @@ import io.kukeon.model.ResourceExhaustedException;
 import io.kukeon.model.Sizes;
 import io.kukeon.model.UnavailableException;
 import io.kukeon.fleet.Placement;
+import io.kukeon.manifest.LabelSelector;
 import io.kukeon.manifest.ManifestWriter;
 import io.kukeon.model.CellSpec;
 import io.kukeon.model.ObjectPath;
@@ -40,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -246,8 +248,20 @@ final class FleetRoutes {
         }
         return heldHere(in.getKind(), in.getPath()).thenCompose(local -> local
                 ? here.apply(in).thenApply(answer -> onNode(answer, fleet.nodeName()))
-                : holder(in.getKind(), in.getPath()).thenCompose(holder -> holder == null ? here.apply(in)
+                : holder(in.getKind(), in.getPath()).thenCompose(holder -> holder == null ? awayOrHere(in, here)
                         : CompletableFuture.completedFuture(onNode(holder.found(), holder.node()))));
+    }
+
+    /** A cell no member holds: the copy of a downed node's, when the fleet has one (Pending or Lost), else here's answer. */
+    private CompletionStage<ObjectResponse> awayOrHere(GetRequest in, Function<GetRequest, CompletionStage<ObjectResponse>> here) {
+        if (Kind.parse("kind", in.getKind()) != Kind.CELL) {
+            return here.apply(in);
+        }
+        return fleet.awayCells().thenCompose(away -> away.stream()
+                .filter(a -> a.cell().path().toString().equals(in.getPath())).findFirst()
+                .map(a -> CompletableFuture.completedFuture(ObjectResponse.newBuilder()
+                        .setObject(ObjectMapping.toProto(a.cell()).toBuilder().setNode(a.node())).build()))
+                .orElseGet(() -> here.apply(in).toCompletableFuture()));
     }
 
     /**
@@ -342,6 +356,9 @@ final class FleetRoutes {
         return fleet.others().thenCompose(doors -> {
             Map<String, CompletableFuture<ListResponse>> parts = new TreeMap<>();
             parts.put(fleet.nodeName(), here.apply(in).toCompletableFuture());
+            if (Kind.parse("kind", in.getKind()) == Kind.CELL) {
+                parts.put(AWAY, awayPage(in).toCompletableFuture());
+            }
             doors.forEach((node, door) -> {
                 if (door != null) {   // a member that joined a moment ago, its door not known here yet, is left out
                     parts.put(node, unary(node, door, LIST, in, ListResponse.parser(), READ_TIMEOUT).toCompletableFuture());
@@ -349,6 +366,31 @@ final class FleetRoutes {
             });
             return CompletableFuture.allOf(parts.values().toArray(CompletableFuture[]::new))
                     .handle((all, failed) -> merged(in, parts));
+        });
+    }
+
+    /** The part of a list of cells that no member answers for: the cells of downed nodes ({@link Fleet#awayCells}). */
+    private static final String AWAY = "\u0000away";
+
+    /** A page of the cells of downed nodes that no member runs, under the list's parent and selector, each naming its node. */
+    private CompletionStage<ListResponse> awayPage(ListRequest in) {
+        ObjectPath parent = in.getParent().isEmpty() ? null : ObjectPath.parse("parent", in.getParent());
+        LabelSelector selector = LabelSelector.parse(in.getSelector());
+        return fleet.awayCells().thenApply(away -> {
+            Map<String, String> nodes = new HashMap<>();
+            TreeMap<String, TreeObject> cells = new TreeMap<>();
+            for (Fleet.AwayCell a : away) {
+                ObjectPath path = a.cell().path();
+                if ((parent == null || parent.equals(path.ancestor(parent.kind()))) && selector.matches(a.cell().metadata().labels())
+                        && cells.putIfAbsent(path.toString(), a.cell()) == null) {
+                    nodes.put(path.toString(), a.node());
+                }
+            }
+            ListResponse page = ListPages.page(Kind.CELL, after -> after == null ? cells.values()
+                    : cells.tailMap(after, false).values(), in, o -> o);
+            ListResponse.Builder out = page.toBuilder().clearObjects();
+            page.getObjectsList().forEach(d -> out.addObjects(d.toBuilder().setNode(nodes.get(d.getPath()))));
+            return out.build();
         });
     }
 
@@ -483,8 +525,11 @@ final class FleetRoutes {
                 }
                 throw failed;
             }
+            if (part.getKey().equals(AWAY) && page.getObjectsCount() == 0) {
+                continue;   // no cell of a downed node: a parent that no member holds is still NOT_FOUND
+            }
             answered++;
-            page.getObjectsList().forEach(d -> docs.add(d.toBuilder().setNode(part.getKey()).build()));
+            page.getObjectsList().forEach(d -> docs.add(d.getNode().isEmpty() ? d.toBuilder().setNode(part.getKey()).build() : d));
             if (!page.getNextPageToken().isEmpty()) {
                 String last = page.getObjects(page.getObjectsCount() - 1).getPath();
                 endsAt = endsAt == null || last.compareTo(endsAt) < 0 ? last : endsAt;

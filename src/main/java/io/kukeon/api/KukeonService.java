@@ -2,6 +2,7 @@ package io.kukeon.api;
 
 import io.kukeon.manifest.LabelSelector;
 import io.kukeon.manifest.ManifestReader;
+import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.InvalidArgumentException;
 import io.kukeon.model.Kind;
@@ -27,6 +28,7 @@ import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.wire.ObjectMapping;
 import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResponse;
+import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.DeleteResponse;
@@ -296,6 +298,36 @@ public final class KukeonService implements Kukeon {
             case FleetRoutes.KILL -> guarded(() -> lifecycle(in, ObjectCommand.Kill::new));
             case FleetRoutes.RESTART -> writing(() -> lifecycle(in, replyTo -> new ObjectCommand.Restart(timeout(in), replyTo)));
             default -> throw new IllegalArgumentException(method);
+        };
+    }
+
+    /**
+     * What the fleet does through this node when a cell moves: the cell's manifest applied as
+     * `kuke apply` through this member applies it (placed anew, on whichever node placement
+     * chooses), or this node's copy deleted with its containers.
+     */
+    public io.kukeon.fleet.CellMoves cellMoves() {
+        return new io.kukeon.fleet.CellMoves() {
+            @Override
+            public CompletionStage<String> applyPlaced(String manifest) {
+                return apply(ApplyRequest.newBuilder().setManifest(com.google.protobuf.ByteString.copyFromUtf8(manifest)).build(),
+                        routes.clustered()).thenApply(response -> {
+                            for (ApplyResult r : response.getResultsList()) {
+                                if (r.getOutcome().equals("failed")) {
+                                    throw new FailedPreconditionException(r.getErrorKind().isEmpty() ? "ApplyFailed" : r.getErrorKind(),
+                                            r.getKind() + " \"" + r.getPath() + "\": " + r.getError());
+                                }
+                            }
+                            ApplyResult last = response.getResults(response.getResultsCount() - 1);
+                            return last.hasObject() && !last.getObject().getNode().isEmpty() ? last.getObject().getNode() : fleet.nodeName();
+                        });
+            }
+
+            @Override
+            public CompletionStage<Void> removeHere(io.kukeon.model.ObjectPath cell) {
+                return deleteHere(DeleteRequest.newBuilder().setKind(Kind.CELL.displayName()).setPath(cell.toString())
+                        .setCascade(true).setForce(true).build()).thenApply(deleted -> null);
+            }
         };
     }
 

@@ -35,6 +35,7 @@ import io.kukeon.volumes.VolumeDirectories;
 import io.kukeon.supervisor.TemplateIndex;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.PullSlots;
+import io.kukeon.supervisor.RestartGate;
 import io.kukeon.supervisor.SupervisorTree;
 import io.kukeon.supervisor.TreeCommand;
 import io.kukeon.supervisor.host.HostSupervisor;
@@ -102,7 +103,8 @@ public final class Daemon implements AutoCloseable {
         SecretStaging secrets = factory.secrets(config);
         Ports ports = new Ports(runtime, cgroups, networks, factory.egress(config), config.ids(), index, config.treeSettings(),
                 new PullSlots(config.pullLimits()), secrets, new SecretIndex(), new VolumeIndex(),
-                new VolumeDirectories(config.volumesDir()), new TemplateIndex());
+                new VolumeDirectories(config.volumesDir()), new TemplateIndex(),
+                config.cluster().clustered() ? RestartGate.closed() : RestartGate.open());
         ActorSystem<TreeCommand> system = ActorSystem.create(HostSupervisor.create(ports, config.relistInterval()),
                 "kukeond", config.pekko());
         JournalStore.get(system.classicSystem()).closeOncePooled(heldOpen);
@@ -128,7 +130,7 @@ public final class Daemon implements AutoCloseable {
                 index, ports.storedSecrets(), ports.storedVolumes(), ports.volumeDirectories(), ports.templates(), journal, new ImageService(runtime, index, config.ids(), config.dataDir().resolve("uploads"),
                 system, Blocking.pulls(system), reads, ports.pullSlots(), ImageService.PULL_DEADLINE), execs, status, config.ids(),
                 dataDir, HeapRoom.ofThisJvm(), config.logDir(), reads, config.api().applyParallelism(), fleet);
-        fleet.serve(service.nodeCalls());
+        fleet.serve(service.nodeCalls(), service.cellMoves(), ports.restarts());
         ApiServer api;
         try {
             api = ApiServer.start(system, config.api(), service, new HealthService(status, reads), auth);

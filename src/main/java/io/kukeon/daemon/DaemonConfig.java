@@ -69,7 +69,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "tls-cert-file", "tls-key-file", "tls-client-ca-file", "insecure-listen", "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode",
             "journal.sync", "journal.retention", "journal.keep-per-object",
             "cluster.listen", "cluster.seeds", "cluster.node-name", "cluster.secret-file", "cluster.labels", "cluster.cpu",
-            "cluster.memory", "cluster.stable-after", "cluster.tls-cert-file", "cluster.tls-key-file", "cluster.tls-ca-file",
+            "cluster.memory", "cluster.stable-after", "cluster.failover-after", "cluster.tls-cert-file", "cluster.tls-key-file", "cluster.tls-ca-file",
             "cluster.insecure-listen");
 
     /** The pools of reference.conf's {@code kukeon-pools}, each sized by {@code kukeon.pools.<name>}. */
@@ -316,7 +316,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                 }
             }
             return new ClusterSettings(name, null, List.of(), ClusterSecret.Keys.NONE, labels, capacity,
-                    duration(k, "cluster.stable-after"), null);
+                    duration(k, "cluster.stable-after"), duration(k, "cluster.failover-after"), null);
         }
         InetSocketAddress at = tcpAddress("cluster.listen", listen, "empty (no cluster)");
         if (at.getPort() == 0) {
@@ -344,7 +344,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                     + " cluster.tls-ca-file), or with cluster.insecure-listen = true");
         }
         return new ClusterSettings(name, at, seedList, ClusterSecret.of(absolute("cluster.secret-file", secret)),
-                labels, capacity, duration(k, "cluster.stable-after"), tls);
+                labels, capacity, duration(k, "cluster.stable-after"), duration(k, "cluster.failover-after"), tls);
     }
 
     /** The cluster's transport over TLS: its certificate, key and CA, all three or none (null: plain TCP). */

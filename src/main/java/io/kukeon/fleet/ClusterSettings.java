@@ -19,10 +19,12 @@ import java.util.Map;
  * @param labels       this node's labels, part of its membership
  * @param capacity     what this node offers its cells
  * @param stableAfter  how long membership must be still before the split-brain resolver downs unreachable members
+ * @param failoverAfter how long a downed node must stay away before the cells that may move run on other nodes
  * @param tls          the transport's certificate, key and CA; null: plain TCP
  */
 public record ClusterSettings(String nodeName, InetSocketAddress listen, List<InetSocketAddress> seeds, ClusterSecret.Keys secret,
-                              Map<String, String> labels, NodeCapacity capacity, Duration stableAfter, ClusterTls tls) {
+                              Map<String, String> labels, NodeCapacity capacity, Duration stableAfter, Duration failoverAfter,
+                              ClusterTls tls) {
 
     /** The actor system's name: members of one cluster share it. */
     public static final String SYSTEM = "kukeond";

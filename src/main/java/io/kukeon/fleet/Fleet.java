@@ -1,5 +1,6 @@
 package io.kukeon.fleet;
 
+import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectIndex;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Address;
@@ -48,28 +49,29 @@ public final class Fleet {
     private final AtomicReference<String> problem = new AtomicReference<>();
     /** Seals the calls this member routes, and checks those routed here; null alone. */
     private final CallSeal seals;
+    /** How long a downed node stays away before its cells move; null alone. */
+    private final Duration failoverAfter;
 
-    private Fleet(ActorSystem<?> system, ObjectIndex index, NodeRoles.Described self, CallSeal seals) {
+    private Fleet(ActorSystem<?> system, ObjectIndex index, NodeRoles.Described self, CallSeal seals, Duration failoverAfter) {
         this.system = system;
         this.index = index;
         this.self = self;
         this.clustered = seals != null;
         this.seals = seals;
+        this.failoverAfter = failoverAfter;
     }
 
     /** A kukeond alone: one node, this host. */
     public static Fleet alone(ActorSystem<?> system, ObjectIndex index, String nodeName, Map<String, String> labels,
                               NodeCapacity capacity) {
-        return new Fleet(system, index, new NodeRoles.Described(nodeName, labels, capacity, System.currentTimeMillis()), null);
+        return new Fleet(system, index, new NodeRoles.Described(nodeName, labels, capacity, System.currentTimeMillis()), null, null);
     }
 
-    /** A member of a cluster: starts replicating this node's load and watching for a clash of names. */
+    /** A member of a cluster; it takes its part once {@link #serve}d. */
     public static Fleet member(ActorSystem<?> system, ObjectIndex index, ClusterSettings settings) {
         NodeRoles.Described self = NodeRoles.read(Cluster.get(system).selfMember().getRoles());
-        Fleet fleet = new Fleet(system, index, self, new CallSeal(settings.secret().callKey(), java.time.Clock.systemUTC()));
-        system.systemActorOf(NodeWatch.create(settings.nodeName(), index, fleet.problem), "kukeon-node-watch",
-                org.apache.pekko.actor.typed.Props.empty());
-        return fleet;
+        return new Fleet(system, index, self, new CallSeal(settings.secret().callKey(), java.time.Clock.systemUTC()),
+                settings.failoverAfter());
     }
 
     public String nodeName() {
@@ -85,10 +87,20 @@ public final class Fleet {
         return clustered;
     }
 
-    /** Opens this node's door to the other members: the calls they route here run on {@code calls}. */
-    public void serve(NodeCalls calls) {
+    /**
+     * Takes this node's part in the fleet: it replicates its load and its cells, watches for a
+     * clash of names and for the cells moved off it while it was away (then lets {@code restarts}
+     * through), opens its door to the other members (the calls they route here run on
+     * {@code calls}), and takes its turn at running the downed nodes' cells elsewhere through
+     * {@code moves}. Alone, nothing.
+     */
+    public void serve(NodeCalls calls, CellMoves moves, io.kukeon.supervisor.RestartGate restarts) {
         if (clustered) {
+            system.systemActorOf(NodeWatch.create(self.name(), index, problem, moves, restarts), "kukeon-node-watch",
+                    org.apache.pekko.actor.typed.Props.empty());
             system.systemActorOf(NodeGateway.create(calls, seals), "kukeon-node-gateway", org.apache.pekko.actor.typed.Props.empty());
+            org.apache.pekko.cluster.typed.ClusterSingleton.get(system).init(
+                    org.apache.pekko.cluster.typed.SingletonActor.of(Failover.create(failoverAfter, moves), "kukeon-failover"));
         }
     }
 
@@ -177,6 +189,25 @@ public final class Fleet {
                         e -> new CallFailed(4, "DeadlineExceeded", "node \"" + node + "\" did not answer " + method
                                 + " within " + timeout.toSeconds() + "s")).build())
                 .runWith(Sink.head(), Materializer.matFromSystem(system));
+    }
+
+    /** A cell of a downed node that no member runs, as lists show it, with that node's name. */
+    public record AwayCell(String node, TreeObject.Cell cell) {}
+
+    /**
+     * The cells of the nodes the cluster downed that no member runs: Pending while the fleet moves
+     * them (with why no node took one yet), Lost when they stay with their node; sorted by path.
+     * Alone: none.
+     */
+    public CompletionStage<List<AwayCell>> awayCells() {
+        if (!clustered) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return AwayCells.read(system).thenApply(away -> away.stream()
+                .filter(a -> a.move() == null || a.move().to() == null)   // a cell moved is listed by the node that runs it
+                .map(a -> new AwayCell(a.node(), a.shown()))
+                .sorted(Comparator.comparing((AwayCell a) -> a.cell().path().toString()).thenComparing(AwayCell::node))
+                .toList());
     }
 
     /** Why this member left the cluster on its own (its name taken), or null. */

@@ -17,7 +17,9 @@ public enum CellState {
     /** A workload exited non-zero and will not be restarted; sticky until start or delete. */
     Error,
     /** The root runs but some workload is down or waiting for a restart. */
-    Degraded;
+    Degraded,
+    /** In a fleet: its node was downed, and the cell may not move to another (a kukeond alone never says it). */
+    Lost;
 
     public boolean isSticky() {
         return this == Failed || this == Error;

@@ -74,10 +74,15 @@ public final class ActorTestBed {
     }
 
     public ActorTestBed(TreeSettings settings) {
+        this(settings, io.kukeon.supervisor.RestartGate.open());
+    }
+
+    /** With {@code restarts}: a closed one holds back restarts as a fleet member's does until it has joined. */
+    public ActorTestBed(TreeSettings settings, io.kukeon.supervisor.RestartGate restarts) {
         this.ports = new Ports(runtime, cgroups, networks, egress, ids, index, settings,
                 new PullSlots(PullSlots.Limits.defaults()), new SecretStaging(tempLogDir(), "actor-test-bed", Map.of()),
                 new io.kukeon.supervisor.SecretIndex(), new io.kukeon.supervisor.VolumeIndex(),
-                new io.kukeon.volumes.VolumeDirectories(tempLogDir().resolve("volumes")), new io.kukeon.supervisor.TemplateIndex());
+                new io.kukeon.volumes.VolumeDirectories(tempLogDir().resolve("volumes")), new io.kukeon.supervisor.TemplateIndex(), restarts);
     }
 
     private static Path tempLogDir() {

@@ -77,6 +77,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
 
     private record RestartDue() implements TreeCommand {}
 
+    /** The restart gate opened: a start a crash interrupted goes on (see {@link io.kukeon.supervisor.RestartGate}). */
+    private record GateOpened() implements TreeCommand {}
+
     /** How far the pull of the container's image has come (sent at most twice a second). */
     private record PullProgressed(long done, long total) implements TreeCommand {}
 
@@ -160,6 +163,12 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 .on(CheckResult.class, ContainerActor::onCheckResult)
                 .on(DeleteResult.class, ContainerActor::onDeleteResult)
                 .on(RestartDue.class, ContainerActor::onRestartDue)
+                .on(GateOpened.class, (actor, state, opened) -> {
+                    if (state.phase() == Phase.STARTING && !actor.busy()) {
+                        actor.startTask(state);
+                    }
+                    return actor.Effect().none();
+                })
                 .on(PullProgressed.class, ContainerActor::onPullProgressed)
                 .on(PullWaiting.class, ContainerActor::onPullWaiting)
                 .on(Broadcast.class, ContainerActor::onBroadcast)
@@ -491,6 +500,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             scheduleRestart(state);   // a timer capped at LONGEST_TIMER woke early
             return Effect().none();
         }
+        if (afterTheGate(new RestartDue())) {
+            return Effect().none();
+        }
         return Effect().persist(new ContainerEvent.StartRequested(state.joins(), true, Instant.now(), null)).thenRun(s -> {
             startTask(s);
             publish(s);
@@ -563,7 +575,11 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
     /** An intent written without its outcome: carried out again (each step is idempotent). */
     private void carryOutOpenIntent(ContainerRecord state) {
         switch (state.phase()) {
-            case STARTING -> startTask(state);
+            case STARTING -> {
+                if (!afterTheGate(new GateOpened())) {
+                    startTask(state);
+                }
+            }
             case STOPPING -> stopTask(state, ports.settings().stopTimeout(), false);
             case DELETING -> deleteTask();
             case RUNNING -> {
@@ -573,6 +589,19 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             case EXITED -> scheduleRestart(state);
             default -> { }
         }
+    }
+
+    /**
+     * True when the restart gate is still closed: {@code then} comes back to this actor once it
+     * opens, and the start waits for it.
+     */
+    private boolean afterTheGate(TreeCommand then) {
+        if (ports.restarts().isOpen()) {
+            return false;
+        }
+        ActorRef<TreeCommand> self = context.getSelf();
+        ports.restarts().opened().thenRun(() -> self.tell(then));
+        return true;
     }
 
     // ---- answers and the view ----

@@ -1,0 +1,161 @@
+package io.kukeon.fleet;
+
+import io.kukeon.supervisor.tree.Failures;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Runs elsewhere the cells of the nodes the cluster downed: one for the whole fleet (a Pekko
+ * cluster singleton, on the oldest member). Once a downed node has been away for
+ * {@code cluster.failover-after} (no member goes by its name, not even one joining), each of its
+ * cells that may move ({@link CellDirectory#stays}) is recorded as moved, by a majority of the
+ * members, and then applied through this member from its replicated manifest, placed as a new cell
+ * would be. A cell that no node can take is tried again every {@link #RETRY}, its reason kept with
+ * the move. The node, when it comes back, removes its own copies of the cells moved.
+ */
+final class Failover extends AbstractBehavior<Failover.Command> {
+    static final Duration EVERY = Duration.ofSeconds(1);
+    static final Duration RETRY = Duration.ofSeconds(5);
+    /** How long the member waits for a majority to hold a move before it runs the cell elsewhere. */
+    static final Duration WRITE = Duration.ofSeconds(5);
+    /** Cells being moved at once. */
+    static final int AT_ONCE = 4;
+
+    interface Command {}
+
+    private record Tick() implements Command {}
+
+    private record Planned(List<ToMove> moves) implements Command {}
+
+    private record Done(String key, String node, Throwable failure) implements Command {}
+
+    /** A cell of a downed node to run elsewhere; {@code previous}: the move as recorded by an earlier try. */
+    record ToMove(String from, String cell, CellCopy copy, Move previous) {
+        String key() {
+            return CellDirectory.moveKey(from, cell);
+        }
+    }
+
+    private final Duration failoverAfter;
+    private final CellMoves moves;
+    private final ActorSystem<?> system;
+    private final DistributedData data;
+    private final SelfUniqueAddress self;
+    private final Set<String> inFlight = new HashSet<>();
+    private final Map<String, Long> retryAt = new HashMap<>();
+    private boolean planning;
+
+    private Failover(ActorContext<Command> context, Duration failoverAfter, CellMoves moves) {
+        super(context);
+        this.failoverAfter = failoverAfter;
+        this.moves = moves;
+        this.system = context.getSystem();
+        this.data = DistributedData.get(system);
+        this.self = data.selfUniqueAddress();
+    }
+
+    static Behavior<Command> create(Duration failoverAfter, CellMoves moves) {
+        Behavior<Command> failover = Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(new Tick(), EVERY, EVERY);
+            return new Failover(context, failoverAfter, moves);
+        }));
+        return Behaviors.supervise(failover).onFailure(SupervisorStrategy.restart());
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Tick.class, tick -> onTick())
+                .onMessage(Planned.class, this::onPlanned)
+                .onMessage(Done.class, this::onDone)
+                .build();
+    }
+
+    private Behavior<Command> onTick() {
+        if (planning || inFlight.size() >= AT_ONCE) {
+            return this;
+        }
+        planning = true;
+        getContext().pipeToSelf(plan(), (planned, failed) -> new Planned(failed == null ? planned : List.of()));
+        return this;
+    }
+
+    /** The cells to move now: those that may move of the nodes downed and away long enough, not moved yet. */
+    private CompletionStage<List<ToMove>> plan() {
+        long now = System.currentTimeMillis();
+        return AwayCells.read(system).thenApply(away -> away.stream()
+                .filter(a -> a.copy().moves() && now - a.departedMillis() >= failoverAfter.toMillis()
+                        && (a.move() == null || a.move().to() == null))
+                .map(a -> new ToMove(a.node(), a.cell(), a.copy(), a.move()))
+                .toList());
+    }
+
+    private Behavior<Command> onPlanned(Planned planned) {
+        planning = false;
+        long now = System.currentTimeMillis();
+        for (ToMove m : planned.moves()) {
+            if (inFlight.size() >= AT_ONCE) {
+                break;
+            }
+            if (inFlight.contains(m.key()) || retryAt.getOrDefault(m.key(), 0L) > now) {
+                continue;
+            }
+            inFlight.add(m.key());
+            getContext().pipeToSelf(move(m), (node, failed) -> new Done(m.key(), node, failed));
+        }
+        return this;
+    }
+
+    /** Records the move (by a majority), runs the cell through this member, and records where it went or why it did not. */
+    private CompletionStage<String> move(ToMove m) {
+        Move decided = m.previous() != null ? m.previous() : new Move(m.from(), System.currentTimeMillis(), null, null);
+        return write(m.key(), decided).thenCompose(v -> moves.applyPlaced(m.copy().manifest()))
+                .thenCompose(node -> write(m.key(), decided.placedOn(node)).thenApply(v -> node))
+                .exceptionallyCompose(failed -> {
+                    String why = Failures.describe(failed);
+                    return write(m.key(), decided.failed(why)).thenCompose(v -> CompletableFuture.<String>failedFuture(failed));
+                });
+    }
+
+    private Behavior<Command> onDone(Done done) {
+        inFlight.remove(done.key());
+        if (done.failure() == null) {
+            retryAt.remove(done.key());
+            getContext().getLog().info("cell {} runs on node {} now: its node was downed", done.key(), done.node());
+        } else {
+            boolean again = retryAt.put(done.key(), System.currentTimeMillis() + RETRY.toMillis()) != null;
+            if (!again) {   // said once, not at every try
+                getContext().getLog().warn("cell {} could not run on another node: {}; tried again every {}s", done.key(),
+                        Failures.describe(done.failure()), RETRY.toSeconds());
+            }
+        }
+        return this;
+    }
+
+    /** Writes the move to a majority of the members; a majority that does not answer in time still gets it by gossip. */
+    private CompletionStage<Void> write(String key, Move move) {
+        CompletionStage<Replicator.UpdateResponse<LWWMap<String, Move>>> asked = AskPattern.ask(data.replicator(),
+                replyTo -> new Replicator.Update<>(CellDirectory.MOVED, LWWMap.create(), new Replicator.WriteMajority(WRITE),
+                        replyTo, moved -> moved.put(self, key, move)), WRITE.plusSeconds(1), system.scheduler());
+        return asked.thenApply(response -> null);
+    }
+}

@@ -1,0 +1,203 @@
+package io.kukeon.fleet;
+
+import com.google.protobuf.ByteString;
+import io.kukeon.api.Docs;
+import io.kukeon.runtime.ObservedContainer;
+import io.kukeon.runtime.TaskInfo;
+import io.kukeon.testing.BusyboxUpload;
+import io.kukeon.testing.DaemonProcess;
+import io.kukeon.testing.Eventually;
+import io.kukeon.testing.RealHost;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResponse;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.KukeonGrpc;
+import io.kukeon.wire.v1.LifecycleRequest;
+import io.kukeon.wire.v1.ListRequest;
+import io.kukeon.wire.v1.ObjectDoc;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.kukeon.fleet.FleetTesting.byName;
+import static io.kukeon.fleet.FleetTesting.freePort;
+import static io.kukeon.fleet.FleetTesting.secret;
+import static io.kukeon.fleet.FleetTesting.statuses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Failover on the test containerd, three kukeond processes as one cluster: node b's host "dies"
+ * (its kukeond and its containers with their shims are killed with -9); once the others have downed
+ * it and {@code failover-after} has passed, its cell that restarts {@code always} runs on a or c,
+ * its cell that restarts {@code never} stays Lost with b, and one too big for a and c is Pending with
+ * the reason; b, started again, removes its own copy of the cell that moved before it restarts
+ * anything, keeps the others (started again by hand, as after a reboot), and every cell runs at
+ * most once.
+ */
+@Tag("containerd")
+class FleetFailoverTest {
+    private static final String STABLE_AFTER = "3s";
+    private static final String FAILOVER_AFTER = "2s";
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    Path work;
+
+    @Test
+    void aDeadNodesCellsThatMayMoveRunElsewhereAndItsOwnCopyYieldsWhenItIsBack() throws Exception {
+        Path secret = secret(work.resolve("secret"), "a fleet secret of some length");
+        int seed = freePort();
+        try (RealHost hostA = new RealHost(); RealHost hostB = new RealHost(); RealHost hostC = new RealHost();
+             DaemonProcess a = member(hostA, "a", seed, seed, secret, "2GiB");
+             DaemonProcess b = member(hostB, "b", freePort(), seed, secret, "4GiB");
+             DaemonProcess c = member(hostC, "c", freePort(), seed, secret, "1GiB")) {
+            a.start();
+            b.start();
+            c.start();
+            for (DaemonProcess d : List.of(a, b, c)) {
+                Eventually.value("three nodes Up", Duration.ofSeconds(60), () -> statuses(d.client()).equals(
+                        Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
+                Docs.createStack(d.client(), "r/s/t");
+                BusyboxUpload.into(d.asyncClient(), "r");
+            }
+            Map<String, RealHost> hosts = Map.of("a", hostA, "b", hostB, "c", hostC);
+
+            // through a, cells without a hint go to b, the most free memory (the big one fits there only)
+            for (String manifest : List.of(cell("mover", "always") + "---\n" + cell("stayer", "never"),
+                    cell("big", "always", "resources: {memoryLimitBytes: 3221225472}"))) {
+                ApplyResponse placed = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(manifest))
+                        .build());
+                placed.getResultsList().forEach(r -> assertEquals("created", r.getOutcome(), r.toString()));
+                placed.getResultsList().forEach(r -> assertEquals("b", r.getObject().getNode(), r.getName()));
+            }
+            assertEquals(Set.of("b"), runningOn(hosts, "mover"));
+            // what b replicates (its load, its cells) has reached a
+            Eventually.value("b's cells known to a", Duration.ofSeconds(30),
+                    () -> byName(a.client(), "b").getCells() == 3 ? true : null);
+
+            // b's host dies: its kukeond, then its containers and their shims
+            b.kill9();
+            killContainersAndShims(hostB);
+            assertEquals(Set.of(), runningOn(hosts, "mover"));
+
+            // downed after stable-after, away for failover-after: the cell that may move runs on a or c
+            ObjectDoc moved = Eventually.value("mover Ready on another node", Duration.ofSeconds(90), () -> {
+                ObjectDoc doc = get(a.client(), "r/s/t/mover");
+                return doc != null && !doc.getNode().equals("b") && doc.getStatus().getState().equals("Ready") ? doc : null;
+            });
+            assertTrue(Set.of("a", "c").contains(moved.getNode()), moved.getNode());
+            assertEquals(Set.of(moved.getNode()), runningOn(hosts, "mover"));
+            assertEquals(Set.of(), runningOn(hosts, "stayer"), "a cell that restarts never stays with its node");
+            assertTrue(statuses(a.client()).equals(Map.of("a", "Up", "c", "Up")), statuses(a.client()).toString());
+            // what no node runs is shown through any member: Lost with its node, or Pending with why no node took it
+            ObjectDoc stayer = get(c.client(), "r/s/t/stayer");
+            assertEquals(List.of("b", "Lost", "NodeLost"), List.of(stayer.getNode(), stayer.getStatus().getState(),
+                    stayer.getStatus().getReason()));
+            assertTrue(stayer.getStatus().getMessage().contains("container \"app\" restarts never"), stayer.toString());
+            java.util.concurrent.atomic.AtomicReference<ObjectDoc> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            ObjectDoc big;
+            try {
+                big = Eventually.value("big Pending with a reason", Duration.ofSeconds(30), () -> {
+                    seen.set(get(a.client(), "r/s/t/big"));
+                    return seen.get().getStatus().getMessage().contains("no node can run cell") ? seen.get() : null;
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError("big as last seen: " + seen.get(), e);
+            }
+            assertEquals(List.of("b", "Pending"), List.of(big.getNode(), big.getStatus().getState()));
+            assertEquals(Set.of(), runningOn(hosts, "big"));
+            Map<String, String> listed = a.client().list(ListRequest.newBuilder().setKind("Cell").setParent("r/s/t").build())
+                    .getObjectsList().stream().collect(Collectors.toMap(d -> d.getMetadata().getName(),
+                            d -> d.getNode() + " " + d.getStatus().getState()));
+            assertEquals(Map.of("mover", moved.getNode() + " Ready", "stayer", "b Lost", "big", "b Pending"), listed);
+
+            // b comes back: it removes its copy of the cell that moved, before it would restart it, and keeps the other
+            b.start();
+            Eventually.value("b Up again", Duration.ofSeconds(60),
+                    () -> statuses(c.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
+            Eventually.value("b's copy of mover removed", Duration.ofSeconds(60), () -> hostB.containerd
+                    .listContainers(hostB.namespace("r")).stream().noneMatch(o -> "mover".equals(o.labels().get("kukeon.io/cell")))
+                    ? true : null);
+            // the move no node took is called off: big stays b's, and, its root gone with the host, waits to be
+            // started, as after a reboot; started through a, it runs on b
+            Eventually.value("big held by b again", Duration.ofSeconds(30),
+                    () -> get(a.client(), "r/s/t/big").getStatus().getState().equals("Pending") ? null : true);
+            a.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/big").build());
+            assertEquals(Set.of("b"), runningOn(hosts, "big"));
+            for (DaemonProcess through : List.of(a, b, c)) {
+                assertEquals(moved.getNode(), get(through.client(), "r/s/t/mover").getNode(), "mover is held by one node");
+                assertEquals("b", get(through.client(), "r/s/t/stayer").getNode());
+                assertEquals("b", get(through.client(), "r/s/t/big").getNode());
+            }
+            assertEquals(Set.of(moved.getNode()), runningOn(hosts, "mover"), "mover runs exactly once");
+            assertEquals(Set.of(), runningOn(hosts, "stayer"), "a cell that restarts never is not started again");
+            assertTrue(Files.readString(b.log()).contains("its copy here is removed"), Files.readString(b.log()));
+        }
+    }
+
+    private static String cell(String name, String restartPolicy, String... specLines) {
+        return FleetTesting.cellDocument("r/s/t", name, specLines).replace("command: sleep",
+                "restartPolicy: " + restartPolicy + ", command: sleep");
+    }
+
+    private static ObjectDoc get(KukeonGrpc.KukeonBlockingStub api, String cell) {
+        return api.get(GetRequest.newBuilder().setKind("Cell").setPath(cell).build()).getObject();
+    }
+
+    /** The hosts whose containerd runs a task of the cell's workload. */
+    private static Set<String> runningOn(Map<String, RealHost> hosts, String cell) {
+        return hosts.entrySet().stream().filter(h -> h.getValue().containerd.listContainers(h.getValue().namespace("r"))
+                        .stream().anyMatch(o -> cell.equals(o.labels().get("kukeon.io/cell"))
+                                && o.task().status() == TaskInfo.Status.RUNNING))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
+
+    /** Kills every task of the host's realm with -9, then its shim: what a host's death leaves of them. */
+    private static void killContainersAndShims(RealHost host) throws Exception {
+        for (ObservedContainer o : host.containerd.listContainers(host.namespace("r"))) {
+            if (o.task().status() != TaskInfo.Status.RUNNING || o.task().pid() <= 0) {
+                continue;
+            }
+            long shim = parentOf(o.task().pid());
+            kill(o.task().pid());
+            String command = Files.readString(Path.of("/proc/" + shim + "/cmdline")).replace('\0', ' ');
+            assertTrue(command.contains("containerd-shim"), "the parent of a task is its shim: " + command);
+            assertTrue(command.contains(host.namespace("r")), "the shim is of this host's namespace: " + command);
+            kill(shim);
+        }
+        Eventually.value("b's tasks gone", Duration.ofSeconds(30), () -> host.containerd.listContainers(host.namespace("r"))
+                .stream().noneMatch(o -> o.task().status() == TaskInfo.Status.RUNNING) ? true : null);
+    }
+
+    private static long parentOf(int pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+    }
+
+    private static void kill(long pid) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+    }
+
+    private DaemonProcess member(RealHost host, String name, int port, int seed, Path secret, String memory) {
+        Map<String, String> settings = new HashMap<>(host.daemonSettings());
+        settings.put("cluster.memory", memory);
+        settings.put("cluster.node-name", name);
+        settings.put("cluster.listen", "127.0.0.1:" + port);
+        settings.put("cluster.seeds", "127.0.0.1:" + seed);
+        settings.put("cluster.secret-file", secret.toString());
+        settings.put("cluster.stable-after", STABLE_AFTER);
+        settings.put("cluster.failover-after", FAILOVER_AFTER);
+        return DaemonProcess.kukeond(work.resolve(name), settings);
+    }
+}
