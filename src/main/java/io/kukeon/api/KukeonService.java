@@ -324,9 +324,19 @@ public final class KukeonService implements Kukeon {
             }
 
             @Override
-            public CompletionStage<Void> removeHere(io.kukeon.model.ObjectPath cell) {
-                return deleteHere(DeleteRequest.newBuilder().setKind(Kind.CELL.displayName()).setPath(cell.toString())
-                        .setCascade(true).setForce(true).build()).thenApply(deleted -> null);
+            public CompletionStage<Boolean> removeHere(io.kukeon.model.ObjectPath cell, long createdBeforeMillis) {
+                return tree.get(cell).handle((found, failed) -> {
+                    if (failed != null) {
+                        if (io.kukeon.supervisor.tree.Blocking.unwrap(failed) instanceof NotFoundException) {
+                            return false;
+                        }
+                        throw new java.util.concurrent.CompletionException(failed);
+                    }
+                    return found.object() instanceof TreeObject.Cell c && (c.status() == null || c.status().createdAt() == null
+                            || c.status().createdAt().toEpochMilli() < createdBeforeMillis);
+                }).thenCompose(older -> !older ? CompletableFuture.completedFuture(false)
+                        : deleteHere(DeleteRequest.newBuilder().setKind(Kind.CELL.displayName()).setPath(cell.toString())
+                                .setCascade(true).setForce(true).build()).thenApply(deleted -> true));
             }
         };
     }

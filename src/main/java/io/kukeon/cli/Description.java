@@ -134,6 +134,10 @@ record Description(ObjectDoc object, List<ObjectDoc> containers, ObjectDoc space
             words.add("runs on a node labelled " + new java.util.TreeMap<>(spec.getNodeSelectorMap()).entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
         }
+        if (spec.hasReschedule()) {
+            words.add(spec.getReschedule() ? "moves to another node when its node is downed"
+                    : "stays with its node when it is downed");
+        }
         if (spec.hasProvenance()) {
             words.add("made from " + spec.getProvenance().getBindingKind() + " \""
                     + spec.getProvenance().getBindingRef().getName() + "\"");

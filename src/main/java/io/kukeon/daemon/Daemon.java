@@ -157,6 +157,11 @@ public final class Daemon implements AutoCloseable {
         Runnable stopRetention = new JournalRetention(store::connection, config.retention(), java.time.Clock.systemUTC(),
                 config.journal().kind() == JournalSettings.Kind.H2 ? new H2Compaction(store::connection) : null).startInBackground();
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "fence-moving-cells", () ->
+                shutdown.getShutdownReason().orElse(null) != CoordinatedShutdown.clusterDowningReason()
+                        ? CompletableFuture.completedFuture(Done.getInstance())
+                        : DownedFence.stopMovingCells(index, runtime, config.ids(), ports.restarts(),
+                                config.treeSettings().stopTimeout(), Blocking.runtime(system)).thenApply(v -> Done.getInstance()));
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-api",
                 () -> CompletableFuture.supplyAsync(() -> {
                     metrics.close();

@@ -127,6 +127,9 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         ClusterSettings cluster = cluster(k);
         if (cluster.clustered()) {
             pekkoSettings.putAll(cluster.pekkoSettings());
+            // a downed member stops the containers of its cells that move (DownedFence) before it leaves
+            pekkoSettings.put("pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
+                    duration(k, "stop-timeout").plusSeconds(5).toMillis() + "ms");
         }
         for (String pool : POOLS) {
             pekkoSettings.put("kukeon-pools." + pool + ".thread-pool-executor.fixed-pool-size",

@@ -70,20 +70,24 @@ final class CellDirectory {
 
     /**
      * Why the cell stays on its node when that node is gone, or null: it moves when it is meant to
-     * run (not stopped, exited or given up on; one that is starting moves too), every workload
-     * restarts {@code always}, no {@code spec.node} pins it and it mounts no volume (whose data is
-     * on that node).
+     * run (not stopped, exited or given up on; one that is starting moves too), {@code spec.reschedule}
+     * allows it (unset: every workload restarts {@code always}), no {@code spec.node} pins it and it
+     * mounts no volume (whose data is on that node).
      */
     static String stays(TreeObject.Cell cell) {
         if (cell.spec().node() != null) {
             return "spec.node pins it to node \"" + cell.spec().node() + "\"";
         }
+        if (Boolean.FALSE.equals(cell.spec().reschedule())) {
+            return "spec.reschedule is false";
+        }
         for (ContainerSpec c : cell.spec().containers()) {
             if (c.root()) {
                 continue;
             }
-            if (c.restartPolicy() != RestartPolicy.ALWAYS) {
-                return "container \"" + c.id() + "\" restarts " + c.restartPolicy().wire() + ", not always";
+            if (cell.spec().reschedule() == null && c.restartPolicy() != RestartPolicy.ALWAYS) {
+                return "container \"" + c.id() + "\" restarts " + c.restartPolicy().wire() + ", not always"
+                        + " (spec.reschedule: true moves it)";
             }
             for (VolumeMount v : c.volumes()) {
                 if (v.kind() != VolumeMount.Kind.TMPFS) {

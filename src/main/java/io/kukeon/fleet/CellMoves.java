@@ -9,6 +9,10 @@ public interface CellMoves {
     /** Applies {@code manifest} through this member as `kuke apply` does, each cell placed anew; the node the last cell went to. */
     CompletionStage<String> applyPlaced(String manifest);
 
-    /** Deletes this node's copy of {@code cell} with its containers: the cell runs on another node now. */
-    CompletionStage<Void> removeHere(ObjectPath cell);
+    /**
+     * Deletes this node's copy of {@code cell} with its containers when it was created before
+     * {@code createdBeforeMillis} (the cell runs on another node now; a copy made later is a new
+     * cell); asks the tree, which answers once the cell's actor has recovered. True when it removed one.
+     */
+    CompletionStage<Boolean> removeHere(ObjectPath cell, long createdBeforeMillis);
 }

@@ -191,6 +191,14 @@ public final class Fleet {
                 .runWith(Sink.head(), Materializer.matFromSystem(system));
     }
 
+    /**
+     * Whether the fleet runs {@code cell} on another node when this one is downed: it is meant to
+     * run, every workload restarts {@code always}, and no {@code spec.node} or volume ties it here.
+     */
+    public static boolean moves(TreeObject.Cell cell) {
+        return CellDirectory.stays(cell) == null;
+    }
+
     /** A cell of a downed node that no member runs, as lists show it, with that node's name. */
     public record AwayCell(String node, TreeObject.Cell cell) {}
 

@@ -49,6 +49,9 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
     static final Duration EVERY = Duration.ofSeconds(1);
     /** How long the first read of the moved cells may take from a majority before this member reads its own copy. */
     static final Duration READ_MOVES = Duration.ofSeconds(5);
+    static final int READ_TRIES = 3;
+    /** Every this many ticks a joined member looks again for its cells moved elsewhere. */
+    static final int RECHECK_MOVES_EVERY = 10;
 
     interface Command {}
 
@@ -78,6 +81,7 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
     /** The moves of this node's cells whose copy here is being removed. */
     private final Set<String> fencing = new HashSet<>();
     private boolean joined;
+    private long ticks;
 
     private record Published(Object spec, Object metadata, String stays, int shard) {}
 
@@ -146,6 +150,10 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
             published = now;
         }
         publishCells();
+        if (joined && ++ticks % RECHECK_MOVES_EVERY == 0) {   // a removal that failed is tried again
+            getContext().pipeToSelf(read(Replicator.readLocal()),
+                    (moved, failed) -> new MovesRead(failed == null ? moved : LWWMap.create(), false));
+        }
         return this;
     }
 
@@ -221,10 +229,17 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
         }
     }
 
-    /** Reads the moved cells from a majority, or, when that takes too long, as this member has them. */
+    /**
+     * Reads the moved cells from a majority, trying {@link #READ_TRIES} times; when none answers in
+     * time, as this member has them (the moves gossiped to it later are still carried out, see
+     * {@link MovesChanged}).
+     */
     private void readMovesOnJoin() {
-        getContext().pipeToSelf(read(new Replicator.ReadMajority(READ_MOVES))
-                        .exceptionallyCompose(slow -> read(Replicator.readLocal())),
+        CompletionStage<LWWMap<String, Move>> read = read(new Replicator.ReadMajority(READ_MOVES));
+        for (int i = 1; i < READ_TRIES; i++) {
+            read = read.exceptionallyCompose(slow -> read(new Replicator.ReadMajority(READ_MOVES)));
+        }
+        getContext().pipeToSelf(read.exceptionallyCompose(slow -> read(Replicator.readLocal())),
                 (moved, failed) -> new MovesRead(failed == null ? moved : LWWMap.create(), true));
     }
 
@@ -266,6 +281,7 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
     private CompletionStage<Void> fence(LWWMap<String, Move> moved) {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         org.apache.pekko.actor.typed.ActorRef<Command> me = getContext().getSelf();
+        org.slf4j.Logger log = getContext().getLog();
         String mine = nodeName + ":";
         for (Map.Entry<String, Move> e : moved.getEntries().entrySet()) {
             String key = e.getKey();
@@ -274,23 +290,18 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
             }
             Move move = e.getValue();
             ObjectPath cell = ObjectPath.parse(key.substring(mine.length()));
-            CompletionStage<Void> removal = CompletableFuture.completedFuture(null);
-            if (move.to() != null && index.get(cell).filter(o -> o instanceof TreeObject.Cell c && createdBefore(c, move.atMillis()))
-                    .isPresent()) {
-                getContext().getLog().info("cell {} runs on node {} since this node was downed: its copy here is removed",
-                        cell, move.to());
-                removal = moves.removeHere(cell);
-            }
-            CompletableFuture<Void> one = removal.thenRun(() -> update(CellDirectory.MOVED, m -> m.remove(self, key)))
-                    .toCompletableFuture();
+            CompletionStage<Boolean> removal = move.to() == null ? CompletableFuture.completedFuture(false)
+                    : moves.removeHere(cell, move.atMillis());
+            CompletableFuture<Void> one = removal.thenAccept(removed -> {
+                if (removed) {
+                    log.info("cell {} runs on node {} since this node was downed: its copy here is removed", cell, move.to());
+                }
+                update(CellDirectory.MOVED, m -> m.remove(self, key));
+            }).toCompletableFuture();
             one.whenComplete((v, failed) -> me.tell(new Fenced(key)));
             all.add(one);
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-    }
-
-    private static boolean createdBefore(TreeObject.Cell cell, long atMillis) {
-        return cell.status() == null || cell.status().createdAt() == null || cell.status().createdAt().toEpochMilli() < atMillis;
     }
 
     private <T extends org.apache.pekko.cluster.ddata.ReplicatedData> void update(Key<T> key,

@@ -85,6 +85,7 @@ final class SpecDocument {
         }
         put(spec, "node", c.node());
         put(spec, "nodeSelector", new LinkedHashMap<>(c.nodeSelector()));
+        put(spec, "reschedule", c.reschedule());
         List<Object> containers = new ArrayList<>();
         for (ContainerSpec cs : c.containers()) {
             Map<String, Object> m = new LinkedHashMap<>();

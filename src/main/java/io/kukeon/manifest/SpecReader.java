@@ -111,7 +111,7 @@ final class SpecReader {
         Boolean nested = spec.bool("nestedCgroupRuntime");
         CellSpec cell = new CellSpec(containers, spec.string("rootContainerId"), autoDelete != null && autoDelete,
                 ResourcesReader.read(spec), nested != null && nested, provenance(spec), ttyDefault(spec),
-                spec.string("node"), spec.stringMap("nodeSelector"));
+                spec.string("node"), spec.stringMap("nodeSelector"), spec.bool("reschedule"));
         spec.rejectUnknown();
         cell.validate();
         return new TreeObject.Cell(ObjectPath.of(realm, space, stack, metadata.name()), metadata, cell, null);

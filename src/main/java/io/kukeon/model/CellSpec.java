@@ -24,10 +24,13 @@ import java.util.TreeMap;
  * @param node            {@code node}: the fleet's node the cell must run on; null: any (absent from journals
  *                        before placement)
  * @param nodeSelector    {@code nodeSelector}: labels the node it runs on must have; empty: any
+ * @param reschedule      {@code reschedule}: in a fleet, whether the cell runs on another node when its node is
+ *                        downed; null: when every workload restarts {@code always} (absent from journals before
+ *                        failover)
  */
 public record CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
                        boolean nestedCgroupRuntime, Provenance provenance, String ttyDefault, String node,
-                       Map<String, String> nodeSelector) {
+                       Map<String, String> nodeSelector, Boolean reschedule) {
 
     public static final int MAX_CONTAINERS = 64;
     /** The name of the synthesized root container. */
@@ -49,6 +52,13 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
     }
 
     public CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
+                    boolean nestedCgroupRuntime, Provenance provenance, String ttyDefault, String node,
+                    Map<String, String> nodeSelector) {
+        this(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, provenance, ttyDefault, node,
+                nodeSelector, null);
+    }
+
+    public CellSpec(List<ContainerSpec> containers, String rootContainerId, boolean autoDelete, Resources resources,
                     boolean nestedCgroupRuntime, Provenance provenance, String ttyDefault) {
         this(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, provenance, ttyDefault, null, null);
     }
@@ -64,11 +74,13 @@ public record CellSpec(List<ContainerSpec> containers, String rootContainerId, b
     }
 
     public CellSpec withAutoDelete(boolean deleteWhenDone) {
-        return new CellSpec(containers, rootContainerId, deleteWhenDone, resources, nestedCgroupRuntime, provenance, ttyDefault, node, nodeSelector);
+        return new CellSpec(containers, rootContainerId, deleteWhenDone, resources, nestedCgroupRuntime, provenance, ttyDefault, node, nodeSelector,
+                reschedule);
     }
 
     public CellSpec withProvenance(Provenance madeFrom) {
-        return new CellSpec(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, madeFrom, ttyDefault, node, nodeSelector);
+        return new CellSpec(containers, rootContainerId, autoDelete, resources, nestedCgroupRuntime, madeFrom, ttyDefault, node, nodeSelector,
+                reschedule);
     }
 
     public static ContainerSpec pauseRoot() {

@@ -117,6 +117,9 @@ public final class SpecMapping {
                 .setAutoDelete(s.autoDelete()).setResources(ResourcesMapping.toProto(s.resources()))
                 .setNestedCgroupRuntime(s.nestedCgroupRuntime()).setTtyDefault(nz(s.ttyDefault()))
                 .setNode(nz(s.node())).putAllNodeSelector(s.nodeSelector());
+        if (s.reschedule() != null) {
+            b.setReschedule(s.reschedule());
+        }
         s.containers().forEach(c -> b.addContainers(toProto(c)));
         if (s.provenance() != null) {
             Provenance p = s.provenance();
@@ -136,7 +139,8 @@ public final class SpecMapping {
                 p.getProvenance().getEnvOverridesList());
         return new CellSpec(containers, blankToNull(p.getRootContainerId()), p.getAutoDelete(),
                 ResourcesMapping.fromProto(p.getResources()), p.getNestedCgroupRuntime(), provenance,
-                blankToNull(p.getTtyDefault()), blankToNull(p.getNode()), p.getNodeSelectorMap());
+                blankToNull(p.getTtyDefault()), blankToNull(p.getNode()), p.getNodeSelectorMap(),
+                p.hasReschedule() ? p.getReschedule() : null);
     }
 
     public static io.kukeon.wire.v1.TemplateRef toProto(TemplateRef r) {

@@ -201,11 +201,12 @@ class DescriptionTest {
         ObjectDoc cell = ObjectDoc.newBuilder().setKind("Cell").setPath("r/s/st/web").setNode("b")
                 .setMetadata(Metadata.newBuilder().setName("web"))
                 .setCell(io.kukeon.wire.v1.CellSpec.newBuilder().setNode("b").putNodeSelector("zone", "eu")
-                        .putNodeSelector("disk", "ssd").addContainers(io.kukeon.wire.v1.ContainerSpec.newBuilder().setId("app")))
+                        .putNodeSelector("disk", "ssd").setReschedule(false).addContainers(io.kukeon.wire.v1.ContainerSpec.newBuilder().setId("app")))
                 .setStatus(Status.newBuilder().setState("Ready")).build();
         String text = new Description(cell, List.of(), null, List.of(), List.of(), List.of(), List.of(), 0).render(NOW);
         assertTrue(text.contains("\nNode:             b\n"), text);
-        assertTrue(text.contains("\nSpec:             1 container; runs on node b; runs on a node labelled disk=ssd,zone=eu\n"),
+        assertTrue(text.contains("\nSpec:             1 container; runs on node b; runs on a node labelled disk=ssd,zone=eu;"
+                        + " stays with its node when it is downed\n"),
                 text);
     }
 }

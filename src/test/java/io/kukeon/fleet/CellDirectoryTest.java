@@ -56,10 +56,13 @@ class CellDirectoryTest {
     void aCellMovesWhenItRunsEveryWorkloadRestartsAlwaysAndNothingTiesItToItsNode() {
         assertNull(CellDirectory.stays(running(cell("web", "always"), CellState.Ready)));
         assertNull(CellDirectory.stays(running(cell("web", "always"), CellState.Degraded)));
-        assertEquals("container \"app\" restarts never, not always",
+        assertEquals("container \"app\" restarts never, not always (spec.reschedule: true moves it)",
                 CellDirectory.stays(running(cell("web", "never"), CellState.Ready)));
-        assertEquals("container \"app\" restarts on-failure, not always",
+        assertEquals("container \"app\" restarts on-failure, not always (spec.reschedule: true moves it)",
                 CellDirectory.stays(running(cell("web", "on-failure"), CellState.Ready)));
+        assertNull(CellDirectory.stays(running(cell("web", "never", "reschedule: true"), CellState.Ready)));
+        assertEquals("spec.reschedule is false",
+                CellDirectory.stays(running(cell("web", "always", "reschedule: false"), CellState.Ready)));
         assertEquals("spec.node pins it to node \"b\"",
                 CellDirectory.stays(running(cell("web", "always", "node: b"), CellState.Ready)));
         assertNull(CellDirectory.stays(running(cell("web", "always"), CellState.Pending)), "one being started moves too");

@@ -44,7 +44,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its cell that restarts {@code never} stays Lost with b, and one too big for a and c is Pending with
  * the reason; b, started again, removes its own copy of the cell that moved before it restarts
  * anything, keeps the others (started again by hand, as after a reboot), and every cell runs at
- * most once.
+ * most once. Then c, running the moved cell, is cut off (paused past stable-after and
+ * failover-after): the cell moves on; c, resumed, learns it was downed, stops the cell's containers
+ * as it leaves, and gives up its copy when started again.
  */
 @Tag("containerd")
 class FleetFailoverTest {
@@ -59,9 +61,9 @@ class FleetFailoverTest {
         Path secret = secret(work.resolve("secret"), "a fleet secret of some length");
         int seed = freePort();
         try (RealHost hostA = new RealHost(); RealHost hostB = new RealHost(); RealHost hostC = new RealHost();
-             DaemonProcess a = member(hostA, "a", seed, seed, secret, "2GiB");
+             DaemonProcess a = member(hostA, "a", seed, seed, secret, "1GiB");
              DaemonProcess b = member(hostB, "b", freePort(), seed, secret, "4GiB");
-             DaemonProcess c = member(hostC, "c", freePort(), seed, secret, "1GiB")) {
+             DaemonProcess c = member(hostC, "c", freePort(), seed, secret, "2GiB")) {
             a.start();
             b.start();
             c.start();
@@ -96,7 +98,7 @@ class FleetFailoverTest {
                 ObjectDoc doc = get(a.client(), "r/s/t/mover");
                 return doc != null && !doc.getNode().equals("b") && doc.getStatus().getState().equals("Ready") ? doc : null;
             });
-            assertTrue(Set.of("a", "c").contains(moved.getNode()), moved.getNode());
+            assertEquals("c", moved.getNode(), "the most free memory after b");
             assertEquals(Set.of(moved.getNode()), runningOn(hosts, "mover"));
             assertEquals(Set.of(), runningOn(hosts, "stayer"), "a cell that restarts never stays with its node");
             assertTrue(statuses(a.client()).equals(Map.of("a", "Up", "c", "Up")), statuses(a.client()).toString());
@@ -136,13 +138,40 @@ class FleetFailoverTest {
             a.client().start(LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/t/big").build());
             assertEquals(Set.of("b"), runningOn(hosts, "big"));
             for (DaemonProcess through : List.of(a, b, c)) {
-                assertEquals(moved.getNode(), get(through.client(), "r/s/t/mover").getNode(), "mover is held by one node");
+                Eventually.value("mover held by " + moved.getNode() + " alone", Duration.ofSeconds(30),   // b's delete ends last
+                        () -> get(through.client(), "r/s/t/mover").getNode().equals(moved.getNode()) ? true : null);
                 assertEquals("b", get(through.client(), "r/s/t/stayer").getNode());
                 assertEquals("b", get(through.client(), "r/s/t/big").getNode());
             }
             assertEquals(Set.of(moved.getNode()), runningOn(hosts, "mover"), "mover runs exactly once");
             assertEquals(Set.of(), runningOn(hosts, "stayer"), "a cell that restarts never is not started again");
             assertTrue(Files.readString(b.log()).contains("its copy here is removed"), Files.readString(b.log()));
+
+            // c, which runs mover now, is cut off (paused) past stable-after and failover-after: mover moves on;
+            // resumed, c learns it was downed, stops mover's containers and exits; started again, it gives up its copy
+            new ProcessBuilder("kill", "-STOP", Long.toString(c.pid())).start().waitFor();
+            ObjectDoc movedAgain;
+            try {
+                movedAgain = Eventually.value("mover Ready off c", Duration.ofSeconds(90), () -> {
+                    ObjectDoc doc = get(a.client(), "r/s/t/mover");
+                    return !doc.getNode().equals("c") && doc.getStatus().getState().equals("Ready") ? doc : null;
+                });
+            } finally {
+                new ProcessBuilder("kill", "-CONT", Long.toString(c.pid())).start().waitFor();
+            }
+            assertEquals(1, c.awaitExit(Duration.ofSeconds(60)));
+            assertTrue(Files.readString(c.log()).contains("the containers of its 1 cell(s) that the fleet runs elsewhere are"
+                    + " stopped here"), Files.readString(c.log()));
+            assertEquals(Set.of(movedAgain.getNode()), runningOn(hosts, "mover"), "mover runs once, off the node that was cut off");
+            c.start();
+            Eventually.value("c Up again", Duration.ofSeconds(60),
+                    () -> statuses(a.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
+            Eventually.value("c's copy of mover removed", Duration.ofSeconds(60), () -> hostC.containerd
+                    .listContainers(hostC.namespace("r")).stream().noneMatch(o -> "mover".equals(o.labels().get("kukeon.io/cell")))
+                    ? true : null);
+            Eventually.value("mover, through c, on " + movedAgain.getNode(), Duration.ofSeconds(30),   // c's delete ends after its containers'
+                    () -> get(c.client(), "r/s/t/mover").getNode().equals(movedAgain.getNode()) ? true : null);
+            assertEquals(Set.of(movedAgain.getNode()), runningOn(hosts, "mover"), "mover runs exactly once");
         }
     }
 

@@ -25,7 +25,11 @@ public final class Blocking {
 
     /** containerd calls and cgroup writes. */
     public static Executor runtime(ActorContext<?> context) {
-        return context.getSystem().dispatchers().lookup(RUNTIME);
+        return runtime(context.getSystem());
+    }
+
+    public static Executor runtime(ActorSystem<?> system) {
+        return system.dispatchers().lookup(RUNTIME);
     }
 
     /** Image pulls and imports (registry downloads, uploaded archives, their unpacking). */
