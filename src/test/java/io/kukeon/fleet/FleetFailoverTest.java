@@ -34,7 +34,6 @@ import static io.kukeon.fleet.FleetTesting.freePort;
 import static io.kukeon.fleet.FleetTesting.secret;
 import static io.kukeon.fleet.FleetTesting.statuses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,9 +66,8 @@ class FleetFailoverTest {
             a.start();
             b.start();
             c.start();
+            FleetTesting.allUp(Map.of("a", a.client(), "b", b.client(), "c", c.client()));
             for (DaemonProcess d : List.of(a, b, c)) {
-                Eventually.value("three nodes Up", Duration.ofSeconds(60), () -> statuses(d.client()).equals(
-                        Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
                 Docs.createStack(d.client(), "r/s/t");
                 BusyboxUpload.into(d.asyncClient(), "r");
             }
@@ -220,11 +218,8 @@ class FleetFailoverTest {
 
     private DaemonProcess member(RealHost host, String name, int port, int seed, Path secret, String memory) {
         Map<String, String> settings = new HashMap<>(host.daemonSettings());
+        settings.putAll(FleetTesting.member(name, port, seed, secret));
         settings.put("cluster.memory", memory);
-        settings.put("cluster.node-name", name);
-        settings.put("cluster.listen", "127.0.0.1:" + port);
-        settings.put("cluster.seeds", "127.0.0.1:" + seed);
-        settings.put("cluster.secret-file", secret.toString());
         settings.put("cluster.stable-after", STABLE_AFTER);
         settings.put("cluster.failover-after", FAILOVER_AFTER);
         return DaemonProcess.kukeond(work.resolve(name), settings);

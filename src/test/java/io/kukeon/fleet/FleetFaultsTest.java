@@ -62,10 +62,7 @@ class FleetFaultsTest {
             a.start();
             b.start();
             c.start();
-            for (DaemonProcess d : List.of(a, b, c)) {
-                Eventually.value("three nodes Up", Duration.ofSeconds(60), () -> statuses(d.client()).equals(
-                        Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
-            }
+            FleetTesting.allUp(Map.of("a", a.client(), "b", b.client(), "c", c.client()));
             Docs.createStack(b.client(), "r/s/t");
             BusyboxUpload.into(b.asyncClient(), "r");
             b.client().create(CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/t/web", Map.of(),
@@ -174,12 +171,9 @@ class FleetFaultsTest {
 
     private DaemonProcess member(RealHost host, String name, int port, int seed, Path secret, String labels, String memory) {
         Map<String, String> settings = new HashMap<>(host.daemonSettings());
+        settings.putAll(FleetTesting.member(name, port, seed, secret));
         settings.put("cluster.labels", labels);
         settings.put("cluster.memory", memory);
-        settings.put("cluster.node-name", name);
-        settings.put("cluster.listen", "127.0.0.1:" + port);
-        settings.put("cluster.seeds", "127.0.0.1:" + seed);
-        settings.put("cluster.secret-file", secret.toString());
         settings.put("cluster.stable-after", STABLE_AFTER);
         return DaemonProcess.kukeond(work.resolve(name), settings);
     }

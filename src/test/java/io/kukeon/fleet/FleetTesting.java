@@ -28,6 +28,16 @@ final class FleetTesting {
                 "cluster.seeds", "127.0.0.1:" + seedPort, "cluster.secret-file", secret.toString());
     }
 
+    /** Waits until each of {@code members} lists every one of them Up, by its name. */
+    static void allUp(Map<String, KukeonGrpc.KukeonBlockingStub> members) throws Exception {
+        Map<String, String> up = new TreeMap<>();
+        members.keySet().forEach(name -> up.put(name, "Up"));
+        for (KukeonGrpc.KukeonBlockingStub api : members.values()) {
+            io.kukeon.testing.Eventually.value("every node Up: " + up.keySet(), java.time.Duration.ofSeconds(60),
+                    () -> statuses(api).equals(up) ? true : null);
+        }
+    }
+
     /** The cell's document with {@code spec.node} set: it runs there, wherever it is created. */
     static io.kukeon.wire.v1.ObjectDoc onNode(io.kukeon.wire.v1.ObjectDoc cell, String node) {
         return cell.toBuilder().setCell(cell.getCell().toBuilder().setNode(node)).build();
