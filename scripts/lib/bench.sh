@@ -35,7 +35,7 @@ bench_jvm() {
   junit=$(find ~/.m2/repository/org/junit -name 'junit-jupiter-api-*.jar' | head -1)
   opentest=$(find ~/.m2/repository/org/opentest4j -name '*.jar' | head -1)
   # kukeond runs in this JVM: its JVM options, and the common pool as it sets it on small hosts
-  # (Kukeond.ensureCommonPool).
-  java @conf/kukeond.jvm -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dlogback.configurationFile=conf/logback.xml \
+  # (Kukeond.ensureCommonPool); its log as kukeond sets it up (DaemonLogging).
+  java @conf/kukeond.jvm -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
     -Dkukeon.projectDir="$PWD" -cp "target/test-classes:target/kukeon.jar:target/lib/*:$junit:$opentest" "$@"
 }

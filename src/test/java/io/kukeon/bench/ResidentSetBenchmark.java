@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * kukeond's resident set (issue 19, goal 4: at most 150 MiB idle, 300 MiB with 1,000 containers):
  * the daemon alone in a JVM of its own, started with conf/kukeond.jvm's options (and the common pool
- * kukeond sets on small hosts) on the fake runtime, driven over its API from this JVM. VmRSS idle,
- * right after the first API calls and again once idle after them, then after N one-workload cells
- * are created and started; with native memory tracking on, the JVM's
- * own account of where the memory goes (heap, metaspace, code cache, thread stacks, ...).
+ * kukeond sets on small hosts, and its log as kukeond sets it up) on the fake runtime, driven over its API
+ * from this JVM. VmRSS idle, right after the first API calls and again once idle after them, then
+ * after N one-workload cells are created and started; with native memory tracking on, the JVM's own
+ * account of where the memory goes (heap, metaspace, code cache, thread stacks, ...) once idle after
+ * the first calls and at the end.
  * KUKEOND_JAVA_OPTS adds options after conf/kukeond.jvm's, as bin/kukeond does.
  *
  * <p>usage: {@code ResidentSetBenchmark N [nmt]}
@@ -55,6 +56,9 @@ public final class ResidentSetBenchmark {
                 System.out.printf("kukeond with its API used once: %s%n", residentSet(daemon.pid()));
                 Thread.sleep(2 * SETTLE_MS);   // conf/kukeond.jvm trims malloc's free memory every 5 s
                 System.out.printf("kukeond idle %d s after its API was used once: %s%n", 2 * SETTLE_MS / 1000, residentSet(daemon.pid()));
+                if (nmt) {
+                    nativeMemory(daemon.pid());
+                }
                 long t0 = System.nanoTime();
                 MemoryBenchmark.startCells(client, cells);
                 System.out.printf("%d cells (%d containers) created and started in %d ms%n", cells, 2 * cells,
@@ -79,8 +83,7 @@ public final class ResidentSetBenchmark {
     private static Process startDaemon(Path dir, boolean nmt) throws java.io.IOException {
         Path project = Path.of(System.getProperty("kukeon.projectDir", "."));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + project.resolve("conf/kukeond.jvm"), "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
-                "-Dlogback.configurationFile=" + project.resolve("conf/logback.xml")));
+                "@" + project.resolve("conf/kukeond.jvm"), "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"));
         String extra = System.getenv("KUKEOND_JAVA_OPTS");   // as bin/kukeond: after kukeond.jvm, so it wins
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));

@@ -145,11 +145,8 @@ public final class DaemonProcess implements AutoCloseable {
         if (!maxHeap.equals(DEFAULT_MAX_HEAP)) {
             jvmOptions.add("-Xms" + maxHeap);   // kukeond.jvm's -Xms may be above a small -Xmx
         }
-        // The test classpath's logback-test.xml would swallow the daemon's log.
-        Path logback = conf.resolve("logback.xml");
-        if (Files.isRegularFile(logback)) {
-            jvmOptions.add("-Dlogback.configurationFile=" + logback);
-        }
+        // The daemon's log is set up as kukeond's (DaemonLogging): the test classpath's logback-test.xml is
+        // read only where -Dlogback.configurationFile names it (surefire's JVM).
         Map<String, String> launcherEnv = new HashMap<>();
         if (throughScript) {
             command.add(conf.resolveSibling("bin").resolve("kukeond").toString());
