@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * kukeond's log set up in code, as {@code conf/logback.xml} says (the same appender, pattern and
- * levels; {@code DaemonLoggingTest} holds them equal): logback's XML configurator would load ~600
- * classes of its own and of the JDK's XML parser, ~4 MiB of kukeond's resident set
+ * levels; {@code DaemonLoggingTest} holds them equal): logback's XML configurator would load ~400
+ * classes of its own and of the JDK's XML parser, ~2 MiB of kukeond's resident set
  * (docs/benchmarks.md, "Resident set"). Found by logback as a service; it steps aside when
  * {@code -Dlogback.configurationFile} names a configuration, which logback then reads as before.
  */
