@@ -90,7 +90,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
     /** Runs the registry client's own work (its connections' I/O and callbacks); the JDK's default is unbounded. */
     private final ExecutorService registryIo;
     private final List<EventStream> streams = new CopyOnWriteArrayList<>();
-    private final TaskSweeps sweeps = new TaskSweeps(this::listContainers);
+    private final TaskSweeps sweeps = new TaskSweeps(this::tasksById, this::ourContainerIds);
 
     public ContainerdRuntime(Path socket, ContainerdConfig config) {
         this.config = config;
@@ -629,6 +629,19 @@ public final class ContainerdRuntime implements ContainerRuntime {
             throw new RuntimeFailure("RuntimeError", "cannot sweep the leftover execs under " + execDir + ": " + e.getMessage(), e);
         }
         return ended;
+    }
+
+    /** Every task of the namespace by its container's id (one List, without the containers' specs). */
+    private Map<String, TaskInfo> tasksById(String namespace) {
+        Map<String, TaskInfo> byId = new HashMap<>();
+        tasks.list(namespace).forEach(p -> byId.put(p.getId(), Tasks.info(p)));
+        return byId;
+    }
+
+    private Set<String> ourContainerIds(String namespace) {
+        Set<String> ids = new HashSet<>();
+        containers.list(namespace, "labels.\"" + CELL_LABEL + "\"").forEach(c -> ids.add(c.getId()));
+        return ids;
     }
 
     @Override
