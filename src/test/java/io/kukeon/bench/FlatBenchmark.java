@@ -240,6 +240,7 @@ public final class FlatBenchmark {
                 }
                 long adopted = System.nanoTime();
                 long cpuAdopted = cpuMillis(daemon.pid());
+                dumpFlightRecording(daemon.pid(), round, archive);
                 System.out.printf("round %d, %s the class-data archive: kill -9, start: API answering after %.0f ms (kukeond CPU %d ms); %d real cells"
                                 + " (%d containers) Ready %.0f ms later (kukeond CPU %d ms meanwhile; %.0f ms from the start);"
                                 + " raw containerd list of them with their tasks: %.1f ms (median of 5); load average %s%n",
@@ -248,6 +249,24 @@ public final class FlatBenchmark {
             }
             daemon.client().withDeadlineAfter(5, TimeUnit.MINUTES)
                     .delete(DeleteRequest.newBuilder().setKind("Realm").setPath("bench").setCascade(true).build());
+        }
+    }
+
+    /**
+     * For a profile of the adoption: with KUKEON_BENCH_JFR=DIR (and kukeond started with
+     * KUKEOND_JAVA_OPTS=-XX:StartFlightRecording), kukeond's recording is dumped there once all are
+     * Ready, before the next kill -9 loses it.
+     */
+    private static void dumpFlightRecording(long pid, int round, boolean archive) throws Exception {
+        String dir = System.getenv("KUKEON_BENCH_JFR");
+        if (dir == null || dir.isEmpty()) {
+            return;
+        }
+        Path file = Path.of(dir, "adopt-round" + round + (archive ? "-archive" : "") + ".jfr");
+        Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "JFR.dump", "filename=" + file)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
+            jcmd.destroyForcibly();
         }
     }
 

@@ -4,8 +4,10 @@ import io.kukeon.model.UnavailableException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TaskSweepsTest {
     private static final TaskInfo RUNNING = new TaskInfo(TaskInfo.Status.RUNNING, 42, null, null);
+    private static final TaskInfo STOPPED = new TaskInfo(TaskInfo.Status.STOPPED, 42, 0, null);
 
     @Test
     void lookupsThatComeTogetherShareOneListBegunAfterTheyAsked() throws Exception {
@@ -35,11 +38,13 @@ class TaskSweepsTest {
                 firstListBegun.countDown();
                 await(release);   // the first list is slow: the lookups meanwhile wait for one after it
             }
-            List<ObservedContainer> out = new ArrayList<>();
+            Map<String, TaskInfo> out = new HashMap<>();
             for (int i = 0; i < 200; i++) {
-                out.add(new ObservedContainer("c" + i, Map.of(), n == 1 ? TaskInfo.NO_TASK : RUNNING));
+                out.put("c" + i, n == 1 ? STOPPED : RUNNING);
             }
             return out;
+        }, namespace -> {
+            throw new AssertionError("every container looked up has a task: no list of containers");
         });
         ExecutorService pool = Executors.newFixedThreadPool(2);   // far fewer threads than lookups
         try {
@@ -50,7 +55,7 @@ class TaskSweepsTest {
                 later.add(sweeps.task("ns", "c" + i, pool));
             }
             release.countDown();
-            assertEquals(TaskInfo.Status.NO_TASK, first.get(10, TimeUnit.SECONDS).status());
+            assertSame(STOPPED, first.get(10, TimeUnit.SECONDS));
             for (CompletableFuture<TaskInfo> f : later) {
                 assertSame(RUNNING, f.get(10, TimeUnit.SECONDS), "what a list begun after the lookup shows");
             }
@@ -61,17 +66,24 @@ class TaskSweepsTest {
     }
 
     @Test
-    void aContainerTheListLacksIsNullAndAFailedListFailsItsLookups() {
+    void aContainerWithoutTaskIsListedOnlyWhenAskedForAndOneTheListsLackIsNull() {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
+            AtomicInteger containerLists = new AtomicInteger();
             TaskSweeps sweeps = new TaskSweeps(namespace -> {
                 if (namespace.equals("down")) {
                     throw new UnavailableException("containerd", "connection refused");
                 }
-                return List.of(new ObservedContainer("c0", Map.of(), RUNNING));
+                return Map.of("c0", RUNNING);
+            }, namespace -> {
+                containerLists.incrementAndGet();
+                return Set.of("c0", "idle");
             });
             assertSame(RUNNING, sweeps.task("ns", "c0", pool).join());
+            assertEquals(0, containerLists.get(), "a lookup whose task is listed needs no list of containers");
+            assertSame(TaskInfo.NO_TASK, sweeps.task("ns", "idle", pool).join(), "a container listed without a task");
             assertNull(sweeps.task("ns", "elsewhere", pool).join());
+            assertEquals(2, containerLists.get());
             CompletionException down = assertThrows(CompletionException.class, () -> sweeps.task("down", "c0", pool).join());
             assertInstanceOf(UnavailableException.class, down.getCause());
             assertInstanceOf(UnavailableException.class, assertThrows(CompletionException.class,

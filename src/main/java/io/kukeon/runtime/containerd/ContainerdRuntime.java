@@ -66,6 +66,8 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     /** Label the supervisor puts on every container it owns; listContainers returns those. */
     public static final String CELL_LABEL = "kukeon.io/cell";
+    /** containerd's filter for the containers that carry {@link #CELL_LABEL}. */
+    private static final String OUR_CONTAINERS = "labels.\"" + CELL_LABEL + "\"";
     /** Label on every namespace a realm owns: its name. Only a namespace with it is ever drained. */
     public static final String REALM_LABEL = "kukeon.io/realm";
     private static final Duration CREATE_LEASE = Duration.ofMinutes(10);
@@ -90,7 +92,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
     /** Runs the registry client's own work (its connections' I/O and callbacks); the JDK's default is unbounded. */
     private final ExecutorService registryIo;
     private final List<EventStream> streams = new CopyOnWriteArrayList<>();
-    private final TaskSweeps sweeps = new TaskSweeps(this::listContainers);
+    private final TaskSweeps sweeps = new TaskSweeps(this::tasksById, this::ourContainerIds);
 
     public ContainerdRuntime(Path socket, ContainerdConfig config) {
         this.config = config;
@@ -182,7 +184,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
             if (labels.get().containsKey(REALM_LABEL)) {
                 return;   // another realm's
             }
-            for (Container c : containers.list(namespace, "labels.\"" + CELL_LABEL + "\"")) {
+            for (Container c : containers.list(namespace, OUR_CONTAINERS)) {
                 deleteContainer(namespace, c.getId());
             }
             if (contents(namespace).isEmpty()) {
@@ -631,9 +633,22 @@ public final class ContainerdRuntime implements ContainerRuntime {
         return ended;
     }
 
+    /** Every task of the namespace by its container's id (one List, without the containers' specs). */
+    private Map<String, TaskInfo> tasksById(String namespace) {
+        Map<String, TaskInfo> byId = new HashMap<>();
+        tasks.list(namespace).forEach(p -> byId.put(p.getId(), Tasks.info(p)));
+        return byId;
+    }
+
+    private Set<String> ourContainerIds(String namespace) {
+        Set<String> ids = new HashSet<>();
+        containers.list(namespace, OUR_CONTAINERS).forEach(c -> ids.add(c.getId()));
+        return ids;
+    }
+
     @Override
     public List<ObservedContainer> listContainers(String namespace) {
-        List<Container> ours = containers.list(namespace, "labels.\"" + CELL_LABEL + "\"");
+        List<Container> ours = containers.list(namespace, OUR_CONTAINERS);
         if (ours.isEmpty()) {
             return List.of();
         }

@@ -96,7 +96,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     /** containerd does not answer: the containers' state is not known. */
     private boolean runtimeDown;
     /**
-     * The cell's group was ensured at this actor's recovery and containerd has not gone away since:
+     * The cell's group was found (or made again) at this actor's recovery and containerd has not gone away since:
      * the "containerd available" that follows a daemon's start has nothing to re-ensure.
      */
     private boolean groupEnsuredAtRecovery;
@@ -741,7 +741,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         publishSecrets(state);   // before the containers, which look them up when they start
         spawnContainers(state);
         if (state.activity() == Activity.NONE) {
-            operations.ensureCgroup(state.spec());
+            operations.ensureCgroupIfMissing(state.spec());
             groupEnsuredAtRecovery = true;
             bringUp.recovered(state);   // interrupted within its window: the verdict is still to come
         } else {

@@ -69,10 +69,29 @@ final class CellOperations {
 
     /** The cell's cgroup with its limits; every container's cgroup lies below it. */
     CompletionStage<GroupStatus> ensureCgroup(CellSpec spec) {
+        return CompletableFuture.supplyAsync(() -> ensureCgroupNow(spec), blocking);
+    }
+
+    /**
+     * At a recovery with no intent open: the provisioning that wrote the group's limits finished
+     * (a spec change is an intent until then), so only a group removed meanwhile (a reboot) is made
+     * again. Checking that it exists costs a lookup a hierarchy; an ensure reads and writes every
+     * limit file, which at a daemon's start was the largest part of the adoption's work.
+     */
+    CompletionStage<Boolean> ensureCgroupIfMissing(CellSpec spec) {
+        return CompletableFuture.supplyAsync(() -> {
+            if (ports.cgroups().exists(ports.ids().cgroup(cell))) {
+                return false;
+            }
+            ensureCgroupNow(spec);
+            return true;
+        }, blocking);
+    }
+
+    private GroupStatus ensureCgroupNow(CellSpec spec) {
         CgroupManager.Delegation delegation = spec.nestedCgroupRuntime() ? CgroupManager.Delegation.ALL
                 : CgroupManager.Delegation.NEEDED;
-        return CompletableFuture.supplyAsync(() -> ports.cgroups().ensure(ports.ids().cgroup(cell), spec.resources(),
-                delegation), blocking);
+        return ports.cgroups().ensure(ports.ids().cgroup(cell), spec.resources(), delegation);
     }
 
     CompletionStage<Done> removeCgroup() {

@@ -681,4 +681,26 @@ class CellActorTest {
 
         assertEquals(before + 2, bed.cgroups.ensures(group), "at recovery and when containerd returned, not at the start's");
     }
+
+    /**
+     * A group that is there at recovery, with no intent open, was written by a provisioning that
+     * finished: it is found, not written again (the bulk of an adoption's cgroup work).
+     */
+    @Test
+    void aGroupThatIsThereAtRecoveryIsNotWrittenAgain() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        String group = "/kukeon/r/s/t/" + name;
+        int before = bed.cgroups.ensures(group);
+        assertTrue(before > 0, "ensured at its provisioning");
+
+        actor.restart();
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(true, true));   // containerd available, at the start
+        await("recovered", () -> bed.index.get(path).isPresent() && actor.getState().activity() == Activity.NONE);
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(false, false));   // containerd gone
+        actor.runCommand(new io.kukeon.supervisor.tree.Broadcast(true, true));   // and back: written again
+        await("ensured when containerd returned", () -> bed.cgroups.ensures(group) >= before + 1);
+
+        assertEquals(before + 1, bed.cgroups.ensures(group), "only when containerd returned");
+        assertTrue(bed.cgroups.groups().containsKey(group));
+    }
 }
