@@ -110,7 +110,7 @@ final class AwayCells {
     }
 
     /** The copies of the cells of {@code nodes}, every shard, by path. */
-    private static CompletionStage<Map<String, CellCopy>> cellsOf(ActorSystem<?> system, Set<String> nodes) {
+    static CompletionStage<Map<String, CellCopy>> cellsOf(ActorSystem<?> system, Set<String> nodes) {
         List<CompletableFuture<LWWMap<String, CellCopy>>> shards = new ArrayList<>();
         for (String node : nodes) {
             for (int shard = 0; shard < CellDirectory.SHARDS; shard++) {

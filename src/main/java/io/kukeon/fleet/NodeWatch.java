@@ -66,6 +66,9 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
 
     private record Fenced(String key) implements Command {}
 
+    /** The paths of the copies replicated under this node's name, as this member's replica has them. */
+    private record Replicated(Set<String> paths) implements Command {}
+
     private final String nodeName;
     private final ObjectIndex index;
     private final AtomicReference<String> problem;
@@ -136,6 +139,7 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
                     }
                     return this;
                 })
+                .onMessage(Replicated.class, this::forgetStale)
                 .onMessage(Fenced.class, fenced -> {
                     fencing.remove(fenced.key());
                     return this;
@@ -153,7 +157,31 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
         if (joined && ++ticks % RECHECK_MOVES_EVERY == 0) {   // a removal that failed is tried again
             getContext().pipeToSelf(read(Replicator.readLocal()),
                     (moved, failed) -> new MovesRead(failed == null ? moved : LWWMap.create(), false));
+            getContext().pipeToSelf(AwayCells.cellsOf(getContext().getSystem(), Set.of(nodeName)),
+                    (copies, failed) -> new Replicated(failed == null ? copies.keySet() : Set.of()));
         }
+        return this;
+    }
+
+    /**
+     * Forgets the copies replicated under this node's name of cells it no longer holds: a cell
+     * deleted just before this kukeond stopped, whose removal it had not replicated yet, would
+     * otherwise run elsewhere if this node were downed.
+     */
+    private Behavior<Command> forgetStale(Replicated replicated) {
+        Map<Integer, Set<String>> stale = new HashMap<>();
+        for (String path : replicated.paths()) {
+            if (!cells.containsKey(path)) {
+                stale.computeIfAbsent(CellDirectory.shard(path), s -> new HashSet<>()).add(path);
+            }
+        }
+        stale.forEach((shard, paths) -> update(CellDirectory.cellsOf(nodeName, shard), map -> {
+            LWWMap<String, CellCopy> out = map;
+            for (String path : paths) {
+                out = out.remove(self, path);
+            }
+            return out;
+        }));
         return this;
     }
 
