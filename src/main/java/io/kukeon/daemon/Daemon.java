@@ -142,6 +142,7 @@ public final class Daemon implements AutoCloseable {
             } catch (Exception stillStopping) {
                 // the failure to listen is what the caller needs to hear
             }
+            JournalStore.get(system.classicSystem()).closeEmbeddedDatabase();
             if (e instanceof KukeonException) {
                 throw (KukeonException) e;
             }
@@ -248,6 +249,7 @@ public final class Daemon implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("kukeond did not stop within 30 s: {}", e.toString());
         }
+        JournalStore.get(system.classicSystem()).closeEmbeddedDatabase();
     }
 
     public static String version() {

@@ -1,5 +1,6 @@
 package io.kukeon.daemon;
 
+import org.h2.engine.Database;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
@@ -41,7 +42,12 @@ public final class H2Compaction {
     }
 
     private static MVStore store(Connection c) throws SQLException {
-        return ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
+        return database(c).getStore().getMvStore();
+    }
+
+    /** The embedded database behind a connection to it: one per file and JVM, shared by every connection. */
+    static Database database(Connection c) throws SQLException {
+        return ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase();
     }
 
     /** Rewrites sparse chunks, slice by slice, until none is left (or {@link #MAX_SLICES}). Blocking. */

@@ -68,6 +68,8 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
     private volatile long answeringSinceNanos;
     /** The start's connection keeping H2 open until the pool has one; guarded by this. */
     private java.sql.Connection heldOpen;
+    /** The embedded journal's database as this daemon opened it; null for a database server. */
+    private volatile org.h2.engine.Database embedded;
 
     private static final String DB_SETTINGS = "pekko-persistence-jdbc.shared-databases.slick.db.";
     /** What status says of the store (kind and where, no credentials), set by {@link JournalSettings}. */
@@ -108,6 +110,13 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
 
     /** Closes the start's {@link #holdOpen} connection once the journal's pool holds the database (now, when it does). */
     public synchronized void closeOncePooled(java.sql.Connection held) {
+        if (held != null) {
+            try {
+                embedded = H2Compaction.database(held);
+            } catch (SQLException e) {
+                // not H2's own connection: nothing to close at the stop
+            }
+        }
         if (pool != null) {
             closeQuietly(held);
         } else if (held != null) {
@@ -118,6 +127,38 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
                     heldOpen = null;
                 }
             });
+        }
+    }
+
+    /**
+     * Once the actor system has stopped: closes what is left of this daemon's sessions on the embedded
+     * database, so that it closes. H2 keeps one open database per file in a JVM, shared by every
+     * connection to it, and something may outlive the stop: a connection that Hikari's creator thread
+     * opened while the pool shut down (it cannot add it and leaves it to the garbage collector; the
+     * retention benchmark's H2 trace shows them). A kukeond started later in the same JVM (tests,
+     * benchmarks) would join that database as it was left, and when a query of this one was
+     * interrupted at the stop (Slick ends its threads with shutdownNow), the file channel of it is
+     * closed for good: the next kukeond "cannot read its journal" (ClosedChannelException). Closed,
+     * the database is opened afresh from its file by the next connection. Nothing for a server.
+     */
+    public void closeEmbeddedDatabase() {
+        org.h2.engine.Database database = embedded;
+        if (database == null) {
+            return;
+        }
+        int left = 0;
+        for (org.h2.engine.SessionLocal session : database.getSessions(false)) {
+            if (!session.isClosed()) {
+                left++;
+                try {
+                    session.close();   // the last one closes the database
+                } catch (RuntimeException e) {
+                    // a broken store fails its close too; the session is gone from the database all the same
+                }
+            }
+        }
+        if (left > 0) {
+            LOG.info("closed {} connection(s) to the journal that outlived kukeond's stop", left);
         }
     }
 
