@@ -50,11 +50,11 @@ public final class H2Compaction {
         return ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase();
     }
 
-    /** Rewrites sparse chunks, slice by slice, until none is left (or {@link #MAX_SLICES}). Blocking. */
-    public void compact() throws SQLException, InterruptedException {
+    /** Rewrites sparse chunks, slice by slice, until none is left (or {@link #MAX_SLICES}, or {@code stopped}). Blocking. */
+    public void compact(java.util.function.BooleanSupplier stopped) throws SQLException, InterruptedException {
         try (Connection c = connections.open()) {
             MVStore store = store(c);
-            for (int slice = 0; slice < MAX_SLICES && !Thread.currentThread().isInterrupted(); slice++) {
+            for (int slice = 0; slice < MAX_SLICES && !stopped.getAsBoolean(); slice++) {
                 long started = System.nanoTime();
                 boolean rewritten = store.compact(TARGET_FILL_RATE, SLICE_BYTES);
                 store.commit();

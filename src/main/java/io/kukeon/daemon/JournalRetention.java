@@ -59,6 +59,8 @@ public final class JournalRetention {
     private final Clock clock;
     /** Null for a database server, which reclaims space on its own (autovacuum). */
     private final H2Compaction compaction;
+    /** Set at kukeond's stop: the sweep ends after its statement, never interrupted inside H2's file I/O. */
+    private volatile boolean stopping;
 
     public JournalRetention(Connections connections, RetentionPolicy policy, Clock clock, H2Compaction compaction) {
         this.connections = connections;
@@ -79,7 +81,15 @@ public final class JournalRetention {
             return t;
         });
         sweeper.scheduleWithFixedDelay(this::sweepAndLog, FIRST_SWEEP.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        return sweeper::shutdownNow;
+        // not shutdownNow: an interrupt inside H2's file I/O closes the file channel for every session
+        return () -> {
+            stopping = true;
+            sweeper.shutdown();
+        };
+    }
+
+    private boolean stopped() {
+        return stopping || Thread.currentThread().isInterrupted();
     }
 
     private void sweepAndLog() {
@@ -112,7 +122,7 @@ public final class JournalRetention {
         int trimmed = 0;
         int removed = 0;
         String after = "";
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!stopped()) {
             String id;
             Ends ends;
             long covered;
@@ -142,7 +152,7 @@ public final class JournalRetention {
             }
         }
         if (events + snapshots > 0 && compaction != null) {
-            compaction.compact();
+            compaction.compact(this::stopped);
         }
         return new Sweep(events, snapshots, trimmed, removed);
     }
@@ -193,7 +203,7 @@ public final class JournalRetention {
     /** Deletes the object's events {@code from..upTo} written before {@code before}, {@link #CHUNK} sequence numbers a transaction. */
     private long deleteEvents(String id, long from, long upTo, long before) throws SQLException, InterruptedException {
         long deleted = 0;
-        for (long low = from; low <= upTo && !Thread.currentThread().isInterrupted(); low += CHUNK) {
+        for (long low = from; low <= upTo && !stopped(); low += CHUNK) {
             long high = Math.min(upTo, low + CHUNK - 1);
             long started = System.nanoTime();
             try (Connection c = connections.open();

@@ -187,7 +187,7 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
             return t;
         });
         checker.scheduleWithFixedDelay(this::reopenIfClosed, CHECK_EVERY_MS, CHECK_EVERY_MS, TimeUnit.MILLISECONDS);
-        system.registerOnTermination(checker::shutdownNow);
+        system.registerOnTermination(checker::shutdown);   // not shutdownNow: an interrupt in H2's file I/O closes its file
     }
 
     /** A write took {@code nanos}: kept among the last {@link #RECENT_WRITES} for status. */
