@@ -18,6 +18,8 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,8 +70,9 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
     private volatile long answeringSinceNanos;
     /** The start's connection keeping H2 open until the pool has one; guarded by this. */
     private java.sql.Connection heldOpen;
-    /** The embedded journal's database as this daemon opened it; null for a database server. */
-    private volatile org.h2.engine.Database embedded;
+    /** The embedded journal's databases as this daemon's connections found them open (H2 opens a new one after a close). */
+    private final java.util.Set<org.h2.engine.Database> embedded =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
     private static final String DB_SETTINGS = "pekko-persistence-jdbc.shared-databases.slick.db.";
     /** What status says of the store (kind and where, no credentials), set by {@link JournalSettings}. */
@@ -110,13 +113,7 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
 
     /** Closes the start's {@link #holdOpen} connection once the journal's pool holds the database (now, when it does). */
     public synchronized void closeOncePooled(java.sql.Connection held) {
-        if (held != null) {
-            try {
-                embedded = H2Compaction.database(held);
-            } catch (SQLException e) {
-                // not H2's own connection: nothing to close at the stop
-            }
-        }
+        noteEmbedded(held);
         if (pool != null) {
             closeQuietly(held);
         } else if (held != null) {
@@ -142,23 +139,37 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
      * the database is opened afresh from its file by the next connection. Nothing for a server.
      */
     public void closeEmbeddedDatabase() {
-        org.h2.engine.Database database = embedded;
-        if (database == null) {
-            return;
+        List<org.h2.engine.Database> databases;
+        synchronized (embedded) {
+            databases = new ArrayList<>(embedded);
+            embedded.clear();
         }
         int left = 0;
-        for (org.h2.engine.SessionLocal session : database.getSessions(false)) {
-            if (!session.isClosed()) {
-                left++;
-                try {
-                    session.close();   // the last one closes the database
-                } catch (RuntimeException e) {
-                    // a broken store fails its close too; the session is gone from the database all the same
+        for (org.h2.engine.Database database : databases) {
+            for (org.h2.engine.SessionLocal session : database.getSessions(false)) {
+                if (!session.isClosed()) {
+                    left++;
+                    try {
+                        session.close();   // the last one closes the database
+                    } catch (RuntimeException e) {
+                        // a broken store fails its close too; the session is gone from the database all the same
+                    }
                 }
             }
         }
         if (left > 0) {
             LOG.info("closed {} connection(s) to the journal that outlived kukeond's stop", left);
+        }
+    }
+
+    /** Notes the embedded database behind an H2 connection (nothing for a server's), for {@link #closeEmbeddedDatabase}. */
+    private void noteEmbedded(java.sql.Connection c) {
+        try {
+            if (c != null && c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)) {
+                embedded.add(H2Compaction.database(c));
+            }
+        } catch (SQLException e) {
+            // closed already: what it was bound to is noted by the connections that follow
         }
     }
 
@@ -179,7 +190,14 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
             return;
         }
         pool = hikari.ds();
-        closeQuietly(heldOpen);   // the pool holds a connection from its start (its minimum), so H2 stays open
+        if (heldOpen != null) {
+            try (Connection pooled = pool.getConnection()) {   // the pool holds H2 open from now: it keeps this one (its minimum)
+                noteEmbedded(pooled);
+            } catch (SQLException e) {
+                // the checks below say what is wrong with the journal
+            }
+        }
+        closeQuietly(heldOpen);
         heldOpen = null;
         ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kukeond-journal-check");
@@ -355,6 +373,7 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
             return;
         }
         try (Connection c = connections.getConnection(); Statement s = c.createStatement()) {
+            noteEmbedded(c);
             s.setQueryTimeout(2);
             s.execute("SELECT 1 FROM \"event_journal\" WHERE 1 = 0");
             readProblem = null;
