@@ -315,7 +315,8 @@ public final class KukeonService implements Kukeon {
                             for (ApplyResult r : response.getResultsList()) {
                                 if (r.getOutcome().equals("failed")) {
                                     throw new FailedPreconditionException(r.getErrorKind().isEmpty() ? "ApplyFailed" : r.getErrorKind(),
-                                            r.getKind() + " \"" + r.getPath() + "\": " + r.getError());
+                                            (r.getKind().equals(Kind.CELL.displayName()) ? "" : r.getKind() + " \"" + r.getPath()
+                                                    + "\": ") + r.getError());
                                 }
                             }
                             ApplyResult last = response.getResults(response.getResultsCount() - 1);

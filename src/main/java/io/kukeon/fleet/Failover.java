@@ -131,7 +131,7 @@ final class Failover extends AbstractBehavior<Failover.Command> {
         return write(m.key(), decided).thenCompose(v -> moves.applyPlaced(m.copy().manifest()))
                 .thenCompose(node -> write(m.key(), decided.placedOn(node)).thenApply(v -> node))
                 .exceptionallyCompose(failed -> {
-                    String why = Failures.describe(failed);
+                    String why = Failures.describe(io.kukeon.supervisor.tree.Blocking.unwrap(failed));
                     return write(m.key(), decided.failed(why)).thenCompose(v -> CompletableFuture.<String>failedFuture(failed));
                 });
     }
@@ -145,7 +145,7 @@ final class Failover extends AbstractBehavior<Failover.Command> {
             boolean again = retryAt.put(done.key(), System.currentTimeMillis() + RETRY.toMillis()) != null;
             if (!again) {   // said once, not at every try
                 getContext().getLog().warn("cell {} could not run on another node: {}; tried again every {}s", done.key(),
-                        Failures.describe(done.failure()), RETRY.toSeconds());
+                        Failures.describe(io.kukeon.supervisor.tree.Blocking.unwrap(done.failure())), RETRY.toSeconds());
             }
         }
         return this;

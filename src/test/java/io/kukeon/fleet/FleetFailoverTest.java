@@ -116,6 +116,8 @@ class FleetFailoverTest {
                 throw new AssertionError("big as last seen: " + seen.get(), e);
             }
             assertEquals(List.of("b", "Pending"), List.of(big.getNode(), big.getStatus().getState()));
+            assertTrue(big.getStatus().getMessage().startsWith("node \"b\" was downed; no other node runs it yet:"
+                    + " no node can run cell \"r/s/t/big\": a: the cell's limits take 3.0 GiB of memory"), big.getStatus().getMessage());
             assertEquals(Set.of(), runningOn(hosts, "big"));
             Map<String, String> listed = a.client().list(ListRequest.newBuilder().setKind("Cell").setParent("r/s/t").build())
                     .getObjectsList().stream().collect(Collectors.toMap(d -> d.getMetadata().getName(),
