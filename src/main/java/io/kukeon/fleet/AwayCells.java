@@ -41,6 +41,11 @@ final class AwayCells {
      * @param move the move recorded so far; null before one was tried
      */
     record Away(String node, String cell, CellCopy copy, Move move, long departedMillis) {
+        /** The key of its move in {@link CellDirectory#MOVED}. */
+        String moveKey() {
+            return CellDirectory.moveKey(node, cell);
+        }
+
         /** The cell as a list shows it: its spec, state Pending while it moves, Lost when it stays, and why. */
         TreeObject.Cell shown() {
             TreeObject.Cell cell = (TreeObject.Cell) ManifestReader.read(copy.manifest().getBytes(StandardCharsets.UTF_8))

@@ -44,16 +44,9 @@ final class Failover extends AbstractBehavior<Failover.Command> {
 
     private record Tick() implements Command {}
 
-    private record Planned(List<ToMove> moves) implements Command {}
+    private record Planned(List<AwayCells.Away> moves) implements Command {}
 
     private record Done(String key, String node, Throwable failure) implements Command {}
-
-    /** A cell of a downed node to run elsewhere; {@code previous}: the move as recorded by an earlier try. */
-    record ToMove(String from, String cell, CellCopy copy, Move previous) {
-        String key() {
-            return CellDirectory.moveKey(from, cell);
-        }
-    }
 
     private final Duration failoverAfter;
     private final CellMoves moves;
@@ -100,39 +93,41 @@ final class Failover extends AbstractBehavior<Failover.Command> {
     }
 
     /** The cells to move now: those that may move of the nodes downed and away long enough, not moved yet. */
-    private CompletionStage<List<ToMove>> plan() {
+    private CompletionStage<List<AwayCells.Away>> plan() {
         long now = System.currentTimeMillis();
         return AwayCells.read(system).thenApply(away -> away.stream()
                 .filter(a -> a.copy().moves() && now - a.departedMillis() >= failoverAfter.toMillis()
                         && (a.move() == null || a.move().to() == null))
-                .map(a -> new ToMove(a.node(), a.cell(), a.copy(), a.move()))
                 .toList());
     }
 
     private Behavior<Command> onPlanned(Planned planned) {
         planning = false;
         long now = System.currentTimeMillis();
-        for (ToMove m : planned.moves()) {
+        for (AwayCells.Away m : planned.moves()) {
             if (inFlight.size() >= AT_ONCE) {
                 break;
             }
-            if (inFlight.contains(m.key()) || retryAt.getOrDefault(m.key(), 0L) > now) {
+            if (inFlight.contains(m.moveKey()) || retryAt.getOrDefault(m.moveKey(), 0L) > now) {
                 continue;
             }
-            inFlight.add(m.key());
-            getContext().pipeToSelf(move(m), (node, failed) -> new Done(m.key(), node, failed));
+            inFlight.add(m.moveKey());
+            getContext().pipeToSelf(move(m), (node, failed) -> new Done(m.moveKey(), node, failed));
         }
         return this;
     }
 
-    /** Records the move (by a majority), runs the cell through this member, and records where it went or why it did not. */
-    private CompletionStage<String> move(ToMove m) {
-        Move decided = m.previous() != null ? m.previous() : new Move(m.from(), System.currentTimeMillis(), null, null);
-        return write(m.key(), decided).thenCompose(v -> moves.applyPlaced(m.copy().manifest()))
-                .thenCompose(node -> write(m.key(), decided.placedOn(node)).thenApply(v -> node))
+    /**
+     * Records the move (by a majority; an earlier try's record is kept), runs the cell through this
+     * member, and records where it went or why it did not.
+     */
+    private CompletionStage<String> move(AwayCells.Away m) {
+        Move decided = m.move() != null ? m.move() : new Move(m.node(), System.currentTimeMillis(), null, null);
+        return write(m.moveKey(), decided).thenCompose(v -> moves.applyPlaced(m.copy().manifest()))
+                .thenCompose(node -> write(m.moveKey(), decided.placedOn(node)).thenApply(v -> node))
                 .exceptionallyCompose(failed -> {
                     String why = Failures.describe(io.kukeon.supervisor.tree.Blocking.unwrap(failed));
-                    return write(m.key(), decided.failed(why)).thenCompose(v -> CompletableFuture.<String>failedFuture(failed));
+                    return write(m.moveKey(), decided.failed(why)).thenCompose(v -> CompletableFuture.<String>failedFuture(failed));
                 });
     }
 

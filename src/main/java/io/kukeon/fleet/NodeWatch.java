@@ -175,14 +175,22 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
                 stale.computeIfAbsent(CellDirectory.shard(path), s -> new HashSet<>()).add(path);
             }
         }
-        stale.forEach((shard, paths) -> update(CellDirectory.cellsOf(nodeName, shard), map -> {
+        stale.forEach((shard, paths) -> updateShard(shard, Map.of(), paths));
+        return this;
+    }
+
+    /** Puts {@code copies} into one shard of this node's replicated cells and removes {@code gone} from it. */
+    private void updateShard(int shard, Map<String, CellCopy> copies, Set<String> gone) {
+        update(CellDirectory.cellsOf(nodeName, shard), map -> {
             LWWMap<String, CellCopy> out = map;
-            for (String path : paths) {
+            for (Map.Entry<String, CellCopy> c : copies.entrySet()) {
+                out = out.put(self, c.getKey(), c.getValue());
+            }
+            for (String path : gone) {
                 out = out.remove(self, path);
             }
             return out;
-        }));
-        return this;
+        });
     }
 
     /** Replicates the copies of the cells that changed since the last tick, and forgets those deleted. */
@@ -210,18 +218,7 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
         Set<Integer> shards = new HashSet<>(put.keySet());
         shards.addAll(removed.keySet());
         for (int shard : shards) {
-            Map<String, CellCopy> copies = put.getOrDefault(shard, Map.of());
-            Set<String> gone = removed.getOrDefault(shard, Set.of());
-            update(CellDirectory.cellsOf(nodeName, shard), map -> {
-                LWWMap<String, CellCopy> out = map;
-                for (Map.Entry<String, CellCopy> c : copies.entrySet()) {
-                    out = out.put(self, c.getKey(), c.getValue());
-                }
-                for (String path : gone) {
-                    out = out.remove(self, path);
-                }
-                return out;
-            });
+            updateShard(shard, put.getOrDefault(shard, Map.of()), removed.getOrDefault(shard, Set.of()));
         }
     }
 

@@ -128,9 +128,7 @@ class FleetFailoverTest {
             b.start();
             Eventually.value("b Up again", Duration.ofSeconds(60),
                     () -> statuses(c.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
-            Eventually.value("b's copy of mover removed", Duration.ofSeconds(60), () -> hostB.containerd
-                    .listContainers(hostB.namespace("r")).stream().noneMatch(o -> "mover".equals(o.labels().get("kukeon.io/cell")))
-                    ? true : null);
+            awaitNoContainerOf(hostB, "mover");
             // the move no node took is called off: big stays b's, and, its root gone with the host, waits to be
             // started, as after a reboot; started through a, it runs on b
             Eventually.value("big held by b again", Duration.ofSeconds(30),
@@ -166,9 +164,7 @@ class FleetFailoverTest {
             c.start();
             Eventually.value("c Up again", Duration.ofSeconds(60),
                     () -> statuses(a.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
-            Eventually.value("c's copy of mover removed", Duration.ofSeconds(60), () -> hostC.containerd
-                    .listContainers(hostC.namespace("r")).stream().noneMatch(o -> "mover".equals(o.labels().get("kukeon.io/cell")))
-                    ? true : null);
+            awaitNoContainerOf(hostC, "mover");
             Eventually.value("mover, through c, on " + movedAgain.getNode(), Duration.ofSeconds(30),   // c's delete ends after its containers'
                     () -> get(c.client(), "r/s/t/mover").getNode().equals(movedAgain.getNode()) ? true : null);
             assertEquals(Set.of(movedAgain.getNode()), runningOn(hosts, "mover"), "mover runs exactly once");
@@ -190,6 +186,13 @@ class FleetFailoverTest {
                         .stream().anyMatch(o -> cell.equals(o.labels().get("kukeon.io/cell"))
                                 && o.task().status() == TaskInfo.Status.RUNNING))
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
+
+    /** Waits until the host's containerd holds no container of the cell: its copy there was removed. */
+    private static void awaitNoContainerOf(RealHost host, String cell) throws Exception {
+        Eventually.value("no container of " + cell + " left on " + host.id, Duration.ofSeconds(60), () -> host.containerd
+                .listContainers(host.namespace("r")).stream().noneMatch(o -> cell.equals(o.labels().get("kukeon.io/cell")))
+                ? true : null);
     }
 
     /** Kills every task of the host's realm with -9, then its shim: what a host's death leaves of them. */
