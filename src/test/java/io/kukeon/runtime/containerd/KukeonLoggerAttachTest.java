@@ -134,10 +134,15 @@ class KukeonLoggerAttachTest {
                 }
             });
             byte[] hundredLines = ("x".repeat(99) + "\n").repeat(1000).getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < 40; i++) {   // 4 MB at a pace a reading client keeps up with, far more than one may be behind
+            long written = 0;
+            for (int i = 0; i < 40; i++) {   // 4 MB, far more than one may be behind, at the reading client's pace
                 stdout.write(hundredLines);
                 stdout.flush();
-                Thread.sleep(10);
+                written += hundredLines.length;
+                long due = written - 2L * hundredLines.length;   // on a loaded machine its thread may get no core for a while
+                for (int waited = 0; received.get() < due && waited < 10_000; waited += 10) {
+                    Thread.sleep(10);
+                }
             }
             stdout.write("last\n".getBytes(StandardCharsets.UTF_8));
             stdout.flush();
