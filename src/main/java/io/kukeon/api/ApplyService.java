@@ -47,6 +47,8 @@ import java.util.stream.Stream;
 final class ApplyService {
     /** The error kind of a document not tried because one it needs was not applied. */
     static final String NOT_APPLIED = "NotApplied";
+    /** The outcome of a new cell that fits on no node yet: the fleet keeps it and runs it once a node can. */
+    static final String PENDING = "pending";
 
     private final SupervisorTree tree;
     private final ObjectIndex index;
@@ -84,8 +86,17 @@ final class ApplyService {
         this.routes = routes;
     }
 
-    /** @param mayRoute whether a cell's document may go to the node that holds the cell or that placement chooses */
-    CompletionStage<ApplyResponse> apply(ApplyRequest request, boolean mayRoute) {
+    /** Where a manifest's cells are applied. */
+    enum Routing {
+        /** Here: a kukeond alone, or another member routed them here. */
+        HERE,
+        /** On the node that holds each, a new one where placement chooses; one that fits nowhere fails. */
+        WHERE_IT_RUNS,
+        /** As {@link #WHERE_IT_RUNS}, but a new cell that fits nowhere is kept pending by the fleet: a user's apply. */
+        WHERE_IT_RUNS_OR_PENDING
+    }
+
+    CompletionStage<ApplyResponse> apply(ApplyRequest request, Routing routing) {
         List<ManifestDocument> documents = ManifestReader.inApplyOrder(ManifestReader.read(request.getManifest().toByteArray()));
         ApplyPlan plan = ApplyPlan.of(documents);
         ApplySlots slots = new ApplySlots(parallelism, executor);
@@ -107,7 +118,8 @@ final class ApplyService {
                     missing = notApplied(parent) ? parent : missing;
                 }
                 return missing != null ? CompletableFuture.completedFuture(dependentNotApplied(document, missing))
-                        : slots.run(() -> mayRoute ? applyWhereItRuns(document, request.getDryRun())
+                        : slots.run(() -> routing != Routing.HERE ? applyWhereItRuns(document, request.getDryRun(),
+                                routing == Routing.WHERE_IT_RUNS_OR_PENDING)
                                 : applyOne(document, request.getDryRun()));
             }).handle((result, error) -> error == null ? result : failed(started(document), ErrorMapping.unwrap(error)));
             if (document.object() != null) {
@@ -175,9 +187,10 @@ final class ApplyService {
 
     /**
      * A cell's document, or a container's, applied on the node that holds the cell, or for a new cell
-     * the node placement chooses; any other document here.
+     * the node placement chooses (one that fits on none kept pending by the fleet when {@code mayWait},
+     * else failed); any other document here.
      */
-    private CompletionStage<ApplyResult> applyWhereItRuns(ManifestDocument document, boolean dryRun) {
+    private CompletionStage<ApplyResult> applyWhereItRuns(ManifestDocument document, boolean dryRun, boolean mayWait) {
         TreeObject object = document.failed() ? null : document.object();
         if (!(object instanceof TreeObject.Cell) && !(object instanceof TreeObject.Container)) {
             return applyOne(document, dryRun);
@@ -185,14 +198,26 @@ final class ApplyService {
         ObjectPath cell = object instanceof TreeObject.Cell ? object.path() : object.path().parent();
         CellSpec spec = object instanceof TreeObject.Cell c ? c.spec() : null;
         ApplyResult.Builder result = started(document).setPath(object.path().toString()).setKind(object.kind().displayName());
-        return routes.cellTarget(cell, spec, dryRun)
-                .thenCompose(target -> target.here() ? applyOne(document, dryRun).thenApply(here -> !here.hasObject() ? here
-                                : here.toBuilder().setObject(here.getObject().toBuilder().setNode(target.node())).build())
-                        : routes.applyOn(target, object, dryRun).thenApply(there -> {
-                            result.setOutcome(there.getOutcome()).setError(there.getError()).setErrorKind(there.getErrorKind())
-                                    .addAllChanges(there.getChangesList()).addAllEffects(there.getEffectsList());
-                            return there.hasObject() ? result.setObject(there.getObject()).build() : result.build();
-                        }))
+        return routes.cellTarget(cell, spec, dryRun).thenCompose(target -> {
+                    if (target.unplaced() != null) {
+                        if (!mayWait || !(object instanceof TreeObject.Cell newCell)) {
+                            throw target.unschedulable();
+                        }
+                        return routes.holdPending(newCell, target.unplaced(), dryRun)
+                                .thenApply(pending -> result.setOutcome(PENDING).setObject(ObjectMapping.toProto(pending)).build());
+                    }
+                    CompletionStage<ApplyResult> applied = target.here()
+                            ? applyOne(document, dryRun).thenApply(here -> !here.hasObject() ? here
+                                    : here.toBuilder().setObject(here.getObject().toBuilder().setNode(target.node())).build())
+                            : routes.applyOn(target, object, dryRun).thenApply(there -> {
+                                result.setOutcome(there.getOutcome()).setError(there.getError()).setErrorKind(there.getErrorKind())
+                                        .addAllChanges(there.getChangesList()).addAllEffects(there.getEffectsList());
+                                return there.hasObject() ? result.setObject(there.getObject()).build() : result.build();
+                            });
+                    // a user's apply that places a cell kept pending before forgets it (the fleet's own apply of it is checked there)
+                    return target.exists() || dryRun || !mayWait ? applied : applied.thenCompose(done -> done.getOutcome().equals("failed")
+                            ? CompletableFuture.completedFuture(done) : routes.placedAfterAll(cell).thenApply(v -> done));
+                })
                 .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
     }
 

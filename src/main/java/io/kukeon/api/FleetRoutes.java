@@ -44,6 +44,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -100,17 +101,30 @@ final class FleetRoutes {
         return fleet.clustered();
     }
 
-    /** Where a cell's create or apply runs: here, or on the node behind {@code door}. */
-    record CellTarget(String node, ActorRef<NodeGateway.Call> door, boolean exists) {
+    /**
+     * Where a cell's create or apply runs: here, or on the node behind {@code door}; or, a new cell
+     * that fits on no node, nowhere yet ({@code unplaced} says why).
+     */
+    record CellTarget(String node, ActorRef<NodeGateway.Call> door, boolean exists, String unplaced) {
+        CellTarget(String node, ActorRef<NodeGateway.Call> door, boolean exists) {
+            this(node, door, exists, null);
+        }
+
         boolean here() {
-            return door == null;
+            return door == null && unplaced == null;
+        }
+
+        /** The failure of a call that may not keep the cell pending. */
+        FailedPreconditionException unschedulable() {
+            return new FailedPreconditionException(Placement.UNSCHEDULABLE, unplaced);
         }
     }
 
     /**
      * Where a create or apply of the cell at {@code cell} runs: on the node that holds it, else (a
-     * new cell) on the node placement chooses for {@code spec}; null {@code spec} (a container of
-     * the cell) only follows the cell. A changed placement of a cell that exists is refused.
+     * new cell) on the node placement chooses for {@code spec}, or nowhere when none can take it;
+     * null {@code spec} (a container of the cell) only follows the cell. A changed placement of a
+     * cell that exists is refused.
      */
     CompletionStage<CellTarget> cellTarget(ObjectPath cell, CellSpec spec, boolean dryRun) {
         CellTarget here = new CellTarget(fleet.nodeName(), null, true);
@@ -126,17 +140,42 @@ final class FleetRoutes {
                     if (spec == null) {
                         return CompletableFuture.completedFuture(here);   // a container of a cell no node holds: here says so
                     }
-                    return placement.place(cell, spec, dryRun).thenCompose(node -> node.equals(fleet.nodeName())
-                            ? CompletableFuture.completedFuture(new CellTarget(node, null, false))
-                            : fleet.othersKnown(DOOR_WAIT).thenApply(doors -> {
-                                ActorRef<NodeGateway.Call> door = doors.get(node);
-                                if (door == null) {
-                                    throw new UnavailableException("NodeUnavailable", "cell \"" + cell + "\" is placed on node \""
-                                            + node + "\", which cannot be asked yet; try again");
-                                }
-                                return new CellTarget(node, door, false);
-                            }));
+                    return placement.place(cell, spec, dryRun).handle((node, failed) -> failed == null ? placedOn(cell, node)
+                            : ErrorMapping.unwrap(failed) instanceof FailedPreconditionException f && f.kind().equals(Placement.UNSCHEDULABLE)
+                                    ? CompletableFuture.completedFuture(new CellTarget(null, null, false, f.getMessage()))
+                                    : CompletableFuture.<CellTarget>failedFuture(failed)).thenCompose(target -> target);
                 }));
+    }
+
+    /** The new cell's target on {@code node}, which placement chose. */
+    private CompletionStage<CellTarget> placedOn(ObjectPath cell, String node) {
+        return node.equals(fleet.nodeName()) ? CompletableFuture.completedFuture(new CellTarget(node, null, false))
+                : fleet.othersKnown(DOOR_WAIT).thenApply(doors -> {
+                    ActorRef<NodeGateway.Call> door = doors.get(node);
+                    if (door == null) {
+                        throw new UnavailableException("NodeUnavailable", "cell \"" + cell + "\" is placed on node \""
+                                + node + "\", which cannot be asked yet; try again");
+                    }
+                    return new CellTarget(node, door, false);
+                });
+    }
+
+    /**
+     * Keeps {@code cell}, new and fitting on no node, pending in the fleet (unless {@code dryRun}):
+     * its realm, space and stack as this node holds them, then the cell. The cell as lists show it
+     * now, under no node.
+     */
+    CompletionStage<TreeObject.Cell> holdPending(TreeObject.Cell cell, String why, boolean dryRun) {
+        List<TreeObject> documents = new ArrayList<>(ancestorsHere(cell.path()));
+        documents.add(cell);
+        TreeObject.Cell shown = Fleet.pending(cell, why);
+        return dryRun ? CompletableFuture.completedFuture(shown)
+                : fleet.holdPending(cell.path(), ManifestWriter.yaml(documents), why).thenApply(v -> shown);
+    }
+
+    /** Forgets a pending cell of that path: a node runs it after all (applied again when one could). */
+    CompletionStage<Void> placedAfterAll(ObjectPath cell) {
+        return fleet.forgetPending(cell).thenApply(wasPending -> null);
     }
 
     /** Fails when the cell, held on {@code node}, now asks for another node: its node is decided once. */
@@ -233,9 +272,44 @@ final class FleetRoutes {
         }
         return heldHere(kind, path).thenCompose(local -> local
                 ? here.apply(in).thenApply(answer -> stamp.apply(answer, fleet.nodeName()))
-                : holder(kind, path).thenCompose(holder -> holder == null ? here.apply(in)
+                : holder(kind, path).thenCompose(holder -> holder == null ? notHeld(method, kind, path, in, here)
                         : unary(holder.node(), holder.door(), method, in, parser, ANSWER_TIMEOUT)
                                 .thenApply(answer -> stamp.apply(answer, holder.node()))));
+    }
+
+    /**
+     * A call on an object no member holds: a start, stop, kill or restart of a cell no node runs (it
+     * waits for a node, or stays with a downed one) is refused saying so; anything else here answers
+     * (NOT_FOUND).
+     */
+    private <Q, R> CompletionStage<R> notHeld(String method, String kind, String path, Q in,
+                                              Function<Q, CompletionStage<R>> here) {
+        if (!Set.of(START, STOP, KILL, RESTART).contains(method) || Kind.parse("kind", kind) != Kind.CELL) {
+            return here.apply(in);
+        }
+        return fleet.awayCells().thenCompose(away -> away.stream().filter(a -> a.cell().path().toString().equals(path))
+                .findFirst()
+                .<CompletionStage<R>>map(a -> CompletableFuture.failedFuture(new FailedPreconditionException(
+                        a.cell().status().reason(), "cell \"" + path + "\" is " + a.cell().status().state() + ", on no node: "
+                        + a.cell().status().message())))
+                .orElseGet(() -> here.apply(in)));
+    }
+
+    /**
+     * Forgets the pending cell at {@code kind}/{@code path} before it is deleted (the fleet would run
+     * it otherwise); true when it was pending.
+     */
+    CompletionStage<Boolean> forgetPending(String kind, String path) {
+        if (!fleet.clustered() || !Kind.CELL.displayName().equals(kind)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        ObjectPath cell;
+        try {
+            cell = Validation.path(kind, path);
+        } catch (RuntimeException invalid) {
+            return CompletableFuture.completedFuture(false);   // not a path: the delete says why
+        }
+        return fleet.forgetPending(cell);
     }
 
     /** A Get, answered by the holder's answer to whether it holds the object: one call, not two. */
@@ -529,7 +603,8 @@ final class FleetRoutes {
                 continue;   // no cell of a downed node: a parent that no member holds is still NOT_FOUND
             }
             answered++;
-            page.getObjectsList().forEach(d -> docs.add(d.getNode().isEmpty() ? d.toBuilder().setNode(part.getKey()).build() : d));
+            page.getObjectsList().forEach(d -> docs.add(d.getNode().isEmpty() && !part.getKey().equals(AWAY)   // pending: on no node
+                    ? d.toBuilder().setNode(part.getKey()).build() : d));
             if (!page.getNextPageToken().isEmpty()) {
                 String last = page.getObjects(page.getObjectsCount() - 1).getPath();
                 endsAt = endsAt == null || last.compareTo(endsAt) < 0 ? last : endsAt;

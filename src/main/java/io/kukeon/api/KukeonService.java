@@ -147,11 +147,10 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<ApplyResponse> apply(ApplyRequest in) {
-        return apply(in, routes.clustered());
+        return apply(in, routes.clustered() ? ApplyService.Routing.WHERE_IT_RUNS_OR_PENDING : ApplyService.Routing.HERE);
     }
 
-    /** @param mayRoute whether a cell's document may go to another node (not when another member routed it here) */
-    private CompletionStage<ApplyResponse> apply(ApplyRequest in, boolean mayRoute) {
+    private CompletionStage<ApplyResponse> apply(ApplyRequest in, ApplyService.Routing routing) {
         return guarded(() -> {
             if (in.getManifest().size() > ManifestReader.MAX_BYTES) {
                 throw new ResourceExhaustedException("manifest is " + in.getManifest().size() + " bytes; at most "
@@ -161,7 +160,7 @@ public final class KukeonService implements Kukeon {
                 dataDir.requireRoom();
                 heap.requireRoom();
             }
-            return applier.apply(in, mayRoute);
+            return applier.apply(in, routing);
         });
     }
 
@@ -175,9 +174,17 @@ public final class KukeonService implements Kukeon {
             if (!(object instanceof TreeObject.Cell cell) || !routes.clustered()) {
                 return createHere(object);
             }
-            return routes.cellTarget(cell.path(), cell.spec(), false).thenCompose(target -> target.here()
-                    ? createHere(object).thenApply(answer -> FleetRoutes.onNode(answer, target.node()))
-                    : routes.createOn(target, in));
+            return routes.cellTarget(cell.path(), cell.spec(), false).thenCompose(target -> {
+                if (target.unplaced() != null) {   // kept by the fleet, Pending, until a node can run it
+                    return routes.holdPending(cell, target.unplaced(), false).thenApply(pending -> ObjectResponse.newBuilder()
+                            .setObject(ObjectMapping.toProto(pending)).setCreated(true).build());
+                }
+                CompletionStage<ObjectResponse> created = target.here()
+                        ? createHere(object).thenApply(answer -> FleetRoutes.onNode(answer, target.node()))
+                        : routes.createOn(target, in);
+                return target.exists() ? created : created.thenCompose(answer -> routes.placedAfterAll(cell.path())
+                        .thenApply(v -> answer));
+            });
         });
     }
 
@@ -253,10 +260,15 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<DeleteResponse> delete(DeleteRequest in) {
-        return routes.onHolder(FleetRoutes.DELETE, in.getKind(), in.getPath(), in, DeleteResponse.parser(), this::deleteHere,
-                (deleted, node) -> deleted, (some, more) -> DeleteResponse.newBuilder().addAllDeleted(
-                        new java.util.LinkedHashSet<>(java.util.stream.Stream.concat(some.getDeletedList().stream(),
-                                more.getDeletedList().stream()).toList())).build());
+        // a pending cell is forgotten first, then deleted wherever the fleet placed it meanwhile
+        return routes.forgetPending(in.getKind(), in.getPath()).thenCompose(wasPending -> routes.onHolder(FleetRoutes.DELETE,
+                        in.getKind(), in.getPath(), in, DeleteResponse.parser(), this::deleteHere, (deleted, node) -> deleted,
+                        (some, more) -> DeleteResponse.newBuilder().addAllDeleted(new java.util.LinkedHashSet<>(
+                                java.util.stream.Stream.concat(some.getDeletedList().stream(), more.getDeletedList().stream())
+                                        .toList())).build())
+                .exceptionallyCompose(failed -> wasPending && ErrorMapping.unwrap(failed) instanceof NotFoundException
+                        ? CompletableFuture.completedFuture(DeleteResponse.newBuilder().addDeleted(in.getPath()).build())
+                        : CompletableFuture.failedFuture(failed)));
     }
 
     private CompletionStage<DeleteResponse> deleteHere(DeleteRequest in) {
@@ -311,7 +323,7 @@ public final class KukeonService implements Kukeon {
             @Override
             public CompletionStage<String> applyPlaced(String manifest) {
                 return apply(ApplyRequest.newBuilder().setManifest(com.google.protobuf.ByteString.copyFromUtf8(manifest)).build(),
-                        routes.clustered()).thenApply(response -> {
+                        ApplyService.Routing.WHERE_IT_RUNS).thenApply(response -> {
                             for (ApplyResult r : response.getResultsList()) {
                                 if (r.getOutcome().equals("failed")) {
                                     throw new FailedPreconditionException(r.getErrorKind().isEmpty() ? "ApplyFailed" : r.getErrorKind(),
@@ -321,6 +333,17 @@ public final class KukeonService implements Kukeon {
                             }
                             ApplyResult last = response.getResults(response.getResultsCount() - 1);
                             return last.hasObject() && !last.getObject().getNode().isEmpty() ? last.getObject().getNode() : fleet.nodeName();
+                        });
+            }
+
+            @Override
+            public CompletionStage<Void> deletePlaced(io.kukeon.model.ObjectPath cell) {
+                return delete(DeleteRequest.newBuilder().setKind(Kind.CELL.displayName()).setPath(cell.toString()).setCascade(true)
+                        .setForce(true).build()).handle((deleted, failed) -> {
+                            if (failed != null && !(ErrorMapping.unwrap(failed) instanceof NotFoundException)) {
+                                throw new java.util.concurrent.CompletionException(failed);
+                            }
+                            return null;
                         });
             }
 
@@ -355,7 +378,8 @@ public final class KukeonService implements Kukeon {
                         CreateRequest create = CreateRequest.parseFrom(request);
                         yield FleetRoutes.answered(writing(() -> createHere(ObjectMapping.fromProto(create.getObject()))));
                     }
-                    case FleetRoutes.APPLY -> FleetRoutes.answered(apply(ApplyRequest.parseFrom(request), false));
+                    case FleetRoutes.APPLY -> FleetRoutes.answered(apply(ApplyRequest.parseFrom(request),
+                            ApplyService.Routing.HERE));
                     case FleetRoutes.LIST -> FleetRoutes.answered(listHere(ListRequest.parseFrom(request)));
                     case FleetRoutes.DELETE -> FleetRoutes.answered(deleteHere(DeleteRequest.parseFrom(request)));
                     case FleetRoutes.START, FleetRoutes.STOP, FleetRoutes.KILL, FleetRoutes.RESTART ->

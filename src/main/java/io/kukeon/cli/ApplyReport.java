@@ -5,7 +5,8 @@ import io.kukeon.wire.v1.ApplyResult;
 
 /**
  * The outcome of an apply, per document as the reference prints it:
- * {@code Cell "web": updated} (in a fleet, a cell's {@code on node NAME}), then {@code   - change} lines, {@code   => effect} lines (what the
+ * {@code Cell "web": updated} (in a fleet, a cell's {@code on node NAME}; {@code pending} and why, a new cell no node can
+ * run yet), then {@code   - change} lines, {@code   => effect} lines (what the
  * change does to a running cell), warnings and {@code   Error: ...}.
  */
 final class ApplyReport {
@@ -22,6 +23,9 @@ final class ApplyReport {
                 out.append(" (dry run)");
             }
             out.append('\n');
+            if (r.getOutcome().equals("pending")) {   // in a fleet: a new cell that no node can run yet; the fleet runs it once one can
+                out.append("  Pending: ").append(ErrorLine.oneLine(r.getObject().getStatus().getMessage())).append('\n');
+            }
             r.getChangesList().forEach(c -> out.append("  - ").append(c).append('\n'));
             r.getEffectsList().forEach(e -> out.append("  => ").append(e).append('\n'));
             r.getWarningsList().forEach(w -> out.append("  Warning: ").append(w).append('\n'));

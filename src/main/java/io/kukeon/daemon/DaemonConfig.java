@@ -126,7 +126,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
         pekkoSettings.put(JournalSerializer.KEY_FILE_SETTING, keyFile.toString());
         ClusterSettings cluster = cluster(k);
         if (cluster.clustered()) {
-            pekkoSettings.putAll(cluster.pekkoSettings());
+            pekkoSettings.putAll(cluster.pekkoSettings(dataDir));
             // a downed member stops the containers of its cells that move (DownedFence) before it leaves
             pekkoSettings.put("pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
                     duration(k, "stop-timeout").plusSeconds(5).toMillis() + "ms");

@@ -48,23 +48,29 @@ final class AwayCells {
 
         /** The cell as a list shows it: its spec, state Pending while it moves, Lost when it stays, and why. */
         TreeObject.Cell shown() {
-            TreeObject.Cell cell = (TreeObject.Cell) ManifestReader.read(copy.manifest().getBytes(StandardCharsets.UTF_8))
-                    .stream().map(ManifestDocument::object).reduce((first, last) -> last).orElseThrow();
-            String why;
-            CellState state;
             if (copy.moves()) {
-                state = CellState.Pending;
-                why = move != null && move.problem() != null ? "node \"" + node + "\" was downed; no other node runs it yet: "
-                        + move.problem() : "node \"" + node + "\" was downed; it is moving to another node";
-            } else {
-                state = CellState.Lost;
-                why = "node \"" + node + "\" was downed, and the cell stays with it: " + copy.stays();
+                return AwayCells.shown(copy.manifest(), CellState.Pending, "NodeDown", move != null && move.problem() != null
+                        ? "node \"" + node + "\" was downed; no other node runs it yet: " + move.problem()
+                        : "node \"" + node + "\" was downed; it is moving to another node", copy.createdMillis(), departedMillis);
             }
-            Instant created = Instant.ofEpochMilli(copy.createdMillis());
-            return new TreeObject.Cell(cell.path(), cell.metadata(), cell.spec(), new CellStatus(state,
-                    copy.moves() ? "NodeDown" : "NodeLost", why, null, List.of(), false, null, created,
-                    Instant.ofEpochMilli(departedMillis), null, cell.metadata().generation()));
+            return AwayCells.shown(copy.manifest(), CellState.Lost, "NodeLost", "node \"" + node
+                    + "\" was downed, and the cell stays with it: " + copy.stays(), copy.createdMillis(), departedMillis);
         }
+    }
+
+    /** The last document of {@code manifest}, a cell, with the status no node reports for it: {@code state} and why. */
+    static TreeObject.Cell shown(String manifest, CellState state, String reason, String message, long createdMillis,
+                                 long sinceMillis) {
+        TreeObject.Cell cell = (TreeObject.Cell) ManifestReader.read(manifest.getBytes(StandardCharsets.UTF_8))
+                .stream().map(ManifestDocument::object).reduce((first, last) -> last).orElseThrow();
+        return withStatus(cell, state, reason, message, createdMillis, sinceMillis);
+    }
+
+    static TreeObject.Cell withStatus(TreeObject.Cell cell, CellState state, String reason, String message, long createdMillis,
+                                      long sinceMillis) {
+        return new TreeObject.Cell(cell.path(), cell.metadata(), cell.spec(), new CellStatus(state, reason, message, null,
+                List.of(), false, null, Instant.ofEpochMilli(createdMillis), Instant.ofEpochMilli(sinceMillis), null,
+                cell.metadata().generation()));
     }
 
     private AwayCells() {}
@@ -131,10 +137,24 @@ final class AwayCells {
 
     /** This member's replica of {@code key}; empty when it has none. */
     static <V> CompletionStage<LWWMap<String, V>> get(ActorSystem<?> system, Key<LWWMap<String, V>> key) {
+        return get(system, key, Replicator.readLocal());
+    }
+
+    /** {@code key} as read with {@code consistency}; empty when no replica asked has it. */
+    static <V> CompletionStage<LWWMap<String, V>> get(ActorSystem<?> system, Key<LWWMap<String, V>> key,
+                                                      Replicator.ReadConsistency consistency) {
         CompletionStage<Replicator.GetResponse<LWWMap<String, V>>> asked = AskPattern.ask(
                 DistributedData.get(system).replicator(),
-                replyTo -> new Replicator.Get<>(key, Replicator.readLocal(), replyTo), READ, system.scheduler());
-        return asked.thenApply(response -> response instanceof Replicator.GetSuccess<LWWMap<String, V>> found
-                ? found.get(key) : LWWMap.<String, V>create());
+                replyTo -> new Replicator.Get<>(key, consistency, replyTo), READ.plus(consistency.timeout()), system.scheduler());
+        return asked.thenApply(response -> {
+            if (response instanceof Replicator.GetSuccess<LWWMap<String, V>> found) {
+                return found.get(key);
+            }
+            if (response instanceof Replicator.NotFound<LWWMap<String, V>>) {
+                return LWWMap.<String, V>create();
+            }
+            throw new io.kukeon.model.UnavailableException("FleetUnavailable", "the fleet's record " + key.id()
+                    + " could not be read from enough nodes in time");
+        });
     }
 }

@@ -30,6 +30,13 @@ final class CellDirectory {
     static final Key<LWWMap<String, Departure>> DEPARTURES = LWWMapKey.create("kukeon-departures");
     /** Cells moved off a downed node, by {@link #moveKey}. */
     static final Key<LWWMap<String, Move>> MOVED = LWWMapKey.create("kukeon-moved");
+    /** New cells that fit on no node yet, by path. */
+    static final Key<LWWMap<String, PendingCell>> PENDING = LWWMapKey.create("kukeon-pending");
+    /**
+     * The records each member keeps on disk as well (in its data directory): what no node's tree
+     * holds, so that a fleet restarted whole still knows what moved and what waits for a node.
+     */
+    static final List<Key<?>> DURABLE = List.of(DEPARTURES, MOVED, PENDING);
 
     /** The states in which a cell is not meant to run: stopped by the operator, or done. */
     private static final Set<CellState> AT_REST = Set.of(CellState.Stopped, CellState.Exited, CellState.Error);

@@ -4,7 +4,10 @@ import io.kukeon.model.ObjectPath;
 
 import java.util.concurrent.CompletionStage;
 
-/** What the fleet asks of this node's API when a cell moves: run it where placement says, or give up this copy. */
+/**
+ * What the fleet asks of this node's API when a cell moves or a pending one is placed: run it where
+ * placement says, give up this copy, or delete it wherever it went.
+ */
 public interface CellMoves {
     /** Applies {@code manifest} through this member as `kuke apply` does, each cell placed anew; the node the last cell went to. */
     CompletionStage<String> applyPlaced(String manifest);
@@ -15,4 +18,7 @@ public interface CellMoves {
      * cell); asks the tree, which answers once the cell's actor has recovered. True when it removed one.
      */
     CompletionStage<Boolean> removeHere(ObjectPath cell, long createdBeforeMillis);
+
+    /** Deletes {@code cell} with its containers on whichever node holds it (a pending cell deleted while it was placed). */
+    CompletionStage<Void> deletePlaced(ObjectPath cell);
 }

@@ -41,8 +41,11 @@ public record ClusterSettings(String nodeName, InetSocketAddress listen, List<In
         return listen != null;
     }
 
-    /** Pekko's settings that make the actor system this member of the cluster. */
-    public Map<String, Object> pekkoSettings() {
+    /**
+     * Pekko's settings that make the actor system this member of the cluster; the fleet's records
+     * that no tree holds ({@link CellDirectory#DURABLE}) are kept under {@code dataDir} too.
+     */
+    public Map<String, Object> pekkoSettings(java.nio.file.Path dataDir) {
         Map<String, Object> s = new HashMap<>();
         s.put("pekko.actor.provider", "cluster");
         s.put("pekko.remote.artery.transport", "tcp");
@@ -62,6 +65,9 @@ public record ClusterSettings(String nodeName, InetSocketAddress listen, List<In
         s.put("pekko.cluster.split-brain-resolver.stable-after", stableAfter.toMillis() + "ms");
         s.put("pekko.cluster.configuration-compatibility-check.checkers.kukeon-secret", ClusterSecretCheck.class.getName());
         s.put(DIGEST_SETTING, secret.joinDigest());
+        s.put("pekko.cluster.distributed-data.durable.keys", CellDirectory.DURABLE.stream().map(k -> k.id()).toList());
+        s.put("pekko.cluster.distributed-data.durable.store-actor-class", FleetRecordStore.class.getName());
+        s.put("pekko.cluster.distributed-data.durable." + FleetRecordStore.DIR_SETTING, dataDir.resolve("fleet").toString());
         return s;
     }
 }

@@ -24,13 +24,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs elsewhere the cells of the nodes the cluster downed: one for the whole fleet (a Pekko
- * cluster singleton, on the oldest member). Once a downed node has been away for
- * {@code cluster.failover-after} (no member goes by its name, not even one joining), each of its
- * cells that may move ({@link CellDirectory#stays}) is recorded as moved, by a majority of the
- * members, and then applied through this member from its replicated manifest, placed as a new cell
- * would be. A cell that no node can take is tried again every {@link #RETRY}, its reason kept with
- * the move. The node, when it comes back, removes its own copies of the cells moved.
+ * Runs the cells no node runs: one for the whole fleet (a Pekko cluster singleton, on the oldest
+ * member). Once a downed node has been away for {@code cluster.failover-after} (no member goes by
+ * its name, not even one joining), each of its cells that may move ({@link CellDirectory#stays}) is
+ * recorded as moved, by a majority of the members, and then applied through this member from its
+ * replicated manifest, placed as a new cell would be; the node, when it comes back, removes its own
+ * copies of the cells moved. A new cell that fit on no node when it was applied ({@link PendingCells})
+ * is applied the same way, and forgotten once a node runs it. A cell that no node can take is tried
+ * again every {@link #RETRY}, its reason kept with the move or the pending cell.
  */
 final class Failover extends AbstractBehavior<Failover.Command> {
     static final Duration EVERY = Duration.ofSeconds(1);
@@ -44,9 +45,10 @@ final class Failover extends AbstractBehavior<Failover.Command> {
 
     private record Tick() implements Command {}
 
-    private record Planned(List<AwayCells.Away> moves) implements Command {}
+    private record Planned(List<AwayCells.Away> moves, Map<String, PendingCell> pending) implements Command {}
 
-    private record Done(String key, String node, Throwable failure) implements Command {}
+    /** @param why what made the cell need a node: its node downed, or none fitting when it was applied */
+    private record Done(String key, String why, String node, Throwable failure) implements Command {}
 
     private final Duration failoverAfter;
     private final CellMoves moves;
@@ -88,7 +90,8 @@ final class Failover extends AbstractBehavior<Failover.Command> {
             return this;
         }
         planning = true;
-        getContext().pipeToSelf(plan(), (planned, failed) -> new Planned(failed == null ? planned : List.of()));
+        getContext().pipeToSelf(plan().thenCombine(PendingCells.read(system, Replicator.readLocal()), Planned::new),
+                (planned, failed) -> failed == null ? planned : new Planned(List.of(), Map.of()));
         return this;
     }
 
@@ -112,9 +115,32 @@ final class Failover extends AbstractBehavior<Failover.Command> {
                 continue;
             }
             inFlight.add(m.moveKey());
-            getContext().pipeToSelf(move(m), (node, failed) -> new Done(m.moveKey(), node, failed));
+            getContext().pipeToSelf(move(m), (node, failed) -> new Done(m.moveKey(), "its node was downed", node, failed));
         }
+        planned.pending().forEach((cell, pending) -> {
+            if (inFlight.size() < AT_ONCE && !inFlight.contains(cell) && retryAt.getOrDefault(cell, 0L) <= now) {
+                inFlight.add(cell);
+                getContext().pipeToSelf(place(cell, pending), (node, failed) -> new Done(cell,
+                        "it had waited for a node since it was applied", node, failed));
+            }
+        });
         return this;
+    }
+
+    /**
+     * Runs a pending cell through this member, placed anew, then forgets it. Deleted meanwhile (a
+     * majority no longer holds it), the cell just made is deleted again; applied anew meanwhile, it is
+     * kept pending for the next try to apply the newer manifest. Failing, it keeps why.
+     */
+    private CompletionStage<String> place(String cell, PendingCell pending) {
+        return moves.applyPlaced(pending.manifest())
+                .thenCompose(node -> PendingCells.read(system, new Replicator.ReadMajority(WRITE)).thenCompose(now ->
+                        now.containsKey(cell) ? PendingCells.placed(system, cell, pending)
+                                : moves.deletePlaced(io.kukeon.model.ObjectPath.parse(cell)))
+                        .thenApply(v -> node))
+                .exceptionallyCompose(failed -> PendingCells.stillPending(system, cell, pending, Failures.describe(
+                                io.kukeon.supervisor.tree.Blocking.unwrap(failed)))
+                        .handle((v, notWritten) -> { throw new java.util.concurrent.CompletionException(failed); }));
     }
 
     /**
@@ -135,11 +161,11 @@ final class Failover extends AbstractBehavior<Failover.Command> {
         inFlight.remove(done.key());
         if (done.failure() == null) {
             retryAt.remove(done.key());
-            getContext().getLog().info("cell {} runs on node {} now: its node was downed", done.key(), done.node());
+            getContext().getLog().info("cell {} runs on node {} now: {}", done.key(), done.node(), done.why());
         } else {
             boolean again = retryAt.put(done.key(), System.currentTimeMillis() + RETRY.toMillis()) != null;
             if (!again) {   // said once, not at every try
-                getContext().getLog().warn("cell {} could not run on another node: {}; tried again every {}s", done.key(),
+                getContext().getLog().warn("cell {} could not run on any node: {}; tried again every {}s", done.key(),
                         Failures.describe(io.kukeon.supervisor.tree.Blocking.unwrap(done.failure())), RETRY.toSeconds());
             }
         }

@@ -1,5 +1,6 @@
 package io.kukeon.fleet;
 
+import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectIndex;
 import org.apache.pekko.NotUsed;
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Fleet {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a read of the pending cells waits for a majority before it takes this member's replica. */
+    private static final Duration READ_PENDING = Duration.ofSeconds(2);
     /** How long another member has to open its answer to a routed call. */
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
     /** How often a member that waits for another's door asks the receptionist again. */
@@ -203,19 +206,46 @@ public final class Fleet {
     public record AwayCell(String node, TreeObject.Cell cell) {}
 
     /**
-     * The cells of the nodes the cluster downed that no member runs: Pending while the fleet moves
-     * them (with why no node took one yet), Lost when they stay with their node; sorted by path.
-     * Alone: none.
+     * The cells no member runs: those of the nodes the cluster downed, Pending while the fleet moves
+     * them (with why no node took one yet), Lost when they stay with their node; and the new cells
+     * that fit on no node yet, Pending under no node ({@link #holdPending}). Sorted by path. Alone: none.
      */
     public CompletionStage<List<AwayCell>> awayCells() {
         if (!clustered) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return AwayCells.read(system).thenApply(away -> away.stream()
-                .filter(a -> a.move() == null || a.move().to() == null)   // a cell moved is listed by the node that runs it
-                .map(a -> new AwayCell(a.node(), a.shown()))
-                .sorted(Comparator.comparing((AwayCell a) -> a.cell().path().toString()).thenComparing(AwayCell::node))
-                .toList());
+        // from a majority, so that a cell kept pending through one member is listed through any other at once
+        CompletableFuture<Map<String, PendingCell>> pending = PendingCells.read(system, new Replicator.ReadMajority(READ_PENDING))
+                .exceptionallyCompose(slow -> PendingCells.read(system, Replicator.readLocal())).toCompletableFuture();
+        return AwayCells.read(system).thenCombine(pending, (away, waiting) -> {
+            List<AwayCell> out = new ArrayList<>();
+            away.stream().filter(a -> a.move() == null || a.move().to() == null)   // a cell moved is listed by the node that runs it
+                    .forEach(a -> out.add(new AwayCell(a.node(), a.shown())));
+            waiting.values().forEach(p -> out.add(new AwayCell("", PendingCells.shown(p))));
+            out.sort(Comparator.comparing((AwayCell a) -> a.cell().path().toString()).thenComparing(AwayCell::node));
+            return out;
+        });
+    }
+
+    /**
+     * Keeps a new cell that fits on no node now, Pending, written by a majority of the members (each
+     * keeps it on disk) before this returns; the fleet runs it once a node can, as placement chooses.
+     *
+     * @param manifest the cell's realm, space and stack, then the cell, as `kuke apply` takes them
+     * @param why      why no node can run it
+     */
+    public CompletionStage<Void> holdPending(ObjectPath cell, String manifest, String why) {
+        return PendingCells.hold(system, cell, manifest, why);
+    }
+
+    /** {@code cell}, new, as lists show it while it is pending: Pending, reason Unschedulable, and why. */
+    public static TreeObject.Cell pending(TreeObject.Cell cell, String why) {
+        return PendingCells.shown(cell, why, System.currentTimeMillis());
+    }
+
+    /** Forgets a pending cell (deleted, or placed after all); true when it was pending. Alone: false. */
+    public CompletionStage<Boolean> forgetPending(ObjectPath cell) {
+        return clustered ? PendingCells.forget(system, cell) : CompletableFuture.completedFuture(false);
     }
 
     /** Why this member left the cluster on its own (its name taken), or null. */

@@ -119,6 +119,13 @@ class RenderingTest {
         ApplyResponse placed = ApplyResponse.newBuilder().addResults(ApplyResult.newBuilder().setKind("Cell").setName("web")
                 .setOutcome("created").setLine(1).setObject(io.kukeon.wire.v1.ObjectDoc.newBuilder().setNode("b"))).build();
         assertEquals("Cell \"web\": created on node b\n", ApplyReport.render(placed, false), "in a fleet, where a cell runs");
+        ApplyResponse pending = ApplyResponse.newBuilder().addResults(ApplyResult.newBuilder().setKind("Cell").setName("big")
+                .setOutcome("pending").setLine(1).setObject(io.kukeon.wire.v1.ObjectDoc.newBuilder().setStatus(
+                        io.kukeon.wire.v1.Status.newBuilder().setState("Pending")
+                                .setMessage("no node can run cell \"r/s/t/big\": a: it is Unreachable")))).build();
+        assertEquals("Cell \"big\": pending\n  Pending: no node can run cell \"r/s/t/big\": a: it is Unreachable\n",
+                ApplyReport.render(pending, false), "in a fleet, a new cell that no node can run yet");
+        assertEquals(0, ApplyReport.failures(pending), "a pending cell is not a failure: the fleet runs it once a node can");
         Golden.assertMatches("apply-dry-run.txt", ApplyReport.render(r, true));
         assertEquals(2, ApplyReport.failures(r));
     }

@@ -12,6 +12,9 @@ import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResponse;
 import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.CreateRequest;
+import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.LifecycleRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ObjectDoc;
@@ -39,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Three kukeonds (fake runtime) in one cluster, a with 1 GiB of memory and zone=eu, b with 4 GiB and
  * zone=eu, c with 2 GiB and zone=us: cells applied or created through a land on the node their
  * spec names, on one with the labels asked for, or on the one with the most free memory among those
- * their limits fit; what fits nowhere is refused naming each node's reason, and a cell's node, once
+ * their limits fit; what fits nowhere is kept Pending with each node's reason, placed once a node
+ * can take it, deleted as any cell, and remembered when every member restarts; a cell's node, once
  * decided, is kept.
  */
 class FleetPlacementTest {
@@ -90,12 +94,14 @@ class FleetPlacementTest {
         assertEquals("c", results.get("in-us").getObject().getNode());
         assertEquals("b", results.get("anywhere").getObject().getNode(), "b has the most free memory");
         assertEquals("b", results.get("big-in-eu").getObject().getNode(), "a's 1 GiB cannot hold 3 GiB");
-        assertEquals("failed", results.get("too-big").getOutcome());
-        assertEquals("Unschedulable", results.get("too-big").getErrorKind());
-        assertTrue(results.get("too-big").getError().contains("no node can run cell \"r/s/st/too-big\": a: the cell's limits"
-                + " take 8.0 GiB of memory"), results.get("too-big").getError());
-        assertEquals("failed", results.get("on-no-node").getOutcome());
-        assertEquals("spec.node: no node of the fleet is named \"zz\" (nodes: a, b, c)", results.get("on-no-node").getError());
+        assertEquals("pending", results.get("too-big").getOutcome(), results.get("too-big").toString());
+        assertEquals("Pending", results.get("too-big").getObject().getStatus().getState());
+        assertEquals("Unschedulable", results.get("too-big").getObject().getStatus().getReason());
+        assertTrue(results.get("too-big").getObject().getStatus().getMessage().contains("no node can run cell \"r/s/st/too-big\":"
+                + " a: the cell's limits take 8.0 GiB of memory"), results.get("too-big").toString());
+        assertEquals("pending", results.get("on-no-node").getOutcome());
+        assertEquals("spec.node: no node of the fleet is named \"zz\" (nodes: a, b, c)",
+                results.get("on-no-node").getObject().getStatus().getMessage());
 
         // each cell is in its node's own tree, started there, and nowhere else
         assertHeldOnlyBy("r/s/st/pinned", c, a, b);
@@ -107,10 +113,41 @@ class FleetPlacementTest {
         assertEquals(a.daemon().index().get(ObjectPath.parse("r/s")).map(o -> io.kukeon.wire.ObjectMapping.toProto(o).getSpace())
                 .orElseThrow(), c.daemon().index().get(ObjectPath.parse("r/s")).map(o ->
                 io.kukeon.wire.ObjectMapping.toProto(o).getSpace()).orElseThrow());
-        // a list through c names each cell's node
-        assertEquals(List.of("r/s/st/anywhere@b", "r/s/st/big-in-eu@b", "r/s/st/in-us@c", "r/s/st/pinned@c"),
-                c.client().list(ListRequest.newBuilder().setKind("Cell").setParent("r/s/st").build()).getObjectsList().stream()
-                        .map(d -> d.getPath() + "@" + d.getNode()).toList());
+        // a list through c names each cell's node, the pending ones none; they are in no node's tree
+        assertEquals(List.of("r/s/st/anywhere@b Ready", "r/s/st/big-in-eu@b Ready", "r/s/st/in-us@c Ready",
+                        "r/s/st/on-no-node@ Pending", "r/s/st/pinned@c Ready", "r/s/st/too-big@ Pending"),
+                cellsAndStates(c));
+        for (TestDaemon d : List.of(a, b, c)) {
+            assertFalse(d.daemon().index().get(ObjectPath.parse("r/s/st/too-big")).isPresent(), "a pending cell runs nowhere");
+        }
+        assertEquals("Pending", b.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/too-big").build())
+                .getObject().getStatus().getState());
+        StatusRuntimeException notRunning = assertThrows(StatusRuntimeException.class, () -> b.client().start(
+                LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/st/too-big").build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, notRunning.getStatus().getCode());
+        assertTrue(notRunning.getStatus().getDescription().startsWith("cell \"r/s/st/too-big\" is Pending, on no node: no node can"
+                + " run cell"), notRunning.getStatus().getDescription());
+        // deleted through b, the one on no node is gone from the fleet
+        assertEquals(List.of("r/s/st/on-no-node"), b.client().delete(DeleteRequest.newBuilder().setKind("Cell")
+                .setPath("r/s/st/on-no-node").build()).getDeletedList());
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> a.client().get(
+                GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/on-no-node").build())).getStatus().getCode());
+
+        // one that takes 2.5 GiB fits nowhere now (free: a 1, b 1, c 2 GiB); once big-in-eu is deleted it runs on b
+        ApplyResult waits = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(
+                FleetTesting.cellDocument("r/s/st", "waits", "resources: {memoryLimitBytes: 2684354560}"))).build()).getResults(0);
+        assertEquals("pending", waits.getOutcome(), waits.toString());
+        c.client().delete(DeleteRequest.newBuilder().setKind("Cell").setPath("r/s/st/big-in-eu").setCascade(true).setForce(true)
+                .build());
+        Eventually.value("the pending cell placed once b has room", Duration.ofSeconds(30), () ->
+                b.daemon().index().get(ObjectPath.parse("r/s/st/waits")).isPresent() ? true : null);
+        assertHeldOnlyBy("r/s/st/waits", b, a, c);
+        Eventually.value("the placed cell no longer pending", Duration.ofSeconds(10), () -> {
+            List<String> now = cellsAndStates(a);
+            return now.contains("r/s/st/waits@b Ready") && !now.contains("r/s/st/waits@ Pending") ? true : null;
+        });
+        assertEquals(List.of("r/s/st/anywhere@b Ready", "r/s/st/in-us@c Ready", "r/s/st/pinned@c Ready",
+                "r/s/st/too-big@ Pending", "r/s/st/waits@b Ready"), cellsAndStates(a));
 
         // applied again through a, unchanged, each stays where it is; asked to move, it is refused
         ApplyResponse again = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(manifest(
@@ -131,12 +168,28 @@ class FleetPlacementTest {
         assertEquals("c", created.getNode());
         assertHeldOnlyBy("r/s/st2/made", c, a, b);
         assertTrue(c.daemon().index().get(ObjectPath.parse("r/s/st2")).isPresent(), "the stack was made on c");
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> a.client().create(
-                CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/st/pinned-b", Map.of(),
-                        Specs.container("app").args("sleep", "1000").build()), "zz")).build()));
-        assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
-        assertTrue(refused.getStatus().getDescription().startsWith("spec.node: no node of the fleet is named \"zz\""),
-                refused.getStatus().getDescription());
+        ObjectDoc pending = a.client().create(CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/st/on-zz",
+                Map.of(), Specs.container("app").args("sleep", "1000").build()), "zz")).build()).getObject();
+        assertEquals("Pending", pending.getStatus().getState());
+        assertTrue(pending.getStatus().getMessage().startsWith("spec.node: no node of the fleet is named \"zz\""),
+                pending.getStatus().getMessage());
+
+        // every member restarts at once: what waits for a node is still there (each kept it on disk)
+        for (TestDaemon d : List.of(a, b, c)) {
+            d.stop();
+        }
+        for (TestDaemon d : List.of(a, b, c)) {
+            d.start();
+        }
+        FleetTesting.allUp(Map.of("a", a.client(), "b", b.client(), "c", c.client()));
+        Eventually.value("the pending cells after the restart", Duration.ofSeconds(30), () ->
+                cellsAndStates(c).containsAll(List.of("r/s/st/too-big@ Pending", "r/s/st/on-zz@ Pending")) ? true : null);
+    }
+
+    /** The cells under r/s/st through {@code member}, as {@code path@node state}. */
+    private static List<String> cellsAndStates(TestDaemon member) throws Exception {
+        return member.client().list(ListRequest.newBuilder().setKind("Cell").setParent("r/s/st").build()).getObjectsList().stream()
+                .map(d -> d.getPath() + "@" + d.getNode() + " " + d.getStatus().getState()).toList();
     }
 
     @Test
