@@ -296,10 +296,11 @@ final class FleetRoutes {
     }
 
     /**
-     * Forgets the pending cell at {@code kind}/{@code path} before it is deleted (the fleet would run
-     * it otherwise); true when it was pending.
+     * Deletes the cell at {@code kind}/{@code path} when no node runs it: pending (the fleet would
+     * run it otherwise), or of a downed node (which deletes its copy when it is back); true when it
+     * was one of those.
      */
-    CompletionStage<Boolean> forgetPending(String kind, String path) {
+    CompletionStage<Boolean> forgetAway(String kind, String path) {
         if (!fleet.clustered() || !Kind.CELL.displayName().equals(kind)) {
             return CompletableFuture.completedFuture(false);
         }
@@ -309,7 +310,7 @@ final class FleetRoutes {
         } catch (RuntimeException invalid) {
             return CompletableFuture.completedFuture(false);   // not a path: the delete says why
         }
-        return fleet.forgetPending(cell);
+        return fleet.forgetAway(cell);
     }
 
     /** A Get, answered by the holder's answer to whether it holds the object: one call, not two. */

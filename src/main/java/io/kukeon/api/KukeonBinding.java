@@ -212,4 +212,9 @@ final class KukeonBinding implements KukeonGrpc.AsyncService {
     public void listNodes(io.kukeon.wire.v1.ListNodesRequest request, StreamObserver<io.kukeon.wire.v1.ListNodesResponse> out) {
         calls.unary(() -> kukeon.listNodes(request), out);
     }
+
+    @Override
+    public void deleteNode(io.kukeon.wire.v1.DeleteNodeRequest request, StreamObserver<io.kukeon.wire.v1.DeleteNodeResponse> out) {
+        calls.unary(() -> kukeon.deleteNode(request), out);
+    }
 }

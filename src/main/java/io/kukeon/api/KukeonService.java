@@ -260,13 +260,13 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<DeleteResponse> delete(DeleteRequest in) {
-        // a pending cell is forgotten first, then deleted wherever the fleet placed it meanwhile
-        return routes.forgetPending(in.getKind(), in.getPath()).thenCompose(wasPending -> routes.onHolder(FleetRoutes.DELETE,
+        // a cell no node runs (pending, or a downed node's) is forgotten first, then deleted wherever the fleet placed it meanwhile
+        return routes.forgetAway(in.getKind(), in.getPath()).thenCompose(wasAway -> routes.onHolder(FleetRoutes.DELETE,
                         in.getKind(), in.getPath(), in, DeleteResponse.parser(), this::deleteHere, (deleted, node) -> deleted,
                         (some, more) -> DeleteResponse.newBuilder().addAllDeleted(new java.util.LinkedHashSet<>(
                                 java.util.stream.Stream.concat(some.getDeletedList().stream(), more.getDeletedList().stream())
                                         .toList())).build())
-                .exceptionallyCompose(failed -> wasPending && ErrorMapping.unwrap(failed) instanceof NotFoundException
+                .exceptionallyCompose(failed -> wasAway && ErrorMapping.unwrap(failed) instanceof NotFoundException
                         ? CompletableFuture.completedFuture(DeleteResponse.newBuilder().addDeleted(in.getPath()).build())
                         : CompletableFuture.failedFuture(failed)));
     }
@@ -447,7 +447,20 @@ public final class KukeonService implements Kukeon {
 
     @Override
     public CompletionStage<io.kukeon.wire.v1.ListNodesResponse> listNodes(io.kukeon.wire.v1.ListNodesRequest in) {
-        return guarded(() -> fleet.nodes().thenApply(NodeRows::response));
+        return guarded(() -> fleet.nodes().thenCombine(fleet.downedNodes(), (members, downed) -> {
+            java.util.List<io.kukeon.fleet.NodeView> all = new java.util.ArrayList<>(members);
+            java.util.Set<String> names = new java.util.HashSet<>();
+            members.forEach(n -> names.add(n.name()));
+            downed.stream().filter(n -> !names.contains(n.name())).forEach(all::add);
+            all.sort(java.util.Comparator.comparing(io.kukeon.fleet.NodeView::name));
+            return NodeRows.response(all);
+        }));
+    }
+
+    @Override
+    public CompletionStage<io.kukeon.wire.v1.DeleteNodeResponse> deleteNode(io.kukeon.wire.v1.DeleteNodeRequest in) {
+        return writing(() -> fleet.forgetNode(in.getName()).thenApply(cells -> io.kukeon.wire.v1.DeleteNodeResponse.newBuilder()
+                .addAllDeletedCells(cells).build()));
     }
 
     @Override

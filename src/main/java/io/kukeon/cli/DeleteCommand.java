@@ -22,7 +22,7 @@ import java.util.List;
 @Command(name = "delete", aliases = "d", mixinStandardHelpOptions = true,
         description = "Delete an object, or the objects of a manifest (children before parents).",
         subcommands = {SecretCommands.Delete.class, VolumeCommands.Delete.class, TemplateCommands.DeleteBlueprint.class,
-                TemplateCommands.DeleteConfig.class},
+                TemplateCommands.DeleteConfig.class, NodeCommands.Delete.class},
         footer = {"%nExamples:",
                 "  # cell web of default/default/default",
                 "  kuke delete cell web",

@@ -1,9 +1,12 @@
 package io.kukeon.cli;
 
+import io.kukeon.wire.v1.DeleteNodeRequest;
+import io.kukeon.wire.v1.DeleteNodeResponse;
 import io.kukeon.wire.v1.ListNodesRequest;
 import io.kukeon.wire.v1.Node;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -13,7 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** The fleet's nodes: {@code kuke get nodes}. */
+/** The fleet's nodes: {@code kuke get nodes}, {@code kuke delete node}. */
 final class NodeCommands {
     private NodeCommands() {}
 
@@ -35,6 +38,29 @@ final class NodeCommands {
             List<Node> nodes = daemon.calls().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList();
             out().print(Printed.render(output, nodes.stream().map(NodeCommands::item).toList(), false,
                     () -> render(nodes, Instant.now())));
+            return 0;
+        }
+    }
+
+    @Command(name = "node", aliases = {"nodes", "no"}, mixinStandardHelpOptions = true,
+            description = {"Forget a node the cluster downed that will not come back: its cells that no node runs"
+                    + " (Lost, or waiting to move) are deleted, and it leaves the list of nodes.",
+                    "Refused for a member of the fleet. A node deleted that comes back after all deletes its copies of"
+                    + " those cells before it restarts anything."},
+            footer = {"%nExamples:",
+                    "  # node b, whose host is gone for good",
+                    "  kuke delete node b",
+                    "  # the nodes first: a node the cluster downed is Down",
+                    "  kuke get nodes"})
+    static final class Delete extends DaemonCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(DaemonConnection daemon) {
+            DeleteNodeResponse r = daemon.calls().deleteNode(DeleteNodeRequest.newBuilder().setName(name).build());
+            out().println("Deleted node \"" + name + "\"" + (r.getDeletedCellsCount() == 0 ? ""
+                    : " and its cells " + String.join(", ", r.getDeletedCellsList())));
             return 0;
         }
     }

@@ -10,7 +10,6 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.ddata.LWWMap;
-import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 
@@ -53,8 +52,6 @@ final class Failover extends AbstractBehavior<Failover.Command> {
     private final Duration failoverAfter;
     private final CellMoves moves;
     private final ActorSystem<?> system;
-    private final DistributedData data;
-    private final SelfUniqueAddress self;
     private final Set<String> inFlight = new HashSet<>();
     private final Map<String, Long> retryAt = new HashMap<>();
     private boolean planning;
@@ -64,8 +61,6 @@ final class Failover extends AbstractBehavior<Failover.Command> {
         this.failoverAfter = failoverAfter;
         this.moves = moves;
         this.system = context.getSystem();
-        this.data = DistributedData.get(system);
-        this.self = data.selfUniqueAddress();
     }
 
     static Behavior<Command> create(Duration failoverAfter, CellMoves moves) {
@@ -150,7 +145,12 @@ final class Failover extends AbstractBehavior<Failover.Command> {
     private CompletionStage<String> move(AwayCells.Away m) {
         Move decided = m.move() != null ? m.move() : new Move(m.node(), System.currentTimeMillis(), null, null);
         return write(m.moveKey(), decided).thenCompose(v -> moves.applyPlaced(m.copy().manifest()))
-                .thenCompose(node -> write(m.moveKey(), decided.placedOn(node)).thenApply(v -> node))
+                .thenCompose(node -> AwayCells.get(system, CellDirectory.MOVED, new Replicator.ReadMajority(WRITE)).thenCompose(now -> {
+                    Move meanwhile = now.getEntries().get(m.moveKey());
+                    return meanwhile != null && meanwhile.isDeletion()   // deleted while it moved: delete it where it went
+                            ? moves.deletePlaced(io.kukeon.model.ObjectPath.parse(m.cell()))
+                            : write(m.moveKey(), decided.placedOn(node));
+                }).thenApply(v -> node))
                 .exceptionallyCompose(failed -> {
                     String why = Failures.describe(io.kukeon.supervisor.tree.Blocking.unwrap(failed));
                     return write(m.moveKey(), decided.failed(why)).thenCompose(v -> CompletableFuture.<String>failedFuture(failed));
@@ -172,11 +172,23 @@ final class Failover extends AbstractBehavior<Failover.Command> {
         return this;
     }
 
-    /** Writes the move to a majority of the members; a majority that does not answer in time still gets it by gossip. */
     private CompletionStage<Void> write(String key, Move move) {
+        return write(system, key, move);
+    }
+
+    /**
+     * Writes the move to a majority of the members; a majority that does not answer in time still
+     * gets it by gossip. A deletion recorded meanwhile is kept: the cell is not run.
+     */
+    static CompletionStage<Void> write(ActorSystem<?> system, String key, Move move) {
+        DistributedData data = DistributedData.get(system);
         CompletionStage<Replicator.UpdateResponse<LWWMap<String, Move>>> asked = AskPattern.ask(data.replicator(),
                 replyTo -> new Replicator.Update<>(CellDirectory.MOVED, LWWMap.create(), new Replicator.WriteMajority(WRITE),
-                        replyTo, moved -> moved.put(self, key, move)), WRITE.plusSeconds(1), system.scheduler());
+                        replyTo, moved -> {
+                            Move before = moved.get(key).getOrElse(() -> null);
+                            return before != null && before.isDeletion() && !move.isDeletion() ? moved
+                                    : moved.put(data.selfUniqueAddress(), key, move);
+                        }), WRITE.plusSeconds(1), system.scheduler());
         return asked.thenApply(response -> null);
     }
 }

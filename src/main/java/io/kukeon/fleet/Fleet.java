@@ -248,6 +248,77 @@ public final class Fleet {
         return clustered ? PendingCells.forget(system, cell) : CompletableFuture.completedFuture(false);
     }
 
+    /**
+     * Deletes a cell no node runs: one pending, or one of a downed node (Lost, or waiting to move),
+     * which that node deletes when it is back; true when there was one. Alone: false.
+     */
+    public CompletionStage<Boolean> forgetAway(ObjectPath cell) {
+        if (!clustered) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return PendingCells.forget(system, cell).thenCompose(pending -> AwayCells.read(system).thenCompose(away ->
+                deleted(away.stream().filter(a -> a.cell().equals(cell.toString()) && (a.move() == null || a.move().to() == null))
+                        .toList()).thenApply(paths -> pending || !paths.isEmpty())));
+    }
+
+    /**
+     * Forgets a node the cluster downed that will not come back, as {@code kubectl delete node}: its
+     * cells no node runs are deleted (it deletes its copies if it comes back after all); the paths.
+     * Refused for a member: only a node away can be forgotten.
+     */
+    public CompletionStage<List<String>> forgetNode(String name) {
+        if (!clustered) {
+            throw new io.kukeon.model.FailedPreconditionException("NodeAlone", "this kukeond runs alone: there is no other"
+                    + " node to delete");
+        }
+        if (AwayCells.presentNames(system).contains(name)) {
+            throw new io.kukeon.model.FailedPreconditionException("NodePresent", "node \"" + name + "\" is a member of the"
+                    + " fleet: only a node the cluster downed can be deleted (stop its kukeond, and wait until it is downed)");
+        }
+        return AwayCells.read(system).thenCompose(away -> {
+            List<AwayCells.Away> its = away.stream().filter(a -> a.node().equals(name)
+                    && (a.move() == null || a.move().to() == null)).toList();
+            if (its.isEmpty()) {
+                throw io.kukeon.model.NotFoundException.node("no node \"" + name + "\" was downed with cells that no node"
+                        + " runs");
+            }
+            return deleted(its);
+        });
+    }
+
+    /** Records each of {@code cells} deleted, by a majority; their paths. */
+    private CompletionStage<List<String>> deleted(List<AwayCells.Away> cells) {
+        long now = System.currentTimeMillis();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (AwayCells.Away a : cells) {
+            writes.add(Failover.write(system, a.moveKey(), Move.deleted(a.node(), now)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .thenApply(v -> cells.stream().map(AwayCells.Away::cell).sorted().toList());
+    }
+
+    /**
+     * The nodes the cluster downed whose cells no node runs (waiting to move, or Lost), as
+     * {@code kuke get nodes} lists them: Down, since they left, with their cells shown. Alone: none.
+     */
+    public CompletionStage<List<NodeView>> downedNodes() {
+        if (!clustered) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return AwayCells.read(system).thenApply(away -> {
+            Map<String, NodeView> nodes = new TreeMap<>();
+            for (AwayCells.Away a : away) {
+                if (a.move() == null || a.move().to() == null) {
+                    NodeView before = nodes.get(a.node());
+                    int cells = before == null ? 1 : before.load().cells() + 1;
+                    nodes.put(a.node(), new NodeView(a.node(), "Down", Map.of(), new NodeLoad(cells, 0, 0),
+                            new NodeCapacity(0, 0), a.departedMillis(), ""));
+                }
+            }
+            return List.copyOf(nodes.values());
+        });
+    }
+
     /** Why this member left the cluster on its own (its name taken), or null. */
     public String problem() {
         return problem.get();

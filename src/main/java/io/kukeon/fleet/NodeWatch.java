@@ -299,9 +299,9 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
     }
 
     /**
-     * Removes this node's copy of each of its cells that the fleet runs on another node now (a copy
-     * made before the move), and its record of the move; a move that no node took yet is called off,
-     * the cell staying here.
+     * Removes this node's copy of each of its cells that the fleet runs on another node now, or that
+     * was deleted through another node while this one was away (a copy made before the move), and its
+     * record of the move; a move that no node took yet is called off, the cell staying here.
      */
     private CompletionStage<Void> fence(LWWMap<String, Move> moved) {
         List<CompletableFuture<Void>> all = new ArrayList<>();
@@ -318,7 +318,9 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
             CompletionStage<Boolean> removal = move.to() == null ? CompletableFuture.completedFuture(false)
                     : moves.removeHere(cell, move.atMillis());
             CompletableFuture<Void> one = removal.thenAccept(removed -> {
-                if (removed) {
+                if (removed && move.isDeletion()) {
+                    log.info("cell {} was deleted through another node while this node was away: its copy here is removed", cell);
+                } else if (removed) {
                     log.info("cell {} runs on node {} since this node was downed: its copy here is removed", cell, move.to());
                 }
                 update(CellDirectory.MOVED, m -> m.remove(self, key));

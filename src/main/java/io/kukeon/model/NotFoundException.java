@@ -47,6 +47,11 @@ public final class NotFoundException extends KukeonException {
                 + scope + "\"" + (nearest ? " nor above it" : ""), null, kind.kindName());
     }
 
+    /** A node of the fleet (not a tree node either) that is not there as asked. */
+    public static NotFoundException node(String message) {
+        return new NotFoundException(message, null, "Node");
+    }
+
     /** Whether it is this very object that does not exist (not one of its parents or children). */
     public boolean isAbout(ObjectPath object) {
         return path != null && path.equals(object);

@@ -1,6 +1,8 @@
 package io.kukeon.fleet;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.kukeon.api.Docs;
 import io.kukeon.runtime.ObservedContainer;
 import io.kukeon.runtime.TaskInfo;
@@ -10,6 +12,8 @@ import io.kukeon.testing.Eventually;
 import io.kukeon.testing.RealHost;
 import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResponse;
+import io.kukeon.wire.v1.DeleteNodeRequest;
+import io.kukeon.wire.v1.DeleteRequest;
 import io.kukeon.wire.v1.GetRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.LifecycleRequest;
@@ -34,6 +38,7 @@ import static io.kukeon.fleet.FleetTesting.freePort;
 import static io.kukeon.fleet.FleetTesting.secret;
 import static io.kukeon.fleet.FleetTesting.statuses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,7 +50,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * anything, keeps the others (started again by hand, as after a reboot), and every cell runs at
  * most once. Then c, running the moved cell, is cut off (paused past stable-after and
  * failover-after): the cell moves on; c, resumed, learns it was downed, stops the cell's containers
- * as it leaves, and gives up its copy when started again.
+ * as it leaves, and gives up its copy when started again. A Lost cell deleted through another member,
+ * and a node deleted (kubectl delete node) with its cells that wait, are gone from the fleet; the
+ * node, back after all, deletes its copies.
  */
 @Tag("containerd")
 class FleetFailoverTest {
@@ -99,7 +106,7 @@ class FleetFailoverTest {
             assertEquals("c", moved.getNode(), "the most free memory after b");
             assertEquals(Set.of(moved.getNode()), runningOn(hosts, "mover"));
             assertEquals(Set.of(), runningOn(hosts, "stayer"), "a cell that restarts never stays with its node");
-            assertTrue(statuses(a.client()).equals(Map.of("a", "Up", "c", "Up")), statuses(a.client()).toString());
+            assertEquals(Map.of("a", "Up", "b", "Down", "c", "Up"), statuses(a.client()), "b, downed, is listed while its cells are");
             // what no node runs is shown through any member: Lost with its node, or Pending with why no node took it
             ObjectDoc stayer = get(c.client(), "r/s/t/stayer");
             assertEquals(List.of("b", "Lost", "NodeLost"), List.of(stayer.getNode(), stayer.getStatus().getState(),
@@ -123,12 +130,18 @@ class FleetFailoverTest {
                     .getObjectsList().stream().collect(Collectors.toMap(d -> d.getMetadata().getName(),
                             d -> d.getNode() + " " + d.getStatus().getState()));
             assertEquals(Map.of("mover", moved.getNode() + " Ready", "stayer", "b Lost", "big", "b Pending"), listed);
+            // the Lost one is deleted through c: gone from the fleet; b deletes its copy when it is back
+            assertEquals(List.of("r/s/t/stayer"), c.client().delete(DeleteRequest.newBuilder().setKind("Cell")
+                    .setPath("r/s/t/stayer").build()).getDeletedList());
+            assertNotFound(a, "r/s/t/stayer");
 
-            // b comes back: it removes its copy of the cell that moved, before it would restart it, and keeps the other
+            // b comes back: it removes its copies of the cell that moved, before it would restart it, and of the one
+            // deleted, and keeps the other
             b.start();
             Eventually.value("b Up again", Duration.ofSeconds(60),
                     () -> statuses(c.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
             awaitNoContainerOf(hostB, "mover");
+            awaitNoContainerOf(hostB, "stayer");
             // the move no node took is called off: big stays b's, and, its root gone with the host, waits to be
             // started, as after a reboot; started through a, it runs on b
             Eventually.value("big held by b again", Duration.ofSeconds(30),
@@ -138,12 +151,15 @@ class FleetFailoverTest {
             for (DaemonProcess through : List.of(a, b, c)) {
                 Eventually.value("mover held by " + moved.getNode() + " alone", Duration.ofSeconds(30),   // b's delete ends last
                         () -> get(through.client(), "r/s/t/mover").getNode().equals(moved.getNode()) ? true : null);
-                assertEquals("b", get(through.client(), "r/s/t/stayer").getNode());
+                assertNotFound(through, "r/s/t/stayer");
                 assertEquals("b", get(through.client(), "r/s/t/big").getNode());
             }
             assertEquals(Set.of(moved.getNode()), runningOn(hosts, "mover"), "mover runs exactly once");
             assertEquals(Set.of(), runningOn(hosts, "stayer"), "a cell that restarts never is not started again");
-            assertTrue(Files.readString(b.log()).contains("its copy here is removed"), Files.readString(b.log()));
+            assertTrue(Files.readString(b.log()).contains("cell r/s/t/mover runs on node " + moved.getNode() + " since this node"
+                    + " was downed: its copy here is removed"), Files.readString(b.log()));
+            assertTrue(Files.readString(b.log()).contains("cell r/s/t/stayer was deleted through another node while this node"
+                    + " was away: its copy here is removed"), Files.readString(b.log()));
 
             // c, which runs mover now, is cut off (paused) past stable-after and failover-after: mover moves on;
             // resumed, c learns it was downed, stops mover's containers and exits; started again, it gives up its copy
@@ -168,7 +184,37 @@ class FleetFailoverTest {
             Eventually.value("mover, through c, on " + movedAgain.getNode(), Duration.ofSeconds(30),   // c's delete ends after its containers'
                     () -> get(c.client(), "r/s/t/mover").getNode().equals(movedAgain.getNode()) ? true : null);
             assertEquals(Set.of(movedAgain.getNode()), runningOn(hosts, "mover"), "mover runs exactly once");
+
+            // b's host dies again, for good: big (3 GiB) fits on no other node and waits; b is deleted through a, as
+            // kubectl delete node, with big; b, back after all, deletes its copy
+            assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(StatusRuntimeException.class, () -> a.client().deleteNode(
+                    DeleteNodeRequest.newBuilder().setName("b").build())).getStatus().getCode(), "a member is not deleted");
+            b.kill9();
+            killContainersAndShims(hostB);
+            Eventually.value("b Down with big", Duration.ofSeconds(60), () -> byName(a.client(), "b").getStatus().equals("Down")
+                    && byName(a.client(), "b").getCells() == 1 ? true : null);
+            assertEquals(List.of("r/s/t/big"), a.client().deleteNode(DeleteNodeRequest.newBuilder().setName("b").build())
+                    .getDeletedCellsList());
+            assertNotFound(c, "r/s/t/big");
+            assertEquals(Map.of("a", "Up", "c", "Up"), statuses(c.client()), "b deleted is no longer listed");
+            assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> a.client().deleteNode(
+                    DeleteNodeRequest.newBuilder().setName("b").build())).getStatus().getCode());
+            b.start();
+            awaitNoContainerOf(hostB, "big");
+            Eventually.value("b's copy of big deleted", Duration.ofSeconds(30), () -> {
+                try {
+                    b.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/big").build());
+                    return null;
+                } catch (StatusRuntimeException e) {
+                    return e.getStatus().getCode() == Status.Code.NOT_FOUND ? true : null;
+                }
+            });
         }
+    }
+
+    private static void assertNotFound(DaemonProcess through, String cell) {
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> get(through.client(), cell))
+                .getStatus().getCode(), cell + " through a member");
     }
 
     private static String cell(String name, String restartPolicy, String... specLines) {
