@@ -290,7 +290,7 @@ final class FleetRoutes {
         return fleet.awayCells().thenCompose(away -> away.stream().filter(a -> a.cell().path().toString().equals(path))
                 .findFirst()
                 .<CompletionStage<R>>map(a -> CompletableFuture.failedFuture(new FailedPreconditionException(
-                        a.cell().status().reason(), "cell \"" + path + "\" is " + a.cell().status().state() + ", on no node: "
+                        a.cell().status().reason(), "cell \"" + path + "\" is " + a.cell().status().state() + ": "
                         + a.cell().status().message())))
                 .orElseGet(() -> here.apply(in)));
     }
@@ -301,7 +301,7 @@ final class FleetRoutes {
      * was one of those.
      */
     CompletionStage<Boolean> forgetAway(String kind, String path) {
-        if (!fleet.clustered() || !Kind.CELL.displayName().equals(kind)) {
+        if (!fleet.clustered()) {
             return CompletableFuture.completedFuture(false);
         }
         ObjectPath cell;
@@ -310,7 +310,7 @@ final class FleetRoutes {
         } catch (RuntimeException invalid) {
             return CompletableFuture.completedFuture(false);   // not a path: the delete says why
         }
-        return fleet.forgetAway(cell);
+        return cell.kind() == Kind.CELL ? fleet.forgetAway(cell) : CompletableFuture.completedFuture(false);
     }
 
     /** A Get, answered by the holder's answer to whether it holds the object: one call, not two. */

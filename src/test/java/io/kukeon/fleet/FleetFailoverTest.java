@@ -196,7 +196,8 @@ class FleetFailoverTest {
             assertEquals(List.of("r/s/t/big"), a.client().deleteNode(DeleteNodeRequest.newBuilder().setName("b").build())
                     .getDeletedCellsList());
             assertNotFound(c, "r/s/t/big");
-            assertEquals(Map.of("a", "Up", "c", "Up"), statuses(c.client()), "b deleted is no longer listed");
+            Eventually.value("b, deleted, no longer listed", Duration.ofSeconds(30),   // once c too has seen it removed
+                    () -> statuses(c.client()).equals(Map.of("a", "Up", "c", "Up")) ? true : null);
             assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> a.client().deleteNode(
                     DeleteNodeRequest.newBuilder().setName("b").build())).getStatus().getCode());
             b.start();

@@ -125,7 +125,7 @@ class FleetPlacementTest {
         StatusRuntimeException notRunning = assertThrows(StatusRuntimeException.class, () -> b.client().start(
                 LifecycleRequest.newBuilder().setKind("Cell").setPath("r/s/st/too-big").build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, notRunning.getStatus().getCode());
-        assertTrue(notRunning.getStatus().getDescription().startsWith("cell \"r/s/st/too-big\" is Pending, on no node: no node can"
+        assertTrue(notRunning.getStatus().getDescription().startsWith("cell \"r/s/st/too-big\" is Pending: no node can"
                 + " run cell"), notRunning.getStatus().getDescription());
         // deleted through b, the one on no node is gone from the fleet
         assertEquals(List.of("r/s/st/on-no-node"), b.client().delete(DeleteRequest.newBuilder().setKind("Cell")
