@@ -1,6 +1,7 @@
 package io.kukeon.fleet;
 
 import com.typesafe.config.Config;
+import io.kukeon.secrets.FileModes;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.cluster.ddata.DurableStore;
 import org.apache.pekko.serialization.Serialization;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
 /**
  * Keeps the fleet's records that no node's tree holds ({@link CellDirectory#DURABLE}) on this
  * member's disk, as Pekko Distributed Data's durable store: one file per record under the data
- * directory, replaced whole, synced before the replicator is told it is stored. A member that
+ * directory (root's only), replaced whole, synced before the replicator is told it is stored. A member that
  * starts reads them before it answers for any of them, so a fleet restarted whole still knows
  * what moved and what waits for a node. (Pekko's own store needs LMDB, a native library and a
  * JVM opened to reflection; these records are a few kilobytes.)
@@ -56,7 +57,7 @@ public final class FleetRecordStore extends AbstractActor {
     private void loadAll() {
         Map<String, DurableStore.DurableDataEnvelope> loaded = new HashMap<>();
         try {
-            Files.createDirectories(dir);
+            FileModes.createPrivateDirectories(dir);
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).toList()) {
                     String name = file.getFileName().toString();
@@ -116,11 +117,12 @@ public final class FleetRecordStore extends AbstractActor {
             out.writeUTF(Serializers.manifestFor(serialization.findSerializerFor(data), data));
             out.write(bytes);
         }
-        Files.createDirectories(dir);
+        FileModes.createPrivateDirectories(dir);
         Path target = dir.resolve(key + SUFFIX);
         Path next = dir.resolve(key + SUFFIX + ".next");
-        try (FileChannel channel = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.deleteIfExists(next);
+        try (FileChannel channel = FileChannel.open(next, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                FileModes.privateFile())) {   // cells' manifests: root's only, as the journal
             ByteBuffer all = ByteBuffer.wrap(buffer.toByteArray());
             while (all.hasRemaining()) {
                 channel.write(all);

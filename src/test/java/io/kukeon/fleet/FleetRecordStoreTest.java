@@ -42,8 +42,48 @@ class FleetRecordStoreTest {
         TestKit.shutdownActorSystem(system);
     }
 
+    /**
+     * The records as a release wrote them are a contract, as the journal is: a member upgraded reads
+     * what it kept before (src/test/resources/fleet-records; {@code -Dkukeon.updateGolden=true}
+     * writes them anew, only for a change that old members' records do not need to survive).
+     */
     @Test
-    void aRecordStoredIsReadBackByTheNextStoreAndAnOddKeyIsRefused(@TempDir Path dir) {
+    void theRecordsAsAnEarlierReleaseWroteThemAreRead(@TempDir Path dir) throws Exception {
+        Path fixtures = Path.of(System.getProperty("kukeon.projectDir", ".")).resolve("src/test/resources/fleet-records");
+        SelfUniqueAddress self = new SelfUniqueAddress(new org.apache.pekko.cluster.UniqueAddress(
+                new org.apache.pekko.actor.Address("pekko", "kukeond", "127.0.0.1", 25520), 7L));
+        Map<String, LWWMap<String, ?>> expected = Map.of(
+                "kukeon-pending", LWWMap.<String, PendingCell>create().put(self, "r/s/t/web", new PendingCell(
+                        "apiVersion: v1beta1\nkind: Cell\n", 1_765_000_000_000L, "no node can run cell \"r/s/t/web\"")),
+                "kukeon-moved", LWWMap.<String, Move>create().put(self, "b:r/s/t/db", new Move("b", 1_765_000_000_000L, "c", null))
+                        .put(self, "b:r/s/t/gone", Move.deleted("b", 1_765_000_000_001L)),
+                "kukeon-departures", LWWMap.<String, Departure>create().put(self, "b", new Departure(1_765_000_000_000L, true)));
+        TestKit replicator = new TestKit(system);
+        if (Boolean.getBoolean("kukeon.updateGolden")) {
+            ActorRef writer = system.actorOf(Props.create(FleetRecordStore.class, ConfigFactory.parseMap(Map.of(
+                    FleetRecordStore.DIR_SETTING, fixtures.toString()))));
+            expected.forEach((key, map) -> {
+                writer.tell(new DurableStore.Store(key, new DurableStore.DurableDataEnvelope(map), scala.Option.apply(
+                        new DurableStore.StoreReply("stored", "not stored", replicator.getRef()))), ActorRef.noSender());
+                replicator.expectMsgEquals("stored");
+            });
+        }
+        Path copy = dir.resolve("fleet");
+        Files.createDirectories(copy);
+        for (String key : expected.keySet()) {
+            Files.copy(fixtures.resolve(key + ".record"), copy.resolve(key + ".record"));
+        }
+        ActorRef store = system.actorOf(Props.create(FleetRecordStore.class, ConfigFactory.parseMap(Map.of(
+                FleetRecordStore.DIR_SETTING, copy.toString()))));
+        store.tell(DurableStore.LoadAll$.MODULE$, replicator.getRef());
+        DurableStore.LoadData loaded = replicator.expectMsgClass(Duration.ofSeconds(5), DurableStore.LoadData.class);
+        replicator.expectMsgEquals(DurableStore.LoadAllCompleted$.MODULE$);
+        expected.forEach((key, map) -> assertEquals(map.getEntries(),
+                ((LWWMap<?, ?>) loaded.data().apply(key).data()).getEntries(), key));
+    }
+
+    @Test
+    void aRecordStoredIsReadBackByTheNextStoreAndAnOddKeyIsRefused(@TempDir Path dir) throws Exception {
         Config config = ConfigFactory.parseMap(Map.of(FleetRecordStore.DIR_SETTING, dir.resolve("fleet").toString()));
         // a member's address as the replicator writes it (no cluster needed for the store itself)
         SelfUniqueAddress self = new SelfUniqueAddress(new org.apache.pekko.cluster.UniqueAddress(
@@ -76,6 +116,10 @@ class FleetRecordStoreTest {
         LWWMap<String, PendingCell> read = (LWWMap<String, PendingCell>) loaded.data().apply("kukeon-pending").data();
         assertEquals(second.getEntries(), read.getEntries(), "the last store of the key, whole");
         assertTrue(Files.isRegularFile(dir.resolve("fleet").resolve("kukeon-pending.record")));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("fleet").resolve("kukeon-pending.record"))), "cells' manifests are root's only");
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("fleet"))));
         assertFalse(Files.exists(dir.resolve("fleet").resolve("kukeon-pending.record.next")), "no write left half done");
     }
 }
