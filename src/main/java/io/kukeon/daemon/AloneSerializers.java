@@ -11,9 +11,8 @@ import java.util.Map;
 /**
  * Pekko's serializers for a kukeond that runs alone (no {@code cluster.listen}). Pekko makes every
  * serializer of {@code pekko.actor.serializers} when its actor system starts, and the fleet's jars
- * (remote, cluster, distributed data, cluster tools) bring 14 of them: ~250 classes and their
- * protobuf messages for messages that never leave a lone daemon's JVM (docs/benchmarks.md, "Resident
- * set"). A setting cannot take a serializer out (the actor system's settings fall back on every jar's
+ * (remote, cluster, distributed data, cluster tools, cluster typed) bring 14 of them: ~260 classes
+ * for messages that never leave a lone daemon's JVM (docs/benchmarks.md, "Resident set"). A setting cannot take a serializer out (the actor system's settings fall back on every jar's
  * reference.conf), so each is replaced by a {@link FleetOnlySerializer} under its id, and the bindings
  * to it by {@code none}, which loads no class. A fleet member keeps them all; the journal's serializer
  * and the Jackson ones (its old rows) stay.
