@@ -136,6 +136,9 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
                     integer(k, "pools." + pool, 2, 1024));
         }
         Config pekko = ConfigFactory.parseMap(pekkoSettings).withFallback(c).resolve();
+        if (!cluster.clustered()) {
+            pekko = AloneSerializers.of(pekko);
+        }
         PullSlots.Limits pullLimits = new PullSlots.Limits(pullsPerHost(k),
                 integer(k, "registry.pull-queue-length", 0, 100_000), duration(k, "registry.pull-queue-wait"));
         return new DaemonConfig(dataDir, api(k), absolute("containerd-socket", string(k, "containerd-socket")), ids,

@@ -37,6 +37,7 @@ public final class TestDaemon implements AutoCloseable {
     private Path configFile;
     private Daemon daemon;
     private ManagedChannel channel;
+    private boolean stopped;
 
     public TestDaemon(Path dataDir, Map<String, String> extraFlags) throws IOException {
         this(dataDir, new FakeRuntime(), new FakeCgroups(), extraFlags);
@@ -94,8 +95,10 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     /** Netty's loop for clients of the unix socket: one for all test daemons, as it is only a client's. */
-    private static final io.netty.channel.EventLoopGroup SOCKET_CLIENT_LOOP = new io.netty.channel.epoll.EpollEventLoopGroup(1,
-            new io.netty.util.concurrent.DefaultThreadFactory("test-socket-client", true));
+    private static final class SocketClientLoop {
+        static final io.netty.channel.EventLoopGroup LOOP = new io.netty.channel.epoll.EpollEventLoopGroup(1,
+                new io.netty.util.concurrent.DefaultThreadFactory("test-socket-client", true));
+    }
     private DaemonConfig config;
 
     public void start() throws IOException {
@@ -122,10 +125,10 @@ public final class TestDaemon implements AutoCloseable {
                 return egress;
             }
         });
-        channel = daemon.port() >= 0 ? NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build()
-                : NettyChannelBuilder.forAddress(new io.netty.channel.unix.DomainSocketAddress(socket().toFile()))
-                        .channelType(io.netty.channel.epoll.EpollDomainSocketChannel.class)
-                        .eventLoopGroup(SOCKET_CLIENT_LOOP).usePlaintext().build();
+        synchronized (this) {
+            channel = null;
+            stopped = false;
+        }
     }
 
     /** The API's unix socket. */
@@ -139,10 +142,15 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     public void stop() {
-        if (channel != null) {
-            channel.shutdownNow();
+        ManagedChannel open;
+        synchronized (this) {
+            stopped = true;
+            open = channel;
+        }
+        if (open != null) {
+            open.shutdownNow();
             try {
-                channel.awaitTermination(5, TimeUnit.SECONDS);
+                open.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -175,11 +183,24 @@ public final class TestDaemon implements AutoCloseable {
         if (authorization != null) {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
         }
-        return KukeonGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        return KukeonGrpc.newBlockingStub(channel()).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
-    public ManagedChannel channel() {
+    /**
+     * The client's channel to this daemon, made on first use: the benchmarks run a TestDaemon in a JVM of its
+     * own, measured as kukeond's, which then holds no client of its own API. Shut once the daemon is stopped.
+     */
+    public synchronized ManagedChannel channel() {
+        if (channel == null) {
+            channel = daemon.port() >= 0 ? NettyChannelBuilder.forAddress("127.0.0.1", daemon.port()).usePlaintext().build()
+                    : NettyChannelBuilder.forAddress(new io.netty.channel.unix.DomainSocketAddress(socket().toFile()))
+                            .channelType(io.netty.channel.epoll.EpollDomainSocketChannel.class)
+                            .eventLoopGroup(SocketClientLoop.LOOP).usePlaintext().build();
+            if (stopped) {
+                channel.shutdownNow();
+            }
+        }
         return channel;
     }
 
