@@ -51,7 +51,7 @@ import java.util.Map;
  */
 public final class StartBenchmark {
     /** The raw network's /24, in a namespace of its own (kukeond's space has its /24 from pod-subnet in its namespace). */
-    private static final String RAW_SUBNET = "10.250.0.0/24";
+    static final String RAW_SUBNET = "10.250.0.0/24";
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -98,8 +98,8 @@ public final class StartBenchmark {
                 Sample inProcessSample = null;
                 for (int turn = 0; turn < 4; turn++) {
                     switch ((turn + i) % 4) {
-                        case 0 -> rawSample = rawCell(runtime, rawNs, host, cell, null, dir);
-                        case 1 -> rawNetworkedStart = rawNetworkedCell(runtime, rawNs, host, "net-" + cell, chain, dir);
+                        case 0 -> rawSample = rawCell(runtime, rawNs, host.cgroupRoot, cell, null, dir);
+                        case 1 -> rawNetworkedStart = rawNetworkedCell(runtime, rawNs, host.cgroupRoot, "net-" + cell, chain, dir);
                         case 2 -> kukeondSample = kukeondCell(host, cell);
                         default -> inProcessSample = inProcessCell(host, tree, "in-" + cell);
                     }
@@ -167,7 +167,7 @@ public final class StartBenchmark {
     }
 
     /** One start: wall time, and the CPU time the whole JVM spent meanwhile (counted in 10 ms ticks). */
-    private record Sample(long nanos, long cpuNanos) {
+    record Sample(long nanos, long cpuNanos) {
         static Sample since(long t0, long cpu0) {
             return new Sample(System.nanoTime() - t0, JvmCpu.processNanos() - cpu0);
         }
@@ -182,16 +182,16 @@ public final class StartBenchmark {
     }
 
     /** A raw networked start, and the time its ADD took alone. */
-    private record RawStart(Sample sample, long cniAddNanos) {}
+    record RawStart(Sample sample, long cniAddNanos) {}
 
     /** The raw roots on the network, by container ID: their namespaces for the DEL at the end. */
     private static final Map<String, Path> rawRoots = new HashMap<>();
 
     /** The raw networked start: the root, the space's plugin chain on it, then the workload. */
-    private static RawStart rawNetworkedCell(ContainerdRuntime runtime, String ns, RealDaemon host, String cell, RawCniChain chain,
-                                             Path dir) throws IOException {
+    static RawStart rawNetworkedCell(ContainerdRuntime runtime, String ns, String cgroupRoot, String cell, RawCniChain chain,
+                                     Path dir) throws IOException {
         long[] add = new long[1];
-        Sample sample = rawCell(runtime, ns, host, cell, (rootId, rootPid) -> {
+        Sample sample = rawCell(runtime, ns, cgroupRoot, cell, (rootId, rootPid) -> {
             Path netns = Path.of("/proc/" + rootPid + "/ns/net");
             long t0 = System.nanoTime();
             chain.add(rootId, netns);
@@ -202,21 +202,21 @@ public final class StartBenchmark {
     }
 
     /** What the raw start does between its root and its workload: the network's ADD, or nothing. */
-    private interface RootAttach {
+    interface RootAttach {
         void attach(String rootId, int rootPid) throws IOException;
     }
 
     /** The pause root, then (when given) its network, then a workload in its namespaces, as a cell start makes them. */
-    private static Sample rawCell(ContainerdRuntime runtime, String ns, RealDaemon host, String cell, RootAttach network,
-                                  Path dir) throws IOException {
+    static Sample rawCell(ContainerdRuntime runtime, String ns, String cgroupRoot, String cell, RootAttach network,
+                          Path dir) throws IOException {
         long cpu0 = JvmCpu.processNanos();
         long t0 = System.nanoTime();
-        int rootPid = runRaw(runtime, ns, host.cgroupRoot, cell, "root", CellSpec.pauseRoot().command(),
+        int rootPid = runRaw(runtime, ns, cgroupRoot, cell, "root", CellSpec.pauseRoot().command(),
                 CellSpec.pauseRoot().args(), Map.of(), dir);
         if (network != null) {
             network.attach(rawId(cell, "root"), rootPid);
         }
-        runRaw(runtime, ns, host.cgroupRoot, cell, "app", "sleep", List.of("3600"),
+        runRaw(runtime, ns, cgroupRoot, cell, "app", "sleep", List.of("3600"),
                 Map.of("network", "/proc/" + rootPid + "/ns/net", "ipc", "/proc/" + rootPid + "/ns/ipc",
                         "uts", "/proc/" + rootPid + "/ns/uts"), dir);
         return Sample.since(t0, cpu0);

@@ -4,11 +4,10 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kukeon.api.Docs;
-import io.kukeon.runtime.ObservedContainer;
-import io.kukeon.runtime.TaskInfo;
 import io.kukeon.testing.BusyboxUpload;
 import io.kukeon.testing.DaemonProcess;
 import io.kukeon.testing.Eventually;
+import io.kukeon.testing.HostDeath;
 import io.kukeon.testing.RealHost;
 import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResponse;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +93,7 @@ class FleetFailoverTest {
 
             // b's host dies: its kukeond, then its containers and their shims
             b.kill9();
-            killContainersAndShims(hostB);
+            HostDeath.killTasksAndShims(hostB, "r");
             assertEquals(Set.of(), runningOn(hosts, "mover"));
 
             // downed after stable-after, away for failover-after: the cell that may move runs on a or c
@@ -140,8 +138,8 @@ class FleetFailoverTest {
             b.start();
             Eventually.value("b Up again", Duration.ofSeconds(60),
                     () -> statuses(c.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
-            awaitNoContainerOf(hostB, "mover");
-            awaitNoContainerOf(hostB, "stayer");
+            HostDeath.awaitNoContainerOf(hostB, "r", "mover");
+            HostDeath.awaitNoContainerOf(hostB, "r", "stayer");
             // the move no node took is called off: big stays b's, and, its root gone with the host, waits to be
             // started, as after a reboot; started through a, it runs on b
             Eventually.value("big held by b again", Duration.ofSeconds(30),
@@ -180,7 +178,7 @@ class FleetFailoverTest {
             c.start();
             Eventually.value("c Up again", Duration.ofSeconds(60),
                     () -> statuses(a.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Up")) ? true : null);
-            awaitNoContainerOf(hostC, "mover");
+            HostDeath.awaitNoContainerOf(hostC, "r", "mover");
             Eventually.value("mover, through c, on " + movedAgain.getNode(), Duration.ofSeconds(30),   // c's delete ends after its containers'
                     () -> get(c.client(), "r/s/t/mover").getNode().equals(movedAgain.getNode()) ? true : null);
             assertEquals(Set.of(movedAgain.getNode()), runningOn(hosts, "mover"), "mover runs exactly once");
@@ -190,7 +188,7 @@ class FleetFailoverTest {
             assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(StatusRuntimeException.class, () -> a.client().deleteNode(
                     DeleteNodeRequest.newBuilder().setName("b").build())).getStatus().getCode(), "a member is not deleted");
             b.kill9();
-            killContainersAndShims(hostB);
+            HostDeath.killTasksAndShims(hostB, "r");
             Eventually.value("b Down with big", Duration.ofSeconds(60), () -> byName(a.client(), "b").getStatus().equals("Down")
                     && byName(a.client(), "b").getCells() == 1 ? true : null);
             assertEquals(List.of("r/s/t/big"), a.client().deleteNode(DeleteNodeRequest.newBuilder().setName("b").build())
@@ -201,7 +199,7 @@ class FleetFailoverTest {
             assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> a.client().deleteNode(
                     DeleteNodeRequest.newBuilder().setName("b").build())).getStatus().getCode());
             b.start();
-            awaitNoContainerOf(hostB, "big");
+            HostDeath.awaitNoContainerOf(hostB, "r", "big");
             Eventually.value("b's copy of big deleted", Duration.ofSeconds(30), () -> {
                 try {
                     b.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/big").build());
@@ -229,43 +227,8 @@ class FleetFailoverTest {
 
     /** The hosts whose containerd runs a task of the cell's workload. */
     private static Set<String> runningOn(Map<String, RealHost> hosts, String cell) {
-        return hosts.entrySet().stream().filter(h -> h.getValue().containerd.listContainers(h.getValue().namespace("r"))
-                        .stream().anyMatch(o -> cell.equals(o.labels().get("kukeon.io/cell"))
-                                && o.task().status() == TaskInfo.Status.RUNNING))
+        return hosts.entrySet().stream().filter(h -> HostDeath.cellsRunning(h.getValue(), "r").contains(cell))
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
-    }
-
-    /** Waits until the host's containerd holds no container of the cell: its copy there was removed. */
-    private static void awaitNoContainerOf(RealHost host, String cell) throws Exception {
-        Eventually.value("no container of " + cell + " left on " + host.id, Duration.ofSeconds(60), () -> host.containerd
-                .listContainers(host.namespace("r")).stream().noneMatch(o -> cell.equals(o.labels().get("kukeon.io/cell")))
-                ? true : null);
-    }
-
-    /** Kills every task of the host's realm with -9, then its shim: what a host's death leaves of them. */
-    private static void killContainersAndShims(RealHost host) throws Exception {
-        for (ObservedContainer o : host.containerd.listContainers(host.namespace("r"))) {
-            if (o.task().status() != TaskInfo.Status.RUNNING || o.task().pid() <= 0) {
-                continue;
-            }
-            long shim = parentOf(o.task().pid());
-            kill(o.task().pid());
-            String command = Files.readString(Path.of("/proc/" + shim + "/cmdline")).replace('\0', ' ');
-            assertTrue(command.contains("containerd-shim"), "the parent of a task is its shim: " + command);
-            assertTrue(command.contains(host.namespace("r")), "the shim is of this host's namespace: " + command);
-            kill(shim);
-        }
-        Eventually.value("b's tasks gone", Duration.ofSeconds(30), () -> host.containerd.listContainers(host.namespace("r"))
-                .stream().noneMatch(o -> o.task().status() == TaskInfo.Status.RUNNING) ? true : null);
-    }
-
-    private static long parentOf(int pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
-    }
-
-    private static void kill(long pid) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
     }
 
     private DaemonProcess member(RealHost host, String name, int port, int seed, Path secret, String memory) {
