@@ -50,7 +50,7 @@ import static io.kukeon.bench.BenchTiming.pct;
  * running task in another host's containerd. The node is then started again; once it is Up
  * everywhere and has removed its copies of the moved cells, every cell must run exactly once in the
  * fleet (containerd, and the node the API names), else the benchmark fails with the daemons' logs.
- * <p>Before the trials, in the same cluster: a cell start (then a stop, untimed) through node a of
+ * <p>Before the trials, in the same cluster: a cell start (then a kill, untimed) through node a of
  * a cell held by a against one held by b, beside the raw containerd start of the same containers,
  * with and without the space's CNI chain ({@link StartBenchmark}'s raw paths), alternating.
  * <p>Usage: {@code scripts/bench-failover.sh [TRIALS=20] [SAMPLES=20] [STABLE_AFTER FAILOVER_AFTER]}.
@@ -313,7 +313,7 @@ public final class FailoverBenchmark {
     }
 
     /**
-     * A start (then a stop, untimed) through a of a cell a holds and of one b holds, and the raw containerd
+     * A start (then a kill, untimed) through a of a cell a holds and of one b holds, and the raw containerd
      * start of the same two containers on a's share, with and without the CNI chain, in turns.
      */
     private static void remoteStart(Map<String, DaemonProcess> nodes, RealHost hostA, int samples, Path dir) throws Exception {
@@ -374,7 +374,7 @@ public final class FailoverBenchmark {
         if (!state.equals("Ready")) {
             throw new IllegalStateException("cell " + path + " is " + state + " after its start");
         }
-        through.client().stop(cell);
+        through.client().kill(cell);   // a stop: its sleep ignores SIGTERM, a stop would wait out stop-timeout
         return nanos;
     }
 
