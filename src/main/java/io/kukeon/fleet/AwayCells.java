@@ -28,19 +28,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The cells of the nodes the cluster downed that no member runs now, as this member's replica of
- * the {@link CellDirectory} has them: those the fleet moves (or could not move yet) and those that
- * stay with their node.
+ * The cells of the nodes gone from the cluster that no member runs now, as this member's replica of
+ * the {@link CellDirectory} has them: of a node downed, those the fleet moves (or could not move yet)
+ * and those that stay with it; of a node that left on its own, each as it was when it left.
  */
 final class AwayCells {
     private static final Duration READ = Duration.ofSeconds(5);
 
     /**
-     * A cell of a downed node that no member holds.
+     * A cell of a node gone from the cluster that no member holds.
      *
-     * @param move the move recorded so far; null before one was tried
+     * @param move   the move recorded so far; null before one was tried
+     * @param downed whether the cluster downed its node (else the node left on its own, stopped: its
+     *               containers run on, and the cell is not moved)
      */
-    record Away(String node, String cell, CellCopy copy, Move move, long departedMillis) {
+    record Away(String node, String cell, CellCopy copy, Move move, long departedMillis, boolean downed) {
         /** The key of its move in {@link CellDirectory#MOVED}. */
         String moveKey() {
             return CellDirectory.moveKey(node, cell);
@@ -48,6 +50,11 @@ final class AwayCells {
 
         /** The cell as a list shows it: its spec, state Pending while it moves, Lost when it stays, and why. */
         TreeObject.Cell shown() {
+            if (!downed) {
+                return AwayCells.shown(copy.manifest(), CellState.Unknown, "NodeLeft", "node \"" + node + "\" left the fleet"
+                        + " on its own (its kukeond stopped): the cell stays with it, not observed since", copy.createdMillis(),
+                        departedMillis);
+            }
             if (copy.moves()) {
                 return AwayCells.shown(copy.manifest(), CellState.Pending, "NodeDown", move != null && move.problem() != null
                         ? "node \"" + node + "\" was downed; no other node runs it yet: " + move.problem()
@@ -80,7 +87,7 @@ final class AwayCells {
         return get(system, CellDirectory.DEPARTURES).thenCompose(departures -> {
             Map<String, Departure> gone = new HashMap<>();
             departures.getEntries().forEach((name, d) -> {
-                if (d.downed() && !present.contains(name)) {
+                if (!present.contains(name)) {
                     gone.put(name, d);
                 }
             });
@@ -100,7 +107,7 @@ final class AwayCells {
                 ofGone.forEach((name, copies) -> copies.join().forEach((cell, copy) -> {
                     if (!heldByPresent.join().containsKey(cell)) {
                         out.add(new Away(name, cell, copy, moved.join().get(CellDirectory.moveKey(name, cell)),
-                                gone.get(name).atMillis()));
+                                gone.get(name).atMillis(), gone.get(name).downed()));
                     }
                 }));
                 return out;

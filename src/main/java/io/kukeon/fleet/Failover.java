@@ -94,7 +94,7 @@ final class Failover extends AbstractBehavior<Failover.Command> {
     private CompletionStage<List<AwayCells.Away>> plan() {
         long now = System.currentTimeMillis();
         return AwayCells.read(system).thenApply(away -> away.stream()
-                .filter(a -> a.copy().moves() && now - a.departedMillis() >= failoverAfter.toMillis()
+                .filter(a -> a.downed() && a.copy().moves() && now - a.departedMillis() >= failoverAfter.toMillis()
                         && (a.move() == null || a.move().to() == null))
                 .toList());
     }

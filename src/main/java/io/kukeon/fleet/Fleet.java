@@ -207,8 +207,9 @@ public final class Fleet {
 
     /**
      * The cells no member runs: those of the nodes the cluster downed, Pending while the fleet moves
-     * them (with why no node took one yet), Lost when they stay with their node; and the new cells
-     * that fit on no node yet, Pending under no node ({@link #holdPending}). Sorted by path. Alone: none.
+     * them (with why no node took one yet), Lost when they stay with their node; those of the nodes
+     * that left on their own (stopped), Unknown; and the new cells that fit on no node yet, Pending
+     * under no node ({@link #holdPending}). Sorted by path. Alone: none.
      */
     public CompletionStage<List<AwayCell>> awayCells() {
         if (!clustered) {
@@ -249,8 +250,9 @@ public final class Fleet {
     }
 
     /**
-     * Deletes a cell no node runs: one pending, or one of a downed node (Lost, or waiting to move),
-     * which that node deletes when it is back; true when there was one. Alone: false.
+     * Deletes a cell no node runs: one pending, or one of a node gone (Lost, waiting to move, or
+     * Unknown with a node that left), which that node deletes when it is back; true when there was
+     * one. Alone: false.
      */
     public CompletionStage<Boolean> forgetAway(ObjectPath cell) {
         if (!clustered) {
@@ -262,9 +264,9 @@ public final class Fleet {
     }
 
     /**
-     * Forgets a node the cluster downed that will not come back, as {@code kubectl delete node}: its
-     * cells no node runs are deleted (it deletes its copies if it comes back after all); the paths.
-     * Refused for a member: only a node away can be forgotten.
+     * Forgets a node gone from the cluster (downed, or left on its own) that will not come back, as
+     * {@code kubectl delete node}: its cells no node runs are deleted (it deletes its copies if it
+     * comes back after all); the paths. Refused for a member: only a node away can be forgotten.
      */
     public CompletionStage<List<String>> forgetNode(String name) {
         if (!clustered) {
@@ -273,14 +275,14 @@ public final class Fleet {
         }
         if (AwayCells.presentNames(system).contains(name)) {
             throw new io.kukeon.model.FailedPreconditionException("NodePresent", "node \"" + name + "\" is a member of the"
-                    + " fleet: only a node the cluster downed can be deleted (stop its kukeond, and wait until it is downed)");
+                    + " fleet: only a node gone from the cluster can be deleted (stop its kukeond first)");
         }
         return AwayCells.read(system).thenCompose(away -> {
             List<AwayCells.Away> its = away.stream().filter(a -> a.node().equals(name)
                     && (a.move() == null || a.move().to() == null)).toList();
             if (its.isEmpty()) {
-                throw io.kukeon.model.NotFoundException.node("no node \"" + name + "\" was downed with cells that no node"
-                        + " runs");
+                throw io.kukeon.model.NotFoundException.node("no node \"" + name + "\" left the fleet with cells that no"
+                        + " node runs");
             }
             return deleted(its);
         });
@@ -298,8 +300,9 @@ public final class Fleet {
     }
 
     /**
-     * The nodes the cluster downed whose cells no node runs (waiting to move, or Lost), as
-     * {@code kuke get nodes} lists them: Down, since they left, with their cells shown. Alone: none.
+     * The nodes gone from the cluster whose cells no node runs, as {@code kuke get nodes} lists them:
+     * Down (downed: their cells wait to move, or are Lost) or Left (stopped on their own: their cells
+     * Unknown), since they went, with their cells shown. Alone: none.
      */
     public CompletionStage<List<NodeView>> downedNodes() {
         if (!clustered) {
@@ -311,7 +314,7 @@ public final class Fleet {
                 if (a.move() == null || a.move().to() == null) {
                     NodeView before = nodes.get(a.node());
                     int cells = before == null ? 1 : before.load().cells() + 1;
-                    nodes.put(a.node(), new NodeView(a.node(), "Down", Map.of(), new NodeLoad(cells, 0, 0),
+                    nodes.put(a.node(), new NodeView(a.node(), a.downed() ? "Down" : "Left", Map.of(), new NodeLoad(cells, 0, 0),
                             new NodeCapacity(0, 0), a.departedMillis(), ""));
                 }
             }

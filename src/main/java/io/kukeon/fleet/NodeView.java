@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * One node as {@code kuke get nodes} shows it.
  *
- * @param status      Up, Joining, Unreachable, Leaving or Down
+ * @param status      Up, Joining, Unreachable, Leaving, Down, or Left (gone on its own, with cells shown)
  * @param sinceMillis when the node's kukeond started (epoch milliseconds)
  * @param address     where the other members reach it; empty for a kukeond alone
  */

@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * spec names, on one with the labels asked for, or on the one with the most free memory among those
  * their limits fit; what fits nowhere is kept Pending with each node's reason, placed once a node
  * can take it, deleted as any cell, and remembered when every member restarts; a cell's node, once
- * decided, is kept.
+ * decided, is kept; the cells of a member that stops on its own are listed Unknown under it.
  */
 class FleetPlacementTest {
     private final List<TestDaemon> daemons = new ArrayList<>();
@@ -174,8 +174,17 @@ class FleetPlacementTest {
         assertTrue(pending.getStatus().getMessage().startsWith("spec.node: no node of the fleet is named \"zz\""),
                 pending.getStatus().getMessage());
 
+        // c stops on its own (an upgrade): not downed, its cells stay with it, listed Unknown under c, c Left
+        c.stop();
+        Eventually.value("c's cells Unknown through a", Duration.ofSeconds(30), () -> cellsAndStates(a).containsAll(List.of(
+                "r/s/st/in-us@c Unknown", "r/s/st/pinned@c Unknown")) ? true : null);
+        assertEquals("Left", FleetTesting.byName(a.client(), "c").getStatus());
+        assertEquals(2, FleetTesting.byName(a.client(), "c").getCells());
+        assertTrue(a.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/pinned").build()).getObject()
+                .getStatus().getMessage().startsWith("node \"c\" left the fleet on its own"));
+
         // every member restarts at once: what waits for a node is still there (each kept it on disk)
-        for (TestDaemon d : List.of(a, b, c)) {
+        for (TestDaemon d : List.of(a, b)) {
             d.stop();
         }
         for (TestDaemon d : List.of(a, b, c)) {
