@@ -127,9 +127,14 @@ class FleetFaultsTest {
 
             // c is paused past stable-after: downed; resumed, it learns so and stops with exit 1
             new ProcessBuilder("kill", "-STOP", Long.toString(c.pid())).start().waitFor();
+            java.util.concurrent.atomic.AtomicReference<Map<String, String>> seen = new java.util.concurrent.atomic.AtomicReference<>();
             try {
-                Eventually.value("c downed", Duration.ofSeconds(60),
-                        () -> statuses(a.client()).equals(Map.of("a", "Up", "b", "Up", "c", "Down")) ? true : null);
+                Eventually.value("c downed", Duration.ofSeconds(60), () -> {
+                    seen.set(statuses(a.client()));
+                    return seen.get().equals(Map.of("a", "Up", "b", "Up", "c", "Down")) ? true : null;
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError("the nodes as a last listed them: " + seen.get(), e);
             } finally {
                 new ProcessBuilder("kill", "-CONT", Long.toString(c.pid())).start().waitFor();
             }
