@@ -43,6 +43,11 @@ final class AwayCells {
      *               containers run on, and the cell is not moved)
      */
     record Away(String node, String cell, CellCopy copy, Move move, long departedMillis, boolean downed) {
+        /** No node runs it: not moved yet (or no node took it), nor deleted while its node was away. */
+        boolean runsNowhere() {
+            return move == null || move.to() == null;
+        }
+
         /** The key of its move in {@link CellDirectory#MOVED}. */
         String moveKey() {
             return CellDirectory.moveKey(node, cell);

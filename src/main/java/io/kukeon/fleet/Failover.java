@@ -95,7 +95,7 @@ final class Failover extends AbstractBehavior<Failover.Command> {
         long now = System.currentTimeMillis();
         return AwayCells.read(system).thenApply(away -> away.stream()
                 .filter(a -> a.downed() && a.copy().moves() && now - a.departedMillis() >= failoverAfter.toMillis()
-                        && (a.move() == null || a.move().to() == null))
+                        && a.runsNowhere())
                 .toList());
     }
 

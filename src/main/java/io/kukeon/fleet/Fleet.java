@@ -220,7 +220,7 @@ public final class Fleet {
                 .exceptionallyCompose(slow -> PendingCells.read(system, Replicator.readLocal())).toCompletableFuture();
         return AwayCells.read(system).thenCombine(pending, (away, waiting) -> {
             List<AwayCell> out = new ArrayList<>();
-            away.stream().filter(a -> a.move() == null || a.move().to() == null)   // a cell moved is listed by the node that runs it
+            away.stream().filter(AwayCells.Away::runsNowhere)   // a cell moved is listed by the node that runs it
                     .forEach(a -> out.add(new AwayCell(a.node(), a.shown())));
             waiting.values().forEach(p -> out.add(new AwayCell("", PendingCells.shown(p))));
             out.sort(Comparator.comparing((AwayCell a) -> a.cell().path().toString()).thenComparing(AwayCell::node));
@@ -259,7 +259,7 @@ public final class Fleet {
             return CompletableFuture.completedFuture(false);
         }
         return PendingCells.forget(system, cell).thenCompose(pending -> AwayCells.read(system).thenCompose(away ->
-                deleted(away.stream().filter(a -> a.cell().equals(cell.toString()) && (a.move() == null || a.move().to() == null))
+                deleted(away.stream().filter(a -> a.cell().equals(cell.toString()) && a.runsNowhere())
                         .toList()).thenApply(paths -> pending || !paths.isEmpty())));
     }
 
@@ -279,7 +279,7 @@ public final class Fleet {
         }
         return AwayCells.read(system).thenCompose(away -> {
             List<AwayCells.Away> its = away.stream().filter(a -> a.node().equals(name)
-                    && (a.move() == null || a.move().to() == null)).toList();
+                    && a.runsNowhere()).toList();
             if (its.isEmpty()) {
                 throw io.kukeon.model.NotFoundException.node("no node \"" + name + "\" left the fleet with cells that no"
                         + " node runs");
@@ -311,7 +311,7 @@ public final class Fleet {
         return AwayCells.read(system).thenApply(away -> {
             Map<String, NodeView> nodes = new TreeMap<>();
             for (AwayCells.Away a : away) {
-                if (a.move() == null || a.move().to() == null) {
+                if (a.runsNowhere()) {
                     NodeView before = nodes.get(a.node());
                     int cells = before == null ? 1 : before.load().cells() + 1;
                     nodes.put(a.node(), new NodeView(a.node(), a.downed() ? "Down" : "Left", Map.of(), new NodeLoad(cells, 0, 0),

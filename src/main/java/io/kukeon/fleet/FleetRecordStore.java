@@ -111,10 +111,11 @@ public final class FleetRecordStore extends AbstractActor {
         if (bytes.length > MAX_BYTES) {
             throw new IOException("the record is " + bytes.length + " bytes; at most " + MAX_BYTES);
         }
+        org.apache.pekko.serialization.Serializer serializer = serialization.findSerializerFor(data);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(bytes.length + 64);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
-            out.writeInt(serialization.findSerializerFor(data).identifier());
-            out.writeUTF(Serializers.manifestFor(serialization.findSerializerFor(data), data));
+            out.writeInt(serializer.identifier());
+            out.writeUTF(Serializers.manifestFor(serializer, data));
             out.write(bytes);
         }
         FileModes.createPrivateDirectories(dir);

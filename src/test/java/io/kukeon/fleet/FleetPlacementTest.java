@@ -175,11 +175,13 @@ class FleetPlacementTest {
                 pending.getStatus().getMessage());
 
         // c stops on its own (an upgrade): not downed, its cells stay with it, listed Unknown under c, c Left
+        Eventually.value("c's three cells known to a", Duration.ofSeconds(30),   // in-us, pinned and st2/made
+                () -> FleetTesting.byName(a.client(), "c").getCells() == 3 ? true : null);
         c.stop();
         Eventually.value("c's cells Unknown through a", Duration.ofSeconds(30), () -> cellsAndStates(a).containsAll(List.of(
                 "r/s/st/in-us@c Unknown", "r/s/st/pinned@c Unknown")) ? true : null);
         assertEquals("Left", FleetTesting.byName(a.client(), "c").getStatus());
-        assertEquals(2, FleetTesting.byName(a.client(), "c").getCells());
+        assertEquals(3, FleetTesting.byName(a.client(), "c").getCells());
         assertTrue(a.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/pinned").build()).getObject()
                 .getStatus().getMessage().startsWith("node \"c\" left the fleet on its own"));
 
