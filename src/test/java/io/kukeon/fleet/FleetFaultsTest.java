@@ -125,7 +125,10 @@ class FleetFaultsTest {
             assertEquals("Ready", b.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/t/web").build())
                     .getObject().getStatus().getState());
 
-            // c is paused past stable-after: downed; resumed, it learns so and stops with exit 1
+            // c is paused past stable-after: downed; resumed, it learns so and stops with exit 1. First every member
+            // sees the three Up: paused while a still saw b rejoining, c would split the Up members one to one, and
+            // keep-majority would keep c's side (the lowest address) and down a and b
+            FleetTesting.allUp(Map.of("a", a.client(), "b", b.client(), "c", c.client()));
             new ProcessBuilder("kill", "-STOP", Long.toString(c.pid())).start().waitFor();
             java.util.concurrent.atomic.AtomicReference<Map<String, String>> seen = new java.util.concurrent.atomic.AtomicReference<>();
             try {
