@@ -191,8 +191,9 @@ class FleetFailoverTest {
             HostDeath.killTasksAndShims(hostB, "r");
             Eventually.value("b Down with big", Duration.ofSeconds(60), () -> byName(a.client(), "b").getStatus().equals("Down")
                     && byName(a.client(), "b").getCells() == 1 ? true : null);
-            assertEquals(List.of("r/s/t/big"), a.client().deleteNode(DeleteNodeRequest.newBuilder().setName("b").build())
-                    .getDeletedCellsList());
+            // (Down as a member first; deletable once the cluster has removed it and a has recorded its departure)
+            assertEquals(List.of("r/s/t/big"), Eventually.value("b deleted", Duration.ofSeconds(30), () -> a.client()
+                    .deleteNode(DeleteNodeRequest.newBuilder().setName("b").build()).getDeletedCellsList()));
             assertNotFound(c, "r/s/t/big");
             Eventually.value("b, deleted, no longer listed", Duration.ofSeconds(30),   // once c too has seen it removed
                     () -> statuses(c.client()).equals(Map.of("a", "Up", "c", "Up")) ? true : null);
