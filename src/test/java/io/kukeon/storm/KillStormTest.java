@@ -2,6 +2,7 @@ package io.kukeon.storm;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("containerd")
 class KillStormTest {
-    @TempDir
+    /** Kept when the storm fails: its daemon log and journal are what explain it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dataDir;
 
     int defaultTrials() {
@@ -41,7 +43,8 @@ class KillStormTest {
         assertEquals(trials, done.size());
         List<String> violations = done.stream()
                 .flatMap(t -> t.violations().stream().map(v -> "trial " + t.number() + ": " + v)).toList();
-        assertTrue(violations.isEmpty(), "seed " + seed + ", " + violations.size() + " violation(s):\n"
+        assertTrue(violations.isEmpty(), "seed " + seed + ", " + violations.size() + " violation(s), data dir kept in "
+                + dataDir + ":\n"
                 + String.join("\n", violations));
     }
 }
