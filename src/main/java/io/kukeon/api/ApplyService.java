@@ -7,6 +7,7 @@ import io.kukeon.model.CellSpec;
 import io.kukeon.manifest.SecretDocument;
 import io.kukeon.manifest.VolumeDocument;
 import io.kukeon.manifest.TemplateDocument;
+import io.kukeon.fleet.ScopesForCells;
 import io.kukeon.model.CellState;
 import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.HostIds;
@@ -28,7 +29,10 @@ import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResponse;
 import io.kukeon.wire.v1.ApplyResult;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -104,6 +108,7 @@ final class ApplyService {
         @SuppressWarnings("unchecked")
         CompletableFuture<ApplyResult>[] results = new CompletableFuture[documents.size()];
         EarlierTree earlierTree = new EarlierTree();
+        Map<ObjectPath, TreeObject> scopes = scopesOf(documents);
         for (int i = 0; i < documents.size(); i++) {
             ManifestDocument document = documents.get(i);
             ApplyPlan.Step step = plan.step(i);
@@ -118,9 +123,8 @@ final class ApplyService {
                     missing = notApplied(parent) ? parent : missing;
                 }
                 return missing != null ? CompletableFuture.completedFuture(dependentNotApplied(document, missing))
-                        : slots.run(() -> routing != Routing.HERE ? applyWhereItRuns(document, request.getDryRun(),
-                                routing == Routing.WHERE_IT_RUNS_OR_PENDING)
-                                : applyOne(document, request.getDryRun()));
+                        : slots.run(() -> routing != Routing.HERE ? applyWhereItRuns(document, request.getDryRun(), routing, scopes)
+                                : applyOne(document, request.getDryRun(), request.getAncestorsIfAbsent()));
             }).handle((result, error) -> error == null ? result : failed(started(document), ErrorMapping.unwrap(error)));
             if (document.object() != null) {
                 earlierTree.add(results[i]);
@@ -185,16 +189,35 @@ final class ApplyService {
                 .setLine(document.line()).addAllWarnings(document.warnings());
     }
 
+    /** The realms, spaces and stacks a manifest names, by path. */
+    private static Map<ObjectPath, TreeObject> scopesOf(List<ManifestDocument> documents) {
+        Map<ObjectPath, TreeObject> out = new HashMap<>();
+        for (ManifestDocument d : documents) {
+            if (!d.failed() && d.object() != null && ScopesForCells.isScope(d.object())) {
+                out.put(d.object().path(), d.object());
+            }
+        }
+        return out;
+    }
+
     /**
      * A cell's document, or a container's, applied on the node that holds the cell, or for a new cell
-     * the node placement chooses (one that fits on none kept pending by the fleet when {@code mayWait},
-     * else failed); any other document here.
+     * the node placement chooses, with the realm, space and stack it needs made there when that node
+     * lacks them (a new cell that fits on none kept pending by the fleet for a user's apply, else
+     * failed). Any other document here, but for the fleet's own apply of a cell's manifest
+     * ({@link Routing#WHERE_IT_RUNS}): its realm, space and stack go with the cell to its node only.
      */
-    private CompletionStage<ApplyResult> applyWhereItRuns(ManifestDocument document, boolean dryRun, boolean mayWait) {
+    private CompletionStage<ApplyResult> applyWhereItRuns(ManifestDocument document, boolean dryRun, Routing routing,
+                                                          Map<ObjectPath, TreeObject> scopes) {
         TreeObject object = document.failed() ? null : document.object();
-        if (!(object instanceof TreeObject.Cell) && !(object instanceof TreeObject.Container)) {
-            return applyOne(document, dryRun);
+        if (object != null && ScopesForCells.isScope(object) && routing == Routing.WHERE_IT_RUNS) {
+            return CompletableFuture.completedFuture(started(document).setPath(object.path().toString())
+                    .setKind(object.kind().displayName()).setOutcome("unchanged").build());
         }
+        if (!(object instanceof TreeObject.Cell) && !(object instanceof TreeObject.Container)) {
+            return applyOne(document, dryRun, false);
+        }
+        boolean mayWait = routing == Routing.WHERE_IT_RUNS_OR_PENDING;
         ObjectPath cell = object instanceof TreeObject.Cell ? object.path() : object.path().parent();
         CellSpec spec = object instanceof TreeObject.Cell c ? c.spec() : null;
         ApplyResult.Builder result = started(document).setPath(object.path().toString()).setKind(object.kind().displayName());
@@ -206,10 +229,12 @@ final class ApplyService {
                         return routes.holdPending(newCell, target.unplaced(), dryRun)
                                 .thenApply(pending -> result.setOutcome(PENDING).setObject(ObjectMapping.toProto(pending)).build());
                     }
+                    List<TreeObject> ancestors = target.exists() ? List.of() : ancestorsOf(cell, scopes);
                     CompletionStage<ApplyResult> applied = target.here()
-                            ? applyOne(document, dryRun).thenApply(here -> !here.hasObject() ? here
-                                    : here.toBuilder().setObject(here.getObject().toBuilder().setNode(target.node())).build())
-                            : routes.applyOn(target, object, dryRun).thenApply(there -> {
+                            ? ancestorsHere(ancestors, dryRun).thenCompose(made -> applyOne(document, dryRun, false))
+                                    .thenApply(here -> !here.hasObject() ? here
+                                            : here.toBuilder().setObject(here.getObject().toBuilder().setNode(target.node())).build())
+                            : routes.applyOn(target, ancestors, object, dryRun).thenApply(there -> {
                                 result.setOutcome(there.getOutcome()).setError(there.getError()).setErrorKind(there.getErrorKind())
                                         .addAllChanges(there.getChangesList()).addAllEffects(there.getEffectsList());
                                 return there.hasObject() ? result.setObject(there.getObject()).build() : result.build();
@@ -221,7 +246,47 @@ final class ApplyService {
                 .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
     }
 
-    private CompletionStage<ApplyResult> applyOne(ManifestDocument document, boolean dryRun) {
+    /** The realm, space and stack above {@code cell}, from the top: as the manifest gives them, else as this node holds them. */
+    private List<TreeObject> ancestorsOf(ObjectPath cell, Map<ObjectPath, TreeObject> scopes) {
+        List<TreeObject> out = new ArrayList<>();
+        for (ObjectPath p = cell.parent(); p != null; p = p.parent()) {
+            TreeObject scope = scopes.containsKey(p) ? scopes.get(p) : index.get(p).orElse(null);
+            if (scope != null) {
+                out.add(0, scope);
+            }
+        }
+        return out;
+    }
+
+    /** Makes here, one after the other, those of a cell's {@code ancestors} this node lacks; fails on the first that fails. */
+    private CompletionStage<Void> ancestorsHere(List<TreeObject> ancestors, boolean dryRun) {
+        CompletionStage<Void> made = CompletableFuture.completedFuture(null);
+        for (TreeObject scope : ancestors) {
+            made = made.thenCompose(v -> ancestorIfAbsent(ApplyResult.newBuilder(), scope, dryRun)).thenAccept(r -> {
+                if (r.getOutcome().equals("failed")) {
+                    throw new FailedPreconditionException(r.getErrorKind().isEmpty() ? NOT_APPLIED : r.getErrorKind(),
+                            r.getKind() + " \"" + r.getPath() + "\": " + r.getError());
+                }
+            });
+        }
+        return made;
+    }
+
+    /**
+     * A realm, space or stack a cell routed or moved here needs: made when this node lacks it (a
+     * space or stack labelled as held for cells, see {@link ScopesForCells}), else left as it is.
+     */
+    private CompletionStage<ApplyResult> ancestorIfAbsent(ApplyResult.Builder result, TreeObject scope, boolean dryRun) {
+        TreeObject held = index.get(scope.path()).orElse(null);
+        if (held != null) {
+            return CompletableFuture.completedFuture(result.setPath(held.path().toString()).setKind(held.kind().displayName())
+                    .setObject(ObjectMapping.toProto(held)).setOutcome("unchanged").build());
+        }
+        return applyObject(result, ScopesForCells.forCells(scope), dryRun);
+    }
+
+    /** @param ancestorsIfAbsent realms, spaces and stacks a member routed here with a cell: see {@link #ancestorIfAbsent} */
+    private CompletionStage<ApplyResult> applyOne(ManifestDocument document, boolean dryRun, boolean ancestorsIfAbsent) {
         ApplyResult.Builder result = started(document);
         if (document.failed()) {
             return CompletableFuture.completedFuture(result.setOutcome("failed").setError(document.error().toString())
@@ -240,7 +305,14 @@ final class ApplyService {
             return applyHeld(result, template.path(), () -> templates.wouldPut(template), () -> templates.put(template),
                     dryRun);
         }
-        TreeObject desired = InheritedDefaults.applied(document.object(), index);
+        if (ancestorsIfAbsent && ScopesForCells.isScope(document.object())) {
+            return ancestorIfAbsent(result, document.object(), dryRun);
+        }
+        return applyObject(result, document.object(), dryRun);
+    }
+
+    private CompletionStage<ApplyResult> applyObject(ApplyResult.Builder result, TreeObject object, boolean dryRun) {
+        TreeObject desired = InheritedDefaults.applied(object, index);
         result.setPath(desired.path().toString()).setKind(desired.kind().displayName());
         PublishedPortHolds.Hold hold;
         try {

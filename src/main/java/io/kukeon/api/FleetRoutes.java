@@ -212,36 +212,42 @@ final class FleetRoutes {
     }
 
     /**
-     * Creates the cell on the node {@code target} names, its realm, space and stack first as this
-     * node holds them (those it does not hold must be there already); the answer names that node.
+     * Creates the cell on the node {@code target} names, after the realm, space and stack this node
+     * holds for it that that node lacks (those this node does not hold either must be there
+     * already); the answer names that node.
      */
     CompletionStage<ObjectResponse> createOn(CellTarget target, CreateRequest in) {
-        CompletionStage<?> parents = CompletableFuture.completedFuture(null);
-        if (!target.exists()) {
-            for (TreeObject scope : ancestorsHere(ObjectMapping.fromProto(in.getObject()).path())) {
-                CreateRequest create = CreateRequest.newBuilder().setObject(ObjectMapping.toProto(scope)).build();
-                parents = parents.thenCompose(v -> unary(target.node(), target.door(), CREATE, create, ObjectResponse.parser(),
-                        ANSWER_TIMEOUT));
-            }
-        }
+        List<TreeObject> ancestors = target.exists() ? List.of() : ancestorsHere(ObjectMapping.fromProto(in.getObject()).path());
+        CompletionStage<?> parents = ancestors.isEmpty() ? CompletableFuture.completedFuture(null)
+                : unary(target.node(), target.door(), APPLY, ancestorsIfAbsent(ancestors, false), ApplyResponse.parser(), ANSWER_TIMEOUT)
+                        .thenAccept(made -> made.getResultsList().stream().filter(r -> r.getOutcome().equals("failed")).findFirst()
+                                .ifPresent(r -> {
+                                    throw new FailedPreconditionException(r.getErrorKind().isEmpty() ? "ApplyFailed" : r.getErrorKind(),
+                                            r.getKind() + " \"" + r.getPath() + "\" on node \"" + target.node() + "\": " + r.getError());
+                                }));
         return parents.thenCompose(v -> unary(target.node(), target.door(), CREATE, in, ObjectResponse.parser(), ANSWER_TIMEOUT))
                 .thenApply(answer -> onNode(answer, target.node()));
     }
 
     /**
      * Applies one document of a manifest (a cell, or a container of one) on the node {@code target}
-     * names, after the realm, space and stack this node holds for a new cell; its result as that
-     * node gives it, the object naming that node.
+     * names, after the {@code ancestors} a new cell needs, which that node makes when it lacks them
+     * (see {@link io.kukeon.fleet.ScopesForCells}); its result as that node gives it, the object naming that node.
      */
-    CompletionStage<ApplyResult> applyOn(CellTarget target, TreeObject object, boolean dryRun) {
-        List<TreeObject> documents = new ArrayList<>(target.exists() ? List.of() : ancestorsHere(object.path()));
+    CompletionStage<ApplyResult> applyOn(CellTarget target, List<TreeObject> ancestors, TreeObject object, boolean dryRun) {
+        List<TreeObject> documents = new ArrayList<>(ancestors);
         documents.add(object);
-        ApplyRequest request = ApplyRequest.newBuilder().setDryRun(dryRun)
+        return unary(target.node(), target.door(), APPLY, ancestorsIfAbsent(documents, dryRun), ApplyResponse.parser(), ANSWER_TIMEOUT)
+                .thenApply(response -> {
+                    ApplyResult last = response.getResults(response.getResultsCount() - 1);
+                    return last.hasObject() ? last.toBuilder().setObject(last.getObject().toBuilder().setNode(target.node())).build() : last;
+                });
+    }
+
+    /** An apply whose realms, spaces and stacks the node asked makes only when it lacks them. */
+    private static ApplyRequest ancestorsIfAbsent(List<TreeObject> documents, boolean dryRun) {
+        return ApplyRequest.newBuilder().setDryRun(dryRun).setAncestorsIfAbsent(true)
                 .setManifest(com.google.protobuf.ByteString.copyFromUtf8(ManifestWriter.yaml(documents))).build();
-        return unary(target.node(), target.door(), APPLY, request, ApplyResponse.parser(), ANSWER_TIMEOUT).thenApply(response -> {
-            ApplyResult last = response.getResults(response.getResultsCount() - 1);
-            return last.hasObject() ? last.toBuilder().setObject(last.getObject().toBuilder().setNode(target.node())).build() : last;
-        });
     }
 
     /** The realm, space and stack above {@code path} that this node holds, from the top. */

@@ -109,6 +109,7 @@ public final class KukeonService implements Kukeon {
     private final SecretIndex storedSecrets;
     private final VolumeService volumes;
     private final VolumeIndex storedVolumes;
+    private final TemplateIndex storedTemplates;
     private final TemplateService templates;
     private final CellMaterializer materializer;
     private final FleetRoutes routes;
@@ -132,6 +133,7 @@ public final class KukeonService implements Kukeon {
         this.heap = heap;
         this.storedSecrets = storedSecrets;
         this.storedVolumes = storedVolumes;
+        this.storedTemplates = storedTemplates;
         this.secrets = new SecretService(tree, index, storedSecrets);
         this.volumes = new VolumeService(tree, index, storedVolumes, volumeDirectories, reads);
         this.templates = new TemplateService(tree, index, storedTemplates);
@@ -348,6 +350,21 @@ public final class KukeonService implements Kukeon {
             }
 
             @Override
+            public CompletionStage<Boolean> removeEmptyScopeHere(io.kukeon.model.ObjectPath scope) {
+                if (holdsAnything(scope)) {
+                    return CompletableFuture.completedFuture(false);
+                }
+                return deleteHere(DeleteRequest.newBuilder().setKind(scope.kind().displayName()).setPath(scope.toString()).build())
+                        .handle((deleted, failed) -> {
+                            Throwable why = failed == null ? null : ErrorMapping.unwrap(failed);
+                            if (why != null && !(why instanceof NotFoundException) && !(why instanceof FailedPreconditionException)) {
+                                throw new java.util.concurrent.CompletionException(why);
+                            }
+                            return why == null;   // gone already, or a cell came meanwhile: kept
+                        });
+            }
+
+            @Override
             public CompletionStage<Boolean> removeHere(io.kukeon.model.ObjectPath cell, long createdBeforeMillis) {
                 return tree.get(cell).handle((found, failed) -> {
                     if (failed != null) {
@@ -363,6 +380,12 @@ public final class KukeonService implements Kukeon {
                                 .setCascade(true).setForce(true).build()).thenApply(deleted -> true));
             }
         };
+    }
+
+    /** Whether a secret, volume or template is kept in {@code scope} itself. */
+    private boolean holdsAnything(io.kukeon.model.ObjectPath scope) {
+        return !storedSecrets.list(scope).isEmpty() || !storedVolumes.list(scope).isEmpty()
+                || java.util.Arrays.stream(io.kukeon.model.TemplateKind.values()).anyMatch(k -> !storedTemplates.list(k, scope).isEmpty());
     }
 
     /**

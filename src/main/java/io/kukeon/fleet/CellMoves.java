@@ -21,4 +21,11 @@ public interface CellMoves {
 
     /** Deletes {@code cell} with its containers on whichever node holds it (a pending cell deleted while it was placed). */
     CompletionStage<Void> deletePlaced(ObjectPath cell);
+
+    /**
+     * Deletes this node's copy of the space or stack {@code scope}, held only for cells, when nothing
+     * is in it: no stack or cell, no secret, volume or template (a delete without cascade, so one
+     * that a cell reached meanwhile is refused and kept). True when it removed it.
+     */
+    CompletionStage<Boolean> removeEmptyScopeHere(ObjectPath scope);
 }

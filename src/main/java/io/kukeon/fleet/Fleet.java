@@ -102,6 +102,8 @@ public final class Fleet {
             system.systemActorOf(NodeWatch.create(self.name(), index, problem, moves, restarts), "kukeon-node-watch",
                     org.apache.pekko.actor.typed.Props.empty());
             system.systemActorOf(NodeGateway.create(calls, seals), "kukeon-node-gateway", org.apache.pekko.actor.typed.Props.empty());
+            system.systemActorOf(ScopesForCells.sweeper(index, moves), "kukeon-scopes-for-cells",
+                    org.apache.pekko.actor.typed.Props.empty());
             org.apache.pekko.cluster.typed.ClusterSingleton.get(system).init(
                     org.apache.pekko.cluster.typed.SingletonActor.of(Failover.create(failoverAfter, moves), "kukeon-failover"));
         }

@@ -109,10 +109,12 @@ class FleetPlacementTest {
         assertHeldOnlyBy("r/s/st/anywhere", b, a, c);
         assertHeldOnlyBy("r/s/st/big-in-eu", b, a, c);
         assertFalse(b.runtime.containers().isEmpty(), "b runs the cells placed on it");
-        // the space of the manifest is on c as a has it, made there before its cells
+        // the space of the manifest is on c as a has it, made there before its cells, labelled as held for them
         assertEquals(a.daemon().index().get(ObjectPath.parse("r/s")).map(o -> io.kukeon.wire.ObjectMapping.toProto(o).getSpace())
                 .orElseThrow(), c.daemon().index().get(ObjectPath.parse("r/s")).map(o ->
                 io.kukeon.wire.ObjectMapping.toProto(o).getSpace()).orElseThrow());
+        assertEquals(Map.of(ScopesForCells.LABEL, "true"), labels(c, "r/s"));
+        assertEquals(Map.of(), labels(a, "r/s"), "a's copy is the user's");
         // a list through c names each cell's node, the pending ones none; they are in no node's tree
         assertEquals(List.of("r/s/st/anywhere@b Ready", "r/s/st/big-in-eu@b Ready", "r/s/st/in-us@c Ready",
                         "r/s/st/on-no-node@ Pending", "r/s/st/pinned@c Ready", "r/s/st/too-big@ Pending"),
@@ -167,7 +169,25 @@ class FleetPlacementTest {
                 Specs.container("app").args("sleep", "1000").build())).build()).getObject();
         assertEquals("c", created.getNode());
         assertHeldOnlyBy("r/s/st2/made", c, a, b);
-        assertTrue(c.daemon().index().get(ObjectPath.parse("r/s/st2")).isPresent(), "the stack was made on c");
+        assertEquals(Map.of(ScopesForCells.LABEL, "true"), labels(c, "r/s/st2"), "the stack was made on c for its cell");
+        // once that cell is deleted, c removes the stack it held only for it; a's own copy stays, and so
+        // does c's space, whose other stack holds cells
+        a.client().delete(DeleteRequest.newBuilder().setKind("Cell").setPath("r/s/st2/made").setCascade(true).setForce(true).build());
+        Eventually.value("c's stack for r/s/st2/made removed", Duration.ofSeconds(30), () ->
+                c.daemon().index().get(ObjectPath.parse("r/s/st2")).isEmpty() ? true : null);
+        assertTrue(a.daemon().index().get(ObjectPath.parse("r/s/st2")).isPresent(), "a's own copy of the stack stays");
+        assertTrue(c.daemon().index().get(ObjectPath.parse("r/s")).isPresent(), "c's space still holds stack st");
+        // a user's apply of the space through c makes c's copy theirs: kept when c's cells leave
+        ApplyResult space = c.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
+                apiVersion: v1beta1
+                kind: Space
+                metadata:
+                  name: s
+                spec:
+                  realmId: r
+                """)).build()).getResults(0);
+        assertEquals("updated", space.getOutcome(), space.toString());
+        assertEquals(Map.of(), labels(c, "r/s"));
         ObjectDoc pending = a.client().create(CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/st/on-zz",
                 Map.of(), Specs.container("app").args("sleep", "1000").build()), "zz")).build()).getObject();
         assertEquals("Pending", pending.getStatus().getState());
@@ -175,13 +195,13 @@ class FleetPlacementTest {
                 pending.getStatus().getMessage());
 
         // c stops on its own (an upgrade): not downed, its cells stay with it, listed Unknown under c, c Left
-        Eventually.value("c's three cells known to a", Duration.ofSeconds(30),   // in-us, pinned and st2/made
-                () -> FleetTesting.byName(a.client(), "c").getCells() == 3 ? true : null);
+        Eventually.value("c's two cells known to a", Duration.ofSeconds(30),   // in-us and pinned
+                () -> FleetTesting.byName(a.client(), "c").getCells() == 2 ? true : null);
         c.stop();
         Eventually.value("c's cells Unknown through a", Duration.ofSeconds(30), () -> cellsAndStates(a).containsAll(List.of(
                 "r/s/st/in-us@c Unknown", "r/s/st/pinned@c Unknown")) ? true : null);
         assertEquals("Left", FleetTesting.byName(a.client(), "c").getStatus());
-        assertEquals(3, FleetTesting.byName(a.client(), "c").getCells());
+        assertEquals(2, FleetTesting.byName(a.client(), "c").getCells());
         assertTrue(a.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/pinned").build()).getObject()
                 .getStatus().getMessage().startsWith("node \"c\" left the fleet on its own"));
 
@@ -197,7 +217,12 @@ class FleetPlacementTest {
                 cellsAndStates(c).containsAll(List.of("r/s/st/too-big@ Pending", "r/s/st/on-zz@ Pending")) ? true : null);
     }
 
-    /** The cells under r/s/st through {@code member}, as {@code path@node state}. */
+    /** The labels of {@code member}'s own copy of {@code path}. */
+    private static Map<String, String> labels(TestDaemon member, String path) {
+        return member.daemon().index().get(ObjectPath.parse(path)).orElseThrow().metadata().labels();
+    }
+
+        /** The cells under r/s/st through {@code member}, as {@code path@node state}. */
     private static List<String> cellsAndStates(TestDaemon member) throws Exception {
         return member.client().list(ListRequest.newBuilder().setKind("Cell").setParent("r/s/st").build()).getObjectsList().stream()
                 .map(d -> d.getPath() + "@" + d.getNode() + " " + d.getStatus().getState()).toList();
