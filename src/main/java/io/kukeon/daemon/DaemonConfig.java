@@ -67,7 +67,7 @@ public record DaemonConfig(Path dataDir, ApiSettings api, Path containerdSocket,
             "data-dir-reserve", "data-dir-warn", "pod-subnet", "cni-plugin-path", "cni-timeout", "network-namespace", "dns",
             "secrets-dir", "logger", "log-max-size", "log-max-files", "metrics-listen", "log-format",
             "tls-cert-file", "tls-key-file", "tls-client-ca-file", "insecure-listen", "journal.kind", "journal.url", "journal.user", "journal.password-file", "journal.pool-size", "journal.sslmode",
-            "journal.sync", "journal.retention", "journal.keep-per-object",
+            "journal.schema", "journal.sync", "journal.retention", "journal.keep-per-object",
             "cluster.listen", "cluster.seeds", "cluster.node-name", "cluster.secret-file", "cluster.labels", "cluster.cpu",
             "cluster.memory", "cluster.stable-after", "cluster.failover-after", "cluster.tls-cert-file", "cluster.tls-key-file", "cluster.tls-ca-file",
             "cluster.insecure-listen");

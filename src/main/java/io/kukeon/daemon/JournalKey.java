@@ -35,7 +35,7 @@ final class JournalKey {
         try (Connection c = journal.connect()) {
             if (JournalSchema.missingTables(c).contains(KEY_TABLE)) {   // a journal older than sealing
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE IF NOT EXISTS PUBLIC.\"kukeon_sealing_key\" (\"key_id\" VARCHAR(64) NOT NULL PRIMARY KEY)");
+                    s.execute("CREATE TABLE IF NOT EXISTS \"kukeon_sealing_key\" (\"key_id\" VARCHAR(64) NOT NULL PRIMARY KEY)");
                 }
             }
             String recorded = recordedKeyId(c);
@@ -51,7 +51,7 @@ final class JournalKey {
                 sealer = KeyFile.read(keyFile);
             }
             if (recorded == null) {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO PUBLIC.\"kukeon_sealing_key\" VALUES (?)")) {
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO \"kukeon_sealing_key\" VALUES (?)")) {
                     insert.setString(1, sealer.keyId());
                     insert.executeUpdate();
                 }
@@ -66,7 +66,7 @@ final class JournalKey {
 
     private static String recordedKeyId(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT \"key_id\" FROM PUBLIC.\"kukeon_sealing_key\"")) {
+             ResultSet rows = s.executeQuery("SELECT \"key_id\" FROM \"kukeon_sealing_key\"")) {
             return rows.next() ? rows.getString(1) : null;
         }
     }

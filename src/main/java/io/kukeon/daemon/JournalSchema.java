@@ -36,13 +36,14 @@ public final class JournalSchema {
                 s.execute("RUNSCRIPT FROM 'classpath:" + journal.schemaResource() + "'");
                 return;
             }
+            ensureSchema(c, journal);
             if (missingTables(c).isEmpty()) {
                 addTimeIndex(c, journal);
                 return;
             }
             for (String statement : statements(journal.schemaResource())) {
                 try {
-                    s.execute(statement);
+                    s.execute(inSchema(statement));
                 } catch (SQLException e) {
                     throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot create the journal's tables on " + journal
                             + " (" + firstLine(e) + "): have a database owner run " + POSTGRES_SCRIPT + ", which failed at: "
@@ -56,6 +57,36 @@ public final class JournalSchema {
         }
     }
 
+    /**
+     * The script names its tables in schema public; kukeond runs it unqualified, so that they go to
+     * the connection's schema ({@code journal.schema}, the driver's currentSchema).
+     */
+    static String inSchema(String statement) {
+        return statement.replace("public.", "");
+    }
+
+    /** A schema other than public is made when missing (with the right to create one in the database). */
+    private static void ensureSchema(Connection c, JournalSettings journal) {
+        if (journal.schema().equals(JournalSettings.PUBLIC)) {
+            return;
+        }
+        String create = "CREATE SCHEMA IF NOT EXISTS " + journal.schema();
+        try (java.sql.PreparedStatement found = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+            found.setString(1, journal.schema());
+            try (ResultSet r = found.executeQuery()) {
+                if (r.next()) {
+                    return;
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute(create);
+            }
+        } catch (SQLException e) {
+            throw new UnavailableException(UnavailableException.JOURNAL_UNAVAILABLE, "cannot create the journal's schema on " + journal
+                    + " (" + firstLine(e) + "): have a database owner run: " + create + " AUTHORIZATION " + journal.user(), e);
+        }
+    }
+
     /** Finds events by time ({@code kuke events --since}, the retention sweep); the script makes it on new journals. */
     static final String TIME_INDEX = "event_journal_write_timestamp_idx";
 
@@ -64,14 +95,14 @@ public final class JournalSchema {
      * still runs (queries by time then scan), saying once which statement a database owner is to run.
      */
     private static void addTimeIndex(Connection c, JournalSettings journal) throws SQLException {
-        try (ResultSet found = c.getMetaData().getIndexInfo(null, null, "event_journal", false, false)) {
+        try (ResultSet found = c.getMetaData().getIndexInfo(null, c.getSchema(), "event_journal", false, false)) {
             while (found.next()) {
                 if (TIME_INDEX.equals(found.getString("INDEX_NAME"))) {
                     return;
                 }
             }
         }
-        String create = "CREATE INDEX IF NOT EXISTS " + TIME_INDEX + " ON public.event_journal(write_timestamp)";
+        String create = "CREATE INDEX IF NOT EXISTS " + TIME_INDEX + " ON event_journal(write_timestamp)";
         try (Statement s = c.createStatement()) {
             s.execute(create);
         } catch (SQLException e) {
@@ -88,8 +119,10 @@ public final class JournalSchema {
     public static List<String> missingTables(Connection c) throws SQLException {
         List<String> missing = new ArrayList<>();
         DatabaseMetaData meta = c.getMetaData();
+        // PostgreSQL: in the connection's schema only (another schema may hold another kukeond's journal)
+        String schema = meta.getDatabaseProductName().equals("PostgreSQL") ? c.getSchema() : null;
         for (String table : TABLES) {
-            try (ResultSet found = meta.getTables(null, null, table, new String[] {"TABLE"})) {
+            try (ResultSet found = meta.getTables(null, schema, table, new String[] {"TABLE"})) {
                 if (!found.next()) {
                     missing.add(table);
                 }

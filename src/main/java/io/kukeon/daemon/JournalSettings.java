@@ -54,6 +54,10 @@ public final class JournalSettings {
     /** A password file is a line, not a document. */
     private static final long MAX_PASSWORD_FILE = 4096;
     private static final String POSTGRES_PREFIX = "jdbc:postgresql://";
+    /** The schema of a PostgreSQL journal unless {@code journal.schema} names another. */
+    public static final String PUBLIC = "public";
+    /** A schema name needing no quotes (PostgreSQL folds unquoted names to lower case), not a system one. */
+    private static final java.util.regex.Pattern SCHEMA_NAME = java.util.regex.Pattern.compile("(?!pg_)[a-z_][a-z0-9_]{0,62}");
     /** What kukeond's connections to PostgreSQL call themselves ({@code pg_stat_activity}): tools see that one runs. */
     public static final String APPLICATION_NAME = "kukeond";
 
@@ -64,8 +68,12 @@ public final class JournalSettings {
     private final int poolSize;
     private final String sslmode;
     private final Sync sync;
+    /** PostgreSQL: the schema of the journal's tables (the driver's currentSchema); public unless set. */
+    private final String schema;
 
-    private JournalSettings(Kind kind, String url, String user, String password, int poolSize, String sslmode, Sync sync) {
+    private JournalSettings(Kind kind, String url, String user, String password, int poolSize, String sslmode, Sync sync,
+                            String schema) {
+        this.schema = schema;
         this.kind = kind;
         this.url = url;
         this.user = user;
@@ -77,17 +85,34 @@ public final class JournalSettings {
 
     /** The embedded journal: an H2 file written through at once, so a kill -9 loses nothing acknowledged. */
     public static JournalSettings h2(Path journalFileBase, int poolSize) {
-        return new JournalSettings(Kind.H2, DaemonConfig.jdbcUrl(journalFileBase), "sa", "", poolSize, "", Sync.COMMIT);
+        return new JournalSettings(Kind.H2, DaemonConfig.jdbcUrl(journalFileBase), "sa", "", poolSize, "", Sync.COMMIT, "");
     }
 
     /** A PostgreSQL journal (tests and tools; kukeond reads its settings with {@link #read}). */
     public static JournalSettings postgres(String url, String user, String password, int poolSize, String sslmode) {
-        return new JournalSettings(Kind.POSTGRES, url, user, password, poolSize, sslmode, Sync.COMMIT);
+        return new JournalSettings(Kind.POSTGRES, url, user, password, poolSize, sslmode, Sync.COMMIT, PUBLIC);
     }
 
     /** The same store, synced as {@code sync} says. */
     public JournalSettings withSync(Sync sync) {
-        return new JournalSettings(kind, url, user, password, poolSize, sslmode, sync);
+        return new JournalSettings(kind, url, user, password, poolSize, sslmode, sync, schema);
+    }
+
+    /** The same PostgreSQL database, its tables in {@code schema}: one database can hold the journals of several kukeonds. */
+    public JournalSettings inSchema(String schema) {
+        if (kind != Kind.POSTGRES) {
+            throw new InvalidArgumentException("journal.schema", "is for kind = postgres; the journal's kind is h2");
+        }
+        if (!SCHEMA_NAME.matcher(schema).matches()) {
+            throw new InvalidArgumentException("journal.schema", "\"" + schema + "\" must be 1 to 63 lower-case letters, digits"
+                    + " and underscores, not starting with a digit (nor pg_)");
+        }
+        return new JournalSettings(kind, url, user, password, poolSize, sslmode, sync, schema);
+    }
+
+    /** PostgreSQL: the schema of the journal's tables; empty for H2. */
+    public String schema() {
+        return schema;
     }
 
     /** {@code kukeon.journal}: every value checked, a bad one refused naming its key. */
@@ -99,9 +124,10 @@ public final class JournalSettings {
         String passwordFile = DaemonConfig.string(k, "journal.password-file");
         String sslmode = DaemonConfig.string(k, "journal.sslmode");
         Sync sync = Sync.parse(DaemonConfig.string(k, "journal.sync"));
+        String schema = DaemonConfig.string(k, "journal.schema");
         switch (kindName) {
             case "h2":
-                for (String key : List.of("url", "user", "password-file", "sslmode")) {
+                for (String key : List.of("url", "user", "password-file", "sslmode", "schema")) {
                     if (!DaemonConfig.string(k, "journal." + key).isEmpty()) {
                         throw new InvalidArgumentException("journal." + key, "is for kind = postgres; the journal's kind is h2");
                     }
@@ -116,7 +142,8 @@ public final class JournalSettings {
                     throw new InvalidArgumentException("journal.sslmode", "\"" + sslmode + "\" must be one of " + String.join(", ", SSL_MODES));
                 }
                 String password = passwordFile.isEmpty() ? "" : readPassword(DaemonConfig.absolute("journal.password-file", passwordFile));
-                return postgres(url, user, password, poolSize, sslmode).withSync(sync);
+                JournalSettings postgres = postgres(url, user, password, poolSize, sslmode).withSync(sync);
+                return schema.isEmpty() ? postgres : postgres.inSchema(schema);
             default:
                 throw new InvalidArgumentException("journal.kind", "\"" + kindName + "\" must be h2 or postgres");
         }
@@ -132,6 +159,9 @@ public final class JournalSettings {
         }
         if (lower.contains("sslmode=")) {
             throw new InvalidArgumentException("journal.url", "must not set sslmode: set journal.sslmode");
+        }
+        if (lower.contains("currentschema=")) {
+            throw new InvalidArgumentException("journal.url", "must not set currentSchema: set journal.schema");
         }
         if (hostAndDatabase(url).isEmpty()) {
             throw new InvalidArgumentException("journal.url", "must name a host and a database: " + POSTGRES_PREFIX + "HOST:PORT/DATABASE");
@@ -199,6 +229,7 @@ public final class JournalSettings {
         }
         if (kind == Kind.POSTGRES) {
             p.setProperty("ApplicationName", applicationName);
+            p.setProperty("currentSchema", schema);
         }
         return DriverManager.getConnection(url, p);
     }
@@ -220,6 +251,7 @@ public final class JournalSettings {
         }
         if (kind == Kind.POSTGRES) {
             s.put(db + "properties.ApplicationName", APPLICATION_NAME);
+            s.put(db + "properties.currentSchema", schema);
             if (sync == Sync.OS) {   // the server acknowledges a commit before its WAL is flushed
                 s.put(db + "properties.options", "-c synchronous_commit=off");
             }
@@ -251,7 +283,7 @@ public final class JournalSettings {
     @Override
     public String toString() {
         return kind == Kind.H2 ? "H2 journal" : "PostgreSQL journal on " + hostAndDatabase(url)
-                + (sslmode.isEmpty() ? "" : " (sslmode " + sslmode + ")");
+                + (schema.equals(PUBLIC) ? "" : " schema " + schema) + (sslmode.isEmpty() ? "" : " (sslmode " + sslmode + ")");
     }
 
     /** HOST:PORT/DATABASE of a PostgreSQL URL, without its parameters; empty when it names none. */

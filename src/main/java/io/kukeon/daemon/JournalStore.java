@@ -82,7 +82,7 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
     /** {@code journal.sync}'s value, set by {@link JournalSettings}: the journal's DAO syncs by it. */
     static final String SYNC_SETTING = "kukeon-journal.sync";
     /** Every table kukeond keeps on PostgreSQL, summed: a missing one counts nothing. */
-    private static final String POSTGRES_SIZE = "SELECT COALESCE(SUM(pg_total_relation_size(to_regclass('public.' || t))), 0) "
+    private static final String POSTGRES_SIZE = "SELECT COALESCE(SUM(pg_total_relation_size(to_regclass(t))), 0) "
             + "FROM unnest(ARRAY['" + String.join("', '", JournalSchema.TABLES) + "']) AS t";
 
     private JournalStore(ActorSystem system) {

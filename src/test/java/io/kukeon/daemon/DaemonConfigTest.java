@@ -250,6 +250,13 @@ class DaemonConfigTest {
         assertEquals(c.journal().toString(), c.pekko().getString(JournalStore.DESCRIPTION_SETTING), "what status says");
         assertTrue(!c.toString().contains("s3cret-pw"), "the settings never print the password");
 
+        assertEquals("public", c.pekko().getString(db + "db.properties.currentSchema"));
+
+        DaemonConfig inSchema = DaemonConfig.load(Map.of("journal.kind", "postgres", "journal.url",
+                "jdbc:postgresql://db1.example:5433/kukeon", "journal.user", "kukeond", "journal.schema", "node_a"), null, Map.of());
+        assertEquals("node_a", inSchema.pekko().getString(db + "db.properties.currentSchema"));
+        assertEquals("PostgreSQL journal on db1.example:5433/kukeon schema node_a", inSchema.journal().toString());
+
         DaemonConfig h2 = DaemonConfig.load(Map.of(), null, Map.of());
         assertEquals(JournalSettings.Kind.H2, h2.journal().kind());
         assertEquals("slick.jdbc.H2Profile$", h2.pekko().getString(db + "profile"));
@@ -285,6 +292,10 @@ class DaemonConfigTest {
         assertEquals("journal.url", refused(with(postgres, "journal.url", "jdbc:postgresql://127.0.0.1/")));
         assertEquals("journal.user", refused(with(postgres, "journal.user", "")));
         assertEquals("journal.sslmode", refused(with(postgres, "journal.sslmode", "sometimes")));
+        assertEquals("journal.schema", refused(with(postgres, "journal.schema", "Node-A")));
+        assertEquals("journal.schema", refused(with(postgres, "journal.schema", "pg_catalog")));
+        assertEquals("journal.schema", refused(Map.of("journal.schema", "node_a")), "h2 has no schema to choose");
+        assertEquals("journal.url", refused(with(postgres, "journal.url", "jdbc:postgresql://127.0.0.1/kukeon?currentSchema=x")));
         assertEquals("journal.pool-size", refused(with(postgres, "journal.pool-size", "0")));
         assertEquals("journal.sync", refused(Map.of("journal.sync", "never")));
         assertEquals("journal.password-file", refused(with(postgres, "journal.password-file", dir.resolve("none").toString())));

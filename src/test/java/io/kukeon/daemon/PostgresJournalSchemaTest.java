@@ -43,6 +43,40 @@ class PostgresJournalSchemaTest {
     }
 
     @Test
+    void kukeondsShareOneDatabaseEachInASchemaOfItsOwn() throws Exception {
+        JournalSettings owner = PrivatePostgres.newJournal("shared", 1);
+        Map<String, String> a = Map.of("journal.kind", "postgres", "journal.url", owner.url(), "journal.user", owner.user(),
+                "journal.schema", "node_a");
+        Map<String, String> b = new java.util.HashMap<>(a);
+        b.put("journal.schema", "node_b");
+        try (TestDaemon daemonA = TestDaemon.withConfig(dir.resolve("a"), "", a);
+             TestDaemon daemonB = TestDaemon.withConfig(dir.resolve("b"), "", b)) {
+            io.kukeon.api.Docs.createStack(daemonA.client(), "r/s/made-by-a");
+            io.kukeon.api.Docs.createStack(daemonB.client(), "r/s/made-by-b");
+            daemonA.stop();
+            daemonA.start();   // a replays its own schema only
+            io.kukeon.testing.Eventually.value("a's stack replayed", java.time.Duration.ofSeconds(30), () ->
+                    stacks(daemonA).isEmpty() ? null : true);
+            assertEquals(List.of("r/s/made-by-a"), stacks(daemonA));
+            assertEquals(List.of("r/s/made-by-b"), stacks(daemonB));
+        }
+        try (Connection c = owner.connect(); Statement s = c.createStatement();
+             var rows = s.executeQuery("SELECT table_schema, COUNT(*) FROM information_schema.tables WHERE table_name"
+                     + " IN ('event_journal', 'kukeon_sealing_key') GROUP BY table_schema ORDER BY table_schema")) {
+            List<String> schemas = new java.util.ArrayList<>();
+            while (rows.next()) {
+                schemas.add(rows.getString(1) + "=" + rows.getInt(2));
+            }
+            assertEquals(List.of("node_a=2", "node_b=2"), schemas, "each kukeond's tables in its schema, none in public");
+        }
+    }
+
+    private static List<String> stacks(TestDaemon daemon) throws java.io.IOException {
+        return daemon.client().list(io.kukeon.wire.v1.ListRequest.newBuilder().setKind("Stack").build()).getObjectsList().stream()
+                .map(io.kukeon.wire.v1.ObjectDoc::getPath).toList();
+    }
+
+    @Test
     void aUserWithoutTheRightToCreateTablesIsToldWhatToRunAndThenWorksOnTheOwnersSchema() throws Exception {
         JournalSettings owner = PrivatePostgres.newJournal("rights", 1);
         String role = "kukeond_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;

@@ -235,7 +235,7 @@ public final class JournalImport {
             inserts.flush();
             if (JournalSchema.missingTables(c).contains("kukeon_sealing_key")) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE IF NOT EXISTS PUBLIC.\"kukeon_sealing_key\" (\"key_id\" VARCHAR(64) NOT NULL PRIMARY KEY)");
+                    s.execute("CREATE TABLE IF NOT EXISTS \"kukeon_sealing_key\" (\"key_id\" VARCHAR(64) NOT NULL PRIMARY KEY)");
                 }
             }
             JournalTables.replaceSealingKeyId(c, header.sealingKeyId());
