@@ -18,6 +18,7 @@ import io.kukeon.cgroup.CgroupSettings;
 import io.kukeon.fleet.ClusterSettings;
 import io.kukeon.fleet.Fleet;
 import io.kukeon.fleet.FleetExit;
+import io.kukeon.fleet.FleetRecordStore;
 import io.kukeon.metrics.MetricsEndpoint;
 import io.kukeon.model.HostIds;
 import io.kukeon.model.KukeonException;
@@ -85,6 +86,9 @@ public final class Daemon implements AutoCloseable {
         DaemonConfig config = settings.withIds(InstanceRecord.settle(settings.dataDir(), settings.ids(),
                 isFresh(settings), () -> chooseCgroupRoot(settings)));
         prepareDataDir(config);
+        if (config.cluster().clustered()) {   // a member that cannot keep the fleet's records stops before it joins
+            FleetRecordStore.prepare(FleetRecordStore.directory(config.dataDir()));
+        }
         java.sql.Connection heldOpen = JournalStore.holdOpen(config.journal());   // H2 opened once for the start
         try {
             JournalSchema.apply(config.journal());

@@ -67,7 +67,7 @@ public record ClusterSettings(String nodeName, InetSocketAddress listen, List<In
         s.put(DIGEST_SETTING, secret.joinDigest());
         s.put("pekko.cluster.distributed-data.durable.keys", CellDirectory.DURABLE.stream().map(k -> k.id()).toList());
         s.put("pekko.cluster.distributed-data.durable.store-actor-class", FleetRecordStore.class.getName());
-        s.put("pekko.cluster.distributed-data.durable." + FleetRecordStore.DIR_SETTING, dataDir.resolve("fleet").toString());
+        s.put("pekko.cluster.distributed-data.durable." + FleetRecordStore.DIR_SETTING, FleetRecordStore.directory(dataDir).toString());
         return s;
     }
 }

@@ -10,6 +10,9 @@ public final class FleetExit {
         if (reason == null) {
             return null;
         }
+        if (reason instanceof FleetRecordStore.Unusable unusable) {
+            return unusable.problem();
+        }
         if (reason == CoordinatedShutdown.incompatibleConfigurationDetectedReason()) {
             return "the cluster refused this node: its cluster secret (cluster.secret-file) or settings differ from the members'";
         }

@@ -18,10 +18,12 @@ import io.kukeon.wire.v1.LifecycleRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ObjectDoc;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import static io.kukeon.fleet.FleetTesting.freePort;
 import static io.kukeon.fleet.FleetTesting.member;
@@ -205,16 +208,29 @@ class FleetPlacementTest {
         assertTrue(a.client().get(GetRequest.newBuilder().setKind("Cell").setPath("r/s/st/pinned").build()).getObject()
                 .getStatus().getMessage().startsWith("node \"c\" left the fleet on its own"));
 
-        // every member restarts at once: what waits for a node is still there (each kept it on disk)
+        // every member restarts at once: what waits for a node is still there (each kept it on disk);
+        // a's copy, torn while it was down, is set aside and a reads the record back from b and c
         for (TestDaemon d : List.of(a, b)) {
             d.stop();
         }
+        Path aPending = a.dataDir.resolve("fleet").resolve(CellDirectory.PENDING.id() + ".record");
+        byte[] torn = java.util.Arrays.copyOf(Files.readAllBytes(aPending), 20);
+        Files.write(aPending, torn);
         for (TestDaemon d : List.of(a, b, c)) {
             d.start();
         }
         FleetTesting.allUp(Map.of("a", a.client(), "b", b.client(), "c", c.client()));
         Eventually.value("the pending cells after the restart", Duration.ofSeconds(30), () ->
                 cellsAndStates(c).containsAll(List.of("r/s/st/too-big@ Pending", "r/s/st/on-zz@ Pending")) ? true : null);
+        Eventually.value("a's own replica of the pending cells, from b and c", Duration.ofSeconds(30), () ->
+                PendingCells.read(a.daemon().system(), Replicator.readLocal()).toCompletableFuture().get(5, TimeUnit.SECONDS)
+                        .keySet().containsAll(List.of("r/s/st/too-big", "r/s/st/on-zz")) ? true : null);
+        Eventually.value("a's record file written anew", Duration.ofSeconds(10), () ->
+                Files.exists(aPending) && !java.util.Arrays.equals(torn, Files.readAllBytes(aPending)) ? true : null);
+        try (var aside = Files.list(aPending.getParent())) {
+            assertEquals(1, aside.filter(f -> f.getFileName().toString().startsWith(aPending.getFileName() + ".damaged-")).count(),
+                    "the torn copy is kept for the operator");
+        }
     }
 
     /** The labels of {@code member}'s own copy of {@code path}. */
