@@ -50,9 +50,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * failover-after): the cell moves on; c, resumed, learns it was downed, stops the cell's containers
  * as it leaves, and gives up its copy when started again. A Lost cell deleted through another member,
  * and a node deleted (kubectl delete node) with its cells that wait, are gone from the fleet; the
- * node, back after all, deletes its copies.
+ * node, back after all, deletes its copies. The three journals are in one database of the private
+ * PostgreSQL, a schema each (journal.schema).
  */
 @Tag("containerd")
+@Tag("postgres")
 class FleetFailoverTest {
     private static final String STABLE_AFTER = "3s";
     private static final String FAILOVER_AFTER = "2s";
@@ -232,8 +234,15 @@ class FleetFailoverTest {
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 
+    /** The fleet's database: each member's journal in a schema of its own. */
+    private final io.kukeon.daemon.JournalSettings journals = io.kukeon.testing.PrivatePostgres.newJournal("fleet", 1);
+
     private DaemonProcess member(RealHost host, String name, int port, int seed, Path secret, String memory) {
         Map<String, String> settings = new HashMap<>(host.daemonSettings());
+        settings.put("journal.kind", "postgres");
+        settings.put("journal.url", journals.url());
+        settings.put("journal.user", journals.user());
+        settings.put("journal.schema", "node_" + name);
         settings.putAll(FleetTesting.member(name, port, seed, secret));
         settings.put("cluster.memory", memory);
         settings.put("cluster.stable-after", STABLE_AFTER);
