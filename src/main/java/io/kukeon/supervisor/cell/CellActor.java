@@ -720,10 +720,19 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                 new RootRestartDue(state.rootRestart().due()));
     }
 
-    /** The owed restart, unless a stop, a delete, a failure or another start came first; later when the cell is busy. */
+    /**
+     * The owed restart, unless a stop, a delete, a failure or another start came first; later when
+     * the cell is busy, and only once the node's restart gate is open (as a container's restarts).
+     */
     private Effect<CellEvent, CellRecord> onRootRestartDue(CellRecord state, RootRestartDue due) {
         if (gone(state) || !state.rootRestartOwed() || !due.due().equals(state.rootRestart().due())
                 || !state.run().desired() || state.sticky() != null) {
+            return Effect().none();
+        }
+        if (!ports.restarts().isOpen()) {
+            // a start nobody asked for now: held back while this node may not run its cells (see RestartGate)
+            ActorRef<TreeCommand> self = context.getSelf();
+            ports.restarts().opened().thenRun(() -> self.tell(due));
             return Effect().none();
         }
         ContainerStatus root = CellView.statuses(containers.reports()).get(state.spec().rootContainerId());

@@ -132,7 +132,7 @@ final class CellStateRules {
         int previous = s.rootRestart() == null ? 0 : s.rootRestart().attempt();
         Instant exitedAt = root.finishTime() != null ? root.finishTime() : now;
         int attempt = backoff.attemptAfter(previous, root.startTime(), exitedAt);
-        Integer pid = root.pid() != null ? root.pid() : s.run().rootPid();
+        Integer pid = root.pid() != null && root.pid() > 0 ? root.pid() : s.run().rootPid();   // a task gone shows none
         return new CellEvent.RootExited(root.name(), pid, root.exitCode(), root.oomKilled(), attempt,
                 now.plus(backoff.delayBefore(attempt, null)), now);
     }

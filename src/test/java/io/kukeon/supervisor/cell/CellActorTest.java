@@ -563,6 +563,25 @@ class CellActorTest {
         assertEquals(CellEvent.Stopped.class, written().get(written().size() - 1));
     }
 
+    /** A node that may not run its cells now (a fleet's member before it rejoined, or downed) holds the restart back. */
+    @Test
+    void aRestartAroundANewRootWaitsForTheRestartGate() {
+        io.kukeon.supervisor.RestartGate gate = io.kukeon.supervisor.RestartGate.open();
+        newCell(new ActorTestBed(new ActorTestBed().ports.settings(), gate));
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int oldRoot = task("root").pid();
+        gate.close();
+        exits("root", 137);
+
+        await("the exit written", () -> rootExits().size() == 1);
+        stack.expectNoMessage(Duration.ofMillis(300));   // time enough for a restart that does not wait
+        assertInstanceOf(CellEvent.RootExited.class, events().get(events().size() - 1), "no start written: " + written());
+        assertFalse(runs("root"));
+        gate.letThrough();
+        awaitStartedAroundANewRoot(oldRoot);
+        assertTrue(runs("root") && runs("app"));
+    }
+
     /** kukeond killed after it wrote the root's exit, before the start it owes: recovery carries it out once. */
     @Test
     void aRootExitWrittenBeforeACrashIsRestartedAtRecoveryOnce() {
