@@ -582,6 +582,19 @@ class CellActorTest {
         assertTrue(runs("root") && runs("app"));
     }
 
+    /** The root died while kukeond was down (a reboot takes every task): found at recovery, the cell comes back whole. */
+    @Test
+    void aRootThatDiedWhileKukeondWasDownIsFoundAndTheCellRestartedAtRecovery() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int oldRoot = task("root").pid();
+        bed.runtime.exitSilently(NS, rootId(), 137);
+        actor.restart();
+
+        awaitStartedAroundANewRoot(oldRoot);
+        assertEquals(1, rootExits().size());
+        assertTrue(runs("root") && runs("app"));
+    }
+
     /** kukeond killed after it wrote the root's exit, before the start it owes: recovery carries it out once. */
     @Test
     void aRootExitWrittenBeforeACrashIsRestartedAtRecoveryOnce() {
