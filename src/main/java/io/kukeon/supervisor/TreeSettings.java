@@ -4,6 +4,7 @@ import io.kukeon.model.ContainerLogs;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Tunables of the tree.
@@ -35,6 +36,15 @@ public record TreeSettings(int snapshotEvery, Duration stopTimeout, Duration sta
      * @param resetAfter a container that ran this long without exiting starts over at the first delay
      */
     public record RestartBackoff(Duration initial, Duration max, Duration resetAfter) {
+        /**
+         * The number of the restart after a run from {@code startedAt} to {@code exitedAt}: one that
+         * lasted {@code resetAfter} starts over at 1, else the run of failures goes on ({@code previous} + 1).
+         */
+        public int attemptAfter(int previous, Instant startedAt, Instant exitedAt) {
+            Duration ran = startedAt == null || exitedAt == null ? Duration.ZERO : Duration.between(startedAt, exitedAt);
+            return ran.compareTo(resetAfter) >= 0 ? 1 : previous + 1;
+        }
+
         /** The delay before restart number {@code attempt} (1-based): 0, then initial, doubling to max. */
         public Duration delayBefore(int attempt, Duration initialOverride) {
             if (attempt <= 1) {

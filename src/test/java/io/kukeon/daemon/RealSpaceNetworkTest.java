@@ -9,7 +9,9 @@ import io.kukeon.testing.RealDaemon;
 import io.kukeon.wire.v1.ApplyRequest;
 import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.DeleteRequest;
+import io.kukeon.wire.v1.Event;
 import io.kukeon.wire.v1.GetRequest;
+import io.kukeon.wire.v1.HistoryRequest;
 import io.kukeon.wire.v1.ObjectDoc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -189,22 +191,56 @@ class RealSpaceNetworkTest {
 
         ObjectDoc after = await("the cell Ready around a new root", () -> {
             ObjectDoc d = get("Cell", "r/s/t/web");
+            // a start answers once its tasks run, and a container's report may follow: its pid is 0 until then
             return d.getStatus().getState().equals("Ready") && pid(d, "main") != oldRoot && d.getStatus().hasNetwork()
-                    && pid(d, "app") != pid(before, "app") ? d : null;
+                    && pid(d, "app") != pid(before, "app") && pid(d, "main") != 0 && pid(d, "app") != 0 ? d : null;
         });
-        String address = after.getStatus().getNetwork().getAddress();
-        HostCommand.Result addr = new HostCommand(Path.of("/proc/" + pid(after, "main") + "/ns/net"), Duration.ofSeconds(10))
+        assertAddressedAround(after, "main", "app");
+        apply(cell("client", "until wget -qO /tmp/part http://web:8080/; do sleep 0.2; done; mv /tmp/part /tmp/got; exec sleep 3600"));
+        Path clientRoot = Path.of("/proc/" + pid(get("Cell", "r/s/t/client"), "app") + "/root");
+        assertEquals("after-the-root\n", await("web reached by name", () -> Files.readString(clientRoot.resolve("tmp/got"))));
+    }
+
+    /**
+     * The synthesized pause root killed (restart policy never): the cell is recreated around a new
+     * root as a pod around a new sandbox: its workload runs again inside the new root's namespaces,
+     * its address is taken there again (one lease), and its history says why.
+     */
+    @Test
+    void aKilledPauseRootIsRecreatedWithItsWorkloadInsideAndItsAddress() throws Exception {
+        ApplyResult r = applyOne(cell("pod", "exec sleep 3600") + "      restartPolicy: always\n");
+        assertEquals("created", r.getOutcome(), r.toString());
+        ObjectDoc before = get("Cell", "r/s/t/pod");
+        int oldRoot = pid(before, "root");
+        int oldApp = pid(before, "app");
+
+        assertTrue(ProcessHandle.of(oldRoot).orElseThrow().destroyForcibly(), "SIGKILL to our cell's own pause root");
+
+        ObjectDoc after = await("the cell Ready around a new root", () -> {
+            ObjectDoc d = get("Cell", "r/s/t/pod");
+            return d.getStatus().getState().equals("Ready") && pid(d, "root") != oldRoot && pid(d, "app") != oldApp
+                    && pid(d, "root") != 0 && pid(d, "app") != 0 && d.getStatus().hasNetwork() ? d : null;
+        });
+        assertAddressedAround(after, "root", "app");
+        String why = await("the root's exit in the cell's history", () -> host.client()
+                .history(HistoryRequest.newBuilder().setKind("Cell").setPath("r/s/t/pod").build()).getEventsList().stream()
+                .filter(e -> e.getType().equals("CellRootExited")).map(Event::getSummary).findFirst().orElse(null));
+        assertTrue(why.contains("(pid " + oldRoot + ") exited with code 137"), why);
+    }
+
+    /** The root's eth0 has the address the cell shows, the workload is in the root's namespace, and the space has one lease. */
+    private void assertAddressedAround(ObjectDoc cell, String root, String workload) throws Exception {
+        String address = cell.getStatus().getNetwork().getAddress();
+        Path rootNamespace = Path.of("/proc/" + pid(cell, root) + "/ns/net");
+        HostCommand.Result addr = new HostCommand(rootNamespace, Duration.ofSeconds(10))
                 .run(List.of("ip", "-4", "-o", "addr", "show", "eth0"), Map.of(), new byte[0]);
         assertTrue(addr.stdout().contains(address + "/24"), "the new root's eth0 has the address: " + addr.stdout());
-        assertEquals(Files.readSymbolicLink(Path.of("/proc/" + pid(after, "main") + "/ns/net")),
-                Files.readSymbolicLink(Path.of("/proc/" + pid(after, "app") + "/ns/net")), "the workload is in the new namespace");
+        assertEquals(Files.readSymbolicLink(rootNamespace), Files.readSymbolicLink(Path.of("/proc/" + pid(cell, workload) + "/ns/net")),
+                "the workload is in the new namespace");
         try (var files = Files.list(dataDir.resolve("network/ipam/r-s"))) {
             assertEquals(List.of(address), files.map(f -> f.getFileName().toString())
                     .filter(io.kukeon.network.Ipv4::isAddress).toList(), "one lease");
         }
-        apply(cell("client", "until wget -qO /tmp/part http://web:8080/; do sleep 0.2; done; mv /tmp/part /tmp/got; exec sleep 3600"));
-        Path clientRoot = Path.of("/proc/" + pid(get("Cell", "r/s/t/client"), "app") + "/root");
-        assertEquals("after-the-root\n", await("web reached by name", () -> Files.readString(clientRoot.resolve("tmp/got"))));
     }
 
     @Test

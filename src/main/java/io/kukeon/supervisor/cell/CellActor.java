@@ -54,6 +54,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -80,6 +81,12 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private record DeleteDone(Throwable error) implements TreeCommand {}
 
     private record ContainerOpDone(ObjectPath target, Throwable error) implements TreeCommand {}
+
+    /** The restart around a new root owed since the root's exit is due (at {@code due}, as the record holds it). */
+    record RootRestartDue(Instant due) implements TreeCommand {}
+
+    /** How soon a due restart around a new root that found the cell busy (or containerd away) is tried again. */
+    private static final Duration ROOT_RESTART_RETRY = Duration.ofSeconds(1);
 
     // ---- factory ----
 
@@ -140,6 +147,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                 .on(StopDone.class, CellActor::onStopDone)
                 .on(DeleteDone.class, CellActor::onDeleteDone)
                 .on(ContainerOpDone.class, CellActor::onContainerOpDone)
+                .on(RootRestartDue.class, CellActor::onRootRestartDue)
                 .on(BringUpWindow.Due.class, CellActor::onBringUpDue)
                 .on(BringUpWindow.Checked.class, CellActor::onBringUpChecked)
                 .on(BringUpWindow.Unwound.class, CellActor::onBringUpUnwound)
@@ -612,10 +620,8 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         } else {
             containers.forward(done.target().name(), new Routed(done.target(), new ObjectCommand.Get(command.replyTo())));
         }
-        if (rootRestartedAlone(state)) {
-            return restartAroundNewRoot().thenUnstashAll();
-        }
-        return Effect().unstashAll();
+        EffectBuilder<CellEvent, CellRecord> aroundNewRoot = aroundNewRoot(state);
+        return aroundNewRoot != null ? aroundNewRoot.thenUnstashAll() : Effect().unstashAll();
     }
 
     private Effect<CellEvent, CellRecord> onContainerChanged(CellRecord state, ContainerProtocol.Changed changed) {
@@ -626,11 +632,19 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         return afterReports(state);
     }
 
-    /** What the containers' reports mean for the cell now: a new root, a delete once done, a workload's failure. */
+    /**
+     * What the containers' reports mean for the cell now: a new root, a root gone, a delete once done,
+     * a workload's failure.
+     */
     private EffectBuilder<CellEvent, CellRecord> afterReports(CellRecord state) {
         Map<String, ContainerStatus> reported = CellView.statuses(containers.reports());
-        if (rootRestartedAlone(state)) {
-            return restartAroundNewRoot();
+        EffectBuilder<CellEvent, CellRecord> aroundNewRoot = aroundNewRoot(state);
+        if (aroundNewRoot != null) {
+            return aroundNewRoot;
+        }
+        if (state.rootRestartOwed()) {
+            publish(state);   // the cell restarts whole: what its containers do until then decides nothing
+            return Effect().none();
         }
         RuntimeFailure failure = canJudge(state) ? bringUp.failureIn(state, reported) : null;
         if (failure != null) {
@@ -654,6 +668,19 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     /**
+     * The cell's root came back alone, or exited for good: the cell restarts around a new root, at
+     * once or after the backoff its run of root exits owes (null: the root is as the cell started it).
+     */
+    private EffectBuilder<CellEvent, CellRecord> aroundNewRoot(CellRecord state) {
+        if (rootRestartedAlone(state)) {
+            return restartAroundNewRoot();
+        }
+        CellEvent.RootExited exit = canJudge(state) ? CellStateRules.rootExit(state, CellView.statuses(containers.reports()),
+                ports.settings().restartBackoff(), Instant.now()) : null;
+        return exit == null ? null : recordRootExit(exit);
+    }
+
+    /**
      * The root runs again under another pid than the cell started it with, while the cell is meant
      * to run and does nothing else: its restart policy (or a start or restart of the root alone)
      * brought it back with new namespaces, without the cell's address and away from its workloads.
@@ -673,6 +700,50 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
      */
     private EffectBuilder<CellEvent, CellRecord> restartAroundNewRoot() {
         return recordAndCarry(new CellEvent.StartRequested(Instant.now()), Activity.STARTING, Waiting.none());
+    }
+
+    /**
+     * The root exited for good (see {@link CellStateRules#rootExit}): written, with one line in the
+     * log, before the restart it owes is scheduled, so that a crash in between neither loses the
+     * restart (recovery schedules it again) nor doubles it (its start clears it).
+     */
+    private EffectBuilder<CellEvent, CellRecord> recordRootExit(CellEvent.RootExited exit) {
+        return Effect().persist(exit).thenRun(s -> {
+            context.getLog().warn("cell {}: {}", path, exit.summary());
+            publish(s);
+            scheduleRootRestart(s, Duration.between(Instant.now(), exit.due()));
+        });
+    }
+
+    private void scheduleRootRestart(CellRecord state, Duration delay) {
+        context.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay, context.getSelf(),
+                new RootRestartDue(state.rootRestart().due()));
+    }
+
+    /**
+     * The owed restart, unless a stop, a delete, a failure or another start came first; later when
+     * the cell is busy, and only once the node's restart gate is open (as a container's restarts).
+     */
+    private Effect<CellEvent, CellRecord> onRootRestartDue(CellRecord state, RootRestartDue due) {
+        if (gone(state) || !state.rootRestartOwed() || !due.due().equals(state.rootRestart().due())
+                || !state.run().desired() || state.sticky() != null) {
+            return Effect().none();
+        }
+        if (!ports.restarts().isOpen()) {
+            // a start nobody asked for now: held back while this node may not run its cells (see RestartGate)
+            ActorRef<TreeCommand> self = context.getSelf();
+            ports.restarts().opened().thenRun(() -> self.tell(due));
+            return Effect().none();
+        }
+        ContainerStatus root = CellView.statuses(containers.reports()).get(state.spec().rootContainerId());
+        // After a daemon's restart the root reports what its journal holds until it has asked containerd:
+        // a start now would be answered with the exit it finds then, as a start that failed.
+        boolean exitSeen = root != null && !(root.state().isActive() && Objects.equals(root.pid(), state.run().rootPid()));
+        if (!canJudge(state) || !exitSeen) {
+            scheduleRootRestart(state, ROOT_RESTART_RETRY);
+            return Effect().none();
+        }
+        return restartAroundNewRoot();
     }
 
     private Effect<CellEvent, CellRecord> onBroadcast(CellRecord state, Broadcast broadcast) {
@@ -744,6 +815,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             operations.ensureCgroupIfMissing(state.spec());
             groupEnsuredAtRecovery = true;
             bringUp.recovered(state);   // interrupted within its window: the verdict is still to come
+            if (state.rootRestartOwed()) {
+                scheduleRootRestart(state, Duration.between(Instant.now(), state.rootRestart().due()));
+            }
         } else {
             resume(state);
         }

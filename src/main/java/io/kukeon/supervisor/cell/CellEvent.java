@@ -88,6 +88,28 @@ public sealed interface CellEvent extends JournalEvent {
         }
     }
 
+    /**
+     * The cell's root exited while the cell was meant to run, and nothing brings it back by itself
+     * (its own restart policy does not, or gave up): the cell restarts around a new root at
+     * {@code due}, as a pod around a new sandbox. {@code attempt} counts this run of root exits.
+     *
+     * @param pid      the root's pid that exited (null: not known)
+     * @param exitCode its exit code (null: not known; negative: its task disappeared)
+     * @param oomKilled the kernel's OOM killer ended it
+     */
+    @JournalName("cell.RootExited")
+    record RootExited(String container, Integer pid, Integer exitCode, boolean oomKilled, int attempt, Instant due, Instant at)
+            implements CellEvent {
+        public String summary() {
+            long seconds = Math.max(0, java.time.Duration.between(at, due).toSeconds());
+            return "root container \"" + container + "\"" + (pid == null ? "" : " (pid " + pid + ")")
+                    + (exitCode == null ? " exited" : exitCode < 0 ? " disappeared without an exit status"
+                    : " exited with code " + exitCode) + (oomKilled ? " (OOMKilled)" : "")
+                    + "; the cell restarts around a new root" + (seconds == 0 ? "" : " in " + seconds + "s")
+                    + " (restart " + attempt + " of this run of root exits)";
+        }
+    }
+
     @JournalName("cell.StartFailed")
     record StartFailed(String reason, String message, Instant at) implements CellEvent {
         public String summary() {

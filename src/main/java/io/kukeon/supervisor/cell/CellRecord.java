@@ -35,12 +35,15 @@ import java.util.stream.Collectors;
  * @param secrets  the Secrets the cell holds, by name (values sealed in the journal); gone with the cell
  * @param bringUp  the last start's bring-up window, until another start, a stop or a failure ends it
  *                 (null: none; absent from journals before the window)
+ * @param rootRestart the restarts of the cell around a new root after its root exited (null: none since the
+ *                    last stop; absent from journals before them)
  */
 @JournalName("cell.Record")
 public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labels, Map<String, String> annotations,
                          Generations generations,
                          Activity activity, Run run, Set<String> retiring, GroupStatus cgroup, Problem problem,
-                         Timestamps times, Map<String, StoredSecret> secrets, BringUp bringUp) implements Journaled {
+                         Timestamps times, Map<String, StoredSecret> secrets, BringUp bringUp, RootRestart rootRestart)
+        implements Journaled {
 
     /** The intent the cell is carrying out; NONE when it is at rest. */
     public enum Activity { NONE, PROVISIONING, STARTING, STOPPING, DELETING }
@@ -83,6 +86,14 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         }
     }
 
+    /**
+     * The run of root exits the cell restarted after (see {@link CellEvent.RootExited}).
+     *
+     * @param attempt the last one's number in the run
+     * @param due     when the restart it owes is carried out; null once it was (its StartRequested written)
+     */
+    public record RootRestart(int attempt, Instant due) {}
+
     public CellRecord {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);   // absent from journals before annotations
@@ -95,7 +106,12 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     public static CellRecord empty() {
-        return new CellRecord(false, null, null, null, null, Activity.NONE, null, null, null, null, null, null, null);
+        return new CellRecord(false, null, null, null, null, Activity.NONE, null, null, null, null, null, null, null, null);
+    }
+
+    /** A restart around a new root is owed and not yet written as a start. */
+    boolean rootRestartOwed() {
+        return rootRestart != null && rootRestart.due() != null;
     }
 
     /** Whether the host was brought to the current spec: not so after a provisioning that failed. */
@@ -142,6 +158,8 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
             return started(e);
         } else if (event instanceof CellEvent.NetworkAttached e) {
             return networkAttached(e);
+        } else if (event instanceof CellEvent.RootExited e) {
+            return rootExited(e);
         } else if (event instanceof CellEvent.StartFailed e) {
             return startFailed(e);
         } else if (event instanceof CellEvent.StopRequested e) {
@@ -167,7 +185,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     CellRecord created(CellCreated e) {
         return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.next(), Activity.PROVISIONING,
-                new Run(e.start(), false, null, false, null), Set.of(), null, null, Timestamps.createdAt(e.at()), secrets, null);
+                new Run(e.start(), false, null, false, null), Set.of(), null, null, Timestamps.createdAt(e.at()), secrets, null, null);
     }
 
     CellRecord updated(CellUpdated e) {
@@ -176,7 +194,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         gone.removeAll(names(e.spec()));
         Run wanted = new Run(run.desired() || e.start(), run.everStarted(), run.rootPid(), run.readyObserved(), run.network());
         return new CellRecord(true, e.spec(), e.labels(), e.annotations(), generations.at(e.generation()), Activity.PROVISIONING, wanted, gone, cgroup, problem, times.touched(e.at()), secrets,
-                bringUp);
+                bringUp, rootRestart);
     }
 
     CellRecord provisioned(CgroupProvisioned e) {
@@ -185,7 +203,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         Problem kept = sticky() == CellState.Failed && (!run.desired() || !specInForce())
                 ? new Problem(null, problem.reason(), problem.message()) : problem;
         return new CellRecord(true, spec, labels, annotations, generations.observedNow(), Activity.NONE, run, Set.of(), e.cgroup(), kept, times.touched(e.at()), secrets,
-                opened(e.bringUp(), e.at()));
+                opened(e.bringUp(), e.at()), rootRestart);
     }
 
     /** ProvisionFailed, StartFailed (Failed), WorkloadFailed (Error), DeleteFailed (the sticky state as it was): the bring-up is judged. */
@@ -206,9 +224,17 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         return new BringUp(List.copyOf(workloads), check.graceMillis(), at);
     }
 
+    /** A restart around a new root owed by the root's exit is carried out by this start. */
     CellRecord startRequested(StartRequested e) {
         return with(Activity.STARTING, new Run(true, run.everStarted(), run.rootPid(), false, run.network()), null,
-                times.touched(e.at())).withBringUp(null);
+                times.touched(e.at())).withBringUp(null)
+                .withRootRestart(rootRestart == null ? null : new RootRestart(rootRestart.attempt(), null));
+    }
+
+    /** Not sticky: the cell shows why it is about to restart, until the restart's start. */
+    CellRecord rootExited(CellEvent.RootExited e) {
+        return with(activity, run, new Problem(null, "RootExited", e.summary()), times.touched(e.at()))
+                .withRootRestart(new RootRestart(e.attempt(), e.due()));
     }
 
     CellRecord networkAttached(CellEvent.NetworkAttached e) {
@@ -225,9 +251,10 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
         return failed(e.reason(), e.message(), e.at(), CellState.Failed).withRun(run.withNetwork(null));
     }
 
+    /** A deliberate stop ends the run of root exits, and any restart it owed. */
     CellRecord stopRequested(StopRequested e) {
         return with(Activity.STOPPING, new Run(false, run.everStarted(), run.rootPid(), run.readyObserved(), run.network()),
-                null, times.touched(e.at())).withBringUp(null);
+                null, times.touched(e.at())).withBringUp(null).withRootRestart(null);
     }
 
     CellRecord stopped(Stopped e) {
@@ -239,7 +266,7 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
     }
 
     CellRecord deleted() {
-        return new CellRecord(false, null, null, null, generations, Activity.NONE, null, null, null, null, null, null, null);
+        return new CellRecord(false, null, null, null, generations, Activity.NONE, null, null, null, null, null, null, null, null);
     }
 
     private CellRecord withRun(Run newRun) {
@@ -248,12 +275,17 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     private CellRecord with(Activity newActivity, Run newRun, Problem newProblem, Timestamps newTimes) {
         return new CellRecord(true, spec, labels, annotations, generations, newActivity, newRun, retiring, cgroup, newProblem, newTimes,
-                secrets, bringUp);
+                secrets, bringUp, rootRestart);
     }
 
     private CellRecord withBringUp(BringUp window) {
         return new CellRecord(exists, spec, labels, annotations, generations, activity, run, retiring, cgroup, problem, times,
-                secrets, window);
+                secrets, window, rootRestart);
+    }
+
+    private CellRecord withRootRestart(RootRestart restart) {
+        return new CellRecord(exists, spec, labels, annotations, generations, activity, run, retiring, cgroup, problem, times,
+                secrets, bringUp, restart);
     }
 
     CellRecord secretPut(CellEvent.SecretPut e) {
@@ -266,6 +298,6 @@ public record CellRecord(boolean exists, CellSpec spec, Map<String, String> labe
 
     private CellRecord withSecrets(Map<String, StoredSecret> s) {
         return new CellRecord(exists, spec, labels, annotations, generations, activity, run, retiring, cgroup, problem, times, s,
-                bringUp);
+                bringUp, rootRestart);
     }
 }

@@ -6,6 +6,7 @@ import io.kukeon.model.ContainerSpec;
 import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.RestartPolicy;
+import io.kukeon.supervisor.TreeSettings;
 
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +42,9 @@ final class CellStateRules {
         }
         if (!run.desired()) {
             return run.everStarted() ? CellState.Stopped : CellState.Pending;
+        }
+        if (s.rootRestartOwed() && !runtimeDown) {
+            return CellState.Degraded;   // its root exited: the restart around a new root is owed
         }
         return derive(s.spec(), reported, runtimeDown);
     }
@@ -101,6 +105,53 @@ final class CellStateRules {
     static boolean doneForAutoDelete(CellRecord s, CellState derived) {
         return s.spec().autoDelete() && s.run().desired() && (s.sticky() == null || s.sticky() == CellState.Error)
                 && (derived == CellState.Exited || derived == CellState.Error);
+    }
+
+    /**
+     * The root exited for good while the cell is meant to run (the cell idle, no sticky state): the
+     * restart around a new root that follows, or null when none does. For good: its own restart
+     * policy does not bring it back (no restart owed; a root that comes back alone is the cell's
+     * other case, {@code CellActor.rootRestartedAlone}); an operator's stop of the root alone is no
+     * exit. A restart follows when the cell has something left to run: a workload running, owed a
+     * restart, or under {@code restartPolicy: always}; in a cell of only its root, only a
+     * synthesized pause root (a root of the user's is then the cell's workload, whose policy decides).
+     * Never for an {@code autoDelete} cell, which runs to its completion as it is.
+     * The backoff goes on from the record's run of root exits, and starts over after a root that ran
+     * {@code resetAfter}: as a container's restarts.
+     */
+    static CellEvent.RootExited rootExit(CellRecord s, Map<String, ContainerStatus> reported,
+                                         TreeSettings.RestartBackoff backoff, Instant now) {
+        CellSpec spec = s.spec();
+        ContainerStatus root = reported.get(spec.rootContainerId());
+        if (!s.run().desired() || s.run().rootPid() == null || s.sticky() != null || s.rootRestartOwed()
+                || spec.autoDelete() || root == null || root.nextRestartAt() != null
+                || !(root.state() == ContainerState.Exited || root.state() == ContainerState.Error
+                || root.state() == ContainerState.Failed) || !leftToRun(spec, reported)) {
+            return null;
+        }
+        int previous = s.rootRestart() == null ? 0 : s.rootRestart().attempt();
+        Instant exitedAt = root.finishTime() != null ? root.finishTime() : now;
+        int attempt = backoff.attemptAfter(previous, root.startTime(), exitedAt);
+        Integer pid = root.pid() != null && root.pid() > 0 ? root.pid() : s.run().rootPid();   // a task gone shows none
+        return new CellEvent.RootExited(root.name(), pid, root.exitCode(), root.oomKilled(), attempt,
+                now.plus(backoff.delayBefore(attempt, null)), now);
+    }
+
+    private static boolean leftToRun(CellSpec spec, Map<String, ContainerStatus> reported) {
+        if (spec.workloads().isEmpty()) {
+            return CellSpec.isPauseRoot(spec.rootContainer());
+        }
+        for (ContainerSpec w : spec.workloads()) {
+            ContainerStatus st = reported.get(w.id());
+            if (st == null) {
+                continue;
+            }
+            if (st.state().isActive() || st.nextRestartAt() != null
+                    || w.restartPolicy() == RestartPolicy.ALWAYS && st.state() != ContainerState.Stopped) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -30,9 +30,7 @@ final class RestartRules {
                 || state.restarts().heldAt(state.task().startedAt(), exitedAt)) {
             return Optional.empty();
         }
-        Instant startedAt = state.task().startedAt();
-        Duration ran = startedAt == null ? Duration.ZERO : Duration.between(startedAt, exitedAt);
-        int attempt = ran.compareTo(backoff.resetAfter()) >= 0 ? 1 : state.restarts().attempt() + 1;
+        int attempt = backoff.attemptAfter(state.restarts().attempt(), state.task().startedAt(), exitedAt);
         int max = spec.restartMaxRetries() != null ? spec.restartMaxRetries() : DEFAULT_MAX_RETRIES;
         if (policy == RestartPolicy.ON_FAILURE && attempt > max) {
             return Optional.of(new ContainerEvent.RestartsExhausted(attempt - 1, now));

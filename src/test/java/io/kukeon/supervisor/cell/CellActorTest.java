@@ -231,9 +231,15 @@ class CellActorTest {
 
     /** The cell again, on a bed whose startup grace is {@code grace}. */
     private void newCellWithGrace(Duration grace) {
+        newCellWith(grace, null);
+    }
+
+    /** The cell again, on a bed whose startup grace and restart backoff are these (null: the bed's). */
+    private void newCellWith(Duration grace, TreeSettings.RestartBackoff backoff) {
         TreeSettings defaults = new ActorTestBed().ports.settings();
         newCell(new ActorTestBed(new TreeSettings(defaults.snapshotEvery(), defaults.stopTimeout(), grace, defaults.logDir(),
-                defaults.cellsDir(), defaults.restartBackoff(), defaults.failureInjection(), defaults.logDefaults())));
+                defaults.cellsDir(), backoff != null ? backoff : defaults.restartBackoff(), defaults.failureInjection(),
+                defaults.logDefaults())));
     }
 
     private static CellSpec restartingAlways() {
@@ -467,6 +473,177 @@ class CellActorTest {
         assertNotEquals(oldApp, task("app").pid(), "the workload moved into the new namespaces");
         assertTrue(runs("app"));
         assertEquals(actor.getState().run().network(), ((TreeObject.Cell) ask(ObjectCommand.Get::new, path).object()).status().network());
+    }
+
+    // ---- its root exits for good: the cell restarts around a new one ----
+
+    private List<CellEvent> events() {
+        return actor.persistenceTestKit().persistedInStorage("Cell|" + path).stream()
+                .map(e -> e instanceof org.apache.pekko.persistence.journal.Tagged t ? t.payload() : e)
+                .map(CellEvent.class::cast).toList();
+    }
+
+    private List<CellEvent.RootExited> rootExits() {
+        return events().stream().filter(CellEvent.RootExited.class::isInstance).map(CellEvent.RootExited.class::cast).toList();
+    }
+
+    private void awaitStartedAroundANewRoot(int oldRoot) {
+        await("the cell started again around a new root", () -> actor.getState().activity() == Activity.NONE
+                && actor.getState().run().rootPid() != null && actor.getState().run().rootPid() != oldRoot);
+    }
+
+    /**
+     * The synthesized pause root killed (restart policy never): the cell writes why and restarts
+     * around a new root as a pod around a new sandbox, its workload moved into the new namespaces
+     * and its address taken there, nobody waiting.
+     */
+    @Test
+    void aPauseRootThatExitsRestartsTheCellAroundANewRoot() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int oldRoot = task("root").pid();
+        int oldApp = task("app").pid();
+        exits("root", 137);
+
+        awaitStartedAroundANewRoot(oldRoot);
+        List<Class<?>> events = written();
+        int exit = events.indexOf(CellEvent.RootExited.class);
+        assertEquals(List.of(CellEvent.RootExited.class, CellEvent.StartRequested.class, CellEvent.NetworkAttached.class,
+                CellEvent.Started.class), events.subList(exit, events.size()), "the exit written, then the start it owes");
+        CellEvent.RootExited recorded = rootExits().get(0);
+        assertEquals(new CellEvent.RootExited("root", oldRoot, 137, false, 1, recorded.at(), recorded.at()), recorded,
+                "the first of its run: at once");
+        assertTrue(recorded.summary().contains("root container \"root\" (pid " + oldRoot + ") exited with code 137"),
+                recorded.summary());
+        int newRoot = task("root").pid();
+        assertEquals(newRoot, actor.getState().run().rootPid());
+        assertNotEquals(oldApp, task("app").pid(), "the workload moved into the new namespaces");
+        assertTrue(runs("root") && runs("app"));
+        List<FakeCniNetworks.Call> adds = cniCalls("ADD");
+        assertEquals(Path.of("/proc/" + newRoot + "/ns/net"), adds.get(adds.size() - 1).attachment().netns());
+        assertEquals(1, bed.networks.cni.attachments("r-s").size(), "one address");
+        TreeObject.Cell shown = get();
+        assertEquals(CellState.Ready, shown.status().state());
+        assertNotNull(shown.status().network());
+        assertFalse(actor.getState().rootRestartOwed());
+    }
+
+    /**
+     * Deaths in a row back off as a container's restarts do (the first at once, then the initial
+     * delay); while one is owed the cell shows Degraded with the reason, a daemon restart neither
+     * loses nor doubles it, and a stop meanwhile ends it: nothing restarts.
+     */
+    @Test
+    void rootDeathsInARowBackOffAndAStopMeanwhileCancelsTheRestart() {
+        newCellWith(Duration.ZERO, new TreeSettings.RestartBackoff(Duration.ofHours(1), Duration.ofHours(4), Duration.ofMinutes(10)));
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int first = task("root").pid();
+        exits("root", 137);
+        awaitStartedAroundANewRoot(first);
+        int second = task("root").pid();
+        exits("root", 137);
+
+        await("the second exit written", () -> rootExits().size() == 2);
+        CellEvent.RootExited again = rootExits().get(1);
+        assertEquals(2, again.attempt());
+        assertEquals(Duration.ofHours(1), Duration.between(again.at(), again.due()), "the initial delay");
+        TreeObject.Cell owed = get();
+        assertEquals(CellState.Degraded, owed.status().state());
+        assertEquals("RootExited", owed.status().reason());
+        assertTrue(owed.status().message().contains("in 3600s (restart 2"), owed.status().message());
+
+        actor.restart();
+        await("recovered", () -> bed.index.get(path).isPresent() && actor.getState().rootRestartOwed());
+        assertEquals(2, rootExits().size(), "the exit found again at recovery is not written twice");
+        assertEquals(second, actor.getState().run().rootPid(), "not restarted before its due time");
+
+        assertEquals("Stopped", state(ask(replyTo -> new ObjectCommand.Stop(Duration.ofSeconds(1), replyTo), path)));
+        assertFalse(actor.getState().rootRestartOwed());
+        actor.runCommand(new CellActor.RootRestartDue(again.due()));   // as its timer would, had the stop not come
+        assertFalse(runs("root") || runs("app"), "a stopped cell is not restarted");
+        assertEquals(CellEvent.Stopped.class, written().get(written().size() - 1));
+    }
+
+    /** A node that may not run its cells now (a fleet's member before it rejoined, or downed) holds the restart back. */
+    @Test
+    void aRestartAroundANewRootWaitsForTheRestartGate() {
+        io.kukeon.supervisor.RestartGate gate = io.kukeon.supervisor.RestartGate.open();
+        newCell(new ActorTestBed(new ActorTestBed().ports.settings(), gate));
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int oldRoot = task("root").pid();
+        gate.close();
+        exits("root", 137);
+
+        await("the exit written", () -> rootExits().size() == 1);
+        stack.expectNoMessage(Duration.ofMillis(300));   // time enough for a restart that does not wait
+        assertInstanceOf(CellEvent.RootExited.class, events().get(events().size() - 1), "no start written: " + written());
+        assertFalse(runs("root"));
+        gate.letThrough();
+        awaitStartedAroundANewRoot(oldRoot);
+        assertTrue(runs("root") && runs("app"));
+    }
+
+    /** The root died while kukeond was down (a reboot takes every task): found at recovery, the cell comes back whole. */
+    @Test
+    void aRootThatDiedWhileKukeondWasDownIsFoundAndTheCellRestartedAtRecovery() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int oldRoot = task("root").pid();
+        bed.runtime.exitSilently(NS, rootId(), 137);
+        actor.restart();
+
+        awaitStartedAroundANewRoot(oldRoot);
+        assertEquals(1, rootExits().size());
+        assertTrue(runs("root") && runs("app"));
+    }
+
+    /** kukeond killed after it wrote the root's exit, before the start it owes: recovery carries it out once. */
+    @Test
+    void aRootExitWrittenBeforeACrashIsRestartedAtRecoveryOnce() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int oldRoot = task("root").pid();
+        bed.runtime.exitSilently(NS, rootId(), 137);
+        Instant now = Instant.now();
+        actor.persistenceTestKit().persistForRecovery("Cell|" + path,
+                List.of(new CellEvent.RootExited("root", oldRoot, 137, false, 1, now, now)));
+        actor.restart();
+
+        awaitStartedAroundANewRoot(oldRoot);
+        assertEquals(1, rootExits().size());
+        assertEquals(1, events().subList(events().indexOf(rootExits().get(0)), events().size()).stream()
+                .filter(CellEvent.StartRequested.class::isInstance).count(), "one start");
+        assertTrue(runs("root") && runs("app"));
+    }
+
+    /**
+     * No restart around a new root when nothing asks for one: a root of the user's alone in its cell
+     * (it is the workload: its policy, never, decides), a cell whose workloads finished, and a cell
+     * that runs to its completion (kuke run --rm), which finishes as before.
+     */
+    @Test
+    void aRootExitIsLeftAloneWhenTheCellHasNothingLeftToRun() {
+        upsert(new CellSpec(List.of(container("main").root().args("sleep").build()), null, false, null).normalized(),
+                ObjectCommand.Mode.APPLY);
+        exits("main", 137);
+        await("the cell in Error", () -> actor.getState().sticky() == CellState.Error);
+        assertTrue(rootExits().isEmpty(), written().toString());
+
+        newCell();
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        exits("app", 0);
+        await("the workload's exit reported", () -> get().status().state() == CellState.Exited);
+        exits("root", 137);
+        await("the root's exit reported", () -> get().status().containers().stream()
+                .anyMatch(c -> c.name().equals("root") && c.state() == ContainerState.Error));
+        assertTrue(rootExits().isEmpty(), "its work is done: " + written());
+        assertFalse(runs("app"), "not run again");
+
+        newCell();
+        upsert(autoDeleting(sleeper()), ObjectCommand.Mode.APPLY);
+        exits("root", 137);
+        await("the root's exit reported", () -> get().status().containers().stream()
+                .anyMatch(c -> c.name().equals("root") && c.state() == ContainerState.Error));
+        assertTrue(rootExits().isEmpty(), written().toString());
+        exits("app", 0);
+        assertEquals(name, stack.expectMessageClass(ChildMessages.Gone.class).name(), "deleted once its workload is done");
     }
 
     /** A daemon killed after the ADD, before it wrote it: the start, resumed, finds the same address, not a second one. */

@@ -6,6 +6,7 @@ import io.kukeon.model.ContainerState;
 import io.kukeon.model.ContainerStatus;
 import io.kukeon.model.GroupStatus;
 import io.kukeon.model.RestartPolicy;
+import io.kukeon.supervisor.TreeSettings;
 import io.kukeon.supervisor.cell.CellEvent.CellCreated;
 import io.kukeon.supervisor.cell.CellEvent.CgroupProvisioned;
 import io.kukeon.supervisor.cell.CellEvent.StartRequested;
@@ -14,6 +15,7 @@ import io.kukeon.supervisor.cell.CellEvent.StopRequested;
 import io.kukeon.supervisor.cell.CellEvent.Stopped;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +24,8 @@ import static io.kukeon.testing.Specs.cell;
 import static io.kukeon.testing.Specs.container;
 import static io.kukeon.testing.Specs.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The cell's displayed state, rule by rule. */
 class CellStateRulesTest {
@@ -94,5 +98,52 @@ class CellStateRulesTest {
                 false), "sticky");
         CellRecord stopped = running.stopRequested(new StopRequested(false, T)).stopped(new Stopped(T));
         assertEquals(CellState.Stopped, CellStateRules.display(stopped, all, false));
+    }
+
+    private static final TreeSettings.RestartBackoff BACKOFF =
+            new TreeSettings.RestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(300), Duration.ofMinutes(10));
+
+    private static CellRecord running(CellSpec spec) {
+        return CellRecord.empty().created(new CellCreated(spec, Map.of(), Map.of(), true, T))
+                .provisioned(new CgroupProvisioned(GroupStatus.missing("/kukeon/c"), T, null))
+                .startRequested(new StartRequested(T)).started(new Started(42, T, null));
+    }
+
+    private static Map<String, ContainerStatus> rootAnd(ContainerStatus root, ContainerStatus web) {
+        return Map.of(root.name(), root, web.name(), web);
+    }
+
+    /**
+     * A user's root under policy never exits while its workload runs: the cell owes a restart around
+     * a new root, at once, then with the initial delay; not when the root's policy brings it back,
+     * when the workloads are done, when the root was stopped, nor for an autoDelete cell.
+     */
+    @Test
+    void aRootThatExitsForGoodOwesARestartWhenTheCellHasWorkLeft() {
+        CellSpec spec = cell(container("main").root().build(), container("web").build());
+        ContainerStatus killed = status("main", ContainerState.Error).pid(42).exitCode(137).build();
+        ContainerStatus webRuns = status("web", ContainerState.Ready).build();
+        CellEvent.RootExited first = CellStateRules.rootExit(running(spec), rootAnd(killed, webRuns), BACKOFF, T);
+        assertEquals(new CellEvent.RootExited("main", 42, 137, false, 1, T, T), first);
+
+        CellRecord owed = running(spec).rootExited(first);
+        assertEquals(CellState.Degraded, CellStateRules.display(owed, rootAnd(killed, webRuns), false));
+        assertNull(CellStateRules.rootExit(owed, rootAnd(killed, webRuns), BACKOFF, T), "written once");
+        CellRecord again = owed.startRequested(new StartRequested(T)).started(new Started(43, T, null));
+        CellEvent.RootExited second = CellStateRules.rootExit(again, rootAnd(killed, webRuns), BACKOFF, T);
+        assertEquals(2, second.attempt());
+        assertEquals(T.plusSeconds(1), second.due());
+
+        ContainerStatus comesBack = status("main", ContainerState.Error).exitCode(137).restartOwedAt(T).build();
+        assertNull(CellStateRules.rootExit(running(spec), rootAnd(comesBack, webRuns), BACKOFF, T), "its own policy restarts it");
+        ContainerStatus webDone = status("web", ContainerState.Exited).exitCode(0).build();
+        assertNull(CellStateRules.rootExit(running(spec), rootAnd(killed, webDone), BACKOFF, T), "nothing left to run");
+        CellSpec always = cell(container("main").root().build(), container("web").restart(RestartPolicy.ALWAYS).build());
+        assertNotNull(CellStateRules.rootExit(running(always), rootAnd(killed, webDone), BACKOFF, T), "web is meant to run always");
+        ContainerStatus stopped = status("main", ContainerState.Stopped).build();
+        assertNull(CellStateRules.rootExit(running(spec), rootAnd(stopped, webRuns), BACKOFF, T), "stopped by an operator");
+        assertNull(CellStateRules.rootExit(running(spec.withAutoDelete(true)), rootAnd(killed, webRuns), BACKOFF, T));
+        assertNull(CellStateRules.rootExit(running(spec).stopRequested(new StopRequested(false, T)), rootAnd(killed, webRuns),
+                BACKOFF, T), "a cell being stopped");
     }
 }
