@@ -231,7 +231,7 @@ final class ApplyService {
                     }
                     List<TreeObject> ancestors = target.exists() ? List.of() : ancestorsOf(cell, scopes);
                     CompletionStage<ApplyResult> applied = target.here()
-                            ? ancestorsHere(ancestors, dryRun).thenCompose(made -> applyOne(document, dryRun, false))
+                            ? absentAncestorsMadeHere(ancestors, dryRun).thenCompose(made -> applyOne(document, dryRun, false))
                                     .thenApply(here -> !here.hasObject() ? here
                                             : here.toBuilder().setObject(here.getObject().toBuilder().setNode(target.node())).build())
                             : routes.applyOn(target, ancestors, object, dryRun).thenApply(there -> {
@@ -259,7 +259,7 @@ final class ApplyService {
     }
 
     /** Makes here, one after the other, those of a cell's {@code ancestors} this node lacks; fails on the first that fails. */
-    private CompletionStage<Void> ancestorsHere(List<TreeObject> ancestors, boolean dryRun) {
+    private CompletionStage<Void> absentAncestorsMadeHere(List<TreeObject> ancestors, boolean dryRun) {
         CompletionStage<Void> made = CompletableFuture.completedFuture(null);
         for (TreeObject scope : ancestors) {
             made = made.thenCompose(v -> ancestorIfAbsent(ApplyResult.newBuilder(), scope, dryRun)).thenAccept(r -> {

@@ -50,6 +50,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * decided, is kept; the cells of a member that stops on its own are listed Unknown under it.
  */
 class FleetPlacementTest {
+    private static final String SPACE = """
+            apiVersion: v1beta1
+            kind: Space
+            metadata:
+              name: s
+            spec:
+              realmId: r
+            """;
     private final List<TestDaemon> daemons = new ArrayList<>();
 
     @AfterEach
@@ -72,14 +80,7 @@ class FleetPlacementTest {
                     d.client().list(ListRequest.newBuilder().setKind("Stack").build()).getObjectsCount() == 2 ? true : null);
         }
 
-        ApplyResponse applied = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(manifest("""
-                apiVersion: v1beta1
-                kind: Space
-                metadata:
-                  name: s
-                spec:
-                  realmId: r
-                """,
+        ApplyResponse applied = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(manifest(SPACE,
                 FleetTesting.cellDocument("r/s/st", "pinned", "node: c"),
                 FleetTesting.cellDocument("r/s/st", "in-us", "nodeSelector: {zone: us}"),
                 FleetTesting.cellDocument("r/s/st", "anywhere"),
@@ -181,14 +182,7 @@ class FleetPlacementTest {
         assertTrue(a.daemon().index().get(ObjectPath.parse("r/s/st2")).isPresent(), "a's own copy of the stack stays");
         assertTrue(c.daemon().index().get(ObjectPath.parse("r/s")).isPresent(), "c's space still holds stack st");
         // a user's apply of the space through c makes c's copy theirs: kept when c's cells leave
-        ApplyResult space = c.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("""
-                apiVersion: v1beta1
-                kind: Space
-                metadata:
-                  name: s
-                spec:
-                  realmId: r
-                """)).build()).getResults(0);
+        ApplyResult space = c.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(SPACE)).build()).getResults(0);
         assertEquals("updated", space.getOutcome(), space.toString());
         assertEquals(Map.of(), labels(c, "r/s"));
         ObjectDoc pending = a.client().create(CreateRequest.newBuilder().setObject(FleetTesting.onNode(Docs.cell("r/s/st/on-zz",
