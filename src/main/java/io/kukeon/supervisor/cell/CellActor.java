@@ -82,7 +82,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     private record ContainerOpDone(ObjectPath target, Throwable error) implements TreeCommand {}
 
-    /** The restart around a new root owed since the root's exit is due (at {@code due}, as the record holds it). */
+    /** The node's restart gate opened: an intent to run the cell that recovery held back is carried out now. */
+    private record GateOpened() implements TreeCommand {}
+
+        /** The restart around a new root owed since the root's exit is due (at {@code due}, as the record holds it). */
     record RootRestartDue(Instant due) implements TreeCommand {}
 
     /** How soon a due restart around a new root that found the cell busy (or containerd away) is tried again. */
@@ -107,6 +110,8 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
      * the "containerd available" that follows a daemon's start has nothing to re-ensure.
      */
     private boolean groupEnsuredAtRecovery;
+    /** A resumed intent to run the cell waits for the node's restart gate (see {@link #resume}). */
+    private boolean resumeAwaitsGate;
 
     private CellActor(ActorContext<TreeCommand> context, ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
                       RealmAccess realm) {
@@ -148,6 +153,13 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                 .on(DeleteDone.class, CellActor::onDeleteDone)
                 .on(ContainerOpDone.class, CellActor::onContainerOpDone)
                 .on(RootRestartDue.class, CellActor::onRootRestartDue)
+                .on(GateOpened.class, (actor, state, opened) -> {
+                    actor.resumeAwaitsGate = false;
+                    if (!actor.gone(state) && !actor.busy() && state.activity() != Activity.NONE) {
+                        actor.resume(state);
+                    }
+                    return actor.Effect().none();
+                })
                 .on(BringUpWindow.Due.class, CellActor::onBringUpDue)
                 .on(BringUpWindow.Checked.class, CellActor::onBringUpChecked)
                 .on(BringUpWindow.Unwound.class, CellActor::onBringUpUnwound)
@@ -824,8 +836,22 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         publish(state);
     }
 
-    /** Carries out the intent the record holds, with nobody waiting for it (its caller had its answer). */
+    /**
+     * Carries out the intent the record holds, with nobody waiting for it (its caller had its answer).
+     * A start or a change of a cell meant to run is a start nobody asks for now: it waits while this
+     * node may not run its cells (a fleet's member before it rejoined, or downed: see RestartGate),
+     * so that a cell the fleet moved elsewhere meanwhile is not run twice.
+     */
     private void resume(CellRecord state) {
+        boolean runs = state.activity() == Activity.STARTING || state.activity() == Activity.PROVISIONING && state.run().desired();
+        if (runs && !ports.restarts().isOpen()) {
+            if (!resumeAwaitsGate) {
+                resumeAwaitsGate = true;
+                ActorRef<TreeCommand> self = context.getSelf();
+                ports.restarts().opened().thenRun(() -> self.tell(new GateOpened()));
+            }
+            return;
+        }
         work = state.activity() == Activity.DELETING ? new Deleting(new ChildMessages.Resumed())
                 : CellWork.carrying(state.activity(), Waiting.none());
         carryOut(state);

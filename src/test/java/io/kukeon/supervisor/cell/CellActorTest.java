@@ -762,6 +762,25 @@ class CellActorTest {
         assertEquals(CellEvent.Started.class, written().get(written().size() - 1));
     }
 
+    /** On a node that may not run its cells yet (a fleet's member rejoining), an interrupted start waits for the gate. */
+    @Test
+    void aStartLeftWithoutOutcomeWaitsForTheRestartGate() {
+        io.kukeon.supervisor.RestartGate gate = io.kukeon.supervisor.RestartGate.open();
+        newCell(new ActorTestBed(new ActorTestBed().ports.settings(), gate));
+        upsert(app(sleeper()), ObjectCommand.Mode.CREATE);
+        actor.persistenceTestKit().persistForRecovery("Cell|" + path, List.of(new CellEvent.StartRequested(Instant.now())));
+        gate.close();
+        actor.restart();
+        await("recovered", () -> bed.index.get(path).isPresent());
+        stack.expectNoMessage(Duration.ofMillis(300));   // time enough for a start that does not wait
+        assertFalse(runs("root") || runs("app"), "nothing started while the gate is closed");
+        assertEquals(Activity.STARTING, actor.getState().activity(), "the intent is kept");
+
+        gate.letThrough();
+        await("the start carried out", () -> actor.getState().activity() == Activity.NONE && actor.getState().run().rootPid() != null);
+        assertTrue(runs("root") && runs("app"));
+    }
+
     @Test
     void aStopWhoseIntentCannotBeWrittenIsAnsweredUnavailableAndStopsNothing() {
         upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
