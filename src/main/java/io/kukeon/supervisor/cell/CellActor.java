@@ -722,6 +722,11 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private EffectBuilder<CellEvent, CellRecord> recordRootExit(CellEvent.RootExited exit) {
         return Effect().persist(exit).thenRun(s -> {
             context.getLog().warn("cell {}: {}", path, exit.summary());
+            if (exit.due().isAfter(exit.at())) {
+                // A backoff to wait out: the workloads go now, as a pod's containers with their sandbox; one left
+                // to restart by its own policy would join the dead root's namespaces, or a process that took its pid.
+                s.spec().workloads().forEach(w -> operations.stopOne(w.id(), Duration.ZERO, true));
+            }
             publish(s);
             scheduleRootRestart(s, Duration.between(Instant.now(), exit.due()));
         });

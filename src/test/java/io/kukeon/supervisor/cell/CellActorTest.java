@@ -550,6 +550,7 @@ class CellActorTest {
         assertEquals(CellState.Degraded, owed.status().state());
         assertEquals("RootExited", owed.status().reason());
         assertTrue(owed.status().message().contains("in 3600s (restart 2"), owed.status().message());
+        await("the workload stopped while the restart waits (it would join the dead root)", () -> !runs("app"));
 
         actor.restart();
         await("recovered", () -> bed.index.get(path).isPresent() && actor.getState().rootRestartOwed());
