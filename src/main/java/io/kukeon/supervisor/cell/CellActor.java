@@ -54,7 +54,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -85,11 +84,8 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     /** The node's restart gate opened: an intent to run the cell that recovery held back is carried out now. */
     private record GateOpened() implements TreeCommand {}
 
-        /** The restart around a new root owed since the root's exit is due (at {@code due}, as the record holds it). */
+    /** The restart around a new root owed since the root's exit is due (at {@code due}, as the record holds it). */
     record RootRestartDue(Instant due) implements TreeCommand {}
-
-    /** How soon a due restart around a new root that found the cell busy (or containerd away) is tried again. */
-    private static final Duration ROOT_RESTART_RETRY = Duration.ofSeconds(1);
 
     // ---- factory ----
 
@@ -103,6 +99,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     private final CellView views;
     private CellWork work = CellWork.IDLE;
     private final BringUpWindow bringUp;
+    private final AroundNewRoot rootRestarts;
     /** containerd does not answer: the containers' state is not known. */
     private boolean runtimeDown;
     /**
@@ -121,6 +118,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                 containers::running);
         this.views = new CellView(path, ports.ids());
         this.bringUp = new BringUpWindow(context, operations);
+        this.rootRestarts = new AroundNewRoot(context, path, ports, operations);
     }
 
     @Override
@@ -684,25 +682,15 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
      * once or after the backoff its run of root exits owes (null: the root is as the cell started it).
      */
     private EffectBuilder<CellEvent, CellRecord> aroundNewRoot(CellRecord state) {
-        if (rootRestartedAlone(state)) {
+        Map<String, ContainerStatus> reported = CellView.statuses(containers.reports());
+        if (rootRestarts.cameBackAlone(state, reported, !busy() && state.activity() == Activity.NONE)) {
             return restartAroundNewRoot();
         }
-        CellEvent.RootExited exit = canJudge(state) ? CellStateRules.rootExit(state, CellView.statuses(containers.reports()),
-                ports.settings().restartBackoff(), Instant.now()) : null;
-        return exit == null ? null : recordRootExit(exit);
-    }
-
-    /**
-     * The root runs again under another pid than the cell started it with, while the cell is meant
-     * to run and does nothing else: its restart policy (or a start or restart of the root alone)
-     * brought it back with new namespaces, without the cell's address and away from its workloads.
-     */
-    private boolean rootRestartedAlone(CellRecord state) {
-        ContainerStatus root = CellView.statuses(containers.reports()).get(state.spec().rootContainerId());
-        Integer startedWith = state.run().rootPid();
-        return root != null && root.state().isActive() && root.pid() != null && startedWith != null
-                && !root.pid().equals(startedWith) && state.run().desired() && state.sticky() == null
-                && !busy() && state.activity() == Activity.NONE;
+        CellEvent.RootExited exit = canJudge(state) ? rootRestarts.exitIn(state, reported) : null;
+        return exit == null ? null : Effect().persist(exit).thenRun(s -> {
+            rootRestarts.exitWritten(s, exit);
+            publish(s);
+        });
     }
 
     /**
@@ -714,53 +702,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         return recordAndCarry(new CellEvent.StartRequested(Instant.now()), Activity.STARTING, Waiting.none());
     }
 
-    /**
-     * The root exited for good (see {@link CellStateRules#rootExit}): written, with one line in the
-     * log, before the restart it owes is scheduled, so that a crash in between neither loses the
-     * restart (recovery schedules it again) nor doubles it (its start clears it).
-     */
-    private EffectBuilder<CellEvent, CellRecord> recordRootExit(CellEvent.RootExited exit) {
-        return Effect().persist(exit).thenRun(s -> {
-            context.getLog().warn("cell {}: {}", path, exit.summary());
-            if (exit.due().isAfter(exit.at())) {
-                // A backoff to wait out: the workloads go now, as a pod's containers with their sandbox; one left
-                // to restart by its own policy would join the dead root's namespaces, or a process that took its pid.
-                s.spec().workloads().forEach(w -> operations.stopOne(w.id(), Duration.ZERO, true));
-            }
-            publish(s);
-            scheduleRootRestart(s, Duration.between(Instant.now(), exit.due()));
-        });
-    }
-
-    private void scheduleRootRestart(CellRecord state, Duration delay) {
-        context.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay, context.getSelf(),
-                new RootRestartDue(state.rootRestart().due()));
-    }
-
-    /**
-     * The owed restart, unless a stop, a delete, a failure or another start came first; later when
-     * the cell is busy, and only once the node's restart gate is open (as a container's restarts).
-     */
     private Effect<CellEvent, CellRecord> onRootRestartDue(CellRecord state, RootRestartDue due) {
-        if (gone(state) || !state.rootRestartOwed() || !due.due().equals(state.rootRestart().due())
-                || !state.run().desired() || state.sticky() != null) {
-            return Effect().none();
-        }
-        if (!ports.restarts().isOpen()) {
-            // a start nobody asked for now: held back while this node may not run its cells (see RestartGate)
-            ActorRef<TreeCommand> self = context.getSelf();
-            ports.restarts().opened().thenRun(() -> self.tell(due));
-            return Effect().none();
-        }
-        ContainerStatus root = CellView.statuses(containers.reports()).get(state.spec().rootContainerId());
-        // After a daemon's restart the root reports what its journal holds until it has asked containerd:
-        // a start now would be answered with the exit it finds then, as a start that failed.
-        boolean exitSeen = root != null && !(root.state().isActive() && Objects.equals(root.pid(), state.run().rootPid()));
-        if (!canJudge(state) || !exitSeen) {
-            scheduleRootRestart(state, ROOT_RESTART_RETRY);
-            return Effect().none();
-        }
-        return restartAroundNewRoot();
+        return rootRestarts.dueNow(state, due, gone(state), canJudge(state), CellView.statuses(containers.reports()))
+                ? restartAroundNewRoot() : Effect().none();
     }
 
     private Effect<CellEvent, CellRecord> onBroadcast(CellRecord state, Broadcast broadcast) {
@@ -832,9 +776,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             operations.ensureCgroupIfMissing(state.spec());
             groupEnsuredAtRecovery = true;
             bringUp.recovered(state);   // interrupted within its window: the verdict is still to come
-            if (state.rootRestartOwed()) {
-                scheduleRootRestart(state, Duration.between(Instant.now(), state.rootRestart().due()));
-            }
+            rootRestarts.scheduleOwed(state);
         } else {
             resume(state);
         }

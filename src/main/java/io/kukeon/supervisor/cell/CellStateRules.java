@@ -111,7 +111,7 @@ final class CellStateRules {
      * The root exited for good while the cell is meant to run (the cell idle, no sticky state): the
      * restart around a new root that follows, or null when none does. For good: its own restart
      * policy does not bring it back (no restart owed; a root that comes back alone is the cell's
-     * other case, {@code CellActor.rootRestartedAlone}); an operator's stop of the root alone is no
+     * other case, {@link AroundNewRoot#cameBackAlone}); an operator's stop of the root alone is no
      * exit. A restart follows when the cell has something left to run: a workload running, owed a
      * restart, or under {@code restartPolicy: always}; in a cell of only its root, only a
      * synthesized pause root (a root of the user's is then the cell's workload, whose policy decides).
