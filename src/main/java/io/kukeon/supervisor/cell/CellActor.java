@@ -333,12 +333,15 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     /**
      * Cgroup, then specs to the container actors, then (when running) the containers whose spec
-     * changed; then, for a cell meant to run that does not yet, the start.
+     * changed; then, for a cell meant to run that does not yet, the start. A cell whose root exited
+     * for good is not running: its root took the namespaces with it, and the change waits for the new
+     * root, whose owed restart starts the workloads on the new spec (as a pod's containers wait for
+     * their new sandbox).
      */
     private void runProvision(CellRecord state) {
         spawnContainers(state);
         publish(state);
-        Integer rootPid = state.run().desired() ? state.run().rootPid() : null;
+        Integer rootPid = state.run().desired() && !state.rootRestartOwed() ? state.run().rootPid() : null;
         context.pipeToSelf(operations.provision(state.spec(), List.copyOf(state.retiring()), rootPid),
                 (done, error) -> new Provisioned(done, Blocking.unwrap(error)));
     }
@@ -375,6 +378,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                 .thenRun(s -> {
                     stopRetiredContainers(s);
                     bringUp.opened(s, check);
+                    rootRestarts.scheduleOwed(s);   // a change resumed at recovery held back the restart it waited for
                     complete(s);
                 })
                 .thenUnstashAll();

@@ -615,6 +615,58 @@ class CellActorTest {
     }
 
     /**
+     * A change applied while the root is dead and its restart waits out its backoff: nothing starts
+     * into the dead root's namespaces. The change waits for the new root, as a pod's containers for
+     * their new sandbox, and its workloads join the new root when the restart comes.
+     */
+    @Test
+    void aChangeWhileTheRootIsDeadWaitsForTheNewRootAndItsWorkloadsJoinIt() {
+        newCellWith(Duration.ZERO, new TreeSettings.RestartBackoff(Duration.ofHours(1), Duration.ofHours(4), Duration.ofMinutes(10)));
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int first = task("root").pid();
+        exits("root", 137);
+        awaitStartedAroundANewRoot(first);
+        int dead = task("root").pid();
+        exits("root", 137);
+        await("the second exit written, the workload stopped", () -> rootExits().size() == 2 && !runs("app"));
+
+        Reply changed = upsert(app(container("app").args("sleep", "60").build()), ObjectCommand.Mode.APPLY);
+        assertEquals("Degraded", state(changed), "the restart around a new root is still owed");
+        assertFalse(runs("app"), "nothing started into the dead root's namespaces");
+        assertTrue(actor.getState().rootRestartOwed(), "the backoff is not cut short");
+        assertEquals(dead, actor.getState().run().rootPid());
+
+        actor.runCommand(new CellActor.RootRestartDue(rootExits().get(1).due()));   // as its timer would
+        awaitStartedAroundANewRoot(dead);
+        int newRoot = task("root").pid();
+        assertTrue(runs("root") && runs("app"));
+        var app = bed.runtime.container(NS, "s_t_" + name + "_app").request();
+        assertEquals(CellOperations.joinsOf(newRoot), app.joinNamespaces(), "the workload joined the new root");
+        assertTrue(app.args().contains("60"), "on the new spec: " + app.args());
+    }
+
+    /** kukeond killed during such a change: resumed at recovery, the change still waits for the restart, which comes. */
+    @Test
+    void aChangeInterruptedWhileTheRootIsDeadIsFollowedByTheRestartItWaitedFor() {
+        upsert(app(sleeper()), ObjectCommand.Mode.APPLY);
+        int dead = task("root").pid();
+        bed.runtime.exitSilently(NS, rootId(), 137);
+        Instant now = Instant.now();
+        actor.persistenceTestKit().persistForRecovery("Cell|" + path, List.of(
+                new CellEvent.RootExited("root", dead, 137, false, 2, now.plusSeconds(2), now),
+                new CellEvent.CellUpdated(app(container("app").args("sleep", "60").build()), Map.of("tier", "web"), Map.of(),
+                        actor.getState().generations().current() + 1, false, now)));
+        actor.restart();
+
+        awaitStartedAroundANewRoot(dead);
+        int newRoot = task("root").pid();
+        assertTrue(runs("root") && runs("app"));
+        var app = bed.runtime.container(NS, "s_t_" + name + "_app").request();
+        assertEquals(CellOperations.joinsOf(newRoot), app.joinNamespaces(), "the workload joined the new root");
+        assertTrue(app.args().contains("60"), "on the new spec: " + app.args());
+    }
+
+    /**
      * No restart around a new root when nothing asks for one: a root of the user's alone in its cell
      * (it is the workload: its policy, never, decides), a cell whose workloads finished, and a cell
      * that runs to its completion (kuke run --rm), which finishes as before.
