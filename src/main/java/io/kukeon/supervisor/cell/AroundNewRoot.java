@@ -10,7 +10,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A cell's restart around a new root, as a pod's around a new sandbox: when its root came back
@@ -82,8 +81,7 @@ final class AroundNewRoot {
      * cannot judge now (busy, containerd away), and only once the node's restart gate is open (as a
      * container's restarts).
      */
-    boolean dueNow(CellRecord state, CellActor.RootRestartDue due, boolean gone, boolean canJudge,
-                   Map<String, ContainerStatus> reported) {
+    boolean dueNow(CellRecord state, CellActor.RootRestartDue due, boolean gone, boolean canJudge) {
         if (gone || !state.rootRestartOwed() || !due.due().equals(state.rootRestart().due())
                 || !state.run().desired() || state.sticky() != null) {
             return false;
@@ -94,11 +92,7 @@ final class AroundNewRoot {
             ports.restarts().opened().thenRun(() -> self.tell(due));
             return false;
         }
-        ContainerStatus root = reported.get(state.spec().rootContainerId());
-        // After a daemon's restart the root reports what its journal holds until it has asked containerd:
-        // a start now would be answered with the exit it finds then, as a start that failed.
-        boolean exitSeen = root != null && !(root.state().isActive() && Objects.equals(root.pid(), state.run().rootPid()));
-        if (!canJudge || !exitSeen) {
+        if (!canJudge) {
             schedule(state, RETRY);
             return false;
         }

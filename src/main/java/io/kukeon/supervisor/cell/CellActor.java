@@ -707,8 +707,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     private Effect<CellEvent, CellRecord> onRootRestartDue(CellRecord state, RootRestartDue due) {
-        return rootRestarts.dueNow(state, due, gone(state), canJudge(state), CellView.statuses(containers.reports()))
-                ? restartAroundNewRoot() : Effect().none();
+        return rootRestarts.dueNow(state, due, gone(state), canJudge(state)) ? restartAroundNewRoot() : Effect().none();
     }
 
     private Effect<CellEvent, CellRecord> onBroadcast(CellRecord state, Broadcast broadcast) {

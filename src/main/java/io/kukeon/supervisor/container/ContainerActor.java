@@ -64,8 +64,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
 
     private record StopResult(TaskInfo task, Throwable error) implements TreeCommand {}
 
-    private record CheckResult(TaskInfo task, Throwable error, List<ActorRef<StatusReply<ContainerStatus>>> askers)
-            implements TreeCommand {}
+    /** @param start a start that found the record running and asked containerd first (null: none) */
+    private record CheckResult(TaskInfo task, Throwable error, List<ActorRef<StatusReply<ContainerStatus>>> askers,
+                               Start start) implements TreeCommand {}
 
     private record DeleteResult(Throwable error) implements TreeCommand {}
 
@@ -207,7 +208,9 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
             return replyError(start.replyTo(), notFound());
         }
         if (state.phase() == Phase.RUNNING) {
-            return check(state, List.of(start.replyTo()));   // already running: confirm with containerd
+            // already running: confirmed with containerd, or started anew if its task is gone (onCheckResult)
+            return check(state, List.of(), start, access -> CompletableFuture.supplyAsync(() -> calls.task(access),
+                    Blocking.runtime(context)));
         }
         timers.cancel(RestartDue.class);
         ContainerEvent.StartRequested intent = new ContainerEvent.StartRequested(start.joins(), false, Instant.now(),
@@ -336,29 +339,29 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
 
     private Effect<ContainerEvent, ContainerRecord> check(ContainerRecord state,
                                                          List<ActorRef<StatusReply<ContainerStatus>>> askers) {
-        return check(state, askers, access -> CompletableFuture.supplyAsync(() -> calls.task(access), Blocking.runtime(context)));
+        return check(state, askers, null, access -> CompletableFuture.supplyAsync(() -> calls.task(access), Blocking.runtime(context)));
     }
 
     /** A check nobody waits for, made with every other container's of the moment (adoption, relist): one list a namespace. */
     private Effect<ContainerEvent, ContainerRecord> sweptCheck(ContainerRecord state) {
-        return check(state, List.of(), access -> calls.sweptTask(access, Blocking.runtime(context)));
+        return check(state, List.of(), null, access -> calls.sweptTask(access, Blocking.runtime(context)));
     }
 
     private Effect<ContainerEvent, ContainerRecord> check(ContainerRecord state, List<ActorRef<StatusReply<ContainerStatus>>> askers,
-                                                         Function<RealmAccess, CompletableFuture<TaskInfo>> lookup) {
+                                                         Start start, Function<RealmAccess, CompletableFuture<TaskInfo>> lookup) {
         if (!state.exists() || state.phase() == Phase.DEFINED) {
             answer(state, askers);
             return Effect().none();
         }
         RealmAccess access = realm;
-        Blocking.pipe(context, lookup.apply(access), (task, error) -> new CheckResult(task, error, askers));
+        Blocking.pipe(context, lookup.apply(access), (task, error) -> new CheckResult(task, error, askers, start));
         return Effect().none();
     }
 
     private Effect<ContainerEvent, ContainerRecord> onCheckResult(ContainerRecord state, CheckResult result) {
         if (result.error() != null) {
             noticeRuntime(result.error());
-            answer(state, result.askers());
+            answer(state, answered(result));
             return Effect().none();
         }
         observed = new Observed(false, observed.oomPending());
@@ -371,7 +374,12 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 && task.status() != TaskInfo.Status.PAUSED && task.status() != TaskInfo.Status.PAUSING;
         if (lost) {
             int code = task.status() == TaskInfo.Status.STOPPED && task.exitCode() != null ? task.exitCode() : -1;
+            startAgain(result.start());
             return recordExit(state, List.of(), task.pid(), code, task.exitedAt(), result.askers());
+        }
+        if (result.start() != null && state.phase() == Phase.EXITED) {
+            startAgain(result.start());   // its exit was recorded while the start asked (the check at recovery, say)
+            return Effect().none();
         }
         if (nothingShouldRun(state) && task.status() == TaskInfo.Status.RUNNING) {
             // A start containerd carried out after its failure was written (it went down meanwhile):
@@ -385,9 +393,25 @@ public final class ContainerActor extends TreeNode<ContainerEvent, ContainerReco
                 return Boolean.TRUE;
             }, (done, error) -> new HostTidied(error));
         }
-        answer(state, result.askers());
+        answer(state, answered(result));
         publish(state);
         return Effect().none();
+    }
+
+    /**
+     * A start that found the record running but the task gone (it died while kukeond was down, say)
+     * starts a new task, as a start does after any exit: taken again once the exit is written
+     * (commands wait while it is), never answered with the exit.
+     */
+    private void startAgain(Start start) {
+        if (start != null) {
+            context.getSelf().tell(start);
+        }
+    }
+
+    /** Who is told the status as the check leaves it: its askers, or the start that found its task there (or containerd away). */
+    private static List<ActorRef<StatusReply<ContainerStatus>>> answered(CheckResult result) {
+        return result.start() == null ? result.askers() : List.of(result.start().replyTo());
     }
 
     private Effect<ContainerEvent, ContainerRecord> onDelete(ContainerRecord state, Delete delete) {

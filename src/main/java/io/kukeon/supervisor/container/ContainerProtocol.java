@@ -36,7 +36,8 @@ public final class ContainerProtocol {
     public record Definition(boolean stale, boolean idle) {}
 
     /**
-     * Runs the container (a running task is kept as it is). Answers as soon as containerd shows the
+     * Runs the container (a running task is kept as it is; one the record holds running that containerd
+     * no longer has is recorded as exited, and a new one started). Answers as soon as containerd shows the
      * task running, while its {@code TaskStarted} is still being written: a workload waits for its
      * root's pid, not for the root's journal. Whoever reports the outcome further asks
      * {@link AwaitJournal} first.

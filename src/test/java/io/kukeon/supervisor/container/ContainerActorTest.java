@@ -49,6 +49,7 @@ import static io.kukeon.testing.Specs.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -180,6 +181,29 @@ class ContainerActorTest {
         assertTrue(again.hasNoEvents());
         assertEquals(ContainerState.Ready, again.reply().getValue().state());
         assertEquals(starts, bed.runtime.starts());
+    }
+
+    /**
+     * The journal says running, but the task died unseen (while kukeond was down, say): a start
+     * records the exit it finds and starts a new task, as containerd's users expect of a start.
+     */
+    @Test
+    void aStartOfAContainerWhoseTaskDiedUnseenRecordsTheExitAndStartsANewTask() {
+        running(RestartPolicy.NEVER);
+        int dead = task().pid();
+        bed.runtime.exitSilently(NS, id, 137);
+
+        ContainerStatus status = start(false).reply().getValue();
+        assertEquals(ContainerState.Ready, status.state(), "started anew, not answered with the exit: " + status);
+        assertNotEquals(dead, status.pid());
+        assertEquals(task().pid(), status.pid());
+        assertEquals(TaskInfo.Status.RUNNING, task().status());
+        await("the new task written", () -> actor.getState().phase() == Phase.RUNNING
+                && status.pid().equals(actor.getState().pid()));
+        List<Class<?>> events = written();
+        int exit = events.lastIndexOf(ContainerEvent.TaskExited.class);
+        assertEquals(List.of(ContainerEvent.TaskExited.class, ContainerEvent.StartRequested.class, ContainerEvent.TaskStarted.class),
+                events.subList(exit, events.size()), "the exit recorded, then the start");
     }
 
     @Test
