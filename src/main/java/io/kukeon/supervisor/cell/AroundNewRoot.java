@@ -1,6 +1,7 @@
 package io.kukeon.supervisor.cell;
 
 import io.kukeon.model.ContainerStatus;
+import io.kukeon.model.FailedPreconditionException;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.TreeCommand;
@@ -97,6 +98,19 @@ final class AroundNewRoot {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Why a start of the workload {@code container} alone is refused while a restart around a new root
+     * is owed (null: it is not): the namespaces went with the dead root, and the workload would join them.
+     */
+    FailedPreconditionException refusedStart(CellRecord state, String container) {
+        if (!state.rootRestartOwed() || container.equals(state.spec().rootContainerId())) {
+            return null;
+        }
+        return new FailedPreconditionException("RootRestartOwed", "cell \"" + path.name() + "\": its root exited and the cell"
+                + " restarts around a new root at " + state.rootRestart().due() + "; container \"" + container
+                + "\" starts with it (start the cell to restart it now)");
     }
 
     private void schedule(CellRecord state, Duration delay) {

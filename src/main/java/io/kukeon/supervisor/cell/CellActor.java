@@ -602,6 +602,12 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             }
             return onUpdate(state, command, state.labels(), state.annotations(), state.spec().withoutContainer(name), false);
         }
+        boolean starts = command instanceof ObjectCommand.Start || command instanceof ObjectCommand.Restart;
+        FailedPreconditionException refused = starts ? rootRestarts.refusedStart(state, name) : null;
+        if (refused != null) {
+            command.fail(refused);
+            return Effect().none();
+        }
         return runContainerOp(state, routed.target(), command);
     }
 

@@ -617,7 +617,8 @@ class CellActorTest {
     /**
      * A change applied while the root is dead and its restart waits out its backoff: nothing starts
      * into the dead root's namespaces. The change waits for the new root, as a pod's containers for
-     * their new sandbox, and its workloads join the new root when the restart comes.
+     * their new sandbox, and its workloads join the new root when the restart comes; a workload's
+     * own start meanwhile is refused with the reason.
      */
     @Test
     void aChangeWhileTheRootIsDeadWaitsForTheNewRootAndItsWorkloadsJoinIt() {
@@ -629,6 +630,12 @@ class CellActorTest {
         int dead = task("root").pid();
         exits("root", 137);
         await("the second exit written, the workload stopped", () -> rootExits().size() == 2 && !runs("app"));
+
+        StatusReply<Reply> started = actor.<StatusReply<Reply>>runCommand(replyTo -> new Routed(path.child("app"),
+                new ObjectCommand.Start(replyTo))).reply();
+        assertTrue(started.isError() && started.getError().getMessage().contains("restarts around a new root"),
+                "a workload's own start is refused: " + started);
+        assertFalse(runs("app"), "nothing started into the dead root's namespaces");
 
         Reply changed = upsert(app(container("app").args("sleep", "60").build()), ObjectCommand.Mode.APPLY);
         assertEquals("Degraded", state(changed), "the restart around a new root is still owed");
