@@ -7,6 +7,7 @@ import io.kukeon.supervisor.Ports;
 import io.kukeon.supervisor.TreeCommand;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,14 +26,17 @@ final class AroundNewRoot {
     private static final Duration RETRY = Duration.ofSeconds(1);
 
     private final ActorContext<TreeCommand> context;
+    private final TimerScheduler<TreeCommand> timers;
     private final ObjectPath path;
     private final Ports ports;
     private final CellOperations operations;
     /** The due time of the owed restart a timer is set for in this incarnation (null: none yet). */
     private Instant scheduled;
 
-    AroundNewRoot(ActorContext<TreeCommand> context, ObjectPath path, Ports ports, CellOperations operations) {
+    AroundNewRoot(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, ObjectPath path, Ports ports,
+                  CellOperations operations) {
         this.context = context;
+        this.timers = timers;
         this.path = path;
         this.ports = ports;
         this.operations = operations;
@@ -115,7 +119,7 @@ final class AroundNewRoot {
 
     private void schedule(CellRecord state, Duration delay) {
         scheduled = state.rootRestart().due();
-        context.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay, context.getSelf(),
-                new CellActor.RootRestartDue(scheduled));
+        timers.startSingleTimer(CellActor.RootRestartDue.class, new CellActor.RootRestartDue(scheduled),
+                delay.isNegative() ? Duration.ZERO : delay);
     }
 }

@@ -7,6 +7,7 @@ import io.kukeon.runtime.RuntimeFailure;
 import io.kukeon.supervisor.TreeCommand;
 import io.kukeon.supervisor.tree.Blocking;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,7 @@ final class BringUpWindow {
     private static final Duration RETRY = Duration.ofMillis(200);
 
     private final ActorContext<TreeCommand> context;
+    private final TimerScheduler<TreeCommand> timers;
     private final CellOperations operations;
     /**
      * The end of the window whose verdict is still to come (null: none): shown in the cell's status,
@@ -53,8 +55,9 @@ final class BringUpWindow {
      */
     private Instant verdictDue;
 
-    BringUpWindow(ActorContext<TreeCommand> context, CellOperations operations) {
+    BringUpWindow(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, CellOperations operations) {
         this.context = context;
+        this.timers = timers;
         this.operations = operations;
     }
 
@@ -149,6 +152,6 @@ final class BringUpWindow {
 
     private void verdictAt(Instant until, Duration delay) {
         verdictDue = until;
-        context.scheduleOnce(delay.isNegative() ? Duration.ZERO : delay, context.getSelf(), new Due(until));
+        timers.startSingleTimer(Due.class, new Due(until), delay.isNegative() ? Duration.ZERO : delay);   // replaces an earlier window's
     }
 }

@@ -42,6 +42,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -91,7 +92,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     public static Behavior<TreeCommand> create(ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
                                                RealmAccess realm) {
-        return supervised(Behaviors.setup(context -> new CellActor(context, path, parent, ports, realm)));
+        // timers, not the scheduler: a verdict or restart due after the cell was deleted is cancelled with it,
+        // not sent to a stopped actor (one dead-letter line in the log each)
+        return supervised(Behaviors.setup(context -> Behaviors.<TreeCommand>withTimers(timers ->
+                new CellActor(context, timers, path, parent, ports, realm))));
     }
 
     private final Children<TreeObject.Container> containers;
@@ -110,15 +114,15 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     /** A resumed intent to run the cell waits for the node's restart gate (see {@link #resume}). */
     private boolean resumeAwaitsGate;
 
-    private CellActor(ActorContext<TreeCommand> context, ObjectPath path, ActorRef<TreeCommand> parent, Ports ports,
-                      RealmAccess realm) {
+    private CellActor(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, ObjectPath path,
+                      ActorRef<TreeCommand> parent, Ports ports, RealmAccess realm) {
         super(context, PersistenceIds.of(path), path, parent, ports, realm);
         this.containers = childRegistry((childPath, self) -> ContainerActor.create(childPath, self, ports, this.realm));
         this.operations = new CellOperations(ports, path, parent, context.getSystem().scheduler(), Blocking.runtime(context),
                 containers::running);
         this.views = new CellView(path, ports.ids());
-        this.bringUp = new BringUpWindow(context, operations);
-        this.rootRestarts = new AroundNewRoot(context, path, ports, operations);
+        this.bringUp = new BringUpWindow(context, timers, operations);
+        this.rootRestarts = new AroundNewRoot(context, timers, path, ports, operations);
     }
 
     @Override

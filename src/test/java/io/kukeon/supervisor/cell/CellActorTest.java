@@ -804,6 +804,28 @@ class CellActorTest {
         assertTrue(bed.index.get(path).isEmpty());
     }
 
+    /**
+     * The verdict's timer goes with the cell's actor: a cell deleted (its actor stopped by its stack)
+     * within its bring-up sends nothing to itself afterwards, which the log would show as a dead letter.
+     */
+    @Test
+    void aCellStoppedWithinItsBringUpLeavesNoTimerBehind() {
+        newCellWithGrace(Duration.ofMillis(300));
+        TestProbe<org.apache.pekko.actor.DeadLetter> deadLetters = testKit.createTestProbe();
+        testKit.system().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Subscribe<>(
+                org.apache.pekko.actor.DeadLetter.class, deadLetters.ref()));
+        ObjectPath brief = ObjectPath.parse("r/s/t/" + name + "-brief");
+        var cell = testKit.spawn(CellActor.create(brief, testKit.spawn(bed.hostAnsweringSubnets(stack.ref())), bed.ports,
+                new RealmAccess(NS, List.of())));
+        TestProbe<StatusReply<Reply>> client = testKit.createTestProbe();
+        cell.tell(new Routed(brief, new ObjectCommand.Upsert(new TreeObject.Cell(brief, new Metadata(brief.name(), Map.of(), 0),
+                app(sleeper()), null), ObjectCommand.Mode.APPLY, client.ref())));
+        TreeObject.Cell started = (TreeObject.Cell) client.receiveMessage(Duration.ofSeconds(10)).getValue().object();
+        assertNotNull(started.status().bringUpDue(), "answered within its window");
+        testKit.stop(cell);
+        deadLetters.expectNoMessage(Duration.ofMillis(800));
+    }
+
     @Test
     void aProbeOfACellThatDoesNotExistIsAnsweredAbsent() {
         actor.runCommand(new ChildMessages.Probe(stack.ref()));
