@@ -6,6 +6,7 @@
 #          sudo scripts/bench-flat.sh real [COUNTS=0,100] [SAMPLES=10]   (real containerd)
 #          sudo scripts/bench-flat.sh adopt [N=100] [ROUNDS=3]             (real containerd, kill -9)
 #   env:   CONTAINERD_SOCKET (default: a private containerd started under KUKEON_BENCH_WORK)
+#          KUKEON_BENCH_VARIANT="JVM options" (adopt): rounds alternate the shipped options and these added
 #          KUKEON_BENCH_JFR=DIR (adopt): dumps kukeond's flight recording there once all are Ready
 #          (start it with KUKEOND_JAVA_OPTS=-XX:StartFlightRecording=settings=profile)
 set -euo pipefail

@@ -120,37 +120,65 @@ public final class FlatBenchmark {
 
     private static void measure(Api api, int[] counts, int samples, ContainerSpec app, Raw raw)
             throws Exception {
+        warmUp(api, samples, app);
         System.out.printf("%-6s %18s %18s %14s %14s %14s %16s%s%n", "cells", "start p50/p90 ms", "get p50/p90 ms",
                 "list all ms", "per row us", "page 100 ms", "running rows", raw == null ? "" : "   raw list ms  raw get ms");
         int running = 0;
         for (int target : counts) {
             running = startCells(api, running, target, app);
-            List<Long> starts = new ArrayList<>();
-            List<Long> gets = new ArrayList<>();
-            List<Long> lists = new ArrayList<>();
-            List<Long> pages = new ArrayList<>();
-            List<Long> rawLists = new ArrayList<>();
-            List<Long> rawGets = new ArrayList<>();
+            Samples taken = new Samples();
             String probeOf = target == 0 ? null : cellPath(target / 2);
             for (int i = 0; i < samples; i++) {
-                starts.add(probeStart(api, "probe" + target + "-" + i, app));
-                if (probeOf != null) {
-                    gets.add(time(() -> api.call().get(GetRequest.newBuilder().setKind("Cell").setPath(probeOf).build())
-                            .getObject().getStatus().getState().length()));
-                }
-                lists.add(time(() -> listAll(api)));
-                pages.add(time(() -> api.call().list(ListRequest.newBuilder().setKind("Cell").setPageSize(100).build())
-                        .getObjectsCount()));
-                if (raw != null && target > 0) {
-                    rawLists.add(raw.listNanos());
-                    rawGets.add(raw.getNanos());
-                }
+                taken.take(api, "probe" + target + "-" + i, probeOf, app, target > 0 ? raw : null);
             }
             int rows = Math.max(1, target);
-            System.out.printf("%-6d %8.1f /%7.1f  %8.2f /%7.2f  %14.2f %14.1f %14.2f %16d%s%n", target, ms(pct(starts, 50)),
-                    ms(pct(starts, 90)), ms(pct(gets, 50)), ms(pct(gets, 90)), ms(pct(lists, 50)),
-                    pct(lists, 50) / 1e3 / rows, ms(pct(pages, 50)), target,
-                    raw == null || target == 0 ? "" : String.format("   %11.2f %11.2f", ms(pct(rawLists, 50)), ms(pct(rawGets, 50))));
+            System.out.printf("%-6d %8.1f /%7.1f  %8.2f /%7.2f  %14.2f %14.1f %14.2f %16d%s%n", target, ms(pct(taken.starts, 50)),
+                    ms(pct(taken.starts, 90)), ms(pct(taken.gets, 50)), ms(pct(taken.gets, 90)), ms(pct(taken.lists, 50)),
+                    pct(taken.lists, 50) / 1e3 / rows, ms(pct(taken.pages, 50)), target,
+                    raw == null || target == 0 ? "" : String.format("   %11.2f %11.2f", ms(pct(taken.rawLists, 50)),
+                            ms(pct(taken.rawGets, 50))));
+        }
+    }
+
+    /**
+     * The same calls as a row's, SAMPLES times, not counted: without it the first row measured the
+     * JIT compilers' warm-up as the cost of its count (each later row ran on more compiled code).
+     */
+    private static void warmUp(Api api, int samples, ContainerSpec app) throws Exception {
+        String warm = PROBES + "/warm";
+        api.call().create(CreateRequest.newBuilder().setObject(Docs.cell(warm, Map.of(), app)).build());
+        api.call().start(LifecycleRequest.newBuilder().setKind("Cell").setPath(warm).build());
+        Samples discarded = new Samples();
+        for (int i = 0; i < samples; i++) {
+            discarded.take(api, "warm-up-" + i, warm, app, null);
+        }
+        api.call().stop(LifecycleRequest.newBuilder().setKind("Cell").setPath(warm).build());
+        api.call().delete(DeleteRequest.newBuilder().setKind("Cell").setPath(warm).setCascade(true).build());
+    }
+
+    /** One row's timings, in nanoseconds. */
+    private static final class Samples {
+        final List<Long> starts = new ArrayList<>();
+        final List<Long> gets = new ArrayList<>();
+        final List<Long> lists = new ArrayList<>();
+        final List<Long> pages = new ArrayList<>();
+        final List<Long> rawLists = new ArrayList<>();
+        final List<Long> rawGets = new ArrayList<>();
+
+        /** A probe's start, a Get of {@code probeOf} (none when null), the whole list, a page of 100, and the raw baseline's. */
+        void take(Api api, String probe, String probeOf, ContainerSpec app, Raw raw) throws Exception {
+            starts.add(probeStart(api, probe, app));
+            if (probeOf != null) {
+                gets.add(time(() -> api.call().get(GetRequest.newBuilder().setKind("Cell").setPath(probeOf).build())
+                        .getObject().getStatus().getState().length()));
+            }
+            lists.add(time(() -> listAll(api)));
+            pages.add(time(() -> api.call().list(ListRequest.newBuilder().setKind("Cell").setPageSize(100).build())
+                    .getObjectsCount()));
+            if (raw != null) {
+                rawLists.add(raw.listNanos());
+                rawGets.add(raw.getNanos());
+            }
         }
     }
 
@@ -213,13 +241,16 @@ public final class FlatBenchmark {
             for (int i = 0; i < 5; i++) {
                 rawLists.add(time(() -> host.containerd.listContainers(host.namespace("bench")).size()));
             }
+            String variant = System.getenv().getOrDefault("KUKEON_BENCH_VARIANT", "");
             for (int start = 0; start < 2 * rounds; start++) {
                 int round = start / 2 + 1;
-                // alternately without and with kukeond's class-data archive (scripts/kukeond-cds.sh), at the same load
-                boolean archive = start % 2 == 1;
+                // alternately without and with kukeond's class-data archive (scripts/kukeond-cds.sh), at the same load;
+                // with KUKEON_BENCH_VARIANT (JVM options), alternately with the archive as shipped and with the variant too
+                boolean second = start % 2 == 1;
+                boolean archive = variant.isEmpty() ? second : true;
                 daemon.kill9();
                 long t0 = System.nanoTime();
-                daemon.useClassDataArchive(archive).start();
+                daemon.useClassDataArchive(archive).withExtraJvmOptions(second ? variant : "").start();
                 while (true) {
                     try {
                         daemon.client().withDeadlineAfter(5, TimeUnit.SECONDS).version(VersionRequest.getDefaultInstance());
@@ -230,21 +261,33 @@ public final class FlatBenchmark {
                 }
                 long answering = System.nanoTime();
                 long cpuAnswering = cpuMillis(daemon.pid());
+                long listed = 0;
+                long half = 0;
                 while (true) {
-                    long ready = daemon.client().list(ListRequest.newBuilder().setKind("Cell").build()).getObjectsList().stream()
-                            .filter(c -> c.getStatus().getState().equals("Ready")).count();
+                    List<io.kukeon.wire.v1.ObjectDoc> rows = daemon.client().list(ListRequest.newBuilder().setKind("Cell").build())
+                            .getObjectsList();
+                    long ready = rows.stream().filter(c -> c.getStatus().getState().equals("Ready")).count();
+                    if (listed == 0 && rows.size() == cells) {
+                        listed = System.nanoTime();
+                    }
+                    if (half == 0 && ready >= cells / 2) {
+                        half = System.nanoTime();
+                    }
                     if (ready == cells) {
                         break;
                     }
                     Thread.sleep(10);
                 }
                 long adopted = System.nanoTime();
+                System.out.printf("  every cell listed %.0f ms, half Ready %.0f ms, all Ready %.0f ms after the API answered%n",
+                        ms(listed - answering), ms(half - answering), ms(adopted - answering));
                 long cpuAdopted = cpuMillis(daemon.pid());
                 dumpFlightRecording(daemon.pid(), round, archive);
-                System.out.printf("round %d, %s the class-data archive: kill -9, start: API answering after %.0f ms (kukeond CPU %d ms); %d real cells"
+                System.out.printf("round %d, %s: kill -9, start: API answering after %.0f ms (kukeond CPU %d ms); %d real cells"
                                 + " (%d containers) Ready %.0f ms later (kukeond CPU %d ms meanwhile; %.0f ms from the start);"
                                 + " raw containerd list of them with their tasks: %.1f ms (median of 5); load average %s%n",
-                        round, archive ? "with" : "without", ms(answering - t0), cpuAnswering, cells, cells * 2, ms(adopted - answering),
+                        round, !variant.isEmpty() ? (second ? "with the archive and " + variant : "with the archive")
+                                : (archive ? "with the class-data archive" : "without the class-data archive"), ms(answering - t0), cpuAnswering, cells, cells * 2, ms(adopted - answering),
                         cpuAdopted - cpuAnswering, ms(adopted - t0), ms(pct(rawLists, 50)), loadAverage());
             }
             daemon.client().withDeadlineAfter(5, TimeUnit.MINUTES)

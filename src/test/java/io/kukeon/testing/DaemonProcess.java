@@ -49,6 +49,7 @@ public final class DaemonProcess implements AutoCloseable {
     private boolean throughScript;
     /** For a start by bin/kukeond: whether it may use kukeond's class-data archive (KUKEON_CDS). */
     private boolean classDataArchive = true;
+    private String extraJvmOptions = "";
 
     /** {@link FakePortsKukeond} on this data dir. */
     public DaemonProcess(Path dataDir) {
@@ -121,6 +122,12 @@ public final class DaemonProcess implements AutoCloseable {
         return this;
     }
 
+    /** For {@link #throughScript()}: JVM options the next starts add after the others (a benchmark's variant). */
+    public DaemonProcess withExtraJvmOptions(String options) {
+        this.extraJvmOptions = options;
+        return this;
+    }
+
     /** The daemon's process id (while it runs). */
     public long pid() {
         return process.pid();
@@ -151,7 +158,8 @@ public final class DaemonProcess implements AutoCloseable {
         if (throughScript) {
             command.add(conf.resolveSibling("bin").resolve("kukeond").toString());
             String more = System.getenv("KUKEOND_JAVA_OPTS");   // a benchmark's, e.g. -Xlog:class+load; after ours, as bin/kukeond
-            launcherEnv.put("KUKEOND_JAVA_OPTS", String.join(" ", jvmOptions) + (more == null ? "" : " " + more));
+            launcherEnv.put("KUKEOND_JAVA_OPTS", String.join(" ", jvmOptions) + (more == null ? "" : " " + more)
+                    + (extraJvmOptions.isEmpty() ? "" : " " + extraJvmOptions));
             launcherEnv.put("KUKEON_CDS", classDataArchive ? "on" : "off");
         } else {
             command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
