@@ -159,8 +159,7 @@ public final class Daemon implements AutoCloseable {
                 LOG.debug("the Watch's warm-up read failed: {}", failed.toString());
             }
         });
-        Runnable stopRetention = new JournalRetention(store::connection, config.retention(), java.time.Clock.systemUTC(),
-                config.journal().kind() == JournalSettings.Kind.H2 ? new H2Compaction(store::connection) : null).startInBackground();
+        Runnable stopRetention = JournalRetention.of(store, config.retention(), config.journal().kind()).startInBackground();
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "fence-moving-cells", () ->
                 shutdown.getShutdownReason().orElse(null) != CoordinatedShutdown.clusterDowningReason()

@@ -32,6 +32,11 @@ import java.util.concurrent.TimeUnit;
  * Deletes go in transactions of at most {@link #CHUNK} rows and the sweep rests as long as it worked
  * between them, so that it takes at most half of the store's time from the writers. The event's tags
  * go with it ({@code ON DELETE CASCADE}). On H2 the file is then compacted ({@link H2Compaction}).
+ *
+ * <p>While the journal cannot write (a full disk: H2 has closed its store), a sweep is skipped, and
+ * one under way ends after its statement: it could only fail, on connections bound to the closed
+ * store. One that fails on the store tells it ({@link Store#sweepFailed}), which replaces its
+ * connections as after a failed write, so nothing the sweep touched stays bound to a closed store.
  */
 public final class JournalRetention {
     private static final Logger LOG = LoggerFactory.getLogger(JournalRetention.class);
@@ -51,6 +56,31 @@ public final class JournalRetention {
         Connection open() throws SQLException;
     }
 
+    /** What the sweep asks of the journal's store, and tells it. */
+    public interface Store {
+        /** Why the journal cannot write now; null while it writes. */
+        String writeProblem();
+
+        /** A sweep failed with {@code e}: the store's connections may be bound to a database H2 has closed. */
+        void sweepFailed(Throwable e);
+
+        /** A store that never fails and hears nothing: the sweep run on its own (tests, tools). */
+        Store NONE = new Store() {
+            @Override
+            public String writeProblem() {
+                return null;
+            }
+
+            @Override
+            public void sweepFailed(Throwable e) {
+                // nothing to replace
+            }
+        };
+    }
+
+    /** What a scheduled sweep came to. */
+    enum Outcome { SWEPT, SKIPPED, FAILED }
+
     /** What one sweep did. */
     public record Sweep(long eventsDeleted, long snapshotsDeleted, int objectsTrimmed, int objectsRemoved) {}
 
@@ -59,14 +89,26 @@ public final class JournalRetention {
     private final Clock clock;
     /** Null for a database server, which reclaims space on its own (autovacuum). */
     private final H2Compaction compaction;
+    private final Store store;
     /** Set at kukeond's stop: the sweep ends after its statement, never interrupted inside H2's file I/O. */
     private volatile boolean stopping;
 
     public JournalRetention(Connections connections, RetentionPolicy policy, Clock clock, H2Compaction compaction) {
+        this(connections, policy, clock, compaction, Store.NONE);
+    }
+
+    public JournalRetention(Connections connections, RetentionPolicy policy, Clock clock, H2Compaction compaction, Store store) {
         this.connections = connections;
         this.policy = policy;
         this.clock = clock;
         this.compaction = compaction;
+        this.store = store;
+    }
+
+    /** kukeond's sweep: on the journal's pool, told when the journal fails; compacting when the journal is H2. */
+    static JournalRetention of(JournalStore store, RetentionPolicy policy, JournalSettings.Kind kind) {
+        return new JournalRetention(store::connection, policy, Clock.systemUTC(),
+                kind == JournalSettings.Kind.H2 ? new H2Compaction(store::connection) : null, store);
     }
 
     /** Sweeps in the background; the task returned stops it. Nothing when everything is kept. */
@@ -80,7 +122,7 @@ public final class JournalRetention {
             t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
-        sweeper.scheduleWithFixedDelay(this::sweepAndLog, FIRST_SWEEP.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(this::sweepOnSchedule, FIRST_SWEEP.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         // not shutdownNow: an interrupt inside H2's file I/O closes the file channel for every session
         return () -> {
             stopping = true;
@@ -88,27 +130,38 @@ public final class JournalRetention {
         };
     }
 
+    /** At kukeond's stop, or once the journal fails: the sweep ends after its statement. */
     private boolean stopped() {
-        return stopping || Thread.currentThread().isInterrupted();
+        return stopping || Thread.currentThread().isInterrupted() || store.writeProblem() != null;
     }
 
-    private void sweepAndLog() {
+    /** The scheduled sweep: skipped while the journal cannot write, logged when it deleted something or failed. */
+    Outcome sweepOnSchedule() {
+        String problem = store.writeProblem();
+        if (problem != null) {
+            LOG.info("journal retention: skipped, the journal cannot write ({}); the next sweep is in {}", problem, SWEEP_EVERY);
+            return Outcome.SKIPPED;
+        }
         try {
             Sweep done = sweep();
             if (done.eventsDeleted() > 0 || done.snapshotsDeleted() > 0) {
                 LOG.info("journal retention ({}): deleted {} events and {} snapshots ({} objects trimmed, {} deleted objects removed)",
                         policy.describe(), done.eventsDeleted(), done.snapshotsDeleted(), done.objectsTrimmed(), done.objectsRemoved());
             }
+            return Outcome.SWEPT;
         } catch (SQLException | RuntimeException e) {
+            store.sweepFailed(e);
             LOG.warn("journal retention: the sweep stopped ({}); the next one is in {}", JournalSchema.firstLine(e), SWEEP_EVERY);
+            return Outcome.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Outcome.FAILED;
         }
     }
 
     /** One sweep over every object of the journal, then (H2) a compaction when something was deleted. Blocking. */
     public Sweep sweep() throws SQLException, InterruptedException {
-        if (policy.keepsEverything()) {
+        if (policy.keepsEverything() || stopped()) {
             return new Sweep(0, 0, 0, 0);
         }
         if (compaction != null) {

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * refused at once. The gate opens again once the store has answered for {@link #SETTLE_MS}, by
  * when every such actor has had its next recovery (their backoff is at most 5 s, plus 20 %).
  */
-public final class JournalStore implements Extension, JournalHealth, JournalGate {
+public final class JournalStore implements Extension, JournalHealth, JournalGate, JournalRetention.Store {
     private static final Logger LOG = LoggerFactory.getLogger(JournalStore.class);
     private static final long CHECK_EVERY_MS = 1000;
     static final long SETTLE_MS = 7000;
@@ -234,6 +234,31 @@ public final class JournalStore implements Extension, JournalHealth, JournalGate
         }
         writeProblem = "a write failed at " + now() + ": " + JournalSchema.firstLine(e);
         replaceConnections(e);
+    }
+
+    /**
+     * A retention sweep failed on the store itself (H2 closed it: "This store is closed", a failed write of
+     * its own): its connections are replaced, as after a failed write. The sweep's H2 calls past JDBC
+     * (the file's sync, the compaction) fail without the pool or H2's session seeing it. Anything else
+     * (the store out of reach, which the checks watch; a timeout) leaves them.
+     */
+    @Override
+    public void sweepFailed(Throwable e) {
+        if (closedByH2(e)) {
+            replaceConnections(e);
+        }
+    }
+
+    /** Whether H2 failed the store: its MVStore's error, or "The database has been closed" (90098). */
+    static boolean closedByH2(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.h2.mvstore.MVStoreException
+                    || t instanceof SQLException sql && (sql.getErrorCode() == org.h2.api.ErrorCode.DATABASE_IS_CLOSED
+                            || String.valueOf(sql.getMessage()).contains("MVStoreException"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.kukeon.daemon;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.kukeon.api.Docs;
+import io.kukeon.api.RetentionPolicy;
 import io.kukeon.testing.SmallTmpfs;
 import io.kukeon.metrics.DaemonMetrics;
 import io.kukeon.testing.BulkManifests;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -128,12 +130,60 @@ class FullDataDirTest {
 
     @Test
     void whenTheFilesystemFillsAnywayTheJournalWritesAgainOnceItIsGrown() throws Exception {
+        fillGrowAndWrite(() -> () -> { });
+    }
+
+    /**
+     * The flake of this test's first case: kukeond's retention sweep (its first a minute after the start)
+     * ran while the journal could not write. Here sweeps, wired as kukeond's, run through the whole fill,
+     * the failures, the grow and the recovery: those while the journal fails are skipped, none leaves it
+     * unable to write once there is room.
+     */
+    @Test
+    void retentionSweepsWhileTheJournalCannotWriteAreSkippedAndItWritesOnceTheFilesystemIsGrown() throws Exception {
+        Map<JournalRetention.Outcome, java.util.concurrent.atomic.AtomicInteger> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        fillGrowAndWrite(() -> sweeping(outcomes));
+        System.out.println("sweeps: " + outcomes);
+        assertTrue(outcomes.containsKey(JournalRetention.Outcome.SKIPPED), "no sweep fell inside the full-disk window: " + outcomes);
+        assertTrue(outcomes.containsKey(JournalRetention.Outcome.SWEPT), "no sweep ran while the journal wrote: " + outcomes);
+    }
+
+    /** Sweeps as kukeond's (its default policy, on the journal's pool, told of its failures), back to back until closed. */
+    private AutoCloseable sweeping(Map<JournalRetention.Outcome, java.util.concurrent.atomic.AtomicInteger> outcomes) {
+        JournalRetention retention = JournalRetention.of(JournalStore.get(daemon.daemon().system().classicSystem()),
+                new RetentionPolicy(Duration.ofDays(30), 100), JournalSettings.Kind.H2);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread sweeper = new Thread(() -> {
+            while (!stop.get()) {
+                outcomes.computeIfAbsent(retention.sweepOnSchedule(), o -> new java.util.concurrent.atomic.AtomicInteger())
+                        .incrementAndGet();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "test-sweeper");
+        sweeper.start();
+        return () -> {
+            stop.set(true);
+            sweeper.join();
+        };
+    }
+
+    /**
+     * Fills the data dir until the journal cannot write, grows it, and writes again; {@code alongside}
+     * runs from the daemon's start until the first write after the grow.
+     */
+    private void fillGrowAndWrite(Alongside alongside) throws Exception {
         try (SmallTmpfs fs = SmallTmpfs.mount(temp.resolve("data"), 12)) {
             // no reserve: the journal meets the full filesystem itself, as when something else fills it
             daemon = new TestDaemon(fs.dir(), Map.of("data-dir-reserve", "0", "data-dir-warn", "8MiB",
                     "ask-timeout", "20s"));
+            AutoCloseable running = () -> { };
             try {
                 api().create(CreateRequest.newBuilder().setObject(Docs.realm(REALM)).build());
+                running = alongside.start();
                 double writeFailures = DaemonMetrics.JOURNAL_WRITE_FAILURES.get();
                 double actorRestarts = actorRestarts();
                 Set<String> acknowledged = new HashSet<>();
@@ -199,6 +249,7 @@ class FullDataDirTest {
                     }
                 }
                 System.out.printf("first write after the grow: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - grown));
+                running.close();
                 acknowledged.add(created);
                 assertEquals("OK", eventually(() -> check("journal"), c -> c.getLevel().equals("OK")).getLevel());
                 assertEquals(HealthCheckResponse.ServingStatus.SERVING,
@@ -210,9 +261,15 @@ class FullDataDirTest {
                 Set<String> afterRestart = eventually(this::spacesListed, spaces -> spaces.containsAll(acknowledged));
                 assertTrue(afterRestart.containsAll(acknowledged), "lost: " + difference(acknowledged, afterRestart));
             } finally {
+                running.close();
                 daemon.close();
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface Alongside {
+        AutoCloseable start() throws Exception;
     }
 
     /** kukeon_actor_restarts_total over every level. */

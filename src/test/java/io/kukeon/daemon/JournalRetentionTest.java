@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,80 @@ class JournalRetentionTest {
             RetentionScenario.assertTrimmed(c, sweep);
             assertEquals(new JournalRetention.Sweep(0, 0, 0, 0), RetentionScenario.sweeper(h2::connect, null).sweep(),
                     "a second sweep finds nothing more");
+        }
+    }
+
+    @Test
+    void aScheduledSweepWhileTheJournalCannotWriteIsSkippedAndOpensNoConnection() throws Exception {
+        JournalSettings h2 = journal();
+        try (Connection c = h2.connect()) {
+            RetentionScenario.write(c);
+            long before = RetentionScenario.count(c, "SELECT COUNT(*) FROM \"event_journal\"");
+            java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+            Failing store = new Failing("a write failed at 2026-12-07T18:00:00Z: No space left on device");
+            JournalRetention retention = new JournalRetention(() -> {
+                opened.incrementAndGet();
+                return h2.connect();
+            }, RetentionScenario.POLICY, java.time.Clock.fixed(RetentionScenario.NOW, java.time.ZoneOffset.UTC),
+                    new H2Compaction(h2::connect), store);
+            assertEquals(JournalRetention.Outcome.SKIPPED, retention.sweepOnSchedule());
+            assertEquals(0, opened.get(), "a skipped sweep does not touch the store");
+            assertEquals(before, RetentionScenario.count(c, "SELECT COUNT(*) FROM \"event_journal\""));
+
+            store.problem = null;   // the journal writes again: the next sweep runs
+            assertEquals(JournalRetention.Outcome.SWEPT, retention.sweepOnSchedule());
+            assertTrue(RetentionScenario.count(c, "SELECT COUNT(*) FROM \"event_journal\"") < before, "the sweep deleted");
+        }
+    }
+
+    @Test
+    void aSweepThatMeetsAStoreH2ClosedTellsTheJournalAndLeavesTheFileWhole() throws Exception {
+        JournalSettings h2 = journal();
+        long before;
+        try (Connection c = h2.connect()) {
+            RetentionScenario.write(c);
+            before = RetentionScenario.count(c, "SELECT COUNT(*) FROM \"event_journal\"");
+            // as a write that fails on a full disk does: H2 closes its store under the open connections
+            H2Compaction.database(c).getStore().getMvStore().closeImmediately();
+            Failing store = new Failing(null);   // no write has failed yet: the sweep is the first to meet it
+            JournalRetention retention = new JournalRetention(h2::connect, RetentionScenario.POLICY,
+                    java.time.Clock.fixed(RetentionScenario.NOW, java.time.ZoneOffset.UTC), new H2Compaction(h2::connect), store);
+            assertEquals(JournalRetention.Outcome.FAILED, retention.sweepOnSchedule());
+            assertTrue(store.failures.size() == 1 && JournalStore.closedByH2(store.failures.get(0)),
+                    "the journal heard that H2 closed its store: " + store.failures);
+        }
+        try (Connection fresh = h2.connect()) {   // once the last connection to the closed one is gone, it opens afresh
+            assertEquals(before, RetentionScenario.count(fresh, "SELECT COUNT(*) FROM \"event_journal\""));
+        }
+    }
+
+    @Test
+    void onlyH2ClosingItsStoreCountsAsTheStoreFailing() {
+        assertTrue(JournalStore.closedByH2(new java.sql.SQLException("General error: \"org.h2.mvstore.MVStoreException: "
+                + "Writing to sun.nio.ch.FileChannelImpl@5ee78832 failed\"", "HY000", 50000)));
+        assertTrue(JournalStore.closedByH2(new java.sql.SQLException("The database has been closed", "90098", 90098)));
+        assertTrue(JournalStore.closedByH2(new RuntimeException(new org.h2.mvstore.MVStoreException(4, "This store is closed"))));
+        assertFalse(JournalStore.closedByH2(new java.sql.SQLTimeoutException("Statement was canceled", "57014")));
+        assertFalse(JournalStore.closedByH2(new java.sql.SQLException("Connection to db1:5432 refused", "08001")));
+    }
+
+    /** The journal's store as the sweep sees it: whether it writes, and the sweep's failures it heard of. */
+    private static final class Failing implements JournalRetention.Store {
+        volatile String problem;
+        final java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Failing(String problem) {
+            this.problem = problem;
+        }
+
+        @Override
+        public String writeProblem() {
+            return problem;
+        }
+
+        @Override
+        public void sweepFailed(Throwable e) {
+            failures.add(e);
         }
     }
 
