@@ -148,7 +148,10 @@ public final class DaemonProcess implements AutoCloseable {
             groups.forEach(g -> command.add(g.toString()));
             command.add("--");
         }
-        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + maxHeap));
+        List<String> jvmOptions = new ArrayList<>();
+        if (!throughScript || !maxHeap.equals(DEFAULT_MAX_HEAP)) {
+            jvmOptions.add("-Xmx" + maxHeap);   // by bin/kukeond, as shipped: conf/kukeond.jvm's, unless a test sets one
+        }
         if (!maxHeap.equals(DEFAULT_MAX_HEAP)) {
             jvmOptions.add("-Xms" + maxHeap);   // kukeond.jvm's -Xms may be above a small -Xmx
         }
