@@ -644,12 +644,7 @@ class CellActorTest {
         assertEquals(dead, actor.getState().run().rootPid());
 
         actor.runCommand(new CellActor.RootRestartDue(rootExits().get(1).due()));   // as its timer would
-        awaitStartedAroundANewRoot(dead);
-        int newRoot = task("root").pid();
-        assertTrue(runs("root") && runs("app"));
-        var app = bed.runtime.container(NS, "s_t_" + name + "_app").request();
-        assertEquals(CellOperations.joinsOf(newRoot), app.joinNamespaces(), "the workload joined the new root");
-        assertTrue(app.args().contains("60"), "on the new spec: " + app.args());
+        assertTheChangedWorkloadJoinedANewRoot(dead);
     }
 
     /** kukeond killed during such a change: resumed at recovery, the change still waits for the restart, which comes. */
@@ -664,7 +659,11 @@ class CellActorTest {
                 new CellEvent.CellUpdated(app(container("app").args("sleep", "60").build()), Map.of("tier", "web"), Map.of(),
                         actor.getState().generations().current() + 1, false, now)));
         actor.restart();
+        assertTheChangedWorkloadJoinedANewRoot(dead);
+    }
 
+    /** The cell started around a root other than {@code dead}, its app on the changed spec (sleep 60) in the new root's namespaces. */
+    private void assertTheChangedWorkloadJoinedANewRoot(int dead) {
         awaitStartedAroundANewRoot(dead);
         int newRoot = task("root").pid();
         assertTrue(runs("root") && runs("app"));
