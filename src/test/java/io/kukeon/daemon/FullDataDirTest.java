@@ -128,21 +128,16 @@ class FullDataDirTest {
         }
     }
 
-    @Test
-    void whenTheFilesystemFillsAnywayTheJournalWritesAgainOnceItIsGrown() throws Exception {
-        fillGrowAndWrite(() -> () -> { });
-    }
-
     /**
-     * The flake of this test's first case: kukeond's retention sweep (its first a minute after the start)
-     * ran while the journal could not write. Here sweeps, wired as kukeond's, run through the whole fill,
-     * the failures, the grow and the recovery: those while the journal fails are skipped, none leaves it
-     * unable to write once there is room.
+     * The journal writes again once the filesystem is grown, with retention sweeps, wired as kukeond's,
+     * run back to back through the whole fill, the failures, the grow and the recovery (this test once
+     * failed when kukeond's first sweep, a minute after its start, fell in the full-disk window): those
+     * while the journal fails are skipped, none leaves it unable to write once there is room.
      */
     @Test
-    void retentionSweepsWhileTheJournalCannotWriteAreSkippedAndItWritesOnceTheFilesystemIsGrown() throws Exception {
+    void whenTheFilesystemFillsAnywayTheJournalWritesAgainOnceItIsGrownAndSweepsMeanwhileAreSkipped() throws Exception {
         Map<JournalRetention.Outcome, java.util.concurrent.atomic.AtomicInteger> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
-        fillGrowAndWrite(() -> sweeping(outcomes));
+        fillGrowAndWrite(outcomes);
         System.out.println("sweeps: " + outcomes);
         assertTrue(outcomes.containsKey(JournalRetention.Outcome.SKIPPED), "no sweep fell inside the full-disk window: " + outcomes);
         assertTrue(outcomes.containsKey(JournalRetention.Outcome.SWEPT), "no sweep ran while the journal wrote: " + outcomes);
@@ -172,10 +167,10 @@ class FullDataDirTest {
     }
 
     /**
-     * Fills the data dir until the journal cannot write, grows it, and writes again; {@code alongside}
-     * runs from the daemon's start until the first write after the grow.
+     * Fills the data dir until the journal cannot write, grows it, and writes again; sweeps run (counted in
+     * {@code sweeps}) from the daemon's start until the first write after the grow.
      */
-    private void fillGrowAndWrite(Alongside alongside) throws Exception {
+    private void fillGrowAndWrite(Map<JournalRetention.Outcome, java.util.concurrent.atomic.AtomicInteger> sweeps) throws Exception {
         try (SmallTmpfs fs = SmallTmpfs.mount(temp.resolve("data"), 12)) {
             // no reserve: the journal meets the full filesystem itself, as when something else fills it
             daemon = new TestDaemon(fs.dir(), Map.of("data-dir-reserve", "0", "data-dir-warn", "8MiB",
@@ -183,7 +178,7 @@ class FullDataDirTest {
             AutoCloseable running = () -> { };
             try {
                 api().create(CreateRequest.newBuilder().setObject(Docs.realm(REALM)).build());
-                running = alongside.start();
+                running = sweeping(sweeps);
                 double writeFailures = DaemonMetrics.JOURNAL_WRITE_FAILURES.get();
                 double actorRestarts = actorRestarts();
                 Set<String> acknowledged = new HashSet<>();
@@ -265,11 +260,6 @@ class FullDataDirTest {
                 daemon.close();
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface Alongside {
-        AutoCloseable start() throws Exception;
     }
 
     /** kukeon_actor_restarts_total over every level. */
