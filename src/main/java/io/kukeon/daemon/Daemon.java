@@ -123,7 +123,7 @@ public final class Daemon implements AutoCloseable {
         DaemonStatus status = new DaemonStatus(version(), journal, JournalStore.get(system.classicSystem()), dataDir,
                 runtime, cgroups, networks, index, reads, metrics.state());
         ClusterSettings cluster = config.cluster();
-        Fleet fleet = cluster.clustered() ? Fleet.member(system, index, cluster)
+        Fleet fleet = cluster.clustered() ? Fleet.member(system, index, ports.storedVolumes(), ports.storedSecrets(), cluster)
                 : Fleet.alone(system, index, cluster.nodeName(), cluster.labels(), cluster.capacity());
         SupervisorTree tree = new SupervisorTree(system, system.scheduler(), config.askTimeout(),
                 JournalStore.get(system.classicSystem()));

@@ -3,6 +3,8 @@ package io.kukeon.fleet;
 import io.kukeon.model.ObjectPath;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.SecretIndex;
+import io.kukeon.supervisor.VolumeIndex;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -31,6 +33,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The nodes this kukeond knows: itself alone, or every member of its cluster with what membership
@@ -54,10 +57,14 @@ public final class Fleet {
     private final CallSeal seals;
     /** How long a downed node stays away before its cells move; null alone. */
     private final Duration failoverAfter;
+    /** This node's load as it replicates it (with what it holds, in a fleet). */
+    private final Supplier<NodeLoad> ownLoad;
 
-    private Fleet(ActorSystem<?> system, ObjectIndex index, NodeRoles.Described self, CallSeal seals, Duration failoverAfter) {
+    private Fleet(ActorSystem<?> system, ObjectIndex index, Supplier<NodeLoad> ownLoad,
+                  NodeRoles.Described self, CallSeal seals, Duration failoverAfter) {
         this.system = system;
         this.index = index;
+        this.ownLoad = ownLoad;
         this.self = self;
         this.clustered = seals != null;
         this.seals = seals;
@@ -67,14 +74,20 @@ public final class Fleet {
     /** A kukeond alone: one node, this host. */
     public static Fleet alone(ActorSystem<?> system, ObjectIndex index, String nodeName, Map<String, String> labels,
                               NodeCapacity capacity) {
-        return new Fleet(system, index, new NodeRoles.Described(nodeName, labels, capacity, System.currentTimeMillis()), null, null);
+        // alone, what it holds is not weighed: a cell naming a volume it lacks is Pending saying so, as always
+        return new Fleet(system, index, () -> NodeLoad.of(index),
+                new NodeRoles.Described(nodeName, labels, capacity, System.currentTimeMillis()), null, null);
     }
 
-    /** A member of a cluster; it takes its part once {@link #serve}d. */
-    public static Fleet member(ActorSystem<?> system, ObjectIndex index, ClusterSettings settings) {
+    /**
+     * A member of a cluster; it takes its part once {@link #serve}d. It tells the others the names of
+     * the {@code volumes} and {@code secrets} it holds, which placement weighs.
+     */
+    public static Fleet member(ActorSystem<?> system, ObjectIndex index, VolumeIndex volumes,
+                               SecretIndex secrets, ClusterSettings settings) {
         NodeRoles.Described self = NodeRoles.read(Cluster.get(system).selfMember().getRoles());
-        return new Fleet(system, index, self, new CallSeal(settings.secret().callKey(), java.time.Clock.systemUTC()),
-                settings.failoverAfter());
+        return new Fleet(system, index, () -> NodeLoad.of(index, volumes, secrets), self,
+                new CallSeal(settings.secret().callKey(), java.time.Clock.systemUTC()), settings.failoverAfter());
     }
 
     public String nodeName() {
@@ -99,7 +112,7 @@ public final class Fleet {
      */
     public void serve(NodeCalls calls, CellMoves moves, io.kukeon.supervisor.RestartGate restarts) {
         if (clustered) {
-            system.systemActorOf(NodeWatch.create(self.name(), index, problem, moves, restarts), "kukeon-node-watch",
+            system.systemActorOf(NodeWatch.create(self.name(), index, ownLoad, problem, moves, restarts), "kukeon-node-watch",
                     org.apache.pekko.actor.typed.Props.empty());
             system.systemActorOf(NodeGateway.create(calls, seals), "kukeon-node-gateway", org.apache.pekko.actor.typed.Props.empty());
             system.systemActorOf(ScopesForCells.sweeper(index, moves), "kukeon-scopes-for-cells",
@@ -333,7 +346,7 @@ public final class Fleet {
     public CompletionStage<List<NodeView>> nodes() {
         if (!clustered) {
             return CompletableFuture.completedFuture(List.of(new NodeView(self.name(), "Up", self.labels(),
-                    NodeLoad.of(index), self.capacity(), self.sinceMillis(), "")));
+                    ownLoad.get(), self.capacity(), self.sinceMillis(), "")));
         }
         CompletionStage<Replicator.GetResponse<LWWMap<String, NodeLoad>>> read = AskPattern.ask(
                 DistributedData.get(system).replicator(),
@@ -356,7 +369,7 @@ public final class Fleet {
                 continue;
             }
             boolean isSelf = m.equals(cluster.selfMember());
-            NodeLoad load = isSelf ? NodeLoad.of(index) : loads.getOrDefault(d.name(), NodeLoad.NONE);
+            NodeLoad load = isSelf ? ownLoad.get() : loads.getOrDefault(d.name(), NodeLoad.NONE);
             views.add(new NodeView(d.name(), status(m, unreachable.contains(m)), d.labels(), load, d.capacity(),
                     d.sinceMillis(), m.address().host().getOrElse(() -> "") + ":" + m.address().port().getOrElse(() -> 0)));
         }

@@ -6,14 +6,25 @@ import io.kukeon.model.Kind;
 import io.kukeon.model.Resources;
 import io.kukeon.model.TreeObject;
 import io.kukeon.supervisor.ObjectIndex;
+import io.kukeon.supervisor.SecretIndex;
+import io.kukeon.supervisor.VolumeIndex;
 
 /**
  * What a node's cells take: how many, and the CPU (thousandths of a core) and memory their limits
- * reserve; a cell without limits of its own counts its containers'. Replicated to every member.
+ * reserve; a cell without limits of its own counts its containers'. Replicated to every member,
+ * with the volumes and secrets the node holds.
+ *
+ * @param holds what the node holds; null when not known: a cell's demand, a kukeond alone, or a
+ *              member of a release before it was replicated (whose decoder skips it, as Pekko's
+ *              Jackson ignores unknown properties), which placement does not weigh for it
  */
-public record NodeLoad(int cells, long cpuMillis, long memoryBytes) implements FleetMessage {
+public record NodeLoad(int cells, long cpuMillis, long memoryBytes, NodeHoldings holds) implements FleetMessage {
 
     public static final NodeLoad NONE = new NodeLoad(0, 0, 0);
+
+    public NodeLoad(int cells, long cpuMillis, long memoryBytes) {
+        this(cells, cpuMillis, memoryBytes, null);
+    }
 
     public static NodeLoad of(ObjectIndex index) {
         NodeLoad load = NONE;
@@ -21,6 +32,15 @@ public record NodeLoad(int cells, long cpuMillis, long memoryBytes) implements F
             load = load.plus(demandOf(((TreeObject.Cell) o).spec()));
         }
         return load;
+    }
+
+    /** A member's load as it replicates it: its cells' and what it holds. */
+    public static NodeLoad of(ObjectIndex index, VolumeIndex volumes, SecretIndex secrets) {
+        return of(index).holding(NodeHoldings.of(volumes, secrets));
+    }
+
+    public NodeLoad holding(NodeHoldings held) {
+        return new NodeLoad(cells, cpuMillis, memoryBytes, held);
     }
 
     /** What one cell takes: itself as one cell, with its limits, or its containers' where it has none. */
@@ -40,8 +60,9 @@ public record NodeLoad(int cells, long cpuMillis, long memoryBytes) implements F
         return new NodeLoad(1, cellCpu, cellMemory);
     }
 
+    /** This node's load with {@code more} on it (a demand): what it holds stays this node's. */
     public NodeLoad plus(NodeLoad more) {
-        return new NodeLoad(cells + more.cells, cpuMillis + more.cpuMillis, memoryBytes + more.memoryBytes);
+        return new NodeLoad(cells + more.cells, cpuMillis + more.cpuMillis, memoryBytes + more.memoryBytes, holds);
     }
 
     /** The CPU a quota allows, in thousandths of a core; 0 without one. */

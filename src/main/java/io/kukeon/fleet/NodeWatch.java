@@ -35,11 +35,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * This member's part in the fleet's shared view. It replicates what its cells take (every
- * {@link #EVERY}, when changed) and what it takes to run them elsewhere ({@link CellDirectory}); it
- * records the members the cluster removes, downed or gone on their own; once joined, it removes its
+ * This member's part in the fleet's shared view. It replicates what its cells take and the names of
+ * the volumes and secrets it holds (every {@link #EVERY}, when changed) and what it takes to run
+ * them elsewhere ({@link CellDirectory}); it records the members the cluster removes, downed or
+ * gone on their own; once joined, it removes its
  * copies of the cells the fleet moved to other nodes while it was away, then lets its restarts
  * through; and it leaves the cluster when another member already goes by its node name.
  */
@@ -71,6 +73,8 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
 
     private final String nodeName;
     private final ObjectIndex index;
+    /** This node's load with what it holds, as it replicates it. */
+    private final Supplier<NodeLoad> load;
     private final AtomicReference<String> problem;
     private final CellMoves moves;
     private final RestartGate restarts;
@@ -88,11 +92,12 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
 
     private record Published(Object spec, Object metadata, String stays, int shard) {}
 
-    private NodeWatch(ActorContext<Command> context, String nodeName, ObjectIndex index, AtomicReference<String> problem,
-                      CellMoves moves, RestartGate restarts) {
+    private NodeWatch(ActorContext<Command> context, String nodeName, ObjectIndex index, Supplier<NodeLoad> load,
+                      AtomicReference<String> problem, CellMoves moves, RestartGate restarts) {
         super(context);
         this.nodeName = nodeName;
         this.index = index;
+        this.load = load;
         this.problem = problem;
         this.moves = moves;
         this.restarts = restarts;
@@ -103,8 +108,8 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
     }
 
     /** @param problem set when this node leaves because its name is taken: the reason kukeond exits with */
-    static Behavior<Command> create(String nodeName, ObjectIndex index, AtomicReference<String> problem, CellMoves moves,
-                                    RestartGate restarts) {
+    static Behavior<Command> create(String nodeName, ObjectIndex index, Supplier<NodeLoad> load,
+                                    AtomicReference<String> problem, CellMoves moves, RestartGate restarts) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             Cluster cluster = Cluster.get(context.getSystem());
             cluster.subscriptions().tell(Subscribe.create(
@@ -112,7 +117,7 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
             DistributedData.get(context.getSystem()).replicator().tell(new Replicator.Subscribe<>(CellDirectory.MOVED,
                     changes(context.messageAdapter(Replicator.SubscribeResponse.class, r -> new MovesChanged(cast(r))))));
             timers.startTimerWithFixedDelay(new Tick(), Duration.ZERO, EVERY);
-            return new NodeWatch(context, nodeName, index, problem, moves, restarts);
+            return new NodeWatch(context, nodeName, index, load, problem, moves, restarts);
         }));
     }
 
@@ -148,7 +153,7 @@ final class NodeWatch extends AbstractBehavior<NodeWatch.Command> {
     }
 
     private Behavior<Command> onTick() {
-        NodeLoad now = NodeLoad.of(index);
+        NodeLoad now = load.get();
         if (!now.equals(published)) {
             update(LOADS, loads -> loads.put(self, nodeName, now));
             published = now;

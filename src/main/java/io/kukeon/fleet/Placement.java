@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * Where a new cell runs: on a node that is Up, is the one its {@code spec.node} names, has the
- * labels its {@code spec.nodeSelector} asks for and, in a fleet, the CPU and memory its limits take;
+ * labels its {@code spec.nodeSelector} asks for and, in a fleet, holds the volumes and secrets it
+ * names (they are per node, not routed) and has the CPU and memory its limits take;
  * of those, the one with the most free memory (then the fewest cells, then the first name). The
  * node the cell was sent to decides once; the cell then lives in the chosen node's journal.
  */
@@ -73,7 +74,8 @@ public final class Placement {
     /**
      * The node for the cell among {@code nodes}, each loaded as it replicated plus what
      * {@code reserved} holds for it; room is weighed only when {@code weighRoom} (a fleet: a kukeond
-     * alone runs what its cells' limits ask, as it always did).
+     * alone runs what its cells' limits ask, as it always did). What a node holds is weighed where it
+     * is known ({@link NodeLoad#holds}).
      */
     static String choose(ObjectPath cell, CellSpec spec, List<NodeView> nodes, Map<String, NodeLoad> reserved,
                          boolean weighRoom) {
@@ -91,11 +93,14 @@ public final class Placement {
             NodeLoad load = n.load().plus(reserved.getOrDefault(n.name(), NodeLoad.NONE));
             long freeMemory = n.capacity().memoryBytes() - load.memoryBytes();
             long freeCpu = n.capacity().cpuMillis() - load.cpuMillis();
+            String lacking = n.load().holds() == null ? null : n.load().holds().lacking(cell, spec);
             String refusal;
             if (!n.status().equals("Up")) {
                 refusal = "it is " + n.status();
             } else if (!spec.placeableOn(n.name(), n.labels())) {
                 refusal = "its labels do not match spec.nodeSelector (" + labels(spec.nodeSelector()) + ")";
+            } else if (lacking != null) {
+                refusal = lacking;
             } else if (weighRoom && demand.memoryBytes() > freeMemory) {
                 refusal = "the cell's limits take " + Sizes.of(demand.memoryBytes()) + " of memory, "
                         + Sizes.of(Math.max(0, freeMemory)) + " is free";

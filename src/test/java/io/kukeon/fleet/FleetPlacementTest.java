@@ -18,6 +18,10 @@ import io.kukeon.wire.v1.LifecycleRequest;
 import io.kukeon.wire.v1.KukeonGrpc;
 import io.kukeon.wire.v1.ListRequest;
 import io.kukeon.wire.v1.ObjectDoc;
+import io.kukeon.wire.v1.PutVolumeRequest;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -181,6 +185,25 @@ class FleetPlacementTest {
                 c.daemon().index().get(ObjectPath.parse("r/s/st2")).isEmpty() ? true : null);
         assertTrue(a.daemon().index().get(ObjectPath.parse("r/s/st2")).isPresent(), "a's own copy of the stack stays");
         assertTrue(c.daemon().index().get(ObjectPath.parse("r/s")).isPresent(), "c's space still holds stack st");
+
+        // a volume made through b only: a cell with no hint that names it goes to b, though c has more
+        // memory free; one naming a volume no node holds is Pending, each node's reason naming it
+        b.client().putVolume(PutVolumeRequest.newBuilder().setScope("r/s").setName("data").build());
+        Eventually.value("a knows b holds volume data", Duration.ofSeconds(30), () -> {
+            NodeLoad bLoad = loadOf(a, "b");
+            return bLoad != null && bLoad.holds() != null && bLoad.holds().volumes().contains("r/s/data") ? true : null;
+        });
+        ApplyResponse withVolumes = a.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(manifest(
+                cellMounting("with-data", "data"), cellMounting("lacks-volume", "nowhere")))).build());
+        assertEquals("b", withVolumes.getResults(0).getObject().getNode(), withVolumes.getResults(0).toString());
+        assertHeldOnlyBy("r/s/st/with-data", b, a, c);
+        assertEquals("pending", withVolumes.getResults(1).getOutcome(), withVolumes.getResults(1).toString());
+        assertTrue(withVolumes.getResults(1).getObject().getStatus().getMessage().contains(
+                "b: it holds no volume \"nowhere\" in stack r/s/st or above"), withVolumes.getResults(1).toString());
+        for (String cell : List.of("with-data", "lacks-volume")) {
+            a.client().delete(DeleteRequest.newBuilder().setKind("Cell").setPath("r/s/st/" + cell).setCascade(true)
+                    .setForce(true).build());
+        }
         // a user's apply of the space through c makes c's copy theirs: kept when c's cells leave
         ApplyResult space = c.client().apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(SPACE)).build()).getResults(0);
         assertEquals("updated", space.getOutcome(), space.toString());
@@ -264,6 +287,24 @@ class FleetPlacementTest {
         for (TestDaemon other : others) {
             assertFalse(other.daemon().index().get(path).isPresent(), cell + " is held by one node only");
         }
+    }
+
+    /** A cell of r/s/st whose container mounts the volume {@code volume}, found from its stack up. */
+    private static String cellMounting(String name, String volume) {
+        return "apiVersion: v1beta1\nkind: Cell\nmetadata: {name: " + name + "}\nspec:\n  realmId: r\n  spaceId: s\n"
+                + "  stackId: st\n  containers: [{id: app, image: 'docker.io/library/busybox:latest', command: sleep,"
+                + " args: ['1000'], volumes: [{kind: volume, target: /data, volumeRef: {name: " + volume + "}}]}]\n";
+    }
+
+    /** {@code node}'s load as {@code member}'s replica has it, or null. */
+    private static NodeLoad loadOf(TestDaemon member, String node) throws Exception {
+        var system = member.daemon().system();
+        Replicator.GetResponse<LWWMap<String, NodeLoad>> got = AskPattern.<Replicator.Command,
+                Replicator.GetResponse<LWWMap<String, NodeLoad>>>ask(DistributedData.get(system).replicator(),
+                replyTo -> new Replicator.Get<>(NodeWatch.LOADS, Replicator.readLocal(), replyTo), Duration.ofSeconds(5),
+                system.scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return got instanceof Replicator.GetSuccess<LWWMap<String, NodeLoad>> found
+                ? found.get(NodeWatch.LOADS).getEntries().get(node) : null;
     }
 
     /** Documents as one manifest. */
