@@ -1,19 +1,28 @@
 package io.kukeon.daemon;
 
 import io.kukeon.metrics.DaemonMetrics;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Scheduler;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.jdbc.PekkoSerialization;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
 import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
 import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.scaladsl.Source;
+import scala.Option;
 import scala.Tuple2;
 import scala.collection.immutable.Seq;
 import scala.collection.immutable.Set;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.concurrent.Future$;
+import scala.concurrent.duration.FiniteDuration;
 import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
+import scala.util.Try;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
 
@@ -24,7 +33,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
@@ -33,8 +46,9 @@ import java.util.concurrent.TimeoutException;
  * batch of events is inserted on the journal actor's own thread, in one transaction on a
  * connection borrowed from the pool for it. The default DAO hands every write to a stream queue
  * and then to Slick's thread pool, three thread hand-offs that cost far more than H2's commit
- * (0.1 ms). Reads, deletes and the read journal are the default DAO's; rows and tags are the
- * same, in the same tables, named as in {@code journal-schema/h2.sql} and {@code postgres.sql} (the
+ * (0.1 ms). A recovery's reads (its events, its highest sequence number) are direct too, on the
+ * {@link JournalReaders}' threads; deletes, a live query's polling and the read journal are the
+ * default DAO's. Rows and tags are the same, in the same tables, named as in {@code journal-schema/h2.sql} and {@code postgres.sql} (the
  * plugin's defaults; quoted lower case, which both H2 and PostgreSQL read as the same names).
  *
  * <p>On H2 with {@code journal.sync = commit} (the default) the writes go to a {@link GroupCommitter}
@@ -49,6 +63,14 @@ public final class DirectJournalDao extends DefaultJournalDao {
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** The generated key asked for by name: PostgreSQL would return every column for RETURN_GENERATED_KEYS. */
     private static final String[] ORDERING = {"ordering"};
+    private static final String SELECT_EVENTS = "SELECT \"ordering\", \"deleted\", \"persistence_id\", "
+            + "\"sequence_number\", \"writer\", \"write_timestamp\", \"adapter_manifest\", \"event_payload\", "
+            + "\"event_ser_id\", \"event_ser_manifest\", \"meta_payload\", \"meta_ser_id\", \"meta_ser_manifest\" "
+            + "FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" >= ? "
+            + "AND \"sequence_number\" <= ? ORDER BY \"sequence_number\" LIMIT ?";
+    /** As the default DAO's: deleted rows count (the newest is kept, marked deleted, to hold the number). */
+    private static final String SELECT_HIGHEST = "SELECT MAX(\"sequence_number\") FROM \"event_journal\" "
+            + "WHERE \"persistence_id\" = ?";
     private static final String INSERT_TAG = "INSERT INTO \"event_tag\" (\"event_id\", \"tag\") VALUES (?, ?)";
     /** H2's own statement: writes what the store holds and forces its file to the device (fsync). */
     private static final String SYNC = "CHECKPOINT SYNC";
@@ -58,6 +80,8 @@ public final class DirectJournalDao extends DefaultJournalDao {
     static final Duration SYNC_TIMEOUT = Duration.ofSeconds(5);
 
     private final JournalStore store;
+    private final Serialization serialization;
+    private final JournalReaders readers;
     private final boolean groupCommits;
     private final ExecutionContext writers;
     /** H2 with journal.sync = commit: writes wait for a sync of the file; null otherwise. */
@@ -67,6 +91,8 @@ public final class DirectJournalDao extends DefaultJournalDao {
                             Serialization serialization, ExecutionContext ec, Materializer mat) {
         super(db, profile, journalConfig, serialization, ec, mat);
         this.store = JournalStore.get(mat.system());
+        this.serialization = serialization;
+        this.readers = JournalReaders.get(mat.system());
         this.groupCommits = !(profile instanceof slick.jdbc.H2Profile);
         this.writers = groupCommits ? writerPool(mat.system(), journalConfig.daoConfig().parallelism()) : ec;
         this.synced = !groupCommits && syncAtCommit(mat.system()) ? syncedWriter(mat.system()) : null;
@@ -193,6 +219,97 @@ public final class DirectJournalDao extends DefaultJournalDao {
         DaemonMetrics.JOURNAL_WRITE.observe((System.nanoTime() - started) / 1e9);
         DaemonMetrics.JOURNAL_WRITE_FAILURES.inc();
         store.writeFailed(e);   // after the connection went back: a closed database's pool is replaced
+    }
+
+    /**
+     * A recovery's replay: batches of {@code batchSize} events read directly, one after another,
+     * in one stream (the default reads each batch through a stream of its own). A live query
+     * ({@code refreshInterval} set) polls as the default does.
+     */
+    @Override
+    public Source<Try<Tuple2<PersistentRepr, Object>>, NotUsed> messagesWithBatch(
+            String persistenceId, long fromSequenceNr, long toSequenceNr, int batchSize,
+            Option<Tuple2<FiniteDuration, Scheduler>> refreshInterval) {
+        if (refreshInterval.isDefined()) {
+            return super.messagesWithBatch(persistenceId, fromSequenceNr, toSequenceNr, batchSize, refreshInterval);
+        }
+        return org.apache.pekko.stream.javadsl.Source.unfoldAsync(Math.max(1, fromSequenceNr),
+                        (Long from) -> nextBatch(persistenceId, from, toSequenceNr, batchSize))
+                .mapConcat(events -> events)
+                .asScala();
+    }
+
+    /** Where the replay stops: after a batch shorter than asked, or one that reached {@code toSequenceNr}. */
+    private static final long REPLAYED = -1;
+
+    private CompletionStage<Optional<Pair<Long, List<Try<Tuple2<PersistentRepr, Object>>>>>> nextBatch(
+            String persistenceId, long from, long to, int batchSize) {
+        if (from == REPLAYED || from > to) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return events(persistenceId, from, to, batchSize).thenApply(batch -> {
+            if (batch.events().isEmpty()) {
+                return Optional.empty();
+            }
+            long next = batch.events().size() < batchSize || batch.last() >= to ? REPLAYED : batch.last() + 1;
+            return Optional.of(Pair.create(next, batch.events()));
+        });
+    }
+
+    @Override
+    public Source<Try<Tuple2<PersistentRepr, Object>>, NotUsed> messages(String persistenceId, long fromSequenceNr,
+                                                                        long toSequenceNr, long max) {
+        int limit = (int) Math.min(max, Integer.MAX_VALUE);
+        return org.apache.pekko.stream.javadsl.Source.completionStage(events(persistenceId, fromSequenceNr, toSequenceNr, limit))
+                .mapConcat(EventBatch::events)
+                .asScala();
+    }
+
+    @Override
+    public Future<Object> highestSequenceNr(String persistenceId, long fromSequenceNr) {
+        return FutureConverters.asScala(readers.read(db(), c -> {
+            try (PreparedStatement s = c.prepareStatement(SELECT_HIGHEST)) {
+                s.setQueryTimeout(JournalReaders.QUERY_TIMEOUT_SECONDS);
+                s.setString(1, persistenceId);
+                try (ResultSet r = s.executeQuery()) {
+                    return (Object) (r.next() ? r.getLong(1) : 0L);   // MAX of no rows is NULL: getLong gives 0
+                }
+            }
+        }));
+    }
+
+    /** Events as the plugin hands them to a recovery (a row that cannot be decoded: its failure), and the last row's number. */
+    private record EventBatch(List<Try<Tuple2<PersistentRepr, Object>>> events, long last) {}
+
+    private CompletionStage<EventBatch> events(String persistenceId, long from, long to, int max) {
+        return readers.read(db(), c -> {
+            try (PreparedStatement s = c.prepareStatement(SELECT_EVENTS)) {
+                s.setQueryTimeout(JournalReaders.QUERY_TIMEOUT_SECONDS);
+                s.setString(1, persistenceId);
+                s.setLong(2, from);
+                s.setLong(3, to);
+                s.setInt(4, max);
+                List<Try<Tuple2<PersistentRepr, Object>>> events = new ArrayList<>();
+                long last = from - 1;
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        JournalTables.JournalPekkoSerializationRow row = row(r);
+                        events.add(PekkoSerialization.fromRow(serialization, row));
+                        last = row.sequenceNumber();
+                    }
+                }
+                return new EventBatch(events, last);
+            }
+        });
+    }
+
+    private static JournalTables.JournalPekkoSerializationRow row(ResultSet r) throws SQLException {
+        byte[] metaPayload = r.getBytes(11);
+        int metaSerId = r.getInt(12);
+        Option<Object> metaSerIdOrNone = r.wasNull() ? Option.empty() : Option.apply(metaSerId);
+        return new JournalTables.JournalPekkoSerializationRow(r.getLong(1), r.getBoolean(2), r.getString(3),
+                r.getLong(4), r.getString(5), r.getLong(6), r.getString(7), r.getBytes(8), r.getInt(9), r.getString(10),
+                Option.apply(metaPayload), metaSerIdOrNone, Option.apply(r.getString(13)));
     }
 
     /**
