@@ -451,8 +451,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                     bringUp.failed();
                     work = new Unwinding();
                     publish(s);
-                    context.pipeToSelf(operations.stop(s.spec(), Duration.ZERO, true),
-                            (done, error) -> new BringUpWindow.Unwound(Blocking.unwrap(error)));
+                    bringUp.unwind(s);
                 });
     }
 
