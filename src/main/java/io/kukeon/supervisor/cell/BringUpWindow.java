@@ -140,6 +140,12 @@ final class BringUpWindow {
         verdictDue = null;
     }
 
+    /** After a failed bring-up: what runs is killed and the address released; {@link Unwound} follows. */
+    void unwind(CellRecord state) {
+        context.pipeToSelf(operations.stop(state.spec(), Duration.ZERO, true),
+                (done, error) -> new Unwound(Blocking.unwrap(error)));
+    }
+
     /** The end of the window whose verdict is still to come, as the status shows it (null: none). */
     Instant shownDue(CellRecord state) {
         return verdictDue != null && judging(state) && verdictDue.equals(state.bringUp().until()) ? verdictDue : null;

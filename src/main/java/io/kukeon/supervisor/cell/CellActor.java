@@ -52,10 +52,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -63,27 +61,10 @@ import java.util.concurrent.CompletionStage;
  * others join. It owns the cell's cgroup and one {@link ContainerActor} per container, and derives
  * its displayed state from its own intent (started, stopped, failed) and from what its containers
  * report. Commands for its containers come to it: it changes its spec for them, or starts and
- * stops them with the root's namespaces at hand. Its work in flight is one {@link CellWork}.
+ * stops them with the root's namespaces at hand. Its work in flight is one {@link CellWork}; what it
+ * writes is carried out by {@link CellIntents}, whose results come back to its handlers.
  */
 public final class CellActor extends TreeNode<CellEvent, CellRecord> {
-
-    // results of the cell's operations: to itself only
-
-    private record Provisioned(CellOperations.Provisioning done, Throwable error) implements TreeCommand {}
-
-    private record StartDone(CellOperations.Start started, Throwable error) implements TreeCommand {}
-
-    /** The containers' journals hold what they answered a start (see {@link CellOperations#journaled}). */
-    private record ContainersJournaled(Throwable error) implements TreeCommand {}
-
-    private record StopDone(Throwable error) implements TreeCommand {}
-
-    private record DeleteDone(Throwable error) implements TreeCommand {}
-
-    private record ContainerOpDone(ObjectPath target, Throwable error) implements TreeCommand {}
-
-    /** The node's restart gate opened: an intent to run the cell that recovery held back is carried out now. */
-    private record GateOpened() implements TreeCommand {}
 
     /** The restart around a new root owed since the root's exit is due (at {@code due}, as the record holds it). */
     record RootRestartDue(Instant due) implements TreeCommand {}
@@ -99,28 +80,22 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     private final Children<TreeObject.Container> containers;
-    private final CellOperations operations;
     private final CellView views;
     private CellWork work = CellWork.IDLE;
+    private final CellIntents intents;
     private final BringUpWindow bringUp;
     private final AroundNewRoot rootRestarts;
     /** containerd does not answer: the containers' state is not known. */
     private boolean runtimeDown;
-    /**
-     * The cell's group was found (or made again) at this actor's recovery and containerd has not gone away since:
-     * the "containerd available" that follows a daemon's start has nothing to re-ensure.
-     */
-    private boolean groupEnsuredAtRecovery;
-    /** A resumed intent to run the cell waits for the node's restart gate (see {@link #resume}). */
-    private boolean resumeAwaitsGate;
 
     private CellActor(ActorContext<TreeCommand> context, TimerScheduler<TreeCommand> timers, ObjectPath path,
                       ActorRef<TreeCommand> parent, Ports ports, RealmAccess realm) {
         super(context, PersistenceIds.of(path), path, parent, ports, realm);
         this.containers = childRegistry((childPath, self) -> ContainerActor.create(childPath, self, ports, this.realm));
-        this.operations = new CellOperations(ports, path, parent, context.getSystem().scheduler(), Blocking.runtime(context),
-                containers::running);
+        CellOperations operations = new CellOperations(ports, path, parent, context.getSystem().scheduler(),
+                Blocking.runtime(context), containers::running);
         this.views = new CellView(path, ports.ids());
+        this.intents = new CellIntents(context, ports, operations, containers);
         this.bringUp = new BringUpWindow(context, timers, operations);
         this.rootRestarts = new AroundNewRoot(context, timers, path, ports, operations);
     }
@@ -148,15 +123,15 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                         : actor.onContainerMessage(state, routed))
                 .on(ChildMessages.CascadeDelete.class, (actor, state, delete) -> actor.onDelete(state,
                         new ChildMessages.Cascade(delete)))
-                .on(Provisioned.class, CellActor::onProvisioned)
-                .on(StartDone.class, CellActor::onStartDone)
-                .on(ContainersJournaled.class, CellActor::onContainersJournaled)
-                .on(StopDone.class, CellActor::onStopDone)
-                .on(DeleteDone.class, CellActor::onDeleteDone)
-                .on(ContainerOpDone.class, CellActor::onContainerOpDone)
+                .on(CellIntents.Provisioned.class, CellActor::onProvisioned)
+                .on(CellIntents.StartDone.class, CellActor::onStartDone)
+                .on(CellIntents.ContainersJournaled.class, CellActor::onContainersJournaled)
+                .on(CellIntents.StopDone.class, CellActor::onStopDone)
+                .on(CellIntents.DeleteDone.class, CellActor::onDeleteDone)
+                .on(CellIntents.ContainerOpDone.class, CellActor::onContainerOpDone)
                 .on(RootRestartDue.class, CellActor::onRootRestartDue)
-                .on(GateOpened.class, (actor, state, opened) -> {
-                    actor.resumeAwaitsGate = false;
+                .on(CellIntents.GateOpened.class, (actor, state, opened) -> {
+                    actor.intents.gateOpened();
                     if (!actor.gone(state) && !actor.busy() && state.activity() != Activity.NONE) {
                         actor.resume(state);
                     }
@@ -281,7 +256,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         work = CellWork.carrying(Activity.PROVISIONING, waiting(upsert, Reply.Outcome.CREATED));
         return Effect().persist(new CellEvent.CellCreated(spec, upsert.desired().metadata().labels(),
                         upsert.desired().metadata().annotations(), upsert.mode().starts(), Instant.now()))
-                .thenRun(this::runProvision);
+                .thenRun(this::carryOut);
     }
 
     /** A new spec, labels or annotations for the cell, or for one of its containers ({@code command}'s target). */
@@ -325,32 +300,13 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         return Effect().persist(intent).thenRun(this::carryOut);
     }
 
+    /** The intent just written (or resumed) is shown, then carried out. */
     private void carryOut(CellRecord state) {
-        switch (state.activity()) {
-            case PROVISIONING -> runProvision(state);
-            case STARTING -> runStart(state);
-            case STOPPING -> runStop(state, null, false);
-            case DELETING -> runDelete(state);
-            case NONE -> { }
-        }
-    }
-
-    /**
-     * Cgroup, then specs to the container actors, then (when running) the containers whose spec
-     * changed; then, for a cell meant to run that does not yet, the start. A cell whose root exited
-     * for good is not running: its root took the namespaces with it, and the change waits for the new
-     * root, whose owed restart starts the workloads on the new spec (as a pod's containers wait for
-     * their new sandbox).
-     */
-    private void runProvision(CellRecord state) {
-        spawnContainers(state);
         publish(state);
-        Integer rootPid = state.run().desired() && !state.rootRestartOwed() ? state.run().rootPid() : null;
-        context.pipeToSelf(operations.provision(state.spec(), List.copyOf(state.retiring()), rootPid),
-                (done, error) -> new Provisioned(done, Blocking.unwrap(error)));
+        intents.carryOut(state);
     }
 
-    private Effect<CellEvent, CellRecord> onProvisioned(CellRecord state, Provisioned result) {
+    private Effect<CellEvent, CellRecord> onProvisioned(CellRecord state, CellIntents.Provisioned result) {
         if (result.error() instanceof UnavailableException down) {
             // The new spec stays written and is carried out when containerd answers again (onBroadcast).
             abort(recordedUntilContainerdAnswers(down, "the change"));
@@ -374,13 +330,13 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             events.add(new CellEvent.StartRequested(Instant.now()));   // a cell meant to run: its start, same waiters
             work = CellWork.carrying(Activity.STARTING, work.waiting());
             return Effect().persist(events).thenRun(s -> {
-                stopRetiredContainers(s);
-                runStart(s);
+                intents.stopRetiredContainers(s);
+                carryOut(s);
             });
         }
         return Effect().persist(events)
                 .thenRun(s -> {
-                    stopRetiredContainers(s);
+                    intents.stopRetiredContainers(s);
                     bringUp.opened(s, check);
                     rootRestarts.scheduleOwed(s);   // a change resumed at recovery held back the restart it waited for
                     complete(s);
@@ -388,31 +344,21 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                 .thenUnstashAll();
     }
 
-    private void runStart(CellRecord state) {
-        spawnContainers(state);
-        publish(state);
-        // No cgroup step here: it was written at create or update, recreated at recovery, and runc
-        // creates a missing parent itself; a start stays as short as containerd allows.
-        context.pipeToSelf(operations.start(state.spec(), state.run().rootPid(), state.run().network()),
-                (started, error) -> new StartDone(started, Blocking.unwrap(error)));
-    }
-
-    private Effect<CellEvent, CellRecord> onStartDone(CellRecord state, StartDone result) {
+    private Effect<CellEvent, CellRecord> onStartDone(CellRecord state, CellIntents.StartDone result) {
         if (result.error() != null) {
-            // Nothing half-started is left running: kill what did start (each container journals it).
-            state.spec().containers().forEach(c -> operations.stopOne(c.id(), Duration.ZERO, true));
+            intents.killStarted(state.spec());
             return Effect().persist(new CellEvent.StartFailed(Failures.reasonOf(result.error(), "StartCellFailed"),
                             Failures.describe(result.error()), Instant.now()))
                     .thenRun(this::complete)
                     .thenUnstashAll();
         }
         // Written while the containers write theirs; still busy until the answer, which waits for both.
-        CompletionStage<Done> containersJournaled = operations.journaled(state.spec());
+        CompletionStage<Done> containersJournaled = intents.containersJournaling(state.spec());
         CellEvent.BringUpCheck check = bringUp.checkFor(state.spec(), state.spec().workloads().stream().map(ContainerSpec::id).toList());
         return Effect().persist(startedEvents(result.started(), check))
                 .thenRun(s -> {
                     bringUp.opened(s, check);
-                    context.pipeToSelf(containersJournaled, (done, error) -> new ContainersJournaled(Blocking.unwrap(error)));
+                    intents.whenJournaled(containersJournaled);
                 });
     }
 
@@ -451,8 +397,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
                     bringUp.failed();
                     work = new Unwinding();
                     publish(s);
-                    context.pipeToSelf(operations.stop(s.spec(), Duration.ZERO, true),
-                            (done, error) -> new BringUpWindow.Unwound(Blocking.unwrap(error)));
+                    bringUp.unwind(s);
                 });
     }
 
@@ -475,7 +420,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         return started.network() == null ? List.of(start) : List.of(new CellEvent.NetworkAttached(started.network(), now), start);
     }
 
-    private Effect<CellEvent, CellRecord> onContainersJournaled(CellRecord state, ContainersJournaled result) {
+    private Effect<CellEvent, CellRecord> onContainersJournaled(CellRecord state, CellIntents.ContainersJournaled result) {
         if (result.error() != null) {
             publish(state);
             abort(result.error());
@@ -488,16 +433,13 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
 
     private Effect<CellEvent, CellRecord> requestStop(Waiting waiting, Duration timeout, boolean kill) {
         work = CellWork.carrying(Activity.STOPPING, waiting);
-        return Effect().persist(new CellEvent.StopRequested(kill, Instant.now())).thenRun(s -> runStop(s, timeout, kill));
+        return Effect().persist(new CellEvent.StopRequested(kill, Instant.now())).thenRun(s -> {
+            publish(s);
+            intents.stop(s, timeout, kill);
+        });
     }
 
-    private void runStop(CellRecord state, Duration timeout, boolean kill) {
-        publish(state);
-        context.pipeToSelf(operations.stop(state.spec(), timeout, kill),
-                (done, error) -> new StopDone(Blocking.unwrap(error)));
-    }
-
-    private Effect<CellEvent, CellRecord> onStopDone(CellRecord state, StopDone result) {
+    private Effect<CellEvent, CellRecord> onStopDone(CellRecord state, CellIntents.StopDone result) {
         if (result.error() instanceof UnavailableException down) {
             // The stop is written: it is carried out when containerd answers again (onBroadcast).
             abort(recordedUntilContainerdAnswers(down, "the stop"));
@@ -517,17 +459,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             return Effect().none();
         }
         work = new Deleting(origin);
-        return Effect().persist(new CellEvent.DeleteRequested(Instant.now())).thenRun(this::runDelete);
+        return Effect().persist(new CellEvent.DeleteRequested(Instant.now())).thenRun(this::carryOut);
     }
 
-    private void runDelete(CellRecord state) {
-        spawnContainers(state);
-        publish(state);
-        context.pipeToSelf(operations.delete(state.spec(), state.retiring()),
-                (done, error) -> new DeleteDone(Blocking.unwrap(error)));
-    }
-
-    private Effect<CellEvent, CellRecord> onDeleteDone(CellRecord state, DeleteDone result) {
+    private Effect<CellEvent, CellRecord> onDeleteDone(CellRecord state, CellIntents.DeleteDone result) {
         DeleteOrigin origin = ((Deleting) work).origin();
         work = CellWork.IDLE;
         if (result.error() instanceof UnavailableException down) {
@@ -552,7 +487,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         return Effect().persist(new CellEvent.Deleted(Instant.now()))
                 .thenRun(s -> {
                     work = new Retired();
-                    containers.stopAllBut(Set.of());
+                    intents.stopAllContainers();
                     reportDeleted(origin, deleted);
                 })
                 .thenUnstashAll();
@@ -631,12 +566,11 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     /** Start, stop, kill or restart one container: the cell supplies the root's namespaces. */
     private Effect<CellEvent, CellRecord> runContainerOp(CellRecord state, ObjectPath target, ObjectCommand command) {
         work = new OnContainer(command);
-        context.pipeToSelf(operations.onContainer(command, state.spec(), target.name(), state.run().rootPid()),
-                (status, error) -> new ContainerOpDone(target, Blocking.unwrap(error)));
+        intents.onContainer(state, target, command);
         return Effect().none();
     }
 
-    private Effect<CellEvent, CellRecord> onContainerOpDone(CellRecord state, ContainerOpDone done) {
+    private Effect<CellEvent, CellRecord> onContainerOpDone(CellRecord state, CellIntents.ContainerOpDone done) {
         ObjectCommand command = ((OnContainer) work).command();
         work = CellWork.IDLE;
         if (done.error() != null) {
@@ -679,7 +613,7 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             // Written before it is carried out: a crash from here on finishes the delete at recovery,
             // and one before it finds the containers exited again and comes back here.
             work = new Deleting(new ChildMessages.Resumed());
-            return Effect().persist(new CellEvent.DeleteRequested(Instant.now())).thenRun(this::runDelete);
+            return Effect().persist(new CellEvent.DeleteRequested(Instant.now())).thenRun(this::carryOut);
         }
         // A stopped cell's containers are down on purpose: only a cell meant to run fails by its workloads.
         if (derived == CellState.Error && state.run().desired()
@@ -724,15 +658,10 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         runtimeDown = !broadcast.runtimeAvailable();
         containers.tellRunning(broadcast);
         if (!gone(state) && broadcast.reprovision() && !busy() && state.activity() == Activity.NONE) {
-            if (!groupEnsuredAtRecovery) {
-                operations.ensureCgroup(state.spec());   // a reboot removes the tree; limits are re-applied as they are
-            }
-            if (state.run().network() != null) {
-                operations.refreshNames(state.run().network());
-            }
+            intents.reprovision(state);
         }
         if (broadcast.reprovision() || !broadcast.runtimeAvailable()) {
-            groupEnsuredAtRecovery = false;   // from now on, each "containerd available" re-ensures the group
+            intents.groupMayBeGone();
         }
         if (!gone(state) && broadcast.runtimeAvailable() && !busy() && state.activity() != Activity.NONE) {
             // An intent written while containerd did not answer (a stop, a delete): carried out now.
@@ -740,18 +669,6 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
         }
         publish(state);
         return Effect().none();
-    }
-
-    private void spawnContainers(CellRecord state) {
-        Set<String> wanted = new LinkedHashSet<>(state.containerNames());
-        wanted.addAll(state.retiring());
-        containers.spawn(wanted);
-    }
-
-    private void stopRetiredContainers(CellRecord state) {
-        Set<String> keep = new LinkedHashSet<>(state.containerNames());
-        keep.addAll(state.retiring());
-        containers.stopAllBut(keep);
     }
 
     // ---- events ----
@@ -784,10 +701,9 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
             return;
         }
         publishSecrets(state);   // before the containers, which look them up when they start
-        spawnContainers(state);
+        intents.spawnContainers(state);
         if (state.activity() == Activity.NONE) {
-            operations.ensureCgroupIfMissing(state.spec());
-            groupEnsuredAtRecovery = true;
+            intents.recovered(state);
             bringUp.recovered(state);   // interrupted within its window: the verdict is still to come
             rootRestarts.scheduleOwed(state);
         } else {
@@ -797,19 +713,11 @@ public final class CellActor extends TreeNode<CellEvent, CellRecord> {
     }
 
     /**
-     * Carries out the intent the record holds, with nobody waiting for it (its caller had its answer).
-     * A start or a change of a cell meant to run is a start nobody asks for now: it waits while this
-     * node may not run its cells (a fleet's member before it rejoined, or downed: see RestartGate),
-     * so that a cell the fleet moved elsewhere meanwhile is not run twice.
+     * Carries out the intent the record holds, with nobody waiting for it (its caller had its answer),
+     * unless it must wait for the node's restart gate (see {@link CellIntents#heldBackByGate}).
      */
     private void resume(CellRecord state) {
-        boolean runs = state.activity() == Activity.STARTING || state.activity() == Activity.PROVISIONING && state.run().desired();
-        if (runs && !ports.restarts().isOpen()) {
-            if (!resumeAwaitsGate) {
-                resumeAwaitsGate = true;
-                ActorRef<TreeCommand> self = context.getSelf();
-                ports.restarts().opened().thenRun(() -> self.tell(new GateOpened()));
-            }
+        if (intents.heldBackByGate(state)) {
             return;
         }
         work = state.activity() == Activity.DELETING ? new Deleting(new ChildMessages.Resumed())
