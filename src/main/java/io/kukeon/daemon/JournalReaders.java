@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * through the plugin's Slick queries and streams cost several times H2's own work (a flight
  * recording of an adoption: a third of kukeond's CPU); these are the same rows read directly.
  *
- * <p>Bounded both ways: one thread fewer than the journal's connections (a write always finds one),
+ * <p>Bounded both ways: one thread fewer than the journal's connections (a write finds one; at least one),
  * and {@link #QUEUE} reads waiting; Pekko lets 50 recoveries run at once, so a full queue means a
  * stuck store, and the read is refused (its recovery fails and its actor retries after a backoff).
  */
