@@ -31,8 +31,10 @@ import io.kukeon.wire.v1.ApplyResult;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -109,6 +111,7 @@ final class ApplyService {
         CompletableFuture<ApplyResult>[] results = new CompletableFuture[documents.size()];
         EarlierTree earlierTree = new EarlierTree();
         Map<ObjectPath, TreeObject> scopes = scopesOf(documents);
+        Set<ObjectPath> holding = holdingScopes(documents);
         for (int i = 0; i < documents.size(); i++) {
             ManifestDocument document = documents.get(i);
             ApplyPlan.Step step = plan.step(i);
@@ -123,7 +126,7 @@ final class ApplyService {
                     missing = notApplied(parent) ? parent : missing;
                 }
                 return missing != null ? CompletableFuture.completedFuture(dependentNotApplied(document, missing))
-                        : slots.run(() -> routing != Routing.HERE ? applyWhereItRuns(document, request.getDryRun(), routing, scopes)
+                        : slots.run(() -> routing != Routing.HERE ? applyWhereItRuns(document, request.getDryRun(), routing, scopes, holding)
                                 : applyOne(document, request.getDryRun(), request.getAncestorsIfAbsent()));
             }).handle((result, error) -> error == null ? result : failed(started(document), ErrorMapping.unwrap(error)));
             if (document.object() != null) {
@@ -200,19 +203,39 @@ final class ApplyService {
         return out;
     }
 
+    /** The scopes (and those above them) a manifest's Secrets, Volumes and templates go to: here, where they are kept. */
+    private static Set<ObjectPath> holdingScopes(List<ManifestDocument> documents) {
+        Set<ObjectPath> out = new HashSet<>();
+        for (ManifestDocument d : documents) {
+            if (!d.failed() && (d.isSecret() || d.isVolume() || d.isTemplate())) {
+                ObjectPath scope = d.isSecret() ? d.secret().scope() : d.isVolume() ? d.volume().scope() : d.template().scope();
+                for (ObjectPath p = scope; p != null; p = p.parent()) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
     /**
      * A cell's document, or a container's, applied on the node that holds the cell, or for a new cell
      * the node placement chooses, with the realm, space and stack it needs made there when that node
      * lacks them (a new cell that fits on none kept pending by the fleet for a user's apply, else
-     * failed). Any other document here, but for the fleet's own apply of a cell's manifest
-     * ({@link Routing#WHERE_IT_RUNS}): its realm, space and stack go with the cell to its node only.
+     * failed). A realm, space or stack on every node that holds a copy of it (here too when none does,
+     * or when the manifest puts a Secret, Volume or template in it, {@code holding}); but for the
+     * fleet's own apply of a cell's manifest ({@link Routing#WHERE_IT_RUNS}), whose realm, space and
+     * stack go with the cell to its node only. Any other document here.
      */
     private CompletionStage<ApplyResult> applyWhereItRuns(ManifestDocument document, boolean dryRun, Routing routing,
-                                                          Map<ObjectPath, TreeObject> scopes) {
+                                                          Map<ObjectPath, TreeObject> scopes, Set<ObjectPath> holding) {
         TreeObject object = document.failed() ? null : document.object();
-        if (object != null && ScopesForCells.isScope(object) && routing == Routing.WHERE_IT_RUNS) {
-            return CompletableFuture.completedFuture(started(document).setPath(object.path().toString())
-                    .setKind(object.kind().displayName()).setOutcome("unchanged").build());
+        if (object != null && ScopesForCells.isScope(object)) {
+            ApplyResult.Builder result = started(document).setPath(object.path().toString()).setKind(object.kind().displayName());
+            return routing == Routing.WHERE_IT_RUNS ? CompletableFuture.completedFuture(result.setOutcome("unchanged").build())
+                    : routes.applyScope(object, dryRun, holding.contains(object.path()), result,
+                            () -> absentAncestorsMadeHere(ancestorsOf(object.path(), scopes), dryRun)   // as a cell's: not defaults
+                                    .thenCompose(made -> applyOne(document, dryRun, false)))
+                    .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
         }
         if (!(object instanceof TreeObject.Cell) && !(object instanceof TreeObject.Container)) {
             return applyOne(document, dryRun, false);
@@ -246,10 +269,10 @@ final class ApplyService {
                 .exceptionally(error -> failed(result, ErrorMapping.unwrap(error)));
     }
 
-    /** The realm, space and stack above {@code cell}, from the top: as the manifest gives them, else as this node holds them. */
-    private List<TreeObject> ancestorsOf(ObjectPath cell, Map<ObjectPath, TreeObject> scopes) {
+    /** The realm, space and stack above {@code path}, from the top: as the manifest gives them, else as this node holds them. */
+    private List<TreeObject> ancestorsOf(ObjectPath path, Map<ObjectPath, TreeObject> scopes) {
         List<TreeObject> out = new ArrayList<>();
-        for (ObjectPath p = cell.parent(); p != null; p = p.parent()) {
+        for (ObjectPath p = path.parent(); p != null; p = p.parent()) {
             TreeObject scope = scopes.containsKey(p) ? scopes.get(p) : index.get(p).orElse(null);
             if (scope != null) {
                 out.add(0, scope);

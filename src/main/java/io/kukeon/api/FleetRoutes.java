@@ -244,6 +244,46 @@ final class FleetRoutes {
                 });
     }
 
+    /**
+     * Applies a realm, space or stack document on every node that holds a copy of it: here when this
+     * node does, when no node does (made here), or when {@code alsoHere}; and on each other holder
+     * (whose copy held only for its cells stays labelled so). Every holder is asked first: one that
+     * cannot be asked fails the document, applied nowhere. One result ({@link ScopeCopies#merged}).
+     *
+     * @param result the document's result so far (kind, name, path, line, warnings)
+     * @param here   the document applied here
+     */
+    CompletionStage<ApplyResult> applyScope(TreeObject scope, boolean dryRun, boolean alsoHere, ApplyResult.Builder result,
+                                            java.util.function.Supplier<CompletionStage<ApplyResult>> here) {
+        String kind = scope.kind().displayName();
+        String path = scope.path().toString();
+        return heldHere(kind, path).thenCompose(local -> holders(kind, path).thenCompose(others -> {
+            Map<String, CompletableFuture<ApplyResult>> copies = new TreeMap<>();
+            if (ScopeCopies.appliedHere(local, !others.isEmpty(), alsoHere)) {
+                copies.put(fleet.nodeName(), here.get().exceptionally(FleetRoutes::failedApply).toCompletableFuture());
+            }
+            for (Holder h : others) {
+                ApplyRequest there = ApplyRequest.newBuilder().setDryRun(dryRun).setManifest(com.google.protobuf.ByteString
+                        .copyFromUtf8(ManifestWriter.yaml(List.of(ScopeCopies.forHolder(scope, h.found().getObject()))))).build();
+                copies.put(h.node(), unary(h.node(), h.door(), APPLY, there, ApplyResponse.parser(), ANSWER_TIMEOUT)
+                        .thenApply(answer -> answer.getResults(0)).exceptionally(FleetRoutes::failedApply).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(copies.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+                Map<String, ApplyResult> answers = new TreeMap<>();
+                copies.forEach((node, answer) -> answers.put(node, answer.join()));
+                return ScopeCopies.merged(result, fleet.nodeName(), answers);
+            });
+        }));
+    }
+
+    /** A document's apply on one node that failed as a whole (not answered, or refused before it began), as its result. */
+    private static ApplyResult failedApply(Throwable failed) {
+        io.grpc.StatusRuntimeException e = ErrorMapping.grpcException(failed);
+        String kind = e.getTrailers() == null ? null : e.getTrailers().get(ErrorMapping.KIND);
+        return ApplyResult.newBuilder().setOutcome("failed").setErrorKind(kind == null ? "Internal" : kind)
+                .setError(String.valueOf(e.getStatus().getDescription())).build();
+    }
+
     /** An apply whose realms, spaces and stacks the node asked makes only when it lacks them. */
     private static ApplyRequest ancestorsIfAbsent(List<TreeObject> documents, boolean dryRun) {
         return ApplyRequest.newBuilder().setDryRun(dryRun).setAncestorsIfAbsent(true)
@@ -350,7 +390,7 @@ final class FleetRoutes {
      * holder by {@code there} (null: its answer to whether it holds it is the answer). Every holder
      * answers before the call does; a failure on one fails the call, once the others are done. The
      * answers, this node's first, then by node name, are one by {@code copies}, stamped with the
-     * holders' names joined by commas. When no node holds it, here answers (NOT_FOUND).
+     * holders' names ({@link ScopeCopies#named}). When no node holds it, here answers (NOT_FOUND).
      */
     private <Q extends Message, R extends Message> CompletionStage<R> onEveryHolder(
             String kind, String path, Q in, Function<Q, CompletionStage<R>> here,
@@ -370,7 +410,7 @@ final class FleetRoutes {
             if (answers.isEmpty()) {
                 return here.apply(in);
             }
-            String nodes = String.join(",", answers.keySet());
+            String nodes = ScopeCopies.named(answers.keySet());
             return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).handle((all, failed) -> {
                 if (failed != null) {
                     throw failed instanceof java.util.concurrent.CompletionException c && c.getCause() != null
@@ -587,11 +627,11 @@ final class FleetRoutes {
     /**
      * The members' pages as one: objects sorted by path and node, none past the first path at which
      * a member's page ended with more to come (the next page starts there), within the page size and
-     * {@link Sizes#MAX_RESPONSE_BYTES}. The objects of one path (a scope held by several nodes)
-     * stay on one page.
+     * {@link Sizes#MAX_RESPONSE_BYTES}. The copies of a scope that several nodes hold are one row,
+     * naming them all.
      */
     private ListResponse merged(ListRequest in, Map<String, CompletableFuture<ListResponse>> parts) {
-        List<ObjectDoc> docs = new ArrayList<>();
+        List<ObjectDoc> copies = new ArrayList<>();
         String endsAt = null;
         RuntimeException notFound = null;
         int answered = 0;
@@ -610,7 +650,7 @@ final class FleetRoutes {
                 continue;   // no cell of a downed node: a parent that no member holds is still NOT_FOUND
             }
             answered++;
-            page.getObjectsList().forEach(d -> docs.add(d.getNode().isEmpty() && !part.getKey().equals(AWAY)   // pending: on no node
+            page.getObjectsList().forEach(d -> copies.add(d.getNode().isEmpty() && !part.getKey().equals(AWAY)   // pending: on no node
                     ? d.toBuilder().setNode(part.getKey()).build() : d));
             if (!page.getNextPageToken().isEmpty()) {
                 String last = page.getObjects(page.getObjectsCount() - 1).getPath();
@@ -620,7 +660,9 @@ final class FleetRoutes {
         if (answered == 0 && notFound != null) {
             throw notFound;
         }
-        docs.sort(Comparator.comparing(ObjectDoc::getPath).thenComparing(ObjectDoc::getNode));
+        copies.sort(Comparator.comparing(ObjectDoc::getPath).thenComparing(ObjectDoc::getNode));
+        // a realm, space or stack is one name, however many nodes hold a copy
+        List<ObjectDoc> docs = isScope(in.getKind()) ? ScopeCopies.oneRowPerName(copies, fleet.nodeName()) : copies;
         boolean paging = in.getPageSize() > 0 || !in.getPageToken().isEmpty();
         ListResponse.Builder out = ListResponse.newBuilder();
         long bytes = 0;

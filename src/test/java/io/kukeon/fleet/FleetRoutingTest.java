@@ -8,6 +8,9 @@ import io.kukeon.testing.CriLog;
 import io.kukeon.testing.Eventually;
 import io.kukeon.testing.Specs;
 import io.kukeon.testing.TestDaemon;
+import com.google.protobuf.ByteString;
+import io.kukeon.wire.v1.ApplyRequest;
+import io.kukeon.wire.v1.ApplyResult;
 import io.kukeon.wire.v1.CreateRequest;
 import io.kukeon.wire.v1.ExecInput;
 import io.kukeon.wire.v1.ExecOutput;
@@ -94,8 +97,8 @@ class FleetRoutingTest {
                 .setPageToken(first.getNextPageToken()).build());
         assertEquals(List.of("r/s/st/web@b"), named(second));
         assertEquals("", second.getNextPageToken());
-        // a stack held by both b and c is listed twice, under each node
-        assertEquals(List.of("r/s/st@b", "r/s/st@c"), named(viaA.list(ListRequest.newBuilder().setKind("Stack").build())));
+        // a stack held by both b and c is one name: listed once, naming both
+        assertEquals(List.of("r/s/st@b,c"), named(viaA.list(ListRequest.newBuilder().setKind("Stack").build())));
         // a list under a parent that a does not hold: a's "not found" gives way to the others' pages
         assertEquals(List.of("r/s/st/db@c", "r/s/st/web@b"), named(viaA.list(ListRequest.newBuilder().setKind("Cell")
                 .setParent("r/s/st").build())));
@@ -136,6 +139,28 @@ class FleetRoutingTest {
         assertEquals(Status.Code.NOT_FOUND, none.getStatus().getCode());
         // a stack held by b and c is one name: a Get through a answers with one of them, naming both
         assertEquals("b,c", viaA.get(GetRequest.newBuilder().setKind("Stack").setPath("r/s/st").build()).getObject().getNode());
+        // a space held by b and c, applied through a (which holds none) with a new label: every copy takes it, a makes none;
+        // a dry run changes none
+        String labelled = "apiVersion: v1beta1\nkind: Space\nmetadata: {name: s, labels: {tier: web}}\nspec: {realmId: r}\n";
+        ApplyResult dry = viaA.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(labelled)).setDryRun(true)
+                .build()).getResults(0);
+        assertEquals("updated", dry.getOutcome(), dry.toString());
+        ApplyResult space = viaA.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8(labelled)).build()).getResults(0);
+        assertEquals("updated", space.getOutcome(), space.toString());
+        assertEquals("b,c", space.getObject().getNode());
+        for (TestDaemon d : List.of(b, c)) {
+            assertEquals(Map.of("tier", "web"), d.daemon().index().get(io.kukeon.model.ObjectPath.parse("r/s")).orElseThrow()
+                    .metadata().labels(), "the copy of the node that holds it");
+            ObjectDoc seen = d.client().get(GetRequest.newBuilder().setKind("Space").setPath("r/s").build()).getObject();
+            assertEquals(Map.of("tier", "web"), seen.getMetadata().getLabelsMap(), "as that node answers for it");
+        }
+        assertTrue(a.daemon().index().get(io.kukeon.model.ObjectPath.parse("r/s")).isEmpty(), "a made no copy of its own");
+        // listed once through any node, naming both holders
+        for (TestDaemon d : List.of(a, b, c)) {
+            ListResponse spaces = d.client().list(ListRequest.newBuilder().setKind("Space").build());
+            assertEquals(List.of("r/s@b,c"), named(spaces));
+            assertEquals("web", spaces.getObjects(0).getMetadata().getLabelsMap().get("tier"));
+        }
         // an error on the holder comes back as the holder said it
         StatusRuntimeException bad = assertThrows(StatusRuntimeException.class, () -> viaA.logs(LogsRequest.newBuilder()
                 .setPath("r/s/st/web").setContainer("nope").build()).forEachRemaining(ch -> { }));
