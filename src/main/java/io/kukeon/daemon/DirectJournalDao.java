@@ -48,8 +48,9 @@ import java.util.concurrent.TimeoutException;
  * and then to Slick's thread pool, three thread hand-offs that cost far more than H2's commit
  * (0.1 ms). A recovery's reads (its events, its highest sequence number) are direct too, on the
  * {@link JournalReaders}' threads; deletes, a live query's polling and the read journal are the
- * default DAO's. Rows and tags are the same, in the same tables, named as in {@code journal-schema/h2.sql} and {@code postgres.sql} (the
- * plugin's defaults; quoted lower case, which both H2 and PostgreSQL read as the same names).
+ * default DAO's. Rows and tags are the same, in the same tables, named as in
+ * {@code journal-schema/h2.sql} and {@code postgres.sql} (the plugin's defaults; quoted lower
+ * case, which both H2 and PostgreSQL read as the same names).
  *
  * <p>On H2 with {@code journal.sync = commit} (the default) the writes go to a {@link GroupCommitter}
  * instead: what the actors wait to write is committed in one transaction and the file synced once
