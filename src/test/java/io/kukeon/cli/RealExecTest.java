@@ -254,7 +254,9 @@ class RealExecTest {
     /**
      * {@code command} on a terminal of its own, {@code keys} (a shell's printf) typed into it; {@code seen TEXT} in
      * {@code keys} waits (up to 60 s) until the terminal has shown TEXT: a key typed before kuke has made the terminal
-     * raw would be the terminal's (Ctrl-C would interrupt kuke itself), and what kuke shows of the process comes after that.
+     * raw would be the terminal's (Ctrl-C would interrupt kuke itself), and what kuke shows of the process comes after
+     * that. An attach shows only what comes after it: a return typed first (held by the terminal until kuke reads it)
+     * brings a shell's prompt again.
      */
     private static ProcessResult onTerminal(Path home, String keys, String command) throws Exception {
         Path out = Files.createTempFile(work, "terminal", ".out");
@@ -380,7 +382,7 @@ class RealExecTest {
 
         // -it: the container's terminal here; its exit code is kuke's, and --rm deletes it
         ProcessResult shell = onTerminal(KukeHome.create(work.resolve("run-home")),
-                "seen '# '; printf 'echo ran-$((6*7)); exit 5\\r'",
+                "printf '\\r'; seen '# '; printf 'echo ran-$((6*7)); exit 5\\r'",   // the prompt came before kuke attached
                 KukeHome.kuke() + " run --realm r --space s --stack t interactive --rm -it --image " + BUSYBOX + " -- sh");
         assertEquals(5, shell.exit(), shell.output());
         assertTrue(shell.output().contains("ran-42"), shell.output());
