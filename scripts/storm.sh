@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kill -9 storm as a long run (the test KillStormTest runs 10 trials of it): a real kukeond
+# The kill -9 storm as a long run (the test KillStormTest runs 7 trials of it): a real kukeond
 # under random applies, starts, stops and deletes, kill -9'd at a random moment and started
 # again, TRIALS times, with the invariant checked after each restart. Prints one line per trial
 # and "trials T, violations V, requests R" with the restart and settle times; exits 1 when there

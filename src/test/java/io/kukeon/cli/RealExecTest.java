@@ -238,12 +238,12 @@ class RealExecTest {
     void aRealKukeOnATerminalPassesKeysAndCtrlCToTheProcess() throws Exception {
         Path home = KukeHome.create(work.resolve("kuke-home"));
         String kuke = KukeHome.kuke() + " exec --realm r --space s --stack t -it solo -- ";
-        // a shell that reads a line, then one that waits for Ctrl-C; the keys come once kuke has had time to start
-        ProcessResult typed = onTerminal(home, "sleep 5; printf 'echo typed-$((6*7)); exit 5\\r'",
+        // a shell that reads a line, then one that waits for Ctrl-C; the keys come once the shell is seen on the terminal
+        ProcessResult typed = onTerminal(home, "seen '# '; printf 'echo typed-$((6*7)); exit 5\\r'",
                 kuke + "sh");
         assertEquals(5, typed.exit(), typed.output());
         assertTrue(typed.output().contains("typed-42"), typed.output());
-        ProcessResult interrupted = onTerminal(home, "sleep 5; printf '\\003'",
+        ProcessResult interrupted = onTerminal(home, "seen /dev/pts/; printf '\\003'",
                 kuke + "sh -c \"trap 'echo got-ctrl-c; exit 9' INT; tty; while :; do sleep 1; done\"");
         assertEquals(9, interrupted.exit(), interrupted.output());
         assertTrue(interrupted.output().contains("/dev/pts/") && interrupted.output().contains("got-ctrl-c"), interrupted.output());
@@ -251,14 +251,22 @@ class RealExecTest {
 
     private record ProcessResult(int exit, String output) {}
 
-    /** {@code command} on a terminal of its own, {@code keys} (a shell's printf) typed into it. */
+    /**
+     * {@code command} on a terminal of its own, {@code keys} (a shell's printf) typed into it; {@code seen TEXT} in
+     * {@code keys} waits (up to 60 s) until the terminal has shown TEXT: a key typed before kuke has made the terminal
+     * raw would be the terminal's (Ctrl-C would interrupt kuke itself), and what kuke shows of the process comes after
+     * that. An attach shows only what comes after it: a return typed first (held by the terminal until kuke reads it)
+     * brings a shell's prompt again.
+     */
     private static ProcessResult onTerminal(Path home, String keys, String command) throws Exception {
         Path out = Files.createTempFile(work, "terminal", ".out");
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "(" + keys + ") | script -qefc \"$0\" /dev/null", command)
+        String seen = "seen() { i=0; until grep -aqF -- \"$1\" \"$TERMINAL_OUT\"; do [ $i -lt 600 ] || return 1; sleep 0.1;"
+                + " i=$((i+1)); done; }; ";
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", seen + "(" + keys + ") | script -qefc \"$0\" /dev/null", command)
                 .redirectErrorStream(true).redirectOutput(out.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("KUKEON_") || k.equals("JAVA_TOOL_OPTIONS"));
         builder.environment().putAll(env);
-        builder.environment().putAll(Map.of("KUKEON_HOME", home.toString(), "KUKEON_CDS", "off"));
+        builder.environment().putAll(Map.of("KUKEON_HOME", home.toString(), "KUKEON_CDS", "off", "TERMINAL_OUT", out.toString()));
         Process p = builder.start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kuke on a terminal finished: " + Files.readString(out));
         return new ProcessResult(p.exitValue(), Files.readString(out));
@@ -301,7 +309,7 @@ class RealExecTest {
 
         // kuke attach on a real terminal: keys in, screen out, Ctrl-] twice detaches
         ProcessResult attached = onTerminal(KukeHome.create(work.resolve("attach-home")),
-                "sleep 5; printf 'echo attached-$((3*3))\\r'; sleep 2; printf '\\035\\035'",
+                "printf '\\r'; seen '# '; printf 'echo attached-$((3*3))\\r'; seen attached-9; printf '\\035\\035'",
                 KukeHome.kuke() + " attach --realm r --space s --stack t term");
         assertEquals(0, attached.exit(), attached.output());
         assertTrue(attached.output().contains("attached-9") && attached.output().contains("detached from cell \"term\""),
@@ -374,7 +382,7 @@ class RealExecTest {
 
         // -it: the container's terminal here; its exit code is kuke's, and --rm deletes it
         ProcessResult shell = onTerminal(KukeHome.create(work.resolve("run-home")),
-                "sleep 6; printf 'echo ran-$((6*7)); exit 5\\r'",
+                "printf '\\r'; seen '# '; printf 'echo ran-$((6*7)); exit 5\\r'",   // the prompt came before kuke attached
                 KukeHome.kuke() + " run --realm r --space s --stack t interactive --rm -it --image " + BUSYBOX + " -- sh");
         assertEquals(5, shell.exit(), shell.output());
         assertTrue(shell.output().contains("ran-42"), shell.output());

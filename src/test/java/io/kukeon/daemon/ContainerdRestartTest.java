@@ -94,7 +94,8 @@ class ContainerdRestartTest {
         List<String> stops = List.of("stopped", "killed", "restarted");
         try (PrivateContainerd containerd = new PrivateContainerd()) {
             containerd.start();
-            try (RealDaemon host = new RealDaemon(dataDir, containerd.socket(), Map.of())) {
+            // busybox sleep ignores SIGTERM: each stop carried out waits the whole grace, 2 s here rather than 10
+            try (RealDaemon host = new RealDaemon(dataDir, containerd.socket(), Map.of("stop-timeout", "2s"))) {
                 var api = host.client();
                 api.apply(ApplyRequest.newBuilder().setManifest(ByteString.copyFromUtf8("kind: Realm\nmetadata: {name: r}\n"))
                         .build());
@@ -151,7 +152,7 @@ class ContainerdRestartTest {
                 assertEquals("Ready", again.getObject().getStatus().getState(), again.toString());
                 assertEquals(TaskInfo.Status.RUNNING, task(host, "late"));
 
-                for (String name : List.of("stopped", "killed", "restarted", "started")) {   // a stop waits out its 10 s grace
+                for (String name : List.of("stopped", "killed", "restarted", "started")) {   // a stop waits out its 2 s grace
                     Instant deadline = Instant.now().plusSeconds(40);
                     while (!task(host, name).equals(TaskInfo.Status.NO_TASK) && Instant.now().isBefore(deadline)) {
                         Thread.sleep(100);

@@ -185,7 +185,9 @@ class FullDataDirTest {
                 String failure = null;
                 for (int batch = 0; batch < 200 && failure == null; batch++) {
                     try {
-                        for (ApplyResult r : api().apply(spaces(batch)).getResultsList()) {
+                        // the apply that meets the full disk is answered late if at all (its failed writes by the ask
+                        // timeout): it waited out the stub's 60 s deadline; 20 s here (a batch that fits takes ~2 s)
+                        for (ApplyResult r : api().withDeadlineAfter(20, TimeUnit.SECONDS).apply(spaces(batch)).getResultsList()) {
                             if (r.getOutcome().equals("created")) {
                                 acknowledged.add(r.getPath());
                             } else if (failure == null) {

@@ -49,10 +49,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HangingRegistryTest {
     /** More than the three pools' threads together (runtime 32, pulls 16, reads 8 by default). */
     private static final int HUNG_CELLS = 72;
-    /** Longer than creating the cells takes on a busy machine: the first pulls must still hang after it. */
-    private static final int STALL_SECONDS = 60;
+    /**
+     * Longer than creating the cells takes on a busy machine: the first pulls must still hang after it (CI: every
+     * cell created 1.6 s after the applies, the checks done 2.3 s after; 30 s is left for the cells, 20 s for
+     * them to queue). The test waits it out once.
+     */
+    private static final int STALL_SECONDS = 40;
     /** Shorter than the stall less the time the cells take to create: the waiting ones give up before a slot frees. */
-    private static final int QUEUE_WAIT_SECONDS = 30;
+    private static final int QUEUE_WAIT_SECONDS = 20;
     private static final int PULLS_PER_HOST = 4;
 
     @TempDir

@@ -91,6 +91,8 @@ class RealContainerSecretsTest {
         try (RealHost host = new RealHost()) {
             Map<String, String> settings = new HashMap<>(host.daemonSettings());
             settings.put("secrets-dir", secretsDir.toString());
+            // the cells' busybox sleep ignores SIGTERM: each of the two stops waits the whole grace, 2 s rather than 10
+            settings.put("stop-timeout", "2s");
             try (DaemonProcess daemon = DaemonProcess.kukeond(dataDir, settings)
                     .withEnvironment(Map.of("KUKEON_TEST_SECRET", envValue))) {
                 daemon.start();

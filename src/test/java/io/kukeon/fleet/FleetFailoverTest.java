@@ -247,6 +247,8 @@ class FleetFailoverTest {
         settings.put("cluster.memory", memory);
         settings.put("cluster.stable-after", STABLE_AFTER);
         settings.put("cluster.failover-after", FAILOVER_AFTER);
+        // busybox sleep ignores SIGTERM: c, downed, stops mover's containers after this grace, 2 s rather than 10
+        settings.put("stop-timeout", "2s");
         return DaemonProcess.kukeond(work.resolve(name), settings);
     }
 }
