@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * <li>the clients' answers hold for the fleet as one: {@link StormInvariant#acknowledged} on every
  *     member's objects together (a scope counts as present when any node holds it: each node keeps
  *     its own realms, spaces and stacks yet);</li>
- * <li>every listed object names a member, and a cell (with its containers) is on exactly one node;</li>
+ * <li>every listed object names members (a scope that several hold: each of them, in one row), and a
+ *     cell (with its containers) is on exactly one node;</li>
  * <li>each member's objects and its host agree: {@link StormInvariant#onHost} per node;</li>
  * <li>a container is in containerd on one host only, and so runs once in the fleet.</li>
  * </ol>
@@ -30,11 +31,13 @@ final class FleetInvariant {
         List<String> out = new ArrayList<>(StormInvariant.acknowledged(model, seen.merged()));
         Map<String, Set<String>> nodesOf = new TreeMap<>();
         for (ObjectDoc d : seen.listed()) {
-            if (!cgroupRoots.containsKey(d.getNode())) {
-                out.add(d.getKind() + " " + d.getPath() + " is listed on \"" + d.getNode() + "\", which is no member");
-            }
-            if (d.getKind().equals("Cell") || d.getKind().equals("Container")) {
-                nodesOf.computeIfAbsent(d.getKind() + " " + d.getPath(), k -> new TreeSet<>()).add(d.getNode());
+            for (String node : FleetObservation.holders(d)) {
+                if (!cgroupRoots.containsKey(node)) {
+                    out.add(d.getKind() + " " + d.getPath() + " is listed on \"" + node + "\", which is no member");
+                }
+                if (d.getKind().equals("Cell") || d.getKind().equals("Container")) {
+                    nodesOf.computeIfAbsent(d.getKind() + " " + d.getPath(), k -> new TreeSet<>()).add(node);
+                }
             }
         }
         nodesOf.forEach((object, nodes) -> {

@@ -35,6 +35,14 @@ record FleetObservation(List<String> membership, List<String> listing, List<Obje
         return String.join("\n", lines);
     }
 
+    /**
+     * The members a listed object names: one, or for a realm, space or stack that several hold, each
+     * of them (a list shows such a scope once, its NODE column naming every holder: "a,b").
+     */
+    static List<String> holders(ObjectDoc d) {
+        return List.of(d.getNode().split(","));
+    }
+
     /** The whole fleet's objects as one listing, without any host's side: what the clients' answers are checked on. */
     Observation merged() {
         return new Observation(listed, Map.of(), Map.of(), Map.of(), Observation.Network.NONE);

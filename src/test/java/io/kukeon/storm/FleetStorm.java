@@ -270,7 +270,8 @@ final class FleetStorm implements AutoCloseable {
             }
         }
         for (Member m : members) {
-            List<ObjectDoc> held = fleet == null ? List.of() : fleet.stream().filter(d -> d.getNode().equals(m.name)).toList();
+            List<ObjectDoc> held = fleet == null ? List.of() : fleet.stream()
+                    .filter(d -> FleetObservation.holders(d).contains(m.name)).toList();
             byNode.put(m.name, Observation.of(held, m.host, m.dataDir));
         }
         return new FleetObservation(membership, listing, fleet == null ? List.of() : List.copyOf(fleet), byNode);
