@@ -178,7 +178,8 @@ class RealExecTest {
         Eventually.value("the exec killed", Duration.ofSeconds(30), () -> hostRuns("sleep 987654") ? null : true);
 
         for (int i = 0; i < 100; i++) {
-            assertEquals(0, kuke("exec", "solo", "--", "true").exit());
+            KukeRun.Bytes r = kuke("exec", "solo", "--", "true");
+            assertEquals(0, r.exit(), "exec " + (i + 1) + " of 100: " + r.err());
         }
         assertEquals(before, processes(), "the container's processes before and after");
         assertEquals(2L, taskPids(), "ctr task ps: the shell and its sleep");
