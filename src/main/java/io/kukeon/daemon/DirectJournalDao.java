@@ -268,13 +268,10 @@ public final class DirectJournalDao extends DefaultJournalDao {
 
     @Override
     public Future<Object> highestSequenceNr(String persistenceId, long fromSequenceNr) {
-        return FutureConverters.asScala(readers.read(db(), c -> {
-            try (PreparedStatement s = c.prepareStatement(SELECT_HIGHEST)) {
-                s.setQueryTimeout(JournalReaders.QUERY_TIMEOUT_SECONDS);
-                s.setString(1, persistenceId);
-                try (ResultSet r = s.executeQuery()) {
-                    return (Object) (r.next() ? r.getLong(1) : 0L);   // MAX of no rows is NULL: getLong gives 0
-                }
+        return FutureConverters.asScala(readers.read(db(), SELECT_HIGHEST, s -> {
+            s.setString(1, persistenceId);
+            try (ResultSet r = s.executeQuery()) {
+                return (Object) (r.next() ? r.getLong(1) : 0L);   // MAX of no rows is NULL: getLong gives 0
             }
         }));
     }
@@ -283,24 +280,21 @@ public final class DirectJournalDao extends DefaultJournalDao {
     private record EventBatch(List<Try<Tuple2<PersistentRepr, Object>>> events, long last) {}
 
     private CompletionStage<EventBatch> events(String persistenceId, long from, long to, int max) {
-        return readers.read(db(), c -> {
-            try (PreparedStatement s = c.prepareStatement(SELECT_EVENTS)) {
-                s.setQueryTimeout(JournalReaders.QUERY_TIMEOUT_SECONDS);
-                s.setString(1, persistenceId);
-                s.setLong(2, from);
-                s.setLong(3, to);
-                s.setInt(4, max);
-                List<Try<Tuple2<PersistentRepr, Object>>> events = new ArrayList<>();
-                long last = from - 1;
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        JournalTables.JournalPekkoSerializationRow row = row(r);
-                        events.add(PekkoSerialization.fromRow(serialization, row));
-                        last = row.sequenceNumber();
-                    }
+        return readers.read(db(), SELECT_EVENTS, s -> {
+            s.setString(1, persistenceId);
+            s.setLong(2, from);
+            s.setLong(3, to);
+            s.setInt(4, max);
+            List<Try<Tuple2<PersistentRepr, Object>>> events = new ArrayList<>();
+            long last = from - 1;
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    JournalTables.JournalPekkoSerializationRow row = row(r);
+                    events.add(PekkoSerialization.fromRow(serialization, row));
+                    last = row.sequenceNumber();
                 }
-                return new EventBatch(events, last);
             }
+            return new EventBatch(events, last);
         });
     }
 

@@ -13,7 +13,6 @@ import scala.jdk.javaapi.FutureConverters;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -43,13 +42,10 @@ public final class DirectSnapshotDao extends DefaultSnapshotDao {
     /** The newest snapshot, decoded; a snapshot that cannot be decoded fails the read, as with the default DAO. */
     @Override
     public Future<Option<Tuple2<SnapshotMetadata, Object>>> latestSnapshot(String persistenceId) {
-        return FutureConverters.asScala(readers.read(db, c -> {
-            try (PreparedStatement s = c.prepareStatement(SELECT_LATEST)) {
-                s.setQueryTimeout(JournalReaders.QUERY_TIMEOUT_SECONDS);
-                s.setString(1, persistenceId);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Option.apply(decoded(persistenceId, r)) : Option.<Tuple2<SnapshotMetadata, Object>>empty();
-                }
+        return FutureConverters.asScala(readers.read(db, SELECT_LATEST, s -> {
+            s.setString(1, persistenceId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Option.apply(decoded(persistenceId, r)) : Option.<Tuple2<SnapshotMetadata, Object>>empty();
             }
         }));
     }

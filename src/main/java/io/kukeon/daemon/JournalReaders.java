@@ -7,6 +7,7 @@ import org.apache.pekko.actor.Extension;
 import slick.jdbc.JdbcBackend;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 public final class JournalReaders implements Extension {
     static final int QUEUE = 1024;
     /** Below the journal plugin's circuit-breaker call-timeout (10 s), so that the store's failure is the one reported. */
-    static final int QUERY_TIMEOUT_SECONDS = 5;
+    private static final int QUERY_TIMEOUT_SECONDS = 5;
     private static final String MAX_CONNECTIONS = "pekko-persistence-jdbc.shared-databases.slick.db.maxConnections";
 
     public static final Id ID = new Id();
@@ -41,10 +42,10 @@ public final class JournalReaders implements Extension {
         }
     }
 
-    /** One read on a connection of the journal's pool. */
+    /** One statement's read, its parameters set and run by it; the statement times out after {@link #QUERY_TIMEOUT_SECONDS}. */
     @FunctionalInterface
     interface Read<T> {
-        T on(Connection connection) throws SQLException;
+        T on(PreparedStatement statement) throws SQLException;
     }
 
     private final ThreadPoolExecutor threads;
@@ -67,11 +68,12 @@ public final class JournalReaders implements Extension {
     }
 
     /** The read's result, or its failure (a full queue: {@link RejectedExecutionException}). */
-    <T> CompletionStage<T> read(JdbcBackend.JdbcDatabaseDef db, Read<T> read) {
+    <T> CompletionStage<T> read(JdbcBackend.JdbcDatabaseDef db, String sql, Read<T> read) {
         try {
             return CompletableFuture.supplyAsync(() -> {
-                try (Connection c = db.source().createConnection()) {
-                    return read.on(c);
+                try (Connection c = db.source().createConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                    return read.on(s);
                 } catch (SQLException e) {
                     throw new CompletionException(e);
                 }
