@@ -119,6 +119,9 @@ public final class ImageService {
                         .setDoneBytes(info.size()).setTotalBytes(info.size()).setImage(toProto(info)).build())
                 .orTimeout(pullDeadline.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> {
+                    // a pull still waiting for a slot leaves the queue before the caller hears why, so an
+                    // immediate retry finds its place free (the stream's end, below, cancels it too late)
+                    pulled.cancel(false);
                     throw ErrorMapping.unwrap(error) instanceof TimeoutException ? new RuntimeFailure("PullTimedOut",
                             "the pull of " + image + " into realm \"" + realm + "\" did not finish within "
                                     + PullSlots.readable(pullDeadline)) : new CompletionException(ErrorMapping.unwrap(error));
